@@ -1,0 +1,53 @@
+# The two commands of the README:
+#   make demo   trains the breast-cancer classifier (the main job)
+#   make test   runs every test: Swift, C and Python
+# Both install what is missing first: OpenBLAS (apt) and the Python test needs (pip).
+
+PYTHON ?= python3
+SWIFT_BUILD = swift build -c release --product cajal
+LIB = .build/release/libcajal.so
+REFERENCE_VENV ?= $(HOME)/.cache/cajal-reference
+
+.PHONY: all deps build test swift-test c-test py-test demo bench fixtures clean
+
+all: build
+
+deps:
+	@pkg-config --exists openblas 2>/dev/null || { \
+		echo "installing libopenblas-dev"; \
+		(apt-get update -qq && apt-get install -y -qq libopenblas-dev) >/dev/null; }
+	@$(PYTHON) -c "import numpy, pytest, sklearn" 2>/dev/null || { \
+		echo "installing numpy, pytest, scikit-learn"; \
+		$(PYTHON) -m pip install --quiet --disable-pip-version-check numpy pytest scikit-learn; }
+
+build: deps
+	$(SWIFT_BUILD)
+
+test: build swift-test c-test py-test
+
+swift-test:
+	swift test -c release
+
+c-test: build
+	@mkdir -p .build/c-tests
+	cc -std=c11 -O2 -Wall -Wextra -Werror -Iinclude Tests/c/train_linear.c \
+		-L.build/release -lcajal -Wl,-rpath,$(CURDIR)/.build/release -lm -o .build/c-tests/train_linear
+	.build/c-tests/train_linear
+
+py-test: build
+	PYTHONPATH=python $(PYTHON) -m pytest -q Tests/python
+
+demo: build
+	PYTHONPATH=python $(PYTHON) examples/breast_cancer_mlp.py
+
+# Side-by-side timings; uses real PyTorch from the reference venv when present.
+bench: build
+	@PY=$(PYTHON); [ -x $(REFERENCE_VENV)/bin/python ] && PY=$(REFERENCE_VENV)/bin/python; \
+		PYTHONPATH=python $$PY benchmarks/bench_core.py
+
+# Regenerates Tests/reference/fixtures with real PyTorch (needs ../shared/tools/reference-venv.sh).
+fixtures:
+	$(REFERENCE_VENV)/bin/python Tests/reference/generate.py
+
+clean:
+	rm -rf .build

@@ -1,0 +1,96 @@
+import Glibc
+
+/// A random number generator that reproduces torch's CPU generator bit for bit:
+/// the same mt19937 engine, the same uniform transforms and the same Box–Muller
+/// variants, so `manualSeed(0)` followed by `rand`/`randn` gives torch's numbers.
+public final class Generator {
+    private var state = [UInt32](repeating: 0, count: 624)
+    private var index = 624
+    /// Box–Muller makes normals in pairs; torch caches the second one.
+    private var cachedNormal: Double?
+    public private(set) var initialSeed: UInt64 = 0
+    private var lock = pthread_mutex_t()
+
+    public init(seed: UInt64 = 67280421310721) {
+        pthread_mutex_init(&lock, nil)
+        reseed(seed)
+    }
+
+    deinit { pthread_mutex_destroy(&lock) }
+
+    /// The process-wide generator that `manualSeed` seeds.
+    public static let `default` = Generator()
+
+    public func manualSeed(_ seed: UInt64) {
+        withLock { reseed(seed) }
+    }
+
+    private func reseed(_ seed: UInt64) {
+        initialSeed = seed
+        state[0] = UInt32(truncatingIfNeeded: seed)
+        for j in 1..<624 {
+            let previous = state[j - 1]
+            state[j] = 1812433253 &* (previous ^ (previous >> 30)) &+ UInt32(j)
+        }
+        index = 624
+        cachedNormal = nil
+    }
+
+    func withLock<R>(_ body: () throws -> R) rethrows -> R {
+        pthread_mutex_lock(&lock)
+        defer { pthread_mutex_unlock(&lock) }
+        return try body()
+    }
+
+    // MARK: raw draws (call inside withLock)
+
+    private func twist() {
+        for k in 0..<624 {
+            let y = (state[k] & 0x8000_0000) | (state[(k + 1) % 624] & 0x7fff_ffff)
+            state[k] = state[(k + 397) % 624] ^ (y >> 1) ^ ((y & 1) != 0 ? 0x9908_b0df : 0)
+        }
+        index = 0
+    }
+
+    func next32() -> UInt32 {
+        if index >= 624 { twist() }
+        var y = state[index]
+        index += 1
+        y ^= y >> 11
+        y ^= (y << 7) & 0x9d2c_5680
+        y ^= (y << 15) & 0xefc6_0000
+        y ^= y >> 18
+        return y
+    }
+
+    func next64() -> UInt64 {
+        let hi = UInt64(next32())
+        let lo = UInt64(next32())
+        return (hi << 32) | lo
+    }
+
+    /// Uniform in [0, 1) with float32's 24 bits of mantissa, from one 32-bit draw.
+    func uniformFloat() -> Float {
+        Float(Double(next32() & 0xff_ffff) * 0x1p-24)
+    }
+
+    /// Uniform in [0, 1) with float64's 53 bits, from one 64-bit draw.
+    func uniformDouble() -> Double {
+        Double(next64() & 0x1f_ffff_ffff_ffff) * 0x1p-53
+    }
+
+    /// torch's scalar normal sampler (used for tensors under 16 elements):
+    /// Box–Muller in double precision, caching the sine half.
+    func normalDouble() -> Double {
+        if let cached = cachedNormal {
+            cachedNormal = nil
+            return cached
+        }
+        let u1 = uniformDouble()
+        let u2 = uniformDouble()
+        let radius = (-2.0 * log1p(-u2)).squareRoot()
+        let theta = 2.0 * Double.pi * u1
+        cachedNormal = radius * sin(theta)
+        return radius * cos(theta)
+    }
+}

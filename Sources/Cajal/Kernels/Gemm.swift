@@ -1,0 +1,67 @@
+import COpenBLAS
+
+/// A matrix operand for gemm: its first element, and whether it is stored
+/// row-major (`transposed == false`, leading dimension = row stride) or
+/// column-major (read as the transpose of a row-major matrix).
+struct MatrixOperand {
+    let pointer: UnsafeRawPointer
+    let transposed: Bool
+    let leadingDimension: Int
+}
+
+enum Gemm {
+    /// Whether BLAS can read an (rows x cols) matrix with these element
+    /// strides directly, and how.
+    static func blasLayout(rows: Int, cols: Int, rowStride: Int, colStride: Int) -> (transposed: Bool, ld: Int)? {
+        if colStride == 1 || cols == 1 {
+            let ld = rows == 1 ? Swift.max(cols, 1) : rowStride
+            if ld >= Swift.max(cols, 1) { return (false, ld) }
+        }
+        if rowStride == 1 || rows == 1 {
+            let ld = cols == 1 ? Swift.max(rows, 1) : colStride
+            if ld >= Swift.max(rows, 1) { return (true, ld) }
+        }
+        return nil
+    }
+
+    /// C (m x n, row-major, leading dimension ldc) = A (m x k) * B (k x n).
+    static func multiply(dtype: DType, m: Int, n: Int, k: Int, a: MatrixOperand, b: MatrixOperand,
+                         c: UnsafeMutableRawPointer, ldc: Int) {
+        if m == 0 || n == 0 { return }
+        let ta = a.transposed ? CblasTrans : CblasNoTrans
+        let tb = b.transposed ? CblasTrans : CblasNoTrans
+        switch dtype {
+        case .float32:
+            cblas_sgemm(CblasRowMajor, ta, tb, Int32(m), Int32(n), Int32(k), 1,
+                        a.pointer.assumingMemoryBound(to: Float.self), Int32(a.leadingDimension),
+                        b.pointer.assumingMemoryBound(to: Float.self), Int32(b.leadingDimension),
+                        0, c.assumingMemoryBound(to: Float.self), Int32(ldc))
+        case .float64:
+            cblas_dgemm(CblasRowMajor, ta, tb, Int32(m), Int32(n), Int32(k), 1,
+                        a.pointer.assumingMemoryBound(to: Double.self), Int32(a.leadingDimension),
+                        b.pointer.assumingMemoryBound(to: Double.self), Int32(b.leadingDimension),
+                        0, c.assumingMemoryBound(to: Double.self), Int32(ldc))
+        case .int64:
+            integerMultiply(m: m, n: n, k: k, a: a, b: b, c: c.assumingMemoryBound(to: Int64.self), ldc: ldc)
+        case .bool:
+            break  // rejected by the op before it gets here
+        }
+    }
+
+    /// BLAS has no integer gemm; this plain loop serves the rare int64 matmul.
+    private static func integerMultiply(m: Int, n: Int, k: Int, a: MatrixOperand, b: MatrixOperand,
+                                        c: UnsafeMutablePointer<Int64>, ldc: Int) {
+        let ap = a.pointer.assumingMemoryBound(to: Int64.self)
+        let bp = b.pointer.assumingMemoryBound(to: Int64.self)
+        // Element (i, j) of a row-major or transposed operand.
+        let (ars, acs) = a.transposed ? (1, a.leadingDimension) : (a.leadingDimension, 1)
+        let (brs, bcs) = b.transposed ? (1, b.leadingDimension) : (b.leadingDimension, 1)
+        for i in 0..<m {
+            for j in 0..<n {
+                var total: Int64 = 0
+                for p in 0..<k { total &+= ap[i * ars + p * acs] &* bp[p * brs + j * bcs] }
+                c[i * ldc + j] = total
+            }
+        }
+    }
+}

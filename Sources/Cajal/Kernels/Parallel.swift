@@ -1,0 +1,31 @@
+import Dispatch
+import Glibc
+
+/// Splits loops across cores with Dispatch. Work below `grain` elements stays
+/// on the calling thread: waking a second core costs more than it saves.
+enum Parallel {
+    static let threadCount: Int = {
+        if let text = getenv("CAJAL_NUM_THREADS"), let n = Int(String(cString: text)), n > 0 { return n }
+        return Swift.max(1, Int(sysconf(Int32(_SC_NPROCESSORS_ONLN))))
+    }()
+
+    /// Elements of a cheap elementwise op worth a thread of their own.
+    static let elementwiseGrain = 1 << 15
+
+    /// Calls `body` on disjoint subranges covering 0..<count, in parallel when
+    /// `count * costPerItem` is worth it.
+    static func forEachChunk(_ count: Int, costPerItem: Int = 1, grain: Int = elementwiseGrain,
+                             _ body: (Range<Int>) -> Void) {
+        let work = count &* Swift.max(costPerItem, 1)
+        let chunks = Swift.min(threadCount, count, work / Swift.max(grain, 1))
+        if chunks <= 1 {
+            if count > 0 { body(0..<count) }
+            return
+        }
+        DispatchQueue.concurrentPerform(iterations: chunks) { chunk in
+            let start = count * chunk / chunks
+            let end = count * (chunk + 1) / chunks
+            if start < end { body(start..<end) }
+        }
+    }
+}

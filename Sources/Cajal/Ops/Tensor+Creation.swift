@@ -1,0 +1,167 @@
+/// Creation ops: constants, host data, ranges and random tensors.
+extension Tensor {
+    /// A tensor of `shape` filled with `value`.
+    public static func full(_ shape: [Int], value: Double, dtype: DType = .float32) throws -> Tensor {
+        let out = try Tensor(uninitializedShape: shape, dtype: dtype, op: "full")
+        let integer: Int64? = dtype == .int64 ? try checkedInt64(value, op: "full") : nil
+        Elementwise.fill(dtype: dtype, out: out.dataPointer, value: value, intValue: integer,
+                         loop: StridedLoop(shape: shape, strides: [out.strides]))
+        return out
+    }
+
+    /// A tensor of `shape` filled with an int64 `value` (exact beyond 2^53).
+    public static func full(_ shape: [Int], integer value: Int64, dtype: DType = .int64) throws -> Tensor {
+        let out = try Tensor(uninitializedShape: shape, dtype: dtype, op: "full")
+        Elementwise.fill(dtype: dtype, out: out.dataPointer, value: Double(value), intValue: value,
+                         loop: StridedLoop(shape: shape, strides: [out.strides]))
+        return out
+    }
+
+    public static func zeros(_ shape: [Int], dtype: DType = .float32) throws -> Tensor {
+        try full(shape, value: 0, dtype: dtype)
+    }
+
+    public static func ones(_ shape: [Int], dtype: DType = .float32) throws -> Tensor {
+        try full(shape, value: 1, dtype: dtype)
+    }
+
+    /// Copies host values into a new tensor of `shape` (row-major).
+    public convenience init<T: TensorElement>(_ values: [T], shape: [Int]) throws {
+        let count = try checkedNumel(shape, op: "tensor")
+        guard count == values.count else {
+            throw CajalError.shape("[tensor] \(values.count) values cannot fill shape \(shapeString(shape)) (\(count) elements)")
+        }
+        try self.init(uninitializedShape: shape, dtype: T.dtype, op: "tensor")
+        values.withUnsafeBytes { bytes in
+            if let base = bytes.baseAddress { dataPointer.copyMemory(from: base, byteCount: bytes.count) }
+        }
+    }
+
+    /// A 1-D tensor of host values.
+    public convenience init<T: TensorElement>(_ values: [T]) throws {
+        try self.init(values, shape: [values.count])
+    }
+
+    /// Copies `byteCount` bytes of `dtype` elements from `data` (row-major).
+    public static func fromBytes(_ data: UnsafeRawPointer?, byteCount: Int, shape: [Int], dtype: DType) throws -> Tensor {
+        let count = try checkedNumel(shape, op: "from_data")
+        guard byteCount == count * dtype.itemSize else {
+            throw CajalError.value("[from_data] \(byteCount) bytes do not hold shape \(shapeString(shape)) of \(dtype) (\(count * dtype.itemSize) bytes needed)")
+        }
+        let out = try Tensor(uninitializedShape: shape, dtype: dtype, op: "from_data")
+        if byteCount > 0 {
+            guard let data else { throw CajalError(.nullArgument, "[from_data] data is NULL") }
+            if dtype == .bool {
+                // Normalise to 0/1 so every bool byte is a valid Swift Bool.
+                let src = data.assumingMemoryBound(to: UInt8.self)
+                let dst = out.dataPointer.assumingMemoryBound(to: UInt8.self)
+                for i in 0..<count { dst[i] = src[i] != 0 ? 1 : 0 }
+            } else {
+                out.dataPointer.copyMemory(from: data, byteCount: byteCount)
+            }
+        }
+        return out
+    }
+
+    /// A 0-dim tensor standing for a Python number: lowest priority in type
+    /// promotion, so `x + 1.5` keeps x's float dtype as torch does.
+    public static func scalar(_ value: Double, dtype: DType = .float64) throws -> Tensor {
+        let t = try full([], value: value, dtype: dtype)
+        return Tensor(storage: t.storage, layout: t.layout, dtype: dtype, isWrappedNumber: true)
+    }
+
+    public static func scalar(_ value: Int64) throws -> Tensor {
+        let t = try full([], integer: value)
+        return Tensor(storage: t.storage, layout: t.layout, dtype: .int64, isWrappedNumber: true)
+    }
+
+    /// Values from `start` up to (not including) `end` by `step`, like torch.arange.
+    /// The dtype defaults to int64 when all bounds are integers, else float32.
+    public static func arange(start: Double = 0, end: Double, step: Double = 1, dtype: DType? = nil) throws -> Tensor {
+        guard start.isFinite && end.isFinite && step.isFinite else {
+            throw CajalError.value("[arange] unsupported range: \(start) -> \(end) with step \(step)")
+        }
+        guard step != 0 else { throw CajalError.value("[arange] step must be nonzero") }
+        guard (step > 0 && end >= start) || (step < 0 && end <= start) else {
+            throw CajalError.value("[arange] upper bound and larger bound inconsistent with step sign (start \(start), end \(end), step \(step))")
+        }
+        let allIntegral = [start, end, step].allSatisfy { $0.rounded() == $0 }
+        let type = dtype ?? (allIntegral ? .int64 : DType.defaultFloat)
+        guard type != .bool else { throw CajalError.type("[arange] not implemented for 'bool'") }
+        let length = ((end - start) / step).rounded(.up)
+        guard length < 1e15 else { throw CajalError(.outOfMemory, "[arange] \(length) elements is too many") }
+        let count = Int(length)
+        let out = try Tensor(uninitializedShape: [count], dtype: type, op: "arange")
+        switch type {
+        case .float32:
+            let p = out.dataPointer.assumingMemoryBound(to: Float.self)
+            for i in 0..<count { p[i] = Float(start + Double(i) * step) }
+        case .float64:
+            let p = out.dataPointer.assumingMemoryBound(to: Double.self)
+            for i in 0..<count { p[i] = start + Double(i) * step }
+        case .int64:
+            let p = out.dataPointer.assumingMemoryBound(to: Int64.self)
+            let s = Int64(double: start), st = Int64(double: step)
+            for i in 0..<count { p[i] = s &+ Int64(i) &* st }
+        case .bool:
+            break
+        }
+        return out
+    }
+
+    /// Uniform samples in [0, 1) from `generator`, matching torch.rand.
+    public static func rand(_ shape: [Int], dtype: DType = .float32, generator: Generator = .default) throws -> Tensor {
+        guard dtype.isFloatingPoint else { throw CajalError.type("[rand] \"check_uniform_bounds\" not implemented for '\(dtype)'") }
+        let out = try Tensor(uninitializedShape: shape, dtype: dtype, op: "rand")
+        RandomFill.uniform(dtype: dtype, out: out.dataPointer, count: out.count, low: 0, high: 1, generator: generator)
+        return out
+    }
+
+    /// Standard normal samples from `generator`, matching torch.randn.
+    public static func randn(_ shape: [Int], dtype: DType = .float32, generator: Generator = .default) throws -> Tensor {
+        guard dtype.isFloatingPoint else { throw CajalError.type("[randn] \"normal_kernel_cpu\" not implemented for '\(dtype)'") }
+        let out = try Tensor(uninitializedShape: shape, dtype: dtype, op: "randn")
+        RandomFill.normal(dtype: dtype, out: out.dataPointer, count: out.count, mean: 0, std: 1, generator: generator)
+        return out
+    }
+}
+
+/// Seeds the default generator, like torch.manual_seed.
+public func manualSeed(_ seed: UInt64) {
+    Generator.default.manualSeed(seed)
+}
+
+/// A double truncated to int64, refusing NaN, infinities and out-of-range
+/// values as torch does.
+func checkedInt64(_ value: Double, op: String) throws -> Int64 {
+    guard value.isFinite, value > -9.223372036854775808e18, value < 9.223372036854775808e18 else {
+        throw CajalError.value("[\(op)] value \(value) cannot be converted to type int64 without overflow")
+    }
+    return Int64(value)
+}
+
+extension Tensor {
+    /// Wraps memory owned elsewhere (e.g. a numpy array) without copying;
+    /// `release` runs once when no tensor uses it any more.
+    public static func borrowing(_ pointer: UnsafeMutableRawPointer?, shape: [Int], strides: [Int], dtype: DType,
+                                 release: @escaping () -> Void) throws -> Tensor {
+        let count = try checkedNumel(shape, op: "from_blob")
+        guard strides.count == shape.count else {
+            throw CajalError.value("[from_blob] \(shape.count) sizes but \(strides.count) strides")
+        }
+        guard strides.allSatisfy({ $0 >= 0 }) else {
+            throw CajalError.value("[from_blob] negative strides \(strides) are not supported")
+        }
+        guard let pointer else {
+            if count == 0, let empty = try? Tensor(uninitializedShape: shape, dtype: dtype) {
+                release()
+                return empty
+            }
+            throw CajalError(.nullArgument, "[from_blob] data is NULL")
+        }
+        let layout = Layout(shape: shape, strides: strides)
+        let span = count == 0 ? 0 : (layout.extent().hi + 1) * dtype.itemSize
+        let storage = Storage(borrowing: pointer, byteCount: span, release: release)
+        return Tensor(storage: storage, layout: layout, dtype: dtype)
+    }
+}

@@ -1,0 +1,32 @@
+/// torch's result_type for these four dtypes. Operands fall into three tiers:
+/// tensors with dims, 0-dim tensors, and wrapped Python numbers. A lower tier
+/// only changes the result when it brings a higher category (bool < integer <
+/// floating point); a wrapped float then means the default float dtype.
+func resultType(_ operands: [Tensor]) -> DType {
+    var dimensioned: DType?, zeroDim: DType?, wrapped: DType?
+    func merge(_ current: DType?, _ next: DType) -> DType { current.map { DType.promote($0, next) } ?? next }
+    for t in operands {
+        if t.isWrappedNumber {
+            wrapped = merge(wrapped, t.dtype.isFloatingPoint ? DType.defaultFloat : t.dtype)
+        } else if t.rank == 0 {
+            zeroDim = merge(zeroDim, t.dtype)
+        } else {
+            dimensioned = merge(dimensioned, t.dtype)
+        }
+    }
+    func combine(_ higher: DType?, _ lower: DType?) -> DType? {
+        guard let higher else { return lower }
+        guard let lower else { return higher }
+        if higher.isFloatingPoint { return higher }
+        if higher == .bool || lower.isFloatingPoint { return DType.promote(higher, lower) }
+        return higher
+    }
+    return combine(dimensioned, combine(zeroDim, wrapped)) ?? DType.defaultFloat
+}
+
+/// torch's can_cast: whether an in-place op may write a `from` result into `to`.
+func canCast(from: DType, to: DType) -> Bool {
+    if from.isFloatingPoint && !to.isFloatingPoint { return false }
+    if from != .bool && to == .bool { return false }
+    return true
+}

@@ -1,0 +1,30 @@
+import Cajal
+import Glibc
+
+/// Must equal CAJAL_API_VERSION in include/cajal.h.
+let apiVersion: Int32 = 1
+
+@_cdecl("cajal_api_version")
+public func cajal_api_version() -> Int32 { apiVersion }
+
+private let emptyMessage: UnsafeMutablePointer<CChar> = strdup("")!  // trap-ok: a constant at load time
+
+@_cdecl("cajal_last_error")
+public func cajal_last_error() -> UnsafePointer<CChar>? {
+    UnsafePointer(lastErrorMessage.value.text ?? emptyMessage)
+}
+
+@_cdecl("cajal_manual_seed")
+public func cajal_manual_seed(_ seed: UInt64) { manualSeed(seed) }
+
+@_cdecl("cajal_grad_enabled")
+public func cajal_grad_enabled() -> Int32 { GradMode.isEnabled ? 1 : 0 }
+
+@_cdecl("cajal_set_grad_enabled")
+public func cajal_set_grad_enabled(_ enabled: Int32) { GradMode.isEnabled = enabled != 0 }
+
+@_cdecl("cajal_live_tensor_count")
+public func cajal_live_tensor_count() -> Int { Tensor.liveTensors }
+
+@_cdecl("cajal_live_storage_bytes")
+public func cajal_live_storage_bytes() -> Int { Storage.liveBytes }

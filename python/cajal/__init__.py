@@ -1,0 +1,99 @@
+"""cajal: a small deep-learning engine with a PyTorch-like API.
+
+    import cajal as torch
+
+runs PyTorch-style code for the supported subset. The engine is a Swift
+library (libcajal.so) reached through ctypes; this package holds no math.
+"""
+
+from . import _ffi, autograd, cuda
+from ._creation import (
+    arange,
+    as_tensor,
+    empty,
+    from_numpy,
+    full,
+    full_like,
+    manual_seed,
+    ones,
+    ones_like,
+    rand,
+    rand_like,
+    randn,
+    randn_like,
+    tensor,
+    zeros,
+    zeros_like,
+)
+from ._dtype import Size, bool_ as bool, device, double, dtype, float, float32, float64, int64, long  # noqa: A004
+from ._tensor import Tensor, as_tensor_operand as _operand
+from .autograd import enable_grad, inference_mode, is_grad_enabled, no_grad, set_grad_enabled
+
+__version__ = "0.1.0"
+
+
+def get_default_dtype():
+    return float32
+
+
+def is_tensor(obj):
+    return isinstance(obj, Tensor)
+
+
+def numel(input):  # noqa: A002
+    return input.numel()
+
+
+# torch.<op>(tensor, ...) forms of the tensor methods.
+def add(input, other, alpha=1):  # noqa: A002
+    return _operand(input).add(other, alpha=alpha)
+
+
+def sub(input, other, alpha=1):  # noqa: A002
+    return _operand(input).sub(other, alpha=alpha)
+
+
+def mul(input, other):  # noqa: A002
+    return _operand(input).mul(other)
+
+
+def div(input, other, rounding_mode=None):  # noqa: A002
+    return _operand(input).div(other, rounding_mode=rounding_mode)
+
+
+def pow(input, exponent):  # noqa: A001,A002
+    return _operand(input).pow(exponent)
+
+
+def matmul(input, other):  # noqa: A002
+    return _operand(input).matmul(other)
+
+
+def where(condition, input, other):  # noqa: A002
+    from ._tensor import _call
+
+    c, a, b = _operand(condition), _operand(input), _operand(other)
+    return _call(_ffi.lib.cajal_tensor_where, c._handle, a._handle, b._handle)
+
+
+def _method(name):
+    def function(input, *args, **kwargs):  # noqa: A002
+        return getattr(_operand(input), name)(*args, **kwargs)
+
+    function.__name__ = name
+    function.__doc__ = f"torch.{name}(input, ...): the same as input.{name}(...)."
+    return function
+
+
+for _name in ("neg", "exp", "log", "sqrt", "relu", "sigmoid", "tanh", "sum", "mean", "reshape", "transpose",
+              "permute", "squeeze", "unsqueeze", "t", "eq", "ne", "lt", "le", "gt", "ge", "clone", "detach",
+              "swapaxes", "negative"):
+    globals()[_name] = _method(_name)
+del _name
+
+__all__ = [
+    "Tensor", "Size", "dtype", "device", "float32", "float", "float64", "double", "int64", "long", "bool",
+    "tensor", "as_tensor", "zeros", "ones", "empty", "full", "arange", "rand", "randn", "zeros_like", "ones_like",
+    "full_like", "rand_like", "randn_like", "from_numpy", "manual_seed", "matmul", "where", "no_grad",
+    "enable_grad", "set_grad_enabled", "inference_mode", "is_grad_enabled", "cuda", "autograd",
+]

@@ -1,0 +1,266 @@
+"""Factory functions: tensor, zeros, ones, full, arange, rand, randn, from_numpy, ..."""
+
+import array
+import builtins
+import itertools
+import math
+from ctypes import byref, c_void_p
+
+from . import _dtype as D
+from ._ffi import RELEASE_FN, check, int64_array, lib
+from ._tensor import Tensor, _call, _size_args, _wrap
+
+_bool, _int, _float = builtins.bool, builtins.int, builtins.float
+
+
+def _finish(t, requires_grad):
+    if requires_grad:
+        t.requires_grad_(True)
+    return t
+
+
+def _from_buffer(address, nbytes, shape, dtype):
+    return _call(lib.cajal_tensor_from_data, address, nbytes, int64_array(shape), len(shape), dtype.code)
+
+
+def _nested(data):
+    """Shape and row-major elements of nested lists/tuples, checked for raggedness."""
+    shape = []
+    probe = data
+    while isinstance(probe, (list, tuple)):
+        shape.append(len(probe))
+        if not probe:
+            break
+        probe = probe[0]
+    flat = []
+
+    def walk(item, dim):
+        if dim == len(shape):
+            if isinstance(item, (list, tuple)):
+                raise ValueError(f"expected a number at dim {dim}, got a sequence")
+            flat.append(item)
+            return
+        if not isinstance(item, (list, tuple)):
+            raise ValueError(f"expected sequence of length {shape[dim]} at dim {dim} (got {type(item).__name__})")
+        if len(item) != shape[dim]:
+            raise ValueError(f"expected sequence of length {shape[dim]} at dim {dim} (got {len(item)})")
+        for sub in item:
+            walk(sub, dim + 1)
+
+    walk(data, 0)
+    return shape, flat
+
+
+def _python_number(value):
+    if isinstance(value, (_bool, _int, _float)):
+        return value
+    if isinstance(value, Tensor):
+        return value.item()
+    item = getattr(value, "item", None)  # numpy scalars
+    if item is not None:
+        return item()
+    raise TypeError(f"cannot make a tensor element from {type(value).__name__}")
+
+
+def _convert(values, dtype):
+    if dtype is D.bool_:
+        return [1 if v else 0 for v in values]
+    if dtype is D.int64:
+        out = []
+        for v in values:
+            if isinstance(v, _float) and not math.isfinite(v):
+                raise ValueError(f"value {v} cannot be converted to type int64 without overflow")
+            out.append(_int(v))
+        return out
+    return [_float(v) for v in values]
+
+
+_NUMPY_TYPES = {"float32": D.float32, "float64": D.float64, "int64": D.int64, "bool": D.bool_}
+
+
+def _from_numpy_copy(arr, dtype):
+    import numpy
+
+    source = numpy.asarray(arr)
+    target = dtype or _NUMPY_TYPES.get(source.dtype.name)
+    if target is None:
+        kind = source.dtype.kind
+        target = D.float32 if kind == "f" else D.int64 if kind in "iu" else D.bool_ if kind == "b" else None
+        if target is None:
+            raise TypeError(f"can't convert np.ndarray of type {source.dtype}; cajal supports {D.SUPPORTED}")
+    contiguous = numpy.ascontiguousarray(source, dtype=target._numpy)
+    address = contiguous.__array_interface__["data"][0]
+    return _from_buffer(address, contiguous.nbytes, list(contiguous.shape), target)
+
+
+def tensor(data, dtype=None, device=None, requires_grad=False, pin_memory=False):
+    """A new tensor copying `data`: a number, nested lists, a numpy array or a tensor."""
+    D.check_device(device)
+    dtype = D.to_dtype(dtype)
+    if isinstance(data, Tensor):
+        result = data.detach().clone()
+        if dtype is not None:
+            result = result.to(dtype)
+        return _finish(result, requires_grad)
+    if hasattr(data, "__array_interface__") and hasattr(data, "dtype"):
+        return _finish(_from_numpy_copy(data, dtype), requires_grad)
+    shape, flat = _nested(data) if isinstance(data, (list, tuple)) else ([], [data])
+    values = [_python_number(v) for v in flat]
+    if dtype is None:
+        if any(isinstance(v, _float) for v in values) or not values:
+            dtype = D.float32
+        elif any(not isinstance(v, _bool) for v in values):
+            dtype = D.int64
+        else:
+            dtype = D.bool_
+    try:
+        buffer = array.array(dtype._array_code, _convert(values, dtype))
+    except OverflowError:
+        raise RuntimeError(f"Overflow when unpacking long: a value does not fit in {dtype.name}") from None
+    address, count = buffer.buffer_info()
+    return _finish(_from_buffer(address, count * buffer.itemsize, shape, dtype), requires_grad)
+
+
+as_tensor = tensor
+
+
+def _filled(name, size, dtype, device, requires_grad, value):
+    D.check_device(device)
+    shape = _size_args(size, name)
+    dtype = D.to_dtype(dtype, D.float32)
+    return _finish(_call(lib.cajal_tensor_full, int64_array(shape), len(shape), value, dtype.code), requires_grad)
+
+
+def zeros(*size, dtype=None, device=None, requires_grad=False, out=None):
+    _no_out(out, "zeros")
+    return _filled("zeros", size, dtype, device, requires_grad, 0.0)
+
+
+def ones(*size, dtype=None, device=None, requires_grad=False, out=None):
+    _no_out(out, "ones")
+    return _filled("ones", size, dtype, device, requires_grad, 1.0)
+
+
+def empty(*size, dtype=None, device=None, requires_grad=False, out=None):
+    """Like torch.empty; cajal zero-fills, which is one valid choice of 'uninitialized'."""
+    _no_out(out, "empty")
+    return _filled("empty", size, dtype, device, requires_grad, 0.0)
+
+
+def full(size, fill_value, dtype=None, device=None, requires_grad=False, out=None):
+    _no_out(out, "full")
+    if dtype is None:
+        dtype = D.bool_ if isinstance(fill_value, _bool) else D.int64 if isinstance(fill_value, _int) else D.float32
+    dtype = D.to_dtype(dtype)
+    if dtype is D.int64 and isinstance(fill_value, _int) and not isinstance(fill_value, _bool):
+        # Exact for integers beyond 2**53: fill from a wrapped int64 scalar.
+        base = _filled("full", (size,), dtype, device, False, 0.0)
+        base.add_(fill_value)
+        return _finish(base, requires_grad)
+    return _filled("full", (size,), dtype, device, requires_grad, _float(fill_value))
+
+
+def _like(t, dtype):
+    return D.to_dtype(dtype, t.dtype)
+
+
+def zeros_like(input, dtype=None, device=None, requires_grad=False):  # noqa: A002
+    return zeros(input.shape, dtype=_like(input, dtype), device=device, requires_grad=requires_grad)
+
+
+def ones_like(input, dtype=None, device=None, requires_grad=False):  # noqa: A002
+    return ones(input.shape, dtype=_like(input, dtype), device=device, requires_grad=requires_grad)
+
+
+def full_like(input, fill_value, dtype=None, device=None, requires_grad=False):  # noqa: A002
+    return full(input.shape, fill_value, dtype=_like(input, dtype), device=device, requires_grad=requires_grad)
+
+
+def arange(start, end=None, step=1, dtype=None, device=None, requires_grad=False, out=None):
+    _no_out(out, "arange")
+    D.check_device(device)
+    if end is None:
+        start, end = 0, start
+    values = [_python_number(v) for v in (start, end, step)]
+    code = D.to_dtype(dtype).code if dtype is not None else (
+        -1 if all(isinstance(v, _int) for v in values) else D.float32.code)
+    t = _call(lib.cajal_tensor_arange, _float(values[0]), _float(values[1]), _float(values[2]), code)
+    return _finish(t, requires_grad)
+
+
+def _random(function, name, size, generator, dtype, device, requires_grad):
+    if generator is not None:
+        raise NotImplementedError(f"{name}(generator=...) is not supported by cajal yet; use cajal.manual_seed")
+    D.check_device(device)
+    shape = _size_args(size, name)
+    dtype = D.to_dtype(dtype, D.float32)
+    return _finish(_call(function, int64_array(shape), len(shape), dtype.code), requires_grad)
+
+
+def rand(*size, generator=None, dtype=None, device=None, requires_grad=False, out=None):
+    """Uniform [0, 1) samples; the same numbers as torch.rand after the same manual_seed."""
+    _no_out(out, "rand")
+    return _random(lib.cajal_tensor_rand, "rand", size, generator, dtype, device, requires_grad)
+
+
+def randn(*size, generator=None, dtype=None, device=None, requires_grad=False, out=None):
+    """Standard normal samples; the same numbers as torch.randn after the same manual_seed."""
+    _no_out(out, "randn")
+    return _random(lib.cajal_tensor_randn, "randn", size, generator, dtype, device, requires_grad)
+
+
+def rand_like(input, dtype=None, device=None, requires_grad=False):  # noqa: A002
+    return rand(input.shape, dtype=_like(input, dtype), device=device, requires_grad=requires_grad)
+
+
+def randn_like(input, dtype=None, device=None, requires_grad=False):  # noqa: A002
+    return randn(input.shape, dtype=_like(input, dtype), device=device, requires_grad=requires_grad)
+
+
+def manual_seed(seed):
+    """Seeds the default generator. torch.manual_seed returns a Generator; cajal returns None."""
+    lib.cajal_manual_seed(_int(seed) & 0xFFFF_FFFF_FFFF_FFFF)
+
+
+# Memory lent to the engine by from_numpy, kept alive until the engine releases it.
+_borrowed = {}
+_keys = itertools.count(1)
+
+
+@RELEASE_FN
+def _release(context):
+    _borrowed.pop(context, None)
+
+
+def from_numpy(ndarray):
+    """A tensor sharing memory with a numpy array; writes show in both."""
+    import numpy
+
+    if not isinstance(ndarray, numpy.ndarray):
+        raise TypeError(f"expected np.ndarray (got {type(ndarray).__name__})")
+    dtype = _NUMPY_TYPES.get(ndarray.dtype.name)
+    if dtype is None or ndarray.dtype.byteorder == ">":
+        raise TypeError(f"can't convert np.ndarray of type {ndarray.dtype}; cajal supports {D.SUPPORTED}")
+    if any(s < 0 for s in ndarray.strides):
+        raise ValueError("At least one stride in the given numpy array is negative, and tensors with negative "
+                         "strides are not currently supported. (You can probably work around this by making a "
+                         "copy of your array with array.copy().)")
+    if any(s % ndarray.itemsize for s in ndarray.strides) or not ndarray.flags.aligned:
+        raise ValueError("from_numpy needs an aligned array whose strides are multiples of its item size; "
+                         "pass array.copy()")
+    key = next(_keys)
+    _borrowed[key] = ndarray
+    out = c_void_p()
+    shape = list(ndarray.shape)
+    strides = [s // ndarray.itemsize for s in ndarray.strides]
+    status = lib.cajal_tensor_from_blob(ndarray.__array_interface__["data"][0], int64_array(shape),
+                                        int64_array(strides), len(shape), dtype.code, _release, key, byref(out))
+    if status:
+        _borrowed.pop(key, None)
+        check(status)
+    return _wrap(out.value)
+
+
+def _no_out(out, name):
+    if out is not None:
+        raise NotImplementedError(f"{name}(out=...) is not supported by cajal yet")

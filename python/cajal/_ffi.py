@@ -1,0 +1,184 @@
+"""Loads libcajal.so and declares every C function once.
+
+The declaration table below is the Python side of include/cajal.h; a drift
+test checks that the header, the library's exported symbols and this table
+name the same functions. Every call that returns a status goes through
+`check`, which raises the Python exception matching the C error code.
+"""
+
+import ctypes
+import os
+from ctypes import POINTER, c_char_p, c_double, c_int, c_int32, c_int64, c_size_t, c_uint64, c_void_p
+
+API_VERSION = 1  # must match CAJAL_API_VERSION in include/cajal.h
+
+# Status codes (include/cajal.h) and the exceptions they raise, as torch does.
+ERRORS = {
+    1: RuntimeError,  # CAJAL_ERR_RUNTIME
+    2: RuntimeError,  # CAJAL_ERR_SHAPE
+    3: IndexError,  # CAJAL_ERR_INDEX
+    4: TypeError,  # CAJAL_ERR_TYPE
+    5: ValueError,  # CAJAL_ERR_VALUE
+    6: NotImplementedError,  # CAJAL_ERR_NOT_IMPLEMENTED
+    7: MemoryError,  # CAJAL_ERR_OUT_OF_MEMORY
+    8: ValueError,  # CAJAL_ERR_NULL_ARGUMENT
+}
+
+RELEASE_FN = ctypes.CFUNCTYPE(None, c_void_p)
+
+T = c_void_p  # cajal_tensor
+T_OUT = POINTER(c_void_p)  # cajal_tensor *
+SHAPE = POINTER(c_int64)  # const int64_t *
+
+# name: (restype, argtypes). `int` results are status codes.
+DECLARATIONS = {
+    # library
+    "cajal_api_version": (c_int32, []),
+    "cajal_last_error": (c_char_p, []),
+    "cajal_manual_seed": (None, [c_uint64]),
+    "cajal_grad_enabled": (c_int32, []),
+    "cajal_set_grad_enabled": (None, [c_int32]),
+    "cajal_live_tensor_count": (c_size_t, []),
+    "cajal_live_storage_bytes": (c_size_t, []),
+    # creation
+    "cajal_tensor_free": (None, [T]),
+    "cajal_tensor_from_data": (c_int, [c_void_p, c_size_t, SHAPE, c_size_t, c_int32, T_OUT]),
+    "cajal_tensor_from_blob": (c_int, [c_void_p, SHAPE, SHAPE, c_size_t, c_int32, RELEASE_FN, c_void_p, T_OUT]),
+    "cajal_tensor_scalar": (c_int, [c_double, c_int32, T_OUT]),
+    "cajal_tensor_scalar_int64": (c_int, [c_int64, T_OUT]),
+    "cajal_tensor_full": (c_int, [SHAPE, c_size_t, c_double, c_int32, T_OUT]),
+    "cajal_tensor_zeros": (c_int, [SHAPE, c_size_t, c_int32, T_OUT]),
+    "cajal_tensor_ones": (c_int, [SHAPE, c_size_t, c_int32, T_OUT]),
+    "cajal_tensor_arange": (c_int, [c_double, c_double, c_double, c_int32, T_OUT]),
+    "cajal_tensor_rand": (c_int, [SHAPE, c_size_t, c_int32, T_OUT]),
+    "cajal_tensor_randn": (c_int, [SHAPE, c_size_t, c_int32, T_OUT]),
+    # properties
+    "cajal_tensor_ndim": (c_int, [T, POINTER(c_size_t)]),
+    "cajal_tensor_shape": (c_int, [T, SHAPE, c_size_t]),
+    "cajal_tensor_strides": (c_int, [T, SHAPE, c_size_t]),
+    "cajal_tensor_numel": (c_int, [T, POINTER(c_size_t)]),
+    "cajal_tensor_dtype": (c_int, [T, POINTER(c_int32)]),
+    "cajal_tensor_data_ptr": (c_int, [T, POINTER(c_void_p)]),
+    "cajal_tensor_is_contiguous": (c_int, [T, POINTER(c_int32)]),
+    "cajal_tensor_copy_to": (c_int, [T, c_void_p, c_size_t]),
+    "cajal_tensor_item": (c_int, [T, POINTER(c_double)]),
+    "cajal_tensor_item_int64": (c_int, [T, POINTER(c_int64)]),
+    # autograd
+    "cajal_tensor_requires_grad": (c_int, [T, POINTER(c_int32)]),
+    "cajal_tensor_set_requires_grad": (c_int, [T, c_int32]),
+    "cajal_tensor_is_leaf": (c_int, [T, POINTER(c_int32)]),
+    "cajal_tensor_grad": (c_int, [T, T_OUT]),
+    "cajal_tensor_set_grad": (c_int, [T, T]),
+    "cajal_tensor_grad_fn_name": (c_int, [T, POINTER(c_char_p)]),
+    "cajal_tensor_retain_grad": (c_int, [T]),
+    "cajal_tensor_backward": (c_int, [T, T, c_int32]),
+    "cajal_tensor_detach": (c_int, [T, T_OUT]),
+    # elementwise
+    "cajal_tensor_add": (c_int, [T, T, T_OUT]),
+    "cajal_tensor_sub": (c_int, [T, T, T_OUT]),
+    "cajal_tensor_mul": (c_int, [T, T, T_OUT]),
+    "cajal_tensor_div": (c_int, [T, T, T_OUT]),
+    "cajal_tensor_pow": (c_int, [T, T, T_OUT]),
+    "cajal_tensor_neg": (c_int, [T, T_OUT]),
+    "cajal_tensor_exp": (c_int, [T, T_OUT]),
+    "cajal_tensor_log": (c_int, [T, T_OUT]),
+    "cajal_tensor_sqrt": (c_int, [T, T_OUT]),
+    "cajal_tensor_relu": (c_int, [T, T_OUT]),
+    "cajal_tensor_sigmoid": (c_int, [T, T_OUT]),
+    "cajal_tensor_tanh": (c_int, [T, T_OUT]),
+    "cajal_tensor_eq": (c_int, [T, T, T_OUT]),
+    "cajal_tensor_ne": (c_int, [T, T, T_OUT]),
+    "cajal_tensor_lt": (c_int, [T, T, T_OUT]),
+    "cajal_tensor_le": (c_int, [T, T, T_OUT]),
+    "cajal_tensor_gt": (c_int, [T, T, T_OUT]),
+    "cajal_tensor_ge": (c_int, [T, T, T_OUT]),
+    "cajal_tensor_where": (c_int, [T, T, T, T_OUT]),
+    # linear algebra
+    "cajal_tensor_matmul": (c_int, [T, T, T_OUT]),
+    # reductions
+    "cajal_tensor_sum_all": (c_int, [T, T_OUT]),
+    "cajal_tensor_sum": (c_int, [T, SHAPE, c_size_t, c_int32, T_OUT]),
+    "cajal_tensor_mean_all": (c_int, [T, T_OUT]),
+    "cajal_tensor_mean": (c_int, [T, SHAPE, c_size_t, c_int32, T_OUT]),
+    # views and shape
+    "cajal_tensor_reshape": (c_int, [T, SHAPE, c_size_t, T_OUT]),
+    "cajal_tensor_view": (c_int, [T, SHAPE, c_size_t, T_OUT]),
+    "cajal_tensor_transpose": (c_int, [T, c_int64, c_int64, T_OUT]),
+    "cajal_tensor_t": (c_int, [T, T_OUT]),
+    "cajal_tensor_permute": (c_int, [T, SHAPE, c_size_t, T_OUT]),
+    "cajal_tensor_expand": (c_int, [T, SHAPE, c_size_t, T_OUT]),
+    "cajal_tensor_squeeze": (c_int, [T, T_OUT]),
+    "cajal_tensor_squeeze_dim": (c_int, [T, c_int64, T_OUT]),
+    "cajal_tensor_unsqueeze": (c_int, [T, c_int64, T_OUT]),
+    "cajal_tensor_contiguous": (c_int, [T, T_OUT]),
+    "cajal_tensor_clone": (c_int, [T, T_OUT]),
+    "cajal_tensor_to_dtype": (c_int, [T, c_int32, T_OUT]),
+    # in-place
+    "cajal_tensor_add_inplace": (c_int, [T, T]),
+    "cajal_tensor_sub_inplace": (c_int, [T, T]),
+    "cajal_tensor_mul_inplace": (c_int, [T, T]),
+    "cajal_tensor_div_inplace": (c_int, [T, T]),
+    "cajal_tensor_fill_inplace": (c_int, [T, c_double]),
+}
+
+
+def _candidates():
+    """Where to look for libcajal.so, in order."""
+    here = os.path.dirname(os.path.abspath(__file__))
+    paths = []
+    env = os.environ.get("CAJAL_LIBRARY_PATH")
+    if env:
+        paths.append(os.path.join(env, "libcajal.so") if os.path.isdir(env) else env)
+    paths.append(os.path.join(here, "libcajal.so"))
+    repo = os.path.dirname(os.path.dirname(here))
+    paths.append(os.path.join(repo, ".build", "release", "libcajal.so"))
+    paths.append(os.path.join(repo, ".build", "debug", "libcajal.so"))
+    return paths
+
+
+def _load():
+    tried = []
+    for path in _candidates():
+        if not os.path.exists(path):
+            tried.append(f"{path} (not found)")
+            continue
+        try:
+            lib = ctypes.CDLL(path)
+        except OSError as error:
+            tried.append(f"{path} ({error})")
+            continue
+        lib.cajal_api_version.restype = c_int32
+        version = lib.cajal_api_version()
+        if version != API_VERSION:
+            raise ImportError(
+                f"cajal: {path} has API version {version}, but this package needs {API_VERSION}; "
+                "rebuild it with `swift build -c release`"
+            )
+        return lib, path
+    raise ImportError(
+        "cajal: could not load libcajal.so. Build it with `swift build -c release` or set "
+        "CAJAL_LIBRARY_PATH. Tried:\n  " + "\n  ".join(tried)
+    )
+
+
+lib, library_path = _load()
+for _name, (_restype, _argtypes) in DECLARATIONS.items():
+    _function = getattr(lib, _name)
+    _function.restype = _restype
+    _function.argtypes = _argtypes
+
+
+def last_error():
+    message = lib.cajal_last_error()
+    return message.decode("utf-8", "replace") if message else ""
+
+
+def check(status):
+    """Raises the Python exception for a non-zero C status."""
+    if status:
+        raise ERRORS.get(status, RuntimeError)(last_error())
+
+
+def int64_array(values):
+    """A ctypes int64 array for a shape or a list of dims."""
+    return (c_int64 * len(values))(*values)

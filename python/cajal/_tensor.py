@@ -1,0 +1,616 @@
+"""cajal.Tensor: a thin handle over the engine's tensor. Every method is one
+engine call (or a few); no math happens in Python."""
+
+import array
+import builtins
+import ctypes
+from ctypes import byref, c_char_p, c_double, c_int32, c_int64, c_size_t, c_void_p
+
+from . import _dtype as D
+from . import _ffi
+from ._ffi import check, int64_array, lib
+from ._tensor_str import format_tensor
+
+_bool, _int, _float = builtins.bool, builtins.int, builtins.float
+
+
+def _wrap(handle):
+    t = object.__new__(Tensor)
+    t._handle = handle
+    t._shape = None
+    return t
+
+
+def _call(function, *args):
+    """Calls an export that returns a new tensor through its last argument."""
+    out = c_void_p()
+    check(function(*args, byref(out)))
+    return _wrap(out.value)
+
+
+def _scalar(value):
+    """A Python number as a wrapped 0-dim tensor (lowest promotion priority)."""
+    if isinstance(value, _bool):
+        return _call(lib.cajal_tensor_scalar, 1.0 if value else 0.0, D.bool_.code)
+    if isinstance(value, _int):
+        return _call(lib.cajal_tensor_scalar_int64, value)
+    if isinstance(value, _float):
+        return _call(lib.cajal_tensor_scalar, value, D.float64.code)
+    return None
+
+
+def as_tensor_operand(value):
+    """Tensors pass through; Python and numpy numbers become wrapped scalars;
+    lists and arrays become tensors."""
+    if isinstance(value, Tensor):
+        return value
+    scalar = _scalar(value)
+    if scalar is not None:
+        return scalar
+    item = getattr(value, "item", None)  # numpy scalars
+    if item is not None and getattr(value, "ndim", None) == 0:
+        return _scalar(item())
+    if isinstance(value, (list, tuple)) or hasattr(value, "__array_interface__"):
+        from ._creation import tensor
+
+        return tensor(value)
+    raise TypeError(f"unsupported operand type {type(value).__name__} for a cajal tensor operation")
+
+
+def _binary(function, a, b):
+    a, b = as_tensor_operand(a), as_tensor_operand(b)
+    return _call(function, a._handle, b._handle)
+
+
+def _size_args(args, name):
+    """Accepts f(2, 3) and f((2, 3)) / f([2, 3]) as torch does."""
+    if len(args) == 1 and isinstance(args[0], (tuple, list, D.Size)):
+        args = tuple(args[0])
+    for a in args:
+        if not isinstance(a, _int) or isinstance(a, _bool):
+            if hasattr(a, "__index__"):
+                continue
+            raise TypeError(f"{name}(): argument 'size' must be a sequence of ints, but got {type(a).__name__}")
+    return [a.__index__() for a in args]
+
+
+def _dims_arg(dim):
+    if isinstance(dim, (tuple, list)):
+        return [d.__index__() for d in dim]
+    return [dim.__index__()]
+
+
+class _GradFn:
+    """What `tensor.grad_fn` returns: the name of the op that made the tensor."""
+
+    __slots__ = ("_name",)
+
+    def __init__(self, name):
+        self._name = name
+
+    def name(self):
+        return self._name
+
+    def __repr__(self):
+        return f"<{self._name} object at {id(self):#x}>"
+
+
+class _NumpyView:
+    """Exposes a tensor's memory through __array_interface__ and keeps it alive."""
+
+    __slots__ = ("tensor", "__array_interface__")
+
+    def __init__(self, tensor, interface):
+        self.tensor = tensor
+        self.__array_interface__ = interface
+
+
+_TYPESTR = {"float32": "<f4", "float64": "<f8", "int64": "<i8", "bool": "|b1"}
+
+
+class Tensor:
+    """An n-dimensional array with autograd, like torch.Tensor."""
+
+    __slots__ = ("_handle", "_shape", "__weakref__")
+
+    def __init__(self, *args, **kwargs):
+        raise TypeError("create tensors with cajal.tensor(), cajal.zeros(), cajal.ones(), ...")
+
+    def __del__(self, _free=lib.cajal_tensor_free):
+        handle = getattr(self, "_handle", None)
+        if handle:
+            self._handle = None
+            _free(handle)
+
+    # ------------------------------------------------------------ metadata
+
+    @property
+    def shape(self):
+        if self._shape is None:
+            n = c_size_t()
+            check(lib.cajal_tensor_ndim(self._handle, byref(n)))
+            buffer = (c_int64 * n.value)()
+            check(lib.cajal_tensor_shape(self._handle, buffer, n.value))
+            self._shape = D.Size(buffer)
+        return self._shape
+
+    def size(self, dim=None):
+        if dim is None:
+            return self.shape
+        shape = self.shape
+        rank = max(len(shape), 1)
+        if not -rank <= dim < rank:
+            raise IndexError(f"Dimension out of range (expected to be in range of [{-rank}, {rank - 1}], but got {dim})")
+        return shape[dim] if shape else 1
+
+    def dim(self):
+        return len(self.shape)
+
+    ndim = property(dim)
+
+    def numel(self):
+        return self.shape.numel()
+
+    nelement = numel
+
+    def __len__(self):
+        if not self.shape:
+            raise TypeError("len() of a 0-d tensor")
+        return self.shape[0]
+
+    @property
+    def dtype(self):
+        code = c_int32()
+        check(lib.cajal_tensor_dtype(self._handle, byref(code)))
+        return D.BY_CODE[code.value]
+
+    @property
+    def device(self):
+        return D.cpu
+
+    @property
+    def is_cuda(self):
+        return False
+
+    def stride(self, dim=None):
+        n = self.dim()
+        buffer = (c_int64 * n)()
+        check(lib.cajal_tensor_strides(self._handle, buffer, n))
+        strides = tuple(buffer)
+        return strides if dim is None else strides[dim]
+
+    def is_contiguous(self):
+        flag = c_int32()
+        check(lib.cajal_tensor_is_contiguous(self._handle, byref(flag)))
+        return _bool(flag.value)
+
+    def is_floating_point(self):
+        return self.dtype.is_floating_point
+
+    def data_ptr(self):
+        pointer = c_void_p()
+        check(lib.cajal_tensor_data_ptr(self._handle, byref(pointer)))
+        return pointer.value or 0
+
+    def element_size(self):
+        return self.dtype.itemsize
+
+    # ------------------------------------------------------------ autograd
+
+    @property
+    def requires_grad(self):
+        flag = c_int32()
+        check(lib.cajal_tensor_requires_grad(self._handle, byref(flag)))
+        return _bool(flag.value)
+
+    @requires_grad.setter
+    def requires_grad(self, value):
+        check(lib.cajal_tensor_set_requires_grad(self._handle, 1 if value else 0))
+
+    def requires_grad_(self, requires_grad=True):
+        self.requires_grad = requires_grad
+        return self
+
+    @property
+    def is_leaf(self):
+        flag = c_int32()
+        check(lib.cajal_tensor_is_leaf(self._handle, byref(flag)))
+        return _bool(flag.value)
+
+    @property
+    def grad(self):
+        out = c_void_p()
+        check(lib.cajal_tensor_grad(self._handle, byref(out)))
+        return _wrap(out.value) if out.value else None
+
+    @grad.setter
+    def grad(self, value):
+        if value is not None:
+            if not isinstance(value, Tensor):
+                raise TypeError(f"assigned grad expected to be a Tensor or None but got grad of type {type(value).__name__}")
+            if value.shape != self.shape:
+                raise RuntimeError(f"assigned grad has data of a different size: {list(value.shape)} vs {list(self.shape)}")
+        check(lib.cajal_tensor_set_grad(self._handle, value._handle if value is not None else None))
+
+    @property
+    def grad_fn(self):
+        name = c_char_p()
+        check(lib.cajal_tensor_grad_fn_name(self._handle, byref(name)))
+        return _GradFn(name.value.decode()) if name.value else None
+
+    def retain_grad(self):
+        check(lib.cajal_tensor_retain_grad(self._handle))
+
+    def backward(self, gradient=None, retain_graph=None, create_graph=False, inputs=None):
+        if create_graph:
+            raise NotImplementedError("backward(create_graph=True) (higher-order gradients) is not supported by cajal yet")
+        if inputs is not None:
+            raise NotImplementedError("backward(inputs=...) is not supported by cajal yet")
+        grad = as_tensor_operand(gradient) if gradient is not None else None
+        check(lib.cajal_tensor_backward(self._handle, grad._handle if grad is not None else None, 1 if retain_graph else 0))
+
+    def detach(self):
+        return _call(lib.cajal_tensor_detach, self._handle)
+
+    @property
+    def data(self):
+        return self.detach()
+
+    # ------------------------------------------------------------ values
+
+    def item(self):
+        dtype = self.dtype
+        if dtype is D.int64:
+            value = c_int64()
+            check(lib.cajal_tensor_item_int64(self._handle, byref(value)))
+            return value.value
+        value = c_double()
+        check(lib.cajal_tensor_item(self._handle, byref(value)))
+        return _bool(value.value) if dtype is D.bool_ else value.value
+
+    def _flat(self):
+        """All elements in row-major order as an array.array (bool as 0/1 bytes)."""
+        dtype = self.dtype
+        values = array.array(dtype._array_code, bytes(self.numel() * dtype.itemsize))
+        if len(values):
+            address, _ = values.buffer_info()
+            check(lib.cajal_tensor_copy_to(self._handle, address, len(values) * dtype.itemsize))
+        return values
+
+    def tolist(self):
+        flat = self._flat()
+        items = [_bool(v) for v in flat] if self.dtype is D.bool_ else flat.tolist()
+        shape = self.shape
+        if not shape:
+            return items[0]
+
+        def nest(offset, dim):
+            size = shape[dim]
+            if dim == len(shape) - 1:
+                return items[offset:offset + size]
+            step = 1
+            for s in shape[dim + 1:]:
+                step *= s
+            return [nest(offset + i * step, dim + 1) for i in range(size)]
+
+        return nest(0, 0)
+
+    def numpy(self, force=False):
+        """A numpy array sharing this tensor's memory (no copy)."""
+        import numpy
+
+        if self.requires_grad and not force:
+            raise RuntimeError("Can't call numpy() on Tensor that requires grad. Use tensor.detach().numpy() instead.")
+        source = self.detach() if force else self
+        dtype = source.dtype
+        interface = {
+            "version": 3,
+            "shape": tuple(source.shape),
+            "typestr": _TYPESTR[dtype.name],
+            "data": (source.data_ptr(), False),
+            "strides": tuple(s * dtype.itemsize for s in source.stride()),
+        }
+        return numpy.asarray(_NumpyView(source, interface))
+
+    def __array__(self, dtype=None, copy=None):
+        result = self.detach().numpy()
+        return result.astype(dtype) if dtype is not None else result
+
+    def __repr__(self):
+        flat = self._flat()
+        if self.dtype is D.bool_:
+            flat = [_bool(v) for v in flat]
+        suffixes = []
+        grad_fn = self.grad_fn
+        if grad_fn is not None:
+            suffixes.append(f"grad_fn=<{grad_fn.name()}>")
+        elif self.requires_grad:
+            suffixes.append("requires_grad=True")
+        return format_tensor(flat, tuple(self.shape), self.dtype, suffixes)
+
+    __str__ = __repr__
+
+    def __bool__(self):
+        if self.numel() != 1:
+            raise RuntimeError("Boolean value of Tensor with more than one value is ambiguous")
+        return _bool(self.item())
+
+    def __float__(self):
+        return _float(self.item())
+
+    def __int__(self):
+        return _int(self.item())
+
+    def __index__(self):
+        if self.dtype is not D.int64 or self.numel() != 1:
+            raise TypeError("only integer tensors of a single element can be converted to an index")
+        return self.item()
+
+    def __getitem__(self, index):
+        raise NotImplementedError("tensor indexing (__getitem__) is not supported by cajal yet")
+
+    def __setitem__(self, index, value):
+        raise NotImplementedError("tensor index assignment (__setitem__) is not supported by cajal yet")
+
+    __hash__ = object.__hash__
+
+    # ------------------------------------------------------------ arithmetic
+
+    def add(self, other, alpha=1):
+        if alpha != 1:
+            other = as_tensor_operand(other) * alpha
+        return _binary(lib.cajal_tensor_add, self, other)
+
+    def sub(self, other, alpha=1):
+        if alpha != 1:
+            other = as_tensor_operand(other) * alpha
+        return _binary(lib.cajal_tensor_sub, self, other)
+
+    def mul(self, other):
+        return _binary(lib.cajal_tensor_mul, self, other)
+
+    def div(self, other, rounding_mode=None):
+        if rounding_mode is not None:
+            raise NotImplementedError(f"div(rounding_mode={rounding_mode!r}) is not supported by cajal yet")
+        return _binary(lib.cajal_tensor_div, self, other)
+
+    def pow(self, exponent):
+        return _binary(lib.cajal_tensor_pow, self, exponent)
+
+    def matmul(self, other):
+        return _binary(lib.cajal_tensor_matmul, self, other)
+
+    def neg(self):
+        return _call(lib.cajal_tensor_neg, self._handle)
+
+    __add__ = add
+    __sub__ = sub
+    __mul__ = mul
+    __truediv__ = div
+    __pow__ = pow
+    __matmul__ = matmul
+    __neg__ = neg
+    negative = neg
+
+    def __radd__(self, other):
+        return _binary(lib.cajal_tensor_add, other, self)
+
+    def __rsub__(self, other):
+        return _binary(lib.cajal_tensor_sub, other, self)
+
+    def __rmul__(self, other):
+        return _binary(lib.cajal_tensor_mul, other, self)
+
+    def __rtruediv__(self, other):
+        return _binary(lib.cajal_tensor_div, other, self)
+
+    def __rpow__(self, other):
+        return _binary(lib.cajal_tensor_pow, other, self)
+
+    def __rmatmul__(self, other):
+        return _binary(lib.cajal_tensor_matmul, other, self)
+
+    def __pos__(self):
+        return self
+
+    def eq(self, other):
+        return _binary(lib.cajal_tensor_eq, self, other)
+
+    def ne(self, other):
+        return _binary(lib.cajal_tensor_ne, self, other)
+
+    def lt(self, other):
+        return _binary(lib.cajal_tensor_lt, self, other)
+
+    def le(self, other):
+        return _binary(lib.cajal_tensor_le, self, other)
+
+    def gt(self, other):
+        return _binary(lib.cajal_tensor_gt, self, other)
+
+    def ge(self, other):
+        return _binary(lib.cajal_tensor_ge, self, other)
+
+    __eq__ = eq
+    __ne__ = ne
+    __lt__ = lt
+    __le__ = le
+    __gt__ = gt
+    __ge__ = ge
+
+    def exp(self):
+        return _call(lib.cajal_tensor_exp, self._handle)
+
+    def log(self):
+        return _call(lib.cajal_tensor_log, self._handle)
+
+    def sqrt(self):
+        return _call(lib.cajal_tensor_sqrt, self._handle)
+
+    def relu(self):
+        return _call(lib.cajal_tensor_relu, self._handle)
+
+    def sigmoid(self):
+        return _call(lib.cajal_tensor_sigmoid, self._handle)
+
+    def tanh(self):
+        return _call(lib.cajal_tensor_tanh, self._handle)
+
+    # ------------------------------------------------------------ in-place
+
+    def _inplace(self, function, other):
+        other = as_tensor_operand(other)
+        check(function(self._handle, other._handle))
+        return self
+
+    def add_(self, other, alpha=1):
+        if alpha != 1:
+            other = as_tensor_operand(other) * alpha
+        return self._inplace(lib.cajal_tensor_add_inplace, other)
+
+    def sub_(self, other, alpha=1):
+        if alpha != 1:
+            other = as_tensor_operand(other) * alpha
+        return self._inplace(lib.cajal_tensor_sub_inplace, other)
+
+    def mul_(self, other):
+        return self._inplace(lib.cajal_tensor_mul_inplace, other)
+
+    def div_(self, other):
+        return self._inplace(lib.cajal_tensor_div_inplace, other)
+
+    __iadd__ = add_
+    __isub__ = sub_
+    __imul__ = mul_
+    __itruediv__ = div_
+
+    def fill_(self, value):
+        check(lib.cajal_tensor_fill_inplace(self._handle, _float(value)))
+        return self
+
+    def zero_(self):
+        return self.fill_(0.0)
+
+    # ------------------------------------------------------------ reductions
+
+    def sum(self, dim=None, keepdim=False, dtype=None):
+        source = self.to(dtype) if dtype is not None else self
+        if dim is None:
+            return _call(lib.cajal_tensor_sum_all, source._handle)
+        dims = _dims_arg(dim)
+        return _call(lib.cajal_tensor_sum, source._handle, int64_array(dims), len(dims), 1 if keepdim else 0)
+
+    def mean(self, dim=None, keepdim=False, dtype=None):
+        source = self.to(dtype) if dtype is not None else self
+        if dim is None:
+            return _call(lib.cajal_tensor_mean_all, source._handle)
+        dims = _dims_arg(dim)
+        return _call(lib.cajal_tensor_mean, source._handle, int64_array(dims), len(dims), 1 if keepdim else 0)
+
+    # ------------------------------------------------------------ shape
+
+    def reshape(self, *shape):
+        shape = _size_args(shape, "reshape")
+        return _call(lib.cajal_tensor_reshape, self._handle, int64_array(shape), len(shape))
+
+    def view(self, *shape):
+        if len(shape) == 1 and not isinstance(shape[0], (tuple, list, _int, D.Size)) and not hasattr(shape[0], "__index__"):
+            raise NotImplementedError("view(dtype) is not supported by cajal yet")
+        shape = _size_args(shape, "view")
+        return _call(lib.cajal_tensor_view, self._handle, int64_array(shape), len(shape))
+
+    def view_as(self, other):
+        return self.view(other.shape)
+
+    def reshape_as(self, other):
+        return self.reshape(other.shape)
+
+    def transpose(self, dim0, dim1):
+        return _call(lib.cajal_tensor_transpose, self._handle, dim0, dim1)
+
+    swapaxes = transpose
+
+    def t(self):
+        return _call(lib.cajal_tensor_t, self._handle)
+
+    @property
+    def T(self):
+        n = self.dim()
+        return self.permute(*reversed(range(n))) if n != 2 else self.t()
+
+    @property
+    def mT(self):
+        return self.transpose(-2, -1)
+
+    def permute(self, *dims):
+        dims = _size_args(dims, "permute")
+        return _call(lib.cajal_tensor_permute, self._handle, int64_array(dims), len(dims))
+
+    def expand(self, *shape):
+        shape = _size_args(shape, "expand")
+        return _call(lib.cajal_tensor_expand, self._handle, int64_array(shape), len(shape))
+
+    def expand_as(self, other):
+        return self.expand(other.shape)
+
+    def squeeze(self, dim=None):
+        if dim is None:
+            return _call(lib.cajal_tensor_squeeze, self._handle)
+        if isinstance(dim, (tuple, list)):
+            out = self
+            for d in sorted((d % max(self.dim(), 1) for d in dim), reverse=True):
+                out = out.squeeze(d)
+            return out
+        return _call(lib.cajal_tensor_squeeze_dim, self._handle, dim)
+
+    def unsqueeze(self, dim):
+        return _call(lib.cajal_tensor_unsqueeze, self._handle, dim)
+
+    def contiguous(self):
+        return _call(lib.cajal_tensor_contiguous, self._handle)
+
+    def clone(self):
+        return _call(lib.cajal_tensor_clone, self._handle)
+
+    # ------------------------------------------------------------ dtype and device
+
+    def to(self, *args, **kwargs):
+        """to(dtype), to(device), to(device, dtype), to(other_tensor); copy= and non_blocking= are accepted."""
+        target = kwargs.pop("dtype", None)
+        device = kwargs.pop("device", None)
+        copy = kwargs.pop("copy", False)
+        kwargs.pop("non_blocking", None)
+        if kwargs:
+            raise TypeError(f"to() got unexpected keyword arguments {sorted(kwargs)}")
+        for arg in args:
+            if isinstance(arg, Tensor):
+                target = arg.dtype
+            elif isinstance(arg, (D.device,)) or (isinstance(arg, str) and arg.partition(":")[0] in D._DEVICE_TYPES):
+                device = arg
+            else:
+                target = D.to_dtype(arg)
+        D.check_device(device)
+        target = D.to_dtype(target)
+        result = self if target is None or target is self.dtype else _call(lib.cajal_tensor_to_dtype, self._handle, target.code)
+        return result.clone() if copy and result is self else result
+
+    def type_as(self, other):
+        return self.to(other.dtype)
+
+    def float(self):
+        return self.to(D.float32)
+
+    def double(self):
+        return self.to(D.float64)
+
+    def long(self):
+        return self.to(D.int64)
+
+    def bool(self):
+        return self.to(D.bool_)
+
+    def cpu(self):
+        return self
+
+    def cuda(self, *args, **kwargs):
+        raise RuntimeError("cajal runs on the CPU only; CUDA is not available")
