@@ -28,7 +28,11 @@ extension Tensor {
         guard k == k2 else {
             throw CajalError.shape("[matmul] shapes \(shapeString(shape)) and \(shapeString(other.shape)) cannot be multiplied (\(k) != \(k2))")
         }
-        let type = resultType([self, other])
+        // Like torch, matmul does not promote: both operands must share a dtype.
+        guard dtype == other.dtype else {
+            throw CajalError.runtime("[matmul] expected both operands to have the same dtype, but got: \(dtype) != \(other.dtype)")
+        }
+        let type = dtype
         guard type != .bool else { throw CajalError.type("[matmul] \"addmm_impl_cpu_\" not implemented for 'Bool'") }
         let limit = Int(Int32.max)
         guard m <= limit && n <= limit && k <= limit else {

@@ -33,7 +33,7 @@ extension Tensor {
     /// copy, or nil when some new dim would span two non-contiguous chunks
     /// (torch's computeStride).
     func viewStrides(_ newShape: [Int]) -> [Int]? {
-        if count == 0 { return Layout.contiguousStrides(newShape) }
+        if count == 0 || rank == 0 { return Layout.contiguousStrides(newShape) }
         var newStrides = [Int](repeating: 0, count: newShape.count)
         var viewD = newShape.count - 1
         var chunkBaseStride = strides.last ?? 1

@@ -1,0 +1,156 @@
+import Testing
+import Cajal
+
+/// The Swift front held to real PyTorch's numbers: the same fixture files
+/// that pytest reads (Tests/reference/fixtures, made by generate.py).
+struct ReferenceTests {
+    @Test func fixturesAreLoaded() {
+        #expect(Fixtures.cases.count > 250)
+    }
+
+    @Test(arguments: Fixtures.cases)
+    func referenceCase(_ fixture: FixtureCase) throws {
+        let attrs = fixture.attrs
+        var bases: [Tensor] = []
+        var outputs: [Tensor]
+        if fixture.op == "random_sequence" {
+            // Cases run in parallel, so each seeds a generator of its own.
+            let generator = Generator(seed: UInt64(attrs["seed"]?.int ?? 0))
+            guard case .array(let draws) = attrs["draws"] else { Issue.record("no draws"); return }
+            outputs = try draws.map { draw in
+                let shape = draw["shape"]?.ints ?? []
+                let dtype = DType(name: draw["dtype"]?.string ?? "float32") ?? .float32
+                return draw["fn"]?.string == "rand"
+                    ? try Tensor.rand(shape, dtype: dtype, generator: generator)
+                    : try Tensor.randn(shape, dtype: dtype, generator: generator)
+            }
+        } else {
+            var args: [Tensor] = []
+            for input in fixture.inputs {
+                let base = try input.data.tensor()
+                if input.requires_grad { try base.setRequiresGrad() }
+                bases.append(base)
+                args.append(try applyView(base, input.view))
+            }
+            outputs = [try run(fixture.op, args, attrs)]
+        }
+
+        #expect(outputs.count == fixture.outputs.count)
+        var loss: Tensor?
+        for (k, out) in outputs.enumerated() {
+            if let problem = try mismatch(out, fixture.outputs[k], "\(fixture.name) output \(k)", caseAtol: fixture.atol ?? 0) {
+                Issue.record(Comment(rawValue: problem))
+            }
+            if let weight = fixture.grad_weights[k] {
+                let term = try (out * weight.tensor()).sum()
+                loss = try loss.map { try $0 + term } ?? term
+            }
+        }
+        try loss?.backward()
+        for (i, base) in bases.enumerated() {
+            if let expected = fixture.grads[i] {
+                guard let grad = base.grad else {
+                    Issue.record("\(fixture.name): input \(i) got no gradient")
+                    continue
+                }
+                if let problem = try mismatch(grad, expected, "\(fixture.name) grad \(i)", caseAtol: fixture.atol ?? 0) {
+                    Issue.record(Comment(rawValue: problem))
+                }
+            } else {
+                #expect(base.grad == nil, "\(fixture.name): input \(i) should get no gradient")
+            }
+        }
+    }
+
+    private func applyView(_ tensor: Tensor, _ steps: [JSONValue]) throws -> Tensor {
+        var t = tensor
+        for step in steps {
+            switch step["kind"]?.string {
+            case "transpose": t = try t.transpose(step["dim0"]?.int ?? 0, step["dim1"]?.int ?? 1)
+            case "expand": t = try t.expand(step["shape"]?.ints ?? [])
+            case "permute": t = try t.permute(step["dims"]?.ints ?? [])
+            default: Issue.record("unknown view step")
+            }
+        }
+        return t
+    }
+
+    /// A Python number of the fixture as a wrapped scalar tensor.
+    private func scalar(_ attrs: JSONValue) throws -> Tensor {
+        switch attrs["scalar_type"]?.string {
+        case "int": return try Tensor.scalar(Int64(attrs["scalar"]?.int ?? 0))
+        case "bool": return try Tensor.scalar(attrs["scalar"]?.bool == true ? 1 : 0, dtype: .bool)
+        default: return try Tensor.scalar(attrs["scalar"]?.double ?? 0)
+        }
+    }
+
+    private func withScalar(_ x: Tensor, _ attrs: JSONValue, _ f: (Tensor, Tensor) throws -> Tensor) throws -> Tensor {
+        let s = try scalar(attrs)
+        return attrs["reverse"]?.bool == true ? try f(s, x) : try f(x, s)
+    }
+
+    private func reduce(_ x: Tensor, _ attrs: JSONValue, sum: Bool) throws -> Tensor {
+        guard let dims = attrs["dim"]?.ints else { return sum ? try x.sum() : try x.mean() }
+        let keep = attrs["keepdim"]?.bool ?? false
+        return sum ? try x.sum(dims: dims, keepDim: keep) : try x.mean(dims: dims, keepDim: keep)
+    }
+
+    /// The same op table as generate.py and test_reference.py.
+    private func run(_ op: String, _ a: [Tensor], _ attrs: JSONValue) throws -> Tensor {
+        let dtype = DType(name: attrs["dtype"]?.string ?? "") ?? .float32
+        switch op {
+        case "add": return try a[0] + a[1]
+        case "sub": return try a[0] - a[1]
+        case "mul": return try a[0] * a[1]
+        case "div": return try a[0] / a[1]
+        case "pow": return try a[0].pow(a[1])
+        case "add_scalar": return try withScalar(a[0], attrs) { try $0 + $1 }
+        case "sub_scalar": return try withScalar(a[0], attrs) { try $0 - $1 }
+        case "mul_scalar": return try withScalar(a[0], attrs) { try $0 * $1 }
+        case "div_scalar": return try withScalar(a[0], attrs) { try $0 / $1 }
+        case "pow_scalar": return try withScalar(a[0], attrs) { try $0.pow($1) }
+        case "neg": return try -a[0]
+        case "exp": return try a[0].exp()
+        case "log": return try a[0].log()
+        case "sqrt": return try a[0].sqrt()
+        case "relu": return try a[0].relu()
+        case "sigmoid": return try a[0].sigmoid()
+        case "tanh": return try a[0].tanh()
+        case "eq": return try a[0] .== a[1]
+        case "ne": return try a[0] .!= a[1]
+        case "lt": return try a[0] .< a[1]
+        case "le": return try a[0] .<= a[1]
+        case "gt": return try a[0] .> a[1]
+        case "ge": return try a[0] .>= a[1]
+        case "lt_scalar": return try withScalar(a[0], attrs) { try $0 .< $1 }
+        case "eq_scalar": return try withScalar(a[0], attrs) { try $0 .== $1 }
+        case "where": return try Tensor.where(a[0], a[1], a[2])
+        case "matmul": return try a[0].matmul(a[1])
+        case "sum": return try reduce(a[0], attrs, sum: true)
+        case "mean": return try reduce(a[0], attrs, sum: false)
+        case "reshape": return try a[0].reshape(attrs["shape"]?.ints ?? [])
+        case "view": return try a[0].view(attrs["shape"]?.ints ?? [])
+        case "transpose": return try a[0].transpose(attrs["dim0"]?.int ?? 0, attrs["dim1"]?.int ?? 1)
+        case "t": return try a[0].t()
+        case "permute": return try a[0].permute(attrs["dims"]?.ints ?? [])
+        case "expand": return try a[0].expand(attrs["shape"]?.ints ?? [])
+        case "squeeze": return try attrs["dim"]?.int.map { try a[0].squeeze(dim: $0) } ?? a[0].squeeze()
+        case "unsqueeze": return try a[0].unsqueeze(dim: attrs["dim"]?.int ?? 0)
+        case "contiguous": return try a[0].contiguous()
+        case "clone": return try a[0].clone()
+        case "to": return try a[0].to(dtype)
+        case "zeros": return try Tensor.zeros(attrs["shape"]?.ints ?? [], dtype: dtype)
+        case "ones": return try Tensor.ones(attrs["shape"]?.ints ?? [], dtype: dtype)
+        case "full":
+            if attrs["scalar_type"]?.string == "int" {
+                return try Tensor.full(attrs["shape"]?.ints ?? [], integer: Int64(attrs["scalar"]?.int ?? 0), dtype: dtype)
+            }
+            return try Tensor.full(attrs["shape"]?.ints ?? [], value: attrs["scalar"]?.double ?? 0, dtype: dtype)
+        case "arange":
+            return try Tensor.arange(start: attrs["start"]?.double ?? 0, end: attrs["end"]?.double ?? 0,
+                                     step: attrs["step"]?.double ?? 1, dtype: attrs["dtype"].flatMap { DType(name: $0.string ?? "") })
+        default:
+            throw CajalError.notImplemented("fixture op \(op) has no Swift mapping")
+        }
+    }
+}

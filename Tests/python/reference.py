@@ -1,0 +1,61 @@
+"""Reads the PyTorch reference fixtures (Tests/reference/fixtures/*.json)."""
+
+import array
+import base64
+import glob
+import json
+import math
+import os
+
+import cajal
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+FIXTURES = os.path.join(os.path.dirname(HERE), "reference", "fixtures")
+DTYPES = {"float32": cajal.float32, "float64": cajal.float64, "int64": cajal.int64, "bool": cajal.bool}
+ARRAY_CODES = {"float32": "f", "float64": "d", "int64": "q", "bool": "B"}
+# float32 as the issue states; float64 allows for libm and BLAS last-bit differences.
+TOLERANCE = {"float32": (1e-5, 1e-6), "float64": (1e-9, 1e-12)}
+
+
+def load_cases():
+    cases = []
+    for path in sorted(glob.glob(os.path.join(FIXTURES, "*.json"))):
+        with open(path) as f:
+            cases += json.load(f)["cases"]
+    return cases
+
+
+def flat_values(spec):
+    """The elements of a fixture tensor as Python numbers."""
+    if "b64" in spec:
+        values = array.array(ARRAY_CODES[spec["dtype"]], base64.b64decode(spec["b64"])).tolist()
+    else:
+        values = [float(v) if isinstance(v, str) else v for v in spec["data"]]
+    if spec["dtype"] == "bool":
+        values = [bool(v) for v in values]
+    return values
+
+
+def to_tensor(spec):
+    values = flat_values(spec)
+    return cajal.tensor(values, dtype=DTYPES[spec["dtype"]]).reshape(spec["shape"])
+
+
+def assert_matches(actual, spec, what, case_atol=0.0):
+    """Compares a cajal tensor with a fixture tensor: dtype, shape and values."""
+    assert actual.dtype is DTYPES[spec["dtype"]], f"{what}: dtype {actual.dtype} != {spec['dtype']}"
+    assert list(actual.shape) == spec["shape"], f"{what}: shape {list(actual.shape)} != {spec['shape']}"
+    expected = flat_values(spec)
+    got = actual.detach().reshape(-1).tolist() if actual.numel() else []
+    if not actual.shape:
+        got = [actual.item()]
+    rtol, atol = TOLERANCE.get(spec["dtype"], (0.0, 0.0))
+    if spec["dtype"] == "float32":
+        atol = max(atol, case_atol)
+    for i, (g, e) in enumerate(zip(got, expected)):
+        if isinstance(e, float) and math.isnan(e):
+            assert math.isnan(g), f"{what}[{i}]: {g} != nan"
+        elif isinstance(e, float) and math.isinf(e):
+            assert g == e, f"{what}[{i}]: {g} != {e}"
+        else:
+            assert abs(g - e) <= atol + rtol * abs(e), f"{what}[{i}]: {g} != {e} (rtol {rtol}, atol {atol})"

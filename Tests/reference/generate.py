@@ -1,0 +1,481 @@
+"""Writes the reference fixtures from real PyTorch.
+
+    ../shared/tools/reference-venv.sh            # once: a venv with torch
+    ~/.cache/cajal-reference/bin/python Tests/reference/generate.py
+
+Each case names an op, its inputs (a base tensor, optionally seen through a
+view such as a transpose or an expand, so that non-contiguous inputs are
+covered), attributes, the outputs, and the gradients of the base inputs for
+the loss sum_k sum(outputs[k] * grad_weights[k]) with fixed random weights.
+The Swift tests and pytest read the same files (Tests/reference/fixtures/*.json).
+"""
+
+import base64
+import json
+import math
+import os
+
+import numpy as np
+import torch
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+OUT = os.path.join(HERE, "fixtures")
+DTYPES = {"float32": torch.float32, "float64": torch.float64, "int64": torch.int64, "bool": torch.bool}
+rng = np.random.default_rng(20261121)
+
+
+# ----------------------------------------------------------------- encoding
+
+def encode_value(v):
+    if isinstance(v, float) and not math.isfinite(v):
+        return "nan" if math.isnan(v) else ("inf" if v > 0 else "-inf")
+    return v
+
+
+NUMPY = {"float32": "<f4", "float64": "<f8", "int64": "<i8", "bool": "|b1"}
+
+
+def encode(t):
+    """Small tensors as a JSON list; larger ones as base64 of their little-endian bytes."""
+    t = t.detach()
+    name = str(t.dtype).replace("torch.", "")
+    if t.numel() > 64:
+        raw = t.contiguous().numpy().astype(NUMPY[name]).tobytes()
+        return {"dtype": name, "shape": list(t.shape), "b64": base64.b64encode(raw).decode()}
+    flat = t.reshape(-1).tolist()
+    return {"dtype": name, "shape": list(t.shape), "data": [encode_value(v) for v in flat]}
+
+
+def decode(spec):
+    if "b64" in spec:
+        array = np.frombuffer(base64.b64decode(spec["b64"]), dtype=NUMPY[spec["dtype"]]).reshape(spec["shape"])
+        return torch.from_numpy(array.copy())
+    data = [float(v) if isinstance(v, str) else v for v in spec["data"]]
+    return torch.tensor(data, dtype=DTYPES[spec["dtype"]]).reshape(spec["shape"])
+
+
+# ----------------------------------------------------------------- inputs
+
+def values(shape, dtype="float32", low=-2.0, high=2.0, positive=False):
+    """Random values that are exact in float32, for a tensor of `shape`."""
+    n = int(np.prod(shape)) if shape else 1
+    if dtype in ("float32", "float64"):
+        x = rng.uniform(low, high, size=n)
+        if positive:
+            x = np.abs(x) + 0.25
+        x = x.astype(np.float32).astype(np.float64) if dtype == "float32" else x
+        data = x.tolist()
+    elif dtype == "int64":
+        data = rng.integers(-5, 6, size=n).tolist()
+    else:
+        data = (rng.uniform(size=n) > 0.5).tolist()
+    return {"dtype": dtype, "shape": list(shape), "data": data}
+
+
+def given(data, dtype="float32", shape=None):
+    flat = np.array(data, dtype=np.float64 if dtype.startswith("float") else None).reshape(-1).tolist()
+    return {"dtype": dtype, "shape": list(shape if shape is not None else np.array(data).shape), "data": flat}
+
+
+def inp(data, grad=None, view=None):
+    """An input: base data, whether the base requires grad (default: floats do), and view steps."""
+    data = encode(decode(data))
+    if grad is None:
+        grad = data["dtype"] in ("float32", "float64")
+    return {"data": data, "requires_grad": grad, "view": view or []}
+
+
+def apply_view(t, steps):
+    for step in steps:
+        kind = step["kind"]
+        if kind == "transpose":
+            t = t.transpose(step["dim0"], step["dim1"])
+        elif kind == "expand":
+            t = t.expand(*step["shape"])
+        elif kind == "permute":
+            t = t.permute(*step["dims"])
+        else:
+            raise ValueError(kind)
+    return t
+
+
+T01 = [{"kind": "transpose", "dim0": 0, "dim1": 1}]
+
+
+def expand_to(shape):
+    return [{"kind": "expand", "shape": list(shape)}]
+
+
+# ----------------------------------------------------------------- ops
+# Every op the fixtures use, as torch calls. The Swift and pytest harnesses
+# hold the same table for cajal.
+
+def scalar_of(attrs):
+    kind, v = attrs["scalar_type"], attrs["scalar"]
+    return {"float": float, "int": int, "bool": bool}[kind](v)
+
+
+def binary_scalar(fn):
+    def run(x, attrs):
+        s = scalar_of(attrs)
+        return fn(s, x) if attrs.get("reverse") else fn(x, s)
+    return run
+
+
+OPS = {
+    "add": lambda a, b, attrs: a + b,
+    "sub": lambda a, b, attrs: a - b,
+    "mul": lambda a, b, attrs: a * b,
+    "div": lambda a, b, attrs: a / b,
+    "pow": lambda a, b, attrs: a ** b,
+    "add_scalar": binary_scalar(lambda a, b: a + b),
+    "sub_scalar": binary_scalar(lambda a, b: a - b),
+    "mul_scalar": binary_scalar(lambda a, b: a * b),
+    "div_scalar": binary_scalar(lambda a, b: a / b),
+    "pow_scalar": binary_scalar(lambda a, b: a ** b),
+    "neg": lambda x, attrs: -x,
+    "exp": lambda x, attrs: x.exp(),
+    "log": lambda x, attrs: x.log(),
+    "sqrt": lambda x, attrs: x.sqrt(),
+    "relu": lambda x, attrs: x.relu(),
+    "sigmoid": lambda x, attrs: x.sigmoid(),
+    "tanh": lambda x, attrs: x.tanh(),
+    "eq": lambda a, b, attrs: a == b,
+    "ne": lambda a, b, attrs: a != b,
+    "lt": lambda a, b, attrs: a < b,
+    "le": lambda a, b, attrs: a <= b,
+    "gt": lambda a, b, attrs: a > b,
+    "ge": lambda a, b, attrs: a >= b,
+    "lt_scalar": binary_scalar(lambda a, b: a < b),
+    "eq_scalar": binary_scalar(lambda a, b: a == b),
+    "where": lambda c, a, b, attrs: torch.where(c, a, b),
+    "matmul": lambda a, b, attrs: a @ b,
+    "sum": lambda x, attrs: x.sum() if attrs.get("dim") is None else x.sum(dim=attrs["dim"], keepdim=attrs["keepdim"]),
+    "mean": lambda x, attrs: x.mean() if attrs.get("dim") is None else x.mean(dim=attrs["dim"], keepdim=attrs["keepdim"]),
+    "reshape": lambda x, attrs: x.reshape(attrs["shape"]),
+    "view": lambda x, attrs: x.view(attrs["shape"]),
+    "transpose": lambda x, attrs: x.transpose(attrs["dim0"], attrs["dim1"]),
+    "t": lambda x, attrs: x.t(),
+    "permute": lambda x, attrs: x.permute(attrs["dims"]),
+    "expand": lambda x, attrs: x.expand(attrs["shape"]),
+    "squeeze": lambda x, attrs: x.squeeze() if attrs.get("dim") is None else x.squeeze(attrs["dim"]),
+    "unsqueeze": lambda x, attrs: x.unsqueeze(attrs["dim"]),
+    "contiguous": lambda x, attrs: x.contiguous(),
+    "clone": lambda x, attrs: x.clone(),
+    "to": lambda x, attrs: x.to(DTYPES[attrs["dtype"]]),
+    "zeros": lambda attrs: torch.zeros(attrs["shape"], dtype=DTYPES[attrs["dtype"]]),
+    "ones": lambda attrs: torch.ones(attrs["shape"], dtype=DTYPES[attrs["dtype"]]),
+    "full": lambda attrs: torch.full(attrs["shape"], scalar_of(attrs), dtype=DTYPES[attrs["dtype"]]),
+    "arange": lambda attrs: torch.arange(attrs["start"], attrs["end"], attrs["step"],
+                                         **({"dtype": DTYPES[attrs["dtype"]]} if attrs.get("dtype") else {})),
+}
+
+
+def random_sequence(attrs):
+    torch.manual_seed(attrs["seed"])
+    outs = []
+    for draw in attrs["draws"]:
+        fn = torch.rand if draw["fn"] == "rand" else torch.randn
+        outs.append(fn(draw["shape"], dtype=DTYPES[draw["dtype"]]))
+    return outs
+
+
+# ----------------------------------------------------------------- cases
+
+def make_case(name, op, inputs=(), attrs=None, accumulated=0):
+    """accumulated: how many terms the op sums per output element, at most (for the tolerance)."""
+    attrs = attrs or {}
+    if op == "random_sequence":
+        outputs = random_sequence(attrs)
+        return {"name": name, "op": op, "attrs": attrs, "inputs": [], "outputs": [encode(o) for o in outputs],
+                "grad_weights": [None] * len(outputs), "grads": []}
+    bases = []
+    args = []
+    for spec in inputs:
+        base = decode(spec["data"])
+        if spec["requires_grad"]:
+            base.requires_grad_(True)
+        bases.append(base)
+        args.append(apply_view(base, spec["view"]))
+    out = OPS[op](*args, attrs)
+    outputs = list(out) if isinstance(out, (tuple, list)) else [out]
+    weights = []
+    loss = None
+    for o in outputs:
+        if o.requires_grad and o.dtype.is_floating_point:
+            w = decode(values(list(o.shape), str(o.dtype).replace("torch.", ""), -1.0, 1.0))
+            term = (o * w).sum()
+            loss = term if loss is None else loss + term
+            weights.append(encode(w))
+        else:
+            weights.append(None)
+    if loss is not None:
+        loss.backward()
+    # torch leaves .grad as None where no gradient arrived (e.g. through a comparison).
+    grads = [encode(b.grad) if b.grad is not None else None for b in bases]
+    case = {"name": name, "op": op, "attrs": attrs, "inputs": inputs, "outputs": [encode(o) for o in outputs],
+            "grad_weights": weights, "grads": grads}
+    if accumulated > 16:
+        # float32 sums of many terms differ from torch's by rounding that grows
+        # like sqrt(terms); the default atol is for single roundings.
+        case["atol"] = 1e-6 * math.sqrt(accumulated)
+    return case
+
+
+def arithmetic_cases():
+    cases = []
+    layouts = [
+        ("same_shape", lambda: [inp(values([2, 3])), inp(values([2, 3]))]),
+        ("broadcast_row", lambda: [inp(values([2, 3])), inp(values([3]))]),
+        ("broadcast_column", lambda: [inp(values([2, 3])), inp(values([2, 1]))]),
+        ("broadcast_both", lambda: [inp(values([2, 1, 4])), inp(values([3, 1]))]),
+        ("zero_dim", lambda: [inp(values([])), inp(values([2, 3]))]),
+        ("transposed", lambda: [inp(values([3, 2]), view=T01), inp(values([2, 3]))]),
+        ("expanded", lambda: [inp(values([1, 3]), view=expand_to([2, 3])), inp(values([2, 3]))]),
+        ("size_one_dims", lambda: [inp(values([1, 1])), inp(values([1]))]),
+        ("empty", lambda: [inp(values([0, 3])), inp(values([3]))]),
+        ("large_transposed", lambda: [inp(values([64, 33]), view=T01), inp(values([33, 1]))]),
+    ]
+    for op in ("add", "sub", "mul", "div"):
+        for label, make in layouts:
+            args = make()
+            if op == "div":
+                args[1]["data"] = values(args[1]["data"]["shape"], positive=True)
+            cases.append(make_case(f"{op}/{label}", op, args))
+    # Type promotion: the result dtype and the gradient dtypes follow torch.
+    cases += [
+        make_case("add/float32_float64", "add", [inp(values([2, 3])), inp(values([2, 3], "float64"))]),
+        make_case("mul/int64_float32", "mul", [inp(values([2, 3], "int64")), inp(values([3]))]),
+        make_case("add/bool_int64", "add", [inp(values([4], "bool")), inp(values([4], "int64"))]),
+        make_case("add/bool_bool", "add", [inp(values([4], "bool")), inp(values([4], "bool"))]),
+        make_case("mul/bool_bool", "mul", [inp(values([4], "bool")), inp(values([4], "bool"))]),
+        make_case("div/int64_int64", "div", [inp(values([5], "int64")), inp(given([1, 2, 3, -4, 5], "int64"))]),
+        make_case("add/float32_zero_dim_float64", "add", [inp(values([3])), inp(values([], "float64"))]),
+        make_case("add/int64_zero_dim_float64", "add", [inp(values([3], "int64")), inp(values([], "float64"))]),
+        make_case("sub/int64_int64", "sub", [inp(values([2, 2], "int64")), inp(values([2], "int64"))]),
+        make_case("add/float64_float64", "add", [inp(values([2, 3], "float64")), inp(values([3], "float64"))]),
+    ]
+    # Python numbers are wrapped scalars: they never widen a tensor's float type.
+    for op in ("add", "sub", "mul", "div"):
+        cases.append(make_case(f"{op}_scalar/float_right", f"{op}_scalar", [inp(values([2, 3]))],
+                               {"scalar": 2.5, "scalar_type": "float"}))
+        cases.append(make_case(f"{op}_scalar/float_left", f"{op}_scalar", [inp(values([2, 3], positive=True))],
+                               {"scalar": 1.5, "scalar_type": "float", "reverse": True}))
+        cases.append(make_case(f"{op}_scalar/int_on_float64", f"{op}_scalar", [inp(values([3], "float64"))],
+                               {"scalar": 3, "scalar_type": "int"}))
+        cases.append(make_case(f"{op}_scalar/float_on_int64", f"{op}_scalar", [inp(values([3], "int64"))],
+                               {"scalar": 0.5, "scalar_type": "float"}))
+        cases.append(make_case(f"{op}_scalar/int_on_int64", f"{op}_scalar", [inp(values([3], "int64"))],
+                               {"scalar": 2, "scalar_type": "int"}))
+    cases.append(make_case("add_scalar/bool_on_float", "add_scalar", [inp(values([3]))], {"scalar": True, "scalar_type": "bool"}))
+    cases.append(make_case("mul_scalar/float_on_bool", "mul_scalar", [inp(values([4], "bool"))], {"scalar": 1.5, "scalar_type": "float"}))
+    # pow: tensor exponents, Python-number exponents, and the zero-base rules of the gradient.
+    cases += [
+        make_case("pow/positive_base", "pow", [inp(values([2, 3], positive=True)), inp(values([2, 3]))]),
+        make_case("pow/broadcast", "pow", [inp(values([2, 3], positive=True)), inp(values([3]))]),
+        make_case("pow/zero_base", "pow", [inp(given([0.0, 0.0, 0.0, 2.0])), inp(given([0.0, 1.0, 2.0, 0.0]))]),
+        make_case("pow/int64", "pow", [inp(given([2, 3, -2, 0, 1], "int64")), inp(given([3, 2, 3, 2, 0], "int64"))]),
+        make_case("pow/int64_negative_exponent", "pow", [inp(given([2, 1, -1, -1], "int64")), inp(given([-1, -2, -3, -2], "int64"))]),
+        make_case("pow_scalar/square", "pow_scalar", [inp(values([2, 3]))], {"scalar": 2, "scalar_type": "int"}),
+        make_case("pow_scalar/half", "pow_scalar", [inp(values([2, 3], positive=True))], {"scalar": 0.5, "scalar_type": "float"}),
+        make_case("pow_scalar/minus_one", "pow_scalar", [inp(values([4], positive=True))], {"scalar": -1.0, "scalar_type": "float"}),
+        make_case("pow_scalar/zero", "pow_scalar", [inp(values([4]))], {"scalar": 0.0, "scalar_type": "float"}),
+        make_case("pow_scalar/reverse", "pow_scalar", [inp(values([4]))], {"scalar": 2.0, "scalar_type": "float", "reverse": True}),
+        make_case("pow_scalar/int_base_int", "pow_scalar", [inp(values([4], "int64"))], {"scalar": 3, "scalar_type": "int"}),
+        make_case("pow_scalar/int_base_float", "pow_scalar", [inp(given([1, 2, 3, 4], "int64"))], {"scalar": 0.5, "scalar_type": "float"}),
+        make_case("pow_scalar/transposed", "pow_scalar", [inp(values([3, 2]), view=T01)], {"scalar": 3, "scalar_type": "int"}),
+    ]
+    return cases
+
+
+def math_cases():
+    cases = []
+    for op in ("neg", "exp", "log", "sqrt", "relu", "sigmoid", "tanh"):
+        positive = op in ("log", "sqrt")
+        cases += [
+            make_case(f"{op}/matrix", op, [inp(values([3, 4], positive=positive))]),
+            make_case(f"{op}/long_row", op, [inp(values([2, 100], positive=positive))]),
+            make_case(f"{op}/transposed", op, [inp(values([4, 3], positive=positive), view=T01)]),
+            make_case(f"{op}/zero_dim", op, [inp(values([], positive=positive))]),
+            make_case(f"{op}/empty", op, [inp(values([0, 2], positive=positive))]),
+            make_case(f"{op}/float64", op, [inp(values([5], "float64", positive=positive))]),
+        ]
+        if op == "exp":  # above the threading threshold
+            cases.append(make_case(f"{op}/large", op, [inp(values([180, 190], positive=positive))]))
+        if op != "neg":
+            cases.append(make_case(f"{op}/int64", op, [inp(given([1, 2, 3, 4], "int64"))]))
+    cases.append(make_case("relu/zeros_and_signs", "relu", [inp(given([-1.0, 0.0, 2.0, -0.0, 3.5]))]))
+    cases.append(make_case("neg/int64", "neg", [inp(values([5], "int64"))]))
+    cases.append(make_case("exp/wide_range", "exp", [inp(given([-100.0, -10.0, 0.0, 10.0, 80.0]))]))
+    cases.append(make_case("sigmoid/wide_range", "sigmoid", [inp(given([-100.0, -10.0, 0.0, 10.0, 100.0]))]))
+    cases.append(make_case("log/special", "log", [inp(given([0.0, 1.0, -1.0, float("inf")]), grad=False)]))
+    return cases
+
+
+def comparison_cases():
+    cases = []
+    for op in ("eq", "ne", "lt", "le", "gt", "ge"):
+        cases += [
+            make_case(f"{op}/broadcast", op, [inp(given([[1.0, 2.0, 3.0], [4.0, 5.0, 6.0]])), inp(given([2.0, 5.0, 3.0]))]),
+            make_case(f"{op}/int_float", op, [inp(given([1, 2, 3], "int64")), inp(given([1.5, 2.0, 2.5]))]),
+            make_case(f"{op}/nan", op, [inp(given([float("nan"), 1.0, float("inf")]), grad=False), inp(given([float("nan"), float("nan"), 1.0]), grad=False)]),
+            make_case(f"{op}/bool", op, [inp(given([True, True, False, False], "bool")), inp(given([True, False, True, False], "bool"))]),
+            make_case(f"{op}/transposed", op, [inp(values([3, 2]), view=T01), inp(values([2, 1]))]),
+        ]
+    cases.append(make_case("lt_scalar/float", "lt_scalar", [inp(values([2, 3]))], {"scalar": 0.5, "scalar_type": "float"}))
+    cases.append(make_case("eq_scalar/int", "eq_scalar", [inp(given([1, 2, 3], "int64"))], {"scalar": 2, "scalar_type": "int"}))
+    cases.append(make_case("where/broadcast", "where", [inp(given([True, False, True], "bool")), inp(values([2, 3])), inp(values([2, 1]))]))
+    cases.append(make_case("where/promotion", "where", [inp(given([[True], [False]], "bool")), inp(values([3], "float64")), inp(values([2, 3]))]))
+    return cases
+
+
+def matmul_cases():
+    return [
+        make_case("matmul/matrix_matrix", "matmul", [inp(values([2, 3])), inp(values([3, 4]))]),
+        make_case("matmul/vector_vector", "matmul", [inp(values([5])), inp(values([5]))]),
+        make_case("matmul/vector_matrix", "matmul", [inp(values([3])), inp(values([3, 4]))]),
+        make_case("matmul/matrix_vector", "matmul", [inp(values([2, 3])), inp(values([3]))]),
+        make_case("matmul/batched", "matmul", [inp(values([2, 3, 4])), inp(values([2, 4, 5]))]),
+        make_case("matmul/broadcast_batch", "matmul", [inp(values([2, 1, 3, 4])), inp(values([5, 4, 2]))]),
+        make_case("matmul/batched_matrix", "matmul", [inp(values([3, 2, 4])), inp(values([4, 3]))]),
+        make_case("matmul/matrix_batched", "matmul", [inp(values([2, 4])), inp(values([3, 4, 3]))]),
+        make_case("matmul/vector_batched", "matmul", [inp(values([4])), inp(values([2, 4, 3]))]),
+        make_case("matmul/batched_vector", "matmul", [inp(values([2, 3, 4])), inp(values([4]))]),
+        make_case("matmul/transposed_left", "matmul", [inp(values([3, 2]), view=T01), inp(values([3, 4]))]),
+        make_case("matmul/transposed_right", "matmul", [inp(values([2, 3])), inp(values([4, 3]), view=T01)]),
+        make_case("matmul/transposed_both", "matmul", [inp(values([5, 4]), view=T01), inp(values([3, 5]), view=T01)]),
+        make_case("matmul/expanded_batch", "matmul",
+                  [inp(values([1, 3, 4]), view=expand_to([2, 3, 4])), inp(values([2, 4, 2]))]),
+        make_case("matmul/permuted", "matmul",
+                  [inp(values([3, 2, 4]), view=[{"kind": "permute", "dims": [1, 0, 2]}]), inp(values([4, 3]))]),
+        make_case("matmul/float64", "matmul", [inp(values([3, 4], "float64")), inp(values([4, 2], "float64"))]),
+        make_case("matmul/int64", "matmul", [inp(values([2, 3], "int64")), inp(values([3, 2], "int64"))]),
+        make_case("matmul/inner_zero", "matmul", [inp(values([2, 0])), inp(values([0, 3]))]),
+        make_case("matmul/rows_zero", "matmul", [inp(values([0, 3])), inp(values([3, 2]))]),
+        make_case("matmul/large", "matmul", [inp(values([64, 96])), inp(values([96, 48]))], accumulated=96),
+        make_case("matmul/one_by_one", "matmul", [inp(values([1, 1])), inp(values([1, 1]))]),
+    ]
+
+
+def reduction_cases():
+    cases = []
+    for op in ("sum", "mean"):
+        cases += [
+            make_case(f"{op}/all", op, [inp(values([3, 4]))]),
+            make_case(f"{op}/dim0", op, [inp(values([3, 4]))], {"dim": 0, "keepdim": False}),
+            make_case(f"{op}/dim1_keepdim", op, [inp(values([3, 4]))], {"dim": 1, "keepdim": True}),
+            make_case(f"{op}/dims_0_2", op, [inp(values([2, 3, 4]))], {"dim": [0, 2], "keepdim": False}),
+            make_case(f"{op}/negative_dim", op, [inp(values([2, 3, 4]))], {"dim": -1, "keepdim": False}),
+            make_case(f"{op}/middle_keepdim", op, [inp(values([2, 3, 4]))], {"dim": [1], "keepdim": True}),
+            make_case(f"{op}/transposed", op, [inp(values([4, 3]), view=T01)], {"dim": 1, "keepdim": False}),
+            make_case(f"{op}/expanded", op, [inp(values([1, 3]), view=expand_to([4, 3]))], {"dim": 0, "keepdim": False}),
+            make_case(f"{op}/zero_dim", op, [inp(values([]))]),
+            make_case(f"{op}/float64", op, [inp(values([3, 5], "float64"))], {"dim": 0, "keepdim": False}),
+            make_case(f"{op}/all_dims_list", op, [inp(values([2, 3]))], {"dim": [0, 1], "keepdim": True}),
+            make_case(f"{op}/size_one", op, [inp(values([1, 3, 1]))], {"dim": [0, 2], "keepdim": False}),
+        ]
+    cases += [
+        make_case("sum/large_rows", "sum", [inp(values([150, 257]))], {"dim": 1, "keepdim": False}, accumulated=257),
+        make_case("mean/large_columns", "mean", [inp(values([257, 150]))], {"dim": 0, "keepdim": True}, accumulated=257),
+        make_case("sum/int64", "sum", [inp(values([3, 4], "int64"))], {"dim": 1, "keepdim": False}),
+        make_case("sum/int64_all", "sum", [inp(values([3, 4], "int64"))]),
+        make_case("sum/bool", "sum", [inp(values([10], "bool"))]),
+        make_case("sum/empty", "sum", [inp(values([0, 3]))]),
+        make_case("sum/empty_dim", "sum", [inp(values([0, 3]))], {"dim": 0, "keepdim": False}),
+        make_case("mean/empty", "mean", [inp(values([0, 3]), grad=False)]),
+    ]
+    return cases
+
+
+def shape_cases():
+    return [
+        make_case("reshape/infer", "reshape", [inp(values([2, 6]))], {"shape": [3, -1]}),
+        make_case("reshape/to_scalar", "reshape", [inp(values([1, 1]))], {"shape": []}),
+        make_case("reshape/from_scalar", "reshape", [inp(values([]))], {"shape": [1, 1, 1]}),
+        make_case("reshape/transposed_copies", "reshape", [inp(values([3, 4]), view=T01)], {"shape": [12]}),
+        make_case("reshape/expanded", "reshape", [inp(values([1, 3]), view=expand_to([2, 3]))], {"shape": [3, 2]}),
+        make_case("reshape/empty", "reshape", [inp(values([0, 4]))], {"shape": [2, 0, 2]}),
+        make_case("view/split_dim", "view", [inp(values([4, 6]))], {"shape": [4, 2, 3]}),
+        make_case("view/merge_dims", "view", [inp(values([2, 3, 4]))], {"shape": [6, 4]}),
+        make_case("view/transposed_split", "view", [inp(values([4, 6]), view=T01)], {"shape": [2, 3, 4]}),
+        make_case("transpose/3d", "transpose", [inp(values([2, 3, 4]))], {"dim0": 0, "dim1": 2}),
+        make_case("transpose/negative", "transpose", [inp(values([2, 3, 4]))], {"dim0": -1, "dim1": -2}),
+        make_case("t/matrix", "t", [inp(values([2, 5]))]),
+        make_case("t/vector", "t", [inp(values([3]))]),
+        make_case("permute/3d", "permute", [inp(values([2, 3, 4]))], {"dims": [2, 0, 1]}),
+        make_case("permute/negative", "permute", [inp(values([2, 3, 4]))], {"dims": [-1, 0, 1]}),
+        make_case("expand/new_dims", "expand", [inp(values([3]))], {"shape": [2, 4, 3]}),
+        make_case("expand/keep", "expand", [inp(values([2, 1]))], {"shape": [-1, 5]}),
+        make_case("expand/scalar", "expand", [inp(values([]))], {"shape": [2, 2]}),
+        make_case("squeeze/all", "squeeze", [inp(values([1, 3, 1, 2]))]),
+        make_case("squeeze/dim", "squeeze", [inp(values([1, 3, 1]))], {"dim": 2}),
+        make_case("squeeze/dim_not_one", "squeeze", [inp(values([2, 3]))], {"dim": 0}),
+        make_case("unsqueeze/front", "unsqueeze", [inp(values([2, 3]))], {"dim": 0}),
+        make_case("unsqueeze/back", "unsqueeze", [inp(values([2, 3]))], {"dim": -1}),
+        make_case("unsqueeze/middle", "unsqueeze", [inp(values([2, 3]), view=T01)], {"dim": 1}),
+        make_case("contiguous/transposed", "contiguous", [inp(values([3, 4]), view=T01)]),
+        make_case("contiguous/already", "contiguous", [inp(values([3, 4]))]),
+        make_case("clone/expanded", "clone", [inp(values([1, 4]), view=expand_to([3, 4]))]),
+        make_case("to/float64", "to", [inp(values([2, 3]))], {"dtype": "float64"}),
+        make_case("to/float32_from_float64", "to", [inp(values([2, 3], "float64"))], {"dtype": "float32"}),
+        make_case("to/int64", "to", [inp(given([1.7, -1.7, 0.2, 2.5]), grad=False)], {"dtype": "int64"}),
+        make_case("to/bool", "to", [inp(given([0.0, -1.5, 2.0, 0.0]), grad=False)], {"dtype": "bool"}),
+        make_case("to/float_from_int", "to", [inp(values([4], "int64"))], {"dtype": "float32"}),
+        make_case("to/float_from_bool", "to", [inp(values([4], "bool"))], {"dtype": "float32"}),
+    ]
+
+
+def creation_cases():
+    return [
+        make_case("zeros/float32", "zeros", attrs={"shape": [2, 3], "dtype": "float32"}),
+        make_case("zeros/int64", "zeros", attrs={"shape": [4], "dtype": "int64"}),
+        make_case("ones/bool", "ones", attrs={"shape": [2, 2], "dtype": "bool"}),
+        make_case("ones/float64_scalar", "ones", attrs={"shape": [], "dtype": "float64"}),
+        make_case("ones/empty", "ones", attrs={"shape": [0, 5], "dtype": "float32"}),
+        make_case("full/float", "full", attrs={"shape": [2, 2], "dtype": "float32", "scalar": 3.25, "scalar_type": "float"}),
+        make_case("full/int", "full", attrs={"shape": [3], "dtype": "int64", "scalar": -7, "scalar_type": "int"}),
+        make_case("arange/int", "arange", attrs={"start": 0, "end": 10, "step": 1}),
+        make_case("arange/int_step", "arange", attrs={"start": 3, "end": -7, "step": -3}),
+        make_case("arange/float_step", "arange", attrs={"start": 0.0, "end": 1.0, "step": 0.1}),
+        make_case("arange/float64", "arange", attrs={"start": -1.0, "end": 1.0, "step": 0.25, "dtype": "float64"}),
+        make_case("arange/empty", "arange", attrs={"start": 5, "end": 5, "step": 1}),
+        make_case("random_sequence/seed0", "random_sequence",
+                  attrs={"seed": 0, "draws": [{"fn": "rand", "shape": [3], "dtype": "float32"},
+                                              {"fn": "randn", "shape": [2, 3], "dtype": "float32"},
+                                              {"fn": "randn", "shape": [5], "dtype": "float32"},
+                                              {"fn": "rand", "shape": [2, 2], "dtype": "float64"},
+                                              {"fn": "randn", "shape": [3], "dtype": "float64"},
+                                              {"fn": "randn", "shape": [20], "dtype": "float32"},
+                                              {"fn": "randn", "shape": [16], "dtype": "float64"},
+                                              {"fn": "rand", "shape": [700], "dtype": "float32"},
+                                              {"fn": "randn", "shape": [4, 33], "dtype": "float32"}]}),
+        make_case("random_sequence/seed42", "random_sequence",
+                  attrs={"seed": 42, "draws": [{"fn": "randn", "shape": [1], "dtype": "float32"},
+                                               {"fn": "randn", "shape": [1], "dtype": "float32"},
+                                               {"fn": "randn", "shape": [64, 30], "dtype": "float32"},
+                                               {"fn": "rand", "shape": [1000], "dtype": "float32"}]}),
+    ]
+
+
+def main():
+    os.makedirs(OUT, exist_ok=True)
+    groups = {
+        "arithmetic": arithmetic_cases(),
+        "math": math_cases(),
+        "comparison": comparison_cases(),
+        "matmul": matmul_cases(),
+        "reduction": reduction_cases(),
+        "shape": shape_cases(),
+        "creation": creation_cases(),
+    }
+    for group, cases in groups.items():
+        path = os.path.join(OUT, f"{group}.json")
+        with open(path, "w") as f:
+            json.dump({"generator": "Tests/reference/generate.py", "torch": torch.__version__, "cases": cases}, f,
+                      separators=(",", ":"))
+            f.write("\n")
+        print(f"{path}: {len(cases)} cases")
+
+
+if __name__ == "__main__":
+    main()
