@@ -127,16 +127,21 @@ enum Fixtures {
         .deletingLastPathComponent().deletingLastPathComponent()
         .appendingPathComponent("reference/fixtures")
 
-    /// Every case of every fixture file.
-    static let cases: [FixtureCase] = {
+    /// Every case of every fixture file, and the files that failed to load.
+    static let loaded: (cases: [FixtureCase], failures: [String]) = {
         let files = (try? FileManager.default.contentsOfDirectory(at: directory, includingPropertiesForKeys: nil)) ?? []
-        return files.filter { $0.pathExtension == "json" }.sorted { $0.path < $1.path }.flatMap { url -> [FixtureCase] in
-            guard let data = try? Data(contentsOf: url), let file = try? JSONDecoder().decode(FixtureFile.self, from: data) else {
-                return []
+        var cases: [FixtureCase] = [], failures: [String] = []
+        for url in files.filter({ $0.pathExtension == "json" }).sorted(by: { $0.path < $1.path }) {
+            do {
+                cases += try JSONDecoder().decode(FixtureFile.self, from: Data(contentsOf: url)).cases
+            } catch {
+                failures.append("\(url.lastPathComponent): \(error)")
             }
-            return file.cases
         }
+        return (cases, failures)
     }()
+
+    static var cases: [FixtureCase] { loaded.cases }
 }
 
 /// Compares a tensor with a fixture tensor: dtype, shape, values within tolerance.

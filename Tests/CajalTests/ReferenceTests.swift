@@ -5,6 +5,7 @@ import Cajal
 /// that pytest reads (Tests/reference/fixtures, made by generate.py).
 struct ReferenceTests {
     @Test func fixturesAreLoaded() {
+        #expect(Fixtures.loaded.failures.isEmpty, "\(Fixtures.loaded.failures)")
         #expect(Fixtures.cases.count > 250)
     }
 

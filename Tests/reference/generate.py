@@ -457,6 +457,46 @@ def creation_cases():
     ]
 
 
+def repr_cases():
+    """torch's printed form of tensors, for the Python front's __repr__ (torch. -> cajal.)."""
+    specs = [
+        ([1.0, 2.0, 3.0], "float32", False),
+        ([[1.0, 2.0], [3.0, 4.0]], "float32", True),
+        ([[1.5, -2.25], [3.125, 4.0]], "float32", False),
+        ([1e-5, 1.0, 1e5], "float32", False),
+        ([0.1, 123456.7], "float32", False),
+        ([1.0, 2.5, 3.0], "float64", False),
+        ([1, -20, 300], "int64", False),
+        ([True, False, True], "bool", False),
+        ([float("nan"), float("inf"), -1.0], "float32", False),
+        ([float("nan"), 2.0], "float32", False),
+        ([[[1.0, 2.0], [3.0, 4.0]], [[5.0, 6.0], [7.0, 8.0]]], "float32", False),
+        (3.5, "float32", False),
+        (7, "int64", False),
+        (True, "bool", False),
+        (2.0, "float64", True),
+        ([], "float32", False),
+        ([], "int64", False),
+        ([0.0, -0.0, 1e-10], "float32", False),
+        ([1e10, 1.0], "float32", False),
+        (list(range(30)), "float32", False),
+        ([[0.5] * 25, [1.5] * 25], "float32", False),
+        ([x / 7 for x in range(1200)], "float32", False),
+        ([[float(i * 40 + j) for j in range(40)] for i in range(40)], "float32", False),
+        (list(range(2000)), "int64", False),
+    ]
+    cases = []
+    for data, dtype, grad in specs:
+        t = torch.tensor(data, dtype=DTYPES[dtype], requires_grad=grad)
+        cases.append({"data": data, "dtype": dtype, "requires_grad": grad, "repr": repr(t)})
+    x = torch.tensor([1.0, 2.0], requires_grad=True)
+    cases.append({"data": [1.0, 2.0], "dtype": "float32", "requires_grad": True, "times_two_plus_one": True,
+                  "repr": repr(x * 2 + 1)})
+    empty = torch.zeros(0, 3)
+    cases.append({"zeros": [0, 3], "dtype": "float32", "requires_grad": False, "repr": repr(empty)})
+    return cases
+
+
 def main():
     os.makedirs(OUT, exist_ok=True)
     groups = {
@@ -475,6 +515,12 @@ def main():
                       separators=(",", ":"))
             f.write("\n")
         print(f"{path}: {len(cases)} cases")
+    os.makedirs(os.path.join(OUT, "python"), exist_ok=True)
+    path = os.path.join(OUT, "python", "repr.json")
+    with open(path, "w") as f:
+        json.dump({"generator": "Tests/reference/generate.py", "torch": torch.__version__, "reprs": repr_cases()}, f)
+        f.write("\n")
+    print(f"{path}: repr cases")
 
 
 if __name__ == "__main__":

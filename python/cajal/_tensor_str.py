@@ -10,7 +10,8 @@ EDGE_ITEMS = 3
 
 
 class _Formatter:
-    """Chooses one width and style for every element, as torch's _Formatter does."""
+    """Chooses one width and style for every element, as torch's _Formatter
+    does: the width comes from the nonzero finite values of a float tensor."""
 
     def __init__(self, values, floating):
         self.floating = floating
@@ -18,32 +19,34 @@ class _Formatter:
         self.sci_mode = False
         self.width = 1
         if not floating:
-            self.width = max((len(self._plain(v)) for v in values), default=1)
+            self.width = max((len(str(v)) for v in values), default=1)
             return
-        finite = [v for v in values if math.isfinite(v)]
-        nonzero = [abs(v) for v in finite if v != 0]
-        self.int_mode = all(v == math.ceil(v) for v in finite)
-        if nonzero:
-            lo, hi = min(nonzero), max(nonzero)
-            if self.int_mode:
-                self.sci_mode = hi / lo > 1000.0 or hi > 1.0e8
-            else:
-                self.sci_mode = hi / lo > 1000.0 or hi > 1.0e8 or lo < 1.0e-4
-        self.width = max((len(self.format(v, pad=False)) for v in values), default=1)
-
-    @staticmethod
-    def _plain(v):
-        return str(v)
+        nonzero = [v for v in values if math.isfinite(v) and v != 0]
+        if not nonzero:
+            return
+        magnitudes = [abs(v) for v in nonzero]
+        lo, hi = min(magnitudes), max(magnitudes)
+        self.int_mode = all(v == math.ceil(v) for v in nonzero)
+        if self.int_mode:
+            self.sci_mode = hi / lo > 1000.0 or hi > 1.0e8
+        else:
+            self.sci_mode = hi / lo > 1000.0 or hi > 1.0e8 or lo < 1.0e-4
+        if self.sci_mode:
+            self.width = max(len(f"{v:.{PRECISION}e}") for v in nonzero)
+        elif self.int_mode:
+            self.width = max(len(f"{v:.0f}") + 1 for v in nonzero)
+        else:
+            self.width = max(len(f"{v:.{PRECISION}f}") for v in nonzero)
 
     def format(self, v, pad=True):
         if not self.floating:
             text = str(v)
-        elif not math.isfinite(v):
-            text = "nan" if math.isnan(v) else ("inf" if v > 0 else "-inf")
         elif self.sci_mode:
             text = f"{v:.{PRECISION}e}"
         elif self.int_mode:
-            text = f"{v:.0f}."
+            text = f"{v:.0f}"
+            if math.isfinite(v):
+                text += "."
         else:
             text = f"{v:.{PRECISION}f}"
         return text.rjust(self.width) if pad else text
@@ -75,7 +78,7 @@ def _collect(flat, shape, strides, offset, dim, summarize, out):
 
 def _render(flat, shape, strides, offset, dim, indent, fmt, summarize):
     if dim == len(shape) - 1:
-        items = [fmt.format(flat[offset + i * strides[dim]]) if i is not None else "..." for i in _shown(shape[dim], summarize)]
+        items = [fmt.format(flat[offset + i * strides[dim]]) if i is not None else " ..." for i in _shown(shape[dim], summarize)]
         per_line = max(1, (LINE_WIDTH - indent) // (fmt.width + 2))
         lines = [", ".join(items[i:i + per_line]) for i in range(0, len(items), per_line)]
         return "[" + (",\n" + " " * (indent + 1)).join(lines) + "]"

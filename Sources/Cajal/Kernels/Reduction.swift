@@ -1,7 +1,7 @@
 import Glibc
 
-/// How each element type sums: float32 adds in SIMD lanes and folds blocks
-/// into a double, so long sums keep float32's precision; int64 wraps; bool counts.
+/// How each element type sums: float32 adds in double SIMD lanes, so long
+/// sums keep float32's precision; int64 wraps; bool counts.
 protocol SumElement: TensorElement {
     associatedtype Accum
     associatedtype Output: TensorElement
@@ -22,21 +22,18 @@ extension Float: SumElement {
             for i in 0..<n { total += Double(p[i * stride]) }
             return total
         }
-        var total = 0.0
-        var start = 0
-        while start < n {
-            let end = Swift.min(n, start + 4096)
-            var lanes = SIMD16<Float>()
-            var i = start
-            while i + 16 <= end {
-                lanes += UnsafeRawPointer(p + i).loadUnaligned(as: SIMD16<Float>.self)
-                i += 16
-            }
-            var block = Double(lanes.sum())
-            while i < end { block += Double(p[i]); i += 1 }
-            total += block
-            start = end
+        // Widen each float to double as it is added: every step is exact to
+        // float32's precision, and the loop stays bound by memory bandwidth.
+        var lanes0 = SIMD8<Double>(), lanes1 = SIMD8<Double>()
+        var i = 0
+        while i + 16 <= n {
+            let block = UnsafeRawPointer(p + i).loadUnaligned(as: SIMD16<Float>.self)
+            lanes0 += SIMD8<Double>(block.lowHalf)
+            lanes1 += SIMD8<Double>(block.highHalf)
+            i += 16
         }
+        var total = (lanes0 + lanes1).sum()
+        while i < n { total += Double(p[i]); i += 1 }
         return total
     }
     static func output(_ total: Double, scale: Double) -> Float { Float(total * scale) }

@@ -1,0 +1,119 @@
+import Testing
+import Cajal
+
+/// Finite-difference checks in float64 of every differentiable op: the
+/// analytic gradient of sum(f(x) * w) must match central differences.
+struct GradcheckTests {
+    /// Inputs are random float64 leaves of `shapes`; `positive` keeps them in
+    /// [0.5, 2.5] for log, sqrt and pow bases; `awayFromZero` keeps |x| >= 0.3
+    /// so relu's kink is never straddled by the finite difference.
+    func gradcheck(_ shapes: [[Int]], positive: Bool = false, awayFromZero: Bool = false, seed: UInt64 = 7,
+                   _ f: ([Tensor]) throws -> Tensor) throws {
+        let generator = Generator(seed: seed)
+        var data: [[Double]] = []
+        for shape in shapes {
+            var values = try Tensor.randn(shape, dtype: .float64, generator: generator).toArray(Double.self)
+            if positive { values = values.map { abs($0) + 0.5 } }
+            if awayFromZero { values = values.map { $0 >= 0 ? $0 + 0.3 : $0 - 0.3 } }
+            data.append(values)
+        }
+        func leaves(_ values: [[Double]]) throws -> [Tensor] {
+            try zip(values, shapes).map { try Tensor($0.0, shape: $0.1) }
+        }
+        let probe = try f(leaves(data))
+        let weights = try Tensor.randn(probe.shape, dtype: .float64, generator: generator)
+        func loss(_ values: [[Double]]) throws -> Double {
+            try (f(leaves(values)) * weights).sum().item()
+        }
+
+        let inputs = try leaves(data)
+        for x in inputs { try x.setRequiresGrad() }
+        try (f(inputs) * weights).sum().backward()
+
+        let eps = 1e-6
+        for k in 0..<shapes.count {
+            let analytic = try inputs[k].grad.map { try $0.toArray(Double.self) } ?? [Double](repeating: 0, count: data[k].count)
+            for i in 0..<data[k].count {
+                var plus = data, minus = data
+                plus[k][i] += eps
+                minus[k][i] -= eps
+                let numeric = (try loss(plus) - loss(minus)) / (2 * eps)
+                #expect(abs(analytic[i] - numeric) <= 1e-5 + 1e-3 * abs(numeric),
+                        "input \(k)[\(i)]: analytic \(analytic[i]) vs numeric \(numeric)")
+            }
+        }
+    }
+
+    @Test func arithmetic() throws {
+        try gradcheck([[2, 3], [2, 3]]) { try $0[0] + $0[1] }
+        try gradcheck([[2, 3], [3]]) { try $0[0] - $0[1] }
+        try gradcheck([[2, 1, 3], [4, 1]]) { try $0[0] * $0[1] }
+        try gradcheck([[2, 3], [2, 1]], positive: true) { try $0[0] / $0[1] }
+        try gradcheck([[3]]) { try -$0[0] }
+        try gradcheck([[2, 3]]) { try 2.5 - $0[0] * 3.0 }
+        try gradcheck([[2, 3]], positive: true) { try 1.5 / $0[0] }
+    }
+
+    @Test func power() throws {
+        try gradcheck([[2, 3], [2, 3]], positive: true) { try $0[0].pow($0[1]) }
+        try gradcheck([[2, 3], [3]], positive: true) { try $0[0].pow($0[1]) }
+        try gradcheck([[4]]) { try $0[0].pow(3) }
+        try gradcheck([[4]], positive: true) { try $0[0].pow(-1.5) }
+        try gradcheck([[4]]) { try Tensor.scalar(2.0).pow($0[0]) }
+    }
+
+    @Test func unaryMath() throws {
+        try gradcheck([[3, 2]]) { try $0[0].exp() }
+        try gradcheck([[3, 2]], positive: true) { try $0[0].log() }
+        try gradcheck([[3, 2]], positive: true) { try $0[0].sqrt() }
+        try gradcheck([[3, 2]], awayFromZero: true) { try $0[0].relu() }
+        try gradcheck([[3, 2]]) { try $0[0].sigmoid() }
+        try gradcheck([[3, 2]]) { try $0[0].tanh() }
+    }
+
+    @Test func whereSelect() throws {
+        let mask = try Tensor([true, false, true], shape: [3])
+        try gradcheck([[2, 3], [2, 1]]) { try Tensor.where(mask, $0[0], $0[1]) }
+    }
+
+    @Test func matmul() throws {
+        try gradcheck([[2, 3], [3, 4]]) { try $0[0].matmul($0[1]) }
+        try gradcheck([[3], [3]]) { try $0[0].matmul($0[1]) }
+        try gradcheck([[3], [3, 2]]) { try $0[0].matmul($0[1]) }
+        try gradcheck([[2, 3], [3]]) { try $0[0].matmul($0[1]) }
+        try gradcheck([[2, 1, 2, 3], [3, 3, 2]]) { try $0[0].matmul($0[1]) }
+        try gradcheck([[3, 2], [4, 3]]) { try $0[0].t().matmul($0[1].t()) }
+        try gradcheck([[2, 2, 3], [3]]) { try $0[0].matmul($0[1]) }
+    }
+
+    @Test func reductions() throws {
+        try gradcheck([[2, 3]]) { try $0[0].sum() }
+        try gradcheck([[2, 3, 2]]) { try $0[0].sum(dims: [0, 2]) }
+        try gradcheck([[2, 3]]) { try $0[0].sum(dim: 1, keepDim: true) }
+        try gradcheck([[2, 3]]) { try $0[0].mean() }
+        try gradcheck([[2, 3, 2]]) { try $0[0].mean(dims: [-1], keepDim: true) }
+        try gradcheck([[3, 2]]) { try $0[0].t().mean(dim: 0) }
+    }
+
+    @Test func views() throws {
+        try gradcheck([[2, 3]]) { try $0[0].reshape([3, 2]) }
+        try gradcheck([[2, 3]]) { try $0[0].view([6]) }
+        try gradcheck([[2, 3]]) { try $0[0].t().reshape([6]) }
+        try gradcheck([[2, 3, 2]]) { try $0[0].transpose(0, 2) }
+        try gradcheck([[2, 3, 2]]) { try $0[0].permute([1, 2, 0]) }
+        try gradcheck([[3, 1]]) { try $0[0].expand([2, 3, 4]) }
+        try gradcheck([[1, 3, 1]]) { try $0[0].squeeze() }
+        try gradcheck([[1, 3, 1]]) { try $0[0].squeeze(dim: 0) }
+        try gradcheck([[3]]) { try $0[0].unsqueeze(dim: 1) }
+        try gradcheck([[2, 3]]) { try $0[0].t().contiguous() }
+        try gradcheck([[2, 3]]) { try $0[0].clone() }
+        try gradcheck([[2, 3]]) { try $0[0].to(.float64) }
+    }
+
+    @Test func composite() throws {
+        // A small MLP layer with a broadcast bias, as the demo trains.
+        try gradcheck([[4, 3], [3, 2], [2]]) { x in
+            try (x[0].matmul(x[1]) + x[2]).tanh().sigmoid()
+        }
+    }
+}

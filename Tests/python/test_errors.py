@@ -1,0 +1,110 @@
+"""Bad input raises a Python exception with a clear message; the process lives on."""
+
+import pytest
+
+import cajal as torch
+
+
+def test_shape_mismatch_in_binary_op():
+    with pytest.raises(RuntimeError, match=r"\[add\] shapes \(2x3\) and \(4\) cannot be broadcast"):
+        torch.ones(2, 3) + torch.ones(4)
+    with pytest.raises(RuntimeError, match=r"\[mul\]"):
+        torch.ones(2, 3) * torch.ones(3, 2)
+    x = torch.ones(3)
+    with pytest.raises(RuntimeError, match=r"\[add_\] output with shape \(3\)"):
+        x += torch.ones(2, 3)
+
+
+def test_shape_mismatch_in_matmul():
+    with pytest.raises(RuntimeError, match=r"\[matmul\] shapes \(2x3\) and \(4x5\) cannot be multiplied"):
+        torch.ones(2, 3) @ torch.ones(4, 5)
+    with pytest.raises(RuntimeError, match=r"\[matmul\] shapes \(3\) and \(4\)"):
+        torch.ones(3) @ torch.ones(4)
+    with pytest.raises(RuntimeError, match="same dtype"):
+        torch.ones(2, 2) @ torch.ones(2, 2, dtype=torch.float64)
+
+
+def test_invalid_dim():
+    with pytest.raises(IndexError, match=r"\[sum\] Dimension out of range \(expected to be in range of \[-2, 1\], but got 2\)"):
+        torch.ones(2, 3).sum(2)
+    with pytest.raises(IndexError, match=r"\[transpose\]"):
+        torch.ones(2, 3).transpose(0, 5)
+    with pytest.raises(IndexError, match=r"\[unsqueeze\]"):
+        torch.ones(2).unsqueeze(-3)
+    with pytest.raises(IndexError):
+        torch.ones(2).size(1)
+
+
+def test_backward_on_non_scalar_without_gradient():
+    x = torch.ones(3, requires_grad=True)
+    with pytest.raises(RuntimeError, match="grad can be implicitly created only for scalar outputs"):
+        (x * 2).backward()
+
+
+def test_second_backward_without_retain_graph():
+    x = torch.ones(3, requires_grad=True)
+    y = (x * x).sum()
+    y.backward()
+    with pytest.raises(RuntimeError, match="Trying to backward through the graph a second time"):
+        y.backward()
+
+
+def test_item_on_many_elements():
+    with pytest.raises(RuntimeError, match=r"a Tensor with 6 elements cannot be converted to Scalar"):
+        torch.ones(2, 3).item()
+
+
+def test_unknown_dtype_or_device_string():
+    with pytest.raises(TypeError, match="unknown dtype 'float16'"):
+        torch.zeros(2, dtype="float16")
+    with pytest.raises(TypeError, match="unknown dtype"):
+        torch.ones(2).to("int8")
+    with pytest.raises(RuntimeError, match="device type at start of device string: gpu"):
+        torch.device("gpu")
+    with pytest.raises(RuntimeError, match="CPU only"):
+        torch.zeros(2, device="cuda")
+    with pytest.raises(RuntimeError, match="CPU only"):
+        torch.ones(2).to("cuda:0")
+
+
+def test_more_bad_inputs_never_crash():
+    with pytest.raises(ValueError, match="negative dimension"):
+        torch.zeros(2, -1)
+    with pytest.raises(MemoryError):
+        torch.zeros(2**62, 2**10)
+    with pytest.raises(RuntimeError, match="view size is not compatible"):
+        torch.ones(2, 3).t().view(6)
+    with pytest.raises(RuntimeError, match=r"shape '\(4x-1\)' is invalid for input of size 6"):
+        torch.ones(2, 3).reshape(4, -1)
+    with pytest.raises(RuntimeError, match="only Tensors of floating point dtype can require gradients"):
+        torch.ones(2, dtype=torch.int64).requires_grad_()
+    with pytest.raises(RuntimeError, match="leaf Variable that requires grad"):
+        x = torch.ones(2, requires_grad=True)
+        x += 1
+    with pytest.raises(TypeError, match=r"Subtraction, the `-` operator, with a bool tensor"):
+        torch.tensor([True]) - torch.tensor([False])
+    with pytest.raises(RuntimeError, match="mean"):
+        torch.arange(3).mean()
+    with pytest.raises(ValueError, match="expected sequence of length 2 at dim 1"):
+        torch.tensor([[1, 2], [3]])
+    with pytest.raises(ValueError, match="step must be nonzero"):
+        torch.arange(0, 3, 0)
+    with pytest.raises(NotImplementedError, match="indexing"):
+        torch.ones(3)[0]
+    with pytest.raises(TypeError):
+        torch.ones(2) + "text"
+    with pytest.raises(RuntimeError, match="numpy"):
+        torch.ones(2, requires_grad=True).numpy()
+    # The process is alive and the engine still works.
+    assert (torch.ones(2) + 1).tolist() == [2.0, 2.0]
+
+
+def test_null_handles_are_refused_by_the_c_layer():
+    from ctypes import byref, c_void_p
+
+    from cajal import _ffi
+
+    out = c_void_p()
+    status = _ffi.lib.cajal_tensor_add(None, None, byref(out))
+    assert status == 8 and "handle is NULL" in _ffi.last_error() and out.value is None
+    _ffi.lib.cajal_tensor_free(None)  # a no-op

@@ -1,0 +1,145 @@
+"""The Tensor API surface of the Python front, with values from arithmetic."""
+
+import math
+
+import pytest
+
+import cajal
+import cajal as torch
+
+
+def test_import_as_torch_basics():
+    x = torch.tensor([[1.0, 2.0], [3.0, 4.0]])
+    assert x.shape == (2, 2) and x.size() == torch.Size([2, 2]) and x.size(1) == 2 and x.size(-1) == 2
+    assert x.dim() == 2 and x.ndim == 2 and x.numel() == 4 and len(x) == 2
+    assert x.dtype is torch.float32 and x.device == torch.device("cpu") and str(x.device) == "cpu"
+    assert torch.cuda.is_available() is False
+    assert repr(x.shape) == "cajal.Size([2, 2])"
+
+
+def test_operators():
+    a = torch.tensor([1.0, 2.0, 3.0])
+    b = torch.tensor([4.0, 5.0, 6.0])
+    assert (a + b).tolist() == [5, 7, 9]
+    assert (a - b).tolist() == [-3, -3, -3]
+    assert (a * b).tolist() == [4, 10, 18]
+    assert (b / a).tolist() == [4, 2.5, 2]
+    assert (a ** 2).tolist() == [1, 4, 9]
+    assert (2 ** a).tolist() == [2, 4, 8]
+    assert (-a).tolist() == [-1, -2, -3]
+    assert (1 - a).tolist() == [0, -1, -2]
+    assert (6 / a).tolist() == [6, 3, 2]
+    assert (a @ b).item() == 32
+    assert (a < b).tolist() == [True, True, True]
+    assert (a == torch.tensor([1.0, 0.0, 3.0])).tolist() == [True, False, True]
+    assert (a != 2).tolist() == [True, False, True]
+    assert (a >= 2).tolist() == [False, True, True]
+    assert (a > 2).dtype is torch.bool
+
+
+def test_methods():
+    x = torch.arange(6).reshape(2, 3).float()
+    assert x.sum().item() == 15 and x.mean().item() == 2.5
+    assert x.sum(0).tolist() == [3, 5, 7] and x.sum(dim=1, keepdim=True).shape == (2, 1)
+    assert x.mean(dim=(0, 1)).item() == 2.5
+    assert x.view(3, 2).tolist() == [[0, 1], [2, 3], [4, 5]]
+    assert x.view(-1).shape == (6,)
+    assert x.t().tolist() == [[0, 3], [1, 4], [2, 5]] and x.T.shape == (3, 2)
+    assert x.transpose(0, 1).shape == (3, 2) and x.permute(1, 0).shape == (3, 2)
+    assert x.unsqueeze(0).shape == (1, 2, 3) and x.unsqueeze(0).squeeze().shape == (2, 3)
+    assert x.reshape((3, 2)).shape == (3, 2)
+    assert torch.tensor([-1.0, 2.0]).relu().tolist() == [0, 2]
+    assert torch.tensor([0.0]).sigmoid().item() == 0.5 and torch.tensor([0.0]).tanh().item() == 0.0
+    assert torch.tensor([4.0]).sqrt().item() == 2.0
+    assert x.stride() == (3, 1) and x.t().stride() == (1, 3)
+    assert x.is_contiguous() and not x.t().is_contiguous() and x.t().contiguous().is_contiguous()
+    assert x.expand(2, 2, 3).shape == (2, 2, 3)
+
+
+def test_item_tolist_and_conversions():
+    assert torch.tensor(3.5).item() == 3.5
+    assert torch.tensor(7).item() == 7 and isinstance(torch.tensor(7).item(), int)
+    assert torch.tensor(True).item() is True
+    assert torch.tensor(2**62).item() == 2**62  # int64 values beyond 2**53 stay exact
+    assert torch.tensor([[1, 2], [3, 4]]).tolist() == [[1, 2], [3, 4]]
+    assert torch.tensor([True, False]).tolist() == [True, False]
+    assert float(torch.tensor([2.5])) == 2.5 and int(torch.tensor(3)) == 3
+    assert torch.tensor([1.7, -1.7]).long().tolist() == [1, -1]
+    assert torch.tensor([1, 0]).bool().tolist() == [True, False]
+    assert torch.tensor([1, 2]).double().dtype is torch.float64
+    assert torch.tensor([1, 2]).to(torch.float32).dtype is torch.float32
+    x = torch.tensor([1.0])
+    assert x.to(torch.float32) is x and x.float() is x
+
+
+def test_creation_functions():
+    assert torch.zeros(2, 3).tolist() == [[0, 0, 0], [0, 0, 0]]
+    assert torch.zeros((2, 3)).shape == (2, 3) and torch.ones([4]).sum().item() == 4
+    assert torch.full((2,), 7).dtype is torch.int64 and torch.full((2,), 7.5).tolist() == [7.5, 7.5]
+    assert torch.full((1,), 2**62 + 1).item() == 2**62 + 1
+    assert torch.arange(5).tolist() == [0, 1, 2, 3, 4] and torch.arange(5).dtype is torch.int64
+    assert torch.arange(1, 2, 0.5).tolist() == [1.0, 1.5] and torch.arange(1, 2, 0.5).dtype is torch.float32
+    assert torch.ones(2, dtype=torch.int64).dtype is torch.int64
+    assert torch.zeros_like(torch.ones(2, 2)).shape == (2, 2)
+    assert torch.tensor([1, 2.5]).dtype is torch.float32
+    assert torch.tensor([1, 2]).dtype is torch.int64 and torch.tensor([True]).dtype is torch.bool
+    assert torch.tensor([]).shape == (0,) and torch.tensor([[]]).shape == (1, 0)
+    torch.manual_seed(0)
+    first = torch.rand(3).tolist()
+    torch.manual_seed(0)
+    assert torch.rand(3).tolist() == first
+    assert torch.randn(2, 3).shape == (2, 3) and torch.rand(2, dtype=torch.float64).dtype is torch.float64
+
+
+def test_scalar_promotion_follows_torch():
+    f = torch.ones(2)
+    i = torch.ones(2, dtype=torch.int64)
+    assert (f + 1).dtype is torch.float32 and (f * 2.5).dtype is torch.float32
+    assert (i + 1).dtype is torch.int64 and (i + 1.5).dtype is torch.float32
+    assert (i / 2).dtype is torch.float32
+    assert (f + torch.tensor(1.0, dtype=torch.float64)).dtype is torch.float32  # a 0-dim tensor does not widen
+    assert (f + torch.ones(2, dtype=torch.float64)).dtype is torch.float64
+
+
+def test_in_place_operators_keep_identity():
+    x = torch.zeros(3)
+    y = x
+    x += 1
+    x *= torch.tensor([1.0, 2.0, 3.0])
+    x -= 0.5
+    x /= 2
+    assert x is y and x.tolist() == [0.25, 0.75, 1.25]
+    assert x.zero_().tolist() == [0, 0, 0] and x.fill_(2).tolist() == [2, 2, 2]
+
+
+def test_views_share_memory():
+    base = torch.zeros(2, 3)
+    view = base.view(6)
+    view += torch.arange(6).float()
+    assert base.tolist() == [[0, 1, 2], [3, 4, 5]]
+    t = base.t()
+    t *= 2
+    assert base.tolist() == [[0, 2, 4], [6, 8, 10]]
+
+
+def test_module_functions():
+    x = torch.tensor([[1.0, -2.0]])
+    assert torch.relu(x).tolist() == [[1, 0]] and torch.exp(torch.zeros(1)).item() == 1
+    assert torch.matmul(x, x.t()).item() == 5 and torch.sum(x).item() == -1
+    assert torch.where(x > 0, x, torch.zeros(1)).tolist() == [[1, 0]]
+    assert torch.is_tensor(x) and not torch.is_tensor([1]) and torch.numel(x) == 2
+    assert torch.get_default_dtype() is torch.float32
+
+
+def test_bool_of_tensor():
+    assert bool(torch.tensor([1.0])) and not bool(torch.tensor(0))
+    with pytest.raises(RuntimeError, match="ambiguous"):
+        bool(torch.ones(2))
+
+
+def test_devices_and_dtypes():
+    assert torch.device("cpu") == "cpu" and repr(torch.device("cuda:1")) == "device(type='cuda', index=1)"
+    assert torch.ones(1).to("cpu").device.type == "cpu" and torch.ones(1).cpu().shape == (1,)
+    assert repr(torch.float32) == "cajal.float32" and torch.float is torch.float32 and torch.long is torch.int64
+    assert torch.zeros(1, dtype="float64").dtype is torch.float64
+    assert math.isclose(torch.tensor([0.1]).item(), 0.1, rel_tol=1e-7)
