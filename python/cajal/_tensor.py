@@ -62,6 +62,28 @@ def _binary(function, a, b):
     return _call(function, a._handle, b._handle)
 
 
+def _operator(function, reflected=False):
+    """A binary operator method: the hot path of `x + y`, kept to one engine call."""
+    new = object.__new__
+
+    def operator(self, other):
+        if other.__class__ is not Tensor:
+            other = as_tensor_operand(other)
+        out = c_void_p()
+        if reflected:
+            status = function(other._handle, self._handle, byref(out))
+        else:
+            status = function(self._handle, other._handle, byref(out))
+        if status:
+            check(status)
+        t = new(Tensor)
+        t._handle = out.value
+        t._shape = None
+        return t
+
+    return operator
+
+
 def _size_args(args, name):
     """Accepts f(2, 3) and f((2, 3)) / f([2, 3]) as torch does."""
     if len(args) == 1 and isinstance(args[0], (tuple, list, D.Size)):
@@ -383,32 +405,20 @@ class Tensor:
     def neg(self):
         return _call(lib.cajal_tensor_neg, self._handle)
 
-    __add__ = add
-    __sub__ = sub
-    __mul__ = mul
-    __truediv__ = div
-    __pow__ = pow
-    __matmul__ = matmul
+    __add__ = _operator(lib.cajal_tensor_add)
+    __sub__ = _operator(lib.cajal_tensor_sub)
+    __mul__ = _operator(lib.cajal_tensor_mul)
+    __truediv__ = _operator(lib.cajal_tensor_div)
+    __pow__ = _operator(lib.cajal_tensor_pow)
+    __matmul__ = _operator(lib.cajal_tensor_matmul)
+    __radd__ = _operator(lib.cajal_tensor_add, reflected=True)
+    __rsub__ = _operator(lib.cajal_tensor_sub, reflected=True)
+    __rmul__ = _operator(lib.cajal_tensor_mul, reflected=True)
+    __rtruediv__ = _operator(lib.cajal_tensor_div, reflected=True)
+    __rpow__ = _operator(lib.cajal_tensor_pow, reflected=True)
+    __rmatmul__ = _operator(lib.cajal_tensor_matmul, reflected=True)
     __neg__ = neg
     negative = neg
-
-    def __radd__(self, other):
-        return _binary(lib.cajal_tensor_add, other, self)
-
-    def __rsub__(self, other):
-        return _binary(lib.cajal_tensor_sub, other, self)
-
-    def __rmul__(self, other):
-        return _binary(lib.cajal_tensor_mul, other, self)
-
-    def __rtruediv__(self, other):
-        return _binary(lib.cajal_tensor_div, other, self)
-
-    def __rpow__(self, other):
-        return _binary(lib.cajal_tensor_pow, other, self)
-
-    def __rmatmul__(self, other):
-        return _binary(lib.cajal_tensor_matmul, other, self)
 
     def __pos__(self):
         return self
@@ -431,12 +441,12 @@ class Tensor:
     def ge(self, other):
         return _binary(lib.cajal_tensor_ge, self, other)
 
-    __eq__ = eq
-    __ne__ = ne
-    __lt__ = lt
-    __le__ = le
-    __gt__ = gt
-    __ge__ = ge
+    __eq__ = _operator(lib.cajal_tensor_eq)
+    __ne__ = _operator(lib.cajal_tensor_ne)
+    __lt__ = _operator(lib.cajal_tensor_lt)
+    __le__ = _operator(lib.cajal_tensor_le)
+    __gt__ = _operator(lib.cajal_tensor_gt)
+    __ge__ = _operator(lib.cajal_tensor_ge)
 
     def exp(self):
         return _call(lib.cajal_tensor_exp, self._handle)

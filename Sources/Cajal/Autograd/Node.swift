@@ -88,10 +88,15 @@ public final class Node {
 extension Tensor {
     /// Attaches a backward node to `self` (a fresh op output) when grad mode
     /// is on and any input requires grad. Returns `self` for chaining.
+    /// The arrays are built only when the op is actually recorded.
     @discardableResult
-    func recording(_ name: String, inputs: [Tensor], saving saved: [Tensor] = [],
+    func recording(_ name: String, inputs makeInputs: @autoclosure () -> [Tensor],
+                   saving makeSaved: @autoclosure () -> [Tensor] = [],
                    _ backward: @escaping BackwardFunction) -> Tensor {
-        guard GradMode.isEnabled, inputs.contains(where: { $0.requiresGrad }) else { return self }
+        guard GradMode.isEnabled else { return self }
+        let inputs = makeInputs()
+        guard inputs.contains(where: { $0.requiresGrad }) else { return self }
+        let saved = makeSaved()
         let edges = inputs.map { input -> Node.Edge in
             let target: Node.Edge.Target
             if let node = input.gradFn {

@@ -134,24 +134,29 @@ private func binaryRow<F: BinaryFunctor>(_: F.Type, _ out: UnsafeMutablePointer<
 }
 
 /// Operand pointers point at each operand's first element (offset applied).
-private func runUnary<F: UnaryFunctor>(_ f: F.Type, _ out: UnsafeMutableRawPointer, _ x: UnsafeRawPointer, _ loop: StridedLoop) {
+private func runUnary<F: UnaryFunctor>(_ f: F.Type, _ out: UnsafeMutableRawPointer, _ x: UnsafeRawPointer,
+                                       _ loop: StridedLoop, cost: Int = 1) {
     let o = out.assumingMemoryBound(to: F.Out.self)
     let xp = x.assumingMemoryBound(to: F.In.self)
     let so = loop.innerStrides[0], sx = loop.innerStrides[1]
-    loop.run { offsets, start, n in
-        unaryRow(f, o + offsets[0] + start * so, so, xp + offsets[1] + start * sx, sx, n)
+    loop.run(costPerElement: cost) { (offsets: SIMD4<Int>, start: Int, n: Int) in
+        let rowOut = o + (offsets[0] + start * so)
+        let rowX = xp + (offsets[1] + start * sx)
+        unaryRow(f, rowOut, so, rowX, sx, n)
     }
 }
 
 private func runBinary<F: BinaryFunctor>(_ f: F.Type, _ out: UnsafeMutableRawPointer, _ a: UnsafeRawPointer,
-                                         _ b: UnsafeRawPointer, _ loop: StridedLoop) {
+                                         _ b: UnsafeRawPointer, _ loop: StridedLoop, cost: Int = 1) {
     let o = out.assumingMemoryBound(to: F.Out.self)
     let ap = a.assumingMemoryBound(to: F.In.self)
     let bp = b.assumingMemoryBound(to: F.In.self)
     let so = loop.innerStrides[0], sa = loop.innerStrides[1], sb = loop.innerStrides[2]
-    loop.run { offsets, start, n in
-        binaryRow(f, o + offsets[0] + start * so, so, ap + offsets[1] + start * sa, sa,
-                  bp + offsets[2] + start * sb, sb, n)
+    loop.run(costPerElement: cost) { (offsets: SIMD4<Int>, start: Int, n: Int) in
+        let rowOut = o + (offsets[0] + start * so)
+        let rowA = ap + (offsets[1] + start * sa)
+        let rowB = bp + (offsets[2] + start * sb)
+        binaryRow(f, rowOut, so, rowA, sa, rowB, sb, n)
     }
 }
 
@@ -180,7 +185,7 @@ enum Elementwise {
                                                      _ a: UnsafeRawPointer, _ b: UnsafeRawPointer, _ loop: StridedLoop) {
         switch op {
         case .div: runBinary(DivF<T>.self, out, a, b, loop)
-        case .pow: runBinary(PowF<T>.self, out, a, b, loop)
+        case .pow: runBinary(PowF<T>.self, out, a, b, loop, cost: Parallel.transcendentalCost)
         default: arithmeticBinary(op, T.self, out, a, b, loop)
         }
     }
@@ -220,12 +225,12 @@ enum Elementwise {
                                                     _ x: UnsafeRawPointer, _ loop: StridedLoop) {
         switch op {
         case .neg: runUnary(NegF<T>.self, out, x, loop)
-        case .exp: runUnary(ExpF<T>.self, out, x, loop)
-        case .log: runUnary(LogF<T>.self, out, x, loop)
+        case .exp: runUnary(ExpF<T>.self, out, x, loop, cost: Parallel.transcendentalCost)
+        case .log: runUnary(LogF<T>.self, out, x, loop, cost: Parallel.transcendentalCost)
         case .sqrt: runUnary(SqrtF<T>.self, out, x, loop)
         case .relu: runUnary(ReluF<T>.self, out, x, loop)
-        case .sigmoid: runUnary(SigmoidF<T>.self, out, x, loop)
-        case .tanh: runUnary(TanhF<T>.self, out, x, loop)
+        case .sigmoid: runUnary(SigmoidF<T>.self, out, x, loop, cost: Parallel.transcendentalCost)
+        case .tanh: runUnary(TanhF<T>.self, out, x, loop, cost: Parallel.transcendentalCost)
         }
     }
 
@@ -264,8 +269,8 @@ enum Elementwise {
     private static func fill<T: TensorElement>(_ value: T, _ out: UnsafeMutableRawPointer, _ loop: StridedLoop) {
         let o = out.assumingMemoryBound(to: T.self)
         let so = loop.innerStrides[0]
-        loop.run { offsets, start, n in
-            let row = o + offsets[0] + start * so
+        loop.run { (offsets: SIMD4<Int>, start: Int, n: Int) in
+            let row = o + (offsets[0] + start * so)
             if so == 1 {
                 row.update(repeating: value, count: n)
             } else {
@@ -292,9 +297,9 @@ enum Elementwise {
         let ap = a.assumingMemoryBound(to: T.self)
         let bp = b.assumingMemoryBound(to: T.self)
         let s = loop.innerStrides
-        loop.run { offsets, start, n in
-            let ro = o + offsets[0] + start * s[0], rc = c + offsets[1] + start * s[1]
-            let ra = ap + offsets[2] + start * s[2], rb = bp + offsets[3] + start * s[3]
+        loop.run { (offsets: SIMD4<Int>, start: Int, n: Int) in
+            let ro = o + (offsets[0] + start * s[0]), rc = c + (offsets[1] + start * s[1])
+            let ra = ap + (offsets[2] + start * s[2]), rb = bp + (offsets[3] + start * s[3])
             for i in 0..<n { ro[i * s[0]] = rc[i * s[1]] ? ra[i * s[2]] : rb[i * s[3]] }
         }
     }

@@ -125,8 +125,8 @@ enum Reduction {
                 keptShape.append(shape[d]); keptStrides.append(strides[d])
             }
         }
-        let keptLoop = StridedLoop(shape: keptShape, strides: [Layout.contiguousStrides(keptShape), keptStrides])
-        let reducedLoop = StridedLoop(shape: reducedShape, strides: [reducedStrides])
+        let keptLoop = StridedLoop(shape: keptShape, strides: Layout.contiguousStrides(keptShape), keptStrides)
+        let reducedLoop = StridedLoop(shape: reducedShape, strides: reducedStrides)
         let outCount = keptLoop.rowCount * keptLoop.innerCount
         if outCount == 0 { return }
         let reducedCount = reducedLoop.rowCount * reducedLoop.innerCount
@@ -152,7 +152,7 @@ enum Reduction {
             var used = 0
             if reducedLoop.rowCount == 1 {
                 let n = reducedLoop.innerCount
-                let chunks = Swift.max(1, Swift.min(Parallel.threadCount, n / (Parallel.elementwiseGrain * 4)))
+                let chunks = Swift.max(1, Swift.min(Parallel.threadCount, n / Parallel.elementwiseGrain))
                 used = chunks
                 Parallel.forEachChunk(chunks, costPerItem: Parallel.elementwiseGrain) { range in
                     for c in range {
@@ -162,7 +162,7 @@ enum Reduction {
                 }
             } else {
                 let rows = reducedLoop.rowCount
-                let chunks = Swift.max(1, Swift.min(Parallel.threadCount, reducedCount / (Parallel.elementwiseGrain * 4)))
+                let chunks = Swift.max(1, Swift.min(Parallel.threadCount, reducedCount / Parallel.elementwiseGrain))
                 used = Swift.min(chunks, rows)
                 Parallel.forEachChunk(used, costPerItem: Parallel.elementwiseGrain) { range in
                     for c in range {

@@ -1,74 +1,115 @@
-/// Walks an n-d index space for several operands at once (operand 0 is
+/// Walks an n-d index space for up to four operands at once (operand 0 is
 /// usually the output). Dims of size 1 are dropped and neighbouring dims that
 /// every operand lays out contiguously are merged, so a contiguous or
 /// broadcast-row case becomes a few long rows whose inner loop vectorizes.
+/// The all-contiguous case, the most common one, allocates nothing.
 struct StridedLoop {
+    static let maxOperands = 4
+
     /// Outer dims (all but the innermost), outermost first.
     let outerShape: [Int]
-    /// outerStrides[operand][dim], in elements.
-    let outerStrides: [[Int]]
+    /// outerStrides[operand * outerRank + dim], in elements.
+    let outerStrides: [Int]
     /// Length and per-operand stride of the innermost dim.
     let innerCount: Int
-    let innerStrides: [Int]
+    let innerStrides: SIMD4<Int>
     let rowCount: Int
     let operandCount: Int
 
-    init(shape: [Int], strides: [[Int]]) {
-        operandCount = strides.count
-        // Drop dims of size 1, then merge an outer dim into the inner one
-        // whenever every operand has stride[outer] == stride[inner] * size[inner].
-        var outShape: [Int] = []
-        var outStrides = [[Int]](repeating: [], count: strides.count)
-        for d in 0..<shape.count where shape[d] != 1 {
-            let size = shape[d]
-            if let outerSize = outShape.last {
-                var canMerge = true
-                for op in 0..<strides.count where outStrides[op][outStrides[op].count - 1] != strides[op][d] * size {
-                    canMerge = false
-                    break
-                }
-                if canMerge {
-                    outShape[outShape.count - 1] = outerSize * size
-                    for op in 0..<strides.count { outStrides[op][outStrides[op].count - 1] = strides[op][d] }
-                    continue
-                }
+    // One initializer per operand count, so callers never build an array of arrays.
+    init(shape: [Int], strides s0: [Int]) {
+        self.init(shape: shape, operandCount: 1) { _, d in s0[d] }
+    }
+
+    init(shape: [Int], strides s0: [Int], _ s1: [Int]) {
+        self.init(shape: shape, operandCount: 2) { op, d in op == 0 ? s0[d] : s1[d] }
+    }
+
+    init(shape: [Int], strides s0: [Int], _ s1: [Int], _ s2: [Int]) {
+        self.init(shape: shape, operandCount: 3) { op, d in op == 0 ? s0[d] : op == 1 ? s1[d] : s2[d] }
+    }
+
+    init(shape: [Int], strides s0: [Int], _ s1: [Int], _ s2: [Int], _ s3: [Int]) {
+        self.init(shape: shape, operandCount: 4) { op, d in op == 0 ? s0[d] : op == 1 ? s1[d] : op == 2 ? s2[d] : s3[d] }
+    }
+
+    private init(shape: [Int], operandCount: Int, strideOf: (Int, Int) -> Int) {
+        self.operandCount = operandCount
+        // Fast path: every operand is row-major contiguous over `shape`.
+        var contiguous = true
+        var expected = 1
+        var count = 1
+        check: for d in stride(from: shape.count - 1, through: 0, by: -1) where shape[d] != 1 {
+            for op in 0..<operandCount where strideOf(op, d) != expected {
+                contiguous = false
+                break check
             }
-            outShape.append(size)
-            for op in 0..<strides.count { outStrides[op].append(strides[op][d]) }
+            expected *= shape[d]
         }
-        if outShape.isEmpty {
-            // A scalar, or all dims of size 1 (or the space is empty).
-            let empty = shape.contains(0)
-            innerCount = empty ? 0 : 1
-            innerStrides = [Int](repeating: 0, count: strides.count)
+        for size in shape { count *= size }
+        if contiguous {
             outerShape = []
-            outerStrides = [[Int]](repeating: [], count: strides.count)
-            rowCount = empty ? 0 : 1
+            outerStrides = []
+            innerCount = count
+            innerStrides = SIMD4(repeating: 1)
+            rowCount = count == 0 ? 0 : 1
             return
         }
-        innerCount = outShape[outShape.count - 1]
-        innerStrides = outStrides.map { $0[$0.count - 1] }
-        outerShape = Array(outShape.dropLast())
-        outerStrides = outStrides.map { Array($0.dropLast()) }
+
+        // Drop dims of size 1, then merge an outer dim into the inner one
+        // whenever every operand has stride[outer] == stride[inner] * size[inner].
+        var mergedShape: [Int] = []
+        var mergedStrides: [SIMD4<Int>] = []
+        for d in 0..<shape.count where shape[d] != 1 {
+            let size = shape[d]
+            var strides = SIMD4<Int>()
+            for op in 0..<operandCount { strides[op] = strideOf(op, d) }
+            if let outerSize = mergedShape.last, let outer = mergedStrides.last, outer == strides &* size {
+                mergedShape[mergedShape.count - 1] = outerSize * size
+                mergedStrides[mergedStrides.count - 1] = strides
+                continue
+            }
+            mergedShape.append(size)
+            mergedStrides.append(strides)
+        }
+        if count == 0 || mergedShape.isEmpty {
+            outerShape = []
+            outerStrides = []
+            innerCount = count == 0 ? 0 : 1
+            innerStrides = SIMD4()
+            rowCount = count == 0 ? 0 : 1
+            return
+        }
+        innerCount = mergedShape[mergedShape.count - 1]
+        innerStrides = mergedStrides[mergedStrides.count - 1]
+        outerShape = Array(mergedShape.dropLast())
+        let outerRank = outerShape.count
+        var flat = [Int](repeating: 0, count: operandCount * outerRank)
+        for d in 0..<outerRank {
+            for op in 0..<operandCount { flat[op * outerRank + d] = mergedStrides[d][op] }
+        }
+        outerStrides = flat
         rowCount = outerShape.reduce(1, *)
     }
 
     /// Calls `body(offsets)` for rows `rows`, where offsets[op] is the element
     /// offset of that row's first element for each operand.
-    func forEachRow(_ rows: Range<Int>, _ body: (UnsafeMutablePointer<Int>) -> Void) {
+    func forEachRow(_ rows: Range<Int>, _ body: (SIMD4<Int>) -> Void) {
         if rows.isEmpty { return }
         let outerRank = outerShape.count
-        withUnsafeTemporaryAllocation(of: Int.self, capacity: operandCount + outerRank + 1) { buffer in
-            let offsets = buffer.baseAddress!  // trap-ok: capacity >= 1
-            let index = offsets + operandCount
+        if outerRank == 0 {
+            body(SIMD4())
+            return
+        }
+        withUnsafeTemporaryAllocation(of: Int.self, capacity: outerRank) { index in
             // Decompose the first row into an index and offsets.
+            var offsets = SIMD4<Int>()
             var rest = rows.lowerBound
-            for op in 0..<operandCount { offsets[op] = 0 }
             for d in stride(from: outerRank - 1, through: 0, by: -1) {
                 let i = rest % outerShape[d]
                 rest /= outerShape[d]
                 index[d] = i
-                for op in 0..<operandCount { offsets[op] += i * outerStrides[op][d] }
+                for op in 0..<operandCount { offsets[op] += i * outerStrides[op * outerRank + d] }
             }
             for _ in rows {
                 body(offsets)
@@ -76,9 +117,9 @@ struct StridedLoop {
                 var d = outerRank - 1
                 while d >= 0 {
                     index[d] += 1
-                    for op in 0..<operandCount { offsets[op] += outerStrides[op][d] }
+                    for op in 0..<operandCount { offsets[op] += outerStrides[op * outerRank + d] }
                     if index[d] < outerShape[d] { break }
-                    for op in 0..<operandCount { offsets[op] -= outerStrides[op][d] * outerShape[d] }
+                    for op in 0..<operandCount { offsets[op] -= outerStrides[op * outerRank + d] * outerShape[d] }
                     index[d] = 0
                     d -= 1
                 }
@@ -89,10 +130,10 @@ struct StridedLoop {
     /// Runs `row(offsets, innerStart, innerLength)` over the whole space,
     /// in parallel when it is large: by rows when there are enough of them,
     /// otherwise by pieces of the long inner rows.
-    func run(costPerElement: Int = 1, _ row: (UnsafeMutablePointer<Int>, Int, Int) -> Void) {
+    func run(costPerElement: Int = 1, _ row: (SIMD4<Int>, Int, Int) -> Void) {
         let total = rowCount &* innerCount
         if total == 0 { return }
-        if rowCount >= Parallel.threadCount || innerCount < Parallel.elementwiseGrain {
+        if rowCount >= Parallel.threadCount || innerCount * costPerElement < Parallel.elementwiseGrain {
             Parallel.forEachChunk(rowCount, costPerItem: innerCount * costPerElement) { rows in
                 forEachRow(rows) { offsets in row(offsets, 0, innerCount) }
             }

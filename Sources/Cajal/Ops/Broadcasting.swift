@@ -24,6 +24,7 @@ extension Tensor {
     /// This tensor's element strides when read at the (broadcast) `shape`:
     /// stride 0 for new leading dims and for stretched size-1 dims.
     func broadcastStrides(to target: [Int]) -> [Int] {
+        if target == shape { return strides }
         let lead = target.count - rank
         var result = [Int](repeating: 0, count: target.count)
         for d in 0..<rank where shape[d] != 1 || target[lead + d] == 1 {

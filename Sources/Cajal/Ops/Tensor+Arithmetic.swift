@@ -3,7 +3,7 @@
 /// sums them down to each input's shape and casts them to its dtype.
 extension Tensor {
     public func add(_ other: Tensor) throws -> Tensor {
-        let type = resultType([self, other])
+        let type = resultType(self, other)
         return try Tensor.binaryKernel(.add, self, other, computeType: type, name: "add")
             .recording("AddBackward0", inputs: [self, other]) { ctx in [ctx.grad, ctx.grad] }
     }
@@ -12,7 +12,7 @@ extension Tensor {
         if dtype == .bool || other.dtype == .bool {
             throw CajalError.type("[sub] Subtraction, the `-` operator, with a bool tensor is not supported. If you are trying to invert a mask, use the `~` or `logical_not()` operator instead.")
         }
-        let type = resultType([self, other])
+        let type = resultType(self, other)
         return try Tensor.binaryKernel(.sub, self, other, computeType: type, name: "sub")
             .recording("SubBackward0", inputs: [self, other]) { ctx in
                 [ctx.grad, ctx.needs(1) ? try ctx.grad.neg() : nil]
@@ -20,7 +20,7 @@ extension Tensor {
     }
 
     public func mul(_ other: Tensor) throws -> Tensor {
-        let type = resultType([self, other])
+        let type = resultType(self, other)
         return try Tensor.binaryKernel(.mul, self, other, computeType: type, name: "mul")
             .recording("MulBackward0", inputs: [self, other], saving: [self, other]) { ctx in
                 let (a, b) = (ctx.saved[0], ctx.saved[1])
@@ -31,7 +31,7 @@ extension Tensor {
 
     /// True division: integer inputs give the default float dtype.
     public func div(_ other: Tensor) throws -> Tensor {
-        var type = resultType([self, other])
+        var type = resultType(self, other)
         if !type.isFloatingPoint { type = DType.defaultFloat }
         return try Tensor.binaryKernel(.div, self, other, computeType: type, name: "div")
             .recording("DivBackward0", inputs: [self, other], saving: [self, other]) { ctx in
@@ -43,7 +43,7 @@ extension Tensor {
 
     /// self ** exponent, elementwise with broadcasting.
     public func pow(_ exponent: Tensor) throws -> Tensor {
-        let type = resultType([self, exponent])
+        let type = resultType(self, exponent)
         if !type.isFloatingPoint && exponent.isWrappedNumber && exponent.dtype == .int64,
            exponent.typedPointer(Int64.self).pointee < 0 {
             throw CajalError.runtime("[pow] Integers to negative integer powers are not allowed.")
@@ -134,7 +134,7 @@ extension Tensor {
     /// `self = op(self, other)` written into self's own memory.
     private func binaryInPlace(_ op: BinaryOp, _ other: Tensor, name: String) throws {
         try checkInPlaceWrite(name, other: other)
-        var type = resultType([self, other])
+        var type = resultType(self, other)
         if op == .div && !type.isFloatingPoint { type = DType.defaultFloat }
         if op == .sub && (dtype == .bool || other.dtype == .bool) {
             throw CajalError.type("[\(name)] Subtraction, the `-` operator, with a bool tensor is not supported.")
@@ -148,7 +148,7 @@ extension Tensor {
         }
         if type == dtype && other.storage !== storage {
             let b = try other.converted(to: type)
-            let loop = StridedLoop(shape: shape, strides: [strides, strides, b.broadcastStrides(to: shape)])
+            let loop = StridedLoop(shape: shape, strides: strides, strides, b.broadcastStrides(to: shape))
             Elementwise.binary(op, dtype: type, out: dataPointer, a: dataPointer, b: b.dataPointer, loop: loop)
         } else {
             // Mixed dtypes, or other reads self's memory: compute, then copy in.
@@ -167,7 +167,7 @@ extension Tensor {
         try checkInPlaceWrite("fill_")
         let integer: Int64? = dtype == .int64 ? try checkedInt64(value, op: "fill_") : nil
         Elementwise.fill(dtype: dtype, out: dataPointer, value: value, intValue: integer,
-                         loop: StridedLoop(shape: shape, strides: [strides]))
+                         loop: StridedLoop(shape: shape, strides: strides))
         storage.bumpVersion()
     }
 

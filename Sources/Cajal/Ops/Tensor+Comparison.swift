@@ -2,7 +2,7 @@
 /// have no gradient.
 extension Tensor {
     private func compare(_ op: BinaryOp, _ other: Tensor, _ name: String) throws -> Tensor {
-        try Tensor.binaryKernel(op, self, other, computeType: resultType([self, other]), name: name)
+        try Tensor.binaryKernel(op, self, other, computeType: resultType(self, other), name: name)
     }
 
     public func eq(_ other: Tensor) throws -> Tensor { try compare(.eq, other, "eq") }

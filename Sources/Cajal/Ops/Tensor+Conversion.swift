@@ -35,7 +35,7 @@ extension Tensor {
         }
         guard byteCount > 0 else { return }
         guard let destination else { throw CajalError(.nullArgument, "[copy_to] destination is NULL") }
-        let loop = StridedLoop(shape: shape, strides: [Layout.contiguousStrides(shape), strides])
+        let loop = StridedLoop(shape: shape, strides: Layout.contiguousStrides(shape), strides)
         Elementwise.cast(from: dtype, to: dtype, out: destination, x: dataPointer, loop: loop)
     }
 

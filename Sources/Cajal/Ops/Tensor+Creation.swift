@@ -5,7 +5,7 @@ extension Tensor {
         let out = try Tensor(uninitializedShape: shape, dtype: dtype, op: "full")
         let integer: Int64? = dtype == .int64 ? try checkedInt64(value, op: "full") : nil
         Elementwise.fill(dtype: dtype, out: out.dataPointer, value: value, intValue: integer,
-                         loop: StridedLoop(shape: shape, strides: [out.strides]))
+                         loop: StridedLoop(shape: shape, strides: out.strides))
         return out
     }
 
@@ -13,7 +13,7 @@ extension Tensor {
     public static func full(_ shape: [Int], integer value: Int64, dtype: DType = .int64) throws -> Tensor {
         let out = try Tensor(uninitializedShape: shape, dtype: dtype, op: "full")
         Elementwise.fill(dtype: dtype, out: out.dataPointer, value: Double(value), intValue: value,
-                         loop: StridedLoop(shape: shape, strides: [out.strides]))
+                         loop: StridedLoop(shape: shape, strides: out.strides))
         return out
     }
 

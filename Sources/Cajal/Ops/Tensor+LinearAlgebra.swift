@@ -47,13 +47,15 @@ extension Tensor {
             let a = try converted(to: type).blasReady(), b = try other.converted(to: type).blasReady()
             let aLayout = Gemm.blasLayout(rows: m, cols: k, rowStride: a.strides[rank - 2], colStride: a.strides[rank - 1])
             let bLayout = Gemm.blasLayout(rows: k, cols: n, rowStride: b.strides[other.rank - 2], colStride: b.strides[other.rank - 1])
-            if let aLayout, let bLayout {
+            // blasReady() made both readable by BLAS; a failure here is a bug, reported, not trapped.
+            guard let aLayout, let bLayout else {
+                throw CajalError.runtime("[matmul] internal error: operands of \(shapeString(shape)) and \(shapeString(other.shape)) are not BLAS-readable")
+            }
+            do {
                 let itemSize = type.itemSize
-                let batchLoop = StridedLoop(shape: batch, strides: [
-                    Array(out.strides.dropLast(2)),
-                    a.broadcastStrides(to: batch + [m, k]).dropLast(2).map { $0 },
-                    b.broadcastStrides(to: batch + [k, n]).dropLast(2).map { $0 },
-                ])
+                let batchLoop = StridedLoop(shape: batch, strides: Array(out.strides.dropLast(2)),
+                                            Array(a.broadcastStrides(to: batch + [m, k]).dropLast(2)),
+                                            Array(b.broadcastStrides(to: batch + [k, n]).dropLast(2)))
                 let inner = batchLoop.innerStrides
                 batchLoop.forEachRow(0..<batchLoop.rowCount) { offsets in
                     for i in 0..<batchLoop.innerCount {
@@ -88,6 +90,6 @@ extension Tensor {
     /// Fills a freshly made tensor; skips the autograd checks of fillInPlace.
     func fillInPlaceUnchecked(_ value: Double) throws {
         Elementwise.fill(dtype: dtype, out: dataPointer, value: value, intValue: Int64(value),
-                         loop: StridedLoop(shape: shape, strides: [strides]))
+                         loop: StridedLoop(shape: shape, strides: strides))
     }
 }

@@ -1,3 +1,10 @@
+/// The result type of a binary op, without building an array on the hot path.
+func resultType(_ a: Tensor, _ b: Tensor) -> DType {
+    // One dtype throughout gives that dtype, unless only wrapped numbers take part.
+    if a.dtype == b.dtype && !(a.isWrappedNumber && b.isWrappedNumber) { return a.dtype }
+    return resultType([a, b])
+}
+
 /// torch's result_type for these four dtypes. Operands fall into three tiers:
 /// tensors with dims, 0-dim tensors, and wrapped Python numbers. A lower tier
 /// only changes the result when it brings a higher category (bool < integer <
