@@ -7,11 +7,12 @@ let apiVersion: Int32 = 1
 @_cdecl("cajal_api_version")
 public func cajal_api_version() -> Int32 { apiVersion }
 
-private let emptyMessage: UnsafeMutablePointer<CChar> = strdup("")!  // trap-ok: a constant at load time
+/// A static, NUL-terminated "" for threads without an error.
+private let emptyMessage = UnsafeRawPointer(("" as StaticString).utf8Start).assumingMemoryBound(to: CChar.self)
 
 @_cdecl("cajal_last_error")
 public func cajal_last_error() -> UnsafePointer<CChar>? {
-    UnsafePointer(lastErrorMessage.value.text ?? emptyMessage)
+    lastErrorMessage.value.text.map { UnsafePointer($0) } ?? emptyMessage
 }
 
 @_cdecl("cajal_manual_seed")

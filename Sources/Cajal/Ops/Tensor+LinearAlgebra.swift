@@ -51,6 +51,9 @@ extension Tensor {
             guard let aLayout, let bLayout else {
                 throw CajalError.runtime("[matmul] internal error: operands of \(shapeString(shape)) and \(shapeString(other.shape)) are not BLAS-readable")
             }
+            guard aLayout.ld <= limit && bLayout.ld <= limit else {
+                throw CajalError.value("[matmul] strides of \(shapeString(shape)) and \(shapeString(other.shape)) exceed BLAS's 32-bit limit; call .contiguous() first")
+            }
             do {
                 let itemSize = type.itemSize
                 let batchLoop = StridedLoop(shape: batch, strides: Array(out.strides.dropLast(2)),
