@@ -18,6 +18,8 @@ import os
 import numpy as np
 import torch
 
+from optable import apply_view, make_ops
+
 HERE = os.path.dirname(os.path.abspath(__file__))
 OUT = os.path.join(HERE, "fixtures")
 DTYPES = {"float32": torch.float32, "float64": torch.float64, "int64": torch.int64, "bool": torch.bool}
@@ -85,20 +87,6 @@ def inp(data, grad=None, view=None):
     return {"data": data, "requires_grad": grad, "view": view or []}
 
 
-def apply_view(t, steps):
-    for step in steps:
-        kind = step["kind"]
-        if kind == "transpose":
-            t = t.transpose(step["dim0"], step["dim1"])
-        elif kind == "expand":
-            t = t.expand(*step["shape"])
-        elif kind == "permute":
-            t = t.permute(*step["dims"])
-        else:
-            raise ValueError(kind)
-    return t
-
-
 T01 = [{"kind": "transpose", "dim0": 0, "dim1": 1}]
 
 
@@ -106,78 +94,7 @@ def expand_to(shape):
     return [{"kind": "expand", "shape": list(shape)}]
 
 
-# ----------------------------------------------------------------- ops
-# Every op the fixtures use, as torch calls. The Swift and pytest harnesses
-# hold the same table for cajal.
-
-def scalar_of(attrs):
-    kind, v = attrs["scalar_type"], attrs["scalar"]
-    return {"float": float, "int": int, "bool": bool}[kind](v)
-
-
-def binary_scalar(fn):
-    def run(x, attrs):
-        s = scalar_of(attrs)
-        return fn(s, x) if attrs.get("reverse") else fn(x, s)
-    return run
-
-
-OPS = {
-    "add": lambda a, b, attrs: a + b,
-    "sub": lambda a, b, attrs: a - b,
-    "mul": lambda a, b, attrs: a * b,
-    "div": lambda a, b, attrs: a / b,
-    "pow": lambda a, b, attrs: a ** b,
-    "add_scalar": binary_scalar(lambda a, b: a + b),
-    "sub_scalar": binary_scalar(lambda a, b: a - b),
-    "mul_scalar": binary_scalar(lambda a, b: a * b),
-    "div_scalar": binary_scalar(lambda a, b: a / b),
-    "pow_scalar": binary_scalar(lambda a, b: a ** b),
-    "neg": lambda x, attrs: -x,
-    "exp": lambda x, attrs: x.exp(),
-    "log": lambda x, attrs: x.log(),
-    "sqrt": lambda x, attrs: x.sqrt(),
-    "relu": lambda x, attrs: x.relu(),
-    "sigmoid": lambda x, attrs: x.sigmoid(),
-    "tanh": lambda x, attrs: x.tanh(),
-    "eq": lambda a, b, attrs: a == b,
-    "ne": lambda a, b, attrs: a != b,
-    "lt": lambda a, b, attrs: a < b,
-    "le": lambda a, b, attrs: a <= b,
-    "gt": lambda a, b, attrs: a > b,
-    "ge": lambda a, b, attrs: a >= b,
-    "lt_scalar": binary_scalar(lambda a, b: a < b),
-    "eq_scalar": binary_scalar(lambda a, b: a == b),
-    "where": lambda c, a, b, attrs: torch.where(c, a, b),
-    "matmul": lambda a, b, attrs: a @ b,
-    "sum": lambda x, attrs: x.sum() if attrs.get("dim") is None else x.sum(dim=attrs["dim"], keepdim=attrs["keepdim"]),
-    "mean": lambda x, attrs: x.mean() if attrs.get("dim") is None else x.mean(dim=attrs["dim"], keepdim=attrs["keepdim"]),
-    "reshape": lambda x, attrs: x.reshape(attrs["shape"]),
-    "view": lambda x, attrs: x.view(attrs["shape"]),
-    "transpose": lambda x, attrs: x.transpose(attrs["dim0"], attrs["dim1"]),
-    "t": lambda x, attrs: x.t(),
-    "permute": lambda x, attrs: x.permute(attrs["dims"]),
-    "expand": lambda x, attrs: x.expand(attrs["shape"]),
-    "squeeze": lambda x, attrs: x.squeeze() if attrs.get("dim") is None else x.squeeze(attrs["dim"]),
-    "unsqueeze": lambda x, attrs: x.unsqueeze(attrs["dim"]),
-    "contiguous": lambda x, attrs: x.contiguous(),
-    "clone": lambda x, attrs: x.clone(),
-    "to": lambda x, attrs: x.to(DTYPES[attrs["dtype"]]),
-    "zeros": lambda attrs: torch.zeros(attrs["shape"], dtype=DTYPES[attrs["dtype"]]),
-    "ones": lambda attrs: torch.ones(attrs["shape"], dtype=DTYPES[attrs["dtype"]]),
-    "full": lambda attrs: torch.full(attrs["shape"], scalar_of(attrs), dtype=DTYPES[attrs["dtype"]]),
-    "arange": lambda attrs: torch.arange(attrs["start"], attrs["end"], attrs["step"],
-                                         **({"dtype": DTYPES[attrs["dtype"]]} if attrs.get("dtype") else {})),
-}
-
-
-def random_sequence(attrs):
-    torch.manual_seed(attrs["seed"])
-    outs = []
-    for draw in attrs["draws"]:
-        fn = torch.rand if draw["fn"] == "rand" else torch.randn
-        outs.append(fn(draw["shape"], dtype=DTYPES[draw["dtype"]]))
-    return outs
+OPS = make_ops(torch)
 
 
 # ----------------------------------------------------------------- cases
@@ -186,7 +103,7 @@ def make_case(name, op, inputs=(), attrs=None, accumulated=0):
     """accumulated: how many terms the op sums per output element, at most (for the tolerance)."""
     attrs = attrs or {}
     if op == "random_sequence":
-        outputs = random_sequence(attrs)
+        outputs = OPS[op](attrs)
         return {"name": name, "op": op, "attrs": attrs, "inputs": [], "outputs": [encode(o) for o in outputs],
                 "grad_weights": [None] * len(outputs), "grads": []}
     bases = []

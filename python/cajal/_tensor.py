@@ -57,11 +57,6 @@ def as_tensor_operand(value):
     raise TypeError(f"unsupported operand type {type(value).__name__} for a cajal tensor operation")
 
 
-def _binary(function, a, b):
-    a, b = as_tensor_operand(a), as_tensor_operand(b)
-    return _call(function, a._handle, b._handle)
-
-
 def _operator(function, reflected=False):
     """A binary operator method: the hot path of `x + y`, kept to one engine call."""
     new = object.__new__
@@ -378,75 +373,44 @@ class Tensor:
 
     # ------------------------------------------------------------ arithmetic
 
-    def add(self, other, alpha=1):
-        if alpha != 1:
-            other = as_tensor_operand(other) * alpha
-        return _binary(lib.cajal_tensor_add, self, other)
-
-    def sub(self, other, alpha=1):
-        if alpha != 1:
-            other = as_tensor_operand(other) * alpha
-        return _binary(lib.cajal_tensor_sub, self, other)
-
-    def mul(self, other):
-        return _binary(lib.cajal_tensor_mul, self, other)
-
-    def div(self, other, rounding_mode=None):
-        if rounding_mode is not None:
-            raise NotImplementedError(f"div(rounding_mode={rounding_mode!r}) is not supported by cajal yet")
-        return _binary(lib.cajal_tensor_div, self, other)
-
-    def pow(self, exponent):
-        return _binary(lib.cajal_tensor_pow, self, exponent)
-
-    def matmul(self, other):
-        return _binary(lib.cajal_tensor_matmul, self, other)
-
-    def neg(self):
-        return _call(lib.cajal_tensor_neg, self._handle)
-
+    # One engine call per operator; the named methods are the same functions.
     __add__ = _operator(lib.cajal_tensor_add)
     __sub__ = _operator(lib.cajal_tensor_sub)
-    __mul__ = _operator(lib.cajal_tensor_mul)
+    __mul__ = mul = _operator(lib.cajal_tensor_mul)
     __truediv__ = _operator(lib.cajal_tensor_div)
-    __pow__ = _operator(lib.cajal_tensor_pow)
-    __matmul__ = _operator(lib.cajal_tensor_matmul)
+    __pow__ = pow = _operator(lib.cajal_tensor_pow)
+    __matmul__ = matmul = _operator(lib.cajal_tensor_matmul)
     __radd__ = _operator(lib.cajal_tensor_add, reflected=True)
     __rsub__ = _operator(lib.cajal_tensor_sub, reflected=True)
     __rmul__ = _operator(lib.cajal_tensor_mul, reflected=True)
     __rtruediv__ = _operator(lib.cajal_tensor_div, reflected=True)
     __rpow__ = _operator(lib.cajal_tensor_pow, reflected=True)
     __rmatmul__ = _operator(lib.cajal_tensor_matmul, reflected=True)
-    __neg__ = neg
-    negative = neg
+    __eq__ = eq = _operator(lib.cajal_tensor_eq)
+    __ne__ = ne = _operator(lib.cajal_tensor_ne)
+    __lt__ = lt = _operator(lib.cajal_tensor_lt)
+    __le__ = le = _operator(lib.cajal_tensor_le)
+    __gt__ = gt = _operator(lib.cajal_tensor_gt)
+    __ge__ = ge = _operator(lib.cajal_tensor_ge)
+
+    def add(self, other, alpha=1):
+        return self + (as_tensor_operand(other) * alpha if alpha != 1 else other)
+
+    def sub(self, other, alpha=1):
+        return self - (as_tensor_operand(other) * alpha if alpha != 1 else other)
+
+    def div(self, other, rounding_mode=None):
+        if rounding_mode is not None:
+            raise NotImplementedError(f"div(rounding_mode={rounding_mode!r}) is not supported by cajal yet")
+        return self / other
+
+    def neg(self):
+        return _call(lib.cajal_tensor_neg, self._handle)
+
+    __neg__ = negative = neg
 
     def __pos__(self):
         return self
-
-    def eq(self, other):
-        return _binary(lib.cajal_tensor_eq, self, other)
-
-    def ne(self, other):
-        return _binary(lib.cajal_tensor_ne, self, other)
-
-    def lt(self, other):
-        return _binary(lib.cajal_tensor_lt, self, other)
-
-    def le(self, other):
-        return _binary(lib.cajal_tensor_le, self, other)
-
-    def gt(self, other):
-        return _binary(lib.cajal_tensor_gt, self, other)
-
-    def ge(self, other):
-        return _binary(lib.cajal_tensor_ge, self, other)
-
-    __eq__ = _operator(lib.cajal_tensor_eq)
-    __ne__ = _operator(lib.cajal_tensor_ne)
-    __lt__ = _operator(lib.cajal_tensor_lt)
-    __le__ = _operator(lib.cajal_tensor_le)
-    __gt__ = _operator(lib.cajal_tensor_gt)
-    __ge__ = _operator(lib.cajal_tensor_ge)
 
     def exp(self):
         return _call(lib.cajal_tensor_exp, self._handle)
@@ -474,14 +438,10 @@ class Tensor:
         return self
 
     def add_(self, other, alpha=1):
-        if alpha != 1:
-            other = as_tensor_operand(other) * alpha
-        return self._inplace(lib.cajal_tensor_add_inplace, other)
+        return self._inplace(lib.cajal_tensor_add_inplace, as_tensor_operand(other) * alpha if alpha != 1 else other)
 
     def sub_(self, other, alpha=1):
-        if alpha != 1:
-            other = as_tensor_operand(other) * alpha
-        return self._inplace(lib.cajal_tensor_sub_inplace, other)
+        return self._inplace(lib.cajal_tensor_sub_inplace, as_tensor_operand(other) * alpha if alpha != 1 else other)
 
     def mul_(self, other):
         return self._inplace(lib.cajal_tensor_mul_inplace, other)

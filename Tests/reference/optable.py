@@ -1,0 +1,98 @@
+"""The ops the reference fixtures exercise, written once against a torch-like
+module. generate.py runs them with real torch to make the fixtures;
+Tests/python/test_reference.py runs the very same lambdas with cajal.
+(The Swift tests hold the same table in ReferenceTests.swift.)"""
+
+
+def make_ops(lib):
+    dtypes = {"float32": lib.float32, "float64": lib.float64, "int64": lib.int64, "bool": lib.bool}
+
+    def scalar_of(attrs):
+        return {"float": float, "int": int, "bool": bool}[attrs["scalar_type"]](attrs["scalar"])
+
+    def with_scalar(fn):
+        def run(x, attrs):
+            s = scalar_of(attrs)
+            return fn(s, x) if attrs.get("reverse") else fn(x, s)
+        return run
+
+    def reduce(name):
+        def run(x, attrs):
+            if attrs.get("dim") is None:
+                return getattr(x, name)()
+            return getattr(x, name)(dim=attrs["dim"], keepdim=attrs["keepdim"])
+        return run
+
+    def arange(attrs):
+        extra = {"dtype": dtypes[attrs["dtype"]]} if attrs.get("dtype") else {}
+        return lib.arange(attrs["start"], attrs["end"], attrs["step"], **extra)
+
+    return {
+        "add": lambda a, b, attrs: a + b,
+        "sub": lambda a, b, attrs: a - b,
+        "mul": lambda a, b, attrs: a * b,
+        "div": lambda a, b, attrs: a / b,
+        "pow": lambda a, b, attrs: a ** b,
+        "add_scalar": with_scalar(lambda a, b: a + b),
+        "sub_scalar": with_scalar(lambda a, b: a - b),
+        "mul_scalar": with_scalar(lambda a, b: a * b),
+        "div_scalar": with_scalar(lambda a, b: a / b),
+        "pow_scalar": with_scalar(lambda a, b: a ** b),
+        "neg": lambda x, attrs: -x,
+        "exp": lambda x, attrs: x.exp(),
+        "log": lambda x, attrs: x.log(),
+        "sqrt": lambda x, attrs: x.sqrt(),
+        "relu": lambda x, attrs: x.relu(),
+        "sigmoid": lambda x, attrs: x.sigmoid(),
+        "tanh": lambda x, attrs: x.tanh(),
+        "eq": lambda a, b, attrs: a == b,
+        "ne": lambda a, b, attrs: a != b,
+        "lt": lambda a, b, attrs: a < b,
+        "le": lambda a, b, attrs: a <= b,
+        "gt": lambda a, b, attrs: a > b,
+        "ge": lambda a, b, attrs: a >= b,
+        "lt_scalar": with_scalar(lambda a, b: a < b),
+        "eq_scalar": with_scalar(lambda a, b: a == b),
+        "where": lambda c, a, b, attrs: lib.where(c, a, b),
+        "matmul": lambda a, b, attrs: a @ b,
+        "sum": reduce("sum"),
+        "mean": reduce("mean"),
+        "reshape": lambda x, attrs: x.reshape(attrs["shape"]),
+        "view": lambda x, attrs: x.view(attrs["shape"]),
+        "transpose": lambda x, attrs: x.transpose(attrs["dim0"], attrs["dim1"]),
+        "t": lambda x, attrs: x.t(),
+        "permute": lambda x, attrs: x.permute(attrs["dims"]),
+        "expand": lambda x, attrs: x.expand(attrs["shape"]),
+        "squeeze": lambda x, attrs: x.squeeze() if attrs.get("dim") is None else x.squeeze(attrs["dim"]),
+        "unsqueeze": lambda x, attrs: x.unsqueeze(attrs["dim"]),
+        "contiguous": lambda x, attrs: x.contiguous(),
+        "clone": lambda x, attrs: x.clone(),
+        "to": lambda x, attrs: x.to(dtypes[attrs["dtype"]]),
+        "zeros": lambda attrs: lib.zeros(attrs["shape"], dtype=dtypes[attrs["dtype"]]),
+        "ones": lambda attrs: lib.ones(attrs["shape"], dtype=dtypes[attrs["dtype"]]),
+        "full": lambda attrs: lib.full(attrs["shape"], scalar_of(attrs), dtype=dtypes[attrs["dtype"]]),
+        "arange": arange,
+        "random_sequence": lambda attrs: random_sequence(lib, attrs),
+    }
+
+
+def random_sequence(lib, attrs):
+    """Seeds the default generator, then draws in order; returns every draw."""
+    dtypes = {"float32": lib.float32, "float64": lib.float64}
+    lib.manual_seed(attrs["seed"])
+    return [(lib.rand if d["fn"] == "rand" else lib.randn)(d["shape"], dtype=dtypes[d["dtype"]]) for d in attrs["draws"]]
+
+
+def apply_view(t, steps):
+    """Sees a base tensor through views, so that ops get non-contiguous inputs."""
+    for step in steps:
+        kind = step["kind"]
+        if kind == "transpose":
+            t = t.transpose(step["dim0"], step["dim1"])
+        elif kind == "expand":
+            t = t.expand(*step["shape"])
+        elif kind == "permute":
+            t = t.permute(*step["dims"])
+        else:
+            raise ValueError(f"unknown view step {kind}")
+    return t
