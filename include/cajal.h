@@ -104,6 +104,9 @@ int cajal_tensor_scalar_int64(int64_t value, cajal_tensor *out);
 /* A tensor of shape filled with value (truncated for CAJAL_INT64). */
 int cajal_tensor_full(const int64_t *shape, size_t ndim, double value, int32_t dtype, cajal_tensor *out);
 
+/* A tensor of shape filled with an integer value, exact beyond 2^53 for CAJAL_INT64. */
+int cajal_tensor_full_int64(const int64_t *shape, size_t ndim, int64_t value, int32_t dtype, cajal_tensor *out);
+
 /* A tensor of shape filled with zeros. */
 int cajal_tensor_zeros(const int64_t *shape, size_t ndim, int32_t dtype, cajal_tensor *out);
 
@@ -169,7 +172,8 @@ int cajal_tensor_is_leaf(cajal_tensor tensor, int32_t *out);
 /* The accumulated gradient as a new handle, or *out = NULL when there is none. */
 int cajal_tensor_grad(cajal_tensor tensor, cajal_tensor *out);
 
-/* Replaces the gradient; grad may be NULL to clear it. */
+/* Replaces the gradient; grad may be NULL to clear it, and must otherwise have
+ * the tensor's shape and dtype. */
 int cajal_tensor_set_grad(cajal_tensor tensor, cajal_tensor grad);
 
 /* The name of the op that made the tensor, e.g. "AddBackward0", or *out = NULL

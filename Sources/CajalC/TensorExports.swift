@@ -43,6 +43,12 @@ public func cajal_tensor_full(_ shape: UnsafePointer<Int64>?, _ ndim: Int, _ val
     newTensor(out) { try Tensor.full(ints(shape, ndim), value: value, dtype: readDType(dtype, "full")) }
 }
 
+@_cdecl("cajal_tensor_full_int64")
+public func cajal_tensor_full_int64(_ shape: UnsafePointer<Int64>?, _ ndim: Int, _ value: Int64, _ dtype: Int32,
+                                    _ out: UnsafeMutablePointer<OpaquePointer?>?) -> Int32 {
+    newTensor(out) { try Tensor.full(ints(shape, ndim), integer: value, dtype: readDType(dtype, "full")) }
+}
+
 @_cdecl("cajal_tensor_zeros")
 public func cajal_tensor_zeros(_ shape: UnsafePointer<Int64>?, _ ndim: Int, _ dtype: Int32,
                                _ out: UnsafeMutablePointer<OpaquePointer?>?) -> Int32 {
@@ -161,10 +167,7 @@ public func cajal_tensor_grad(_ t: OpaquePointer?, _ out: UnsafeMutablePointer<O
 
 @_cdecl("cajal_tensor_set_grad")
 public func cajal_tensor_set_grad(_ t: OpaquePointer?, _ grad: OpaquePointer?) -> Int32 {
-    status {
-        let target = try tensor(t)
-        target.grad = try grad.map { try tensor($0, "grad") }
-    }
+    status { try tensor(t).setGrad(grad.map { try tensor($0, "grad") }) }
 }
 
 /// Op names as C strings that live for the process; there are only a few dozen.

@@ -88,6 +88,7 @@ struct ErrorTests {
             try x.setRequiresGrad()
             try x.addInPlace(Tensor.ones([3]))
         }
+        expectError(.runtime, ["[grad]", "different size"]) { try Tensor.ones([2]).setGrad(Tensor.ones([3])) }
         expectError(.runtime, ["more than one element"]) {
             try withNoGrad { try Tensor.ones([1]).expand([3]).addInPlace(Tensor.ones([3])) }
         }

@@ -95,6 +95,11 @@ def test_more_bad_inputs_never_crash():
         torch.ones(2) + "text"
     with pytest.raises(RuntimeError, match="numpy"):
         torch.ones(2, requires_grad=True).numpy()
+    x = torch.ones(2, requires_grad=True)
+    with pytest.raises(RuntimeError, match=r"assigned grad has data of a different size: \(3\) vs \(2\)"):
+        x.grad = torch.ones(3)
+    with pytest.raises(RuntimeError, match="different type"):
+        x.grad = torch.ones(2, dtype=torch.float64)
     # The process is alive and the engine still works.
     assert (torch.ones(2) + 1).tolist() == [2.0, 2.0]
 

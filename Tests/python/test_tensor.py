@@ -143,3 +143,9 @@ def test_devices_and_dtypes():
     assert repr(torch.float32) == "cajal.float32" and torch.float is torch.float32 and torch.long is torch.int64
     assert torch.zeros(1, dtype="float64").dtype is torch.float64
     assert math.isclose(torch.tensor([0.1]).item(), 0.1, rel_tol=1e-7)
+
+
+def test_legacy_tensor_constructor():
+    assert torch.Tensor([1, 2]).dtype is torch.float32 and torch.Tensor([1, 2]).tolist() == [1.0, 2.0]
+    assert torch.Tensor(2, 3).shape == (2, 3)
+    assert isinstance(torch.ones(1), torch.Tensor)

@@ -152,11 +152,12 @@ def full(size, fill_value, dtype=None, device=None, requires_grad=False, out=Non
     if dtype is None:
         dtype = D.bool_ if isinstance(fill_value, _bool) else D.int64 if isinstance(fill_value, _int) else D.float32
     dtype = D.to_dtype(dtype)
-    if dtype is D.int64 and isinstance(fill_value, _int) and not isinstance(fill_value, _bool):
-        # Exact for integers beyond 2**53: fill from a wrapped int64 scalar.
-        base = _filled("full", (size,), dtype, device, False, 0.0)
-        base.add_(fill_value)
-        return _finish(base, requires_grad)
+    if isinstance(fill_value, _int) and not isinstance(fill_value, _bool):
+        # Integers go through int64, exact beyond 2**53.
+        D.check_device(device)
+        shape = _size_args((size,), "full")
+        t = _call(lib.cajal_tensor_full_int64, int64_array(shape), len(shape), fill_value, dtype.code)
+        return _finish(t, requires_grad)
     return _filled("full", (size,), dtype, device, requires_grad, _float(fill_value))
 
 

@@ -47,6 +47,7 @@ DECLARATIONS = {
     "cajal_tensor_scalar": (c_int, [c_double, c_int32, T_OUT]),
     "cajal_tensor_scalar_int64": (c_int, [c_int64, T_OUT]),
     "cajal_tensor_full": (c_int, [SHAPE, c_size_t, c_double, c_int32, T_OUT]),
+    "cajal_tensor_full_int64": (c_int, [SHAPE, c_size_t, c_int64, c_int32, T_OUT]),
     "cajal_tensor_zeros": (c_int, [SHAPE, c_size_t, c_int32, T_OUT]),
     "cajal_tensor_ones": (c_int, [SHAPE, c_size_t, c_int32, T_OUT]),
     "cajal_tensor_arange": (c_int, [c_double, c_double, c_double, c_int32, T_OUT]),

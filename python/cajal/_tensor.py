@@ -130,8 +130,15 @@ class Tensor:
 
     __slots__ = ("_handle", "_shape", "__weakref__")
 
-    def __init__(self, *args, **kwargs):
-        raise TypeError("create tensors with cajal.tensor(), cajal.zeros(), cajal.ones(), ...")
+    def __new__(cls, *args, **kwargs):
+        """The legacy constructor torch.Tensor(data) / torch.Tensor(2, 3): a float32 tensor."""
+        from ._creation import tensor, zeros
+
+        if kwargs:
+            raise TypeError(f"Tensor() got unexpected keyword arguments {sorted(kwargs)}")
+        if len(args) == 1 and not isinstance(args[0], _int):
+            return tensor(args[0], dtype=D.float32)
+        return zeros(*args, dtype=D.float32)
 
     def __del__(self, _free=lib.cajal_tensor_free):
         handle = getattr(self, "_handle", None)
@@ -242,11 +249,8 @@ class Tensor:
 
     @grad.setter
     def grad(self, value):
-        if value is not None:
-            if not isinstance(value, Tensor):
-                raise TypeError(f"assigned grad expected to be a Tensor or None but got grad of type {type(value).__name__}")
-            if value.shape != self.shape:
-                raise RuntimeError(f"assigned grad has data of a different size: {list(value.shape)} vs {list(self.shape)}")
+        if value is not None and not isinstance(value, Tensor):
+            raise TypeError(f"assigned grad expected to be a Tensor or None but got grad of type {type(value).__name__}")
         check(lib.cajal_tensor_set_grad(self._handle, value._handle if value is not None else None))
 
     @property

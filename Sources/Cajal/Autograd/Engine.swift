@@ -52,6 +52,20 @@ extension Tensor {
         leafRequiresGrad = flag
     }
 
+    /// Replaces `.grad`, as assigning `tensor.grad` does in torch: the new
+    /// gradient must match this tensor's shape and dtype.
+    public func setGrad(_ newGrad: Tensor?) throws {
+        if let newGrad {
+            guard newGrad.shape == shape else {
+                throw CajalError.runtime("[grad] assigned grad has data of a different size: \(shapeString(newGrad.shape)) vs \(shapeString(shape))")
+            }
+            guard newGrad.dtype == dtype else {
+                throw CajalError.runtime("[grad] assigned grad has data of a different type: \(newGrad.dtype) vs \(dtype)")
+            }
+        }
+        grad = newGrad
+    }
+
     /// Keeps `.grad` for this non-leaf tensor after backward.
     public func retainGrad() throws {
         if let node = gradFn {

@@ -65,7 +65,7 @@ func checkedNumel(_ shape: [Int], op: String) throws -> Int {
             throw CajalError.value("[\(op)] negative dimension \(size) in shape \(shapeString(shape))")
         }
         let (product, overflow) = n.multipliedReportingOverflow(by: size)
-        guard !overflow, product <= Int(Int32.max) * 1 << 20 else {
+        guard !overflow, product <= 1 << 51 else {  // far beyond any memory; keeps byte counts from overflowing
             throw CajalError(.outOfMemory, "[\(op)] shape \(shapeString(shape)) has too many elements")
         }
         n = product
