@@ -45,3 +45,17 @@ def test_numpy_is_optional():
     result = run_python(code, {"PYTHONPATH": os.path.join(ROOT, "python")}, ROOT)
     assert result.returncode == 0, result.stderr
     assert result.stdout.split("\n")[:2] == ["[[2.0, 4.0]]", "numpy() needs numpy"]
+
+
+def test_exit_with_tensors_alive_is_clean():
+    # Tensors (some borrowing numpy memory, one in a reference cycle) are
+    # freed while the interpreter shuts down; nothing may crash or print.
+    code = (
+        "import cajal, numpy as np\n"
+        "views = [cajal.from_numpy(np.arange(4.0)).view(2, 2) for _ in range(50)]\n"
+        "loss = (cajal.ones(2, requires_grad=True) * 3).sum()\n"
+        "class Holder: pass\n"
+        "h = Holder(); h.t = cajal.from_numpy(np.zeros(2)); h.self = h\n"
+    )
+    result = run_python(code, {"PYTHONPATH": os.path.join(ROOT, "python")}, ROOT)
+    assert result.returncode == 0 and result.stderr == "", result.stderr
