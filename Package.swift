@@ -8,6 +8,23 @@ let engineFlags: [SwiftSetting] = [
     .unsafeFlags(["-enforce-exclusivity=unchecked"], .when(configuration: .release)),
 ]
 
+// The kernels are compiled three times from the same sources (the AVX
+// folders hold symlinks to Sources/CajalKernels): for baseline x86-64, for
+// AVX2 + FMA (Haswell and later) and for AVX-512 (Skylake-SP and later). The
+// engine picks one at load time from the CPU's flags and never runs code the
+// CPU lacks. They only see validated indices, so release builds skip checks.
+func kernelFlags(targetCPU: String?, define: String?) -> [SwiftSetting] {
+    var flags: [SwiftSetting] = [
+        .swiftLanguageMode(.v5),
+        .unsafeFlags(["-Ounchecked", "-enforce-exclusivity=unchecked"], .when(configuration: .release)),
+    ]
+    #if arch(x86_64)
+    if let targetCPU { flags.append(.unsafeFlags(["-target-cpu", targetCPU])) }
+    if let define { flags.append(.define(define)) }
+    #endif
+    return flags
+}
+
 let package = Package(
     name: "cajal",
     products: [
@@ -21,7 +38,16 @@ let package = Package(
             pkgConfig: "openblas",
             providers: [.apt(["libopenblas-dev"])]
         ),
-        .target(name: "Cajal", dependencies: ["COpenBLAS"], swiftSettings: engineFlags),
+        .target(name: "CajalKernelsABI", swiftSettings: engineFlags),
+        .target(name: "CajalKernels", dependencies: ["CajalKernelsABI"],
+                swiftSettings: kernelFlags(targetCPU: nil, define: nil)),
+        .target(name: "CajalKernelsAVX2", dependencies: ["CajalKernelsABI"],
+                swiftSettings: kernelFlags(targetCPU: "haswell", define: "CAJAL_ISA_AVX2")),
+        .target(name: "CajalKernelsAVX512", dependencies: ["CajalKernelsABI"],
+                swiftSettings: kernelFlags(targetCPU: "skylake-avx512", define: "CAJAL_ISA_AVX512")),
+        .target(name: "Cajal",
+                dependencies: ["COpenBLAS", "CajalKernelsABI", "CajalKernels", "CajalKernelsAVX2", "CajalKernelsAVX512"],
+                swiftSettings: engineFlags),
         .target(name: "CajalC", dependencies: ["Cajal"], swiftSettings: engineFlags),
         .testTarget(name: "CajalTests", dependencies: ["Cajal"], swiftSettings: [.swiftLanguageMode(.v5)]),
     ]

@@ -70,6 +70,11 @@ int32_t cajal_grad_enabled(void);
 /* Turns graph recording on (non-zero) or off (0) for this thread (no_grad). */
 void cajal_set_grad_enabled(int32_t enabled);
 
+/* The instruction set of the kernels in use: "avx512", "avx2" or "baseline".
+ * The best one the CPU supports is chosen at load; the environment variable
+ * CAJAL_KERNELS=baseline|avx2|avx512 can ask for a lower one. */
+const char *cajal_kernel_isa(void);
+
 /* The number of tensor objects alive in the library (for leak checks). */
 size_t cajal_live_tensor_count(void);
 

@@ -29,3 +29,11 @@ public func cajal_live_tensor_count() -> Int { Tensor.liveTensors }
 
 @_cdecl("cajal_live_storage_bytes")
 public func cajal_live_storage_bytes() -> Int { Storage.liveBytes }
+
+/// The kernel set's name as a C string that lives for the process.
+private let kernelSetName: UnsafePointer<CChar>? = UnsafePointer(strdup(kernelInstructionSet))
+
+@_cdecl("cajal_kernel_isa")
+public func cajal_kernel_isa() -> UnsafePointer<CChar>? {
+    kernelSetName ?? emptyMessage
+}

@@ -51,14 +51,15 @@ struct AutogradTests {
             #expect(!GradMode.isEnabled)
             #expect(try !(x * 2.0).requiresGrad)
             // Another thread still records.
-            var otherThreadRecords = false
+            final class Flag: @unchecked Sendable { var value = false }
+            let otherThreadRecords = Flag()
             let done = DispatchSemaphore(value: 0)
             DispatchQueue.global().async {
-                otherThreadRecords = GradMode.isEnabled && ((try? x * 2.0)?.requiresGrad ?? false)
+                otherThreadRecords.value = GradMode.isEnabled && ((try? x * 2.0)?.requiresGrad ?? false)
                 done.signal()
             }
             done.wait()
-            #expect(otherThreadRecords)
+            #expect(otherThreadRecords.value)
         }
         #expect(GradMode.isEnabled)
         #expect(try (x * 2.0).requiresGrad)

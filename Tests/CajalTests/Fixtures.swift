@@ -70,6 +70,8 @@ struct FixtureTensor: Decodable, Sendable {
     let shape: [Int]
     let data: [JSONValue]?
     let b64: String?
+    /// The layout torch gave an op's output.
+    let strides: [Int]?
 
     var dType: DType { DType(name: dtype)! }
 
@@ -148,6 +150,13 @@ enum Fixtures {
 func mismatch(_ actual: Tensor, _ expected: FixtureTensor, _ what: String, caseAtol: Double = 0) throws -> String? {
     if actual.dtype != expected.dType { return "\(what): dtype \(actual.dtype) != \(expected.dtype)" }
     if actual.shape != expected.shape { return "\(what): shape \(actual.shape) != \(expected.shape)" }
+    if let strides = expected.strides, actual.count > 0 {
+        // Compare on the dims where strides mean something.
+        let layout = { (s: [Int]) in zip(expected.shape, s).filter { $0.0 > 1 }.map { $0.1 } }
+        if layout(actual.strides) != layout(strides) {
+            return "\(what): strides \(actual.strides) != torch's \(strides)"
+        }
+    }
     let got = try actual.toArray(Double.self)
     let want = expected.values()
     var (rtol, atol) = (0.0, 0.0)

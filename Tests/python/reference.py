@@ -45,6 +45,12 @@ def assert_matches(actual, spec, what, case_atol=0.0):
     """Compares a cajal tensor with a fixture tensor: dtype, shape and values."""
     assert actual.dtype is DTYPES[spec["dtype"]], f"{what}: dtype {actual.dtype} != {spec['dtype']}"
     assert list(actual.shape) == spec["shape"], f"{what}: shape {list(actual.shape)} != {spec['shape']}"
+    if "strides" in spec and actual.numel() > 0:
+        # The layout torch chose, on the dims where strides mean something.
+        def layout(strides):
+            return [st for size, st in zip(spec["shape"], strides) if size > 1]
+        assert layout(actual.stride()) == layout(spec["strides"]), \
+            f"{what}: strides {actual.stride()} != torch's {tuple(spec['strides'])}"
     expected = flat_values(spec)
     got = actual.detach().reshape(-1).tolist() if actual.numel() else []
     if not actual.shape:

@@ -37,15 +37,20 @@ def encode_value(v):
 NUMPY = {"float32": "<f4", "float64": "<f8", "int64": "<i8", "bool": "|b1"}
 
 
-def encode(t):
-    """Small tensors as a JSON list; larger ones as base64 of their little-endian bytes."""
+def encode(t, strides=False):
+    """Small tensors as a JSON list; larger ones as base64 of their little-endian bytes.
+    With `strides`, also the memory layout torch chose (for op outputs)."""
     t = t.detach()
     name = str(t.dtype).replace("torch.", "")
     if t.numel() > 64:
         raw = t.contiguous().numpy().astype(NUMPY[name]).tobytes()
-        return {"dtype": name, "shape": list(t.shape), "b64": base64.b64encode(raw).decode()}
-    flat = t.reshape(-1).tolist()
-    return {"dtype": name, "shape": list(t.shape), "data": [encode_value(v) for v in flat]}
+        spec = {"dtype": name, "shape": list(t.shape), "b64": base64.b64encode(raw).decode()}
+    else:
+        flat = t.reshape(-1).tolist()
+        spec = {"dtype": name, "shape": list(t.shape), "data": [encode_value(v) for v in flat]}
+    if strides:
+        spec["strides"] = list(t.stride())
+    return spec
 
 
 def decode(spec):
@@ -130,7 +135,7 @@ def make_case(name, op, inputs=(), attrs=None, accumulated=0):
         loss.backward()
     # torch leaves .grad as None where no gradient arrived (e.g. through a comparison).
     grads = [encode(b.grad) if b.grad is not None else None for b in bases]
-    case = {"name": name, "op": op, "attrs": attrs, "inputs": inputs, "outputs": [encode(o) for o in outputs],
+    case = {"name": name, "op": op, "attrs": attrs, "inputs": inputs, "outputs": [encode(o, strides=True) for o in outputs],
             "grad_weights": weights, "grads": grads}
     if accumulated > 16:
         # float32 sums of many terms differ from torch's by rounding that grows

@@ -38,6 +38,7 @@ DECLARATIONS = {
     "cajal_manual_seed": (None, [c_uint64]),
     "cajal_grad_enabled": (c_int32, []),
     "cajal_set_grad_enabled": (None, [c_int32]),
+    "cajal_kernel_isa": (c_char_p, []),
     "cajal_live_tensor_count": (c_size_t, []),
     "cajal_live_storage_bytes": (c_size_t, []),
     # creation

@@ -29,13 +29,17 @@ extension Tensor {
         }
     }
 
-    /// Adds `incoming` into `.grad` (a fresh tensor the first time, so that
-    /// gradients never alias one another).
+    /// Adds `incoming` into `.grad`: a fresh tensor the first time, laid out
+    /// like this tensor (torch's gradient layout contract), so that gradients
+    /// never alias one another.
     func accumulateGrad(_ incoming: Tensor) throws {
         if let existing = grad {
             grad = try existing.add(incoming).detach()
         } else {
-            grad = try incoming.clone().detach()
+            let fresh = try Tensor(uninitializedShape: shape, strides: elementwiseOutputStrides(shape, [strides]),
+                                   dtype: incoming.dtype, op: "backward")
+            try fresh.copyElements(from: incoming)
+            grad = fresh
         }
     }
 

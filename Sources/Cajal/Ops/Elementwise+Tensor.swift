@@ -1,12 +1,67 @@
+import CajalKernelsABI
+
+/// The strides torch gives the output of an elementwise op: its dims ordered
+/// as the inputs lay them out in memory, so a transposed input gives a
+/// transposed output that is read and written in one pass (torch's
+/// TensorIterator reorder_dimensions). `operands` are the inputs' strides
+/// broadcast to `shape`, in argument order; the first decides, later ones
+/// break ties. With no preference the output is row-major contiguous.
+func elementwiseOutputStrides(_ shape: [Int], _ operands: [[Int]]) -> [Int] {
+    let rank = shape.count
+    if rank <= 1 { return Layout.contiguousStrides(shape) }
+    // Should dim0 go inside dim1? 1: yes, -1: no, 0: no opinion.
+    func order(_ dim0: Int, _ dim1: Int) -> Int {
+        for strides in operands {
+            let s0 = strides[dim0], s1 = strides[dim1]
+            if s0 == 0 || s1 == 0 { continue }
+            if s0 < s1 { return -1 }
+            if s0 > s1 { return 1 }
+            if shape[dim0] > shape[dim1] { return 1 }
+        }
+        return 0
+    }
+    // perm[0] is the innermost dim; start from row-major and insertion-sort.
+    var perm = Array((0..<rank).reversed())
+    for i in 1..<rank {
+        var dim1 = i
+        var dim0 = i - 1
+        while dim0 >= 0 {
+            let comparison = order(perm[dim0], perm[dim1])
+            if comparison > 0 {
+                perm.swapAt(dim0, dim1)
+                dim1 = dim0
+            } else if comparison < 0 {
+                break
+            }
+            dim0 -= 1
+        }
+    }
+    var strides = [Int](repeating: 0, count: rank)
+    var running = 1
+    for d in perm {
+        strides[d] = running
+        running *= Swift.max(shape[d], 1)
+    }
+    return strides
+}
+
 /// Glue between tensors and the elementwise kernels: shapes, dtypes, strides.
 extension Tensor {
+    /// A new tensor of `shape` whose memory is laid out with `strides` (a
+    /// permutation of a contiguous layout).
+    convenience init(uninitializedShape shape: [Int], strides: [Int], dtype: DType, op: String) throws {
+        let count = try checkedNumel(shape, op: op)
+        let storage = try Storage(byteCount: count * dtype.itemSize)
+        self.init(storage: storage, layout: Layout(shape: shape, strides: strides), dtype: dtype)
+    }
+
     /// This tensor in `dtype` for computing, without recording autograd (ops
     /// record their own backward; the engine casts gradients back).
     func converted(to target: DType) throws -> Tensor {
         if dtype == target { return self }
-        let out = try Tensor(uninitializedShape: shape, dtype: target, op: "to")
+        let out = try Tensor(uninitializedShape: shape, strides: elementwiseOutputStrides(shape, [strides]), dtype: target, op: "to")
         let loop = StridedLoop(shape: shape, strides: out.strides, strides)
-        Elementwise.cast(from: dtype, to: target, out: out.dataPointer, x: dataPointer, loop: loop)
+        kernels.cast(dtype.kind, target.kind, out.dataPointer, dataPointer, loop)
         return out
     }
 
@@ -15,18 +70,21 @@ extension Tensor {
         let shape = try broadcastShapes(a.shape, b.shape, op: name)
         let ac = try a.converted(to: computeType)
         let bc = try b.converted(to: computeType)
-        let out = try Tensor(uninitializedShape: shape, dtype: op.isComparison ? .bool : computeType, op: name)
-        let loop = StridedLoop(shape: shape, strides: out.strides, ac.broadcastStrides(to: shape), bc.broadcastStrides(to: shape))
-        Elementwise.binary(op, dtype: computeType, out: out.dataPointer, a: ac.dataPointer, b: bc.dataPointer, loop: loop)
+        let aStrides = ac.broadcastStrides(to: shape), bStrides = bc.broadcastStrides(to: shape)
+        let out = try Tensor(uninitializedShape: shape, strides: elementwiseOutputStrides(shape, [aStrides, bStrides]),
+                             dtype: op.writesBool ? .bool : computeType, op: name)
+        let loop = StridedLoop(shape: shape, strides: out.strides, aStrides, bStrides)
+        kernels.binary(op, computeType.kind, out.dataPointer, ac.dataPointer, bc.dataPointer, loop)
         return out
     }
 
     /// `op(self)` computed in `computeType`; no autograd.
     func unaryKernel(_ op: UnaryOp, computeType: DType, name: String) throws -> Tensor {
         let x = try converted(to: computeType)
-        let out = try Tensor(uninitializedShape: shape, dtype: computeType, op: name)
+        let out = try Tensor(uninitializedShape: shape, strides: elementwiseOutputStrides(shape, [x.strides]),
+                             dtype: op.writesBool ? .bool : computeType, op: name)
         let loop = StridedLoop(shape: shape, strides: out.strides, x.strides)
-        Elementwise.unary(op, dtype: computeType, out: out.dataPointer, x: x.dataPointer, loop: loop)
+        kernels.unary(op, computeType.kind, out.dataPointer, x.dataPointer, loop)
         return out
     }
 
@@ -36,10 +94,11 @@ extension Tensor {
         let shape = try broadcastShapes(broadcastShapes(condition.shape, a.shape, op: name), b.shape, op: name)
         let c = try condition.converted(to: .bool)
         let ac = try a.converted(to: dtype), bc = try b.converted(to: dtype)
-        let out = try Tensor(uninitializedShape: shape, dtype: dtype, op: name)
-        let loop = StridedLoop(shape: shape, strides: out.strides, c.broadcastStrides(to: shape),
-                                                      ac.broadcastStrides(to: shape), bc.broadcastStrides(to: shape))
-        Elementwise.select(dtype: dtype, out: out.dataPointer, condition: c.dataPointer, a: ac.dataPointer, b: bc.dataPointer, loop: loop)
+        let cs = c.broadcastStrides(to: shape), aStrides = ac.broadcastStrides(to: shape), bStrides = bc.broadcastStrides(to: shape)
+        let out = try Tensor(uninitializedShape: shape, strides: elementwiseOutputStrides(shape, [cs, aStrides, bStrides]),
+                             dtype: dtype, op: name)
+        let loop = StridedLoop(shape: shape, strides: out.strides, cs, aStrides, bStrides)
+        kernels.select(dtype.kind, out.dataPointer, c.dataPointer, ac.dataPointer, bc.dataPointer, loop)
         return out
     }
 
@@ -48,6 +107,6 @@ extension Tensor {
     func copyElements(from source: Tensor) throws {
         let src = try source.converted(to: dtype)
         let loop = StridedLoop(shape: shape, strides: strides, src.broadcastStrides(to: shape))
-        Elementwise.cast(from: dtype, to: dtype, out: dataPointer, x: src.dataPointer, loop: loop)
+        kernels.cast(dtype.kind, dtype.kind, dataPointer, src.dataPointer, loop)
     }
 }

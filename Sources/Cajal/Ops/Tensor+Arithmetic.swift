@@ -1,3 +1,5 @@
+import CajalKernelsABI
+
 /// add, sub, mul, div, pow, neg: forward, dtype rule and backward together.
 /// Backward functions return gradients at the broadcast shape; the engine
 /// sums them down to each input's shape and casts them to its dtype.
@@ -149,7 +151,7 @@ extension Tensor {
         if type == dtype && other.storage !== storage {
             let b = try other.converted(to: type)
             let loop = StridedLoop(shape: shape, strides: strides, strides, b.broadcastStrides(to: shape))
-            Elementwise.binary(op, dtype: type, out: dataPointer, a: dataPointer, b: b.dataPointer, loop: loop)
+            kernels.binary(op, type.kind, dataPointer, dataPointer, b.dataPointer, loop)
         } else {
             // Mixed dtypes, or other reads self's memory: compute, then copy in.
             try copyElements(from: Tensor.binaryKernel(op, self, other, computeType: type, name: name))
@@ -166,8 +168,7 @@ extension Tensor {
     public func fillInPlace(_ value: Double) throws {
         try checkInPlaceWrite("fill_")
         let integer: Int64? = dtype == .int64 ? try checkedInt64(value, op: "fill_") : nil
-        Elementwise.fill(dtype: dtype, out: dataPointer, value: value, intValue: integer,
-                         loop: StridedLoop(shape: shape, strides: strides))
+        kernels.fill(dtype.kind, dataPointer, value, integer, StridedLoop(shape: shape, strides: strides))
         storage.bumpVersion()
     }
 

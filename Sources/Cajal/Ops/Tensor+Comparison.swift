@@ -1,3 +1,5 @@
+import CajalKernelsABI
+
 /// Comparisons compute in the promoted dtype and return bool tensors. They
 /// have no gradient.
 extension Tensor {

@@ -1,3 +1,5 @@
+import CajalKernelsABI
+
 /// Reading values out of a tensor.
 extension Tensor {
     private func checkSingleElement(_ op: String) throws {
@@ -36,7 +38,7 @@ extension Tensor {
         guard byteCount > 0 else { return }
         guard let destination else { throw CajalError(.nullArgument, "[copy_to] destination is NULL") }
         let loop = StridedLoop(shape: shape, strides: Layout.contiguousStrides(shape), strides)
-        Elementwise.cast(from: dtype, to: dtype, out: destination, x: dataPointer, loop: loop)
+        kernels.cast(dtype.kind, dtype.kind, destination, dataPointer, loop)
     }
 
     /// The elements in row-major order, converted to `T`.

@@ -1,3 +1,5 @@
+import CajalKernelsABI
+
 /// matmul with torch's rules for 1-D operands and broadcast batch dims,
 /// computed by BLAS gemm.
 extension Tensor {
@@ -92,7 +94,6 @@ extension Tensor {
 
     /// Fills a freshly made tensor; skips the autograd checks of fillInPlace.
     func fillInPlaceUnchecked(_ value: Double) throws {
-        Elementwise.fill(dtype: dtype, out: dataPointer, value: value, intValue: Int64(value),
-                         loop: StridedLoop(shape: shape, strides: strides))
+        kernels.fill(dtype.kind, dataPointer, value, Int64(value), StridedLoop(shape: shape, strides: strides))
     }
 }

@@ -1,3 +1,5 @@
+import CajalKernelsABI
+
 /// Unary math: exp, log, sqrt, relu, sigmoid, tanh. Integer inputs to the
 /// floating-point functions compute in the default float dtype, as torch does.
 extension Tensor {

@@ -1,3 +1,5 @@
+import CajalKernelsABI
+
 /// sum and mean, over everything or over dims, with keepdim.
 extension Tensor {
     /// Normalises and de-duplicates reduction dims; an empty list means all dims.
@@ -20,8 +22,7 @@ extension Tensor {
         }
         let out = try Tensor(uninitializedShape: outShape, dtype: outType, op: op)
         let x = try converted(to: outType == .int64 && dtype == .bool ? .bool : outType)
-        Reduction.sum(dtype: x.dtype, x: x.dataPointer, shape: shape, strides: x.strides, reduced: reduced,
-                      out: out.dataPointer, scale: scale)
+        kernels.reduce(.sum, x.dtype.kind, x.dataPointer, shape, x.strides, reduced, out.dataPointer, scale)
         return out
     }
 
@@ -34,7 +35,7 @@ extension Tensor {
     public func sum() throws -> Tensor {
         let inputShape = shape
         return try reduceKernel([Bool](repeating: true, count: rank), keepDim: false,
-                                outType: Reduction.sumDType(dtype), scale: 1, op: "sum")
+                                outType: (dtype.isFloatingPoint ? dtype : .int64), scale: 1, op: "sum")
             .recording("SumBackward0", inputs: [self]) { ctx in
                 [try ctx.grad.expand(inputShape)]
             }
@@ -43,7 +44,7 @@ extension Tensor {
     public func sum(dims: [Int], keepDim: Bool = false) throws -> Tensor {
         let reduced = try reductionDims(dims, op: "sum")
         let inputShape = shape, kept = keptShape(reduced)
-        return try reduceKernel(reduced, keepDim: keepDim, outType: Reduction.sumDType(dtype), scale: 1, op: "sum")
+        return try reduceKernel(reduced, keepDim: keepDim, outType: (dtype.isFloatingPoint ? dtype : .int64), scale: 1, op: "sum")
             .recording("SumBackward1", inputs: [self]) { ctx in
                 [try ctx.grad.reshape(kept).expand(inputShape)]
             }

@@ -188,15 +188,19 @@ extension Tensor {
             .recording("UnsqueezeBackward0", inputs: [self]) { ctx in [try ctx.grad.squeeze(dim: d)] }
     }
 
-    /// Self when already contiguous, otherwise a contiguous copy.
+    /// Self when already contiguous, otherwise a row-major copy
+    /// (torch's clone with memory_format=contiguous_format).
     public func contiguous() throws -> Tensor {
         if isContiguous { return self }
-        return try clone()
+        return try materialized().recording("CloneBackward0", inputs: [self]) { ctx in [ctx.grad] }
     }
 
-    /// A contiguous copy that keeps the autograd history.
+    /// A copy that keeps the autograd history and, like torch's
+    /// preserve_format, the memory order of a dense input.
     public func clone() throws -> Tensor {
-        try materialized().recording("CloneBackward0", inputs: [self]) { ctx in [ctx.grad] }
+        let out = try Tensor(uninitializedShape: shape, strides: elementwiseOutputStrides(shape, [strides]), dtype: dtype, op: "clone")
+        try out.copyElements(from: self)
+        return out.recording("CloneBackward0", inputs: [self]) { ctx in [ctx.grad] }
     }
 
     /// A contiguous copy without autograd.

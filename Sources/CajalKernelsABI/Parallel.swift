@@ -3,8 +3,8 @@ import Glibc
 
 /// Splits loops across cores with Dispatch. Work below `grain` elements stays
 /// on the calling thread: waking a second core costs more than it saves.
-enum Parallel {
-    static let threadCount: Int = {
+public enum Parallel {
+    public static let threadCount: Int = {
         if let text = getenv("CAJAL_NUM_THREADS"), let n = Int(String(cString: text)), n > 0 { return n }
         return Swift.max(1, Int(sysconf(Int32(_SC_NPROCESSORS_ONLN))))
     }()
@@ -13,14 +13,17 @@ enum Parallel {
     /// core for. Measured here: a second thread speeds up a float32 add from
     /// about 512K elements, and exp (cost 8) from about 64K; below that, the
     /// wake-up costs more than it saves.
-    static let elementwiseGrain = 1 << 18
+    public static let elementwiseGrain = 1 << 18
 
     /// Relative per-element cost of libm functions against an add.
-    static let transcendentalCost = 8
+    public static let transcendentalCost = 8
+
+    /// Relative per-element cost of the SIMD float32 functions (exp, tanh, ...).
+    public static let vectorMathCost = 4
 
     /// Calls `body` on disjoint subranges covering 0..<count, in parallel when
     /// `count * costPerItem` is worth it.
-    static func forEachChunk(_ count: Int, costPerItem: Int = 1, grain: Int = elementwiseGrain,
+    public static func forEachChunk(_ count: Int, costPerItem: Int = 1, grain: Int = elementwiseGrain,
                              _ body: (Range<Int>) -> Void) {
         let work = count &* Swift.max(costPerItem, 1)
         let chunks = Swift.min(threadCount, count, work / Swift.max(grain, 1))

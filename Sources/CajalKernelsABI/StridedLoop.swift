@@ -3,33 +3,33 @@
 /// every operand lays out contiguously are merged, so a contiguous or
 /// broadcast-row case becomes a few long rows whose inner loop vectorizes.
 /// The all-contiguous case, the most common one, allocates nothing.
-struct StridedLoop {
-    static let maxOperands = 4
+public struct StridedLoop {
+    public static let maxOperands = 4
 
     /// Outer dims (all but the innermost), outermost first.
-    let outerShape: [Int]
+    public let outerShape: [Int]
     /// outerStrides[operand * outerRank + dim], in elements.
-    let outerStrides: [Int]
+    public let outerStrides: [Int]
     /// Length and per-operand stride of the innermost dim.
-    let innerCount: Int
-    let innerStrides: SIMD4<Int>
-    let rowCount: Int
-    let operandCount: Int
+    public let innerCount: Int
+    public let innerStrides: SIMD4<Int>
+    public let rowCount: Int
+    public let operandCount: Int
 
     // One initializer per operand count, so callers never build an array of arrays.
-    init(shape: [Int], strides s0: [Int]) {
+    public init(shape: [Int], strides s0: [Int]) {
         self.init(shape: shape, operandCount: 1) { _, d in s0[d] }
     }
 
-    init(shape: [Int], strides s0: [Int], _ s1: [Int]) {
+    public init(shape: [Int], strides s0: [Int], _ s1: [Int]) {
         self.init(shape: shape, operandCount: 2) { op, d in op == 0 ? s0[d] : s1[d] }
     }
 
-    init(shape: [Int], strides s0: [Int], _ s1: [Int], _ s2: [Int]) {
+    public init(shape: [Int], strides s0: [Int], _ s1: [Int], _ s2: [Int]) {
         self.init(shape: shape, operandCount: 3) { op, d in op == 0 ? s0[d] : op == 1 ? s1[d] : s2[d] }
     }
 
-    init(shape: [Int], strides s0: [Int], _ s1: [Int], _ s2: [Int], _ s3: [Int]) {
+    public init(shape: [Int], strides s0: [Int], _ s1: [Int], _ s2: [Int], _ s3: [Int]) {
         self.init(shape: shape, operandCount: 4) { op, d in op == 0 ? s0[d] : op == 1 ? s1[d] : op == 2 ? s2[d] : s3[d] }
     }
 
@@ -94,7 +94,8 @@ struct StridedLoop {
 
     /// Calls `body(offsets)` for rows `rows`, where offsets[op] is the element
     /// offset of that row's first element for each operand.
-    func forEachRow(_ rows: Range<Int>, _ body: (SIMD4<Int>) -> Void) {
+    @inlinable
+    public func forEachRow(_ rows: Range<Int>, _ body: (SIMD4<Int>) -> Void) {
         if rows.isEmpty { return }
         let outerRank = outerShape.count
         if outerRank == 0 {
@@ -130,7 +131,8 @@ struct StridedLoop {
     /// Runs `row(offsets, innerStart, innerLength)` over the whole space,
     /// in parallel when it is large: by rows when there are enough of them,
     /// otherwise by pieces of the long inner rows.
-    func run(costPerElement: Int = 1, _ row: (SIMD4<Int>, Int, Int) -> Void) {
+    @inlinable
+    public func run(costPerElement: Int = 1, _ row: (SIMD4<Int>, Int, Int) -> Void) {
         let total = rowCount &* innerCount
         if total == 0 { return }
         if rowCount >= Parallel.threadCount || innerCount * costPerElement < Parallel.elementwiseGrain {

@@ -1,0 +1,468 @@
+import CajalKernelsABI
+import Glibc
+
+// Elementwise kernels over raw buffers. Each op is a functor type so that the
+// generic loops specialise into tight code per element type; float32's
+// transcendental functions also have a SIMD16 form (VectorMath.swift).
+
+protocol UnaryFunctor {
+    associatedtype In: KernelElement
+    associatedtype Out: KernelElement
+    static func apply(_ x: In) -> Out
+}
+
+/// A float32 function with a vector form; the scalar form is the vector one
+/// on a single lane, so every element gets the same arithmetic.
+protocol VectorFunctor {
+    static func apply(_ x: Vector16) -> Vector16
+}
+
+protocol BinaryFunctor {
+    associatedtype In: KernelElement
+    associatedtype Out: KernelElement
+    static func apply(_ a: In, _ b: In) -> Out
+}
+
+// MARK: unary functors
+
+struct NegF<T: ArithmeticElement>: UnaryFunctor { @inline(__always) static func apply(_ x: T) -> T { T.sub(.zero, x) } }
+struct ReluF<T: ArithmeticElement>: UnaryFunctor {
+    // NaN stays NaN: the comparison is false for it.
+    @inline(__always) static func apply(_ x: T) -> T { T.lessThan(x, .zero) ? .zero : x }
+}
+struct AbsF<T: ArithmeticElement>: UnaryFunctor {
+    @inline(__always) static func apply(_ x: T) -> T { T.lessThan(x, .zero) ? T.sub(.zero, x) : x }
+}
+struct FloatAbsF<T: FloatElement>: UnaryFunctor { @inline(__always) static func apply(_ x: T) -> T { x.magnitude } }
+/// -1, 0 or 1; torch gives 0 for NaN.
+struct SignF<T: ArithmeticElement>: UnaryFunctor {
+    @inline(__always) static func apply(_ x: T) -> T {
+        T.lessThan(.zero, x) ? .one : T.lessThan(x, .zero) ? T.sub(.zero, .one) : .zero
+    }
+}
+struct ExpF<T: FloatElement>: UnaryFunctor { @inline(__always) static func apply(_ x: T) -> T { T.exp(x) } }
+struct Expm1F<T: FloatElement>: UnaryFunctor { @inline(__always) static func apply(_ x: T) -> T { T.expm1(x) } }
+struct LogF<T: FloatElement>: UnaryFunctor { @inline(__always) static func apply(_ x: T) -> T { T.log(x) } }
+struct Log1pF<T: FloatElement>: UnaryFunctor { @inline(__always) static func apply(_ x: T) -> T { T.log1p(x) } }
+struct Log2F<T: FloatElement>: UnaryFunctor { @inline(__always) static func apply(_ x: T) -> T { T.log2(x) } }
+struct SqrtF<T: FloatElement>: UnaryFunctor { @inline(__always) static func apply(_ x: T) -> T { x.squareRoot() } }
+struct RsqrtF<T: FloatElement>: UnaryFunctor { @inline(__always) static func apply(_ x: T) -> T { 1 / x.squareRoot() } }
+struct SinF<T: FloatElement>: UnaryFunctor { @inline(__always) static func apply(_ x: T) -> T { T.sin(x) } }
+struct CosF<T: FloatElement>: UnaryFunctor { @inline(__always) static func apply(_ x: T) -> T { T.cos(x) } }
+struct TanhF<T: FloatElement>: UnaryFunctor { @inline(__always) static func apply(_ x: T) -> T { T.tanh(x) } }
+struct SigmoidF<T: FloatElement>: UnaryFunctor { @inline(__always) static func apply(_ x: T) -> T { 1 / (1 + T.exp(-x)) } }
+struct ErfF<T: FloatElement>: UnaryFunctor { @inline(__always) static func apply(_ x: T) -> T { T.erf(x) } }
+struct FloorF<T: FloatElement>: UnaryFunctor { @inline(__always) static func apply(_ x: T) -> T { x.rounded(.down) } }
+struct CeilF<T: FloatElement>: UnaryFunctor { @inline(__always) static func apply(_ x: T) -> T { x.rounded(.up) } }
+struct RoundF<T: FloatElement>: UnaryFunctor { @inline(__always) static func apply(_ x: T) -> T { x.rounded(.toNearestOrEven) } }
+struct TruncF<T: FloatElement>: UnaryFunctor { @inline(__always) static func apply(_ x: T) -> T { x.rounded(.towardZero) } }
+struct ReciprocalF<T: FloatElement>: UnaryFunctor { @inline(__always) static func apply(_ x: T) -> T { 1 / x } }
+struct IsNanF<T: KernelElement>: UnaryFunctor { @inline(__always) static func apply(_ x: T) -> Bool { !T.equals(x, x) } }
+struct IsInfF<T: FloatElement>: UnaryFunctor { @inline(__always) static func apply(_ x: T) -> Bool { x.isInfinite } }
+struct IsFiniteF<T: FloatElement>: UnaryFunctor { @inline(__always) static func apply(_ x: T) -> Bool { x.isFinite } }
+/// isfinite and isinf of integers and bools: always true, always false.
+struct TrueF<T: KernelElement>: UnaryFunctor { @inline(__always) static func apply(_ x: T) -> Bool { true } }
+struct FalseF<T: KernelElement>: UnaryFunctor { @inline(__always) static func apply(_ x: T) -> Bool { false } }
+struct LogicalNotF<T: KernelElement>: UnaryFunctor { @inline(__always) static func apply(_ x: T) -> Bool { !x.isTruthy } }
+struct CopyF<T: KernelElement>: UnaryFunctor { @inline(__always) static func apply(_ x: T) -> T { x } }
+struct CastF<S: KernelElement, D: KernelElement>: UnaryFunctor {
+    @inline(__always) static func apply(_ x: S) -> D {
+        // Integers convert directly so large int64 values round only once.
+        S.self == Int64.self ? D(int64: x.int64Value) : D(double: x.doubleValue)
+    }
+}
+
+struct ExpV: VectorFunctor { @inline(__always) static func apply(_ x: Vector16) -> Vector16 { vectorExp(x) } }
+struct LogV: VectorFunctor { @inline(__always) static func apply(_ x: Vector16) -> Vector16 { vectorLog(x) } }
+struct TanhV: VectorFunctor { @inline(__always) static func apply(_ x: Vector16) -> Vector16 { vectorTanh(x) } }
+struct SigmoidV: VectorFunctor { @inline(__always) static func apply(_ x: Vector16) -> Vector16 { vectorSigmoid(x) } }
+struct ErfV: VectorFunctor { @inline(__always) static func apply(_ x: Vector16) -> Vector16 { vectorErf(x) } }
+
+// MARK: binary functors
+
+struct AddF<T: ArithmeticElement>: BinaryFunctor { @inline(__always) static func apply(_ a: T, _ b: T) -> T { T.add(a, b) } }
+struct SubF<T: ArithmeticElement>: BinaryFunctor { @inline(__always) static func apply(_ a: T, _ b: T) -> T { T.sub(a, b) } }
+struct MulF<T: ArithmeticElement>: BinaryFunctor { @inline(__always) static func apply(_ a: T, _ b: T) -> T { T.mul(a, b) } }
+struct DivF<T: FloatElement>: BinaryFunctor { @inline(__always) static func apply(_ a: T, _ b: T) -> T { a / b } }
+struct PowF<T: FloatElement>: BinaryFunctor { @inline(__always) static func apply(_ a: T, _ b: T) -> T { T.pow(a, b) } }
+struct MaximumF<T: ArithmeticElement>: BinaryFunctor { @inline(__always) static func apply(_ a: T, _ b: T) -> T { T.maxPropagatingNaN(a, b) } }
+struct MinimumF<T: ArithmeticElement>: BinaryFunctor { @inline(__always) static func apply(_ a: T, _ b: T) -> T { T.minPropagatingNaN(a, b) } }
+struct FmodF<T: FloatElement>: BinaryFunctor { @inline(__always) static func apply(_ a: T, _ b: T) -> T { T.fmod(a, b) } }
+/// Python's modulo: the result takes the divisor's sign.
+struct RemainderF<T: FloatElement>: BinaryFunctor {
+    @inline(__always) static func apply(_ a: T, _ b: T) -> T {
+        var r = T.fmod(a, b)
+        if r != 0 && (r < 0) != (b < 0) { r += b }
+        return r
+    }
+}
+/// Integer fmod and remainder; division by zero is refused by the op first,
+/// and the overflow-reporting form never traps.
+struct IntFmodF: BinaryFunctor {
+    @inline(__always) static func apply(_ a: Int64, _ b: Int64) -> Int64 { a.remainderReportingOverflow(dividingBy: b).partialValue }
+}
+struct IntRemainderF: BinaryFunctor {
+    @inline(__always) static func apply(_ a: Int64, _ b: Int64) -> Int64 {
+        var r = a.remainderReportingOverflow(dividingBy: b).partialValue
+        if r != 0 && (r < 0) != (b < 0) { r &+= b }
+        return r
+    }
+}
+
+/// Integer power by squaring, wrapping on overflow as torch does. A negative
+/// exponent gives 1/base^|e| truncated: ±1 for base ±1, 0 otherwise.
+struct IntPowF: BinaryFunctor {
+    @inline(__always) static func apply(_ base: Int64, _ exponent: Int64) -> Int64 {
+        if exponent < 0 {
+            if base == 1 { return 1 }
+            if base == -1 { return exponent & 1 == 0 ? 1 : -1 }
+            return 0
+        }
+        var result: Int64 = 1, b = base, e = exponent
+        while e > 0 {
+            if e & 1 == 1 { result = result &* b }
+            b = b &* b
+            e >>= 1
+        }
+        return result
+    }
+}
+
+struct EqF<T: KernelElement>: BinaryFunctor { @inline(__always) static func apply(_ a: T, _ b: T) -> Bool { T.equals(a, b) } }
+struct NeF<T: KernelElement>: BinaryFunctor { @inline(__always) static func apply(_ a: T, _ b: T) -> Bool { !T.equals(a, b) } }
+struct LtF<T: KernelElement>: BinaryFunctor { @inline(__always) static func apply(_ a: T, _ b: T) -> Bool { T.lessThan(a, b) } }
+struct LeF<T: KernelElement>: BinaryFunctor { @inline(__always) static func apply(_ a: T, _ b: T) -> Bool { T.lessOrEqual(a, b) } }
+struct GtF<T: KernelElement>: BinaryFunctor { @inline(__always) static func apply(_ a: T, _ b: T) -> Bool { T.lessThan(b, a) } }
+struct GeF<T: KernelElement>: BinaryFunctor { @inline(__always) static func apply(_ a: T, _ b: T) -> Bool { T.lessOrEqual(b, a) } }
+struct AndF<T: KernelElement>: BinaryFunctor { @inline(__always) static func apply(_ a: T, _ b: T) -> Bool { a.isTruthy && b.isTruthy } }
+struct OrF<T: KernelElement>: BinaryFunctor { @inline(__always) static func apply(_ a: T, _ b: T) -> Bool { a.isTruthy || b.isTruthy } }
+struct XorF<T: KernelElement>: BinaryFunctor { @inline(__always) static func apply(_ a: T, _ b: T) -> Bool { a.isTruthy != b.isTruthy } }
+
+// MARK: loops
+
+/// One row of a unary op: contiguous fast path first.
+@inline(__always)
+private func unaryRow<F: UnaryFunctor>(_: F.Type, _ out: UnsafeMutablePointer<F.Out>, _ so: Int,
+                                       _ x: UnsafePointer<F.In>, _ sx: Int, _ n: Int) {
+    if so == 1 && sx == 1 {
+        for i in 0..<n { out[i] = F.apply(x[i]) }
+    } else if so == 1 && sx == 0 {
+        let value = F.apply(x[0])
+        for i in 0..<n { out[i] = value }
+    } else {
+        var io = 0, ix = 0
+        for _ in 0..<n {
+            out[io] = F.apply(x[ix])
+            io += so
+            ix += sx
+        }
+    }
+}
+
+/// One row of a float32 vector function, 16 lanes at a time. The tail and
+/// strided rows go through a vector as well, so every element sees the same
+/// arithmetic wherever it sits.
+@inline(__always)
+private func vectorRow<F: VectorFunctor>(_: F.Type, _ out: UnsafeMutablePointer<Float>, _ so: Int,
+                                         _ x: UnsafePointer<Float>, _ sx: Int, _ n: Int) {
+    var i = 0
+    if so == 1 && sx == 1 {
+        while i + 16 <= n {
+            let v = UnsafeRawPointer(x + i).loadUnaligned(as: Vector16.self)
+            UnsafeMutableRawPointer(out + i).storeBytes(of: F.apply(v), as: Vector16.self)
+            i += 16
+        }
+    }
+    while i < n {
+        let lanes = Swift.min(16, n - i)
+        var v = Vector16()
+        for lane in 0..<lanes { v[lane] = x[(i + lane) * sx] }
+        let r = F.apply(v)
+        for lane in 0..<lanes { out[(i + lane) * so] = r[lane] }
+        i += lanes
+    }
+}
+
+/// One row of a binary op: same-layout and scalar-operand fast paths first.
+@inline(__always)
+private func binaryRow<F: BinaryFunctor>(_: F.Type, _ out: UnsafeMutablePointer<F.Out>, _ so: Int,
+                                         _ a: UnsafePointer<F.In>, _ sa: Int,
+                                         _ b: UnsafePointer<F.In>, _ sb: Int, _ n: Int) {
+    if so == 1 && sa == 1 && sb == 1 {
+        for i in 0..<n { out[i] = F.apply(a[i], b[i]) }
+    } else if so == 1 && sa == 1 && sb == 0 {
+        let y = b[0]
+        for i in 0..<n { out[i] = F.apply(a[i], y) }
+    } else if so == 1 && sa == 0 && sb == 1 {
+        let x = a[0]
+        for i in 0..<n { out[i] = F.apply(x, b[i]) }
+    } else {
+        var io = 0, ia = 0, ib = 0
+        for _ in 0..<n {
+            out[io] = F.apply(a[ia], b[ib])
+            io += so
+            ia += sa
+            ib += sb
+        }
+    }
+}
+
+private func runUnary<F: UnaryFunctor>(_ f: F.Type, _ out: UnsafeMutableRawPointer, _ x: UnsafeRawPointer,
+                                       _ loop: StridedLoop, cost: Int = 1) {
+    let o = out.assumingMemoryBound(to: F.Out.self)
+    let xp = x.assumingMemoryBound(to: F.In.self)
+    let so = loop.innerStrides[0], sx = loop.innerStrides[1]
+    loop.run(costPerElement: cost) { (offsets: SIMD4<Int>, start: Int, n: Int) in
+        let rowOut = o + (offsets[0] + start * so)
+        let rowX = xp + (offsets[1] + start * sx)
+        unaryRow(f, rowOut, so, rowX, sx, n)
+    }
+}
+
+private func runVector<F: VectorFunctor>(_ f: F.Type, _ out: UnsafeMutableRawPointer, _ x: UnsafeRawPointer, _ loop: StridedLoop) {
+    let o = out.assumingMemoryBound(to: Float.self)
+    let xp = x.assumingMemoryBound(to: Float.self)
+    let so = loop.innerStrides[0], sx = loop.innerStrides[1]
+    loop.run(costPerElement: Parallel.vectorMathCost) { (offsets: SIMD4<Int>, start: Int, n: Int) in
+        let rowOut = o + (offsets[0] + start * so)
+        let rowX = xp + (offsets[1] + start * sx)
+        vectorRow(f, rowOut, so, rowX, sx, n)
+    }
+}
+
+private func runBinary<F: BinaryFunctor>(_ f: F.Type, _ out: UnsafeMutableRawPointer, _ a: UnsafeRawPointer,
+                                         _ b: UnsafeRawPointer, _ loop: StridedLoop, cost: Int = 1) {
+    let o = out.assumingMemoryBound(to: F.Out.self)
+    let ap = a.assumingMemoryBound(to: F.In.self)
+    let bp = b.assumingMemoryBound(to: F.In.self)
+    let so = loop.innerStrides[0], sa = loop.innerStrides[1], sb = loop.innerStrides[2]
+    loop.run(costPerElement: cost) { (offsets: SIMD4<Int>, start: Int, n: Int) in
+        let rowOut = o + (offsets[0] + start * so)
+        let rowA = ap + (offsets[1] + start * sa)
+        let rowB = bp + (offsets[2] + start * sb)
+        binaryRow(f, rowOut, so, rowA, sa, rowB, sb, n)
+    }
+}
+
+// MARK: entry points (dispatch on op and element kind)
+
+/// Callers have checked that the op takes this kind; an unsupported pair does nothing.
+func binaryKernel(_ op: BinaryOp, _ kind: ElementKind, _ out: UnsafeMutableRawPointer,
+                  _ a: UnsafeRawPointer, _ b: UnsafeRawPointer, _ loop: StridedLoop) {
+    switch kind {
+    case .float32: floatBinary(op, Float.self, out, a, b, loop)
+    case .float64: floatBinary(op, Double.self, out, a, b, loop)
+    case .int64:
+        switch op {
+        case .pow: runBinary(IntPowF.self, out, a, b, loop)
+        case .fmod: runBinary(IntFmodF.self, out, a, b, loop)
+        case .remainder: runBinary(IntRemainderF.self, out, a, b, loop)
+        case .div: break  // integer division promotes to float before reaching here
+        default: arithmeticBinary(op, Int64.self, out, a, b, loop)
+        }
+    case .bool:
+        arithmeticBinary(op, Bool.self, out, a, b, loop)
+    }
+}
+
+private func floatBinary<T: FloatElement>(_ op: BinaryOp, _: T.Type, _ out: UnsafeMutableRawPointer,
+                                          _ a: UnsafeRawPointer, _ b: UnsafeRawPointer, _ loop: StridedLoop) {
+    let cost = Parallel.transcendentalCost
+    switch op {
+    case .div: runBinary(DivF<T>.self, out, a, b, loop)
+    case .pow: runBinary(PowF<T>.self, out, a, b, loop, cost: cost)
+    case .fmod: runBinary(FmodF<T>.self, out, a, b, loop, cost: cost)
+    case .remainder: runBinary(RemainderF<T>.self, out, a, b, loop, cost: cost)
+    default: arithmeticBinary(op, T.self, out, a, b, loop)
+    }
+}
+
+private func arithmeticBinary<T: ArithmeticElement>(_ op: BinaryOp, _: T.Type, _ out: UnsafeMutableRawPointer,
+                                                    _ a: UnsafeRawPointer, _ b: UnsafeRawPointer, _ loop: StridedLoop) {
+    switch op {
+    case .add: runBinary(AddF<T>.self, out, a, b, loop)
+    case .sub: runBinary(SubF<T>.self, out, a, b, loop)
+    case .mul: runBinary(MulF<T>.self, out, a, b, loop)
+    case .maximum: runBinary(MaximumF<T>.self, out, a, b, loop)
+    case .minimum: runBinary(MinimumF<T>.self, out, a, b, loop)
+    case .eq: runBinary(EqF<T>.self, out, a, b, loop)
+    case .ne: runBinary(NeF<T>.self, out, a, b, loop)
+    case .lt: runBinary(LtF<T>.self, out, a, b, loop)
+    case .le: runBinary(LeF<T>.self, out, a, b, loop)
+    case .gt: runBinary(GtF<T>.self, out, a, b, loop)
+    case .ge: runBinary(GeF<T>.self, out, a, b, loop)
+    case .logicalAnd: runBinary(AndF<T>.self, out, a, b, loop)
+    case .logicalOr: runBinary(OrF<T>.self, out, a, b, loop)
+    case .logicalXor: runBinary(XorF<T>.self, out, a, b, loop)
+    case .div, .pow, .fmod, .remainder: break  // handled by the float and int paths
+    }
+}
+
+func unaryKernel(_ op: UnaryOp, _ kind: ElementKind, _ out: UnsafeMutableRawPointer, _ x: UnsafeRawPointer, _ loop: StridedLoop) {
+    switch kind {
+    case .float32:
+        switch op {
+        case .exp: runVector(ExpV.self, out, x, loop)
+        case .log: runVector(LogV.self, out, x, loop)
+        case .tanh: runVector(TanhV.self, out, x, loop)
+        case .sigmoid: runVector(SigmoidV.self, out, x, loop)
+        case .erf: runVector(ErfV.self, out, x, loop)
+        default: floatUnary(op, Float.self, out, x, loop)
+        }
+    case .float64: floatUnary(op, Double.self, out, x, loop)
+    case .int64: integerUnary(op, Int64.self, out, x, loop)
+    case .bool: integerUnary(op, Bool.self, out, x, loop)
+    }
+}
+
+private func floatUnary<T: FloatElement>(_ op: UnaryOp, _: T.Type, _ out: UnsafeMutableRawPointer,
+                                         _ x: UnsafeRawPointer, _ loop: StridedLoop) {
+    let cost = Parallel.transcendentalCost
+    switch op {
+    case .neg: runUnary(NegF<T>.self, out, x, loop)
+    case .abs: runUnary(FloatAbsF<T>.self, out, x, loop)
+    case .sign: runUnary(SignF<T>.self, out, x, loop)
+    case .relu: runUnary(ReluF<T>.self, out, x, loop)
+    case .exp: runUnary(ExpF<T>.self, out, x, loop, cost: cost)
+    case .expm1: runUnary(Expm1F<T>.self, out, x, loop, cost: cost)
+    case .log: runUnary(LogF<T>.self, out, x, loop, cost: cost)
+    case .log1p: runUnary(Log1pF<T>.self, out, x, loop, cost: cost)
+    case .log2: runUnary(Log2F<T>.self, out, x, loop, cost: cost)
+    case .sqrt: runUnary(SqrtF<T>.self, out, x, loop)
+    case .rsqrt: runUnary(RsqrtF<T>.self, out, x, loop)
+    case .sin: runUnary(SinF<T>.self, out, x, loop, cost: cost)
+    case .cos: runUnary(CosF<T>.self, out, x, loop, cost: cost)
+    case .tanh: runUnary(TanhF<T>.self, out, x, loop, cost: cost)
+    case .sigmoid: runUnary(SigmoidF<T>.self, out, x, loop, cost: cost)
+    case .erf: runUnary(ErfF<T>.self, out, x, loop, cost: cost)
+    case .floor: runUnary(FloorF<T>.self, out, x, loop)
+    case .ceil: runUnary(CeilF<T>.self, out, x, loop)
+    case .round: runUnary(RoundF<T>.self, out, x, loop)
+    case .trunc: runUnary(TruncF<T>.self, out, x, loop)
+    case .reciprocal: runUnary(ReciprocalF<T>.self, out, x, loop)
+    case .isnan: runUnary(IsNanF<T>.self, out, x, loop)
+    case .isinf: runUnary(IsInfF<T>.self, out, x, loop)
+    case .isfinite: runUnary(IsFiniteF<T>.self, out, x, loop)
+    case .logicalNot: runUnary(LogicalNotF<T>.self, out, x, loop)
+    }
+}
+
+/// Integer and bool inputs: the ops that keep their type, and the predicates.
+/// Float-only functions promote to float before reaching here.
+private func integerUnary<T: ArithmeticElement>(_ op: UnaryOp, _: T.Type, _ out: UnsafeMutableRawPointer,
+                                                _ x: UnsafeRawPointer, _ loop: StridedLoop) {
+    switch op {
+    case .neg: runUnary(NegF<T>.self, out, x, loop)
+    case .abs: runUnary(AbsF<T>.self, out, x, loop)
+    case .sign: runUnary(SignF<T>.self, out, x, loop)
+    case .relu: runUnary(ReluF<T>.self, out, x, loop)
+    case .floor, .ceil, .round, .trunc: runUnary(CopyF<T>.self, out, x, loop)
+    case .isnan, .isinf: runUnary(FalseF<T>.self, out, x, loop)
+    case .isfinite: runUnary(TrueF<T>.self, out, x, loop)
+    case .logicalNot: runUnary(LogicalNotF<T>.self, out, x, loop)
+    default: break
+    }
+}
+
+func castKernel(_ source: ElementKind, _ destination: ElementKind, _ out: UnsafeMutableRawPointer,
+                _ x: UnsafeRawPointer, _ loop: StridedLoop) {
+    switch source {
+    case .float32: cast(Float.self, destination, out, x, loop)
+    case .float64: cast(Double.self, destination, out, x, loop)
+    case .int64: cast(Int64.self, destination, out, x, loop)
+    case .bool: cast(Bool.self, destination, out, x, loop)
+    }
+}
+
+private func cast<S: KernelElement>(_: S.Type, _ destination: ElementKind, _ out: UnsafeMutableRawPointer,
+                                    _ x: UnsafeRawPointer, _ loop: StridedLoop) {
+    if destination == S.kind { return runUnary(CopyF<S>.self, out, x, loop) }
+    switch destination {
+    case .float32: runUnary(CastF<S, Float>.self, out, x, loop)
+    case .float64: runUnary(CastF<S, Double>.self, out, x, loop)
+    case .int64: runUnary(CastF<S, Int64>.self, out, x, loop)
+    case .bool: runUnary(CastF<S, Bool>.self, out, x, loop)
+    }
+}
+
+func fillKernel(_ kind: ElementKind, _ out: UnsafeMutableRawPointer, _ value: Double, _ integer: Int64?, _ loop: StridedLoop) {
+    switch kind {
+    case .float32: fill(Float(value), out, loop)
+    case .float64: fill(value, out, loop)
+    case .int64: fill(integer ?? Int64(double: value), out, loop)
+    case .bool: fill(value != 0 || (integer ?? 0) != 0, out, loop)
+    }
+}
+
+private func fill<T: KernelElement>(_ value: T, _ out: UnsafeMutableRawPointer, _ loop: StridedLoop) {
+    let o = out.assumingMemoryBound(to: T.self)
+    let so = loop.innerStrides[0]
+    loop.run { (offsets: SIMD4<Int>, start: Int, n: Int) in
+        let row = o + (offsets[0] + start * so)
+        if so == 1 {
+            row.update(repeating: value, count: n)
+        } else {
+            for i in 0..<n { row[i * so] = value }
+        }
+    }
+}
+
+func selectKernel(_ kind: ElementKind, _ out: UnsafeMutableRawPointer, _ condition: UnsafeRawPointer,
+                  _ a: UnsafeRawPointer, _ b: UnsafeRawPointer, _ loop: StridedLoop) {
+    switch kind {
+    case .float32: select(Float.self, out, condition, a, b, loop)
+    case .float64: select(Double.self, out, condition, a, b, loop)
+    case .int64: select(Int64.self, out, condition, a, b, loop)
+    case .bool: select(Bool.self, out, condition, a, b, loop)
+    }
+}
+
+private func select<T: KernelElement>(_: T.Type, _ out: UnsafeMutableRawPointer, _ condition: UnsafeRawPointer,
+                                      _ a: UnsafeRawPointer, _ b: UnsafeRawPointer, _ loop: StridedLoop) {
+    let o = out.assumingMemoryBound(to: T.self)
+    let c = condition.assumingMemoryBound(to: Bool.self)
+    let ap = a.assumingMemoryBound(to: T.self)
+    let bp = b.assumingMemoryBound(to: T.self)
+    let s = loop.innerStrides
+    loop.run { (offsets: SIMD4<Int>, start: Int, n: Int) in
+        let ro = o + (offsets[0] + start * s[0]), rc = c + (offsets[1] + start * s[1])
+        let ra = ap + (offsets[2] + start * s[2]), rb = bp + (offsets[3] + start * s[3])
+        if s == SIMD4(repeating: 1) {
+            for i in 0..<n { ro[i] = rc[i] ? ra[i] : rb[i] }
+        } else {
+            for i in 0..<n { ro[i * s[0]] = rc[i * s[1]] ? ra[i * s[2]] : rb[i * s[3]] }
+        }
+    }
+}
+
+/// out = min(max(x, low), high); NaN in x stays NaN, as torch.clamp.
+func clampKernel(_ kind: ElementKind, _ out: UnsafeMutableRawPointer, _ x: UnsafeRawPointer,
+                 _ low: UnsafeRawPointer?, _ high: UnsafeRawPointer?, _ loop: StridedLoop) {
+    switch kind {
+    case .float32: clamp(Float.self, out, x, low, high, loop)
+    case .float64: clamp(Double.self, out, x, low, high, loop)
+    case .int64: clamp(Int64.self, out, x, low, high, loop)
+    case .bool: clamp(Bool.self, out, x, low, high, loop)
+    }
+}
+
+private func clamp<T: ArithmeticElement>(_: T.Type, _ out: UnsafeMutableRawPointer, _ x: UnsafeRawPointer,
+                                         _ low: UnsafeRawPointer?, _ high: UnsafeRawPointer?, _ loop: StridedLoop) {
+    let o = out.assumingMemoryBound(to: T.self)
+    let xp = x.assumingMemoryBound(to: T.self)
+    let lo = low?.assumingMemoryBound(to: T.self)
+    let hi = high?.assumingMemoryBound(to: T.self)
+    let s = loop.innerStrides
+    loop.run { (offsets: SIMD4<Int>, start: Int, n: Int) in
+        let ro = o + (offsets[0] + start * s[0]), rx = xp + (offsets[1] + start * s[1])
+        let rl = lo.map { $0 + (offsets[2] + start * s[2]) }
+        let rh = hi.map { $0 + (offsets[3] + start * s[3]) }
+        for i in 0..<n {
+            var v = rx[i * s[1]]
+            // A NaN bound makes the result NaN, and a NaN input stays NaN.
+            if let rl { let l = rl[i * s[2]]; if T.lessThan(v, l) || !T.equals(l, l) { v = l } }
+            if let rh { let h = rh[i * s[3]]; if T.lessThan(h, v) || !T.equals(h, h) { v = h } }
+            ro[i * s[0]] = v
+        }
+    }
+}

@@ -1,0 +1,31 @@
+import CajalKernelsABI
+
+/// This module's kernels. The same sources build three modules, one per
+/// instruction set; the engine picks the best one the CPU supports.
+public let kernelSet = KernelSet(
+    name: isaName,
+    binary: binaryKernel,
+    unary: unaryKernel,
+    cast: castKernel,
+    fill: fillKernel,
+    select: selectKernel,
+    clamp: clampKernel,
+    reduce: reduceKernel
+)
+
+/// Which instruction set this copy was compiled for, from the compiler's own flags.
+private var isaName: String {
+    #if arch(x86_64)
+    // `-target-cpu skylake-avx512` / `haswell` in Package.swift define no
+    // condition Swift can test, so each module states it in its build settings.
+    #if CAJAL_ISA_AVX512
+    return "avx512"
+    #elseif CAJAL_ISA_AVX2
+    return "avx2"
+    #else
+    return "baseline"
+    #endif
+    #else
+    return "baseline"
+    #endif
+}

@@ -1,0 +1,282 @@
+import CajalKernelsABI
+
+/// How one reduction folds elements: sums and products of float32 accumulate
+/// in double (as torch's CPU accumulate type does), integers wrap, bools count.
+protocol Reducer {
+    associatedtype Input: KernelElement
+    associatedtype Accum
+    associatedtype Output: KernelElement
+    static var identity: Accum { get }
+    static func step(_ acc: Accum, _ x: Input) -> Accum
+    static func combine(_ a: Accum, _ b: Accum) -> Accum
+    static func finish(_ acc: Accum, _ scale: Double) -> Output
+    /// Folds n elements of one row (a SIMD form where it pays).
+    static func row(_ p: UnsafePointer<Input>, _ stride: Int, _ n: Int) -> Accum
+}
+
+extension Reducer {
+    @inline(__always)
+    static func row(_ p: UnsafePointer<Input>, _ stride: Int, _ n: Int) -> Accum {
+        var acc = identity
+        for i in 0..<n { acc = step(acc, p[i * stride]) }
+        return acc
+    }
+}
+
+// MARK: sums
+
+struct SumFloat: Reducer {
+    static var identity: Double { 0 }
+    @inline(__always) static func step(_ acc: Double, _ x: Float) -> Double { acc + Double(x) }
+    @inline(__always) static func combine(_ a: Double, _ b: Double) -> Double { a + b }
+    @inline(__always) static func finish(_ acc: Double, _ scale: Double) -> Float { Float(acc * scale) }
+    static func row(_ p: UnsafePointer<Float>, _ stride: Int, _ n: Int) -> Double {
+        if stride != 1 {
+            var total = 0.0
+            for i in 0..<n { total += Double(p[i * stride]) }
+            return total
+        }
+        // Each float widens to double as it is added: exact to float32's
+        // precision, and still bound by memory bandwidth.
+        var lanes0 = SIMD8<Double>(), lanes1 = SIMD8<Double>()
+        var i = 0
+        while i + 16 <= n {
+            let block = UnsafeRawPointer(p + i).loadUnaligned(as: SIMD16<Float>.self)
+            lanes0 += SIMD8<Double>(block.lowHalf)
+            lanes1 += SIMD8<Double>(block.highHalf)
+            i += 16
+        }
+        var total = (lanes0 + lanes1).sum()
+        while i < n { total += Double(p[i]); i += 1 }
+        return total
+    }
+}
+
+struct SumDouble: Reducer {
+    static var identity: Double { 0 }
+    @inline(__always) static func step(_ acc: Double, _ x: Double) -> Double { acc + x }
+    @inline(__always) static func combine(_ a: Double, _ b: Double) -> Double { a + b }
+    @inline(__always) static func finish(_ acc: Double, _ scale: Double) -> Double { acc * scale }
+    static func row(_ p: UnsafePointer<Double>, _ stride: Int, _ n: Int) -> Double {
+        if stride != 1 {
+            var total = 0.0
+            for i in 0..<n { total += p[i * stride] }
+            return total
+        }
+        var lanes = SIMD8<Double>()
+        var i = 0
+        while i + 8 <= n {
+            lanes += UnsafeRawPointer(p + i).loadUnaligned(as: SIMD8<Double>.self)
+            i += 8
+        }
+        var total = lanes.sum()
+        while i < n { total += p[i]; i += 1 }
+        return total
+    }
+}
+
+struct SumInteger<T: KernelElement>: Reducer {
+    static var identity: Int64 { 0 }
+    @inline(__always) static func step(_ acc: Int64, _ x: T) -> Int64 { acc &+ x.int64Value }
+    @inline(__always) static func combine(_ a: Int64, _ b: Int64) -> Int64 { a &+ b }
+    @inline(__always) static func finish(_ acc: Int64, _ scale: Double) -> Int64 { acc }
+}
+
+// MARK: products
+
+struct ProdFloat<T: FloatElement>: Reducer {
+    static var identity: Double { 1 }
+    @inline(__always) static func step(_ acc: Double, _ x: T) -> Double { acc * x.doubleValue }
+    @inline(__always) static func combine(_ a: Double, _ b: Double) -> Double { a * b }
+    @inline(__always) static func finish(_ acc: Double, _ scale: Double) -> T { T(double: acc) }
+}
+
+struct ProdInteger<T: KernelElement>: Reducer {
+    static var identity: Int64 { 1 }
+    @inline(__always) static func step(_ acc: Int64, _ x: T) -> Int64 { acc &* x.int64Value }
+    @inline(__always) static func combine(_ a: Int64, _ b: Int64) -> Int64 { a &* b }
+    @inline(__always) static func finish(_ acc: Int64, _ scale: Double) -> Int64 { acc }
+}
+
+// MARK: max and min (NaN propagates, as torch.amax)
+
+struct MaxReducer<T: ArithmeticElement>: Reducer {
+    static var identity: T { T.lowest }
+    @inline(__always) static func step(_ acc: T, _ x: T) -> T { T.maxPropagatingNaN(acc, x) }
+    @inline(__always) static func combine(_ a: T, _ b: T) -> T { T.maxPropagatingNaN(a, b) }
+    @inline(__always) static func finish(_ acc: T, _ scale: Double) -> T { acc }
+    static func row(_ p: UnsafePointer<T>, _ stride: Int, _ n: Int) -> T {
+        if T.self == Float.self && stride == 1 {
+            return unsafeBitCast(floatExtreme(UnsafeRawPointer(p).assumingMemoryBound(to: Float.self), n, max: true), to: T.self)
+        }
+        var acc = identity
+        for i in 0..<n { acc = step(acc, p[i * stride]) }
+        return acc
+    }
+}
+
+struct MinReducer<T: ArithmeticElement>: Reducer {
+    static var identity: T { T.highest }
+    @inline(__always) static func step(_ acc: T, _ x: T) -> T { T.minPropagatingNaN(acc, x) }
+    @inline(__always) static func combine(_ a: T, _ b: T) -> T { T.minPropagatingNaN(a, b) }
+    @inline(__always) static func finish(_ acc: T, _ scale: Double) -> T { acc }
+    static func row(_ p: UnsafePointer<T>, _ stride: Int, _ n: Int) -> T {
+        if T.self == Float.self && stride == 1 {
+            return unsafeBitCast(floatExtreme(UnsafeRawPointer(p).assumingMemoryBound(to: Float.self), n, max: false), to: T.self)
+        }
+        var acc = identity
+        for i in 0..<n { acc = step(acc, p[i * stride]) }
+        return acc
+    }
+}
+
+/// The max (or min) of a contiguous float32 row, 16 lanes at a time; any NaN wins.
+@inline(__always)
+private func floatExtreme(_ p: UnsafePointer<Float>, _ n: Int, max: Bool) -> Float {
+    var acc = Vector16(repeating: max ? -.infinity : .infinity)
+    var sawNaN = SIMDMask<SIMD16<Int32>>(repeating: false)
+    var i = 0
+    while i + 16 <= n {
+        let v = UnsafeRawPointer(p + i).loadUnaligned(as: Vector16.self)
+        sawNaN = sawNaN .| (v .!= v)
+        acc.replace(with: v, where: max ? (v .> acc) : (v .< acc))
+        i += 16
+    }
+    var result = max ? acc.max() : acc.min()
+    if any(sawNaN) { return .nan }
+    while i < n {
+        result = max ? Float.maxPropagatingNaN(result, p[i]) : Float.minPropagatingNaN(result, p[i])
+        i += 1
+    }
+    return result
+}
+
+// MARK: the strided reduction
+
+/// Reduces x over the dims marked in `reduced` into the contiguous kept dims of out.
+private func reduce<R: Reducer>(_: R.Type, _ xRaw: UnsafeRawPointer, _ shape: [Int], _ strides: [Int],
+                                _ reduced: [Bool], _ outRaw: UnsafeMutableRawPointer, _ scale: Double) {
+    let x = xRaw.assumingMemoryBound(to: R.Input.self)
+    let out = outRaw.assumingMemoryBound(to: R.Output.self)
+    var keptShape: [Int] = [], keptStrides: [Int] = []
+    var reducedShape: [Int] = [], reducedStrides: [Int] = []
+    for d in 0..<shape.count {
+        if reduced[d] {
+            reducedShape.append(shape[d]); reducedStrides.append(strides[d])
+        } else {
+            keptShape.append(shape[d]); keptStrides.append(strides[d])
+        }
+    }
+    let keptLoop = StridedLoop(shape: keptShape, strides: contiguousStrides(keptShape), keptStrides)
+    let reducedLoop = StridedLoop(shape: reducedShape, strides: reducedStrides)
+    let outCount = keptLoop.rowCount * keptLoop.innerCount
+    if outCount == 0 { return }
+    let reducedCount = reducedLoop.rowCount * reducedLoop.innerCount
+    let rs = reducedLoop.innerStrides[0]
+
+    // Folds the reduced space starting at element offset `base` of x.
+    func reduceAt(_ base: Int, rows: Range<Int>) -> R.Accum {
+        var acc = R.identity
+        reducedLoop.forEachRow(rows) { offsets in
+            acc = R.combine(acc, R.row(x + (base + offsets[0]), rs, reducedLoop.innerCount))
+        }
+        return acc
+    }
+
+    if outCount == 1 {
+        // A full reduction: split the reduced rows (or one long row) across threads.
+        if reducedCount == 0 {
+            out[0] = R.finish(R.identity, scale)
+            return
+        }
+        let chunks = Swift.max(1, Swift.min(Parallel.threadCount, reducedCount / Parallel.elementwiseGrain))
+        let partials = UnsafeMutablePointer<R.Accum>.allocate(capacity: chunks)
+        defer { partials.deinitialize(count: chunks); partials.deallocate() }
+        if reducedLoop.rowCount == 1 {
+            let n = reducedLoop.innerCount
+            Parallel.forEachChunk(chunks, costPerItem: Parallel.elementwiseGrain) { range in
+                for c in range {
+                    let start = n * c / chunks, end = n * (c + 1) / chunks
+                    (partials + c).initialize(to: R.row(x + start * rs, rs, end - start))
+                }
+            }
+        } else {
+            let rows = reducedLoop.rowCount
+            Parallel.forEachChunk(chunks, costPerItem: Parallel.elementwiseGrain) { range in
+                for c in range {
+                    (partials + c).initialize(to: reduceAt(0, rows: (rows * c / chunks)..<(rows * (c + 1) / chunks)))
+                }
+            }
+        }
+        var acc = R.identity
+        for c in 0..<chunks { acc = R.combine(acc, partials[c]) }
+        out[0] = R.finish(acc, scale)
+        return
+    }
+
+    let keptInnerStride = keptLoop.innerStrides[1]
+    if keptInnerStride == 1 && keptLoop.innerCount >= 8 && rs != 1 {
+        // The contiguous dim is kept: fold whole rows of x into a row of
+        // accumulators, one reduced position at a time, so the inner loop vectorizes.
+        let n = keptLoop.innerCount
+        Parallel.forEachChunk(keptLoop.rowCount, costPerItem: n * Swift.max(reducedCount, 1)) { rows in
+            let acc = UnsafeMutablePointer<R.Accum>.allocate(capacity: n)
+            defer { acc.deinitialize(count: n); acc.deallocate() }
+            keptLoop.forEachRow(rows) { offsets in
+                acc.initialize(repeating: R.identity, count: n)
+                reducedLoop.forEachRow(0..<reducedLoop.rowCount) { r in
+                    for j in 0..<reducedLoop.innerCount {
+                        let row = x + (offsets[1] + r[0] + j * rs)
+                        for i in 0..<n { acc[i] = R.step(acc[i], row[i]) }
+                    }
+                }
+                let outRow = out + offsets[0]
+                for i in 0..<n { outRow[i] = R.finish(acc[i], scale) }
+            }
+        }
+        return
+    }
+
+    // One output element at a time, each folding its reduced space.
+    let ko = keptLoop.innerStrides[0], kx = keptLoop.innerStrides[1]
+    Parallel.forEachChunk(keptLoop.rowCount, costPerItem: keptLoop.innerCount * Swift.max(reducedCount, 1)) { rows in
+        keptLoop.forEachRow(rows) { offsets in
+            for i in 0..<keptLoop.innerCount {
+                out[offsets[0] + i * ko] = R.finish(reduceAt(offsets[1] + i * kx, rows: 0..<reducedLoop.rowCount), scale)
+            }
+        }
+    }
+}
+
+func contiguousStrides(_ shape: [Int]) -> [Int] {
+    var strides = [Int](repeating: 1, count: shape.count)
+    var running = 1
+    for d in stride(from: shape.count - 1, through: 0, by: -1) {
+        strides[d] = running
+        running *= Swift.max(shape[d], 1)
+    }
+    return strides
+}
+
+/// Sums and products of int64 and bool write int64; max and min keep the kind.
+func reduceKernel(_ op: ReduceOp, _ kind: ElementKind, _ x: UnsafeRawPointer, _ shape: [Int], _ strides: [Int],
+                  _ reduced: [Bool], _ out: UnsafeMutableRawPointer, _ scale: Double) {
+    switch (op, kind) {
+    case (.sum, .float32): reduce(SumFloat.self, x, shape, strides, reduced, out, scale)
+    case (.sum, .float64): reduce(SumDouble.self, x, shape, strides, reduced, out, scale)
+    case (.sum, .int64): reduce(SumInteger<Int64>.self, x, shape, strides, reduced, out, scale)
+    case (.sum, .bool): reduce(SumInteger<Bool>.self, x, shape, strides, reduced, out, scale)
+    case (.prod, .float32): reduce(ProdFloat<Float>.self, x, shape, strides, reduced, out, scale)
+    case (.prod, .float64): reduce(ProdFloat<Double>.self, x, shape, strides, reduced, out, scale)
+    case (.prod, .int64): reduce(ProdInteger<Int64>.self, x, shape, strides, reduced, out, scale)
+    case (.prod, .bool): reduce(ProdInteger<Bool>.self, x, shape, strides, reduced, out, scale)
+    case (.max, .float32): reduce(MaxReducer<Float>.self, x, shape, strides, reduced, out, scale)
+    case (.max, .float64): reduce(MaxReducer<Double>.self, x, shape, strides, reduced, out, scale)
+    case (.max, .int64): reduce(MaxReducer<Int64>.self, x, shape, strides, reduced, out, scale)
+    case (.max, .bool): reduce(MaxReducer<Bool>.self, x, shape, strides, reduced, out, scale)
+    case (.min, .float32): reduce(MinReducer<Float>.self, x, shape, strides, reduced, out, scale)
+    case (.min, .float64): reduce(MinReducer<Double>.self, x, shape, strides, reduced, out, scale)
+    case (.min, .int64): reduce(MinReducer<Int64>.self, x, shape, strides, reduced, out, scale)
+    case (.min, .bool): reduce(MinReducer<Bool>.self, x, shape, strides, reduced, out, scale)
+    }
+}

@@ -1,0 +1,136 @@
+import Glibc
+
+// Vectorized float32 math on SIMD16<Float>, compiled per instruction set.
+// Only float add/mul/div, comparisons, selects and integer bit operations are
+// used: they vectorize on SSE, AVX2 and AVX-512 alike. (The stdlib's
+// pointwiseMin/Max and Float<->Int lane conversions do not on SSE.) Lanes
+// outside a function's main range (overflow, denormals, x <= 0 for log) fall
+// back to libm, so edge cases keep libm's exact values. Accuracy is 1-2 ulp,
+// the same algorithms as Cephes; the arithmetic is never fused, so results are
+// identical on every instruction set.
+
+typealias Vector16 = SIMD16<Float>
+
+@inline(__always)
+private func bits(_ v: Vector16) -> SIMD16<Int32> { unsafeBitCast(v, to: SIMD16<Int32>.self) }
+
+@inline(__always)
+private func float(_ v: SIMD16<Int32>) -> Vector16 { unsafeBitCast(v, to: Vector16.self) }
+
+@inline(__always)
+private func magnitude(_ v: Vector16) -> Vector16 { float(bits(v) & 0x7fff_ffff) }
+
+/// `v` with the sign of `sign`.
+@inline(__always)
+private func copySign(_ v: Vector16, _ sign: Vector16) -> Vector16 {
+    float((bits(v) & 0x7fff_ffff) | (bits(sign) & Int32(bitPattern: 0x8000_0000)))
+}
+
+/// Replaces the lanes in `mask` by `scalar(x)`.
+@inline(__always)
+private func fallback(_ result: inout Vector16, _ x: Vector16, _ mask: SIMDMask<SIMD16<Int32>>, _ scalar: (Float) -> Float) {
+    if any(mask) {
+        for lane in 0..<16 where mask[lane] { result[lane] = scalar(x[lane]) }
+    }
+}
+
+/// e^x: x = k ln2 + r, e^x = 2^k e^r, with k rounded by adding 1.5 * 2^23.
+@inline(__always)
+func vectorExp(_ x0: Vector16) -> Vector16 {
+    let high: Float = 88.72283, low: Float = -87.33654
+    let x = x0.replacing(with: low, where: x0 .< low).replacing(with: high, where: x0 .> high)
+    let magic = Vector16(repeating: 12_582_912)
+    let kf = x * 1.442_695_040_888_963_4 + magic
+    let k = kf - magic
+    let r = x - k * 0.693_359_375 - k * -2.121_944_4e-4
+    var p = Vector16(repeating: 1.987_569_15e-4)
+    p = p * r + 1.398_199_950_7e-3
+    p = p * r + 8.333_451_907_3e-3
+    p = p * r + 4.166_579_589_4e-2
+    p = p * r + 1.666_666_545_9e-1
+    p = p * r + 5.000_000_120_1e-1
+    let y = p * r * r + r + 1
+    let scale = float(((bits(kf) &- bits(magic)) &+ 127) &<< 23)
+    var result = y * scale
+    result.replace(with: .infinity, where: x0 .> high)
+    // Below `low` the result is denormal; from 88 up, 2^k itself overflows
+    // before e^x does. Both are rare: libm takes them.
+    fallback(&result, x0, (x0 .< low) .| ((x0 .> 88) .& (x0 .<= high))) { expf($0) }
+    return result
+}
+
+/// ln x: x = m 2^e with m in [sqrt(1/2), sqrt(2)), ln x = e ln2 + ln(1 + (m - 1)).
+@inline(__always)
+func vectorLog(_ x: Vector16) -> Vector16 {
+    let b = bits(x)
+    var e = ((b &>> 23) & 0xff) &- 126
+    var m = float((b & Int32(bitPattern: 0x807f_ffff)) | 0x3f00_0000)  // [0.5, 1)
+    let small = m .< 0.707_106_781_186_547_5
+    e.replace(with: e &- 1, where: small)
+    m = m + m.replacing(with: 0, where: .!small) - 1
+    let z = m * m
+    var y = Vector16(repeating: 7.037_683_629_2e-2)
+    y = y * m - 1.151_461_031_0e-1
+    y = y * m + 1.167_699_874_0e-1
+    y = y * m - 1.242_014_084_6e-1
+    y = y * m + 1.424_932_278_7e-1
+    y = y * m - 1.666_805_766_5e-1
+    y = y * m + 2.000_071_476_5e-1
+    y = y * m - 2.499_999_399_3e-1
+    y = y * m + 3.333_333_117_4e-1
+    y = y * m * z
+    // e as a float without a lane conversion: 1.5 * 2^23 + e (still in the
+    // binade where floats step by 1, for negative e too) minus 1.5 * 2^23.
+    let ef = float(e &+ 0x4b40_0000) - 12_582_912
+    y = y + ef * -2.121_944_4e-4 - z * 0.5
+    var result = m + y + ef * 0.693_359_375
+    // Zero, negatives, denormals, infinity and NaN: libm.
+    fallback(&result, x, .!(x .>= 1.175_494_35e-38) .| (x .== .infinity)) { logf($0) }
+    return result
+}
+
+/// tanh: an odd polynomial below 0.625, 1 - 2 / (e^2|x| + 1) above.
+@inline(__always)
+func vectorTanh(_ x: Vector16) -> Vector16 {
+    let ax = magnitude(x)
+    let z = x * x
+    var p = Vector16(repeating: -5.704_988_727_45e-3)
+    p = p * z + 2.063_908_879_54e-2
+    p = p * z - 5.373_971_555_31e-2
+    p = p * z + 1.333_144_220_36e-1
+    p = p * z - 3.333_328_194_22e-1
+    let polynomial = x + x * z * p
+    let e = vectorExp(ax.replacing(with: 10, where: ax .> 10) * 2)
+    let large = copySign(1 - 2 / (e + 1), x)
+    return large.replacing(with: polynomial, where: ax .< 0.625)
+}
+
+/// 1 / (1 + e^-x).
+@inline(__always)
+func vectorSigmoid(_ x: Vector16) -> Vector16 {
+    1 / (1 + vectorExp(-x))
+}
+
+/// erf: an odd polynomial below 1 (Cephes), Abramowitz & Stegun 7.1.26 above
+/// (absolute error under 1.5e-7 there).
+@inline(__always)
+func vectorErf(_ x: Vector16) -> Vector16 {
+    let ax = magnitude(x)
+    let z = x * x
+    var p = Vector16(repeating: 7.853_861_353_153_693e-5)
+    p = p * z - 8.010_193_625_184_903e-4
+    p = p * z + 5.188_327_685_732_524e-3
+    p = p * z - 2.685_381_193_529_856e-2
+    p = p * z + 1.128_358_514_861_418e-1
+    p = p * z - 3.761_262_582_423_300e-1
+    p = p * z + 1.128_379_165_726_710
+    let polynomial = x * p
+    let t = 1 / (1 + 0.327_591_1 * ax)
+    var q = Vector16(repeating: 1.061_405_429)
+    q = q * t - 1.453_152_027
+    q = q * t + 1.421_413_741
+    q = q * t - 0.284_496_736
+    q = q * t + 0.254_829_592
+    let tail = 1 - q * t * vectorExp(-z.replacing(with: 100, where: z .> 100))
+    return copySign(tail, x).replacing(with: polynomial, where: ax .< 1)
+}

@@ -1,0 +1,44 @@
+/// The kernel entry points of one instruction set. The engine picks one set at
+/// load time (see Cajal's Kernels/Dispatch.swift) and calls through it. Every
+/// pointer is the address of an operand's first element; the StridedLoop
+/// carries the shape and each operand's element strides.
+public struct KernelSet: Sendable {
+    /// "avx512", "avx2" or "baseline".
+    public let name: String
+
+    /// out = op(a, b); loop operands (out, a, b). a and b have `kind`.
+    public let binary: @Sendable (BinaryOp, ElementKind, UnsafeMutableRawPointer, UnsafeRawPointer, UnsafeRawPointer, StridedLoop) -> Void
+    /// out = op(x); loop operands (out, x).
+    public let unary: @Sendable (UnaryOp, ElementKind, UnsafeMutableRawPointer, UnsafeRawPointer, StridedLoop) -> Void
+    /// out = D(x); loop operands (out, x); from and to kinds.
+    public let cast: @Sendable (ElementKind, ElementKind, UnsafeMutableRawPointer, UnsafeRawPointer, StridedLoop) -> Void
+    /// out = value (int64 kinds take `integer` when given); loop operand (out).
+    public let fill: @Sendable (ElementKind, UnsafeMutableRawPointer, Double, Int64?, StridedLoop) -> Void
+    /// out = condition ? a : b; loop operands (out, condition, a, b).
+    public let select: @Sendable (ElementKind, UnsafeMutableRawPointer, UnsafeRawPointer, UnsafeRawPointer, UnsafeRawPointer, StridedLoop) -> Void
+    /// out = min(max(x, low), high), either bound optional (nil pointer);
+    /// loop operands (out, x, low, high).
+    public let clamp: @Sendable (ElementKind, UnsafeMutableRawPointer, UnsafeRawPointer, UnsafeRawPointer?, UnsafeRawPointer?, StridedLoop) -> Void
+    /// Reduces x (shape, strides) over the dims marked in `reduced` into the
+    /// contiguous kept dims of out, times `scale` for sums (mean). Sums of
+    /// integers and bools write int64.
+    public let reduce: @Sendable (ReduceOp, ElementKind, UnsafeRawPointer, [Int], [Int], [Bool], UnsafeMutableRawPointer, Double) -> Void
+
+    public init(name: String,
+                binary: @escaping @Sendable (BinaryOp, ElementKind, UnsafeMutableRawPointer, UnsafeRawPointer, UnsafeRawPointer, StridedLoop) -> Void,
+                unary: @escaping @Sendable (UnaryOp, ElementKind, UnsafeMutableRawPointer, UnsafeRawPointer, StridedLoop) -> Void,
+                cast: @escaping @Sendable (ElementKind, ElementKind, UnsafeMutableRawPointer, UnsafeRawPointer, StridedLoop) -> Void,
+                fill: @escaping @Sendable (ElementKind, UnsafeMutableRawPointer, Double, Int64?, StridedLoop) -> Void,
+                select: @escaping @Sendable (ElementKind, UnsafeMutableRawPointer, UnsafeRawPointer, UnsafeRawPointer, UnsafeRawPointer, StridedLoop) -> Void,
+                clamp: @escaping @Sendable (ElementKind, UnsafeMutableRawPointer, UnsafeRawPointer, UnsafeRawPointer?, UnsafeRawPointer?, StridedLoop) -> Void,
+                reduce: @escaping @Sendable (ReduceOp, ElementKind, UnsafeRawPointer, [Int], [Int], [Bool], UnsafeMutableRawPointer, Double) -> Void) {
+        self.name = name
+        self.binary = binary
+        self.unary = unary
+        self.cast = cast
+        self.fill = fill
+        self.select = select
+        self.clamp = clamp
+        self.reduce = reduce
+    }
+}

@@ -1,0 +1,1 @@
+../CajalKernels/KernelSet+Instance.swift

@@ -1,0 +1,65 @@
+"""The kernels are built three times (baseline x86-64, AVX2, AVX-512) and the
+best one the CPU supports is chosen at load. Every set must give the same
+bits: the arithmetic is never fused, and vector math is the same algorithm."""
+
+import os
+import subprocess
+import sys
+
+import pytest
+
+ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+
+PROGRAM = r"""
+import hashlib, cajal
+cajal.manual_seed(3)
+x = cajal.randn(1003, 37) * 30
+y = cajal.rand(37) + 0.5
+parts = [x + y, x * y, x / y, x.exp(), (x * x + 1e-3).log(), x.tanh(), x.sigmoid(), x.relu(), x.sqrt(),
+         x.t().exp(), x.sum(0), x.sum(1), x.mean(), (x > 0), x ** 2, x.t().contiguous()]
+digest = hashlib.sha256()
+for p in parts:
+    digest.update(p.contiguous().numpy().tobytes())
+print(cajal._ffi.lib.cajal_kernel_isa().decode(), digest.hexdigest())
+"""
+
+
+def cpu_flags():
+    try:
+        with open("/proc/cpuinfo") as f:
+            for line in f:
+                if line.startswith("flags"):
+                    return set(line.split(":", 1)[1].split())
+    except OSError:
+        pass
+    return set()
+
+
+def run(isa):
+    env = dict(os.environ, CAJAL_KERNELS=isa, PYTHONPATH=os.path.join(ROOT, "python"))
+    result = subprocess.run([sys.executable, "-c", PROGRAM], capture_output=True, text=True, env=env, timeout=120)
+    assert result.returncode == 0, result.stderr
+    return result.stdout.split()
+
+
+def test_every_kernel_set_gives_the_same_bits():
+    flags = cpu_flags()
+    sets = ["baseline"]
+    if {"avx2", "fma"} <= flags:
+        sets.append("avx2")
+    if {"avx512f", "avx512bw", "avx512vl", "avx512dq", "avx512cd"} <= flags:
+        sets.append("avx512")
+    results = {isa: run(isa) for isa in sets}
+    for isa, (name, _) in results.items():
+        assert name == isa, f"asked for {isa}, got {name}"
+    assert len({digest for _, digest in results.values()}) == 1, results
+
+
+def test_the_best_set_is_the_default():
+    flags = cpu_flags()
+    expected = "avx512" if "avx512f" in flags else "avx2" if "avx2" in flags else "baseline"
+    env = dict(os.environ, PYTHONPATH=os.path.join(ROOT, "python"))
+    env.pop("CAJAL_KERNELS", None)
+    out = subprocess.run([sys.executable, "-c", "import cajal; print(cajal._ffi.lib.cajal_kernel_isa().decode())"],
+                         capture_output=True, text=True, env=env, timeout=60)
+    assert out.stdout.strip() == expected
