@@ -75,6 +75,13 @@ void cajal_set_grad_enabled(int32_t enabled);
  * CAJAL_KERNELS=baseline|avx2|avx512 can ask for a lower one. */
 const char *cajal_kernel_isa(void);
 
+/* How many threads the kernels split large ops across (torch.get_num_threads).
+ * Starts at the number of online cores, or at CAJAL_NUM_THREADS when set. */
+int32_t cajal_get_num_threads(void);
+
+/* Sets the number of kernel threads (at least 1), like torch.set_num_threads. */
+int cajal_set_num_threads(int32_t n);
+
 /* The number of tensor objects alive in the library (for leak checks). */
 size_t cajal_live_tensor_count(void);
 

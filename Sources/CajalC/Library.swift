@@ -37,3 +37,14 @@ private let kernelSetName: UnsafePointer<CChar>? = UnsafePointer(strdup(kernelIn
 public func cajal_kernel_isa() -> UnsafePointer<CChar>? {
     kernelSetName ?? emptyMessage
 }
+
+@_cdecl("cajal_get_num_threads")
+public func cajal_get_num_threads() -> Int32 { Int32(clamping: threadCount) }
+
+@_cdecl("cajal_set_num_threads")
+public func cajal_set_num_threads(_ n: Int32) -> Int32 {
+    status {
+        guard n >= 1 else { throw CajalError.value("[set_num_threads] the number of threads must be at least 1, got \(n)") }
+        threadCount = Int(n)
+    }
+}

@@ -143,7 +143,7 @@ private func floatExtreme(_ p: UnsafePointer<Float>, _ n: Int, max: Bool) -> Flo
         i += 16
     }
     var result = max ? acc.max() : acc.min()
-    if any(sawNaN) { return .nan }
+    if anyLane(sawNaN) { return .nan }
     while i < n {
         result = max ? Float.maxPropagatingNaN(result, p[i]) : Float.minPropagatingNaN(result, p[i])
         i += 1

@@ -26,12 +26,21 @@ private func copySign(_ v: Vector16, _ sign: Vector16) -> Vector16 {
     float((bits(v) & 0x7fff_ffff) | (bits(sign) & Int32(bitPattern: 0x8000_0000)))
 }
 
-/// Replaces the lanes in `mask` by `scalar(x)`.
+/// Whether any lane is set. The stdlib's any() reduces lane by lane through
+/// general registers; halving with OR stays in vector registers.
 @inline(__always)
+func anyLane(_ mask: SIMDMask<SIMD16<Int32>>) -> Bool {
+    let m = SIMD16<Int32>().replacing(with: -1, where: mask)
+    let m8 = m.lowHalf | m.highHalf
+    let m4 = m8.lowHalf | m8.highHalf
+    let m2 = m4.lowHalf | m4.highHalf
+    return (m2[0] | m2[1]) != 0
+}
+
+/// Replaces the lanes in `mask` by `scalar(x)`: the cold path, kept out of line.
+@inline(never)
 private func fallback(_ result: inout Vector16, _ x: Vector16, _ mask: SIMDMask<SIMD16<Int32>>, _ scalar: (Float) -> Float) {
-    if any(mask) {
-        for lane in 0..<16 where mask[lane] { result[lane] = scalar(x[lane]) }
-    }
+    for lane in 0..<16 where mask[lane] { result[lane] = scalar(x[lane]) }
 }
 
 /// e^x: x = k ln2 + r, e^x = 2^k e^r, with k rounded by adding 1.5 * 2^23.
@@ -55,7 +64,8 @@ func vectorExp(_ x0: Vector16) -> Vector16 {
     result.replace(with: .infinity, where: x0 .> high)
     // Below `low` the result is denormal; from 88 up, 2^k itself overflows
     // before e^x does. Both are rare: libm takes them.
-    fallback(&result, x0, (x0 .< low) .| ((x0 .> 88) .& (x0 .<= high))) { expf($0) }
+    let special = (x0 .< low) .| ((x0 .> 88) .& (x0 .<= high))
+    if anyLane(special) { fallback(&result, x0, special) { expf($0) } }
     return result
 }
 
@@ -85,7 +95,8 @@ func vectorLog(_ x: Vector16) -> Vector16 {
     y = y + ef * -2.121_944_4e-4 - z * 0.5
     var result = m + y + ef * 0.693_359_375
     // Zero, negatives, denormals, infinity and NaN: libm.
-    fallback(&result, x, .!(x .>= 1.175_494_35e-38) .| (x .== .infinity)) { logf($0) }
+    let special = .!(x .>= 1.175_494_35e-38) .| (x .== .infinity)
+    if anyLane(special) { fallback(&result, x, special) { logf($0) } }
     return result
 }
 

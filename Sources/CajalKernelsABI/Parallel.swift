@@ -1,13 +1,25 @@
 import Dispatch
 import Glibc
+import Synchronization
 
 /// Splits loops across cores with Dispatch. Work below `grain` elements stays
 /// on the calling thread: waking a second core costs more than it saves.
 public enum Parallel {
-    public static let threadCount: Int = {
+    /// The cores the machine has online.
+    public static let coreCount = Swift.max(1, Int(sysconf(Int32(_SC_NPROCESSORS_ONLN))))
+
+    private static let configuredThreads = Atomic<Int>({
         if let text = getenv("CAJAL_NUM_THREADS"), let n = Int(String(cString: text)), n > 0 { return n }
         return Swift.max(1, Int(sysconf(Int32(_SC_NPROCESSORS_ONLN))))
-    }()
+    }())
+
+    /// How many threads the kernels split work across (torch.get_num_threads).
+    /// CAJAL_NUM_THREADS sets the start value; `setThreadCount` changes it.
+    public static var threadCount: Int { configuredThreads.load(ordering: .relaxed) }
+
+    public static func setThreadCount(_ n: Int) {
+        configuredThreads.store(Swift.max(1, n), ordering: .relaxed)
+    }
 
     /// Work units (elements times per-element cost) worth waking a second
     /// core for. Measured here: a second thread speeds up a float32 add from

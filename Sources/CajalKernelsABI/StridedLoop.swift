@@ -18,7 +18,7 @@ public struct StridedLoop {
 
     // One initializer per operand count, so callers never build an array of arrays.
     public init(shape: [Int], strides s0: [Int]) {
-        self.init(shape: shape, operandCount: 1) { _, d in s0[d] }
+        self.init(shape: shape, operandCount: 1) { (_: Int, d: Int) -> Int in s0[d] }
     }
 
     public init(shape: [Int], strides s0: [Int], _ s1: [Int]) {
@@ -56,11 +56,13 @@ public struct StridedLoop {
             return
         }
 
-        // Drop dims of size 1, then merge an outer dim into the inner one
-        // whenever every operand has stride[outer] == stride[inner] * size[inner].
+        // Walk the dims in memory order (innermost last), drop dims of size 1,
+        // then merge an outer dim into the inner one whenever every operand
+        // has stride[outer] == stride[inner] * size[inner].
+        let order = StridedLoop.memoryOrder(shape: shape, operandCount: operandCount, strideOf: strideOf)
         var mergedShape: [Int] = []
         var mergedStrides: [SIMD4<Int>] = []
-        for d in 0..<shape.count where shape[d] != 1 {
+        for d in order.reversed() where shape[d] != 1 {
             let size = shape[d]
             var strides = SIMD4<Int>()
             for op in 0..<operandCount { strides[op] = strideOf(op, d) }
@@ -90,6 +92,46 @@ public struct StridedLoop {
         }
         outerStrides = flat
         rowCount = outerShape.reduce(1, *)
+    }
+
+    /// The dims from innermost to outermost, as torch's TensorIterator orders
+    /// them: by each operand's strides in turn (the first operand decides,
+    /// later ones break ties; broadcast dims express no preference), and
+    /// row-major where nothing prefers otherwise.
+    public static func memoryOrder(shape: [Int], strides: [[Int]]) -> [Int] {
+        memoryOrder(shape: shape, operandCount: strides.count) { op, d in strides[op][d] }
+    }
+
+    private static func memoryOrder(shape: [Int], operandCount: Int, strideOf: (Int, Int) -> Int) -> [Int] {
+        let rank = shape.count
+        var perm = Array((0..<rank).reversed())
+        if rank <= 1 { return perm }
+        // Should dim0 go inside dim1? 1: yes, -1: no, 0: no opinion.
+        func order(_ dim0: Int, _ dim1: Int) -> Int {
+            for op in 0..<operandCount {
+                let s0 = strideOf(op, dim0), s1 = strideOf(op, dim1)
+                if s0 == 0 || s1 == 0 { continue }
+                if s0 < s1 { return -1 }
+                if s0 > s1 { return 1 }
+                if shape[dim0] > shape[dim1] { return 1 }
+            }
+            return 0
+        }
+        for i in 1..<rank {
+            var dim1 = i
+            var dim0 = i - 1
+            while dim0 >= 0 {
+                let comparison = order(perm[dim0], perm[dim1])
+                if comparison > 0 {
+                    perm.swapAt(dim0, dim1)
+                    dim1 = dim0
+                } else if comparison < 0 {
+                    break
+                }
+                dim0 -= 1
+            }
+        }
+        return perm
     }
 
     /// Calls `body(offsets)` for rows `rows`, where offsets[op] is the element

@@ -54,3 +54,9 @@ extension DType {
         }
     }
 }
+
+/// How many threads the kernels use (torch.get_num_threads).
+public var threadCount: Int {
+    get { Parallel.threadCount }
+    set { Parallel.setThreadCount(newValue) }
+}

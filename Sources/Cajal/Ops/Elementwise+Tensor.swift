@@ -7,38 +7,9 @@ import CajalKernelsABI
 /// broadcast to `shape`, in argument order; the first decides, later ones
 /// break ties. With no preference the output is row-major contiguous.
 func elementwiseOutputStrides(_ shape: [Int], _ operands: [[Int]]) -> [Int] {
-    let rank = shape.count
-    if rank <= 1 { return Layout.contiguousStrides(shape) }
-    // Should dim0 go inside dim1? 1: yes, -1: no, 0: no opinion.
-    func order(_ dim0: Int, _ dim1: Int) -> Int {
-        for strides in operands {
-            let s0 = strides[dim0], s1 = strides[dim1]
-            if s0 == 0 || s1 == 0 { continue }
-            if s0 < s1 { return -1 }
-            if s0 > s1 { return 1 }
-            if shape[dim0] > shape[dim1] { return 1 }
-        }
-        return 0
-    }
-    // perm[0] is the innermost dim; start from row-major and insertion-sort.
-    var perm = Array((0..<rank).reversed())
-    for i in 1..<rank {
-        var dim1 = i
-        var dim0 = i - 1
-        while dim0 >= 0 {
-            let comparison = order(perm[dim0], perm[dim1])
-            if comparison > 0 {
-                perm.swapAt(dim0, dim1)
-                dim1 = dim0
-            } else if comparison < 0 {
-                break
-            }
-            dim0 -= 1
-        }
-    }
-    var strides = [Int](repeating: 0, count: rank)
+    var strides = [Int](repeating: 0, count: shape.count)
     var running = 1
-    for d in perm {
+    for d in StridedLoop.memoryOrder(shape: shape, strides: operands) {
         strides[d] = running
         running *= Swift.max(shape[d], 1)
     }
