@@ -96,6 +96,35 @@ struct RemainderF<T: FloatElement>: BinaryFunctor {
         return r
     }
 }
+/// torch's div with rounding_mode for floats: floor division through fmod,
+/// which is exact where floor(a / b) would round first.
+struct FloatDivFloorF<T: FloatElement>: BinaryFunctor {
+    @inline(__always) static func apply(_ a: T, _ b: T) -> T {
+        if b == 0 { return a / b }
+        let mod = T.fmod(a, b)
+        var div = (a - mod) / b
+        if mod != 0 && (b < 0) != (mod < 0) { div -= 1 }
+        if div == 0 { return (a / b).sign == .minus ? -0.0 : 0 }
+        var floored = div.rounded(.down)
+        if div - floored > 0.5 { floored += 1 }
+        return floored
+    }
+}
+struct FloatDivTruncF<T: FloatElement>: BinaryFunctor {
+    @inline(__always) static func apply(_ a: T, _ b: T) -> T { (a / b).rounded(.towardZero) }
+}
+/// Integer quotients; division by zero is refused by the op first.
+struct IntDivTruncF: BinaryFunctor {
+    @inline(__always) static func apply(_ a: Int64, _ b: Int64) -> Int64 { a.dividedReportingOverflow(by: b).partialValue }
+}
+struct IntDivFloorF: BinaryFunctor {
+    @inline(__always) static func apply(_ a: Int64, _ b: Int64) -> Int64 {
+        let q = a.dividedReportingOverflow(by: b).partialValue
+        let r = a.remainderReportingOverflow(dividingBy: b).partialValue
+        return (r != 0 && (r < 0) != (b < 0)) ? q &- 1 : q
+    }
+}
+
 /// Integer fmod and remainder; division by zero is refused by the op first,
 /// and the overflow-reporting form never traps.
 struct IntFmodF: BinaryFunctor {
@@ -257,7 +286,9 @@ func binaryKernel(_ op: BinaryOp, _ kind: ElementKind, _ out: UnsafeMutableRawPo
         case .pow: runBinary(IntPowF.self, out, a, b, loop)
         case .fmod: runBinary(IntFmodF.self, out, a, b, loop)
         case .remainder: runBinary(IntRemainderF.self, out, a, b, loop)
-        case .div: break  // integer division promotes to float before reaching here
+        case .divTrunc: runBinary(IntDivTruncF.self, out, a, b, loop)
+        case .divFloor: runBinary(IntDivFloorF.self, out, a, b, loop)
+        case .div: break  // true division of integers promotes to float before reaching here
         default: arithmeticBinary(op, Int64.self, out, a, b, loop)
         }
     case .bool:
@@ -273,6 +304,8 @@ private func floatBinary<T: FloatElement>(_ op: BinaryOp, _: T.Type, _ out: Unsa
     case .pow: runBinary(PowF<T>.self, out, a, b, loop, cost: cost)
     case .fmod: runBinary(FmodF<T>.self, out, a, b, loop, cost: cost)
     case .remainder: runBinary(RemainderF<T>.self, out, a, b, loop, cost: cost)
+    case .divTrunc: runBinary(FloatDivTruncF<T>.self, out, a, b, loop)
+    case .divFloor: runBinary(FloatDivFloorF<T>.self, out, a, b, loop, cost: cost)
     default: arithmeticBinary(op, T.self, out, a, b, loop)
     }
 }
@@ -294,7 +327,7 @@ private func arithmeticBinary<T: ArithmeticElement>(_ op: BinaryOp, _: T.Type, _
     case .logicalAnd: runBinary(AndF<T>.self, out, a, b, loop)
     case .logicalOr: runBinary(OrF<T>.self, out, a, b, loop)
     case .logicalXor: runBinary(XorF<T>.self, out, a, b, loop)
-    case .div, .pow, .fmod, .remainder: break  // handled by the float and int paths
+    case .div, .pow, .fmod, .remainder, .divTrunc, .divFloor: break  // handled by the float and int paths
     }
 }
 

@@ -12,6 +12,8 @@ public enum BinaryOp: Int32, Sendable {
     case add, sub, mul, div, pow, maximum, minimum, fmod, remainder
     case eq, ne, lt, le, gt, ge
     case logicalAnd, logicalOr, logicalXor
+    /// Division rounded toward zero and toward minus infinity (integers stay integers).
+    case divTrunc, divFloor
 
     public var writesBool: Bool {
         switch self {

@@ -71,6 +71,38 @@ struct GradcheckTests {
         try gradcheck([[3, 2]]) { try $0[0].tanh() }
     }
 
+    @Test func moreUnaryMath() throws {
+        try gradcheck([[3, 2]], awayFromZero: true) { try $0[0].abs() }
+        try gradcheck([[3, 2]]) { try $0[0].expm1() }
+        try gradcheck([[3, 2]], positive: true) { try $0[0].log1p() }
+        try gradcheck([[3, 2]], positive: true) { try $0[0].log2() }
+        try gradcheck([[3, 2]], positive: true) { try $0[0].rsqrt() }
+        try gradcheck([[3, 2]]) { try $0[0].sin() }
+        try gradcheck([[3, 2]]) { try $0[0].cos() }
+        try gradcheck([[3, 2]]) { try $0[0].erf() }
+        try gradcheck([[3, 2]], positive: true) { try $0[0].reciprocal() }
+        // Piecewise-constant functions have a zero gradient away from their jumps.
+        try gradcheck([[3, 2]]) { try $0[0].mul(.scalar(1.3)).floor().add($0[0]) }
+        try gradcheck([[3, 2]]) { try $0[0].sign().add($0[0].round()).add($0[0]) }
+    }
+
+    @Test func binaryMath() throws {
+        // Distinct values, so there are no ties for maximum and minimum.
+        try gradcheck([[2, 3], [3]], seed: 11) { try $0[0].maximum($0[1]) }
+        try gradcheck([[2, 3], [2, 1]], seed: 12) { try $0[0].minimum($0[1]) }
+        try gradcheck([[4], [4]], positive: true, seed: 13) { try $0[0].mul(.scalar(3.0)).fmod($0[1]) }
+        try gradcheck([[4], [4]], positive: true, seed: 14) { try $0[0].mul(.scalar(-3.0)).remainder($0[1]) }
+        try gradcheck([[4], [4]], positive: true) { try $0[0].div($0[1], roundingMode: "floor").add($0[0].mul($0[1])) }
+    }
+
+    @Test func clamp() throws {
+        try gradcheck([[3, 4]], awayFromZero: true) { try $0[0].clamp(min: -0.2, max: 0.2) }
+        try gradcheck([[3, 4]], awayFromZero: true) { try $0[0].clamp(min: 0.1, max: nil) }
+        try gradcheck([[2, 3], [3], [2, 1]], seed: 15) { x in
+            try x[0].clamp(min: x[1].sub(.scalar(0.5)), max: x[2].add(.scalar(0.5)))
+        }
+    }
+
     @Test func whereSelect() throws {
         let mask = try Tensor([true, false, true], shape: [3])
         try gradcheck([[2, 3], [2, 1]]) { try Tensor.where(mask, $0[0], $0[1]) }

@@ -85,6 +85,12 @@ struct ReferenceTests {
         }
     }
 
+    /// A JSON number as the wrapped scalar Python would pass (int or float).
+    private func scalarTensor(_ value: JSONValue) throws -> Tensor {
+        if case .integer(let i) = value { return try Tensor.scalar(i) }
+        return try Tensor.scalar(value.double ?? 0)
+    }
+
     private func withScalar(_ x: Tensor, _ attrs: JSONValue, _ f: (Tensor, Tensor) throws -> Tensor) throws -> Tensor {
         let s = try scalar(attrs)
         return attrs["reverse"]?.bool == true ? try f(s, x) : try f(x, s)
@@ -126,6 +132,39 @@ struct ReferenceTests {
         case "lt_scalar": return try withScalar(a[0], attrs) { try $0 .< $1 }
         case "eq_scalar": return try withScalar(a[0], attrs) { try $0 .== $1 }
         case "where": return try Tensor.where(a[0], a[1], a[2])
+        case "abs": return try a[0].abs()
+        case "sign": return try a[0].sign()
+        case "expm1": return try a[0].expm1()
+        case "log1p": return try a[0].log1p()
+        case "log2": return try a[0].log2()
+        case "rsqrt": return try a[0].rsqrt()
+        case "sin": return try a[0].sin()
+        case "cos": return try a[0].cos()
+        case "erf": return try a[0].erf()
+        case "floor": return try a[0].floor()
+        case "ceil": return try a[0].ceil()
+        case "round": return try a[0].round()
+        case "trunc": return try a[0].trunc()
+        case "reciprocal": return try a[0].reciprocal()
+        case "isnan": return try a[0].isnan()
+        case "isinf": return try a[0].isinf()
+        case "isfinite": return try a[0].isfinite()
+        case "logical_not": return try a[0].logicalNot()
+        case "maximum": return try a[0].maximum(a[1])
+        case "minimum": return try a[0].minimum(a[1])
+        case "fmod": return try a[0].fmod(a[1])
+        case "remainder", "mod": return try a[0].remainder(a[1])
+        case "logical_and": return try a[0].logicalAnd(a[1])
+        case "logical_or": return try a[0].logicalOr(a[1])
+        case "logical_xor": return try a[0].logicalXor(a[1])
+        case "div_rounding": return try a[0].div(a[1], roundingMode: attrs["mode"]?.string ?? "")
+        case "floordiv": return try a[0].div(a[1], roundingMode: "floor")
+        case "clamp_scalar": return try a[0].clamp(min: attrs["min"].map { try scalarTensor($0) }, max: attrs["max"].map { try scalarTensor($0) })
+        case "clamp_tensor": return try a[0].clamp(min: a[1], max: a[2])
+        case "clamp_min_tensor": return try a[0].clamp(min: a[1])
+        case "isclose":
+            return try a[0].isclose(a[1], rtol: attrs["rtol"]?.double ?? 0, atol: attrs["atol"]?.double ?? 0,
+                                    equalNaN: attrs["equal_nan"]?.bool ?? false)
         case "matmul": return try a[0].matmul(a[1])
         case "sum": return try reduce(a[0], attrs, sum: true)
         case "mean": return try reduce(a[0], attrs, sum: false)

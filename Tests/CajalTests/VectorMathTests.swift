@@ -48,6 +48,12 @@ struct VectorMathTests {
     @Test func exp() throws { try check("exp", limit: 100, tolerance: ulps(2), { try $0.exp() }, Foundation.exp) }
     @Test func log() throws { try check("log", limit: 1e6, tolerance: ulps(2), { try $0.log() }, Foundation.log) }
     @Test func tanh() throws { try check("tanh", limit: 20, tolerance: ulps(3), { try $0.tanh() }, Foundation.tanh) }
+    @Test func erf() throws {
+        // A polynomial to 1 (a few ulps), Abramowitz & Stegun beyond (1.5e-7 absolute).
+        try check("erf", limit: 8, tolerance: { expected in Swift.max(3 * Double(Float(expected).ulp), abs(expected) > 0.84 ? 1.5e-7 : 0) + 1e-44 },
+                  { try $0.erf() }, Foundation.erf)
+    }
+
     @Test func sigmoid() throws {
         // Below -88.72, e^-x overflows float32 and sigmoid is 0, in torch as here.
         try check("sigmoid", limit: 100, tolerance: ulps(3), { try $0.sigmoid() }) {

@@ -234,6 +234,89 @@ def math_cases():
     return cases
 
 
+def more_math_cases():
+    cases = []
+    domain = {"log1p": dict(low=-0.9, high=3.0), "log2": dict(positive=True), "rsqrt": dict(positive=True),
+              "reciprocal": dict(positive=True)}
+    for op in ("abs", "sign", "expm1", "log1p", "log2", "rsqrt", "sin", "cos", "erf", "floor", "ceil", "round",
+               "trunc", "reciprocal"):
+        kw = domain.get(op, {})
+        cases += [
+            make_case(f"{op}/matrix", op, [inp(values([3, 4], **kw))]),
+            make_case(f"{op}/transposed", op, [inp(values([4, 3], **kw), view=T01)]),
+            make_case(f"{op}/zero_dim", op, [inp(values([], **kw))]),
+            make_case(f"{op}/empty", op, [inp(values([0, 2], **kw))]),
+            make_case(f"{op}/float64", op, [inp(values([5], "float64", **kw))]),
+        ]
+    cases.append(make_case("erf/large", "erf", [inp(values([180, 190], low=-4.0, high=4.0))]))
+    cases.append(make_case("erf/wide_range", "erf", [inp(given([-10.0, -3.0, -1.0, -0.999, -1e-3, 0.0, 1e-7, 0.5, 0.999, 1.0, 2.5, 6.0]))]))
+    for op in ("round", "floor", "ceil", "trunc"):
+        cases.append(make_case(f"{op}/halves", op, [inp(given([-2.5, -1.5, -0.5, 0.5, 1.5, 2.5, 3.5, -0.0]), grad=False)]))
+    for op in ("abs", "sign", "floor", "round"):
+        cases.append(make_case(f"{op}/int64", op, [inp(values([6], "int64"))]))
+    for op in ("expm1", "sin", "erf", "rsqrt"):
+        cases.append(make_case(f"{op}/int64", op, [inp(given([1, 2, 3, 4], "int64"))]))
+    cases.append(make_case("sign/special", "sign", [inp(given([float("nan"), -0.0, 0.0, float("inf"), -float("inf")]), grad=False)]))
+    cases.append(make_case("abs/zero", "abs", [inp(given([0.0, -1.0, 2.0]))]))
+    special = inp(given([float("nan"), float("inf"), -float("inf"), 0.0, -1.5]), grad=False)
+    for op in ("isnan", "isinf", "isfinite", "logical_not"):
+        cases.append(make_case(f"{op}/special", op, [special]))
+        cases.append(make_case(f"{op}/int64", op, [inp(given([0, 3, -2], "int64"))]))
+    cases.append(make_case("logical_not/bool", "logical_not", [inp(given([True, False], "bool"))]))
+    for op in ("maximum", "minimum"):
+        cases += [
+            make_case(f"{op}/broadcast", op, [inp(values([2, 3])), inp(values([3]))]),
+            make_case(f"{op}/ties", op, [inp(given([1.0, 2.0, 3.0, 4.0])), inp(given([1.0, 5.0, 3.0, 0.0]))]),
+            make_case(f"{op}/nan", op, [inp(given([float("nan"), 1.0, 2.0]), grad=False), inp(given([0.0, float("nan"), 1.0]), grad=False)]),
+            make_case(f"{op}/int64", op, [inp(values([5], "int64")), inp(values([5], "int64"))]),
+            make_case(f"{op}/promotion", op, [inp(values([3], "int64")), inp(values([3]))]),
+            make_case(f"{op}/transposed", op, [inp(values([3, 2]), view=T01), inp(values([2, 3]))]),
+        ]
+    for op in ("fmod", "remainder", "mod"):
+        cases += [
+            make_case(f"{op}/signs", op, [inp(given([5.5, -5.5, 5.5, -5.5, 3.0, 0.0])), inp(given([2.0, 2.0, -2.0, -2.0, 1.5, 3.0]))]),
+            make_case(f"{op}/broadcast", op, [inp(values([2, 3], low=-5.0, high=5.0)), inp(values([3], positive=True))]),
+            make_case(f"{op}/int64", op, [inp(given([7, -7, 7, -7, 0], "int64")), inp(given([3, 3, -3, -3, 5], "int64"))]),
+        ]
+    cases.append(make_case("fmod/scalar_divisor", "fmod", [inp(values([4], low=-5.0, high=5.0)), inp(given([1.5]))]))
+    for mode in ("trunc", "floor"):
+        cases += [
+            make_case(f"div_rounding/{mode}", "div_rounding", [inp(given([5.5, -5.5, 5.5, -5.5, 7.0, -0.5])),
+                                                             inp(given([2.0, 2.0, -2.0, -2.0, 3.5, 3.0]))], {"mode": mode}),
+            make_case(f"div_rounding/{mode}_int64", "div_rounding", [inp(given([7, -7, 7, -7, 9], "int64")),
+                                                                    inp(given([2, 2, -2, -2, 3], "int64"))], {"mode": mode}),
+        ]
+    # torch has no derivative for //; cajal gives it div(rounding_mode="floor")'s zeros. Forward only here.
+    cases.append(make_case("floordiv/float", "floordiv", [inp(values([2, 3], low=-5.0, high=5.0), grad=False),
+                                                       inp(values([3], positive=True), grad=False)]))
+    for op in ("logical_and", "logical_or", "logical_xor"):
+        cases += [
+            make_case(f"{op}/bool", op, [inp(given([True, True, False, False], "bool")), inp(given([True, False, True, False], "bool"))]),
+            make_case(f"{op}/mixed", op, [inp(given([0.0, 2.5, float("nan"), -1.0]), grad=False), inp(given([3, 0, 0, 1], "int64"))]),
+        ]
+    cases += [
+        make_case("clamp_scalar/both", "clamp_scalar", [inp(values([3, 4]))], {"min": -0.5, "max": 0.5}),
+        make_case("clamp_scalar/min_only", "clamp_scalar", [inp(values([3, 4]))], {"min": 0.0}),
+        make_case("clamp_scalar/max_only", "clamp_scalar", [inp(values([3, 4]), view=T01)], {"max": 0.25}),
+        make_case("clamp_scalar/inverted", "clamp_scalar", [inp(values([5]))], {"min": 1.0, "max": -1.0}),
+        make_case("clamp_scalar/nan", "clamp_scalar", [inp(given([float("nan"), 2.0, -2.0]), grad=False)], {"min": -1.0, "max": 1.0}),
+        make_case("clamp_scalar/int64", "clamp_scalar", [inp(given([-5, 0, 5], "int64"))], {"min": -2, "max": 3}),
+        make_case("clamp_scalar/int64_float_bound", "clamp_scalar", [inp(given([-5, 0, 5], "int64"))], {"min": -2.5}),
+        make_case("clamp_tensor/broadcast", "clamp_tensor", [inp(values([2, 3])), inp(values([3], low=-1.0, high=0.0)),
+                                                            inp(values([2, 1], low=0.0, high=1.0))]),
+        make_case("clamp_tensor/ties_and_inverted", "clamp_tensor", [inp(given([1.0, 5.0, 9.0, 2.0, 8.0, 5.0])),
+                                                                    inp(given([2.0, 2.0, 2.0, 2.0, 2.0, 6.0])),
+                                                                    inp(given([8.0, 8.0, 8.0, 8.0, 8.0, 4.0]))]),
+        make_case("clamp_min_tensor/basic", "clamp_min_tensor", [inp(values([4])), inp(values([4]))]),
+        make_case("isclose/basic", "isclose", [inp(given([1.0, 1.0001, float("nan"), float("inf"), 2.0]), grad=False),
+                                               inp(given([1.0, 1.0, float("nan"), float("inf"), -float("inf")]), grad=False)],
+                  {"rtol": 1e-3, "atol": 1e-8, "equal_nan": False}),
+        make_case("isclose/equal_nan", "isclose", [inp(given([1.0, float("nan")]), grad=False), inp(given([1.1, float("nan")]), grad=False)],
+                  {"rtol": 1e-5, "atol": 0.2, "equal_nan": True}),
+    ]
+    return cases
+
+
 def comparison_cases():
     cases = []
     for op in ("eq", "ne", "lt", "le", "gt", "ge"):
@@ -424,6 +507,7 @@ def main():
     groups = {
         "arithmetic": arithmetic_cases(),
         "math": math_cases(),
+        "more_math": more_math_cases(),
         "comparison": comparison_cases(),
         "matmul": matmul_cases(),
         "reduction": reduction_cases(),

@@ -4,6 +4,11 @@ Tests/python/test_reference.py runs the very same lambdas with cajal.
 (The Swift tests hold the same table in ReferenceTests.swift.)"""
 
 
+UNARY = ["abs", "sign", "expm1", "log1p", "log2", "rsqrt", "sin", "cos", "erf", "floor", "ceil", "round", "trunc",
+         "reciprocal", "isnan", "isinf", "isfinite", "logical_not"]
+BINARY = ["maximum", "minimum", "fmod", "remainder", "logical_and", "logical_or", "logical_xor"]
+
+
 def make_ops(lib):
     dtypes = {"float32": lib.float32, "float64": lib.float64, "int64": lib.int64, "bool": lib.bool}
 
@@ -54,6 +59,15 @@ def make_ops(lib):
         "lt_scalar": with_scalar(lambda a, b: a < b),
         "eq_scalar": with_scalar(lambda a, b: a == b),
         "where": lambda c, a, b, attrs: lib.where(c, a, b),
+        **{name: (lambda name: lambda x, attrs: getattr(x, name)())(name) for name in UNARY},
+        **{name: (lambda name: lambda a, b, attrs: getattr(a, name)(b))(name) for name in BINARY},
+        "div_rounding": lambda a, b, attrs: a.div(b, rounding_mode=attrs["mode"]),
+        "floordiv": lambda a, b, attrs: a // b,
+        "mod": lambda a, b, attrs: a % b,
+        "clamp_scalar": lambda x, attrs: x.clamp(attrs.get("min"), attrs.get("max")),
+        "clamp_tensor": lambda x, low, high, attrs: x.clamp(low, high),
+        "clamp_min_tensor": lambda x, low, attrs: x.clamp(min=low),
+        "isclose": lambda a, b, attrs: a.isclose(b, rtol=attrs["rtol"], atol=attrs["atol"], equal_nan=attrs["equal_nan"]),
         "matmul": lambda a, b, attrs: a @ b,
         "sum": reduce("sum"),
         "mean": reduce("mean"),

@@ -85,9 +85,35 @@ def _method(name):
     return function
 
 
+def clamp(input, min=None, max=None):  # noqa: A001,A002
+    return _operand(input).clamp(min, max)
+
+
+clip = clamp
+
+
+def isclose(input, other, rtol=1e-05, atol=1e-08, equal_nan=False):  # noqa: A002
+    return _operand(input).isclose(other, rtol, atol, equal_nan)
+
+
+def allclose(input, other, rtol=1e-05, atol=1e-08, equal_nan=False):  # noqa: A002
+    return _operand(input).allclose(other, rtol, atol, equal_nan)
+
+
+def equal(input, other):  # noqa: A002
+    return _operand(input).equal(other)
+
+
+def round(input, decimals=0):  # noqa: A001,A002
+    return _operand(input).round(decimals)
+
+
 for _name in ("neg", "exp", "log", "sqrt", "relu", "sigmoid", "tanh", "sum", "mean", "reshape", "transpose",
               "permute", "squeeze", "unsqueeze", "t", "eq", "ne", "lt", "le", "gt", "ge", "clone", "detach",
-              "swapaxes", "negative"):
+              "swapaxes", "negative", "abs", "absolute", "sign", "expm1", "log1p", "log2", "rsqrt", "sin", "cos",
+              "erf", "floor", "ceil", "trunc", "fix", "reciprocal", "isnan", "isinf", "isfinite", "logical_not",
+              "logical_and", "logical_or", "logical_xor", "maximum", "minimum", "fmod", "remainder", "floor_divide",
+              "square", "divide", "true_divide"):
     globals()[_name] = _method(_name)
 del _name
 

@@ -404,9 +404,97 @@ class Tensor:
         return self - (as_tensor_operand(other) * alpha if alpha != 1 else other)
 
     def div(self, other, rounding_mode=None):
-        if rounding_mode is not None:
-            raise NotImplementedError(f"div(rounding_mode={rounding_mode!r}) is not supported by cajal yet")
-        return self / other
+        if rounding_mode is None:
+            return self / other
+        modes = {"trunc": 0, "floor": 1}
+        if rounding_mode not in modes:
+            raise ValueError(f"div expected rounding_mode to be one of None, 'trunc', or 'floor' but found '{rounding_mode}'")
+        other = as_tensor_operand(other)
+        return _call(lib.cajal_tensor_div_rounding, self._handle, other._handle, modes[rounding_mode])
+
+    divide = true_divide = div
+
+    def floor_divide(self, other):
+        return self.div(other, rounding_mode="floor")
+
+    def __floordiv__(self, other):
+        return self.div(other, rounding_mode="floor")
+
+    def __rfloordiv__(self, other):
+        return as_tensor_operand(other).div(self, rounding_mode="floor")
+
+    __mod__ = remainder = _operator(lib.cajal_tensor_remainder)
+    __rmod__ = _operator(lib.cajal_tensor_remainder, reflected=True)
+    fmod = _operator(lib.cajal_tensor_fmod)
+    maximum = _operator(lib.cajal_tensor_maximum)
+    minimum = _operator(lib.cajal_tensor_minimum)
+    logical_and = _operator(lib.cajal_tensor_logical_and)
+    logical_or = _operator(lib.cajal_tensor_logical_or)
+    logical_xor = _operator(lib.cajal_tensor_logical_xor)
+
+    def _bitwise(self, other, function, name):
+        other = as_tensor_operand(other)
+        if self.dtype is not D.bool_ or other.dtype is not D.bool_:
+            raise NotImplementedError(f"bitwise {name} of {self.dtype} tensors is not supported by cajal yet; "
+                                      "it works on bool tensors")
+        return function(self, other)
+
+    def __and__(self, other):
+        return self._bitwise(other, Tensor.logical_and, "and")
+
+    def __or__(self, other):
+        return self._bitwise(other, Tensor.logical_or, "or")
+
+    def __xor__(self, other):
+        return self._bitwise(other, Tensor.logical_xor, "xor")
+
+    __rand__, __ror__, __rxor__ = __and__, __or__, __xor__
+
+    def __invert__(self):
+        if self.dtype is not D.bool_:
+            raise NotImplementedError(f"bitwise not of {self.dtype} tensors is not supported by cajal yet; it works on bool tensors")
+        return self.logical_not()
+
+    def clamp(self, min=None, max=None):  # noqa: A002 - torch's names
+        low = as_tensor_operand(min) if min is not None else None
+        high = as_tensor_operand(max) if max is not None else None
+        return _call(lib.cajal_tensor_clamp, self._handle, low._handle if low is not None else None,
+                     high._handle if high is not None else None)
+
+    clip = clamp
+
+    def clamp_min(self, min):  # noqa: A002
+        return self.clamp(min=min)
+
+    def clamp_max(self, max):  # noqa: A002
+        return self.clamp(max=max)
+
+    def round(self, decimals=0):
+        if decimals == 0:
+            return _call(lib.cajal_tensor_round, self._handle)
+        scale = 10.0 ** decimals
+        return (self * scale).round() / scale
+
+    def isclose(self, other, rtol=1e-05, atol=1e-08, equal_nan=False):
+        other = as_tensor_operand(other)
+        return _call(lib.cajal_tensor_isclose, self._handle, other._handle, rtol, atol, 1 if equal_nan else 0)
+
+    def allclose(self, other, rtol=1e-05, atol=1e-08, equal_nan=False):
+        other = as_tensor_operand(other)
+        flag = c_int32()
+        check(lib.cajal_tensor_allclose(self._handle, other._handle, rtol, atol, 1 if equal_nan else 0, byref(flag)))
+        return _bool(flag.value)
+
+    def equal(self, other):
+        flag = c_int32()
+        check(lib.cajal_tensor_equal(self._handle, as_tensor_operand(other)._handle, byref(flag)))
+        return _bool(flag.value)
+
+    def __abs__(self):
+        return self.abs()
+
+    def square(self):
+        return self * self
 
     def neg(self):
         return _call(lib.cajal_tensor_neg, self._handle)
@@ -418,6 +506,61 @@ class Tensor:
 
     def exp(self):
         return _call(lib.cajal_tensor_exp, self._handle)
+
+    def abs(self):
+        return _call(lib.cajal_tensor_abs, self._handle)
+
+    absolute = abs
+
+    def sign(self):
+        return _call(lib.cajal_tensor_sign, self._handle)
+
+    def expm1(self):
+        return _call(lib.cajal_tensor_expm1, self._handle)
+
+    def log1p(self):
+        return _call(lib.cajal_tensor_log1p, self._handle)
+
+    def log2(self):
+        return _call(lib.cajal_tensor_log2, self._handle)
+
+    def rsqrt(self):
+        return _call(lib.cajal_tensor_rsqrt, self._handle)
+
+    def sin(self):
+        return _call(lib.cajal_tensor_sin, self._handle)
+
+    def cos(self):
+        return _call(lib.cajal_tensor_cos, self._handle)
+
+    def erf(self):
+        return _call(lib.cajal_tensor_erf, self._handle)
+
+    def floor(self):
+        return _call(lib.cajal_tensor_floor, self._handle)
+
+    def ceil(self):
+        return _call(lib.cajal_tensor_ceil, self._handle)
+
+    def trunc(self):
+        return _call(lib.cajal_tensor_trunc, self._handle)
+
+    fix = trunc
+
+    def reciprocal(self):
+        return _call(lib.cajal_tensor_reciprocal, self._handle)
+
+    def isnan(self):
+        return _call(lib.cajal_tensor_isnan, self._handle)
+
+    def isinf(self):
+        return _call(lib.cajal_tensor_isinf, self._handle)
+
+    def isfinite(self):
+        return _call(lib.cajal_tensor_isfinite, self._handle)
+
+    def logical_not(self):
+        return _call(lib.cajal_tensor_logical_not, self._handle)
 
     def log(self):
         return _call(lib.cajal_tensor_log, self._handle)

@@ -43,6 +43,27 @@ extension Tensor {
             }
     }
 
+    /// Division rounded toward zero ("trunc") or down ("floor", Python's //).
+    /// Integers stay integers; the result has no gradient, as in torch.
+    public func div(_ other: Tensor, roundingMode: String) throws -> Tensor {
+        let op: BinaryOp
+        switch roundingMode {
+        case "trunc": op = .divTrunc
+        case "floor": op = .divFloor
+        default:
+            throw CajalError.value("[div] rounding_mode must be 'trunc', 'floor' or None, but got '\(roundingMode)'")
+        }
+        var type = resultType(self, other)
+        if type == .bool { type = .int64 }
+        if !type.isFloatingPoint, try other.eq(.scalar(Int64(0))).anyTrue() {
+            throw CajalError.runtime("[div] ZeroDivisionError: integer division by zero")
+        }
+        let out = try Tensor.binaryKernel(op, self, other, computeType: type, name: "div")
+        return out.recording("DivBackward2", inputs: [self, other]) { ctx in
+            [try ctx.grad.zerosLike(), try ctx.grad.zerosLike()]
+        }
+    }
+
     /// self ** exponent, elementwise with broadcasting.
     public func pow(_ exponent: Tensor) throws -> Tensor {
         let type = resultType(self, exponent)
@@ -79,12 +100,105 @@ extension Tensor {
         }
     }
 
-    public func neg() throws -> Tensor {
-        if dtype == .bool {
-            throw CajalError.type("[neg] Negation, the `-` operator, on a bool tensor is not supported. If you are trying to invert a mask, use the `~` or `logical_not()` operator instead.")
+    /// Elementwise max, propagating NaN; ties split the gradient in half.
+    public func maximum(_ other: Tensor) throws -> Tensor { try extremum(.maximum, other, "maximum", "MaximumBackward0") }
+
+    /// Elementwise min, propagating NaN; ties split the gradient in half.
+    public func minimum(_ other: Tensor) throws -> Tensor { try extremum(.minimum, other, "minimum", "MinimumBackward0") }
+
+    private func extremum(_ op: BinaryOp, _ other: Tensor, _ name: String, _ backward: String) throws -> Tensor {
+        let type = resultType(self, other)
+        let out = try Tensor.binaryKernel(op, self, other, computeType: type, name: name)
+        return out.recording(backward, inputs: [self, other], saving: [self, other]) { ctx in
+            let (a, b) = (ctx.saved[0], ctx.saved[1])
+            let zero = try Tensor.scalar(0.0)
+            let half = try Tensor.selectKernel(a.eq(b), ctx.grad.div(.scalar(2.0)), ctx.grad, name: name)
+            // The loser of each comparison gets nothing.
+            let aLoses = op == .maximum ? try a.lt(b) : try a.gt(b)
+            let bLoses = op == .maximum ? try a.gt(b) : try a.lt(b)
+            return [ctx.needs(0) ? try Tensor.selectKernel(aLoses, zero, half, name: name) : nil,
+                    ctx.needs(1) ? try Tensor.selectKernel(bLoses, zero, half, name: name) : nil]
         }
-        return try unaryKernel(.neg, computeType: dtype, name: "neg")
-            .recording("NegBackward0", inputs: [self]) { ctx in [try ctx.grad.neg()] }
+    }
+
+    /// C's fmod: the remainder takes the dividend's sign.
+    public func fmod(_ other: Tensor) throws -> Tensor {
+        try modulo(.fmod, other, "fmod", "FmodBackward0", rounding: { try $0.trunc() })
+    }
+
+    /// Python's %: the remainder takes the divisor's sign.
+    public func remainder(_ other: Tensor) throws -> Tensor {
+        try modulo(.remainder, other, "remainder", "RemainderBackward0", rounding: { try $0.floor() })
+    }
+
+    private func modulo(_ op: BinaryOp, _ other: Tensor, _ name: String, _ backward: String,
+                        rounding: @escaping (Tensor) throws -> Tensor) throws -> Tensor {
+        let type = resultType(self, other)
+        guard type != .bool else { throw CajalError.type("[\(name)] \"\(name)\" is not implemented for 'bool'") }
+        if !type.isFloatingPoint, try other.eq(.scalar(Int64(0))).anyTrue() {
+            throw CajalError.runtime("[\(name)] ZeroDivisionError: integer division by zero")
+        }
+        let out = try Tensor.binaryKernel(op, self, other, computeType: type, name: name)
+        // d/da = 1, d/db = -round(a / b) with the op's rounding.
+        return out.recording(backward, inputs: [self, other], saving: [self, other]) { ctx in
+            [ctx.grad, ctx.needs(1) ? try ctx.grad.mul(rounding(ctx.saved[0].div(ctx.saved[1]))).neg() : nil]
+        }
+    }
+
+    /// Limits values to [min, max]; either bound may be absent, and bounds
+    /// may be tensors that broadcast. Where min > max the result is max, as torch.
+    public func clamp(min low: Tensor? = nil, max high: Tensor? = nil) throws -> Tensor {
+        guard low != nil || high != nil else {
+            throw CajalError.value("[clamp] At least one of 'min' or 'max' must not be None")
+        }
+        // Tensor bounds: torch computes min(max(x, low), high), and ties split
+        // the gradient as maximum and minimum do. Number bounds use the kernel,
+        // where a value on the boundary keeps its whole gradient.
+        if [low, high].contains(where: { $0.map { !$0.isWrappedNumber } ?? false }) {
+            var out = self
+            if let low { out = try out.maximum(low) }
+            if let high { out = try out.minimum(high) }
+            return out
+        }
+        let type = resultType([self] + [low, high].compactMap { $0 })
+        guard type != .bool else { throw CajalError.type("[clamp] \"clamp\" is not implemented for 'bool'") }
+        var shape = self.shape
+        for bound in [low, high].compactMap({ $0 }) { shape = try broadcastShapes(shape, bound.shape, op: "clamp") }
+        let x = try converted(to: type)
+        let l = try low?.converted(to: type), h = try high?.converted(to: type)
+        let xs = x.broadcastStrides(to: shape)
+        let ls = l?.broadcastStrides(to: shape) ?? xs, hs = h?.broadcastStrides(to: shape) ?? xs
+        let out = try Tensor(uninitializedShape: shape, strides: elementwiseOutputStrides(shape, [xs]), dtype: type, op: "clamp")
+        kernels.clamp(type.kind, out.dataPointer, x.dataPointer, l.map { UnsafeRawPointer($0.dataPointer) },
+                      h.map { UnsafeRawPointer($0.dataPointer) }, StridedLoop(shape: shape, strides: out.strides, xs, ls, hs))
+        let hasLow = low != nil, hasHigh = high != nil
+        let inputs = [self] + [low, high].compactMap { $0 }
+        return out.recording("ClampBackward1", inputs: inputs, saving: [self] + [l, h].compactMap { $0 }) { ctx in
+            let x = ctx.saved[0]
+            let lowBound = hasLow ? ctx.saved[1] : nil
+            let highBound = hasHigh ? ctx.saved[hasLow ? 2 : 1] : nil
+            let zero = try Tensor.scalar(0.0)
+            // x passes where it was inside the bounds; a bound gets the gradient where it won.
+            var inside = try Tensor.full(x.shape, value: 1, dtype: .bool)
+            if let lowBound { inside = try inside.logicalAnd(x.ge(lowBound)) }
+            if let highBound { inside = try inside.logicalAnd(x.le(highBound)) }
+            var grads: [Tensor?] = [ctx.needs(0) ? try Tensor.selectKernel(inside, ctx.grad, zero, name: "clamp_backward") : nil]
+            if let lowBound {
+                var wins = try x.lt(lowBound)
+                if let highBound { wins = try wins.logicalAnd(lowBound.le(highBound)) }
+                grads.append(ctx.needs(1) ? try Tensor.selectKernel(wins, ctx.grad, zero, name: "clamp_backward") : nil)
+            }
+            if let highBound {
+                var wins = try x.gt(highBound)
+                if let lowBound { wins = try wins.logicalOr(lowBound.gt(highBound)) }
+                grads.append(ctx.needs(grads.count) ? try Tensor.selectKernel(wins, ctx.grad, zero, name: "clamp_backward") : nil)
+            }
+            return grads
+        }
+    }
+
+    public func clamp(min low: Double?, max high: Double?) throws -> Tensor {
+        try clamp(min: low.map { try Tensor.scalar($0) }, max: high.map { try Tensor.scalar($0) })
     }
 }
 

@@ -1,54 +1,127 @@
 import CajalKernelsABI
 
-/// Unary math: exp, log, sqrt, relu, sigmoid, tanh. Integer inputs to the
-/// floating-point functions compute in the default float dtype, as torch does.
+/// Unary math. Functions of real numbers compute integer inputs in the default
+/// float dtype, as torch does; abs, neg, sign, relu and the rounding functions
+/// keep integer types. Each backward is torch's derivative formula.
 extension Tensor {
     private var floatComputeType: DType { dtype.isFloatingPoint ? dtype : DType.defaultFloat }
 
-    public func exp() throws -> Tensor {
-        let out = try unaryKernel(.exp, computeType: floatComputeType, name: "exp")
-        return out.recording("ExpBackward0", inputs: [self], saving: [out]) { ctx in
-            [try ctx.grad.mul(ctx.saved[0])]
+    /// What a backward function needs: the gradient, the input, the output.
+    typealias UnaryDerivative = (_ grad: Tensor, _ x: Tensor, _ y: Tensor) throws -> Tensor
+
+    /// Runs a unary kernel and records `derivative` (nil: the op has none).
+    private func unary(_ op: UnaryOp, _ name: String, float: Bool = true, backward: String,
+                       _ derivative: UnaryDerivative?) throws -> Tensor {
+        // Real functions compute bool in float32; the integer-preserving ones refuse it.
+        if dtype == .bool && !float {
+            throw CajalError.type("[\(name)] \"\(name)\" is not implemented for 'bool'")
         }
+        let out = try unaryKernel(op, computeType: float ? floatComputeType : dtype, name: name)
+        guard let derivative, out.dtype.isFloatingPoint else { return out }
+        return out.recording(backward, inputs: [self], saving: [self, out]) { ctx in
+            [try derivative(ctx.grad, ctx.saved[0], ctx.saved[1])]
+        }
+    }
+
+    public func neg() throws -> Tensor {
+        if dtype == .bool {
+            throw CajalError.type("[neg] Negation, the `-` operator, on a bool tensor is not supported. If you are trying to invert a mask, use the `~` or `logical_not()` operator instead.")
+        }
+        return try unary(.neg, "neg", float: false, backward: "NegBackward0") { g, _, _ in try g.neg() }
+    }
+
+    public func abs() throws -> Tensor {
+        try unary(.abs, "abs", float: false, backward: "AbsBackward0") { g, x, _ in try g.mul(x.sign()) }
+    }
+
+    public func sign() throws -> Tensor {
+        try unary(.sign, "sign", float: false, backward: "SignBackward0") { g, _, _ in try g.zerosLike() }
+    }
+
+    public func exp() throws -> Tensor {
+        try unary(.exp, "exp", backward: "ExpBackward0") { g, _, y in try g.mul(y) }
+    }
+
+    public func expm1() throws -> Tensor {
+        try unary(.expm1, "expm1", backward: "Expm1Backward0") { g, _, y in try g.mul(y.add(.scalar(1.0))) }
     }
 
     public func log() throws -> Tensor {
-        try unaryKernel(.log, computeType: floatComputeType, name: "log")
-            .recording("LogBackward0", inputs: [self], saving: [self]) { ctx in
-                [try ctx.grad.div(ctx.saved[0])]
-            }
+        try unary(.log, "log", backward: "LogBackward0") { g, x, _ in try g.div(x) }
+    }
+
+    public func log1p() throws -> Tensor {
+        try unary(.log1p, "log1p", backward: "Log1PBackward0") { g, x, _ in try g.div(x.add(.scalar(1.0))) }
+    }
+
+    public func log2() throws -> Tensor {
+        try unary(.log2, "log2", backward: "Log2Backward0") { g, x, _ in try g.div(x.mul(.scalar(0.6931471805599453))) }
     }
 
     public func sqrt() throws -> Tensor {
-        let out = try unaryKernel(.sqrt, computeType: floatComputeType, name: "sqrt")
-        return out.recording("SqrtBackward0", inputs: [self], saving: [out]) { ctx in
-            [try ctx.grad.div(ctx.saved[0].mul(Tensor.scalar(2.0)))]
-        }
+        try unary(.sqrt, "sqrt", backward: "SqrtBackward0") { g, _, y in try g.div(y.mul(.scalar(2.0))) }
     }
 
-    public func relu() throws -> Tensor {
-        guard dtype != .bool else { throw CajalError.type("[relu] \"clamp_min_cpu\" not implemented for 'bool'") }
-        let out = try unaryKernel(.relu, computeType: dtype, name: "relu")
-        return out.recording("ReluBackward0", inputs: [self], saving: [out]) { ctx in
-            // Gradient flows where the output is positive (0 at the kink, as torch).
-            let zero = try Tensor.scalar(0.0)
-            return [try Tensor.selectKernel(ctx.saved[0].gt(zero), ctx.grad, zero, name: "relu_backward")]
-        }
+    public func rsqrt() throws -> Tensor {
+        try unary(.rsqrt, "rsqrt", backward: "RsqrtBackward0") { g, _, y in try g.mul(y.pow(3)).mul(.scalar(-0.5)) }
     }
 
-    public func sigmoid() throws -> Tensor {
-        let out = try unaryKernel(.sigmoid, computeType: floatComputeType, name: "sigmoid")
-        return out.recording("SigmoidBackward0", inputs: [self], saving: [out]) { ctx in
-            let y = ctx.saved[0]
-            return [try ctx.grad.mul(y.mul(Tensor.scalar(1.0).sub(y)))]
-        }
+    public func sin() throws -> Tensor {
+        try unary(.sin, "sin", backward: "SinBackward0") { g, x, _ in try g.mul(x.cos()) }
+    }
+
+    public func cos() throws -> Tensor {
+        try unary(.cos, "cos", backward: "CosBackward0") { g, x, _ in try g.mul(x.sin().neg()) }
     }
 
     public func tanh() throws -> Tensor {
-        let out = try unaryKernel(.tanh, computeType: floatComputeType, name: "tanh")
-        return out.recording("TanhBackward0", inputs: [self], saving: [out]) { ctx in
-            let y = ctx.saved[0]
-            return [try ctx.grad.mul(Tensor.scalar(1.0).sub(y.mul(y)))]
+        try unary(.tanh, "tanh", backward: "TanhBackward0") { g, _, y in try g.mul(Tensor.scalar(1.0).sub(y.mul(y))) }
+    }
+
+    public func sigmoid() throws -> Tensor {
+        try unary(.sigmoid, "sigmoid", backward: "SigmoidBackward0") { g, _, y in try g.mul(y.mul(Tensor.scalar(1.0).sub(y))) }
+    }
+
+    public func relu() throws -> Tensor {
+        // The gradient flows where the output is positive (0 at the kink, as torch).
+        try unary(.relu, "relu", float: false, backward: "ReluBackward0") { g, _, y in
+            try Tensor.selectKernel(y.gt(.scalar(0.0)), g, .scalar(0.0), name: "relu_backward")
         }
     }
+
+    public func erf() throws -> Tensor {
+        // d/dx erf(x) = 2 / sqrt(pi) * e^(-x^2)
+        try unary(.erf, "erf", backward: "ErfBackward0") { g, x, _ in
+            try g.mul(x.mul(x).neg().exp().mul(.scalar(1.1283791670955126)))
+        }
+    }
+
+    public func floor() throws -> Tensor {
+        try unary(.floor, "floor", float: false, backward: "FloorBackward0") { g, _, _ in try g.zerosLike() }
+    }
+
+    public func ceil() throws -> Tensor {
+        try unary(.ceil, "ceil", float: false, backward: "CeilBackward0") { g, _, _ in try g.zerosLike() }
+    }
+
+    /// Rounds half to even, as torch.round.
+    public func round() throws -> Tensor {
+        try unary(.round, "round", float: false, backward: "RoundBackward0") { g, _, _ in try g.zerosLike() }
+    }
+
+    public func trunc() throws -> Tensor {
+        try unary(.trunc, "trunc", float: false, backward: "TruncBackward0") { g, _, _ in try g.zerosLike() }
+    }
+
+    public func reciprocal() throws -> Tensor {
+        try unary(.reciprocal, "reciprocal", backward: "ReciprocalBackward0") { g, _, y in try g.mul(y.mul(y)).neg() }
+    }
+
+    public func isnan() throws -> Tensor { try unaryKernel(.isnan, computeType: dtype, name: "isnan") }
+    public func isinf() throws -> Tensor { try unaryKernel(.isinf, computeType: dtype, name: "isinf") }
+    public func isfinite() throws -> Tensor { try unaryKernel(.isfinite, computeType: dtype, name: "isfinite") }
+    public func logicalNot() throws -> Tensor { try unaryKernel(.logicalNot, computeType: dtype, name: "logical_not") }
+
+    /// Zeros of this tensor's shape and dtype.
+    func zerosLike() throws -> Tensor { try Tensor.zeros(shape, dtype: dtype) }
 }
