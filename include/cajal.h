@@ -361,6 +361,87 @@ int cajal_tensor_clone(cajal_tensor x, cajal_tensor *out);
 /* A copy converted to dtype (the tensor itself when the dtype already matches). */
 int cajal_tensor_to_dtype(cajal_tensor x, int32_t dtype, cajal_tensor *out);
 
+/* ----------------------------------------------------- slicing and joining */
+
+/* x[start:end:step] along dim, as a view; start and end are clamped to the dim
+ * as Python does (pass INT64_MIN / INT64_MAX for an open end); step > 0. */
+int cajal_tensor_slice(cajal_tensor x, int64_t dim, int64_t start, int64_t end, int64_t step, cajal_tensor *out);
+/* The slice at index along dim, without that dim (x[index]), as a view. */
+int cajal_tensor_select(cajal_tensor x, int64_t dim, int64_t index, cajal_tensor *out);
+/* length elements from start along dim, as a view. */
+int cajal_tensor_narrow(cajal_tensor x, int64_t dim, int64_t start, int64_t length, cajal_tensor *out);
+/* The diagonal of dims dim1 and dim2, shifted by offset, as the last dim of a view. */
+int cajal_tensor_diagonal(cajal_tensor x, int64_t offset, int64_t dim1, int64_t dim2, cajal_tensor *out);
+/* The slices along dim as views. outs has room for capacity handles; *count gets how many were written. */
+int cajal_tensor_unbind(cajal_tensor x, int64_t dim, cajal_tensor *outs, size_t capacity, size_t *count);
+/* Pieces of size along dim (the last may be smaller), as views, written to outs as in cajal_tensor_unbind. */
+int cajal_tensor_split(cajal_tensor x, int64_t size, int64_t dim, cajal_tensor *outs, size_t capacity, size_t *count);
+/* Pieces of the given sizes (which must add up to the dim) along dim, as views. */
+int cajal_tensor_split_sizes(cajal_tensor x, const int64_t *sizes, size_t nsizes, int64_t dim, cajal_tensor *outs,
+                             size_t capacity, size_t *count);
+/* chunks nearly equal pieces along dim (fewer if the dim is short), as views. */
+int cajal_tensor_chunk(cajal_tensor x, int64_t chunks, int64_t dim, cajal_tensor *outs, size_t capacity, size_t *count);
+/* Joins count tensors along an existing dim; dtypes promote. */
+int cajal_tensor_cat(const cajal_tensor *tensors, size_t count, int64_t dim, cajal_tensor *out);
+/* Joins count tensors of one shape along a new dim. */
+int cajal_tensor_stack(const cajal_tensor *tensors, size_t count, int64_t dim, cajal_tensor *out);
+/* Reverses the elements along dims (a copy). */
+int cajal_tensor_flip(cajal_tensor x, const int64_t *dims, size_t ndims, cajal_tensor *out);
+/* Rotates by shifts[i] along dims[i]; with ndims 0, the flattened tensor rolls by shifts[0]. */
+int cajal_tensor_roll(cajal_tensor x, const int64_t *shifts, size_t nshifts, const int64_t *dims, size_t ndims,
+                      cajal_tensor *out);
+/* Moves dims source[i] to destination[i], the others keeping their order. */
+int cajal_tensor_movedim(cajal_tensor x, const int64_t *source, size_t nsource, const int64_t *destination,
+                         size_t ndestination, cajal_tensor *out);
+/* Merges dims start_dim through end_dim into one. */
+int cajal_tensor_flatten(cajal_tensor x, int64_t start_dim, int64_t end_dim, cajal_tensor *out);
+/* Splits dim into sizes (one may be -1). */
+int cajal_tensor_unflatten(cajal_tensor x, int64_t dim, const int64_t *sizes, size_t nsizes, cajal_tensor *out);
+/* Tiles x: dim i repeated repeats[i] times; extra leading repeats add dims. */
+int cajal_tensor_repeat(cajal_tensor x, const int64_t *repeats, size_t nrepeats, cajal_tensor *out);
+/* The lower triangle of the last two dims (column - row <= k); the rest zero. */
+int cajal_tensor_tril(cajal_tensor x, int64_t k, cajal_tensor *out);
+/* The upper triangle of the last two dims (column - row >= k); the rest zero. */
+int cajal_tensor_triu(cajal_tensor x, int64_t k, cajal_tensor *out);
+/* A 1-D x placed on diagonal k of a square matrix, or diagonal k of a 2-D x (a copy). */
+int cajal_tensor_diag(cajal_tensor x, int64_t k, cajal_tensor *out);
+
+/* --------------------------------------------------------------- indexing */
+
+/* x[items], Python's indexing: items holds nitems quadruples (kind, a, b, c) of int64:
+ *   kind 0 an integer a;  1 a slice a:b:c (INT64_MIN for an open end);  2 None;  3 ...;
+ *   4 the index tensor tensors[a] (int64 positions or a bool mask);  5 True or False (a);  6 a whole dim (:).
+ * Integers, slices, None and ... give a view; index tensors give a copy. */
+int cajal_tensor_getitem(cajal_tensor x, const int64_t *items, size_t nitems, const cajal_tensor *tensors,
+                         size_t ntensors, cajal_tensor *out);
+/* x[items] = value (broadcast), in place; items as in cajal_tensor_getitem. */
+int cajal_tensor_setitem(cajal_tensor x, const int64_t *items, size_t nitems, const cajal_tensor *tensors,
+                         size_t ntensors, cajal_tensor value);
+/* x[indices] with index tensors (advanced indexing): indices[i] indexes dim i, or is
+ * NULL for the whole dim; int64 indices broadcast together, bool masks select. */
+int cajal_tensor_index(cajal_tensor x, const cajal_tensor *indices, size_t count, cajal_tensor *out);
+/* x[indices] = values (broadcast), in place; with accumulate, repeated indices add up. */
+int cajal_tensor_index_put_inplace(cajal_tensor x, const cajal_tensor *indices, size_t count, cajal_tensor values,
+                                   int32_t accumulate);
+/* The elements at the int64 vector index along dim. */
+int cajal_tensor_index_select(cajal_tensor x, int64_t dim, cajal_tensor index, cajal_tensor *out);
+/* out[i][j] = x[i][index[i][j]] for dim 1, and alike for other dims (torch.gather). */
+int cajal_tensor_gather(cajal_tensor x, int64_t dim, cajal_tensor index, cajal_tensor *out);
+/* A copy of x with src written at the indexed positions (torch.scatter). */
+int cajal_tensor_scatter(cajal_tensor x, int64_t dim, cajal_tensor index, cajal_tensor src, cajal_tensor *out);
+/* A copy of x with value written at the indexed positions. */
+int cajal_tensor_scatter_value(cajal_tensor x, int64_t dim, cajal_tensor index, double value, cajal_tensor *out);
+/* A copy of x with src added at the indexed positions (torch.scatter_add). */
+int cajal_tensor_scatter_add(cajal_tensor x, int64_t dim, cajal_tensor index, cajal_tensor src, cajal_tensor *out);
+/* A copy of x with the 0-dim value where the bool mask is true; x keeps its dtype. */
+int cajal_tensor_masked_fill(cajal_tensor x, cajal_tensor mask, cajal_tensor value, cajal_tensor *out);
+/* The elements where the bool mask (broadcast with x) is true, as a vector. */
+int cajal_tensor_masked_select(cajal_tensor x, cajal_tensor mask, cajal_tensor *out);
+/* The coordinates of the nonzero elements: an int64 (count x ndim) tensor. */
+int cajal_tensor_nonzero(cajal_tensor x, cajal_tensor *out);
+/* int64 class indices as one-hot rows in a new last dim; num_classes -1 infers max + 1. */
+int cajal_tensor_one_hot(cajal_tensor x, int64_t num_classes, cajal_tensor *out);
+
 /* ---------------------------------------------------------------- in-place */
 /* In-place ops write into the tensor's memory. other is broadcast to its shape.
  * They fail on a leaf that requires grad while grad mode is on. */
@@ -373,6 +454,8 @@ int cajal_tensor_sub_inplace(cajal_tensor self, cajal_tensor other);
 int cajal_tensor_mul_inplace(cajal_tensor self, cajal_tensor other);
 /* self /= other */
 int cajal_tensor_div_inplace(cajal_tensor self, cajal_tensor other);
+/* Copies src (broadcast to the tensor's shape, converted to its dtype) into it. */
+int cajal_tensor_copy_inplace(cajal_tensor self, cajal_tensor src);
 /* Sets every element to value. */
 int cajal_tensor_fill_inplace(cajal_tensor self, double value);
 

@@ -10,7 +10,10 @@ public let kernelSet = KernelSet(
     fill: fillKernel,
     select: selectKernel,
     clamp: clampKernel,
-    reduce: reduceKernel
+    reduce: reduceKernel,
+    take: takeKernel,
+    put: putKernel,
+    nonzero: nonzeroKernel
 )
 
 /// Which instruction set this copy was compiled for, from the compiler's own flags.

@@ -23,6 +23,15 @@ public struct KernelSet: Sendable {
     /// contiguous kept dims of out, times `scale` for sums (mean). Sums of
     /// integers and bools write int64.
     public let reduce: @Sendable (ReduceOp, ElementKind, UnsafeRawPointer, [Int], [Int], [Bool], UnsafeMutableRawPointer, Double) -> Void
+    /// out[r + b * outStrideB] = src[r' + offsets[b]] for b < count and every
+    /// position of the loop (operands: out's and src's strides over the other dims).
+    public let take: @Sendable (ElementKind, UnsafeMutableRawPointer, Int, UnsafeRawPointer, UnsafePointer<Int64>, Int, StridedLoop) -> Void
+    /// dst[r' + offsets[b]] = (or +=, with the flag) src[r + b * srcStrideB];
+    /// loop operands: dst's and src's strides over the other dims.
+    public let put: @Sendable (ElementKind, UnsafeMutableRawPointer, UnsafeRawPointer, Int, UnsafePointer<Int64>, Int, StridedLoop, Bool) -> Void
+    /// Counts the nonzero elements of x (shape, strides) and, given an output
+    /// with room for `capacity` hits, writes coordinate d of hit i at out[d * capacity + i].
+    public let nonzero: @Sendable (ElementKind, UnsafeRawPointer, [Int], [Int], UnsafeMutablePointer<Int64>?, Int) -> Int
 
     public init(name: String,
                 binary: @escaping @Sendable (BinaryOp, ElementKind, UnsafeMutableRawPointer, UnsafeRawPointer, UnsafeRawPointer, StridedLoop) -> Void,
@@ -31,7 +40,10 @@ public struct KernelSet: Sendable {
                 fill: @escaping @Sendable (ElementKind, UnsafeMutableRawPointer, Double, Int64?, StridedLoop) -> Void,
                 select: @escaping @Sendable (ElementKind, UnsafeMutableRawPointer, UnsafeRawPointer, UnsafeRawPointer, UnsafeRawPointer, StridedLoop) -> Void,
                 clamp: @escaping @Sendable (ElementKind, UnsafeMutableRawPointer, UnsafeRawPointer, UnsafeRawPointer?, UnsafeRawPointer?, StridedLoop) -> Void,
-                reduce: @escaping @Sendable (ReduceOp, ElementKind, UnsafeRawPointer, [Int], [Int], [Bool], UnsafeMutableRawPointer, Double) -> Void) {
+                reduce: @escaping @Sendable (ReduceOp, ElementKind, UnsafeRawPointer, [Int], [Int], [Bool], UnsafeMutableRawPointer, Double) -> Void,
+                take: @escaping @Sendable (ElementKind, UnsafeMutableRawPointer, Int, UnsafeRawPointer, UnsafePointer<Int64>, Int, StridedLoop) -> Void,
+                put: @escaping @Sendable (ElementKind, UnsafeMutableRawPointer, UnsafeRawPointer, Int, UnsafePointer<Int64>, Int, StridedLoop, Bool) -> Void,
+                nonzero: @escaping @Sendable (ElementKind, UnsafeRawPointer, [Int], [Int], UnsafeMutablePointer<Int64>?, Int) -> Int) {
         self.name = name
         self.binary = binary
         self.unary = unary
@@ -40,5 +52,8 @@ public struct KernelSet: Sendable {
         self.select = select
         self.clamp = clamp
         self.reduce = reduce
+        self.take = take
+        self.put = put
+        self.nonzero = nonzero
     }
 }

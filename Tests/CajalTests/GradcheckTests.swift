@@ -142,6 +142,40 @@ struct GradcheckTests {
         try gradcheck([[2, 3]]) { try $0[0].to(.float64) }
     }
 
+    @Test func slicingAndJoining() throws {
+        try gradcheck([[3, 5]]) { try $0[0].slice(dim: 1, start: 1, end: 5, step: 2) }
+        try gradcheck([[3, 4]]) { try $0[0].select(dim: 1, index: -1) }
+        try gradcheck([[4, 3]]) { try $0[0].narrow(dim: 0, start: 1, length: 2) }
+        try gradcheck([[3, 4]]) { try $0[0].diagonal(offset: 1) }
+        try gradcheck([[2, 3], [1, 3]]) { try Tensor.cat([$0[0], $0[1]], dim: 0) }
+        try gradcheck([[2, 3], [2, 3]]) { try Tensor.stack([$0[0], $0[1]], dim: 1) }
+        try gradcheck([[3, 4]]) { try $0[0].flip([0, 1]) }
+        try gradcheck([[3, 4]]) { try $0[0].roll(shifts: [1, -1], dims: [0, 1]) }
+        try gradcheck([[2, 3]]) { try $0[0].repeat([2, 1, 2]) }
+        try gradcheck([[3, 3]]) { try $0[0].tril(0).add($0[0].triu(1).mul(.scalar(2.0))) }
+        try gradcheck([[3]]) { try $0[0].diag(1) }
+        try gradcheck([[3, 3]]) { try $0[0].diag(-1) }
+        try gradcheck([[2, 6]]) { try $0[0].split(sizes: [2, 4], dim: 1)[1] }
+    }
+
+    @Test func indexing() throws {
+        let rows = try Tensor([2, 0, 2, 1] as [Int64])
+        try gradcheck([[3, 4]]) { try $0[0].index([rows]) }                        // duplicates accumulate
+        try gradcheck([[2, 3, 4]]) { try $0[0].getItem([.at(1), .tensor(rows), .range(1, nil)]) }
+        try gradcheck([[2, 3, 4]]) { try $0[0].index([try Tensor([1, 0] as [Int64]), nil, try Tensor([3, 3] as [Int64])]) }
+        let mask = try Tensor([true, false, true, true, false, true], shape: [2, 3])
+        try gradcheck([[2, 3]]) { try $0[0].index([mask]) }
+        try gradcheck([[2, 3]]) { try $0[0].maskedSelect(try Tensor([true, false, true])) }
+        try gradcheck([[3, 4]]) { try $0[0].indexSelect(dim: 1, index: try Tensor([3, 0, 3] as [Int64])) }
+        let positions = try Tensor([0, 3, 1, 1, 2, 0] as [Int64], shape: [3, 2])
+        try gradcheck([[3, 4]]) { try $0[0].gather(dim: 1, index: positions) }
+        try gradcheck([[3, 4], [3, 2]]) { try $0[0].scatterAdd(dim: 1, index: positions, source: $0[1]) }
+        // A source larger than the index, where torch's own backward fails.
+        let distinct = try Tensor([0, 3, 1, 2] as [Int64], shape: [2, 2])
+        try gradcheck([[3, 4], [3, 5]]) { try $0[0].scatter(dim: 1, index: distinct, source: $0[1]) }
+        try gradcheck([[3, 4], []]) { try $0[0].maskedFill(try Tensor([true, false, false, true]), value: $0[1]) }
+    }
+
     @Test func composite() throws {
         // A small MLP layer with a broadcast bias, as the demo trains.
         try gradcheck([[4, 3], [3, 2], [2]]) { x in

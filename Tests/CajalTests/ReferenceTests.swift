@@ -33,7 +33,7 @@ struct ReferenceTests {
                 bases.append(base)
                 args.append(try applyView(base, input.view))
             }
-            outputs = [try run(fixture.op, args, attrs)]
+            outputs = try runMany(fixture.op, args, attrs)
         }
 
         #expect(outputs.count == fixture.outputs.count)
@@ -82,6 +82,36 @@ struct ReferenceTests {
         case "int": return try Tensor.scalar(Int64(attrs["scalar"]?.int ?? 0))
         case "bool": return try Tensor.scalar(attrs["scalar"]?.bool == true ? 1 : 0, dtype: .bool)
         default: return try Tensor.scalar(attrs["scalar"]?.double ?? 0)
+        }
+    }
+
+    /// Ops with several outputs, or one.
+    private func runMany(_ op: String, _ a: [Tensor], _ attrs: JSONValue) throws -> [Tensor] {
+        switch op {
+        case "unbind": return try a[0].unbind(dim: attrs["dim"]?.int ?? 0)
+        case "split":
+            if case .array = attrs["size"] { return try a[0].split(sizes: attrs["size"]?.ints ?? [], dim: attrs["dim"]?.int ?? 0) }
+            return try a[0].split(size: attrs["size"]?.int ?? 1, dim: attrs["dim"]?.int ?? 0)
+        case "chunk": return try a[0].chunk(attrs["chunks"]?.int ?? 1, dim: attrs["dim"]?.int ?? 0)
+        default: return [try run(op, a, attrs)]
+        }
+    }
+
+    /// A JSON index expression (see optable.py) as TensorIndex items; index
+    /// tensors come from the inputs after the indexed one.
+    private func decodeIndex(_ spec: JSONValue?, _ tensors: ArraySlice<Tensor>) throws -> [TensorIndex] {
+        guard case .array(let items) = spec else { return [] }
+        return try items.map { item -> TensorIndex in
+            guard case .array(let parts) = item, let kind = parts.first?.string else { throw CajalError.value("bad index item") }
+            switch kind {
+            case "int": return .at(parts[1].int ?? 0)
+            case "slice": return .range(parts[1].int, parts[2].int, step: parts[3].int ?? 1)
+            case "none": return .newAxis
+            case "ellipsis": return .ellipsis
+            case "list": return .tensor(try Tensor((parts[1].ints ?? []).map { Int64($0) }))
+            case "tensor": return .tensor(tensors[tensors.startIndex + (parts[1].int ?? 0)])
+            default: throw CajalError.value("bad index item \(kind)")
+            }
         }
     }
 
@@ -162,6 +192,39 @@ struct ReferenceTests {
         case "clamp_scalar": return try a[0].clamp(min: attrs["min"].map { try scalarTensor($0) }, max: attrs["max"].map { try scalarTensor($0) })
         case "clamp_tensor": return try a[0].clamp(min: a[1], max: a[2])
         case "clamp_min_tensor": return try a[0].clamp(min: a[1])
+        case "slice":
+            return try a[0].slice(dim: attrs["dim"]?.int ?? 0, start: attrs["start"]?.int, end: attrs["end"]?.int,
+                                  step: attrs["step"]?.int ?? 1)
+        case "select": return try a[0].select(dim: attrs["dim"]?.int ?? 0, index: attrs["index"]?.int ?? 0)
+        case "narrow": return try a[0].narrow(dim: attrs["dim"]?.int ?? 0, start: attrs["start"]?.int ?? 0, length: attrs["length"]?.int ?? 0)
+        case "diagonal":
+            return try a[0].diagonal(offset: attrs["offset"]?.int ?? 0, dim1: attrs["dim1"]?.int ?? 0, dim2: attrs["dim2"]?.int ?? 1)
+        case "cat": return try Tensor.cat(a, dim: attrs["dim"]?.int ?? 0)
+        case "stack": return try Tensor.stack(a, dim: attrs["dim"]?.int ?? 0)
+        case "flip": return try a[0].flip(attrs["dims"]?.ints ?? [])
+        case "roll": return try a[0].roll(shifts: attrs["shifts"]?.ints ?? [], dims: attrs["dims"]?.ints ?? [])
+        case "movedim": return try a[0].movedim(attrs["source"]?.ints ?? [], attrs["destination"]?.ints ?? [])
+        case "flatten": return try a[0].flatten(startDim: attrs["start"]?.int ?? 0, endDim: attrs["end"]?.int ?? -1)
+        case "unflatten": return try a[0].unflatten(dim: attrs["dim"]?.int ?? 0, sizes: attrs["sizes"]?.ints ?? [])
+        case "repeat": return try a[0].repeat(attrs["repeats"]?.ints ?? [])
+        case "tril": return try a[0].tril(attrs["k"]?.int ?? 0)
+        case "triu": return try a[0].triu(attrs["k"]?.int ?? 0)
+        case "diag": return try a[0].diag(attrs["k"]?.int ?? 0)
+        case "getitem": return try a[0].getItem(decodeIndex(attrs["index"], a[1...]))
+        case "setitem":
+            let out = try a[0].clone().detach()
+            try out.setItem(decodeIndex(attrs["index"], a[2...]), value: a[1])
+            return out
+        case "index_select": return try a[0].indexSelect(dim: attrs["dim"]?.int ?? 0, index: a[1])
+        case "gather": return try a[0].gather(dim: attrs["dim"]?.int ?? 0, index: a[1])
+        case "scatter": return try a[0].scatter(dim: attrs["dim"]?.int ?? 0, index: a[1], source: a[2])
+        case "scatter_value": return try a[0].scatter(dim: attrs["dim"]?.int ?? 0, index: a[1], value: attrs["value"]?.double ?? 0)
+        case "scatter_add": return try a[0].scatterAdd(dim: attrs["dim"]?.int ?? 0, index: a[1], source: a[2])
+        case "masked_fill": return try a[0].maskedFill(a[1], value: scalarTensor(attrs["value"] ?? .null))
+        case "masked_fill_tensor": return try a[0].maskedFill(a[1], value: a[2])
+        case "masked_select": return try a[0].maskedSelect(a[1])
+        case "nonzero": return try a[0].nonzero()
+        case "one_hot": return try Tensor.oneHot(a[0], numClasses: attrs["num_classes"]?.int ?? -1)
         case "isclose":
             return try a[0].isclose(a[1], rtol: attrs["rtol"]?.double ?? 0, atol: attrs["atol"]?.double ?? 0,
                                     equalNaN: attrs["equal_nan"]?.bool ?? false)

@@ -89,8 +89,22 @@ def test_more_bad_inputs_never_crash():
         torch.tensor([[1, 2], [3]])
     with pytest.raises(ValueError, match="step must be nonzero"):
         torch.arange(0, 3, 0)
-    with pytest.raises(NotImplementedError, match="indexing"):
-        torch.ones(3)[0]
+    with pytest.raises(NotImplementedError, match="view"):
+        torch.ones(3).view(torch.float32)
+    with pytest.raises(IndexError, match=r"index 3 is out of bounds for dimension 0 with size 3"):
+        torch.ones(3)[3]
+    with pytest.raises(IndexError, match=r"\[index\] index -4 is out of bounds"):
+        torch.ones(3)[[0, -4]]
+    with pytest.raises(IndexError, match="too many indices"):
+        torch.ones(3)[0, 1]
+    with pytest.raises(IndexError, match="shape of the mask"):
+        torch.ones(2, 3)[torch.tensor([True, False, True])]
+    with pytest.raises(IndexError, match="must be long"):
+        torch.ones(3)[torch.tensor([0.0])]
+    with pytest.raises(ValueError, match="step must be greater than zero"):
+        torch.ones(3)[::-1]
+    with pytest.raises(RuntimeError, match=r"\[gather\] index 5 is out of bounds"):
+        torch.ones(2, 3).gather(1, torch.tensor([[5], [0]]))
     with pytest.raises(TypeError):
         torch.ones(2) + "text"
     with pytest.raises(RuntimeError, match="numpy"):

@@ -17,6 +17,7 @@ import os
 
 import numpy as np
 import torch
+import torch.nn.functional  # noqa: F401 - the op table reaches it as torch.nn.functional
 
 from optable import apply_view, make_ops
 
@@ -430,6 +431,120 @@ def shape_cases():
     ]
 
 
+def view_cases():
+    cases = []
+    for label, attrs in [("step", {"dim": 1, "start": 1, "end": 6, "step": 2}), ("negative", {"dim": 0, "start": -2}),
+                         ("clamped", {"dim": 1, "start": -100, "end": 100}), ("empty", {"dim": 1, "start": 4, "end": 2}),
+                         ("open_end", {"dim": 1, "end": -1, "step": 3})]:
+        cases.append(make_case(f"slice/{label}", "slice", [inp(values([3, 7]))], attrs))
+    cases.append(make_case("slice/transposed", "slice", [inp(values([7, 3]), view=T01)], {"dim": 1, "start": 1, "step": 2}))
+    cases += [
+        make_case("select/first", "select", [inp(values([3, 4]))], {"dim": 0, "index": 0}),
+        make_case("select/negative", "select", [inp(values([3, 4, 2]))], {"dim": 1, "index": -1}),
+        make_case("narrow/middle", "narrow", [inp(values([3, 6]))], {"dim": 1, "start": 2, "length": 3}),
+        make_case("narrow/negative_start", "narrow", [inp(values([5, 2]))], {"dim": 0, "start": -3, "length": 2}),
+        make_case("diagonal/main", "diagonal", [inp(values([4, 4]))], {"offset": 0, "dim1": 0, "dim2": 1}),
+        make_case("diagonal/above", "diagonal", [inp(values([3, 5]))], {"offset": 2, "dim1": 0, "dim2": 1}),
+        make_case("diagonal/below_batched", "diagonal", [inp(values([2, 4, 3]))], {"offset": -1, "dim1": 1, "dim2": 2}),
+        make_case("diagonal/swapped_dims", "diagonal", [inp(values([3, 2, 4]))], {"offset": 1, "dim1": 2, "dim2": 0}),
+        make_case("unbind/dim1", "unbind", [inp(values([2, 3]))], {"dim": 1}),
+        make_case("split/uneven", "split", [inp(values([5, 2]))], {"size": 2, "dim": 0}),
+        make_case("split/sizes", "split", [inp(values([2, 6]))], {"size": [1, 3, 2], "dim": 1}),
+        make_case("chunk/three", "chunk", [inp(values([7, 2]))], {"chunks": 3, "dim": 0}),
+        make_case("chunk/more_than_size", "chunk", [inp(values([2, 3]))], {"chunks": 5, "dim": 1}),
+        make_case("cat/dim0", "cat", [inp(values([2, 3])), inp(values([1, 3])), inp(values([3, 3]))], {"dim": 0}),
+        make_case("cat/dim1_transposed", "cat", [inp(values([3, 2]), view=T01), inp(values([2, 4]))], {"dim": -1}),
+        make_case("cat/promotion", "cat", [inp(values([2], "int64")), inp(values([3]))], {"dim": 0}),
+        make_case("cat/legacy_empty", "cat", [inp(values([0])), inp(values([2, 2])), inp(values([1, 2]))], {"dim": 0}),
+        make_case("stack/dim0", "stack", [inp(values([2, 3])), inp(values([2, 3]))], {"dim": 0}),
+        make_case("stack/last", "stack", [inp(values([3])), inp(values([3])), inp(values([3]))], {"dim": -1}),
+        make_case("flip/one_dim", "flip", [inp(values([3, 4]))], {"dims": [1]}),
+        make_case("flip/two_dims_transposed", "flip", [inp(values([4, 3]), view=T01)], {"dims": [0, -1]}),
+        make_case("roll/dims", "roll", [inp(values([3, 4]))], {"shifts": [1, -2], "dims": [0, 1]}),
+        make_case("roll/flattened", "roll", [inp(values([3, 4]))], {"shifts": 5}),
+        make_case("movedim/single", "movedim", [inp(values([2, 3, 4]))], {"source": 0, "destination": -1}),
+        make_case("movedim/several", "movedim", [inp(values([2, 3, 4, 5]))], {"source": [0, 1], "destination": [3, 0]}),
+        make_case("flatten/middle", "flatten", [inp(values([2, 3, 4, 5]))], {"start": 1, "end": 2}),
+        make_case("flatten/transposed", "flatten", [inp(values([3, 4]), view=T01)], {"start": 0, "end": -1}),
+        make_case("unflatten/infer", "unflatten", [inp(values([2, 12]))], {"dim": 1, "sizes": [3, -1]}),
+        make_case("repeat/tile", "repeat", [inp(values([2, 3]))], {"repeats": [2, 3]}),
+        make_case("repeat/new_dims", "repeat", [inp(values([3]))], {"repeats": [2, 1, 2]}),
+        make_case("tril/main", "tril", [inp(values([4, 4]))], {"k": 0}),
+        make_case("tril/offset_batched", "tril", [inp(values([2, 3, 5]))], {"k": 1}),
+        make_case("triu/negative", "triu", [inp(values([4, 3]))], {"k": -1}),
+        make_case("triu/int64", "triu", [inp(values([3, 3], "int64"))], {"k": 0}),
+        make_case("diag/embed", "diag", [inp(values([3]))], {"k": 0}),
+        make_case("diag/embed_above", "diag", [inp(values([2]))], {"k": 2}),
+        make_case("diag/extract_below", "diag", [inp(values([4, 3]))], {"k": -1}),
+    ]
+    return cases
+
+
+def indexing_cases():
+    x34 = lambda: inp(values([3, 4]))
+    x234 = lambda: inp(values([2, 3, 4]))
+    long = lambda data: inp(given(data, "int64"), grad=False)
+    mask = lambda data: inp(given(data, "bool"), grad=False)
+    get = lambda name, base, spec, *tensors: make_case(f"getitem/{name}", "getitem", [base, *tensors], {"index": spec})
+    cases = [
+        get("int", x34(), [["int", 1]]),
+        get("negative_int", x234(), [["int", -1], ["int", 0]]),
+        get("slice_step", x34(), [["slice", None, None, 2], ["slice", 1, None, None]]),
+        get("negative_slice", x34(), [["slice", -2, None, None], ["slice", None, -1, None]]),
+        get("none", x34(), [["none"], ["int", 0], ["none"]]),
+        get("ellipsis", x234(), [["ellipsis"], ["int", 1]]),
+        get("ellipsis_middle", x234(), [["int", 0], ["ellipsis"], ["slice", 1, 3, None]]),
+        get("list", x34(), [["list", [2, 0, 2]]]),
+        get("list_second_dim", x234(), [["slice", None, None, None], ["list", [0, 2]]]),
+        get("two_lists", x34(), [["list", [0, 2, 1]], ["list", [3, 0, 3]]]),
+        get("non_adjacent", x234(), [["list", [1, 0]], ["slice", None, None, None], ["list", [3, 1]]]),
+        get("broadcast_indices", x34(), [["tensor", 0], ["tensor", 1]], long([[0], [2]]), long([[1, 3, 0]])),
+        get("negative_indices", x34(), [["tensor", 0]], long([-1, 0, -3])),
+        get("duplicates", x34(), [["tensor", 0]], long([1, 1, 1, 0])),
+        get("mixed_int_and_list", x234(), [["int", 1], ["list", [0, 2]], ["slice", 1, 3, None]]),
+        get("bool_mask_full", x34(), [["tensor", 0]], mask([[True, False, True, False], [False, False, True, True], [True, True, True, False]])),
+        get("bool_mask_rows", x34(), [["tensor", 0]], mask([True, False, True])),
+        get("bool_mask_cols", x234(), [["ellipsis"], ["tensor", 0]], mask([False, True, True, False])),
+        get("slice_then_list_transposed", inp(values([4, 3]), view=T01), [["slice", 1, None, None], ["list", [3, 0]]]),
+        get("empty_list", x34(), [["tensor", 0]], long([])),
+        make_case("setitem/int_scalar", "setitem", [inp(values([3, 4]), grad=False), inp(given(5.0), grad=False)], {"index": [["int", 1]]}),
+        make_case("setitem/slice_broadcast", "setitem", [inp(values([3, 4]), grad=False), inp(values([3]), grad=False)],
+                  {"index": [["slice", None, None, None], ["slice", 1, None, None]]}),
+        make_case("setitem/mask", "setitem", [inp(values([3, 4]), grad=False), inp(given(-1.0), grad=False),
+                                              mask([[True, False, True, False], [False, False, True, True], [True, True, True, False]])],
+                  {"index": [["tensor", 0]]}),
+        make_case("setitem/lists", "setitem", [inp(values([3, 4]), grad=False), inp(values([2]), grad=False)],
+                  {"index": [["list", [0, 2]], ["list", [1, 3]]]}),
+        make_case("setitem/int64_tensor", "setitem", [inp(values([4], "int64"), grad=False), inp(given(7, "int64"), grad=False)],
+                  {"index": [["slice", 1, 3, None]]}),
+        make_case("index_select/dim0", "index_select", [x34(), long([2, 0, 2])], {"dim": 0}),
+        make_case("index_select/dim1_transposed", "index_select", [inp(values([4, 3]), view=T01), long([3, 1])], {"dim": 1}),
+        make_case("gather/dim1", "gather", [x34(), long([[0, 3], [1, 1], [2, 0]])], {"dim": 1}),
+        make_case("gather/dim0", "gather", [x34(), long([[2, 0, 1, 0], [1, 1, 0, 2]])], {"dim": 0}),
+        make_case("gather/3d", "gather", [x234(), long([[[0, 3]], [[2, 1]]])], {"dim": 2}),
+        make_case("scatter/dim1", "scatter", [x34(), long([[0, 3], [1, 2], [2, 0]]), inp(values([3, 2]))], {"dim": 1}),
+        # (torch's backward fails for a src larger than the index; a Swift gradcheck covers that case)
+        make_case("scatter/row_index", "scatter", [x34(), long([[0, 1, 2, 0]]), inp(values([1, 4]))], {"dim": 0}),
+        make_case("scatter_value/dim1", "scatter_value", [x34(), long([[0], [3], [1]])], {"dim": 1, "value": 2.5}),
+        make_case("scatter_add/duplicates", "scatter_add", [x34(), long([[0, 0], [1, 3], [3, 3]]), inp(values([3, 2]))], {"dim": 1}),
+        make_case("scatter_add/dim0", "scatter_add", [x34(), long([[2, 0, 0, 1], [2, 2, 1, 0]]), inp(values([2, 4]))], {"dim": 0}),
+        make_case("scatter_add/zeros_base", "scatter_add", [inp(given([[0.0] * 4] * 2)), long([[0, 1, 0, 3]]), inp(values([1, 4]))], {"dim": 1}),
+        make_case("masked_fill/scalar", "masked_fill", [x34(), mask([[True, False, False, True]] * 3)], {"value": -2.0}),
+        make_case("masked_fill/broadcast_mask", "masked_fill", [x234(), mask([True, False, True, False])], {"value": 0.5}),
+        make_case("masked_fill/int64", "masked_fill", [inp(values([4], "int64")), mask([True, False, False, True])], {"value": 9}),
+        make_case("masked_fill_tensor/grad_to_value", "masked_fill_tensor", [x34(), mask([[True, False, False, True]] * 3),
+                                                                              inp(given(1.5))], {}),
+        make_case("masked_select/basic", "masked_select", [x34(), mask([[True, False, False, True], [False] * 4, [True] * 4])], {}),
+        make_case("masked_select/broadcast", "masked_select", [inp(values([3, 1])), mask([True, False, True, True])], {}),
+        make_case("nonzero/float", "nonzero", [inp(given([[0.0, 1.5, 0.0], [-2.0, 0.0, float("nan")]]), grad=False)], {}),
+        make_case("nonzero/bool_3d", "nonzero", [inp(values([2, 2, 3], "bool"))], {}),
+        make_case("nonzero/empty", "nonzero", [inp(given([0.0, 0.0]), grad=False)], {}),
+        make_case("one_hot/infer", "one_hot", [long([0, 3, 1, 1])], {"num_classes": -1}),
+        make_case("one_hot/given_2d", "one_hot", [long([[0, 2], [1, 0]])], {"num_classes": 4}),
+    ]
+    return cases
+
+
 def creation_cases():
     return [
         make_case("zeros/float32", "zeros", attrs={"shape": [2, 3], "dtype": "float32"}),
@@ -512,6 +627,8 @@ def main():
         "matmul": matmul_cases(),
         "reduction": reduction_cases(),
         "shape": shape_cases(),
+        "views": view_cases(),
+        "indexing": indexing_cases(),
         "creation": creation_cases(),
     }
     for group, cases in groups.items():

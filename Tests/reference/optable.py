@@ -9,6 +9,26 @@ UNARY = ["abs", "sign", "expm1", "log1p", "log2", "rsqrt", "sin", "cos", "erf", 
 BINARY = ["maximum", "minimum", "fmod", "remainder", "logical_and", "logical_or", "logical_xor"]
 
 
+def decode_index(spec, tensors):
+    """A JSON index expression as the Python index it stands for."""
+    items = []
+    for item in spec:
+        kind = item[0]
+        if kind == "int":
+            items.append(item[1])
+        elif kind == "slice":
+            items.append(slice(item[1], item[2], item[3]))
+        elif kind == "none":
+            items.append(None)
+        elif kind == "ellipsis":
+            items.append(Ellipsis)
+        elif kind == "list":
+            items.append(item[1])
+        elif kind == "tensor":
+            items.append(tensors[item[1]])
+    return tuple(items)
+
+
 def make_ops(lib):
     dtypes = {"float32": lib.float32, "float64": lib.float64, "int64": lib.int64, "bool": lib.bool}
 
@@ -67,6 +87,36 @@ def make_ops(lib):
         "clamp_scalar": lambda x, attrs: x.clamp(attrs.get("min"), attrs.get("max")),
         "clamp_tensor": lambda x, low, high, attrs: x.clamp(low, high),
         "clamp_min_tensor": lambda x, low, attrs: x.clamp(min=low),
+        "slice": lambda x, attrs: x[tuple([slice(None)] * attrs["dim"] + [slice(attrs.get("start"), attrs.get("end"), attrs.get("step", 1))])],
+        "select": lambda x, attrs: x.select(attrs["dim"], attrs["index"]),
+        "narrow": lambda x, attrs: x.narrow(attrs["dim"], attrs["start"], attrs["length"]),
+        "diagonal": lambda x, attrs: x.diagonal(attrs["offset"], attrs["dim1"], attrs["dim2"]),
+        "unbind": lambda x, attrs: x.unbind(attrs["dim"]),
+        "split": lambda x, attrs: x.split(attrs["size"], attrs["dim"]),
+        "chunk": lambda x, attrs: x.chunk(attrs["chunks"], attrs["dim"]),
+        "cat": lambda *args: lib.cat(list(args[:-1]), args[-1]["dim"]),
+        "stack": lambda *args: lib.stack(list(args[:-1]), args[-1]["dim"]),
+        "flip": lambda x, attrs: x.flip(attrs["dims"]),
+        "roll": lambda x, attrs: x.roll(attrs["shifts"], attrs.get("dims")),
+        "movedim": lambda x, attrs: x.movedim(attrs["source"], attrs["destination"]),
+        "flatten": lambda x, attrs: x.flatten(attrs["start"], attrs["end"]),
+        "unflatten": lambda x, attrs: x.unflatten(attrs["dim"], attrs["sizes"]),
+        "repeat": lambda x, attrs: x.repeat(*attrs["repeats"]),
+        "tril": lambda x, attrs: x.tril(attrs["k"]),
+        "triu": lambda x, attrs: x.triu(attrs["k"]),
+        "diag": lambda x, attrs: x.diag(attrs["k"]),
+        "getitem": lambda x, *rest: x[decode_index(rest[-1]["index"], rest[:-1])],
+        "setitem": lambda x, value, *rest: _setitem(x, value, rest[:-1], rest[-1]["index"]),
+        "index_select": lambda x, index, attrs: x.index_select(attrs["dim"], index),
+        "gather": lambda x, index, attrs: x.gather(attrs["dim"], index),
+        "scatter": lambda x, index, src, attrs: x.scatter(attrs["dim"], index, src),
+        "scatter_value": lambda x, index, attrs: x.scatter(attrs["dim"], index, attrs["value"]),
+        "scatter_add": lambda x, index, src, attrs: x.scatter_add(attrs["dim"], index, src),
+        "masked_fill": lambda x, mask, attrs: x.masked_fill(mask, attrs["value"]),
+        "masked_fill_tensor": lambda x, mask, value, attrs: x.masked_fill(mask, value),
+        "masked_select": lambda x, mask, attrs: x.masked_select(mask),
+        "nonzero": lambda x, attrs: x.nonzero(),
+        "one_hot": lambda x, attrs: lib.nn.functional.one_hot(x, attrs["num_classes"]),
         "isclose": lambda a, b, attrs: a.isclose(b, rtol=attrs["rtol"], atol=attrs["atol"], equal_nan=attrs["equal_nan"]),
         "matmul": lambda a, b, attrs: a @ b,
         "sum": reduce("sum"),
@@ -88,6 +138,13 @@ def make_ops(lib):
         "arange": arange,
         "random_sequence": lambda attrs: random_sequence(lib, attrs),
     }
+
+
+def _setitem(x, value, tensors, spec):
+    """x.clone()[index] = value, returning the result (forward only: x needs no grad)."""
+    out = x.clone()
+    out[decode_index(spec, tensors)] = value
+    return out
 
 
 def random_sequence(lib, attrs):

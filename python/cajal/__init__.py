@@ -6,7 +6,7 @@ runs PyTorch-style code for the supported subset. The engine is a Swift
 library (libcajal.so) reached through ctypes; this package holds no math.
 """
 
-from . import _ffi, autograd, cuda
+from . import _ffi, autograd, cuda, nn
 from ._creation import (
     arange,
     as_tensor,
@@ -85,6 +85,37 @@ def _method(name):
     return function
 
 
+def _handles(tensors):
+    tensors = [_operand(t) for t in tensors]
+    return tensors, (_ffi.c_void_p * max(len(tensors), 1))(*[t._handle for t in tensors])
+
+
+def cat(tensors, dim=0):
+    from ._tensor import _call
+
+    tensors, handles = _handles(tensors)
+    return _call(_ffi.lib.cajal_tensor_cat, handles, len(tensors), dim)
+
+
+concat = concatenate = cat
+
+
+def stack(tensors, dim=0):
+    from ._tensor import _call
+
+    tensors, handles = _handles(tensors)
+    return _call(_ffi.lib.cajal_tensor_stack, handles, len(tensors), dim)
+
+
+def hstack(tensors):
+    tensors = [_operand(t) for t in tensors]
+    return cat(tensors, dim=0 if tensors and tensors[0].dim() == 1 else 1)
+
+
+def vstack(tensors):
+    return cat([t.reshape(1, -1) if t.dim() < 2 else t for t in (_operand(t) for t in tensors)], dim=0)
+
+
 def clamp(input, min=None, max=None):  # noqa: A001,A002
     return _operand(input).clamp(min, max)
 
@@ -113,7 +144,10 @@ for _name in ("neg", "exp", "log", "sqrt", "relu", "sigmoid", "tanh", "sum", "me
               "swapaxes", "negative", "abs", "absolute", "sign", "expm1", "log1p", "log2", "rsqrt", "sin", "cos",
               "erf", "floor", "ceil", "trunc", "fix", "reciprocal", "isnan", "isinf", "isfinite", "logical_not",
               "logical_and", "logical_or", "logical_xor", "maximum", "minimum", "fmod", "remainder", "floor_divide",
-              "square", "divide", "true_divide"):
+              "square", "divide", "true_divide", "narrow", "select", "diagonal", "unbind", "split", "chunk", "flip",
+              "fliplr", "flipud", "roll", "movedim", "moveaxis", "flatten", "ravel", "unflatten", "tile", "tril", "triu",
+              "diag", "index_select", "gather", "scatter", "scatter_add", "masked_fill", "masked_select", "nonzero",
+              "argwhere"):
     globals()[_name] = _method(_name)
 del _name
 

@@ -79,6 +79,55 @@ def _operator(function, reflected=False):
     return operator
 
 
+def _index_operand(item):
+    """An index item as torch reads it: tensors, lists and arrays become tensors."""
+    if isinstance(item, Tensor) or item is None or item is Ellipsis or isinstance(item, (_bool, slice)):
+        return item
+    if isinstance(item, (list, tuple)) or hasattr(item, "__array_interface__"):
+        from ._creation import tensor
+
+        return tensor(item)
+    if hasattr(item, "__index__"):
+        return item.__index__()
+    raise IndexError(f"only integers, slices (`:`), ellipsis (`...`), None and long or byte Variables are valid indices "
+                     f"(got {type(item).__name__})")
+
+
+_OPEN = -(1 << 63)
+
+
+def _encode_index(index):
+    """An index expression as the engine's int64 quadruples (see cajal_tensor_getitem)."""
+    items = index if isinstance(index, tuple) else (index,)
+    codes, tensors = [], []
+    for item in items:
+        item = _index_operand(item)
+        if item is None:
+            codes += (2, 0, 0, 0)
+        elif item is Ellipsis:
+            codes += (3, 0, 0, 0)
+        elif isinstance(item, _bool):
+            codes += (5, int(item), 0, 0)
+        elif isinstance(item, slice):
+            step = 1 if item.step is None else item.step.__index__()
+            if step <= 0:
+                raise ValueError("step must be greater than zero")
+            start = _OPEN if item.start is None else item.start.__index__()
+            stop = _OPEN if item.stop is None else item.stop.__index__()
+            codes += (1, start, stop, step)
+        elif isinstance(item, Tensor):
+            codes += (4, len(tensors), 0, 0)
+            tensors.append(item)
+        else:
+            codes += (0, item, 0, 0)
+    return int64_array(codes), tensors
+
+
+def _index_array(indices):
+    handles = (c_void_p * max(len(indices), 1))(*[(i._handle if i is not None else None) for i in indices])
+    return handles, len(indices)
+
+
 def _size_args(args, name):
     """Accepts f(2, 3) and f((2, 3)) / f([2, 3]) as torch does."""
     if len(args) == 1 and isinstance(args[0], (tuple, list, D.Size)):
@@ -139,6 +188,13 @@ class Tensor:
         if len(args) == 1 and not isinstance(args[0], _int):
             return tensor(args[0], dtype=D.float32)
         return zeros(*args, dtype=D.float32)
+
+    # ctypes passes a Tensor argument as its handle. Passing the Tensor itself
+    # (never `some_temporary()._handle`) keeps it alive for the whole call: a
+    # handle read off a temporary may be freed before the call runs.
+    @property
+    def _as_parameter_(self):
+        return self._handle
 
     def __del__(self, _free=lib.cajal_tensor_free):
         handle = getattr(self, "_handle", None)
@@ -367,11 +423,59 @@ class Tensor:
             raise TypeError("only integer tensors of a single element can be converted to an index")
         return self.item()
 
+    # ------------------------------------------------------------ indexing
+
     def __getitem__(self, index):
-        raise NotImplementedError("tensor indexing (__getitem__) is not supported by cajal yet")
+        items, tensors = _encode_index(index)
+        return _call(lib.cajal_tensor_getitem, self._handle, items, len(items) // 4, *_index_array(tensors))
 
     def __setitem__(self, index, value):
-        raise NotImplementedError("tensor index assignment (__setitem__) is not supported by cajal yet")
+        items, tensors = _encode_index(index)
+        handles, count = _index_array(tensors)
+        check(lib.cajal_tensor_setitem(self._handle, items, len(items) // 4, handles, count, as_tensor_operand(value)))
+
+    def index_put_(self, indices, values, accumulate=False):
+        handles, count = _index_array([_index_operand(i) for i in indices])
+        check(lib.cajal_tensor_index_put_inplace(self._handle, handles, count, as_tensor_operand(values),
+                                                 1 if accumulate else 0))
+        return self
+
+    def index_put(self, indices, values, accumulate=False):
+        return self.clone().index_put_(indices, values, accumulate)
+
+    def copy_(self, src, non_blocking=False):
+        check(lib.cajal_tensor_copy_inplace(self._handle, as_tensor_operand(src)))
+        return self
+
+    def index_select(self, dim, index):
+        return _call(lib.cajal_tensor_index_select, self._handle, dim, _index_operand(index))
+
+    def gather(self, dim, index):
+        return _call(lib.cajal_tensor_gather, self._handle, dim, _index_operand(index))
+
+    def scatter(self, dim, index, src=None, value=None, reduce=None):
+        if reduce is not None:
+            raise NotImplementedError("scatter(reduce=...) is not supported by cajal yet; use scatter_add")
+        source = value if src is None else src
+        if isinstance(source, Tensor):
+            return _call(lib.cajal_tensor_scatter, self._handle, dim, _index_operand(index), source._handle)
+        return _call(lib.cajal_tensor_scatter_value, self._handle, dim, _index_operand(index), _float(source))
+
+    def scatter_add(self, dim, index, src):
+        return _call(lib.cajal_tensor_scatter_add, self._handle, dim, _index_operand(index), src._handle)
+
+    def masked_fill(self, mask, value):
+        return _call(lib.cajal_tensor_masked_fill, self._handle, as_tensor_operand(mask), as_tensor_operand(value))
+
+    def masked_select(self, mask):
+        return _call(lib.cajal_tensor_masked_select, self._handle, as_tensor_operand(mask))
+
+    def nonzero(self, as_tuple=False):
+        result = _call(lib.cajal_tensor_nonzero, self._handle)
+        return result.unbind(1) if as_tuple else result
+
+    def argwhere(self):
+        return self.nonzero()
 
     __hash__ = object.__hash__
 
@@ -487,7 +591,7 @@ class Tensor:
 
     def equal(self, other):
         flag = c_int32()
-        check(lib.cajal_tensor_equal(self._handle, as_tensor_operand(other)._handle, byref(flag)))
+        check(lib.cajal_tensor_equal(self._handle, as_tensor_operand(other), byref(flag)))
         return _bool(flag.value)
 
     def __abs__(self):
@@ -683,8 +787,90 @@ class Tensor:
     def unsqueeze(self, dim):
         return _call(lib.cajal_tensor_unsqueeze, self._handle, dim)
 
-    def contiguous(self):
+    def contiguous(self, memory_format=None):
         return _call(lib.cajal_tensor_contiguous, self._handle)
+
+    # ------------------------------------------------------------ slicing and joining
+
+    def narrow(self, dim, start, length):
+        return _call(lib.cajal_tensor_narrow, self._handle, dim, start.__index__(), length.__index__())
+
+    def select(self, dim, index):
+        return _call(lib.cajal_tensor_select, self._handle, dim, index.__index__())
+
+    def diagonal(self, offset=0, dim1=0, dim2=1):
+        return _call(lib.cajal_tensor_diagonal, self._handle, offset, dim1, dim2)
+
+    def _pieces(self, function, capacity, *args):
+        outs = (c_void_p * max(capacity, 1))()
+        count = c_size_t()
+        check(function(self._handle, *args, outs, capacity, byref(count)))
+        return tuple(_wrap(outs[i]) for i in range(count.value))
+
+    def unbind(self, dim=0):
+        size = self.size(dim) if self.dim() else 0
+        return self._pieces(lambda h, *rest: lib.cajal_tensor_unbind(h, dim, *rest), size)
+
+    def split(self, split_size_or_sections, dim=0):
+        size = self.size(dim) if self.dim() else 0
+        if isinstance(split_size_or_sections, (list, tuple)):
+            sizes = [s.__index__() for s in split_size_or_sections]
+            return self._pieces(lambda h, *rest: lib.cajal_tensor_split_sizes(h, int64_array(sizes), len(sizes), dim, *rest),
+                                len(sizes))
+        return self._pieces(lambda h, *rest: lib.cajal_tensor_split(h, split_size_or_sections, dim, *rest), max(size, 1))
+
+    def chunk(self, chunks, dim=0):
+        return self._pieces(lambda h, *rest: lib.cajal_tensor_chunk(h, chunks, dim, *rest), max(chunks, 1))
+
+    def flip(self, *dims):
+        dims = _size_args(dims, "flip")
+        return _call(lib.cajal_tensor_flip, self._handle, int64_array(dims), len(dims))
+
+    def fliplr(self):
+        return self.flip(1)
+
+    def flipud(self):
+        return self.flip(0)
+
+    def roll(self, shifts, dims=None):
+        shifts = [shifts] if isinstance(shifts, _int) else list(shifts)
+        dims = [] if dims is None else ([dims] if isinstance(dims, _int) else list(dims))
+        return _call(lib.cajal_tensor_roll, self._handle, int64_array(shifts), len(shifts), int64_array(dims), len(dims))
+
+    def movedim(self, source, destination):
+        source = [source] if isinstance(source, _int) else list(source)
+        destination = [destination] if isinstance(destination, _int) else list(destination)
+        return _call(lib.cajal_tensor_movedim, self._handle, int64_array(source), len(source),
+                     int64_array(destination), len(destination))
+
+    moveaxis = movedim
+
+    def flatten(self, start_dim=0, end_dim=-1):
+        return _call(lib.cajal_tensor_flatten, self._handle, start_dim, end_dim)
+
+    def ravel(self):
+        return self.reshape(-1)
+
+    def unflatten(self, dim, sizes):
+        sizes = list(sizes)
+        return _call(lib.cajal_tensor_unflatten, self._handle, dim, int64_array(sizes), len(sizes))
+
+    def repeat(self, *sizes):
+        sizes = _size_args(sizes, "repeat")
+        return _call(lib.cajal_tensor_repeat, self._handle, int64_array(sizes), len(sizes))
+
+    def tile(self, *dims):
+        dims = _size_args(dims, "tile")
+        return self.repeat([1] * (self.dim() - len(dims)) + list(dims))
+
+    def tril(self, diagonal=0):
+        return _call(lib.cajal_tensor_tril, self._handle, diagonal)
+
+    def triu(self, diagonal=0):
+        return _call(lib.cajal_tensor_triu, self._handle, diagonal)
+
+    def diag(self, diagonal=0):
+        return _call(lib.cajal_tensor_diag, self._handle, diagonal)
 
     def clone(self):
         return _call(lib.cajal_tensor_clone, self._handle)

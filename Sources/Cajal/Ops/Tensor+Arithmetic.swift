@@ -287,4 +287,25 @@ extension Tensor {
     }
 
     public func zeroInPlace() throws { try fillInPlace(0) }
+
+    /// Copies `source` (broadcast to self's shape, converted to self's dtype) into self.
+    public func copyInPlace(_ source: Tensor) throws {
+        try checkInPlaceWrite("copy_", other: source)
+        let common = try broadcastShapes(shape, source.shape, op: "copy_")
+        guard common == shape else {
+            throw CajalError.shape("[copy_] source of shape \(shapeString(source.shape)) cannot be broadcast to \(shapeString(shape))")
+        }
+        // A source reading self's own memory is copied out first.
+        let input = source.storage === storage ? try source.materialized() : source
+        try copyElements(from: input)
+        storage.bumpVersion()
+    }
+
+    /// Writes `values` into self[indices] (torch's index_put_); repeated
+    /// indices add up with `accumulate`.
+    public func indexPutInPlace(_ indices: [Tensor?], values: Tensor, accumulate: Bool = false) throws {
+        try checkInPlaceWrite("index_put_", other: values)
+        let input = values.storage === storage ? try values.materialized() : values
+        try indexPutKernel(indices, values: input, accumulate: accumulate)
+    }
 }

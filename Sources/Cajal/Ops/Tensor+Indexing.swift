@@ -1,0 +1,394 @@
+import CajalKernelsABI
+
+/// Advanced indexing (torch's index and index_put), gather and scatter,
+/// index_select, masks, nonzero and one_hot. Every one of them becomes an
+/// int64 tensor of element offsets and a take or put kernel.
+extension Tensor {
+    /// Where an index expression reads: `offsets` (contiguous int64, shape
+    /// `broadcastShape`) into the source for each index position, and the dims
+    /// left over (`restDims`), which the result keeps.
+    struct IndexPlan {
+        let offsets: Tensor
+        let broadcastShape: [Int]
+        let restDims: [Int]
+        /// Where the broadcast dims sit in the result: after the dims before the
+        /// first index when the indexed dims are adjacent, else first.
+        let insertAt: Int
+        let resultShape: [Int]
+    }
+
+    /// The smallest and largest values of an int64 tensor (which must not be empty).
+    func integerRange() throws -> (min: Int64, max: Int64) {
+        let x = try converted(to: .int64)
+        var low: Int64 = 0, high: Int64 = 0
+        let all = [Bool](repeating: true, count: rank)
+        kernels.reduce(.min, .int64, x.dataPointer, shape, x.strides, all, &low, 1)
+        kernels.reduce(.max, .int64, x.dataPointer, shape, x.strides, all, &high, 1)
+        return (low, high)
+    }
+
+    /// Checks indices against a dim and wraps negative ones (torch's rule for
+    /// advanced indexing; gather and scatter pass `allowNegative: false`).
+    func wrappedIndex(_ index: Tensor, dim: Int, op: String, allowNegative: Bool = true) throws -> Tensor {
+        let size = shape[dim]
+        guard index.count > 0 else { return try index.converted(to: .int64) }
+        let (low, high) = try index.integerRange()
+        if high >= size || low < (allowNegative ? -Int64(size) : 0) {
+            let bad = high >= size ? high : low
+            // torch: IndexError for indexing, RuntimeError for gather and scatter.
+            let message = "[\(op)] index \(bad) is out of bounds for dimension \(dim) with size \(size)"
+            throw allowNegative ? CajalError.index(message) : CajalError.runtime(message)
+        }
+        let idx = try index.converted(to: .int64)
+        if low >= 0 { return idx }
+        return try Tensor.selectKernel(idx.lt(.scalar(Int64(0))), idx.add(.scalar(Int64(size))), idx, name: op)
+    }
+
+    /// Plans x[indices] for a list of optional index tensors (nil: the whole dim).
+    func indexPlan(_ indices: [Tensor?], op: String) throws -> IndexPlan {
+        guard indices.count <= rank else {
+            throw CajalError.index("[\(op)] too many indices for tensor of dimension \(rank) (got \(indices.count))")
+        }
+        // Bool masks stand for the coordinates of their true elements, one index per dim they cover.
+        var expanded: [(dim: Int, index: Tensor)] = []
+        var position = 0
+        for entry in indices {
+            guard let index = entry else { position += 1; continue }
+            switch index.dtype {
+            case .bool:
+                let k = Swift.max(index.rank, 1)
+                let covered = Array(shape[position..<Swift.min(position + k, rank)])
+                guard index.rank >= 1, position + k <= rank, index.shape == covered else {
+                    throw CajalError.index("[\(op)] The shape of the mask \(index.shape) at index \(position) does not match the shape of the indexed tensor \(shape) at index \(position)")
+                }
+                let coordinates = try index.nonzero()
+                for j in 0..<k { expanded.append((position + j, try coordinates.select(dim: 1, index: j))) }
+                position += k
+            case .int64:
+                expanded.append((position, index))
+                position += 1
+            default:
+                throw CajalError.index("[\(op)] tensors used as indices must be long, int, byte or bool tensors (got \(index.dtype))")
+            }
+        }
+        var broadcastShape: [Int] = []
+        for (_, index) in expanded { broadcastShape = try broadcastShapes(broadcastShape, index.shape, op: op) }
+        var offsets = try Tensor.zeros(broadcastShape, dtype: .int64)
+        for (dim, index) in expanded {
+            offsets = try offsets.add(wrappedIndex(index, dim: dim, op: op).mul(.scalar(Int64(strides[dim]))))
+        }
+        offsets = try offsets.materialized()
+        let dims = expanded.map(\.dim)
+        let restDims = (0..<rank).filter { !dims.contains($0) }
+        let adjacent = dims.isEmpty || zip(dims, dims.dropFirst()).allSatisfy { $1 == $0 + 1 }
+        let insertAt = adjacent ? (dims.first ?? 0) : 0
+        let restShape = restDims.map { shape[$0] }
+        let resultShape = Array(restShape[..<insertAt]) + broadcastShape + Array(restShape[insertAt...])
+        return IndexPlan(offsets: offsets, broadcastShape: broadcastShape, restDims: restDims, insertAt: insertAt,
+                         resultShape: resultShape)
+    }
+
+    /// The strides of the result's non-indexed dims, and of its broadcast block.
+    private func resultStrides(_ plan: IndexPlan, _ result: Tensor) -> (rest: [Int], block: Int) {
+        let b = plan.broadcastShape.count
+        let rest = (0..<plan.restDims.count).map { i in result.strides[i < plan.insertAt ? i : i + b] }
+        let block = plan.resultShape[(plan.insertAt + b)...].reduce(1, *)
+        return (rest, block)
+    }
+
+    /// x[i0, i1, ...] with index tensors (nil for a whole dim), as torch's
+    /// advanced indexing: indices broadcast together, and their shape replaces
+    /// the indexed dims (or leads, when those dims are not adjacent).
+    public func index(_ indices: [Tensor?]) throws -> Tensor {
+        let plan = try indexPlan(indices, op: "index")
+        let out = try Tensor(uninitializedShape: plan.resultShape, dtype: dtype, op: "index")
+        let (outRest, block) = resultStrides(plan, out)
+        let rest = StridedLoop(shape: plan.restDims.map { shape[$0] }, strides: outRest, plan.restDims.map { strides[$0] })
+        kernels.take(dtype.kind, out.dataPointer, block, dataPointer, plan.offsets.typedPointer(Int64.self), plan.offsets.count, rest)
+        let inputShape = shape
+        return out.recording("IndexBackward0", inputs: [self], saving: indices.compactMap { $0 }) { ctx in
+            var saved = ctx.saved.makeIterator()
+            let again = indices.map { $0 == nil ? nil : saved.next() }
+            let zeros = try Tensor.zeros(inputShape, dtype: ctx.grad.dtype)
+            try zeros.indexPutKernel(again, values: ctx.grad, accumulate: true)
+            return [zeros]
+        }
+    }
+
+    /// Writes `values` (broadcast to the indexed shape) into x[indices]; with
+    /// `accumulate`, repeated indices add up. No autograd (callers handle it).
+    func indexPutKernel(_ indices: [Tensor?], values: Tensor, accumulate: Bool) throws {
+        let plan = try indexPlan(indices, op: "index_put_")
+        let broadcast = try broadcastShapes(plan.resultShape, values.shape, op: "index_put_")
+        guard broadcast == plan.resultShape else {
+            throw CajalError.shape("[index_put_] shape mismatch: value tensor of shape \(shapeString(values.shape)) cannot be broadcast to indexing result of shape \(shapeString(plan.resultShape))")
+        }
+        let source = try values.converted(to: dtype).expand(plan.resultShape).materialized()
+        let (sourceRest, block) = resultStrides(plan, source)
+        let rest = StridedLoop(shape: plan.restDims.map { shape[$0] }, strides: plan.restDims.map { strides[$0] }, sourceRest)
+        kernels.put(dtype.kind, dataPointer, source.dataPointer, block, plan.offsets.typedPointer(Int64.self), plan.offsets.count,
+                    rest, accumulate)
+        storage.bumpVersion()
+    }
+
+    /// The elements at `index` (a vector) along `dim`.
+    public func indexSelect(dim: Int, index: Tensor) throws -> Tensor {
+        let d = try normalizeDim(dim, rank: rank, op: "index_select")
+        guard index.rank <= 1 else { throw CajalError.index("[index_select] index_select(): Index is supposed to be a vector") }
+        guard index.dtype == .int64 else {
+            throw CajalError.index("[index_select] index_select(): Expected dtype int64 for index, got \(index.dtype)")
+        }
+        if rank == 0 { return try reshape([1]).indexSelect(dim: 0, index: index) }
+        return try self.index([Tensor?](repeating: nil, count: d) + [index.reshape([-1])])
+    }
+
+    // MARK: gather and scatter
+
+    /// Offsets into a tensor with `targetStrides` for gather/scatter: along
+    /// `dim` the index's values, elsewhere the index's own coordinates.
+    private func dimOffsets(_ index: Tensor, dim: Int, targetStrides: [Int], op: String) throws -> Tensor {
+        guard index.dtype == .int64 else { throw CajalError.runtime("[\(op)] \(op)(): Expected dtype int64 for index") }
+        guard index.rank == rank || (rank == 0 && index.rank <= 1) else {
+            throw CajalError.runtime("[\(op)] Index tensor must have the same number of dimensions as input tensor (\(index.rank) vs \(rank))")
+        }
+        for d in 0..<index.rank where d != dim && index.shape[d] > shape[d] {
+            throw CajalError.runtime("[\(op)] Size does not match at dimension \(d) expected index \(index.shape) to be smaller than self \(shape) apart from dimension \(dim)")
+        }
+        var offsets = try wrappedIndex(index, dim: dim, op: op, allowNegative: false).mul(.scalar(Int64(rank == 0 ? 0 : targetStrides[dim])))
+        for d in 0..<index.rank where d != dim && index.shape[d] > 1 {
+            var coordinateShape = [Int](repeating: 1, count: index.rank)
+            coordinateShape[d] = index.shape[d]
+            let coordinate = try Tensor.arange(end: Double(index.shape[d])).mul(.scalar(Int64(targetStrides[d]))).reshape(coordinateShape)
+            offsets = try offsets.add(coordinate)
+        }
+        return try offsets.materialized()
+    }
+
+    /// out[i][j] = x[i][index[i][j]] for dim 1 (and alike for other dims).
+    public func gather(dim: Int, index: Tensor) throws -> Tensor {
+        let d = try normalizeDim(dim, rank: rank, op: "gather")
+        let offsets = try dimOffsets(index, dim: d, targetStrides: strides, op: "gather")
+        let out = try Tensor(uninitializedShape: index.shape, dtype: dtype, op: "gather")
+        kernels.take(dtype.kind, out.dataPointer, 1, dataPointer, offsets.typedPointer(Int64.self), offsets.count,
+                     StridedLoop(shape: [], strides: [], []))
+        let inputShape = shape
+        return out.recording("GatherBackward0", inputs: [self], saving: [index]) { ctx in
+            [try Tensor.zeros(inputShape, dtype: ctx.grad.dtype).scatterAdd(dim: d, index: ctx.saved[0], source: ctx.grad)]
+        }
+    }
+
+    /// A copy of x with source[i][j] written to position [i][index[i][j]] (dim 1),
+    /// or added with `accumulate`. No autograd.
+    private func scatterKernel(dim: Int, index: Tensor, source: Tensor, accumulate: Bool, op: String) throws -> Tensor {
+        let out = try clone().detach()
+        guard index.count > 0 else { return out }
+        let offsets = try out.dimOffsets(index, dim: dim, targetStrides: out.strides, op: op)
+        guard source.rank == index.rank else {
+            throw CajalError.runtime("[\(op)] Index tensor must have the same number of dimensions as src tensor")
+        }
+        for d in 0..<index.rank where index.shape[d] > source.shape[d] {
+            throw CajalError.runtime("[\(op)] Expected index \(index.shape) to be smaller than src \(source.shape) in every dimension")
+        }
+        // The source values at the index's own coordinates.
+        var values = try source.converted(to: dtype)
+        for d in 0..<index.rank where values.shape[d] != index.shape[d] {
+            values = try values.narrow(dim: d, start: 0, length: index.shape[d])
+        }
+        values = try values.materialized()
+        kernels.put(dtype.kind, out.dataPointer, values.dataPointer, 1, offsets.typedPointer(Int64.self), offsets.count,
+                    StridedLoop(shape: [], strides: [], []), accumulate)
+        return out
+    }
+
+    /// The gradient of a scatter's source: the gathered gradient at the
+    /// index's coordinates of a zero tensor shaped like the source (which may
+    /// be larger than the index; torch's own backward fails there).
+    private static func sourceGradient(_ grad: Tensor, dim: Int, index: Tensor, sourceShape: [Int]) throws -> Tensor {
+        let gathered = try grad.gather(dim: dim, index: index)
+        if gathered.shape == sourceShape { return gathered }
+        var region = try Tensor.zeros(sourceShape, dtype: grad.dtype)
+        let zeros = region
+        for d in 0..<index.rank { region = try region.narrow(dim: d, start: 0, length: index.shape[d]) }
+        try region.copyElements(from: gathered)
+        return zeros
+    }
+
+    /// torch.scatter: a copy with source written at the indexed positions.
+    public func scatter(dim: Int, index: Tensor, source: Tensor) throws -> Tensor {
+        let d = try normalizeDim(dim, rank: rank, op: "scatter")
+        let sourceShape = source.shape
+        return try scatterKernel(dim: d, index: index, source: source, accumulate: false, op: "scatter")
+            .recording("ScatterBackward0", inputs: [self, source], saving: [index]) { ctx in
+                let index = ctx.saved[0]
+                return [ctx.needs(0) ? try ctx.grad.scatter(dim: d, index: index, value: 0) : nil,
+                        ctx.needs(1) ? try Tensor.sourceGradient(ctx.grad, dim: d, index: index, sourceShape: sourceShape) : nil]
+            }
+    }
+
+    /// torch.scatter with a number: a copy with `value` at the indexed positions.
+    public func scatter(dim: Int, index: Tensor, value: Double) throws -> Tensor {
+        let d = try normalizeDim(dim, rank: rank, op: "scatter")
+        let fill = try Tensor.full(index.shape, value: value, dtype: dtype)
+        return try scatterKernel(dim: d, index: index, source: fill, accumulate: false, op: "scatter")
+            .recording("ScatterBackward1", inputs: [self], saving: [index]) { ctx in
+                [try ctx.grad.scatter(dim: d, index: ctx.saved[0], value: 0)]
+            }
+    }
+
+    /// torch.scatter_add: a copy with source added at the indexed positions.
+    public func scatterAdd(dim: Int, index: Tensor, source: Tensor) throws -> Tensor {
+        let d = try normalizeDim(dim, rank: rank, op: "scatter_add")
+        let sourceShape = source.shape
+        return try scatterKernel(dim: d, index: index, source: source, accumulate: true, op: "scatter_add")
+            .recording("ScatterAddBackward0", inputs: [self, source], saving: [index]) { ctx in
+                [ctx.grad, ctx.needs(1) ? try Tensor.sourceGradient(ctx.grad, dim: d, index: ctx.saved[0], sourceShape: sourceShape) : nil]
+            }
+    }
+
+    // MARK: masks
+
+    /// A copy with `value` (a number or 0-dim tensor) where `mask` is true.
+    public func maskedFill(_ mask: Tensor, value: Tensor) throws -> Tensor {
+        guard mask.dtype == .bool else {
+            throw CajalError.runtime("[masked_fill] masked_fill_ only supports boolean masks, but got mask with dtype \(mask.dtype)")
+        }
+        guard value.rank == 0 else {
+            throw CajalError.runtime("[masked_fill] masked_fill_ only supports a 0-dimensional value tensor, but got tensor with \(value.rank) dimension(s).")
+        }
+        guard try broadcastShapes(shape, mask.shape, op: "masked_fill") == shape else {
+            throw CajalError.shape("[masked_fill] mask of shape \(shapeString(mask.shape)) cannot be broadcast to the tensor's shape \(shapeString(shape))")
+        }
+        // The result keeps x's dtype, as the in-place masked_fill_ does.
+        return try Tensor.where(mask, value.to(dtype), self)
+    }
+
+    /// The elements where `mask` (broadcast with x) is true, as a vector.
+    public func maskedSelect(_ mask: Tensor) throws -> Tensor {
+        guard mask.dtype == .bool else {
+            throw CajalError.runtime("[masked_select] masked_select: expected BoolTensor for mask, got \(mask.dtype)")
+        }
+        let common = try broadcastShapes(shape, mask.shape, op: "masked_select")
+        return try expand(common).index([mask.expand(common)])
+    }
+
+    /// The coordinates of the nonzero elements, one row each (count x rank,
+    /// int64), laid out column by column as torch's result is.
+    public func nonzero() throws -> Tensor {
+        let n = kernels.nonzero(dtype.kind, dataPointer, shape, strides, nil, 0)
+        let columns = try Tensor(uninitializedShape: [rank, n], dtype: .int64, op: "nonzero")
+        if n > 0 { _ = kernels.nonzero(dtype.kind, dataPointer, shape, strides, columns.typedPointer(Int64.self), n) }
+        return columns.viewing(Layout(shape: [n, rank], strides: [1, n]))
+    }
+
+    /// Class indices as one-hot vectors in a new last dim (torch.nn.functional.one_hot).
+    public static func oneHot(_ classes: Tensor, numClasses: Int = -1) throws -> Tensor {
+        guard classes.dtype == .int64 else {
+            throw CajalError.runtime("[one_hot] one_hot is only applicable to index tensor of type LongTensor (got \(classes.dtype))")
+        }
+        var count = numClasses
+        if classes.count == 0 {
+            guard numClasses > 0 else { throw CajalError.runtime("[one_hot] Can not infer total number of classes from empty tensor.") }
+        } else {
+            let (low, high) = try classes.integerRange()
+            guard low >= 0 else { throw CajalError.runtime("[one_hot] Class values must be non-negative.") }
+            if numClasses == -1 {
+                count = Int(high) + 1
+            } else {
+                guard numClasses > 0 else { throw CajalError.runtime("[one_hot] num_classes should be -1 or positive, got \(numClasses)") }
+                guard high < Int64(numClasses) else { throw CajalError.runtime("[one_hot] Class values must be smaller than num_classes.") }
+            }
+        }
+        return try Tensor.zeros(classes.shape + [count], dtype: .int64)
+            .scatter(dim: classes.rank, index: classes.unsqueeze(dim: -1), value: 1)
+    }
+}
+
+// MARK: index expressions (x[...] in Python)
+
+/// One item of an index expression, as Python writes x[0, 1:3, None, ..., mask].
+public enum TensorIndex {
+    /// An integer: picks one position and removes the dim.
+    case at(Int)
+    /// start:end:step, each end open when nil.
+    case range(Int?, Int?, step: Int = 1)
+    /// A whole dim (Python's `:`).
+    case all
+    /// A new dim of size 1 (Python's None).
+    case newAxis
+    /// As many whole dims as the other items leave (Python's ...).
+    case ellipsis
+    /// Python's True (a new dim of size 1) and False (a new dim of size 0).
+    case bool(Bool)
+    /// An int64 tensor of positions, or a bool mask (advanced indexing).
+    case tensor(Tensor)
+}
+
+extension Tensor {
+    /// Applies the basic items as views and returns the view with the advanced
+    /// indices (nil for whole dims) that still apply to it.
+    func splitIndex(_ items: [TensorIndex]) throws -> (view: Tensor, advanced: [Tensor?]?) {
+        guard items.filter({ if case .ellipsis = $0 { return true } else { return false } }).count <= 1 else {
+            throw CajalError.index("[index] an index can only have a single ellipsis ('...')")
+        }
+        var consumed = 0
+        for item in items {
+            switch item {
+            case .at, .range, .all: consumed += 1
+            case .tensor(let t): consumed += t.dtype == .bool ? Swift.max(t.rank, 1) : 1
+            case .newAxis, .ellipsis, .bool: break
+            }
+        }
+        guard consumed <= rank else {
+            throw CajalError.index("[index] too many indices for tensor of dimension \(rank)")
+        }
+        var view = self, dim = 0
+        var advanced: [Int: Tensor] = [:]
+        for item in items {
+            switch item {
+            case .newAxis:
+                view = try view.unsqueeze(dim: dim)
+                dim += 1
+            case .ellipsis:
+                dim += rank - consumed
+            case .bool(let keep):
+                view = try view.unsqueeze(dim: dim)
+                if !keep { view = try view.narrow(dim: dim, start: 0, length: 0) }
+                dim += 1
+            case .all:
+                dim += 1
+            case .range(let start, let end, let step):
+                view = try view.slice(dim: dim, start: start, end: end, step: step)
+                dim += 1
+            case .at(let i):
+                view = try view.select(dim: dim, index: i)
+            case .tensor(let t):
+                advanced[dim] = t
+                dim += t.dtype == .bool ? Swift.max(t.rank, 1) : 1
+            }
+        }
+        guard let last = advanced.keys.max() else { return (view, nil) }
+        return (view, (0...last).map { advanced[$0] })
+    }
+
+    /// x[items]: a view for ints, ranges, new axes and ellipses; a copy when
+    /// tensors index (advanced indexing).
+    public func getItem(_ items: [TensorIndex]) throws -> Tensor {
+        let (view, advanced) = try splitIndex(items)
+        if let advanced { return try view.index(advanced) }
+        return view === self ? try view.view(shape) : view
+    }
+
+    /// x[items] = value (broadcast), in place.
+    public func setItem(_ items: [TensorIndex], value: Tensor) throws {
+        let (view, advanced) = try splitIndex(items)
+        if let advanced {
+            try view.indexPutInPlace(advanced, values: value)
+        } else {
+            try view.copyInPlace(value)
+        }
+    }
+
+    public subscript(_ items: TensorIndex...) -> Tensor {
+        get throws { try getItem(items) }
+    }
+}
