@@ -13,7 +13,11 @@ public let kernelSet = KernelSet(
     reduce: reduceKernel,
     take: takeKernel,
     put: putKernel,
-    nonzero: nonzeroKernel
+    nonzero: nonzeroKernel,
+    argReduce: argReduceKernel,
+    scan: scanKernel,
+    cumprodBackward: cumprodBackwardKernel,
+    sort: sortKernel
 )
 
 /// Which instruction set this copy was compiled for, from the compiler's own flags.

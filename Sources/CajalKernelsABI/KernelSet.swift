@@ -32,6 +32,15 @@ public struct KernelSet: Sendable {
     /// Counts the nonzero elements of x (shape, strides) and, given an output
     /// with room for `capacity` hits, writes coordinate d of hit i at out[d * capacity + i].
     public let nonzero: @Sendable (ElementKind, UnsafeRawPointer, [Int], [Int], UnsafeMutablePointer<Int64>?, Int) -> Int
+    /// Max (true) or min of x along a dim (x's step, count) with the first index
+    /// where it occurs; values optional. Loop operands: (values, indices, x).
+    public let argReduce: @Sendable (ElementKind, Bool, UnsafeRawPointer, Int, UnsafeMutableRawPointer?, UnsafeMutablePointer<Int64>, Int, StridedLoop) -> Void
+    /// Running sums (false) or products (true) along a dim: (kind, product, x, xStep, out, outStep, count, loop (out, x)).
+    public let scan: @Sendable (ElementKind, Bool, UnsafeRawPointer, Int, UnsafeMutableRawPointer, Int, Int, StridedLoop) -> Void
+    /// cumprod's gradient: (kind, dx, dxStep, x, xStep, g, gStep, count, loop (dx, x, g)).
+    public let cumprodBackward: @Sendable (ElementKind, UnsafeMutableRawPointer, Int, UnsafeRawPointer, Int, UnsafeRawPointer, Int, Int, StridedLoop) -> Void
+    /// Stable sort along a dim: (kind, descending, x, xStep, values, valueStep, indices, indexStep, count, loop (values, indices, x)).
+    public let sort: @Sendable (ElementKind, Bool, UnsafeRawPointer, Int, UnsafeMutableRawPointer, Int, UnsafeMutablePointer<Int64>, Int, Int, StridedLoop) -> Void
 
     public init(name: String,
                 binary: @escaping @Sendable (BinaryOp, ElementKind, UnsafeMutableRawPointer, UnsafeRawPointer, UnsafeRawPointer, StridedLoop) -> Void,
@@ -43,7 +52,11 @@ public struct KernelSet: Sendable {
                 reduce: @escaping @Sendable (ReduceOp, ElementKind, UnsafeRawPointer, [Int], [Int], [Bool], UnsafeMutableRawPointer, Double) -> Void,
                 take: @escaping @Sendable (ElementKind, UnsafeMutableRawPointer, Int, UnsafeRawPointer, UnsafePointer<Int64>, Int, StridedLoop) -> Void,
                 put: @escaping @Sendable (ElementKind, UnsafeMutableRawPointer, UnsafeRawPointer, Int, UnsafePointer<Int64>, Int, StridedLoop, Bool) -> Void,
-                nonzero: @escaping @Sendable (ElementKind, UnsafeRawPointer, [Int], [Int], UnsafeMutablePointer<Int64>?, Int) -> Int) {
+                nonzero: @escaping @Sendable (ElementKind, UnsafeRawPointer, [Int], [Int], UnsafeMutablePointer<Int64>?, Int) -> Int,
+                argReduce: @escaping @Sendable (ElementKind, Bool, UnsafeRawPointer, Int, UnsafeMutableRawPointer?, UnsafeMutablePointer<Int64>, Int, StridedLoop) -> Void,
+                scan: @escaping @Sendable (ElementKind, Bool, UnsafeRawPointer, Int, UnsafeMutableRawPointer, Int, Int, StridedLoop) -> Void,
+                cumprodBackward: @escaping @Sendable (ElementKind, UnsafeMutableRawPointer, Int, UnsafeRawPointer, Int, UnsafeRawPointer, Int, Int, StridedLoop) -> Void,
+                sort: @escaping @Sendable (ElementKind, Bool, UnsafeRawPointer, Int, UnsafeMutableRawPointer, Int, UnsafeMutablePointer<Int64>, Int, Int, StridedLoop) -> Void) {
         self.name = name
         self.binary = binary
         self.unary = unary
@@ -55,5 +68,9 @@ public struct KernelSet: Sendable {
         self.take = take
         self.put = put
         self.nonzero = nonzero
+        self.argReduce = argReduce
+        self.scan = scan
+        self.cumprodBackward = cumprodBackward
+        self.sort = sort
     }
 }

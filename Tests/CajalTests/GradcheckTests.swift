@@ -176,6 +176,29 @@ struct GradcheckTests {
         try gradcheck([[3, 4], []]) { try $0[0].maskedFill(try Tensor([true, false, false, true]), value: $0[1]) }
     }
 
+    @Test func moreReductions() throws {
+        try gradcheck([[2, 3]]) { try $0[0].prod() }
+        try gradcheck([[3, 4]]) { try $0[0].prod(dim: 1, keepDim: true) }
+        // Zeros in a product: the gradient is the product of the others.
+        try gradcheck([[4]]) { try $0[0].mul(try Tensor([1, 0, 1, 1] as [Double])).prod() }
+        try gradcheck([[3, 4]], seed: 21) { try $0[0].max() }
+        try gradcheck([[3, 4]], seed: 22) { try $0[0].max(dim: 1).values }
+        try gradcheck([[3, 4]], seed: 23) { try $0[0].min(dim: 0, keepDim: true).values }
+        try gradcheck([[2, 3, 4]], seed: 24) { try $0[0].amax(dims: [0, 2]) }
+        try gradcheck([[3, 4]]) { try $0[0].variance(dims: [1]) }
+        try gradcheck([[3, 4]]) { try $0[0].std(correction: 0) }
+        try gradcheck([[3, 4]]) { try $0[0].norm() }
+        try gradcheck([[3, 4]], awayFromZero: true) { try $0[0].norm(p: 1, dims: [0]) }
+        try gradcheck([[3, 4]], positive: true) { try $0[0].norm(p: 3, dims: [1], keepDim: true) }
+        try gradcheck([[3, 4]], seed: 25) { try $0[0].norm(p: .infinity, dims: [1]) }
+        try gradcheck([[3, 4]]) { try $0[0].logsumexp(dims: [1]) }
+        try gradcheck([[3, 4]]) { try $0[0].cumsum(dim: 1) }
+        try gradcheck([[3, 4]]) { try $0[0].cumprod(dim: 0) }
+        try gradcheck([[5]]) { try $0[0].mul(try Tensor([1, 0, 1, 0, 1] as [Double])).cumprod(dim: 0) }
+        try gradcheck([[3, 5]], seed: 26) { try $0[0].sort(dim: 1, descending: true).values }
+        try gradcheck([[4, 3]], seed: 27) { try $0[0].topk(2, dim: 0).values }
+    }
+
     @Test func composite() throws {
         // A small MLP layer with a broadcast bias, as the demo trains.
         try gradcheck([[4, 3], [3, 2], [2]]) { x in

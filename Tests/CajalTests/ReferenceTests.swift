@@ -93,6 +93,18 @@ struct ReferenceTests {
             if case .array = attrs["size"] { return try a[0].split(sizes: attrs["size"]?.ints ?? [], dim: attrs["dim"]?.int ?? 0) }
             return try a[0].split(size: attrs["size"]?.int ?? 1, dim: attrs["dim"]?.int ?? 0)
         case "chunk": return try a[0].chunk(attrs["chunks"]?.int ?? 1, dim: attrs["dim"]?.int ?? 0)
+        case "max_dim":
+            let r = try a[0].max(dim: attrs["dim"]?.int ?? 0, keepDim: attrs["keepdim"]?.bool ?? false)
+            return [r.values, r.indices]
+        case "min_dim":
+            let r = try a[0].min(dim: attrs["dim"]?.int ?? 0, keepDim: attrs["keepdim"]?.bool ?? false)
+            return [r.values, r.indices]
+        case "sort":
+            let r = try a[0].sort(dim: attrs["dim"]?.int ?? -1, descending: attrs["descending"]?.bool ?? false)
+            return [r.values, r.indices]
+        case "topk":
+            let r = try a[0].topk(attrs["k"]?.int ?? 1, dim: attrs["dim"]?.int ?? -1, largest: attrs["largest"]?.bool ?? true)
+            return [r.values, r.indices]
         default: return [try run(op, a, attrs)]
         }
     }
@@ -225,6 +237,30 @@ struct ReferenceTests {
         case "masked_select": return try a[0].maskedSelect(a[1])
         case "nonzero": return try a[0].nonzero()
         case "one_hot": return try Tensor.oneHot(a[0], numClasses: attrs["num_classes"]?.int ?? -1)
+        case "prod":
+            guard let dim = attrs["dim"]?.int else { return try a[0].prod() }
+            return try a[0].prod(dim: dim, keepDim: attrs["keepdim"]?.bool ?? false)
+        case "max_all": return try a[0].max()
+        case "min_all": return try a[0].min()
+        case "argmax": return try a[0].argmax(dim: attrs["dim"]?.int, keepDim: attrs["keepdim"]?.bool ?? false)
+        case "argmin": return try a[0].argmin(dim: attrs["dim"]?.int, keepDim: attrs["keepdim"]?.bool ?? false)
+        case "amax": return try a[0].amax(dims: attrs["dim"]?.ints ?? [], keepDim: attrs["keepdim"]?.bool ?? false)
+        case "amin": return try a[0].amin(dims: attrs["dim"]?.ints ?? [], keepDim: attrs["keepdim"]?.bool ?? false)
+        case "all": return try a[0].all(dims: attrs["dim"]?.ints ?? [], keepDim: attrs["keepdim"]?.bool ?? false)
+        case "any": return try a[0].any(dims: attrs["dim"]?.ints ?? [], keepDim: attrs["keepdim"]?.bool ?? false)
+        case "var":
+            return try a[0].variance(dims: attrs["dim"]?.ints ?? [], correction: attrs["correction"]?.double ?? 1,
+                                     keepDim: attrs["keepdim"]?.bool ?? false)
+        case "std":
+            return try a[0].std(dims: attrs["dim"]?.ints ?? [], correction: attrs["correction"]?.double ?? 1,
+                                keepDim: attrs["keepdim"]?.bool ?? false)
+        case "norm":
+            let p = attrs["p"]?.string == "inf" ? Double.infinity : attrs["p"]?.double ?? 2
+            return try a[0].norm(p: p, dims: attrs["dim"]?.ints ?? [], keepDim: attrs["keepdim"]?.bool ?? false)
+        case "logsumexp": return try a[0].logsumexp(dims: attrs["dim"]?.ints ?? [], keepDim: attrs["keepdim"]?.bool ?? false)
+        case "cumsum": return try a[0].cumsum(dim: attrs["dim"]?.int ?? 0)
+        case "cumprod": return try a[0].cumprod(dim: attrs["dim"]?.int ?? 0)
+        case "argsort": return try a[0].argsort(dim: attrs["dim"]?.int ?? -1, descending: attrs["descending"]?.bool ?? false)
         case "isclose":
             return try a[0].isclose(a[1], rtol: attrs["rtol"]?.double ?? 0, atol: attrs["atol"]?.double ?? 0,
                                     equalNaN: attrs["equal_nan"]?.bool ?? false)

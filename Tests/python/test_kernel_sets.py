@@ -63,3 +63,14 @@ def test_the_best_set_is_the_default():
     out = subprocess.run([sys.executable, "-c", "import cajal; print(cajal._ffi.lib.cajal_kernel_isa().decode())"],
                          capture_output=True, text=True, env=env, timeout=60)
     assert out.stdout.strip() == expected
+
+
+def test_every_kernel_source_is_linked_into_each_instruction_set():
+    base = os.path.join(ROOT, "Sources", "CajalKernels")
+    sources = sorted(f for f in os.listdir(base) if f.endswith(".swift"))
+    for twin in ("CajalKernelsAVX2", "CajalKernelsAVX512"):
+        folder = os.path.join(ROOT, "Sources", twin)
+        assert sorted(os.listdir(folder)) == sources, f"{twin} must hold a symlink for each file of CajalKernels"
+        for name in sources:
+            path = os.path.join(folder, name)
+            assert os.path.islink(path) and os.readlink(path) == os.path.join("..", "CajalKernels", name)

@@ -6,6 +6,8 @@ runs PyTorch-style code for the supported subset. The engine is a Swift
 library (libcajal.so) reached through ctypes; this package holds no math.
 """
 
+import builtins as _builtins
+
 from . import _ffi, autograd, cuda, nn
 from ._creation import (
     arange,
@@ -87,7 +89,8 @@ def _method(name):
 
 def _handles(tensors):
     tensors = [_operand(t) for t in tensors]
-    return tensors, (_ffi.c_void_p * max(len(tensors), 1))(*[t._handle for t in tensors])
+    # builtins.max: this module defines torch.max below.
+    return tensors, (_ffi.c_void_p * _builtins.max(len(tensors), 1))(*[t._handle for t in tensors])
 
 
 def cat(tensors, dim=0):
@@ -147,7 +150,8 @@ for _name in ("neg", "exp", "log", "sqrt", "relu", "sigmoid", "tanh", "sum", "me
               "square", "divide", "true_divide", "narrow", "select", "diagonal", "unbind", "split", "chunk", "flip",
               "fliplr", "flipud", "roll", "movedim", "moveaxis", "flatten", "ravel", "unflatten", "tile", "tril", "triu",
               "diag", "index_select", "gather", "scatter", "scatter_add", "masked_fill", "masked_select", "nonzero",
-              "argwhere"):
+              "argwhere", "prod", "max", "min", "argmax", "argmin", "amax", "amin", "all", "any", "var", "std", "norm",
+              "logsumexp", "cumsum", "cumprod", "sort", "argsort", "topk", "count_nonzero"):
     globals()[_name] = _method(_name)
 del _name
 

@@ -146,6 +146,24 @@ def _dims_arg(dim):
     return [dim.__index__()]
 
 
+class _ReturnType(tuple):
+    """torch.return_types: a (values, indices) pair with names."""
+
+    _name = ""
+
+    def __new__(cls, values, indices):
+        return tuple.__new__(cls, (values, indices))
+
+    values = property(lambda self: self[0])
+    indices = property(lambda self: self[1])
+
+    def __repr__(self):
+        return f"cajal.return_types.{self._name}(\nvalues={self[0]!r},\nindices={self[1]!r})"
+
+
+_RETURN_TYPES = {name: type(name, (_ReturnType,), {"_name": name, "__slots__": ()}) for name in ("max", "min", "sort", "topk")}
+
+
 class _GradFn:
     """What `tensor.grad_fn` returns: the name of the op that made the tensor."""
 
@@ -727,6 +745,98 @@ class Tensor:
             return _call(lib.cajal_tensor_mean_all, source._handle)
         dims = _dims_arg(dim)
         return _call(lib.cajal_tensor_mean, source._handle, int64_array(dims), len(dims), 1 if keepdim else 0)
+
+    def _dims(self, dim):
+        dims = [] if dim is None else _dims_arg(dim)
+        return int64_array(dims), len(dims)
+
+    def prod(self, dim=None, keepdim=False, dtype=None):
+        source = self.to(dtype) if dtype is not None else self
+        if dim is None:
+            return _call(lib.cajal_tensor_prod_all, source)
+        return _call(lib.cajal_tensor_prod, source, dim, 1 if keepdim else 0)
+
+    def _extremum(self, all_function, dim_function, name, dim, keepdim):
+        if isinstance(dim, Tensor):  # torch.max(a, b): the elementwise form
+            return (Tensor.maximum if name == "max" else Tensor.minimum)(self, dim)
+        if dim is None:
+            return _call(all_function, self)
+        values, indices = c_void_p(), c_void_p()
+        check(dim_function(self, dim, 1 if keepdim else 0, byref(values), byref(indices)))
+        return _RETURN_TYPES[name](_wrap(values.value), _wrap(indices.value))
+
+    def max(self, dim=None, keepdim=False):
+        return self._extremum(lib.cajal_tensor_max_all, lib.cajal_tensor_max_dim, "max", dim, keepdim)
+
+    def min(self, dim=None, keepdim=False):
+        return self._extremum(lib.cajal_tensor_min_all, lib.cajal_tensor_min_dim, "min", dim, keepdim)
+
+    def argmax(self, dim=None, keepdim=False):
+        return _call(lib.cajal_tensor_argmax, self, 0 if dim is None else dim, 1 if dim is None else 0, 1 if keepdim else 0)
+
+    def argmin(self, dim=None, keepdim=False):
+        return _call(lib.cajal_tensor_argmin, self, 0 if dim is None else dim, 1 if dim is None else 0, 1 if keepdim else 0)
+
+    def amax(self, dim=(), keepdim=False):
+        return _call(lib.cajal_tensor_amax, self, *self._dims(dim), 1 if keepdim else 0)
+
+    def amin(self, dim=(), keepdim=False):
+        return _call(lib.cajal_tensor_amin, self, *self._dims(dim), 1 if keepdim else 0)
+
+    def all(self, dim=None, keepdim=False):
+        return _call(lib.cajal_tensor_all, self, *self._dims(dim), 1 if keepdim else 0)
+
+    def any(self, dim=None, keepdim=False):
+        return _call(lib.cajal_tensor_any, self, *self._dims(dim), 1 if keepdim else 0)
+
+    @staticmethod
+    def _correction(unbiased, correction):
+        if correction is not None:
+            return _float(correction)
+        return 1.0 if unbiased is None or unbiased else 0.0
+
+    def var(self, dim=None, unbiased=None, keepdim=False, *, correction=None):
+        if isinstance(dim, _bool):  # var(unbiased) positional form
+            dim, unbiased = None, dim
+        return _call(lib.cajal_tensor_var, self, *self._dims(dim), self._correction(unbiased, correction), 1 if keepdim else 0)
+
+    def std(self, dim=None, unbiased=None, keepdim=False, *, correction=None):
+        if isinstance(dim, _bool):
+            dim, unbiased = None, dim
+        return _call(lib.cajal_tensor_std, self, *self._dims(dim), self._correction(unbiased, correction), 1 if keepdim else 0)
+
+    def norm(self, p="fro", dim=None, keepdim=False, dtype=None):
+        source = self.to(dtype) if dtype is not None else self
+        if p == "fro" or p is None:
+            p = 2.0
+        elif p == "nuc":
+            raise NotImplementedError("norm(p='nuc') (the nuclear norm) is not supported by cajal yet")
+        return _call(lib.cajal_tensor_norm, source, _float(p), *self._dims(dim), 1 if keepdim else 0)
+
+    def logsumexp(self, dim, keepdim=False):
+        return _call(lib.cajal_tensor_logsumexp, self, *self._dims(dim), 1 if keepdim else 0)
+
+    def cumsum(self, dim, dtype=None):
+        return _call(lib.cajal_tensor_cumsum, self.to(dtype) if dtype is not None else self, dim)
+
+    def cumprod(self, dim, dtype=None):
+        return _call(lib.cajal_tensor_cumprod, self.to(dtype) if dtype is not None else self, dim)
+
+    def sort(self, dim=-1, descending=False, stable=False):
+        values, indices = c_void_p(), c_void_p()
+        check(lib.cajal_tensor_sort(self, dim, 1 if descending else 0, byref(values), byref(indices)))
+        return _RETURN_TYPES["sort"](_wrap(values.value), _wrap(indices.value))
+
+    def argsort(self, dim=-1, descending=False, stable=False):
+        return _call(lib.cajal_tensor_argsort, self, dim, 1 if descending else 0)
+
+    def topk(self, k, dim=-1, largest=True, sorted=True):  # noqa: A002 - torch's name
+        values, indices = c_void_p(), c_void_p()
+        check(lib.cajal_tensor_topk(self, k, dim, 1 if largest else 0, byref(values), byref(indices)))
+        return _RETURN_TYPES["topk"](_wrap(values.value), _wrap(indices.value))
+
+    def count_nonzero(self, dim=None):
+        return (self != 0).sum(dim)
 
     # ------------------------------------------------------------ shape
 
