@@ -47,6 +47,9 @@ extern "C" {
 /* A tensor: an n-dimensional array on the CPU with autograd. */
 typedef struct cajal_tensor_s *cajal_tensor;
 
+/* A random number generator (torch.Generator): torch's mt19937 and sampling. */
+typedef struct cajal_generator_s *cajal_generator;
+
 /* Called once when memory borrowed by cajal_tensor_from_blob is no longer used. */
 typedef void (*cajal_release_fn)(void *context);
 
@@ -501,6 +504,14 @@ int cajal_tensor_mul_inplace(cajal_tensor self, cajal_tensor other);
 int cajal_tensor_div_inplace(cajal_tensor self, cajal_tensor other);
 /* Copies src (broadcast to the tensor's shape, converted to its dtype) into it. */
 int cajal_tensor_copy_inplace(cajal_tensor self, cajal_tensor src);
+/* Limits the values to [low, high] in place; either bound may be NULL (not both). */
+int cajal_tensor_clamp_inplace(cajal_tensor self, cajal_tensor low, cajal_tensor high);
+/* Sets the 0-dim value where the bool mask is true, in place. */
+int cajal_tensor_masked_fill_inplace(cajal_tensor self, cajal_tensor mask, cajal_tensor value);
+/* Fills with normal samples (torch's draw order) from generator, or the default one when NULL. */
+int cajal_tensor_normal_inplace(cajal_tensor self, double mean, double std, cajal_generator generator);
+/* Fills with uniform samples in [low, high) from generator, or the default one when NULL. */
+int cajal_tensor_uniform_inplace(cajal_tensor self, double low, double high, cajal_generator generator);
 /* Sets every element to value. */
 int cajal_tensor_fill_inplace(cajal_tensor self, double value);
 

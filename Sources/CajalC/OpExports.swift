@@ -220,3 +220,23 @@ public func cajal_tensor_div_inplace(_ x: OpaquePointer?, _ other: OpaquePointer
 public func cajal_tensor_fill_inplace(_ x: OpaquePointer?, _ value: Double) -> Int32 {
     status { try tensor(x, "self").fillInPlace(value) }
 }
+
+@_cdecl("cajal_tensor_clamp_inplace")
+public func cajal_tensor_clamp_inplace(_ x: OpaquePointer?, _ low: OpaquePointer?, _ high: OpaquePointer?) -> Int32 {
+    status { try tensor(x, "self").clampInPlace(min: low.map { try tensor($0, "min") }, max: high.map { try tensor($0, "max") }) }
+}
+
+@_cdecl("cajal_tensor_masked_fill_inplace")
+public func cajal_tensor_masked_fill_inplace(_ x: OpaquePointer?, _ mask: OpaquePointer?, _ value: OpaquePointer?) -> Int32 {
+    status { try tensor(x, "self").maskedFillInPlace(tensor(mask, "mask"), value: tensor(value, "value")) }
+}
+
+@_cdecl("cajal_tensor_normal_inplace")
+public func cajal_tensor_normal_inplace(_ x: OpaquePointer?, _ mean: Double, _ std: Double, _ generator: OpaquePointer?) -> Int32 {
+    status { try tensor(x, "self").normalInPlace(mean: mean, std: std, generator: generatorOrDefault(generator)) }
+}
+
+@_cdecl("cajal_tensor_uniform_inplace")
+public func cajal_tensor_uniform_inplace(_ x: OpaquePointer?, _ low: Double, _ high: Double, _ generator: OpaquePointer?) -> Int32 {
+    status { try tensor(x, "self").uniformInPlace(low: low, high: high, generator: generatorOrDefault(generator)) }
+}

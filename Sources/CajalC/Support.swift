@@ -72,3 +72,9 @@ func ints(_ pointer: UnsafePointer<Int64>?, _ count: Int, _ name: String = "shap
 func readDType(_ code: Int32, _ op: String) throws -> DType {
     try DType(code: code, op: op)
 }
+
+/// Borrows the generator behind a handle, or the default generator for NULL.
+func generatorOrDefault(_ pointer: OpaquePointer?) -> Generator {
+    guard let pointer else { return .default }
+    return Unmanaged<Generator>.fromOpaque(UnsafeRawPointer(pointer)).takeUnretainedValue()
+}

@@ -85,6 +85,65 @@ struct ReferenceTests {
         }
     }
 
+    /// The in-place programs of optable.py, written with the Swift API.
+    private func program(_ name: String, _ x: Tensor, _ w: Tensor) throws -> Tensor {
+        switch name {
+        case "add_into_nonleaf":
+            let y = try x * 2.0
+            try y.addInPlace(w)
+            return try y * 3.0
+        case "mul_into_clone":
+            let y = try x.clone()
+            try y.mulInPlace(w)
+            try y.subInPlace(.scalar(1.5))
+            return y
+        case "setitem_rows":
+            let y = try x.clone()
+            try y.setItem([.at(1)], value: w * 2.0)
+            try y.setItem([.all, .at(0)], value: .scalar(0.5))
+            return y
+        case "setitem_mask":
+            let y = try x * w
+            try y.setItem([.tensor(y .> Tensor.scalar(0.0))], value: .scalar(0.0))
+            return y
+        case "index_put":
+            let y = try Tensor.zeros([4, 3])
+            try y.setItem([.tensor(try Tensor([0, 2] as [Int64]))], value: x.slice(dim: 0, end: 2) * w)
+            return y
+        case "view_inplace":
+            let y = try x.clone()
+            try y.select(dim: 0, index: 1).mulInPlace(w)
+            return try y.exp()
+        case "older_view":
+            let y = try x.clone()
+            let first = try y.select(dim: 0, index: 0)
+            try y.select(dim: 1, index: 1).mulInPlace(w.select(dim: 0, index: 0))
+            return try first * 3.0
+        case "fill_view":
+            let y = try x * w
+            try y.select(dim: 0, index: 0).fillInPlace(1)
+            return y
+        case "copy_slice":
+            let y = try Tensor.zeros([3, 3])
+            try y.slice(dim: 0, start: 1).copyInPlace(w.expand([2, 3]))
+            return try y * x
+        case "clamp_and_mask":
+            let y = try x * w
+            try y.clampInPlace(min: .scalar(-0.5), max: .scalar(0.5))
+            try y.maskedFillInPlace(y .< Tensor.scalar(-0.4), value: .scalar(2.0))
+            return y
+        case "chain":
+            let y = try x.clone()
+            try y.addInPlace(w)
+            try y.mulInPlace(.scalar(2.0))
+            try y.select(dim: 0, index: 0).subInPlace(.scalar(Int64(1)))
+            try y.divInPlace(w.abs() + 1.0)
+            return y
+        default:
+            throw CajalError.notImplemented("program \(name)")
+        }
+    }
+
     /// Ops with several outputs, or one.
     private func runMany(_ op: String, _ a: [Tensor], _ attrs: JSONValue) throws -> [Tensor] {
         switch op {
@@ -261,6 +320,7 @@ struct ReferenceTests {
         case "cumsum": return try a[0].cumsum(dim: attrs["dim"]?.int ?? 0)
         case "cumprod": return try a[0].cumprod(dim: attrs["dim"]?.int ?? 0)
         case "argsort": return try a[0].argsort(dim: attrs["dim"]?.int ?? -1, descending: attrs["descending"]?.bool ?? false)
+        case "program": return try program(attrs["name"]?.string ?? "", a[0], a[1])
         case "isclose":
             return try a[0].isclose(a[1], rtol: attrs["rtol"]?.double ?? 0, atol: attrs["atol"]?.double ?? 0,
                                     equalNaN: attrs["equal_nan"]?.bool ?? false)

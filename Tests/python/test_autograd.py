@@ -136,3 +136,39 @@ def test_ten_thousand_graphs_leave_no_tensors_or_memory_behind():
     assert _ffi.lib.cajal_live_storage_bytes() == storage
     # Each graph holds about 12 KB of intermediates; a leak would add over 100 MB.
     assert _rss_bytes() - rss < 20 * 1024 * 1024
+
+
+def test_modifying_a_tensor_backward_needs_raises():
+    x = torch.tensor([1.0, 2.0], requires_grad=True)
+    y = x.exp()  # exp saves its output
+    y.add_(1)
+    with pytest.raises(RuntimeError, match="modified by an inplace operation"):
+        y.sum().backward()
+    z = x * 1
+    w = z.sigmoid()
+    z.mul_(2)  # sigmoid saved its output, not z: backward is still right
+    w.sum().backward()
+    assert x.grad is not None
+
+
+def test_in_place_on_leaf_or_its_view_raises():
+    x = torch.ones(3, requires_grad=True)
+    with pytest.raises(RuntimeError, match="a leaf Variable that requires grad"):
+        x.add_(1)
+    with pytest.raises(RuntimeError, match="a view of a leaf Variable that requires grad"):
+        x[0].mul_(2)
+    with pytest.raises(RuntimeError, match="leaf Variable"):
+        x[1] = 5.0
+    with torch.no_grad():
+        x[1] = 5.0
+    assert x.tolist() == [1.0, 5.0, 1.0] and x.is_leaf and x.requires_grad
+
+
+def test_in_place_on_a_graph_tensor_keeps_gradients_right():
+    w = torch.tensor([2.0, 3.0], requires_grad=True)
+    y = torch.zeros(2, 2)
+    y[0] = w          # y now requires grad through a CopySlices node
+    y[1] = w * w
+    assert y.requires_grad and y.grad_fn.name() == "CopySlices"
+    y.sum().backward()
+    assert w.grad.tolist() == [1.0 + 4.0, 1.0 + 6.0]

@@ -605,6 +605,16 @@ def indexing_cases():
     return cases
 
 
+def inplace_cases():
+    shapes = {"index_put": ([3, 3], [2, 3]), "older_view": ([3, 3], [3]), "copy_slice": ([3, 3], [3])}
+    cases = []
+    from optable import PROGRAMS
+    for name in PROGRAMS:
+        xs, ws = shapes.get(name, ([3, 3], [3]))
+        cases.append(make_case(f"program/{name}", "program", [inp(values(xs)), inp(values(ws, low=0.5, high=2.0))], {"name": name}))
+    return cases
+
+
 def creation_cases():
     return [
         make_case("zeros/float32", "zeros", attrs={"shape": [2, 3], "dtype": "float32"}),
@@ -690,6 +700,7 @@ def main():
         "more_reduction": more_reduction_cases(),
         "views": view_cases(),
         "indexing": indexing_cases(),
+        "inplace": inplace_cases(),
         "creation": creation_cases(),
     }
     for group, cases in groups.items():

@@ -137,6 +137,7 @@ def make_ops(lib):
         "sort": lambda x, attrs: tuple(x.sort(dim=attrs["dim"], descending=attrs["descending"], stable=True)),
         "argsort": lambda x, attrs: x.argsort(dim=attrs["dim"], descending=attrs["descending"], stable=True),
         "topk": lambda x, attrs: tuple(x.topk(attrs["k"], attrs["dim"], largest=attrs["largest"])),
+        "program": lambda *args: PROGRAMS[args[-1]["name"]](lib, *args[:-1]),
         "isclose": lambda a, b, attrs: a.isclose(b, rtol=attrs["rtol"], atol=attrs["atol"], equal_nan=attrs["equal_nan"]),
         "matmul": lambda a, b, attrs: a @ b,
         "sum": reduce("sum"),
@@ -165,6 +166,84 @@ def _setitem(x, value, tensors, spec):
     out = x.clone()
     out[decode_index(spec, tensors)] = value
     return out
+
+
+def _program_add_into_nonleaf(lib, x, w):
+    y = x * 2
+    y.add_(w)
+    return y * 3
+
+
+def _program_mul_into_clone(lib, x, w):
+    y = x.clone()
+    y.mul_(w)
+    y.sub_(1.5)
+    return y
+
+
+def _program_setitem_rows(lib, x, w):
+    y = x.clone()
+    y[1] = w * 2
+    y[:, 0] = 0.5
+    return y
+
+
+def _program_setitem_mask(lib, x, w):
+    y = x * w
+    y[y > 0] = 0
+    return y
+
+
+def _program_index_put(lib, x, w):
+    y = lib.zeros(4, 3)
+    y[[0, 2]] = x[:2] * w
+    return y
+
+
+def _program_view_inplace(lib, x, w):
+    y = x.clone()
+    row = y[1]
+    row.mul_(w)
+    return y.exp()
+
+
+def _program_older_view(lib, x, w):
+    y = x.clone()
+    first = y[0]
+    column = y[:, 1]
+    column.mul_(w[0])
+    return first * 3
+
+
+def _program_fill_view(lib, x, w):
+    y = x * w
+    y[0].fill_(1.0)
+    return y
+
+
+def _program_copy_slice(lib, x, w):
+    y = lib.zeros(3, 3)
+    y[1:].copy_(w.expand(2, 3))
+    return y * x
+
+
+def _program_clamp_and_mask(lib, x, w):
+    y = x * w
+    y.clamp_(-0.5, 0.5)
+    y.masked_fill_(y < -0.4, 2.0)
+    return y
+
+
+def _program_chain(lib, x, w):
+    y = x.clone()
+    y += w
+    y *= 2
+    y[0] -= 1
+    y /= w.abs() + 1
+    return y
+
+
+PROGRAMS = {name[len("_program_"):]: f for name, f in list(globals().items()) if name.startswith("_program_")}
 
 
 def random_sequence(lib, attrs):

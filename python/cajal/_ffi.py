@@ -210,6 +210,10 @@ DECLARATIONS = {
     "cajal_tensor_mul_inplace": (c_int, [T, T]),
     "cajal_tensor_div_inplace": (c_int, [T, T]),
     "cajal_tensor_copy_inplace": (c_int, [T, T]),
+    "cajal_tensor_clamp_inplace": (c_int, [T, T, T]),
+    "cajal_tensor_masked_fill_inplace": (c_int, [T, T, T]),
+    "cajal_tensor_normal_inplace": (c_int, [T, c_double, c_double, c_void_p]),
+    "cajal_tensor_uniform_inplace": (c_int, [T, c_double, c_double, c_void_p]),
     "cajal_tensor_fill_inplace": (c_int, [T, c_double]),
 }
 

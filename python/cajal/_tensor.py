@@ -128,6 +128,16 @@ def _index_array(indices):
     return handles, len(indices)
 
 
+def _generator_handle(generator):
+    """A cajal.Generator's handle, or None for the default generator."""
+    if generator is None:
+        return None
+    handle = getattr(generator, "_handle", None)
+    if handle is None:
+        raise TypeError(f"expected a cajal.Generator, got {type(generator).__name__}")
+    return generator
+
+
 def _size_args(args, name):
     """Accepts f(2, 3) and f((2, 3)) / f([2, 3]) as torch does."""
     if len(args) == 1 and isinstance(args[0], (tuple, list, D.Size)):
@@ -729,6 +739,26 @@ class Tensor:
 
     def zero_(self):
         return self.fill_(0.0)
+
+    def clamp_(self, min=None, max=None):  # noqa: A002
+        low = as_tensor_operand(min) if min is not None else None
+        high = as_tensor_operand(max) if max is not None else None
+        check(lib.cajal_tensor_clamp_inplace(self, low, high))
+        return self
+
+    clip_ = clamp_
+
+    def masked_fill_(self, mask, value):
+        check(lib.cajal_tensor_masked_fill_inplace(self, as_tensor_operand(mask), as_tensor_operand(value)))
+        return self
+
+    def normal_(self, mean=0.0, std=1.0, generator=None):
+        check(lib.cajal_tensor_normal_inplace(self, _float(mean), _float(std), _generator_handle(generator)))
+        return self
+
+    def uniform_(self, a=0.0, b=1.0, generator=None):
+        check(lib.cajal_tensor_uniform_inplace(self, _float(a), _float(b), _generator_handle(generator)))
+        return self
 
     # ------------------------------------------------------------ reductions
 

@@ -95,20 +95,23 @@ extension Tensor {
                    _ backward: @escaping BackwardFunction) -> Tensor {
         guard GradMode.isEnabled else { return self }
         let inputs = makeInputs()
+        for input in inputs { input.refreshViewHistory() }
         guard inputs.contains(where: { $0.requiresGrad }) else { return self }
         let saved = makeSaved()
-        let edges = inputs.map { input -> Node.Edge in
-            let target: Node.Edge.Target
-            if let node = input.gradFn {
-                target = .node(node)
-            } else if input.leafRequiresGrad {
-                target = .leaf(input)
-            } else {
-                target = .none
-            }
-            return Node.Edge(target: target, shape: input.shape, dtype: input.dtype)
-        }
-        gradFn = Node(name: name, edges: edges, saved: saved.map { $0.detach() }, backward: backward)
+        gradFn = Node(name: name, edges: inputs.map { $0.edgeForInput() }, saved: saved.map { $0.detach() }, backward: backward)
         return self
+    }
+
+    /// Where this tensor's gradient goes when it is an op's input.
+    func edgeForInput() -> Node.Edge {
+        let target: Node.Edge.Target
+        if let node = gradFn {
+            target = .node(node)
+        } else if leafRequiresGrad {
+            target = .leaf(self)
+        } else {
+            target = .none
+        }
+        return Node.Edge(target: target, shape: shape, dtype: dtype)
     }
 }

@@ -17,6 +17,13 @@ public final class Tensor {
     var leafRequiresGrad = false
     /// Accumulated gradient (leaves, and non-leaves after `retainGrad()`).
     public var grad: Tensor?
+    /// For views made by view ops: the tensor that owns the memory, so that an
+    /// in-place write through the view can rebase the base's history.
+    var viewBase: Tensor?
+    /// The base's `historyVersion` when this view's history was derived.
+    var viewBaseHistoryVersion = 0
+    /// Bumped whenever an in-place write rebases this tensor's history.
+    var historyVersion = 0
     /// True for the 0-dim tensors that stand for Python numbers: they take
     /// the lowest priority in type promotion, as torch's wrapped numbers do.
     public let isWrappedNumber: Bool

@@ -232,24 +232,9 @@ extension Tensor {
 // MARK: in-place
 
 extension Tensor {
-    /// Checks that writing into self is allowed: torch refuses in-place ops on
-    /// leaves that require grad while grad mode is on, and on expanded tensors
-    /// whose elements share memory.
-    func checkInPlaceWrite(_ op: String, other: Tensor? = nil) throws {
-        if GradMode.isEnabled && (requiresGrad || other?.requiresGrad == true) {
-            if isLeaf && requiresGrad {
-                throw CajalError.runtime("[\(op)] a leaf Variable that requires grad is being used in an in-place operation.")
-            }
-            throw CajalError.notImplemented("[\(op)] in-place ops on tensors that are part of an autograd graph are not supported yet; use the out-of-place op, or run it under no_grad")
-        }
-        for (size, st) in zip(shape, strides) where size > 1 && st == 0 {
-            throw CajalError.runtime("[\(op)] unsupported operation: more than one element of the written-to tensor refers to a single memory location. Please clone() the tensor before performing the operation.")
-        }
-    }
-
     /// `self = op(self, other)` written into self's own memory.
     private func binaryInPlace(_ op: BinaryOp, _ other: Tensor, name: String) throws {
-        try checkInPlaceWrite(name, other: other)
+        try checkInPlaceWrite(name, others: [other])
         var type = resultType(self, other)
         if op == .div && !type.isFloatingPoint { type = DType.defaultFloat }
         if op == .sub && (dtype == .bool || other.dtype == .bool) {
@@ -261,6 +246,16 @@ extension Tensor {
         let shape = try broadcastShapes(self.shape, other.shape, op: name)
         guard shape == self.shape else {
             throw CajalError.shape("[\(name)] output with shape \(shapeString(self.shape)) doesn't match the broadcast shape \(shapeString(shape))")
+        }
+        if inPlaceNeedsGraph([other]) {
+            return try inPlace(name, others: [other]) { original in
+                switch op {
+                case .add: return try original.add(other)
+                case .sub: return try original.sub(other)
+                case .mul: return try original.mul(other)
+                default: return try original.div(other)
+                }
+            }
         }
         if type == dtype && other.storage !== storage {
             let b = try other.converted(to: type)
@@ -282,6 +277,9 @@ extension Tensor {
     public func fillInPlace(_ value: Double) throws {
         try checkInPlaceWrite("fill_")
         let integer: Int64? = dtype == .int64 ? try checkedInt64(value, op: "fill_") : nil
+        if inPlaceNeedsGraph([]) {
+            return try inPlace("fill_", others: []) { _ in try Tensor.full(shape, value: value, dtype: dtype) }
+        }
         kernels.fill(dtype.kind, dataPointer, value, integer, StridedLoop(shape: shape, strides: strides))
         storage.bumpVersion()
     }
@@ -290,10 +288,13 @@ extension Tensor {
 
     /// Copies `source` (broadcast to self's shape, converted to self's dtype) into self.
     public func copyInPlace(_ source: Tensor) throws {
-        try checkInPlaceWrite("copy_", other: source)
+        try checkInPlaceWrite("copy_", others: [source])
         let common = try broadcastShapes(shape, source.shape, op: "copy_")
         guard common == shape else {
             throw CajalError.shape("[copy_] source of shape \(shapeString(source.shape)) cannot be broadcast to \(shapeString(shape))")
+        }
+        if inPlaceNeedsGraph([source]) {
+            return try inPlace("copy_", others: [source]) { _ in try source.to(dtype).expand(shape) }
         }
         // A source reading self's own memory is copied out first.
         let input = source.storage === storage ? try source.materialized() : source
@@ -301,10 +302,63 @@ extension Tensor {
         storage.bumpVersion()
     }
 
+    /// Limits self's values to [min, max] in place.
+    public func clampInPlace(min low: Tensor? = nil, max high: Tensor? = nil) throws {
+        let bounds = [low, high].compactMap { $0 }
+        try checkInPlaceWrite("clamp_", others: bounds)
+        if inPlaceNeedsGraph(bounds) {
+            return try inPlace("clamp_", others: bounds) { original in try original.clamp(min: low, max: high) }
+        }
+        try copyElements(from: clamp(min: low, max: high))
+        storage.bumpVersion()
+    }
+
+    /// Sets self to `value` where `mask` is true, in place.
+    public func maskedFillInPlace(_ mask: Tensor, value: Tensor) throws {
+        try checkInPlaceWrite("masked_fill_", others: [value])
+        if inPlaceNeedsGraph([value]) {
+            return try inPlace("masked_fill_", others: [value]) { original in try original.maskedFill(mask, value: value) }
+        }
+        try copyElements(from: maskedFill(mask, value: value))
+        storage.bumpVersion()
+    }
+
+    /// Fills self with normal samples, in torch's draw order (torch.Tensor.normal_).
+    public func normalInPlace(mean: Double = 0, std: Double = 1, generator: Generator = .default) throws {
+        try randomFillInPlace("normal_", generator: generator) { out in
+            RandomFill.normal(dtype: dtype, out: out.dataPointer, count: out.count, mean: mean, std: std, generator: generator)
+        }
+    }
+
+    /// Fills self with uniform samples in [low, high), in torch's draw order.
+    public func uniformInPlace(low: Double = 0, high: Double = 1, generator: Generator = .default) throws {
+        guard low <= high else {
+            throw CajalError.runtime("[uniform_] uniform_ expects to return a [from, to) range, but found from=\(low) > to=\(high)")
+        }
+        try randomFillInPlace("uniform_", generator: generator) { out in
+            RandomFill.uniform(dtype: dtype, out: out.dataPointer, count: out.count, low: low, high: high, generator: generator)
+        }
+    }
+
+    private func randomFillInPlace(_ op: String, generator: Generator, _ fill: (Tensor) -> Void) throws {
+        guard dtype.isFloatingPoint else { throw CajalError.type("[\(op)] \(op) expects a floating point tensor, got \(dtype)") }
+        try checkInPlaceWrite(op)
+        let values = try Tensor(uninitializedShape: shape, dtype: dtype, op: op)
+        fill(values)
+        if inPlaceNeedsGraph([]) { return try inPlace(op, others: []) { _ in values } }
+        try copyElements(from: values)
+        storage.bumpVersion()
+    }
+
     /// Writes `values` into self[indices] (torch's index_put_); repeated
     /// indices add up with `accumulate`.
     public func indexPutInPlace(_ indices: [Tensor?], values: Tensor, accumulate: Bool = false) throws {
-        try checkInPlaceWrite("index_put_", other: values)
+        try checkInPlaceWrite("index_put_", others: values.isWrappedNumber ? [] : [values])
+        if inPlaceNeedsGraph([values]) {
+            return try inPlace("index_put_", others: [values]) { original in
+                try original.indexPut(indices, values: values, accumulate: accumulate)
+            }
+        }
         let input = values.storage === storage ? try values.materialized() : values
         try indexPutKernel(indices, values: input, accumulate: accumulate)
     }

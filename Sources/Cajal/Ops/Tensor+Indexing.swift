@@ -131,6 +131,31 @@ extension Tensor {
         storage.bumpVersion()
     }
 
+    /// A copy with `values` written into x[indices] (added, with `accumulate`):
+    /// torch's index_put. The gradient of x is zero at the written positions
+    /// (unless accumulating); the values get the gradient found there.
+    public func indexPut(_ indices: [Tensor?], values: Tensor, accumulate: Bool = false) throws -> Tensor {
+        let out = try clone().detach()
+        try out.indexPutKernel(indices, values: values, accumulate: accumulate)
+        let valueShape = values.shape
+        return out.recording("IndexPutBackward0", inputs: [self, values], saving: indices.compactMap { $0 }) { ctx in
+            var saved = ctx.saved.makeIterator()
+            let again = indices.map { $0 == nil ? nil : saved.next() }
+            var grads: [Tensor?] = [nil, nil]
+            if ctx.needs(0) {
+                if accumulate {
+                    grads[0] = ctx.grad
+                } else {
+                    let g = try ctx.grad.clone().detach()
+                    try g.indexPutKernel(again, values: Tensor.zeros([], dtype: g.dtype), accumulate: false)
+                    grads[0] = g
+                }
+            }
+            if ctx.needs(1) { grads[1] = try ctx.grad.index(again).sumTo(shape: valueShape) }
+            return grads
+        }
+    }
+
     /// The elements at `index` (a vector) along `dim`.
     public func indexSelect(dim: Int, index: Tensor) throws -> Tensor {
         let d = try normalizeDim(dim, rank: rank, op: "index_select")

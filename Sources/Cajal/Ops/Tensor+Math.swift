@@ -6,20 +6,25 @@ import CajalKernelsABI
 extension Tensor {
     private var floatComputeType: DType { dtype.isFloatingPoint ? dtype : DType.defaultFloat }
 
-    /// What a backward function needs: the gradient, the input, the output.
-    typealias UnaryDerivative = (_ grad: Tensor, _ x: Tensor, _ y: Tensor) throws -> Tensor
+    /// What a derivative reads besides the gradient. Saving only that (as
+    /// torch does) keeps in-place writes to the other one legal.
+    enum UnarySaves { case input, output, nothing }
 
-    /// Runs a unary kernel and records `derivative` (nil: the op has none).
-    private func unary(_ op: UnaryOp, _ name: String, float: Bool = true, backward: String,
-                       _ derivative: UnaryDerivative?) throws -> Tensor {
+    /// The gradient, and the input or the output as `saves` says.
+    typealias UnaryDerivative = (_ grad: Tensor, _ saved: Tensor) throws -> Tensor
+
+    /// Runs a unary kernel and records `derivative`.
+    private func unary(_ op: UnaryOp, _ name: String, float: Bool = true, backward: String, saves: UnarySaves,
+                       _ derivative: @escaping UnaryDerivative) throws -> Tensor {
         // Real functions compute bool in float32; the integer-preserving ones refuse it.
         if dtype == .bool && !float {
             throw CajalError.type("[\(name)] \"\(name)\" is not implemented for 'bool'")
         }
         let out = try unaryKernel(op, computeType: float ? floatComputeType : dtype, name: name)
-        guard let derivative, out.dtype.isFloatingPoint else { return out }
-        return out.recording(backward, inputs: [self], saving: [self, out]) { ctx in
-            [try derivative(ctx.grad, ctx.saved[0], ctx.saved[1])]
+        guard out.dtype.isFloatingPoint else { return out }
+        let saved: [Tensor] = saves == .input ? [self] : saves == .output ? [out] : []
+        return out.recording(backward, inputs: [self], saving: saved) { ctx in
+            [try derivative(ctx.grad, ctx.saved.first ?? ctx.grad)]
         }
     }
 
@@ -27,94 +32,94 @@ extension Tensor {
         if dtype == .bool {
             throw CajalError.type("[neg] Negation, the `-` operator, on a bool tensor is not supported. If you are trying to invert a mask, use the `~` or `logical_not()` operator instead.")
         }
-        return try unary(.neg, "neg", float: false, backward: "NegBackward0") { g, _, _ in try g.neg() }
+        return try unary(.neg, "neg", float: false, backward: "NegBackward0", saves: .nothing) { g, _ in try g.neg() }
     }
 
     public func abs() throws -> Tensor {
-        try unary(.abs, "abs", float: false, backward: "AbsBackward0") { g, x, _ in try g.mul(x.sign()) }
+        try unary(.abs, "abs", float: false, backward: "AbsBackward0", saves: .input) { g, x in try g.mul(x.sign()) }
     }
 
     public func sign() throws -> Tensor {
-        try unary(.sign, "sign", float: false, backward: "SignBackward0") { g, _, _ in try g.zerosLike() }
+        try unary(.sign, "sign", float: false, backward: "SignBackward0", saves: .nothing) { g, _ in try g.zerosLike() }
     }
 
     public func exp() throws -> Tensor {
-        try unary(.exp, "exp", backward: "ExpBackward0") { g, _, y in try g.mul(y) }
+        try unary(.exp, "exp", backward: "ExpBackward0", saves: .output) { g, y in try g.mul(y) }
     }
 
     public func expm1() throws -> Tensor {
-        try unary(.expm1, "expm1", backward: "Expm1Backward0") { g, _, y in try g.mul(y.add(.scalar(1.0))) }
+        try unary(.expm1, "expm1", backward: "Expm1Backward0", saves: .output) { g, y in try g.mul(y.add(.scalar(1.0))) }
     }
 
     public func log() throws -> Tensor {
-        try unary(.log, "log", backward: "LogBackward0") { g, x, _ in try g.div(x) }
+        try unary(.log, "log", backward: "LogBackward0", saves: .input) { g, x in try g.div(x) }
     }
 
     public func log1p() throws -> Tensor {
-        try unary(.log1p, "log1p", backward: "Log1PBackward0") { g, x, _ in try g.div(x.add(.scalar(1.0))) }
+        try unary(.log1p, "log1p", backward: "Log1PBackward0", saves: .input) { g, x in try g.div(x.add(.scalar(1.0))) }
     }
 
     public func log2() throws -> Tensor {
-        try unary(.log2, "log2", backward: "Log2Backward0") { g, x, _ in try g.div(x.mul(.scalar(0.6931471805599453))) }
+        try unary(.log2, "log2", backward: "Log2Backward0", saves: .input) { g, x in try g.div(x.mul(.scalar(0.6931471805599453))) }
     }
 
     public func sqrt() throws -> Tensor {
-        try unary(.sqrt, "sqrt", backward: "SqrtBackward0") { g, _, y in try g.div(y.mul(.scalar(2.0))) }
+        try unary(.sqrt, "sqrt", backward: "SqrtBackward0", saves: .output) { g, y in try g.div(y.mul(.scalar(2.0))) }
     }
 
     public func rsqrt() throws -> Tensor {
-        try unary(.rsqrt, "rsqrt", backward: "RsqrtBackward0") { g, _, y in try g.mul(y.pow(3)).mul(.scalar(-0.5)) }
+        try unary(.rsqrt, "rsqrt", backward: "RsqrtBackward0", saves: .output) { g, y in try g.mul(y.pow(3)).mul(.scalar(-0.5)) }
     }
 
     public func sin() throws -> Tensor {
-        try unary(.sin, "sin", backward: "SinBackward0") { g, x, _ in try g.mul(x.cos()) }
+        try unary(.sin, "sin", backward: "SinBackward0", saves: .input) { g, x in try g.mul(x.cos()) }
     }
 
     public func cos() throws -> Tensor {
-        try unary(.cos, "cos", backward: "CosBackward0") { g, x, _ in try g.mul(x.sin().neg()) }
+        try unary(.cos, "cos", backward: "CosBackward0", saves: .input) { g, x in try g.mul(x.sin().neg()) }
     }
 
     public func tanh() throws -> Tensor {
-        try unary(.tanh, "tanh", backward: "TanhBackward0") { g, _, y in try g.mul(Tensor.scalar(1.0).sub(y.mul(y))) }
+        try unary(.tanh, "tanh", backward: "TanhBackward0", saves: .output) { g, y in try g.mul(Tensor.scalar(1.0).sub(y.mul(y))) }
     }
 
     public func sigmoid() throws -> Tensor {
-        try unary(.sigmoid, "sigmoid", backward: "SigmoidBackward0") { g, _, y in try g.mul(y.mul(Tensor.scalar(1.0).sub(y))) }
+        try unary(.sigmoid, "sigmoid", backward: "SigmoidBackward0", saves: .output) { g, y in try g.mul(y.mul(Tensor.scalar(1.0).sub(y))) }
     }
 
     public func relu() throws -> Tensor {
         // The gradient flows where the output is positive (0 at the kink, as torch).
-        try unary(.relu, "relu", float: false, backward: "ReluBackward0") { g, _, y in
+        try unary(.relu, "relu", float: false, backward: "ReluBackward0", saves: .output) { g, y in
             try Tensor.selectKernel(y.gt(.scalar(0.0)), g, .scalar(0.0), name: "relu_backward")
         }
     }
 
     public func erf() throws -> Tensor {
         // d/dx erf(x) = 2 / sqrt(pi) * e^(-x^2)
-        try unary(.erf, "erf", backward: "ErfBackward0") { g, x, _ in
+        try unary(.erf, "erf", backward: "ErfBackward0", saves: .input) { g, x in
             try g.mul(x.mul(x).neg().exp().mul(.scalar(1.1283791670955126)))
         }
     }
 
     public func floor() throws -> Tensor {
-        try unary(.floor, "floor", float: false, backward: "FloorBackward0") { g, _, _ in try g.zerosLike() }
+        try unary(.floor, "floor", float: false, backward: "FloorBackward0", saves: .nothing) { g, _ in try g.zerosLike() }
     }
 
     public func ceil() throws -> Tensor {
-        try unary(.ceil, "ceil", float: false, backward: "CeilBackward0") { g, _, _ in try g.zerosLike() }
+        try unary(.ceil, "ceil", float: false, backward: "CeilBackward0", saves: .nothing) { g, _ in try g.zerosLike() }
     }
 
     /// Rounds half to even, as torch.round.
     public func round() throws -> Tensor {
-        try unary(.round, "round", float: false, backward: "RoundBackward0") { g, _, _ in try g.zerosLike() }
+        try unary(.round, "round", float: false, backward: "RoundBackward0", saves: .nothing) { g, _ in try g.zerosLike() }
     }
 
     public func trunc() throws -> Tensor {
-        try unary(.trunc, "trunc", float: false, backward: "TruncBackward0") { g, _, _ in try g.zerosLike() }
+        try unary(.trunc, "trunc", float: false, backward: "TruncBackward0", saves: .nothing) { g, _ in try g.zerosLike() }
     }
 
     public func reciprocal() throws -> Tensor {
-        try unary(.reciprocal, "reciprocal", backward: "ReciprocalBackward0") { g, _, y in try g.mul(y.mul(y)).neg() }
+        try unary(.reciprocal, "reciprocal", backward: "ReciprocalBackward0", saves: .output) { g, y in try g.mul(y.mul(y)).neg() }
     }
 
     public func isnan() throws -> Tensor { try unaryKernel(.isnan, computeType: dtype, name: "isnan") }

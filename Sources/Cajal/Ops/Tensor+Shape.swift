@@ -68,7 +68,7 @@ extension Tensor {
             throw CajalError.runtime("[view] view size is not compatible with input tensor's size and stride (at least one dimension spans across two contiguous subspaces). Use .reshape(...) instead. (input shape \(shapeString(shape)), requested \(shapeString(newShape)))")
         }
         let inputShape = shape
-        return viewing(Layout(shape: newShape, strides: newStrides, offset: layout.offset))
+        return viewing(Layout(shape: newShape, strides: newStrides, offset: layout.offset)).asView(of: self)
             .recording("ViewBackward0", inputs: [self]) { ctx in [try ctx.grad.reshape(inputShape)] }
     }
 
@@ -83,7 +83,7 @@ extension Tensor {
     /// A new tensor object over the same memory and shape (torch's alias), so
     /// that reshape to the same shape still returns a distinct autograd node.
     private func alias() throws -> Tensor {
-        viewing(layout).recording("ViewBackward0", inputs: [self]) { ctx in [ctx.grad] }
+        viewing(layout).asView(of: self).recording("ViewBackward0", inputs: [self]) { ctx in [ctx.grad] }
     }
 
     public func transpose(_ dim0: Int, _ dim1: Int) throws -> Tensor {
@@ -93,7 +93,7 @@ extension Tensor {
         var newShape = shape, newStrides = strides
         newShape.swapAt(d0, d1)
         newStrides.swapAt(d0, d1)
-        return viewing(Layout(shape: newShape, strides: newStrides, offset: layout.offset))
+        return viewing(Layout(shape: newShape, strides: newStrides, offset: layout.offset)).asView(of: self)
             .recording("TransposeBackward0", inputs: [self]) { ctx in [try ctx.grad.transpose(d0, d1)] }
     }
 
@@ -120,7 +120,7 @@ extension Tensor {
         }
         var inverse = [Int](repeating: 0, count: rank)
         for (i, d) in order.enumerated() { inverse[d] = i }
-        return viewing(Layout(shape: order.map { shape[$0] }, strides: order.map { strides[$0] }, offset: layout.offset))
+        return viewing(Layout(shape: order.map { shape[$0] }, strides: order.map { strides[$0] }, offset: layout.offset)).asView(of: self)
             .recording("PermuteBackward0", inputs: [self]) { ctx in [try ctx.grad.permute(inverse)] }
     }
 
@@ -153,7 +153,7 @@ extension Tensor {
         _ = try checkedNumel(newShape, op: "expand")
         if newShape == shape { return try alias() }
         let inputShape = shape
-        return viewing(Layout(shape: newShape, strides: newStrides, offset: layout.offset))
+        return viewing(Layout(shape: newShape, strides: newStrides, offset: layout.offset)).asView(of: self)
             .recording("ExpandBackward0", inputs: [self]) { ctx in [try ctx.grad.sumTo(shape: inputShape)] }
     }
 
@@ -161,7 +161,7 @@ extension Tensor {
     public func squeeze() throws -> Tensor {
         let keep = (0..<rank).filter { shape[$0] != 1 }
         let inputShape = shape
-        return viewing(Layout(shape: keep.map { shape[$0] }, strides: keep.map { strides[$0] }, offset: layout.offset))
+        return viewing(Layout(shape: keep.map { shape[$0] }, strides: keep.map { strides[$0] }, offset: layout.offset)).asView(of: self)
             .recording("SqueezeBackward0", inputs: [self]) { ctx in [try ctx.grad.reshape(inputShape)] }
     }
 
@@ -173,7 +173,7 @@ extension Tensor {
         newShape.remove(at: d)
         newStrides.remove(at: d)
         let inputShape = shape
-        return viewing(Layout(shape: newShape, strides: newStrides, offset: layout.offset))
+        return viewing(Layout(shape: newShape, strides: newStrides, offset: layout.offset)).asView(of: self)
             .recording("SqueezeBackward1", inputs: [self]) { ctx in [try ctx.grad.reshape(inputShape)] }
     }
 
@@ -184,7 +184,7 @@ extension Tensor {
         let newStride = d < rank ? strides[d] * shape[d] : 1
         newShape.insert(1, at: d)
         newStrides.insert(newStride, at: d)
-        return viewing(Layout(shape: newShape, strides: newStrides, offset: layout.offset))
+        return viewing(Layout(shape: newShape, strides: newStrides, offset: layout.offset)).asView(of: self)
             .recording("UnsqueezeBackward0", inputs: [self]) { ctx in [try ctx.grad.squeeze(dim: d)] }
     }
 

@@ -23,7 +23,7 @@ extension Tensor {
         newShape[d] = length
         newStrides[d] = strides[d] * step
         let inputShape = shape
-        return viewing(Layout(shape: newShape, strides: newStrides, offset: layout.offset + first * strides[d]))
+        return viewing(Layout(shape: newShape, strides: newStrides, offset: layout.offset + first * strides[d])).asView(of: self)
             .recording("SliceBackward0", inputs: [self]) { ctx in
                 [try Tensor.gradientIntoView(ctx.grad, inputShape: inputShape) { try $0.slice(dim: d, start: first, end: last, step: step) }]
             }
@@ -57,7 +57,7 @@ extension Tensor {
         newShape.remove(at: d)
         newStrides.remove(at: d)
         let inputShape = shape
-        return viewing(Layout(shape: newShape, strides: newStrides, offset: layout.offset + i * strides[d]))
+        return viewing(Layout(shape: newShape, strides: newStrides, offset: layout.offset + i * strides[d])).asView(of: self)
             .recording("SelectBackward0", inputs: [self]) { ctx in
                 [try Tensor.gradientIntoView(ctx.grad, inputShape: inputShape) { try $0.select(dim: d, index: i) }]
             }
@@ -86,7 +86,7 @@ extension Tensor {
         newShape.append(length)
         newStrides.append(strides[d1] + strides[d2])
         let inputShape = shape
-        return viewing(Layout(shape: newShape, strides: newStrides, offset: start))
+        return viewing(Layout(shape: newShape, strides: newStrides, offset: start)).asView(of: self)
             .recording("DiagonalBackward0", inputs: [self]) { ctx in
                 [try Tensor.gradientIntoView(ctx.grad, inputShape: inputShape) { try $0.diagonal(offset: offset, dim1: d1, dim2: d2) }]
             }
