@@ -25,7 +25,7 @@ extern "C" {
 #endif
 
 /* The version of this header. cajal_api_version() must return the same value. */
-#define CAJAL_API_VERSION 1
+#define CAJAL_API_VERSION 2
 
 /* Status codes. Values never change; new codes are added at the end. */
 #define CAJAL_OK 0
@@ -132,11 +132,47 @@ int cajal_tensor_ones(const int64_t *shape, size_t ndim, int32_t dtype, cajal_te
  * CAJAL_INT64 when start, end and step are whole numbers, else CAJAL_FLOAT32. */
 int cajal_tensor_arange(double start, double end, double step, int32_t dtype, cajal_tensor *out);
 
-/* Uniform samples in [0, 1) from the default generator (torch.rand). */
-int cajal_tensor_rand(const int64_t *shape, size_t ndim, int32_t dtype, cajal_tensor *out);
+/* Uniform samples in [0, 1) from generator, or the default one when NULL (torch.rand). */
+int cajal_tensor_rand(const int64_t *shape, size_t ndim, int32_t dtype, cajal_generator generator, cajal_tensor *out);
 
-/* Standard normal samples from the default generator (torch.randn). */
-int cajal_tensor_randn(const int64_t *shape, size_t ndim, int32_t dtype, cajal_tensor *out);
+/* Standard normal samples from generator, or the default one when NULL (torch.randn). */
+int cajal_tensor_randn(const int64_t *shape, size_t ndim, int32_t dtype, cajal_generator generator, cajal_tensor *out);
+
+/* Integers drawn uniformly from [low, high), as torch.randint draws them. */
+int cajal_tensor_randint(int64_t low, int64_t high, const int64_t *shape, size_t ndim, int32_t dtype,
+                         cajal_generator generator, cajal_tensor *out);
+
+/* A random permutation of 0 .. n-1, as torch.randperm draws it. */
+int cajal_tensor_randperm(int64_t n, int32_t dtype, cajal_generator generator, cajal_tensor *out);
+
+/* An n x m matrix with ones on the diagonal. */
+int cajal_tensor_eye(int64_t n, int64_t m, int32_t dtype, cajal_tensor *out);
+
+/* steps values from start to end inclusive, evenly spaced (torch.linspace). */
+int cajal_tensor_linspace(double start, double end, int64_t steps, int32_t dtype, cajal_tensor *out);
+
+/* ------------------------------------------------------------- generators */
+
+/* A new generator seeded with seed. Free it with cajal_generator_free. */
+int cajal_generator_new(uint64_t seed, cajal_generator *out);
+
+/* A new handle to the default generator (the one cajal_manual_seed seeds). */
+int cajal_generator_default(cajal_generator *out);
+
+/* Releases a generator handle. NULL is a no-op. */
+void cajal_generator_free(cajal_generator generator);
+
+/* Reseeds a generator. */
+int cajal_generator_manual_seed(cajal_generator generator, uint64_t seed);
+
+/* The seed a generator was last seeded with. */
+int cajal_generator_initial_seed(cajal_generator generator, uint64_t *out);
+
+/* A generator's whole state as an int64 tensor of 628 values. */
+int cajal_generator_get_state(cajal_generator generator, cajal_tensor *out);
+
+/* Restores a state made by cajal_generator_get_state. */
+int cajal_generator_set_state(cajal_generator generator, cajal_tensor state);
 
 /* ------------------------------------------------------------- properties */
 

@@ -2,7 +2,7 @@ import Cajal
 import Glibc
 
 /// Must equal CAJAL_API_VERSION in include/cajal.h.
-let apiVersion: Int32 = 1
+let apiVersion: Int32 = 2
 
 @_cdecl("cajal_api_version")
 public func cajal_api_version() -> Int32 { apiVersion }

@@ -70,15 +70,15 @@ public func cajal_tensor_arange(_ start: Double, _ end: Double, _ step: Double, 
 }
 
 @_cdecl("cajal_tensor_rand")
-public func cajal_tensor_rand(_ shape: UnsafePointer<Int64>?, _ ndim: Int, _ dtype: Int32,
+public func cajal_tensor_rand(_ shape: UnsafePointer<Int64>?, _ ndim: Int, _ dtype: Int32, _ generator: OpaquePointer?,
                               _ out: UnsafeMutablePointer<OpaquePointer?>?) -> Int32 {
-    newTensor(out) { try Tensor.rand(ints(shape, ndim), dtype: readDType(dtype, "rand")) }
+    newTensor(out) { try Tensor.rand(ints(shape, ndim), dtype: readDType(dtype, "rand"), generator: generatorOrDefault(generator)) }
 }
 
 @_cdecl("cajal_tensor_randn")
-public func cajal_tensor_randn(_ shape: UnsafePointer<Int64>?, _ ndim: Int, _ dtype: Int32,
+public func cajal_tensor_randn(_ shape: UnsafePointer<Int64>?, _ ndim: Int, _ dtype: Int32, _ generator: OpaquePointer?,
                                _ out: UnsafeMutablePointer<OpaquePointer?>?) -> Int32 {
-    newTensor(out) { try Tensor.randn(ints(shape, ndim), dtype: readDType(dtype, "randn")) }
+    newTensor(out) { try Tensor.randn(ints(shape, ndim), dtype: readDType(dtype, "randn"), generator: generatorOrDefault(generator)) }
 }
 
 // MARK: properties

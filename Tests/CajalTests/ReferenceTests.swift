@@ -20,10 +20,26 @@ struct ReferenceTests {
             guard case .array(let draws) = attrs["draws"] else { Issue.record("no draws"); return }
             outputs = try draws.map { draw in
                 let shape = draw["shape"]?.ints ?? []
-                let dtype = DType(name: draw["dtype"]?.string ?? "float32") ?? .float32
-                return draw["fn"]?.string == "rand"
-                    ? try Tensor.rand(shape, dtype: dtype, generator: generator)
-                    : try Tensor.randn(shape, dtype: dtype, generator: generator)
+                let fn = draw["fn"]?.string ?? ""
+                let integer = fn == "randint" || fn == "randperm"
+                let dtype = DType(name: draw["dtype"]?.string ?? (integer ? "int64" : "float32")) ?? .float32
+                switch fn {
+                case "rand": return try Tensor.rand(shape, dtype: dtype, generator: generator)
+                case "randn": return try Tensor.randn(shape, dtype: dtype, generator: generator)
+                case "randint":
+                    return try Tensor.randint(low: Int64(draw["low"]?.int ?? 0), high: Int64(draw["high"]?.int ?? 1), shape,
+                                              dtype: dtype, generator: generator)
+                case "randperm": return try Tensor.randperm(draw["n"]?.int ?? 0, generator: generator)
+                case "normal_":
+                    let t = try Tensor.zeros(shape, dtype: dtype)
+                    try t.normalInPlace(mean: draw["mean"]?.double ?? 0, std: draw["std"]?.double ?? 1, generator: generator)
+                    return t
+                case "uniform_":
+                    let t = try Tensor.zeros(shape, dtype: dtype)
+                    try t.uniformInPlace(low: draw["low"]?.double ?? 0, high: draw["high"]?.double ?? 1, generator: generator)
+                    return t
+                default: throw CajalError.notImplemented("draw \(fn)")
+                }
             }
         } else {
             var args: [Tensor] = []
@@ -339,6 +355,10 @@ struct ReferenceTests {
         case "clone": return try a[0].clone()
         case "to": return try a[0].to(dtype)
         case "zeros": return try Tensor.zeros(attrs["shape"]?.ints ?? [], dtype: dtype)
+        case "eye": return try Tensor.eye(attrs["n"]?.int ?? 0, attrs["m"]?.int, dtype: dtype)
+        case "linspace":
+            return try Tensor.linspace(start: attrs["start"]?.double ?? 0, end: attrs["end"]?.double ?? 0, steps: attrs["steps"]?.int ?? 0,
+                                       dtype: dtype)
         case "ones": return try Tensor.ones(attrs["shape"]?.ints ?? [], dtype: dtype)
         case "full":
             if attrs["scalar_type"]?.string == "int" {

@@ -157,6 +157,8 @@ def make_ops(lib):
         "ones": lambda attrs: lib.ones(attrs["shape"], dtype=dtypes[attrs["dtype"]]),
         "full": lambda attrs: lib.full(attrs["shape"], scalar_of(attrs), dtype=dtypes[attrs["dtype"]]),
         "arange": arange,
+        "eye": lambda attrs: lib.eye(attrs["n"], *([attrs["m"]] if "m" in attrs else []), dtype=dtypes[attrs["dtype"]]),
+        "linspace": lambda attrs: lib.linspace(attrs["start"], attrs["end"], attrs["steps"], dtype=dtypes[attrs["dtype"]]),
         "random_sequence": lambda attrs: random_sequence(lib, attrs),
     }
 
@@ -246,11 +248,34 @@ def _program_chain(lib, x, w):
 PROGRAMS = {name[len("_program_"):]: f for name, f in list(globals().items()) if name.startswith("_program_")}
 
 
+def fn_is_integer(fn):
+    return fn in ("randint", "randperm")
+
+
 def random_sequence(lib, attrs):
-    """Seeds the default generator, then draws in order; returns every draw."""
-    dtypes = {"float32": lib.float32, "float64": lib.float64}
-    lib.manual_seed(attrs["seed"])
-    return [(lib.rand if d["fn"] == "rand" else lib.randn)(d["shape"], dtype=dtypes[d["dtype"]]) for d in attrs["draws"]]
+    """Seeds a generator (or the default one), then draws in order; returns every draw."""
+    dtypes = {"float32": lib.float32, "float64": lib.float64, "int64": lib.int64}
+    if attrs.get("generator"):
+        g = lib.Generator().manual_seed(attrs["seed"])
+        extra = {"generator": g}
+    else:
+        lib.manual_seed(attrs["seed"])
+        extra = {}
+    outs = []
+    for d in attrs["draws"]:
+        default = "int64" if fn_is_integer(d["fn"]) else "float32"
+        fn, shape, dtype = d["fn"], d.get("shape"), dtypes[d.get("dtype", default)]
+        if fn in ("rand", "randn"):
+            outs.append(getattr(lib, fn)(shape, dtype=dtype, **extra))
+        elif fn == "randint":
+            outs.append(lib.randint(d["low"], d["high"], shape, dtype=dtype, **extra))
+        elif fn == "randperm":
+            outs.append(lib.randperm(d["n"], **extra))
+        elif fn == "normal_":
+            outs.append(lib.empty(shape, dtype=dtype).normal_(d["mean"], d["std"], **extra))
+        elif fn == "uniform_":
+            outs.append(lib.empty(shape, dtype=dtype).uniform_(d["low"], d["high"], **extra))
+    return outs
 
 
 def apply_view(t, steps):

@@ -10,7 +10,18 @@ import builtins as _builtins
 
 from . import _ffi, autograd, cuda, nn
 from ._creation import (
+    Generator,
     arange,
+    default_generator,
+    eye,
+    get_rng_state,
+    initial_seed,
+    linspace,
+    randint,
+    randint_like,
+    randperm,
+    seed,
+    set_rng_state,
     as_tensor,
     empty,
     from_numpy,

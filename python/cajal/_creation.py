@@ -8,7 +8,9 @@ from ctypes import byref, c_void_p
 
 from . import _dtype as D
 from ._ffi import RELEASE_FN, check, int64_array, lib
-from ._tensor import Tensor, _call, _size_args, _wrap
+from ctypes import c_uint64
+
+from ._tensor import Tensor, _call, _generator_handle, _size_args, _wrap
 
 _bool, _int, _float = builtins.bool, builtins.int, builtins.float
 
@@ -189,13 +191,75 @@ def arange(start, end=None, step=1, dtype=None, device=None, requires_grad=False
     return _finish(t, requires_grad)
 
 
+class Generator:
+    """torch.Generator: an independent random stream with torch's numbers."""
+
+    __slots__ = ("_handle", "__weakref__")
+
+    def __init__(self, device="cpu"):
+        D.check_device(device)
+        handle = c_void_p()
+        check(lib.cajal_generator_new(67280421310721, byref(handle)))  # torch's default seed
+        self._handle = handle.value
+
+    @classmethod
+    def _from_handle(cls, handle):
+        g = object.__new__(cls)
+        g._handle = handle
+        return g
+
+    @property
+    def _as_parameter_(self):
+        return self._handle
+
+    def __del__(self, _free=lib.cajal_generator_free):
+        handle = getattr(self, "_handle", None)
+        if handle:
+            self._handle = None
+            _free(handle)
+
+    @property
+    def device(self):
+        return D.cpu
+
+    def manual_seed(self, seed):
+        check(lib.cajal_generator_manual_seed(self, _int(seed) & 0xFFFF_FFFF_FFFF_FFFF))
+        return self
+
+    def seed(self):
+        import os
+
+        value = _int.from_bytes(os.urandom(8), "little") & 0x7FFF_FFFF_FFFF_FFFF
+        self.manual_seed(value)
+        return value
+
+    def initial_seed(self):
+        value = c_uint64()
+        check(lib.cajal_generator_initial_seed(self, byref(value)))
+        return value.value
+
+    def get_state(self):
+        return _call(lib.cajal_generator_get_state, self)
+
+    def set_state(self, new_state):
+        check(lib.cajal_generator_set_state(self, new_state))
+        return self
+
+
+def _default_generator():
+    handle = c_void_p()
+    check(lib.cajal_generator_default(byref(handle)))
+    return Generator._from_handle(handle.value)
+
+
+default_generator = _default_generator()
+
+
 def _random(function, name, size, generator, dtype, device, requires_grad):
-    if generator is not None:
-        raise NotImplementedError(f"{name}(generator=...) is not supported by cajal yet; use cajal.manual_seed")
     D.check_device(device)
     shape = _size_args(size, name)
     dtype = D.to_dtype(dtype, D.float32)
-    return _finish(_call(function, int64_array(shape), len(shape), dtype.code), requires_grad)
+    return _finish(_call(function, int64_array(shape), len(shape), dtype.code, _generator_handle(generator)), requires_grad)
 
 
 def rand(*size, generator=None, dtype=None, device=None, requires_grad=False, out=None):
@@ -219,8 +283,67 @@ def randn_like(input, dtype=None, device=None, requires_grad=False):  # noqa: A0
 
 
 def manual_seed(seed):
-    """Seeds the default generator. torch.manual_seed returns a Generator; cajal returns None."""
+    """Seeds the default generator and returns it, as torch.manual_seed."""
     lib.cajal_manual_seed(_int(seed) & 0xFFFF_FFFF_FFFF_FFFF)
+    return default_generator
+
+
+def seed():
+    return default_generator.seed()
+
+
+def initial_seed():
+    return default_generator.initial_seed()
+
+
+def get_rng_state():
+    return default_generator.get_state()
+
+
+def set_rng_state(new_state):
+    default_generator.set_state(new_state)
+
+
+def randint(low, high=None, size=None, generator=None, dtype=None, device=None, requires_grad=False):
+    """Integers drawn uniformly from [low, high): the same numbers as torch.randint."""
+    if size is None and isinstance(high, (tuple, list)):
+        low, high, size = 0, low, high
+    if high is None:
+        low, high = 0, low
+    if size is None:
+        raise TypeError("randint() missing required argument 'size'")
+    D.check_device(device)
+    shape = _size_args((size,), "randint")
+    dtype = D.to_dtype(dtype, D.int64)
+    t = _call(lib.cajal_tensor_randint, _int(low), _int(high), int64_array(shape), len(shape), dtype.code,
+              _generator_handle(generator))
+    return _finish(t, requires_grad)
+
+
+def randint_like(input, low=0, high=None, dtype=None, device=None, requires_grad=False):  # noqa: A002
+    if high is None:
+        low, high = 0, low
+    return randint(low, high, input.shape, dtype=_like(input, dtype), device=device, requires_grad=requires_grad)
+
+
+def randperm(n, generator=None, dtype=None, device=None, requires_grad=False):
+    """A random permutation of 0..n-1: the same as torch.randperm."""
+    D.check_device(device)
+    dtype = D.to_dtype(dtype, D.int64)
+    return _finish(_call(lib.cajal_tensor_randperm, _int(n), dtype.code, _generator_handle(generator)), requires_grad)
+
+
+def eye(n, m=None, dtype=None, device=None, requires_grad=False):
+    D.check_device(device)
+    dtype = D.to_dtype(dtype, D.float32)
+    return _finish(_call(lib.cajal_tensor_eye, _int(n), _int(n if m is None else m), dtype.code), requires_grad)
+
+
+def linspace(start, end, steps, dtype=None, device=None, requires_grad=False):
+    D.check_device(device)
+    dtype = D.to_dtype(dtype, D.float32)
+    t = _call(lib.cajal_tensor_linspace, _float(_python_number(start)), _float(_python_number(end)), _int(steps), dtype.code)
+    return _finish(t, requires_grad)
 
 
 # Memory lent to the engine by from_numpy, kept alive until the engine releases it.

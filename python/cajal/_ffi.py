@@ -10,7 +10,7 @@ import ctypes
 import os
 from ctypes import POINTER, c_char_p, c_double, c_int, c_int32, c_int64, c_size_t, c_uint64, c_void_p
 
-API_VERSION = 1  # must match CAJAL_API_VERSION in include/cajal.h
+API_VERSION = 2  # must match CAJAL_API_VERSION in include/cajal.h
 
 # Status codes (include/cajal.h) and the exceptions they raise, as torch does.
 ERRORS = {
@@ -54,8 +54,20 @@ DECLARATIONS = {
     "cajal_tensor_zeros": (c_int, [SHAPE, c_size_t, c_int32, T_OUT]),
     "cajal_tensor_ones": (c_int, [SHAPE, c_size_t, c_int32, T_OUT]),
     "cajal_tensor_arange": (c_int, [c_double, c_double, c_double, c_int32, T_OUT]),
-    "cajal_tensor_rand": (c_int, [SHAPE, c_size_t, c_int32, T_OUT]),
-    "cajal_tensor_randn": (c_int, [SHAPE, c_size_t, c_int32, T_OUT]),
+    "cajal_tensor_rand": (c_int, [SHAPE, c_size_t, c_int32, c_void_p, T_OUT]),
+    "cajal_tensor_randn": (c_int, [SHAPE, c_size_t, c_int32, c_void_p, T_OUT]),
+    "cajal_tensor_randint": (c_int, [c_int64, c_int64, SHAPE, c_size_t, c_int32, c_void_p, T_OUT]),
+    "cajal_tensor_randperm": (c_int, [c_int64, c_int32, c_void_p, T_OUT]),
+    "cajal_tensor_eye": (c_int, [c_int64, c_int64, c_int32, T_OUT]),
+    "cajal_tensor_linspace": (c_int, [c_double, c_double, c_int64, c_int32, T_OUT]),
+    # generators
+    "cajal_generator_new": (c_int, [c_uint64, POINTER(c_void_p)]),
+    "cajal_generator_default": (c_int, [POINTER(c_void_p)]),
+    "cajal_generator_free": (None, [c_void_p]),
+    "cajal_generator_manual_seed": (c_int, [c_void_p, c_uint64]),
+    "cajal_generator_initial_seed": (c_int, [c_void_p, POINTER(c_uint64)]),
+    "cajal_generator_get_state": (c_int, [c_void_p, T_OUT]),
+    "cajal_generator_set_state": (c_int, [c_void_p, T]),
     # properties
     "cajal_tensor_ndim": (c_int, [T, POINTER(c_size_t)]),
     "cajal_tensor_shape": (c_int, [T, SHAPE, c_size_t]),

@@ -4,7 +4,7 @@ import Glibc
 /// the same mt19937 engine, the same uniform transforms and the same Box–Muller
 /// variants, so `manualSeed(0)` followed by `rand`/`randn` gives torch's numbers.
 public final class Generator {
-    private var state = [UInt32](repeating: 0, count: 624)
+    private var state32 = [UInt32](repeating: 0, count: 624)
     private var index = 624
     /// Box–Muller makes normals in pairs; torch caches the second one.
     private var cachedNormal: Double?
@@ -25,12 +25,39 @@ public final class Generator {
         withLock { reseed(seed) }
     }
 
+    /// The whole state (initial seed, position, cached normal, 624 words) as
+    /// 629 int64 values, to save and restore a random stream.
+    public var state: [Int64] {
+        withLock {
+            [Int64(bitPattern: initialSeed), Int64(index), cachedNormal == nil ? 0 : 1,
+             Int64(bitPattern: (cachedNormal ?? 0).bitPattern)] + state32.map { Int64($0) }
+        }
+    }
+
+    public func setState(_ values: [Int64]) throws {
+        guard values.count == 628, (0...624).contains(values[1]), values[4...].allSatisfy({ (0...Int64(UInt32.max)).contains($0) }) else {
+            throw CajalError.value("[set_state] a generator state holds 628 values as made by get_state")
+        }
+        withLock {
+            initialSeed = UInt64(bitPattern: values[0])
+            index = Int(values[1])
+            cachedNormal = values[2] != 0 ? Double(bitPattern: UInt64(bitPattern: values[3])) : nil
+            state32 = values[4...].map { UInt32($0) }
+        }
+    }
+
+    /// A uniformly drawn integer in [0, range), as torch's random_from_to:
+    /// a 32-bit draw below 2^32, a 64-bit one above (call inside withLock).
+    func integer(below range: UInt64) -> UInt64 {
+        range >= 1 << 32 ? next64() % range : UInt64(next32()) % range
+    }
+
     private func reseed(_ seed: UInt64) {
         initialSeed = seed
-        state[0] = UInt32(truncatingIfNeeded: seed)
+        state32[0] = UInt32(truncatingIfNeeded: seed)
         for j in 1..<624 {
-            let previous = state[j - 1]
-            state[j] = 1812433253 &* (previous ^ (previous >> 30)) &+ UInt32(j)
+            let previous = state32[j - 1]
+            state32[j] = 1812433253 &* (previous ^ (previous >> 30)) &+ UInt32(j)
         }
         index = 624
         cachedNormal = nil
@@ -46,15 +73,15 @@ public final class Generator {
 
     private func twist() {
         for k in 0..<624 {
-            let y = (state[k] & 0x8000_0000) | (state[(k + 1) % 624] & 0x7fff_ffff)
-            state[k] = state[(k + 397) % 624] ^ (y >> 1) ^ ((y & 1) != 0 ? 0x9908_b0df : 0)
+            let y = (state32[k] & 0x8000_0000) | (state32[(k + 1) % 624] & 0x7fff_ffff)
+            state32[k] = state32[(k + 397) % 624] ^ (y >> 1) ^ ((y & 1) != 0 ? 0x9908_b0df : 0)
         }
         index = 0
     }
 
     func next32() -> UInt32 {
         if index >= 624 { twist() }
-        var y = state[index]
+        var y = state32[index]
         index += 1
         y ^= y >> 11
         y ^= (y << 7) & 0x9d2c_5680

@@ -126,6 +126,62 @@ extension Tensor {
     }
 }
 
+extension Tensor {
+    /// An n x m matrix with ones on the diagonal (torch.eye).
+    public static func eye(_ n: Int, _ m: Int? = nil, dtype: DType = .float32) throws -> Tensor {
+        let columns = m ?? n
+        guard n >= 0, columns >= 0 else { throw CajalError.runtime("[eye] n and m must be non-negative, got \(n) and \(columns)") }
+        let out = try Tensor.zeros([n, columns], dtype: dtype)
+        try out.diagonal().fillInPlaceUnchecked(1)
+        return out
+    }
+
+    /// `steps` values from start to end inclusive, evenly spaced (torch.linspace:
+    /// the first half counts up from start, the second down from end).
+    public static func linspace(start: Double, end: Double, steps: Int, dtype: DType = .float32) throws -> Tensor {
+        guard steps >= 0 else { throw CajalError.runtime("[linspace] number of steps must be non-negative") }
+        guard dtype != .bool else { throw CajalError.type("[linspace] \"linspace_cpu\" not implemented for 'Bool'") }
+        var values = [Double](repeating: start, count: steps)
+        if steps > 1 {
+            let step = (end - start) / Double(steps - 1)
+            let halfway = steps / 2
+            for i in 0..<steps { values[i] = i < halfway ? start + step * Double(i) : end - step * Double(steps - i - 1) }
+        }
+        let out = try Tensor(values, shape: [steps])
+        return try out.converted(to: dtype)
+    }
+
+    /// Integers drawn uniformly from [low, high) (torch.randint), torch's draws.
+    public static func randint(low: Int64 = 0, high: Int64, _ shape: [Int], dtype: DType = .int64,
+                               generator: Generator = .default) throws -> Tensor {
+        guard low < high else {
+            throw CajalError.runtime("[randint] random_ expects 'from' to be less than 'to', but got from=\(low) >= to=\(high)")
+        }
+        guard dtype != .bool else { throw CajalError.type("[randint] randint is not implemented for 'Bool'") }
+        let count = try checkedNumel(shape, op: "randint")
+        let range = UInt64(bitPattern: high &- low)
+        var values = [Int64](repeating: 0, count: count)
+        generator.withLock {
+            for i in 0..<count { values[i] = low &+ Int64(bitPattern: generator.integer(below: range)) }
+        }
+        return try Tensor(values, shape: shape).converted(to: dtype)
+    }
+
+    /// A random permutation of 0..<n (torch.randperm), torch's draws.
+    public static func randperm(_ n: Int, dtype: DType = .int64, generator: Generator = .default) throws -> Tensor {
+        guard n >= 0 else { throw CajalError.runtime("[randperm] n must be non-negative, got \(n)") }
+        _ = try checkedNumel([n], op: "randperm")
+        var values = (0..<n).map { Int64($0) }
+        generator.withLock {
+            for i in 0..<Swift.max(n - 1, 0) {
+                let z = Int(generator.integer(below: UInt64(n - i)))
+                values.swapAt(i, i + z)
+            }
+        }
+        return try Tensor(values, shape: [n]).converted(to: dtype)
+    }
+}
+
 /// Seeds the default generator, like torch.manual_seed.
 public func manualSeed(_ seed: UInt64) {
     Generator.default.manualSeed(seed)
