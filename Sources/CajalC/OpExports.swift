@@ -108,6 +108,62 @@ public func cajal_tensor_matmul(_ a: OpaquePointer?, _ b: OpaquePointer?, _ out:
     newTensor(out) { try tensor(a, "a").matmul(tensor(b, "b")) }
 }
 
+@_cdecl("cajal_tensor_mm")
+public func cajal_tensor_mm(_ a: OpaquePointer?, _ b: OpaquePointer?, _ out: TensorOut?) -> Int32 {
+    newTensor(out) { try tensor(a, "a").mm(tensor(b, "b")) }
+}
+
+@_cdecl("cajal_tensor_bmm")
+public func cajal_tensor_bmm(_ a: OpaquePointer?, _ b: OpaquePointer?, _ out: TensorOut?) -> Int32 {
+    newTensor(out) { try tensor(a, "a").bmm(tensor(b, "b")) }
+}
+
+@_cdecl("cajal_tensor_mv")
+public func cajal_tensor_mv(_ a: OpaquePointer?, _ b: OpaquePointer?, _ out: TensorOut?) -> Int32 {
+    newTensor(out) { try tensor(a, "a").mv(tensor(b, "b")) }
+}
+
+@_cdecl("cajal_tensor_dot")
+public func cajal_tensor_dot(_ a: OpaquePointer?, _ b: OpaquePointer?, _ out: TensorOut?) -> Int32 {
+    newTensor(out) { try tensor(a, "a").dot(tensor(b, "b")) }
+}
+
+@_cdecl("cajal_tensor_outer")
+public func cajal_tensor_outer(_ a: OpaquePointer?, _ b: OpaquePointer?, _ out: TensorOut?) -> Int32 {
+    newTensor(out) { try tensor(a, "a").outer(tensor(b, "b")) }
+}
+
+@_cdecl("cajal_linalg_inv")
+public func cajal_linalg_inv(_ a: OpaquePointer?, _ out: TensorOut?) -> Int32 {
+    newTensor(out) { try tensor(a, "A").inv() }
+}
+
+@_cdecl("cajal_linalg_det")
+public func cajal_linalg_det(_ a: OpaquePointer?, _ out: TensorOut?) -> Int32 {
+    newTensor(out) { try tensor(a, "A").det() }
+}
+
+@_cdecl("cajal_linalg_solve")
+public func cajal_linalg_solve(_ a: OpaquePointer?, _ b: OpaquePointer?, _ out: TensorOut?) -> Int32 {
+    newTensor(out) { try Tensor.solve(tensor(a, "A"), tensor(b, "B")) }
+}
+
+@_cdecl("cajal_linalg_norm")
+public func cajal_linalg_norm(_ x: OpaquePointer?, _ ordKind: Int32, _ p: Double, _ dims: UnsafePointer<Int64>?, _ ndims: Int,
+                              _ keepdim: Int32, _ out: TensorOut?) -> Int32 {
+    newTensor(out) {
+        let ord: Tensor.NormOrder?
+        switch ordKind {
+        case 0: ord = nil
+        case 1: ord = .p(p)
+        case 2: ord = .frobenius
+        case 3: ord = .nuclear
+        default: throw CajalError.value("[linalg.norm] unknown ord kind \(ordKind) (0 default, 1 number, 2 'fro', 3 'nuc')")
+        }
+        return try tensor(x).linalgNorm(ord: ord, dims: ndims == 0 ? nil : ints(dims, ndims, "dims"), keepDim: keepdim != 0)
+    }
+}
+
 // MARK: reductions
 
 @_cdecl("cajal_tensor_sum_all")

@@ -176,6 +176,25 @@ struct GradcheckTests {
         try gradcheck([[3, 4], []]) { try $0[0].maskedFill(try Tensor([true, false, false, true]), value: $0[1]) }
     }
 
+    @Test func linearAlgebra() throws {
+        // A dominant diagonal keeps the matrices well away from singular.
+        let shift = try Tensor.eye(3, dtype: .float64) * 4.0
+        try gradcheck([[3, 4], [4, 2]]) { try $0[0].mm($0[1]) }
+        try gradcheck([[2, 3, 4], [2, 4, 2]]) { try $0[0].bmm($0[1]) }
+        try gradcheck([[3, 4], [4]]) { try $0[0].mv($0[1]) }
+        try gradcheck([[5], [5]]) { try $0[0].dot($0[1]) }
+        try gradcheck([[3], [4]]) { try $0[0].outer($0[1]) }
+        try gradcheck([[3, 3]]) { try $0[0].add(shift).inv() }
+        try gradcheck([[2, 3, 3]]) { try $0[0].add(shift).inv() }
+        try gradcheck([[3, 3]]) { try $0[0].add(shift).det() }
+        try gradcheck([[2, 3, 3]]) { try $0[0].det() }
+        try gradcheck([[3, 3], [3]]) { try Tensor.solve($0[0].add(shift), $0[1]) }
+        try gradcheck([[2, 3, 3], [3, 2]]) { try Tensor.solve($0[0].add(shift), $0[1]) }
+        try gradcheck([[3, 4]], awayFromZero: true) { try $0[0].linalgNorm(ord: .p(1)) }
+        try gradcheck([[3, 4]], seed: 28) { try $0[0].linalgNorm(ord: .p(-.infinity), dims: [0, 1]) }
+        try gradcheck([[2, 3, 4]]) { try $0[0].linalgNorm(ord: .frobenius, dims: [1, 2], keepDim: true) }
+    }
+
     @Test func moreReductions() throws {
         try gradcheck([[2, 3]]) { try $0[0].prod() }
         try gradcheck([[3, 4]]) { try $0[0].prod(dim: 1, keepDim: true) }

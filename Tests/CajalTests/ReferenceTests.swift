@@ -213,6 +213,15 @@ struct ReferenceTests {
         return attrs["reverse"]?.bool == true ? try f(s, x) : try f(x, s)
     }
 
+    /// A fixture's ord: null, a number, "inf"/"-inf", or "fro"/"nuc".
+    private func normOrder(_ value: JSONValue?) -> Tensor.NormOrder? {
+        switch value?.string {
+        case "fro": return .frobenius
+        case "nuc": return .nuclear
+        default: return value?.double.map { .p($0) }
+        }
+    }
+
     private func reduce(_ x: Tensor, _ attrs: JSONValue, sum: Bool) throws -> Tensor {
         guard let dims = attrs["dim"]?.ints else { return sum ? try x.sum() : try x.mean() }
         let keep = attrs["keepdim"]?.bool ?? false
@@ -341,6 +350,20 @@ struct ReferenceTests {
             return try a[0].isclose(a[1], rtol: attrs["rtol"]?.double ?? 0, atol: attrs["atol"]?.double ?? 0,
                                     equalNaN: attrs["equal_nan"]?.bool ?? false)
         case "matmul": return try a[0].matmul(a[1])
+        case "mm": return try a[0].mm(a[1])
+        case "bmm": return try a[0].bmm(a[1])
+        case "mv": return try a[0].mv(a[1])
+        case "dot": return try a[0].dot(a[1])
+        case "outer": return try a[0].outer(a[1])
+        case "inv": return try a[0].inv()
+        case "det": return try a[0].det()
+        case "solve": return try Tensor.solve(a[0], a[1])
+        case "linalg_norm":
+            return try a[0].linalgNorm(ord: normOrder(attrs["ord"]), dims: attrs["dim"]?.ints, keepDim: attrs["keepdim"]?.bool ?? false)
+        case "vector_norm":
+            return try a[0].norm(p: attrs["ord"]?.double ?? 2, dims: attrs["dim"]?.ints ?? [], keepDim: attrs["keepdim"]?.bool ?? false)
+        case "matrix_norm":
+            return try a[0].linalgNorm(ord: normOrder(attrs["ord"]), dims: [-2, -1], keepDim: attrs["keepdim"]?.bool ?? false)
         case "sum": return try reduce(a[0], attrs, sum: true)
         case "mean": return try reduce(a[0], attrs, sum: false)
         case "reshape": return try a[0].reshape(attrs["shape"]?.ints ?? [])

@@ -127,3 +127,50 @@ def test_null_handles_are_refused_by_the_c_layer():
     status = _ffi.lib.cajal_tensor_add(None, None, byref(out))
     assert status == 8 and "handle is NULL" in _ffi.last_error() and out.value is None
     _ffi.lib.cajal_tensor_free(None)  # a no-op
+
+
+def test_linear_algebra_bad_inputs():
+    with pytest.raises(RuntimeError, match=r"\[mm\] mat1 and mat2 shapes cannot be multiplied \(2x3 and 2x3\)"):
+        torch.mm(torch.ones(2, 3), torch.ones(2, 3))
+    with pytest.raises(RuntimeError, match=r"\[mm\] self must be a matrix"):
+        torch.ones(3).mm(torch.ones(3, 2))
+    with pytest.raises(RuntimeError, match=r"\[bmm\] batch1 and batch2 must have same number of batches, got 2 and 3"):
+        torch.bmm(torch.ones(2, 3, 4), torch.ones(3, 4, 5))
+    with pytest.raises(RuntimeError, match=r"\[bmm\] .*must be 3-D"):
+        torch.bmm(torch.ones(3, 4), torch.ones(4, 5))
+    with pytest.raises(RuntimeError, match=r"\[mv\] size mismatch"):
+        torch.mv(torch.ones(2, 3), torch.ones(4))
+    with pytest.raises(RuntimeError, match=r"\[dot\] inconsistent tensor size"):
+        torch.dot(torch.ones(3), torch.ones(4))
+    with pytest.raises(RuntimeError, match=r"\[outer\]"):
+        torch.outer(torch.ones(2, 2), torch.ones(3))
+    # Singular matrices: every factorisation reports, none traps.
+    with pytest.raises(RuntimeError, match=r"\[linalg.inv\] .*singular"):
+        torch.linalg.inv(torch.tensor([[1.0, 2.0], [2.0, 4.0]]))
+    with pytest.raises(RuntimeError, match=r"\[linalg.solve\] .*singular"):
+        torch.linalg.solve(torch.zeros(3, 3), torch.ones(3))
+    assert torch.linalg.det(torch.zeros(3, 3)).item() == 0.0
+    with pytest.raises(RuntimeError, match=r"\[linalg.inv\] .*square matrices, but they are 2 by 3"):
+        torch.linalg.inv(torch.ones(2, 3))
+    with pytest.raises(RuntimeError, match=r"\[linalg.det\] .*at least 2 dimensions"):
+        torch.linalg.det(torch.ones(3))
+    with pytest.raises(RuntimeError, match=r"\[linalg.inv\] .*floating point"):
+        torch.linalg.inv(torch.eye(2, dtype=torch.int64))
+    with pytest.raises(RuntimeError, match=r"\[linalg.solve\] .*Incompatible shapes"):
+        torch.linalg.solve(torch.eye(3), torch.ones(4, 2))
+    with pytest.raises(RuntimeError, match=r"\[linalg.solve\] .*same dtype"):
+        torch.linalg.solve(torch.eye(3), torch.ones(3, dtype=torch.float64))
+    with pytest.raises(NotImplementedError, match=r"SVD"):
+        torch.linalg.norm(torch.ones(2, 2), 2)
+    with pytest.raises(NotImplementedError, match=r"SVD"):
+        torch.linalg.norm(torch.ones(2, 2), "nuc")
+    with pytest.raises(RuntimeError, match=r"length 1 or 2"):
+        torch.linalg.norm(torch.ones(2, 2, 2), dim=(0, 1, 2))
+    with pytest.raises(RuntimeError, match=r"input must be 1D or 2D"):
+        torch.linalg.norm(torch.ones(2, 2, 2), 1)
+    with pytest.raises(IndexError, match=r"\[linalg.norm\]"):
+        torch.linalg.norm(torch.ones(2, 2), dim=(0, 5))
+    # A singular matrix's determinant has no gradient formula here: an error, not a trap.
+    a = torch.tensor([[1.0, 2.0], [2.0, 4.0]], requires_grad=True)
+    with pytest.raises(RuntimeError, match=r"singular"):
+        torch.linalg.det(a).backward()

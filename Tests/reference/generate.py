@@ -453,6 +453,57 @@ def more_reduction_cases():
     return cases
 
 
+def well_conditioned(shape, dtype="float32"):
+    """Square matrices with a dominant diagonal: invertible, and their
+    inverses and solutions are stable enough to compare at float32."""
+    n = shape[-1]
+    x = rng.uniform(-1.0, 1.0, size=shape) + n * np.eye(n)
+    if dtype == "float32":
+        x = x.astype(np.float32).astype(np.float64)
+    return given(x.tolist(), dtype, shape=shape)
+
+
+def linalg_cases():
+    wc = well_conditioned
+    return [
+        make_case("mm/plain", "mm", [inp(values([3, 4])), inp(values([4, 2]))]),
+        make_case("mm/transposed", "mm", [inp(values([4, 3]), view=T01), inp(values([4, 2]))]),
+        make_case("bmm/plain", "bmm", [inp(values([2, 3, 4])), inp(values([2, 4, 5]))]),
+        make_case("mv/plain", "mv", [inp(values([3, 4])), inp(values([4]))]),
+        make_case("dot/plain", "dot", [inp(values([6])), inp(values([6]))]),
+        make_case("dot/int64", "dot", [inp(values([4], "int64")), inp(values([4], "int64"))]),
+        make_case("outer/plain", "outer", [inp(values([3])), inp(values([4]))]),
+        make_case("inv/matrix", "inv", [inp(wc([4, 4]))], accumulated=64),
+        make_case("inv/batched", "inv", [inp(wc([2, 3, 3]))], accumulated=64),
+        make_case("inv/transposed", "inv", [inp(wc([3, 3]), view=T01)], accumulated=64),
+        make_case("inv/float64", "inv", [inp(wc([3, 3], "float64"))]),
+        make_case("inv/one_by_one", "inv", [inp(given([[4.0]]))]),
+        make_case("det/matrix", "det", [inp(wc([3, 3]))], accumulated=64),
+        make_case("det/batched", "det", [inp(wc([2, 4, 4]))], accumulated=256),
+        make_case("det/permutation", "det", [inp(given([[0.0, 1.0, 0.0], [0.0, 0.0, 1.0], [1.0, 0.0, 0.0]]))]),
+        make_case("det/swap", "det", [inp(given([[0.0, 2.0], [3.0, 0.0]]))]),
+        make_case("det/singular", "det", [inp(given([[1.0, 2.0], [2.0, 4.0]]), grad=False)]),
+        make_case("det/empty_matrix", "det", [inp(given(np.zeros((2, 0, 0)).tolist(), shape=[2, 0, 0]), grad=False)]),
+        make_case("det/float64", "det", [inp(wc([3, 3], "float64"))]),
+        make_case("solve/vector", "solve", [inp(wc([3, 3])), inp(values([3]))], accumulated=64),
+        make_case("solve/matrix", "solve", [inp(wc([3, 3])), inp(values([3, 2]))], accumulated=64),
+        make_case("solve/batched_vector", "solve", [inp(wc([2, 3, 3])), inp(values([2, 3]))], accumulated=64),
+        make_case("solve/broadcast", "solve", [inp(wc([3, 3])), inp(values([4, 3, 2]))], accumulated=64),
+        make_case("solve/float64", "solve", [inp(wc([4, 4], "float64")), inp(values([4, 1], "float64"))]),
+        make_case("linalg_norm/default", "linalg_norm", [inp(values([3, 4]))], {"ord": None, "dim": None, "keepdim": False}),
+        make_case("linalg_norm/fro", "linalg_norm", [inp(values([3, 4]))], {"ord": "fro", "dim": None, "keepdim": False}),
+        make_case("linalg_norm/matrix_one", "linalg_norm", [inp(values([3, 4]))], {"ord": 1, "dim": None, "keepdim": False}),
+        make_case("linalg_norm/matrix_inf", "linalg_norm", [inp(values([3, 4]))], {"ord": "inf", "dim": None, "keepdim": True}),
+        make_case("linalg_norm/matrix_minus_one", "linalg_norm", [inp(values([2, 3, 4]))], {"ord": -1, "dim": [2, 1], "keepdim": False}),
+        make_case("linalg_norm/matrix_minus_inf", "linalg_norm", [inp(values([3, 4]))], {"ord": "-inf", "dim": [0, 1], "keepdim": False}),
+        make_case("linalg_norm/vector_dim", "linalg_norm", [inp(values([3, 4]))], {"ord": 3, "dim": 1, "keepdim": False}),
+        make_case("linalg_norm/flat_3d", "linalg_norm", [inp(values([2, 3, 4]))], {"ord": None, "dim": None, "keepdim": False}),
+        make_case("vector_norm/dims", "vector_norm", [inp(values([2, 3, 4]))], {"ord": 1, "dim": [0, 2], "keepdim": True}),
+        make_case("vector_norm/inf", "vector_norm", [inp(values([3, 4]))], {"ord": "inf", "dim": None, "keepdim": False}),
+        make_case("matrix_norm/batched", "matrix_norm", [inp(values([2, 3, 4]))], {"ord": "fro", "keepdim": False}),
+    ]
+
+
 def shape_cases():
     return [
         make_case("reshape/infer", "reshape", [inp(values([2, 6]))], {"shape": [3, -1]}),
@@ -722,6 +773,7 @@ def main():
         "indexing": indexing_cases(),
         "inplace": inplace_cases(),
         "creation": creation_cases(),
+        "linalg": linalg_cases(),
     }
     for group, cases in groups.items():
         path = os.path.join(OUT, f"{group}.json")

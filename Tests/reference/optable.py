@@ -29,6 +29,11 @@ def decode_index(spec, tensors):
     return tuple(items)
 
 
+def norm_order(ord):
+    """A JSON ord: null, a number, "inf"/"-inf", or "fro"/"nuc"."""
+    return float(ord) if ord in ("inf", "-inf") else ord
+
+
 def make_ops(lib):
     dtypes = {"float32": lib.float32, "float64": lib.float64, "int64": lib.int64, "bool": lib.bool}
 
@@ -140,6 +145,17 @@ def make_ops(lib):
         "program": lambda *args: PROGRAMS[args[-1]["name"]](lib, *args[:-1]),
         "isclose": lambda a, b, attrs: a.isclose(b, rtol=attrs["rtol"], atol=attrs["atol"], equal_nan=attrs["equal_nan"]),
         "matmul": lambda a, b, attrs: a @ b,
+        "mm": lambda a, b, attrs: a.mm(b),
+        "bmm": lambda a, b, attrs: lib.bmm(a, b),
+        "mv": lambda a, b, attrs: a.mv(b),
+        "dot": lambda a, b, attrs: lib.dot(a, b),
+        "outer": lambda a, b, attrs: a.outer(b),
+        "inv": lambda x, attrs: lib.linalg.inv(x),
+        "det": lambda x, attrs: lib.linalg.det(x),
+        "solve": lambda a, b, attrs: lib.linalg.solve(a, b),
+        "linalg_norm": lambda x, attrs: lib.linalg.norm(x, norm_order(attrs["ord"]), attrs["dim"], attrs["keepdim"]),
+        "vector_norm": lambda x, attrs: lib.linalg.vector_norm(x, norm_order(attrs["ord"]), attrs["dim"], attrs["keepdim"]),
+        "matrix_norm": lambda x, attrs: lib.linalg.matrix_norm(x, norm_order(attrs["ord"]), keepdim=attrs["keepdim"]),
         "sum": reduce("sum"),
         "mean": reduce("mean"),
         "reshape": lambda x, attrs: x.reshape(attrs["shape"]),

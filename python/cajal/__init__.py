@@ -8,7 +8,7 @@ library (libcajal.so) reached through ctypes; this package holds no math.
 
 import builtins as _builtins
 
-from . import _ffi, autograd, cuda, nn
+from . import _ffi, autograd, cuda, linalg, nn
 from ._creation import (
     Generator,
     arange,
@@ -162,7 +162,8 @@ for _name in ("neg", "exp", "log", "sqrt", "relu", "sigmoid", "tanh", "sum", "me
               "fliplr", "flipud", "roll", "movedim", "moveaxis", "flatten", "ravel", "unflatten", "tile", "tril", "triu",
               "diag", "index_select", "gather", "scatter", "scatter_add", "masked_fill", "masked_select", "nonzero",
               "argwhere", "prod", "max", "min", "argmax", "argmin", "amax", "amin", "all", "any", "var", "std", "norm",
-              "logsumexp", "cumsum", "cumprod", "sort", "argsort", "topk", "count_nonzero"):
+              "logsumexp", "cumsum", "cumprod", "sort", "argsort", "topk", "count_nonzero", "mm", "bmm", "mv", "dot",
+              "outer", "ger", "inverse", "det"):
     globals()[_name] = _method(_name)
 del _name
 
@@ -170,5 +171,5 @@ __all__ = [
     "Tensor", "Size", "dtype", "device", "float32", "float", "float64", "double", "int64", "long", "bool",
     "tensor", "as_tensor", "zeros", "ones", "empty", "full", "arange", "rand", "randn", "zeros_like", "ones_like",
     "full_like", "rand_like", "randn_like", "from_numpy", "manual_seed", "matmul", "where", "no_grad",
-    "enable_grad", "set_grad_enabled", "inference_mode", "is_grad_enabled", "cuda", "autograd",
+    "enable_grad", "set_grad_enabled", "inference_mode", "is_grad_enabled", "cuda", "autograd", "linalg",
 ]

@@ -142,6 +142,15 @@ DECLARATIONS = {
     "cajal_tensor_equal": (c_int, [T, T, POINTER(c_int32)]),
     # linear algebra
     "cajal_tensor_matmul": (c_int, [T, T, T_OUT]),
+    "cajal_tensor_mm": (c_int, [T, T, T_OUT]),
+    "cajal_tensor_bmm": (c_int, [T, T, T_OUT]),
+    "cajal_tensor_mv": (c_int, [T, T, T_OUT]),
+    "cajal_tensor_dot": (c_int, [T, T, T_OUT]),
+    "cajal_tensor_outer": (c_int, [T, T, T_OUT]),
+    "cajal_linalg_inv": (c_int, [T, T_OUT]),
+    "cajal_linalg_det": (c_int, [T, T_OUT]),
+    "cajal_linalg_solve": (c_int, [T, T, T_OUT]),
+    "cajal_linalg_norm": (c_int, [T, c_int32, c_double, SHAPE, c_size_t, c_int32, T_OUT]),
     # reductions
     "cajal_tensor_sum_all": (c_int, [T, T_OUT]),
     "cajal_tensor_sum": (c_int, [T, SHAPE, c_size_t, c_int32, T_OUT]),

@@ -516,6 +516,11 @@ class Tensor:
     __truediv__ = _operator(lib.cajal_tensor_div)
     __pow__ = pow = _operator(lib.cajal_tensor_pow)
     __matmul__ = matmul = _operator(lib.cajal_tensor_matmul)
+    mm = _operator(lib.cajal_tensor_mm)
+    bmm = _operator(lib.cajal_tensor_bmm)
+    mv = _operator(lib.cajal_tensor_mv)
+    dot = _operator(lib.cajal_tensor_dot)
+    outer = ger = _operator(lib.cajal_tensor_outer)
     __radd__ = _operator(lib.cajal_tensor_add, reflected=True)
     __rsub__ = _operator(lib.cajal_tensor_sub, reflected=True)
     __rmul__ = _operator(lib.cajal_tensor_mul, reflected=True)
@@ -842,6 +847,12 @@ class Tensor:
         elif p == "nuc":
             raise NotImplementedError("norm(p='nuc') (the nuclear norm) is not supported by cajal yet")
         return _call(lib.cajal_tensor_norm, source, _float(p), *self._dims(dim), 1 if keepdim else 0)
+
+    def inverse(self):
+        return _call(lib.cajal_linalg_inv, self)
+
+    def det(self):
+        return _call(lib.cajal_linalg_det, self)
 
     def logsumexp(self, dim, keepdim=False):
         return _call(lib.cajal_tensor_logsumexp, self, *self._dims(dim), 1 if keepdim else 0)

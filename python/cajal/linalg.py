@@ -1,0 +1,72 @@
+"""torch.linalg for the supported subset: inv, det, solve and the norms.
+
+Factorisations run in the engine through OpenBLAS's LAPACK; decompositions
+that need an SVD or eigenvalues (svd, eigh, the spectral and nuclear norms)
+are not supported yet and raise NotImplementedError.
+"""
+
+import math as _math
+
+from ._ffi import lib
+from ._ffi import int64_array
+from ._tensor import _call, as_tensor_operand as _operand
+
+__all__ = ["inv", "det", "solve", "norm", "vector_norm", "matrix_norm"]
+
+
+def inv(A):  # noqa: N803 (torch's argument name)
+    return _call(lib.cajal_linalg_inv, _operand(A))
+
+
+def det(A):  # noqa: N803
+    return _call(lib.cajal_linalg_det, _operand(A))
+
+
+def solve(A, B, *, left=True):  # noqa: N803
+    if not left:
+        raise NotImplementedError("linalg.solve(left=False) is not supported by cajal yet; solve A.mT X.mT = B.mT instead")
+    return _call(lib.cajal_linalg_solve, _operand(A), _operand(B))
+
+
+def _ord_arguments(ord):  # noqa: A002
+    """torch's ord (None, a number, 'fro' or 'nuc') as the engine's (kind, p)."""
+    if ord is None:
+        return 0, 0.0
+    if ord == "fro":
+        return 2, 0.0
+    if ord == "nuc":
+        return 3, 0.0
+    if isinstance(ord, str):
+        raise RuntimeError(f"linalg.norm: Order {ord} not supported.")
+    return 1, float(ord)
+
+
+def _dims(dim):
+    if dim is None:
+        return int64_array([]), 0
+    dims = [d.__index__() for d in dim] if isinstance(dim, (tuple, list)) else [dim.__index__()]
+    if not dims:
+        raise RuntimeError("linalg.norm: If dim is specified, it must be of length 1 or 2. Got []")
+    return int64_array(dims), len(dims)
+
+
+def norm(A, ord=None, dim=None, keepdim=False, *, dtype=None):  # noqa: A002,N803
+    source = _operand(A)
+    if dtype is not None:
+        source = source.to(dtype)
+    return _call(lib.cajal_linalg_norm, source, *_ord_arguments(ord), *_dims(dim), 1 if keepdim else 0)
+
+
+def vector_norm(x, ord=2, dim=None, keepdim=False, *, dtype=None):  # noqa: A002
+    source = _operand(x)
+    if dtype is not None:
+        source = source.to(dtype)
+    if isinstance(ord, str):
+        raise RuntimeError(f"linalg.vector_norm: ord must be a number, got {ord!r}")
+    return source.norm(float(ord), dim, keepdim)
+
+
+def matrix_norm(A, ord="fro", dim=(-2, -1), keepdim=False, *, dtype=None):  # noqa: A002,N803
+    if ord is None or (not isinstance(ord, str) and not _math.isinf(ord) and abs(ord) not in (1, 2)):
+        raise RuntimeError(f"linalg.matrix_norm: Order {ord} not supported.")
+    return norm(A, ord, dim, keepdim, dtype=dtype)
