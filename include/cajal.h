@@ -238,6 +238,16 @@ int cajal_tensor_retain_grad(cajal_tensor tensor);
  * otherwise it must have the tensor's shape. Without retain_graph the saved
  * values of the graph are freed, and a second backward through it fails. */
 int cajal_tensor_backward(cajal_tensor tensor, cajal_tensor gradient, int32_t retain_graph);
+/* torch.autograd.backward: accumulates into every leaf's .grad the gradient of
+ * sum(outputs[i] * gradients[i]). gradients may be NULL, or hold NULLs, for one-element outputs. */
+int cajal_autograd_backward(const cajal_tensor *outputs, size_t count, const cajal_tensor *gradients, int32_t retain_graph);
+/* torch.autograd.grad: writes to results[0..ninputs) new tensors holding the gradient of
+ * sum(outputs[i] * grad_outputs[i]) with respect to each input, leaving .grad untouched. grad_outputs
+ * may be NULL, or hold NULLs, for one-element outputs. An input the outputs do not depend on is an
+ * error, or a NULL result when allow_unused is nonzero. On error no result is written. */
+int cajal_autograd_grad(const cajal_tensor *outputs, size_t noutputs, const cajal_tensor *grad_outputs,
+                        const cajal_tensor *inputs, size_t ninputs, int32_t retain_graph, int32_t allow_unused,
+                        cajal_tensor *results);
 
 /* A new tensor sharing memory, cut out of the graph. */
 int cajal_tensor_detach(cajal_tensor tensor, cajal_tensor *out);

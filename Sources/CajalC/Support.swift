@@ -78,3 +78,18 @@ func generatorOrDefault(_ pointer: OpaquePointer?) -> Generator {
     guard let pointer else { return .default }
     return Unmanaged<Generator>.fromOpaque(UnsafeRawPointer(pointer)).takeUnretainedValue()
 }
+
+/// Borrows the tensors behind an array of `count` handles.
+func tensorList(_ handles: UnsafePointer<OpaquePointer?>?, _ count: Int, _ name: String = "tensors") throws -> [Tensor] {
+    try optionalTensorList(handles, count, name).enumerated().map { i, t in
+        guard let t else { throw CajalError(.nullArgument, "\(name)[\(i)] handle is NULL") }
+        return t
+    }
+}
+
+/// Like tensorList, but NULL entries (or a NULL array) stand for "none".
+func optionalTensorList(_ handles: UnsafePointer<OpaquePointer?>?, _ count: Int, _ name: String = "tensors") throws -> [Tensor?] {
+    guard count <= 1 << 20 else { throw CajalError.value("a list of \(count) tensors is too long") }
+    guard let handles else { return [Tensor?](repeating: nil, count: count) }
+    return try (0..<count).map { i in try handles[i].map { try tensor($0, "\(name)[\(i)]") } }
+}

@@ -202,6 +202,31 @@ public func cajal_tensor_backward(_ t: OpaquePointer?, _ gradient: OpaquePointer
     }
 }
 
+@_cdecl("cajal_autograd_backward")
+public func cajal_autograd_backward(_ outputs: UnsafePointer<OpaquePointer?>?, _ count: Int,
+                                    _ gradients: UnsafePointer<OpaquePointer?>?, _ retainGraph: Int32) -> Int32 {
+    status {
+        try Tensor.backward(tensorList(outputs, count, "outputs"), gradients: optionalTensorList(gradients, count, "gradients"),
+                            retainGraph: retainGraph != 0)
+    }
+}
+
+@_cdecl("cajal_autograd_grad")
+public func cajal_autograd_grad(_ outputs: UnsafePointer<OpaquePointer?>?, _ outputCount: Int,
+                                _ gradOutputs: UnsafePointer<OpaquePointer?>?,
+                                _ inputs: UnsafePointer<OpaquePointer?>?, _ inputCount: Int,
+                                _ retainGraph: Int32, _ allowUnused: Int32,
+                                _ results: UnsafeMutablePointer<OpaquePointer?>?) -> Int32 {
+    status {
+        guard let results else { throw CajalError(.nullArgument, "results array is NULL") }
+        let grads = try Tensor.gradients(of: tensorList(outputs, outputCount, "outputs"),
+                                         withRespectTo: tensorList(inputs, inputCount, "inputs"),
+                                         gradOutputs: optionalTensorList(gradOutputs, outputCount, "grad_outputs"),
+                                         retainGraph: retainGraph != 0, allowUnused: allowUnused != 0)
+        for (i, grad) in grads.enumerated() { results[i] = grad.map(handle) }
+    }
+}
+
 @_cdecl("cajal_tensor_detach")
 public func cajal_tensor_detach(_ t: OpaquePointer?, _ out: UnsafeMutablePointer<OpaquePointer?>?) -> Int32 {
     newTensor(out) { try tensor(t).detach() }

@@ -16,14 +16,6 @@ private func writeTensors(_ tensors: [Tensor], _ outs: UnsafeMutablePointer<Opaq
     count.pointee = tensors.count
 }
 
-/// Borrows an array of tensor handles.
-private func tensorList(_ handles: UnsafePointer<OpaquePointer?>?, _ count: Int) throws -> [Tensor] {
-    guard count <= 1 << 20 else { throw CajalError.value("a list of \(count) tensors is too long") }
-    if count == 0 { return [] }
-    guard let handles else { throw CajalError(.nullArgument, "tensor list is NULL") }
-    return try (0..<count).map { try tensor(handles[$0], "tensors[\($0)]") }
-}
-
 @_cdecl("cajal_tensor_slice")
 public func cajal_tensor_slice(_ x: OpaquePointer?, _ dim: Int64, _ start: Int64, _ end: Int64, _ step: Int64, _ out: TensorOut?) -> Int32 {
     newTensor(out) { try tensor(x).slice(dim: Int(dim), start: Int(start), end: Int(end), step: Int(step)) }

@@ -180,7 +180,28 @@ struct ReferenceTests {
         case "topk":
             let r = try a[0].topk(attrs["k"]?.int ?? 1, dim: attrs["dim"]?.int ?? -1, largest: attrs["largest"]?.bool ?? true)
             return [r.values, r.indices]
+        case "grad_program": return try gradProgram(attrs["name"]?.string ?? "", a[0], a[1])
         default: return [try run(op, a, attrs)]
+        }
+    }
+
+    /// The autograd.grad programs of optable.py; unused inputs come back as zeros.
+    private func gradProgram(_ name: String, _ a: Tensor, _ b: Tensor) throws -> [Tensor] {
+        func grads(_ outputs: [Tensor], _ inputs: [Tensor], _ gradOutputs: [Tensor?]? = nil) throws -> [Tensor] {
+            try zip(Tensor.gradients(of: outputs, withRespectTo: inputs, gradOutputs: gradOutputs, allowUnused: true), inputs)
+                .map { try $0.0 ?? Tensor.zeros($0.1.shape, dtype: $0.1.dtype) }
+        }
+        switch name {
+        case "two_inputs": return try grads([(a * a * b).sum() + a.exp().sum()], [a, b])
+        case "nonleaf":
+            let h = try a * 3.0
+            return try grads([(h.sin() * b).sum()], [h, a])
+        case "weighted_outputs": return try grads([a.tanh() * b], [a], [b * 2.0])
+        case "several_outputs": return try grads([a.sum(), (a * b).sum(), (b * b).mean()], [b, a])
+        case "unused_materialized": return try grads([(a * 2.0).sum()], [a, b])
+        case "broadcast_leaf": return try grads([(a + b.select(dim: 0, index: 0)).pow(2).sum()], [b])
+        case "of_input_itself": return try grads([a], [a], [(b * 2.0).detach()])
+        default: throw CajalError.notImplemented("grad program \(name)")
         }
     }
 

@@ -172,3 +172,52 @@ def test_in_place_on_a_graph_tensor_keeps_gradients_right():
     assert y.requires_grad and y.grad_fn.name() == "CopySlices"
     y.sum().backward()
     assert w.grad.tolist() == [1.0 + 4.0, 1.0 + 6.0]
+
+
+def test_autograd_grad_returns_gradients_and_leaves_dot_grad_alone():
+    x = torch.tensor([1.0, 2.0, 3.0], requires_grad=True)
+    w = torch.tensor([0.5, -1.0, 2.0], requires_grad=True)
+    (gx,) = torch.autograd.grad((x * x * w).sum(), x)
+    assert gx.tolist() == [1.0, -4.0, 12.0]  # d/dx sum(x^2 w) = 2 x w
+    assert x.grad is None and w.grad is None
+    assert not gx.requires_grad
+
+
+def test_autograd_grad_frees_the_graph_unless_retained():
+    x = torch.tensor([1.0, 2.0], requires_grad=True)
+    y = (x.exp() * 2).sum()
+    torch.autograd.grad(y, x, retain_graph=True)
+    (g,) = torch.autograd.grad(y, x)
+    assert g.allclose(x.exp() * 2)
+    with pytest.raises(RuntimeError, match="backward through the graph a second time"):
+        torch.autograd.grad(y, x)
+
+
+def test_autograd_grad_bad_inputs():
+    x = torch.ones(3, requires_grad=True)
+    u = torch.ones(2, requires_grad=True)
+    with pytest.raises(RuntimeError, match=r"\[autograd.grad\] One of the differentiated Tensors appears to not have been used"):
+        torch.autograd.grad((x * 2).sum(), [x, u])
+    assert torch.autograd.grad((x * 2).sum(), [x, u], allow_unused=True)[1] is None
+    with pytest.raises(RuntimeError, match=r"does not require grad"):
+        torch.autograd.grad((x * 2).sum(), [torch.ones(3)])
+    with pytest.raises(RuntimeError, match=r"element 0 of tensors does not require grad"):
+        torch.autograd.grad(torch.ones(3).sum(), [x])
+    with pytest.raises(RuntimeError, match=r"grad can be implicitly created only for scalar outputs"):
+        torch.autograd.grad(x * 2, [x])
+    with pytest.raises(RuntimeError, match=r"Mismatch in shape: grad_output\[0\] has a shape of \(2\)"):
+        torch.autograd.grad(x * 2, [x], grad_outputs=torch.ones(2))
+    with pytest.raises(RuntimeError, match=r"grad_outputs has 2 entries but there are 1 outputs"):
+        torch.autograd.grad(x.sum(), [x], grad_outputs=[None, None])
+    with pytest.raises(NotImplementedError, match="create_graph"):
+        torch.autograd.grad(x.sum(), [x], create_graph=True)
+    with pytest.raises(TypeError, match=r"inputs\[0\] must be a Tensor"):
+        torch.autograd.grad(x.sum(), [3.0])
+    # The failed calls left the engine usable.
+    assert torch.autograd.grad((x * 3).sum(), x)[0].tolist() == [3.0, 3.0, 3.0]
+
+
+def test_autograd_backward_over_several_tensors():
+    x = torch.tensor([1.0, 2.0], requires_grad=True)
+    torch.autograd.backward([(x * 2).sum(), x * x], [None, torch.tensor([1.0, 0.5])])
+    assert x.grad.tolist() == [2.0 + 2.0, 2.0 + 2.0]  # 2 + 2x * [1, 0.5]

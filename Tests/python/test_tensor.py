@@ -149,3 +149,32 @@ def test_legacy_tensor_constructor():
     assert torch.Tensor([1, 2]).dtype is torch.float32 and torch.Tensor([1, 2]).tolist() == [1.0, 2.0]
     assert torch.Tensor(2, 3).shape == (2, 3)
     assert isinstance(torch.ones(1), torch.Tensor)
+
+
+def test_iteration_and_membership_follow_torch():
+    x = torch.arange(6.0).reshape(2, 3)
+    rows = list(x)
+    assert len(rows) == 2 and rows[1].tolist() == [3.0, 4.0, 5.0]
+    assert 4 in x and 4.0 in x and 9 not in x
+    assert torch.tensor([3.0, 4.0, 5.0]) in x
+    with pytest.raises(TypeError, match="iteration over a 0-d tensor"):
+        iter(torch.tensor(1.0))
+    with pytest.raises(RuntimeError, match=r"__contains__ only supports Tensor or scalar"):
+        "a" in x  # noqa: B015
+
+
+def test_new_constructors_take_the_dtype_of_self():
+    x = torch.ones(2, dtype=torch.float64)
+    assert x.new_zeros(2, 3).dtype is torch.float64 and x.new_zeros(2, 3).shape == (2, 3)
+    assert x.new_ones((4,)).tolist() == [1.0] * 4
+    assert x.new_full((2,), 7).tolist() == [7.0, 7.0] and x.new_full((2,), 7).dtype is torch.float64
+    assert x.new_tensor([1, 2]).dtype is torch.float64
+    assert x.new_zeros(3, dtype=torch.int64).dtype is torch.int64
+
+
+def test_assigning_data_is_refused_clearly():
+    p = torch.ones(3, requires_grad=True)
+    with pytest.raises(NotImplementedError, match=r"assigning to .data"):
+        p.data = torch.zeros(3)
+    p.data.copy_(torch.zeros(3))
+    assert p.tolist() == [0.0, 0.0, 0.0]

@@ -666,6 +666,12 @@ def inplace_cases():
     return cases
 
 
+def autograd_cases():
+    from optable import GRAD_PROGRAMS
+    return [make_case(f"grad_program/{name}", "grad_program", [inp(values([3, 4])), inp(values([3, 4]))], {"name": name})
+            for name in GRAD_PROGRAMS]
+
+
 def creation_cases():
     return [
         make_case("zeros/float32", "zeros", attrs={"shape": [2, 3], "dtype": "float32"}),
@@ -774,6 +780,7 @@ def main():
         "inplace": inplace_cases(),
         "creation": creation_cases(),
         "linalg": linalg_cases(),
+        "autograd": autograd_cases(),
     }
     for group, cases in groups.items():
         path = os.path.join(OUT, f"{group}.json")

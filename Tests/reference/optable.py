@@ -143,6 +143,7 @@ def make_ops(lib):
         "argsort": lambda x, attrs: x.argsort(dim=attrs["dim"], descending=attrs["descending"], stable=True),
         "topk": lambda x, attrs: tuple(x.topk(attrs["k"], attrs["dim"], largest=attrs["largest"])),
         "program": lambda *args: PROGRAMS[args[-1]["name"]](lib, *args[:-1]),
+        "grad_program": lambda *args: GRAD_PROGRAMS[args[-1]["name"]](lib, *args[:-1]),
         "isclose": lambda a, b, attrs: a.isclose(b, rtol=attrs["rtol"], atol=attrs["atol"], equal_nan=attrs["equal_nan"]),
         "matmul": lambda a, b, attrs: a @ b,
         "mm": lambda a, b, attrs: a.mm(b),
@@ -262,6 +263,39 @@ def _program_chain(lib, x, w):
 
 
 PROGRAMS = {name[len("_program_"):]: f for name, f in list(globals().items()) if name.startswith("_program_")}
+
+
+# autograd.grad programs: each returns the gradients it asks for, as a tuple.
+def _grad_two_inputs(lib, a, b):
+    return lib.autograd.grad((a * a * b).sum() + a.exp().sum(), [a, b])
+
+
+def _grad_nonleaf(lib, a, b):
+    h = a * 3
+    return lib.autograd.grad((h.sin() * b).sum(), [h, a])
+
+
+def _grad_weighted_outputs(lib, a, b):
+    return lib.autograd.grad(a.tanh() * b, [a], grad_outputs=b * 2)
+
+
+def _grad_several_outputs(lib, a, b):
+    return lib.autograd.grad([a.sum(), (a * b).sum(), (b * b).mean()], [b, a], grad_outputs=[None, None, None])
+
+
+def _grad_unused_materialized(lib, a, b):
+    return lib.autograd.grad((a * 2).sum(), [a, b], allow_unused=True, materialize_grads=True)
+
+
+def _grad_broadcast_leaf(lib, a, b):
+    return lib.autograd.grad((a + b[0]).pow(2).sum(), [b])
+
+
+def _grad_of_input_itself(lib, a, b):
+    return lib.autograd.grad(a, [a], grad_outputs=(b * 2).detach())
+
+
+GRAD_PROGRAMS = {name[len("_grad_"):]: f for name, f in list(globals().items()) if name.startswith("_grad_")}
 
 
 def fn_is_integer(fn):

@@ -89,6 +89,8 @@ DECLARATIONS = {
     "cajal_tensor_retain_grad": (c_int, [T]),
     "cajal_tensor_backward": (c_int, [T, T, c_int32]),
     "cajal_tensor_detach": (c_int, [T, T_OUT]),
+    "cajal_autograd_backward": (c_int, [c_void_p, c_size_t, c_void_p, c_int32]),
+    "cajal_autograd_grad": (c_int, [c_void_p, c_size_t, c_void_p, c_void_p, c_size_t, c_int32, c_int32, c_void_p]),
     # elementwise
     "cajal_tensor_add": (c_int, [T, T, T_OUT]),
     "cajal_tensor_sub": (c_int, [T, T, T_OUT]),

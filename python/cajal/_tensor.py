@@ -266,6 +266,17 @@ class Tensor:
             raise TypeError("len() of a 0-d tensor")
         return self.shape[0]
 
+    def __iter__(self):
+        # torch iterates over the first dim through unbind: one engine call.
+        if not self.shape:
+            raise TypeError("iteration over a 0-d tensor")
+        return iter(self.unbind(0))
+
+    def __contains__(self, element):
+        if isinstance(element, (Tensor, _bool, _int, _float)):
+            return _bool((self == element).any().item())
+        raise RuntimeError(f"Tensor.__contains__ only supports Tensor or scalar, but you passed in a {type(element)}.")
+
     @property
     def dtype(self):
         code = c_int32()
@@ -360,6 +371,13 @@ class Tensor:
     @property
     def data(self):
         return self.detach()
+
+    @data.setter
+    def data(self, value):
+        # Swapping a tensor's storage under live graphs is not supported; the
+        # common uses have exact equivalents that are.
+        raise NotImplementedError("assigning to .data is not supported by cajal; write into the tensor instead, "
+                                  "e.g. `with torch.no_grad(): p.copy_(value)` or `p.data.copy_(value)`")
 
     # ------------------------------------------------------------ values
 
@@ -1050,6 +1068,32 @@ class Tensor:
 
     def type_as(self, other):
         return self.to(other.dtype)
+
+    # torch's new_* constructors: a new tensor with this one's dtype unless told.
+    def new_zeros(self, *size, dtype=None, device=None, requires_grad=False):
+        from ._creation import zeros
+
+        return zeros(*size, dtype=dtype or self.dtype, device=device, requires_grad=requires_grad)
+
+    def new_ones(self, *size, dtype=None, device=None, requires_grad=False):
+        from ._creation import ones
+
+        return ones(*size, dtype=dtype or self.dtype, device=device, requires_grad=requires_grad)
+
+    def new_empty(self, *size, dtype=None, device=None, requires_grad=False):
+        from ._creation import empty
+
+        return empty(*size, dtype=dtype or self.dtype, device=device, requires_grad=requires_grad)
+
+    def new_full(self, size, fill_value, dtype=None, device=None, requires_grad=False):
+        from ._creation import full
+
+        return full(size, fill_value, dtype=dtype or self.dtype, device=device, requires_grad=requires_grad)
+
+    def new_tensor(self, data, dtype=None, device=None, requires_grad=False):
+        from ._creation import tensor
+
+        return tensor(data, dtype=dtype or self.dtype, device=device, requires_grad=requires_grad)
 
     def float(self):
         return self.to(D.float32)

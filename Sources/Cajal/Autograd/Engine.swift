@@ -5,28 +5,32 @@ extension Tensor {
     /// grad, accumulating them into `.grad`. A non-scalar needs `gradient`.
     /// Without `retainGraph`, saved tensors are freed as nodes run.
     public func backward(gradient: Tensor? = nil, retainGraph: Bool = false) throws {
-        guard requiresGrad else {
-            throw CajalError.runtime("[backward] element 0 of tensors does not require grad and does not have a grad_fn")
+        try Tensor.backward([self], gradients: [gradient], retainGraph: retainGraph)
+    }
+
+    /// torch.autograd.backward: accumulates into every leaf's `.grad` the
+    /// gradient of sum(outputs[i] * gradients[i]). A nil gradient stands for
+    /// ones and needs a one-element output.
+    public static func backward(_ outputs: [Tensor], gradients: [Tensor?]? = nil, retainGraph: Bool = false) throws {
+        let roots = try Autograd.seeds(outputs, gradients, op: "backward")
+        _ = try GradMode.withDisabled { try Autograd.run(roots: roots, retainGraph: retainGraph, capturing: nil) }
+    }
+
+    /// torch.autograd.grad: the gradients of sum(outputs[i] * gradOutputs[i])
+    /// with respect to each of `inputs`, returned instead of accumulated into
+    /// `.grad`. Only the part of the graph that leads to `inputs` runs. An
+    /// input the outputs do not depend on is an error, or nil with `allowUnused`.
+    public static func gradients(of outputs: [Tensor], withRespectTo inputs: [Tensor], gradOutputs: [Tensor?]? = nil,
+                                 retainGraph: Bool = false, allowUnused: Bool = false) throws -> [Tensor?] {
+        for (i, input) in inputs.enumerated() where !input.requiresGrad {
+            throw CajalError.runtime("[autograd.grad] One of the differentiated Tensors does not require grad (inputs[\(i)] of shape \(shapeString(input.shape)))")
         }
-        let seed: Tensor
-        if let gradient {
-            guard gradient.shape == shape else {
-                throw CajalError.shape("[backward] Mismatch in shape: grad_output[0] has a shape of \(shapeString(gradient.shape)) and output[0] has a shape of \(shapeString(shape))")
-            }
-            seed = try gradient.converted(to: dtype).detach()
-        } else {
-            guard count == 1 else {
-                throw CajalError.runtime("[backward] grad can be implicitly created only for scalar outputs (the tensor has shape \(shapeString(shape)); pass a gradient of that shape)")
-            }
-            seed = try Tensor.full(shape, value: 1, dtype: dtype)
+        let roots = try Autograd.seeds(outputs, gradOutputs, op: "autograd.grad")
+        let grads = try GradMode.withDisabled { try Autograd.run(roots: roots, retainGraph: retainGraph, capturing: inputs) }
+        if !allowUnused, let unused = grads.firstIndex(where: { $0 == nil }) {
+            throw CajalError.runtime("[autograd.grad] One of the differentiated Tensors appears to not have been used in the graph (inputs[\(unused)]). Set allow_unused=True if this is the desired behavior.")
         }
-        try GradMode.withDisabled {
-            guard let root = gradFn else {
-                try accumulateGrad(seed)
-                return
-            }
-            try Autograd.run(root: root, seed: seed, retainGraph: retainGraph)
-        }
+        return grads
     }
 
     /// Adds `incoming` into `.grad`: a fresh tensor the first time, laid out
@@ -84,11 +88,68 @@ extension Tensor {
 }
 
 enum Autograd {
-    static func run(root: Node, seed: Tensor, retainGraph: Bool) throws {
-        // Count, for each reachable node, how many edges point at it.
+    /// Pairs each output with the gradient that starts backward from it.
+    static func seeds(_ outputs: [Tensor], _ gradients: [Tensor?]?, op: String) throws -> [(output: Tensor, seed: Tensor)] {
+        guard !outputs.isEmpty else { throw CajalError.runtime("[\(op)] no outputs were given to differentiate") }
+        if let gradients, gradients.count != outputs.count {
+            throw CajalError.runtime("[\(op)] got \(gradients.count) gradients for \(outputs.count) outputs")
+        }
+        return try outputs.enumerated().map { i, output in
+            guard output.requiresGrad else {
+                throw CajalError.runtime("[\(op)] element \(i) of tensors does not require grad and does not have a grad_fn")
+            }
+            if let gradient = gradients?[i] {
+                guard gradient.shape == output.shape else {
+                    throw CajalError.shape("[\(op)] Mismatch in shape: grad_output[\(i)] has a shape of \(shapeString(gradient.shape)) and output[\(i)] has a shape of \(shapeString(output.shape))")
+                }
+                return (output, try gradient.converted(to: output.dtype).detach())
+            }
+            guard output.count == 1 else {
+                throw CajalError.runtime("[\(op)] grad can be implicitly created only for scalar outputs (output \(i) has shape \(shapeString(output.shape)); pass a gradient of that shape)")
+            }
+            return (output, try Tensor.full(output.shape, value: 1, dtype: output.dtype))
+        }
+    }
+
+    /// Runs backward from `roots`. Without `inputs`, gradients accumulate into
+    /// leaves' `.grad` (and retained non-leaf grads), and the result is empty.
+    /// With `inputs`, nothing accumulates: the gradient reaching each input is
+    /// returned (nil where none arrives), and only nodes on a path to an input run.
+    static func run(roots: [(output: Tensor, seed: Tensor)], retainGraph: Bool, capturing inputs: [Tensor]?) throws -> [Tensor?] {
+        var captured = [Tensor?](repeating: nil, count: inputs?.count ?? 0)
+        // Inputs are found by identity: leaves on leaf edges, others by their grad_fn.
+        var leafSlots: [ObjectIdentifier: [Int]] = [:], nodeSlots: [ObjectIdentifier: [Int]] = [:]
+        for (i, input) in (inputs ?? []).enumerated() {
+            if let node = input.gradFn {
+                nodeSlots[ObjectIdentifier(node), default: []].append(i)
+            } else {
+                leafSlots[ObjectIdentifier(input), default: []].append(i)
+            }
+        }
+        func capture(_ slots: [Int], _ grad: Tensor) throws {
+            for i in slots { captured[i] = try captured[i].map { try $0.add(grad) } ?? grad }
+        }
+
+        // Seed the root nodes; a leaf root receives its seed directly.
+        var pendingGrads: [ObjectIdentifier: Tensor] = [:]
+        var rootNodes: [Node] = []
+        for (output, seed) in roots {
+            guard let node = output.gradFn else {
+                if inputs == nil { try output.accumulateGrad(seed) } else if let slots = leafSlots[ObjectIdentifier(output)] { try capture(slots, seed) }
+                continue
+            }
+            let id = ObjectIdentifier(node)
+            if let existing = pendingGrads[id] { pendingGrads[id] = try existing.add(seed) } else {
+                pendingGrads[id] = seed
+                rootNodes.append(node)
+            }
+        }
+
+        // Count, for each reachable node, how many edges point at it, and
+        // order the nodes so that every node comes after all that point at it.
         var dependencies: [ObjectIdentifier: Int] = [:]
-        var stack: [Node] = [root]
-        var visited: Set<ObjectIdentifier> = [ObjectIdentifier(root)]
+        var stack = rootNodes
+        var visited = Set(rootNodes.map(ObjectIdentifier.init))
         while let node = stack.popLast() {
             for edge in node.edges {
                 guard case .node(let next) = edge.target else { continue }
@@ -97,34 +158,68 @@ enum Autograd {
                 if visited.insert(id).inserted { stack.append(next) }
             }
         }
-
-        var pendingGrads: [ObjectIdentifier: Tensor] = [ObjectIdentifier(root): seed]
-        var ready: [Node] = [root]
+        var remaining = dependencies
+        var order: [Node] = []
+        var ready = rootNodes.filter { dependencies[ObjectIdentifier($0)] == nil }
         while let node = ready.popLast() {
-            let incoming = pendingGrads.removeValue(forKey: ObjectIdentifier(node))
-            var inputGrads: [Tensor?] = []
-            if let grad = incoming {
-                if let output = node.retainedOutput { try output.accumulateGrad(grad) }
-                inputGrads = try node.apply(grad, release: !retainGraph)
+            order.append(node)
+            for edge in node.edges {
+                guard case .node(let next) = edge.target else { continue }
+                let id = ObjectIdentifier(next)
+                remaining[id, default: 1] -= 1
+                if remaining[id] == 0 { ready.append(next) }
             }
+        }
+
+        // With inputs, a node runs its backward only when an input lies below
+        // it; one whose gradient is itself wanted is still visited to capture it.
+        var leadsToInput: Set<ObjectIdentifier> = []
+        var wanted: Set<ObjectIdentifier> = []
+        if inputs != nil {
+            for node in order.reversed() {
+                let id = ObjectIdentifier(node)
+                let below = node.edges.contains { edge in
+                    switch edge.target {
+                    case .none: return false
+                    case .leaf(let leaf): return leafSlots[ObjectIdentifier(leaf)] != nil
+                    case .node(let next): return leadsToInput.contains(ObjectIdentifier(next)) || wanted.contains(ObjectIdentifier(next))
+                    }
+                }
+                if below { leadsToInput.insert(id) }
+                if nodeSlots[id] != nil { wanted.insert(id) }
+            }
+        }
+
+        for node in order {
+            let id = ObjectIdentifier(node)
+            let incoming = pendingGrads.removeValue(forKey: id)
+            if inputs != nil {
+                if let incoming, let slots = nodeSlots[id] { try capture(slots, incoming) }
+                guard leadsToInput.contains(id) else { continue }
+            } else if let incoming, let output = node.retainedOutput {
+                try output.accumulateGrad(incoming)
+            }
+            guard let grad = incoming else { continue }
+            let inputGrads = try node.apply(grad, release: !retainGraph)
             for (index, edge) in node.edges.enumerated() {
-                let grad = index < inputGrads.count ? inputGrads[index] : nil
+                guard index < inputGrads.count, let grad = inputGrads[index] else { continue }
                 switch edge.target {
                 case .none:
                     continue
                 case .leaf(let leaf):
-                    if let grad { try leaf.accumulateGrad(try fitted(grad, to: edge, in: node)) }
-                case .node(let next):
-                    let id = ObjectIdentifier(next)
-                    if let grad {
-                        let fit = try fitted(grad, to: edge, in: node)
-                        pendingGrads[id] = try pendingGrads[id].map { try $0.add(fit) } ?? fit
+                    if inputs == nil {
+                        try leaf.accumulateGrad(try fitted(grad, to: edge, in: node))
+                    } else if let slots = leafSlots[ObjectIdentifier(leaf)] {
+                        try capture(slots, try fitted(grad, to: edge, in: node))
                     }
-                    dependencies[id, default: 1] -= 1
-                    if dependencies[id] == 0 { ready.append(next) }
+                case .node(let next):
+                    let nextID = ObjectIdentifier(next)
+                    let fit = try fitted(grad, to: edge, in: node)
+                    pendingGrads[nextID] = try pendingGrads[nextID].map { try $0.add(fit) } ?? fit
                 }
             }
         }
+        return captured
     }
 
     /// Brings a gradient to its input's shape and dtype: broadcasting is

@@ -1,8 +1,72 @@
-"""Grad mode: no_grad, enable_grad, set_grad_enabled (per thread, as in torch)."""
+"""torch.autograd: grad and backward over several tensors, and grad mode
+(no_grad, enable_grad, set_grad_enabled; per thread, as in torch)."""
 
 import functools
+from ctypes import c_void_p
 
-from .._ffi import lib
+from .._ffi import check, lib
+
+
+def _as_tuple(value, what):
+    from .._tensor import Tensor
+
+    if isinstance(value, Tensor):
+        return (value,)
+    if value is None:
+        return ()
+    items = tuple(value)
+    for i, item in enumerate(items):
+        if item is not None and not isinstance(item, Tensor):
+            raise TypeError(f"{what}[{i}] must be a Tensor or None, not {type(item).__name__}")
+    return items
+
+
+def _handles(tensors):
+    """A C array of the tensors' handles (NULL for None); the tensors must outlive the call."""
+    return (c_void_p * max(len(tensors), 1))(*[None if t is None else t._handle for t in tensors])
+
+
+def _gradients_for(outputs, gradients, what):
+    gradients = _as_tuple(gradients, what) if gradients is not None else (None,) * len(outputs)
+    if len(gradients) != len(outputs):
+        raise RuntimeError(f"{what} has {len(gradients)} entries but there are {len(outputs)} outputs")
+    return gradients
+
+
+def grad(outputs, inputs, grad_outputs=None, retain_graph=None, create_graph=False, only_inputs=True,
+         allow_unused=None, is_grads_batched=False, materialize_grads=False):
+    """The gradients of sum(outputs[i] * grad_outputs[i]) with respect to each input, as a tuple;
+    unlike backward(), nothing is accumulated into .grad."""
+    from .._tensor import _wrap
+
+    if create_graph:
+        raise NotImplementedError("autograd.grad(create_graph=True) (higher-order gradients) is not supported by cajal yet")
+    if is_grads_batched:
+        raise NotImplementedError("autograd.grad(is_grads_batched=True) is not supported by cajal yet")
+    outputs = _as_tuple(outputs, "outputs")
+    inputs = _as_tuple(inputs, "inputs")
+    if any(t is None for t in outputs + inputs):
+        raise TypeError("autograd.grad: outputs and inputs must be Tensors, not None")
+    grad_outputs = _gradients_for(outputs, grad_outputs, "grad_outputs")
+    allow_unused = materialize_grads if allow_unused is None else allow_unused
+    results = (c_void_p * max(len(inputs), 1))()
+    check(lib.cajal_autograd_grad(_handles(outputs), len(outputs), _handles(grad_outputs), _handles(inputs), len(inputs),
+                                  1 if retain_graph else 0, 1 if allow_unused else 0, results))
+    grads = tuple(_wrap(results[i]) if results[i] else None for i in range(len(inputs)))
+    if materialize_grads:
+        grads = tuple(g if g is not None else t.new_zeros(t.shape) for g, t in zip(grads, inputs))
+    return grads
+
+
+def backward(tensors, grad_tensors=None, retain_graph=None, create_graph=False, inputs=None):
+    """Accumulates into every leaf's .grad the gradient of sum(tensors[i] * grad_tensors[i])."""
+    if create_graph:
+        raise NotImplementedError("autograd.backward(create_graph=True) (higher-order gradients) is not supported by cajal yet")
+    if inputs is not None:
+        raise NotImplementedError("autograd.backward(inputs=...) is not supported by cajal yet; use autograd.grad")
+    tensors = _as_tuple(tensors, "tensors")
+    grad_tensors = _gradients_for(tensors, grad_tensors, "grad_tensors")
+    check(lib.cajal_autograd_backward(_handles(tensors), len(tensors), _handles(grad_tensors), 1 if retain_graph else 0))
 
 
 def is_grad_enabled():
@@ -68,4 +132,4 @@ class set_grad_enabled(_GradModeContext):
         return wrapper
 
 
-__all__ = ["no_grad", "enable_grad", "set_grad_enabled", "inference_mode", "is_grad_enabled"]
+__all__ = ["grad", "backward", "no_grad", "enable_grad", "set_grad_enabled", "inference_mode", "is_grad_enabled"]
