@@ -376,6 +376,9 @@ int cajal_tensor_mv(cajal_tensor a, cajal_tensor b, cajal_tensor *out);
 int cajal_tensor_dot(cajal_tensor a, cajal_tensor b, cajal_tensor *out);
 /* torch.outer: a[i] * b[j]. */
 int cajal_tensor_outer(cajal_tensor a, cajal_tensor b, cajal_tensor *out);
+/* torch.einsum over count operands, e.g. "bij,bjk->bik"; "..." broadcasts, repeated subscripts take diagonals,
+ * and without "->" the output is the subscripts seen once, in alphabetical order (A-Z before a-z). */
+int cajal_einsum(const char *equation, const cajal_tensor *operands, size_t count, cajal_tensor *out);
 /* torch.linalg.inv of each square matrix in the batch; fails (CAJAL_ERROR_RUNTIME) when one is singular. */
 int cajal_linalg_inv(cajal_tensor a, cajal_tensor *out);
 /* torch.linalg.det of each square matrix in the batch. The gradient needs invertible matrices. */

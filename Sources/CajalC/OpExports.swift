@@ -133,6 +133,16 @@ public func cajal_tensor_outer(_ a: OpaquePointer?, _ b: OpaquePointer?, _ out: 
     newTensor(out) { try tensor(a, "a").outer(tensor(b, "b")) }
 }
 
+@_cdecl("cajal_einsum")
+public func cajal_einsum(_ equation: UnsafePointer<CChar>?, _ operands: UnsafePointer<OpaquePointer?>?, _ count: Int,
+                         _ out: TensorOut?) -> Int32 {
+    newTensor(out) {
+        guard let equation else { throw CajalError(.nullArgument, "[einsum] equation is NULL") }
+        guard let text = String(validatingCString: equation) else { throw CajalError.value("[einsum] the equation is not valid UTF-8") }
+        return try Tensor.einsum(text, tensorList(operands, count, "operands"))
+    }
+}
+
 @_cdecl("cajal_linalg_inv")
 public func cajal_linalg_inv(_ a: OpaquePointer?, _ out: TensorOut?) -> Int32 {
     newTensor(out) { try tensor(a, "A").inv() }

@@ -193,6 +193,12 @@ struct GradcheckTests {
         try gradcheck([[3, 4]], awayFromZero: true) { try $0[0].linalgNorm(ord: .p(1)) }
         try gradcheck([[3, 4]], seed: 28) { try $0[0].linalgNorm(ord: .p(-.infinity), dims: [0, 1]) }
         try gradcheck([[2, 3, 4]]) { try $0[0].linalgNorm(ord: .frobenius, dims: [1, 2], keepDim: true) }
+        try gradcheck([[3, 4], [4, 2]]) { try Tensor.einsum("ij,jk->ki", $0) }
+        try gradcheck([[2, 3, 4], [2, 4, 3]]) { try Tensor.einsum("bij,bjk->bik", $0) }
+        try gradcheck([[3, 3, 2]]) { try Tensor.einsum("iij->ji", $0) }
+        try gradcheck([[2, 3], [4, 3, 5], [2, 5]]) { try Tensor.einsum("bn,anm,bm->ba", $0) }
+        try gradcheck([[2, 1, 3, 4], [5, 4, 2]]) { try Tensor.einsum("...ij,...jk->...ik", $0) }
+        try gradcheck([[3], [4]]) { try Tensor.einsum("i,j", $0) }
     }
 
     @Test func moreReductions() throws {

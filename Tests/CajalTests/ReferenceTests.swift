@@ -376,6 +376,7 @@ struct ReferenceTests {
         case "mv": return try a[0].mv(a[1])
         case "dot": return try a[0].dot(a[1])
         case "outer": return try a[0].outer(a[1])
+        case "einsum": return try Tensor.einsum(attrs["equation"]?.string ?? "", a)
         case "inv": return try a[0].inv()
         case "det": return try a[0].det()
         case "solve": return try Tensor.solve(a[0], a[1])

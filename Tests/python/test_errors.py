@@ -174,3 +174,26 @@ def test_linear_algebra_bad_inputs():
     a = torch.tensor([[1.0, 2.0], [2.0, 4.0]], requires_grad=True)
     with pytest.raises(RuntimeError, match=r"singular"):
         torch.linalg.det(a).backward()
+
+
+def test_einsum_bad_equations():
+    a, b = torch.ones(2, 3), torch.ones(4, 5)
+    cases = [
+        (("ij,jk", a, b), r"subscript j has size 4 for operand 1 which does not broadcast with previously seen size 3"),
+        (("ii", a), r"subscript i is repeated for operand 0 but the sizes don't match, 3 != 2"),
+        (("ijk", a), r"number of subscripts in the equation \(3\) does not match the number of dimensions \(2\)"),
+        (("ij->ii", a), r"output subscript i appears more than once"),
+        (("ij->k", a), r"output subscript k does not appear in the equation"),
+        (("ij,jk", a), r"fewer operands were provided than specified"),
+        (("i", torch.ones(2), torch.ones(2)), r"more operands were provided than specified"),
+        (("i1", torch.ones(2)), r"invalid subscript"),
+        (("......", torch.ones(2)), r"more than one ellipsis"),
+        (("ij,j->i", torch.ones(2, 3, dtype=torch.float64), torch.ones(3)), r"same dtype"),
+        (("i->->i", torch.ones(2)), r"more than one '->'"),
+    ]
+    for args, message in cases:
+        with pytest.raises(RuntimeError, match=r"\[einsum\] einsum\(\): .*" + message):
+            torch.einsum(*args)
+    with pytest.raises(NotImplementedError, match="sublist"):
+        torch.einsum(torch.ones(2), [0], [0])
+    assert torch.einsum("ii", torch.eye(3)).item() == 3.0

@@ -504,6 +504,54 @@ def linalg_cases():
     ]
 
 
+def einsum_cases():
+    def case(name, equation, *shapes, view=None, dtype="float32", accumulated=0):
+        inputs = [inp(values(shape, dtype)) for shape in shapes]
+        if view:
+            inputs[0]["view"] = view
+        return make_case(f"einsum/{name}", "einsum", inputs, {"equation": equation}, accumulated)
+    return [
+        case("matmul", "ij,jk->ik", [3, 4], [4, 5]),
+        case("implicit_matmul", "ij,jk", [3, 4], [4, 2]),
+        case("batched", "bij,bjk->bik", [2, 3, 4], [2, 4, 5]),
+        case("trace", "ii", [4, 4]),
+        case("diagonal", "ii->i", [3, 3]),
+        case("diagonal_3d", "iij->ji", [3, 3, 2]),
+        case("transpose", "ij->ji", [2, 3]),
+        case("sum_all", "ij->", [3, 4]),
+        case("sum_rows", "ij->i", [3, 4]),
+        case("outer", "i,j->ij", [3], [4]),
+        case("dot", "i,i->", [5], [5]),
+        case("elementwise_three", "i,i,i->i", [4], [4], [4]),
+        case("bilinear", "bn,anm,bm->ba", [2, 3], [4, 3, 5], [2, 5]),
+        case("attention_scores", "bhqd,bhkd->bhqk", [2, 2, 3, 4], [2, 2, 5, 4]),
+        case("attention_values", "bhqk,bhkd->bqhd", [2, 2, 3, 5], [2, 2, 5, 4]),
+        case("ellipsis_broadcast", "...ij,...jk->...ik", [2, 1, 3, 4], [5, 4, 2]),
+        case("ellipsis_summed", "...ij->ij", [2, 3, 4]),
+        case("ellipsis_implicit", "...ij", [2, 3, 4]),
+        case("ellipsis_middle", "i...j,j->...i", [2, 3, 4], [4]),
+        case("size_one_broadcast", "ij,kj->", [2, 1], [4, 5]),
+        case("uppercase_order", "bA", [2, 3]),
+        case("chain", "ij,jk,kl->il", [2, 3], [3, 4], [4, 2]),
+        case("spaces", " i j , j k -> k i ", [2, 3], [3, 4]),
+        case("transposed_input", "ij,jk->ik", [4, 3], [4, 2], view=T01),
+        case("float64", "ij,jk->ik", [3, 4], [4, 2], dtype="float64"),
+        case("int64", "ij,jk->ik", [3, 4], [4, 2], dtype="int64"),
+        case("empty_dim", "ij,jk->ik", [0, 3], [3, 2]),
+        case("large", "bij,bjk->bik", [4, 32, 64], [4, 64, 16], accumulated=64),
+        # Output layouts: torch's follow from its contraction steps.
+        case("layout_right_first", "ijm,jk->kmi", [2, 3, 5], [3, 4]),
+        case("layout_interleaved", "ijm,jk->mki", [2, 3, 5], [3, 4]),
+        case("layout_batch_right_first", "bij,bjk->kbi", [5, 2, 3], [5, 3, 4]),
+        case("layout_batch_left_first", "bij,bjk->ikb", [5, 2, 3], [5, 3, 4]),
+        case("layout_product_only", "ij,j->ji", [2, 3], [3]),
+        case("layout_outer_swapped", "i,j->ji", [2], [3]),
+        case("layout_chain_reversed", "ij,jk,kl->li", [2, 3], [3, 4], [4, 5]),
+        case("diagonal_moved", "iij->ji", [3, 3, 2]),
+        case("hadamard_sum", "ij,ij->i", [3, 4], [3, 4]),
+    ]
+
+
 def shape_cases():
     return [
         make_case("reshape/infer", "reshape", [inp(values([2, 6]))], {"shape": [3, -1]}),
@@ -781,6 +829,7 @@ def main():
         "creation": creation_cases(),
         "linalg": linalg_cases(),
         "autograd": autograd_cases(),
+        "einsum": einsum_cases(),
     }
     for group, cases in groups.items():
         path = os.path.join(OUT, f"{group}.json")

@@ -151,6 +151,7 @@ def make_ops(lib):
         "mv": lambda a, b, attrs: a.mv(b),
         "dot": lambda a, b, attrs: lib.dot(a, b),
         "outer": lambda a, b, attrs: a.outer(b),
+        "einsum": lambda *args: lib.einsum(args[-1]["equation"], *args[:-1]),
         "inv": lambda x, attrs: lib.linalg.inv(x),
         "det": lambda x, attrs: lib.linalg.det(x),
         "solve": lambda a, b, attrs: lib.linalg.solve(a, b),

@@ -104,6 +104,19 @@ def _handles(tensors):
     return tensors, (_ffi.c_void_p * _builtins.max(len(tensors), 1))(*[t._handle for t in tensors])
 
 
+def einsum(equation, *operands):
+    """torch.einsum(equation, *operands), or with the operands in one list."""
+    from ._tensor import _call
+
+    if not isinstance(equation, str):
+        raise NotImplementedError("einsum's sublist format (einsum(op1, [0, 1], ...)) is not supported by cajal; "
+                                  "pass an equation string")
+    if len(operands) == 1 and isinstance(operands[0], (list, tuple)):
+        operands = operands[0]
+    operands, handles = _handles(operands)
+    return _call(_ffi.lib.cajal_einsum, equation.encode(), handles, len(operands))
+
+
 def cat(tensors, dim=0):
     from ._tensor import _call
 
@@ -171,5 +184,5 @@ __all__ = [
     "Tensor", "Size", "dtype", "device", "float32", "float", "float64", "double", "int64", "long", "bool",
     "tensor", "as_tensor", "zeros", "ones", "empty", "full", "arange", "rand", "randn", "zeros_like", "ones_like",
     "full_like", "rand_like", "randn_like", "from_numpy", "manual_seed", "matmul", "where", "no_grad",
-    "enable_grad", "set_grad_enabled", "inference_mode", "is_grad_enabled", "cuda", "autograd", "linalg",
+    "enable_grad", "set_grad_enabled", "inference_mode", "is_grad_enabled", "cuda", "autograd", "linalg", "einsum",
 ]

@@ -149,6 +149,7 @@ DECLARATIONS = {
     "cajal_tensor_mv": (c_int, [T, T, T_OUT]),
     "cajal_tensor_dot": (c_int, [T, T, T_OUT]),
     "cajal_tensor_outer": (c_int, [T, T, T_OUT]),
+    "cajal_einsum": (c_int, [c_char_p, c_void_p, c_size_t, T_OUT]),
     "cajal_linalg_inv": (c_int, [T, T_OUT]),
     "cajal_linalg_det": (c_int, [T, T_OUT]),
     "cajal_linalg_solve": (c_int, [T, T, T_OUT]),
