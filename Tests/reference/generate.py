@@ -812,6 +812,28 @@ def repr_cases():
     return cases
 
 
+def fuzz_calls(count=3000):
+    """Random calls (fuzztable.py) and what torch does with each: the
+    outputs, or the class of the exception it raises."""
+    import warnings
+    from fuzztable import draw_call, run
+    fuzz_rng = np.random.default_rng(1121)
+    calls = []
+    for _ in range(count):
+        call = draw_call(fuzz_rng)
+        tensors = [decode(spec) for spec in call["inputs"]]
+        try:
+            with warnings.catch_warnings():
+                warnings.simplefilter("ignore")
+                out = run(torch, call, tensors)
+            outputs = list(out) if isinstance(out, tuple) else [out]
+            call["outputs"] = [encode(o) for o in outputs]
+        except Exception as error:  # noqa: BLE001 - the class is the expected outcome
+            call["error"] = type(error).__name__
+        calls.append(call)
+    return calls
+
+
 def main():
     os.makedirs(OUT, exist_ok=True)
     groups = {
@@ -844,6 +866,12 @@ def main():
         json.dump({"generator": "Tests/reference/generate.py", "torch": torch.__version__, "reprs": repr_cases()}, f)
         f.write("\n")
     print(f"{path}: repr cases")
+    path = os.path.join(OUT, "python", "fuzz.json")
+    with open(path, "w") as f:
+        json.dump({"generator": "Tests/reference/generate.py", "torch": torch.__version__, "calls": fuzz_calls()}, f,
+                  separators=(",", ":"))
+        f.write("\n")
+    print(f"{path}: fuzz calls")
 
 
 if __name__ == "__main__":

@@ -4,7 +4,7 @@ engine call (or a few); no math happens in Python."""
 import array
 import builtins
 import ctypes
-from ctypes import byref, c_char_p, c_double, c_int32, c_int64, c_size_t, c_void_p
+from ctypes import ArgumentError, byref, c_char_p, c_double, c_int32, c_int64, c_size_t, c_void_p
 
 from . import _dtype as D
 from . import _ffi
@@ -24,7 +24,11 @@ def _wrap(handle):
 def _call(function, *args):
     """Calls an export that returns a new tensor through its last argument."""
     out = c_void_p()
-    check(function(*args, byref(out)))
+    try:
+        status = function(*args, byref(out))
+    except ArgumentError as error:  # a Python value of the wrong type, as torch reports it
+        raise TypeError(f"{function.__name__.removeprefix('cajal_tensor_')}(): {error}") from None
+    check(status)
     return _wrap(out.value)
 
 
@@ -79,6 +83,19 @@ def _operator(function, reflected=False):
     return operator
 
 
+def _tensor_operator(function, name):
+    """A binary method whose other operand must be a tensor (torch takes no numbers there)."""
+    operator = _operator(function)
+
+    def method(self, other):
+        if not isinstance(other, Tensor):
+            raise TypeError(f"{name}(): argument 'other' (position 1) must be Tensor, not {type(other).__name__}")
+        return operator(self, other)
+
+    method.__name__ = name
+    return method
+
+
 def _index_operand(item):
     """An index item as torch reads it: tensors, lists and arrays become tensors."""
     if isinstance(item, Tensor) or item is None or item is Ellipsis or isinstance(item, (_bool, slice)):
@@ -86,7 +103,8 @@ def _index_operand(item):
     if isinstance(item, (list, tuple)) or hasattr(item, "__array_interface__"):
         from ._creation import tensor
 
-        return tensor(item)
+        # An empty list selects nothing: an empty int64 index, as in torch.
+        return tensor(item, dtype=D.int64) if isinstance(item, (list, tuple)) and len(item) == 0 else tensor(item)
     if hasattr(item, "__index__"):
         return item.__index__()
     raise IndexError(f"only integers, slices (`:`), ellipsis (`...`), None and long or byte Variables are valid indices "
@@ -581,11 +599,11 @@ class Tensor:
     __mod__ = remainder = _operator(lib.cajal_tensor_remainder)
     __rmod__ = _operator(lib.cajal_tensor_remainder, reflected=True)
     fmod = _operator(lib.cajal_tensor_fmod)
-    maximum = _operator(lib.cajal_tensor_maximum)
-    minimum = _operator(lib.cajal_tensor_minimum)
-    logical_and = _operator(lib.cajal_tensor_logical_and)
-    logical_or = _operator(lib.cajal_tensor_logical_or)
-    logical_xor = _operator(lib.cajal_tensor_logical_xor)
+    maximum = _tensor_operator(lib.cajal_tensor_maximum, "maximum")
+    minimum = _tensor_operator(lib.cajal_tensor_minimum, "minimum")
+    logical_and = _tensor_operator(lib.cajal_tensor_logical_and, "logical_and")
+    logical_or = _tensor_operator(lib.cajal_tensor_logical_or, "logical_or")
+    logical_xor = _tensor_operator(lib.cajal_tensor_logical_xor, "logical_xor")
 
     def _bitwise(self, other, function, name):
         other = as_tensor_operand(other)
@@ -649,7 +667,7 @@ class Tensor:
         return self.abs()
 
     def square(self):
-        return self * self
+        return self.pow(2)  # bool squares to int64, as in torch
 
     def neg(self):
         return _call(lib.cajal_tensor_neg, self._handle)
@@ -1025,6 +1043,8 @@ class Tensor:
         return _call(lib.cajal_tensor_unflatten, self._handle, dim, int64_array(sizes), len(sizes))
 
     def repeat(self, *sizes):
+        if not sizes:
+            raise TypeError("repeat() missing 1 required positional arguments: \"repeats\"")
         sizes = _size_args(sizes, "repeat")
         return _call(lib.cajal_tensor_repeat, self._handle, int64_array(sizes), len(sizes))
 

@@ -57,20 +57,22 @@ public struct Layout: Equatable, Sendable {
 }
 
 /// Checks user-supplied sizes and returns their element count, refusing
-/// negative sizes and counts that overflow instead of trapping.
+/// negative sizes and counts that overflow instead of trapping. The sizes'
+/// product with zeros read as ones must fit too, so that even an empty
+/// tensor's strides stay representable.
 func checkedNumel(_ shape: [Int], op: String) throws -> Int {
-    var n = 1
+    var extent = 1
     for size in shape {
         guard size >= 0 else {
             throw CajalError.value("[\(op)] negative dimension \(size) in shape \(shapeString(shape))")
         }
-        let (product, overflow) = n.multipliedReportingOverflow(by: size)
+        let (product, overflow) = extent.multipliedReportingOverflow(by: Swift.max(size, 1))
         guard !overflow, product <= 1 << 51 else {  // far beyond any memory; keeps byte counts from overflowing
             throw CajalError(.outOfMemory, "[\(op)] shape \(shapeString(shape)) has too many elements")
         }
-        n = product
+        extent = product
     }
-    return n
+    return shape.contains(0) ? 0 : extent
 }
 
 /// Wraps a possibly negative dim into [0, rank), as torch does, or throws IndexError.

@@ -12,7 +12,7 @@ extension Tensor {
 
     public func sub(_ other: Tensor) throws -> Tensor {
         if dtype == .bool || other.dtype == .bool {
-            throw CajalError.type("[sub] Subtraction, the `-` operator, with a bool tensor is not supported. If you are trying to invert a mask, use the `~` or `logical_not()` operator instead.")
+            throw CajalError.notImplemented("[sub] Subtraction, the `-` operator, with a bool tensor is not supported. If you are trying to invert a mask, use the `~` or `logical_not()` operator instead.")
         }
         let type = resultType(self, other)
         return try Tensor.binaryKernel(.sub, self, other, computeType: type, name: "sub")
@@ -134,7 +134,7 @@ extension Tensor {
     private func modulo(_ op: BinaryOp, _ other: Tensor, _ name: String, _ backward: String,
                         rounding: @escaping (Tensor) throws -> Tensor) throws -> Tensor {
         let type = resultType(self, other)
-        guard type != .bool else { throw CajalError.type("[\(name)] \"\(name)\" is not implemented for 'bool'") }
+        guard type != .bool else { throw CajalError.notImplemented("[\(name)] \"\(name)\" is not implemented for 'bool'") }
         if !type.isFloatingPoint, try other.eq(.scalar(Int64(0))).anyTrue() {
             throw CajalError.runtime("[\(name)] ZeroDivisionError: integer division by zero")
         }
@@ -149,7 +149,7 @@ extension Tensor {
     /// may be tensors that broadcast. Where min > max the result is max, as torch.
     public func clamp(min low: Tensor? = nil, max high: Tensor? = nil) throws -> Tensor {
         guard low != nil || high != nil else {
-            throw CajalError.value("[clamp] At least one of 'min' or 'max' must not be None")
+            throw CajalError.runtime("[clamp] At least one of 'min' or 'max' must not be None")
         }
         // Tensor bounds: torch computes min(max(x, low), high), and ties split
         // the gradient as maximum and minimum do. Number bounds use the kernel,
@@ -161,7 +161,7 @@ extension Tensor {
             return out
         }
         let type = resultType([self] + [low, high].compactMap { $0 })
-        guard type != .bool else { throw CajalError.type("[clamp] \"clamp\" is not implemented for 'bool'") }
+        guard type != .bool else { throw CajalError.notImplemented("[clamp] \"clamp\" is not implemented for 'bool'") }
         var shape = self.shape
         for bound in [low, high].compactMap({ $0 }) { shape = try broadcastShapes(shape, bound.shape, op: "clamp") }
         let x = try converted(to: type)
@@ -238,7 +238,7 @@ extension Tensor {
         var type = resultType(self, other)
         if op == .div && !type.isFloatingPoint { type = DType.defaultFloat }
         if op == .sub && (dtype == .bool || other.dtype == .bool) {
-            throw CajalError.type("[\(name)] Subtraction, the `-` operator, with a bool tensor is not supported.")
+            throw CajalError.notImplemented("[\(name)] Subtraction, the `-` operator, with a bool tensor is not supported.")
         }
         guard canCast(from: type, to: dtype) else {
             throw CajalError.type("[\(name)] result type \(type) can't be cast to the desired output type \(dtype)")
@@ -315,6 +315,9 @@ extension Tensor {
 
     /// Sets self to `value` where `mask` is true, in place.
     public func maskedFillInPlace(_ mask: Tensor, value: Tensor) throws {
+        guard try broadcastShapes(shape, mask.shape, op: "masked_fill_") == shape else {
+            throw CajalError.shape("[masked_fill_] mask of shape \(shapeString(mask.shape)) cannot be broadcast to the tensor's shape \(shapeString(shape))")
+        }
         try checkInPlaceWrite("masked_fill_", others: [value])
         if inPlaceNeedsGraph([value]) {
             return try inPlace("masked_fill_", others: [value]) { original in try original.maskedFill(mask, value: value) }

@@ -87,7 +87,7 @@ extension Tensor {
         }
         let allIntegral = [start, end, step].allSatisfy { $0.rounded() == $0 }
         let type = dtype ?? (allIntegral ? .int64 : DType.defaultFloat)
-        guard type != .bool else { throw CajalError.type("[arange] not implemented for 'bool'") }
+        guard type != .bool else { throw CajalError.notImplemented("[arange] not implemented for 'bool'") }
         let length = ((end - start) / step).rounded(.up)
         guard length < 1e15 else { throw CajalError(.outOfMemory, "[arange] \(length) elements is too many") }
         let count = Int(length)
@@ -111,7 +111,7 @@ extension Tensor {
 
     /// Uniform samples in [0, 1) from `generator`, matching torch.rand.
     public static func rand(_ shape: [Int], dtype: DType = .float32, generator: Generator = .default) throws -> Tensor {
-        guard dtype.isFloatingPoint else { throw CajalError.type("[rand] \"check_uniform_bounds\" not implemented for '\(dtype)'") }
+        guard dtype.isFloatingPoint else { throw CajalError.notImplemented("[rand] \"check_uniform_bounds\" not implemented for '\(dtype)'") }
         let out = try Tensor(uninitializedShape: shape, dtype: dtype, op: "rand")
         RandomFill.uniform(dtype: dtype, out: out.dataPointer, count: out.count, low: 0, high: 1, generator: generator)
         return out
@@ -119,7 +119,7 @@ extension Tensor {
 
     /// Standard normal samples from `generator`, matching torch.randn.
     public static func randn(_ shape: [Int], dtype: DType = .float32, generator: Generator = .default) throws -> Tensor {
-        guard dtype.isFloatingPoint else { throw CajalError.type("[randn] \"normal_kernel_cpu\" not implemented for '\(dtype)'") }
+        guard dtype.isFloatingPoint else { throw CajalError.notImplemented("[randn] \"normal_kernel_cpu\" not implemented for '\(dtype)'") }
         let out = try Tensor(uninitializedShape: shape, dtype: dtype, op: "randn")
         RandomFill.normal(dtype: dtype, out: out.dataPointer, count: out.count, mean: 0, std: 1, generator: generator)
         return out
@@ -140,14 +140,14 @@ extension Tensor {
     /// the first half counts up from start, the second down from end).
     public static func linspace(start: Double, end: Double, steps: Int, dtype: DType = .float32) throws -> Tensor {
         guard steps >= 0 else { throw CajalError.runtime("[linspace] number of steps must be non-negative") }
-        guard dtype != .bool else { throw CajalError.type("[linspace] \"linspace_cpu\" not implemented for 'Bool'") }
-        var values = [Double](repeating: start, count: steps)
-        if steps > 1 {
-            let step = (end - start) / Double(steps - 1)
-            let halfway = steps / 2
-            for i in 0..<steps { values[i] = i < halfway ? start + step * Double(i) : end - step * Double(steps - i - 1) }
-        }
-        let out = try Tensor(values, shape: [steps])
+        guard dtype != .bool else { throw CajalError.notImplemented("[linspace] \"linspace_cpu\" not implemented for 'Bool'") }
+        // The tensor is allocated first: a size too large is refused there, not trapped.
+        let out = try Tensor(uninitializedShape: [steps], dtype: .float64, op: "linspace")
+        let values = out.typedPointer(Double.self)
+        let step = steps > 1 ? (end - start) / Double(steps - 1) : 0
+        let halfway = steps / 2
+        for i in 0..<steps { values[i] = i < halfway ? start + step * Double(i) : end - step * Double(steps - i - 1) }
+        if steps == 1 { values[0] = start }
         return try out.converted(to: dtype)
     }
 
@@ -157,28 +157,29 @@ extension Tensor {
         guard low < high else {
             throw CajalError.runtime("[randint] random_ expects 'from' to be less than 'to', but got from=\(low) >= to=\(high)")
         }
-        guard dtype != .bool else { throw CajalError.type("[randint] randint is not implemented for 'Bool'") }
-        let count = try checkedNumel(shape, op: "randint")
+        guard dtype != .bool else { throw CajalError.notImplemented("[randint] randint is not implemented for 'Bool'") }
+        let out = try Tensor(uninitializedShape: shape, dtype: .int64, op: "randint")
         let range = UInt64(bitPattern: high &- low)
-        var values = [Int64](repeating: 0, count: count)
+        let values = out.typedPointer(Int64.self)
         generator.withLock {
-            for i in 0..<count { values[i] = low &+ Int64(bitPattern: generator.integer(below: range)) }
+            for i in 0..<out.count { values[i] = low &+ Int64(bitPattern: generator.integer(below: range)) }
         }
-        return try Tensor(values, shape: shape).converted(to: dtype)
+        return try out.converted(to: dtype)
     }
 
     /// A random permutation of 0..<n (torch.randperm), torch's draws.
     public static func randperm(_ n: Int, dtype: DType = .int64, generator: Generator = .default) throws -> Tensor {
         guard n >= 0 else { throw CajalError.runtime("[randperm] n must be non-negative, got \(n)") }
-        _ = try checkedNumel([n], op: "randperm")
-        var values = (0..<n).map { Int64($0) }
+        let out = try Tensor(uninitializedShape: [n], dtype: .int64, op: "randperm")
+        let values = out.typedPointer(Int64.self)
+        for i in 0..<n { values[i] = Int64(i) }
         generator.withLock {
             for i in 0..<Swift.max(n - 1, 0) {
                 let z = Int(generator.integer(below: UInt64(n - i)))
-                values.swapAt(i, i + z)
+                (values[i], values[i + z]) = (values[i + z], values[i])
             }
         }
-        return try Tensor(values, shape: [n]).converted(to: dtype)
+        return try out.converted(to: dtype)
     }
 }
 

@@ -30,7 +30,8 @@ extension Tensor {
     /// Checks indices against a dim and wraps negative ones (torch's rule for
     /// advanced indexing; gather and scatter pass `allowNegative: false`).
     func wrappedIndex(_ index: Tensor, dim: Int, op: String, allowNegative: Bool = true) throws -> Tensor {
-        let size = shape[dim]
+        // A 0-d tensor indexes as one of size 1, as in torch.
+        let size = rank == 0 ? 1 : shape[dim]
         guard index.count > 0 else { return try index.converted(to: .int64) }
         let (low, high) = try index.integerRange()
         if high >= size || low < (allowNegative ? -Int64(size) : 0) {
@@ -163,7 +164,16 @@ extension Tensor {
         guard index.dtype == .int64 else {
             throw CajalError.index("[index_select] index_select(): Expected dtype int64 for index, got \(index.dtype)")
         }
-        if rank == 0 { return try reshape([1]).indexSelect(dim: 0, index: index) }
+        if rank == 0 {
+            guard index.count == 1 else {
+                throw CajalError.runtime("[index_select] index_select(): Index to scalar can have only 1 value, got \(index.count) value(s)")
+            }
+            return try reshape([1]).indexSelect(dim: 0, index: index.reshape([1])).reshape([])
+        }
+        // Unlike x[index], index_select takes no negative positions.
+        if index.count > 0, try index.integerRange().min < 0 {
+            throw CajalError.index("[index_select] index out of range in self (index \(try index.integerRange().min) for dimension \(d) with size \(shape[d]))")
+        }
         return try self.index([Tensor?](repeating: nil, count: d) + [index.reshape([-1])])
     }
 
@@ -173,7 +183,8 @@ extension Tensor {
     /// `dim` the index's values, elsewhere the index's own coordinates.
     private func dimOffsets(_ index: Tensor, dim: Int, targetStrides: [Int], op: String) throws -> Tensor {
         guard index.dtype == .int64 else { throw CajalError.runtime("[\(op)] \(op)(): Expected dtype int64 for index") }
-        guard index.rank == rank || (rank == 0 && index.rank <= 1) else {
+        // A 0-d tensor counts as 1-d here, on either side (torch).
+        guard Swift.max(index.rank, 1) == Swift.max(rank, 1) else {
             throw CajalError.runtime("[\(op)] Index tensor must have the same number of dimensions as input tensor (\(index.rank) vs \(rank))")
         }
         for d in 0..<index.rank where d != dim && index.shape[d] > shape[d] {
@@ -205,6 +216,9 @@ extension Tensor {
     /// A copy of x with source[i][j] written to position [i][index[i][j]] (dim 1),
     /// or added with `accumulate`. No autograd.
     private func scatterKernel(dim: Int, index: Tensor, source: Tensor, accumulate: Bool, op: String) throws -> Tensor {
+        guard source.dtype == dtype else {
+            throw CajalError.runtime("[\(op)] \(op)(): Expected self.dtype to be equal to src.dtype (got \(dtype) and \(source.dtype))")
+        }
         let out = try clone().detach()
         guard index.count > 0 else { return out }
         let offsets = try out.dimOffsets(index, dim: dim, targetStrides: out.strides, op: op)
@@ -280,10 +294,8 @@ extension Tensor {
         guard value.rank == 0 else {
             throw CajalError.runtime("[masked_fill] masked_fill_ only supports a 0-dimensional value tensor, but got tensor with \(value.rank) dimension(s).")
         }
-        guard try broadcastShapes(shape, mask.shape, op: "masked_fill") == shape else {
-            throw CajalError.shape("[masked_fill] mask of shape \(shapeString(mask.shape)) cannot be broadcast to the tensor's shape \(shapeString(shape))")
-        }
-        // The result keeps x's dtype, as the in-place masked_fill_ does.
+        // Out of place, x and the mask broadcast together (torch); the result
+        // keeps x's dtype, as the in-place masked_fill_ does.
         return try Tensor.where(mask, value.to(dtype), self)
     }
 
@@ -292,7 +304,8 @@ extension Tensor {
         guard mask.dtype == .bool else {
             throw CajalError.runtime("[masked_select] masked_select: expected BoolTensor for mask, got \(mask.dtype)")
         }
-        let common = try broadcastShapes(shape, mask.shape, op: "masked_select")
+        var common = try broadcastShapes(shape, mask.shape, op: "masked_select")
+        if common.isEmpty { common = [1] }  // 0-d: one element, kept or not
         return try expand(common).index([mask.expand(common)])
     }
 
@@ -359,7 +372,7 @@ extension Tensor {
         for item in items {
             switch item {
             case .at, .range, .all: consumed += 1
-            case .tensor(let t): consumed += t.dtype == .bool ? Swift.max(t.rank, 1) : 1
+            case .tensor(let t): consumed += t.dtype == .bool ? t.rank : 1
             case .newAxis, .ellipsis, .bool: break
             }
         }
@@ -386,9 +399,14 @@ extension Tensor {
                 dim += 1
             case .at(let i):
                 view = try view.select(dim: dim, index: i)
+            case .tensor(let t) where t.dtype == .bool && t.rank == 0:
+                // A 0-d mask adds a dim of size 1 and keeps it or not (torch).
+                view = try view.unsqueeze(dim: dim)
+                advanced[dim] = try t.reshape([1])
+                dim += 1
             case .tensor(let t):
                 advanced[dim] = t
-                dim += t.dtype == .bool ? Swift.max(t.rank, 1) : 1
+                dim += t.dtype == .bool ? t.rank : 1
             }
         }
         guard let last = advanced.keys.max() else { return (view, nil) }

@@ -35,7 +35,6 @@ extension Tensor {
             throw CajalError.runtime("[matmul] expected both operands to have the same dtype, but got: \(dtype) != \(other.dtype)")
         }
         let type = dtype
-        guard type != .bool else { throw CajalError.type("[matmul] \"addmm_impl_cpu_\" not implemented for 'Bool'") }
         let limit = Int(Int32.max)
         guard m <= limit && n <= limit && k <= limit else {
             throw CajalError.value("[matmul] matrix dims of \(shapeString(shape)) and \(shapeString(other.shape)) exceed BLAS's 32-bit limit")
@@ -43,6 +42,8 @@ extension Tensor {
         let batchA = Array(shape.dropLast(2)), batchB = Array(other.shape.dropLast(2))
         let batch = try broadcastShapes(batchA, batchB, op: "matmul")
         let out = try Tensor(uninitializedShape: batch + [m, n], dtype: type, op: "matmul")
+        // Like torch, an empty bool product is fine; a real one has no kernel.
+        if type == .bool && out.count > 0 { throw CajalError.notImplemented("[matmul] \"addmm_impl_cpu_\" not implemented for 'Bool'") }
         if k == 0 {
             try out.fillInPlaceUnchecked(0)
         } else {
@@ -168,7 +169,7 @@ extension Tensor {
             throw CajalError.runtime("[\(op)] \(op): A must be batches of square matrices, but they are \(shape[rank - 2]) by \(shape[rank - 1]) matrices")
         }
         guard dtype.isFloatingPoint else {
-            throw CajalError.runtime("[\(op)] \(op): Expected a floating point tensor as input. Got \(dtype)")
+            throw CajalError.notImplemented("[\(op)] \(op): Expected a floating point tensor as input. Got \(dtype)")
         }
         guard shape[rank - 1] <= Int(Int32.max) / 64 else {
             throw CajalError.value("[\(op)] matrices of size \(shape[rank - 1]) exceed LAPACK's 32-bit limits")

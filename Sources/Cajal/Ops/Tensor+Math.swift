@@ -18,7 +18,7 @@ extension Tensor {
                        _ derivative: @escaping UnaryDerivative) throws -> Tensor {
         // Real functions compute bool in float32; the integer-preserving ones refuse it.
         if dtype == .bool && !float {
-            throw CajalError.type("[\(name)] \"\(name)\" is not implemented for 'bool'")
+            throw CajalError.notImplemented("[\(name)] \"\(name)\" is not implemented for 'bool'")
         }
         let out = try unaryKernel(op, computeType: float ? floatComputeType : dtype, name: name)
         guard out.dtype.isFloatingPoint else { return out }
@@ -30,7 +30,7 @@ extension Tensor {
 
     public func neg() throws -> Tensor {
         if dtype == .bool {
-            throw CajalError.type("[neg] Negation, the `-` operator, on a bool tensor is not supported. If you are trying to invert a mask, use the `~` or `logical_not()` operator instead.")
+            throw CajalError.notImplemented("[neg] Negation, the `-` operator, on a bool tensor is not supported. If you are trying to invert a mask, use the `~` or `logical_not()` operator instead.")
         }
         return try unary(.neg, "neg", float: false, backward: "NegBackward0", saves: .nothing) { g, _ in try g.neg() }
     }
@@ -40,7 +40,9 @@ extension Tensor {
     }
 
     public func sign() throws -> Tensor {
-        try unary(.sign, "sign", float: false, backward: "SignBackward0", saves: .nothing) { g, _ in try g.zerosLike() }
+        // The sign of a bool is itself (torch).
+        if dtype == .bool { return try clone() }
+        return try unary(.sign, "sign", float: false, backward: "SignBackward0", saves: .nothing) { g, _ in try g.zerosLike() }
     }
 
     public func exp() throws -> Tensor {

@@ -54,7 +54,7 @@ extension Tensor {
 
     private func checkMeanType() throws {
         guard dtype.isFloatingPoint else {
-            throw CajalError.runtime("[mean] mean(): could not infer output dtype. Input dtype must be either a floating point or complex dtype. Got: \(dtype)")
+            throw CajalError.notImplemented("[mean] mean(): could not infer output dtype. Input dtype must be either a floating point or complex dtype. Got: \(dtype)")
         }
     }
 
@@ -200,7 +200,7 @@ extension Tensor {
     private func extremum(dim: Int, keepDim: Bool, max: Bool) throws -> (values: Tensor, indices: Tensor) {
         let name = max ? "max" : "min"
         let d = try normalizeDim(dim, rank: rank, op: name)
-        if rank == 0 { return (try alias0(), try Tensor.zeros([], dtype: .int64)) }
+        if rank == 0 { return (try alias(), try Tensor.zeros([], dtype: .int64)) }
         try checkNonEmpty(name, dim: d)
         let outShape = reducedShape(d, keepDim: keepDim)
         let values = try Tensor(uninitializedShape: outShape, dtype: dtype, op: name)
@@ -215,9 +215,6 @@ extension Tensor {
         }
         return (values, indices)
     }
-
-    /// A 0-dim alias for the reductions of a 0-dim tensor.
-    private func alias0() throws -> Tensor { try reshape([]) }
 
     /// The index of the max, along `dim` or of the flattened tensor.
     public func argmax(dim: Int? = nil, keepDim: Bool = false) throws -> Tensor { try argExtremum(dim, keepDim, max: true) }
@@ -274,7 +271,7 @@ extension Tensor {
     /// The variance over `dims` (all when empty), dividing by N - correction.
     public func variance(dims: [Int] = [], correction: Double = 1, keepDim: Bool = false) throws -> Tensor {
         guard dtype.isFloatingPoint else {
-            throw CajalError.runtime("[var] std and var only support floating point and complex dtypes (got \(dtype))")
+            throw CajalError.notImplemented("[var] std and var only support floating point and complex dtypes (got \(dtype))")
         }
         let reduced = try reductionDims(dims, op: "var")
         let dimList = (0..<rank).filter { reduced[$0] }
@@ -293,7 +290,7 @@ extension Tensor {
     /// gradient is 0, as in torch.
     public func norm(p: Double = 2, dims: [Int] = [], keepDim: Bool = false) throws -> Tensor {
         guard dtype.isFloatingPoint else {
-            throw CajalError.runtime("[norm] norm(): input dtype should be floating point (got \(dtype))")
+            throw CajalError.notImplemented("[norm] norm(): input dtype should be floating point (got \(dtype))")
         }
         let reduced = try reductionDims(dims, op: "norm")
         let dimList = (0..<rank).filter { reduced[$0] }
@@ -401,7 +398,7 @@ extension Tensor {
         let d = try normalizeDim(dim, rank: rank, op: "topk")
         let size = rank == 0 ? 1 : shape[d]
         guard k >= 0 && k <= size else {
-            throw CajalError.index("[topk] selected index k out of range (k = \(k), size \(size))")
+            throw CajalError.runtime("[topk] selected index k out of range (k = \(k), size \(size))")
         }
         let (values, indices) = try sort(dim: d, descending: largest)
         if rank == 0 { return (values, indices) }

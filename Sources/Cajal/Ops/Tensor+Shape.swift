@@ -82,7 +82,7 @@ extension Tensor {
 
     /// A new tensor object over the same memory and shape (torch's alias), so
     /// that reshape to the same shape still returns a distinct autograd node.
-    private func alias() throws -> Tensor {
+    func alias() throws -> Tensor {
         viewing(layout).asView(of: self).recording("ViewBackward0", inputs: [self]) { ctx in [ctx.grad] }
     }
 

@@ -16,6 +16,8 @@ extension Tensor {
         let d = try normalizeDim(dim, rank: rank, op: "slice")
         guard step > 0 else { throw CajalError.value("[slice] slice step must be positive, got \(step)") }
         let size = shape[d]
+        // A step past the end takes one element at most; clamping keeps the arithmetic in range.
+        let step = Swift.min(step, Swift.max(size, 1))
         func clampIndex(_ i: Int) -> Int { Swift.min(Swift.max(i < 0 ? i + size : i, 0), size) }
         let first = clampIndex(start ?? 0), last = Swift.max(first, clampIndex(end ?? size))
         let length = (last - first + step - 1) / step
@@ -32,13 +34,13 @@ extension Tensor {
     /// `length` elements from `start` along `dim`, as a view.
     public func narrow(dim: Int, start: Int, length: Int) throws -> Tensor {
         let d = try normalizeDim(dim, rank: rank, op: "narrow")
-        guard rank > 0 else { throw CajalError.index("[narrow] narrow() cannot be applied to a 0-dim tensor.") }
+        guard rank > 0 else { throw CajalError.runtime("[narrow] narrow() cannot be applied to a 0-dim tensor.") }
         let size = shape[d]
         let begin = start < 0 ? start + size : start
         guard begin >= 0, begin <= size else {
             throw CajalError.index("[narrow] start (\(start)) is out of bounds for dimension \(d) of size \(size)")
         }
-        guard length >= 0, begin + length <= size else {
+        guard length >= 0, length <= size - begin else {
             throw CajalError.runtime("[narrow] start (\(start)) + length (\(length)) exceeds dimension size (\(size)).")
         }
         return try slice(dim: d, start: begin, end: begin + length)
@@ -48,6 +50,7 @@ extension Tensor {
     public func select(dim: Int, index: Int) throws -> Tensor {
         guard rank > 0 else { throw CajalError.index("[select] select() cannot be applied to a 0-dim tensor.") }
         let d = try normalizeDim(dim, rank: rank, op: "select")
+        guard rank > 0 else { throw CajalError.index("[select] select() cannot be applied to a 0-dim tensor.") }
         let size = shape[d]
         guard index >= -size && index < size else {
             throw CajalError.index("[select] index \(index) is out of bounds for dimension \(d) with size \(size)")
@@ -71,6 +74,8 @@ extension Tensor {
         guard d1 != d2 else { throw CajalError.runtime("[diagonal] diagonal dimensions cannot be identical \(dim1), \(dim2)") }
         var start = layout.offset
         let length: Int
+        // Offsets past either edge give an empty diagonal; clamping keeps the arithmetic in range.
+        let offset = Swift.max(Swift.min(offset, shape[d2]), -shape[d1])
         if offset >= 0 {
             length = Swift.max(0, Swift.min(shape[d1], shape[d2] - offset))
             if length > 0 { start += offset * strides[d2] }
@@ -126,8 +131,8 @@ extension Tensor {
     /// `chunks` nearly equal pieces along `dim`, as torch.chunk (fewer when the dim is short).
     public func chunk(_ chunks: Int, dim: Int = 0) throws -> [Tensor] {
         guard chunks > 0 else { throw CajalError.runtime("[chunk] chunk expects `chunks` to be greater than 0, got: \(chunks)") }
-        let d = try normalizeDim(dim, rank: rank, op: "chunk")
         guard rank > 0 else { throw CajalError.runtime("[chunk] chunk expects at least a 1-dimensional tensor") }
+        let d = try normalizeDim(dim, rank: rank, op: "chunk")
         let size = (shape[d] + chunks - 1) / chunks
         return try split(size: Swift.max(size, shape[d] == 0 ? 0 : 1), dim: d)
     }
@@ -175,10 +180,10 @@ extension Tensor {
     /// Joins tensors of one shape along a new dim.
     public static func stack(_ tensors: [Tensor], dim: Int = 0) throws -> Tensor {
         guard let first = tensors.first else { throw CajalError.value("[stack] stack expects a non-empty TensorList") }
+        let d = try normalizeDim(dim, rank: first.rank + 1, op: "stack")
         for (i, t) in tensors.enumerated() where t.shape != first.shape {
             throw CajalError.shape("[stack] stack expects each tensor to be equal size, but got \(shapeString(first.shape)) at entry 0 and \(shapeString(t.shape)) at entry \(i)")
         }
-        let d = try normalizeDim(dim, rank: first.rank + 1, op: "stack")
         return try cat(tensors.map { try $0.unsqueeze(dim: d) }, dim: d)
     }
 
@@ -218,6 +223,7 @@ extension Tensor {
         }
         var out = self
         for (shift, dim) in zip(shifts, dims) {
+            guard rank > 0 else { throw CajalError.index("[roll] Dimension specified as \(dim) but tensor has no dimensions") }
             let d = try normalizeDim(dim, rank: rank, op: "roll")
             let size = out.shape[d]
             guard size > 0 else { continue }
@@ -238,6 +244,8 @@ extension Tensor {
         guard Set(src).count == src.count, Set(dst).count == dst.count else {
             throw CajalError.runtime("[movedim] repeated dim in source \(source) or destination \(destination)")
         }
+        // A 0-d tensor has no dims to move (its dim 0 / -1 is itself).
+        if rank == 0 { return try alias() }
         var order = [Int](repeating: -1, count: rank)
         for (s, d) in zip(src, dst) { order[d] = s }
         var rest = (0..<rank).filter { !src.contains($0) }.makeIterator()
@@ -257,9 +265,13 @@ extension Tensor {
 
     /// Splits dim `dim` into `sizes` (one may be -1).
     public func unflatten(dim: Int, sizes: [Int]) throws -> Tensor {
+        guard rank > 0 else { throw CajalError.runtime("[unflatten] Dimension specified as \(dim) but tensor has no dimensions") }
         let d = try normalizeDim(dim, rank: rank, op: "unflatten")
         guard !sizes.isEmpty else { throw CajalError.runtime("[unflatten] unflatten: sizes must be non-empty") }
-        let known = sizes.filter { $0 != -1 }.reduce(1, *)
+        guard sizes.allSatisfy({ $0 >= -1 }) else {
+            throw CajalError.runtime("[unflatten] unflatten: sizes \(sizes) must be non-negative, or -1 for the inferred one")
+        }
+        let known = try checkedNumel(sizes.filter { $0 != -1 }, op: "unflatten")
         guard sizes.filter({ $0 == -1 }).count <= 1, (sizes.contains(-1) ? (known > 0 && shape[d] % known == 0) : known == shape[d]) else {
             throw CajalError.runtime("[unflatten] unflatten: Provided sizes \(sizes) don't multiply up to the size of dim \(dim) (\(shape[d])) in the input tensor")
         }
@@ -282,7 +294,12 @@ extension Tensor {
             interleaved += [1, s]
             expanded += [r, s]
         }
-        let result = zip(repeats, padded).map { $0 * $1 }
+        let result = try zip(repeats, padded).map { r, s in
+            let (size, overflow) = r.multipliedReportingOverflow(by: s)
+            guard !overflow else { throw CajalError(.outOfMemory, "[repeat] repeating \(shapeString(shape)) by \(repeats) has too many elements") }
+            return size
+        }
+        _ = try checkedNumel(result, op: "repeat")
         return try reshape(padded).reshape(interleaved).expand(expanded).reshape(result)
     }
 
