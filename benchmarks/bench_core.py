@@ -15,12 +15,12 @@ import os
 import platform
 import statistics
 import sys
-import time
 
 import numpy as np
 
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.dirname(os.path.abspath(__file__))), "python"))
 import cajal  # noqa: E402
+from timing import compare, median_seconds  # noqa: E402
 
 try:
     import torch
@@ -28,32 +28,6 @@ except ImportError:
     torch = None
 
 HERE = os.path.dirname(os.path.abspath(__file__))
-
-
-def median_seconds(fn, repeats, inner=1):
-    return compare({"only": fn}, repeats, inner)["only"]
-
-
-def compare(contenders, repeats, inner=1, rounds=2):
-    """Median seconds per call of each function. Each contender runs in a block
-    of its own after a pause: torch's OpenMP threads and OpenBLAS's threads
-    spin for a while after work, and timing one while the other's threads spin
-    measures the contention, not the library. Blocks repeat in `rounds`
-    (A B C A B C) so that drift in the machine's load falls on all alike; the
-    best round's median counts."""
-    best = {}
-    for _ in range(rounds):
-        for name, fn in contenders.items():
-            time.sleep(0.3)
-            fn()  # warm up
-            samples = []
-            for _ in range(repeats):
-                start = time.perf_counter()
-                for _ in range(inner):
-                    fn()
-                samples.append((time.perf_counter() - start) / inner)
-            best[name] = min(best.get(name, float("inf")), statistics.median(samples))
-    return best
 
 
 def openblas_sgemm():

@@ -173,7 +173,9 @@ struct XorF<T: KernelElement>: BinaryFunctor { @inline(__always) static func app
 @inline(__always)
 private func unaryRow<F: UnaryFunctor>(_: F.Type, _ out: UnsafeMutablePointer<F.Out>, _ so: Int,
                                        _ x: UnsafePointer<F.In>, _ sx: Int, _ n: Int) {
-    if so == 1 && sx == 1 {
+    if so == 1 && sx == 1 && overlaps(out, x, n) {
+        inBlocks(out, n) { tmp, start, m in for i in 0..<m { tmp[i] = F.apply(x[start + i]) } }
+    } else if so == 1 && sx == 1 {
         for i in 0..<n { out[i] = F.apply(x[i]) }
     } else if so == 1 && sx == 0 {
         let value = F.apply(x[0])
@@ -184,6 +186,31 @@ private func unaryRow<F: UnaryFunctor>(_: F.Type, _ out: UnsafeMutablePointer<F.
             out[io] = F.apply(x[ix])
             io += so
             ix += sx
+        }
+    }
+}
+
+/// Whether n unit-stride outputs at `out` share memory with n inputs at `x`.
+@inline(__always)
+private func overlaps<A, B>(_ out: UnsafeMutablePointer<A>, _ x: UnsafePointer<B>, _ n: Int) -> Bool {
+    let o = UInt(bitPattern: out), i = UInt(bitPattern: x)
+    return o < i &+ UInt(n &* MemoryLayout<B>.stride) && i < o &+ UInt(n &* MemoryLayout<A>.stride)
+}
+
+/// An in-place row (x += y, x.relu_()): LLVM's alias check sends loops whose
+/// output is an input to scalar code, so `fill` computes blocks into a stack
+/// buffer (which aliases nothing), then each block is copied out.
+@inline(__always)
+private func inBlocks<T>(_ out: UnsafeMutablePointer<T>, _ n: Int,
+                         _ fill: (_ block: UnsafeMutablePointer<T>, _ start: Int, _ count: Int) -> Void) {
+    withUnsafeTemporaryAllocation(of: T.self, capacity: 512) { buffer in
+        guard let block = buffer.baseAddress else { return }
+        var start = 0
+        while start < n {
+            let m = Swift.min(512, n - start)
+            fill(block, start, m)
+            (out + start).update(from: block, count: m)
+            start += m
         }
     }
 }
@@ -217,7 +244,9 @@ private func vectorRow<F: VectorFunctor>(_: F.Type, _ out: UnsafeMutablePointer<
 private func binaryRow<F: BinaryFunctor>(_: F.Type, _ out: UnsafeMutablePointer<F.Out>, _ so: Int,
                                          _ a: UnsafePointer<F.In>, _ sa: Int,
                                          _ b: UnsafePointer<F.In>, _ sb: Int, _ n: Int) {
-    if so == 1 && sa == 1 && sb == 1 {
+    if so == 1 && sa == 1 && sb == 1 && (overlaps(out, a, n) || overlaps(out, b, n)) {
+        inBlocks(out, n) { tmp, start, m in for i in 0..<m { tmp[i] = F.apply(a[start + i], b[start + i]) } }
+    } else if so == 1 && sa == 1 && sb == 1 {
         for i in 0..<n { out[i] = F.apply(a[i], b[i]) }
     } else if so == 1 && sa == 1 && sb == 0 {
         let y = b[0]
@@ -483,18 +512,34 @@ private func clamp<T: ArithmeticElement>(_: T.Type, _ out: UnsafeMutableRawPoint
                                          _ low: UnsafeRawPointer?, _ high: UnsafeRawPointer?, _ loop: StridedLoop) {
     let o = out.assumingMemoryBound(to: T.self)
     let xp = x.assumingMemoryBound(to: T.self)
-    let lo = low?.assumingMemoryBound(to: T.self)
-    let hi = high?.assumingMemoryBound(to: T.self)
+    // An absent bound points at x (never read in the loop; keeps pointers non-optional).
+    let lo = low?.assumingMemoryBound(to: T.self) ?? xp
+    let hi = high?.assumingMemoryBound(to: T.self) ?? xp
     let s = loop.innerStrides
     loop.run { (offsets: SIMD4<Int>, start: Int, n: Int) in
         let ro = o + (offsets[0] + start * s[0]), rx = xp + (offsets[1] + start * s[1])
-        let rl = lo.map { $0 + (offsets[2] + start * s[2]) }
-        let rh = hi.map { $0 + (offsets[3] + start * s[3]) }
+        let rl = low == nil ? rx : lo + (offsets[2] + start * s[2]), sl = low == nil ? s[1] : s[2]
+        let rh = high == nil ? rx : hi + (offsets[3] + start * s[3]), sh = high == nil ? s[1] : s[3]
+        let numberLow = low == nil || (sl == 0 && T.equals(rl[0], rl[0]))
+        let numberHigh = high == nil || (sh == 0 && T.equals(rh[0], rh[0]))
+        if s[0] == 1 && s[1] == 1 && numberLow && numberHigh {
+            // Number bounds on a contiguous row: selects the vectorizer turns
+            // into compare-and-blend (a NaN input fails both tests and stays NaN).
+            let l = low == nil ? T.lowest : rl[0], h = high == nil ? T.highest : rh[0]
+            for i in 0..<n {
+                var v = rx[i]
+                v = T.lessThan(v, l) ? l : v
+                v = T.lessThan(h, v) ? h : v
+                ro[i] = v
+            }
+            return
+        }
+        let hasLow = low != nil, hasHigh = high != nil
         for i in 0..<n {
             var v = rx[i * s[1]]
             // A NaN bound makes the result NaN, and a NaN input stays NaN.
-            if let rl { let l = rl[i * s[2]]; if T.lessThan(v, l) || !T.equals(l, l) { v = l } }
-            if let rh { let h = rh[i * s[3]]; if T.lessThan(h, v) || !T.equals(h, h) { v = h } }
+            if hasLow { let l = rl[i * sl]; if T.lessThan(v, l) || !T.equals(l, l) { v = l } }
+            if hasHigh { let h = rh[i * sh]; if T.lessThan(h, v) || !T.equals(h, h) { v = h } }
             ro[i * s[0]] = v
         }
     }

@@ -11,6 +11,15 @@ import Glibc
 
 typealias Vector16 = SIMD16<Float>
 
+/// a * b + c, fused: one instruction and one rounding on the AVX kernel
+/// sets. The baseline set computes the same fused result in software, so
+/// every kernel set gives bit-identical values.
+@inline(__always)
+private func muladd(_ a: Vector16, _ b: Vector16, _ c: Vector16) -> Vector16 { c.addingProduct(a, b) }
+
+@inline(__always)
+private func muladd(_ a: Vector16, _ b: Vector16, _ c: Float) -> Vector16 { Vector16(repeating: c).addingProduct(a, b) }
+
 @inline(__always)
 private func bits(_ v: Vector16) -> SIMD16<Int32> { unsafeBitCast(v, to: SIMD16<Int32>.self) }
 
@@ -46,6 +55,20 @@ private func fallback(_ result: inout Vector16, _ x: Vector16, _ mask: SIMDMask<
 /// e^x: x = k ln2 + r, e^x = 2^k e^r, with k rounded by adding 1.5 * 2^23.
 @inline(__always)
 func vectorExp(_ x0: Vector16) -> Vector16 {
+    var result = vectorExpNormal(x0)
+    // Below `low` the result is denormal; from 88 up, 2^k itself overflows
+    // before e^x does. Both are rare: libm takes them.
+    let high: Float = 88.72283, low: Float = -87.33654
+    let special = (x0 .< low) .| ((x0 .> 88) .& (x0 .<= high))
+    if anyLane(special) { fallback(&result, x0, special) { expf($0) } }
+    return result
+}
+
+/// e^x where it is a normal number; below that 0 (or a wrong tiny value
+/// near the edge), above it infinity. For callers like sigmoid where those
+/// ends do not change the result.
+@inline(__always)
+func vectorExpNormal(_ x0: Vector16) -> Vector16 {
     let high: Float = 88.72283, low: Float = -87.33654
     let x = x0.replacing(with: low, where: x0 .< low).replacing(with: high, where: x0 .> high)
     let magic = Vector16(repeating: 12_582_912)
@@ -53,19 +76,15 @@ func vectorExp(_ x0: Vector16) -> Vector16 {
     let k = kf - magic
     let r = x - k * 0.693_359_375 - k * -2.121_944_4e-4
     var p = Vector16(repeating: 1.987_569_15e-4)
-    p = p * r + 1.398_199_950_7e-3
-    p = p * r + 8.333_451_907_3e-3
-    p = p * r + 4.166_579_589_4e-2
-    p = p * r + 1.666_666_545_9e-1
-    p = p * r + 5.000_000_120_1e-1
-    let y = p * r * r + r + 1
+    p = muladd(p, r, 1.398_199_950_7e-3)
+    p = muladd(p, r, 8.333_451_907_3e-3)
+    p = muladd(p, r, 4.166_579_589_4e-2)
+    p = muladd(p, r, 1.666_666_545_9e-1)
+    p = muladd(p, r, 5.000_000_120_1e-1)
+    let y = muladd(p * r, r, r + 1)
     let scale = float(((bits(kf) &- bits(magic)) &+ 127) &<< 23)
     var result = y * scale
     result.replace(with: .infinity, where: x0 .> high)
-    // Below `low` the result is denormal; from 88 up, 2^k itself overflows
-    // before e^x does. Both are rare: libm takes them.
-    let special = (x0 .< low) .| ((x0 .> 88) .& (x0 .<= high))
-    if anyLane(special) { fallback(&result, x0, special) { expf($0) } }
     return result
 }
 
@@ -80,14 +99,14 @@ func vectorLog(_ x: Vector16) -> Vector16 {
     m = m + m.replacing(with: 0, where: .!small) - 1
     let z = m * m
     var y = Vector16(repeating: 7.037_683_629_2e-2)
-    y = y * m - 1.151_461_031_0e-1
-    y = y * m + 1.167_699_874_0e-1
-    y = y * m - 1.242_014_084_6e-1
-    y = y * m + 1.424_932_278_7e-1
-    y = y * m - 1.666_805_766_5e-1
-    y = y * m + 2.000_071_476_5e-1
-    y = y * m - 2.499_999_399_3e-1
-    y = y * m + 3.333_333_117_4e-1
+    y = muladd(y, m, -1.151_461_031_0e-1)
+    y = muladd(y, m, 1.167_699_874_0e-1)
+    y = muladd(y, m, -1.242_014_084_6e-1)
+    y = muladd(y, m, 1.424_932_278_7e-1)
+    y = muladd(y, m, -1.666_805_766_5e-1)
+    y = muladd(y, m, 2.000_071_476_5e-1)
+    y = muladd(y, m, -2.499_999_399_3e-1)
+    y = muladd(y, m, 3.333_333_117_4e-1)
     y = y * m * z
     // e as a float without a lane conversion: 1.5 * 2^23 + e (still in the
     // binade where floats step by 1, for negative e too) minus 1.5 * 2^23.
@@ -106,12 +125,12 @@ func vectorTanh(_ x: Vector16) -> Vector16 {
     let ax = magnitude(x)
     let z = x * x
     var p = Vector16(repeating: -5.704_988_727_45e-3)
-    p = p * z + 2.063_908_879_54e-2
-    p = p * z - 5.373_971_555_31e-2
-    p = p * z + 1.333_144_220_36e-1
-    p = p * z - 3.333_328_194_22e-1
+    p = muladd(p, z, 2.063_908_879_54e-2)
+    p = muladd(p, z, -5.373_971_555_31e-2)
+    p = muladd(p, z, 1.333_144_220_36e-1)
+    p = muladd(p, z, -3.333_328_194_22e-1)
     let polynomial = x + x * z * p
-    let e = vectorExp(ax.replacing(with: 10, where: ax .> 10) * 2)
+    let e = vectorExpNormal(ax.replacing(with: 10, where: ax .> 10) * 2)
     let large = copySign(1 - 2 / (e + 1), x)
     return large.replacing(with: polynomial, where: ax .< 0.625)
 }
@@ -119,7 +138,13 @@ func vectorTanh(_ x: Vector16) -> Vector16 {
 /// 1 / (1 + e^-x).
 @inline(__always)
 func vectorSigmoid(_ x: Vector16) -> Vector16 {
-    1 / (1 + vectorExp(-x))
+    // Where e^-x is tiny the result is 1 either way. Where e^-x nears float's
+    // overflow (x < -88) libm computes it: the result is a denormal, then 0
+    // once e^-x is infinite, as in torch.
+    var result = 1 / (1 + vectorExpNormal(-x))
+    let huge = x .< -88
+    if anyLane(huge) { fallback(&result, x, huge) { 1 / (1 + expf(-$0)) } }
+    return result
 }
 
 /// erf: an odd polynomial below 1 (Cephes), Abramowitz & Stegun 7.1.26 above
@@ -129,19 +154,20 @@ func vectorErf(_ x: Vector16) -> Vector16 {
     let ax = magnitude(x)
     let z = x * x
     var p = Vector16(repeating: 7.853_861_353_153_693e-5)
-    p = p * z - 8.010_193_625_184_903e-4
-    p = p * z + 5.188_327_685_732_524e-3
-    p = p * z - 2.685_381_193_529_856e-2
-    p = p * z + 1.128_358_514_861_418e-1
-    p = p * z - 3.761_262_582_423_300e-1
-    p = p * z + 1.128_379_165_726_710
+    p = muladd(p, z, -8.010_193_625_184_903e-4)
+    p = muladd(p, z, 5.188_327_685_732_524e-3)
+    p = muladd(p, z, -2.685_381_193_529_856e-2)
+    p = muladd(p, z, 1.128_358_514_861_418e-1)
+    p = muladd(p, z, -3.761_262_582_423_300e-1)
+    p = muladd(p, z, 1.128_379_165_726_710)
     let polynomial = x * p
     let t = 1 / (1 + 0.327_591_1 * ax)
     var q = Vector16(repeating: 1.061_405_429)
-    q = q * t - 1.453_152_027
-    q = q * t + 1.421_413_741
-    q = q * t - 0.284_496_736
-    q = q * t + 0.254_829_592
-    let tail = 1 - q * t * vectorExp(-z.replacing(with: 100, where: z .> 100))
+    q = muladd(q, t, -1.453_152_027)
+    q = muladd(q, t, 1.421_413_741)
+    q = muladd(q, t, -0.284_496_736)
+    q = muladd(q, t, 0.254_829_592)
+    // e^-z below float's normal range only moves the result below 1 ulp of 1.
+    let tail = 1 - q * t * vectorExpNormal(-z.replacing(with: 100, where: z .> 100))
     return copySign(tail, x).replacing(with: polynomial, where: ax .< 1)
 }

@@ -1,9 +1,9 @@
-import Dispatch
 import Glibc
 import Synchronization
 
-/// Splits loops across cores with Dispatch. Work below `grain` elements stays
-/// on the calling thread: waking a second core costs more than it saves.
+/// Splits loops across cores with a pool of persistent threads. Work below
+/// `grain` elements stays on the calling thread: handing it to a second core
+/// costs more than it saves.
 public enum Parallel {
     /// The cores the machine has online.
     public static let coreCount = Swift.max(1, Int(sysconf(Int32(_SC_NPROCESSORS_ONLN))))
@@ -43,7 +43,7 @@ public enum Parallel {
             if count > 0 { body(0..<count) }
             return
         }
-        DispatchQueue.concurrentPerform(iterations: chunks) { chunk in
+        WorkerPool.shared.run(chunks: chunks, threads: threadCount) { chunk in
             let start = count * chunk / chunks
             let end = count * (chunk + 1) / chunks
             if start < end { body(start..<end) }

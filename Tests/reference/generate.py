@@ -552,6 +552,17 @@ def einsum_cases():
     ]
 
 
+def power_cases():
+    """The exponents torch computes without pow (x*x*x, rsqrt, 1/(x*x)): same rounding here."""
+    return [
+        make_case(f"pow_scalar/fast_{name}", "pow_scalar", [inp(values([300], positive=positive))],
+                  {"scalar": e, "scalar_type": type(e).__name__})
+        for name, e, positive in [("cube", 3, False), ("square", 2.0, False), ("inverse_square", -2.0, True),
+                                  ("rsqrt", -0.5, True), ("sqrt", 0.5, True), ("reciprocal", -1, True),
+                                  ("general", 2.5, True), ("cube_float64", 3.0, False)]
+    ]
+
+
 def shape_cases():
     return [
         make_case("reshape/infer", "reshape", [inp(values([2, 6]))], {"shape": [3, -1]}),
@@ -852,6 +863,7 @@ def main():
         "linalg": linalg_cases(),
         "autograd": autograd_cases(),
         "einsum": einsum_cases(),
+        "power": power_cases(),
     }
     for group, cases in groups.items():
         path = os.path.join(OUT, f"{group}.json")

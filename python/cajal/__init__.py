@@ -8,7 +8,7 @@ library (libcajal.so) reached through ctypes; this package holds no math.
 
 import builtins as _builtins
 
-from . import _ffi, autograd, cuda, linalg, nn
+from . import _ffi, autograd, backends, cuda, linalg, nn
 from ._creation import (
     Generator,
     arange,
@@ -43,6 +43,15 @@ from ._tensor import Tensor, as_tensor_operand as _operand
 from .autograd import enable_grad, inference_mode, is_grad_enabled, no_grad, set_grad_enabled
 
 __version__ = "0.1.0"
+
+
+def get_num_threads():
+    """Threads the engine's kernels use (default: the machine's cores)."""
+    return _ffi.lib.cajal_get_num_threads()
+
+
+def set_num_threads(n):
+    _ffi.check(_ffi.lib.cajal_set_num_threads(n))
 
 
 def get_default_dtype():
@@ -184,5 +193,5 @@ __all__ = [
     "Tensor", "Size", "dtype", "device", "float32", "float", "float64", "double", "int64", "long", "bool",
     "tensor", "as_tensor", "zeros", "ones", "empty", "full", "arange", "rand", "randn", "zeros_like", "ones_like",
     "full_like", "rand_like", "randn_like", "from_numpy", "manual_seed", "matmul", "where", "no_grad",
-    "enable_grad", "set_grad_enabled", "inference_mode", "is_grad_enabled", "cuda", "autograd", "linalg", "einsum",
+    "enable_grad", "set_grad_enabled", "get_num_threads", "set_num_threads", "inference_mode", "is_grad_enabled", "cuda", "autograd", "linalg", "einsum",
 ]

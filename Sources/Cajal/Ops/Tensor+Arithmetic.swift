@@ -71,7 +71,8 @@ extension Tensor {
            exponent.typedPointer(Int64.self).pointee < 0 {
             throw CajalError.runtime("[pow] Integers to negative integer powers are not allowed.")
         }
-        let out = try Tensor.binaryKernel(.pow, self, exponent, computeType: type, name: "pow")
+        let fast = exponent.isWrappedNumber ? try fastPower(exponent.item(), type) : nil
+        let out = try fast ?? Tensor.binaryKernel(.pow, self, exponent, computeType: type, name: "pow")
         if exponent.isWrappedNumber {
             // A Python-number exponent: only the base gets a gradient.
             let e = try exponent.item()
@@ -224,6 +225,23 @@ extension Tensor {
     public static func - (lhs: Tensor, rhs: Int) throws -> Tensor { try lhs.sub(.scalar(Int64(rhs))) }
     public static func * (lhs: Tensor, rhs: Int) throws -> Tensor { try lhs.mul(.scalar(Int64(rhs))) }
     public static func / (lhs: Tensor, rhs: Int) throws -> Tensor { try lhs.div(.scalar(Int64(rhs))) }
+
+    /// x ** e for the exponents torch computes without pow (and with its
+    /// rounding): products, sqrt, rsqrt and reciprocals.
+    private func fastPower(_ e: Double, _ type: DType) throws -> Tensor? {
+        let x = try converted(to: type)
+        func square() throws -> Tensor { try Tensor.binaryKernel(.mul, x, x, computeType: type, name: "pow") }
+        switch e {
+        case 2: return try square()
+        case 3: return try Tensor.binaryKernel(.mul, square(), x, computeType: type, name: "pow")
+        case _ where !type.isFloatingPoint: return nil
+        case 0.5: return try x.unaryKernel(.sqrt, computeType: type, name: "pow")
+        case -0.5: return try x.unaryKernel(.rsqrt, computeType: type, name: "pow")
+        case -1: return try x.unaryKernel(.reciprocal, computeType: type, name: "pow")
+        case -2: return try square().unaryKernel(.reciprocal, computeType: type, name: "pow")
+        default: return nil
+        }
+    }
 
     public func pow(_ exponent: Double) throws -> Tensor { try pow(.scalar(exponent)) }
     public func pow(_ exponent: Int) throws -> Tensor { try pow(.scalar(Int64(exponent))) }

@@ -1,0 +1,156 @@
+import Glibc
+import Synchronization
+
+/// Persistent worker threads for `Parallel`: a job is split into numbered
+/// chunks that the caller and the workers claim from a shared counter.
+///
+/// Waking a sleeping thread costs tens of microseconds, as much as a whole 1M
+/// element add; so after a job, workers spin for a while (as OpenMP's do)
+/// before they sleep on a condition variable. The caller always claims chunks
+/// too, so a job completes even when no worker shows up (in a forked child,
+/// say). One job runs at a time: a second caller, or a kernel already inside
+/// a job, runs its chunks on its own thread.
+final class WorkerPool: @unchecked Sendable {
+    static let shared = WorkerPool()
+
+    /// How long an idle worker spins before it sleeps.
+    private static let spinNanoseconds: UInt64 = 1_000_000
+
+    /// Bumped to publish a job; workers wait for it to change.
+    private let generation = Atomic<UInt64>(0)
+    /// Whether the published job still takes workers.
+    private let open = Atomic<Bool>(false)
+    private let nextChunk = Atomic<Int>(0)
+    private let unfinished = Atomic<Int>(0)
+    /// Workers inside the current job; the caller waits for them to leave.
+    private let inside = Atomic<Int>(0)
+    private let busy = Atomic<Bool>(false)
+    private let sleepers = Atomic<Int>(0)
+    private let workerCount = Atomic<Int>(0)
+
+    // The job itself: written by the caller before `generation` is bumped.
+    private var body: ((Int) -> Void)?
+    private var chunkCount = 0
+
+    private var mutex = pthread_mutex_t()
+    private var wake = pthread_cond_t()
+    private var growLock = pthread_mutex_t()
+
+    private init() {
+        pthread_mutex_init(&mutex, nil)
+        pthread_cond_init(&wake, nil)
+        pthread_mutex_init(&growLock, nil)
+    }
+
+    /// Runs body(0..<chunks) across the caller and up to `threads - 1` workers;
+    /// returns when every chunk is done.
+    func run(chunks: Int, threads: Int, _ body: (Int) -> Void) {
+        guard chunks > 1, threads > 1, !WorkerPool.isWorkerThread,
+              busy.compareExchange(expected: false, desired: true, ordering: .acquiring).exchanged else {
+            for chunk in 0..<chunks { body(chunk) }
+            return
+        }
+        defer { busy.store(false, ordering: .releasing) }
+        ensureWorkers(threads - 1)
+        withoutActuallyEscaping(body) { body in
+            self.body = body
+            chunkCount = chunks
+            nextChunk.store(0, ordering: .sequentiallyConsistent)
+            unfinished.store(chunks, ordering: .sequentiallyConsistent)
+            open.store(true, ordering: .sequentiallyConsistent)
+            generation.add(1, ordering: .sequentiallyConsistent)
+            if sleepers.load(ordering: .sequentiallyConsistent) > 0 {
+                pthread_mutex_lock(&mutex)
+                pthread_cond_broadcast(&wake)
+                pthread_mutex_unlock(&mutex)
+            }
+            claimChunks(body)
+            while unfinished.load(ordering: .acquiring) > 0 { sched_yield() }
+            // No worker may still be reading the job when it goes out of scope.
+            open.store(false, ordering: .sequentiallyConsistent)
+            while inside.load(ordering: .sequentiallyConsistent) > 0 { sched_yield() }
+            self.body = nil
+        }
+    }
+
+    private func claimChunks(_ body: (Int) -> Void) {
+        while true {
+            let chunk = nextChunk.add(1, ordering: .relaxed).oldValue
+            if chunk >= chunkCount { return }
+            body(chunk)
+            unfinished.subtract(1, ordering: .releasing)
+        }
+    }
+
+    // MARK: workers
+
+    private static let workerKey: pthread_key_t = {
+        var key = pthread_key_t()
+        pthread_key_create(&key, nil)
+        return key
+    }()
+
+    private static var isWorkerThread: Bool { pthread_getspecific(workerKey) != nil }
+
+    private func ensureWorkers(_ wanted: Int) {
+        guard workerCount.load(ordering: .relaxed) < wanted else { return }
+        pthread_mutex_lock(&growLock)
+        defer { pthread_mutex_unlock(&growLock) }
+        while workerCount.load(ordering: .relaxed) < wanted {
+            var thread = pthread_t()
+            let context = Unmanaged.passRetained(self).toOpaque()
+            guard pthread_create(&thread, nil, { context in
+                guard let context else { return nil }
+                let pool = Unmanaged<WorkerPool>.fromOpaque(context).takeRetainedValue()
+                pool.workerLoop()
+                return nil
+            }, context) == 0 else {
+                Unmanaged<WorkerPool>.fromOpaque(context).release()
+                return  // no more threads: the caller does the work itself
+            }
+            pthread_detach(thread)
+            workerCount.add(1, ordering: .relaxed)
+        }
+    }
+
+    private func workerLoop() -> Never {
+        pthread_setspecific(WorkerPool.workerKey, UnsafeRawPointer(bitPattern: 1))
+        var seen = generation.load(ordering: .sequentiallyConsistent)
+        while true {
+            seen = waitForJob(after: seen)
+            inside.add(1, ordering: .sequentiallyConsistent)
+            if open.load(ordering: .sequentiallyConsistent), generation.load(ordering: .sequentiallyConsistent) == seen,
+               let body {
+                claimChunks(body)
+            }
+            inside.subtract(1, ordering: .sequentiallyConsistent)
+        }
+    }
+
+    /// Spins, then sleeps, until a job newer than `seen` is published.
+    private func waitForJob(after seen: UInt64) -> UInt64 {
+        let start = WorkerPool.now()
+        var spins = 0
+        while true {
+            let current = generation.load(ordering: .sequentiallyConsistent)
+            if current != seen { return current }
+            spins += 1
+            if spins & 255 == 0 && WorkerPool.now() - start > WorkerPool.spinNanoseconds { break }
+            sched_yield()
+        }
+        pthread_mutex_lock(&mutex)
+        sleepers.add(1, ordering: .sequentiallyConsistent)
+        while generation.load(ordering: .sequentiallyConsistent) == seen {
+            pthread_cond_wait(&wake, &mutex)
+        }
+        sleepers.subtract(1, ordering: .sequentiallyConsistent)
+        pthread_mutex_unlock(&mutex)
+        return generation.load(ordering: .sequentiallyConsistent)
+    }
+
+    private static func now() -> UInt64 {
+        var time = timespec()
+        clock_gettime(CLOCK_MONOTONIC, &time)
+        return UInt64(time.tv_sec) * 1_000_000_000 + UInt64(time.tv_nsec)
+    }
+}
