@@ -38,7 +38,8 @@ let package = Package(
             pkgConfig: "openblas",
             providers: [.apt(["libopenblas-dev"])]
         ),
-        .target(name: "CajalKernelsABI", swiftSettings: engineFlags),
+        .target(name: "CCajalSpin"),
+        .target(name: "CajalKernelsABI", dependencies: ["CCajalSpin"], swiftSettings: engineFlags),
         .target(name: "CajalKernels", dependencies: ["CajalKernelsABI"],
                 swiftSettings: kernelFlags(targetCPU: nil, define: nil)),
         .target(name: "CajalKernelsAVX2", dependencies: ["CajalKernelsABI"],

@@ -14,7 +14,7 @@ def compare(contenders, repeats, inner=1, rounds=2):
     best = {}
     for _ in range(rounds):
         for name, fn in contenders.items():
-            time.sleep(0.3)
+            time.sleep(float(__import__("os").environ.get("PAUSE", "0.3")))
             fn()  # warm up
             samples = []
             for _ in range(repeats):

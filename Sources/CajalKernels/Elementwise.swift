@@ -173,7 +173,12 @@ struct XorF<T: KernelElement>: BinaryFunctor { @inline(__always) static func app
 @inline(__always)
 private func unaryRow<F: UnaryFunctor>(_: F.Type, _ out: UnsafeMutablePointer<F.Out>, _ so: Int,
                                        _ x: UnsafePointer<F.In>, _ sx: Int, _ n: Int) {
-    if so == 1 && sx == 1 && overlaps(out, x, n) {
+    if so == 1 && sx == 1 && F.In.self == F.Out.self && UnsafeRawPointer(out) == UnsafeRawPointer(x) {
+        // x = f(x): reading through the output pointer itself leaves LLVM no
+        // aliasing to fear, so the loop vectorizes.
+        let io = UnsafeRawPointer(out).assumingMemoryBound(to: F.In.self)
+        for i in 0..<n { out[i] = F.apply(io[i]) }
+    } else if so == 1 && sx == 1 && overlaps(out, x, n) {
         inBlocks(out, n) { tmp, start, m in for i in 0..<m { tmp[i] = F.apply(x[start + i]) } }
     } else if so == 1 && sx == 1 {
         for i in 0..<n { out[i] = F.apply(x[i]) }
@@ -197,9 +202,10 @@ private func overlaps<A, B>(_ out: UnsafeMutablePointer<A>, _ x: UnsafePointer<B
     return o < i &+ UInt(n &* MemoryLayout<B>.stride) && i < o &+ UInt(n &* MemoryLayout<A>.stride)
 }
 
-/// An in-place row (x += y, x.relu_()): LLVM's alias check sends loops whose
-/// output is an input to scalar code, so `fill` computes blocks into a stack
-/// buffer (which aliases nothing), then each block is copied out.
+/// A row whose output partly overlaps an input: LLVM's alias check would send
+/// the loop to scalar code, so `fill` computes blocks into a stack buffer
+/// (which aliases nothing), then each block is copied out. (Exact in-place
+/// rows read through the output pointer instead, which is faster still.)
 @inline(__always)
 private func inBlocks<T>(_ out: UnsafeMutablePointer<T>, _ n: Int,
                          _ fill: (_ block: UnsafeMutablePointer<T>, _ start: Int, _ count: Int) -> Void) {
@@ -244,16 +250,41 @@ private func vectorRow<F: VectorFunctor>(_: F.Type, _ out: UnsafeMutablePointer<
 private func binaryRow<F: BinaryFunctor>(_: F.Type, _ out: UnsafeMutablePointer<F.Out>, _ so: Int,
                                          _ a: UnsafePointer<F.In>, _ sa: Int,
                                          _ b: UnsafePointer<F.In>, _ sb: Int, _ n: Int) {
-    if so == 1 && sa == 1 && sb == 1 && (overlaps(out, a, n) || overlaps(out, b, n)) {
+    let sameType = F.In.self == F.Out.self
+    if so == 1 && sa == 1 && sb == 1 && sameType && UnsafeRawPointer(out) == UnsafeRawPointer(a)
+        && UnsafeRawPointer(out) == UnsafeRawPointer(b) {
+        let x = UnsafeRawPointer(out).assumingMemoryBound(to: F.In.self)  // x op= x
+        for i in 0..<n { out[i] = F.apply(x[i], x[i]) }
+    } else if so == 1 && sa == 1 && sb == 1 && sameType && UnsafeRawPointer(out) == UnsafeRawPointer(a) && !overlaps(out, b, n) {
+        let x = UnsafeRawPointer(out).assumingMemoryBound(to: F.In.self)  // x op= y, as above
+        for i in 0..<n { out[i] = F.apply(x[i], b[i]) }
+    } else if so == 1 && sa == 1 && sb == 1 && sameType && UnsafeRawPointer(out) == UnsafeRawPointer(b) && !overlaps(out, a, n) {
+        let y = UnsafeRawPointer(out).assumingMemoryBound(to: F.In.self)
+        for i in 0..<n { out[i] = F.apply(a[i], y[i]) }
+    } else if so == 1 && sa == 1 && sb == 1 && (overlaps(out, a, n) || overlaps(out, b, n)) {
         inBlocks(out, n) { tmp, start, m in for i in 0..<m { tmp[i] = F.apply(a[start + i], b[start + i]) } }
     } else if so == 1 && sa == 1 && sb == 1 {
         for i in 0..<n { out[i] = F.apply(a[i], b[i]) }
     } else if so == 1 && sa == 1 && sb == 0 {
         let y = b[0]
-        for i in 0..<n { out[i] = F.apply(a[i], y) }
+        if sameType && UnsafeRawPointer(out) == UnsafeRawPointer(a) {
+            let x = UnsafeRawPointer(out).assumingMemoryBound(to: F.In.self)
+            for i in 0..<n { out[i] = F.apply(x[i], y) }
+        } else if overlaps(out, a, n) {
+            inBlocks(out, n) { tmp, start, m in for i in 0..<m { tmp[i] = F.apply(a[start + i], y) } }
+        } else {
+            for i in 0..<n { out[i] = F.apply(a[i], y) }
+        }
     } else if so == 1 && sa == 0 && sb == 1 {
         let x = a[0]
-        for i in 0..<n { out[i] = F.apply(x, b[i]) }
+        if sameType && UnsafeRawPointer(out) == UnsafeRawPointer(b) {
+            let y = UnsafeRawPointer(out).assumingMemoryBound(to: F.In.self)
+            for i in 0..<n { out[i] = F.apply(x, y[i]) }
+        } else if overlaps(out, b, n) {
+            inBlocks(out, n) { tmp, start, m in for i in 0..<m { tmp[i] = F.apply(x, b[start + i]) } }
+        } else {
+            for i in 0..<n { out[i] = F.apply(x, b[i]) }
+        }
     } else {
         var io = 0, ia = 0, ib = 0
         for _ in 0..<n {

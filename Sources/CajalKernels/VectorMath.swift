@@ -53,23 +53,12 @@ private func fallback(_ result: inout Vector16, _ x: Vector16, _ mask: SIMDMask<
 }
 
 /// e^x: x = k ln2 + r, e^x = 2^k e^r, with k rounded by adding 1.5 * 2^23.
+/// 2^k is applied as two factors 2^(k/2) and 2^(k - k/2), each a normal
+/// float, so the whole range is covered without a special path: results
+/// near overflow stay finite, and denormal results round correctly.
 @inline(__always)
 func vectorExp(_ x0: Vector16) -> Vector16 {
-    var result = vectorExpNormal(x0)
-    // Below `low` the result is denormal; from 88 up, 2^k itself overflows
-    // before e^x does. Both are rare: libm takes them.
-    let high: Float = 88.72283, low: Float = -87.33654
-    let special = (x0 .< low) .| ((x0 .> 88) .& (x0 .<= high))
-    if anyLane(special) { fallback(&result, x0, special) { expf($0) } }
-    return result
-}
-
-/// e^x where it is a normal number; below that 0 (or a wrong tiny value
-/// near the edge), above it infinity. For callers like sigmoid where those
-/// ends do not change the result.
-@inline(__always)
-func vectorExpNormal(_ x0: Vector16) -> Vector16 {
-    let high: Float = 88.72283, low: Float = -87.33654
+    let high: Float = 88.72283, low: Float = -104
     let x = x0.replacing(with: low, where: x0 .< low).replacing(with: high, where: x0 .> high)
     let magic = Vector16(repeating: 12_582_912)
     let kf = x * 1.442_695_040_888_963_4 + magic
@@ -82,8 +71,10 @@ func vectorExpNormal(_ x0: Vector16) -> Vector16 {
     p = muladd(p, r, 1.666_666_545_9e-1)
     p = muladd(p, r, 5.000_000_120_1e-1)
     let y = muladd(p * r, r, r + 1)
-    let scale = float(((bits(kf) &- bits(magic)) &+ 127) &<< 23)
-    var result = y * scale
+    let ki = bits(kf) &- bits(magic)
+    let half = ki &>> 1
+    let scale1 = float((half &+ 127) &<< 23), scale2 = float((ki &- half &+ 127) &<< 23)
+    var result = y * scale1 * scale2
     result.replace(with: .infinity, where: x0 .> high)
     return result
 }
@@ -114,7 +105,7 @@ func vectorLog(_ x: Vector16) -> Vector16 {
     y = y + ef * -2.121_944_4e-4 - z * 0.5
     var result = m + y + ef * 0.693_359_375
     // Zero, negatives, denormals, infinity and NaN: libm.
-    let special = .!(x .>= 1.175_494_35e-38) .| (x .== .infinity)
+    let special = .!(x .>= Float.leastNormalMagnitude) .| (x .== .infinity)
     if anyLane(special) { fallback(&result, x, special) { logf($0) } }
     return result
 }
@@ -130,7 +121,7 @@ func vectorTanh(_ x: Vector16) -> Vector16 {
     p = muladd(p, z, 1.333_144_220_36e-1)
     p = muladd(p, z, -3.333_328_194_22e-1)
     let polynomial = x + x * z * p
-    let e = vectorExpNormal(ax.replacing(with: 10, where: ax .> 10) * 2)
+    let e = vectorExp(ax.replacing(with: 10, where: ax .> 10) * 2)
     let large = copySign(1 - 2 / (e + 1), x)
     return large.replacing(with: polynomial, where: ax .< 0.625)
 }
@@ -138,13 +129,8 @@ func vectorTanh(_ x: Vector16) -> Vector16 {
 /// 1 / (1 + e^-x).
 @inline(__always)
 func vectorSigmoid(_ x: Vector16) -> Vector16 {
-    // Where e^-x is tiny the result is 1 either way. Where e^-x nears float's
-    // overflow (x < -88) libm computes it: the result is a denormal, then 0
-    // once e^-x is infinite, as in torch.
-    var result = 1 / (1 + vectorExpNormal(-x))
-    let huge = x .< -88
-    if anyLane(huge) { fallback(&result, x, huge) { 1 / (1 + expf(-$0)) } }
-    return result
+    // Once e^-x overflows the result is 0, as in torch.
+    1 / (1 + vectorExp(-x))
 }
 
 /// erf: an odd polynomial below 1 (Cephes), Abramowitz & Stegun 7.1.26 above
@@ -167,7 +153,6 @@ func vectorErf(_ x: Vector16) -> Vector16 {
     q = muladd(q, t, 1.421_413_741)
     q = muladd(q, t, -0.284_496_736)
     q = muladd(q, t, 0.254_829_592)
-    // e^-z below float's normal range only moves the result below 1 ulp of 1.
-    let tail = 1 - q * t * vectorExpNormal(-z.replacing(with: 100, where: z .> 100))
+    let tail = 1 - q * t * vectorExp(-z.replacing(with: 100, where: z .> 100))
     return copySign(tail, x).replacing(with: polynomial, where: ax .< 1)
 }

@@ -21,11 +21,10 @@ public enum Parallel {
         configuredThreads.store(Swift.max(1, n), ordering: .relaxed)
     }
 
-    /// Work units (elements times per-element cost) worth waking a second
-    /// core for. Measured here: a second thread speeds up a float32 add from
-    /// about 512K elements, and exp (cost 8) from about 64K; below that, the
-    /// wake-up costs more than it saves.
-    public static let elementwiseGrain = 1 << 18
+    /// Work units (elements times per-element cost) worth handing a second
+    /// core. With the spinning pool, measured here (benchmarks/bench_ops.py):
+    /// a second thread speeds up a float32 multiply from about 128K elements.
+    public static let elementwiseGrain = 1 << 17
 
     /// Relative per-element cost of libm functions against an add.
     public static let transcendentalCost = 8

@@ -1,3 +1,4 @@
+import CCajalSpin
 import Glibc
 import Synchronization
 
@@ -13,7 +14,9 @@ import Synchronization
 final class WorkerPool: @unchecked Sendable {
     static let shared = WorkerPool()
 
-    /// How long an idle worker spins before it sleeps.
+    /// How long an idle worker spins before it sleeps. Spinning (with the
+    /// CPU's pause hint, not sched_yield, which can hand the core to the very
+    /// thread that is waiting for this one) keeps the worker on its own core.
     private static let spinNanoseconds: UInt64 = 1_000_000
 
     /// Bumped to publish a job; workers wait for it to change.
@@ -65,10 +68,10 @@ final class WorkerPool: @unchecked Sendable {
                 pthread_mutex_unlock(&mutex)
             }
             claimChunks(body)
-            while unfinished.load(ordering: .acquiring) > 0 { sched_yield() }
+            while unfinished.load(ordering: .acquiring) > 0 { cajal_cpu_relax() }
             // No worker may still be reading the job when it goes out of scope.
             open.store(false, ordering: .sequentiallyConsistent)
-            while inside.load(ordering: .sequentiallyConsistent) > 0 { sched_yield() }
+            while inside.load(ordering: .sequentiallyConsistent) > 0 { cajal_cpu_relax() }
             self.body = nil
         }
     }
@@ -103,7 +106,6 @@ final class WorkerPool: @unchecked Sendable {
                 guard let context else { return nil }
                 let pool = Unmanaged<WorkerPool>.fromOpaque(context).takeRetainedValue()
                 pool.workerLoop()
-                return nil
             }, context) == 0 else {
                 Unmanaged<WorkerPool>.fromOpaque(context).release()
                 return  // no more threads: the caller does the work itself
@@ -135,8 +137,8 @@ final class WorkerPool: @unchecked Sendable {
             let current = generation.load(ordering: .sequentiallyConsistent)
             if current != seen { return current }
             spins += 1
-            if spins & 255 == 0 && WorkerPool.now() - start > WorkerPool.spinNanoseconds { break }
-            sched_yield()
+            if spins & 63 == 0 && WorkerPool.now() - start > WorkerPool.spinNanoseconds { break }
+            cajal_cpu_relax()
         }
         pthread_mutex_lock(&mutex)
         sleepers.add(1, ordering: .sequentiallyConsistent)
