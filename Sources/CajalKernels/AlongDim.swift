@@ -31,20 +31,15 @@ private func argReduce<T: KernelElement>(_: T.Type, _ max: Bool, _ xRaw: UnsafeR
                                          _ kept: StridedLoop) {
     let x = xRaw.assumingMemoryBound(to: T.self)
     let values = valuesRaw?.assumingMemoryBound(to: T.self)
-    let s = kept.innerStrides
-    Parallel.forEachChunk(kept.rowCount, costPerItem: kept.innerCount * count) { rows in
-        kept.forEachRow(rows) { offsets in
-            for i in 0..<kept.innerCount {
-                let row = x + (offsets[2] + i * s[2])
-                var best = row[0], at = 0
-                for j in 1..<Swift.max(count, 1) where beats(row[j * step], best, max: max) {
-                    best = row[j * step]
-                    at = j
-                }
-                values?[offsets[0] + i * s[0]] = best
-                indices[offsets[1] + i * s[1]] = Int64(at)
-            }
+    kept.forEachPosition(costPerPosition: count) { offsets in
+        let row = x + offsets[2]
+        var best = row[0], at = 0
+        for j in 1..<Swift.max(count, 1) where beats(row[j * step], best, max: max) {
+            best = row[j * step]
+            at = j
         }
+        values?[offsets[0]] = best
+        indices[offsets[1]] = Int64(at)
     }
 }
 
@@ -63,16 +58,18 @@ func scanKernel(_ kind: ElementKind, _ product: Bool, _ x: UnsafeRawPointer, _ x
 private func scan<T: FloatElement>(_: T.Type, _ product: Bool, _ xRaw: UnsafeRawPointer, _ xStep: Int,
                                    _ outRaw: UnsafeMutableRawPointer, _ outStep: Int, _ count: Int, _ kept: StridedLoop) {
     let x = xRaw.assumingMemoryBound(to: T.self), out = outRaw.assumingMemoryBound(to: T.self)
-    let s = kept.innerStrides
-    Parallel.forEachChunk(kept.rowCount, costPerItem: kept.innerCount * count) { rows in
-        kept.forEachRow(rows) { offsets in
-            for i in 0..<kept.innerCount {
-                let o = out + (offsets[0] + i * s[0]), row = x + (offsets[1] + i * s[1])
-                var acc: Double = product ? 1 : 0
-                for j in 0..<count {
-                    acc = product ? acc * row[j * xStep].doubleValue : acc + row[j * xStep].doubleValue
-                    o[j * outStep] = T(double: acc)
-                }
+    kept.forEachPosition(costPerPosition: count) { offsets in
+        let o = out + offsets[0], row = x + offsets[1]
+        var acc: Double = product ? 1 : 0
+        if product {
+            for j in 0..<count {
+                acc *= row[j * xStep].doubleValue
+                o[j * outStep] = T(double: acc)
+            }
+        } else {
+            for j in 0..<count {
+                acc += row[j * xStep].doubleValue
+                o[j * outStep] = T(double: acc)
             }
         }
     }
@@ -82,15 +79,12 @@ private func scan<T: FloatElement>(_: T.Type, _ product: Bool, _ xRaw: UnsafeRaw
 private func scanInteger<T: KernelElement>(_: T.Type, _ product: Bool, _ xRaw: UnsafeRawPointer, _ xStep: Int,
                                            _ outRaw: UnsafeMutableRawPointer, _ outStep: Int, _ count: Int, _ kept: StridedLoop) {
     let x = xRaw.assumingMemoryBound(to: T.self), out = outRaw.assumingMemoryBound(to: Int64.self)
-    let s = kept.innerStrides
-    kept.forEachRow(0..<kept.rowCount) { offsets in
-        for i in 0..<kept.innerCount {
-            let o = out + (offsets[0] + i * s[0]), row = x + (offsets[1] + i * s[1])
-            var acc: Int64 = product ? 1 : 0
-            for j in 0..<count {
-                acc = product ? acc &* row[j * xStep].int64Value : acc &+ row[j * xStep].int64Value
-                o[j * outStep] = acc
-            }
+    kept.forEachPosition(costPerPosition: count) { offsets in
+        let o = out + offsets[0], row = x + offsets[1]
+        var acc: Int64 = product ? 1 : 0
+        for j in 0..<count {
+            acc = product ? acc &* row[j * xStep].int64Value : acc &+ row[j * xStep].int64Value
+            o[j * outStep] = acc
         }
     }
 }
@@ -111,61 +105,109 @@ private func cumprodBackward<T: FloatElement>(_: T.Type, _ dxRaw: UnsafeMutableR
                                               _ xStep: Int, _ gRaw: UnsafeRawPointer, _ gStep: Int, _ count: Int, _ kept: StridedLoop) {
     let dx = dxRaw.assumingMemoryBound(to: T.self)
     let x = xRaw.assumingMemoryBound(to: T.self), g = gRaw.assumingMemoryBound(to: T.self)
-    let s = kept.innerStrides
-    kept.forEachRow(0..<kept.rowCount) { offsets in
-        for i in 0..<kept.innerCount {
-            let d = dx + (offsets[0] + i * s[0]), xr = x + (offsets[1] + i * s[1]), gr = g + (offsets[2] + i * s[2])
-            // R from the end, stored in dx; then multiply by the exclusive prefix product.
-            var r = 0.0
-            for j in stride(from: count - 1, through: 0, by: -1) {
-                r = gr[j * gStep].doubleValue + (j + 1 < count ? xr[(j + 1) * xStep].doubleValue * r : 0)
-                d[j * dxStep] = T(double: r)
-            }
-            var prefix = 1.0
-            for j in 0..<count {
-                d[j * dxStep] = T(double: d[j * dxStep].doubleValue * prefix)
-                prefix *= xr[j * xStep].doubleValue
-            }
+    kept.forEachPosition(costPerPosition: count * 2) { offsets in
+        let d = dx + offsets[0], xr = x + offsets[1], gr = g + offsets[2]
+        // R from the end, stored in dx; then multiply by the exclusive prefix product.
+        var r = 0.0
+        for j in stride(from: count - 1, through: 0, by: -1) {
+            r = gr[j * gStep].doubleValue + (j + 1 < count ? xr[(j + 1) * xStep].doubleValue * r : 0)
+            d[j * dxStep] = T(double: r)
+        }
+        var prefix = 1.0
+        for j in 0..<count {
+            d[j * dxStep] = T(double: d[j * dxStep].doubleValue * prefix)
+            prefix *= xr[j * xStep].doubleValue
         }
     }
 }
 
 /// Sorts along the dim, stably; NaN ranks above every number (last when
-/// ascending, first when descending), as torch.sort. Loop operands: (values, indices, x).
+/// ascending, first when descending), as torch.sort. Only the first `limit`
+/// places are written (topk): then a heap of `limit` keeps the best so far,
+/// which costs about one comparison per element instead of a full sort.
+/// Loop operands: (values, indices, x).
 func sortKernel(_ kind: ElementKind, _ descending: Bool, _ x: UnsafeRawPointer, _ xStep: Int, _ values: UnsafeMutableRawPointer,
-                _ valueStep: Int, _ indices: UnsafeMutablePointer<Int64>, _ indexStep: Int, _ count: Int, _ kept: StridedLoop) {
+                _ valueStep: Int, _ indices: UnsafeMutablePointer<Int64>, _ indexStep: Int, _ count: Int, _ limit: Int,
+                _ kept: StridedLoop) {
     switch kind {
-    case .float32: sort(Float.self, descending, x, xStep, values, valueStep, indices, indexStep, count, kept)
-    case .float64: sort(Double.self, descending, x, xStep, values, valueStep, indices, indexStep, count, kept)
-    case .int64: sort(Int64.self, descending, x, xStep, values, valueStep, indices, indexStep, count, kept)
-    case .bool: sort(Bool.self, descending, x, xStep, values, valueStep, indices, indexStep, count, kept)
+    case .float32: sort(Float.self, descending, x, xStep, values, valueStep, indices, indexStep, count, limit, kept)
+    case .float64: sort(Double.self, descending, x, xStep, values, valueStep, indices, indexStep, count, limit, kept)
+    case .int64: sort(Int64.self, descending, x, xStep, values, valueStep, indices, indexStep, count, limit, kept)
+    case .bool: sort(Bool.self, descending, x, xStep, values, valueStep, indices, indexStep, count, limit, kept)
+    }
+}
+
+/// An element's sort key and where it came from. Ordering these by
+/// (key, index) is a stable sort; they are contiguous whatever x's layout.
+private struct Ranked {
+    var key: UInt64
+    var index: Int
+
+    @inline(__always) static func before(_ a: Ranked, _ b: Ranked) -> Bool {
+        a.key < b.key || (a.key == b.key && a.index < b.index)
     }
 }
 
 private func sort<T: KernelElement>(_: T.Type, _ descending: Bool, _ xRaw: UnsafeRawPointer, _ xStep: Int,
                                     _ valuesRaw: UnsafeMutableRawPointer, _ valueStep: Int, _ indices: UnsafeMutablePointer<Int64>,
-                                    _ indexStep: Int, _ count: Int, _ kept: StridedLoop) {
+                                    _ indexStep: Int, _ count: Int, _ limit: Int, _ kept: StridedLoop) {
     let x = xRaw.assumingMemoryBound(to: T.self), values = valuesRaw.assumingMemoryBound(to: T.self)
-    let s = kept.innerStrides
-    Parallel.forEachChunk(kept.rowCount, costPerItem: kept.innerCount * count * 8) { rows in
-        var order = [Int](repeating: 0, count: count)
-        kept.forEachRow(rows) { offsets in
-            for i in 0..<kept.innerCount {
-                let row = x + (offsets[2] + i * s[2])
-                for j in 0..<count { order[j] = j }
-                // Swift's sort is stable: equal keys keep their order.
-                order.sort { a, b in
-                    let va = row[a * xStep], vb = row[b * xStep]
-                    let aNaN = !T.equals(va, va), bNaN = !T.equals(vb, vb)
-                    if aNaN || bNaN { return descending ? (aNaN && !bNaN) : (!aNaN && bNaN) }
-                    return descending ? T.lessThan(vb, va) : T.lessThan(va, vb)
-                }
-                let vo = values + (offsets[0] + i * s[0]), io = indices + (offsets[1] + i * s[1])
-                for j in 0..<count {
-                    vo[j * valueStep] = row[order[j] * xStep]
-                    io[j * indexStep] = Int64(order[j])
-                }
+    // Descending flips the keys, not the indices: ties still go by index.
+    let flip: UInt64 = descending ? UInt64.max : 0
+    let useHeap = limit * 16 < count
+    let work = useHeap ? count + limit * 8 : count * 8
+    let bufferSize = Swift.max(useHeap ? limit : count, 1)
+    kept.forEachPosition(costPerPosition: work) { offsets in
+        withUnsafeTemporaryAllocation(of: Ranked.self, capacity: bufferSize) { buffer in
+            let row = x + offsets[2]
+            var sorted: UnsafeMutableBufferPointer<Ranked>
+            if useHeap {
+                sorted = UnsafeMutableBufferPointer(rebasing: buffer[0..<limit])
+                selectBest(row, xStep, count, flip, into: sorted)
+            } else {
+                for j in 0..<count { buffer[j] = Ranked(key: row[j * xStep].sortKey ^ flip, index: j) }
+                sorted = UnsafeMutableBufferPointer(rebasing: buffer[0..<count])
             }
+            sorted.sort { Ranked.before($0, $1) }
+            let vo = values + offsets[0], io = indices + offsets[1]
+            for j in 0..<limit {
+                let from = sorted[j].index
+                vo[j * valueStep] = row[from * xStep]
+                io[j * indexStep] = Int64(from)
+            }
+        }
+    }
+}
+
+/// Fills `heap` (unordered) with the heap.count elements of the row that go
+/// first: a binary heap whose root is the last of those kept so far.
+@inline(__always)
+private func selectBest<T: KernelElement>(_ row: UnsafePointer<T>, _ step: Int, _ count: Int, _ flip: UInt64,
+                                          into heap: UnsafeMutableBufferPointer<Ranked>) {
+    let k = heap.count
+    guard k > 0 else { return }
+    func siftDown(_ start: Int) {
+        var parent = start
+        while true {
+            let left = 2 * parent + 1
+            if left >= k { return }
+            var last = left
+            if left + 1 < k && Ranked.before(heap[left], heap[left + 1]) { last = left + 1 }
+            if !Ranked.before(heap[parent], heap[last]) { return }
+            heap.swapAt(parent, last)
+            parent = last
+        }
+    }
+    for j in 0..<k { heap[j] = Ranked(key: row[j * step].sortKey ^ flip, index: j) }
+    for j in stride(from: k / 2 - 1, through: 0, by: -1) { siftDown(j) }
+    var worst = heap[0].key
+    for j in k..<count {
+        let key = row[j * step].sortKey ^ flip
+        // Later indices lose ties, so only a strictly smaller key gets in.
+        if key < worst {
+            heap[0] = Ranked(key: key, index: j)
+            siftDown(0)
+            worst = heap[0].key
         }
     }
 }

@@ -15,6 +15,9 @@ protocol KernelElement {
     static func lessThan(_ a: Self, _ b: Self) -> Bool
     static func lessOrEqual(_ a: Self, _ b: Self) -> Bool
     static func equals(_ a: Self, _ b: Self) -> Bool
+    /// An unsigned integer in torch.sort's order: every NaN ranks highest and
+    /// -0 ties with 0, so sorting keys sorts values.
+    var sortKey: UInt64 { get }
 }
 
 /// Elements with arithmetic: wrapping for integers as torch does, logical for bool.
@@ -53,6 +56,11 @@ func saturatingInt64(_ x: Double) -> Int64 {
 }
 
 extension Float: FloatElement {
+    @inline(__always) var sortKey: UInt64 {
+        if isNaN { return UInt64.max }
+        let bits = (self + 0).bitPattern  // + 0 turns -0 into 0
+        return UInt64(bits & 0x8000_0000 != 0 ? ~bits : bits | 0x8000_0000)
+    }
     static var kind: ElementKind { .float32 }
     static var one: Float { 1 }
     static var lowest: Float { -.infinity }
@@ -84,6 +92,11 @@ extension Float: FloatElement {
 }
 
 extension Double: FloatElement {
+    @inline(__always) var sortKey: UInt64 {
+        if isNaN { return UInt64.max }
+        let bits = (self + 0).bitPattern
+        return bits & 0x8000_0000_0000_0000 != 0 ? ~bits : bits | 0x8000_0000_0000_0000
+    }
     static var kind: ElementKind { .float64 }
     static var one: Double { 1 }
     static var lowest: Double { -.infinity }
@@ -115,6 +128,7 @@ extension Double: FloatElement {
 }
 
 extension Int64: ArithmeticElement {
+    @inline(__always) var sortKey: UInt64 { UInt64(bitPattern: self) ^ 0x8000_0000_0000_0000 }
     static var kind: ElementKind { .int64 }
     static var one: Int64 { 1 }
     static var lowest: Int64 { .min }
@@ -135,6 +149,7 @@ extension Int64: ArithmeticElement {
 }
 
 extension Bool: ArithmeticElement {
+    @inline(__always) var sortKey: UInt64 { self ? 1 : 0 }
     static var kind: ElementKind { .bool }
     static var zero: Bool { false }
     static var one: Bool { true }

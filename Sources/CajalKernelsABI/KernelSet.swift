@@ -39,8 +39,9 @@ public struct KernelSet: Sendable {
     public let scan: @Sendable (ElementKind, Bool, UnsafeRawPointer, Int, UnsafeMutableRawPointer, Int, Int, StridedLoop) -> Void
     /// cumprod's gradient: (kind, dx, dxStep, x, xStep, g, gStep, count, loop (dx, x, g)).
     public let cumprodBackward: @Sendable (ElementKind, UnsafeMutableRawPointer, Int, UnsafeRawPointer, Int, UnsafeRawPointer, Int, Int, StridedLoop) -> Void
-    /// Stable sort along a dim: (kind, descending, x, xStep, values, valueStep, indices, indexStep, count, loop (values, indices, x)).
-    public let sort: @Sendable (ElementKind, Bool, UnsafeRawPointer, Int, UnsafeMutableRawPointer, Int, UnsafeMutablePointer<Int64>, Int, Int, StridedLoop) -> Void
+    /// Stable sort along a dim, writing the first `limit` places (topk):
+    /// (kind, descending, x, xStep, values, valueStep, indices, indexStep, count, limit, loop (values, indices, x)).
+    public let sort: @Sendable (ElementKind, Bool, UnsafeRawPointer, Int, UnsafeMutableRawPointer, Int, UnsafeMutablePointer<Int64>, Int, Int, Int, StridedLoop) -> Void
 
     public init(name: String,
                 binary: @escaping @Sendable (BinaryOp, ElementKind, UnsafeMutableRawPointer, UnsafeRawPointer, UnsafeRawPointer, StridedLoop) -> Void,
@@ -56,7 +57,7 @@ public struct KernelSet: Sendable {
                 argReduce: @escaping @Sendable (ElementKind, Bool, UnsafeRawPointer, Int, UnsafeMutableRawPointer?, UnsafeMutablePointer<Int64>, Int, StridedLoop) -> Void,
                 scan: @escaping @Sendable (ElementKind, Bool, UnsafeRawPointer, Int, UnsafeMutableRawPointer, Int, Int, StridedLoop) -> Void,
                 cumprodBackward: @escaping @Sendable (ElementKind, UnsafeMutableRawPointer, Int, UnsafeRawPointer, Int, UnsafeRawPointer, Int, Int, StridedLoop) -> Void,
-                sort: @escaping @Sendable (ElementKind, Bool, UnsafeRawPointer, Int, UnsafeMutableRawPointer, Int, UnsafeMutablePointer<Int64>, Int, Int, StridedLoop) -> Void) {
+                sort: @escaping @Sendable (ElementKind, Bool, UnsafeRawPointer, Int, UnsafeMutableRawPointer, Int, UnsafeMutablePointer<Int64>, Int, Int, Int, StridedLoop) -> Void) {
         self.name = name
         self.binary = binary
         self.unary = unary

@@ -170,6 +170,26 @@ public struct StridedLoop {
         }
     }
 
+    /// Calls `body(offsets)` for every position of the space (each row's
+    /// inner elements one by one), split across cores by positions, not rows:
+    /// a kernel that walks a dim for each position of the others (argmax,
+    /// cumsum, sort) often has one long row of positions.
+    @inlinable
+    public func forEachPosition(costPerPosition: Int, _ body: (SIMD4<Int>) -> Void) {
+        let total = rowCount &* innerCount
+        if total == 0 { return }
+        let inner = innerCount, steps = innerStrides
+        Parallel.forEachChunk(total, costPerItem: costPerPosition) { positions in
+            var row = positions.lowerBound / inner
+            forEachRow(row..<(positions.upperBound - 1) / inner + 1) { offsets in
+                let start = Swift.max(positions.lowerBound - row * inner, 0)
+                let end = Swift.min(positions.upperBound - row * inner, inner)
+                for i in start..<end { body(offsets &+ i &* steps) }
+                row += 1
+            }
+        }
+    }
+
     /// Runs `row(offsets, innerStart, innerLength)` over the whole space,
     /// in parallel when it is large: by rows when there are enough of them,
     /// otherwise by pieces of the long inner rows.

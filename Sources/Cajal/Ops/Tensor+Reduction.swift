@@ -375,14 +375,24 @@ extension Tensor {
     /// Sorts along `dim` (stably; NaN ranks highest), with the original indices.
     public func sort(dim: Int = -1, descending: Bool = false) throws -> (values: Tensor, indices: Tensor) {
         let d = try normalizeDim(dim, rank: rank, op: "sort")
+        return try sorted(d, descending: descending, limit: rank == 0 ? 1 : shape[d], op: "sort", gradName: "SortBackward0")
+    }
+
+    /// The first `limit` places of a stable sort along d; their gradient goes
+    /// back to where each value came from.
+    private func sorted(_ d: Int, descending: Bool, limit: Int, op: String, gradName: String) throws -> (values: Tensor, indices: Tensor) {
         if rank == 0 { return (try clone(), try Tensor.zeros([], dtype: .int64)) }
-        let values = try Tensor(uninitializedShape: shape, dtype: dtype, op: "sort")
-        let indices = try Tensor(uninitializedShape: shape, dtype: .int64, op: "sort")
-        kernels.sort(dtype.kind, descending, dataPointer, strides[d], values.dataPointer, values.strides[d],
-                     indices.typedPointer(Int64.self), indices.strides[d], shape[d],
-                     alongDim(d, outputs: [values.strides, indices.strides]))
+        var outShape = shape
+        outShape[d] = limit
+        let values = try Tensor(uninitializedShape: outShape, dtype: dtype, op: op)
+        let indices = try Tensor(uninitializedShape: outShape, dtype: .int64, op: op)
+        if values.count > 0 {
+            kernels.sort(dtype.kind, descending, dataPointer, strides[d], values.dataPointer, values.strides[d],
+                         indices.typedPointer(Int64.self), indices.strides[d], shape[d], limit,
+                         alongDim(d, outputs: [values.strides, indices.strides]))
+        }
         let inputShape = shape
-        values.recording("SortBackward0", inputs: [self], saving: [indices]) { ctx in
+        values.recording(gradName, inputs: [self], saving: [indices]) { ctx in
             [try Tensor.zeros(inputShape, dtype: ctx.grad.dtype).scatter(dim: d, index: ctx.saved[0], source: ctx.grad)]
         }
         return (values, indices)
@@ -400,8 +410,6 @@ extension Tensor {
         guard k >= 0 && k <= size else {
             throw CajalError.runtime("[topk] selected index k out of range (k = \(k), size \(size))")
         }
-        let (values, indices) = try sort(dim: d, descending: largest)
-        if rank == 0 { return (values, indices) }
-        return (try values.narrow(dim: d, start: 0, length: k).contiguous(), try indices.narrow(dim: d, start: 0, length: k).contiguous())
+        return try sorted(d, descending: largest, limit: k, op: "topk", gradName: "TopkBackward0")
     }
 }
