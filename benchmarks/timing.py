@@ -1,7 +1,12 @@
 """Side-by-side timing shared by the benchmarks."""
 
+import os
 import statistics
 import time
+
+
+# Seconds of rest before each block (the PAUSE environment variable overrides).
+PAUSE = float(os.environ.get("PAUSE", "0.3"))
 
 
 def compare(contenders, repeats, inner=1, rounds=2):
@@ -14,7 +19,7 @@ def compare(contenders, repeats, inner=1, rounds=2):
     best = {}
     for _ in range(rounds):
         for name, fn in contenders.items():
-            time.sleep(float(__import__("os").environ.get("PAUSE", "0.3")))
+            time.sleep(PAUSE)
             fn()  # warm up
             samples = []
             for _ in range(repeats):

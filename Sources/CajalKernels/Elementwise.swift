@@ -13,8 +13,19 @@ protocol UnaryFunctor {
 
 /// A float32 function with a vector form; the scalar form is the vector one
 /// on a single lane, so every element gets the same arithmetic.
+///
+/// It maps 16 floats in memory to 16 in memory, not a Vector16 value to
+/// another: Swift passes a SIMD16 argument as four 128-bit pieces, so a call
+/// that the optimizer leaves out of line would otherwise compute in quarters.
 protocol VectorFunctor {
-    static func apply(_ x: Vector16) -> Vector16
+    static func apply(_ x: UnsafeRawPointer, _ out: UnsafeMutableRawPointer)
+}
+
+extension VectorFunctor {
+    @inline(__always)
+    static func map(_ x: UnsafeRawPointer, _ out: UnsafeMutableRawPointer, _ f: (Vector16) -> Vector16) {
+        out.storeBytes(of: f(x.loadUnaligned(as: Vector16.self)), as: Vector16.self)
+    }
 }
 
 protocol BinaryFunctor {
@@ -72,11 +83,11 @@ struct CastF<S: KernelElement, D: KernelElement>: UnaryFunctor {
     }
 }
 
-struct ExpV: VectorFunctor { @inline(__always) static func apply(_ x: Vector16) -> Vector16 { vectorExp(x) } }
-struct LogV: VectorFunctor { @inline(__always) static func apply(_ x: Vector16) -> Vector16 { vectorLog(x) } }
-struct TanhV: VectorFunctor { @inline(__always) static func apply(_ x: Vector16) -> Vector16 { vectorTanh(x) } }
-struct SigmoidV: VectorFunctor { @inline(__always) static func apply(_ x: Vector16) -> Vector16 { vectorSigmoid(x) } }
-struct ErfV: VectorFunctor { @inline(__always) static func apply(_ x: Vector16) -> Vector16 { vectorErf(x) } }
+struct ExpV: VectorFunctor { static func apply(_ x: UnsafeRawPointer, _ out: UnsafeMutableRawPointer) { map(x, out, vectorExp) } }
+struct LogV: VectorFunctor { static func apply(_ x: UnsafeRawPointer, _ out: UnsafeMutableRawPointer) { map(x, out, vectorLog) } }
+struct TanhV: VectorFunctor { static func apply(_ x: UnsafeRawPointer, _ out: UnsafeMutableRawPointer) { map(x, out, vectorTanh) } }
+struct SigmoidV: VectorFunctor { static func apply(_ x: UnsafeRawPointer, _ out: UnsafeMutableRawPointer) { map(x, out, vectorSigmoid) } }
+struct ErfV: VectorFunctor { static func apply(_ x: UnsafeRawPointer, _ out: UnsafeMutableRawPointer) { map(x, out, vectorErf) } }
 
 // MARK: binary functors
 
@@ -230,16 +241,17 @@ private func vectorRow<F: VectorFunctor>(_: F.Type, _ out: UnsafeMutablePointer<
     var i = 0
     if so == 1 && sx == 1 {
         while i + 16 <= n {
-            let v = UnsafeRawPointer(x + i).loadUnaligned(as: Vector16.self)
-            UnsafeMutableRawPointer(out + i).storeBytes(of: F.apply(v), as: Vector16.self)
+            F.apply(x + i, out + i)
             i += 16
         }
     }
+    var v = Vector16(), r = Vector16()
     while i < n {
         let lanes = Swift.min(16, n - i)
-        var v = Vector16()
         for lane in 0..<lanes { v[lane] = x[(i + lane) * sx] }
-        let r = F.apply(v)
+        withUnsafeMutablePointer(to: &v) { vp in
+            withUnsafeMutablePointer(to: &r) { rp in F.apply(UnsafeRawPointer(vp), UnsafeMutableRawPointer(rp)) }
+        }
         for lane in 0..<lanes { out[(i + lane) * so] = r[lane] }
         i += lanes
     }
@@ -301,11 +313,49 @@ private func runUnary<F: UnaryFunctor>(_ f: F.Type, _ out: UnsafeMutableRawPoint
     let o = out.assumingMemoryBound(to: F.Out.self)
     let xp = x.assumingMemoryBound(to: F.In.self)
     let so = loop.innerStrides[0], sx = loop.innerStrides[1]
+    if transposedTiles(f, o, xp, loop, cost: cost) { return }
     loop.run(costPerElement: cost) { (offsets: SIMD4<Int>, start: Int, n: Int) in
         let rowOut = o + (offsets[0] + start * so)
         let rowX = xp + (offsets[1] + start * sx)
         unaryRow(f, rowOut, so, rowX, sx, n)
     }
+}
+
+/// out = f(x) where out's rows are x's columns (x.t().contiguous(), a cast
+/// of a transposed tensor): walking rows reads x a whole cache line per
+/// element, so this walks tiles of `side` x `side`, each of whose lines of x
+/// serves `side` rows. Returns false when the layout is not like that.
+private func transposedTiles<F: UnaryFunctor>(_: F.Type, _ out: UnsafeMutablePointer<F.Out>, _ x: UnsafePointer<F.In>,
+                                              _ loop: StridedLoop, cost: Int) -> Bool {
+    let side = 16
+    let outerRank = loop.outerShape.count
+    let so = loop.innerStrides[0], sx = loop.innerStrides[1], columns = loop.innerCount
+    guard outerRank >= 1, so == 1, sx != 1, sx != 0, columns >= side else { return false }
+    let rows = loop.outerShape[outerRank - 1]
+    let rowOut = loop.outerStrides[outerRank - 1], rowX = loop.outerStrides[2 * outerRank - 1]
+    guard rowX == 1, rows >= side else { return false }
+    // Items: blocks of `side` rows, within each position of the other outer dims.
+    let blocksPerGroup = (rows + side - 1) / side
+    let items = loop.rowCount / rows * blocksPerGroup
+    Parallel.forEachChunk(items, costPerItem: side * columns * cost) { range in
+        for item in range {
+            let firstRow = item / blocksPerGroup * rows + item % blocksPerGroup * side
+            let height = Swift.min(side, rows - item % blocksPerGroup * side)
+            loop.forEachRow(firstRow..<firstRow + 1) { offsets in
+                let o = out + offsets[0], xb = x + offsets[1]
+                var column = 0
+                while column < columns {
+                    let width = Swift.min(side, columns - column)
+                    for r in 0..<height {
+                        let orow = o + (r * rowOut + column), xrow = xb + (r + column * sx)
+                        for c in 0..<width { orow[c] = F.apply(xrow[c * sx]) }
+                    }
+                    column += width
+                }
+            }
+        }
+    }
+    return true
 }
 
 private func runVector<F: VectorFunctor>(_ f: F.Type, _ out: UnsafeMutableRawPointer, _ x: UnsafeRawPointer, _ loop: StridedLoop) {

@@ -1,4 +1,5 @@
 import CajalKernelsABI
+import Synchronization
 
 // Gathers and scatters through precomputed element offsets. The engine turns
 // every kind of indexing (advanced indices, gather, scatter, index_select)
@@ -74,6 +75,75 @@ private func put<T: ArithmeticElement>(_: T.Type, _ dstRaw: UnsafeMutableRawPoin
     }
 }
 
+/// torch.gather along a dim, over the index's positions p:
+/// out[p] = x[base(p) + index[p] * step], where base is x's offset of p with
+/// the dim's coordinate left out (loop operands: out, x with stride 0 on the
+/// dim, index). Indices are checked as they are read; returns the first one
+/// outside 0..<size found (the output is then garbage), or nil.
+func gatherKernel(_ kind: ElementKind, _ out: UnsafeMutableRawPointer, _ x: UnsafeRawPointer, _ step: Int, _ size: Int,
+                  _ index: UnsafePointer<Int64>, _ loop: StridedLoop) -> Int64? {
+    switch kind {
+    case .float32: return gather(Float.self, out, x, step, size, index, loop)
+    case .float64: return gather(Double.self, out, x, step, size, index, loop)
+    case .int64: return gather(Int64.self, out, x, step, size, index, loop)
+    case .bool: return gather(Bool.self, out, x, step, size, index, loop)
+    }
+}
+
+private func gather<T: KernelElement>(_: T.Type, _ outRaw: UnsafeMutableRawPointer, _ xRaw: UnsafeRawPointer, _ step: Int,
+                                      _ size: Int, _ index: UnsafePointer<Int64>, _ loop: StridedLoop) -> Int64? {
+    let out = outRaw.assumingMemoryBound(to: T.self), x = xRaw.assumingMemoryBound(to: T.self)
+    let s = loop.innerStrides
+    let bad = Atomic<Int64>(0), failed = Atomic<Bool>(false)
+    loop.run { offsets, start, count in
+        let o = out + offsets[0], xb = x + offsets[1], ib = index + offsets[2]
+        for i in start..<start + count {
+            let at = ib[i * s[2]]
+            // One unsigned compare catches negatives too.
+            guard UInt64(bitPattern: at) < UInt64(size) else {
+                if !failed.exchange(true, ordering: .relaxed) { bad.store(at, ordering: .relaxed) }
+                return
+            }
+            o[i * s[0]] = xb[i * s[1] + Int(at) * step]
+        }
+    }
+    return failed.load(ordering: .sequentiallyConsistent) ? bad.load(ordering: .sequentiallyConsistent) : nil
+}
+
+/// torch.scatter / scatter_add along a dim, over the index's positions p, in
+/// order (so repeated targets accumulate deterministically):
+/// x[base(p) + index[p] * step] = src[p] (+= with accumulate). Loop operands:
+/// src, x with stride 0 on the dim, index. Stops at the first index outside
+/// 0..<size and returns it, or nil.
+func scatterKernel(_ kind: ElementKind, _ accumulate: Bool, _ x: UnsafeMutableRawPointer, _ step: Int, _ size: Int,
+                   _ src: UnsafeRawPointer, _ index: UnsafePointer<Int64>, _ loop: StridedLoop) -> Int64? {
+    switch kind {
+    case .float32: return scatter(Float.self, accumulate, x, step, size, src, index, loop)
+    case .float64: return scatter(Double.self, accumulate, x, step, size, src, index, loop)
+    case .int64: return scatter(Int64.self, accumulate, x, step, size, src, index, loop)
+    case .bool: return scatter(Bool.self, accumulate, x, step, size, src, index, loop)
+    }
+}
+
+private func scatter<T: ArithmeticElement>(_: T.Type, _ accumulate: Bool, _ xRaw: UnsafeMutableRawPointer, _ step: Int,
+                                           _ size: Int, _ srcRaw: UnsafeRawPointer, _ index: UnsafePointer<Int64>,
+                                           _ loop: StridedLoop) -> Int64? {
+    let x = xRaw.assumingMemoryBound(to: T.self), src = srcRaw.assumingMemoryBound(to: T.self)
+    let s = loop.innerStrides, n = loop.innerCount
+    var bad: Int64?
+    loop.forEachRow(0..<loop.rowCount) { offsets in
+        if bad != nil { return }
+        let sb = src + offsets[0], xb = x + offsets[1], ib = index + offsets[2]
+        for i in 0..<n {
+            let at = ib[i * s[2]]
+            guard UInt64(bitPattern: at) < UInt64(size) else { bad = at; return }
+            let target = xb + (i * s[1] + Int(at) * step)
+            target.pointee = accumulate ? T.add(target.pointee, sb[i * s[0]]) : sb[i * s[0]]
+        }
+    }
+    return bad
+}
+
 /// The coordinates of the nonzero elements of x in row-major order, written
 /// to out when given (dim-major: coordinate d of hit i at out[d * count + i],
 /// torch's layout); returns the count.
@@ -93,25 +163,70 @@ private func nonzero<T: KernelElement>(_: T.Type, _ raw: UnsafeRawPointer, _ sha
     let rank = shape.count
     let total = shape.reduce(1, *)
     if total == 0 { return 0 }
-    var index = [Int](repeating: 0, count: rank)
-    var offset = 0, found = 0
-    for _ in 0..<total {
-        if x[offset].isTruthy {
-            if let out, found < capacity {
-                for d in 0..<rank { out[d * capacity + found] = Int64(index[d]) }
+    if rank == 0 { return x[0].isTruthy ? 1 : 0 }
+    // Rows of the last dim, in fixed pieces: count each piece's hits, then
+    // write each piece's coordinates from its prefix sum, pieces in parallel.
+    let inner = shape[rank - 1], step = strides[rank - 1]
+    let rows = total / inner
+    let pieces = Swift.min(rows, 16)
+    let hits = UnsafeMutableBufferPointer<Int>.allocate(capacity: pieces + 1)
+    defer { hits.deallocate() }
+    // Calls body(rowStart, coordinates of the row's outer dims) for each row of a piece.
+    func forEachRow(of piece: Int, _ body: (UnsafePointer<T>, UnsafeMutableBufferPointer<Int>) -> Void) {
+        let first = rows * piece / pieces, end = rows * (piece + 1) / pieces
+        withUnsafeTemporaryAllocation(of: Int.self, capacity: rank) { index in
+            var rest = first, offset = 0
+            for d in stride(from: rank - 2, through: 0, by: -1) {
+                index[d] = rest % shape[d]
+                rest /= shape[d]
+                offset += index[d] * strides[d]
             }
-            found += 1
-        }
-        // Row-major odometer.
-        var d = rank - 1
-        while d >= 0 {
-            index[d] += 1
-            offset += strides[d]
-            if index[d] < shape[d] { break }
-            offset -= strides[d] * shape[d]
-            index[d] = 0
-            d -= 1
+            for _ in first..<end {
+                body(x + offset, index)
+                var d = rank - 2
+                while d >= 0 {
+                    index[d] += 1
+                    offset += strides[d]
+                    if index[d] < shape[d] { break }
+                    offset -= strides[d] * shape[d]
+                    index[d] = 0
+                    d -= 1
+                }
+            }
         }
     }
-    return found
+    Parallel.forEachChunk(pieces, costPerItem: total / pieces) { range in
+        for piece in range {
+            var count = 0
+            forEachRow(of: piece) { row, _ in
+                for j in 0..<inner { count &+= row[j * step].isTruthy ? 1 : 0 }
+            }
+            hits[piece + 1] = count
+        }
+    }
+    hits[0] = 0
+    for piece in 0..<pieces { hits[piece + 1] += hits[piece] }
+    guard let out else { return hits[pieces] }
+    Parallel.forEachChunk(pieces, costPerItem: total / pieces) { range in
+        withUnsafeTemporaryAllocation(of: Int64.self, capacity: inner) { found in
+            for piece in range {
+                var next = hits[piece]
+                forEachRow(of: piece) { row, index in
+                    // Branch-free compaction of the row's hits.
+                    var k = 0
+                    for j in 0..<inner {
+                        found[k] = Int64(j)
+                        k &+= row[j * step].isTruthy ? 1 : 0
+                    }
+                    let room = Swift.max(0, Swift.min(k, capacity - next))
+                    for h in 0..<room {
+                        for d in 0..<rank - 1 { out[d * capacity + next + h] = Int64(index[d]) }
+                        out[(rank - 1) * capacity + next + h] = found[h]
+                    }
+                    next += k
+                }
+            }
+        }
+    }
+    return hits[pieces]
 }

@@ -13,6 +13,8 @@ public let kernelSet = KernelSet(
     reduce: reduceKernel,
     take: takeKernel,
     put: putKernel,
+    gather: gatherKernel,
+    scatter: scatterKernel,
     nonzero: nonzeroKernel,
     argReduce: argReduceKernel,
     scan: scanKernel,

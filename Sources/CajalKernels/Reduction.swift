@@ -218,33 +218,34 @@ private func reduce<R: Reducer>(_: R.Type, _ xRaw: UnsafeRawPointer, _ shape: [I
     if keptInnerStride == 1 && keptLoop.innerCount >= 8 && rs != 1 {
         // The contiguous dim is kept: fold whole rows of x into a row of
         // accumulators, one reduced position at a time, so the inner loop vectorizes.
+        // Few rows (sum(0) of a matrix has one): split the columns across cores too.
         let n = keptLoop.innerCount
-        Parallel.forEachChunk(keptLoop.rowCount, costPerItem: n * Swift.max(reducedCount, 1)) { rows in
+        let pieces = keptLoop.rowCount >= Parallel.threadCount ? 1 : Swift.min(Parallel.threadCount, n / 8)
+        Parallel.forEachChunk(keptLoop.rowCount * pieces, costPerItem: n / pieces * Swift.max(reducedCount, 1)) { items in
             let acc = UnsafeMutablePointer<R.Accum>.allocate(capacity: n)
             defer { acc.deinitialize(count: n); acc.deallocate() }
-            keptLoop.forEachRow(rows) { offsets in
-                acc.initialize(repeating: R.identity, count: n)
-                reducedLoop.forEachRow(0..<reducedLoop.rowCount) { r in
-                    for j in 0..<reducedLoop.innerCount {
-                        let row = x + (offsets[1] + r[0] + j * rs)
-                        for i in 0..<n { acc[i] = R.step(acc[i], row[i]) }
+            for item in items {
+                let piece = item % pieces, row = item / pieces
+                let start = n * piece / pieces, width = n * (piece + 1) / pieces - start
+                keptLoop.forEachRow(row..<row + 1) { offsets in
+                    acc.initialize(repeating: R.identity, count: width)
+                    reducedLoop.forEachRow(0..<reducedLoop.rowCount) { r in
+                        for j in 0..<reducedLoop.innerCount {
+                            let xRow = x + (offsets[1] + r[0] + j * rs + start)
+                            for i in 0..<width { acc[i] = R.step(acc[i], xRow[i]) }
+                        }
                     }
+                    let outRow = out + (offsets[0] + start)
+                    for i in 0..<width { outRow[i] = R.finish(acc[i], scale) }
                 }
-                let outRow = out + offsets[0]
-                for i in 0..<n { outRow[i] = R.finish(acc[i], scale) }
             }
         }
         return
     }
 
     // One output element at a time, each folding its reduced space.
-    let ko = keptLoop.innerStrides[0], kx = keptLoop.innerStrides[1]
-    Parallel.forEachChunk(keptLoop.rowCount, costPerItem: keptLoop.innerCount * Swift.max(reducedCount, 1)) { rows in
-        keptLoop.forEachRow(rows) { offsets in
-            for i in 0..<keptLoop.innerCount {
-                out[offsets[0] + i * ko] = R.finish(reduceAt(offsets[1] + i * kx, rows: 0..<reducedLoop.rowCount), scale)
-            }
-        }
+    keptLoop.forEachPosition(costPerPosition: Swift.max(reducedCount, 1)) { offsets in
+        out[offsets[0]] = R.finish(reduceAt(offsets[1], rows: 0..<reducedLoop.rowCount), scale)
     }
 }
 

@@ -52,14 +52,10 @@ private func fallback(_ result: inout Vector16, _ x: Vector16, _ mask: SIMDMask<
     for lane in 0..<16 where mask[lane] { result[lane] = scalar(x[lane]) }
 }
 
-/// e^x: x = k ln2 + r, e^x = 2^k e^r, with k rounded by adding 1.5 * 2^23.
-/// 2^k is applied as two factors 2^(k/2) and 2^(k - k/2), each a normal
-/// float, so the whole range is covered without a special path: results
-/// near overflow stay finite, and denormal results round correctly.
+/// e^r (r in [-ln2/2, ln2/2]) and k for x = k ln2 + r, with k rounded by
+/// adding 1.5 * 2^23; k comes back as the integer bits of kf - magic.
 @inline(__always)
-func vectorExp(_ x0: Vector16) -> Vector16 {
-    let high: Float = 88.72283, low: Float = -104
-    let x = x0.replacing(with: low, where: x0 .< low).replacing(with: high, where: x0 .> high)
+private func expReduced(_ x: Vector16) -> (er: Vector16, k: SIMD16<Int32>) {
     let magic = Vector16(repeating: 12_582_912)
     let kf = x * 1.442_695_040_888_963_4 + magic
     let k = kf - magic
@@ -70,8 +66,17 @@ func vectorExp(_ x0: Vector16) -> Vector16 {
     p = muladd(p, r, 4.166_579_589_4e-2)
     p = muladd(p, r, 1.666_666_545_9e-1)
     p = muladd(p, r, 5.000_000_120_1e-1)
-    let y = muladd(p * r, r, r + 1)
-    let ki = bits(kf) &- bits(magic)
+    return (muladd(p * r, r, r + 1), bits(kf) &- bits(magic))
+}
+
+/// e^x = 2^k e^r. 2^k is applied as two factors 2^(k/2) and 2^(k - k/2),
+/// each a normal float, so the whole range is covered without a special
+/// path: results near overflow stay finite, and denormal results round correctly.
+@inline(__always)
+func vectorExp(_ x0: Vector16) -> Vector16 {
+    let high: Float = 88.72283, low: Float = -104
+    let x = x0.replacing(with: low, where: x0 .< low).replacing(with: high, where: x0 .> high)
+    let (y, ki) = expReduced(x)
     let half = ki &>> 1
     let scale1 = float((half &+ 127) &<< 23), scale2 = float((ki &- half &+ 127) &<< 23)
     var result = y * scale1 * scale2
@@ -129,8 +134,13 @@ func vectorTanh(_ x: Vector16) -> Vector16 {
 /// 1 / (1 + e^-x).
 @inline(__always)
 func vectorSigmoid(_ x: Vector16) -> Vector16 {
-    // Once e^-x overflows the result is 0, as in torch.
-    1 / (1 + vectorExp(-x))
+    // e^-x = 2y 2^(k-1) with -x clamped to [-86, 89]: 2^(k-1) is then one
+    // normal float, and 2y 2^(k-1) overflows to infinity just where e^-x
+    // does (the result is 0 there, as in torch); below -86 the result rounds to 1.
+    let t0 = -x
+    let t = t0.replacing(with: -86, where: t0 .< -86).replacing(with: 89, where: t0 .> 89)
+    let (y, k) = expReduced(t)
+    return 1 / (1 + (y + y) * float((k &+ 126) &<< 23))
 }
 
 /// erf: an odd polynomial below 1 (Cephes), Abramowitz & Stegun 7.1.26 above

@@ -29,6 +29,12 @@ public struct KernelSet: Sendable {
     /// dst[r' + offsets[b]] = (or +=, with the flag) src[r + b * srcStrideB];
     /// loop operands: dst's and src's strides over the other dims.
     public let put: @Sendable (ElementKind, UnsafeMutableRawPointer, UnsafeRawPointer, Int, UnsafePointer<Int64>, Int, StridedLoop, Bool) -> Void
+    /// torch.gather over the index's positions: (kind, out, x, step, size, index,
+    /// loop (out, x with stride 0 on the dim, index)); returns an index outside 0..<size, or nil.
+    public let gather: @Sendable (ElementKind, UnsafeMutableRawPointer, UnsafeRawPointer, Int, Int, UnsafePointer<Int64>, StridedLoop) -> Int64?
+    /// torch.scatter(_add) in place over the index's positions: (kind, accumulate, x, step, size, src, index,
+    /// loop (src, x with stride 0 on the dim, index)); returns an index outside 0..<size, or nil.
+    public let scatter: @Sendable (ElementKind, Bool, UnsafeMutableRawPointer, Int, Int, UnsafeRawPointer, UnsafePointer<Int64>, StridedLoop) -> Int64?
     /// Counts the nonzero elements of x (shape, strides) and, given an output
     /// with room for `capacity` hits, writes coordinate d of hit i at out[d * capacity + i].
     public let nonzero: @Sendable (ElementKind, UnsafeRawPointer, [Int], [Int], UnsafeMutablePointer<Int64>?, Int) -> Int
@@ -53,6 +59,8 @@ public struct KernelSet: Sendable {
                 reduce: @escaping @Sendable (ReduceOp, ElementKind, UnsafeRawPointer, [Int], [Int], [Bool], UnsafeMutableRawPointer, Double) -> Void,
                 take: @escaping @Sendable (ElementKind, UnsafeMutableRawPointer, Int, UnsafeRawPointer, UnsafePointer<Int64>, Int, StridedLoop) -> Void,
                 put: @escaping @Sendable (ElementKind, UnsafeMutableRawPointer, UnsafeRawPointer, Int, UnsafePointer<Int64>, Int, StridedLoop, Bool) -> Void,
+                gather: @escaping @Sendable (ElementKind, UnsafeMutableRawPointer, UnsafeRawPointer, Int, Int, UnsafePointer<Int64>, StridedLoop) -> Int64?,
+                scatter: @escaping @Sendable (ElementKind, Bool, UnsafeMutableRawPointer, Int, Int, UnsafeRawPointer, UnsafePointer<Int64>, StridedLoop) -> Int64?,
                 nonzero: @escaping @Sendable (ElementKind, UnsafeRawPointer, [Int], [Int], UnsafeMutablePointer<Int64>?, Int) -> Int,
                 argReduce: @escaping @Sendable (ElementKind, Bool, UnsafeRawPointer, Int, UnsafeMutableRawPointer?, UnsafeMutablePointer<Int64>, Int, StridedLoop) -> Void,
                 scan: @escaping @Sendable (ElementKind, Bool, UnsafeRawPointer, Int, UnsafeMutableRawPointer, Int, Int, StridedLoop) -> Void,
@@ -68,6 +76,8 @@ public struct KernelSet: Sendable {
         self.reduce = reduce
         self.take = take
         self.put = put
+        self.gather = gather
+        self.scatter = scatter
         self.nonzero = nonzero
         self.argReduce = argReduce
         self.scan = scan

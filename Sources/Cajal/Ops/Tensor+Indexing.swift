@@ -1,4 +1,5 @@
 import CajalKernelsABI
+import Synchronization
 
 /// Advanced indexing (torch's index and index_put), gather and scatter,
 /// index_select, masks, nonzero and one_hot. Every one of them becomes an
@@ -179,34 +180,39 @@ extension Tensor {
 
     // MARK: gather and scatter
 
-    /// Offsets into a tensor with `targetStrides` for gather/scatter: along
-    /// `dim` the index's values, elsewhere the index's own coordinates.
-    private func dimOffsets(_ index: Tensor, dim: Int, targetStrides: [Int], op: String) throws -> Tensor {
+    /// Checks an index for gather/scatter along `dim` of x. A 0-d tensor
+    /// counts as 1-d here, on either side (torch).
+    private func checkAlongDimIndex(_ index: Tensor, dim: Int, op: String) throws {
         guard index.dtype == .int64 else { throw CajalError.runtime("[\(op)] \(op)(): Expected dtype int64 for index") }
-        // A 0-d tensor counts as 1-d here, on either side (torch).
         guard Swift.max(index.rank, 1) == Swift.max(rank, 1) else {
             throw CajalError.runtime("[\(op)] Index tensor must have the same number of dimensions as input tensor (\(index.rank) vs \(rank))")
         }
         for d in 0..<index.rank where d != dim && index.shape[d] > shape[d] {
             throw CajalError.runtime("[\(op)] Size does not match at dimension \(d) expected index \(index.shape) to be smaller than self \(shape) apart from dimension \(dim)")
         }
-        var offsets = try wrappedIndex(index, dim: dim, op: op, allowNegative: false).mul(.scalar(Int64(rank == 0 ? 0 : targetStrides[dim])))
-        for d in 0..<index.rank where d != dim && index.shape[d] > 1 {
-            var coordinateShape = [Int](repeating: 1, count: index.rank)
-            coordinateShape[d] = index.shape[d]
-            let coordinate = try Tensor.arange(end: Double(index.shape[d])).mul(.scalar(Int64(targetStrides[d]))).reshape(coordinateShape)
-            offsets = try offsets.add(coordinate)
-        }
-        return try offsets.materialized()
+    }
+
+    /// The loop over a checked index's positions with operands (`first`, which
+    /// has the index's rank, x with stride 0 on the dim, index), plus the
+    /// dim's step and size in x.
+    private func alongDimLoop(_ index: Tensor, dim: Int, first: Tensor) -> (loop: StridedLoop, step: Int, size: Int) {
+        let shape = index.rank == 0 ? [1] : index.shape
+        let oneD = { (t: Tensor) in t.rank == 0 ? [0] : t.strides }
+        var xStrides = oneD(self)
+        xStrides[dim] = 0
+        let loop = StridedLoop(shape: shape, strides: oneD(first), xStrides, oneD(index))
+        return (loop, rank == 0 ? 0 : strides[dim], rank == 0 ? 1 : self.shape[dim])
     }
 
     /// out[i][j] = x[i][index[i][j]] for dim 1 (and alike for other dims).
     public func gather(dim: Int, index: Tensor) throws -> Tensor {
         let d = try normalizeDim(dim, rank: rank, op: "gather")
-        let offsets = try dimOffsets(index, dim: d, targetStrides: strides, op: "gather")
         let out = try Tensor(uninitializedShape: index.shape, dtype: dtype, op: "gather")
-        kernels.take(dtype.kind, out.dataPointer, 1, dataPointer, offsets.typedPointer(Int64.self), offsets.count,
-                     StridedLoop(shape: [], strides: [], []))
+        try checkAlongDimIndex(index, dim: d, op: "gather")
+        let (loop, step, size) = alongDimLoop(index, dim: d, first: out)
+        if let bad = kernels.gather(dtype.kind, out.dataPointer, dataPointer, step, size, index.typedPointer(Int64.self), loop) {
+            throw CajalError.runtime("[gather] index \(bad) is out of bounds for dimension \(d) with size \(size)")
+        }
         let inputShape = shape
         return out.recording("GatherBackward0", inputs: [self], saving: [index]) { ctx in
             [try Tensor.zeros(inputShape, dtype: ctx.grad.dtype).scatterAdd(dim: d, index: ctx.saved[0], source: ctx.grad)]
@@ -215,27 +221,51 @@ extension Tensor {
 
     /// A copy of x with source[i][j] written to position [i][index[i][j]] (dim 1),
     /// or added with `accumulate`. No autograd.
-    private func scatterKernel(dim: Int, index: Tensor, source: Tensor, accumulate: Bool, op: String) throws -> Tensor {
+    private func scattered(dim: Int, index: Tensor, source: Tensor, accumulate: Bool, op: String) throws -> Tensor {
         guard source.dtype == dtype else {
             throw CajalError.runtime("[\(op)] \(op)(): Expected self.dtype to be equal to src.dtype (got \(dtype) and \(source.dtype))")
         }
         let out = try clone().detach()
         guard index.count > 0 else { return out }
-        let offsets = try out.dimOffsets(index, dim: dim, targetStrides: out.strides, op: op)
+        try checkAlongDimIndex(index, dim: dim, op: op)
         guard source.rank == index.rank else {
             throw CajalError.runtime("[\(op)] Index tensor must have the same number of dimensions as src tensor")
         }
         for d in 0..<index.rank where index.shape[d] > source.shape[d] {
             throw CajalError.runtime("[\(op)] Expected index \(index.shape) to be smaller than src \(source.shape) in every dimension")
         }
-        // The source values at the index's own coordinates.
-        var values = try source.converted(to: dtype)
-        for d in 0..<index.rank where values.shape[d] != index.shape[d] {
-            values = try values.narrow(dim: d, start: 0, length: index.shape[d])
+        let (loop, step, size) = out.alongDimLoop(index, dim: dim, first: source)
+        // Positions that differ on another dim never write the same element,
+        // so slabs along the largest other dim may run on different cores;
+        // within a slab, repeated targets accumulate in index order.
+        let others = (0..<index.rank).filter { $0 != dim }
+        let bad: Int64?
+        if let split = others.max(by: { index.shape[$0] < index.shape[$1] }), index.shape[split] > 1 {
+            let firstBad = Mutex<Int64?>(nil)
+            let kind = dtype.kind, itemSize = dtype.itemSize
+            let (outBase, sourceBase, indexBase) = (out.dataPointer, source.dataPointer, index.typedPointer(Int64.self))
+            let (sourceStrides, indexStrides) = (source.strides, index.strides)
+            var xStrides = out.strides
+            xStrides[dim] = 0
+            Parallel.forEachChunk(index.shape[split], costPerItem: index.count / index.shape[split]) { slab in
+                var slabShape = index.shape
+                slabShape[split] = slab.count
+                let slabLoop = StridedLoop(shape: slabShape, strides: sourceStrides, xStrides, indexStrides)
+                let start = slab.lowerBound
+                if let found = kernels.scatter(kind, accumulate, outBase + start * xStrides[split] * itemSize, step, size,
+                                               sourceBase + start * sourceStrides[split] * itemSize,
+                                               indexBase + start * indexStrides[split], slabLoop) {
+                    firstBad.withLock { if $0 == nil { $0 = found } }
+                }
+            }
+            bad = firstBad.withLock { $0 }
+        } else {
+            bad = kernels.scatter(dtype.kind, accumulate, out.dataPointer, step, size, source.dataPointer,
+                                  index.typedPointer(Int64.self), loop)
         }
-        values = try values.materialized()
-        kernels.put(dtype.kind, out.dataPointer, values.dataPointer, 1, offsets.typedPointer(Int64.self), offsets.count,
-                    StridedLoop(shape: [], strides: [], []), accumulate)
+        if let bad {
+            throw CajalError.runtime("[\(op)] index \(bad) is out of bounds for dimension \(dim) with size \(size)")
+        }
         return out
     }
 
@@ -256,7 +286,7 @@ extension Tensor {
     public func scatter(dim: Int, index: Tensor, source: Tensor) throws -> Tensor {
         let d = try normalizeDim(dim, rank: rank, op: "scatter")
         let sourceShape = source.shape
-        return try scatterKernel(dim: d, index: index, source: source, accumulate: false, op: "scatter")
+        return try scattered(dim: d, index: index, source: source, accumulate: false, op: "scatter")
             .recording("ScatterBackward0", inputs: [self, source], saving: [index]) { ctx in
                 let index = ctx.saved[0]
                 return [ctx.needs(0) ? try ctx.grad.scatter(dim: d, index: index, value: 0) : nil,
@@ -268,7 +298,7 @@ extension Tensor {
     public func scatter(dim: Int, index: Tensor, value: Double) throws -> Tensor {
         let d = try normalizeDim(dim, rank: rank, op: "scatter")
         let fill = try Tensor.full(index.shape, value: value, dtype: dtype)
-        return try scatterKernel(dim: d, index: index, source: fill, accumulate: false, op: "scatter")
+        return try scattered(dim: d, index: index, source: fill, accumulate: false, op: "scatter")
             .recording("ScatterBackward1", inputs: [self], saving: [index]) { ctx in
                 [try ctx.grad.scatter(dim: d, index: ctx.saved[0], value: 0)]
             }
@@ -278,7 +308,7 @@ extension Tensor {
     public func scatterAdd(dim: Int, index: Tensor, source: Tensor) throws -> Tensor {
         let d = try normalizeDim(dim, rank: rank, op: "scatter_add")
         let sourceShape = source.shape
-        return try scatterKernel(dim: d, index: index, source: source, accumulate: true, op: "scatter_add")
+        return try scattered(dim: d, index: index, source: source, accumulate: true, op: "scatter_add")
             .recording("ScatterAddBackward0", inputs: [self, source], saving: [index]) { ctx in
                 [ctx.grad, ctx.needs(1) ? try Tensor.sourceGradient(ctx.grad, dim: d, index: ctx.saved[0], sourceShape: sourceShape) : nil]
             }
