@@ -30,6 +30,17 @@ final class WorkerPool: @unchecked Sendable {
     private let busy = Atomic<Bool>(false)
     private let sleepers = Atomic<Int>(0)
     private let workerCount = Atomic<Int>(0)
+    /// Each worker's thread and the CPU it last saw itself on.
+    private final class Slot: @unchecked Sendable {
+        let thread: pthread_t
+        let cpu = Atomic<Int>(-1)
+        init(_ thread: pthread_t) { self.thread = thread }
+    }
+    private var slots: [Slot] = []
+    /// The CPU the caller of the latest job ran on.
+    private let callerCPU = Atomic<Int>(-1)
+    /// Set once `slots` is final for the workers that exist (read without the lock).
+    private let slotCount = Atomic<Int>(0)
 
     // The job itself: written by the caller before `generation` is bumped.
     private var body: ((Int) -> Void)?
@@ -58,6 +69,7 @@ final class WorkerPool: @unchecked Sendable {
         withoutActuallyEscaping(body) { body in
             self.body = body
             chunkCount = chunks
+            separateFromWorkers()
             nextChunk.store(0, ordering: .sequentiallyConsistent)
             unfinished.store(chunks, ordering: .sequentiallyConsistent)
             open.store(true, ordering: .sequentiallyConsistent)
@@ -73,6 +85,24 @@ final class WorkerPool: @unchecked Sendable {
             open.store(false, ordering: .sequentiallyConsistent)
             while inside.load(ordering: .sequentiallyConsistent) > 0 { cajal_cpu_relax() }
             self.body = nil
+        }
+    }
+
+    /// Linux often wakes a thread on its waker's CPU (and starts one on its
+    /// creator's), and may leave a spinning worker sharing the caller's core
+    /// for milliseconds, which halves the speed of every job meanwhile. So a
+    /// worker that last saw itself on the caller's CPU is moved off it (and
+    /// stays off until it collides again).
+    private func separateFromWorkers() {
+        let mine = Int(cajal_current_cpu())
+        callerCPU.store(mine, ordering: .relaxed)
+        guard mine >= 0 else { return }
+        for index in 0..<slotCount.load(ordering: .acquiring) {
+            let slot = slots[index]
+            if slot.cpu.load(ordering: .relaxed) == mine {
+                _ = cajal_thread_avoid_cpu(slot.thread, Int32(mine))
+                slot.cpu.store(-1, ordering: .relaxed)
+            }
         }
     }
 
@@ -99,6 +129,7 @@ final class WorkerPool: @unchecked Sendable {
         guard workerCount.load(ordering: .relaxed) < wanted else { return }
         pthread_mutex_lock(&growLock)
         defer { pthread_mutex_unlock(&growLock) }
+        cajal_capture_process_cpus()
         while workerCount.load(ordering: .relaxed) < wanted {
             var thread = pthread_t()
             let context = Unmanaged.passRetained(self).toOpaque()
@@ -111,15 +142,28 @@ final class WorkerPool: @unchecked Sendable {
                 return  // no more threads: the caller does the work itself
             }
             pthread_detach(thread)
+            slots.append(Slot(thread))
+            slotCount.store(slots.count, ordering: .releasing)
             workerCount.add(1, ordering: .relaxed)
         }
+    }
+
+    /// The slot of the calling worker thread (it may start before its slot exists).
+    private func mySlot() -> Slot? {
+        let me = pthread_self()
+        for index in 0..<slotCount.load(ordering: .acquiring) where pthread_equal(slots[index].thread, me) != 0 {
+            return slots[index]
+        }
+        return nil
     }
 
     private func workerLoop() -> Never {
         pthread_setspecific(WorkerPool.workerKey, UnsafeRawPointer(bitPattern: 1))
         var seen = generation.load(ordering: .sequentiallyConsistent)
+        var slot: Slot?
         while true {
-            seen = waitForJob(after: seen)
+            if slot == nil { slot = mySlot() }
+            seen = waitForJob(after: seen, slot: slot)
             inside.add(1, ordering: .sequentiallyConsistent)
             if open.load(ordering: .sequentiallyConsistent), generation.load(ordering: .sequentiallyConsistent) == seen,
                let body {
@@ -130,16 +174,20 @@ final class WorkerPool: @unchecked Sendable {
     }
 
     /// Spins, then sleeps, until a job newer than `seen` is published.
-    private func waitForJob(after seen: UInt64) -> UInt64 {
+    private func waitForJob(after seen: UInt64, slot: Slot?) -> UInt64 {
         let start = WorkerPool.now()
         var spins = 0
         while true {
             let current = generation.load(ordering: .sequentiallyConsistent)
             if current != seen { return current }
+            if spins & 63 == 0 {
+                slot?.cpu.store(Int(cajal_current_cpu()), ordering: .relaxed)
+                if WorkerPool.now() - start > WorkerPool.spinNanoseconds { break }
+            }
             spins += 1
-            if spins & 63 == 0 && WorkerPool.now() - start > WorkerPool.spinNanoseconds { break }
             cajal_cpu_relax()
         }
+        slot?.cpu.store(-1, ordering: .relaxed)  // asleep: wherever it wakes is news
         pthread_mutex_lock(&mutex)
         sleepers.add(1, ordering: .sequentiallyConsistent)
         while generation.load(ordering: .sequentiallyConsistent) == seen {
@@ -147,6 +195,10 @@ final class WorkerPool: @unchecked Sendable {
         }
         sleepers.subtract(1, ordering: .sequentiallyConsistent)
         pthread_mutex_unlock(&mutex)
+        // Woken, most likely on the waker's CPU: move off it before joining in.
+        let caller = callerCPU.load(ordering: .relaxed)
+        if caller >= 0 && Int(cajal_current_cpu()) == caller { _ = cajal_thread_avoid_cpu(pthread_self(), Int32(caller)) }
+        slot?.cpu.store(Int(cajal_current_cpu()), ordering: .relaxed)
         return generation.load(ordering: .sequentiallyConsistent)
     }
 
