@@ -193,6 +193,9 @@ private func unaryRow<F: UnaryFunctor>(_: F.Type, _ out: UnsafeMutablePointer<F.
         inBlocks(out, n) { tmp, start, m in for i in 0..<m { tmp[i] = F.apply(x[start + i]) } }
     } else if so == 1 && sx == 1 {
         for i in 0..<n { out[i] = F.apply(x[i]) }
+    } else if so == 1 && sx == -1 && !overlaps(out, x - (n - 1), n) {
+        let first = x - (n - 1)  // a reversed row (flip): still one vector loop
+        for i in 0..<n { out[i] = F.apply(first[n - 1 - i]) }
     } else if so == 1 && sx == 0 {
         let value = F.apply(x[0])
         for i in 0..<n { out[i] = value }

@@ -37,16 +37,25 @@ struct SumFloat: Reducer {
             return total
         }
         // Each float widens to double as it is added: exact to float32's
-        // precision, and still bound by memory bandwidth.
-        var lanes0 = SIMD8<Double>(), lanes1 = SIMD8<Double>()
+        // precision. Four accumulators, so the adds do not wait on each other.
+        var lanes0 = SIMD8<Double>(), lanes1 = SIMD8<Double>(), lanes2 = SIMD8<Double>(), lanes3 = SIMD8<Double>()
         var i = 0
-        while i + 16 <= n {
+        while i + 32 <= n {
+            let block0 = UnsafeRawPointer(p + i).loadUnaligned(as: SIMD16<Float>.self)
+            let block1 = UnsafeRawPointer(p + i + 16).loadUnaligned(as: SIMD16<Float>.self)
+            lanes0 += SIMD8<Double>(block0.lowHalf)
+            lanes1 += SIMD8<Double>(block0.highHalf)
+            lanes2 += SIMD8<Double>(block1.lowHalf)
+            lanes3 += SIMD8<Double>(block1.highHalf)
+            i += 32
+        }
+        if i + 16 <= n {
             let block = UnsafeRawPointer(p + i).loadUnaligned(as: SIMD16<Float>.self)
             lanes0 += SIMD8<Double>(block.lowHalf)
             lanes1 += SIMD8<Double>(block.highHalf)
             i += 16
         }
-        var total = (lanes0 + lanes1).sum()
+        var total = ((lanes0 + lanes1) + (lanes2 + lanes3)).sum()
         while i < n { total += Double(p[i]); i += 1 }
         return total
     }
@@ -73,6 +82,40 @@ struct SumDouble: Reducer {
         while i < n { total += p[i]; i += 1 }
         return total
     }
+}
+
+/// x1^2 + x2^2 + ... in double, in one pass (the 2-norm without |x| and x*x tensors).
+struct SumOfSquaresFloat: Reducer {
+    static var identity: Double { 0 }
+    @inline(__always) static func step(_ acc: Double, _ x: Float) -> Double { acc + Double(x) * Double(x) }
+    @inline(__always) static func combine(_ a: Double, _ b: Double) -> Double { a + b }
+    @inline(__always) static func finish(_ acc: Double, _ scale: Double) -> Float { Float(acc * scale) }
+    static func row(_ p: UnsafePointer<Float>, _ stride: Int, _ n: Int) -> Double {
+        if stride != 1 {
+            var total = 0.0
+            for i in 0..<n { total += Double(p[i * stride]) * Double(p[i * stride]) }
+            return total
+        }
+        var lanes0 = SIMD8<Double>(), lanes1 = SIMD8<Double>()
+        var i = 0
+        while i + 16 <= n {
+            let block = UnsafeRawPointer(p + i).loadUnaligned(as: SIMD16<Float>.self)
+            let low = SIMD8<Double>(block.lowHalf), high = SIMD8<Double>(block.highHalf)
+            lanes0.addProduct(low, low)
+            lanes1.addProduct(high, high)
+            i += 16
+        }
+        var total = (lanes0 + lanes1).sum()
+        while i < n { total += Double(p[i]) * Double(p[i]); i += 1 }
+        return total
+    }
+}
+
+struct SumOfSquaresDouble: Reducer {
+    static var identity: Double { 0 }
+    @inline(__always) static func step(_ acc: Double, _ x: Double) -> Double { acc + x * x }
+    @inline(__always) static func combine(_ a: Double, _ b: Double) -> Double { a + b }
+    @inline(__always) static func finish(_ acc: Double, _ scale: Double) -> Double { acc * scale }
 }
 
 struct SumInteger<T: KernelElement>: Reducer {
@@ -109,6 +152,9 @@ struct MaxReducer<T: ArithmeticElement>: Reducer {
         if T.self == Float.self && stride == 1 {
             return unsafeBitCast(floatExtreme(UnsafeRawPointer(p).assumingMemoryBound(to: Float.self), n, max: true), to: T.self)
         }
+        if T.self == Bool.self && stride == 1 {
+            return unsafeBitCast(boolExtreme(UnsafeRawPointer(p), n, max: true), to: T.self)
+        }
         var acc = identity
         for i in 0..<n { acc = step(acc, p[i * stride]) }
         return acc
@@ -124,28 +170,63 @@ struct MinReducer<T: ArithmeticElement>: Reducer {
         if T.self == Float.self && stride == 1 {
             return unsafeBitCast(floatExtreme(UnsafeRawPointer(p).assumingMemoryBound(to: Float.self), n, max: false), to: T.self)
         }
+        if T.self == Bool.self && stride == 1 {
+            return unsafeBitCast(boolExtreme(UnsafeRawPointer(p), n, max: false), to: T.self)
+        }
         var acc = identity
         for i in 0..<n { acc = step(acc, p[i * stride]) }
         return acc
     }
 }
 
-/// The max (or min) of a contiguous float32 row, 16 lanes at a time; any NaN wins.
+/// The max (or min) of a contiguous float32 row, 32 lanes at a time in two
+/// independent accumulators; any NaN wins.
 @inline(__always)
 private func floatExtreme(_ p: UnsafePointer<Float>, _ n: Int, max: Bool) -> Float {
-    var acc = Vector16(repeating: max ? -.infinity : .infinity)
+    var acc0 = Vector16(repeating: max ? -.infinity : .infinity), acc1 = acc0
     var sawNaN = SIMDMask<SIMD16<Int32>>(repeating: false)
     var i = 0
-    while i + 16 <= n {
+    while i + 32 <= n {
+        let v0 = UnsafeRawPointer(p + i).loadUnaligned(as: Vector16.self)
+        let v1 = UnsafeRawPointer(p + i + 16).loadUnaligned(as: Vector16.self)
+        sawNaN = sawNaN .| (v0 .!= v0) .| (v1 .!= v1)
+        acc0.replace(with: v0, where: max ? (v0 .> acc0) : (v0 .< acc0))
+        acc1.replace(with: v1, where: max ? (v1 .> acc1) : (v1 .< acc1))
+        i += 32
+    }
+    if i + 16 <= n {
         let v = UnsafeRawPointer(p + i).loadUnaligned(as: Vector16.self)
         sawNaN = sawNaN .| (v .!= v)
-        acc.replace(with: v, where: max ? (v .> acc) : (v .< acc))
+        acc0.replace(with: v, where: max ? (v .> acc0) : (v .< acc0))
         i += 16
     }
-    var result = max ? acc.max() : acc.min()
+    acc0.replace(with: acc1, where: max ? (acc1 .> acc0) : (acc1 .< acc0))
+    var result = max ? acc0.max() : acc0.min()
     if anyLane(sawNaN) { return .nan }
     while i < n {
         result = max ? Float.maxPropagatingNaN(result, p[i]) : Float.minPropagatingNaN(result, p[i])
+        i += 1
+    }
+    return result
+}
+
+/// any (max) or all (min) of a contiguous bool row, 64 bytes at a time: a
+/// bool is one byte, 0 or 1, so | and & of words are max and min of four
+/// bools. (Words, because Swift's SIMD64<UInt8> operators go lane by lane.)
+@inline(__always)
+private func boolExtreme(_ p: UnsafeRawPointer, _ n: Int, max: Bool) -> Bool {
+    let ones = SIMD16<UInt32>(repeating: 0x0101_0101)
+    var acc = max ? SIMD16<UInt32>() : ones
+    var i = 0
+    while i + 64 <= n {
+        let v = p.loadUnaligned(fromByteOffset: i, as: SIMD16<UInt32>.self)
+        acc = max ? acc | v : acc & v
+        i += 64
+    }
+    var result = max ? acc != SIMD16() : acc == ones
+    while i < n {
+        let v = p.load(fromByteOffset: i, as: UInt8.self) != 0
+        result = max ? (result || v) : (result && v)
         i += 1
     }
     return result
@@ -279,5 +360,8 @@ func reduceKernel(_ op: ReduceOp, _ kind: ElementKind, _ x: UnsafeRawPointer, _ 
     case (.min, .float64): reduce(MinReducer<Double>.self, x, shape, strides, reduced, out, scale)
     case (.min, .int64): reduce(MinReducer<Int64>.self, x, shape, strides, reduced, out, scale)
     case (.min, .bool): reduce(MinReducer<Bool>.self, x, shape, strides, reduced, out, scale)
+    case (.sumOfSquares, .float32): reduce(SumOfSquaresFloat.self, x, shape, strides, reduced, out, scale)
+    case (.sumOfSquares, .float64): reduce(SumOfSquaresDouble.self, x, shape, strides, reduced, out, scale)
+    case (.sumOfSquares, .int64), (.sumOfSquares, .bool): break  // callers convert to floating point first
     }
 }

@@ -39,5 +39,6 @@ public enum UnaryOp: Int32, Sendable {
 
 /// Reductions over a set of dims.
 public enum ReduceOp: Int32, Sendable {
-    case sum, prod, max, min
+    /// sumOfSquares: x1^2 + x2^2 + ... (floating point only), for the 2-norm.
+    case sum, prod, max, min, sumOfSquares
 }

@@ -298,10 +298,9 @@ extension Tensor {
         if p == .infinity { return try abs().amax(dims: dimList, keepDim: keepDim) }
         if p == -.infinity { return try abs().amin(dims: dimList, keepDim: keepDim) }
         if p == 0 { return try ne(.scalar(0.0)).to(dtype).sum(dims: dimList, keepDim: keepDim) }
-        let magnitude = try GradMode.withDisabled { try abs() }
         let out = try GradMode.withDisabled { () throws -> Tensor in
-            p == 2 ? try magnitude.mul(magnitude).sum(dims: dimList, keepDim: keepDim).sqrt()
-                   : try magnitude.pow(p).sum(dims: dimList, keepDim: keepDim).pow(1 / p)
+            p == 2 ? try reduceValues(.sumOfSquares, reduced, keepDim: keepDim, outType: dtype, name: "norm").sqrt()
+                   : try abs().pow(p).sum(dims: dimList, keepDim: keepDim).pow(1 / p)
         }
         let kept = (0..<rank).map { reduced[$0] ? 1 : shape[$0] }
         return out.recording("NormBackward1", inputs: [self], saving: [self, out]) { ctx in
