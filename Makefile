@@ -8,7 +8,7 @@ SWIFT_BUILD = swift build -c release --product cajal
 LIB = .build/release/libcajal.so
 REFERENCE_VENV ?= $(HOME)/.cache/cajal-reference
 
-.PHONY: all deps build test swift-test c-test py-test demo bench fixtures clean
+.PHONY: all deps build test swift-test c-test py-test demo bench bench-ops fixtures clean
 
 all: build
 
@@ -44,6 +44,10 @@ demo: build
 bench: build
 	@PY=$(PYTHON); [ -x $(REFERENCE_VENV)/bin/python ] && PY=$(REFERENCE_VENV)/bin/python; \
 		PYTHONPATH=python $$PY benchmarks/bench_core.py
+
+# 41 ops on 1M-element tensors against torch (needs the reference venv); writes benchmarks/OPS.md.
+bench-ops: build
+	PYTHONPATH=python $(REFERENCE_VENV)/bin/python benchmarks/bench_ops.py
 
 # Regenerates Tests/reference/fixtures with real PyTorch (needs ../shared/tools/reference-venv.sh).
 fixtures:
