@@ -7,6 +7,8 @@ replays every call with cajal in one process and holds it to the same outcome.
 module, so both sides execute exactly the same code.
 """
 
+from optable import decode_index
+
 DTYPES = ["float32", "float32", "float32", "float64", "int64", "bool"]
 UNARY = ["neg", "abs", "sign", "exp", "expm1", "log", "log1p", "log2", "sqrt", "rsqrt", "sin", "cos", "tanh",
          "sigmoid", "relu", "erf", "floor", "ceil", "round", "trunc", "reciprocal", "isnan", "isinf", "isfinite",
@@ -207,22 +209,11 @@ def draw_call(rng):
 
 
 def _index(lib, spec, masks):
-    items, masks = [], list(masks)
-    for item in spec:
-        kind = item[0]
-        if kind == "int":
-            items.append(item[1])
-        elif kind == "slice":
-            items.append(slice(item[1], item[2], item[3]))
-        elif kind == "none":
-            items.append(None)
-        elif kind == "ellipsis":
-            items.append(Ellipsis)
-        elif kind == "list":
-            items.append(item[1])
-        else:
-            items.append(masks.pop(0))
-    return tuple(items)
+    """The Python index of a drawn spec: its ["mask"] items stand for the
+    call's mask tensors in order, as optable's ["tensor", k] items do."""
+    masks_seen = iter(range(len(spec)))
+    numbered = [["tensor", next(masks_seen)] if item[0] == "mask" else item for item in spec]
+    return decode_index(numbered, list(masks))
 
 
 def run(lib, call, tensors):
