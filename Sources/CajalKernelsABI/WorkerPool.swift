@@ -30,17 +30,14 @@ final class WorkerPool: @unchecked Sendable {
     private let busy = Atomic<Bool>(false)
     private let sleepers = Atomic<Int>(0)
     private let workerCount = Atomic<Int>(0)
-    /// Each worker's thread and the CPU it last saw itself on.
+    /// Each worker's thread and the CPU it is kept off (-1: none yet).
     private final class Slot: @unchecked Sendable {
         let thread: pthread_t
-        let cpu = Atomic<Int>(-1)
+        var avoidedCPU = -1
         init(_ thread: pthread_t) { self.thread = thread }
     }
+    /// Appended under `growLock`; read by the caller that holds `busy`.
     private var slots: [Slot] = []
-    /// The CPU the caller of the latest job ran on.
-    private let callerCPU = Atomic<Int>(-1)
-    /// Set once `slots` is final for the workers that exist (read without the lock).
-    private let slotCount = Atomic<Int>(0)
 
     // The job itself: written by the caller before `generation` is bumped.
     private var body: ((Int) -> Void)?
@@ -88,21 +85,18 @@ final class WorkerPool: @unchecked Sendable {
         }
     }
 
-    /// Linux often wakes a thread on its waker's CPU (and starts one on its
+    /// Linux wakes a thread on its waker's CPU (and starts one on its
     /// creator's), and may leave a spinning worker sharing the caller's core
-    /// for milliseconds, which halves the speed of every job meanwhile. So a
-    /// worker that last saw itself on the caller's CPU is moved off it (and
-    /// stays off until it collides again).
+    /// for milliseconds, which halves the speed of every job meanwhile; a
+    /// worker that shares the caller's CPU cannot even report it, since it
+    /// does not run. So every worker is kept off the CPU the caller runs on,
+    /// and moved again when the caller moves (a system call only then).
     private func separateFromWorkers() {
         let mine = Int(cajal_current_cpu())
-        callerCPU.store(mine, ordering: .relaxed)
         guard mine >= 0 else { return }
-        for index in 0..<slotCount.load(ordering: .acquiring) {
-            let slot = slots[index]
-            if slot.cpu.load(ordering: .relaxed) == mine {
-                _ = cajal_thread_avoid_cpu(slot.thread, Int32(mine))
-                slot.cpu.store(-1, ordering: .relaxed)
-            }
+        for slot in slots where slot.avoidedCPU != mine {
+            _ = cajal_thread_avoid_cpu(slot.thread, Int32(mine))
+            slot.avoidedCPU = mine  // also when it failed (a one-CPU process): no retry per job
         }
     }
 
@@ -143,27 +137,15 @@ final class WorkerPool: @unchecked Sendable {
             }
             pthread_detach(thread)
             slots.append(Slot(thread))
-            slotCount.store(slots.count, ordering: .releasing)
             workerCount.add(1, ordering: .relaxed)
         }
-    }
-
-    /// The slot of the calling worker thread (it may start before its slot exists).
-    private func mySlot() -> Slot? {
-        let me = pthread_self()
-        for index in 0..<slotCount.load(ordering: .acquiring) where pthread_equal(slots[index].thread, me) != 0 {
-            return slots[index]
-        }
-        return nil
     }
 
     private func workerLoop() -> Never {
         pthread_setspecific(WorkerPool.workerKey, UnsafeRawPointer(bitPattern: 1))
         var seen = generation.load(ordering: .sequentiallyConsistent)
-        var slot: Slot?
         while true {
-            if slot == nil { slot = mySlot() }
-            seen = waitForJob(after: seen, slot: slot)
+            seen = waitForJob(after: seen)
             inside.add(1, ordering: .sequentiallyConsistent)
             if open.load(ordering: .sequentiallyConsistent), generation.load(ordering: .sequentiallyConsistent) == seen,
                let body {
@@ -174,20 +156,16 @@ final class WorkerPool: @unchecked Sendable {
     }
 
     /// Spins, then sleeps, until a job newer than `seen` is published.
-    private func waitForJob(after seen: UInt64, slot: Slot?) -> UInt64 {
+    private func waitForJob(after seen: UInt64) -> UInt64 {
         let start = WorkerPool.now()
         var spins = 0
         while true {
             let current = generation.load(ordering: .sequentiallyConsistent)
             if current != seen { return current }
-            if spins & 63 == 0 {
-                slot?.cpu.store(Int(cajal_current_cpu()), ordering: .relaxed)
-                if WorkerPool.now() - start > WorkerPool.spinNanoseconds { break }
-            }
+            if spins & 63 == 0 && WorkerPool.now() - start > WorkerPool.spinNanoseconds { break }
             spins += 1
             cajal_cpu_relax()
         }
-        slot?.cpu.store(-1, ordering: .relaxed)  // asleep: wherever it wakes is news
         pthread_mutex_lock(&mutex)
         sleepers.add(1, ordering: .sequentiallyConsistent)
         while generation.load(ordering: .sequentiallyConsistent) == seen {
@@ -195,10 +173,6 @@ final class WorkerPool: @unchecked Sendable {
         }
         sleepers.subtract(1, ordering: .sequentiallyConsistent)
         pthread_mutex_unlock(&mutex)
-        // Woken, most likely on the waker's CPU: move off it before joining in.
-        let caller = callerCPU.load(ordering: .relaxed)
-        if caller >= 0 && Int(cajal_current_cpu()) == caller { _ = cajal_thread_avoid_cpu(pthread_self(), Int32(caller)) }
-        slot?.cpu.store(Int(cajal_current_cpu()), ordering: .relaxed)
         return generation.load(ordering: .sequentiallyConsistent)
     }
 
