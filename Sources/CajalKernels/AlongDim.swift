@@ -31,16 +31,88 @@ private func argReduce<T: KernelElement>(_: T.Type, _ max: Bool, _ xRaw: UnsafeR
                                          _ kept: StridedLoop) {
     let x = xRaw.assumingMemoryBound(to: T.self)
     let values = valuesRaw?.assumingMemoryBound(to: T.self)
+    if step != 1 && kept.innerStrides[2] == 1 && kept.innerCount >= 8 {
+        // Neighbouring positions are neighbours in memory (argmax(0) of a
+        // matrix): walk a block of them together, so each step along the dim
+        // reads one contiguous piece instead of one element per cache line.
+        kept.forEachBlock(costPerPosition: count) { offsets, start, width in
+            withUnsafeTemporaryAllocation(of: T.self, capacity: width) { best in
+                withUnsafeTemporaryAllocation(of: Int.self, capacity: width) { at in
+                    let base = x + (offsets[2] + start)
+                    for p in 0..<width { best[p] = base[p]; at[p] = 0 }
+                    for j in 1..<Swift.max(count, 1) {
+                        let row = base + j * step
+                        for p in 0..<width {
+                            let take = beats(row[p], best[p], max: max)
+                            best[p] = take ? row[p] : best[p]
+                            at[p] = take ? j : at[p]
+                        }
+                    }
+                    let valueStep = kept.innerStrides[0], indexStep = kept.innerStrides[1]
+                    for p in 0..<width {
+                        values?[offsets[0] + (start + p) * valueStep] = best[p]
+                        indices[offsets[1] + (start + p) * indexStep] = Int64(at[p])
+                    }
+                }
+            }
+        }
+        return
+    }
     kept.forEachPosition(costPerPosition: count) { offsets in
         let row = x + offsets[2]
         var best = row[0], at = 0
-        for j in 1..<Swift.max(count, 1) where beats(row[j * step], best, max: max) {
-            best = row[j * step]
-            at = j
+        if T.self == Float.self && step == 1 {
+            (best, at) = unsafeBitCast(floatArgExtreme(UnsafeRawPointer(row).assumingMemoryBound(to: Float.self), count, max: max),
+                                       to: (T, Int).self)
+        } else {
+            for j in 1..<Swift.max(count, 1) where beats(row[j * step], best, max: max) {
+                best = row[j * step]
+                at = j
+            }
         }
         values?[offsets[0]] = best
         indices[offsets[1]] = Int64(at)
     }
+}
+
+/// The max (or min) of a contiguous float32 row and its first index, with
+/// `beats`'s rules, 16 lanes at a time: each lane keeps its own first best,
+/// then the lanes compare (equal values: the lower index wins).
+private func floatArgExtreme(_ p: UnsafePointer<Float>, _ n: Int, max: Bool) -> (Float, Int) {
+    var best = p[0], at = 0
+    var i = 1
+    if n >= 32 && n < Int(Int32.max) {
+        var lanes = UnsafeRawPointer(p).loadUnaligned(as: Vector16.self)
+        var laneAt = SIMD16<Int32>(0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15)
+        var index = laneAt
+        i = 16
+        while i + 16 <= n {
+            index &+= 16
+            let v = UnsafeRawPointer(p + i).loadUnaligned(as: Vector16.self)
+            let take = (max ? v .> lanes : v .< lanes) .| ((v .!= v) .& (lanes .== lanes))
+            lanes.replace(with: v, where: take)
+            laneAt.replace(with: index, where: take)
+            i += 16
+        }
+        best = lanes[0]
+        at = Int(laneAt[0])
+        for lane in 1..<16 {
+            let v = lanes[lane], vAt = Int(laneAt[lane])
+            let tied = v == best || (v != v && best != best)
+            if beats(v, best, max: max) || (tied && vAt < at) {
+                best = v
+                at = vAt
+            }
+        }
+    }
+    while i < n {
+        if beats(p[i], best, max: max) {
+            best = p[i]
+            at = i
+        }
+        i += 1
+    }
+    return (best, at)
 }
 
 /// Running sums (or products) along the dim: out[j] = x[0] + ... + x[j].
@@ -58,6 +130,28 @@ func scanKernel(_ kind: ElementKind, _ product: Bool, _ x: UnsafeRawPointer, _ x
 private func scan<T: FloatElement>(_: T.Type, _ product: Bool, _ xRaw: UnsafeRawPointer, _ xStep: Int,
                                    _ outRaw: UnsafeMutableRawPointer, _ outStep: Int, _ count: Int, _ kept: StridedLoop) {
     let x = xRaw.assumingMemoryBound(to: T.self), out = outRaw.assumingMemoryBound(to: T.self)
+    if xStep != 1 && kept.innerStrides[1] == 1 && kept.innerCount >= 8 {
+        // Neighbouring positions are neighbours in memory: scan a block of
+        // them together, reading one contiguous piece per step along the dim.
+        // Blocks of 16 (a cache line of float32): the output usually walks
+        // the dim contiguously, so each step writes one element to each of
+        // `width` lines, and wider blocks (64: 3x slower) spill the cache.
+        let outInner = kept.innerStrides[0]
+        kept.forEachBlock(costPerPosition: count, blockWidth: 64) { offsets, start, width in
+            withUnsafeTemporaryAllocation(of: Double.self, capacity: width) { acc in
+                acc.initialize(repeating: product ? 1 : 0)
+                let xBase = x + (offsets[1] + start), outBase = out + (offsets[0] + start * outInner)
+                for j in 0..<count {
+                    let row = xBase + j * xStep, o = outBase + j * outStep
+                    for p in 0..<width {
+                        acc[p] = product ? acc[p] * row[p].doubleValue : acc[p] + row[p].doubleValue
+                        o[p * outInner] = T(double: acc[p])
+                    }
+                }
+            }
+        }
+        return
+    }
     kept.forEachPosition(costPerPosition: count) { offsets in
         let o = out + offsets[0], row = x + offsets[1]
         var acc: Double = product ? 1 : 0

@@ -55,10 +55,20 @@ struct SumFloat: Reducer {
             lanes1 += SIMD8<Double>(block.highHalf)
             i += 16
         }
-        var total = ((lanes0 + lanes1) + (lanes2 + lanes3)).sum()
+        var total = halvingSum((lanes0 + lanes1) + (lanes2 + lanes3))
         while i < n { total += Double(p[i]); i += 1 }
         return total
     }
+}
+
+/// The lanes' sum, folding halves onto each other: three vector adds, where
+/// SIMD's sum() (lane by lane, in order) compiled to some fifty shuffles,
+/// which cost as much as the adds of a 1024-element row.
+@inline(__always)
+private func halvingSum(_ lanes: SIMD8<Double>) -> Double {
+    let four = lanes.lowHalf + lanes.highHalf
+    let two = four.lowHalf + four.highHalf
+    return two[0] + two[1]
 }
 
 struct SumDouble: Reducer {
@@ -78,7 +88,7 @@ struct SumDouble: Reducer {
             lanes += UnsafeRawPointer(p + i).loadUnaligned(as: SIMD8<Double>.self)
             i += 8
         }
-        var total = lanes.sum()
+        var total = halvingSum(lanes)
         while i < n { total += p[i]; i += 1 }
         return total
     }
@@ -105,7 +115,7 @@ struct SumOfSquaresFloat: Reducer {
             lanes1.addProduct(high, high)
             i += 16
         }
-        var total = (lanes0 + lanes1).sum()
+        var total = halvingSum(lanes0 + lanes1)
         while i < n { total += Double(p[i]) * Double(p[i]); i += 1 }
         return total
     }
@@ -325,6 +335,25 @@ private func reduce<R: Reducer>(_: R.Type, _ xRaw: UnsafeRawPointer, _ shape: [I
     }
 
     // One output element at a time, each folding its reduced space.
+    if reducedLoop.rowCount == 1 {
+        // Each output folds one row of x: a plain loop when the outputs are
+        // one evenly strided run (sum(1) of a matrix), as the per-position
+        // closures cost a fifth of a 1024-element row.
+        let n = reducedLoop.innerCount
+        if keptLoop.rowCount == 1 {
+            let outStep = keptLoop.innerStrides[0], xStep = keptLoop.innerStrides[1]
+            Parallel.forEachChunk(outCount, costPerItem: Swift.max(n, 1)) { positions in
+                for position in positions {
+                    out[position * outStep] = R.finish(R.row(x + position * xStep, rs, n), scale)
+                }
+            }
+            return
+        }
+        keptLoop.forEachPosition(costPerPosition: Swift.max(n, 1)) { offsets in
+            out[offsets[0]] = R.finish(R.row(x + offsets[1], rs, n), scale)
+        }
+        return
+    }
     keptLoop.forEachPosition(costPerPosition: Swift.max(reducedCount, 1)) { offsets in
         out[offsets[0]] = R.finish(reduceAt(offsets[1], rows: 0..<reducedLoop.rowCount), scale)
     }

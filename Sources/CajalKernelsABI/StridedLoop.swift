@@ -190,6 +190,22 @@ public struct StridedLoop {
         }
     }
 
+    /// Calls `body(offsets, start, width)` for blocks of up to `blockWidth`
+    /// neighbouring positions of each row (inner positions start..<start+width),
+    /// in parallel when the space is large: for kernels that walk a dim for a
+    /// block of positions at once.
+    @inlinable
+    public func forEachBlock(costPerPosition: Int, blockWidth: Int = 256, _ body: (SIMD4<Int>, Int, Int) -> Void) {
+        run(costPerElement: costPerPosition) { offsets, start, length in
+            var blockStart = start
+            while blockStart < start + length {
+                let width = Swift.min(blockWidth, start + length - blockStart)
+                body(offsets, blockStart, width)
+                blockStart += width
+            }
+        }
+    }
+
     /// Runs `row(offsets, innerStart, innerLength)` over the whole space,
     /// in parallel when it is large: by rows when there are enough of them,
     /// otherwise by pieces of the long inner rows.

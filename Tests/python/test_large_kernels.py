@@ -109,6 +109,37 @@ def test_argmax_and_cumsum_over_one_long_row_of_positions():
     assert np.allclose(as_numpy(t.cumsum(0)), np.cumsum(x.astype(np.float64), 0), rtol=1e-5, atol=1e-4)
 
 
+@pytest.mark.parametrize("threads", [1, 2])
+def test_arg_extremes_in_lanes_and_blocks_with_ties_and_nan(threads):
+    # Rows of 16-lane blocks (contiguous dim) and blocks of neighbouring
+    # positions (strided dim), with ties across lanes, -0 against 0 and NaNs:
+    # the first of equal extremes wins and the first NaN beats everything,
+    # as in numpy's argmax/argmin.
+    cajal.set_num_threads(threads)
+    try:
+        x = RNG.integers(-3, 4, size=(300, 1037)).astype(np.float32)
+        x[7, :] = 0.0
+        x[7, 500] = -0.0
+        x[8, [40, 41, 1030]] = np.nan
+        x[:, 9] = np.nan
+        x[11, 1036] = 9.0  # only in the scalar tail after the lanes
+        t = cajal.tensor(x)
+        for dim in (0, 1):
+            assert np.array_equal(as_numpy(t.argmax(dim)), x.argmax(dim)), dim
+            assert np.array_equal(as_numpy(t.argmin(dim)), x.argmin(dim)), dim
+            values, indices = t.max(dim)
+            assert np.array_equal(as_numpy(indices), x.argmax(dim)), dim
+            assert np.array_equal(as_numpy(values), x.max(dim), equal_nan=True), dim
+            assert np.array_equal(as_numpy(t.t().argmin(1 - dim)), x.argmin(dim)), dim
+        assert np.allclose(as_numpy(t.t().cumsum(1)), np.cumsum(x.T.astype(np.float64), 1), rtol=1e-5, atol=1e-4,
+                           equal_nan=True)
+        finite = np.nan_to_num(x[:, :40]) / 4 + 1
+        assert np.allclose(as_numpy(cajal.tensor(finite).cumprod(0)), np.cumprod(finite.astype(np.float64), 0),
+                           rtol=1e-5, atol=0)
+    finally:
+        cajal.set_num_threads(2)
+
+
 def test_gather_and_scatter_add_in_parallel_slabs():
     x = RNG.standard_normal((613, 1031)).astype(np.float32)
     index = RNG.integers(0, 1031, size=(613, 700))
