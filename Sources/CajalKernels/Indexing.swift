@@ -96,18 +96,41 @@ private func gather<T: KernelElement>(_: T.Type, _ outRaw: UnsafeMutableRawPoint
     let s = loop.innerStrides
     let bad = Atomic<Int64>(0), failed = Atomic<Bool>(false)
     loop.run { offsets, start, count in
-        let o = out + offsets[0], xb = x + offsets[1], ib = index + offsets[2]
-        for i in start..<start + count {
-            let at = ib[i * s[2]]
-            // One unsigned compare catches negatives too.
-            guard UInt64(bitPattern: at) < UInt64(size) else {
-                if !failed.exchange(true, ordering: .relaxed) { bad.store(at, ordering: .relaxed) }
-                return
-            }
-            o[i * s[0]] = xb[i * s[1] + Int(at) * step]
+        if let found = gatherRow(out + (offsets[0] + start * s[0]), s[0], x + (offsets[1] + start * s[1]), s[1], step, size,
+                                 index + (offsets[2] + start * s[2]), s[2], count),
+           !failed.exchange(true, ordering: .relaxed) {
+            bad.store(found, ordering: .relaxed)
         }
     }
     return failed.load(ordering: .sequentiallyConsistent) ? bad.load(ordering: .sequentiallyConsistent) : nil
+}
+
+/// One row of a gather, a function of its own so that every stride is a
+/// parameter in a register (inlined into the closure, they were reloaded
+/// from its context for every element). Returns the first index outside 0..<size.
+@inline(never)
+private func gatherRow<T>(_ out: UnsafeMutablePointer<T>, _ outStride: Int, _ x: UnsafePointer<T>, _ xStride: Int, _ step: Int,
+                          _ size: Int, _ index: UnsafePointer<Int64>, _ indexStride: Int, _ count: Int) -> Int64? {
+    var i = 0
+    if outStride == 1 && indexStride == 1 && xStride == 0 {
+        // The common layout (gather along the last dim of contiguous
+        // tensors): check eight indices with one vector compare, then copy
+        // the eight elements without a branch between them.
+        let limit = SIMD8<UInt64>(repeating: UInt64(size))
+        while i + 8 <= count {
+            let at = UnsafeRawPointer(index + i).loadUnaligned(as: SIMD8<UInt64>.self)
+            if any(at .>= limit) { break }
+            for k in 0..<8 { out[i + k] = x[Int(at[k]) * step] }
+            i += 8
+        }
+    }
+    for i in i..<count {
+        let at = index[i * indexStride]
+        // One unsigned compare catches negatives too.
+        guard UInt64(bitPattern: at) < UInt64(size) else { return at }
+        out[i * outStride] = x[i * xStride + Int(at) * step]
+    }
+    return nil
 }
 
 /// torch.scatter / scatter_add along a dim, over the index's positions p, in
@@ -133,15 +156,25 @@ private func scatter<T: ArithmeticElement>(_: T.Type, _ accumulate: Bool, _ xRaw
     var bad: Int64?
     loop.forEachRow(0..<loop.rowCount) { offsets in
         if bad != nil { return }
-        let sb = src + offsets[0], xb = x + offsets[1], ib = index + offsets[2]
-        for i in 0..<n {
-            let at = ib[i * s[2]]
-            guard UInt64(bitPattern: at) < UInt64(size) else { bad = at; return }
-            let target = xb + (i * s[1] + Int(at) * step)
-            target.pointee = accumulate ? T.add(target.pointee, sb[i * s[0]]) : sb[i * s[0]]
-        }
+        let (sb, xb, ib) = (src + offsets[0], x + offsets[1], index + offsets[2])
+        bad = scatterRow(xb, s[1], step, size, sb, s[0], ib, s[2], n, accumulate: accumulate)
     }
     return bad
+}
+
+/// One row of a scatter, with every stride a parameter (see gatherRow).
+/// Stops at the first index outside 0..<size.
+@inline(never)
+private func scatterRow<T: ArithmeticElement>(_ x: UnsafeMutablePointer<T>, _ xStride: Int, _ step: Int, _ size: Int,
+                                              _ src: UnsafePointer<T>, _ srcStride: Int, _ index: UnsafePointer<Int64>,
+                                              _ indexStride: Int, _ count: Int, accumulate: Bool) -> Int64? {
+    for i in 0..<count {
+        let at = index[i * indexStride]
+        guard UInt64(bitPattern: at) < UInt64(size) else { return at }
+        let target = x + (i * xStride + Int(at) * step)
+        target.pointee = accumulate ? T.add(target.pointee, src[i * srcStride]) : src[i * srcStride]
+    }
+    return nil
 }
 
 /// The coordinates of the nonzero elements of x in row-major order, written
