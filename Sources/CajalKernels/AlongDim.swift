@@ -137,7 +137,7 @@ private func scan<T: FloatElement>(_: T.Type, _ product: Bool, _ xRaw: UnsafeRaw
         // the dim contiguously, so each step writes one element to each of
         // `width` lines, and wider blocks (64: 3x slower) spill the cache.
         let outInner = kept.innerStrides[0]
-        kept.forEachBlock(costPerPosition: count, blockWidth: 64) { offsets, start, width in
+        kept.forEachBlock(costPerPosition: count, blockWidth: 16) { offsets, start, width in
             withUnsafeTemporaryAllocation(of: Double.self, capacity: width) { acc in
                 acc.initialize(repeating: product ? 1 : 0)
                 let xBase = x + (offsets[1] + start), outBase = out + (offsets[0] + start * outInner)

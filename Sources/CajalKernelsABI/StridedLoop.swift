@@ -10,6 +10,10 @@ public struct StridedLoop {
     public let outerShape: [Int]
     /// outerStrides[operand * outerRank + dim], in elements.
     public let outerStrides: [Int]
+    /// The same per dim, all operands in one vector (unused lanes 0): the
+    /// odometer adds whole vectors, since setting one lane of a SIMD4 at a
+    /// time went through the stack and stalled on every row.
+    public let outerStepVectors: [SIMD4<Int>]
     /// Length and per-operand stride of the innermost dim.
     public let innerCount: Int
     public let innerStrides: SIMD4<Int>
@@ -50,6 +54,7 @@ public struct StridedLoop {
         if contiguous {
             outerShape = []
             outerStrides = []
+            outerStepVectors = []
             innerCount = count
             innerStrides = SIMD4(repeating: 1)
             rowCount = count == 0 ? 0 : 1
@@ -77,6 +82,7 @@ public struct StridedLoop {
         if count == 0 || mergedShape.isEmpty {
             outerShape = []
             outerStrides = []
+            outerStepVectors = []
             innerCount = count == 0 ? 0 : 1
             innerStrides = SIMD4()
             rowCount = count == 0 ? 0 : 1
@@ -91,6 +97,7 @@ public struct StridedLoop {
             for op in 0..<operandCount { flat[op * outerRank + d] = mergedStrides[d][op] }
         }
         outerStrides = flat
+        outerStepVectors = Array(mergedStrides.dropLast())
         rowCount = outerShape.reduce(1, *)
     }
 
@@ -152,7 +159,7 @@ public struct StridedLoop {
                 let i = rest % outerShape[d]
                 rest /= outerShape[d]
                 index[d] = i
-                for op in 0..<operandCount { offsets[op] += i * outerStrides[op * outerRank + d] }
+                offsets &+= i &* outerStepVectors[d]
             }
             for _ in rows {
                 body(offsets)
@@ -160,9 +167,9 @@ public struct StridedLoop {
                 var d = outerRank - 1
                 while d >= 0 {
                     index[d] += 1
-                    for op in 0..<operandCount { offsets[op] += outerStrides[op * outerRank + d] }
+                    offsets &+= outerStepVectors[d]
                     if index[d] < outerShape[d] { break }
-                    for op in 0..<operandCount { offsets[op] -= outerStrides[op * outerRank + d] * outerShape[d] }
+                    offsets &-= outerStepVectors[d] &* outerShape[d]
                     index[d] = 0
                     d -= 1
                 }
