@@ -23,6 +23,25 @@ private func take<T: KernelElement>(_: T.Type, _ outRaw: UnsafeMutableRawPointer
     let restCount = rest.rowCount * rest.innerCount
     if restCount == 0 || count == 0 { return }
     let so = rest.innerStrides[0], ss = rest.innerStrides[1], n = rest.innerCount
+    let side = 16
+    if so == 1 && ss != 1 && rest.rowCount == 1 && n >= side && count >= side {
+        // Each index picks a strided line of the source (x.t()[rows] picks
+        // columns of a row-major x): one index at a time would read a cache
+        // line per element. Blocks of `side` neighbouring positions instead:
+        // every index then reads from the same `side` source lines, which
+        // stay cached across indices, and writes one whole output line.
+        let blocks = (n + side - 1) / side
+        Parallel.forEachChunk(blocks, costPerItem: side * count) { range in
+            for block in range {
+                let start = block * side, width = Swift.min(side, n - start)
+                for b in 0..<count {
+                    let o = out + (b * outStrideB + start), s = src + (Int(offsets[b]) + start * ss)
+                    for i in 0..<width { o[i] = s[i * ss] }
+                }
+            }
+        }
+        return
+    }
     // Whole rows per index (x[idx] on a matrix): one index at a time, rows inside.
     Parallel.forEachChunk(count, costPerItem: restCount) { range in
         for b in range {

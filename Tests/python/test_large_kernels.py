@@ -140,6 +140,22 @@ def test_arg_extremes_in_lanes_and_blocks_with_ties_and_nan(threads):
         cajal.set_num_threads(2)
 
 
+@pytest.mark.parametrize("threads", [1, 2])
+def test_index_select_of_strided_lines_in_blocks(threads):
+    # Indices that pick columns of a row-major tensor (x.t()[rows]) are
+    # copied in blocks of neighbouring positions; ragged last block included.
+    cajal.set_num_threads(threads)
+    try:
+        x = RNG.standard_normal((1037, 333)).astype(np.float32)
+        rows = RNG.integers(-333, 333, size=517)
+        t = cajal.tensor(x)
+        assert np.array_equal(as_numpy(t.t()[cajal.tensor(rows)]), x.T[rows])
+        assert np.array_equal(as_numpy(t.t().index_select(0, cajal.tensor(rows % 333))), x.T[rows % 333])
+        assert np.array_equal(as_numpy(t[:, ::2].t()[cajal.tensor(rows % 167)]), x[:, ::2].T[rows % 167])
+    finally:
+        cajal.set_num_threads(2)
+
+
 def test_gather_and_scatter_add_in_parallel_slabs():
     x = RNG.standard_normal((613, 1031)).astype(np.float32)
     index = RNG.integers(0, 1031, size=(613, 700))
