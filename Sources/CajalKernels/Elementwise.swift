@@ -336,7 +336,9 @@ private func transposedTiles<F: UnaryFunctor>(_: F.Type, _ out: UnsafeMutablePoi
     guard outerRank >= 1, so == 1, sx != 1, sx != 0, columns >= side else { return false }
     let rows = loop.outerShape[outerRank - 1]
     let rowOut = loop.outerStrides[outerRank - 1], rowX = loop.outerStrides[2 * outerRank - 1]
-    guard rowX == 1, rows >= side else { return false }
+    // Neighbouring rows must be close in x (a step of 1 for a transpose, a
+    // few for a strided slice of one) so that a tile's rows share x's lines.
+    guard rowX != 0, abs(rowX) <= 8, rows >= side else { return false }
     // Items: blocks of `side` rows, within each position of the other outer dims.
     let blocksPerGroup = (rows + side - 1) / side
     let items = loop.rowCount / rows * blocksPerGroup
@@ -350,7 +352,7 @@ private func transposedTiles<F: UnaryFunctor>(_: F.Type, _ out: UnsafeMutablePoi
                 while column < columns {
                     let width = Swift.min(side, columns - column)
                     for r in 0..<height {
-                        let orow = o + (r * rowOut + column), xrow = xb + (r + column * sx)
+                        let orow = o + (r * rowOut + column), xrow = xb + (r * rowX + column * sx)
                         for c in 0..<width { orow[c] = F.apply(xrow[c * sx]) }
                     }
                     column += width

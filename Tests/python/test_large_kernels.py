@@ -54,6 +54,10 @@ def test_transposed_copies_and_casts_walk_tiles():
     assert np.array_equal(as_numpy(t.permute(2, 0, 1)), x.transpose(2, 0, 1))
     assert np.array_equal(as_numpy(t.transpose(1, 2).double()), x.transpose(0, 2, 1).astype(np.float64))
     assert np.array_equal(as_numpy(t[:, ::3, 1::2].transpose(1, 2)), x[:, ::3, 1::2].transpose(0, 2, 1))
+    # Tiles whose rows step 2, 7 and -1 elements through x.
+    assert np.array_equal(as_numpy(t[1].t()[::2, 1::2]), x[1].T[::2, 1::2])
+    assert np.array_equal(as_numpy(t[1, :, 3::7].t()), x[1, :, 3::7].T)
+    assert np.array_equal(as_numpy(t[2].t().flip(1)), x[2].T[:, ::-1])
 
 
 def test_norm_and_sums_of_long_rows():
