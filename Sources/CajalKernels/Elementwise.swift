@@ -573,12 +573,41 @@ private func select<T: KernelElement>(_: T.Type, _ out: UnsafeMutableRawPointer,
     let bp = b.assumingMemoryBound(to: T.self)
     let s = loop.innerStrides
     loop.run { (offsets: SIMD4<Int>, start: Int, n: Int) in
-        let ro = o + (offsets[0] + start * s[0]), rc = c + (offsets[1] + start * s[1])
-        let ra = ap + (offsets[2] + start * s[2]), rb = bp + (offsets[3] + start * s[3])
-        if s == SIMD4(repeating: 1) {
-            for i in 0..<n { ro[i] = rc[i] ? ra[i] : rb[i] }
-        } else {
-            for i in 0..<n { ro[i * s[0]] = rc[i * s[1]] ? ra[i * s[2]] : rb[i * s[3]] }
+        let ro = UnsafeMutableRawPointer(o + (offsets[0] + start * s[0])), rc = c + (offsets[1] + start * s[1])
+        let ra = UnsafeRawPointer(ap + (offsets[2] + start * s[2])), rb = UnsafeRawPointer(bp + (offsets[3] + start * s[3]))
+        switch MemoryLayout<T>.stride {
+        case 8: selectRow(UInt64.self, ro, rc, ra, rb, s, n)
+        case 4: selectRow(UInt32.self, ro, rc, ra, rb, s, n)
+        default: selectRow(UInt8.self, ro, rc, ra, rb, s, n)
+        }
+    }
+}
+
+/// One row of `where` on the elements' bits: out = (a & m) | (b & ~m), with
+/// m all ones where the condition's byte is 1. A `c ? a : b` compiled to a
+/// branch per element, which a random mask mispredicts half the time
+/// (masked_fill ran 3x slower than where). A broadcast scalar (masked_fill's
+/// value) gets a loop of its own.
+@inline(never)
+private func selectRow<U: FixedWidthInteger & UnsignedInteger>(_: U.Type, _ outRaw: UnsafeMutableRawPointer,
+                                                               _ condition: UnsafePointer<Bool>, _ aRaw: UnsafeRawPointer,
+                                                               _ bRaw: UnsafeRawPointer, _ s: SIMD4<Int>, _ n: Int) {
+    let out = outRaw.assumingMemoryBound(to: U.self), a = aRaw.assumingMemoryBound(to: U.self)
+    let b = bRaw.assumingMemoryBound(to: U.self)
+    let bytes = UnsafeRawPointer(condition).assumingMemoryBound(to: UInt8.self)
+    @inline(__always) func mask(_ i: Int) -> U { 0 &- U(truncatingIfNeeded: bytes[i] & 1) }
+    if s == SIMD4(repeating: 1) {
+        for i in 0..<n { let m = mask(i); out[i] = (a[i] & m) | (b[i] & ~m) }
+    } else if s == SIMD4(1, 1, 0, 1) {
+        let value = a[0]
+        for i in 0..<n { let m = mask(i); out[i] = (value & m) | (b[i] & ~m) }
+    } else if s == SIMD4(1, 1, 1, 0) {
+        let value = b[0]
+        for i in 0..<n { let m = mask(i); out[i] = (a[i] & m) | (value & ~m) }
+    } else {
+        for i in 0..<n {
+            let m = mask(i * s[1])
+            out[i * s[0]] = (a[i * s[2]] & m) | (b[i * s[3]] & ~m)
         }
     }
 }

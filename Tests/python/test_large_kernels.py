@@ -160,6 +160,25 @@ def test_index_select_of_strided_lines_in_blocks(threads):
         cajal.set_num_threads(2)
 
 
+def test_where_and_masked_fill_select_bits_in_every_layout():
+    # where runs on the elements' bits (branch-free): each dtype's width, a
+    # broadcast scalar on either side, and strided operands.
+    mask = RNG.random((301, 517)) > 0.5
+    tm = cajal.tensor(mask)
+    for dtype in (np.float32, np.float64, np.int64, np.bool_):
+        a = (RNG.standard_normal((301, 517)) * 10).astype(dtype)
+        b = (RNG.standard_normal((301, 517)) * 10).astype(dtype)
+        ta, tb = cajal.tensor(a), cajal.tensor(b)
+        assert np.array_equal(as_numpy(cajal.where(tm, ta, tb)), np.where(mask, a, b)), dtype
+        assert np.array_equal(as_numpy(cajal.where(tm, ta, cajal.tensor(b[0, 0]))), np.where(mask, a, b[0, 0])), dtype
+        assert np.array_equal(as_numpy(cajal.where(tm.t(), ta.t(), tb.t())), np.where(mask.T, a.T, b.T)), dtype
+    x = RNG.standard_normal((301, 517)).astype(np.float32)
+    t = cajal.tensor(x)
+    assert np.array_equal(as_numpy(t.masked_fill(tm, -2.5)), np.where(mask, np.float32(-2.5), x))
+    assert np.array_equal(as_numpy(t.t().masked_fill(tm.t(), 7.0)), np.where(mask.T, np.float32(7.0), x.T))
+    assert np.array_equal(as_numpy(t.t().masked_fill(cajal.tensor(mask.T.copy()), 7.0)), np.where(mask.T, np.float32(7.0), x.T))
+
+
 def test_gather_and_scatter_add_in_parallel_slabs():
     x = RNG.standard_normal((613, 1031)).astype(np.float32)
     index = RNG.integers(0, 1031, size=(613, 700))
