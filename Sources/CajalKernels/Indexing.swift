@@ -198,14 +198,16 @@ private func scatterRow<T: ArithmeticElement>(_ x: UnsafeMutablePointer<T>, _ xS
 
 /// The coordinates of the nonzero elements of x in row-major order, written
 /// to out when given (dim-major: coordinate d of hit i at out[d * count + i],
-/// torch's layout); returns the count.
+/// torch's layout); returns the count. With `weights`, each hit writes one
+/// number instead, the sum of its coordinates times the weights: x[mask]
+/// passes the indexed tensor's strides and gets element offsets at once.
 func nonzeroKernel(_ kind: ElementKind, _ x: UnsafeRawPointer, _ shape: [Int], _ strides: [Int],
-                   _ out: UnsafeMutablePointer<Int64>?, _ capacity: Int) -> Int {
+                   _ out: UnsafeMutablePointer<Int64>?, _ capacity: Int, _ weights: [Int]) -> Int {
     switch kind {
-    case .float32: return nonzero(Float.self, x, shape, strides, out, capacity)
-    case .float64: return nonzero(Double.self, x, shape, strides, out, capacity)
-    case .int64: return nonzero(Int64.self, x, shape, strides, out, capacity)
-    case .bool: return nonzero(Bool.self, x, shape, strides, out, capacity)
+    case .float32: return nonzero(Float.self, x, shape, strides, out, capacity, weights)
+    case .float64: return nonzero(Double.self, x, shape, strides, out, capacity, weights)
+    case .int64: return nonzero(Int64.self, x, shape, strides, out, capacity, weights)
+    case .bool: return nonzero(Bool.self, x, shape, strides, out, capacity, weights)
     }
 }
 
@@ -219,7 +221,7 @@ private func truthBit<T: KernelElement>(_ value: T) -> Int {
 }
 
 private func nonzero<T: KernelElement>(_: T.Type, _ raw: UnsafeRawPointer, _ shape: [Int], _ strides: [Int],
-                                       _ out: UnsafeMutablePointer<Int64>?, _ capacity: Int) -> Int {
+                                       _ out: UnsafeMutablePointer<Int64>?, _ capacity: Int, _ weights: [Int]) -> Int {
     let x = raw.assumingMemoryBound(to: T.self)
     let rank = shape.count
     let total = shape.reduce(1, *)
@@ -268,6 +270,7 @@ private func nonzero<T: KernelElement>(_: T.Type, _ raw: UnsafeRawPointer, _ sha
     hits[0] = 0
     for piece in 0..<pieces { hits[piece + 1] += hits[piece] }
     guard let out else { return hits[pieces] }
+    let weighted = weights.count == rank
     Parallel.forEachChunk(pieces, costPerItem: total / pieces) { range in
         withUnsafeTemporaryAllocation(of: Int64.self, capacity: inner) { found in
             for piece in range {
@@ -280,9 +283,16 @@ private func nonzero<T: KernelElement>(_: T.Type, _ raw: UnsafeRawPointer, _ sha
                         k &+= truthBit(row[j * step])
                     }
                     let room = Swift.max(0, Swift.min(k, capacity - next))
-                    for h in 0..<room {
-                        for d in 0..<rank - 1 { out[d * capacity + next + h] = Int64(index[d]) }
-                        out[(rank - 1) * capacity + next + h] = found[h]
+                    if weighted {
+                        var rowOffset = 0
+                        for d in 0..<rank - 1 { rowOffset += index[d] * weights[d] }
+                        let base = Int64(rowOffset), innerWeight = Int64(weights[rank - 1])
+                        for h in 0..<room { out[next + h] = base + found[h] * innerWeight }
+                    } else {
+                        for h in 0..<room {
+                            for d in 0..<rank - 1 { out[d * capacity + next + h] = Int64(index[d]) }
+                            out[(rank - 1) * capacity + next + h] = found[h]
+                        }
                     }
                     next += k
                 }

@@ -36,8 +36,9 @@ public struct KernelSet: Sendable {
     /// loop (src, x with stride 0 on the dim, index)); returns an index outside 0..<size, or nil.
     public let scatter: @Sendable (ElementKind, Bool, UnsafeMutableRawPointer, Int, Int, UnsafeRawPointer, UnsafePointer<Int64>, StridedLoop) -> Int64?
     /// Counts the nonzero elements of x (shape, strides) and, given an output
-    /// with room for `capacity` hits, writes coordinate d of hit i at out[d * capacity + i].
-    public let nonzero: @Sendable (ElementKind, UnsafeRawPointer, [Int], [Int], UnsafeMutablePointer<Int64>?, Int) -> Int
+    /// with room for `capacity` hits, writes coordinate d of hit i at out[d * capacity + i];
+    /// or, given `weights` (one per dim), one column: the sum of coordinate d times weights[d].
+    public let nonzero: @Sendable (ElementKind, UnsafeRawPointer, [Int], [Int], UnsafeMutablePointer<Int64>?, Int, [Int]) -> Int
     /// Max (true) or min of x along a dim (x's step, count) with the first index
     /// where it occurs; values optional. Loop operands: (values, indices, x).
     public let argReduce: @Sendable (ElementKind, Bool, UnsafeRawPointer, Int, UnsafeMutableRawPointer?, UnsafeMutablePointer<Int64>, Int, StridedLoop) -> Void
@@ -61,7 +62,7 @@ public struct KernelSet: Sendable {
                 put: @escaping @Sendable (ElementKind, UnsafeMutableRawPointer, UnsafeRawPointer, Int, UnsafePointer<Int64>, Int, StridedLoop, Bool) -> Void,
                 gather: @escaping @Sendable (ElementKind, UnsafeMutableRawPointer, UnsafeRawPointer, Int, Int, UnsafePointer<Int64>, StridedLoop) -> Int64?,
                 scatter: @escaping @Sendable (ElementKind, Bool, UnsafeMutableRawPointer, Int, Int, UnsafeRawPointer, UnsafePointer<Int64>, StridedLoop) -> Int64?,
-                nonzero: @escaping @Sendable (ElementKind, UnsafeRawPointer, [Int], [Int], UnsafeMutablePointer<Int64>?, Int) -> Int,
+                nonzero: @escaping @Sendable (ElementKind, UnsafeRawPointer, [Int], [Int], UnsafeMutablePointer<Int64>?, Int, [Int]) -> Int,
                 argReduce: @escaping @Sendable (ElementKind, Bool, UnsafeRawPointer, Int, UnsafeMutableRawPointer?, UnsafeMutablePointer<Int64>, Int, StridedLoop) -> Void,
                 scan: @escaping @Sendable (ElementKind, Bool, UnsafeRawPointer, Int, UnsafeMutableRawPointer, Int, Int, StridedLoop) -> Void,
                 cumprodBackward: @escaping @Sendable (ElementKind, UnsafeMutableRawPointer, Int, UnsafeRawPointer, Int, UnsafeRawPointer, Int, Int, StridedLoop) -> Void,

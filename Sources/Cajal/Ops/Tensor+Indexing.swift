@@ -51,8 +51,10 @@ extension Tensor {
         guard indices.count <= rank else {
             throw CajalError.index("[\(op)] too many indices for tensor of dimension \(rank) (got \(indices.count))")
         }
-        // Bool masks stand for the coordinates of their true elements, one index per dim they cover.
-        var expanded: [(dim: Int, index: Tensor)] = []
+        // Each index becomes element offsets along the dims it covers: an
+        // int64 index one dim, a bool mask as many dims as it has (the
+        // coordinates of its true elements, weighted by the strides at once).
+        var terms: [(dims: [Int], offsets: Tensor)] = []
         var position = 0
         for entry in indices {
             guard let index = entry else { position += 1; continue }
@@ -63,24 +65,22 @@ extension Tensor {
                 guard index.rank >= 1, position + k <= rank, index.shape == covered else {
                     throw CajalError.index("[\(op)] The shape of the mask \(index.shape) at index \(position) does not match the shape of the indexed tensor \(shape) at index \(position)")
                 }
-                let coordinates = try index.nonzero()
-                for j in 0..<k { expanded.append((position + j, try coordinates.select(dim: 1, index: j))) }
+                terms.append((Array(position..<position + k), try index.nonzeroOffsets(weights: Array(strides[position..<position + k]))))
                 position += k
             case .int64:
-                expanded.append((position, index))
+                terms.append(([position], try wrappedIndex(index, dim: position, op: op).mul(.scalar(Int64(strides[position])))))
                 position += 1
             default:
                 throw CajalError.index("[\(op)] tensors used as indices must be long, int, byte or bool tensors (got \(index.dtype))")
             }
         }
         var broadcastShape: [Int] = []
-        for (_, index) in expanded { broadcastShape = try broadcastShapes(broadcastShape, index.shape, op: op) }
-        var offsets = try Tensor.zeros(broadcastShape, dtype: .int64)
-        for (dim, index) in expanded {
-            offsets = try offsets.add(wrappedIndex(index, dim: dim, op: op).mul(.scalar(Int64(strides[dim]))))
-        }
-        offsets = try offsets.materialized()
-        let dims = expanded.map(\.dim)
+        for term in terms { broadcastShape = try broadcastShapes(broadcastShape, term.offsets.shape, op: op) }
+        var offsets = try terms.first?.offsets ?? Tensor.zeros(broadcastShape, dtype: .int64)
+        for term in terms.dropFirst() { offsets = try offsets.add(term.offsets) }
+        offsets = try offsets.expand(broadcastShape)
+        if !offsets.isContiguous { offsets = try offsets.materialized() }
+        let dims = terms.flatMap(\.dims)
         let restDims = (0..<rank).filter { !dims.contains($0) }
         let adjacent = dims.isEmpty || zip(dims, dims.dropFirst()).allSatisfy { $1 == $0 + 1 }
         let insertAt = adjacent ? (dims.first ?? 0) : 0
@@ -342,10 +342,20 @@ extension Tensor {
     /// The coordinates of the nonzero elements, one row each (count x rank,
     /// int64), laid out column by column as torch's result is.
     public func nonzero() throws -> Tensor {
-        let n = kernels.nonzero(dtype.kind, dataPointer, shape, strides, nil, 0)
+        let n = kernels.nonzero(dtype.kind, dataPointer, shape, strides, nil, 0, [])
         let columns = try Tensor(uninitializedShape: [rank, n], dtype: .int64, op: "nonzero")
-        if n > 0 { _ = kernels.nonzero(dtype.kind, dataPointer, shape, strides, columns.typedPointer(Int64.self), n) }
+        if n > 0 { _ = kernels.nonzero(dtype.kind, dataPointer, shape, strides, columns.typedPointer(Int64.self), n, []) }
         return columns.viewing(Layout(shape: [n, rank], strides: [1, n]))
+    }
+
+    /// For each nonzero element (in row-major order), the sum of its
+    /// coordinates times `weights`: a mask's element offsets into the tensor
+    /// it indexes, without the coordinates in between.
+    func nonzeroOffsets(weights: [Int]) throws -> Tensor {
+        let n = kernels.nonzero(dtype.kind, dataPointer, shape, strides, nil, 0, [])
+        let offsets = try Tensor(uninitializedShape: [n], dtype: .int64, op: "nonzero")
+        if n > 0 { _ = kernels.nonzero(dtype.kind, dataPointer, shape, strides, offsets.typedPointer(Int64.self), n, weights) }
+        return offsets
     }
 
     /// Class indices as one-hot vectors in a new last dim (torch.nn.functional.one_hot).
