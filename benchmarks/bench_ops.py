@@ -103,6 +103,7 @@ def main():
     parser.add_argument("--only", help="run the ops whose name contains this")
     args = parser.parse_args()
     repeats = 7 if args.quick else 25
+    rounds = 3  # best of three rounds: the shared machine's load drifts
     data = {"cajal": inputs(cajal), "torch": inputs(torch)}
     rows = []
     for name, op in OPS.items():
@@ -111,7 +112,7 @@ def main():
         row = {"name": name}
         for layout, view in (("contiguous", contiguous), ("transposed", transposed)):
             times = compare({lib: (lambda lib=lib, module=module: op(module, data[lib], view))
-                             for lib, module in (("cajal", cajal), ("torch", torch))}, repeats)
+                             for lib, module in (("cajal", cajal), ("torch", torch))}, repeats, rounds=rounds)
             row[layout] = (times["cajal"], times["torch"])
         rows.append(row)
         c, t = row["contiguous"], row["transposed"]
@@ -123,7 +124,7 @@ def main():
              f"- cajal {cajal.__version__}, kernels {cajal.backends.cpu.get_cpu_capability()}, {cajal.get_num_threads()} threads",
              f"- torch {torch.__version__}, {torch.get_num_threads()} threads",
              f"- {platform.processor() or platform.machine()}, {os.cpu_count()} cores, Python {platform.python_version()}",
-             f"- inputs: {N} x {N} float32; transposed = the op on x.t(); times are medians of {repeats}, best of 2 rounds",
+             f"- inputs: {N} x {N} float32; transposed = the op on x.t(); times are medians of {repeats}, best of {rounds} rounds",
              f"- ratio = cajal time / torch time (below 1: cajal is faster; target: at most {TARGET})", "",
              "| op | contiguous µs (cajal / torch) | ratio | transposed µs (cajal / torch) | ratio |",
              "|---|---|---|---|---|"]
