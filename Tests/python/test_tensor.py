@@ -127,6 +127,10 @@ def test_module_functions():
     assert torch.relu(x).tolist() == [[1, 0]] and torch.exp(torch.zeros(1)).item() == 1
     assert torch.matmul(x, x.t()).item() == 5 and torch.sum(x).item() == -1
     assert torch.where(x > 0, x, torch.zeros(1)).tolist() == [[1, 0]]
+    # The method form: x.where(condition, other) is torch.where(condition, x, other); the
+    # scalar operand is a temporary that must outlive the call.
+    assert x.where(x > 0, 7.0).tolist() == [[1, 7]]
+    assert x.where(torch.tensor([[False, True]]), torch.tensor([[3.0, 4.0]])).tolist() == [[3, -2]]
     assert torch.is_tensor(x) and not torch.is_tensor([1]) and torch.numel(x) == 2
     assert torch.get_default_dtype() is torch.float32
 

@@ -744,6 +744,11 @@ class Tensor:
     def relu(self):
         return _call(lib.cajal_tensor_relu, self._handle)
 
+    def where(self, condition, other):
+        """torch.where(condition, self, other)."""
+        condition, other = as_tensor_operand(condition), as_tensor_operand(other)  # alive through the call
+        return _call(lib.cajal_tensor_where, condition._handle, self._handle, other._handle)
+
     def sigmoid(self):
         return _call(lib.cajal_tensor_sigmoid, self._handle)
 
