@@ -585,6 +585,71 @@ int cajal_tensor_uniform_inplace(cajal_tensor self, double low, double high, caj
 /* Sets every element to value. */
 int cajal_tensor_fill_inplace(cajal_tensor self, double value);
 
+/* ---------------------------------------------------------------- nn functional */
+/* torch.nn.functional. Optional tensors (bias, weight, pos_weight) may be NULL.
+ * reduction: 0 none, 1 mean, 2 sum. Lists of per-dim values (stride, padding,
+ * dilation, kernel_size) hold one value for every dim or a single shared one;
+ * an empty pooling stride means stride = kernel_size. */
+
+/* x W^T + b. */
+int cajal_nn_linear(cajal_tensor x, cajal_tensor weight, cajal_tensor bias, cajal_tensor *out);
+/* padding_mode: 0 explicit (padding, symmetric), 1 'same' (stride 1), 2 'valid'. */
+int cajal_nn_conv2d(cajal_tensor x, cajal_tensor weight, cajal_tensor bias, const int64_t *stride, size_t nstride,
+                    int32_t padding_mode, const int64_t *padding, size_t npadding, const int64_t *dilation,
+                    size_t ndilation, int64_t groups, cajal_tensor *out);
+/* conv2d's 1-d form: x (N, C, L) or (C, L), weight (O, C / groups, k). */
+int cajal_nn_conv1d(cajal_tensor x, cajal_tensor weight, cajal_tensor bias, const int64_t *stride, size_t nstride,
+                    int32_t padding_mode, const int64_t *padding, size_t npadding, const int64_t *dilation,
+                    size_t ndilation, int64_t groups, cajal_tensor *out);
+/* The window maxima and their flat positions in each input plane. */
+int cajal_nn_max_pool2d(cajal_tensor x, const int64_t *kernel_size, size_t nkernel, const int64_t *stride, size_t nstride,
+                        const int64_t *padding, size_t npadding, const int64_t *dilation, size_t ndilation,
+                        int32_t ceil_mode, cajal_tensor *values, cajal_tensor *indices);
+/* max_pool2d's 1-d form. */
+int cajal_nn_max_pool1d(cajal_tensor x, const int64_t *kernel_size, size_t nkernel, const int64_t *stride, size_t nstride,
+                        const int64_t *padding, size_t npadding, const int64_t *dilation, size_t ndilation,
+                        int32_t ceil_mode, cajal_tensor *values, cajal_tensor *indices);
+/* divisor_override: 0 for none. */
+int cajal_nn_avg_pool2d(cajal_tensor x, const int64_t *kernel_size, size_t nkernel, const int64_t *stride, size_t nstride,
+                        const int64_t *padding, size_t npadding, int32_t ceil_mode, int32_t count_include_pad,
+                        int64_t divisor_override, cajal_tensor *out);
+/* avg_pool2d's 1-d form. */
+int cajal_nn_avg_pool1d(cajal_tensor x, const int64_t *kernel_size, size_t nkernel, const int64_t *stride, size_t nstride,
+                        const int64_t *padding, size_t npadding, int32_t ceil_mode, int32_t count_include_pad,
+                        cajal_tensor *out);
+/* e^x / sum(e^x) along dim. */
+int cajal_nn_softmax(cajal_tensor x, int64_t dim, cajal_tensor *out);
+/* x - logsumexp(x) along dim. */
+int cajal_nn_log_softmax(cajal_tensor x, int64_t dim, cajal_tensor *out);
+/* x where x > 0, else negative_slope * x. */
+int cajal_nn_leaky_relu(cajal_tensor x, double negative_slope, cajal_tensor *out);
+/* x where x > 0, else alpha * (e^x - 1). */
+int cajal_nn_elu(cajal_tensor x, double alpha, cajal_tensor *out);
+/* tanh_approximation: 0 exact (erf), 1 the tanh formula. */
+int cajal_nn_gelu(cajal_tensor x, int32_t tanh_approximation, cajal_tensor *out);
+/* x * sigmoid(x). */
+int cajal_nn_silu(cajal_tensor x, cajal_tensor *out);
+/* log(1 + e^(beta x)) / beta; x where beta x > threshold. */
+int cajal_nn_softplus(cajal_tensor x, double beta, double threshold, cajal_tensor *out);
+/* x clipped to [min, max]. */
+int cajal_nn_hardtanh(cajal_tensor x, double min, double max, cajal_tensor *out);
+/* (input - target)^2, reduced. */
+int cajal_nn_mse_loss(cajal_tensor input, cajal_tensor target, int32_t reduction, cajal_tensor *out);
+/* |input - target|, reduced. */
+int cajal_nn_l1_loss(cajal_tensor input, cajal_tensor target, int32_t reduction, cajal_tensor *out);
+/* -(y log x + (1 - y) log(1 - x)) with logs clamped at -100, times weight, reduced. */
+int cajal_nn_binary_cross_entropy(cajal_tensor input, cajal_tensor target, cajal_tensor weight, int32_t reduction,
+                                  cajal_tensor *out);
+/* binary_cross_entropy of sigmoid(input), stable in the logits; pos_weight scales the positive term. */
+int cajal_nn_binary_cross_entropy_with_logits(cajal_tensor input, cajal_tensor target, cajal_tensor weight,
+                                              cajal_tensor pos_weight, int32_t reduction, cajal_tensor *out);
+/* target: int64 class indices. */
+int cajal_nn_nll_loss(cajal_tensor input, cajal_tensor target, cajal_tensor weight, int64_t ignore_index,
+                      int32_t reduction, cajal_tensor *out);
+/* target: int64 class indices, or float class probabilities shaped like input. */
+int cajal_nn_cross_entropy(cajal_tensor input, cajal_tensor target, cajal_tensor weight, int64_t ignore_index,
+                           int32_t reduction, double label_smoothing, cajal_tensor *out);
+
 #ifdef __cplusplus
 }
 #endif

@@ -239,6 +239,28 @@ DECLARATIONS = {
     "cajal_tensor_normal_inplace": (c_int, [T, c_double, c_double, c_void_p]),
     "cajal_tensor_uniform_inplace": (c_int, [T, c_double, c_double, c_void_p]),
     "cajal_tensor_fill_inplace": (c_int, [T, c_double]),
+    # nn functional (reduction: 0 none, 1 mean, 2 sum; padding mode: 0 explicit, 1 same, 2 valid)
+    "cajal_nn_linear": (c_int, [T, T, T, T_OUT]),
+    "cajal_nn_conv2d": (c_int, [T, T, T, SHAPE, c_size_t, c_int32, SHAPE, c_size_t, SHAPE, c_size_t, c_int64, T_OUT]),
+    "cajal_nn_conv1d": (c_int, [T, T, T, SHAPE, c_size_t, c_int32, SHAPE, c_size_t, SHAPE, c_size_t, c_int64, T_OUT]),
+    "cajal_nn_max_pool2d": (c_int, [T, SHAPE, c_size_t, SHAPE, c_size_t, SHAPE, c_size_t, SHAPE, c_size_t, c_int32, T_OUT, T_OUT]),
+    "cajal_nn_max_pool1d": (c_int, [T, SHAPE, c_size_t, SHAPE, c_size_t, SHAPE, c_size_t, SHAPE, c_size_t, c_int32, T_OUT, T_OUT]),
+    "cajal_nn_avg_pool2d": (c_int, [T, SHAPE, c_size_t, SHAPE, c_size_t, SHAPE, c_size_t, c_int32, c_int32, c_int64, T_OUT]),
+    "cajal_nn_avg_pool1d": (c_int, [T, SHAPE, c_size_t, SHAPE, c_size_t, SHAPE, c_size_t, c_int32, c_int32, T_OUT]),
+    "cajal_nn_softmax": (c_int, [T, c_int64, T_OUT]),
+    "cajal_nn_log_softmax": (c_int, [T, c_int64, T_OUT]),
+    "cajal_nn_leaky_relu": (c_int, [T, c_double, T_OUT]),
+    "cajal_nn_elu": (c_int, [T, c_double, T_OUT]),
+    "cajal_nn_gelu": (c_int, [T, c_int32, T_OUT]),
+    "cajal_nn_silu": (c_int, [T, T_OUT]),
+    "cajal_nn_softplus": (c_int, [T, c_double, c_double, T_OUT]),
+    "cajal_nn_hardtanh": (c_int, [T, c_double, c_double, T_OUT]),
+    "cajal_nn_mse_loss": (c_int, [T, T, c_int32, T_OUT]),
+    "cajal_nn_l1_loss": (c_int, [T, T, c_int32, T_OUT]),
+    "cajal_nn_binary_cross_entropy": (c_int, [T, T, T, c_int32, T_OUT]),
+    "cajal_nn_binary_cross_entropy_with_logits": (c_int, [T, T, T, T, c_int32, T_OUT]),
+    "cajal_nn_nll_loss": (c_int, [T, T, T, c_int64, c_int32, T_OUT]),
+    "cajal_nn_cross_entropy": (c_int, [T, T, T, c_int64, c_int32, c_double, T_OUT]),
 }
 
 

@@ -744,6 +744,14 @@ class Tensor:
     def relu(self):
         return _call(lib.cajal_tensor_relu, self._handle)
 
+    def softmax(self, dim, dtype=None):
+        source = self if dtype is None else self.to(dtype)
+        return _call(lib.cajal_nn_softmax, source._handle, dim)
+
+    def log_softmax(self, dim, dtype=None):
+        source = self if dtype is None else self.to(dtype)
+        return _call(lib.cajal_nn_log_softmax, source._handle, dim)
+
     def where(self, condition, other):
         """torch.where(condition, self, other)."""
         condition, other = as_tensor_operand(condition), as_tensor_operand(other)  # alive through the call

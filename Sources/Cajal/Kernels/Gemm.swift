@@ -24,9 +24,10 @@ enum Gemm {
         return nil
     }
 
-    /// C (m x n, row-major, leading dimension ldc) = A (m x k) * B (k x n).
+    /// C (m x n, row-major, leading dimension ldc) = A (m x k) * B (k x n) + beta * C
+    /// (beta 1 accumulates; float types only).
     static func multiply(dtype: DType, m: Int, n: Int, k: Int, a: MatrixOperand, b: MatrixOperand,
-                         c: UnsafeMutableRawPointer, ldc: Int) {
+                         c: UnsafeMutableRawPointer, ldc: Int, beta: Double = 0) {
         if m == 0 || n == 0 { return }
         let ta = a.transposed ? CblasTrans : CblasNoTrans
         let tb = b.transposed ? CblasTrans : CblasNoTrans
@@ -35,12 +36,12 @@ enum Gemm {
             cblas_sgemm(CblasRowMajor, ta, tb, Int32(m), Int32(n), Int32(k), 1,
                         a.pointer.assumingMemoryBound(to: Float.self), Int32(a.leadingDimension),
                         b.pointer.assumingMemoryBound(to: Float.self), Int32(b.leadingDimension),
-                        0, c.assumingMemoryBound(to: Float.self), Int32(ldc))
+                        Float(beta), c.assumingMemoryBound(to: Float.self), Int32(ldc))
         case .float64:
             cblas_dgemm(CblasRowMajor, ta, tb, Int32(m), Int32(n), Int32(k), 1,
                         a.pointer.assumingMemoryBound(to: Double.self), Int32(a.leadingDimension),
                         b.pointer.assumingMemoryBound(to: Double.self), Int32(b.leadingDimension),
-                        0, c.assumingMemoryBound(to: Double.self), Int32(ldc))
+                        beta, c.assumingMemoryBound(to: Double.self), Int32(ldc))
         case .int64:
             integerMultiply(m: m, n: n, k: k, a: a, b: b, c: c.assumingMemoryBound(to: Int64.self), ldc: ldc)
         case .bool:

@@ -1,9 +1,200 @@
-"""cajal.nn.functional, as torch.nn.functional."""
+"""cajal.nn.functional, as torch.nn.functional: every function is one engine call."""
 
-from .._ffi import lib
-from .._tensor import _call
+import builtins
+from ctypes import byref, c_void_p
+
+from .._ffi import check, int64_array, lib
+from .._tensor import _call, _wrap, as_tensor_operand
+
+_REDUCTIONS = {"none": 0, "mean": 1, "sum": 2}
+
+
+def _reduction(reduction, size_average=None, reduce=None):
+    """torch's reduction string (the legacy size_average/reduce flags map onto it)."""
+    if size_average is not None or reduce is not None:
+        reduce = True if reduce is None else reduce
+        size_average = True if size_average is None else size_average
+        reduction = ("mean" if size_average else "sum") if reduce else "none"
+    if reduction not in _REDUCTIONS:
+        raise ValueError(f"{reduction} is not a valid value for reduction")
+    return _REDUCTIONS[reduction]
+
+
+def _ints(value):
+    """An int or a sequence of ints as a ctypes array and its length."""
+    values = [int(value)] if isinstance(value, int) else [int(v) for v in value]
+    return int64_array(values), len(values)
+
+
+def _optional(tensor):
+    return None if tensor is None else as_tensor_operand(tensor)
 
 
 def one_hot(tensor, num_classes=-1):
     """Class indices (int64) as one-hot rows in a new last dim."""
     return _call(lib.cajal_tensor_one_hot, tensor._handle, num_classes)
+
+
+# ------------------------------------------------------------------ layers
+
+def linear(input, weight, bias=None):  # noqa: A002
+    return _call(lib.cajal_nn_linear, input, weight, bias)
+
+
+def _conv(function, input, weight, bias, stride, padding, dilation, groups):  # noqa: A002
+    if isinstance(padding, str):
+        modes = {"same": 1, "valid": 2}
+        if padding not in modes:
+            raise ValueError(f"Invalid padding string '{padding}', should be one of {{'valid', 'same'}}")
+        mode, pad = modes[padding], (int64_array([0]), 1)
+    else:
+        mode, pad = 0, _ints(padding)
+    return _call(function, input, weight, bias, *_ints(stride), mode, *pad, *_ints(dilation), int(groups))
+
+
+def conv2d(input, weight, bias=None, stride=1, padding=0, dilation=1, groups=1):  # noqa: A002
+    return _conv(lib.cajal_nn_conv2d, input, weight, bias, stride, padding, dilation, groups)
+
+
+def conv1d(input, weight, bias=None, stride=1, padding=0, dilation=1, groups=1):  # noqa: A002
+    return _conv(lib.cajal_nn_conv1d, input, weight, bias, stride, padding, dilation, groups)
+
+
+def _max_pool(function, input, kernel_size, stride, padding, dilation, ceil_mode, return_indices):  # noqa: A002
+    values, indices = c_void_p(), c_void_p()
+    stride = _ints(stride) if stride is not None and stride != [] else (int64_array([]), 0)
+    check(function(input, *_ints(kernel_size), *stride, *_ints(padding), *_ints(dilation), 1 if ceil_mode else 0,
+                   byref(values), byref(indices)))
+    values, indices = _wrap(values.value), _wrap(indices.value)
+    return (values, indices) if return_indices else values
+
+
+def max_pool2d(input, kernel_size, stride=None, padding=0, dilation=1, ceil_mode=False, return_indices=False):  # noqa: A002
+    return _max_pool(lib.cajal_nn_max_pool2d, input, kernel_size, stride, padding, dilation, ceil_mode, return_indices)
+
+
+def max_pool1d(input, kernel_size, stride=None, padding=0, dilation=1, ceil_mode=False, return_indices=False):  # noqa: A002
+    return _max_pool(lib.cajal_nn_max_pool1d, input, kernel_size, stride, padding, dilation, ceil_mode, return_indices)
+
+
+def avg_pool2d(input, kernel_size, stride=None, padding=0, ceil_mode=False, count_include_pad=True,  # noqa: A002
+               divisor_override=None):
+    stride = _ints(stride) if stride is not None and stride != [] else (int64_array([]), 0)
+    if divisor_override is not None and divisor_override <= 0:
+        raise RuntimeError("divisor must be not zero")
+    return _call(lib.cajal_nn_avg_pool2d, input, *_ints(kernel_size), *stride, *_ints(padding), 1 if ceil_mode else 0,
+                 1 if count_include_pad else 0, int(divisor_override or 0))
+
+
+def avg_pool1d(input, kernel_size, stride=None, padding=0, ceil_mode=False, count_include_pad=True):  # noqa: A002
+    stride = _ints(stride) if stride is not None and stride != [] else (int64_array([]), 0)
+    return _call(lib.cajal_nn_avg_pool1d, input, *_ints(kernel_size), *stride, *_ints(padding), 1 if ceil_mode else 0,
+                 1 if count_include_pad else 0)
+
+
+def dropout(input, p=0.5, training=True, inplace=False):  # noqa: A002
+    """Zeroes each element with probability p and scales the rest by 1/(1-p) (training only)."""
+    if p < 0.0 or p > 1.0:
+        raise ValueError(f"dropout probability has to be between 0 and 1, but got {p}")
+    if not training or p == 0.0:
+        return input
+    if p == 1.0:
+        return input * 0.0
+    from .. import rand
+
+    keep = (rand(*input.shape, dtype=input.dtype) >= p).to(input.dtype)
+    return input * keep * (1.0 / (1.0 - p))
+
+
+# ------------------------------------------------------------------ activations
+
+def _implicit_dim(ndim):
+    return 0 if ndim in (0, 1, 3) else 1
+
+
+def softmax(input, dim=None, _stacklevel=3, dtype=None):  # noqa: A002
+    if dtype is not None:
+        input = input.to(dtype)
+    return _call(lib.cajal_nn_softmax, input, _implicit_dim(input.dim()) if dim is None else dim)
+
+
+def log_softmax(input, dim=None, _stacklevel=3, dtype=None):  # noqa: A002
+    if dtype is not None:
+        input = input.to(dtype)
+    return _call(lib.cajal_nn_log_softmax, input, _implicit_dim(input.dim()) if dim is None else dim)
+
+
+def relu(input, inplace=False):  # noqa: A002
+    return input.relu()
+
+
+def sigmoid(input):  # noqa: A002
+    return input.sigmoid()
+
+
+def tanh(input):  # noqa: A002
+    return input.tanh()
+
+
+def leaky_relu(input, negative_slope=0.01, inplace=False):  # noqa: A002
+    return _call(lib.cajal_nn_leaky_relu, input, float(negative_slope))
+
+
+def elu(input, alpha=1.0, inplace=False):  # noqa: A002
+    return _call(lib.cajal_nn_elu, input, float(alpha))
+
+
+def gelu(input, approximate="none"):  # noqa: A002
+    if approximate not in ("none", "tanh"):
+        raise RuntimeError(f"approximate argument must be either none or tanh, got {approximate}")
+    return _call(lib.cajal_nn_gelu, input, 1 if approximate == "tanh" else 0)
+
+
+def silu(input, inplace=False):  # noqa: A002
+    return _call(lib.cajal_nn_silu, input)
+
+
+def softplus(input, beta=1.0, threshold=20.0):  # noqa: A002
+    return _call(lib.cajal_nn_softplus, input, float(beta), float(threshold))
+
+
+def hardtanh(input, min_val=-1.0, max_val=1.0, inplace=False):  # noqa: A002
+    if min_val > max_val:
+        raise ValueError("min_val cannot be greater than max_val")
+    return _call(lib.cajal_nn_hardtanh, input, float(min_val), float(max_val))
+
+
+def relu6(input, inplace=False):  # noqa: A002
+    return hardtanh(input, 0.0, 6.0)
+
+
+# ------------------------------------------------------------------ losses
+
+def mse_loss(input, target, size_average=None, reduce=None, reduction="mean", weight=None):  # noqa: A002
+    return _call(lib.cajal_nn_mse_loss, input, as_tensor_operand(target), _reduction(reduction, size_average, reduce))
+
+
+def l1_loss(input, target, size_average=None, reduce=None, reduction="mean"):  # noqa: A002
+    return _call(lib.cajal_nn_l1_loss, input, as_tensor_operand(target), _reduction(reduction, size_average, reduce))
+
+
+def binary_cross_entropy(input, target, weight=None, size_average=None, reduce=None, reduction="mean"):  # noqa: A002
+    return _call(lib.cajal_nn_binary_cross_entropy, input, target, _optional(weight),
+                 _reduction(reduction, size_average, reduce))
+
+
+def binary_cross_entropy_with_logits(input, target, weight=None, size_average=None, reduce=None,  # noqa: A002
+                                     reduction="mean", pos_weight=None):
+    return _call(lib.cajal_nn_binary_cross_entropy_with_logits, input, target, _optional(weight), _optional(pos_weight),
+                 _reduction(reduction, size_average, reduce))
+
+
+def nll_loss(input, target, weight=None, size_average=None, ignore_index=-100, reduce=None, reduction="mean"):  # noqa: A002
+    return _call(lib.cajal_nn_nll_loss, input, target, _optional(weight), int(ignore_index),
+                 _reduction(reduction, size_average, reduce))
+
+
+def cross_entropy(input, target, weight=None, size_average=None, ignore_index=-100, reduce=None,  # noqa: A002
+                  reduction="mean", label_smoothing=0.0):
+    return _call(lib.cajal_nn_cross_entropy, input, target, _optional(weight), int(ignore_index),
+                 _reduction(reduction, size_average, reduce), builtins.float(label_smoothing))

@@ -1,0 +1,85 @@
+/// The geometry of one 2-d convolution window sweep over a (channels x
+/// height x width) image: kernel size, stride, dilation, and the padding at
+/// the top and left (the bottom and right padding only show in outHeight and
+/// outWidth, so 'same' padding may be asymmetric as torch's is).
+struct ConvolutionGeometry {
+    let channels: Int, height: Int, width: Int
+    let kernelHeight: Int, kernelWidth: Int
+    let strideHeight: Int, strideWidth: Int
+    let padTop: Int, padLeft: Int
+    let dilationHeight: Int, dilationWidth: Int
+    let outHeight: Int, outWidth: Int
+
+    /// Rows of the column matrix: one per (channel, kernel row, kernel column).
+    var columnRows: Int { channels * kernelHeight * kernelWidth }
+    /// Columns of the column matrix: one per output position.
+    var columnCount: Int { outHeight * outWidth }
+}
+
+/// im2col and col2im: an image as the matrix whose column p holds the
+/// input values under the window of output position p, so a convolution is
+/// one matrix product with the (out channels x columnRows) weight.
+enum Im2col {
+    /// The output positions `first..<end` along one axis whose input
+    /// coordinate `o * stride - pad + offset` lies in 0..<size.
+    @inline(__always)
+    private static func validRange(count: Int, size: Int, stride: Int, pad: Int, offset: Int) -> Range<Int> {
+        // o * stride >= pad - offset  and  o * stride <= size - 1 + pad - offset
+        let low = pad - offset, high = size - 1 + pad - offset
+        let first = low <= 0 ? 0 : (low + stride - 1) / stride
+        let last = high < 0 ? -1 : high / stride
+        let end = Swift.min(count, last + 1)
+        return first < end ? first..<end : 0..<0
+    }
+
+    /// cols[(c, i, j)][(oy, ox)] = x[c][oy*sh - pt + i*dh][ox*sw - pl + j*dw], 0 outside.
+    static func im2col<T: BinaryFloatingPoint>(_ x: UnsafePointer<T>, _ g: ConvolutionGeometry,
+                                               _ cols: UnsafeMutablePointer<T>) {
+        let plane = g.height * g.width, columns = g.columnCount
+        for c in 0..<g.channels {
+            for i in 0..<g.kernelHeight {
+                let rows = validRange(count: g.outHeight, size: g.height, stride: g.strideHeight, pad: g.padTop,
+                                      offset: i * g.dilationHeight)
+                for j in 0..<g.kernelWidth {
+                    let row = cols + ((c * g.kernelHeight + i) * g.kernelWidth + j) * columns
+                    let xs = validRange(count: g.outWidth, size: g.width, stride: g.strideWidth, pad: g.padLeft,
+                                        offset: j * g.dilationWidth)
+                    row.initialize(repeating: 0, count: columns)
+                    for oy in rows {
+                        let iy = oy * g.strideHeight - g.padTop + i * g.dilationHeight
+                        let source = x + (c * plane + iy * g.width - g.padLeft + j * g.dilationWidth)
+                        let target = row + oy * g.outWidth
+                        if g.strideWidth == 1 {
+                            for ox in xs { target[ox] = source[ox] }
+                        } else {
+                            for ox in xs { target[ox] = source[ox * g.strideWidth] }
+                        }
+                    }
+                }
+            }
+        }
+    }
+
+    /// The adjoint of im2col: x[c][iy][ix] += every column entry that was read from it.
+    static func col2im<T: BinaryFloatingPoint>(_ cols: UnsafePointer<T>, _ g: ConvolutionGeometry,
+                                               _ x: UnsafeMutablePointer<T>) {
+        let plane = g.height * g.width, columns = g.columnCount
+        for c in 0..<g.channels {
+            for i in 0..<g.kernelHeight {
+                let rows = validRange(count: g.outHeight, size: g.height, stride: g.strideHeight, pad: g.padTop,
+                                      offset: i * g.dilationHeight)
+                for j in 0..<g.kernelWidth {
+                    let row = cols + ((c * g.kernelHeight + i) * g.kernelWidth + j) * columns
+                    let xs = validRange(count: g.outWidth, size: g.width, stride: g.strideWidth, pad: g.padLeft,
+                                        offset: j * g.dilationWidth)
+                    for oy in rows {
+                        let iy = oy * g.strideHeight - g.padTop + i * g.dilationHeight
+                        let target = x + (c * plane + iy * g.width - g.padLeft + j * g.dilationWidth)
+                        let source = row + oy * g.outWidth
+                        for ox in xs { target[ox * g.strideWidth] += source[ox] }
+                    }
+                }
+            }
+        }
+    }
+}

@@ -1,0 +1,103 @@
+import CajalKernelsABI
+
+/// The window sweep of a 2-d pooling over planes of (height x width).
+struct PoolingGeometry {
+    let height: Int, width: Int
+    let kernelHeight: Int, kernelWidth: Int
+    let strideHeight: Int, strideWidth: Int
+    let padTop: Int, padLeft: Int
+    let dilationHeight: Int, dilationWidth: Int
+    let outHeight: Int, outWidth: Int
+}
+
+/// Raw max and average pooling loops over `planes` contiguous planes, split
+/// across cores by planes.
+enum Pooling {
+    /// out[p][o] = the max of the window (NaN wins, as torch), index[p][o] =
+    /// its position iy * width + ix in the plane (the first of equal maxima).
+    static func maxForward<T: BinaryFloatingPoint>(_ x: UnsafePointer<T>, _ planes: Int, _ g: PoolingGeometry,
+                                                   _ out: UnsafeMutablePointer<T>, _ index: UnsafeMutablePointer<Int64>) {
+        let inPlane = g.height * g.width, outPlane = g.outHeight * g.outWidth
+        Parallel.forEachChunk(planes, costPerItem: outPlane * g.kernelHeight * g.kernelWidth) { range in
+            for p in range {
+                let source = x + p * inPlane
+                for oy in 0..<g.outHeight {
+                    for ox in 0..<g.outWidth {
+                        var best = -T.infinity, at = -1
+                        for i in 0..<g.kernelHeight {
+                            let iy = oy * g.strideHeight - g.padTop + i * g.dilationHeight
+                            if iy < 0 || iy >= g.height { continue }
+                            for j in 0..<g.kernelWidth {
+                                let ix = ox * g.strideWidth - g.padLeft + j * g.dilationWidth
+                                if ix < 0 || ix >= g.width { continue }
+                                let v = source[iy * g.width + ix]
+                                if at < 0 || v > best || (v.isNaN && !best.isNaN) {
+                                    best = v
+                                    at = iy * g.width + ix
+                                }
+                            }
+                        }
+                        out[p * outPlane + oy * g.outWidth + ox] = best
+                        index[p * outPlane + oy * g.outWidth + ox] = Int64(at)
+                    }
+                }
+            }
+        }
+    }
+
+    /// The window's corners as torch's avg_pool2d computes them, and its divisor.
+    @inline(__always)
+    private static func averageWindow(_ oy: Int, _ ox: Int, _ g: PoolingGeometry, countIncludePad: Bool,
+                                      divisorOverride: Int) -> (rows: Range<Int>, columns: Range<Int>, divisor: Int) {
+        var top = oy * g.strideHeight - g.padTop, left = ox * g.strideWidth - g.padLeft
+        var bottom = Swift.min(top + g.kernelHeight, g.height + g.padTop)
+        var right = Swift.min(left + g.kernelWidth, g.width + g.padLeft)
+        let padded = (bottom - top) * (right - left)
+        top = Swift.max(top, 0)
+        left = Swift.max(left, 0)
+        bottom = Swift.min(bottom, g.height)
+        right = Swift.min(right, g.width)
+        let rows = top < bottom ? top..<bottom : top..<top, columns = left < right ? left..<right : left..<left
+        let divisor = divisorOverride > 0 ? divisorOverride : (countIncludePad ? padded : rows.count * columns.count)
+        return (rows, columns, divisor)
+    }
+
+    static func averageForward<T: BinaryFloatingPoint>(_ x: UnsafePointer<T>, _ planes: Int, _ g: PoolingGeometry,
+                                                       countIncludePad: Bool, divisorOverride: Int,
+                                                       _ out: UnsafeMutablePointer<T>) {
+        let inPlane = g.height * g.width, outPlane = g.outHeight * g.outWidth
+        Parallel.forEachChunk(planes, costPerItem: outPlane * g.kernelHeight * g.kernelWidth) { range in
+            for p in range {
+                let source = x + p * inPlane
+                for oy in 0..<g.outHeight {
+                    for ox in 0..<g.outWidth {
+                        let window = averageWindow(oy, ox, g, countIncludePad: countIncludePad, divisorOverride: divisorOverride)
+                        var total: T = 0
+                        for iy in window.rows { for ix in window.columns { total += source[iy * g.width + ix] } }
+                        out[p * outPlane + oy * g.outWidth + ox] = window.divisor > 0 ? total / T(window.divisor) : .nan
+                    }
+                }
+            }
+        }
+    }
+
+    /// dx[p][iy][ix] = the sum over windows covering it of dout / divisor.
+    static func averageBackward<T: BinaryFloatingPoint>(_ gradOut: UnsafePointer<T>, _ planes: Int, _ g: PoolingGeometry,
+                                                        countIncludePad: Bool, divisorOverride: Int,
+                                                        _ dx: UnsafeMutablePointer<T>) {
+        let inPlane = g.height * g.width, outPlane = g.outHeight * g.outWidth
+        Parallel.forEachChunk(planes, costPerItem: outPlane * g.kernelHeight * g.kernelWidth) { range in
+            for p in range {
+                let target = dx + p * inPlane
+                for oy in 0..<g.outHeight {
+                    for ox in 0..<g.outWidth {
+                        let window = averageWindow(oy, ox, g, countIncludePad: countIncludePad, divisorOverride: divisorOverride)
+                        guard window.divisor > 0 else { continue }
+                        let share = gradOut[p * outPlane + oy * g.outWidth + ox] / T(window.divisor)
+                        for iy in window.rows { for ix in window.columns { target[iy * g.width + ix] += share } }
+                    }
+                }
+            }
+        }
+    }
+}

@@ -1,0 +1,204 @@
+/// Convolutions (torch.nn.functional.conv1d / conv2d) through im2col and one
+/// BLAS matrix product per sample and group. The backward is two more
+/// products: the weight gradient against the same columns, and the input
+/// gradient as the transposed product folded back by col2im.
+public enum ConvolutionPadding: Equatable, Sendable {
+    /// The same zeros on both sides of each spatial dim.
+    case explicit([Int])
+    /// Zeros so that the output has the input's size (stride 1 only); when a
+    /// dim needs an odd total, the extra zero goes after (torch's rule).
+    case same
+    /// No padding.
+    case valid
+}
+
+extension Tensor {
+    /// torch.nn.functional.conv2d: input (N, C, H, W) or unbatched (C, H, W),
+    /// weight (O, C / groups, kH, kW), optional bias (O).
+    public static func conv2d(_ input: Tensor, weight: Tensor, bias: Tensor? = nil, stride: [Int] = [1, 1],
+                              padding: ConvolutionPadding = .valid, dilation: [Int] = [1, 1], groups: Int = 1) throws -> Tensor {
+        try convolution(input, weight: weight, bias: bias, stride: stride, padding: padding, dilation: dilation,
+                        groups: groups, spatialDims: 2, op: "conv2d")
+    }
+
+    /// torch.nn.functional.conv1d: input (N, C, L) or unbatched (C, L),
+    /// weight (O, C / groups, k), optional bias (O). Runs as a conv2d of height 1.
+    public static func conv1d(_ input: Tensor, weight: Tensor, bias: Tensor? = nil, stride: [Int] = [1],
+                              padding: ConvolutionPadding = .valid, dilation: [Int] = [1], groups: Int = 1) throws -> Tensor {
+        try convolution(input, weight: weight, bias: bias, stride: stride, padding: padding, dilation: dilation,
+                        groups: groups, spatialDims: 1, op: "conv1d")
+    }
+
+    private static func convolution(_ input: Tensor, weight: Tensor, bias: Tensor?, stride: [Int], padding: ConvolutionPadding,
+                                    dilation: [Int], groups: Int, spatialDims: Int, op: String) throws -> Tensor {
+        let batchedRank = spatialDims + 2
+        guard input.rank == batchedRank || input.rank == batchedRank - 1 else {
+            throw CajalError.runtime("[\(op)] Expected \(batchedRank - 1)D (unbatched) or \(batchedRank)D (batched) input to \(op), but got input of size: \(input.shape)")
+        }
+        if input.rank == batchedRank - 1 {
+            let batched = try convolution(input.unsqueeze(dim: 0), weight: weight, bias: bias, stride: stride, padding: padding,
+                                          dilation: dilation, groups: groups, spatialDims: spatialDims, op: op)
+            return try batched.squeeze(dim: 0)
+        }
+        guard weight.rank == batchedRank else {
+            throw CajalError.runtime("[\(op)] Expected \(batchedRank)-dimensional weight for \(batchedRank)-dimensional input \(input.shape), but got \(weight.rank)-dimensional weight of size \(weight.shape)")
+        }
+        guard input.dtype.isFloatingPoint, input.dtype == weight.dtype, bias.map({ $0.dtype == input.dtype }) ?? true else {
+            throw CajalError.runtime("[\(op)] expected input, weight and bias of one floating-point dtype, got \(input.dtype), \(weight.dtype)\(bias.map { " and \($0.dtype)" } ?? "")")
+        }
+        guard groups > 0 else { throw CajalError.runtime("[\(op)] non-positive groups is not supported") }
+        func perDim(_ values: [Int], _ name: String) throws -> [Int] {
+            if values.count == 1 { return [Int](repeating: values[0], count: spatialDims) }
+            guard values.count == spatialDims else {
+                throw CajalError.runtime("[\(op)] expected \(name) to be a single integer value or a list of \(spatialDims) values to match the convolution dimensions, but got \(name)=\(values)")
+            }
+            return values
+        }
+        let strides = try perDim(stride, "stride"), dilations = try perDim(dilation, "dilation")
+        guard strides.allSatisfy({ $0 > 0 }) else { throw CajalError.runtime("[\(op)] non-positive stride is not supported") }
+        guard dilations.allSatisfy({ $0 > 0 }) else { throw CajalError.runtime("[\(op)] dilation should be greater than zero") }
+        let outChannels = weight.shape[0], groupChannels = weight.shape[1]
+        guard outChannels % groups == 0 else {
+            throw CajalError.runtime("[\(op)] Given groups=\(groups), expected weight to be divisible by \(groups) at dimension 0, but got weight of size \(weight.shape) instead")
+        }
+        guard input.shape[1] == groupChannels * groups else {
+            throw CajalError.runtime("[\(op)] Given groups=\(groups), weight of size \(weight.shape), expected input\(input.shape) to have \(groupChannels * groups) channels, but got \(input.shape[1]) channels instead")
+        }
+        if let bias, bias.shape != [outChannels] {
+            throw CajalError.runtime("[\(op)] Given weight of size \(weight.shape), expected bias to be 1-dimensional with \(outChannels) elements, but got bias of size \(bias.shape) instead")
+        }
+        let kernel = Array(weight.shape[2...]), spatial = Array(input.shape[2...])
+        // Padding before and after, per spatial dim.
+        var before = [Int](repeating: 0, count: spatialDims), after = before
+        switch padding {
+        case .valid: break
+        case .explicit(let values):
+            before = try perDim(values, "padding")
+            guard before.allSatisfy({ $0 >= 0 }) else { throw CajalError.runtime("[\(op)] negative padding is not supported") }
+            after = before
+        case .same:
+            guard strides.allSatisfy({ $0 == 1 }) else {
+                throw CajalError.runtime("[\(op)] padding='same' is not supported for strided convolutions")
+            }
+            for d in 0..<spatialDims {
+                let total = dilations[d] * (kernel[d] - 1)
+                before[d] = total / 2
+                after[d] = total - before[d]
+            }
+        }
+        var outSpatial: [Int] = []
+        for d in 0..<spatialDims {
+            let padded = spatial[d] + before[d] + after[d], reach = dilations[d] * (kernel[d] - 1) + 1
+            guard padded >= reach else {
+                let sizes = (0..<spatialDims).map { String(spatial[$0] + before[$0] + after[$0]) }.joined(separator: " x ")
+                throw CajalError.runtime("[\(op)] Calculated padded input size per channel: (\(sizes)). Kernel size: (\(kernel.map(String.init).joined(separator: " x "))). Kernel size can't be greater than actual input size")
+            }
+            outSpatial.append((padded - reach) / strides[d] + 1)
+        }
+        // Everything runs as 2-d: a 1-d convolution has height 1.
+        let two = { (values: [Int], fill: Int) in spatialDims == 2 ? values : [fill] + values }
+        let (k2, s2, d2, b2, o2, in2) = (two(kernel, 1), two(strides, 1), two(dilations, 1), two(before, 0), two(outSpatial, 1),
+                                        two(spatial, 1))
+        let geometry = ConvolutionGeometry(channels: groupChannels, height: in2[0], width: in2[1],
+                                           kernelHeight: k2[0], kernelWidth: k2[1], strideHeight: s2[0], strideWidth: s2[1],
+                                           padTop: b2[0], padLeft: b2[1], dilationHeight: d2[0], dilationWidth: d2[1],
+                                           outHeight: o2[0], outWidth: o2[1])
+        let x = try input.contiguous(), w = try weight.contiguous()
+        let batch = input.shape[0]
+        let out = try Tensor(uninitializedShape: [batch, outChannels] + outSpatial, dtype: input.dtype, op: op)
+        try convolutionForward(x, w, out, geometry, groups: groups)
+        let inputShape = input.shape, weightShape = weight.shape
+        out.recording("ConvolutionBackward0", inputs: [input, weight], saving: [x, w]) { ctx in
+            let g = try ctx.grad.contiguous()
+            let (x, w) = (ctx.saved[0], ctx.saved[1])
+            return [ctx.needs(0) ? try convolutionInputGradient(g, w, inputShape, geometry, groups: groups) : nil,
+                    ctx.needs(1) ? try convolutionWeightGradient(g, x, weightShape, geometry, groups: groups) : nil]
+        }
+        guard let bias else { return out }
+        return try out.add(bias.reshape([outChannels] + [Int](repeating: 1, count: spatialDims)))
+    }
+
+    /// out[n, group] = weight[group] (Og x Cg·kH·kW) @ im2col(x[n, group]).
+    private static func convolutionForward(_ x: Tensor, _ w: Tensor, _ out: Tensor, _ g: ConvolutionGeometry, groups: Int) throws {
+        let batch = x.shape[0], outPerGroup = w.shape[0] / groups
+        let cols = try Tensor(uninitializedShape: [g.columnRows, g.columnCount], dtype: x.dtype, op: "im2col")
+        let item = x.dtype.itemSize, rows = g.columnRows, columns = g.columnCount
+        let inputPlane = g.channels * g.height * g.width
+        if rows == 0 {  // no input channels: BLAS would reject a zero leading dimension
+            try out.zeroInPlace()
+            return
+        }
+        for n in 0..<batch {
+            for group in 0..<groups {
+                let source = x.dataPointer + ((n * groups + group) * inputPlane) * item
+                im2col(x.dtype, source, g, cols.dataPointer)
+                Gemm.multiply(dtype: x.dtype, m: outPerGroup, n: columns, k: rows,
+                              a: MatrixOperand(pointer: w.dataPointer + group * outPerGroup * rows * item, transposed: false,
+                                               leadingDimension: rows),
+                              b: MatrixOperand(pointer: cols.dataPointer, transposed: false, leadingDimension: columns),
+                              c: out.dataPointer + ((n * groups + group) * outPerGroup * columns) * item, ldc: columns)
+            }
+        }
+    }
+
+    /// dx[n, group] = col2im(weight[group]ᵀ @ dout[n, group]).
+    private static func convolutionInputGradient(_ gradOut: Tensor, _ w: Tensor, _ inputShape: [Int], _ g: ConvolutionGeometry,
+                                                 groups: Int) throws -> Tensor {
+        let dx = try Tensor.zeros(inputShape, dtype: w.dtype)
+        let batch = inputShape[0], outPerGroup = w.shape[0] / groups
+        if g.columnRows == 0 || outPerGroup == 0 { return dx }
+        let cols = try Tensor(uninitializedShape: [g.columnRows, g.columnCount], dtype: w.dtype, op: "col2im")
+        let item = w.dtype.itemSize, rows = g.columnRows, columns = g.columnCount
+        let inputPlane = g.channels * g.height * g.width
+        for n in 0..<batch {
+            for group in 0..<groups {
+                Gemm.multiply(dtype: w.dtype, m: rows, n: columns, k: outPerGroup,
+                              a: MatrixOperand(pointer: w.dataPointer + group * outPerGroup * rows * item, transposed: true,
+                                               leadingDimension: rows),
+                              b: MatrixOperand(pointer: gradOut.dataPointer + ((n * groups + group) * outPerGroup * columns) * item,
+                                               transposed: false, leadingDimension: columns),
+                              c: cols.dataPointer, ldc: columns)
+                col2im(w.dtype, cols.dataPointer, g, dx.dataPointer + ((n * groups + group) * inputPlane) * item)
+            }
+        }
+        return dx
+    }
+
+    /// dweight[group] = Σ_n dout[n, group] @ im2col(x[n, group])ᵀ.
+    private static func convolutionWeightGradient(_ gradOut: Tensor, _ x: Tensor, _ weightShape: [Int], _ g: ConvolutionGeometry,
+                                                  groups: Int) throws -> Tensor {
+        let dw = try Tensor.zeros(weightShape, dtype: x.dtype)
+        let batch = x.shape[0], outPerGroup = weightShape[0] / groups
+        if g.columnRows == 0 || g.columnCount == 0 { return dw }
+        let cols = try Tensor(uninitializedShape: [g.columnRows, g.columnCount], dtype: x.dtype, op: "im2col")
+        let item = x.dtype.itemSize, rows = g.columnRows, columns = g.columnCount
+        let inputPlane = g.channels * g.height * g.width
+        for n in 0..<batch {
+            for group in 0..<groups {
+                im2col(x.dtype, x.dataPointer + ((n * groups + group) * inputPlane) * item, g, cols.dataPointer)
+                Gemm.multiply(dtype: x.dtype, m: outPerGroup, n: rows, k: columns,
+                              a: MatrixOperand(pointer: gradOut.dataPointer + ((n * groups + group) * outPerGroup * columns) * item,
+                                               transposed: false, leadingDimension: columns),
+                              b: MatrixOperand(pointer: cols.dataPointer, transposed: true, leadingDimension: columns),
+                              c: dw.dataPointer + group * outPerGroup * rows * item, ldc: rows, beta: 1)
+            }
+        }
+        return dw
+    }
+
+    private static func im2col(_ dtype: DType, _ x: UnsafeMutableRawPointer, _ g: ConvolutionGeometry, _ cols: UnsafeMutableRawPointer) {
+        if dtype == .float64 {
+            Im2col.im2col(UnsafePointer(x.assumingMemoryBound(to: Double.self)), g, cols.assumingMemoryBound(to: Double.self))
+        } else {
+            Im2col.im2col(UnsafePointer(x.assumingMemoryBound(to: Float.self)), g, cols.assumingMemoryBound(to: Float.self))
+        }
+    }
+
+    private static func col2im(_ dtype: DType, _ cols: UnsafeMutableRawPointer, _ g: ConvolutionGeometry, _ x: UnsafeMutableRawPointer) {
+        if dtype == .float64 {
+            Im2col.col2im(UnsafePointer(cols.assumingMemoryBound(to: Double.self)), g, x.assumingMemoryBound(to: Double.self))
+        } else {
+            Im2col.col2im(UnsafePointer(cols.assumingMemoryBound(to: Float.self)), g, x.assumingMemoryBound(to: Float.self))
+        }
+    }
+}

@@ -1,0 +1,128 @@
+/// Max and average pooling (torch.nn.functional.max_pool1d/2d, avg_pool1d/2d)
+/// over the last one or two dims of (N, C, ...) or unbatched (C, ...) input.
+extension Tensor {
+    /// torch.nn.functional.max_pool2d with return_indices: the max of each
+    /// window, and its position in the input plane (iy * W + ix).
+    public static func maxPool2d(_ input: Tensor, kernelSize: [Int], stride: [Int] = [], padding: [Int] = [0],
+                                 dilation: [Int] = [1], ceilMode: Bool = false) throws -> (values: Tensor, indices: Tensor) {
+        try maxPool(input, kernelSize, stride, padding, dilation, ceilMode, spatialDims: 2, op: "max_pool2d")
+    }
+
+    /// torch.nn.functional.max_pool1d with return_indices.
+    public static func maxPool1d(_ input: Tensor, kernelSize: [Int], stride: [Int] = [], padding: [Int] = [0],
+                                 dilation: [Int] = [1], ceilMode: Bool = false) throws -> (values: Tensor, indices: Tensor) {
+        try maxPool(input, kernelSize, stride, padding, dilation, ceilMode, spatialDims: 1, op: "max_pool1d")
+    }
+
+    /// torch.nn.functional.avg_pool2d (a divisorOverride of 0 means none).
+    public static func avgPool2d(_ input: Tensor, kernelSize: [Int], stride: [Int] = [], padding: [Int] = [0],
+                                 ceilMode: Bool = false, countIncludePad: Bool = true, divisorOverride: Int = 0) throws -> Tensor {
+        try avgPool(input, kernelSize, stride, padding, ceilMode, countIncludePad, divisorOverride, spatialDims: 2, op: "avg_pool2d")
+    }
+
+    /// torch.nn.functional.avg_pool1d.
+    public static func avgPool1d(_ input: Tensor, kernelSize: [Int], stride: [Int] = [], padding: [Int] = [0],
+                                 ceilMode: Bool = false, countIncludePad: Bool = true) throws -> Tensor {
+        try avgPool(input, kernelSize, stride, padding, ceilMode, countIncludePad, 0, spatialDims: 1, op: "avg_pool1d")
+    }
+
+    /// The window sweep of a pooling op, checked as torch checks it; the
+    /// output shape is input.shape with the spatial dims replaced.
+    private static func poolingGeometry(_ input: Tensor, _ kernelSize: [Int], _ stride: [Int], _ padding: [Int], _ dilation: [Int],
+                                        _ ceilMode: Bool, spatialDims: Int, op: String) throws -> (PoolingGeometry, [Int]) {
+        guard input.rank == spatialDims + 1 || input.rank == spatialDims + 2 else {
+            throw CajalError.runtime("[\(op)] Expected \(spatialDims + 1)D or \(spatialDims + 2)D input for \(op), but got input of size: \(input.shape)")
+        }
+        guard input.dtype.isFloatingPoint else { throw CajalError.runtime("[\(op)] \(op) is not implemented for \(input.dtype) input") }
+        func perDim(_ values: [Int], _ name: String) throws -> [Int] {
+            if values.count == 1 { return [Int](repeating: values[0], count: spatialDims) }
+            guard values.count == spatialDims else {
+                throw CajalError.runtime("[\(op)] \(name) must either be a single int, or a tuple of \(spatialDims) ints")
+            }
+            return values
+        }
+        let kernel = try perDim(kernelSize, "kernel_size")
+        let strides = stride.isEmpty ? kernel : try perDim(stride, "stride")
+        let pads = try perDim(padding, "padding"), dilations = try perDim(dilation, "dilation")
+        guard kernel.allSatisfy({ $0 > 0 }) else { throw CajalError.runtime("[\(op)] kernel size should be greater than zero, but got \(kernel)") }
+        guard strides.allSatisfy({ $0 > 0 }) else { throw CajalError.runtime("[\(op)] stride should be greater than zero, but got \(strides)") }
+        guard dilations.allSatisfy({ $0 > 0 }) else { throw CajalError.runtime("[\(op)] dilation should be greater than zero, but got \(dilations)") }
+        let spatial = Array(input.shape[(input.rank - spatialDims)...])
+        var outSpatial: [Int] = []
+        for d in 0..<spatialDims {
+            let reach = dilations[d] * (kernel[d] - 1) + 1
+            guard pads[d] >= 0, pads[d] <= reach / 2 else {
+                throw CajalError.runtime("[\(op)] pad should be at most half of effective kernel size, but got pad=\(pads[d]), kernel_size=\(kernel[d]) and dilation=\(dilations[d])")
+            }
+            let span = spatial[d] + 2 * pads[d] - reach + (ceilMode ? strides[d] - 1 : 0)
+            var size = (span >= 0 ? span / strides[d] : -((-span + strides[d] - 1) / strides[d])) + 1
+            // A last window that would start in the right padding is dropped (torch).
+            if ceilMode && (size - 1) * strides[d] >= spatial[d] + pads[d] { size -= 1 }
+            outSpatial.append(size)
+        }
+        guard outSpatial.allSatisfy({ $0 >= 1 }) else {
+            let planes = input.shape[..<(input.rank - spatialDims)].last ?? 1
+            throw CajalError.runtime("[\(op)] Given input size: (\(([planes] + spatial).map(String.init).joined(separator: "x"))). Calculated output size: (\(([planes] + outSpatial).map(String.init).joined(separator: "x"))). Output size is too small")
+        }
+        let two = { (values: [Int], fill: Int) in spatialDims == 2 ? values : [fill] + values }
+        let (k2, s2, p2, d2, i2, o2) = (two(kernel, 1), two(strides, 1), two(pads, 0), two(dilations, 1), two(spatial, 1),
+                                        two(outSpatial, 1))
+        let geometry = PoolingGeometry(height: i2[0], width: i2[1], kernelHeight: k2[0], kernelWidth: k2[1],
+                                       strideHeight: s2[0], strideWidth: s2[1], padTop: p2[0], padLeft: p2[1],
+                                       dilationHeight: d2[0], dilationWidth: d2[1], outHeight: o2[0], outWidth: o2[1])
+        return (geometry, Array(input.shape[..<(input.rank - spatialDims)]) + outSpatial)
+    }
+
+    private static func maxPool(_ input: Tensor, _ kernelSize: [Int], _ stride: [Int], _ padding: [Int], _ dilation: [Int],
+                                _ ceilMode: Bool, spatialDims: Int, op: String) throws -> (values: Tensor, indices: Tensor) {
+        let (g, outShape) = try poolingGeometry(input, kernelSize, stride, padding, dilation, ceilMode, spatialDims: spatialDims, op: op)
+        let x = try input.contiguous()
+        let planes = input.shape[..<(input.rank - spatialDims)].reduce(1, *)
+        let values = try Tensor(uninitializedShape: outShape, dtype: input.dtype, op: op)
+        let indices = try Tensor(uninitializedShape: outShape, dtype: .int64, op: op)
+        if input.dtype == .float64 {
+            Pooling.maxForward(x.typedPointer(Double.self), planes, g, values.typedPointer(Double.self), indices.typedPointer(Int64.self))
+        } else {
+            Pooling.maxForward(x.typedPointer(Float.self), planes, g, values.typedPointer(Float.self), indices.typedPointer(Int64.self))
+        }
+        let inputShape = input.shape, inPlane = g.height * g.width, outPlane = g.outHeight * g.outWidth
+        values.recording(spatialDims == 2 ? "MaxPool2DWithIndicesBackward0" : "MaxPool1DWithIndicesBackward0",
+                         inputs: [input], saving: [indices]) { ctx in
+            // Each window's gradient goes to the element it picked.
+            let index = try ctx.saved[0].reshape([planes, outPlane])
+            let grad = try ctx.grad.reshape([planes, outPlane])
+            return [try Tensor.zeros([planes, inPlane], dtype: ctx.grad.dtype).scatterAdd(dim: 1, index: index, source: grad)
+                .reshape(inputShape)]
+        }
+        return (values, indices)
+    }
+
+    private static func avgPool(_ input: Tensor, _ kernelSize: [Int], _ stride: [Int], _ padding: [Int], _ ceilMode: Bool,
+                                _ countIncludePad: Bool, _ divisorOverride: Int, spatialDims: Int, op: String) throws -> Tensor {
+        guard divisorOverride >= 0 else { throw CajalError.runtime("[\(op)] divisor must be not zero") }
+        let (g, outShape) = try poolingGeometry(input, kernelSize, stride, padding, [1], ceilMode, spatialDims: spatialDims, op: op)
+        let x = try input.contiguous()
+        let planes = input.shape[..<(input.rank - spatialDims)].reduce(1, *)
+        let out = try Tensor(uninitializedShape: outShape, dtype: input.dtype, op: op)
+        if input.dtype == .float64 {
+            Pooling.averageForward(x.typedPointer(Double.self), planes, g, countIncludePad: countIncludePad,
+                                   divisorOverride: divisorOverride, out.typedPointer(Double.self))
+        } else {
+            Pooling.averageForward(x.typedPointer(Float.self), planes, g, countIncludePad: countIncludePad,
+                                   divisorOverride: divisorOverride, out.typedPointer(Float.self))
+        }
+        let inputShape = input.shape
+        return out.recording(spatialDims == 2 ? "AvgPool2DBackward0" : "AvgPool1DBackward0", inputs: [input]) { ctx in
+            let grad = try ctx.grad.contiguous()
+            let dx = try Tensor.zeros(inputShape, dtype: grad.dtype)
+            if grad.dtype == .float64 {
+                Pooling.averageBackward(grad.typedPointer(Double.self), planes, g, countIncludePad: countIncludePad,
+                                        divisorOverride: divisorOverride, dx.typedPointer(Double.self))
+            } else {
+                Pooling.averageBackward(grad.typedPointer(Float.self), planes, g, countIncludePad: countIncludePad,
+                                        divisorOverride: divisorOverride, dx.typedPointer(Float.self))
+            }
+            return [dx]
+        }
+    }
+}

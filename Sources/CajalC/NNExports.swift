@@ -1,0 +1,206 @@
+import Cajal
+
+// torch.nn.functional: layers, activations and losses. Reductions are torch's
+// codes (0 none, 1 mean, 2 sum); padding modes 0 explicit, 1 same, 2 valid.
+
+func reduction(_ code: Int32, _ op: String) throws -> LossReduction {
+    switch code {
+    case 0: return .none
+    case 1: return .mean
+    case 2: return .sum
+    default: throw CajalError.value("[\(op)] reduction code \(code) is not 0 (none), 1 (mean) or 2 (sum)")
+    }
+}
+
+func convolutionPadding(_ mode: Int32, _ values: UnsafePointer<Int64>?, _ count: Int, _ op: String) throws -> ConvolutionPadding {
+    switch mode {
+    case 0: return .explicit(try ints(values, count, "padding"))
+    case 1: return .same
+    case 2: return .valid
+    default: throw CajalError.value("[\(op)] padding mode \(mode) is not 0 (explicit), 1 (same) or 2 (valid)")
+    }
+}
+
+func optionalTensor(_ pointer: OpaquePointer?, _ name: String) throws -> Tensor? {
+    try pointer.map { try tensor($0, name) }
+}
+
+// MARK: layers
+
+@_cdecl("cajal_nn_linear")
+public func cajal_nn_linear(_ x: OpaquePointer?, _ weight: OpaquePointer?, _ bias: OpaquePointer?, _ out: TensorOut?) -> Int32 {
+    newTensor(out) { try Functional.linear(tensor(x, "input"), weight: tensor(weight, "weight"), bias: optionalTensor(bias, "bias")) }
+}
+
+@_cdecl("cajal_nn_conv2d")
+public func cajal_nn_conv2d(_ x: OpaquePointer?, _ weight: OpaquePointer?, _ bias: OpaquePointer?,
+                            _ stride: UnsafePointer<Int64>?, _ nstride: Int, _ paddingMode: Int32,
+                            _ padding: UnsafePointer<Int64>?, _ npadding: Int, _ dilation: UnsafePointer<Int64>?,
+                            _ ndilation: Int, _ groups: Int64, _ out: TensorOut?) -> Int32 {
+    newTensor(out) {
+        try Tensor.conv2d(tensor(x, "input"), weight: tensor(weight, "weight"), bias: optionalTensor(bias, "bias"),
+                          stride: ints(stride, nstride, "stride"),
+                          padding: convolutionPadding(paddingMode, padding, npadding, "conv2d"),
+                          dilation: ints(dilation, ndilation, "dilation"), groups: Int(groups))
+    }
+}
+
+@_cdecl("cajal_nn_conv1d")
+public func cajal_nn_conv1d(_ x: OpaquePointer?, _ weight: OpaquePointer?, _ bias: OpaquePointer?,
+                            _ stride: UnsafePointer<Int64>?, _ nstride: Int, _ paddingMode: Int32,
+                            _ padding: UnsafePointer<Int64>?, _ npadding: Int, _ dilation: UnsafePointer<Int64>?,
+                            _ ndilation: Int, _ groups: Int64, _ out: TensorOut?) -> Int32 {
+    newTensor(out) {
+        try Tensor.conv1d(tensor(x, "input"), weight: tensor(weight, "weight"), bias: optionalTensor(bias, "bias"),
+                          stride: ints(stride, nstride, "stride"),
+                          padding: convolutionPadding(paddingMode, padding, npadding, "conv1d"),
+                          dilation: ints(dilation, ndilation, "dilation"), groups: Int(groups))
+    }
+}
+
+@_cdecl("cajal_nn_max_pool2d")
+public func cajal_nn_max_pool2d(_ x: OpaquePointer?, _ kernel: UnsafePointer<Int64>?, _ nkernel: Int,
+                                _ stride: UnsafePointer<Int64>?, _ nstride: Int, _ padding: UnsafePointer<Int64>?,
+                                _ npadding: Int, _ dilation: UnsafePointer<Int64>?, _ ndilation: Int, _ ceilMode: Int32,
+                                _ values: TensorOut?, _ indices: TensorOut?) -> Int32 {
+    status {
+        guard let values, let indices else { throw CajalError(.nullArgument, "output pointer is NULL") }
+        let result = try Tensor.maxPool2d(tensor(x, "input"), kernelSize: ints(kernel, nkernel, "kernel_size"),
+                                          stride: ints(stride, nstride, "stride"), padding: ints(padding, npadding, "padding"),
+                                          dilation: ints(dilation, ndilation, "dilation"), ceilMode: ceilMode != 0)
+        values.pointee = handle(result.values)
+        indices.pointee = handle(result.indices)
+    }
+}
+
+@_cdecl("cajal_nn_max_pool1d")
+public func cajal_nn_max_pool1d(_ x: OpaquePointer?, _ kernel: UnsafePointer<Int64>?, _ nkernel: Int,
+                                _ stride: UnsafePointer<Int64>?, _ nstride: Int, _ padding: UnsafePointer<Int64>?,
+                                _ npadding: Int, _ dilation: UnsafePointer<Int64>?, _ ndilation: Int, _ ceilMode: Int32,
+                                _ values: TensorOut?, _ indices: TensorOut?) -> Int32 {
+    status {
+        guard let values, let indices else { throw CajalError(.nullArgument, "output pointer is NULL") }
+        let result = try Tensor.maxPool1d(tensor(x, "input"), kernelSize: ints(kernel, nkernel, "kernel_size"),
+                                          stride: ints(stride, nstride, "stride"), padding: ints(padding, npadding, "padding"),
+                                          dilation: ints(dilation, ndilation, "dilation"), ceilMode: ceilMode != 0)
+        values.pointee = handle(result.values)
+        indices.pointee = handle(result.indices)
+    }
+}
+
+@_cdecl("cajal_nn_avg_pool2d")
+public func cajal_nn_avg_pool2d(_ x: OpaquePointer?, _ kernel: UnsafePointer<Int64>?, _ nkernel: Int,
+                                _ stride: UnsafePointer<Int64>?, _ nstride: Int, _ padding: UnsafePointer<Int64>?,
+                                _ npadding: Int, _ ceilMode: Int32, _ countIncludePad: Int32, _ divisorOverride: Int64,
+                                _ out: TensorOut?) -> Int32 {
+    newTensor(out) {
+        try Tensor.avgPool2d(tensor(x, "input"), kernelSize: ints(kernel, nkernel, "kernel_size"),
+                             stride: ints(stride, nstride, "stride"), padding: ints(padding, npadding, "padding"),
+                             ceilMode: ceilMode != 0, countIncludePad: countIncludePad != 0, divisorOverride: Int(divisorOverride))
+    }
+}
+
+@_cdecl("cajal_nn_avg_pool1d")
+public func cajal_nn_avg_pool1d(_ x: OpaquePointer?, _ kernel: UnsafePointer<Int64>?, _ nkernel: Int,
+                                _ stride: UnsafePointer<Int64>?, _ nstride: Int, _ padding: UnsafePointer<Int64>?,
+                                _ npadding: Int, _ ceilMode: Int32, _ countIncludePad: Int32, _ out: TensorOut?) -> Int32 {
+    newTensor(out) {
+        try Tensor.avgPool1d(tensor(x, "input"), kernelSize: ints(kernel, nkernel, "kernel_size"),
+                             stride: ints(stride, nstride, "stride"), padding: ints(padding, npadding, "padding"),
+                             ceilMode: ceilMode != 0, countIncludePad: countIncludePad != 0)
+    }
+}
+
+// MARK: activations
+
+@_cdecl("cajal_nn_softmax")
+public func cajal_nn_softmax(_ x: OpaquePointer?, _ dim: Int64, _ out: TensorOut?) -> Int32 {
+    newTensor(out) { try Functional.softmax(tensor(x), dim: Int(dim)) }
+}
+
+@_cdecl("cajal_nn_log_softmax")
+public func cajal_nn_log_softmax(_ x: OpaquePointer?, _ dim: Int64, _ out: TensorOut?) -> Int32 {
+    newTensor(out) { try Functional.logSoftmax(tensor(x), dim: Int(dim)) }
+}
+
+@_cdecl("cajal_nn_leaky_relu")
+public func cajal_nn_leaky_relu(_ x: OpaquePointer?, _ negativeSlope: Double, _ out: TensorOut?) -> Int32 {
+    newTensor(out) { try Functional.leakyRelu(tensor(x), negativeSlope: negativeSlope) }
+}
+
+@_cdecl("cajal_nn_elu")
+public func cajal_nn_elu(_ x: OpaquePointer?, _ alpha: Double, _ out: TensorOut?) -> Int32 {
+    newTensor(out) { try Functional.elu(tensor(x), alpha: alpha) }
+}
+
+@_cdecl("cajal_nn_gelu")
+public func cajal_nn_gelu(_ x: OpaquePointer?, _ tanhApproximation: Int32, _ out: TensorOut?) -> Int32 {
+    newTensor(out) { try Functional.gelu(tensor(x), tanhApproximation: tanhApproximation != 0) }
+}
+
+@_cdecl("cajal_nn_silu")
+public func cajal_nn_silu(_ x: OpaquePointer?, _ out: TensorOut?) -> Int32 {
+    newTensor(out) { try Functional.silu(tensor(x)) }
+}
+
+@_cdecl("cajal_nn_softplus")
+public func cajal_nn_softplus(_ x: OpaquePointer?, _ beta: Double, _ threshold: Double, _ out: TensorOut?) -> Int32 {
+    newTensor(out) { try Functional.softplus(tensor(x), beta: beta, threshold: threshold) }
+}
+
+@_cdecl("cajal_nn_hardtanh")
+public func cajal_nn_hardtanh(_ x: OpaquePointer?, _ low: Double, _ high: Double, _ out: TensorOut?) -> Int32 {
+    newTensor(out) { try Functional.hardtanh(tensor(x), min: low, max: high) }
+}
+
+// MARK: losses
+
+@_cdecl("cajal_nn_mse_loss")
+public func cajal_nn_mse_loss(_ input: OpaquePointer?, _ target: OpaquePointer?, _ reductionCode: Int32, _ out: TensorOut?) -> Int32 {
+    newTensor(out) { try Functional.mseLoss(tensor(input, "input"), tensor(target, "target"), reduction: reduction(reductionCode, "mse_loss")) }
+}
+
+@_cdecl("cajal_nn_l1_loss")
+public func cajal_nn_l1_loss(_ input: OpaquePointer?, _ target: OpaquePointer?, _ reductionCode: Int32, _ out: TensorOut?) -> Int32 {
+    newTensor(out) { try Functional.l1Loss(tensor(input, "input"), tensor(target, "target"), reduction: reduction(reductionCode, "l1_loss")) }
+}
+
+@_cdecl("cajal_nn_binary_cross_entropy")
+public func cajal_nn_binary_cross_entropy(_ input: OpaquePointer?, _ target: OpaquePointer?, _ weight: OpaquePointer?,
+                                          _ reductionCode: Int32, _ out: TensorOut?) -> Int32 {
+    newTensor(out) {
+        try Functional.binaryCrossEntropy(tensor(input, "input"), tensor(target, "target"), weight: optionalTensor(weight, "weight"),
+                                          reduction: reduction(reductionCode, "binary_cross_entropy"))
+    }
+}
+
+@_cdecl("cajal_nn_binary_cross_entropy_with_logits")
+public func cajal_nn_binary_cross_entropy_with_logits(_ input: OpaquePointer?, _ target: OpaquePointer?, _ weight: OpaquePointer?,
+                                                      _ positiveWeight: OpaquePointer?, _ reductionCode: Int32,
+                                                      _ out: TensorOut?) -> Int32 {
+    newTensor(out) {
+        try Functional.binaryCrossEntropyWithLogits(tensor(input, "input"), tensor(target, "target"),
+                                                    weight: optionalTensor(weight, "weight"),
+                                                    positiveWeight: optionalTensor(positiveWeight, "pos_weight"),
+                                                    reduction: reduction(reductionCode, "binary_cross_entropy_with_logits"))
+    }
+}
+
+@_cdecl("cajal_nn_nll_loss")
+public func cajal_nn_nll_loss(_ input: OpaquePointer?, _ target: OpaquePointer?, _ weight: OpaquePointer?, _ ignoreIndex: Int64,
+                              _ reductionCode: Int32, _ out: TensorOut?) -> Int32 {
+    newTensor(out) {
+        try Functional.nllLoss(tensor(input, "input"), tensor(target, "target"), weight: optionalTensor(weight, "weight"),
+                               ignoreIndex: Int(ignoreIndex), reduction: reduction(reductionCode, "nll_loss"))
+    }
+}
+
+@_cdecl("cajal_nn_cross_entropy")
+public func cajal_nn_cross_entropy(_ input: OpaquePointer?, _ target: OpaquePointer?, _ weight: OpaquePointer?, _ ignoreIndex: Int64,
+                                   _ reductionCode: Int32, _ labelSmoothing: Double, _ out: TensorOut?) -> Int32 {
+    newTensor(out) {
+        try Functional.crossEntropy(tensor(input, "input"), tensor(target, "target"), weight: optionalTensor(weight, "weight"),
+                                    ignoreIndex: Int(ignoreIndex), reduction: reduction(reductionCode, "cross_entropy"),
+                                    labelSmoothing: labelSmoothing)
+    }
+}
