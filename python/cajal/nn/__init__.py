@@ -1,5 +1,8 @@
-"""cajal.nn: neural-network building blocks (so far the functional one_hot)."""
+"""cajal.nn, as torch.nn: Module and its layers, losses, functional and init."""
 
-from . import functional
+from . import functional, init
+from .modules import *  # noqa: F401,F403
+from .modules import __all__ as _modules
+from .parameter import Parameter
 
-__all__ = ["functional"]
+__all__ = ["functional", "init", "Parameter", *_modules]
