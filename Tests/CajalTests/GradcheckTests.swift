@@ -224,6 +224,30 @@ struct GradcheckTests {
         try gradcheck([[4, 3]], seed: 27) { try $0[0].topk(2, dim: 0).values }
     }
 
+    @Test func neuralNetworkFunctions() throws {
+        try gradcheck([[2, 3, 6, 5], [4, 3, 3, 2], [4]]) { x in
+            try Tensor.conv2d(x[0], weight: x[1], bias: x[2], stride: [2, 1], padding: .explicit([1, 2]), dilation: [1, 2])
+        }
+        try gradcheck([[1, 4, 5, 5], [4, 2, 3, 3]]) { x in try Tensor.conv2d(x[0], weight: x[1], padding: .same, groups: 2) }
+        try gradcheck([[2, 3, 9], [2, 3, 4]]) { x in try Tensor.conv1d(x[0], weight: x[1], stride: [2], padding: .explicit([2])) }
+        try gradcheck([[2, 2, 5, 6]], seed: 31) { x in
+            try Tensor.maxPool2d(x[0], kernelSize: [3], stride: [2], padding: [1], ceilMode: true).values
+        }
+        try gradcheck([[2, 2, 5, 6]]) { x in
+            try Tensor.avgPool2d(x[0], kernelSize: [3, 2], stride: [2], padding: [1], ceilMode: true, countIncludePad: false)
+        }
+        try gradcheck([[3, 5], [4, 5], [4]]) { x in try Functional.linear(x[0], weight: x[1], bias: x[2]) }
+        try gradcheck([[3, 4]]) { x in try Functional.logSoftmax(x[0], dim: 1) }
+        try gradcheck([[3, 4]]) { x in try Functional.gelu(x[0]).add(Functional.softplus(x[0], beta: 2, threshold: 1)) }
+        let target = try Tensor([0, 2, 1] as [Int64])
+        try gradcheck([[3, 4]]) { x in
+            try Functional.crossEntropy(x[0], target, weight: Tensor([1, 2, 0.5, 1] as [Double]), labelSmoothing: 0.2)
+        }
+        try gradcheck([[3, 4], [3, 4]]) { x in
+            try Functional.binaryCrossEntropyWithLogits(x[0], x[1].sigmoid(), positiveWeight: Tensor([2, 1, 1, 3] as [Double]))
+        }
+    }
+
     @Test func composite() throws {
         // A small MLP layer with a broadcast bias, as the demo trains.
         try gradcheck([[4, 3], [3, 2], [2]]) { x in

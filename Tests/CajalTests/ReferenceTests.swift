@@ -181,7 +181,74 @@ struct ReferenceTests {
             let r = try a[0].topk(attrs["k"]?.int ?? 1, dim: attrs["dim"]?.int ?? -1, largest: attrs["largest"]?.bool ?? true)
             return [r.values, r.indices]
         case "grad_program": return try gradProgram(attrs["name"]?.string ?? "", a[0], a[1])
-        default: return [try run(op, a, attrs)]
+        case "max_pool2d", "max_pool1d":
+            let pool = op == "max_pool2d" ? Tensor.maxPool2d : Tensor.maxPool1d
+            let r = try pool(a[0], intList(attrs["kernel_size"]), intList(attrs["stride"]), intList(attrs["padding"]),
+                             intList(attrs["dilation"]), attrs["ceil_mode"]?.bool ?? false)
+            return [r.values, r.indices]
+        default:
+            if let output = try runNN(op, a, attrs) { return [output] }
+            return [try run(op, a, attrs)]
+        }
+    }
+
+    /// An int, a list of ints, or null (an empty list) from the fixture's attributes.
+    private func intList(_ value: JSONValue?) -> [Int] {
+        if let single = value?.int { return [single] }
+        return value?.ints ?? []
+    }
+
+    /// The nn.functional ops of optable.py (nil for other ops).
+    private func runNN(_ op: String, _ a: [Tensor], _ attrs: JSONValue) throws -> Tensor? {
+        func optional(_ flag: String, at index: Int) -> Tensor? { attrs[flag]?.bool == true ? a[index] : nil }
+        func reduction() throws -> LossReduction { try LossReduction(named: attrs["reduction"]?.string ?? "mean", op: op) }
+        switch op {
+        case "conv2d", "conv1d":
+            let padding: ConvolutionPadding
+            switch attrs["padding"]?.string {
+            case "same": padding = .same
+            case "valid": padding = .valid
+            default: padding = .explicit(intList(attrs["padding"]))
+            }
+            let conv = op == "conv2d" ? Tensor.conv2d : Tensor.conv1d
+            return try conv(a[0], a[1], optional("bias", at: 2), intList(attrs["stride"]), padding, intList(attrs["dilation"]),
+                            attrs["groups"]?.int ?? 1)
+        case "avg_pool2d":
+            return try Tensor.avgPool2d(a[0], kernelSize: intList(attrs["kernel_size"]), stride: intList(attrs["stride"]),
+                                        padding: intList(attrs["padding"]), ceilMode: attrs["ceil_mode"]?.bool ?? false,
+                                        countIncludePad: attrs["count_include_pad"]?.bool ?? true,
+                                        divisorOverride: attrs["divisor_override"]?.int ?? 0)
+        case "avg_pool1d":
+            return try Tensor.avgPool1d(a[0], kernelSize: intList(attrs["kernel_size"]), stride: intList(attrs["stride"]),
+                                        padding: intList(attrs["padding"]), ceilMode: attrs["ceil_mode"]?.bool ?? false,
+                                        countIncludePad: attrs["count_include_pad"]?.bool ?? true)
+        case "linear": return try Functional.linear(a[0], weight: a[1], bias: optional("bias", at: 2))
+        case "softmax": return try Functional.softmax(a[0], dim: attrs["dim"]?.int ?? -1)
+        case "log_softmax": return try Functional.logSoftmax(a[0], dim: attrs["dim"]?.int ?? -1)
+        case "leaky_relu": return try Functional.leakyRelu(a[0], negativeSlope: attrs["negative_slope"]?.double ?? 0.01)
+        case "elu": return try Functional.elu(a[0], alpha: attrs["alpha"]?.double ?? 1)
+        case "gelu": return try Functional.gelu(a[0], tanhApproximation: attrs["approximate"]?.string == "tanh")
+        case "silu": return try Functional.silu(a[0])
+        case "softplus":
+            return try Functional.softplus(a[0], beta: attrs["beta"]?.double ?? 1, threshold: attrs["threshold"]?.double ?? 20)
+        case "hardtanh": return try Functional.hardtanh(a[0], min: attrs["min"]?.double ?? -1, max: attrs["max"]?.double ?? 1)
+        case "mse_loss": return try Functional.mseLoss(a[0], a[1], reduction: reduction())
+        case "l1_loss": return try Functional.l1Loss(a[0], a[1], reduction: reduction())
+        case "binary_cross_entropy":
+            return try Functional.binaryCrossEntropy(a[0], a[1], weight: optional("weight", at: 2), reduction: reduction())
+        case "binary_cross_entropy_with_logits":
+            let weighted = attrs["weight"]?.bool == true
+            return try Functional.binaryCrossEntropyWithLogits(a[0], a[1], weight: optional("weight", at: 2),
+                                                               positiveWeight: optional("pos_weight", at: weighted ? 3 : 2),
+                                                               reduction: reduction())
+        case "nll_loss":
+            return try Functional.nllLoss(a[0], a[1], weight: optional("weight", at: 2), ignoreIndex: attrs["ignore_index"]?.int ?? -100,
+                                          reduction: reduction())
+        case "cross_entropy":
+            return try Functional.crossEntropy(a[0], a[1], weight: optional("weight", at: 2),
+                                               ignoreIndex: attrs["ignore_index"]?.int ?? -100, reduction: reduction(),
+                                               labelSmoothing: attrs["label_smoothing"]?.double ?? 0)
+        default: return nil
         }
     }
 

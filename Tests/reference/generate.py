@@ -845,6 +845,119 @@ def fuzz_calls(count=3000):
     return calls
 
 
+def nn_cases():
+    """torch.nn.functional: convolutions, pooling, linear, activations and losses."""
+    cases = []
+
+    def conv(name, op, x_shape, w_shape, bias=True, stride=1, padding=0, dilation=1, groups=1, view=None):
+        inputs = [inp(values(x_shape), view=view), inp(values(w_shape, low=-1.0, high=1.0))]
+        if bias:
+            inputs.append(inp(values([w_shape[0]])))
+        attrs = {"bias": bias, "stride": stride, "padding": padding, "dilation": dilation, "groups": groups}
+        k = int(np.prod(w_shape[1:]))
+        cases.append(make_case(name, op, inputs, attrs, accumulated=k))
+
+    conv("conv2d/basic", "conv2d", [2, 3, 7, 6], [4, 3, 3, 3])
+    conv("conv2d/no_bias", "conv2d", [1, 2, 5, 5], [3, 2, 2, 2], bias=False)
+    conv("conv2d/stride_padding", "conv2d", [2, 2, 8, 7], [3, 2, 3, 2], stride=[2, 1], padding=[1, 2])
+    conv("conv2d/dilation", "conv2d", [1, 2, 9, 9], [2, 2, 3, 3], dilation=2, padding=1)
+    conv("conv2d/groups", "conv2d", [2, 4, 6, 6], [6, 2, 3, 3], groups=2, stride=2)
+    conv("conv2d/depthwise", "conv2d", [1, 3, 5, 5], [3, 1, 3, 3], groups=3, padding=1)
+    conv("conv2d/same_even_kernel", "conv2d", [1, 2, 6, 5], [2, 2, 4, 2], padding="same")
+    conv("conv2d/valid", "conv2d", [1, 1, 5, 5], [1, 1, 5, 5], padding="valid")
+    conv("conv2d/unbatched", "conv2d", [2, 5, 5], [3, 2, 3, 3])
+    conv("conv2d/transposed_input", "conv2d", [2, 1, 6, 5], [2, 1, 3, 3], view=[{"kind": "transpose", "dim0": 2, "dim1": 3}])
+    conv("conv2d/float64", "conv2d", [1, 2, 5, 5], [2, 2, 3, 3])
+    cases[-1] = make_case("conv2d/float64", "conv2d", [inp(values([1, 2, 5, 5], "float64")),
+                                                     inp(values([2, 2, 3, 3], "float64")), inp(values([2], "float64"))],
+                          {"bias": True, "stride": 1, "padding": 0, "dilation": 1, "groups": 1})
+    conv("conv1d/basic", "conv1d", [2, 3, 10], [4, 3, 3], stride=2, padding=1)
+    conv("conv1d/same_dilated", "conv1d", [1, 2, 9], [2, 2, 3], padding="same", dilation=3, bias=False)
+
+    def pool(name, op, shape, **attrs):
+        cases.append(make_case(name, op, [inp(values(shape))], attrs))
+
+    pool("max_pool2d/basic", "max_pool2d", [2, 3, 6, 6], kernel_size=2, stride=None, padding=0, dilation=1, ceil_mode=False)
+    pool("max_pool2d/overlap_pad_ceil", "max_pool2d", [1, 2, 7, 8], kernel_size=3, stride=2, padding=1, dilation=1,
+         ceil_mode=True)
+    pool("max_pool2d/dilation", "max_pool2d", [1, 1, 9, 9], kernel_size=[2, 3], stride=[1, 2], padding=0, dilation=2,
+         ceil_mode=False)
+    cases.append(make_case("max_pool2d/ties_and_nan", "max_pool2d",
+                           [inp(given([[[[1.0, 1.0, 2.0, 2.0], [0.0, 1.0, float("nan"), 2.0]]]]))],
+                           {"kernel_size": 2, "stride": None, "padding": 0, "dilation": 1, "ceil_mode": False}))
+    pool("avg_pool2d/basic", "avg_pool2d", [2, 2, 6, 6], kernel_size=2, stride=None, padding=0, ceil_mode=False,
+         count_include_pad=True, divisor_override=None)
+    pool("avg_pool2d/pad_include", "avg_pool2d", [1, 2, 7, 7], kernel_size=3, stride=2, padding=1, ceil_mode=True,
+         count_include_pad=True, divisor_override=None)
+    pool("avg_pool2d/pad_exclude", "avg_pool2d", [1, 2, 7, 7], kernel_size=3, stride=2, padding=1, ceil_mode=True,
+         count_include_pad=False, divisor_override=None)
+    pool("avg_pool2d/divisor", "avg_pool2d", [1, 1, 4, 4], kernel_size=2, stride=1, padding=0, ceil_mode=False,
+         count_include_pad=True, divisor_override=3)
+    pool("max_pool1d/basic", "max_pool1d", [2, 3, 11], kernel_size=3, stride=2, padding=1, dilation=1, ceil_mode=False)
+    pool("avg_pool1d/basic", "avg_pool1d", [2, 3, 11], kernel_size=4, stride=3, padding=2, ceil_mode=True,
+         count_include_pad=False)
+
+    cases.append(make_case("linear/bias", "linear", [inp(values([3, 5])), inp(values([4, 5])), inp(values([4]))],
+                           {"bias": True}))
+    cases.append(make_case("linear/batched_no_bias", "linear", [inp(values([2, 3, 5])), inp(values([4, 5]))],
+                           {"bias": False}))
+    for dim in (0, 1, -1):
+        cases.append(make_case(f"softmax/dim{dim}", "softmax", [inp(values([3, 4], low=-4.0, high=4.0))], {"dim": dim}))
+        cases.append(make_case(f"log_softmax/dim{dim}", "log_softmax", [inp(values([3, 4], low=-4.0, high=4.0))],
+                               {"dim": dim}))
+    cases.append(make_case("log_softmax/large", "log_softmax", [inp(given([[1000.0, 0.0, -1000.0]]))], {"dim": 1}))
+    act = lambda: [inp(values([3, 5], low=-4.0, high=4.0))]  # noqa: E731
+    cases += [
+        make_case("leaky_relu/default", "leaky_relu", act(), {"negative_slope": 0.01}),
+        make_case("leaky_relu/slope", "leaky_relu", act(), {"negative_slope": 0.2}),
+        make_case("elu/alpha", "elu", act(), {"alpha": 1.5}),
+        make_case("gelu/exact", "gelu", act(), {"approximate": "none"}),
+        make_case("gelu/tanh", "gelu", act(), {"approximate": "tanh"}),
+        make_case("silu/basic", "silu", act(), {}),
+        make_case("softplus/default", "softplus", act(), {"beta": 1.0, "threshold": 20.0}),
+        make_case("softplus/beta_threshold", "softplus", act(), {"beta": 2.0, "threshold": 3.0}),
+        make_case("hardtanh/range", "hardtanh", act(), {"min": -1.0, "max": 2.0}),
+    ]
+    for reduction in ("none", "mean", "sum"):
+        pair = lambda: [inp(values([3, 4])), inp(values([3, 4]))]  # noqa: E731
+        cases.append(make_case(f"mse_loss/{reduction}", "mse_loss", pair(), {"reduction": reduction}))
+        cases.append(make_case(f"l1_loss/{reduction}", "l1_loss", pair(), {"reduction": reduction}))
+        probabilities = inp(values([3, 4], low=0.05, high=0.95))
+        cases.append(make_case(f"binary_cross_entropy/{reduction}", "binary_cross_entropy",
+                               [probabilities, inp(values([3, 4], low=0.0, high=1.0), grad=False),
+                                inp(values([4], positive=True), grad=False)],
+                               {"weight": True, "reduction": reduction}))
+        cases.append(make_case(f"binary_cross_entropy_with_logits/{reduction}", "binary_cross_entropy_with_logits",
+                               [inp(values([3, 4], low=-30.0, high=30.0)), inp(values([3, 4], low=0.0, high=1.0)),
+                                inp(values([4], positive=True), grad=False), inp(values([4], positive=True), grad=False)],
+                               {"weight": True, "pos_weight": True, "reduction": reduction}))
+        target = inp(given([0, 3, 1, 4, 2], "int64"))
+        cases.append(make_case(f"nll_loss/{reduction}", "nll_loss",
+                               [inp(values([5, 5], low=-3.0, high=0.0)), target, inp(values([5], positive=True), grad=False)],
+                               {"weight": True, "ignore_index": 3, "reduction": reduction}))
+        cases.append(make_case(f"cross_entropy/{reduction}", "cross_entropy",
+                               [inp(values([5, 5], low=-3.0, high=3.0)), target],
+                               {"weight": False, "ignore_index": -100, "reduction": reduction, "label_smoothing": 0.0}))
+        cases.append(make_case(f"cross_entropy/weight_ignore_smoothing_{reduction}", "cross_entropy",
+                               [inp(values([5, 5], low=-3.0, high=3.0)), target, inp(values([5], positive=True), grad=False)],
+                               {"weight": True, "ignore_index": 4, "reduction": reduction, "label_smoothing": 0.15}))
+        cases.append(make_case(f"cross_entropy/probabilities_{reduction}", "cross_entropy",
+                               [inp(values([4, 3], low=-3.0, high=3.0)), inp(values([4, 3], low=0.0, high=1.0)),
+                                inp(values([3], positive=True), grad=False)],
+                               {"weight": True, "ignore_index": -100, "reduction": reduction, "label_smoothing": 0.1}))
+        cases.append(make_case(f"cross_entropy/segmentation_{reduction}", "cross_entropy",
+                               [inp(values([2, 3, 4, 4], low=-3.0, high=3.0)),
+                                inp(given(rng.integers(0, 3, size=(2, 4, 4)).tolist(), "int64"))],
+                               {"weight": False, "ignore_index": 1, "reduction": reduction, "label_smoothing": 0.0}))
+    cases.append(make_case("cross_entropy/unbatched", "cross_entropy",
+                           [inp(values([5], low=-3.0, high=3.0)), inp(given(2, "int64"))],
+                           {"weight": False, "ignore_index": -100, "reduction": "mean", "label_smoothing": 0.0}))
+    cases.append(make_case("cross_entropy/large_logits", "cross_entropy",
+                           [inp(given([[1000.0, -1000.0, 0.0], [-500.0, 500.0, 0.0]])), inp(given([1, 1], "int64"))],
+                           {"weight": False, "ignore_index": -100, "reduction": "mean", "label_smoothing": 0.0}))
+    return cases
+
+
 def main():
     os.makedirs(OUT, exist_ok=True)
     groups = {
@@ -864,6 +977,7 @@ def main():
         "autograd": autograd_cases(),
         "einsum": einsum_cases(),
         "power": power_cases(),
+        "nn": nn_cases(),
     }
     for group, cases in groups.items():
         path = os.path.join(OUT, f"{group}.json")

@@ -178,6 +178,41 @@ def make_ops(lib):
         "eye": lambda attrs: lib.eye(attrs["n"], *([attrs["m"]] if "m" in attrs else []), dtype=dtypes[attrs["dtype"]]),
         "linspace": lambda attrs: lib.linspace(attrs["start"], attrs["end"], attrs["steps"], dtype=dtypes[attrs["dtype"]]),
         "random_sequence": lambda attrs: random_sequence(lib, attrs),
+        # nn.functional: optional tensors follow the required ones, flagged in attrs.
+        "conv2d": lambda *a: lib.nn.functional.conv2d(a[0], a[1], a[2] if a[-1]["bias"] else None, a[-1]["stride"],
+                                                      a[-1]["padding"], a[-1]["dilation"], a[-1]["groups"]),
+        "conv1d": lambda *a: lib.nn.functional.conv1d(a[0], a[1], a[2] if a[-1]["bias"] else None, a[-1]["stride"],
+                                                      a[-1]["padding"], a[-1]["dilation"], a[-1]["groups"]),
+        "max_pool2d": lambda x, attrs: tuple(lib.nn.functional.max_pool2d(
+            x, attrs["kernel_size"], attrs["stride"], attrs["padding"], attrs["dilation"], attrs["ceil_mode"], True)),
+        "max_pool1d": lambda x, attrs: tuple(lib.nn.functional.max_pool1d(
+            x, attrs["kernel_size"], attrs["stride"], attrs["padding"], attrs["dilation"], attrs["ceil_mode"], True)),
+        "avg_pool2d": lambda x, attrs: lib.nn.functional.avg_pool2d(
+            x, attrs["kernel_size"], attrs["stride"], attrs["padding"], attrs["ceil_mode"], attrs["count_include_pad"],
+            attrs["divisor_override"]),
+        "avg_pool1d": lambda x, attrs: lib.nn.functional.avg_pool1d(
+            x, attrs["kernel_size"], attrs["stride"], attrs["padding"], attrs["ceil_mode"], attrs["count_include_pad"]),
+        "linear": lambda *a: lib.nn.functional.linear(a[0], a[1], a[2] if a[-1]["bias"] else None),
+        "softmax": lambda x, attrs: lib.nn.functional.softmax(x, attrs["dim"]),
+        "log_softmax": lambda x, attrs: lib.nn.functional.log_softmax(x, attrs["dim"]),
+        "leaky_relu": lambda x, attrs: lib.nn.functional.leaky_relu(x, attrs["negative_slope"]),
+        "elu": lambda x, attrs: lib.nn.functional.elu(x, attrs["alpha"]),
+        "gelu": lambda x, attrs: lib.nn.functional.gelu(x, approximate=attrs["approximate"]),
+        "silu": lambda x, attrs: lib.nn.functional.silu(x),
+        "softplus": lambda x, attrs: lib.nn.functional.softplus(x, attrs["beta"], attrs["threshold"]),
+        "hardtanh": lambda x, attrs: lib.nn.functional.hardtanh(x, attrs["min"], attrs["max"]),
+        "mse_loss": lambda a, b, attrs: lib.nn.functional.mse_loss(a, b, reduction=attrs["reduction"]),
+        "l1_loss": lambda a, b, attrs: lib.nn.functional.l1_loss(a, b, reduction=attrs["reduction"]),
+        "binary_cross_entropy": lambda *a: lib.nn.functional.binary_cross_entropy(
+            a[0], a[1], a[2] if a[-1]["weight"] else None, reduction=a[-1]["reduction"]),
+        "binary_cross_entropy_with_logits": lambda *a: lib.nn.functional.binary_cross_entropy_with_logits(
+            a[0], a[1], a[2] if a[-1]["weight"] else None, reduction=a[-1]["reduction"],
+            pos_weight=a[2 + a[-1]["weight"]] if a[-1]["pos_weight"] else None),
+        "nll_loss": lambda *a: lib.nn.functional.nll_loss(a[0], a[1], a[2] if a[-1]["weight"] else None,
+                                                          ignore_index=a[-1]["ignore_index"], reduction=a[-1]["reduction"]),
+        "cross_entropy": lambda *a: lib.nn.functional.cross_entropy(
+            a[0], a[1], a[2] if a[-1]["weight"] else None, ignore_index=a[-1]["ignore_index"],
+            reduction=a[-1]["reduction"], label_smoothing=a[-1]["label_smoothing"]),
     }
 
 
