@@ -958,6 +958,32 @@ def nn_cases():
     return cases
 
 
+def module_cases():
+    """Seeded models of models.py: repr, state_dict (names, shapes, values), and
+    in eval mode the output for a fixed input and the parameter gradients."""
+    from models import make_models
+
+    cases = {}
+    for name, (build, input_shape) in make_models(torch).items():
+        torch.manual_seed(0)
+        model = build()
+        model.eval()
+        x = decode(values(input_shape))
+        out = model(x)
+        weight = decode(values(list(out.shape), low=-1.0, high=1.0))
+        (out * weight).sum().backward()
+        cases[name] = {
+            "repr": repr(model),
+            "state_dict": {k: encode(v) for k, v in model.state_dict().items()},
+            "parameters": [k for k, _ in model.named_parameters()],
+            "buffers": [k for k, _ in model.named_buffers()],
+            "modules": [k for k, _ in model.named_modules()],
+            "input": encode(x), "output": encode(out), "grad_weight": encode(weight),
+            "grads": {k: encode(p.grad) for k, p in model.named_parameters()},
+        }
+    return cases
+
+
 def main():
     os.makedirs(OUT, exist_ok=True)
     groups = {
@@ -992,6 +1018,12 @@ def main():
         json.dump({"generator": "Tests/reference/generate.py", "torch": torch.__version__, "reprs": repr_cases()}, f)
         f.write("\n")
     print(f"{path}: repr cases")
+    path = os.path.join(OUT, "python", "modules.json")
+    with open(path, "w") as f:
+        json.dump({"generator": "Tests/reference/generate.py", "torch": torch.__version__, "models": module_cases()}, f,
+                  separators=(",", ":"))
+        f.write("\n")
+    print(f"{path}: module cases")
     path = os.path.join(OUT, "python", "fuzz.json")
     with open(path, "w") as f:
         json.dump({"generator": "Tests/reference/generate.py", "torch": torch.__version__, "calls": fuzz_calls()}, f,

@@ -172,11 +172,8 @@ extension Functional {
             shape[classDim] = classes
             weightView = try weight.reshape(shape)
         }
-        if target.dtype.isFloatingPoint {
-            // Class probabilities, shaped like the input.
-            guard target.shape == input.shape else {
-                throw CajalError.runtime("[\(op)] Expected target size \(input.shape), got \(target.shape)")
-            }
+        if target.dtype.isFloatingPoint && target.shape == input.shape {
+            // Class probabilities (any other float target is refused as indices, as torch does).
             var probabilities = target
             if labelSmoothing > 0 {
                 probabilities = try target.mul(.scalar(1 - labelSmoothing)).add(.scalar(labelSmoothing / Double(classes)))

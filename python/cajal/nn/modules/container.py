@@ -4,7 +4,7 @@ import operator
 from collections import OrderedDict
 from itertools import islice
 
-from .module import Module
+from .module import Module, _addindent
 
 
 class Sequential(Module):
@@ -136,6 +136,21 @@ class ModuleList(Module):
         self._modules.clear()
         for position, item in enumerate(modules):
             self._modules[str(position)] = item
+
+    def __repr__(self):
+        """torch's layout, with runs of identical modules folded: (0-2): 3 x Linear(...)."""
+        reprs = [repr(module) for module in self]
+        if not reprs:
+            return self._get_name() + "()"
+        runs = []  # [first, last, text]
+        for index, text in enumerate(reprs):
+            if runs and runs[-1][2] == text:
+                runs[-1][1] = index
+            else:
+                runs.append([index, index, text])
+        lines = [_addindent(f"({first}): {text}" if first == last else f"({first}-{last}): {last - first + 1} x {text}", 2)
+                 for first, last, text in runs]
+        return self._get_name() + "(\n  " + "\n  ".join(lines) + "\n)"
 
     def forward(self, *args, **kwargs):
         raise NotImplementedError("ModuleList is a container; call its modules from your own forward")
