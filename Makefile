@@ -8,7 +8,7 @@ SWIFT_BUILD = swift build -c release --product cajal
 LIB = .build/release/libcajal.so
 REFERENCE_VENV ?= $(HOME)/.cache/cajal-reference
 
-.PHONY: all deps build test swift-test c-test py-test demo bench bench-ops fixtures clean
+.PHONY: all deps build test swift-test c-test py-test demo bench bench-ops bench-nn fixtures clean
 
 all: build
 
@@ -48,6 +48,10 @@ bench: build
 # 41 ops on 1M-element tensors against torch (needs the reference venv); writes benchmarks/OPS.md.
 bench-ops: build
 	PYTHONPATH=python $(REFERENCE_VENV)/bin/python benchmarks/bench_ops.py
+
+# A LeNet-5 training step and a 64->64 Conv2d against torch (needs the reference venv); writes benchmarks/NN.md.
+bench-nn: build
+	PYTHONPATH=python $(REFERENCE_VENV)/bin/python benchmarks/bench_nn.py
 
 # Regenerates Tests/reference/fixtures with real PyTorch (needs ../shared/tools/reference-venv.sh).
 fixtures:
