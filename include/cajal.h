@@ -650,6 +650,40 @@ int cajal_nn_nll_loss(cajal_tensor input, cajal_tensor target, cajal_tensor weig
 int cajal_nn_cross_entropy(cajal_tensor input, cajal_tensor target, cajal_tensor weight, int64_t ignore_index,
                            int32_t reduction, double label_smoothing, cajal_tensor *out);
 
+/* SELU: scale * elu(x, alpha) with the self-normalising constants. */
+int cajal_nn_selu(cajal_tensor x, cajal_tensor *out);
+/* max(0, x) + min(0, alpha (e^(x/alpha) - 1)). */
+int cajal_nn_celu(cajal_tensor x, double alpha, cajal_tensor *out);
+/* x tanh(softplus(x)). */
+int cajal_nn_mish(cajal_tensor x, cajal_tensor *out);
+/* x / (1 + |x|). */
+int cajal_nn_softsign(cajal_tensor x, cajal_tensor *out);
+/* clamp(x / 6 + 1/2, 0, 1). */
+int cajal_nn_hardsigmoid(cajal_tensor x, cajal_tensor *out);
+/* x hardsigmoid(x). */
+int cajal_nn_hardswish(cajal_tensor x, cajal_tensor *out);
+/* log(sigmoid(x)), stable. */
+int cajal_nn_log_sigmoid(cajal_tensor x, cajal_tensor *out);
+/* x where x > threshold, else value. */
+int cajal_nn_threshold(cajal_tensor x, double threshold, double value, cajal_tensor *out);
+/* x where x > 0, else weight * x; weight has 1 or C (dim 1) elements. */
+int cajal_nn_prelu(cajal_tensor x, cajal_tensor weight, cajal_tensor *out);
+/* Normalises over the last ndims dims (normalized_shape); weight and bias shaped like it, or NULL. */
+int cajal_nn_layer_norm(cajal_tensor x, const int64_t *normalized_shape, size_t ndims, cajal_tensor weight,
+                        cajal_tensor bias, double eps, cajal_tensor *out);
+/* Over dim 1 of (N, C, ...): batch statistics when training (updating running_mean and running_var in
+ * place when given), the running ones otherwise. Any of the four tensors may be NULL. */
+int cajal_nn_batch_norm(cajal_tensor x, cajal_tensor running_mean, cajal_tensor running_var, cajal_tensor weight,
+                        cajal_tensor bias, int32_t training, double momentum, double eps, cajal_tensor *out);
+/* Channels (dim 1) in num_groups groups, each normalised over its channels and positions. */
+int cajal_nn_group_norm(cajal_tensor x, int64_t num_groups, cajal_tensor weight, cajal_tensor bias, double eps,
+                        cajal_tensor *out);
+/* Each (sample, channel) normalised over its positions with its own statistics. */
+int cajal_nn_instance_norm(cajal_tensor x, cajal_tensor weight, cajal_tensor bias, double eps, cajal_tensor *out);
+/* weight[input] for int64 indices; with has_padding, row padding_idx receives no gradient. */
+int cajal_nn_embedding(cajal_tensor input, cajal_tensor weight, int32_t has_padding, int64_t padding_idx,
+                       cajal_tensor *out);
+
 #ifdef __cplusplus
 }
 #endif

@@ -204,3 +204,98 @@ public func cajal_nn_cross_entropy(_ input: OpaquePointer?, _ target: OpaquePoin
                                     labelSmoothing: labelSmoothing)
     }
 }
+
+// MARK: more activations
+
+@_cdecl("cajal_nn_selu")
+public func cajal_nn_selu(_ x: OpaquePointer?, _ out: TensorOut?) -> Int32 {
+    newTensor(out) { try Functional.selu(tensor(x)) }
+}
+
+@_cdecl("cajal_nn_celu")
+public func cajal_nn_celu(_ x: OpaquePointer?, _ alpha: Double, _ out: TensorOut?) -> Int32 {
+    newTensor(out) { try Functional.celu(tensor(x), alpha: alpha) }
+}
+
+@_cdecl("cajal_nn_mish")
+public func cajal_nn_mish(_ x: OpaquePointer?, _ out: TensorOut?) -> Int32 {
+    newTensor(out) { try Functional.mish(tensor(x)) }
+}
+
+@_cdecl("cajal_nn_softsign")
+public func cajal_nn_softsign(_ x: OpaquePointer?, _ out: TensorOut?) -> Int32 {
+    newTensor(out) { try Functional.softsign(tensor(x)) }
+}
+
+@_cdecl("cajal_nn_hardsigmoid")
+public func cajal_nn_hardsigmoid(_ x: OpaquePointer?, _ out: TensorOut?) -> Int32 {
+    newTensor(out) { try Functional.hardsigmoid(tensor(x)) }
+}
+
+@_cdecl("cajal_nn_hardswish")
+public func cajal_nn_hardswish(_ x: OpaquePointer?, _ out: TensorOut?) -> Int32 {
+    newTensor(out) { try Functional.hardswish(tensor(x)) }
+}
+
+@_cdecl("cajal_nn_log_sigmoid")
+public func cajal_nn_log_sigmoid(_ x: OpaquePointer?, _ out: TensorOut?) -> Int32 {
+    newTensor(out) { try Functional.logSigmoid(tensor(x)) }
+}
+
+@_cdecl("cajal_nn_threshold")
+public func cajal_nn_threshold(_ x: OpaquePointer?, _ threshold: Double, _ value: Double, _ out: TensorOut?) -> Int32 {
+    newTensor(out) { try Functional.threshold(tensor(x), threshold: threshold, value: value) }
+}
+
+@_cdecl("cajal_nn_prelu")
+public func cajal_nn_prelu(_ x: OpaquePointer?, _ weight: OpaquePointer?, _ out: TensorOut?) -> Int32 {
+    newTensor(out) { try Functional.prelu(tensor(x), weight: tensor(weight, "weight")) }
+}
+
+// MARK: normalisation and embedding
+
+@_cdecl("cajal_nn_layer_norm")
+public func cajal_nn_layer_norm(_ x: OpaquePointer?, _ shape: UnsafePointer<Int64>?, _ ndims: Int, _ weight: OpaquePointer?,
+                                _ bias: OpaquePointer?, _ eps: Double, _ out: TensorOut?) -> Int32 {
+    newTensor(out) {
+        try Functional.layerNorm(tensor(x), normalizedShape: ints(shape, ndims, "normalized_shape"),
+                                 weight: optionalTensor(weight, "weight"), bias: optionalTensor(bias, "bias"), eps: eps)
+    }
+}
+
+@_cdecl("cajal_nn_batch_norm")
+public func cajal_nn_batch_norm(_ x: OpaquePointer?, _ runningMean: OpaquePointer?, _ runningVar: OpaquePointer?,
+                                _ weight: OpaquePointer?, _ bias: OpaquePointer?, _ training: Int32, _ momentum: Double,
+                                _ eps: Double, _ out: TensorOut?) -> Int32 {
+    newTensor(out) {
+        try Functional.batchNorm(tensor(x), runningMean: optionalTensor(runningMean, "running_mean"),
+                                 runningVar: optionalTensor(runningVar, "running_var"), weight: optionalTensor(weight, "weight"),
+                                 bias: optionalTensor(bias, "bias"), training: training != 0, momentum: momentum, eps: eps)
+    }
+}
+
+@_cdecl("cajal_nn_group_norm")
+public func cajal_nn_group_norm(_ x: OpaquePointer?, _ numGroups: Int64, _ weight: OpaquePointer?, _ bias: OpaquePointer?,
+                                _ eps: Double, _ out: TensorOut?) -> Int32 {
+    newTensor(out) {
+        try Functional.groupNorm(tensor(x), numGroups: Int(numGroups), weight: optionalTensor(weight, "weight"),
+                                 bias: optionalTensor(bias, "bias"), eps: eps)
+    }
+}
+
+@_cdecl("cajal_nn_instance_norm")
+public func cajal_nn_instance_norm(_ x: OpaquePointer?, _ weight: OpaquePointer?, _ bias: OpaquePointer?, _ eps: Double,
+                                   _ out: TensorOut?) -> Int32 {
+    newTensor(out) {
+        try Functional.instanceNorm(tensor(x), weight: optionalTensor(weight, "weight"), bias: optionalTensor(bias, "bias"), eps: eps)
+    }
+}
+
+@_cdecl("cajal_nn_embedding")
+public func cajal_nn_embedding(_ input: OpaquePointer?, _ weight: OpaquePointer?, _ hasPadding: Int32, _ paddingIndex: Int64,
+                               _ out: TensorOut?) -> Int32 {
+    newTensor(out) {
+        try Functional.embedding(tensor(input, "input"), weight: tensor(weight, "weight"),
+                                 paddingIndex: hasPadding != 0 ? Int(paddingIndex) : nil)
+    }
+}

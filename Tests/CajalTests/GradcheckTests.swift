@@ -248,6 +248,21 @@ struct GradcheckTests {
         }
     }
 
+    @Test func normalisationAndEmbedding() throws {
+        try gradcheck([[2, 3, 4], [3, 4], [3, 4]]) { x in
+            try Functional.layerNorm(x[0], normalizedShape: [3, 4], weight: x[1], bias: x[2])
+        }
+        try gradcheck([[4, 3, 2], [3], [3]]) { x in
+            try Functional.batchNorm(x[0], runningMean: nil, runningVar: nil, weight: x[1], bias: x[2], training: true)
+        }
+        try gradcheck([[2, 4, 3], [4], [4]]) { x in try Functional.groupNorm(x[0], numGroups: 2, weight: x[1], bias: x[2]) }
+        try gradcheck([[2, 3, 2, 3]]) { x in try Functional.instanceNorm(x[0]) }
+        let tokens = try Tensor([0, 3, 1, 3, 2] as [Int64])
+        // (With a padding_idx the gradient is cut on purpose, as torch's: the fixtures cover that.)
+        try gradcheck([[4, 3]]) { x in try Functional.embedding(tokens, weight: x[0]) }
+        try gradcheck([[3, 4], [4]]) { x in try Functional.prelu(x[0], weight: x[1]).add(Functional.logSigmoid(x[0])) }
+    }
+
     @Test func composite() throws {
         // A small MLP layer with a broadcast bias, as the demo trains.
         try gradcheck([[4, 3], [3, 2], [2]]) { x in

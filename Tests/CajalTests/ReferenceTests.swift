@@ -232,6 +232,34 @@ struct ReferenceTests {
         case "softplus":
             return try Functional.softplus(a[0], beta: attrs["beta"]?.double ?? 1, threshold: attrs["threshold"]?.double ?? 20)
         case "hardtanh": return try Functional.hardtanh(a[0], min: attrs["min"]?.double ?? -1, max: attrs["max"]?.double ?? 1)
+        case "selu": return try Functional.selu(a[0])
+        case "celu": return try Functional.celu(a[0], alpha: attrs["alpha"]?.double ?? 1)
+        case "mish": return try Functional.mish(a[0])
+        case "softsign": return try Functional.softsign(a[0])
+        case "hardsigmoid": return try Functional.hardsigmoid(a[0])
+        case "hardswish": return try Functional.hardswish(a[0])
+        case "logsigmoid": return try Functional.logSigmoid(a[0])
+        case "threshold":
+            return try Functional.threshold(a[0], threshold: attrs["threshold"]?.double ?? 0, value: attrs["value"]?.double ?? 0)
+        case "prelu": return try Functional.prelu(a[0], weight: a[1])
+        case "layer_norm", "group_norm", "instance_norm":
+            let (weight, bias) = attrs["affine"]?.bool == true ? (a[1], a[2]) : (nil, nil)
+            let eps = attrs["eps"]?.double ?? 1e-5
+            if op == "layer_norm" {
+                return try Functional.layerNorm(a[0], normalizedShape: intList(attrs["shape"]), weight: weight, bias: bias, eps: eps)
+            }
+            if op == "group_norm" {
+                return try Functional.groupNorm(a[0], numGroups: attrs["groups"]?.int ?? 1, weight: weight, bias: bias, eps: eps)
+            }
+            return try Functional.instanceNorm(a[0], weight: weight, bias: bias, eps: eps)
+        case "batch_norm":
+            let running = attrs["running"]?.bool == true
+            let channels = a[0].shape[1]
+            return try Functional.batchNorm(a[0], runningMean: running ? Tensor.zeros([channels]) : nil,
+                                            runningVar: running ? Tensor.ones([channels]) : nil, weight: a[1], bias: a[2],
+                                            training: attrs["training"]?.bool ?? true, momentum: attrs["momentum"]?.double ?? 0.1,
+                                            eps: attrs["eps"]?.double ?? 1e-5)
+        case "embedding": return try Functional.embedding(a[1], weight: a[0], paddingIndex: attrs["padding_idx"]?.int)
         case "mse_loss": return try Functional.mseLoss(a[0], a[1], reduction: reduction())
         case "l1_loss": return try Functional.l1Loss(a[0], a[1], reduction: reduction())
         case "binary_cross_entropy":

@@ -958,6 +958,42 @@ def nn_cases():
     return cases
 
 
+def nn_more_cases():
+    """More activations, normalisation layers and embedding."""
+    act = lambda: [inp(values([3, 5], low=-4.0, high=4.0))]  # noqa: E731
+    cases = [
+        make_case("selu/basic", "selu", act(), {}),
+        make_case("celu/alpha", "celu", act(), {"alpha": 0.7}),
+        make_case("mish/basic", "mish", act(), {}),
+        make_case("softsign/basic", "softsign", act(), {}),
+        make_case("hardsigmoid/basic", "hardsigmoid", [inp(values([3, 5], low=-5.0, high=5.0))], {}),
+        make_case("hardswish/basic", "hardswish", [inp(values([3, 5], low=-5.0, high=5.0))], {}),
+        make_case("logsigmoid/large", "logsigmoid", [inp(given([-200.0, -3.0, 0.0, 2.0, 200.0]))], {}),
+        make_case("threshold/basic", "threshold", act(), {"threshold": 0.5, "value": -1.5}),
+        make_case("prelu/shared", "prelu", [inp(values([2, 3, 4])), inp(given([0.25]))], {}),
+        make_case("prelu/per_channel", "prelu", [inp(values([2, 3, 4])), inp(values([3]))], {}),
+        make_case("layer_norm/affine", "layer_norm", [inp(values([2, 3, 4])), inp(values([3, 4])), inp(values([3, 4]))],
+                  {"shape": [3, 4], "affine": True, "eps": 1e-5}, accumulated=12),
+        make_case("layer_norm/plain", "layer_norm", [inp(values([4, 6]))], {"shape": [6], "affine": False, "eps": 1e-3},
+                  accumulated=6),
+        make_case("group_norm/affine", "group_norm", [inp(values([2, 6, 3])), inp(values([6])), inp(values([6]))],
+                  {"groups": 3, "affine": True, "eps": 1e-5}, accumulated=6),
+        make_case("instance_norm/affine", "instance_norm", [inp(values([2, 3, 4, 4])), inp(values([3])), inp(values([3]))],
+                  {"affine": True, "eps": 1e-5}, accumulated=16),
+        make_case("batch_norm/training", "batch_norm", [inp(values([4, 3, 5])), inp(values([3])), inp(values([3]))],
+                  {"running": True, "training": True, "momentum": 0.1, "eps": 1e-5}, accumulated=20),
+        make_case("batch_norm/eval_running", "batch_norm", [inp(values([4, 3])), inp(values([3])), inp(values([3]))],
+                  {"running": True, "training": False, "momentum": 0.1, "eps": 1e-5}),
+        make_case("batch_norm/no_running_2d", "batch_norm", [inp(values([3, 2, 3, 3])), inp(values([2])), inp(values([2]))],
+                  {"running": False, "training": True, "momentum": 0.1, "eps": 1e-5}, accumulated=27),
+        make_case("embedding/basic", "embedding", [inp(values([5, 3])), inp(given([[0, 4, 1], [4, 4, 2]], "int64"))],
+                  {"padding_idx": None}),
+        make_case("embedding/padding", "embedding", [inp(values([5, 3])), inp(given([[0, 4, 1], [4, 4, 2]], "int64"))],
+                  {"padding_idx": 4}),
+    ]
+    return cases
+
+
 def module_cases():
     """Seeded models of models.py: repr, state_dict (names, shapes, values), and
     in eval mode the output for a fixed input and the parameter gradients."""
@@ -968,7 +1004,8 @@ def module_cases():
         torch.manual_seed(0)
         model = build()
         model.eval()
-        x = decode(values(input_shape))
+        # A None input shape means token indices (2 x 5, in 0..6).
+        x = decode(values(input_shape)) if input_shape else torch.tensor(rng.integers(0, 7, size=(2, 5)))
         out = model(x)
         weight = decode(values(list(out.shape), low=-1.0, high=1.0))
         (out * weight).sum().backward()
@@ -1004,6 +1041,7 @@ def main():
         "einsum": einsum_cases(),
         "power": power_cases(),
         "nn": nn_cases(),
+        "nn_more": nn_more_cases(),
     }
     for group, cases in groups.items():
         path = os.path.join(OUT, f"{group}.json")

@@ -42,7 +42,26 @@ def make_models(lib):
                              nn.Conv1d(4, 4, 3, stride=2, groups=2, bias=False), nn.LeakyReLU(0.1),
                              nn.Flatten(), nn.Dropout(0.5), nn.Linear(12, 3), nn.LogSoftmax(dim=1))
 
+    class NormNet(nn.Module):
+        """BatchNorm (with running statistics, in eval mode), LayerNorm, GroupNorm, an Embedding and PReLU."""
+
+        def __init__(self):
+            super().__init__()
+            self.embed = nn.Embedding(7, 4, padding_idx=0)
+            self.conv = nn.Conv1d(4, 6, 3, padding=1)
+            self.bn = nn.BatchNorm1d(6)
+            self.gn = nn.GroupNorm(3, 6)
+            self.act = nn.PReLU(6)
+            self.ln = nn.LayerNorm(6)
+            self.out = nn.Linear(6, 2)
+
+        def forward(self, tokens):
+            x = self.embed(tokens).transpose(1, 2)  # N x 4 x L
+            x = self.act(self.gn(self.bn(self.conv(x))))
+            return self.out(self.ln(x.mean(2)))
+
     return {
+        "normnet": (NormNet, None),
         "lenet": (LeNet, [2, 1, 28, 28]),
         "tagger": (Tagger, [3, 6]),
         "conv1d_net": (conv1d_net, [2, 2, 16]),

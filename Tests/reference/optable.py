@@ -210,6 +210,26 @@ def make_ops(lib):
             pos_weight=a[2 + a[-1]["weight"]] if a[-1]["pos_weight"] else None),
         "nll_loss": lambda *a: lib.nn.functional.nll_loss(a[0], a[1], a[2] if a[-1]["weight"] else None,
                                                           ignore_index=a[-1]["ignore_index"], reduction=a[-1]["reduction"]),
+        "selu": lambda x, attrs: lib.nn.functional.selu(x),
+        "celu": lambda x, attrs: lib.nn.functional.celu(x, attrs["alpha"]),
+        "mish": lambda x, attrs: lib.nn.functional.mish(x),
+        "softsign": lambda x, attrs: lib.nn.functional.softsign(x),
+        "hardsigmoid": lambda x, attrs: lib.nn.functional.hardsigmoid(x),
+        "hardswish": lambda x, attrs: lib.nn.functional.hardswish(x),
+        "logsigmoid": lambda x, attrs: lib.nn.functional.logsigmoid(x),
+        "threshold": lambda x, attrs: lib.nn.functional.threshold(x, attrs["threshold"], attrs["value"]),
+        "prelu": lambda x, w, attrs: lib.nn.functional.prelu(x, w),
+        "layer_norm": lambda *a: lib.nn.functional.layer_norm(
+            a[0], a[-1]["shape"], a[1] if a[-1]["affine"] else None, a[2] if a[-1]["affine"] else None, a[-1]["eps"]),
+        "group_norm": lambda *a: lib.nn.functional.group_norm(
+            a[0], a[-1]["groups"], a[1] if a[-1]["affine"] else None, a[2] if a[-1]["affine"] else None, a[-1]["eps"]),
+        "instance_norm": lambda *a: lib.nn.functional.instance_norm(
+            a[0], weight=a[1] if a[-1]["affine"] else None, bias=a[2] if a[-1]["affine"] else None, eps=a[-1]["eps"]),
+        # Running statistics are fresh zeros/ones made inside, so the case is repeatable.
+        "batch_norm": lambda *a: lib.nn.functional.batch_norm(
+            a[0], lib.zeros(a[0].shape[1]) if a[-1]["running"] else None, lib.ones(a[0].shape[1]) if a[-1]["running"] else None,
+            a[1], a[2], a[-1]["training"], a[-1]["momentum"], a[-1]["eps"]),
+        "embedding": lambda w, i, attrs: lib.nn.functional.embedding(i, w, padding_idx=attrs["padding_idx"]),
         "cross_entropy": lambda *a: lib.nn.functional.cross_entropy(
             a[0], a[1], a[2] if a[-1]["weight"] else None, ignore_index=a[-1]["ignore_index"],
             reduction=a[-1]["reduction"], label_smoothing=a[-1]["label_smoothing"]),

@@ -261,6 +261,20 @@ DECLARATIONS = {
     "cajal_nn_binary_cross_entropy_with_logits": (c_int, [T, T, T, T, c_int32, T_OUT]),
     "cajal_nn_nll_loss": (c_int, [T, T, T, c_int64, c_int32, T_OUT]),
     "cajal_nn_cross_entropy": (c_int, [T, T, T, c_int64, c_int32, c_double, T_OUT]),
+    "cajal_nn_selu": (c_int, [T, T_OUT]),
+    "cajal_nn_celu": (c_int, [T, c_double, T_OUT]),
+    "cajal_nn_mish": (c_int, [T, T_OUT]),
+    "cajal_nn_softsign": (c_int, [T, T_OUT]),
+    "cajal_nn_hardsigmoid": (c_int, [T, T_OUT]),
+    "cajal_nn_hardswish": (c_int, [T, T_OUT]),
+    "cajal_nn_log_sigmoid": (c_int, [T, T_OUT]),
+    "cajal_nn_threshold": (c_int, [T, c_double, c_double, T_OUT]),
+    "cajal_nn_prelu": (c_int, [T, T, T_OUT]),
+    "cajal_nn_layer_norm": (c_int, [T, SHAPE, c_size_t, T, T, c_double, T_OUT]),
+    "cajal_nn_batch_norm": (c_int, [T, T, T, T, T, c_int32, c_double, c_double, T_OUT]),
+    "cajal_nn_group_norm": (c_int, [T, c_int64, T, T, c_double, T_OUT]),
+    "cajal_nn_instance_norm": (c_int, [T, T, T, c_double, T_OUT]),
+    "cajal_nn_embedding": (c_int, [T, T, c_int32, c_int64, T_OUT]),
 }
 
 

@@ -79,14 +79,203 @@ extension Functional {
     /// log(1 + e^(beta x)) / beta, and x itself where beta x > threshold.
     public static func softplus(_ input: Tensor, beta: Double = 1, threshold: Double = 20) throws -> Tensor {
         let scaled = try input.mul(.scalar(beta))
-        // log1p(e^z) = max(z, 0) + log1p(e^-|z|): no overflow for large z.
-        let stable = try scaled.relu().add(scaled.abs().neg().exp().log1p()).div(.scalar(beta))
-        return try Tensor.where(scaled.gt(.scalar(threshold)), input, stable)
+        return try Tensor.where(scaled.gt(.scalar(threshold)), input, logOnePlusExp(scaled).div(.scalar(beta)))
+    }
+
+    /// log(1 + e^x) as max(x, 0) + log1p(e^-|x|), which never overflows, with
+    /// its exact gradient sigmoid(x) recorded as one op: differentiated piece
+    /// by piece, the kinks of max and |x| would give 0 instead of 1/2 at x = 0.
+    static func logOnePlusExp(_ x: Tensor) throws -> Tensor {
+        let value = try GradMode.withDisabled { try x.relu().add(x.abs().neg().exp().log1p()) }
+        return value.recording("SoftplusBackward0", inputs: [x], saving: [x]) { ctx in
+            [try ctx.grad.mul(ctx.saved[0].sigmoid())]
+        }
     }
 
     /// x clipped to [low, high].
     public static func hardtanh(_ input: Tensor, min low: Double = -1, max high: Double = 1) throws -> Tensor {
         try input.clamp(min: low, max: high)
+    }
+
+    /// scale (x where x > 0, else alpha (e^x - 1)) with SELU's constants.
+    public static func selu(_ input: Tensor) throws -> Tensor {
+        try elu(input, alpha: 1.6732632423543772).mul(.scalar(1.0507009873554805))
+    }
+
+    /// max(0, x) + min(0, alpha (e^(x/alpha) - 1)).
+    public static func celu(_ input: Tensor, alpha: Double = 1) throws -> Tensor {
+        guard alpha != 0 else { throw CajalError.runtime("[celu] ZeroDivisionError: alpha cannot be 0 for CELU") }
+        return try Tensor.where(input.gt(.scalar(0.0)), input, input.div(.scalar(alpha)).expm1().mul(.scalar(alpha)))
+    }
+
+    /// x tanh(softplus(x)).
+    public static func mish(_ input: Tensor) throws -> Tensor {
+        try input.mul(softplus(input).tanh())
+    }
+
+    /// x / (1 + |x|).
+    public static func softsign(_ input: Tensor) throws -> Tensor {
+        try input.div(input.abs().add(.scalar(1.0)))
+    }
+
+    /// clamp(x / 6 + 1/2, 0, 1).
+    public static func hardsigmoid(_ input: Tensor) throws -> Tensor {
+        try input.div(.scalar(6.0)).add(.scalar(0.5)).clamp(min: 0, max: 1)
+    }
+
+    /// x hardsigmoid(x).
+    public static func hardswish(_ input: Tensor) throws -> Tensor {
+        try input.mul(hardsigmoid(input))
+    }
+
+    /// log(sigmoid(x)) = -log(1 + e^-x), stable for large |x|.
+    public static func logSigmoid(_ input: Tensor) throws -> Tensor {
+        try logOnePlusExp(input.neg()).neg()
+    }
+
+    /// x where x > threshold, else value.
+    public static func threshold(_ input: Tensor, threshold: Double, value: Double) throws -> Tensor {
+        try Tensor.where(input.gt(.scalar(threshold)), input, Tensor.scalar(value).to(input.dtype))
+    }
+
+    /// x where x > 0, else weight · x, with one weight or one per channel (dim 1).
+    public static func prelu(_ input: Tensor, weight: Tensor) throws -> Tensor {
+        var slope = weight
+        if weight.count != 1 {
+            guard input.rank >= 2, weight.rank == 1, weight.shape[0] == input.shape[1] else {
+                throw CajalError.runtime("[prelu] Mismatch of parameter numbers and input channel size. Found parameter numbers = \(weight.count) and channel size = \(input.rank >= 2 ? input.shape[1] : 1).")
+            }
+            slope = try weight.reshape([weight.count] + [Int](repeating: 1, count: input.rank - 2))
+        } else {
+            slope = try weight.reshape([])
+        }
+        return try Tensor.where(input.gt(.scalar(0.0)), input, input.mul(slope))
+    }
+
+    // MARK: normalisation
+
+    /// (x - mean) / sqrt(var + eps) over the last normalizedShape.count dims,
+    /// then weight * · + bias (shaped like normalizedShape).
+    public static func layerNorm(_ input: Tensor, normalizedShape: [Int], weight: Tensor? = nil, bias: Tensor? = nil,
+                                 eps: Double = 1e-5) throws -> Tensor {
+        let k = normalizedShape.count
+        guard k >= 1, input.rank >= k, Array(input.shape[(input.rank - k)...]) == normalizedShape else {
+            throw CajalError.runtime("[layer_norm] Given normalized_shape=\(normalizedShape), expected input with shape [*, \(normalizedShape.map(String.init).joined(separator: ", "))], but got input of size\(input.shape)")
+        }
+        for (name, parameter) in [("weight", weight), ("bias", bias)] {
+            if let parameter, parameter.shape != normalizedShape {
+                throw CajalError.runtime("[layer_norm] Expected \(name) to be of same shape as normalized_shape, but got \(name) of shape \(parameter.shape) and normalized_shape = \(normalizedShape)")
+            }
+        }
+        let dims = Array((input.rank - k)..<input.rank)
+        return try affine(normalize(input, dims: dims, eps: eps), weight: weight, bias: bias)
+    }
+
+    /// Batch normalisation over dim 1 of (N, C, ...): batch statistics in
+    /// training (updating the running ones in place, the variance unbiased),
+    /// the running statistics otherwise.
+    public static func batchNorm(_ input: Tensor, runningMean: Tensor?, runningVar: Tensor?, weight: Tensor? = nil,
+                                 bias: Tensor? = nil, training: Bool, momentum: Double = 0.1, eps: Double = 1e-5) throws -> Tensor {
+        guard input.rank >= 2 else {
+            throw CajalError.value("[batch_norm] expected 2D or more input (got \(input.rank)D input)")
+        }
+        let channels = input.shape[1]
+        for (name, t) in [("running_mean", runningMean), ("running_var", runningVar), ("weight", weight), ("bias", bias)] {
+            if let t, t.count != channels {
+                throw CajalError.runtime("[batch_norm] \(name) should contain \(channels) elements not \(t.count)")
+            }
+        }
+        let dims = [0] + Array(2..<input.rank)
+        var statShape = [Int](repeating: 1, count: input.rank)
+        statShape[1] = channels
+        let perChannel = input.count / Swift.max(channels, 1)
+        let normalized: Tensor
+        if training || runningMean == nil || runningVar == nil {
+            guard perChannel > 1 || !training else {
+                throw CajalError.value("[batch_norm] Expected more than 1 value per channel when training, got input size \(input.shape)")
+            }
+            normalized = try normalize(input, dims: dims, eps: eps)
+            if training, let runningMean, let runningVar {
+                try GradMode.withDisabled {
+                    let detached = input.detach()
+                    let mean = try detached.mean(dims: dims)
+                    let unbiased = try detached.variance(dims: dims, correction: 1)
+                    try runningMean.copyInPlace(runningMean.mul(.scalar(1 - momentum)).add(mean.mul(.scalar(momentum))))
+                    try runningVar.copyInPlace(runningVar.mul(.scalar(1 - momentum)).add(unbiased.mul(.scalar(momentum))))
+                }
+            }
+        } else if let runningMean, let runningVar {
+            normalized = try input.sub(runningMean.reshape(statShape)).mul(runningVar.reshape(statShape).add(.scalar(eps)).rsqrt())
+        } else {
+            normalized = input
+        }
+        return try affine(normalized, weight: weight?.reshape(statShape), bias: bias?.reshape(statShape))
+    }
+
+    /// Group normalisation: channels (dim 1) in numGroups groups, each
+    /// normalised over its channels and positions, then a per-channel affine.
+    public static func groupNorm(_ input: Tensor, numGroups: Int, weight: Tensor? = nil, bias: Tensor? = nil,
+                                 eps: Double = 1e-5) throws -> Tensor {
+        guard input.rank >= 2, numGroups > 0, input.shape[1] % numGroups == 0 else {
+            throw CajalError.runtime("[group_norm] Expected number of channels in input to be divisible by num_groups, but got input of shape \(input.shape) and num_groups=\(numGroups)")
+        }
+        let channels = input.shape[1]
+        for (name, t) in [("weight", weight), ("bias", bias)] {
+            if let t, t.shape != [channels] {
+                throw CajalError.runtime("[group_norm] Expected \(name) to be a vector of size equal to the number of channels in input, but got \(name) of shape \(t.shape) and input of shape \(input.shape)")
+            }
+        }
+        let grouped = try input.reshape([input.shape[0], numGroups, -1])
+        let normalized = try normalize(grouped, dims: [2], eps: eps).reshape(input.shape)
+        var statShape = [Int](repeating: 1, count: input.rank)
+        statShape[1] = channels
+        return try affine(normalized, weight: weight?.reshape(statShape), bias: bias?.reshape(statShape))
+    }
+
+    /// Instance normalisation: each (sample, channel) over its positions, with
+    /// the batch's own statistics; optional per-channel affine.
+    public static func instanceNorm(_ input: Tensor, weight: Tensor? = nil, bias: Tensor? = nil, eps: Double = 1e-5) throws -> Tensor {
+        guard input.rank >= 3 else {
+            throw CajalError.value("[instance_norm] expected input of rank 3 or more (N, C, ...), got \(input.shape)")
+        }
+        var statShape = [Int](repeating: 1, count: input.rank)
+        statShape[1] = input.shape[1]
+        let normalized = try normalize(input, dims: Array(2..<input.rank), eps: eps)
+        return try affine(normalized, weight: weight?.reshape(statShape), bias: bias?.reshape(statShape))
+    }
+
+    /// (x - mean) / sqrt(biased var + eps) over `dims`.
+    private static func normalize(_ x: Tensor, dims: [Int], eps: Double) throws -> Tensor {
+        let centered = try x.sub(x.mean(dims: dims, keepDim: true))
+        let variance = try centered.mul(centered).mean(dims: dims, keepDim: true)
+        return try centered.mul(variance.add(.scalar(eps)).rsqrt())
+    }
+
+    private static func affine(_ x: Tensor, weight: Tensor?, bias: Tensor?) throws -> Tensor {
+        var y = x
+        if let weight { y = try y.mul(weight) }
+        if let bias { y = try y.add(bias) }
+        return y
+    }
+
+    // MARK: embedding
+
+    /// weight[input]: one row per index. The row at paddingIndex gets no gradient.
+    public static func embedding(_ input: Tensor, weight: Tensor, paddingIndex: Int? = nil) throws -> Tensor {
+        guard input.dtype == .int64 else {
+            throw CajalError.runtime("[embedding] Expected tensor for argument #1 'indices' to have one of the following scalar types: Long, Int; but got \(input.dtype) instead")
+        }
+        guard weight.rank == 2 else { throw CajalError.runtime("[embedding] 'weight' must be 2-D, got \(weight.shape)") }
+        let rows = try weight.index([input.reshape([-1])])
+        var result = try rows.reshape(input.shape + [weight.shape[1]])
+        if let paddingIndex {
+            let padding = paddingIndex < 0 ? paddingIndex + weight.shape[0] : paddingIndex
+            // Same values, but the padding positions read a detached copy: no gradient reaches that row.
+            let frozen = try weight.detach().index([input.reshape([-1])]).reshape(input.shape + [weight.shape[1]])
+            let atPadding = try input.eq(.scalar(Int64(padding))).unsqueeze(dim: -1)
+            result = try Tensor.where(atPadding, frozen, result)
+        }
+        return result
     }
 
     // MARK: losses
@@ -124,8 +313,7 @@ extension Functional {
         guard input.shape == target.shape else {
             throw CajalError.value("[binary_cross_entropy_with_logits] Target size (\(target.shape)) must be the same as input size (\(input.shape))")
         }
-        // log(1 + e^-x) = max(-x, 0) + log1p(e^-|x|)
-        let softplusNegative = try input.neg().relu().add(input.abs().neg().exp().log1p())
+        let softplusNegative = try logOnePlusExp(input.neg())  // log(1 + e^-x)
         var loss: Tensor
         if let positiveWeight {
             let logWeight = try positiveWeight.sub(.scalar(1.0)).mul(target).add(.scalar(1.0))

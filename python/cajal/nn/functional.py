@@ -198,3 +198,79 @@ def cross_entropy(input, target, weight=None, size_average=None, ignore_index=-1
                   reduction="mean", label_smoothing=0.0):
     return _call(lib.cajal_nn_cross_entropy, input, target, _optional(weight), int(ignore_index),
                  _reduction(reduction, size_average, reduce), builtins.float(label_smoothing))
+
+
+# ------------------------------------------------------------------ more activations
+
+def selu(input, inplace=False):  # noqa: A002
+    return _call(lib.cajal_nn_selu, input)
+
+
+def celu(input, alpha=1.0, inplace=False):  # noqa: A002
+    return _call(lib.cajal_nn_celu, input, float(alpha))
+
+
+def mish(input, inplace=False):  # noqa: A002
+    return _call(lib.cajal_nn_mish, input)
+
+
+def softsign(input):  # noqa: A002
+    return _call(lib.cajal_nn_softsign, input)
+
+
+def hardsigmoid(input, inplace=False):  # noqa: A002
+    return _call(lib.cajal_nn_hardsigmoid, input)
+
+
+def hardswish(input, inplace=False):  # noqa: A002
+    return _call(lib.cajal_nn_hardswish, input)
+
+
+def logsigmoid(input):  # noqa: A002
+    return _call(lib.cajal_nn_log_sigmoid, input)
+
+
+def softmin(input, dim=None, _stacklevel=3, dtype=None):  # noqa: A002
+    return softmax(-input, dim, dtype=dtype)
+
+
+def threshold(input, threshold, value, inplace=False):  # noqa: A002
+    return _call(lib.cajal_nn_threshold, input, float(threshold), float(value))
+
+
+def prelu(input, weight):  # noqa: A002
+    return _call(lib.cajal_nn_prelu, input, weight)
+
+
+# ------------------------------------------------------------------ normalisation and embedding
+
+def layer_norm(input, normalized_shape, weight=None, bias=None, eps=1e-5):  # noqa: A002
+    return _call(lib.cajal_nn_layer_norm, input, *_ints(normalized_shape), _optional(weight), _optional(bias), float(eps))
+
+
+def batch_norm(input, running_mean, running_var, weight=None, bias=None, training=False, momentum=0.1,  # noqa: A002
+               eps=1e-5):
+    return _call(lib.cajal_nn_batch_norm, input, _optional(running_mean), _optional(running_var), _optional(weight),
+                 _optional(bias), 1 if training else 0, float(momentum), float(eps))
+
+
+def group_norm(input, num_groups, weight=None, bias=None, eps=1e-5):  # noqa: A002
+    return _call(lib.cajal_nn_group_norm, input, int(num_groups), _optional(weight), _optional(bias), float(eps))
+
+
+def instance_norm(input, running_mean=None, running_var=None, weight=None, bias=None, use_input_stats=True,  # noqa: A002
+                  momentum=0.1, eps=1e-5):
+    if not use_input_stats or running_mean is not None or running_var is not None:
+        raise NotImplementedError("instance_norm with running statistics (track_running_stats=True) is not supported")
+    return _call(lib.cajal_nn_instance_norm, input, _optional(weight), _optional(bias), float(eps))
+
+
+def embedding(input, weight, padding_idx=None, max_norm=None, norm_type=2.0, scale_grad_by_freq=False,  # noqa: A002
+              sparse=False):
+    if max_norm is not None or scale_grad_by_freq or sparse:
+        raise NotImplementedError("embedding: max_norm, scale_grad_by_freq and sparse are not supported")
+    if padding_idx is not None:
+        rows = weight.shape[0]
+        if not -rows <= padding_idx < rows:
+            raise AssertionError("Padding_idx must be within num_embeddings")
+    return _call(lib.cajal_nn_embedding, input, weight, 0 if padding_idx is None else 1, int(padding_idx or 0))

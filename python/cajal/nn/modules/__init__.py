@@ -1,13 +1,17 @@
 """The nn.Module classes."""
 
-from .activation import ELU, GELU, Hardtanh, LeakyReLU, LogSoftmax, ReLU, ReLU6, Sigmoid, SiLU, Softmax, Softplus, Tanh
+from .activation import (CELU, ELU, GELU, SELU, Hardsigmoid, Hardswish, Hardtanh, LeakyReLU, LogSigmoid, LogSoftmax, Mish,
+                         PReLU, ReLU, ReLU6, Sigmoid, SiLU, Softmax, Softmin, Softplus, Softsign, Tanh, Threshold)
 from .container import ModuleDict, ModuleList, Sequential
 from .layers import (AvgPool1d, AvgPool2d, Conv1d, Conv2d, Dropout, Flatten, Identity, Linear, MaxPool1d, MaxPool2d,
                      Unflatten)
 from .loss import BCELoss, BCEWithLogitsLoss, CrossEntropyLoss, L1Loss, MSELoss, NLLLoss
 from .module import Module
+from .normalization import BatchNorm1d, BatchNorm2d, Embedding, GroupNorm, InstanceNorm2d, LayerNorm
 
 __all__ = ["Module", "Sequential", "ModuleList", "ModuleDict", "Identity", "Linear", "Flatten", "Unflatten", "Conv1d",
            "Conv2d", "MaxPool1d", "MaxPool2d", "AvgPool1d", "AvgPool2d", "Dropout", "ReLU", "ReLU6", "LeakyReLU", "ELU",
            "GELU", "SiLU", "Softplus", "Hardtanh", "Sigmoid", "Tanh", "Softmax", "LogSoftmax", "MSELoss", "L1Loss",
-           "BCELoss", "BCEWithLogitsLoss", "NLLLoss", "CrossEntropyLoss"]
+           "BCELoss", "BCEWithLogitsLoss", "NLLLoss", "CrossEntropyLoss", "SELU", "CELU", "Mish", "Softsign",
+           "Hardsigmoid", "Hardswish", "LogSigmoid", "Softmin", "Threshold", "PReLU", "BatchNorm1d", "BatchNorm2d",
+           "LayerNorm", "GroupNorm", "InstanceNorm2d", "Embedding"]
