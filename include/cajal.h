@@ -684,6 +684,30 @@ int cajal_nn_instance_norm(cajal_tensor x, cajal_tensor weight, cajal_tensor bia
 int cajal_nn_embedding(cajal_tensor input, cajal_tensor weight, int32_t has_padding, int64_t padding_idx,
                        cajal_tensor *out);
 
+/* 0.5 d^2 / beta where |d| < beta, else |d| - 0.5 beta; d = input - target. */
+int cajal_nn_smooth_l1_loss(cajal_tensor input, cajal_tensor target, int32_t reduction, double beta, cajal_tensor *out);
+/* 0.5 d^2 where |d| < delta, else delta (|d| - 0.5 delta). */
+int cajal_nn_huber_loss(cajal_tensor input, cajal_tensor target, int32_t reduction, double delta, cajal_tensor *out);
+/* KL divergence of log-probabilities input from target; reduction "none", "mean", "sum" or "batchmean". */
+int cajal_nn_kl_div(cajal_tensor input, cajal_tensor target, const char *reduction, int32_t log_target, cajal_tensor *out);
+/* 0.5 (log max(var, eps) + (input - target)^2 / max(var, eps)) (+ 0.5 log 2 pi when full). */
+int cajal_nn_gaussian_nll_loss(cajal_tensor input, cajal_tensor target, cajal_tensor var, int32_t full, double eps,
+                               int32_t reduction, cajal_tensor *out);
+/* e^input - target input (log_input), or input - target log(input + eps); Stirling's term when full. */
+int cajal_nn_poisson_nll_loss(cajal_tensor input, cajal_tensor target, int32_t log_input, int32_t full, double eps,
+                              int32_t reduction, cajal_tensor *out);
+/* 1 - cos for target 1, max(0, cos - margin) for target -1. */
+int cajal_nn_cosine_embedding_loss(cajal_tensor input1, cajal_tensor input2, cajal_tensor target, double margin,
+                                   int32_t reduction, cajal_tensor *out);
+/* max(0, -target (input1 - input2) + margin). */
+int cajal_nn_margin_ranking_loss(cajal_tensor input1, cajal_tensor input2, cajal_tensor target, double margin,
+                                 int32_t reduction, cajal_tensor *out);
+/* max(d(a, p) - d(a, n) + margin, 0) with the p-norm distance along the last dim. */
+int cajal_nn_triplet_margin_loss(cajal_tensor anchor, cajal_tensor positive, cajal_tensor negative, double margin,
+                                 double p, double eps, int32_t swap, int32_t reduction, cajal_tensor *out);
+/* cajal's soft Dice: 1 - (2 sum(p t) + smooth) / (sum p + sum t + smooth) per sample (all dims but 0), reduced. */
+int cajal_nn_dice_loss(cajal_tensor input, cajal_tensor target, double smooth, int32_t reduction, cajal_tensor *out);
+
 #ifdef __cplusplus
 }
 #endif

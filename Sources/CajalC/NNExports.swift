@@ -299,3 +299,89 @@ public func cajal_nn_embedding(_ input: OpaquePointer?, _ weight: OpaquePointer?
                                  paddingIndex: hasPadding != 0 ? Int(paddingIndex) : nil)
     }
 }
+
+// MARK: more losses
+
+@_cdecl("cajal_nn_smooth_l1_loss")
+public func cajal_nn_smooth_l1_loss(_ input: OpaquePointer?, _ target: OpaquePointer?, _ reductionCode: Int32, _ beta: Double,
+                                    _ out: TensorOut?) -> Int32 {
+    newTensor(out) {
+        try Functional.smoothL1Loss(tensor(input, "input"), tensor(target, "target"), reduction: reduction(reductionCode, "smooth_l1_loss"),
+                                    beta: beta)
+    }
+}
+
+@_cdecl("cajal_nn_huber_loss")
+public func cajal_nn_huber_loss(_ input: OpaquePointer?, _ target: OpaquePointer?, _ reductionCode: Int32, _ delta: Double,
+                                _ out: TensorOut?) -> Int32 {
+    newTensor(out) {
+        try Functional.huberLoss(tensor(input, "input"), tensor(target, "target"), reduction: reduction(reductionCode, "huber_loss"),
+                                 delta: delta)
+    }
+}
+
+@_cdecl("cajal_nn_kl_div")
+public func cajal_nn_kl_div(_ input: OpaquePointer?, _ target: OpaquePointer?, _ reductionName: UnsafePointer<CChar>?,
+                            _ logTarget: Int32, _ out: TensorOut?) -> Int32 {
+    newTensor(out) {
+        guard let reductionName else { throw CajalError(.nullArgument, "reduction is NULL") }
+        return try Functional.klDivLoss(tensor(input, "input"), tensor(target, "target"), reduction: String(cString: reductionName),
+                                        logTarget: logTarget != 0)
+    }
+}
+
+@_cdecl("cajal_nn_gaussian_nll_loss")
+public func cajal_nn_gaussian_nll_loss(_ input: OpaquePointer?, _ target: OpaquePointer?, _ variance: OpaquePointer?, _ full: Int32,
+                                       _ eps: Double, _ reductionCode: Int32, _ out: TensorOut?) -> Int32 {
+    newTensor(out) {
+        try Functional.gaussianNLLLoss(tensor(input, "input"), tensor(target, "target"), variance: tensor(variance, "var"),
+                                       full: full != 0, eps: eps, reduction: reduction(reductionCode, "gaussian_nll_loss"))
+    }
+}
+
+@_cdecl("cajal_nn_poisson_nll_loss")
+public func cajal_nn_poisson_nll_loss(_ input: OpaquePointer?, _ target: OpaquePointer?, _ logInput: Int32, _ full: Int32,
+                                      _ eps: Double, _ reductionCode: Int32, _ out: TensorOut?) -> Int32 {
+    newTensor(out) {
+        try Functional.poissonNLLLoss(tensor(input, "input"), tensor(target, "target"), logInput: logInput != 0, full: full != 0,
+                                      eps: eps, reduction: reduction(reductionCode, "poisson_nll_loss"))
+    }
+}
+
+@_cdecl("cajal_nn_cosine_embedding_loss")
+public func cajal_nn_cosine_embedding_loss(_ input1: OpaquePointer?, _ input2: OpaquePointer?, _ target: OpaquePointer?,
+                                           _ margin: Double, _ reductionCode: Int32, _ out: TensorOut?) -> Int32 {
+    newTensor(out) {
+        try Functional.cosineEmbeddingLoss(tensor(input1, "input1"), tensor(input2, "input2"), tensor(target, "target"),
+                                           margin: margin, reduction: reduction(reductionCode, "cosine_embedding_loss"))
+    }
+}
+
+@_cdecl("cajal_nn_margin_ranking_loss")
+public func cajal_nn_margin_ranking_loss(_ input1: OpaquePointer?, _ input2: OpaquePointer?, _ target: OpaquePointer?,
+                                         _ margin: Double, _ reductionCode: Int32, _ out: TensorOut?) -> Int32 {
+    newTensor(out) {
+        try Functional.marginRankingLoss(tensor(input1, "input1"), tensor(input2, "input2"), tensor(target, "target"),
+                                         margin: margin, reduction: reduction(reductionCode, "margin_ranking_loss"))
+    }
+}
+
+@_cdecl("cajal_nn_triplet_margin_loss")
+public func cajal_nn_triplet_margin_loss(_ anchor: OpaquePointer?, _ positive: OpaquePointer?, _ negative: OpaquePointer?,
+                                         _ margin: Double, _ p: Double, _ eps: Double, _ swap: Int32, _ reductionCode: Int32,
+                                         _ out: TensorOut?) -> Int32 {
+    newTensor(out) {
+        try Functional.tripletMarginLoss(tensor(anchor, "anchor"), tensor(positive, "positive"), tensor(negative, "negative"),
+                                         margin: margin, p: p, eps: eps, swap: swap != 0,
+                                         reduction: reduction(reductionCode, "triplet_margin_loss"))
+    }
+}
+
+@_cdecl("cajal_nn_dice_loss")
+public func cajal_nn_dice_loss(_ input: OpaquePointer?, _ target: OpaquePointer?, _ smooth: Double, _ reductionCode: Int32,
+                               _ out: TensorOut?) -> Int32 {
+    newTensor(out) {
+        try Functional.diceLoss(tensor(input, "input"), tensor(target, "target"), smooth: smooth,
+                                reduction: reduction(reductionCode, "dice_loss"))
+    }
+}

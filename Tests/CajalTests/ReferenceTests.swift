@@ -260,6 +260,24 @@ struct ReferenceTests {
                                             training: attrs["training"]?.bool ?? true, momentum: attrs["momentum"]?.double ?? 0.1,
                                             eps: attrs["eps"]?.double ?? 1e-5)
         case "embedding": return try Functional.embedding(a[1], weight: a[0], paddingIndex: attrs["padding_idx"]?.int)
+        case "smooth_l1_loss": return try Functional.smoothL1Loss(a[0], a[1], reduction: reduction(), beta: attrs["beta"]?.double ?? 1)
+        case "huber_loss": return try Functional.huberLoss(a[0], a[1], reduction: reduction(), delta: attrs["delta"]?.double ?? 1)
+        case "kl_div":
+            return try Functional.klDivLoss(a[0], a[1], reduction: attrs["reduction"]?.string ?? "mean",
+                                            logTarget: attrs["log_target"]?.bool ?? false)
+        case "gaussian_nll_loss":
+            return try Functional.gaussianNLLLoss(a[0], a[1], variance: a[2], full: attrs["full"]?.bool ?? false,
+                                                  eps: attrs["eps"]?.double ?? 1e-6, reduction: reduction())
+        case "poisson_nll_loss":
+            return try Functional.poissonNLLLoss(a[0], a[1], logInput: attrs["log_input"]?.bool ?? true,
+                                                 full: attrs["full"]?.bool ?? false, reduction: reduction())
+        case "cosine_embedding_loss":
+            return try Functional.cosineEmbeddingLoss(a[0], a[1], a[2], margin: attrs["margin"]?.double ?? 0, reduction: reduction())
+        case "margin_ranking_loss":
+            return try Functional.marginRankingLoss(a[0], a[1], a[2], margin: attrs["margin"]?.double ?? 0, reduction: reduction())
+        case "triplet_margin_loss":
+            return try Functional.tripletMarginLoss(a[0], a[1], a[2], margin: attrs["margin"]?.double ?? 1, p: attrs["p"]?.double ?? 2,
+                                                    swap: attrs["swap"]?.bool ?? false, reduction: reduction())
         case "mse_loss": return try Functional.mseLoss(a[0], a[1], reduction: reduction())
         case "l1_loss": return try Functional.l1Loss(a[0], a[1], reduction: reduction())
         case "binary_cross_entropy":

@@ -274,3 +274,20 @@ def test_norm_layers_reject_wrong_shapes():
         F.group_norm(cajal.ones(2, 5, 3), 2)
     with pytest.raises(RuntimeError, match="running_mean should contain 3 elements not 4"):
         F.batch_norm(cajal.ones(2, 3), cajal.zeros(4), cajal.ones(4))
+
+
+def test_dice_loss_follows_its_formula():
+    # Per sample: 1 - (2 sum(p t) + smooth) / (sum p + sum t + smooth), then the mean.
+    p = np.array([[[0.9, 0.1], [0.8, 0.2]], [[0.5, 0.5], [0.0, 1.0]]], dtype=np.float32)
+    t = np.array([[[1.0, 0.0], [1.0, 0.0]], [[0.0, 1.0], [0.0, 1.0]]], dtype=np.float32)
+    per_sample = [1 - (2 * (p[n] * t[n]).sum() + 1.0) / (p[n].sum() + t[n].sum() + 1.0) for n in range(2)]
+    loss = nn.DiceLoss()(cajal.tensor(p), cajal.tensor(t))
+    assert abs(loss.item() - np.mean(per_sample)) < 1e-6
+    none = F.dice_loss(cajal.tensor(p), cajal.tensor(t), smooth=0.0, reduction="none")
+    np.testing.assert_allclose(array(none), [1 - 2 * (p[n] * t[n]).sum() / (p[n].sum() + t[n].sum()) for n in range(2)],
+                               rtol=1e-6)
+    # A perfect prediction costs nothing; the gradient pushes p toward t.
+    assert F.dice_loss(cajal.tensor(t), cajal.tensor(t)).item() == 0.0
+    x = cajal.tensor(p).requires_grad_()
+    F.dice_loss(x, cajal.tensor(t)).backward()
+    assert (array(x.grad)[t == 1] < 0).all()

@@ -994,6 +994,41 @@ def nn_more_cases():
     return cases
 
 
+def loss_cases():
+    """The regression, distribution, embedding and ranking losses."""
+    cases = []
+    pair = lambda: [inp(values([3, 4], low=-3.0, high=3.0)), inp(values([3, 4]))]  # noqa: E731
+    for reduction in ("none", "mean", "sum"):
+        cases += [
+            make_case(f"smooth_l1_loss/{reduction}", "smooth_l1_loss", pair(), {"reduction": reduction, "beta": 0.5}),
+            make_case(f"huber_loss/{reduction}", "huber_loss", pair(), {"reduction": reduction, "delta": 0.8}),
+            make_case(f"kl_div/log_target_{reduction}", "kl_div", pair(), {"reduction": reduction, "log_target": True}),
+            make_case(f"kl_div/{reduction}", "kl_div",
+                      [inp(values([3, 4], low=-3.0, high=-0.1)), inp(given([[0.0, 0.2, 0.3, 0.5], [0.25] * 4, [0.1, 0.0, 0.0, 0.9]]), grad=False)],
+                      {"reduction": reduction, "log_target": False}),
+            make_case(f"gaussian_nll_loss/{reduction}", "gaussian_nll_loss",
+                      [inp(values([3, 4])), inp(values([3, 4])), inp(values([3, 4], low=0.2, high=2.0))],
+                      {"full": True, "eps": 1e-6, "reduction": reduction}),
+            make_case(f"poisson_nll_loss/{reduction}", "poisson_nll_loss",
+                      [inp(values([3, 4])), inp(values([3, 4], low=0.0, high=4.0))],
+                      {"log_input": True, "full": True, "reduction": reduction}),
+            make_case(f"poisson_nll_loss/rates_{reduction}", "poisson_nll_loss",
+                      [inp(values([3, 4], low=0.1, high=3.0)), inp(values([3, 4], low=0.0, high=4.0))],
+                      {"log_input": False, "full": False, "reduction": reduction}),
+            make_case(f"cosine_embedding_loss/{reduction}", "cosine_embedding_loss",
+                      [inp(values([4, 5])), inp(values([4, 5])), inp(given([1, -1, 1, -1], "int64"))],
+                      {"margin": 0.2, "reduction": reduction}),
+            make_case(f"margin_ranking_loss/{reduction}", "margin_ranking_loss",
+                      [inp(values([5])), inp(values([5])), inp(given([1.0, -1.0, 1.0, -1.0, 1.0]), grad=False)],
+                      {"margin": 0.1, "reduction": reduction}),
+            make_case(f"triplet_margin_loss/{reduction}", "triplet_margin_loss",
+                      [inp(values([3, 4])), inp(values([3, 4])), inp(values([3, 4]))],
+                      {"margin": 1.0, "p": 2.0, "swap": reduction == "sum", "reduction": reduction}),
+        ]
+    cases.append(make_case("kl_div/batchmean", "kl_div", pair(), {"reduction": "batchmean", "log_target": True}))
+    return cases
+
+
 def module_cases():
     """Seeded models of models.py: repr, state_dict (names, shapes, values), and
     in eval mode the output for a fixed input and the parameter gradients."""
@@ -1042,6 +1077,7 @@ def main():
         "power": power_cases(),
         "nn": nn_cases(),
         "nn_more": nn_more_cases(),
+        "losses": loss_cases(),
     }
     for group, cases in groups.items():
         path = os.path.join(OUT, f"{group}.json")

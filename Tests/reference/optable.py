@@ -230,6 +230,21 @@ def make_ops(lib):
             a[0], lib.zeros(a[0].shape[1]) if a[-1]["running"] else None, lib.ones(a[0].shape[1]) if a[-1]["running"] else None,
             a[1], a[2], a[-1]["training"], a[-1]["momentum"], a[-1]["eps"]),
         "embedding": lambda w, i, attrs: lib.nn.functional.embedding(i, w, padding_idx=attrs["padding_idx"]),
+        "smooth_l1_loss": lambda a, b, attrs: lib.nn.functional.smooth_l1_loss(a, b, reduction=attrs["reduction"],
+                                                                              beta=attrs["beta"]),
+        "huber_loss": lambda a, b, attrs: lib.nn.functional.huber_loss(a, b, reduction=attrs["reduction"], delta=attrs["delta"]),
+        "kl_div": lambda a, b, attrs: lib.nn.functional.kl_div(a, b, reduction=attrs["reduction"],
+                                                              log_target=attrs["log_target"]),
+        "gaussian_nll_loss": lambda a, b, v, attrs: lib.nn.functional.gaussian_nll_loss(
+            a, b, v, full=attrs["full"], eps=attrs["eps"], reduction=attrs["reduction"]),
+        "poisson_nll_loss": lambda a, b, attrs: lib.nn.functional.poisson_nll_loss(
+            a, b, log_input=attrs["log_input"], full=attrs["full"], reduction=attrs["reduction"]),
+        "cosine_embedding_loss": lambda a, b, y, attrs: lib.nn.functional.cosine_embedding_loss(
+            a, b, y, margin=attrs["margin"], reduction=attrs["reduction"]),
+        "margin_ranking_loss": lambda a, b, y, attrs: lib.nn.functional.margin_ranking_loss(
+            a, b, y, margin=attrs["margin"], reduction=attrs["reduction"]),
+        "triplet_margin_loss": lambda a, p, n, attrs: lib.nn.functional.triplet_margin_loss(
+            a, p, n, margin=attrs["margin"], p=attrs["p"], swap=attrs["swap"], reduction=attrs["reduction"]),
         "cross_entropy": lambda *a: lib.nn.functional.cross_entropy(
             a[0], a[1], a[2] if a[-1]["weight"] else None, ignore_index=a[-1]["ignore_index"],
             reduction=a[-1]["reduction"], label_smoothing=a[-1]["label_smoothing"]),

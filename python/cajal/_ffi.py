@@ -275,6 +275,15 @@ DECLARATIONS = {
     "cajal_nn_group_norm": (c_int, [T, c_int64, T, T, c_double, T_OUT]),
     "cajal_nn_instance_norm": (c_int, [T, T, T, c_double, T_OUT]),
     "cajal_nn_embedding": (c_int, [T, T, c_int32, c_int64, T_OUT]),
+    "cajal_nn_smooth_l1_loss": (c_int, [T, T, c_int32, c_double, T_OUT]),
+    "cajal_nn_huber_loss": (c_int, [T, T, c_int32, c_double, T_OUT]),
+    "cajal_nn_kl_div": (c_int, [T, T, c_char_p, c_int32, T_OUT]),
+    "cajal_nn_gaussian_nll_loss": (c_int, [T, T, T, c_int32, c_double, c_int32, T_OUT]),
+    "cajal_nn_poisson_nll_loss": (c_int, [T, T, c_int32, c_int32, c_double, c_int32, T_OUT]),
+    "cajal_nn_cosine_embedding_loss": (c_int, [T, T, T, c_double, c_int32, T_OUT]),
+    "cajal_nn_margin_ranking_loss": (c_int, [T, T, T, c_double, c_int32, T_OUT]),
+    "cajal_nn_triplet_margin_loss": (c_int, [T, T, T, c_double, c_double, c_double, c_int32, c_int32, T_OUT]),
+    "cajal_nn_dice_loss": (c_int, [T, T, c_double, c_int32, T_OUT]),
 }
 
 

@@ -433,7 +433,7 @@ extension Functional {
         return (picked, weights)
     }
 
-    private static func checkSameShape(_ input: Tensor, _ target: Tensor, op: String) throws {
+    static func checkSameShape(_ input: Tensor, _ target: Tensor, op: String) throws {
         guard input.shape == target.shape else {
             throw CajalError.runtime("[\(op)] input and target must have the same shape (torch would broadcast them with a warning): got \(input.shape) and \(target.shape)")
         }

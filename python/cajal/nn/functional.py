@@ -274,3 +274,56 @@ def embedding(input, weight, padding_idx=None, max_norm=None, norm_type=2.0, sca
         if not -rows <= padding_idx < rows:
             raise AssertionError("Padding_idx must be within num_embeddings")
     return _call(lib.cajal_nn_embedding, input, weight, 0 if padding_idx is None else 1, int(padding_idx or 0))
+
+
+# ------------------------------------------------------------------ more losses
+
+def smooth_l1_loss(input, target, size_average=None, reduce=None, reduction="mean", beta=1.0):  # noqa: A002
+    return _call(lib.cajal_nn_smooth_l1_loss, input, as_tensor_operand(target), _reduction(reduction, size_average, reduce),
+                 float(beta))
+
+
+def huber_loss(input, target, reduction="mean", delta=1.0, weight=None):  # noqa: A002
+    return _call(lib.cajal_nn_huber_loss, input, as_tensor_operand(target), _reduction(reduction), float(delta))
+
+
+def kl_div(input, target, size_average=None, reduce=None, reduction="mean", log_target=False):  # noqa: A002
+    if size_average is not None or reduce is not None:
+        reduction = {0: "none", 1: "mean", 2: "sum"}[_reduction(reduction, size_average, reduce)]
+    if reduction not in ("none", "mean", "sum", "batchmean"):
+        raise ValueError(f"{reduction} is not a valid value for reduction")
+    return _call(lib.cajal_nn_kl_div, input, target, reduction.encode(), 1 if log_target else 0)
+
+
+def gaussian_nll_loss(input, target, var, full=False, eps=1e-6, reduction="mean"):  # noqa: A002
+    if not hasattr(var, "_handle"):
+        var = input.new_full(input.shape, float(var)) if hasattr(input, "new_full") else as_tensor_operand(var)
+    return _call(lib.cajal_nn_gaussian_nll_loss, input, target, var, 1 if full else 0, float(eps), _reduction(reduction))
+
+
+def poisson_nll_loss(input, target, log_input=True, full=False, size_average=None, eps=1e-8, reduce=None,  # noqa: A002
+                     reduction="mean"):
+    return _call(lib.cajal_nn_poisson_nll_loss, input, target, 1 if log_input else 0, 1 if full else 0, float(eps),
+                 _reduction(reduction, size_average, reduce))
+
+
+def cosine_embedding_loss(input1, input2, target, margin=0.0, size_average=None, reduce=None, reduction="mean"):
+    return _call(lib.cajal_nn_cosine_embedding_loss, input1, input2, target, float(margin),
+                 _reduction(reduction, size_average, reduce))
+
+
+def margin_ranking_loss(input1, input2, target, margin=0.0, size_average=None, reduce=None, reduction="mean"):
+    return _call(lib.cajal_nn_margin_ranking_loss, input1, input2, target, float(margin),
+                 _reduction(reduction, size_average, reduce))
+
+
+def triplet_margin_loss(anchor, positive, negative, margin=1.0, p=2, eps=1e-6, swap=False, size_average=None,
+                        reduce=None, reduction="mean"):
+    return _call(lib.cajal_nn_triplet_margin_loss, anchor, positive, negative, float(margin), float(p), float(eps),
+                 1 if swap else 0, _reduction(reduction, size_average, reduce))
+
+
+def dice_loss(input, target, smooth=1.0, reduction="mean"):  # noqa: A002
+    """cajal's soft Dice loss (torch has none): per sample,
+    1 - (2 Σ p·t + smooth) / (Σ p + Σ t + smooth) over all dims but the batch."""
+    return _call(lib.cajal_nn_dice_loss, input, as_tensor_operand(target), float(smooth), _reduction(reduction))

@@ -5,7 +5,8 @@ from .activation import (CELU, ELU, GELU, SELU, Hardsigmoid, Hardswish, Hardtanh
 from .container import ModuleDict, ModuleList, Sequential
 from .layers import (AvgPool1d, AvgPool2d, Conv1d, Conv2d, Dropout, Flatten, Identity, Linear, MaxPool1d, MaxPool2d,
                      Unflatten)
-from .loss import BCELoss, BCEWithLogitsLoss, CrossEntropyLoss, L1Loss, MSELoss, NLLLoss
+from .loss import (BCELoss, BCEWithLogitsLoss, CosineEmbeddingLoss, CrossEntropyLoss, DiceLoss, GaussianNLLLoss, HuberLoss,
+                   KLDivLoss, L1Loss, MarginRankingLoss, MSELoss, NLLLoss, PoissonNLLLoss, SmoothL1Loss, TripletMarginLoss)
 from .module import Module
 from .normalization import BatchNorm1d, BatchNorm2d, Embedding, GroupNorm, InstanceNorm2d, LayerNorm
 
@@ -14,4 +15,5 @@ __all__ = ["Module", "Sequential", "ModuleList", "ModuleDict", "Identity", "Line
            "GELU", "SiLU", "Softplus", "Hardtanh", "Sigmoid", "Tanh", "Softmax", "LogSoftmax", "MSELoss", "L1Loss",
            "BCELoss", "BCEWithLogitsLoss", "NLLLoss", "CrossEntropyLoss", "SELU", "CELU", "Mish", "Softsign",
            "Hardsigmoid", "Hardswish", "LogSigmoid", "Softmin", "Threshold", "PReLU", "BatchNorm1d", "BatchNorm2d",
-           "LayerNorm", "GroupNorm", "InstanceNorm2d", "Embedding"]
+           "LayerNorm", "GroupNorm", "InstanceNorm2d", "Embedding", "SmoothL1Loss", "HuberLoss", "KLDivLoss",
+           "GaussianNLLLoss", "PoissonNLLLoss", "CosineEmbeddingLoss", "MarginRankingLoss", "TripletMarginLoss", "DiceLoss"]
