@@ -708,6 +708,17 @@ int cajal_nn_triplet_margin_loss(cajal_tensor anchor, cajal_tensor positive, caj
 /* cajal's soft Dice: 1 - (2 sum(p t) + smooth) / (sum p + sum t + smooth) per sample (all dims but 0), reduced. */
 int cajal_nn_dice_loss(cajal_tensor input, cajal_tensor target, double smooth, int32_t reduction, cajal_tensor *out);
 
+/* Constant padding: (before, after) pairs for the last dims, last dim first; negative values crop. */
+int cajal_nn_pad(cajal_tensor x, const int64_t *pads, size_t npads, double value, cajal_tensor *out);
+/* (N, C r^2, H, W) -> (N, C, H r, W r). */
+int cajal_nn_pixel_shuffle(cajal_tensor x, int64_t upscale_factor, cajal_tensor *out);
+/* Resizes the spatial dims of (N, C, ...) to size; mode 0 nearest, 1 (bi)linear. scales: input/output
+ * ratios per dim (0: from the sizes), as torch's 1 / scale_factor; nscales may be 0. */
+int cajal_nn_interpolate(cajal_tensor x, const int64_t *size, size_t nsize, const double *scales, size_t nscales,
+                         int32_t mode, int32_t align_corners, cajal_tensor *out);
+/* Adaptive average pooling of the last nsize dims to output_size. */
+int cajal_nn_adaptive_avg_pool(cajal_tensor x, const int64_t *output_size, size_t nsize, cajal_tensor *out);
+
 #ifdef __cplusplus
 }
 #endif

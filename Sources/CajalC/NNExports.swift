@@ -385,3 +385,32 @@ public func cajal_nn_dice_loss(_ input: OpaquePointer?, _ target: OpaquePointer?
                                 reduction: reduction(reductionCode, "dice_loss"))
     }
 }
+
+// MARK: resampling
+
+@_cdecl("cajal_nn_pad")
+public func cajal_nn_pad(_ x: OpaquePointer?, _ pads: UnsafePointer<Int64>?, _ npads: Int, _ value: Double, _ out: TensorOut?) -> Int32 {
+    newTensor(out) { try Functional.pad(tensor(x), ints(pads, npads, "pad"), value: value) }
+}
+
+@_cdecl("cajal_nn_pixel_shuffle")
+public func cajal_nn_pixel_shuffle(_ x: OpaquePointer?, _ upscaleFactor: Int64, _ out: TensorOut?) -> Int32 {
+    newTensor(out) { try Functional.pixelShuffle(tensor(x), upscaleFactor: Int(upscaleFactor)) }
+}
+
+@_cdecl("cajal_nn_interpolate")
+public func cajal_nn_interpolate(_ x: OpaquePointer?, _ size: UnsafePointer<Int64>?, _ nsize: Int, _ scales: UnsafePointer<Double>?,
+                                 _ nscales: Int, _ mode: Int32, _ alignCorners: Int32, _ out: TensorOut?) -> Int32 {
+    newTensor(out) {
+        guard mode == 0 || mode == 1 else { throw CajalError.value("[interpolate] mode \(mode) is not 0 (nearest) or 1 (linear)") }
+        guard nscales <= 8, nscales == 0 || scales != nil else { throw CajalError.value("[interpolate] bad scales array") }
+        let ratios = (0..<nscales).map { scales?[$0] ?? 0 }
+        return try Functional.interpolate(tensor(x), size: ints(size, nsize, "size"), mode: mode == 0 ? .nearest : .linear,
+                                          alignCorners: alignCorners != 0, scales: ratios)
+    }
+}
+
+@_cdecl("cajal_nn_adaptive_avg_pool")
+public func cajal_nn_adaptive_avg_pool(_ x: OpaquePointer?, _ size: UnsafePointer<Int64>?, _ nsize: Int, _ out: TensorOut?) -> Int32 {
+    newTensor(out) { try Functional.adaptiveAvgPool(tensor(x), outputSize: ints(size, nsize, "output_size")) }
+}

@@ -278,6 +278,20 @@ struct ReferenceTests {
         case "triplet_margin_loss":
             return try Functional.tripletMarginLoss(a[0], a[1], a[2], margin: attrs["margin"]?.double ?? 1, p: attrs["p"]?.double ?? 2,
                                                     swap: attrs["swap"]?.bool ?? false, reduction: reduction())
+        case "pad": return try Functional.pad(a[0], intList(attrs["pad"]), value: attrs["value"]?.double ?? 0)
+        case "pixel_shuffle": return try Functional.pixelShuffle(a[0], upscaleFactor: attrs["factor"]?.int ?? 1)
+        case "adaptive_avg_pool2d", "adaptive_avg_pool1d": return try Functional.adaptiveAvgPool(a[0], outputSize: intList(attrs["output_size"]))
+        case "interpolate":
+            // Sizes from a scale factor as torch computes them, with its 1/scale ratios.
+            let spatial = Array(a[0].shape.dropFirst(2))
+            var size = intList(attrs["size"]), scales: [Double] = []
+            if size.count == 1 && spatial.count > 1 { size = [Int](repeating: size[0], count: spatial.count) }
+            if let factor = attrs["scale_factor"]?.double {
+                size = spatial.map { Int(Double($0) * factor) }
+                scales = spatial.map { _ in 1 / factor }
+            }
+            return try Functional.interpolate(a[0], size: size, mode: attrs["mode"]?.string == "nearest" ? .nearest : .linear,
+                                              alignCorners: attrs["align_corners"]?.bool ?? false, scales: scales)
         case "mse_loss": return try Functional.mseLoss(a[0], a[1], reduction: reduction())
         case "l1_loss": return try Functional.l1Loss(a[0], a[1], reduction: reduction())
         case "binary_cross_entropy":

@@ -1029,6 +1029,29 @@ def loss_cases():
     return cases
 
 
+def resampling_cases():
+    """Padding, pixel shuffle, interpolation and adaptive average pooling."""
+    image = lambda: [inp(values([2, 3, 5, 7]))]  # noqa: E731
+    cases = [
+        make_case("pad/constant", "pad", image(), {"pad": [1, 2, 0, 3], "value": 0.5}),
+        make_case("pad/crop", "pad", image(), {"pad": [-1, 2, 1, -2], "value": 0.0}),
+        make_case("pixel_shuffle/two", "pixel_shuffle", [inp(values([2, 8, 3, 4]))], {"factor": 2}),
+        make_case("adaptive_avg_pool2d/uneven", "adaptive_avg_pool2d", image(), {"output_size": [3, 4]}),
+        make_case("adaptive_avg_pool2d/global", "adaptive_avg_pool2d", image(), {"output_size": [1, 1]}),
+        make_case("adaptive_avg_pool1d/uneven", "adaptive_avg_pool1d", [inp(values([2, 3, 11]))], {"output_size": 4}),
+        make_case("interpolate/linear_1d", "interpolate", [inp(values([2, 3, 11]))],
+                  {"size": 17, "scale_factor": None, "mode": "linear", "align_corners": False}),
+    ]
+    for size, scale in (([10, 14], None), ([3, 4], None), (None, 1.5), (None, 2.0)):
+        label = f"size_{size[0]}x{size[1]}" if size else f"scale_{scale}"
+        cases.append(make_case(f"interpolate/nearest_{label}", "interpolate", image(),
+                               {"size": size, "scale_factor": scale, "mode": "nearest", "align_corners": None}))
+        for corners in (False, True):
+            cases.append(make_case(f"interpolate/bilinear_{label}_{corners}", "interpolate", image(),
+                                   {"size": size, "scale_factor": scale, "mode": "bilinear", "align_corners": corners}))
+    return cases
+
+
 def module_cases():
     """Seeded models of models.py: repr, state_dict (names, shapes, values), and
     in eval mode the output for a fixed input and the parameter gradients."""
@@ -1078,6 +1101,7 @@ def main():
         "nn": nn_cases(),
         "nn_more": nn_more_cases(),
         "losses": loss_cases(),
+        "resampling": resampling_cases(),
     }
     for group, cases in groups.items():
         path = os.path.join(OUT, f"{group}.json")

@@ -245,6 +245,12 @@ def make_ops(lib):
             a, b, y, margin=attrs["margin"], reduction=attrs["reduction"]),
         "triplet_margin_loss": lambda a, p, n, attrs: lib.nn.functional.triplet_margin_loss(
             a, p, n, margin=attrs["margin"], p=attrs["p"], swap=attrs["swap"], reduction=attrs["reduction"]),
+        "pad": lambda x, attrs: lib.nn.functional.pad(x, attrs["pad"], value=attrs["value"]),
+        "pixel_shuffle": lambda x, attrs: lib.nn.functional.pixel_shuffle(x, attrs["factor"]),
+        "interpolate": lambda x, attrs: lib.nn.functional.interpolate(
+            x, size=attrs["size"], scale_factor=attrs["scale_factor"], mode=attrs["mode"], align_corners=attrs["align_corners"]),
+        "adaptive_avg_pool2d": lambda x, attrs: lib.nn.functional.adaptive_avg_pool2d(x, attrs["output_size"]),
+        "adaptive_avg_pool1d": lambda x, attrs: lib.nn.functional.adaptive_avg_pool1d(x, attrs["output_size"]),
         "cross_entropy": lambda *a: lib.nn.functional.cross_entropy(
             a[0], a[1], a[2] if a[-1]["weight"] else None, ignore_index=a[-1]["ignore_index"],
             reduction=a[-1]["reduction"], label_smoothing=a[-1]["label_smoothing"]),

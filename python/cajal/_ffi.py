@@ -284,6 +284,10 @@ DECLARATIONS = {
     "cajal_nn_margin_ranking_loss": (c_int, [T, T, T, c_double, c_int32, T_OUT]),
     "cajal_nn_triplet_margin_loss": (c_int, [T, T, T, c_double, c_double, c_double, c_int32, c_int32, T_OUT]),
     "cajal_nn_dice_loss": (c_int, [T, T, c_double, c_int32, T_OUT]),
+    "cajal_nn_pad": (c_int, [T, SHAPE, c_size_t, c_double, T_OUT]),
+    "cajal_nn_pixel_shuffle": (c_int, [T, c_int64, T_OUT]),
+    "cajal_nn_interpolate": (c_int, [T, SHAPE, c_size_t, POINTER(c_double), c_size_t, c_int32, c_int32, T_OUT]),
+    "cajal_nn_adaptive_avg_pool": (c_int, [T, SHAPE, c_size_t, T_OUT]),
 }
 
 

@@ -327,3 +327,64 @@ def dice_loss(input, target, smooth=1.0, reduction="mean"):  # noqa: A002
     """cajal's soft Dice loss (torch has none): per sample,
     1 - (2 Σ p·t + smooth) / (Σ p + Σ t + smooth) over all dims but the batch."""
     return _call(lib.cajal_nn_dice_loss, input, as_tensor_operand(target), float(smooth), _reduction(reduction))
+
+
+# ------------------------------------------------------------------ resampling
+
+def pad(input, pad, mode="constant", value=None):  # noqa: A002
+    if mode != "constant":
+        raise NotImplementedError(f"pad mode '{mode}' is not supported (only 'constant')")
+    return _call(lib.cajal_nn_pad, input, *_ints(pad), float(value or 0.0))
+
+
+def pixel_shuffle(input, upscale_factor):  # noqa: A002
+    return _call(lib.cajal_nn_pixel_shuffle, input, int(upscale_factor))
+
+
+_MODES = {"nearest": 0, "linear": 1, "bilinear": 1, "trilinear": 1}
+
+
+def interpolate(input, size=None, scale_factor=None, mode="nearest", align_corners=None,  # noqa: A002
+                recompute_scale_factor=None, antialias=False):
+    from ctypes import c_double
+
+    if mode not in _MODES:
+        raise NotImplementedError(f"interpolate mode '{mode}' is not supported (nearest, linear, bilinear)")
+    if mode == "nearest" and align_corners is not None:
+        raise ValueError("align_corners option can only be set with the interpolating modes: linear | bilinear | "
+                         "bicubic | trilinear")
+    if antialias:
+        raise NotImplementedError("interpolate(antialias=True) is not supported")
+    spatial = input.dim() - 2
+    if (size is None) == (scale_factor is None):
+        raise ValueError("only one of size or scale_factor should be defined")
+    scales = []
+    if size is not None:
+        size = [int(size)] * spatial if isinstance(size, int) else [int(s) for s in size]
+    else:
+        factors = [float(scale_factor)] * spatial if isinstance(scale_factor, (int, float)) else [float(f) for f in scale_factor]
+        size = [int(n * f) for n, f in zip(input.shape[2:], factors)]
+        if not recompute_scale_factor:
+            scales = [1.0 / f for f in factors]
+    return _call(lib.cajal_nn_interpolate, input, *_ints(size), (c_double * len(scales))(*scales), len(scales),
+                 _MODES[mode], 1 if align_corners else 0)
+
+
+def upsample(input, size=None, scale_factor=None, mode="nearest", align_corners=None):  # noqa: A002
+    return interpolate(input, size, scale_factor, mode, align_corners)
+
+
+def _adaptive(input, output_size, k):  # noqa: A002
+    sizes = [output_size] * k if isinstance(output_size, int) or output_size is None else list(output_size)
+    # None keeps that dim's input size (torch).
+    shape = input.shape[input.dim() - k:]
+    sizes = [shape[i] if s is None else int(s) for i, s in enumerate(sizes)]
+    return _call(lib.cajal_nn_adaptive_avg_pool, input, *_ints(sizes))
+
+
+def adaptive_avg_pool1d(input, output_size):  # noqa: A002
+    return _adaptive(input, output_size, 1)
+
+
+def adaptive_avg_pool2d(input, output_size):  # noqa: A002
+    return _adaptive(input, output_size, 2)

@@ -1,0 +1,134 @@
+/// Padding, pixel shuffle, interpolation and adaptive average pooling, built
+/// from engine ops (cat, reshape, permute, index_select, matmul), so their
+/// gradients come from those ops.
+extension Functional {
+    /// torch.nn.functional.pad, constant mode: `pads` holds (before, after)
+    /// pairs for the last dims, last dim first; negative values crop.
+    public static func pad(_ input: Tensor, _ pads: [Int], value: Double = 0) throws -> Tensor {
+        guard pads.count % 2 == 0, pads.count / 2 <= input.rank else {
+            throw CajalError.runtime("[pad] Padding length must be divisible by 2 and at most twice the number of dims (\(input.rank)), got \(pads.count)")
+        }
+        var result = input
+        for pair in 0..<(pads.count / 2) {
+            let dim = input.rank - 1 - pair, before = pads[2 * pair], after = pads[2 * pair + 1]
+            let size = result.shape[dim]
+            guard size + before + after >= 0 else {
+                throw CajalError.runtime("[pad] The input size \(size), plus negative padding \(before) and \(after) resulted in a negative output size, which is invalid. Check dimension \(dim) of your input.")
+            }
+            // Crop first (negative pads), then add the constant blocks.
+            let start = Swift.max(-before, 0), keep = size - start - Swift.max(-after, 0)
+            if start > 0 || keep < size { result = try result.narrow(dim: dim, start: start, length: Swift.max(keep, 0)) }
+            var parts: [Tensor] = []
+            for count in [Swift.max(before, 0), -1, Swift.max(after, 0)] {
+                if count == -1 { parts.append(result); continue }
+                if count == 0 { continue }
+                var shape = result.shape
+                shape[dim] = count
+                parts.append(try Tensor.full(shape, value: value, dtype: input.dtype))
+            }
+            if parts.count > 1 { result = try Tensor.cat(parts, dim: dim) }
+        }
+        return result
+    }
+
+    /// (N, C·r², H, W) → (N, C, H·r, W·r), as torch.nn.functional.pixel_shuffle.
+    public static func pixelShuffle(_ input: Tensor, upscaleFactor r: Int) throws -> Tensor {
+        guard input.rank >= 3 else {
+            throw CajalError.runtime("[pixel_shuffle] pixel_shuffle expects input to have at least 3 dimensions, but got input with \(input.rank) dimension(s)")
+        }
+        guard r > 0 else { throw CajalError.runtime("[pixel_shuffle] pixel_shuffle expects a positive upscale_factor, but got \(r)") }
+        let c = input.shape[input.rank - 3], h = input.shape[input.rank - 2], w = input.shape[input.rank - 1]
+        guard c % (r * r) == 0 else {
+            throw CajalError.runtime("[pixel_shuffle] pixel_shuffle expects its input's 'channel' dimension to be divisible by the square of upscale_factor, but input.size(-3)=\(c) is not divisible by \(r * r)")
+        }
+        let lead = Array(input.shape.dropLast(3)), k = lead.count
+        let split = try input.reshape(lead + [c / (r * r), r, r, h, w])
+        let order = Array(0..<k) + [k, k + 3, k + 1, k + 4, k + 2]
+        return try split.permute(order).reshape(lead + [c / (r * r), h * r, w * r])
+    }
+
+    /// The interpolation modes of torch.nn.functional.interpolate that cajal has.
+    public enum InterpolationMode: Sendable {
+        case nearest
+        /// Linear along each spatial dim (torch's 'linear' and 'bilinear').
+        case linear
+    }
+
+    /// Resizes the spatial dims (all but the first two) to `size`. `scales`
+    /// (input/output ratios per dim, 0 for "from the sizes") are torch's
+    /// 1/scale_factor when the caller gave a scale factor.
+    public static func interpolate(_ input: Tensor, size: [Int], mode: InterpolationMode, alignCorners: Bool = false,
+                                   scales: [Double] = []) throws -> Tensor {
+        let spatial = input.rank - 2
+        guard spatial >= 1, size.count == spatial else {
+            throw CajalError.runtime("[interpolate] expected (N, C, ...) input with \(size.count) spatial dims for size \(size), got \(input.shape)")
+        }
+        guard input.dtype.isFloatingPoint || mode == .nearest else {
+            throw CajalError.runtime("[interpolate] linear interpolation needs a floating-point input, got \(input.dtype)")
+        }
+        guard size.allSatisfy({ $0 > 0 }) else { throw CajalError.runtime("[interpolate] output size must be positive, got \(size)") }
+        var result = input
+        for d in 0..<spatial {
+            let dim = 2 + d, inSize = input.shape[dim], outSize = size[d]
+            let given = d < scales.count && scales[d] > 0 ? scales[d] : 0
+            switch mode {
+            case .nearest:
+                let scale = given > 0 ? given : Double(inSize) / Double(outSize)
+                let index = (0..<outSize).map { Int64(Swift.min(Int((Double($0) * scale).rounded(.down)), inSize - 1)) }
+                result = try result.indexSelect(dim: dim, index: Tensor(index))
+            case .linear:
+                var low: [Int64] = [], high: [Int64] = [], weight: [Double] = []
+                for o in 0..<outSize {
+                    var source: Double
+                    if alignCorners {
+                        source = outSize > 1 ? Double(o) * Double(inSize - 1) / Double(outSize - 1) : 0
+                    } else {
+                        let scale = given > 0 ? given : Double(inSize) / Double(outSize)
+                        source = Swift.max((Double(o) + 0.5) * scale - 0.5, 0)
+                    }
+                    let i0 = Swift.min(Int(source.rounded(.down)), inSize - 1)
+                    low.append(Int64(i0))
+                    high.append(Int64(Swift.min(i0 + 1, inSize - 1)))
+                    weight.append(source - Double(i0))
+                }
+                var shape = [Int](repeating: 1, count: input.rank)
+                shape[dim] = outSize
+                let lambda = try Tensor(weight).to(input.dtype).reshape(shape)
+                let a = try result.indexSelect(dim: dim, index: Tensor(low))
+                let b = try result.indexSelect(dim: dim, index: Tensor(high))
+                result = try a.add(b.sub(a).mul(lambda))
+            }
+        }
+        return result
+    }
+
+    /// Adaptive average pooling of the last `size.count` dims: output i
+    /// averages inputs floor(i·in/out) ..< ceil((i+1)·in/out), as one matrix
+    /// product per dim.
+    public static func adaptiveAvgPool(_ input: Tensor, outputSize size: [Int]) throws -> Tensor {
+        let k = size.count
+        guard k >= 1, input.rank >= k + 1, input.rank <= k + 2 else {
+            throw CajalError.runtime("[adaptive_avg_pool\(k)d] expected \(k + 1)D or \(k + 2)D input, got input of size \(input.shape)")
+        }
+        guard input.dtype.isFloatingPoint else {
+            throw CajalError.runtime("[adaptive_avg_pool\(k)d] not implemented for \(input.dtype) input")
+        }
+        guard size.allSatisfy({ $0 > 0 }) else {
+            throw CajalError.runtime("[adaptive_avg_pool\(k)d] output size must be positive, got \(size)")
+        }
+        var result = input
+        for d in 0..<k {
+            let dim = input.rank - k + d, inSize = input.shape[dim], outSize = size[d]
+            guard inSize > 0 else { throw CajalError.runtime("[adaptive_avg_pool\(k)d] input of size \(input.shape) has an empty spatial dim") }
+            var weights = [Double](repeating: 0, count: outSize * inSize)
+            for o in 0..<outSize {
+                let start = o * inSize / outSize, end = ((o + 1) * inSize + outSize - 1) / outSize
+                for i in start..<end { weights[o * inSize + i] = 1 / Double(end - start) }
+            }
+            let matrix = try Tensor(weights).to(input.dtype).reshape([outSize, inSize])
+            // Move the dim last, multiply by the matrix's transpose, move it back.
+            result = try result.movedim([dim], [-1]).matmul(matrix.t()).movedim([-1], [dim])
+        }
+        return result
+    }
+}
