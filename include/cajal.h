@@ -719,6 +719,13 @@ int cajal_nn_interpolate(cajal_tensor x, const int64_t *size, size_t nsize, cons
 /* Adaptive average pooling of the last nsize dims to output_size. */
 int cajal_nn_adaptive_avg_pool(cajal_tensor x, const int64_t *output_size, size_t nsize, cajal_tensor *out);
 
+/* The transposed convolution (the input gradient of conv2d): x (N, Cin, H, W) or (Cin, H, W),
+ * weight (Cin, Cout / groups, kH, kW), output (N, Cout, (H-1) s - 2 p + d (kH-1) + output_padding + 1, ...). */
+int cajal_nn_conv_transpose2d(cajal_tensor x, cajal_tensor weight, cajal_tensor bias, const int64_t *stride,
+                              size_t nstride, const int64_t *padding, size_t npadding, const int64_t *output_padding,
+                              size_t noutput_padding, int64_t groups, const int64_t *dilation, size_t ndilation,
+                              cajal_tensor *out);
+
 #ifdef __cplusplus
 }
 #endif

@@ -414,3 +414,17 @@ public func cajal_nn_interpolate(_ x: OpaquePointer?, _ size: UnsafePointer<Int6
 public func cajal_nn_adaptive_avg_pool(_ x: OpaquePointer?, _ size: UnsafePointer<Int64>?, _ nsize: Int, _ out: TensorOut?) -> Int32 {
     newTensor(out) { try Functional.adaptiveAvgPool(tensor(x), outputSize: ints(size, nsize, "output_size")) }
 }
+
+@_cdecl("cajal_nn_conv_transpose2d")
+public func cajal_nn_conv_transpose2d(_ x: OpaquePointer?, _ weight: OpaquePointer?, _ bias: OpaquePointer?,
+                                      _ stride: UnsafePointer<Int64>?, _ nstride: Int, _ padding: UnsafePointer<Int64>?,
+                                      _ npadding: Int, _ outputPadding: UnsafePointer<Int64>?, _ noutputPadding: Int,
+                                      _ groups: Int64, _ dilation: UnsafePointer<Int64>?, _ ndilation: Int,
+                                      _ out: TensorOut?) -> Int32 {
+    newTensor(out) {
+        try Tensor.convTranspose2d(tensor(x, "input"), weight: tensor(weight, "weight"), bias: optionalTensor(bias, "bias"),
+                                   stride: ints(stride, nstride, "stride"), padding: ints(padding, npadding, "padding"),
+                                   outputPadding: ints(outputPadding, noutputPadding, "output_padding"), groups: Int(groups),
+                                   dilation: ints(dilation, ndilation, "dilation"))
+    }
+}

@@ -229,6 +229,9 @@ struct GradcheckTests {
             try Tensor.conv2d(x[0], weight: x[1], bias: x[2], stride: [2, 1], padding: .explicit([1, 2]), dilation: [1, 2])
         }
         try gradcheck([[1, 4, 5, 5], [4, 2, 3, 3]]) { x in try Tensor.conv2d(x[0], weight: x[1], padding: .same, groups: 2) }
+        try gradcheck([[2, 4, 3, 3], [4, 2, 3, 2], [4]]) { x in
+            try Tensor.convTranspose2d(x[0], weight: x[1], bias: x[2], stride: [2], padding: [1], outputPadding: [1], groups: 2)
+        }
         try gradcheck([[2, 3, 9], [2, 3, 4]]) { x in try Tensor.conv1d(x[0], weight: x[1], stride: [2], padding: .explicit([2])) }
         try gradcheck([[2, 2, 5, 6]], seed: 31) { x in
             try Tensor.maxPool2d(x[0], kernelSize: [3], stride: [2], padding: [1], ceilMode: true).values

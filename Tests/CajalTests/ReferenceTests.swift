@@ -213,6 +213,10 @@ struct ReferenceTests {
             let conv = op == "conv2d" ? Tensor.conv2d : Tensor.conv1d
             return try conv(a[0], a[1], optional("bias", at: 2), intList(attrs["stride"]), padding, intList(attrs["dilation"]),
                             attrs["groups"]?.int ?? 1)
+        case "conv_transpose2d":
+            return try Tensor.convTranspose2d(a[0], weight: a[1], bias: optional("bias", at: 2), stride: intList(attrs["stride"]),
+                                              padding: intList(attrs["padding"]), outputPadding: intList(attrs["output_padding"]),
+                                              groups: attrs["groups"]?.int ?? 1, dilation: intList(attrs["dilation"]))
         case "avg_pool2d":
             return try Tensor.avgPool2d(a[0], kernelSize: intList(attrs["kernel_size"]), stride: intList(attrs["stride"]),
                                         padding: intList(attrs["padding"]), ceilMode: attrs["ceil_mode"]?.bool ?? false,

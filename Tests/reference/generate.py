@@ -1049,6 +1049,16 @@ def resampling_cases():
         for corners in (False, True):
             cases.append(make_case(f"interpolate/bilinear_{label}_{corners}", "interpolate", image(),
                                    {"size": size, "scale_factor": scale, "mode": "bilinear", "align_corners": corners}))
+    for name, x_shape, w_shape, attrs in (
+            ("basic", [2, 4, 5, 6], [4, 3, 3, 2], {"stride": 1, "padding": 0, "output_padding": 0, "groups": 1, "dilation": 1}),
+            ("upsample", [1, 3, 4, 4], [3, 2, 2, 2], {"stride": 2, "padding": 0, "output_padding": 0, "groups": 1, "dilation": 1}),
+            ("padding_output_padding", [2, 2, 4, 3], [2, 3, 3, 3],
+             {"stride": 2, "padding": 1, "output_padding": 1, "groups": 1, "dilation": 1}),
+            ("groups_dilation", [1, 4, 3, 4], [4, 1, 2, 3], {"stride": [2, 1], "padding": 0, "output_padding": 0, "groups": 2,
+                                                             "dilation": 2})):
+        inputs = [inp(values(x_shape)), inp(values(w_shape, low=-1.0, high=1.0)), inp(values([w_shape[1] * attrs["groups"]]))]
+        cases.append(make_case(f"conv_transpose2d/{name}", "conv_transpose2d", inputs, dict(attrs, bias=True),
+                               accumulated=int(np.prod(w_shape[1:])) * 4))
     return cases
 
 

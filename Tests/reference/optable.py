@@ -183,6 +183,9 @@ def make_ops(lib):
                                                       a[-1]["padding"], a[-1]["dilation"], a[-1]["groups"]),
         "conv1d": lambda *a: lib.nn.functional.conv1d(a[0], a[1], a[2] if a[-1]["bias"] else None, a[-1]["stride"],
                                                       a[-1]["padding"], a[-1]["dilation"], a[-1]["groups"]),
+        "conv_transpose2d": lambda *a: lib.nn.functional.conv_transpose2d(
+            a[0], a[1], a[2] if a[-1]["bias"] else None, a[-1]["stride"], a[-1]["padding"], a[-1]["output_padding"],
+            a[-1]["groups"], a[-1]["dilation"]),
         "max_pool2d": lambda x, attrs: tuple(lib.nn.functional.max_pool2d(
             x, attrs["kernel_size"], attrs["stride"], attrs["padding"], attrs["dilation"], attrs["ceil_mode"], True)),
         "max_pool1d": lambda x, attrs: tuple(lib.nn.functional.max_pool1d(

@@ -288,6 +288,8 @@ DECLARATIONS = {
     "cajal_nn_pixel_shuffle": (c_int, [T, c_int64, T_OUT]),
     "cajal_nn_interpolate": (c_int, [T, SHAPE, c_size_t, POINTER(c_double), c_size_t, c_int32, c_int32, T_OUT]),
     "cajal_nn_adaptive_avg_pool": (c_int, [T, SHAPE, c_size_t, T_OUT]),
+    "cajal_nn_conv_transpose2d": (c_int, [T, T, T, SHAPE, c_size_t, SHAPE, c_size_t, SHAPE, c_size_t, c_int64, SHAPE, c_size_t,
+                                          T_OUT]),
 }
 
 

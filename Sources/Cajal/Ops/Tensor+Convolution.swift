@@ -118,6 +118,84 @@ extension Tensor {
         return try out.add(bias.reshape([outChannels] + [Int](repeating: 1, count: spatialDims)))
     }
 
+    /// torch.nn.functional.conv_transpose2d: input (N, Cin, H, W) or (Cin, H, W),
+    /// weight (Cin, Cout / groups, kH, kW), optional bias (Cout). It is the
+    /// input gradient of the conv2d that maps its output back to its input,
+    /// so it runs on the same three products with the roles exchanged.
+    public static func convTranspose2d(_ input: Tensor, weight: Tensor, bias: Tensor? = nil, stride: [Int] = [1, 1],
+                                       padding: [Int] = [0, 0], outputPadding: [Int] = [0, 0], groups: Int = 1,
+                                       dilation: [Int] = [1, 1]) throws -> Tensor {
+        let op = "conv_transpose2d"
+        guard input.rank == 4 || input.rank == 3 else {
+            throw CajalError.runtime("[\(op)] Expected 3D (unbatched) or 4D (batched) input to conv_transpose2d, but got input of size: \(input.shape)")
+        }
+        if input.rank == 3 {
+            return try convTranspose2d(input.unsqueeze(dim: 0), weight: weight, bias: bias, stride: stride, padding: padding,
+                                       outputPadding: outputPadding, groups: groups, dilation: dilation).squeeze(dim: 0)
+        }
+        guard weight.rank == 4 else {
+            throw CajalError.runtime("[\(op)] Expected 4-dimensional weight for 4-dimensional input \(input.shape), but got \(weight.rank)-dimensional weight of size \(weight.shape)")
+        }
+        guard input.dtype.isFloatingPoint, input.dtype == weight.dtype, bias.map({ $0.dtype == input.dtype }) ?? true else {
+            throw CajalError.runtime("[\(op)] expected input, weight and bias of one floating-point dtype, got \(input.dtype) and \(weight.dtype)")
+        }
+        guard groups > 0, weight.shape[0] % groups == 0 else {
+            throw CajalError.runtime("[\(op)] Given groups=\(groups), expected weight to be divisible by \(groups) at dimension 0, but got weight of size \(weight.shape) instead")
+        }
+        guard input.shape[1] == weight.shape[0] else {
+            throw CajalError.runtime("[\(op)] Given transposed=1, weight of size \(weight.shape), expected input\(input.shape) to have \(weight.shape[0]) channels, but got \(input.shape[1]) channels instead")
+        }
+        func pair(_ values: [Int], _ name: String) throws -> [Int] {
+            if values.count == 1 { return [values[0], values[0]] }
+            guard values.count == 2 else { throw CajalError.runtime("[\(op)] expected \(name) to be a single integer or a pair, got \(values)") }
+            return values
+        }
+        let (s2, p2, o2, d2) = (try pair(stride, "stride"), try pair(padding, "padding"), try pair(outputPadding, "output_padding"),
+                                try pair(dilation, "dilation"))
+        guard s2.allSatisfy({ $0 > 0 }), d2.allSatisfy({ $0 > 0 }) else {
+            throw CajalError.runtime("[\(op)] non-positive stride or dilation is not supported")
+        }
+        guard p2.allSatisfy({ $0 >= 0 }), o2.allSatisfy({ $0 >= 0 }) else { throw CajalError.runtime("[\(op)] negative padding is not supported") }
+        for d in 0..<2 where o2[d] >= s2[d] && o2[d] >= d2[d] {
+            throw CajalError.runtime("[\(op)] output padding must be smaller than either stride or dilation, but got output_padding_height: \(o2[0]) output_padding_width: \(o2[1]) stride_height: \(s2[0]) stride_width: \(s2[1]) dilation_height: \(d2[0]) dilation_width: \(d2[1])")
+        }
+        let outChannels = weight.shape[1] * groups
+        if let bias, bias.shape != [outChannels] {
+            throw CajalError.runtime("[\(op)] Given transposed=1, weight of size \(weight.shape), expected bias to be 1-dimensional with \(outChannels) elements, but got bias of size \(bias.shape) instead")
+        }
+        let kernel = [weight.shape[2], weight.shape[3]], spatial = [input.shape[2], input.shape[3]]
+        var outSpatial: [Int] = []
+        for d in 0..<2 {
+            let size = (spatial[d] - 1) * s2[d] - 2 * p2[d] + d2[d] * (kernel[d] - 1) + o2[d] + 1
+            guard size > 0 else {
+                throw CajalError.runtime("[\(op)] Given input size per channel: (\(spatial[0]) x \(spatial[1])). Calculated output size per channel: (\((spatial[0] - 1) * s2[0] - 2 * p2[0] + d2[0] * (kernel[0] - 1) + o2[0] + 1) x \((spatial[1] - 1) * s2[1] - 2 * p2[1] + d2[1] * (kernel[1] - 1) + o2[1] + 1)). Output size is too small")
+            }
+            outSpatial.append(size)
+        }
+        // The conv2d from the output (Cout / groups channels a group) back to the input.
+        let geometry = ConvolutionGeometry(channels: weight.shape[1], height: outSpatial[0], width: outSpatial[1],
+                                           kernelHeight: kernel[0], kernelWidth: kernel[1], strideHeight: s2[0], strideWidth: s2[1],
+                                           padTop: p2[0], padLeft: p2[1], dilationHeight: d2[0], dilationWidth: d2[1],
+                                           outHeight: spatial[0], outWidth: spatial[1])
+        let x = try input.contiguous(), w = try weight.contiguous()
+        let outShape = [input.shape[0], outChannels] + outSpatial
+        let out = try convolutionInputGradient(x, w, outShape, geometry, groups: groups)
+        let inputShape = input.shape, weightShape = weight.shape
+        out.recording("ConvolutionBackward0", inputs: [input, weight], saving: [x, w]) { ctx in
+            let g = try ctx.grad.contiguous()
+            let (x, w) = (ctx.saved[0], ctx.saved[1])
+            var dx: Tensor?
+            if ctx.needs(0) {
+                let result = try Tensor(uninitializedShape: inputShape, dtype: g.dtype, op: "conv_transpose2d_backward")
+                try convolutionForward(g, w, result, geometry, groups: groups)
+                dx = result
+            }
+            return [dx, ctx.needs(1) ? try convolutionWeightGradient(x, g, weightShape, geometry, groups: groups) : nil]
+        }
+        guard let bias else { return out }
+        return try out.add(bias.reshape([outChannels, 1, 1]))
+    }
+
     /// out[n, group] = weight[group] (Og x Cg·kH·kW) @ im2col(x[n, group]).
     private static func convolutionForward(_ x: Tensor, _ w: Tensor, _ out: Tensor, _ g: ConvolutionGeometry, groups: Int) throws {
         let batch = x.shape[0], outPerGroup = w.shape[0] / groups

@@ -60,6 +60,11 @@ def conv1d(input, weight, bias=None, stride=1, padding=0, dilation=1, groups=1):
     return _conv(lib.cajal_nn_conv1d, input, weight, bias, stride, padding, dilation, groups)
 
 
+def conv_transpose2d(input, weight, bias=None, stride=1, padding=0, output_padding=0, groups=1, dilation=1):  # noqa: A002
+    return _call(lib.cajal_nn_conv_transpose2d, input, weight, bias, *_ints(stride), *_ints(padding), *_ints(output_padding),
+                 int(groups), *_ints(dilation))
+
+
 def _max_pool(function, input, kernel_size, stride, padding, dilation, ceil_mode, return_indices):  # noqa: A002
     values, indices = c_void_p(), c_void_p()
     stride = _ints(stride) if stride is not None and stride != [] else (int64_array([]), 0)

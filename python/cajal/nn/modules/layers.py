@@ -104,12 +104,16 @@ class _ConvNd(Module):
         self.kernel_size, self.stride = _tuple(kernel_size, n), _tuple(stride, n)
         self.padding = padding if isinstance(padding, str) else _tuple(padding, n)
         self.dilation, self.groups, self.padding_mode = _tuple(dilation, n), groups, padding_mode
-        self.weight = Parameter(_creation.empty(out_channels, in_channels // groups, *self.kernel_size, dtype=dtype))
+        self.weight = Parameter(_creation.empty(*self._weight_shape(in_channels, out_channels, groups), *self.kernel_size,
+                                                dtype=dtype))
         if bias:
             self.bias = Parameter(_creation.empty(out_channels, dtype=dtype))
         else:
             self.register_parameter("bias", None)
         self.reset_parameters()
+
+    def _weight_shape(self, in_channels, out_channels, groups):
+        return (out_channels, in_channels // groups)
 
     def reset_parameters(self):
         _reset_like_torch(self.weight, self.bias)
@@ -139,6 +143,33 @@ class Conv2d(_ConvNd):
 
     def forward(self, input):  # noqa: A002
         return F.conv2d(input, self.weight, self.bias, self.stride, self.padding, self.dilation, self.groups)
+
+
+class ConvTranspose2d(_ConvNd):
+    """The transposed convolution; weight (in_channels, out_channels / groups, kH, kW), as torch's."""
+
+    _dims = 2
+
+    def __init__(self, in_channels, out_channels, kernel_size, stride=1, padding=0, output_padding=0, groups=1, bias=True,
+                 dilation=1, padding_mode="zeros", device=None, dtype=None):
+        if isinstance(padding, str):
+            raise ValueError(f'padding="{padding}" is not supported for ConvTranspose2d')
+        super().__init__(in_channels, out_channels, kernel_size, stride, padding, dilation, groups, bias, padding_mode,
+                         device, dtype)
+        self.output_padding = _tuple(output_padding, 2)
+
+    def _weight_shape(self, in_channels, out_channels, groups):
+        return (in_channels, out_channels // groups)
+
+    def forward(self, input, output_size=None):  # noqa: A002
+        if output_size is not None:
+            raise NotImplementedError("ConvTranspose2d(output_size=...) is not supported; pass output_padding")
+        return F.conv_transpose2d(input, self.weight, self.bias, self.stride, self.padding, self.output_padding, self.groups,
+                                  self.dilation)
+
+    def extra_repr(self):
+        text = super().extra_repr()
+        return text + (f", output_padding={self.output_padding}" if self.output_padding != (0, 0) else "")
 
 
 class _MaxPoolNd(Module):
