@@ -291,3 +291,21 @@ def test_dice_loss_follows_its_formula():
     x = cajal.tensor(p).requires_grad_()
     F.dice_loss(x, cajal.tensor(t)).backward()
     assert (array(x.grad)[t == 1] < 0).all()
+
+
+def test_orthogonal_trunc_normal_bilinear_and_heaviside():
+    w = cajal.empty(6, 4)
+    nn.init.orthogonal_(w, gain=2.0)
+    q = array(w)
+    np.testing.assert_allclose(q.T @ q, 4.0 * np.eye(4), atol=1e-5)  # orthonormal columns, times gain²
+    wide = nn.init.orthogonal_(cajal.empty(3, 2, 4))
+    rows = array(wide).reshape(3, 8)
+    np.testing.assert_allclose(rows @ rows.T, np.eye(3), atol=1e-5)  # orthonormal rows when wide
+    t = nn.init.trunc_normal_(cajal.empty(20000), mean=0.5, std=1.0, a=-0.5, b=1.0)
+    assert array(t).min() >= -0.5 and array(t).max() <= 1.0 and 0.25 < array(t).mean() < 0.34
+    layer = nn.Bilinear(3, 4, 2)
+    x1, x2 = cajal.randn(5, 3), cajal.randn(5, 4)
+    expected = np.einsum("bi,oij,bj->bo", array(x1), array(layer.weight), array(x2)) + array(layer.bias)
+    np.testing.assert_allclose(array(layer(x1, x2)), expected, rtol=1e-5, atol=1e-5)
+    x = cajal.tensor([-1.5, 0.0, 2.0])
+    assert cajal.heaviside(x, cajal.tensor([0.5])).tolist() == [0.0, 0.5, 1.0]

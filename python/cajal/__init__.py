@@ -113,6 +113,12 @@ def _handles(tensors):
     return tensors, (_ffi.c_void_p * _builtins.max(len(tensors), 1))(*[t._handle for t in tensors])
 
 
+def heaviside(input, values):  # noqa: A002
+    """0 where input < 0, values where input == 0, 1 where input > 0 (torch.heaviside)."""
+    x, v = _operand(input), _operand(values)
+    return where(x > 0, ones_like(x), where(x == 0, v.to(x.dtype).expand_as(x), zeros_like(x)))
+
+
 def einsum(equation, *operands):
     """torch.einsum(equation, *operands), or with the operands in one list."""
     from ._tensor import _call

@@ -393,3 +393,11 @@ def adaptive_avg_pool1d(input, output_size):  # noqa: A002
 
 def adaptive_avg_pool2d(input, output_size):  # noqa: A002
     return _adaptive(input, output_size, 2)
+
+
+def bilinear(input1, input2, weight, bias=None):
+    """y[b, o] = Σ_ij input1[b, i] weight[o, i, j] input2[b, j] + bias[o]."""
+    from .. import einsum
+
+    out = einsum("...i,oij,...j->...o", input1, weight, input2)
+    return out if bias is None else out + bias

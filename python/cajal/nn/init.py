@@ -99,3 +99,49 @@ def kaiming_normal_(tensor, a=0, mode="fan_in", nonlinearity="leaky_relu", gener
     if 0 in tensor.shape:
         return tensor
     return normal_(tensor, 0.0, calculate_gain(nonlinearity, a) / math.sqrt(_fan(tensor, mode)), generator)
+
+
+def trunc_normal_(tensor, mean=0.0, std=1.0, a=-2.0, b=2.0, generator=None):
+    """N(mean, std) restricted to [a, b], by redrawing the values that fall
+    outside (whole-tensor draws, a few rounds). Same distribution as torch's;
+    torch's inverse-CDF draw gives other values for the same seed."""
+    from .. import where
+
+    with no_grad():
+        tensor.normal_(mean, std, generator=generator)
+        for _ in range(100):
+            outside = (tensor < a) | (tensor > b)
+            if not outside.any().item():
+                return tensor
+            fresh = tensor.clone().normal_(mean, std, generator=generator)
+            tensor.copy_(where(outside, fresh, tensor))
+        return tensor.clamp_(a, b)
+
+
+def orthogonal_(tensor, gain=1.0, generator=None):
+    """A (semi-)orthogonal matrix from the QR decomposition of a normal one,
+    R's diagonal made positive (so Q is unique: torch's values for the same
+    seed), by modified Gram-Schmidt over the columns, then times gain."""
+    from .. import empty, stack
+
+    if tensor.dim() < 2:
+        raise ValueError("Only tensors with 2 or more dimensions are supported")
+    if tensor.numel() == 0:
+        return tensor
+    rows = tensor.shape[0]
+    cols = tensor.numel() // rows
+    with no_grad():
+        flat = empty(rows, cols, dtype=tensor.dtype).normal_(0.0, 1.0, generator=generator)
+        if rows < cols:
+            flat = flat.t()
+        columns = []
+        for j in range(flat.shape[1]):
+            v = flat[:, j].clone()
+            for q in columns:
+                v = v - (q * v).sum() * q
+            columns.append(v / v.norm())
+        q = stack(columns, 1)
+        if rows < cols:
+            q = q.t()
+        tensor.copy_((q * gain).reshape(tensor.shape))
+    return tensor
