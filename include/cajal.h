@@ -726,6 +726,13 @@ int cajal_nn_conv_transpose2d(cajal_tensor x, cajal_tensor weight, cajal_tensor 
                               size_t noutput_padding, int64_t groups, const int64_t *dilation, size_t ndilation,
                               cajal_tensor *out);
 
+/* The sampling grid (N, H, W, 2) of affine maps theta (N, 2, 3) for size (N, C, H, W). */
+int cajal_nn_affine_grid(cajal_tensor theta, const int64_t *size, size_t nsize, int32_t align_corners, cajal_tensor *out);
+/* Samples x (N, C, H, W) at grid (N, Ho, Wo, 2) points in [-1, 1]; mode 0 bilinear, 1 nearest;
+ * padding_mode 0 zeros, 1 border, 2 reflection. */
+int cajal_nn_grid_sample(cajal_tensor x, cajal_tensor grid, int32_t mode, int32_t padding_mode, int32_t align_corners,
+                         cajal_tensor *out);
+
 #ifdef __cplusplus
 }
 #endif

@@ -428,3 +428,23 @@ public func cajal_nn_conv_transpose2d(_ x: OpaquePointer?, _ weight: OpaquePoint
                                    dilation: ints(dilation, ndilation, "dilation"))
     }
 }
+
+@_cdecl("cajal_nn_affine_grid")
+public func cajal_nn_affine_grid(_ theta: OpaquePointer?, _ size: UnsafePointer<Int64>?, _ nsize: Int, _ alignCorners: Int32,
+                                 _ out: TensorOut?) -> Int32 {
+    newTensor(out) { try Functional.affineGrid(tensor(theta, "theta"), size: ints(size, nsize, "size"), alignCorners: alignCorners != 0) }
+}
+
+@_cdecl("cajal_nn_grid_sample")
+public func cajal_nn_grid_sample(_ input: OpaquePointer?, _ grid: OpaquePointer?, _ mode: Int32, _ paddingMode: Int32,
+                                 _ alignCorners: Int32, _ out: TensorOut?) -> Int32 {
+    newTensor(out) {
+        guard mode == 0 || mode == 1 else { throw CajalError.value("[grid_sample] mode \(mode) is not 0 (bilinear) or 1 (nearest)") }
+        let paddings: [Functional.GridPadding] = [.zeros, .border, .reflection]
+        guard (0..<3).contains(paddingMode) else {
+            throw CajalError.value("[grid_sample] padding mode \(paddingMode) is not 0 (zeros), 1 (border) or 2 (reflection)")
+        }
+        return try Functional.gridSample(tensor(input, "input"), grid: tensor(grid, "grid"), bilinear: mode == 0,
+                                         padding: paddings[Int(paddingMode)], alignCorners: alignCorners != 0)
+    }
+}

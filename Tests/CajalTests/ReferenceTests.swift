@@ -296,6 +296,13 @@ struct ReferenceTests {
             }
             return try Functional.interpolate(a[0], size: size, mode: attrs["mode"]?.string == "nearest" ? .nearest : .linear,
                                               alignCorners: attrs["align_corners"]?.bool ?? false, scales: scales)
+        case "affine_grid":
+            return try Functional.affineGrid(a[0], size: intList(attrs["size"]), alignCorners: attrs["align_corners"]?.bool ?? false)
+        case "grid_sample":
+            let padding: Functional.GridPadding = attrs["padding_mode"]?.string == "border" ? .border
+                : attrs["padding_mode"]?.string == "reflection" ? .reflection : .zeros
+            return try Functional.gridSample(a[0], grid: a[1], bilinear: attrs["mode"]?.string != "nearest", padding: padding,
+                                             alignCorners: attrs["align_corners"]?.bool ?? false)
         case "mse_loss": return try Functional.mseLoss(a[0], a[1], reduction: reduction())
         case "l1_loss": return try Functional.l1Loss(a[0], a[1], reduction: reduction())
         case "binary_cross_entropy":

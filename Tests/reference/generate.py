@@ -1062,6 +1062,22 @@ def resampling_cases():
     return cases
 
 
+def spatial_transformer_cases():
+    """affine_grid and grid_sample, every mode, padding and corner rule."""
+    theta = given([[[1.0, 0.2, 0.1], [-0.1, 0.9, 0.05]], [[0.8, -0.3, -0.2], [0.3, 1.1, 0.1]]])
+    cases = []
+    for corners in (False, True):
+        cases.append(make_case(f"affine_grid/corners_{corners}", "affine_grid", [inp(theta)],
+                               {"size": [2, 3, 5, 6], "align_corners": corners}))
+    for mode in ("bilinear", "nearest"):
+        for padding in ("zeros", "border", "reflection"):
+            for corners in (False, True):
+                cases.append(make_case(f"grid_sample/{mode}_{padding}_{corners}", "grid_sample",
+                                       [inp(values([2, 3, 5, 6])), inp(values([2, 4, 7, 2], low=-1.3, high=1.3))],
+                                       {"mode": mode, "padding_mode": padding, "align_corners": corners}))
+    return cases
+
+
 def module_cases():
     """Seeded models of models.py: repr, state_dict (names, shapes, values), and
     in eval mode the output for a fixed input and the parameter gradients."""
@@ -1112,6 +1128,7 @@ def main():
         "nn_more": nn_more_cases(),
         "losses": loss_cases(),
         "resampling": resampling_cases(),
+        "spatial_transformer": spatial_transformer_cases(),
     }
     for group, cases in groups.items():
         path = os.path.join(OUT, f"{group}.json")

@@ -254,6 +254,9 @@ def make_ops(lib):
             x, size=attrs["size"], scale_factor=attrs["scale_factor"], mode=attrs["mode"], align_corners=attrs["align_corners"]),
         "adaptive_avg_pool2d": lambda x, attrs: lib.nn.functional.adaptive_avg_pool2d(x, attrs["output_size"]),
         "adaptive_avg_pool1d": lambda x, attrs: lib.nn.functional.adaptive_avg_pool1d(x, attrs["output_size"]),
+        "affine_grid": lambda t, attrs: lib.nn.functional.affine_grid(t, attrs["size"], align_corners=attrs["align_corners"]),
+        "grid_sample": lambda x, g, attrs: lib.nn.functional.grid_sample(
+            x, g, mode=attrs["mode"], padding_mode=attrs["padding_mode"], align_corners=attrs["align_corners"]),
         "cross_entropy": lambda *a: lib.nn.functional.cross_entropy(
             a[0], a[1], a[2] if a[-1]["weight"] else None, ignore_index=a[-1]["ignore_index"],
             reduction=a[-1]["reduction"], label_smoothing=a[-1]["label_smoothing"]),

@@ -290,6 +290,8 @@ DECLARATIONS = {
     "cajal_nn_adaptive_avg_pool": (c_int, [T, SHAPE, c_size_t, T_OUT]),
     "cajal_nn_conv_transpose2d": (c_int, [T, T, T, SHAPE, c_size_t, SHAPE, c_size_t, SHAPE, c_size_t, c_int64, SHAPE, c_size_t,
                                           T_OUT]),
+    "cajal_nn_affine_grid": (c_int, [T, SHAPE, c_size_t, c_int32, T_OUT]),
+    "cajal_nn_grid_sample": (c_int, [T, T, c_int32, c_int32, c_int32, T_OUT]),
 }
 
 

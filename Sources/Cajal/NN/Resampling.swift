@@ -132,3 +132,97 @@ extension Functional {
         return result
     }
 }
+
+// MARK: spatial transformers
+
+extension Functional {
+    /// How grid_sample treats sampling points outside the input.
+    public enum GridPadding: Sendable {
+        case zeros, border, reflection
+    }
+
+    /// The sampling grid (N, H, W, 2) of the affine maps theta (N, 2, 3) for
+    /// an output of size (N, C, H, W), as torch.nn.functional.affine_grid.
+    public static func affineGrid(_ theta: Tensor, size: [Int], alignCorners: Bool = false) throws -> Tensor {
+        guard theta.rank == 3, theta.shape[1] == 2, theta.shape[2] == 3, theta.dtype.isFloatingPoint else {
+            throw CajalError.value("[affine_grid] Expected a batch of 2D affine matrices of shape Nx2x3 for size \(size). Got \(theta.shape).")
+        }
+        guard size.count == 4, size[0] == theta.shape[0], size[2] > 0, size[3] > 0 else {
+            throw CajalError.value("[affine_grid] affine_grid only supports 4D sizes (N, C, H, W) with N = theta's batch, got \(size) for theta \(theta.shape)")
+        }
+        let (h, w) = (size[2], size[3])
+        func axis(_ n: Int) throws -> Tensor {
+            if n == 1 { return try Tensor.zeros([1], dtype: theta.dtype) }
+            let line = try Tensor.linspace(start: -1, end: 1, steps: n, dtype: theta.dtype)
+            return alignCorners ? line : try line.mul(.scalar(Double(n - 1) / Double(n)))
+        }
+        let xs = try axis(w).reshape([1, w, 1]).expand([h, w, 1])
+        let ys = try axis(h).reshape([h, 1, 1]).expand([h, w, 1])
+        let base = try Tensor.cat([xs, ys, Tensor.ones([h, w, 1], dtype: theta.dtype)], dim: 2).reshape([1, h * w, 3])
+        return try base.matmul(theta.transpose(1, 2)).reshape([size[0], h, w, 2])
+    }
+
+    /// Samples input (N, C, H, W) at grid (N, Ho, Wo, 2) points (x, y in
+    /// [-1, 1]) by bilinear or nearest interpolation, as
+    /// torch.nn.functional.grid_sample; differentiable in input and grid.
+    public static func gridSample(_ input: Tensor, grid: Tensor, bilinear: Bool = true, padding: GridPadding = .zeros,
+                                  alignCorners: Bool = false) throws -> Tensor {
+        guard input.rank == 4, grid.rank == 4, grid.shape[3] == 2, grid.shape[0] == input.shape[0] else {
+            throw CajalError.runtime("[grid_sample] expected input (N, C, H, W) and grid (N, H_out, W_out, 2) with one N, got \(input.shape) and \(grid.shape)")
+        }
+        guard input.dtype.isFloatingPoint, grid.dtype == input.dtype else {
+            throw CajalError.runtime("[grid_sample] expected input and grid of one floating-point dtype, got \(input.dtype) and \(grid.dtype)")
+        }
+        let (n, c, h, w) = (input.shape[0], input.shape[1], input.shape[2], input.shape[3])
+        let (ho, wo) = (grid.shape[1], grid.shape[2])
+        guard h > 0, w > 0 else { throw CajalError.runtime("[grid_sample] input of size \(input.shape) is empty") }
+        // Pixel coordinates, then the padding rule.
+        func coordinate(_ normalized: Tensor, _ size: Int) throws -> Tensor {
+            var x = alignCorners ? try normalized.add(.scalar(1.0)).mul(.scalar(Double(size - 1) / 2))
+                                 : try normalized.add(.scalar(1.0)).mul(.scalar(Double(size))).sub(.scalar(1.0)).mul(.scalar(0.5))
+            switch padding {
+            case .zeros: break
+            case .border: x = try x.clamp(min: 0, max: Double(size - 1))
+            case .reflection:
+                let (low, high) = alignCorners ? (0.0, Double(2 * (size - 1))) : (-1.0, Double(2 * size - 1))
+                x = try reflect(x, twiceLow: low, twiceHigh: high).clamp(min: 0, max: Double(size - 1))
+            }
+            return x
+        }
+        let gx = try coordinate(grid.select(dim: 3, index: 0), w)  // N x Ho x Wo
+        let gy = try coordinate(grid.select(dim: 3, index: 1), h)
+        let flat = try input.reshape([n, c, h * w])
+        /// input at integer pixel (x, y) (tensors of N x Ho x Wo), 0 outside.
+        func pixels(_ x: Tensor, _ y: Tensor) throws -> Tensor {
+            let inside = try x.ge(.scalar(0.0)).logicalAnd(x.le(.scalar(Double(w - 1))))
+                .logicalAnd(y.ge(.scalar(0.0))).logicalAnd(y.le(.scalar(Double(h - 1))))
+            let index = try y.clamp(min: 0, max: Double(h - 1)).mul(.scalar(Double(w)))
+                .add(x.clamp(min: 0, max: Double(w - 1))).to(.int64).reshape([n, 1, ho * wo]).expand([n, c, ho * wo])
+            let values = try flat.gather(dim: 2, index: index).reshape([n, c, ho, wo])
+            return try values.mul(inside.unsqueeze(dim: 1).to(input.dtype))
+        }
+        if !bilinear {
+            // The nearest pixel (round half to even, as torch): input gets the gradient of the
+            // pixel it gave, the grid a zero one (torch's), through a term that is 0 but connected.
+            let connected = try gx.add(gy).sub(gx.add(gy).detach()).mul(.scalar(0.0)).unsqueeze(dim: 1)
+            return try pixels(gx.round().detach(), gy.round().detach()).add(connected)
+        }
+        let (x0, y0) = (try gx.floor().detach(), try gy.floor().detach())
+        let (x1, y1) = (try x0.add(.scalar(1.0)), try y0.add(.scalar(1.0)))
+        let (wx1, wy1) = (try gx.sub(x0).unsqueeze(dim: 1), try gy.sub(y0).unsqueeze(dim: 1))
+        let (wx0, wy0) = (try Tensor.scalar(1.0).sub(wx1), try Tensor.scalar(1.0).sub(wy1))
+        return try pixels(x0, y0).mul(wx0.mul(wy0)).add(pixels(x1, y0).mul(wx1.mul(wy0)))
+            .add(pixels(x0, y1).mul(wx0.mul(wy1))).add(pixels(x1, y1).mul(wx1.mul(wy1)))
+    }
+
+    /// Reflects coordinates into [low, high] (half-units: twiceLow = 2 low), as torch's grid sampler.
+    private static func reflect(_ x: Tensor, twiceLow: Double, twiceHigh: Double) throws -> Tensor {
+        if twiceLow == twiceHigh { return try x.mul(.scalar(0.0)) }
+        let low = twiceLow / 2, span = (twiceHigh - twiceLow) / 2
+        let distance = try x.sub(.scalar(low)).abs()
+        let extra = try distance.fmod(.scalar(span))
+        let flips = try GradMode.withDisabled { try distance.div(.scalar(span)).floor() }
+        let even = try flips.fmod(.scalar(2.0)).eq(.scalar(0.0))
+        return try Tensor.where(even, extra.add(.scalar(low)), Tensor.scalar(span + low).sub(extra))
+    }
+}

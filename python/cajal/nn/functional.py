@@ -401,3 +401,19 @@ def bilinear(input1, input2, weight, bias=None):
 
     out = einsum("...i,oij,...j->...o", input1, weight, input2)
     return out if bias is None else out + bias
+
+
+# ------------------------------------------------------------------ spatial transformers
+
+def affine_grid(theta, size, align_corners=None):
+    return _call(lib.cajal_nn_affine_grid, theta, *_ints(list(size)), 1 if align_corners else 0)
+
+
+def grid_sample(input, grid, mode="bilinear", padding_mode="zeros", align_corners=None):  # noqa: A002
+    modes, paddings = {"bilinear": 0, "nearest": 1}, {"zeros": 0, "border": 1, "reflection": 2}
+    if mode not in modes:
+        raise NotImplementedError(f"grid_sample mode '{mode}' is not supported (bilinear, nearest)")
+    if padding_mode not in paddings:
+        raise ValueError(f"nn.functional.grid_sample(): expected padding_mode to be 'zeros', 'border', or 'reflection', "
+                         f"but got: '{padding_mode}'")
+    return _call(lib.cajal_nn_grid_sample, input, grid, modes[mode], paddings[padding_mode], 1 if align_corners else 0)
