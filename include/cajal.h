@@ -733,6 +733,10 @@ int cajal_nn_affine_grid(cajal_tensor theta, const int64_t *size, size_t nsize, 
 int cajal_nn_grid_sample(cajal_tensor x, cajal_tensor grid, int32_t mode, int32_t padding_mode, int32_t align_corners,
                          cajal_tensor *out);
 
+/* Adaptive max pooling of the last two dims to output_size: the maxima and their flat positions. */
+int cajal_nn_adaptive_max_pool2d(cajal_tensor x, const int64_t *output_size, size_t nsize, cajal_tensor *values,
+                                 cajal_tensor *indices);
+
 #ifdef __cplusplus
 }
 #endif

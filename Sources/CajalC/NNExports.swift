@@ -448,3 +448,14 @@ public func cajal_nn_grid_sample(_ input: OpaquePointer?, _ grid: OpaquePointer?
                                          padding: paddings[Int(paddingMode)], alignCorners: alignCorners != 0)
     }
 }
+
+@_cdecl("cajal_nn_adaptive_max_pool2d")
+public func cajal_nn_adaptive_max_pool2d(_ x: OpaquePointer?, _ size: UnsafePointer<Int64>?, _ nsize: Int, _ values: TensorOut?,
+                                         _ indices: TensorOut?) -> Int32 {
+    status {
+        guard let values, let indices else { throw CajalError(.nullArgument, "output pointer is NULL") }
+        let result = try Tensor.adaptiveMaxPool2d(tensor(x, "input"), outputSize: ints(size, nsize, "output_size"))
+        values.pointee = handle(result.values)
+        indices.pointee = handle(result.indices)
+    }
+}

@@ -181,6 +181,9 @@ struct ReferenceTests {
             let r = try a[0].topk(attrs["k"]?.int ?? 1, dim: attrs["dim"]?.int ?? -1, largest: attrs["largest"]?.bool ?? true)
             return [r.values, r.indices]
         case "grad_program": return try gradProgram(attrs["name"]?.string ?? "", a[0], a[1])
+        case "adaptive_max_pool2d":
+            let r = try Tensor.adaptiveMaxPool2d(a[0], outputSize: intList(attrs["output_size"]))
+            return [r.values, r.indices]
         case "max_pool2d", "max_pool1d":
             let pool = op == "max_pool2d" ? Tensor.maxPool2d : Tensor.maxPool1d
             let r = try pool(a[0], intList(attrs["kernel_size"]), intList(attrs["stride"]), intList(attrs["padding"]),

@@ -1078,6 +1078,14 @@ def spatial_transformer_cases():
     return cases
 
 
+def adaptive_max_cases():
+    return [
+        make_case("adaptive_max_pool2d/uneven", "adaptive_max_pool2d", [inp(values([2, 3, 5, 7]))], {"output_size": [3, 4]}),
+        make_case("adaptive_max_pool2d/global", "adaptive_max_pool2d", [inp(values([2, 3, 5, 7]))], {"output_size": [1, 1]}),
+        make_case("adaptive_max_pool2d/upsampling", "adaptive_max_pool2d", [inp(values([1, 2, 3, 2]))], {"output_size": [4, 5]}),
+    ]
+
+
 def module_cases():
     """Seeded models of models.py: repr, state_dict (names, shapes, values), and
     in eval mode the output for a fixed input and the parameter gradients."""
@@ -1129,6 +1137,7 @@ def main():
         "losses": loss_cases(),
         "resampling": resampling_cases(),
         "spatial_transformer": spatial_transformer_cases(),
+        "adaptive_max": adaptive_max_cases(),
     }
     for group, cases in groups.items():
         path = os.path.join(OUT, f"{group}.json")

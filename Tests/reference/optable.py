@@ -254,6 +254,7 @@ def make_ops(lib):
             x, size=attrs["size"], scale_factor=attrs["scale_factor"], mode=attrs["mode"], align_corners=attrs["align_corners"]),
         "adaptive_avg_pool2d": lambda x, attrs: lib.nn.functional.adaptive_avg_pool2d(x, attrs["output_size"]),
         "adaptive_avg_pool1d": lambda x, attrs: lib.nn.functional.adaptive_avg_pool1d(x, attrs["output_size"]),
+        "adaptive_max_pool2d": lambda x, attrs: tuple(lib.nn.functional.adaptive_max_pool2d(x, attrs["output_size"], True)),
         "affine_grid": lambda t, attrs: lib.nn.functional.affine_grid(t, attrs["size"], align_corners=attrs["align_corners"]),
         "grid_sample": lambda x, g, attrs: lib.nn.functional.grid_sample(
             x, g, mode=attrs["mode"], padding_mode=attrs["padding_mode"], align_corners=attrs["align_corners"]),

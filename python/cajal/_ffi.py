@@ -292,6 +292,7 @@ DECLARATIONS = {
                                           T_OUT]),
     "cajal_nn_affine_grid": (c_int, [T, SHAPE, c_size_t, c_int32, T_OUT]),
     "cajal_nn_grid_sample": (c_int, [T, T, c_int32, c_int32, c_int32, T_OUT]),
+    "cajal_nn_adaptive_max_pool2d": (c_int, [T, SHAPE, c_size_t, T_OUT, T_OUT]),
 }
 
 

@@ -45,6 +45,38 @@ enum Pooling {
         }
     }
 
+    /// Adaptive max pooling: output (oy, ox) takes the max over rows
+    /// floor(oy·H/oH) ..< ceil((oy+1)·H/oH) and the columns alike (NaN wins,
+    /// the first of equal maxima), with its position iy * width + ix.
+    static func adaptiveMaxForward<T: BinaryFloatingPoint>(_ x: UnsafePointer<T>, _ planes: Int, height: Int, width: Int,
+                                                           outHeight: Int, outWidth: Int, _ out: UnsafeMutablePointer<T>,
+                                                           _ index: UnsafeMutablePointer<Int64>) {
+        let inPlane = height * width, outPlane = outHeight * outWidth
+        Parallel.forEachChunk(planes, costPerItem: inPlane) { range in
+            for p in range {
+                let source = x + p * inPlane
+                for oy in 0..<outHeight {
+                    let top = oy * height / outHeight, bottom = ((oy + 1) * height + outHeight - 1) / outHeight
+                    for ox in 0..<outWidth {
+                        let left = ox * width / outWidth, right = ((ox + 1) * width + outWidth - 1) / outWidth
+                        var best = -T.infinity, at = -1
+                        for iy in top..<bottom {
+                            for ix in left..<right {
+                                let v = source[iy * width + ix]
+                                if at < 0 || v > best || (v.isNaN && !best.isNaN) {
+                                    best = v
+                                    at = iy * width + ix
+                                }
+                            }
+                        }
+                        out[p * outPlane + oy * outWidth + ox] = best
+                        index[p * outPlane + oy * outWidth + ox] = Int64(at)
+                    }
+                }
+            }
+        }
+    }
+
     /// The window's corners as torch's avg_pool2d computes them, and its divisor.
     @inline(__always)
     private static func averageWindow(_ oy: Int, _ ox: Int, _ g: PoolingGeometry, countIncludePad: Bool,

@@ -26,6 +26,44 @@ extension Tensor {
         try avgPool(input, kernelSize, stride, padding, ceilMode, countIncludePad, 0, spatialDims: 1, op: "avg_pool1d")
     }
 
+    /// torch.nn.functional.adaptive_max_pool2d with return_indices, over the
+    /// last two dims of (N, C, H, W) or (C, H, W).
+    public static func adaptiveMaxPool2d(_ input: Tensor, outputSize: [Int]) throws -> (values: Tensor, indices: Tensor) {
+        let op = "adaptive_max_pool2d"
+        guard input.rank == 3 || input.rank == 4 else {
+            throw CajalError.runtime("[\(op)] Expected 3D or 4D input for adaptive_max_pool2d, but got input of size: \(input.shape)")
+        }
+        guard input.dtype.isFloatingPoint else { throw CajalError.runtime("[\(op)] not implemented for \(input.dtype) input") }
+        let size = outputSize.count == 1 ? [outputSize[0], outputSize[0]] : outputSize
+        guard size.count == 2, size.allSatisfy({ $0 > 0 }) else {
+            throw CajalError.runtime("[\(op)] output_size must be one or two positive ints, got \(outputSize)")
+        }
+        let (height, width) = (input.shape[input.rank - 2], input.shape[input.rank - 1])
+        guard height > 0, width > 0 else {
+            throw CajalError.runtime("[\(op)] adaptive_max_pool2d(): Expected input to have non-zero size for non-batch dimensions, but input has sizes \(input.shape)")
+        }
+        let planes = input.shape.dropLast(2).reduce(1, *)
+        let outShape = Array(input.shape.dropLast(2)) + size
+        let x = try input.contiguous()
+        let values = try Tensor(uninitializedShape: outShape, dtype: input.dtype, op: op)
+        let indices = try Tensor(uninitializedShape: outShape, dtype: .int64, op: op)
+        if input.dtype == .float64 {
+            Pooling.adaptiveMaxForward(x.typedPointer(Double.self), planes, height: height, width: width, outHeight: size[0],
+                                       outWidth: size[1], values.typedPointer(Double.self), indices.typedPointer(Int64.self))
+        } else {
+            Pooling.adaptiveMaxForward(x.typedPointer(Float.self), planes, height: height, width: width, outHeight: size[0],
+                                       outWidth: size[1], values.typedPointer(Float.self), indices.typedPointer(Int64.self))
+        }
+        let inputShape = input.shape, outPlane = size[0] * size[1]
+        values.recording("AdaptiveMaxPool2DBackward0", inputs: [input], saving: [indices]) { ctx in
+            let index = try ctx.saved[0].reshape([planes, outPlane])
+            let grad = try ctx.grad.reshape([planes, outPlane])
+            return [try Tensor.zeros([planes, height * width], dtype: ctx.grad.dtype).scatterAdd(dim: 1, index: index, source: grad)
+                .reshape(inputShape)]
+        }
+        return (values, indices)
+    }
+
     /// The window sweep of a pooling op, checked as torch checks it; the
     /// output shape is input.shape with the spatial dims replaced.
     private static func poolingGeometry(_ input: Tensor, _ kernelSize: [Int], _ stride: [Int], _ padding: [Int], _ dilation: [Int],

@@ -417,3 +417,13 @@ def grid_sample(input, grid, mode="bilinear", padding_mode="zeros", align_corner
         raise ValueError(f"nn.functional.grid_sample(): expected padding_mode to be 'zeros', 'border', or 'reflection', "
                          f"but got: '{padding_mode}'")
     return _call(lib.cajal_nn_grid_sample, input, grid, modes[mode], paddings[padding_mode], 1 if align_corners else 0)
+
+
+def adaptive_max_pool2d(input, output_size, return_indices=False):  # noqa: A002
+    sizes = [output_size] * 2 if isinstance(output_size, int) or output_size is None else list(output_size)
+    shape = input.shape[input.dim() - 2:]
+    sizes = [shape[i] if s is None else int(s) for i, s in enumerate(sizes)]
+    values, indices = c_void_p(), c_void_p()
+    check(lib.cajal_nn_adaptive_max_pool2d(input, *_ints(sizes), byref(values), byref(indices)))
+    values, indices = _wrap(values.value), _wrap(indices.value)
+    return (values, indices) if return_indices else values
