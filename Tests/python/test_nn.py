@@ -309,3 +309,15 @@ def test_orthogonal_trunc_normal_bilinear_and_heaviside():
     np.testing.assert_allclose(array(layer(x1, x2)), expected, rtol=1e-5, atol=1e-5)
     x = cajal.tensor([-1.5, 0.0, 2.0])
     assert cajal.heaviside(x, cajal.tensor([0.5])).tolist() == [0.0, 0.5, 1.0]
+
+
+def test_dropout2d_zeroes_whole_channels():
+    cajal.manual_seed(0)
+    drop = nn.Dropout2d(0.5)
+    y = array(drop(cajal.ones(8, 50, 3, 3)))
+    per_channel = y.reshape(8, 50, 9)
+    assert ((per_channel == 0).all(2) | (per_channel == 2.0).all(2)).all()  # each channel all dropped or all kept, x2
+    assert 0.35 < (per_channel[:, :, 0] == 0).mean() < 0.65
+    drop.eval()
+    assert array(drop(cajal.ones(2, 3, 4, 4))).min() == 1.0
+    assert repr(drop) == "Dropout2d(p=0.5, inplace=False)"

@@ -111,6 +111,23 @@ def dropout(input, p=0.5, training=True, inplace=False):  # noqa: A002
     return input * keep * (1.0 / (1.0 - p))
 
 
+def dropout2d(input, p=0.5, training=True, inplace=False):  # noqa: A002
+    """Zeroes whole channels (dim -3 of (N, C, H, W) or (C, H, W)) with probability p, scaling the rest by 1/(1-p)."""
+    if p < 0.0 or p > 1.0:
+        raise ValueError(f"dropout probability has to be between 0 and 1, but got {p}")
+    if input.dim() not in (3, 4):
+        raise RuntimeError(f"dropout2d: expected a 3D (C, H, W) or 4D (N, C, H, W) input, got {input.dim()}D")
+    if not training or p == 0.0:
+        return input
+    if p == 1.0:
+        return input * 0.0
+    from .. import rand
+
+    mask_shape = list(input.shape[:-2]) + [1, 1]
+    keep = (rand(*mask_shape, dtype=input.dtype) >= p).to(input.dtype)
+    return input * keep * (1.0 / (1.0 - p))
+
+
 # ------------------------------------------------------------------ activations
 
 def _implicit_dim(ndim):

@@ -340,3 +340,10 @@ class AdaptiveMaxPool2d(Module):
 
     def extra_repr(self):
         return f"output_size={self.output_size}"
+
+
+class Dropout2d(Dropout):
+    """Zeroes whole channels with probability p in training, scaling the rest by 1/(1-p); identity in eval."""
+
+    def forward(self, input):  # noqa: A002
+        return F.dropout2d(input, self.p, self.training)
