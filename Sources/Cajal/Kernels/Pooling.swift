@@ -13,6 +13,13 @@ struct PoolingGeometry {
 /// Raw max and average pooling loops over `planes` contiguous planes, split
 /// across cores by planes.
 enum Pooling {
+    /// Whether v takes the place of the window's best so far: the first
+    /// element, a greater one, or the first NaN (which then stays).
+    @inline(__always)
+    private static func replaces<T: BinaryFloatingPoint>(_ v: T, _ best: T, _ at: Int) -> Bool {
+        at < 0 || v > best || (v.isNaN && !best.isNaN)
+    }
+
     /// out[p][o] = the max of the window (NaN wins, as torch), index[p][o] =
     /// its position iy * width + ix in the plane (the first of equal maxima).
     static func maxForward<T: BinaryFloatingPoint>(_ x: UnsafePointer<T>, _ planes: Int, _ g: PoolingGeometry,
@@ -31,7 +38,7 @@ enum Pooling {
                                 let ix = ox * g.strideWidth - g.padLeft + j * g.dilationWidth
                                 if ix < 0 || ix >= g.width { continue }
                                 let v = source[iy * g.width + ix]
-                                if at < 0 || v > best || (v.isNaN && !best.isNaN) {
+                                if replaces(v, best, at) {
                                     best = v
                                     at = iy * g.width + ix
                                 }
@@ -63,7 +70,7 @@ enum Pooling {
                         for iy in top..<bottom {
                             for ix in left..<right {
                                 let v = source[iy * width + ix]
-                                if at < 0 || v > best || (v.isNaN && !best.isNaN) {
+                                if replaces(v, best, at) {
                                     best = v
                                     at = iy * width + ix
                                 }
