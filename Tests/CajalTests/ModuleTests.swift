@@ -94,4 +94,27 @@ struct ModuleTests {
         #expect(abs(y[3] - (6 - 2) / Float(4.5 + 1e-5).squareRoot()) < 1e-5)
         #expect(!norm.isTraining && norm.stateDict().map(\.name) == ["weight", "bias", "running_mean", "running_var", "num_batches_tracked"])
     }
+
+    @Test func moreLayersHaveTorchShapesModesAndErrors() throws {
+        let up = try ConvTranspose2d(4, 6, kernelSize: [2], stride: [2])
+        #expect(up.stateDict().map(\.name) == ["weight", "bias"])
+        #expect(try up(Tensor.zeros([1, 4, 3, 5])).shape == [1, 6, 6, 10])
+        #expect(up.namedParameters()[0].tensor.shape == [4, 6, 2, 2])
+        let norm = try LayerNorm([5])
+        let y = try norm(Tensor.randn([3, 5], generator: Generator(seed: 1)))
+        #expect(try abs(y.mean().item()) < 1e-6)
+        #expect(try GroupNorm(2, 4)(Tensor.zeros([2, 4, 3])).shape == [2, 4, 3])
+        #expect(throws: CajalError.self) { try GroupNorm(3, 4) }
+        let table = try Embedding(6, 3, paddingIndex: -1)
+        #expect(try table.parameter("weight")?.narrow(dim: 0, start: 5, length: 1).abs().sum().item() == 0)
+        #expect(try table(Tensor([0, 5, 2] as [Int64])).shape == [3, 3])
+        #expect(throws: CajalError.self) { try table(Tensor([6] as [Int64])) }
+        let drop = try Dropout(0.5)
+        let ones = try Tensor.ones([1000])
+        let kept = try drop(ones).toArray(Float.self)
+        #expect(kept.allSatisfy { $0 == 0 || $0 == 2 })
+        drop.eval()
+        #expect(try drop(ones).toArray(Float.self).allSatisfy { $0 == 1 })
+        #expect(throws: CajalError.self) { try Dropout(1.5) }
+    }
 }

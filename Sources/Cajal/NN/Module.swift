@@ -222,3 +222,117 @@ public final class Sequential: Module {
         try children.reduce(input) { x, child in try child.module(x) }
     }
 }
+
+/// The transposed convolution layer (weight: in x out/groups x kH x kW, as torch's).
+public final class ConvTranspose2d: Module {
+    public let stride: [Int], padding: [Int], outputPadding: [Int], groups: Int
+
+    public init(_ inChannels: Int, _ outChannels: Int, kernelSize: [Int], stride: [Int] = [1], padding: [Int] = [0],
+                outputPadding: [Int] = [0], groups: Int = 1, bias: Bool = true, dtype: DType = .float32) throws {
+        guard groups > 0, inChannels % groups == 0, outChannels % groups == 0 else {
+            throw CajalError.value("[ConvTranspose2d] in_channels (\(inChannels)) and out_channels (\(outChannels)) must be divisible by groups (\(groups))")
+        }
+        let kernel = kernelSize.count == 1 ? [kernelSize[0], kernelSize[0]] : kernelSize
+        guard kernel.count == 2, kernel.allSatisfy({ $0 > 0 }) else {
+            throw CajalError.value("[ConvTranspose2d] kernel_size must be one or two positive ints, got \(kernelSize)")
+        }
+        (self.stride, self.padding, self.outputPadding, self.groups) = (stride, padding, outputPadding, groups)
+        super.init()
+        let weight = try Tensor.zeros([inChannels, outChannels / groups] + kernel, dtype: dtype)
+        let bias = bias ? try Tensor.zeros([outChannels], dtype: dtype) : nil
+        // torch computes the fan-in from weight.shape[1] here too.
+        try resetLikeTorch(weight: weight, bias: bias, fanIn: outChannels / groups * kernel[0] * kernel[1])
+        try registerParameter("weight", weight)
+        try registerParameter("bias", bias)
+    }
+
+    public override func forward(_ input: Tensor) throws -> Tensor {
+        guard let weight = parameter("weight") else { throw CajalError.runtime("[ConvTranspose2d] the weight parameter was removed") }
+        return try Tensor.convTranspose2d(input, weight: weight, bias: parameter("bias"), stride: stride, padding: padding,
+                                          outputPadding: outputPadding, groups: groups)
+    }
+}
+
+/// Layer normalisation over the last dims (weight 1, bias 0 to start).
+public final class LayerNorm: Module {
+    public let normalizedShape: [Int], eps: Double
+
+    public init(_ normalizedShape: [Int], eps: Double = 1e-5, elementwiseAffine: Bool = true, dtype: DType = .float32) throws {
+        (self.normalizedShape, self.eps) = (normalizedShape, eps)
+        super.init()
+        if elementwiseAffine {
+            try registerParameter("weight", Tensor.ones(normalizedShape, dtype: dtype))
+            try registerParameter("bias", Tensor.zeros(normalizedShape, dtype: dtype))
+        }
+    }
+
+    public override func forward(_ input: Tensor) throws -> Tensor {
+        try Functional.layerNorm(input, normalizedShape: normalizedShape, weight: parameter("weight"), bias: parameter("bias"), eps: eps)
+    }
+}
+
+/// Group normalisation over channel groups (weight 1, bias 0 to start).
+public final class GroupNorm: Module {
+    public let groups: Int, eps: Double
+
+    public init(_ groups: Int, _ channels: Int, eps: Double = 1e-5, affine: Bool = true, dtype: DType = .float32) throws {
+        guard groups > 0, channels % groups == 0 else {
+            throw CajalError.value("[GroupNorm] num_channels (\(channels)) must be divisible by num_groups (\(groups))")
+        }
+        (self.groups, self.eps) = (groups, eps)
+        super.init()
+        if affine {
+            try registerParameter("weight", Tensor.ones([channels], dtype: dtype))
+            try registerParameter("bias", Tensor.zeros([channels], dtype: dtype))
+        }
+    }
+
+    public override func forward(_ input: Tensor) throws -> Tensor {
+        try Functional.groupNorm(input, numGroups: groups, weight: parameter("weight"), bias: parameter("bias"), eps: eps)
+    }
+}
+
+/// A lookup table of N(0, 1) rows; the padding row starts at zero and gets no gradient.
+public final class Embedding: Module {
+    public let paddingIndex: Int?
+
+    public init(_ count: Int, _ dimension: Int, paddingIndex: Int? = nil, dtype: DType = .float32) throws {
+        guard count > 0, dimension > 0 else { throw CajalError.value("[Embedding] sizes must be positive, got \(count) x \(dimension)") }
+        if let paddingIndex, !(-count..<count).contains(paddingIndex) {
+            throw CajalError.value("[Embedding] Padding_idx must be within num_embeddings")
+        }
+        self.paddingIndex = paddingIndex.map { ($0 + count) % count }
+        super.init()
+        let weight = try Tensor.zeros([count, dimension], dtype: dtype)
+        try GradMode.withDisabled {
+            try weight.normalInPlace(mean: 0, std: 1, generator: .default)
+            if let row = self.paddingIndex { try weight.narrow(dim: 0, start: row, length: 1).zeroInPlace() }
+        }
+        try registerParameter("weight", weight)
+    }
+
+    public override func forward(_ input: Tensor) throws -> Tensor {
+        guard let weight = parameter("weight") else { throw CajalError.runtime("[Embedding] the weight parameter was removed") }
+        return try Functional.embedding(input, weight: weight, paddingIndex: paddingIndex)
+    }
+}
+
+/// Zeroes elements with probability p in training (scaling the rest by 1/(1-p)); identity in evaluation.
+public final class Dropout: Module {
+    public let probability: Double
+
+    public init(_ probability: Double = 0.5) throws {
+        guard (0...1).contains(probability) else {
+            throw CajalError.value("[Dropout] dropout probability has to be between 0 and 1, but got \(probability)")
+        }
+        self.probability = probability
+        super.init()
+    }
+
+    public override func forward(_ input: Tensor) throws -> Tensor {
+        guard isTraining, probability > 0 else { return input }
+        if probability == 1 { return try input.mul(.scalar(0.0)) }
+        let keep = try Tensor.rand(input.shape, dtype: input.dtype, generator: .default).ge(.scalar(probability)).to(input.dtype)
+        return try input.mul(keep).mul(.scalar(1 / (1 - probability)))
+    }
+}
