@@ -101,22 +101,31 @@ enum Pooling {
         return (rows, columns, divisor)
     }
 
+    /// Calls body(plane, output position, window) for every average-pooling
+    /// window of every plane, planes split across cores.
+    private static func forEachAverageWindow(_ planes: Int, _ g: PoolingGeometry, countIncludePad: Bool, divisorOverride: Int,
+                                             _ body: (Int, Int, (rows: Range<Int>, columns: Range<Int>, divisor: Int)) -> Void) {
+        Parallel.forEachChunk(planes, costPerItem: g.outHeight * g.outWidth * g.kernelHeight * g.kernelWidth) { range in
+            for p in range {
+                for oy in 0..<g.outHeight {
+                    for ox in 0..<g.outWidth {
+                        body(p, oy * g.outWidth + ox,
+                             averageWindow(oy, ox, g, countIncludePad: countIncludePad, divisorOverride: divisorOverride))
+                    }
+                }
+            }
+        }
+    }
+
     static func averageForward<T: BinaryFloatingPoint>(_ x: UnsafePointer<T>, _ planes: Int, _ g: PoolingGeometry,
                                                        countIncludePad: Bool, divisorOverride: Int,
                                                        _ out: UnsafeMutablePointer<T>) {
         let inPlane = g.height * g.width, outPlane = g.outHeight * g.outWidth
-        Parallel.forEachChunk(planes, costPerItem: outPlane * g.kernelHeight * g.kernelWidth) { range in
-            for p in range {
-                let source = x + p * inPlane
-                for oy in 0..<g.outHeight {
-                    for ox in 0..<g.outWidth {
-                        let window = averageWindow(oy, ox, g, countIncludePad: countIncludePad, divisorOverride: divisorOverride)
-                        var total: T = 0
-                        for iy in window.rows { for ix in window.columns { total += source[iy * g.width + ix] } }
-                        out[p * outPlane + oy * g.outWidth + ox] = window.divisor > 0 ? total / T(window.divisor) : .nan
-                    }
-                }
-            }
+        forEachAverageWindow(planes, g, countIncludePad: countIncludePad, divisorOverride: divisorOverride) { p, o, window in
+            let source = x + p * inPlane
+            var total: T = 0
+            for iy in window.rows { for ix in window.columns { total += source[iy * g.width + ix] } }
+            out[p * outPlane + o] = window.divisor > 0 ? total / T(window.divisor) : .nan
         }
     }
 
@@ -125,18 +134,10 @@ enum Pooling {
                                                         countIncludePad: Bool, divisorOverride: Int,
                                                         _ dx: UnsafeMutablePointer<T>) {
         let inPlane = g.height * g.width, outPlane = g.outHeight * g.outWidth
-        Parallel.forEachChunk(planes, costPerItem: outPlane * g.kernelHeight * g.kernelWidth) { range in
-            for p in range {
-                let target = dx + p * inPlane
-                for oy in 0..<g.outHeight {
-                    for ox in 0..<g.outWidth {
-                        let window = averageWindow(oy, ox, g, countIncludePad: countIncludePad, divisorOverride: divisorOverride)
-                        guard window.divisor > 0 else { continue }
-                        let share = gradOut[p * outPlane + oy * g.outWidth + ox] / T(window.divisor)
-                        for iy in window.rows { for ix in window.columns { target[iy * g.width + ix] += share } }
-                    }
-                }
-            }
+        forEachAverageWindow(planes, g, countIncludePad: countIncludePad, divisorOverride: divisorOverride) { p, o, window in
+            guard window.divisor > 0 else { return }
+            let target = dx + p * inPlane, share = gradOut[p * outPlane + o] / T(window.divisor)
+            for iy in window.rows { for ix in window.columns { target[iy * g.width + ix] += share } }
         }
     }
 }
