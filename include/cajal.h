@@ -737,6 +737,24 @@ int cajal_nn_grid_sample(cajal_tensor x, cajal_tensor grid, int32_t mode, int32_
 int cajal_nn_adaptive_max_pool2d(cajal_tensor x, const int64_t *output_size, size_t nsize, cajal_tensor *values,
                                  cajal_tensor *indices);
 
+/* Recurrent layers (mode 0 RNN tanh, 1 RNN relu, 2 LSTM, 3 GRU) over a padded (T, B, I) / batch_first / unbatched input,
+   or over packed rows when batch_sizes (1-D int64) is given. weights: torch's flat list per layer and direction,
+   w_ih, w_hh (, b_ih, b_hh). hx, cx may be NULL (zeros); cell receives c_n for LSTM only (may be NULL otherwise). */
+int cajal_nn_rnn(int32_t mode, cajal_tensor input, cajal_tensor batch_sizes, cajal_tensor hx, cajal_tensor cx,
+                 const cajal_tensor *weights, size_t nweights, int32_t has_bias, int64_t num_layers, int32_t bidirectional,
+                 double dropout, int32_t training, int32_t batch_first, cajal_tensor *output, cajal_tensor *hidden,
+                 cajal_tensor *cell);
+/* pack_padded_sequence with int64 lengths; sorted_indices / unsorted_indices are NULL when enforce_sorted. */
+int cajal_nn_pack_padded_sequence(cajal_tensor input, cajal_tensor lengths, int32_t batch_first, int32_t enforce_sorted,
+                                  cajal_tensor *data, cajal_tensor *batch_sizes, cajal_tensor *sorted_indices,
+                                  cajal_tensor *unsorted_indices);
+/* pad_packed_sequence: the padded batch in the original order and the int64 lengths; total_length < 0 for none. */
+int cajal_nn_pad_packed_sequence(cajal_tensor data, cajal_tensor batch_sizes, cajal_tensor sorted_indices, int32_t batch_first,
+                                 double padding_value, int64_t total_length, cajal_tensor *padded, cajal_tensor *lengths);
+/* pad_sequence: sequences (L_i, *) stacked into (max L, B, *), or (B, max L, *) with batch_first. */
+int cajal_nn_pad_sequence(const cajal_tensor *sequences, size_t count, int32_t batch_first, double padding_value,
+                          cajal_tensor *out);
+
 #ifdef __cplusplus
 }
 #endif

@@ -19,7 +19,9 @@ public let kernelSet = KernelSet(
     argReduce: argReduceKernel,
     scan: scanKernel,
     cumprodBackward: cumprodBackwardKernel,
-    sort: sortKernel
+    sort: sortKernel,
+    recurrentForward: recurrentForwardKernel,
+    recurrentBackward: recurrentBackwardKernel
 )
 
 /// Which instruction set this copy was compiled for, from the compiler's own flags.

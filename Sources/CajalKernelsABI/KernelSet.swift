@@ -49,6 +49,10 @@ public struct KernelSet: Sendable {
     /// Stable sort along a dim, writing the first `limit` places (topk):
     /// (kind, descending, x, xStep, values, valueStep, indices, indexStep, count, limit, loop (values, indices, x)).
     public let sort: @Sendable (ElementKind, Bool, UnsafeRawPointer, Int, UnsafeMutableRawPointer, Int, UnsafeMutablePointer<Int64>, Int, Int, Int, StridedLoop) -> Void
+    /// One time step of a recurrent cell's gate math (float types).
+    public let recurrentForward: @Sendable (RecurrentCell, ElementKind, RecurrentStep) -> Void
+    /// The same step's gradients.
+    public let recurrentBackward: @Sendable (RecurrentCell, ElementKind, RecurrentGradientStep) -> Void
 
     public init(name: String,
                 binary: @escaping @Sendable (BinaryOp, ElementKind, UnsafeMutableRawPointer, UnsafeRawPointer, UnsafeRawPointer, StridedLoop) -> Void,
@@ -66,7 +70,9 @@ public struct KernelSet: Sendable {
                 argReduce: @escaping @Sendable (ElementKind, Bool, UnsafeRawPointer, Int, UnsafeMutableRawPointer?, UnsafeMutablePointer<Int64>, Int, StridedLoop) -> Void,
                 scan: @escaping @Sendable (ElementKind, Bool, UnsafeRawPointer, Int, UnsafeMutableRawPointer, Int, Int, StridedLoop) -> Void,
                 cumprodBackward: @escaping @Sendable (ElementKind, UnsafeMutableRawPointer, Int, UnsafeRawPointer, Int, UnsafeRawPointer, Int, Int, StridedLoop) -> Void,
-                sort: @escaping @Sendable (ElementKind, Bool, UnsafeRawPointer, Int, UnsafeMutableRawPointer, Int, UnsafeMutablePointer<Int64>, Int, Int, Int, StridedLoop) -> Void) {
+                sort: @escaping @Sendable (ElementKind, Bool, UnsafeRawPointer, Int, UnsafeMutableRawPointer, Int, UnsafeMutablePointer<Int64>, Int, Int, Int, StridedLoop) -> Void,
+                recurrentForward: @escaping @Sendable (RecurrentCell, ElementKind, RecurrentStep) -> Void,
+                recurrentBackward: @escaping @Sendable (RecurrentCell, ElementKind, RecurrentGradientStep) -> Void) {
         self.name = name
         self.binary = binary
         self.unary = unary
@@ -84,5 +90,7 @@ public struct KernelSet: Sendable {
         self.scan = scan
         self.cumprodBackward = cumprodBackward
         self.sort = sort
+        self.recurrentForward = recurrentForward
+        self.recurrentBackward = recurrentBackward
     }
 }

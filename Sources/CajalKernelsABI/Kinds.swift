@@ -42,3 +42,75 @@ public enum ReduceOp: Int32, Sendable {
     /// sumOfSquares: x1^2 + x2^2 + ... (floating point only), for the 2-norm.
     case sum, prod, max, min, sumOfSquares
 }
+
+/// The cells of the recurrent layers, with torch's gate order: LSTM rows are
+/// (input, forget, cell, output), GRU rows (reset, update, new).
+public enum RecurrentCell: Int32, Sendable {
+    case rnnTanh, rnnRelu, lstm, gru
+
+    /// Gate blocks of `hidden` columns in one row of the projections.
+    public var gateCount: Int {
+        switch self {
+        case .rnnTanh, .rnnRelu: return 1
+        case .lstm: return 4
+        case .gru: return 3
+        }
+    }
+}
+
+/// The buffers of one time step of a recurrent layer, for the first `rows`
+/// sequences of the batch (packed batches put the longest first). Every
+/// matrix is row-major and dense: rows x hidden, or rows x (gates x hidden).
+public struct RecurrentStep {
+    public var rows: Int, hiddenSize: Int
+    /// In: the pre-activations x W_ihᵀ + b_ih (+ h W_hhᵀ + b_hh for RNN and
+    /// LSTM). Out: the gates' activations, which the backward reads.
+    public var gates: UnsafeMutableRawPointer
+    /// GRU: in h W_hhᵀ; out the same plus b_hh (its "new" block is what the
+    /// reset gate scales, and the backward reads it).
+    public var hiddenGates: UnsafeMutableRawPointer?
+    public var hiddenBias: UnsafeRawPointer?
+    /// LSTM: c(t-1) in, c(t) out (in place).
+    public var cell: UnsafeMutableRawPointer?
+    public var previousHidden: UnsafeRawPointer
+    /// h(t) out.
+    public var hiddenOut: UnsafeMutableRawPointer
+
+    public init(rows: Int, hiddenSize: Int, gates: UnsafeMutableRawPointer, hiddenGates: UnsafeMutableRawPointer?,
+                hiddenBias: UnsafeRawPointer?, cell: UnsafeMutableRawPointer?, previousHidden: UnsafeRawPointer,
+                hiddenOut: UnsafeMutableRawPointer) {
+        (self.rows, self.hiddenSize, self.gates, self.hiddenGates, self.hiddenBias) = (rows, hiddenSize, gates, hiddenGates, hiddenBias)
+        (self.cell, self.previousHidden, self.hiddenOut) = (cell, previousHidden, hiddenOut)
+    }
+}
+
+/// The buffers of one time step of a recurrent layer's backward.
+public struct RecurrentGradientStep {
+    public var rows: Int, hiddenSize: Int
+    /// The forward's saved activations (RNN: h(t) itself).
+    public var gates: UnsafeRawPointer
+    /// GRU: the saved h W_hhᵀ + b_hh.
+    public var hiddenGates: UnsafeRawPointer?
+    /// LSTM: c(t-1); GRU: h(t-1).
+    public var previousCell: UnsafeRawPointer?
+    public var previousHidden: UnsafeRawPointer?
+    /// The gradient of the layer's output at this step (nil: none).
+    public var gradOutput: UnsafeRawPointer?
+    /// In: dL/dh(t) from the later steps. GRU out: the part of dL/dh(t-1)
+    /// that skips the matrix product (dh z); the caller adds the rest.
+    public var gradHidden: UnsafeMutableRawPointer
+    /// LSTM: dL/dc(t) in, dL/dc(t-1) out.
+    public var gradCell: UnsafeMutableRawPointer?
+    /// Out: dL/d(pre-activations) on the input side.
+    public var gradGates: UnsafeMutableRawPointer
+    /// GRU out: dL/d(h W_hhᵀ + b_hh), which differs from the input side in the "new" block.
+    public var gradHiddenGates: UnsafeMutableRawPointer?
+
+    public init(rows: Int, hiddenSize: Int, gates: UnsafeRawPointer, hiddenGates: UnsafeRawPointer?, previousCell: UnsafeRawPointer?,
+                previousHidden: UnsafeRawPointer?, gradOutput: UnsafeRawPointer?, gradHidden: UnsafeMutableRawPointer,
+                gradCell: UnsafeMutableRawPointer?, gradGates: UnsafeMutableRawPointer, gradHiddenGates: UnsafeMutableRawPointer?) {
+        (self.rows, self.hiddenSize, self.gates, self.hiddenGates) = (rows, hiddenSize, gates, hiddenGates)
+        (self.previousCell, self.previousHidden, self.gradOutput, self.gradHidden) = (previousCell, previousHidden, gradOutput, gradHidden)
+        (self.gradCell, self.gradGates, self.gradHiddenGates) = (gradCell, gradGates, gradHiddenGates)
+    }
+}

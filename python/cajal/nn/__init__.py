@@ -1,8 +1,8 @@
 """cajal.nn, as torch.nn: Module and its layers, losses, functional and init."""
 
-from . import functional, init
+from . import functional, init, utils
 from .modules import *  # noqa: F401,F403
 from .modules import __all__ as _modules
 from .parameter import Parameter
 
-__all__ = ["functional", "init", "Parameter", *_modules]
+__all__ = ["functional", "init", "utils", "Parameter", *_modules]

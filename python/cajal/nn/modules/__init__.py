@@ -9,6 +9,7 @@ from .layers import (AdaptiveAvgPool1d, AdaptiveAvgPool2d, AdaptiveMaxPool2d, Av
 from .loss import (BCELoss, BCEWithLogitsLoss, CosineEmbeddingLoss, CrossEntropyLoss, DiceLoss, GaussianNLLLoss, HuberLoss,
                    KLDivLoss, L1Loss, MarginRankingLoss, MSELoss, NLLLoss, PoissonNLLLoss, SmoothL1Loss, TripletMarginLoss)
 from .module import Module
+from .rnn import GRU, LSTM, RNN, GRUCell, LSTMCell, RNNBase, RNNCell, RNNCellBase
 from .normalization import BatchNorm1d, BatchNorm2d, Embedding, GroupNorm, InstanceNorm2d, LayerNorm
 
 __all__ = ["Module", "Sequential", "ModuleList", "ModuleDict", "Identity", "Linear", "Flatten", "Unflatten", "Conv1d",
@@ -18,4 +19,5 @@ __all__ = ["Module", "Sequential", "ModuleList", "ModuleDict", "Identity", "Line
            "Hardsigmoid", "Hardswish", "LogSigmoid", "Softmin", "Threshold", "PReLU", "BatchNorm1d", "BatchNorm2d",
            "LayerNorm", "GroupNorm", "InstanceNorm2d", "Embedding", "SmoothL1Loss", "HuberLoss", "KLDivLoss",
            "GaussianNLLLoss", "PoissonNLLLoss", "CosineEmbeddingLoss", "MarginRankingLoss", "TripletMarginLoss", "DiceLoss", "ZeroPad2d", "PixelShuffle", "Upsample",
-           "AdaptiveAvgPool1d", "AdaptiveAvgPool2d", "ConvTranspose2d", "Bilinear", "AdaptiveMaxPool2d", "Dropout2d"]
+           "AdaptiveAvgPool1d", "AdaptiveAvgPool2d", "ConvTranspose2d", "Bilinear", "AdaptiveMaxPool2d", "Dropout2d",
+           "RNNBase", "RNN", "LSTM", "GRU", "RNNCellBase", "RNNCell", "LSTMCell", "GRUCell"]
