@@ -755,6 +755,20 @@ int cajal_nn_pad_packed_sequence(cajal_tensor data, cajal_tensor batch_sizes, ca
 int cajal_nn_pad_sequence(const cajal_tensor *sequences, size_t count, int32_t batch_first, double padding_value,
                           cajal_tensor *out);
 
+/* softmax(q k^T scale + mask) v over the last two dims; attn_mask (bool: true may attend; float: added) may be NULL;
+   has_scale 0 uses 1/sqrt(E). */
+int cajal_nn_scaled_dot_product_attention(cajal_tensor query, cajal_tensor key, cajal_tensor value, cajal_tensor attn_mask,
+                                          double dropout_p, int32_t is_causal, int32_t has_scale, double scale,
+                                          cajal_tensor *out);
+/* MultiheadAttention's forward, time-major (L, N, E): in_proj_weight, or q/k/v_proj_weight when the sizes differ; masks
+   (bool: true is blocked; float: added) and biases may be NULL. weights receives NULL unless need_weights. */
+int cajal_nn_multi_head_attention(cajal_tensor query, cajal_tensor key, cajal_tensor value, int64_t num_heads,
+                                  cajal_tensor in_proj_weight, cajal_tensor q_proj_weight, cajal_tensor k_proj_weight,
+                                  cajal_tensor v_proj_weight, cajal_tensor in_proj_bias, cajal_tensor out_proj_weight,
+                                  cajal_tensor out_proj_bias, cajal_tensor key_padding_mask, cajal_tensor attn_mask,
+                                  int32_t need_weights, int32_t average_attn_weights, int32_t is_causal, double dropout_p,
+                                  int32_t training, cajal_tensor *output, cajal_tensor *weights);
+
 #ifdef __cplusplus
 }
 #endif

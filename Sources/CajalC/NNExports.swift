@@ -459,3 +459,41 @@ public func cajal_nn_adaptive_max_pool2d(_ x: OpaquePointer?, _ size: UnsafePoin
         indices.pointee = handle(result.indices)
     }
 }
+
+/// softmax(q kᵀ scale + mask) v; attn_mask may be NULL; has_scale 0 uses 1/√E.
+@_cdecl("cajal_nn_scaled_dot_product_attention")
+public func cajal_nn_scaled_dot_product_attention(_ query: OpaquePointer?, _ key: OpaquePointer?, _ value: OpaquePointer?,
+                                                  _ attnMask: OpaquePointer?, _ dropoutP: Double, _ isCausal: Int32,
+                                                  _ hasScale: Int32, _ scale: Double, _ out: TensorOut?) -> Int32 {
+    newTensor(out) {
+        try Functional.scaledDotProductAttention(tensor(query, "query"), tensor(key, "key"), tensor(value, "value"),
+                                                 attnMask: attnMask.map { try tensor($0, "attn_mask") }, dropoutP: dropoutP,
+                                                 isCausal: isCausal != 0, scale: hasScale != 0 ? scale : nil)
+    }
+}
+
+/// MultiheadAttention's forward (time-major); NULL for absent weights and masks; weights_out receives NULL unless need_weights.
+@_cdecl("cajal_nn_multi_head_attention")
+public func cajal_nn_multi_head_attention(_ query: OpaquePointer?, _ key: OpaquePointer?, _ value: OpaquePointer?, _ numHeads: Int64,
+                                          _ inProj: OpaquePointer?, _ qProj: OpaquePointer?, _ kProj: OpaquePointer?,
+                                          _ vProj: OpaquePointer?, _ inBias: OpaquePointer?, _ outProj: OpaquePointer?,
+                                          _ outBias: OpaquePointer?, _ keyPaddingMask: OpaquePointer?, _ attnMask: OpaquePointer?,
+                                          _ needWeights: Int32, _ averageWeights: Int32, _ isCausal: Int32, _ dropoutP: Double,
+                                          _ training: Int32, _ output: TensorOut?, _ weightsOut: TensorOut?) -> Int32 {
+    status {
+        guard let output, let weightsOut else { throw CajalError(.nullArgument, "output pointer is NULL") }
+        let optional = { (p: OpaquePointer?, name: String) in try p.map { try tensor($0, name) } }
+        let weights = MultiheadAttentionWeights(
+            inProjection: try optional(inProj, "in_proj_weight"), queryProjection: try optional(qProj, "q_proj_weight"),
+            keyProjection: try optional(kProj, "k_proj_weight"), valueProjection: try optional(vProj, "v_proj_weight"),
+            inProjectionBias: try optional(inBias, "in_proj_bias"), outProjection: try tensor(outProj, "out_proj_weight"),
+            outProjectionBias: try optional(outBias, "out_proj_bias"))
+        let result = try Functional.multiHeadAttention(
+            query: tensor(query, "query"), key: tensor(key, "key"), value: tensor(value, "value"), numHeads: Int(numHeads),
+            weights: weights, keyPaddingMask: optional(keyPaddingMask, "key_padding_mask"), attnMask: optional(attnMask, "attn_mask"),
+            needWeights: needWeights != 0, averageAttnWeights: averageWeights != 0, isCausal: isCausal != 0, dropoutP: dropoutP,
+            training: training != 0)
+        output.pointee = handle(result.output)
+        weightsOut.pointee = result.weights.map(handle)
+    }
+}

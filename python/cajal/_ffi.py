@@ -299,6 +299,10 @@ DECLARATIONS = {
     "cajal_nn_pack_padded_sequence": (c_int, [T, T, c_int32, c_int32, T_OUT, T_OUT, T_OUT, T_OUT]),
     "cajal_nn_pad_packed_sequence": (c_int, [T, T, T, c_int32, c_double, c_int64, T_OUT, T_OUT]),
     "cajal_nn_pad_sequence": (c_int, [T_OUT, c_size_t, c_int32, c_double, T_OUT]),
+    # attention
+    "cajal_nn_scaled_dot_product_attention": (c_int, [T, T, T, T, c_double, c_int32, c_int32, c_double, T_OUT]),
+    "cajal_nn_multi_head_attention": (c_int, [T, T, T, c_int64, T, T, T, T, T, T, T, T, T, c_int32, c_int32, c_int32,
+                                              c_double, c_int32, T_OUT, T_OUT]),
 }
 
 

@@ -14,6 +14,11 @@ from ._tensor_str import format_tensor
 _bool, _int, _float = builtins.bool, builtins.int, builtins.float
 
 
+def _rebuild_tensor(make, values, dtype, requires_grad):
+    """Unpickles a tensor from its values."""
+    return make(values, dtype=dtype, requires_grad=requires_grad)
+
+
 def _wrap(handle):
     t = object.__new__(Tensor)
     t._handle = handle
@@ -385,6 +390,30 @@ class Tensor:
 
     def detach(self):
         return _call(lib.cajal_tensor_detach, self._handle)
+
+    # Copies and pickles must make a tensor of their own: copying the handle
+    # would free it twice.
+    def __deepcopy__(self, memo):
+        if not self.is_leaf:
+            raise RuntimeError("Only Tensors created explicitly by the user (graph leaves) support the deepcopy "
+                               "protocol at the moment.")
+        if id(self) not in memo:
+            copy = self.detach().clone()
+            if self.requires_grad:
+                copy.requires_grad_(True)
+            memo[id(self)] = copy
+        return memo[id(self)]
+
+    def __copy__(self):
+        alias = self.detach()
+        if self.requires_grad and self.is_leaf:
+            alias.requires_grad_(True)
+        return alias
+
+    def __reduce_ex__(self, protocol):
+        from ._creation import tensor
+
+        return (_rebuild_tensor, (tensor, self.tolist(), self.dtype, self.requires_grad))
 
     @property
     def data(self):

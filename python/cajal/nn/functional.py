@@ -444,3 +444,39 @@ def adaptive_max_pool2d(input, output_size, return_indices=False):  # noqa: A002
     check(lib.cajal_nn_adaptive_max_pool2d(input, *_ints(sizes), byref(values), byref(indices)))
     values, indices = _wrap(values.value), _wrap(indices.value)
     return (values, indices) if return_indices else values
+
+
+# ------------------------------------------------------------------ attention
+
+def scaled_dot_product_attention(query, key, value, attn_mask=None, dropout_p=0.0, is_causal=False, scale=None,
+                                 enable_gqa=False):
+    """softmax(q kᵀ · scale + mask) v; a bool attn_mask marks what may attend (True), a float one is added."""
+    if enable_gqa:
+        raise NotImplementedError("scaled_dot_product_attention(enable_gqa=True) is not supported by cajal")
+    return _call(lib.cajal_nn_scaled_dot_product_attention, query, key, value, _optional(attn_mask), float(dropout_p),
+                 1 if is_causal else 0, 0 if scale is None else 1, 0.0 if scale is None else float(scale))
+
+
+def multi_head_attention_forward(query, key, value, embed_dim_to_check, num_heads, in_proj_weight, in_proj_bias,  # noqa: PLR0913
+                                 bias_k, bias_v, add_zero_attn, dropout_p, out_proj_weight, out_proj_bias, training=True,
+                                 key_padding_mask=None, need_weights=True, attn_mask=None,
+                                 use_separate_proj_weight=False, q_proj_weight=None, k_proj_weight=None,
+                                 v_proj_weight=None, static_k=None, static_v=None, average_attn_weights=True,
+                                 is_causal=False):
+    """torch.nn.functional.multi_head_attention_forward, time-major (L, N, E): (output, weights or None).
+    Bool masks mark what may NOT be attended (True); float masks are added."""
+    if bias_k is not None or bias_v is not None or add_zero_attn or static_k is not None or static_v is not None:
+        raise NotImplementedError("multi_head_attention_forward: add_bias_kv, add_zero_attn and static_k/static_v "
+                                  "are not supported by cajal")
+    if query.shape[-1] != embed_dim_to_check:
+        raise AssertionError(f"was expecting embedding dimension of {embed_dim_to_check}, but got {query.shape[-1]}")
+    separate = (q_proj_weight, k_proj_weight, v_proj_weight) if use_separate_proj_weight else (None, None, None)
+    output, weights = c_void_p(), c_void_p()
+    check(lib.cajal_nn_multi_head_attention(query, key, value, num_heads,
+                                            None if use_separate_proj_weight else _optional(in_proj_weight),
+                                            *[_optional(w) for w in separate], _optional(in_proj_bias),
+                                            out_proj_weight, _optional(out_proj_bias), _optional(key_padding_mask),
+                                            _optional(attn_mask), 1 if need_weights else 0,
+                                            1 if average_attn_weights else 0, 1 if is_causal else 0,
+                                            float(dropout_p), 1 if training else 0, byref(output), byref(weights)))
+    return _wrap(output.value), (_wrap(weights.value) if weights.value else None)
