@@ -181,6 +181,9 @@ struct ReferenceTests {
             let r = try a[0].topk(attrs["k"]?.int ?? 1, dim: attrs["dim"]?.int ?? -1, largest: attrs["largest"]?.bool ?? true)
             return [r.values, r.indices]
         case "grad_program": return try gradProgram(attrs["name"]?.string ?? "", a[0], a[1])
+        case "recurrent", "recurrent_cell", "scaled_dot_product_attention", "multihead_attention",
+             "transformer_encoder_layer", "transformer_decoder_layer":
+            return try runSequenceLayer(op, a, attrs)
         case "adaptive_max_pool2d":
             let r = try Tensor.adaptiveMaxPool2d(a[0], outputSize: intList(attrs["output_size"]))
             return [r.values, r.indices]
@@ -196,6 +199,89 @@ struct ReferenceTests {
     }
 
     /// An int, a list of ints, or null (an empty list) from the fixture's attributes.
+    /// The layer fixtures: a Swift module whose parameters are the case's inputs (attrs["names"]).
+    private func runSequenceLayer(_ op: String, _ a: [Tensor], _ attrs: JSONValue) throws -> [Tensor] {
+        var rest = a
+        func take(_ flag: String) -> Tensor? { attrs[flag]?.bool == true ? rest.removeFirst() : nil }
+        func assign(_ module: Module) throws {
+            guard case .array(let names)? = attrs["names"] else { throw CajalError.value("names missing") }
+            for (name, tensor) in zip(names.compactMap(\.string), rest) {
+                var owner = module
+                let parts = name.split(separator: ".").map(String.init)
+                for part in parts.dropLast() {
+                    guard let child = owner.children.first(where: { $0.name == part })?.module else {
+                        throw CajalError.value("no child \(part) for \(name)")
+                    }
+                    owner = child
+                }
+                try owner.registerParameter(parts[parts.count - 1], tensor)
+            }
+        }
+        let kinds: [String: RecurrentKind] = ["LSTM": .lstm, "GRU": .gru, "RNN_TANH": .rnnTanh, "RNN_RELU": .rnnRelu]
+        switch op {
+        case "recurrent":
+            let kind = kinds[attrs["mode"]?.string ?? ""] ?? .lstm
+            let x = rest.removeFirst()
+            let (h0, c0) = (take("has_hx"), take("has_cx"))
+            let batchFirst = attrs["batch_first"]?.bool ?? false
+            let layer = try RecurrentLayer(kind, inputSize: attrs["input_size"]?.int ?? 0, hiddenSize: attrs["hidden_size"]?.int ?? 0,
+                                           numLayers: attrs["num_layers"]?.int ?? 1, bias: attrs["bias"]?.bool ?? true,
+                                           batchFirst: batchFirst, bidirectional: attrs["bidirectional"]?.bool ?? false)
+            try assign(layer)
+            if let lengths = attrs["lengths"]?.ints {
+                let packed = try Functional.packPaddedSequence(x, lengths: lengths, batchFirst: batchFirst,
+                                                               enforceSorted: attrs["enforce_sorted"]?.bool ?? true)
+                let result = try layer(packed, hidden: h0, cell: c0)
+                let padded = try Functional.padPackedSequence(result.output, batchFirst: batchFirst).padded
+                return [padded, result.hidden] + (result.cell.map { [$0] } ?? [])
+            }
+            let result = try layer(x, hidden: h0, cell: c0)
+            return [result.output, result.hidden] + (result.cell.map { [$0] } ?? [])
+        case "recurrent_cell":
+            let kind = kinds[attrs["mode"]?.string ?? ""] ?? .lstm
+            let x = rest.removeFirst()
+            let (h0, c0) = (take("has_hx"), take("has_cx"))
+            let cell = try RecurrentCellLayer(kind, inputSize: attrs["input_size"]?.int ?? 0, hiddenSize: attrs["hidden_size"]?.int ?? 0,
+                                              bias: attrs["bias"]?.bool ?? true)
+            try assign(cell)
+            let result = try cell(x, hidden: h0, cell: c0)
+            return [result.hidden] + (result.cell.map { [$0] } ?? [])
+        case "scaled_dot_product_attention":
+            return [try Functional.scaledDotProductAttention(a[0], a[1], a[2], attnMask: a.count > 3 ? a[3] : nil,
+                                                             isCausal: attrs["is_causal"]?.bool ?? false, scale: attrs["scale"]?.double)]
+        case "multihead_attention":
+            let (query, key, value) = (rest.removeFirst(), rest.removeFirst(), rest.removeFirst())
+            let (padding, mask) = (take("has_key_padding_mask"), take("has_attn_mask"))
+            let attention = try MultiheadAttention(embedDim: attrs["embed_dim"]?.int ?? 0, numHeads: attrs["num_heads"]?.int ?? 0,
+                                                   bias: attrs["bias"]?.bool ?? true, kdim: attrs["kdim"]?.int, vdim: attrs["vdim"]?.int,
+                                                   batchFirst: attrs["batch_first"]?.bool ?? false)
+            try assign(attention)
+            attention.eval()
+            let needWeights = attrs["need_weights"]?.bool ?? true
+            let result = try attention(query: query, key: key, value: value, keyPaddingMask: padding, needWeights: needWeights,
+                                       attnMask: mask, averageAttnWeights: attrs["average_attn_weights"]?.bool ?? true)
+            return [result.output] + (result.weights.map { [$0] } ?? [])
+        default:
+            let decoder = op == "transformer_decoder_layer"
+            let source = rest.removeFirst()
+            let memory = decoder ? rest.removeFirst() : nil
+            let (mask, padding) = (take("has_mask"), take("has_key_padding_mask"))
+            let activation = TransformerActivation(rawValue: attrs["activation"]?.string ?? "relu") ?? .relu
+            let (dModel, heads, feedforward) = (attrs["d_model"]?.int ?? 0, attrs["nhead"]?.int ?? 0, attrs["dim_feedforward"]?.int ?? 0)
+            let (batchFirst, normFirst) = (attrs["batch_first"]?.bool ?? false, attrs["norm_first"]?.bool ?? false)
+            if let memory {
+                let layer = try TransformerDecoderLayer(dModel: dModel, nhead: heads, dimFeedforward: feedforward, dropout: 0,
+                                                        activation: activation, batchFirst: batchFirst, normFirst: normFirst)
+                try assign(layer)
+                return [try layer(source, memory: memory, targetMask: mask, memoryKeyPaddingMask: padding)]
+            }
+            let layer = try TransformerEncoderLayer(dModel: dModel, nhead: heads, dimFeedforward: feedforward, dropout: 0,
+                                                    activation: activation, batchFirst: batchFirst, normFirst: normFirst)
+            try assign(layer)
+            return [try layer(source, mask: mask, keyPaddingMask: padding)]
+        }
+    }
+
     private func intList(_ value: JSONValue?) -> [Int] {
         if let single = value?.int { return [single] }
         return value?.ints ?? []

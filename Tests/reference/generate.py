@@ -1086,6 +1086,97 @@ def adaptive_max_cases():
     ]
 
 
+def layer_inputs(module):
+    """The module's parameters as fixture inputs (small values), and their names."""
+    names = [n for n, _ in module.named_parameters()]
+    return [inp(values(list(p.shape), low=-0.5, high=0.5)) for _, p in module.named_parameters()], names
+
+
+def recurrent_case(name, mode, input_size, hidden_size, x_shape, num_layers=1, bias=True, batch_first=False,
+                   bidirectional=False, hx=True, lengths=None, enforce_sorted=True):
+    options = dict(num_layers=num_layers, bias=bias, batch_first=batch_first, bidirectional=bidirectional)
+    cls = {"LSTM": torch.nn.LSTM, "GRU": torch.nn.GRU}.get(mode, torch.nn.RNN)
+    module = cls(input_size, hidden_size, **options)
+    weights, names = layer_inputs(module)
+    batch = x_shape[0] if batch_first else x_shape[1]
+    state = [num_layers * (2 if bidirectional else 1), batch, hidden_size]
+    states = [inp(values(state, low=-1.0, high=1.0))] * (2 if mode == "LSTM" else 1) if hx else []
+    attrs = {"mode": mode, "input_size": input_size, "hidden_size": hidden_size, "names": names,
+             "has_hx": hx, "has_cx": hx and mode == "LSTM", "lengths": lengths, "enforce_sorted": enforce_sorted,
+             **options}
+    return make_case(name, "recurrent", [inp(values(x_shape))] + states + weights, attrs, accumulated=64)
+
+
+def sequence_cases():
+    cases = [
+        recurrent_case("lstm/bidirectional_2layer_batch_first", "LSTM", 4, 6, [3, 5, 4], num_layers=2, batch_first=True,
+                       bidirectional=True),
+        recurrent_case("gru/bidirectional_2layer_batch_first", "GRU", 4, 6, [3, 5, 4], num_layers=2, batch_first=True,
+                       bidirectional=True),
+        recurrent_case("lstm/packed_unsorted_bidirectional", "LSTM", 3, 5, [6, 4, 3], bidirectional=True,
+                       lengths=[4, 6, 1, 3], enforce_sorted=False),
+        recurrent_case("gru/packed_sorted_2layer_batch_first", "GRU", 3, 5, [3, 6, 3], num_layers=2, batch_first=True,
+                       lengths=[6, 4, 2]),
+        recurrent_case("lstm/packed_unsorted_2layer_no_hx", "LSTM", 3, 4, [5, 3, 3], num_layers=2, hx=False,
+                       lengths=[2, 5, 3], enforce_sorted=False),
+        recurrent_case("rnn_tanh/no_bias_no_hx", "RNN_TANH", 3, 20, [7, 2, 3], bias=False, hx=False),
+        recurrent_case("rnn_relu/2layer_bidirectional", "RNN_RELU", 3, 5, [4, 2, 3], num_layers=2, bidirectional=True),
+        recurrent_case("lstm/hidden_37_vector_tail", "LSTM", 5, 37, [6, 3, 5]),
+    ]
+    for mode, cls in [("LSTM", torch.nn.LSTMCell), ("GRU", torch.nn.GRUCell), ("RNN_TANH", torch.nn.RNNCell)]:
+        weights, names = layer_inputs(cls(4, 5))
+        states = [inp(values([3, 5], low=-1.0, high=1.0))] * (2 if mode == "LSTM" else 1)
+        attrs = {"mode": mode, "input_size": 4, "hidden_size": 5, "bias": True, "names": names, "has_hx": True,
+                 "has_cx": mode == "LSTM"}
+        cases.append(make_case(f"cell/{mode.lower()}", "recurrent_cell", [inp(values([3, 4]))] + states + weights, attrs))
+    # scaled_dot_product_attention: bool and float masks, causal with a scale.
+    q, k, v = inp(values([2, 3, 5, 8])), inp(values([2, 3, 7, 8])), inp(values([2, 3, 7, 4]))
+    allowed = given((np.tril(np.ones((5, 7)), 2) > 0).tolist(), "bool")
+    cases += [
+        make_case("sdpa/bool_mask", "scaled_dot_product_attention", [q, k, v, inp(allowed)],
+                  {"is_causal": False, "scale": None}),
+        make_case("sdpa/float_mask", "scaled_dot_product_attention", [q, k, v, inp(values([2, 1, 5, 7]), grad=False)],
+                  {"is_causal": False, "scale": None}),
+        make_case("sdpa/causal_scale", "scaled_dot_product_attention",
+                  [q, inp(values([2, 3, 5, 8])), inp(values([2, 3, 5, 4]))], {"is_causal": True, "scale": 0.2}),
+    ]
+    # MultiheadAttention with both kinds of mask.
+    padding = given([[False] * 6, [False] * 4 + [True] * 2, [False] * 5 + [True]], "bool")
+    blocked = given((np.triu(np.ones((4, 6)), 3) > 0).tolist(), "bool")
+    for name, options, masks in [
+        ("mha/bool_masks", dict(batch_first=False, kdim=None, vdim=None, bias=True), [inp(padding), inp(blocked)]),
+        ("mha/float_mask_kdim_vdim_batch_first_per_head", dict(batch_first=True, kdim=5, vdim=3, bias=True),
+         [inp(values([3, 6], low=-1.0, high=0.0), grad=False), inp(values([6, 4, 6]), grad=False)]),
+        ("mha/no_bias_no_weights", dict(batch_first=False, kdim=None, vdim=None, bias=False), []),
+    ]:
+        module = torch.nn.MultiheadAttention(8, 2, **options)
+        weights, names = layer_inputs(module)
+        shape = (lambda n, e: [3, n, e]) if options["batch_first"] else (lambda n, e: [n, 3, e])
+        qkv = [inp(values(shape(4, 8))), inp(values(shape(6, options["kdim"] or 8))), inp(values(shape(6, options["vdim"] or 8)))]
+        attrs = {"embed_dim": 8, "num_heads": 2, "names": names, "has_key_padding_mask": bool(masks),
+                 "has_attn_mask": bool(masks), "need_weights": name != "mha/no_bias_no_weights",
+                 "average_attn_weights": "per_head" not in name, **options}
+        cases.append(make_case(name, "multihead_attention", qkv + masks + weights, attrs, accumulated=32))
+    # Transformer layers (dropout 0): post-norm relu with masks, pre-norm gelu batch-first.
+    causal = given(np.triu(np.full((5, 5), -np.inf), 1).tolist(), "float32")
+    for kind, options in [("encoder", dict(norm_first=False, activation="relu", batch_first=False)),
+                          ("encoder", dict(norm_first=True, activation="gelu", batch_first=True)),
+                          ("decoder", dict(norm_first=False, activation="relu", batch_first=False)),
+                          ("decoder", dict(norm_first=True, activation="gelu", batch_first=True))]:
+        cls = torch.nn.TransformerDecoderLayer if kind == "decoder" else torch.nn.TransformerEncoderLayer
+        weights, names = layer_inputs(cls(8, 2, 16, dropout=0.0, **options))
+        shape = (lambda n: [3, n, 8]) if options["batch_first"] else (lambda n: [n, 3, 8])
+        main = [inp(values(shape(5)))] + ([inp(values(shape(6)))] if kind == "decoder" else [])
+        pad = given([[False] * 5, [False] * 3 + [True] * 2, [False] * 4 + [True]] if kind == "encoder" else
+                    [[False] * 6, [False] * 4 + [True] * 2, [False] * 5 + [True]], "bool")
+        attrs = {"d_model": 8, "nhead": 2, "dim_feedforward": 16, "names": names, "has_mask": True,
+                 "has_key_padding_mask": True, **options}
+        label = f"{kind}/{'norm_first_gelu_batch_first' if options['norm_first'] else 'post_norm_relu'}"
+        cases.append(make_case(f"transformer_{label}", f"transformer_{kind}_layer", main + [inp(causal, grad=False),
+                               inp(pad)] + weights, attrs, accumulated=64))
+    return cases
+
+
 def module_cases():
     """Seeded models of models.py: repr, state_dict (names, shapes, values), and
     in eval mode the output for a fixed input and the parameter gradients."""
@@ -1138,6 +1229,7 @@ def main():
         "resampling": resampling_cases(),
         "spatial_transformer": spatial_transformer_cases(),
         "adaptive_max": adaptive_max_cases(),
+        "sequence": sequence_cases(),
     }
     for group, cases in groups.items():
         path = os.path.join(OUT, f"{group}.json")

@@ -255,6 +255,14 @@ def make_ops(lib):
         "adaptive_avg_pool2d": lambda x, attrs: lib.nn.functional.adaptive_avg_pool2d(x, attrs["output_size"]),
         "adaptive_avg_pool1d": lambda x, attrs: lib.nn.functional.adaptive_avg_pool1d(x, attrs["output_size"]),
         "adaptive_max_pool2d": lambda x, attrs: tuple(lib.nn.functional.adaptive_max_pool2d(x, attrs["output_size"], True)),
+        "recurrent": lambda *args: _recurrent(lib, *args),
+        "recurrent_cell": lambda *args: _recurrent_cell(lib, *args),
+        "scaled_dot_product_attention": lambda *args: lib.nn.functional.scaled_dot_product_attention(
+            *args[:3], attn_mask=args[3] if len(args) == 5 else None, is_causal=args[-1]["is_causal"],
+            scale=args[-1]["scale"]),
+        "multihead_attention": lambda *args: _multihead_attention(lib, *args),
+        "transformer_encoder_layer": lambda *args: _transformer_layer(lib, "encoder", *args),
+        "transformer_decoder_layer": lambda *args: _transformer_layer(lib, "decoder", *args),
         "affine_grid": lambda t, attrs: lib.nn.functional.affine_grid(t, attrs["size"], align_corners=attrs["align_corners"]),
         "grid_sample": lambda x, g, attrs: lib.nn.functional.grid_sample(
             x, g, mode=attrs["mode"], padding_mode=attrs["padding_mode"], align_corners=attrs["align_corners"]),
@@ -425,3 +433,88 @@ def apply_view(t, steps):
         else:
             raise ValueError(f"unknown view step {kind}")
     return t
+
+
+# ----------------------------------------------------------------- layers
+# The layer fixtures run a module whose parameters are the case's input
+# tensors (attrs["names"], in order), so gradients land on the inputs.
+
+def _with_parameters(module, names, tensors):
+    for name, tensor in zip(names, tensors):
+        owner = module
+        *path, leaf = name.split(".")
+        for part in path:
+            owner = getattr(owner, part)
+        owner._parameters[leaf] = tensor
+    if hasattr(module, "_init_flat_weights"):  # torch caches the RNN weight list
+        module._init_flat_weights()
+    return module
+
+
+def _take(args, flags, attrs):
+    """Splits optional leading inputs (present when attrs[flag]) from the parameters."""
+    taken = []
+    args = list(args)
+    for flag in flags:
+        taken.append(args.pop(0) if attrs[flag] else None)
+    return taken, args
+
+
+def _recurrent(lib, *args):
+    attrs = args[-1]
+    x, rest = args[0], args[1:-1]
+    lstm = attrs["mode"] == "LSTM"
+    (h0, c0), weights = _take(rest, ["has_hx", "has_cx"], attrs)
+    options = dict(num_layers=attrs["num_layers"], bias=attrs["bias"], batch_first=attrs["batch_first"],
+                   bidirectional=attrs["bidirectional"])
+    if attrs["mode"] == "LSTM":
+        module = lib.nn.LSTM(attrs["input_size"], attrs["hidden_size"], **options)
+    elif attrs["mode"] == "GRU":
+        module = lib.nn.GRU(attrs["input_size"], attrs["hidden_size"], **options)
+    else:
+        module = lib.nn.RNN(attrs["input_size"], attrs["hidden_size"], nonlinearity=attrs["mode"][4:].lower(), **options)
+    _with_parameters(module, attrs["names"], weights)
+    hx = (h0, c0) if lstm and h0 is not None else h0
+    if attrs.get("lengths") is not None:
+        packed = lib.nn.utils.rnn.pack_padded_sequence(x, attrs["lengths"], batch_first=attrs["batch_first"],
+                                                       enforce_sorted=attrs["enforce_sorted"])
+        out, state = module(packed, hx)
+        out, _ = lib.nn.utils.rnn.pad_packed_sequence(out, batch_first=attrs["batch_first"])
+    else:
+        out, state = module(x, hx)
+    return (out, *state) if lstm else (out, state)
+
+
+def _recurrent_cell(lib, *args):
+    attrs = args[-1]
+    (h0, c0), weights = _take(args[1:-1], ["has_hx", "has_cx"], attrs)
+    cls = {"LSTM": lib.nn.LSTMCell, "GRU": lib.nn.GRUCell, "RNN_TANH": lib.nn.RNNCell}[attrs["mode"]]
+    module = _with_parameters(cls(attrs["input_size"], attrs["hidden_size"], bias=attrs["bias"]), attrs["names"], weights)
+    if attrs["mode"] == "LSTM":
+        return tuple(module(args[0], None if h0 is None else (h0, c0)))
+    return module(args[0], h0)
+
+
+def _multihead_attention(lib, *args):
+    attrs = args[-1]
+    query, key, value = args[:3]
+    (padding, mask), weights = _take(args[3:-1], ["has_key_padding_mask", "has_attn_mask"], attrs)
+    module = lib.nn.MultiheadAttention(attrs["embed_dim"], attrs["num_heads"], bias=attrs["bias"], kdim=attrs["kdim"],
+                                       vdim=attrs["vdim"], batch_first=attrs["batch_first"])
+    module = _with_parameters(module, attrs["names"], weights).eval()
+    out, attention = module(query, key, value, key_padding_mask=padding, attn_mask=mask,
+                            need_weights=attrs["need_weights"], average_attn_weights=attrs["average_attn_weights"])
+    return (out, attention) if attrs["need_weights"] else out
+
+
+def _transformer_layer(lib, kind, *args):
+    attrs = args[-1]
+    inputs = 2 if kind == "decoder" else 1
+    (mask, padding), weights = _take(args[inputs:-1], ["has_mask", "has_key_padding_mask"], attrs)
+    cls = lib.nn.TransformerDecoderLayer if kind == "decoder" else lib.nn.TransformerEncoderLayer
+    module = cls(attrs["d_model"], attrs["nhead"], attrs["dim_feedforward"], dropout=0.0, activation=attrs["activation"],
+                 batch_first=attrs["batch_first"], norm_first=attrs["norm_first"])
+    module = _with_parameters(module, attrs["names"], weights).eval()
+    if kind == "decoder":
+        return module(args[0], args[1], tgt_mask=mask, memory_key_padding_mask=padding)
+    return module(args[0], src_mask=mask, src_key_padding_mask=padding)

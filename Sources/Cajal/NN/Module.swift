@@ -330,9 +330,6 @@ public final class Dropout: Module {
     }
 
     public override func forward(_ input: Tensor) throws -> Tensor {
-        guard isTraining, probability > 0 else { return input }
-        if probability == 1 { return try input.mul(.scalar(0.0)) }
-        let keep = try Tensor.rand(input.shape, dtype: input.dtype, generator: .default).ge(.scalar(probability)).to(input.dtype)
-        return try input.mul(keep).mul(.scalar(1 / (1 - probability)))
+        try Functional.dropout(input, probability: probability, training: isTraining)
     }
 }
