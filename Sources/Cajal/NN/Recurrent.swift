@@ -107,7 +107,7 @@ extension Functional {
             let batched = unbatched ? try given.unsqueeze(dim: 1) : given
             guard batched.shape == stateShape, !(unbatched && given.rank != 2) else {
                 let expected = unbatched ? [numLayers * directions, hiddenSize] : stateShape
-                throw CajalError.runtime("[\(op)] Expected \(name) size \(shapeString(expected)), got \(shapeString(given.shape))")
+                throw CajalError.runtime("[\(op)] Expected \(name) size (\(expected.map(String.init).joined(separator: ", "))), got \(given.shape)")
             }
             return batched
         }
