@@ -30,3 +30,33 @@ def test_digits_lenet_quick_run_reaches_95_percent():
     accuracy = float(re.search(r"held-out accuracy (\d+\.\d+) after", result.stdout).group(1))
     assert losses[-1] < losses[0] / 10, result.stdout
     assert accuracy >= 0.95, result.stdout
+
+
+def run_quick(script):
+    env = dict(os.environ, PYTHONPATH=os.path.join(ROOT, "python"))
+    result = subprocess.run([sys.executable, os.path.join(ROOT, "examples", script), "--quick"],
+                            capture_output=True, text=True, env=env, timeout=300)
+    assert result.returncode == 0, result.stderr
+    return result.stdout, [float(v) for v in re.findall(r"loss (\d+\.\d+)", result.stdout)]
+
+
+def test_ecg_lstm_quick_run_beats_chance_by_far():
+    out, losses = run_quick("ecg_lstm.py")
+    accuracy = float(re.search(r"held-out accuracy (\d+\.\d+) \(chance", out).group(1))
+    assert losses[-1] < losses[0] * 0.6, out
+    assert accuracy >= 0.75, out  # chance is 0.25
+
+
+def test_bilstm_tagger_quick_run_finds_disease_mentions():
+    out, losses = run_quick("bilstm_disease_tagger.py")
+    seen, unseen = (float(v) for v in re.search(r"held-out entity F1 (\d+\.\d+) .* (\d+\.\d+) with unseen", out).groups())
+    assert losses[-1] < losses[0] / 5, out
+    assert seen >= 0.9, out
+    assert unseen >= 0.2, out  # names never seen in training, found from context alone
+
+
+def test_dna_transformer_quick_run_finds_motifs():
+    out, losses = run_quick("dna_transformer.py")
+    accuracy = float(re.search(r"held-out accuracy (\d+\.\d+) \(chance", out).group(1))
+    assert losses[-1] < losses[0] * 0.8, out
+    assert accuracy >= 0.65, out  # chance is 0.33
