@@ -8,7 +8,7 @@ SWIFT_BUILD = swift build -c release --product cajal
 LIB = .build/release/libcajal.so
 REFERENCE_VENV ?= $(HOME)/.cache/cajal-reference
 
-.PHONY: all deps build test swift-test c-test py-test demo bench bench-ops bench-nn fixtures clean
+.PHONY: all deps build test swift-test c-test py-test demo bench bench-ops bench-nn bench-seq fixtures clean
 
 all: build
 
@@ -52,6 +52,10 @@ bench-ops: build
 # A LeNet-5 training step and a 64->64 Conv2d against torch (needs the reference venv); writes benchmarks/NN.md.
 bench-nn: build
 	PYTHONPATH=python $(REFERENCE_VENV)/bin/python benchmarks/bench_nn.py
+
+# A 2-layer LSTM and a TransformerEncoderLayer against torch (needs the reference venv); writes benchmarks/SEQUENCE.md.
+bench-seq: build
+	PYTHONPATH=python $(REFERENCE_VENV)/bin/python benchmarks/bench_sequence.py
 
 # Regenerates Tests/reference/fixtures with real PyTorch (needs ../shared/tools/reference-venv.sh).
 fixtures:
