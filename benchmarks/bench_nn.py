@@ -15,7 +15,7 @@ import torch
 
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.dirname(os.path.abspath(__file__))), "python"))
 import cajal  # noqa: E402
-from timing import compare  # noqa: E402
+from timing import compare, write_report  # noqa: E402
 
 
 def lenet(lib):
@@ -70,17 +70,7 @@ def main():
     times = compare({"cajal": conv_step(cajal), "torch": conv_step(torch)}, max(repeats // 4, 3), rounds=2)
     rows.append(("Conv2d 64->64 3x3, batch 32, 64x64, fwd+bwd", times))
 
-    lines = ["# nn benchmark: cajal vs PyTorch", "", "Command: `make bench-nn` (`python benchmarks/bench_nn.py`)", "",
-             f"- cajal {cajal.__version__}, {cajal.get_num_threads()} threads; torch {torch.__version__}, "
-             f"{torch.get_num_threads()} threads; median of repeats, best of rounds", "",
-             "| workload | cajal ms | torch ms | ratio |", "|---|---|---|---|"]
-    for name, t in rows:
-        lines.append(f"| {name} | {t['cajal'] * 1e3:.2f} | {t['torch'] * 1e3:.2f} | {t['cajal'] / t['torch']:.2f} |")
-    text = "\n".join(lines) + "\n"
-    if not args.quick:
-        with open(os.path.join(os.path.dirname(os.path.abspath(__file__)), "NN.md"), "w") as f:
-            f.write(text)
-    print(text)
+    write_report("nn benchmark: cajal vs PyTorch", "`make bench-nn` (`python benchmarks/bench_nn.py`)", rows, "NN.md", write=not args.quick)
 
 
 if __name__ == "__main__":

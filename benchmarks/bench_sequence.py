@@ -15,7 +15,7 @@ import torch
 
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.dirname(os.path.abspath(__file__))), "python"))
 import cajal  # noqa: E402
-from timing import compare  # noqa: E402
+from timing import compare, write_report  # noqa: E402
 
 
 def copy_weights(source, target):
@@ -54,18 +54,7 @@ def main():
                      "torch": step_of(torch, layers["torch"], torch.tensor(x))}, repeats, rounds=3)
     rows.append(("TransformerEncoderLayer d_model 128, 4 heads, seq 64, batch 32, fwd+bwd", times))
 
-    lines = ["# Sequence-layer benchmark: cajal vs PyTorch", "",
-             "Command: `make bench-seq` (`python benchmarks/bench_sequence.py`)", "",
-             f"- cajal {cajal.__version__}, {cajal.get_num_threads()} threads; torch {torch.__version__}, "
-             f"{torch.get_num_threads()} threads; median of repeats, best of rounds", "",
-             "| workload | cajal ms | torch ms | ratio |", "|---|---|---|---|"]
-    for name, t in rows:
-        lines.append(f"| {name} | {t['cajal'] * 1e3:.2f} | {t['torch'] * 1e3:.2f} | {t['cajal'] / t['torch']:.2f} |")
-    text = "\n".join(lines) + "\n"
-    if not args.quick:
-        with open(os.path.join(os.path.dirname(os.path.abspath(__file__)), "SEQUENCE.md"), "w") as f:
-            f.write(text)
-    print(text)
+    write_report("Sequence-layer benchmark: cajal vs PyTorch", "`make bench-seq` (`python benchmarks/bench_sequence.py`)", rows, "SEQUENCE.md", write=not args.quick)
 
 
 if __name__ == "__main__":

@@ -33,3 +33,23 @@ def compare(contenders, repeats, inner=1, rounds=2):
 
 def median_seconds(fn, repeats, inner=1):
     return compare({"only": fn}, repeats, inner)["only"]
+
+
+def write_report(title, command, rows, filename, write):
+    """The Markdown table of (workload, {"cajal": s, "torch": s}) rows with the
+    command and both libraries' versions; printed, and saved beside this file
+    when `write` (full runs, not --quick)."""
+    import cajal
+    import torch
+
+    lines = [f"# {title}", "", f"Command: {command}", "",
+             f"- cajal {cajal.__version__}, {cajal.get_num_threads()} threads; torch {torch.__version__}, "
+             f"{torch.get_num_threads()} threads; median of repeats, best of rounds", "",
+             "| workload | cajal ms | torch ms | ratio |", "|---|---|---|---|"]
+    for name, t in rows:
+        lines.append(f"| {name} | {t['cajal'] * 1e3:.2f} | {t['torch'] * 1e3:.2f} | {t['cajal'] / t['torch']:.2f} |")
+    text = "\n".join(lines) + "\n"
+    if write:
+        with open(os.path.join(os.path.dirname(os.path.abspath(__file__)), filename), "w") as f:
+            f.write(text)
+    print(text)
