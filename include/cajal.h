@@ -769,6 +769,48 @@ int cajal_nn_multi_head_attention(cajal_tensor query, cajal_tensor key, cajal_te
                                   int32_t need_weights, int32_t average_attn_weights, int32_t is_causal, double dropout_p,
                                   int32_t training, cajal_tensor *output, cajal_tensor *weights);
 
+/* Optimizer steps over one parameter group. Every array holds `count` handles, one per parameter, in the same order;
+   parameters, state tensors and the float32 0-dim step counters are updated in place. Formulas are torch.optim's. */
+/* SGD; momentum_buffers entries may be NULL (no buffer yet): a buffer made by this step is returned in
+   created_buffers[i] (a new handle), other entries of created_buffers are left untouched. */
+int cajal_optim_sgd_step(const cajal_tensor *params, const cajal_tensor *grads, const cajal_tensor *momentum_buffers,
+                         size_t count, double lr, double momentum, double dampening, double weight_decay, int32_t nesterov,
+                         int32_t maximize, cajal_tensor *created_buffers);
+/* Adam (AdamW with decoupled_weight_decay); max_exp_avg_sqs is read only with amsgrad and may be NULL otherwise. */
+int cajal_optim_adam_step(const cajal_tensor *params, const cajal_tensor *grads, const cajal_tensor *steps,
+                          const cajal_tensor *exp_avgs, const cajal_tensor *exp_avg_sqs, const cajal_tensor *max_exp_avg_sqs,
+                          size_t count, double lr, double beta1, double beta2, double eps, double weight_decay,
+                          int32_t amsgrad, int32_t maximize, int32_t decoupled_weight_decay);
+/* RMSprop; grad_avgs is read only when centered, momentum_buffers only when momentum > 0 (NULL otherwise). */
+int cajal_optim_rmsprop_step(const cajal_tensor *params, const cajal_tensor *grads, const cajal_tensor *steps,
+                             const cajal_tensor *square_avgs, const cajal_tensor *grad_avgs,
+                             const cajal_tensor *momentum_buffers, size_t count, double lr, double alpha, double eps,
+                             double weight_decay, double momentum, int32_t centered, int32_t maximize);
+/* Adagrad; sums start at initial_accumulator_value. */
+int cajal_optim_adagrad_step(const cajal_tensor *params, const cajal_tensor *grads, const cajal_tensor *steps,
+                             const cajal_tensor *sums, size_t count, double lr, double lr_decay, double weight_decay,
+                             double eps, int32_t maximize);
+/* Adadelta. */
+int cajal_optim_adadelta_step(const cajal_tensor *params, const cajal_tensor *grads, const cajal_tensor *steps,
+                              const cajal_tensor *square_avgs, const cajal_tensor *acc_deltas, size_t count, double lr,
+                              double rho, double eps, double weight_decay, int32_t maximize);
+/* NAdam; mu_products are float32 0-dim tensors starting at 1. */
+int cajal_optim_nadam_step(const cajal_tensor *params, const cajal_tensor *grads, const cajal_tensor *steps,
+                           const cajal_tensor *mu_products, const cajal_tensor *exp_avgs, const cajal_tensor *exp_avg_sqs,
+                           size_t count, double lr, double beta1, double beta2, double eps, double weight_decay,
+                           double momentum_decay, int32_t decoupled_weight_decay, int32_t maximize);
+/* RAdam. */
+int cajal_optim_radam_step(const cajal_tensor *params, const cajal_tensor *grads, const cajal_tensor *steps,
+                           const cajal_tensor *exp_avgs, const cajal_tensor *exp_avg_sqs, size_t count, double lr,
+                           double beta1, double beta2, double eps, double weight_decay, int32_t decoupled_weight_decay,
+                           int32_t maximize);
+/* clip_grad_norm_: scales the gradients in place so that their joint norm_type-norm is at most max_norm;
+   out receives the norm they had (0-dim). */
+int cajal_optim_clip_grad_norm(const cajal_tensor *grads, size_t count, double max_norm, double norm_type,
+                               int32_t error_if_nonfinite, cajal_tensor *out);
+/* clip_grad_value_: clamps the gradients in place to [-clip_value, clip_value]. */
+int cajal_optim_clip_grad_value(const cajal_tensor *grads, size_t count, double clip_value);
+
 #ifdef __cplusplus
 }
 #endif

@@ -8,7 +8,7 @@ library (libcajal.so) reached through ctypes; this package holds no math.
 
 import builtins as _builtins
 
-from . import _ffi, autograd, backends, cuda, linalg, nn
+from . import _ffi, autograd, backends, cuda, linalg, nn, optim
 from ._creation import (
     Generator,
     arange,

@@ -303,6 +303,23 @@ DECLARATIONS = {
     "cajal_nn_scaled_dot_product_attention": (c_int, [T, T, T, T, c_double, c_int32, c_int32, c_double, T_OUT]),
     "cajal_nn_multi_head_attention": (c_int, [T, T, T, c_int64, T, T, T, T, T, T, T, T, T, c_int32, c_int32, c_int32,
                                               c_double, c_int32, T_OUT, T_OUT]),
+    # optimizer steps (one call per parameter group) and gradient clipping
+    "cajal_optim_sgd_step": (c_int, [T_OUT, T_OUT, T_OUT, c_size_t, c_double, c_double, c_double, c_double, c_int32,
+                                     c_int32, T_OUT]),
+    "cajal_optim_adam_step": (c_int, [T_OUT, T_OUT, T_OUT, T_OUT, T_OUT, T_OUT, c_size_t, c_double, c_double, c_double,
+                                      c_double, c_double, c_int32, c_int32, c_int32]),
+    "cajal_optim_rmsprop_step": (c_int, [T_OUT, T_OUT, T_OUT, T_OUT, T_OUT, T_OUT, c_size_t, c_double, c_double, c_double,
+                                         c_double, c_double, c_int32, c_int32]),
+    "cajal_optim_adagrad_step": (c_int, [T_OUT, T_OUT, T_OUT, T_OUT, c_size_t, c_double, c_double, c_double, c_double,
+                                         c_int32]),
+    "cajal_optim_adadelta_step": (c_int, [T_OUT, T_OUT, T_OUT, T_OUT, T_OUT, c_size_t, c_double, c_double, c_double,
+                                          c_double, c_int32]),
+    "cajal_optim_nadam_step": (c_int, [T_OUT, T_OUT, T_OUT, T_OUT, T_OUT, T_OUT, c_size_t, c_double, c_double, c_double,
+                                       c_double, c_double, c_double, c_int32, c_int32]),
+    "cajal_optim_radam_step": (c_int, [T_OUT, T_OUT, T_OUT, T_OUT, T_OUT, c_size_t, c_double, c_double, c_double,
+                                       c_double, c_double, c_int32, c_int32]),
+    "cajal_optim_clip_grad_norm": (c_int, [T_OUT, c_size_t, c_double, c_double, c_int32, T_OUT]),
+    "cajal_optim_clip_grad_value": (c_int, [T_OUT, c_size_t, c_double]),
 }
 
 

@@ -1,0 +1,29 @@
+from .._ffi import lib
+from .optimizer import Optimizer, _check_betas, _check_non_negative, _handle_array, _step_counter
+
+
+class RAdam(Optimizer):
+    """torch.optim.RAdam (decoupled weight decay, maximize)."""
+
+    def __init__(self, params, lr=1e-3, betas=(0.9, 0.999), eps=1e-8, weight_decay=0, decoupled_weight_decay=False,
+                 *, foreach=None, maximize=False, capturable=False, differentiable=False):
+        _check_non_negative("lr", lr, "learning rate")
+        _check_non_negative("eps", eps, "epsilon value")
+        _check_betas(betas)
+        _check_non_negative("weight_decay", weight_decay, "weight_decay value")
+        super().__init__(params, dict(lr=lr, betas=tuple(betas), eps=eps, weight_decay=weight_decay,
+                                      decoupled_weight_decay=decoupled_weight_decay, maximize=maximize,
+                                      foreach=foreach, capturable=capturable, differentiable=differentiable))
+
+    def _init_state(self, p, group, state):
+        state["step"] = _step_counter()
+        state["exp_avg"] = self._zeros(p)
+        state["exp_avg_sq"] = self._zeros(p)
+
+    def _update(self, group, params, grads, states):
+        beta1, beta2 = group["betas"]
+        self._call(lib.cajal_optim_radam_step, _handle_array(params), _handle_array(grads),
+                   _handle_array([s["step"] for s in states]), _handle_array([s["exp_avg"] for s in states]),
+                   _handle_array([s["exp_avg_sq"] for s in states]), len(params), float(group["lr"]), float(beta1),
+                   float(beta2), float(group["eps"]), float(group["weight_decay"]),
+                   int(bool(group["decoupled_weight_decay"])), int(bool(group["maximize"])))
