@@ -20,6 +20,7 @@ import torch
 import torch.nn.functional  # noqa: F401 - the op table reaches it as torch.nn.functional
 
 from optable import apply_view, make_ops
+from training import training_fixtures
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 OUT = os.path.join(HERE, "fixtures")
@@ -1256,6 +1257,13 @@ def main():
                   separators=(",", ":"))
         f.write("\n")
     print(f"{path}: fuzz calls")
+    os.makedirs(os.path.join(OUT, "training"), exist_ok=True)
+    path = os.path.join(OUT, "training", "optim.json")
+    with open(path, "w") as f:
+        json.dump({"generator": "Tests/reference/generate.py (training.py)", "torch": torch.__version__,
+                   **training_fixtures()}, f, separators=(",", ":"))
+        f.write("\n")
+    print(f"{path}: optimizer and scheduler cases")
 
 
 if __name__ == "__main__":

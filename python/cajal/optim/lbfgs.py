@@ -1,6 +1,13 @@
+import struct
+
 from .. import autograd
 from .._creation import zeros
+from .._dtype import float32
 from .optimizer import Optimizer
+
+
+def _float32(value):
+    return struct.unpack("f", struct.pack("f", value))[0]
 
 
 class LBFGS(Optimizer):
@@ -55,6 +62,9 @@ class LBFGS(Optimizer):
             with autograd.enable_grad():
                 return closure()
 
+        # torch keeps the scalars (ys, rho, alpha, H_diag, the first t) as 0-dim
+        # tensors of the parameters' dtype: round them the same way.
+        rnd = _float32 if self._params[0].dtype is float32 else float
         state = self.state[self._params[0]]
         state.setdefault("func_evals", 0)
         state.setdefault("n_iter", 0)
@@ -81,7 +91,7 @@ class LBFGS(Optimizer):
                     # The curvature pair of the last move, kept when it is positive.
                     y = flat_grad.sub(prev_flat_grad)
                     s = d.mul(t)
-                    ys = y.dot(s).item()
+                    ys = rnd(y.dot(s).item())
                     if ys > 1e-10:
                         if len(old_dirs) == history_size:
                             old_dirs.pop(0)
@@ -89,21 +99,25 @@ class LBFGS(Optimizer):
                             ro.pop(0)
                         old_dirs.append(y)
                         old_stps.append(s)
-                        ro.append(1.0 / ys)
-                        h_diag = ys / y.dot(y).item()
+                        ro.append(rnd(1.0 / ys))
+                        h_diag = rnd(ys / y.dot(y).item())
                     # Two-loop recursion: d = -H grad.
                     al = [0.0] * len(old_dirs)
                     q = flat_grad.neg()
                     for i in range(len(old_dirs) - 1, -1, -1):
-                        al[i] = old_stps[i].dot(q).item() * ro[i]
+                        al[i] = rnd(old_stps[i].dot(q).item() * ro[i])
                         q.add_(old_dirs[i], alpha=-al[i])
                     d = r = q.mul(h_diag)
                     for i in range(len(old_dirs)):
-                        be_i = old_dirs[i].dot(r).item() * ro[i]
-                        r.add_(old_stps[i], alpha=al[i] - be_i)
+                        be_i = rnd(old_dirs[i].dot(r).item() * ro[i])
+                        r.add_(old_stps[i], alpha=rnd(al[i] - be_i))
                 prev_flat_grad = flat_grad.clone()
                 prev_loss = loss
-                t = min(1.0, 1.0 / flat_grad.abs().sum().item()) * lr if state["n_iter"] == 1 else lr
+                if state["n_iter"] == 1:
+                    inverse = rnd(1.0 / flat_grad.abs().sum().item())
+                    t = rnd(inverse * lr) if inverse < 1.0 else lr
+                else:
+                    t = lr
                 gtd = flat_grad.dot(d).item()
                 if gtd > -tolerance_change:
                     break
