@@ -142,6 +142,9 @@ int cajal_tensor_randn(const int64_t *shape, size_t ndim, int32_t dtype, cajal_g
 int cajal_tensor_randint(int64_t low, int64_t high, const int64_t *shape, size_t ndim, int32_t dtype,
                          cajal_generator generator, cajal_tensor *out);
 
+/* torch.multinomial over the rows of a 1-D or 2-D tensor of non-negative weights; int64 indices. */
+int cajal_tensor_multinomial(cajal_tensor input, int64_t num_samples, int32_t replacement, cajal_generator generator,
+                             cajal_tensor *out);
 /* A random permutation of 0 .. n-1, as torch.randperm draws it. */
 int cajal_tensor_randperm(int64_t n, int32_t dtype, cajal_generator generator, cajal_tensor *out);
 

@@ -59,6 +59,15 @@ public func cajal_tensor_randint(_ low: Int64, _ high: Int64, _ shape: UnsafePoi
     }
 }
 
+@_cdecl("cajal_tensor_multinomial")
+public func cajal_tensor_multinomial(_ input: OpaquePointer?, _ numSamples: Int64, _ replacement: Int32, _ generator: OpaquePointer?,
+                                     _ out: TensorOut?) -> Int32 {
+    newTensor(out) {
+        try tensor(input, "input").multinomial(Int(numSamples), replacement: replacement != 0,
+                                               generator: generatorOrDefault(generator))
+    }
+}
+
 @_cdecl("cajal_tensor_randperm")
 public func cajal_tensor_randperm(_ n: Int64, _ dtype: Int32, _ generator: OpaquePointer?, _ out: TensorOut?) -> Int32 {
     newTensor(out) { try Tensor.randperm(Int(n), dtype: readDType(dtype, "randperm"), generator: generatorOrDefault(generator)) }

@@ -170,7 +170,55 @@ def scheduler_case(name, options, spec, epochs):
             "lambdas": LAMBDAS, "lrs": lrs, "momenta": momenta, "last_lr": scheduler.get_last_lr()}
 
 
+
+
+# Data loading orders: each case seeds torch, builds loaders over
+# TensorDataset(arange(n)) and records the batches of indices they yield,
+# then one randn draw to show the random stream is left where torch leaves it.
+DATA_CASES = [
+    ("shuffle_global_seed_two_epochs", 0, "DataLoader(ds, batch_size=4, shuffle=True)", 2),
+    ("shuffle_generator_drop_last", 1, "DataLoader(ds, batch_size=3, shuffle=True, drop_last=True, "
+                                       "generator=lib.Generator().manual_seed(42))", 2),
+    ("sequential_last_partial", 2, "DataLoader(ds, batch_size=5)", 1),
+    ("random_split_fractions_then_shuffle", 3, "DataLoader(random_split(ds, [0.6, 0.25, 0.15])[0], batch_size=4, "
+                                              "shuffle=True)", 2),
+    ("random_split_lengths_generator", 4, "DataLoader(random_split(ds, [10, 7, 6], "
+                                          "generator=lib.Generator().manual_seed(9))[1], batch_size=2)", 1),
+    ("random_sampler_replacement", 5, "DataLoader(ds, batch_size=6, sampler=RandomSampler(ds, replacement=True, "
+                                      "num_samples=40))", 1),
+    ("subset_random_sampler", 6, "DataLoader(ds, batch_size=4, sampler=SubsetRandomSampler([1, 3, 5, 7, 11, 13, "
+                                 "17, 19]))", 2),
+    ("weighted_random_sampler", 7, "DataLoader(ds, batch_size=8, sampler=WeightedRandomSampler([1.0] * 20 + "
+                                   "[9.0] * 3, num_samples=32))", 2),
+    ("weighted_generator_zero_weights", 8, "DataLoader(ds, batch_size=5, sampler=WeightedRandomSampler("
+                                                   "[float(i % 4) for i in range(23)], num_samples=23, "
+                                                   "generator=lib.Generator().manual_seed(3)))", 1),
+    ("batch_sampler", 9, "DataLoader(ds, batch_sampler=BatchSampler(RandomSampler(ds), 6, drop_last=False))", 1),
+]
+DATA_SIZE = 23
+
+
+def data_orders(lib, seed, expression, epochs):
+    from_data = lib.utils.data
+    names = {name: getattr(from_data, name) for name in from_data.__all__ if not name.startswith("_")}
+    lib.manual_seed(seed)
+    ds = from_data.TensorDataset(lib.arange(DATA_SIZE))
+    loader = eval(expression, dict(names, lib=lib, ds=ds))  # noqa: S307 - the table above
+    batches = [[batch[0].tolist() for batch in loader] for _ in range(epochs)]
+    return batches, lib.randn(3).tolist(), len(loader)
+
+
+def data_fixtures():
+    cases = []
+    for name, seed, expression, epochs in DATA_CASES:
+        batches, after, length = data_orders(torch, seed, expression, epochs)
+        cases.append({"name": name, "seed": seed, "loader": expression, "epochs": epochs, "batches": batches,
+                      "randn_after": after, "len": length})
+    return cases
+
+
 def training_fixtures():
     return {"problem": PROBLEM, "steps": STEPS,
             "optimizers": [optimizer_case(*case) for case in OPTIMIZER_CASES],
-            "schedulers": [scheduler_case(*case) for case in SCHEDULER_CASES]}
+            "schedulers": [scheduler_case(*case) for case in SCHEDULER_CASES],
+            "data": {"size": DATA_SIZE, "cases": data_fixtures()}}

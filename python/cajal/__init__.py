@@ -8,7 +8,7 @@ library (libcajal.so) reached through ctypes; this package holds no math.
 
 import builtins as _builtins
 
-from . import _ffi, autograd, backends, cuda, linalg, nn, optim
+from . import _ffi, autograd, backends, cuda, linalg, nn, optim, utils
 from ._creation import (
     Generator,
     arange,
@@ -19,6 +19,7 @@ from ._creation import (
     linspace,
     randint,
     randint_like,
+    multinomial,
     randperm,
     seed,
     set_rng_state,

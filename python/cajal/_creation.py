@@ -326,6 +326,13 @@ def randint_like(input, low=0, high=None, dtype=None, device=None, requires_grad
     return randint(low, high, input.shape, dtype=_like(input, dtype), device=device, requires_grad=requires_grad)
 
 
+def multinomial(input, num_samples, replacement=False, *, generator=None, out=None):  # noqa: A002
+    """Indices drawn from the rows of `input` as probabilities; with replacement, torch's draws."""
+    _no_out(out, "multinomial")
+    return _call(lib.cajal_tensor_multinomial, input, _int(num_samples), int(bool(replacement)),
+                 _generator_handle(generator))
+
+
 def randperm(n, generator=None, dtype=None, device=None, requires_grad=False):
     """A random permutation of 0..n-1: the same as torch.randperm."""
     D.check_device(device)

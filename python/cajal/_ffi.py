@@ -58,6 +58,7 @@ DECLARATIONS = {
     "cajal_tensor_randn": (c_int, [SHAPE, c_size_t, c_int32, c_void_p, T_OUT]),
     "cajal_tensor_randint": (c_int, [c_int64, c_int64, SHAPE, c_size_t, c_int32, c_void_p, T_OUT]),
     "cajal_tensor_randperm": (c_int, [c_int64, c_int32, c_void_p, T_OUT]),
+    "cajal_tensor_multinomial": (c_int, [T, c_int64, c_int32, c_void_p, T_OUT]),
     "cajal_tensor_eye": (c_int, [c_int64, c_int64, c_int32, T_OUT]),
     "cajal_tensor_linspace": (c_int, [c_double, c_double, c_int64, c_int32, T_OUT]),
     # generators

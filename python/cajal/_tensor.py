@@ -839,6 +839,11 @@ class Tensor:
         check(lib.cajal_tensor_normal_inplace(self, _float(mean), _float(std), _generator_handle(generator)))
         return self
 
+    def multinomial(self, num_samples, replacement=False, *, generator=None):
+        from ._creation import multinomial
+
+        return multinomial(self, num_samples, replacement, generator=generator)
+
     def uniform_(self, a=0.0, b=1.0, generator=None):
         check(lib.cajal_tensor_uniform_inplace(self, _float(a), _float(b), _generator_handle(generator)))
         return self

@@ -1,3 +1,4 @@
+import Glibc
 import CajalKernelsABI
 
 /// Creation ops: constants, host data, ranges and random tensors.
@@ -165,6 +166,63 @@ extension Tensor {
             for i in 0..<out.count { values[i] = low &+ Int64(bitPattern: generator.integer(below: range)) }
         }
         return try out.converted(to: dtype)
+    }
+
+    /// Indices drawn from the categorical distributions in the rows of self
+    /// (1-D or 2-D, non-negative weights, not necessarily normalized): torch.multinomial.
+    /// With replacement the draws are torch's (a float64 uniform per sample,
+    /// located in the normalized cumulative sums). Without replacement each
+    /// row keeps the `numSamples` largest p / E with E ~ Exp(1), as torch
+    /// does; torch draws E with MKL, so these indices are not torch's.
+    public func multinomial(_ numSamples: Int, replacement: Bool = false, generator: Generator = .default) throws -> Tensor {
+        let op = "multinomial"
+        guard rank == 1 || rank == 2 else { throw CajalError.runtime("[\(op)] prob_dist must be 1 or 2 dim, got shape \(shapeString(shape))") }
+        guard dtype.isFloatingPoint else { throw CajalError.runtime("[\(op)] multinomial only supports floating-point dtypes for input, got \(dtype)") }
+        guard numSamples > 0 else { throw CajalError.runtime("[\(op)] cannot sample n_sample <= 0 samples") }
+        let categories = shape[rank - 1], rows = rank == 2 ? shape[0] : 1
+        guard categories > 0 else { throw CajalError.runtime("[\(op)] number of categories cannot be zero") }
+        guard replacement || numSamples <= categories else {
+            throw CajalError.runtime("[\(op)] cannot sample n_sample > prob_dist.size(-1) samples without replacement")
+        }
+        let probabilities = try to(.float64).materialized().toArray(Double.self)
+        for r in 0..<rows {
+            let row = probabilities[(r * categories)..<((r + 1) * categories)]
+            guard row.allSatisfy({ $0.isFinite && $0 >= 0 }) else {
+                throw CajalError.runtime("[\(op)] probability tensor contains either `inf`, `nan` or element < 0")
+            }
+            guard row.contains(where: { $0 > 0 }) else {
+                throw CajalError.runtime("[\(op)] invalid multinomial distribution (sum of probabilities <= 0)")
+            }
+            guard replacement || row.filter({ $0 > 0 }).count >= numSamples else {
+                throw CajalError.runtime("[\(op)] invalid multinomial distribution (with replacement=False, not enough non-negative category to sample)")
+            }
+        }
+        let out = try Tensor(uninitializedShape: rank == 2 ? [rows, numSamples] : [numSamples], dtype: .int64, op: op)
+        let result = out.typedPointer(Int64.self)
+        generator.withLock {
+            for r in 0..<rows {
+                let row = Array(probabilities[(r * categories)..<((r + 1) * categories)])
+                if replacement {
+                    var cumulative = [Double](repeating: 0, count: categories), total = 0.0
+                    for j in 0..<categories { total += row[j]; cumulative[j] = total }
+                    for j in 0..<categories { cumulative[j] /= total }
+                    for s in 0..<numSamples {
+                        let u = generator.uniformDouble()
+                        var low = 0, high = categories
+                        while high - low > 0 {
+                            let mid = low + (high - low) / 2
+                            if cumulative[mid] < u { low = mid + 1 } else { high = mid }
+                        }
+                        result[r * numSamples + s] = Int64(Swift.min(low, categories - 1))
+                    }
+                } else {
+                    let keys = row.map { p in p / -Glibc.log(1 - generator.uniformDouble()) }
+                    let order = keys.indices.sorted { keys[$0] > keys[$1] || (keys[$0] == keys[$1] && $0 < $1) }
+                    for s in 0..<numSamples { result[r * numSamples + s] = Int64(order[s]) }
+                }
+            }
+        }
+        return out
     }
 
     /// A random permutation of 0..<n (torch.randperm), torch's draws.

@@ -1,0 +1,5 @@
+"""cajal.utils, as torch.utils."""
+
+from . import data
+
+__all__ = ["data"]
