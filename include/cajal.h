@@ -52,6 +52,8 @@ typedef struct cajal_generator_s *cajal_generator;
 
 /* Called once when memory borrowed by cajal_tensor_from_blob is no longer used. */
 typedef void (*cajal_release_fn)(void *context);
+/* A loaded safetensors file: its tensors, their names and its metadata. */
+typedef struct cajal_archive_s *cajal_archive;
 
 /* ---------------------------------------------------------------- library */
 
@@ -813,6 +815,23 @@ int cajal_optim_clip_grad_norm(const cajal_tensor *grads, size_t count, double m
                                int32_t error_if_nonfinite, cajal_tensor *out);
 /* clip_grad_value_: clamps the gradients in place to [-clip_value, clip_value]. */
 int cajal_optim_clip_grad_value(const cajal_tensor *grads, size_t count, double clip_value);
+
+/* Checkpoints in the safetensors format. Writes go to a temporary file in the same folder, are fsynced and renamed
+   over path, so a crash leaves the old file intact; a CRC-32 of the data is stored in the metadata and checked on load.
+   Truncated, corrupted or foreign files fail with a message; no code in a file is ever run. */
+/* Saves count named tensors and metadata_count string pairs of metadata to path. */
+int cajal_safetensors_save(const char *path, const char *const *names, const cajal_tensor *tensors, size_t count,
+                           const char *const *metadata_keys, const char *const *metadata_values, size_t metadata_count);
+/* Loads path into a new archive (free it with cajal_archive_free). */
+int cajal_safetensors_load(const char *path, cajal_archive *out);
+/* Frees an archive; the tensors taken from it stay valid. NULL is a no-op. */
+void cajal_archive_free(cajal_archive archive);
+/* The numbers of tensors and metadata pairs; either out-pointer may be NULL. */
+int cajal_archive_count(cajal_archive archive, size_t *tensor_count, size_t *metadata_count);
+/* Tensor i in file order: its name (owned by the archive, may be NULL) and a new tensor handle. */
+int cajal_archive_tensor(cajal_archive archive, size_t i, const char **name, cajal_tensor *out);
+/* Metadata pair i, sorted by key; the strings are owned by the archive. */
+int cajal_archive_metadata(cajal_archive archive, size_t i, const char **key, const char **value);
 
 #ifdef __cplusplus
 }

@@ -321,6 +321,14 @@ DECLARATIONS = {
                                        c_double, c_double, c_int32, c_int32]),
     "cajal_optim_clip_grad_norm": (c_int, [T_OUT, c_size_t, c_double, c_double, c_int32, T_OUT]),
     "cajal_optim_clip_grad_value": (c_int, [T_OUT, c_size_t, c_double]),
+    # safetensors checkpoints
+    "cajal_safetensors_save": (c_int, [c_char_p, POINTER(c_char_p), T_OUT, c_size_t, POINTER(c_char_p),
+                                       POINTER(c_char_p), c_size_t]),
+    "cajal_safetensors_load": (c_int, [c_char_p, POINTER(c_void_p)]),
+    "cajal_archive_free": (None, [c_void_p]),
+    "cajal_archive_count": (c_int, [c_void_p, POINTER(c_size_t), POINTER(c_size_t)]),
+    "cajal_archive_tensor": (c_int, [c_void_p, c_size_t, POINTER(c_char_p), T_OUT]),
+    "cajal_archive_metadata": (c_int, [c_void_p, c_size_t, POINTER(c_char_p), POINTER(c_char_p)]),
 }
 
 

@@ -1,0 +1,182 @@
+"""cajal.save / cajal.load: checkpoints in the safetensors format, never pickle.
+
+Tensors are stored as safetensors entries; everything around them (nested
+dicts, lists, tuples, ints, floats, strings, bools, None) is described in the
+metadata entry "cajal.structure" as JSON that points at the entries by name.
+A flat dict of tensors (a state_dict) keeps its keys as the entry names, so
+`safetensors.torch.load_file` reads it as the same dict, and a file written by
+`safetensors.torch.save_file` loads here as that dict. The engine writes the
+file atomically and checks a CRC-32 of the data on load.
+"""
+
+import json
+import math
+import os
+from ctypes import byref, c_char_p, c_size_t, c_void_p
+
+from ._dtype import device as _device
+from ._ffi import check, lib
+from ._tensor import Tensor, _wrap
+
+__all__ = ["load", "save"]
+
+STRUCTURE_KEY = "cajal.structure"
+FORMAT_KEY = "format"
+
+
+def _path(f, what):
+    if isinstance(f, (str, bytes, os.PathLike)):
+        return os.fsencode(f)
+    raise TypeError(f"cajal.{what} takes a file path (str or os.PathLike); got {type(f).__name__}. "
+                    "File objects are not supported.")
+
+
+class _Writer:
+    """Flattens an object into named tensors and a JSON structure."""
+
+    def __init__(self):
+        self.names, self.tensors, self.by_id = [], [], {}
+
+    def name_for(self, tensor, path):
+        if id(tensor) in self.by_id:  # the same tensor twice is stored once
+            return self.by_id[id(tensor)]
+        name, n = path or "tensor", 1
+        taken = set(self.names)
+        while name in taken:
+            n += 1
+            name = f"{path}#{n}"
+        self.names.append(name)
+        self.tensors.append(tensor.detach())
+        self.by_id[id(tensor)] = name
+        return name
+
+    def encode(self, obj, path):
+        from .nn.parameter import Parameter
+
+        if isinstance(obj, Tensor):
+            node = {"__tensor__": self.name_for(obj, path)}
+            if isinstance(obj, Parameter):
+                node["parameter"] = True
+            if obj.requires_grad:
+                node["requires_grad"] = True
+            return node
+        if obj is None or isinstance(obj, (bool, int, str)):
+            return obj
+        if isinstance(obj, float):
+            return obj if math.isfinite(obj) else {"__float__": repr(obj)}
+        if isinstance(obj, dict):
+            if all(isinstance(k, str) for k in obj) and not any(k.startswith("__") and k.endswith("__") for k in obj):
+                return {k: self.encode(v, f"{path}.{k}" if path else k) for k, v in obj.items()}
+            return {"__dict__": [[self.encode(k, f"{path}.key"), self.encode(v, f"{path}.{k}" if path else str(k))]
+                                 for k, v in obj.items()]}
+        if isinstance(obj, (list, tuple)):
+            items = [self.encode(v, f"{path}.{i}" if path else str(i)) for i, v in enumerate(obj)]
+            return {"__tuple__": items} if isinstance(obj, tuple) else items
+        from ._dtype import dtype as _dtype_class
+
+        if isinstance(obj, _dtype_class):
+            return {"__dtype__": obj.name}
+        hint = " Save its state_dict() instead." if hasattr(obj, "state_dict") else ""
+        raise TypeError(f"cajal.save stores tensors, dicts, lists, tuples, str, int, float, bool and None; got "
+                        f"{type(obj).__name__} at '{path or '<root>'}'.{hint}")
+
+
+def save(obj, f, pickle_module=None, pickle_protocol=None, _use_new_zipfile_serialization=True):
+    """Writes `obj` (a state_dict or a checkpoint dict of tensors and Python values) to `f`, atomically."""
+    writer = _Writer()
+    flat = isinstance(obj, dict) and obj and all(isinstance(k, str) and isinstance(v, Tensor) for k, v in obj.items())
+    structure = writer.encode(obj, "")
+    metadata = {FORMAT_KEY: "pt", STRUCTURE_KEY: json.dumps(structure, separators=(",", ":"))}
+    if flat:
+        metadata["cajal.flat"] = "1"
+    names = (c_char_p * max(len(writer.names), 1))(*[n.encode() for n in writer.names])
+    handles = (c_void_p * max(len(writer.tensors), 1))(*[t._handle for t in writer.tensors])
+    keys = list(metadata)
+    check(lib.cajal_safetensors_save(_path(f, "save"), names, handles, len(writer.tensors),
+                                     (c_char_p * len(keys))(*[k.encode() for k in keys]),
+                                     (c_char_p * len(keys))(*[metadata[k].encode() for k in keys]), len(keys)))
+
+
+def _read(path):
+    archive = c_void_p()
+    check(lib.cajal_safetensors_load(path, byref(archive)))
+    try:
+        count, meta_count = c_size_t(), c_size_t()
+        check(lib.cajal_archive_count(archive, byref(count), byref(meta_count)))
+        tensors = {}
+        for i in range(count.value):
+            name, handle = c_char_p(), c_void_p()
+            check(lib.cajal_archive_tensor(archive, i, byref(name), byref(handle)))
+            tensors[name.value.decode()] = _wrap(handle.value)
+        metadata = {}
+        for i in range(meta_count.value):
+            key, value = c_char_p(), c_char_p()
+            check(lib.cajal_archive_metadata(archive, i, byref(key), byref(value)))
+            metadata[key.value.decode()] = value.value.decode()
+        return tensors, metadata
+    finally:
+        lib.cajal_archive_free(archive)
+
+
+def _check_location(map_location):
+    """torch's map_location forms; everything lives on the CPU here."""
+    if map_location is None or callable(map_location):
+        return
+    targets = map_location.values() if isinstance(map_location, dict) else [map_location]
+    for target in targets:
+        if _device(target).type != "cpu":
+            raise RuntimeError(f"cajal.load: map_location={map_location!r} asks for a device cajal does not have; "
+                               "cajal runs on the CPU")
+
+
+def load(f, map_location=None, pickle_module=None, *, weights_only=True, mmap=None, **pickle_load_args):
+    """Reads a file written by cajal.save (or any safetensors file, as a dict of tensors)."""
+    _check_location(map_location)
+    path = _path(f, "load")
+    if not os.path.exists(path):
+        raise FileNotFoundError(f"[Errno 2] No such file or directory: '{os.fsdecode(path)}'")
+    tensors, metadata = _read(path)
+    if callable(map_location):
+        mapped = {}
+        for name, t in tensors.items():
+            result = map_location(t, "cpu")
+            mapped[name] = result if isinstance(result, Tensor) else t
+        tensors = mapped
+    if STRUCTURE_KEY not in metadata:
+        return tensors
+    try:
+        structure = json.loads(metadata[STRUCTURE_KEY])
+    except ValueError as error:
+        raise RuntimeError(f"cajal.load: '{os.fsdecode(path)}' has a corrupted '{STRUCTURE_KEY}' entry: {error}") from None
+    return _decode(structure, tensors, os.fsdecode(path))
+
+
+def _decode(node, tensors, path):
+    from . import _dtype
+    from .nn.parameter import Parameter
+
+    if isinstance(node, list):
+        return [_decode(v, tensors, path) for v in node]
+    if not isinstance(node, dict):
+        return node
+    if "__tensor__" in node:
+        name = node["__tensor__"]
+        if name not in tensors:
+            raise RuntimeError(f"cajal.load: '{path}' refers to a tensor '{name}' that the file does not hold")
+        t = tensors[name]
+        if node.get("parameter"):
+            return Parameter(t, requires_grad=node.get("requires_grad", False))
+        return t.requires_grad_(True) if node.get("requires_grad") and t.is_floating_point() else t
+    if "__float__" in node:
+        return float(node["__float__"])
+    if "__tuple__" in node:
+        return tuple(_decode(v, tensors, path) for v in node["__tuple__"])
+    if "__dict__" in node:
+        return {_hashable(_decode(k, tensors, path)): _decode(v, tensors, path) for k, v in node["__dict__"]}
+    if "__dtype__" in node:
+        return _dtype._by_name(node["__dtype__"])
+    return {k: _decode(v, tensors, path) for k, v in node.items()}
+
+
+def _hashable(key):
+    return tuple(_hashable(k) for k in key) if isinstance(key, list) else key
