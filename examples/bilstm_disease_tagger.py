@@ -19,7 +19,6 @@ import numpy as np
 
 import cajal as torch
 import cajal.nn as nn
-from _adam import Adam
 from cajal.nn.utils.rnn import pack_padded_sequence, pad_packed_sequence, pad_sequence
 
 DISEASES = ["breast cancer", "type 2 diabetes", "cystic fibrosis", "alzheimer 's disease", "asthma", "tuberculosis",
@@ -128,7 +127,7 @@ def main(argv=None):
             vocabulary.setdefault(w, len(vocabulary))
 
     model = Tagger(len(vocabulary))
-    optimizer = Adam(model.parameters(), lr=0.01)
+    optimizer = torch.optim.Adam(model.parameters(), lr=0.01)
     criterion = nn.CrossEntropyLoss(ignore_index=-100)
     start = time.perf_counter()
     for epoch in range(epochs):

@@ -4,8 +4,7 @@ layers, trained with cross-entropy by mini-batch SGD with momentum.
 
     python examples/digits_lenet.py [--epochs N] [--quick] [--seed S]
 
-Written as PyTorch code: `import cajal as torch` is the only change. (The
-optimizer step is spelled out until cajal.optim lands.)
+Written as PyTorch code: `import cajal as torch` is the only change.
 """
 
 import argparse
@@ -18,6 +17,7 @@ from sklearn.model_selection import train_test_split
 import cajal as torch
 import cajal.nn as nn
 import cajal.nn.functional as F
+from cajal.utils.data import DataLoader, TensorDataset
 
 
 class LeNet(nn.Module):
@@ -35,15 +35,6 @@ class LeNet(nn.Module):
 
     def forward(self, x):
         return self.classifier(self.features(x))
-
-
-def sgd_step(parameters, velocities, lr, momentum):
-    """torch.optim.SGD(momentum=m): v = m v + g; p -= lr v."""
-    with torch.no_grad():
-        for p, v in zip(parameters, velocities):
-            v.mul_(momentum).add_(p.grad)
-            p.sub_(v * lr)
-            p.grad = None
 
 
 def evaluate(model, x, y):
@@ -76,22 +67,21 @@ def main(argv=None):
     torch.manual_seed(args.seed)
     model = LeNet()
     print(model)
-    parameters = list(model.parameters())
-    velocities = [torch.zeros_like(p) for p in parameters]
+    optimizer = torch.optim.SGD(model.parameters(), lr=args.lr, momentum=args.momentum)
+    loader = DataLoader(TensorDataset(torch.tensor(x_train), torch.tensor(y_train)), batch_size=args.batch_size,
+                        shuffle=True)
     test_x, test_y = torch.tensor(x_test), torch.tensor(y_test)
-    rng = np.random.default_rng(args.seed)
     start = time.perf_counter()
     losses = []
     for epoch in range(epochs):
-        order = rng.permutation(len(x_train))
         total = 0.0
-        for first in range(0, len(order), args.batch_size):
-            rows = order[first:first + args.batch_size]
-            loss = F.cross_entropy(model(torch.tensor(x_train[rows])), torch.tensor(y_train[rows]))
+        for x, y in loader:
+            optimizer.zero_grad()
+            loss = F.cross_entropy(model(x), y)
             loss.backward()
-            sgd_step(parameters, velocities, args.lr, args.momentum)
-            total += loss.item() * len(rows)
-        losses.append(total / len(order))
+            optimizer.step()
+            total += loss.item() * len(y)
+        losses.append(total / len(x_train))
         print(f"epoch {epoch + 1:2d}  loss {losses[-1]:.4f}  held-out accuracy {evaluate(model, test_x, test_y):.3f}")
     accuracy = evaluate(model, test_x, test_y)
     print(f"held-out accuracy {accuracy:.3f} after {epochs} epochs in {time.perf_counter() - start:.1f} s")

@@ -20,7 +20,6 @@ import numpy as np
 
 import cajal as torch
 import cajal.nn as nn
-from _adam import Adam
 
 BASES = "ACGT"
 MOTIFS = {1: "TATAAA", 2: "GGCCAATCT"}
@@ -105,7 +104,7 @@ def main(argv=None):
     x_train, y_train, x_test, y_test = tokens[:count], labels[:count], tokens[count:], labels[count:]
 
     model = MotifBERT()
-    optimizer = Adam(model.parameters(), lr=3e-3)
+    optimizer = torch.optim.Adam(model.parameters(), lr=3e-3)
     criterion = nn.CrossEntropyLoss()
     start = time.perf_counter()
     for epoch in range(epochs):

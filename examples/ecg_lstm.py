@@ -22,7 +22,6 @@ import numpy as np
 
 import cajal as torch
 import cajal.nn as nn
-from _adam import Adam
 
 RATE, SECONDS = 60, 3.0
 CLASSES = ["normal", "atrial fibrillation", "PVC", "ST elevation"]
@@ -115,7 +114,7 @@ def main(argv=None):
     y_train, y_test = torch.from_numpy(y_train).long(), torch.from_numpy(y_test).long()
 
     model = RhythmNet()
-    optimizer = Adam(model.parameters(), lr=0.005)
+    optimizer = torch.optim.Adam(model.parameters(), lr=0.005)
     criterion = nn.CrossEntropyLoss()
     start = time.perf_counter()
     for epoch in range(args.epochs):
@@ -126,6 +125,7 @@ def main(argv=None):
             optimizer.zero_grad()
             loss = criterion(model(x_train[batch]), y_train[batch])
             loss.backward()
+            nn.utils.clip_grad_norm_(model.parameters(), max_norm=1.0)  # keeps LSTM steps from jumping
             optimizer.step()
             total += loss.item() * len(batch)
         print(f"epoch {epoch + 1:2d}  loss {total / len(x_train):.3f}  held-out accuracy {accuracy(model, x_test, y_test):.3f}")
