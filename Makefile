@@ -8,7 +8,7 @@ SWIFT_BUILD = swift build -c release --product cajal
 LIB = .build/release/libcajal.so
 REFERENCE_VENV ?= $(HOME)/.cache/cajal-reference
 
-.PHONY: all deps build test swift-test c-test py-test demo bench bench-ops bench-nn bench-seq fixtures clean
+.PHONY: all deps build test swift-test c-test py-test demo bench bench-ops bench-nn bench-seq bench-train fixtures clean
 
 all: build
 
@@ -56,6 +56,10 @@ bench-nn: build
 # A 2-layer LSTM and a TransformerEncoderLayer against torch (needs the reference venv); writes benchmarks/SEQUENCE.md.
 bench-seq: build
 	PYTHONPATH=python $(REFERENCE_VENV)/bin/python benchmarks/bench_sequence.py
+
+# DataLoader, Adam step, MLP epoch and checkpoint save+load against torch (needs the reference venv); writes benchmarks/TRAINING.md.
+bench-train: build
+	PYTHONPATH=python $(REFERENCE_VENV)/bin/python benchmarks/bench_training.py
 
 # Regenerates Tests/reference/fixtures with real PyTorch (needs ../shared/tools/reference-venv.sh).
 fixtures:
