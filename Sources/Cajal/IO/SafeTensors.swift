@@ -157,9 +157,10 @@ public enum SafeTensors {
     }
 
     private static func readFully(_ fd: Int32, _ buffer: UnsafeMutableRawBufferPointer, at offset: Int, op: String, path: String) throws {
+        guard let base = buffer.baseAddress else { return }  // nothing to read
         var done = 0
         while done < buffer.count {
-            let n = pread(fd, buffer.baseAddress! + done, buffer.count - done, off_t(offset + done))
+            let n = pread(fd, base + done, buffer.count - done, off_t(offset + done))
             if n < 0 && errno == EINTR { continue }
             guard n > 0 else { throw CajalError.runtime("[\(op)] '\(path)' ended early or could not be read (truncated file)") }
             done += n
@@ -186,9 +187,10 @@ final class AtomicFile {
     }
 
     func write(_ bytes: UnsafeRawBufferPointer) throws {
+        guard let base = bytes.baseAddress else { return }  // nothing to write
         var done = 0
         while done < bytes.count {
-            let n = Glibc.write(fd, bytes.baseAddress! + done, bytes.count - done)
+            let n = Glibc.write(fd, base + done, bytes.count - done)
             if n < 0 && errno == EINTR { continue }
             guard n > 0 else { throw CajalError.runtime("[\(op)] writing '\(path)' failed: \(String(cString: strerror(errno)))") }
             done += n

@@ -77,16 +77,11 @@ public enum OptimizerStep {
                     let p = p.assumingMemoryBound(to: T.self), g = g.assumingMemoryBound(to: T.self)
                     let m = s[0].assumingMemoryBound(to: T.self), v = s[1].assumingMemoryBound(to: T.self)
                     let vmax = amsgrad ? s[2].assumingMemoryBound(to: T.self) : nil
-                    let decay = T(1 - lr * weightDecay), wd = T(weightDecay)
-                    let w1 = T(1 - beta1), b2 = T(beta2), w2 = T(1 - beta2)
+                    let k = Moments<T>(lr: lr, beta1: beta1, beta2: beta2, weightDecay: weightDecay,
+                                       decoupled: decoupledWeightDecay, maximize: maximize)
                     let b2s = T(bias2Sqrt), e = T(eps), size = T(-stepSize)
                     for j in 0..<n {
-                        var d = maximize ? -g[j] : g[j]
-                        if weightDecay != 0 {
-                            if decoupledWeightDecay { p[j] *= decay } else { d += wd * p[j] }
-                        }
-                        m[j] = lerp(m[j], d, w1)
-                        v[j] = v[j] * b2 + w2 * d * d
+                        k.update(&p[j], g[j], &m[j], &v[j])
                         var second = v[j]
                         if let vmax {
                             vmax[j] = Swift.max(vmax[j], v[j])
@@ -230,16 +225,11 @@ public enum OptimizerStep {
                 func run<T: OptimizerScalar>(_: T.Type) {
                     let p = p.assumingMemoryBound(to: T.self), g = g.assumingMemoryBound(to: T.self)
                     let m = s[0].assumingMemoryBound(to: T.self), v = s[1].assumingMemoryBound(to: T.self)
-                    let decay = T(1 - lr * weightDecay), wd = T(weightDecay)
-                    let w1 = T(1 - beta1), b2 = T(beta2), w2 = T(1 - beta2), bc2 = T(bias2), e = T(eps)
-                    let gs = T(gradScale), ms = T(avgScale)
+                    let k = Moments<T>(lr: lr, beta1: beta1, beta2: beta2, weightDecay: weightDecay,
+                                       decoupled: decoupledWeightDecay, maximize: maximize)
+                    let bc2 = T(bias2), e = T(eps), gs = T(gradScale), ms = T(avgScale)
                     for j in 0..<n {
-                        var d = maximize ? -g[j] : g[j]
-                        if weightDecay != 0 {
-                            if decoupledWeightDecay { p[j] *= decay } else { d += wd * p[j] }
-                        }
-                        m[j] = lerp(m[j], d, w1)
-                        v[j] = v[j] * b2 + w2 * d * d
+                        let d = k.update(&p[j], g[j], &m[j], &v[j])
                         let denom = (v[j] / bc2).squareRoot() + e
                         p[j] += gs * (d / denom)
                         p[j] += ms * (m[j] / denom)
@@ -272,16 +262,11 @@ public enum OptimizerStep {
                 func run<T: OptimizerScalar>(_: T.Type) {
                     let p = p.assumingMemoryBound(to: T.self), g = g.assumingMemoryBound(to: T.self)
                     let m = s[0].assumingMemoryBound(to: T.self), v = s[1].assumingMemoryBound(to: T.self)
-                    let decay = T(1 - lr * weightDecay), wd = T(weightDecay)
-                    let w1 = T(1 - beta1), b2 = T(beta2), w2 = T(1 - beta2), e = T(eps)
-                    let bc1 = T(bias1), bc2Sqrt = T(bias2.squareRoot()), rate = T(lr), r = T(rect)
+                    let k = Moments<T>(lr: lr, beta1: beta1, beta2: beta2, weightDecay: weightDecay,
+                                       decoupled: decoupledWeightDecay, maximize: maximize)
+                    let e = T(eps), bc1 = T(bias1), bc2Sqrt = T(bias2.squareRoot()), rate = T(lr), r = T(rect)
                     for j in 0..<n {
-                        var d = maximize ? -g[j] : g[j]
-                        if weightDecay != 0 {
-                            if decoupledWeightDecay { p[j] *= decay } else { d += wd * p[j] }
-                        }
-                        m[j] = lerp(m[j], d, w1)
-                        v[j] = v[j] * b2 + w2 * d * d
+                        k.update(&p[j], g[j], &m[j], &v[j])
                         let corrected = m[j] / bc1
                         if rectified {
                             let adaptive = bc2Sqrt / (v[j].squareRoot() + e)
@@ -297,6 +282,32 @@ public enum OptimizerStep {
     }
 
     // MARK: shared plumbing
+
+    /// The Adam family's common first half, per element: the gradient (negated
+    /// to maximize, plus L2 decay, or decoupled decay applied to the
+    /// parameter) and the updates of the first and second moments.
+    struct Moments<T: OptimizerScalar> {
+        let w1: T, b2: T, w2: T, l2: T, decay: T
+        let decoupled: Bool, maximize: Bool, decays: Bool
+
+        init(lr: Double, beta1: Double, beta2: Double, weightDecay: Double, decoupled: Bool, maximize: Bool) {
+            (w1, b2, w2) = (T(1 - beta1), T(beta2), T(1 - beta2))
+            (l2, decay) = (T(weightDecay), T(1 - lr * weightDecay))
+            (self.decoupled, self.maximize, decays) = (decoupled, maximize, weightDecay != 0)
+        }
+
+        /// Updates p (decoupled decay), m and v in place and returns the effective gradient.
+        @inline(__always) @discardableResult
+        func update(_ p: inout T, _ g: T, _ m: inout T, _ v: inout T) -> T {
+            var d = maximize ? -g : g
+            if decays {
+                if decoupled { p *= decay } else { d += l2 * p }
+            }
+            m = lerp(m, d, w1)
+            v = v * b2 + w2 * d * d
+            return d
+        }
+    }
 
     /// torch's lerp: start + weight * (end - start), from the nearer end for weight >= 0.5.
     @inline(__always)
