@@ -33,6 +33,9 @@ c-test: build
 	cc -std=c11 -O2 -Wall -Wextra -Werror -Iinclude Tests/c/train_linear.c \
 		-L.build/release -lcajal -Wl,-rpath,$(CURDIR)/.build/release -lm -o .build/c-tests/train_linear
 	.build/c-tests/train_linear
+	cc -std=c11 -D_DEFAULT_SOURCE -O2 -Wall -Wextra -Werror -Iinclude Tests/c/adam_checkpoint.c \
+		-L.build/release -lcajal -Wl,-rpath,$(CURDIR)/.build/release -lm -o .build/c-tests/adam_checkpoint
+	.build/c-tests/adam_checkpoint .build/c-tests/adam_checkpoint.safetensors
 
 py-test: build
 	PYTHONPATH=python $(PYTHON) -m pytest -q Tests/python
