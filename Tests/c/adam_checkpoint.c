@@ -8,26 +8,7 @@
 #include <unistd.h>
 
 #include "cajal.h"
-
-static int failures = 0;
-
-#define CHECK(call)                                                                  \
-    do {                                                                             \
-        int status_ = (call);                                                        \
-        if (status_ != CAJAL_OK) {                                                   \
-            fprintf(stderr, "%s:%d: %s failed (%d): %s\n", __FILE__, __LINE__, #call, \
-                    status_, cajal_last_error());                                    \
-            return 1;                                                                \
-        }                                                                            \
-    } while (0)
-
-#define EXPECT(condition, message)                                      \
-    do {                                                                \
-        if (!(condition)) {                                             \
-            fprintf(stderr, "%s:%d: %s\n", __FILE__, __LINE__, message); \
-            failures++;                                                 \
-        }                                                               \
-    } while (0)
+#include "check.h"
 
 int main(int argc, char **argv) {
     const char *path = argc > 1 ? argv[1] : "adam_checkpoint.safetensors";

@@ -6,26 +6,7 @@
 #include <string.h>
 
 #include "cajal.h"
-
-static int failures = 0;
-
-#define CHECK(call)                                                                  \
-    do {                                                                             \
-        int status_ = (call);                                                        \
-        if (status_ != CAJAL_OK) {                                                   \
-            fprintf(stderr, "%s:%d: %s failed (%d): %s\n", __FILE__, __LINE__, #call, \
-                    status_, cajal_last_error());                                    \
-            return 1;                                                                \
-        }                                                                            \
-    } while (0)
-
-#define EXPECT(condition, message)                                      \
-    do {                                                                \
-        if (!(condition)) {                                             \
-            fprintf(stderr, "%s:%d: %s\n", __FILE__, __LINE__, message); \
-            failures++;                                                 \
-        }                                                               \
-    } while (0)
+#include "check.h"
 
 /* loss = mean((x @ w + b - y)^2) */
 static int mse_loss(cajal_tensor x, cajal_tensor w, cajal_tensor b, cajal_tensor y, cajal_tensor *loss) {
