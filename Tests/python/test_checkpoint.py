@@ -229,12 +229,15 @@ while True:
 
 def test_killing_a_writer_mid_save_leaves_a_whole_checkpoint(tmp_path):
     path = tmp_path / "live.pt"
-    for attempt in range(5):
+    for attempt in range(10):
         child = subprocess.Popen([sys.executable, "-c", WRITER.format(python=PYTHON_DIR), str(path)],
                                  stdout=subprocess.PIPE, text=True)
         assert child.stdout.readline().strip() == "ready"
-        time.sleep(0.3 + 0.2 * attempt)
-        temporaries = [n for n in os.listdir(tmp_path) if n.startswith(".live.pt.tmp-")]
+        # Kill as soon as a temporary file shows that a save is under way.
+        deadline = time.monotonic() + 30
+        while time.monotonic() < deadline and not any(n.startswith(".live.pt.tmp-") for n in os.listdir(tmp_path)):
+            time.sleep(0.001)
+        time.sleep(0.002 * attempt)  # later and later into the write
         child.send_signal(signal.SIGKILL)
         child.wait()
         child.stdout.close()
@@ -246,6 +249,6 @@ def test_killing_a_writer_mid_save_leaves_a_whole_checkpoint(tmp_path):
         assert checkpoint["data"].sum().item() == (0.0 if generation == 0 else float(expected))
         for name in leftovers:
             os.unlink(tmp_path / name)
-        if temporaries and leftovers:
+        if leftovers:
             return  # the kill landed while a temporary file was being written
     pytest.fail("the writer was never caught mid-save")

@@ -20,7 +20,8 @@ class Adadelta(Optimizer):
         state["square_avg"] = self._zeros(p)
         state["acc_delta"] = self._zeros(p)
 
-    def _update(self, group, params, grads, states):
+    def _update(self, group, params, grads):
+        states = self._states(group, params)
         self._call(lib.cajal_optim_adadelta_step, _handle_array(params), _handle_array(grads),
                    _handle_array([s["step"] for s in states]), _handle_array([s["square_avg"] for s in states]),
                    _handle_array([s["acc_delta"] for s in states]), len(params), float(group["lr"]),

@@ -25,7 +25,8 @@ class Adagrad(Optimizer):
         state["step"] = _step_counter()
         state["sum"] = full_like(p, group["initial_accumulator_value"])
 
-    def _update(self, group, params, grads, states):
+    def _update(self, group, params, grads):
+        states = self._states(group, params)
         self._call(lib.cajal_optim_adagrad_step, _handle_array(params), _handle_array(grads),
                    _handle_array([s["step"] for s in states]), _handle_array([s["sum"] for s in states]),
                    len(params), float(group["lr"]), float(group["lr_decay"]), float(group["weight_decay"]),

@@ -26,7 +26,8 @@ class Adam(Optimizer):
         if group["amsgrad"]:
             state["max_exp_avg_sq"] = self._zeros(p)
 
-    def _update(self, group, params, grads, states):
+    def _update(self, group, params, grads):
+        states = self._states(group, params)
         amsgrad = bool(group["amsgrad"])
         beta1, beta2 = group["betas"]
         self._call(lib.cajal_optim_adam_step, _handle_array(params), _handle_array(grads),

@@ -25,7 +25,8 @@ class NAdam(Optimizer):
         state["exp_avg"] = self._zeros(p)
         state["exp_avg_sq"] = self._zeros(p)
 
-    def _update(self, group, params, grads, states):
+    def _update(self, group, params, grads):
+        states = self._states(group, params)
         beta1, beta2 = group["betas"]
         self._call(lib.cajal_optim_nadam_step, _handle_array(params), _handle_array(grads),
                    _handle_array([s["step"] for s in states]), _handle_array([s["mu_product"] for s in states]),

@@ -44,7 +44,7 @@ def _step_counter():
 
 
 class Optimizer:
-    """Base class: subclasses define `_init_state(p, group)` and `_update(group, params, grads, states)`."""
+    """Base class: subclasses define `_update(group, params, grads)` and, when they keep state, `_init_state`."""
 
     def __init__(self, params, defaults):
         self.defaults = defaults
@@ -142,21 +142,25 @@ class Optimizer:
                     if grad is not None:
                         params.append(p)
                         grads.append(grad)
-                if not params:
-                    continue
-                states = []
-                for p in params:
-                    state = self.state[p]
-                    if not state:
-                        self._init_state(p, group, state)
-                    states.append(state)
-                self._update(group, params, grads, states)
+                if params:
+                    self._update(group, params, grads)
         return loss
+
+    def _states(self, group, params):
+        """Each parameter's state, made by `_init_state` on its first step."""
+        states = []
+        for p in params:
+            state = self.state[p]
+            if not state:
+                self._init_state(p, group, state)
+            states.append(state)
+        return states
 
     def _init_state(self, p, group, state):
         raise NotImplementedError
 
-    def _update(self, group, params, grads, states):
+    def _update(self, group, params, grads):
+        """One engine call updating the group's parameters that have gradients."""
         raise NotImplementedError
 
     @staticmethod

@@ -20,7 +20,8 @@ class RAdam(Optimizer):
         state["exp_avg"] = self._zeros(p)
         state["exp_avg_sq"] = self._zeros(p)
 
-    def _update(self, group, params, grads, states):
+    def _update(self, group, params, grads):
+        states = self._states(group, params)
         beta1, beta2 = group["betas"]
         self._call(lib.cajal_optim_radam_step, _handle_array(params), _handle_array(grads),
                    _handle_array([s["step"] for s in states]), _handle_array([s["exp_avg"] for s in states]),

@@ -24,7 +24,8 @@ class RMSprop(Optimizer):
         if group["centered"]:
             state["grad_avg"] = self._zeros(p)
 
-    def _update(self, group, params, grads, states):
+    def _update(self, group, params, grads):
+        states = self._states(group, params)
         centered, momentum = bool(group["centered"]), float(group["momentum"])
         self._call(lib.cajal_optim_rmsprop_step, _handle_array(params), _handle_array(grads),
                    _handle_array([s["step"] for s in states]), _handle_array([s["square_avg"] for s in states]),

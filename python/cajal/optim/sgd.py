@@ -17,32 +17,15 @@ class SGD(Optimizer):
                                       nesterov=nesterov, maximize=maximize, foreach=foreach,
                                       differentiable=differentiable, fused=fused))
 
-    def _init_state(self, p, group, state):
-        pass  # the momentum buffer is made by the first step, from the gradient
-
-    def step(self, closure=None):
-        # SGD keeps no state until momentum makes a buffer, so step is its own.
-        from .. import autograd
-
-        loss = None
-        if closure is not None:
-            with autograd.enable_grad():
-                loss = closure()
-        for group in self.param_groups:
-            params = [p for p in group["params"]]
-            grads = [p.grad for p in params]
-            params = [p for p, g in zip(params, grads) if g is not None]
-            grads = [g for g in grads if g is not None]
-            if not params:
-                continue
-            momentum = float(group["momentum"])
-            buffers = [self.state[p].get("momentum_buffer") for p in params] if momentum else [None] * len(params)
-            created = _handle_array([None] * len(params))
-            self._call(lib.cajal_optim_sgd_step, _handle_array(params), _handle_array(grads), _handle_array(buffers),
-                       len(params), float(group["lr"]), momentum, float(group["dampening"]),
-                       float(group["weight_decay"]), int(bool(group["nesterov"])), int(bool(group["maximize"])),
-                       created)
-            for i, p in enumerate(params):
-                if created[i]:
-                    self.state[p]["momentum_buffer"] = _wrap(created[i])
-        return loss
+    def _update(self, group, params, grads):
+        # The momentum buffer is made by the first step, from the gradient, so
+        # SGD keeps no state at all without momentum (as torch).
+        momentum = float(group["momentum"])
+        buffers = [self.state[p].get("momentum_buffer") for p in params] if momentum else [None] * len(params)
+        created = _handle_array([None] * len(params))
+        self._call(lib.cajal_optim_sgd_step, _handle_array(params), _handle_array(grads), _handle_array(buffers),
+                   len(params), float(group["lr"]), momentum, float(group["dampening"]), float(group["weight_decay"]),
+                   int(bool(group["nesterov"])), int(bool(group["maximize"])), created)
+        for i, p in enumerate(params):
+            if created[i]:
+                self.state[p]["momentum_buffer"] = _wrap(created[i])
