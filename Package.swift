@@ -33,11 +33,8 @@ let package = Package(
         .library(name: "cajal", type: .dynamic, targets: ["CajalC"]),
     ],
     targets: [
-        .systemLibrary(
-            name: "COpenBLAS",
-            pkgConfig: "openblas",
-            providers: [.apt(["libopenblas-dev"])]
-        ),
+        // OpenBLAS is loaded at run time (dlopen), not linked: see cajal_blas.h.
+        .target(name: "CCajalBLAS", linkerSettings: [.linkedLibrary("dl")]),
         .target(name: "CCajalSpin"),
         .target(name: "CajalKernelsABI", dependencies: ["CCajalSpin"], swiftSettings: engineFlags),
         .target(name: "CajalKernels", dependencies: ["CajalKernelsABI"],
@@ -47,7 +44,7 @@ let package = Package(
         .target(name: "CajalKernelsAVX512", dependencies: ["CajalKernelsABI"],
                 swiftSettings: kernelFlags(targetCPU: "skylake-avx512", define: "CAJAL_ISA_AVX512")),
         .target(name: "Cajal",
-                dependencies: ["COpenBLAS", "CajalKernelsABI", "CajalKernels", "CajalKernelsAVX2", "CajalKernelsAVX512"],
+                dependencies: ["CCajalBLAS", "CajalKernelsABI", "CajalKernels", "CajalKernelsAVX2", "CajalKernelsAVX512"],
                 swiftSettings: engineFlags),
         .target(name: "CajalC", dependencies: ["Cajal"], swiftSettings: engineFlags),
         .testTarget(name: "CajalTests", dependencies: ["Cajal"], swiftSettings: [.swiftLanguageMode(.v5)]),

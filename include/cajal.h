@@ -80,6 +80,12 @@ void cajal_set_grad_enabled(int32_t enabled);
  * CAJAL_KERNELS=baseline|avx2|avx512 can ask for a lower one. */
 const char *cajal_kernel_isa(void);
 
+/* OpenBLAS's name for the GEMM kernels in use ("SkylakeX", "Haswell", ...),
+ * or "unavailable". OpenBLAS is loaded at the first call that needs it, with
+ * the best kernels the CPU runs (CAJAL_BLAS_CORETYPE=SkylakeX|Haswell|Prescott
+ * asks for others, if the CPU runs them). */
+const char *cajal_blas_core(void);
+
 /* How many threads the kernels split large ops across (torch.get_num_threads).
  * Starts at the number of online cores, or at CAJAL_NUM_THREADS when set. */
 int32_t cajal_get_num_threads(void);

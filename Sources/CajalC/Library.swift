@@ -38,6 +38,12 @@ public func cajal_kernel_isa() -> UnsafePointer<CChar>? {
     kernelSetName ?? emptyMessage
 }
 
+/// Made on the first call (which loads OpenBLAS), then kept for the process.
+private let blasCoreName: UnsafePointer<CChar>? = UnsafePointer(strdup(blasCore))
+
+@_cdecl("cajal_blas_core")
+public func cajal_blas_core() -> UnsafePointer<CChar>? { blasCoreName ?? emptyMessage }
+
 @_cdecl("cajal_get_num_threads")
 public func cajal_get_num_threads() -> Int32 { Int32(clamping: threadCount) }
 

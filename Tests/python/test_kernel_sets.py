@@ -74,3 +74,48 @@ def test_every_kernel_source_is_linked_into_each_instruction_set():
         for name in sources:
             path = os.path.join(folder, name)
             assert os.path.islink(path) and os.readlink(path) == os.path.join("..", "CajalKernels", name)
+
+
+BLAS_PROGRAM = r"""
+import ctypes, cajal
+a = cajal.ones(70, 50) @ cajal.ones(50, 30)
+assert a.sum().item() == 70 * 30 * 50
+getenv = ctypes.CDLL(None).getenv
+getenv.restype = ctypes.c_char_p
+print(cajal.backends.cpu.get_blas_core(), getenv(b"OPENBLAS_CORETYPE"))
+"""
+
+
+def blas_run(**env_vars):
+    env = dict(os.environ, PYTHONPATH=os.path.join(ROOT, "python"))
+    env.pop("CAJAL_BLAS_CORETYPE", None)
+    env.pop("OPENBLAS_CORETYPE", None)
+    env.update(env_vars)
+    out = subprocess.run([sys.executable, "-c", BLAS_PROGRAM], capture_output=True, text=True, env=env, timeout=60)
+    assert out.returncode == 0, out.stderr
+    return out.stdout.split()
+
+
+AVX512 = {"avx512f", "avx512bw", "avx512vl", "avx512dq", "avx512cd"}
+
+
+def test_openblas_gets_its_avx512_kernels_when_the_cpu_runs_them():
+    # An inherited OPENBLAS_CORETYPE=Haswell (set machine-wide on some hosts)
+    # neither holds the engine back nor leaks out changed.
+    core, inherited = blas_run(OPENBLAS_CORETYPE="Haswell")
+    if AVX512 <= cpu_flags():
+        assert core == "SkylakeX"
+    else:
+        assert core != "SkylakeX"
+    assert inherited == "b'Haswell'"
+    assert blas_run()[1] == "None"
+
+
+def test_a_requested_openblas_kernel_is_honoured_only_if_the_cpu_runs_it():
+    flags = cpu_flags()
+    if {"avx2", "fma"} <= flags:
+        assert blas_run(CAJAL_BLAS_CORETYPE="Haswell")[0] == "Haswell"
+    core = blas_run(CAJAL_BLAS_CORETYPE="SkylakeX")[0]
+    assert (core == "SkylakeX") == (AVX512 <= flags)
+    # An unknown name falls back to the engine's own choice.
+    assert blas_run(CAJAL_BLAS_CORETYPE="Pentium9000")[0] == blas_run()[0]

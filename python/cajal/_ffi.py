@@ -39,6 +39,7 @@ DECLARATIONS = {
     "cajal_grad_enabled": (c_int32, []),
     "cajal_set_grad_enabled": (None, [c_int32]),
     "cajal_kernel_isa": (c_char_p, []),
+    "cajal_blas_core": (c_char_p, []),
     "cajal_get_num_threads": (c_int32, []),
     "cajal_set_num_threads": (c_int, [c_int32]),
     "cajal_live_tensor_count": (c_size_t, []),

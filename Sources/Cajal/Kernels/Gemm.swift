@@ -1,4 +1,4 @@
-import COpenBLAS
+import CCajalBLAS
 
 /// A matrix operand for gemm: its first element, and whether it is stored
 /// row-major (`transposed == false`, leading dimension = row stride) or
@@ -8,6 +8,10 @@ struct MatrixOperand {
     let transposed: Bool
     let leadingDimension: Int
 }
+
+/// OpenBLAS's name for its kernels in use ("SkylakeX", "Haswell", ...), or
+/// "unavailable" when it could not be loaded (loading it if not yet done).
+public var blasCore: String { String(cString: cajal_blas_core_name()) }
 
 enum Gemm {
     /// Whether BLAS can read an (rows x cols) matrix with these element
@@ -29,23 +33,40 @@ enum Gemm {
     static func multiply(dtype: DType, m: Int, n: Int, k: Int, a: MatrixOperand, b: MatrixOperand,
                          c: UnsafeMutableRawPointer, ldc: Int, beta: Double = 0) {
         if m == 0 || n == 0 { return }
-        let ta = a.transposed ? CblasTrans : CblasNoTrans
-        let tb = b.transposed ? CblasTrans : CblasNoTrans
+        let ta: Int32 = a.transposed ? 1 : 0, tb: Int32 = b.transposed ? 1 : 0
         switch dtype {
         case .float32:
-            cblas_sgemm(CblasRowMajor, ta, tb, Int32(m), Int32(n), Int32(k), 1,
-                        a.pointer.assumingMemoryBound(to: Float.self), Int32(a.leadingDimension),
-                        b.pointer.assumingMemoryBound(to: Float.self), Int32(b.leadingDimension),
-                        Float(beta), c.assumingMemoryBound(to: Float.self), Int32(ldc))
+            let status = cajal_blas_sgemm(ta, tb, Int32(m), Int32(n), Int32(k), 1,
+                                          a.pointer.assumingMemoryBound(to: Float.self), Int32(a.leadingDimension),
+                                          b.pointer.assumingMemoryBound(to: Float.self), Int32(b.leadingDimension),
+                                          Float(beta), c.assumingMemoryBound(to: Float.self), Int32(ldc))
+            if status != 0 { plainMultiply(m: m, n: n, k: k, a: a, b: b, c: c.assumingMemoryBound(to: Float.self), ldc: ldc, beta: Float(beta)) }
         case .float64:
-            cblas_dgemm(CblasRowMajor, ta, tb, Int32(m), Int32(n), Int32(k), 1,
-                        a.pointer.assumingMemoryBound(to: Double.self), Int32(a.leadingDimension),
-                        b.pointer.assumingMemoryBound(to: Double.self), Int32(b.leadingDimension),
-                        beta, c.assumingMemoryBound(to: Double.self), Int32(ldc))
+            let status = cajal_blas_dgemm(ta, tb, Int32(m), Int32(n), Int32(k), 1,
+                                          a.pointer.assumingMemoryBound(to: Double.self), Int32(a.leadingDimension),
+                                          b.pointer.assumingMemoryBound(to: Double.self), Int32(b.leadingDimension),
+                                          beta, c.assumingMemoryBound(to: Double.self), Int32(ldc))
+            if status != 0 { plainMultiply(m: m, n: n, k: k, a: a, b: b, c: c.assumingMemoryBound(to: Double.self), ldc: ldc, beta: beta) }
         case .int64:
             integerMultiply(m: m, n: n, k: k, a: a, b: b, c: c.assumingMemoryBound(to: Int64.self), ldc: ldc)
         case .bool:
             break  // rejected by the op before it gets here
+        }
+    }
+
+    /// Correct but slow: only for a process where OpenBLAS cannot be loaded.
+    private static func plainMultiply<T: BinaryFloatingPoint>(m: Int, n: Int, k: Int, a: MatrixOperand, b: MatrixOperand,
+                                                              c: UnsafeMutablePointer<T>, ldc: Int, beta: T) {
+        let ap = a.pointer.assumingMemoryBound(to: T.self)
+        let bp = b.pointer.assumingMemoryBound(to: T.self)
+        let (ars, acs) = a.transposed ? (1, a.leadingDimension) : (a.leadingDimension, 1)
+        let (brs, bcs) = b.transposed ? (1, b.leadingDimension) : (b.leadingDimension, 1)
+        for i in 0..<m {
+            for j in 0..<n {
+                var total: T = 0
+                for p in 0..<k { total += ap[i * ars + p * acs] * bp[p * brs + j * bcs] }
+                c[i * ldc + j] = beta == 0 ? total : total + beta * c[i * ldc + j]
+            }
         }
     }
 

@@ -193,11 +193,11 @@ extension Tensor {
         let pivots = UnsafeMutablePointer<Int32>.allocate(capacity: Swift.max(n, 1))
         defer { pivots.deallocate() }
         try columns.forEachMatrix { matrix, _ in
-            let (info, _) = Lapack.factor(dtype: dtype, matrix, n: n, pivots: pivots)
+            let (info, _) = try Lapack.factor(dtype: dtype, matrix, n: n, pivots: pivots)
             if info > 0 {
                 throw CajalError.runtime("[linalg.inv] linalg.inv: The diagonal element \(info) is zero, the inversion could not be completed because the input matrix is singular.")
             }
-            _ = Lapack.invertFactored(dtype: dtype, matrix, n: n, pivots: pivots)
+            _ = try Lapack.invertFactored(dtype: dtype, matrix, n: n, pivots: pivots)
         }
         let out = columns.columnMajorMatrices()
         return out.recording("LinalgInvExBackward0", inputs: [self], saving: [out]) { ctx in
@@ -225,8 +225,8 @@ extension Tensor {
         let pivots = UnsafeMutablePointer<Int32>.allocate(capacity: Swift.max(n, 1))
         defer { pivots.deallocate() }
         var values: [Double] = []
-        lu.forEachMatrix { matrix, _ in
-            let (_, sign) = Lapack.factor(dtype: dtype, matrix, n: n, pivots: pivots)
+        try lu.forEachMatrix { matrix, _ in
+            let (_, sign) = try Lapack.factor(dtype: dtype, matrix, n: n, pivots: pivots)
             var product = sign
             for i in 0..<n {
                 product *= dtype == .float32 ? Double(matrix.assumingMemoryBound(to: Float.self)[i * n + i])
@@ -266,7 +266,7 @@ extension Tensor {
         let matrices = batch.reduce(1, *)
         let itemSize = a.dtype.itemSize
         for m in 0..<matrices {
-            let info = Lapack.solve(dtype: a.dtype, aColumns.dataPointer + m * n * n * itemSize,
+            let info = try Lapack.solve(dtype: a.dtype, aColumns.dataPointer + m * n * n * itemSize,
                                     xColumns.dataPointer + m * n * k * itemSize, n: n, k: k)
             if info > 0 {
                 throw CajalError.runtime("[linalg.solve] torch.linalg.solve: The solver failed because the input matrix is singular.")

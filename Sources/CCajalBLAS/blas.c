@@ -1,0 +1,163 @@
+#define _GNU_SOURCE
+#include <dlfcn.h>
+#include <pthread.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+#include "cajal_blas.h"
+#if defined(__x86_64__)
+#include <cpuid.h>
+#endif
+
+/* CBLAS's enum values (cblas.h), spelled out so that no header is needed. */
+enum { ROW_MAJOR = 101, NO_TRANS = 111, TRANS = 112 };
+
+typedef void (*sgemm_fn)(int, int, int, int, int, int, float, const float *, int, const float *, int, float,
+                         float *, int);
+typedef void (*dgemm_fn)(int, int, int, int, int, int, double, const double *, int, const double *, int, double,
+                         double *, int);
+typedef void (*getrf_fn)(const int *, const int *, void *, const int *, int *, int *);
+typedef void (*getri_fn)(const int *, void *, const int *, const int *, void *, const int *, int *);
+typedef void (*gesv_fn)(const int *, const int *, void *, const int *, int *, void *, const int *, int *);
+typedef char *(*corename_fn)(void);
+
+static struct {
+    sgemm_fn sgemm;
+    dgemm_fn dgemm;
+    getrf_fn sgetrf, dgetrf;
+    getri_fn sgetri, dgetri;
+    gesv_fn sgesv, dgesv;
+    const char *core;
+} blas = {.core = "unavailable"};
+
+static pthread_once_t load_once = PTHREAD_ONCE_INIT;
+
+/* AVX-512 F, CD, BW, DQ and VL (what OpenBLAS's SkylakeX kernels use), and an
+ * OS that saves the ZMM and mask registers. */
+static int cpu_runs_avx512(void) {
+#if defined(__x86_64__)
+    unsigned eax, ebx, ecx, edx;
+    if (!__get_cpuid(1, &eax, &ebx, &ecx, &edx) || !(ecx & (1u << 27))) return 0; /* OSXSAVE */
+    if (!__get_cpuid_count(7, 0, &eax, &ebx, &ecx, &edx)) return 0;
+    const unsigned needed = (1u << 16) | (1u << 17) | (1u << 28) | (1u << 30) | (1u << 31);
+    if ((ebx & needed) != needed) return 0;
+    unsigned lo, hi;
+    __asm__ __volatile__("xgetbv" : "=a"(lo), "=d"(hi) : "c"(0));
+    (void)hi;
+    return (lo & 0xE6) == 0xE6; /* SSE, AVX, opmask, ZMM_Hi256, Hi16_ZMM state */
+#else
+    return 0;
+#endif
+}
+
+static int cpu_runs_avx2(void) {
+#if defined(__x86_64__)
+    unsigned eax, ebx, ecx, edx;
+    if (!__get_cpuid(1, &eax, &ebx, &ecx, &edx)) return 0;
+    if (!(ecx & (1u << 12)) || !(ecx & (1u << 27)) || !(ecx & (1u << 28))) return 0; /* FMA, OSXSAVE, AVX */
+    if (!__get_cpuid_count(7, 0, &eax, &ebx, &ecx, &edx) || !(ebx & (1u << 5))) return 0; /* AVX2 */
+    unsigned lo, hi;
+    __asm__ __volatile__("xgetbv" : "=a"(lo), "=d"(hi) : "c"(0));
+    (void)hi;
+    return (lo & 0x6) == 0x6;
+#else
+    return 0;
+#endif
+}
+
+/* The OpenBLAS kernels to ask for, or NULL to let OpenBLAS detect the CPU.
+ * CAJAL_BLAS_CORETYPE may ask for SkylakeX, Haswell or Prescott, honoured
+ * only when the CPU runs that kernel. */
+static const char *chosen_coretype(void) {
+    const char *request = getenv("CAJAL_BLAS_CORETYPE");
+    if (request) {
+        if (!strcasecmp(request, "SkylakeX") && cpu_runs_avx512()) return "SkylakeX";
+        if (!strcasecmp(request, "Haswell") && cpu_runs_avx2()) return "Haswell";
+        if (!strcasecmp(request, "Prescott")) return "Prescott";
+    }
+    return cpu_runs_avx512() ? "SkylakeX" : NULL;
+}
+
+static void load(void) {
+    /* OpenBLAS reads OPENBLAS_CORETYPE while it loads and trusts it without
+     * checking the CPU. An inherited value (some machines set Haswell for
+     * every process) would hold us back or, copied from another machine,
+     * crash; so for that moment the variable holds our own safe choice, or
+     * nothing (OpenBLAS then detects the CPU), and is restored afterwards. */
+    const char *inherited = getenv("OPENBLAS_CORETYPE");
+    char *saved = inherited ? strdup(inherited) : NULL;
+    const char *coretype = chosen_coretype();
+    if (coretype) setenv("OPENBLAS_CORETYPE", coretype, 1);
+    else unsetenv("OPENBLAS_CORETYPE");
+    void *lib = dlopen("libopenblas.so.0", RTLD_NOW | RTLD_LOCAL);
+    if (!lib) lib = dlopen("libopenblas.so", RTLD_NOW | RTLD_LOCAL);
+    if (saved) setenv("OPENBLAS_CORETYPE", saved, 1);
+    else unsetenv("OPENBLAS_CORETYPE");
+    free(saved);
+    if (!lib) return;
+    sgemm_fn sgemm = (sgemm_fn)dlsym(lib, "cblas_sgemm");
+    dgemm_fn dgemm = (dgemm_fn)dlsym(lib, "cblas_dgemm");
+    if (!sgemm || !dgemm) return;
+    blas.sgetrf = (getrf_fn)dlsym(lib, "sgetrf_");
+    blas.dgetrf = (getrf_fn)dlsym(lib, "dgetrf_");
+    blas.sgetri = (getri_fn)dlsym(lib, "sgetri_");
+    blas.dgetri = (getri_fn)dlsym(lib, "dgetri_");
+    blas.sgesv = (gesv_fn)dlsym(lib, "sgesv_");
+    blas.dgesv = (gesv_fn)dlsym(lib, "dgesv_");
+    corename_fn corename = (corename_fn)dlsym(lib, "openblas_get_corename");
+    blas.core = corename ? corename() : "OpenBLAS";
+    blas.dgemm = dgemm;
+    blas.sgemm = sgemm; /* last: it marks the load complete */
+}
+
+int cajal_blas_available(void) {
+    pthread_once(&load_once, load);
+    return blas.sgemm != NULL;
+}
+
+const char *cajal_blas_core_name(void) {
+    pthread_once(&load_once, load);
+    return blas.core;
+}
+
+int cajal_blas_sgemm(int trans_a, int trans_b, int m, int n, int k, float alpha, const float *a, int lda,
+                     const float *b, int ldb, float beta, float *c, int ldc) {
+    if (!cajal_blas_available()) return -1;
+    blas.sgemm(ROW_MAJOR, trans_a ? TRANS : NO_TRANS, trans_b ? TRANS : NO_TRANS, m, n, k, alpha, a, lda, b, ldb,
+               beta, c, ldc);
+    return 0;
+}
+
+int cajal_blas_dgemm(int trans_a, int trans_b, int m, int n, int k, double alpha, const double *a, int lda,
+                     const double *b, int ldb, double beta, double *c, int ldc) {
+    if (!cajal_blas_available()) return -1;
+    blas.dgemm(ROW_MAJOR, trans_a ? TRANS : NO_TRANS, trans_b ? TRANS : NO_TRANS, m, n, k, alpha, a, lda, b, ldb,
+               beta, c, ldc);
+    return 0;
+}
+
+#define LAPACK_CALL(fn, ...)                                 \
+    do {                                                     \
+        if (!cajal_blas_available() || !blas.fn) return -1;  \
+        blas.fn(__VA_ARGS__);                                \
+        return 0;                                            \
+    } while (0)
+
+int cajal_lapack_sgetrf(int m, int n, float *a, int lda, int *ipiv, int *info) {
+    LAPACK_CALL(sgetrf, &m, &n, a, &lda, ipiv, info);
+}
+int cajal_lapack_dgetrf(int m, int n, double *a, int lda, int *ipiv, int *info) {
+    LAPACK_CALL(dgetrf, &m, &n, a, &lda, ipiv, info);
+}
+int cajal_lapack_sgetri(int n, float *a, int lda, const int *ipiv, float *work, int lwork, int *info) {
+    LAPACK_CALL(sgetri, &n, a, &lda, ipiv, work, &lwork, info);
+}
+int cajal_lapack_dgetri(int n, double *a, int lda, const int *ipiv, double *work, int lwork, int *info) {
+    LAPACK_CALL(dgetri, &n, a, &lda, ipiv, work, &lwork, info);
+}
+int cajal_lapack_sgesv(int n, int nrhs, float *a, int lda, int *ipiv, float *b, int ldb, int *info) {
+    LAPACK_CALL(sgesv, &n, &nrhs, a, &lda, ipiv, b, &ldb, info);
+}
+int cajal_lapack_dgesv(int n, int nrhs, double *a, int lda, int *ipiv, double *b, int ldb, int *info) {
+    LAPACK_CALL(dgesv, &n, &nrhs, a, &lda, ipiv, b, &ldb, info);
+}

@@ -1,0 +1,43 @@
+#ifndef CAJAL_BLAS_H
+#define CAJAL_BLAS_H
+
+/* OpenBLAS, loaded by the engine at its first BLAS call rather than linked.
+ *
+ * Why: OpenBLAS picks its kernels in a constructor that runs when the library
+ * is loaded, and on CPUs it does not know (AMD Zen 4 with OpenBLAS 0.3.21) it
+ * falls back to the AVX2 kernels, half the speed of its AVX-512 ones (and some
+ * machines force those with OPENBLAS_CORETYPE=Haswell in every process's
+ * environment). Loading it ourselves lets us ask for the AVX-512 kernels when
+ * the CPU and the OS support them, and only then. CAJAL_BLAS_CORETYPE
+ * (SkylakeX, Haswell or Prescott) asks for others, if the CPU runs them.
+ *
+ * Every call returns -1 when OpenBLAS cannot be loaded; the caller then uses
+ * its fallback or reports an error. Internal: not part of libcajal.so's API. */
+
+#define CAJAL_BLAS_INTERNAL __attribute__((visibility("hidden")))
+
+/* 1 when OpenBLAS is loaded (loading it on the first call), 0 otherwise. */
+CAJAL_BLAS_INTERNAL int cajal_blas_available(void);
+
+/* OpenBLAS's name for the kernels in use ("SkylakeX", "Haswell", ...), or
+ * "unavailable". */
+CAJAL_BLAS_INTERNAL const char *cajal_blas_core_name(void);
+
+/* cblas_sgemm / cblas_dgemm, row-major; transposes are 0 (no) or 1 (yes). */
+CAJAL_BLAS_INTERNAL int cajal_blas_sgemm(int trans_a, int trans_b, int m, int n, int k, float alpha,
+                                         const float *a, int lda, const float *b, int ldb, float beta,
+                                         float *c, int ldc);
+CAJAL_BLAS_INTERNAL int cajal_blas_dgemm(int trans_a, int trans_b, int m, int n, int k, double alpha,
+                                         const double *a, int lda, const double *b, int ldb, double beta,
+                                         double *c, int ldc);
+
+/* LAPACK (column-major, 32-bit integers); each returns -1 when unavailable,
+ * else 0 with LAPACK's own status in *info. */
+CAJAL_BLAS_INTERNAL int cajal_lapack_sgetrf(int m, int n, float *a, int lda, int *ipiv, int *info);
+CAJAL_BLAS_INTERNAL int cajal_lapack_dgetrf(int m, int n, double *a, int lda, int *ipiv, int *info);
+CAJAL_BLAS_INTERNAL int cajal_lapack_sgetri(int n, float *a, int lda, const int *ipiv, float *work, int lwork, int *info);
+CAJAL_BLAS_INTERNAL int cajal_lapack_dgetri(int n, double *a, int lda, const int *ipiv, double *work, int lwork, int *info);
+CAJAL_BLAS_INTERNAL int cajal_lapack_sgesv(int n, int nrhs, float *a, int lda, int *ipiv, float *b, int ldb, int *info);
+CAJAL_BLAS_INTERNAL int cajal_lapack_dgesv(int n, int nrhs, double *a, int lda, int *ipiv, double *b, int ldb, int *info);
+
+#endif
