@@ -8,7 +8,7 @@ SWIFT_BUILD = swift build -c release --product cajal
 LIB = .build/release/libcajal.so
 REFERENCE_VENV ?= $(HOME)/.cache/cajal-reference
 
-.PHONY: all deps build test swift-test c-test py-test demo bench bench-ops bench-nn bench-seq bench-train fixtures clean
+.PHONY: all deps build test swift-test c-test py-test demo bench bench-quick bench-ops bench-train fixtures clean
 
 all: build
 
@@ -43,22 +43,21 @@ py-test: build
 demo: build
 	PYTHONPATH=python $(PYTHON) examples/breast_cancer_mlp.py
 
-# Side-by-side timings; uses real PyTorch from the reference venv when present.
+# cajal against real PyTorch side by side (benchmarks/compare.py): per-op overhead,
+# elementwise, matmul, layers, training steps, startup. Uses the reference venv's
+# torch when present, else prints cajal's figures alone. `make bench` writes
+# benchmarks/RESULTS.md; `make bench-quick` (under 2 minutes) only prints.
 bench: build
 	@PY=$(PYTHON); [ -x $(REFERENCE_VENV)/bin/python ] && PY=$(REFERENCE_VENV)/bin/python; \
-		PYTHONPATH=python $$PY benchmarks/bench_core.py
+		PYTHONPATH=python $$PY benchmarks/compare.py
+
+bench-quick: build
+	@PY=$(PYTHON); [ -x $(REFERENCE_VENV)/bin/python ] && PY=$(REFERENCE_VENV)/bin/python; \
+		PYTHONPATH=python $$PY benchmarks/compare.py --quick
 
 # 41 ops on 1M-element tensors against torch (needs the reference venv); writes benchmarks/OPS.md.
 bench-ops: build
 	PYTHONPATH=python $(REFERENCE_VENV)/bin/python benchmarks/bench_ops.py
-
-# A LeNet-5 training step and a 64->64 Conv2d against torch (needs the reference venv); writes benchmarks/NN.md.
-bench-nn: build
-	PYTHONPATH=python $(REFERENCE_VENV)/bin/python benchmarks/bench_nn.py
-
-# A 2-layer LSTM and a TransformerEncoderLayer against torch (needs the reference venv); writes benchmarks/SEQUENCE.md.
-bench-seq: build
-	PYTHONPATH=python $(REFERENCE_VENV)/bin/python benchmarks/bench_sequence.py
 
 # DataLoader, Adam step, MLP epoch and checkpoint save+load against torch (needs the reference venv); writes benchmarks/TRAINING.md.
 bench-train: build

@@ -32,6 +32,10 @@ public enum Parallel {
     /// Relative per-element cost of the SIMD float32 functions (exp, tanh, ...).
     public static let vectorMathCost = 4
 
+    /// Lets the other cores go: spinning workers sleep until the next parallel
+    /// job. Call it before handing work to a library with threads of its own.
+    public static func yieldCores() { WorkerPool.shared.park() }
+
     /// Calls `body` on disjoint subranges covering 0..<count, in parallel when
     /// `count * costPerItem` is worth it.
     public static func forEachChunk(_ count: Int, costPerItem: Int = 1, grain: Int = elementwiseGrain,

@@ -29,6 +29,8 @@ final class WorkerPool: @unchecked Sendable {
     private let inside = Atomic<Int>(0)
     private let busy = Atomic<Bool>(false)
     private let sleepers = Atomic<Int>(0)
+    /// Bumped by `park`: spinning workers go to sleep at once.
+    private let parkRequests = Atomic<UInt64>(0)
     private let workerCount = Atomic<Int>(0)
     /// Each worker's thread and the CPU it is kept off (-1: none yet).
     private final class Slot: @unchecked Sendable {
@@ -109,6 +111,15 @@ final class WorkerPool: @unchecked Sendable {
         }
     }
 
+    /// Sends spinning workers to sleep now rather than after their spin: the
+    /// caller is about to run code with threads of its own (OpenBLAS), which
+    /// would otherwise wait for cores our spinners hold.
+    func park() {
+        if sleepers.load(ordering: .relaxed) < workerCount.load(ordering: .relaxed) {
+            parkRequests.add(1, ordering: .relaxed)
+        }
+    }
+
     // MARK: workers
 
     private static let workerKey: pthread_key_t = {
@@ -158,10 +169,12 @@ final class WorkerPool: @unchecked Sendable {
     /// Spins, then sleeps, until a job newer than `seen` is published.
     private func waitForJob(after seen: UInt64) -> UInt64 {
         let start = WorkerPool.now()
+        let parking = parkRequests.load(ordering: .relaxed)
         var spins = 0
         while true {
             let current = generation.load(ordering: .sequentiallyConsistent)
             if current != seen { return current }
+            if parkRequests.load(ordering: .relaxed) != parking { break }
             if spins & 63 == 0 && WorkerPool.now() - start > WorkerPool.spinNanoseconds { break }
             spins += 1
             cajal_cpu_relax()

@@ -850,12 +850,12 @@ def nn_cases():
     """torch.nn.functional: convolutions, pooling, linear, activations and losses."""
     cases = []
 
-    def conv(name, op, x_shape, w_shape, bias=True, stride=1, padding=0, dilation=1, groups=1, view=None):
+    def conv(name, op, x_shape, w_shape, bias=True, stride=1, padding=0, dilation=1, groups=1, view=None, accumulated=None):
         inputs = [inp(values(x_shape), view=view), inp(values(w_shape, low=-1.0, high=1.0))]
         if bias:
             inputs.append(inp(values([w_shape[0]])))
         attrs = {"bias": bias, "stride": stride, "padding": padding, "dilation": dilation, "groups": groups}
-        k = int(np.prod(w_shape[1:]))
+        k = accumulated or int(np.prod(w_shape[1:]))
         cases.append(make_case(name, op, inputs, attrs, accumulated=k))
 
     conv("conv2d/basic", "conv2d", [2, 3, 7, 6], [4, 3, 3, 3])
@@ -872,6 +872,11 @@ def nn_cases():
     cases[-1] = make_case("conv2d/float64", "conv2d", [inp(values([1, 2, 5, 5], "float64")),
                                                      inp(values([2, 2, 3, 3], "float64")), inp(values([2], "float64"))],
                           {"bias": True, "stride": 1, "padding": 0, "dilation": 1, "groups": 1})
+    # Big enough that images are split across cores (per-part weight-gradient
+    # sums, whose reductions run over batch x output positions).
+    conv("conv2d/lenet_batch_split", "conv2d", [8, 6, 14, 14], [16, 6, 5, 5], accumulated=8 * 10 * 10)
+    conv("conv2d/groups_batch_split", "conv2d", [6, 4, 12, 12], [8, 2, 3, 3], groups=2, padding=1,
+         accumulated=6 * 12 * 12)
     conv("conv1d/basic", "conv1d", [2, 3, 10], [4, 3, 3], stride=2, padding=1)
     conv("conv1d/same_dilated", "conv1d", [1, 2, 9], [2, 2, 3], padding="same", dilation=3, bias=False)
 

@@ -1,4 +1,5 @@
 import CCajalBLAS
+import CajalKernelsABI
 
 /// A matrix operand for gemm: its first element, and whether it is stored
 /// row-major (`transposed == false`, leading dimension = row stride) or
@@ -34,6 +35,10 @@ enum Gemm {
                          c: UnsafeMutableRawPointer, ldc: Int, beta: Double = 0) {
         if m == 0 || n == 0 { return }
         let ta: Int32 = a.transposed ? 1 : 0, tb: Int32 = b.transposed ? 1 : 0
+        // Above this size OpenBLAS splits the product across its own threads
+        // (its GEMM_MULTITHREAD_THRESHOLD, 4 x 65536); our spinning workers
+        // would hold the cores those threads need.
+        if Double(m) * Double(n) * Double(k) > 262_144 { Parallel.yieldCores() }
         switch dtype {
         case .float32:
             let status = cajal_blas_sgemm(ta, tb, Int32(m), Int32(n), Int32(k), 1,

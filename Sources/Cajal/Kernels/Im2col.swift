@@ -1,3 +1,5 @@
+import CajalKernelsABI
+
 /// The geometry of one 2-d convolution window sweep over a (channels x
 /// height x width) image: kernel size, stride, dilation, and the padding at
 /// the top and left (the bottom and right padding only show in outHeight and
@@ -32,27 +34,44 @@ enum Im2col {
         return first < end ? first..<end : 0..<0
     }
 
-    /// cols[(c, i, j)][(oy, ox)] = x[c][oy*sh - pt + i*dh][ox*sw - pl + j*dw], 0 outside.
+    /// Channels touch disjoint rows of cols and planes of x: large images
+    /// split them across cores (inside a parallel job, this runs inline).
+    @inline(__always)
+    private static func forEachChannel(_ g: ConvolutionGeometry, _ body: (Int) -> Void) {
+        Parallel.forEachChunk(g.channels, costPerItem: g.kernelHeight * g.kernelWidth * g.columnCount) { channels in
+            for c in channels { body(c) }
+        }
+    }
+
+    /// cols[(c, i, j)][(oy, ox)] = x[c][oy*sh - pt + i*dh][ox*sw - pl + j*dw], 0 outside;
+    /// row r of cols starts at cols + r * rowStride (rowStride >= columnCount:
+    /// the columns of several images side by side). Index arithmetic wraps
+    /// (&+, &*): the geometry was validated, and checked arithmetic would stop
+    /// the copy loops from vectorising.
     static func im2col<T: BinaryFloatingPoint>(_ x: UnsafePointer<T>, _ g: ConvolutionGeometry,
-                                               _ cols: UnsafeMutablePointer<T>) {
-        let plane = g.height * g.width, columns = g.columnCount
-        for c in 0..<g.channels {
+                                               _ cols: UnsafeMutablePointer<T>, rowStride: Int) {
+        let plane = g.height &* g.width, columns = g.columnCount
+        forEachChannel(g) { c in
             for i in 0..<g.kernelHeight {
                 let rows = validRange(count: g.outHeight, size: g.height, stride: g.strideHeight, pad: g.padTop,
-                                      offset: i * g.dilationHeight)
+                                      offset: i &* g.dilationHeight)
                 for j in 0..<g.kernelWidth {
-                    let row = cols + ((c * g.kernelHeight + i) * g.kernelWidth + j) * columns
+                    let row = cols + ((c &* g.kernelHeight &+ i) &* g.kernelWidth &+ j) &* rowStride
                     let xs = validRange(count: g.outWidth, size: g.width, stride: g.strideWidth, pad: g.padLeft,
-                                        offset: j * g.dilationWidth)
-                    row.initialize(repeating: 0, count: columns)
+                                        offset: j &* g.dilationWidth)
+                    if rows.count != g.outHeight || xs.count != g.outWidth {
+                        row.initialize(repeating: 0, count: columns)
+                    }
+                    if xs.isEmpty { continue }
                     for oy in rows {
-                        let iy = oy * g.strideHeight - g.padTop + i * g.dilationHeight
-                        let source = x + (c * plane + iy * g.width - g.padLeft + j * g.dilationWidth)
-                        let target = row + oy * g.outWidth
+                        let iy = oy &* g.strideHeight &- g.padTop &+ i &* g.dilationHeight
+                        let source = x + (c &* plane &+ iy &* g.width &- g.padLeft &+ j &* g.dilationWidth)
+                        let target = row + oy &* g.outWidth
                         if g.strideWidth == 1 {
-                            for ox in xs { target[ox] = source[ox] }
+                            (target + xs.lowerBound).update(from: source + xs.lowerBound, count: xs.count)
                         } else {
-                            for ox in xs { target[ox] = source[ox * g.strideWidth] }
+                            let step = g.strideWidth
+                            for ox in xs { target[ox] = source[ox &* step] }
                         }
                     }
                 }
@@ -60,23 +79,30 @@ enum Im2col {
         }
     }
 
-    /// The adjoint of im2col: x[c][iy][ix] += every column entry that was read from it.
+    /// The adjoint of im2col: x[c][iy][ix] += every column entry that was read
+    /// from it (cols laid out as im2col writes them).
     static func col2im<T: BinaryFloatingPoint>(_ cols: UnsafePointer<T>, _ g: ConvolutionGeometry,
-                                               _ x: UnsafeMutablePointer<T>) {
-        let plane = g.height * g.width, columns = g.columnCount
-        for c in 0..<g.channels {
+                                               _ x: UnsafeMutablePointer<T>, rowStride: Int) {
+        let plane = g.height &* g.width
+        forEachChannel(g) { c in
             for i in 0..<g.kernelHeight {
                 let rows = validRange(count: g.outHeight, size: g.height, stride: g.strideHeight, pad: g.padTop,
-                                      offset: i * g.dilationHeight)
+                                      offset: i &* g.dilationHeight)
                 for j in 0..<g.kernelWidth {
-                    let row = cols + ((c * g.kernelHeight + i) * g.kernelWidth + j) * columns
+                    let row = cols + ((c &* g.kernelHeight &+ i) &* g.kernelWidth &+ j) &* rowStride
                     let xs = validRange(count: g.outWidth, size: g.width, stride: g.strideWidth, pad: g.padLeft,
-                                        offset: j * g.dilationWidth)
+                                        offset: j &* g.dilationWidth)
+                    if xs.isEmpty { continue }
                     for oy in rows {
-                        let iy = oy * g.strideHeight - g.padTop + i * g.dilationHeight
-                        let target = x + (c * plane + iy * g.width - g.padLeft + j * g.dilationWidth)
-                        let source = row + oy * g.outWidth
-                        for ox in xs { target[ox * g.strideWidth] += source[ox] }
+                        let iy = oy &* g.strideHeight &- g.padTop &+ i &* g.dilationHeight
+                        let target = x + (c &* plane &+ iy &* g.width &- g.padLeft &+ j &* g.dilationWidth)
+                        let source = row + oy &* g.outWidth
+                        if g.strideWidth == 1 {
+                            for ox in xs { target[ox] += source[ox] }
+                        } else {
+                            let step = g.strideWidth
+                            for ox in xs { target[ox &* step] += source[ox] }
+                        }
                     }
                 }
             }

@@ -22,30 +22,37 @@ enum Pooling {
 
     /// out[p][o] = the max of the window (NaN wins, as torch), index[p][o] =
     /// its position iy * width + ix in the plane (the first of equal maxima).
+    /// Index arithmetic wraps (&+, &*): the geometry was validated, and the
+    /// overflow checks cost more than the compares here.
     static func maxForward<T: BinaryFloatingPoint>(_ x: UnsafePointer<T>, _ planes: Int, _ g: PoolingGeometry,
                                                    _ out: UnsafeMutablePointer<T>, _ index: UnsafeMutablePointer<Int64>) {
-        let inPlane = g.height * g.width, outPlane = g.outHeight * g.outWidth
+        let inPlane = g.height &* g.width, outPlane = g.outHeight &* g.outWidth
         Parallel.forEachChunk(planes, costPerItem: outPlane * g.kernelHeight * g.kernelWidth) { range in
             for p in range {
-                let source = x + p * inPlane
+                let source = x + p &* inPlane
+                var o = p &* outPlane
                 for oy in 0..<g.outHeight {
+                    let top = oy &* g.strideHeight &- g.padTop
                     for ox in 0..<g.outWidth {
+                        let left = ox &* g.strideWidth &- g.padLeft
                         var best = -T.infinity, at = -1
                         for i in 0..<g.kernelHeight {
-                            let iy = oy * g.strideHeight - g.padTop + i * g.dilationHeight
+                            let iy = top &+ i &* g.dilationHeight
                             if iy < 0 || iy >= g.height { continue }
+                            let row = iy &* g.width
                             for j in 0..<g.kernelWidth {
-                                let ix = ox * g.strideWidth - g.padLeft + j * g.dilationWidth
+                                let ix = left &+ j &* g.dilationWidth
                                 if ix < 0 || ix >= g.width { continue }
-                                let v = source[iy * g.width + ix]
+                                let v = source[row &+ ix]
                                 if replaces(v, best, at) {
                                     best = v
-                                    at = iy * g.width + ix
+                                    at = row &+ ix
                                 }
                             }
                         }
-                        out[p * outPlane + oy * g.outWidth + ox] = best
-                        index[p * outPlane + oy * g.outWidth + ox] = Int64(at)
+                        out[o] = best
+                        index[o] = Int64(truncatingIfNeeded: at)
+                        o &+= 1
                     }
                 }
             }

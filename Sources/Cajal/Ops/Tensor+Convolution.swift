@@ -1,5 +1,6 @@
+import CajalKernelsABI
 /// Convolutions (torch.nn.functional.conv1d / conv2d) through im2col and one
-/// BLAS matrix product per sample and group. The backward is two more
+/// BLAS matrix product per block of samples and group. The backward is two more
 /// products: the weight gradient against the same columns, and the input
 /// gradient as the transposed product folded back by col2im.
 public enum ConvolutionPadding: Equatable, Sendable {
@@ -196,25 +197,44 @@ extension Tensor {
         return try out.add(bias.reshape([outChannels, 1, 1]))
     }
 
+    /// Runs body(images, columns buffer) over the batch. When one image's
+    /// product is small enough that OpenBLAS keeps it on one thread (m·n·k up
+    /// to its 4 x 65536 threshold: LeNet's layers), images are split across
+    /// our cores, each part with its own column buffer; larger products run
+    /// image after image with OpenBLAS's threads. `parts` and the part index
+    /// let a caller keep per-part partial sums in a fixed order.
+    private static func forEachImagePart(batch: Int, _ g: ConvolutionGeometry, product: Int, dtype: DType,
+                                         _ body: (_ part: Int, _ images: Range<Int>, _ cols: UnsafeMutableRawPointer) -> Void) -> Int {
+        let parts = product <= 262_144 ? Swift.max(1, Swift.min(Parallel.threadCount, batch)) : 1
+        let bytes = Swift.max(g.columnRows * g.columnCount, 1) * dtype.itemSize
+        Parallel.forEachChunk(parts, costPerItem: (batch / parts) * Swift.max(product, 1), grain: 1 << 16) { range in
+            let cols = UnsafeMutableRawPointer.allocate(byteCount: bytes, alignment: 64)
+            defer { cols.deallocate() }
+            for part in range { body(part, batch * part / parts ..< batch * (part + 1) / parts, cols) }
+        }
+        return parts
+    }
+
     /// out[n, group] = weight[group] (Og x Cg·kH·kW) @ im2col(x[n, group]).
     private static func convolutionForward(_ x: Tensor, _ w: Tensor, _ out: Tensor, _ g: ConvolutionGeometry, groups: Int) throws {
         let batch = x.shape[0], outPerGroup = w.shape[0] / groups
-        let cols = try Tensor(uninitializedShape: [g.columnRows, g.columnCount], dtype: x.dtype, op: "im2col")
-        let item = x.dtype.itemSize, rows = g.columnRows, columns = g.columnCount
+        let item = x.dtype.itemSize, rows = g.columnRows, columns = g.columnCount, dtype = x.dtype
         let inputPlane = g.channels * g.height * g.width
         if rows == 0 {  // no input channels: BLAS would reject a zero leading dimension
             try out.zeroInPlace()
             return
         }
-        for n in 0..<batch {
-            for group in 0..<groups {
-                let source = x.dataPointer + ((n * groups + group) * inputPlane) * item
-                im2col(x.dtype, source, g, cols.dataPointer)
-                Gemm.multiply(dtype: x.dtype, m: outPerGroup, n: columns, k: rows,
-                              a: MatrixOperand(pointer: w.dataPointer + group * outPerGroup * rows * item, transposed: false,
-                                               leadingDimension: rows),
-                              b: MatrixOperand(pointer: cols.dataPointer, transposed: false, leadingDimension: columns),
-                              c: out.dataPointer + ((n * groups + group) * outPerGroup * columns) * item, ldc: columns)
+        let xPointer = x.dataPointer, wPointer = w.dataPointer, outPointer = out.dataPointer
+        _ = forEachImagePart(batch: batch, g, product: outPerGroup * columns * rows, dtype: dtype) { _, images, cols in
+            for n in images {
+                for group in 0..<groups {
+                    im2col(dtype, xPointer + ((n * groups + group) * inputPlane) * item, g, cols, rowStride: columns)
+                    Gemm.multiply(dtype: dtype, m: outPerGroup, n: columns, k: rows,
+                                  a: MatrixOperand(pointer: wPointer + group * outPerGroup * rows * item, transposed: false,
+                                                   leadingDimension: rows),
+                                  b: MatrixOperand(pointer: cols, transposed: false, leadingDimension: columns),
+                                  c: outPointer + ((n * groups + group) * outPerGroup * columns) * item, ldc: columns)
+                }
             }
         }
     }
@@ -225,58 +245,70 @@ extension Tensor {
         let dx = try Tensor.zeros(inputShape, dtype: w.dtype)
         let batch = inputShape[0], outPerGroup = w.shape[0] / groups
         if g.columnRows == 0 || outPerGroup == 0 { return dx }
-        let cols = try Tensor(uninitializedShape: [g.columnRows, g.columnCount], dtype: w.dtype, op: "col2im")
-        let item = w.dtype.itemSize, rows = g.columnRows, columns = g.columnCount
+        let item = w.dtype.itemSize, rows = g.columnRows, columns = g.columnCount, dtype = w.dtype
         let inputPlane = g.channels * g.height * g.width
-        for n in 0..<batch {
-            for group in 0..<groups {
-                Gemm.multiply(dtype: w.dtype, m: rows, n: columns, k: outPerGroup,
-                              a: MatrixOperand(pointer: w.dataPointer + group * outPerGroup * rows * item, transposed: true,
-                                               leadingDimension: rows),
-                              b: MatrixOperand(pointer: gradOut.dataPointer + ((n * groups + group) * outPerGroup * columns) * item,
-                                               transposed: false, leadingDimension: columns),
-                              c: cols.dataPointer, ldc: columns)
-                col2im(w.dtype, cols.dataPointer, g, dx.dataPointer + ((n * groups + group) * inputPlane) * item)
+        let gPointer = gradOut.dataPointer, wPointer = w.dataPointer, dxPointer = dx.dataPointer
+        _ = forEachImagePart(batch: batch, g, product: rows * columns * outPerGroup, dtype: dtype) { _, images, cols in
+            for n in images {
+                for group in 0..<groups {
+                    Gemm.multiply(dtype: dtype, m: rows, n: columns, k: outPerGroup,
+                                  a: MatrixOperand(pointer: wPointer + group * outPerGroup * rows * item, transposed: true,
+                                                   leadingDimension: rows),
+                                  b: MatrixOperand(pointer: gPointer + ((n * groups + group) * outPerGroup * columns) * item,
+                                                   transposed: false, leadingDimension: columns),
+                                  c: cols, ldc: columns)
+                    col2im(dtype, cols, g, dxPointer + ((n * groups + group) * inputPlane) * item, rowStride: columns)
+                }
             }
         }
         return dx
     }
 
-    /// dweight[group] = Σ_n dout[n, group] @ im2col(x[n, group])ᵀ.
+    /// dweight[group] = Σ_n dout[n, group] @ im2col(x[n, group])ᵀ; with images
+    /// split across cores, each part sums into its own buffer and the parts
+    /// are added in order (the same bits every run).
     private static func convolutionWeightGradient(_ gradOut: Tensor, _ x: Tensor, _ weightShape: [Int], _ g: ConvolutionGeometry,
                                                   groups: Int) throws -> Tensor {
-        let dw = try Tensor.zeros(weightShape, dtype: x.dtype)
         let batch = x.shape[0], outPerGroup = weightShape[0] / groups
-        if g.columnRows == 0 || g.columnCount == 0 { return dw }
-        let cols = try Tensor(uninitializedShape: [g.columnRows, g.columnCount], dtype: x.dtype, op: "im2col")
-        let item = x.dtype.itemSize, rows = g.columnRows, columns = g.columnCount
+        if g.columnRows == 0 || g.columnCount == 0 { return try Tensor.zeros(weightShape, dtype: x.dtype) }
+        let item = x.dtype.itemSize, rows = g.columnRows, columns = g.columnCount, dtype = x.dtype
         let inputPlane = g.channels * g.height * g.width
-        for n in 0..<batch {
-            for group in 0..<groups {
-                im2col(x.dtype, x.dataPointer + ((n * groups + group) * inputPlane) * item, g, cols.dataPointer)
-                Gemm.multiply(dtype: x.dtype, m: outPerGroup, n: rows, k: columns,
-                              a: MatrixOperand(pointer: gradOut.dataPointer + ((n * groups + group) * outPerGroup * columns) * item,
-                                               transposed: false, leadingDimension: columns),
-                              b: MatrixOperand(pointer: cols.dataPointer, transposed: true, leadingDimension: columns),
-                              c: dw.dataPointer + group * outPerGroup * rows * item, ldc: rows, beta: 1)
+        let partials = try Tensor.zeros([Swift.max(1, Swift.min(Parallel.threadCount, batch))] + weightShape, dtype: dtype)
+        let weightCount = weightShape.reduce(1, *)
+        let xPointer = x.dataPointer, gPointer = gradOut.dataPointer, partialPointer = partials.dataPointer
+        let parts = forEachImagePart(batch: batch, g, product: outPerGroup * rows * columns, dtype: dtype) { part, images, cols in
+            let target = partialPointer + part * weightCount * item
+            for n in images {
+                for group in 0..<groups {
+                    im2col(dtype, xPointer + ((n * groups + group) * inputPlane) * item, g, cols, rowStride: columns)
+                    Gemm.multiply(dtype: dtype, m: outPerGroup, n: rows, k: columns,
+                                  a: MatrixOperand(pointer: gPointer + ((n * groups + group) * outPerGroup * columns) * item,
+                                                   transposed: false, leadingDimension: columns),
+                                  b: MatrixOperand(pointer: cols, transposed: true, leadingDimension: columns),
+                                  c: target + group * outPerGroup * rows * item, ldc: rows, beta: 1)
+                }
             }
         }
-        return dw
+        let used = try partials.narrow(dim: 0, start: 0, length: parts)
+        return parts == 1 ? try used.reshape(weightShape) : try used.sum(dims: [0], keepDim: false)
     }
 
-    private static func im2col(_ dtype: DType, _ x: UnsafeMutableRawPointer, _ g: ConvolutionGeometry, _ cols: UnsafeMutableRawPointer) {
+    private static func im2col(_ dtype: DType, _ x: UnsafeMutableRawPointer, _ g: ConvolutionGeometry, _ cols: UnsafeMutableRawPointer,
+                               rowStride: Int) {
         if dtype == .float64 {
-            Im2col.im2col(UnsafePointer(x.assumingMemoryBound(to: Double.self)), g, cols.assumingMemoryBound(to: Double.self))
+            Im2col.im2col(UnsafePointer(x.assumingMemoryBound(to: Double.self)), g, cols.assumingMemoryBound(to: Double.self), rowStride: rowStride)
         } else {
-            Im2col.im2col(UnsafePointer(x.assumingMemoryBound(to: Float.self)), g, cols.assumingMemoryBound(to: Float.self))
+            Im2col.im2col(UnsafePointer(x.assumingMemoryBound(to: Float.self)), g, cols.assumingMemoryBound(to: Float.self), rowStride: rowStride)
         }
     }
 
-    private static func col2im(_ dtype: DType, _ cols: UnsafeMutableRawPointer, _ g: ConvolutionGeometry, _ x: UnsafeMutableRawPointer) {
+    private static func col2im(_ dtype: DType, _ cols: UnsafeMutableRawPointer, _ g: ConvolutionGeometry, _ x: UnsafeMutableRawPointer,
+                               rowStride: Int) {
         if dtype == .float64 {
-            Im2col.col2im(UnsafePointer(cols.assumingMemoryBound(to: Double.self)), g, x.assumingMemoryBound(to: Double.self))
+            Im2col.col2im(UnsafePointer(cols.assumingMemoryBound(to: Double.self)), g, x.assumingMemoryBound(to: Double.self), rowStride: rowStride)
         } else {
-            Im2col.col2im(UnsafePointer(cols.assumingMemoryBound(to: Float.self)), g, x.assumingMemoryBound(to: Float.self))
+            Im2col.col2im(UnsafePointer(cols.assumingMemoryBound(to: Float.self)), g, x.assumingMemoryBound(to: Float.self), rowStride: rowStride)
         }
     }
 }
+
