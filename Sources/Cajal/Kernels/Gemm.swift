@@ -35,10 +35,21 @@ enum Gemm {
                          c: UnsafeMutableRawPointer, ldc: Int, beta: Double = 0) {
         if m == 0 || n == 0 { return }
         let ta: Int32 = a.transposed ? 1 : 0, tb: Int32 = b.transposed ? 1 : 0
-        // Above this size OpenBLAS splits the product across its own threads
-        // (its GEMM_MULTITHREAD_THRESHOLD, 4 x 65536); our spinning workers
-        // would hold the cores those threads need.
-        if Double(m) * Double(n) * Double(k) > 262_144 { Parallel.yieldCores() }
+        let work = Double(m) * Double(n) * Double(k)
+        if work > singleThreadWork {
+            // Just above OpenBLAS's threshold its threads hand work over with
+            // sched_yield, which costs more than the product (an LSTM step's
+            // 32 x 256 x 64): split it on our own cores instead, each part
+            // small enough for OpenBLAS to keep on one thread.
+            let parts = Int((work / singleThreadWork).rounded(.up))
+            if parts <= Parallel.threadCount && Swift.max(m, n) >= parts && dtype != .int64 {
+                splitMultiply(parts: parts, dtype: dtype, m: m, n: n, k: k, a: a, b: b, c: c, ldc: ldc, beta: beta)
+                return
+            }
+            // Larger products run on OpenBLAS's threads; our spinning workers
+            // would hold the cores those threads need.
+            Parallel.yieldCores()
+        }
         switch dtype {
         case .float32:
             let status = cajal_blas_sgemm(ta, tb, Int32(m), Int32(n), Int32(k), 1,
@@ -71,6 +82,32 @@ enum Gemm {
                 var total: T = 0
                 for p in 0..<k { total += ap[i * ars + p * acs] * bp[p * brs + j * bcs] }
                 c[i * ldc + j] = beta == 0 ? total : total + beta * c[i * ldc + j]
+            }
+        }
+    }
+
+    /// The largest product (m·n·k) OpenBLAS computes on one thread: its
+    /// GEMM_MULTITHREAD_THRESHOLD (4) x 65536.
+    static let singleThreadWork = 262_144.0
+
+    /// The product in `parts` slices of rows (or of columns, when there are
+    /// more of them), one per core.
+    private static func splitMultiply(parts: Int, dtype: DType, m: Int, n: Int, k: Int, a: MatrixOperand, b: MatrixOperand,
+                                      c: UnsafeMutableRawPointer, ldc: Int, beta: Double) {
+        let item = dtype.itemSize, byRows = m >= n
+        Parallel.forEachChunk(parts, costPerItem: 1 << 20, grain: 1) { range in
+            for part in range {
+                if byRows {
+                    let first = m * part / parts, rows = m * (part + 1) / parts - first
+                    let aPart = MatrixOperand(pointer: a.pointer + first * (a.transposed ? 1 : a.leadingDimension) * item,
+                                              transposed: a.transposed, leadingDimension: a.leadingDimension)
+                    multiply(dtype: dtype, m: rows, n: n, k: k, a: aPart, b: b, c: c + first * ldc * item, ldc: ldc, beta: beta)
+                } else {
+                    let first = n * part / parts, columns = n * (part + 1) / parts - first
+                    let bPart = MatrixOperand(pointer: b.pointer + first * (b.transposed ? b.leadingDimension : 1) * item,
+                                              transposed: b.transposed, leadingDimension: b.leadingDimension)
+                    multiply(dtype: dtype, m: m, n: columns, k: k, a: a, b: bPart, c: c + first * item, ldc: ldc, beta: beta)
+                }
             }
         }
     }

@@ -1,0 +1,45 @@
+"""The paths a matrix product can take, against numpy in float64: products
+just above OpenBLAS's single-thread size are split by rows or columns across
+cajal's cores; larger ones run on OpenBLAS's threads; smaller in one call."""
+
+import numpy as np
+import pytest
+
+import cajal
+
+SHAPES = [
+    (32, 64, 256),   # 524288: split by columns (n > m), the LSTM step's product
+    (256, 64, 32),   # split by rows
+    (33, 61, 190),   # odd sizes, uneven parts
+    (3, 500, 300),   # few rows: columns split
+    (16, 64, 256),   # 262144: one OpenBLAS call on one thread
+    (128, 256, 192), # OpenBLAS's threads
+]
+
+
+@pytest.mark.parametrize("m,k,n", SHAPES)
+@pytest.mark.parametrize("dtype", ["float32", "float64"])
+@pytest.mark.parametrize("layout", ["plain", "a_transposed", "b_transposed"])
+def test_product_paths_match_numpy(m, k, n, dtype, layout):
+    rng = np.random.default_rng(m * 7 + n)
+    a = rng.standard_normal((m, k))
+    b = rng.standard_normal((k, n))
+    ca = cajal.tensor(a.T.copy(), dtype=getattr(cajal, dtype)).t() if layout == "a_transposed" \
+        else cajal.tensor(a, dtype=getattr(cajal, dtype))
+    cb = cajal.tensor(b.T.copy(), dtype=getattr(cajal, dtype)).t() if layout == "b_transposed" \
+        else cajal.tensor(b, dtype=getattr(cajal, dtype))
+    expected = a.astype(dtype).astype(np.float64) @ b.astype(dtype).astype(np.float64)
+    tolerance = 1e-4 * np.sqrt(k) if dtype == "float32" else 1e-12 * np.sqrt(k)
+    np.testing.assert_allclose((ca @ cb).numpy(), expected, rtol=tolerance, atol=tolerance)
+
+
+def test_split_products_accumulate_in_backward():
+    # addmm-style accumulation (beta = 1) runs through the split too: the
+    # gradient of a product used twice is the sum of both products.
+    rng = np.random.default_rng(0)
+    a = rng.standard_normal((32, 64)).astype(np.float32)
+    b = rng.standard_normal((64, 256)).astype(np.float32)
+    x = cajal.tensor(a, requires_grad=True)
+    w = cajal.tensor(b)
+    ((x @ w).sum() + (x @ w).sum()).backward()
+    np.testing.assert_allclose(x.grad.numpy(), 2 * np.ones((32, 256)) @ b.T, rtol=1e-4, atol=1e-3)
