@@ -403,7 +403,10 @@ def machine():
 
 def report(suite, command):
     lines = ["# cajal vs PyTorch", "", f"Command: `{command}`", ""] + machine()
-    lines += ["- median of repeats, best of rounds; ratio = cajal time / torch time (below 1: cajal is faster)", ""]
+    lines += ["- median of repeats, best of rounds; ratio = cajal time / torch time (below 1: cajal is faster)",
+              "- matmul: raw cblas_sgemm is called through ctypes here (its small sizes include that call's "
+              "overhead); the best-kernel column runs it under each OpenBLAS kernel the CPU supports, "
+              "in fresh processes", ""]
     sections = {}
     for section, label, times, extra in suite.rows:
         sections.setdefault(section, []).append((label, times, extra))
@@ -428,11 +431,12 @@ def report(suite, command):
                 lines.append(f"| RSS after import, MB | {mb['cajal']:.0f} | {cell(mb.get('torch'), 1, '.0f')} | "
                              f"{ratio(mb)} |")
         else:
-            unit = "µs" if section == "overhead" else "ms"
+            unit = "µs" if section in ("overhead", "elementwise") else "ms"
             scale = 1e6 if unit == "µs" else 1e3
             lines += [f"| workload | cajal {unit} | torch {unit} | ratio |", "|---|---|---|---|"]
             for label, times, extra in rows:
-                lines.append(f"| {label} | {times['cajal'] * scale:.2f} | {cell(times.get('torch'), scale)} | "
+                spec = ".1f" if unit == "µs" else ".2f"
+                lines.append(f"| {label} | {times['cajal'] * scale:{spec}} | {cell(times.get('torch'), scale, spec)} | "
                              f"{ratio(times)} |")
         lines.append("")
     return "\n".join(lines)
