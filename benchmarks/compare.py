@@ -316,24 +316,22 @@ def bench_training(suite):
     signals = np.sin(t[None] * (1 + classes[:, None])) + 0.3 * rng.standard_normal((512, 100))
     signals = signals.astype(np.float32)[:, :, None]
 
-    class LSTMClassifier:
-        @staticmethod
-        def build(lib):
-            nn = lib.nn
+    def lstm_classifier(lib):
+        nn = lib.nn
 
-            class Net(nn.Module):
-                def __init__(self):
-                    super().__init__()
-                    self.lstm = nn.LSTM(1, 64, num_layers=2, batch_first=True)
-                    self.head = nn.Linear(64, 3)
+        class Net(nn.Module):
+            def __init__(self):
+                super().__init__()
+                self.lstm = nn.LSTM(1, 64, num_layers=2, batch_first=True)
+                self.head = nn.Linear(64, 3)
 
-                def forward(self, x):
-                    out, _ = self.lstm(x)
-                    return self.head(out[:, -1])
-            return Net()
+            def forward(self, x):
+                out, _ = self.lstm(x)
+                return self.head(out[:, -1])
+        return Net()
 
     suite.time("training", "LSTM classifier 2x64, seq 100, batch 32, Adam", training_step(
-        models(LSTMClassifier.build), (signals, classes.astype(np.int64)), 32,
+        models(lstm_classifier), (signals, classes.astype(np.int64)), 32,
         lambda lib: lib.nn.CrossEntropyLoss()), 15)
 
     # A small transformer on DNA: 4-letter tokens, 2 encoder layers, d_model 128.
