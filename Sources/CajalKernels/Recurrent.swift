@@ -38,12 +38,21 @@ extension SIMD16: GateLanes where Scalar == Float {
         if count == 16 { p.storeBytes(of: self, toByteOffset: index * 4, as: SIMD16<Float>.self); return }
         for lane in 0..<count { p.storeBytes(of: self[lane], toByteOffset: (index + lane) * 4, as: Float.self) }
     }
-    @inline(__always) static func sigmoid(_ x: SIMD16<Float>) -> SIMD16<Float> { vectorSigmoid(x) }
-    @inline(__always) static func tanh(_ x: SIMD16<Float>) -> SIMD16<Float> { vectorTanh(x) }
+    // Through memory, as the elementwise kernels do (see VectorFunctor): a
+    // SIMD16 passed by value to an out-of-line call is computed in quarters.
+    @inline(__always) static func sigmoid(_ x: SIMD16<Float>) -> SIMD16<Float> { throughMemory(x, SigmoidV.self) }
+    @inline(__always) static func tanh(_ x: SIMD16<Float>) -> SIMD16<Float> { throughMemory(x, TanhV.self) }
     @inline(__always) static func relu(_ x: SIMD16<Float>) -> SIMD16<Float> { x.replacing(with: 0, where: x .< 0) }
     @inline(__always) static func positive(_ x: SIMD16<Float>) -> SIMD16<Float> {
         SIMD16<Float>().replacing(with: 1, where: x .> 0)
     }
+}
+
+@inline(__always)
+private func throughMemory<F: VectorFunctor>(_ x: Vector16, _: F.Type) -> Vector16 {
+    var input = x, output = Vector16()
+    withUnsafePointer(to: &input) { i in withUnsafeMutablePointer(to: &output) { o in F.apply(i, o) } }
+    return output
 }
 
 extension Double: GateLanes {  // one and tanh come from FloatElement
