@@ -148,6 +148,17 @@ extension Functional {
         return RecurrentOutput(output: output, hidden: hN, cell: cN)
     }
 
+    /// How many slices of the batch the steps run in. Each slice's step
+    /// product stays within OpenBLAS's one-thread size, so the slices can run
+    /// on our cores side by side; with hidden sizes too large for slices of
+    /// 4 sequences the steps run whole, each product split or threaded.
+    static func sequenceParts(batch: Int, width: Int, hiddenSize: Int) -> Int {
+        let sequencesPerPart = Int(Gemm.singleThreadWork) / Swift.max(width * hiddenSize, 1)
+        guard sequencesPerPart >= 4 else { return 1 }
+        let needed = (batch + sequencesPerPart - 1) / sequencesPerPart
+        return Swift.min(batch, Swift.max(Parallel.threadCount, needed))
+    }
+
     /// Batch sizes of a packed sequence: positive, never growing, summing to the rows.
     static func checkBatchSizes(_ batchSizes: [Int], rows: Int, op: String) throws {
         guard let first = batchSizes.first, first > 0 else {
@@ -233,22 +244,32 @@ extension Functional {
         let gruBias = kind == .gru ? try bHH?.contiguous() : nil
 
         let order = reverse ? Array((0..<batchSizes.count).reversed()) : Array(0..<batchSizes.count)
-        for t in order {
-            let count = batchSizes[t], first = offsets[t]
-            (previousHidden.dataPointer + first * rowBytes).copyMemory(from: hState, byteCount: count * rowBytes)
-            if let previousCell { (previousCell.dataPointer + first * rowBytes).copyMemory(from: cState, byteCount: count * rowBytes) }
-            let stepGates = activations.dataPointer + first * width * item
-            let stepHiddenGates = hiddenGates.map { $0.dataPointer + first * width * item }
-            Gemm.multiply(dtype: dtype, m: count, n: width, k: hiddenSize,
-                          a: MatrixOperand(pointer: hState, transposed: false, leadingDimension: hiddenSize),
-                          b: MatrixOperand(pointer: wh.dataPointer, transposed: true, leadingDimension: hiddenSize),
-                          c: stepHiddenGates ?? stepGates, ldc: width, beta: kind == .gru ? 0 : 1)
-            let stepOutput = output + first * rowBytes
-            kernels.recurrentForward(kind.cell, dtype.kind, RecurrentStep(
-                rows: count, hiddenSize: hiddenSize, gates: stepGates, hiddenGates: stepHiddenGates,
-                hiddenBias: gruBias.map { UnsafeRawPointer($0.dataPointer) }, cell: kind == .lstm ? cState : nil,
-                previousHidden: hState, hiddenOut: stepOutput))
-            hState.copyMemory(from: stepOutput, byteCount: count * rowBytes)
+        // Sequences never interact, so each core walks all the steps for its
+        // own slice of the batch: no hand-over between cores at every step,
+        // and the gate math runs on every core.
+        let parts = sequenceParts(batch: batch, width: width, hiddenSize: hiddenSize)
+        Parallel.forEachChunk(parts, costPerItem: 1 << 20, grain: 1) { range in
+            for part in range {
+                let lo = batch * part / parts, hi = batch * (part + 1) / parts
+                let partHidden = hState + lo * rowBytes, partCell = cState + lo * rowBytes
+                for t in order where batchSizes[t] > lo {
+                    let count = Swift.min(hi, batchSizes[t]) - lo, first = offsets[t] + lo
+                    (previousHidden.dataPointer + first * rowBytes).copyMemory(from: partHidden, byteCount: count * rowBytes)
+                    if let previousCell { (previousCell.dataPointer + first * rowBytes).copyMemory(from: partCell, byteCount: count * rowBytes) }
+                    let stepGates = activations.dataPointer + first * width * item
+                    let stepHiddenGates = hiddenGates.map { $0.dataPointer + first * width * item }
+                    Gemm.multiply(dtype: dtype, m: count, n: width, k: hiddenSize,
+                                  a: MatrixOperand(pointer: partHidden, transposed: false, leadingDimension: hiddenSize),
+                                  b: MatrixOperand(pointer: wh.dataPointer, transposed: true, leadingDimension: hiddenSize),
+                                  c: stepHiddenGates ?? stepGates, ldc: width, beta: kind == .gru ? 0 : 1)
+                    let stepOutput = output + first * rowBytes
+                    kernels.recurrentForward(kind.cell, dtype.kind, RecurrentStep(
+                        rows: count, hiddenSize: hiddenSize, gates: stepGates, hiddenGates: stepHiddenGates,
+                        hiddenBias: gruBias.map { UnsafeRawPointer($0.dataPointer) }, cell: kind == .lstm ? partCell : nil,
+                        previousHidden: partHidden, hiddenOut: stepOutput))
+                    partHidden.copyMemory(from: stepOutput, byteCount: count * rowBytes)
+                }
+            }
         }
 
         var inputs = [input, h0, wIH, wHH], saved = [x, wi, wh, activations, previousHidden]
@@ -270,23 +291,29 @@ extension Functional {
             let gradHidden = gradState.dataPointer, gradCell = gradHidden + batch * rowBytes
             let gradGates = try Tensor(uninitializedShape: [rowCount, width], dtype: dtype, op: op)
             let gradHiddenGates = kind == .gru ? try Tensor(uninitializedShape: [rowCount, width], dtype: dtype, op: op) : nil
-            for t in order.reversed() {
-                let count = batchSizes[t], first = offsets[t]
-                let stepGrad = gradGates.dataPointer + first * width * item
-                let stepHiddenGrad = gradHiddenGates.map { $0.dataPointer + first * width * item }
-                kernels.recurrentBackward(kind.cell, dtype.kind, RecurrentGradientStep(
-                    rows: count, hiddenSize: hiddenSize,
-                    gates: kind == .lstm || kind == .gru ? activations.dataPointer + first * width * item : outputRows + first * rowBytes,
-                    hiddenGates: hiddenGates.map { UnsafeRawPointer($0.dataPointer + first * width * item) },
-                    previousCell: previousCell.map { UnsafeRawPointer($0.dataPointer + first * rowBytes) },
-                    previousHidden: UnsafeRawPointer(previousHidden.dataPointer + first * rowBytes),
-                    gradOutput: UnsafeRawPointer(grad.dataPointer + first * rowBytes), gradHidden: gradHidden,
-                    gradCell: kind == .lstm ? gradCell : nil, gradGates: stepGrad, gradHiddenGates: stepHiddenGrad))
-                // dL/dh(t-1) = (hidden-side gate gradients) W_hh (+ GRU's direct dh z).
-                Gemm.multiply(dtype: dtype, m: count, n: hiddenSize, k: width,
-                              a: MatrixOperand(pointer: stepHiddenGrad ?? stepGrad, transposed: false, leadingDimension: width),
-                              b: MatrixOperand(pointer: wh.dataPointer, transposed: false, leadingDimension: hiddenSize),
-                              c: gradHidden, ldc: hiddenSize, beta: kind == .gru ? 1 : 0)
+            Parallel.forEachChunk(parts, costPerItem: 1 << 20, grain: 1) { range in
+                for part in range {
+                    let lo = batch * part / parts, hi = batch * (part + 1) / parts
+                    let partGradHidden = gradHidden + lo * rowBytes
+                    for t in order.reversed() where batchSizes[t] > lo {
+                        let count = Swift.min(hi, batchSizes[t]) - lo, first = offsets[t] + lo
+                        let stepGrad = gradGates.dataPointer + first * width * item
+                        let stepHiddenGrad = gradHiddenGates.map { $0.dataPointer + first * width * item }
+                        kernels.recurrentBackward(kind.cell, dtype.kind, RecurrentGradientStep(
+                            rows: count, hiddenSize: hiddenSize,
+                            gates: kind == .lstm || kind == .gru ? activations.dataPointer + first * width * item : outputRows + first * rowBytes,
+                            hiddenGates: hiddenGates.map { UnsafeRawPointer($0.dataPointer + first * width * item) },
+                            previousCell: previousCell.map { UnsafeRawPointer($0.dataPointer + first * rowBytes) },
+                            previousHidden: UnsafeRawPointer(previousHidden.dataPointer + first * rowBytes),
+                            gradOutput: UnsafeRawPointer(grad.dataPointer + first * rowBytes), gradHidden: partGradHidden,
+                            gradCell: kind == .lstm ? gradCell + lo * rowBytes : nil, gradGates: stepGrad, gradHiddenGates: stepHiddenGrad))
+                        // dL/dh(t-1) = (hidden-side gate gradients) W_hh (+ GRU's direct dh z).
+                        Gemm.multiply(dtype: dtype, m: count, n: hiddenSize, k: width,
+                                      a: MatrixOperand(pointer: stepHiddenGrad ?? stepGrad, transposed: false, leadingDimension: width),
+                                      b: MatrixOperand(pointer: wh.dataPointer, transposed: false, leadingDimension: hiddenSize),
+                                      c: partGradHidden, ldc: hiddenSize, beta: kind == .gru ? 1 : 0)
+                    }
+                }
             }
             let hiddenSide = gradHiddenGates ?? gradGates
             var grads = [Tensor?](repeating: nil, count: inputCount)
