@@ -75,6 +75,13 @@ int32_t cajal_grad_enabled(void);
 /* Turns graph recording on (non-zero) or off (0) for this thread (no_grad). */
 void cajal_set_grad_enabled(int32_t enabled);
 
+/* Bytes of freed tensor buffers kept for reuse (at most 512 MiB): a training
+ * step reuses them instead of faulting in fresh pages every time. */
+size_t cajal_cached_memory_bytes(void);
+
+/* Gives every buffer kept for reuse back to the system. */
+void cajal_clear_memory_cache(void);
+
 /* The instruction set of the kernels in use: "avx512", "avx2" or "baseline".
  * The best one the CPU supports is chosen at load; the environment variable
  * CAJAL_KERNELS=baseline|avx2|avx512 can ask for a lower one. */

@@ -30,6 +30,12 @@ public func cajal_live_tensor_count() -> Int { Tensor.liveTensors }
 @_cdecl("cajal_live_storage_bytes")
 public func cajal_live_storage_bytes() -> Int { Storage.liveBytes }
 
+@_cdecl("cajal_cached_memory_bytes")
+public func cajal_cached_memory_bytes() -> Int { cachedMemoryBytes }
+
+@_cdecl("cajal_clear_memory_cache")
+public func cajal_clear_memory_cache() { clearMemoryCache() }
+
 /// The kernel set's name as a C string that lives for the process.
 private let kernelSetName: UnsafePointer<CChar>? = UnsafePointer(strdup(kernelInstructionSet))
 

@@ -21,3 +21,43 @@ def test_temporaries_survive_their_calls():
         y.index_put_([torch.tensor([0])], torch.tensor(9.0))
     gc.collect()
     assert y.tolist()[0] == [9.0] * 4 and total.item() == total.item()
+
+
+def test_freed_buffers_are_reused_and_can_be_given_back():
+    from cajal import _ffi
+    from cajal.backends import cpu
+
+    cpu.empty_cache()
+    assert cpu.memory_cached() == 0
+    big = torch.ones(1000, 1000)  # 4 MB: kept for reuse when freed
+    live = _ffi.lib.cajal_live_storage_bytes()
+    del big
+    gc.collect()
+    assert cpu.memory_cached() >= 4_000_000
+    assert _ffi.lib.cajal_live_storage_bytes() == live - 4_000_000  # not counted as live
+
+    # A request of the same size class takes the buffer back; what it held
+    # before never shows through.
+    again = torch.zeros(999, 1001)
+    assert cpu.memory_cached() == 0
+    assert again.abs().sum().item() == 0
+    filled = torch.empty(1000, 1000).fill_(3.0)
+    assert filled.sum().item() == 3_000_000
+
+    small = torch.ones(10)  # below 16 KiB: straight back to malloc
+    del small, again, filled
+    gc.collect()
+    assert cpu.memory_cached() >= 8_000_000
+    cpu.empty_cache()
+    assert cpu.memory_cached() == 0
+
+
+def test_cache_stays_bounded():
+    from cajal.backends import cpu
+
+    cpu.empty_cache()
+    for size in range(1, 50):  # 49 sizes of 4..196 MB, 4.9 GB in total
+        x = torch.empty(size * 1024 * 1024)
+        del x
+    assert cpu.memory_cached() <= 512 * 1024 * 1024
+    cpu.empty_cache()

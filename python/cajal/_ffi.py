@@ -38,6 +38,8 @@ DECLARATIONS = {
     "cajal_manual_seed": (None, [c_uint64]),
     "cajal_grad_enabled": (c_int32, []),
     "cajal_set_grad_enabled": (None, [c_int32]),
+    "cajal_cached_memory_bytes": (c_size_t, []),
+    "cajal_clear_memory_cache": (None, []),
     "cajal_kernel_isa": (c_char_p, []),
     "cajal_blas_core": (c_char_p, []),
     "cajal_get_num_threads": (c_int32, []),

@@ -14,9 +14,8 @@ public final class Storage {
 
     /// Allocates `byteCount` bytes (uninitialized) aligned to 64 bytes.
     public init(byteCount: Int) throws {
-        var raw: UnsafeMutableRawPointer? = nil
-        // posix_memalign reports failure instead of trapping as allocate() would.
-        guard byteCount >= 0, posix_memalign(&raw, 64, Swift.max(byteCount, 64)) == 0, let pointer = raw else {
+        // The cache reports failure instead of trapping as allocate() would.
+        guard byteCount >= 0, let pointer = BufferCache.allocate(byteCount) else {
             throw CajalError(.outOfMemory, "could not allocate \(byteCount) bytes")
         }
         data = pointer
@@ -34,7 +33,7 @@ public final class Storage {
     }
 
     deinit {
-        if let release { release() } else { free(data) }
+        if let release { release() } else { BufferCache.deallocate(data, byteCount: byteCount) }
         Storage.untrack(bytes: release == nil ? byteCount : 0)
     }
 

@@ -1,4 +1,5 @@
-"""torch.backends.cpu: which SIMD kernels the engine picked at load time."""
+"""torch.backends.cpu: which SIMD kernels the engine picked at load time, and
+the cache of freed tensor buffers."""
 
 from .._ffi import lib
 
@@ -11,3 +12,13 @@ def get_cpu_capability():
 def get_blas_core():
     """OpenBLAS's name for the GEMM kernels cajal loaded ("SkylakeX", "Haswell", ...)."""
     return lib.cajal_blas_core().decode()
+
+
+def memory_cached():
+    """Bytes of freed tensor buffers cajal keeps for reuse (at most 512 MiB)."""
+    return lib.cajal_cached_memory_bytes()
+
+
+def empty_cache():
+    """Gives the buffers kept for reuse back to the system."""
+    lib.cajal_clear_memory_cache()
