@@ -21,7 +21,8 @@ public let kernelSet = KernelSet(
     cumprodBackward: cumprodBackwardKernel,
     sort: sortKernel,
     recurrentForward: recurrentForwardKernel,
-    recurrentBackward: recurrentBackwardKernel
+    recurrentBackward: recurrentBackwardKernel,
+    maxPool2x2: maxPool2x2Kernel
 )
 
 /// Which instruction set this copy was compiled for, from the compiler's own flags.

@@ -53,6 +53,9 @@ public struct KernelSet: Sendable {
     public let recurrentForward: @Sendable (RecurrentCell, ElementKind, RecurrentStep) -> Void
     /// The same step's gradients.
     public let recurrentBackward: @Sendable (RecurrentCell, ElementKind, RecurrentGradientStep) -> Void
+    /// Max pooling, 2x2 windows at stride 2 inside the planes (float types):
+    /// (kind, x, planes, height, width, outHeight, outWidth, out, index).
+    public let maxPool2x2: @Sendable (ElementKind, UnsafeRawPointer, Int, Int, Int, Int, Int, UnsafeMutableRawPointer, UnsafeMutablePointer<Int64>) -> Void
 
     public init(name: String,
                 binary: @escaping @Sendable (BinaryOp, ElementKind, UnsafeMutableRawPointer, UnsafeRawPointer, UnsafeRawPointer, StridedLoop) -> Void,
@@ -72,7 +75,8 @@ public struct KernelSet: Sendable {
                 cumprodBackward: @escaping @Sendable (ElementKind, UnsafeMutableRawPointer, Int, UnsafeRawPointer, Int, UnsafeRawPointer, Int, Int, StridedLoop) -> Void,
                 sort: @escaping @Sendable (ElementKind, Bool, UnsafeRawPointer, Int, UnsafeMutableRawPointer, Int, UnsafeMutablePointer<Int64>, Int, Int, Int, StridedLoop) -> Void,
                 recurrentForward: @escaping @Sendable (RecurrentCell, ElementKind, RecurrentStep) -> Void,
-                recurrentBackward: @escaping @Sendable (RecurrentCell, ElementKind, RecurrentGradientStep) -> Void) {
+                recurrentBackward: @escaping @Sendable (RecurrentCell, ElementKind, RecurrentGradientStep) -> Void,
+                maxPool2x2: @escaping @Sendable (ElementKind, UnsafeRawPointer, Int, Int, Int, Int, Int, UnsafeMutableRawPointer, UnsafeMutablePointer<Int64>) -> Void) {
         self.name = name
         self.binary = binary
         self.unary = unary
@@ -92,5 +96,6 @@ public struct KernelSet: Sendable {
         self.sort = sort
         self.recurrentForward = recurrentForward
         self.recurrentBackward = recurrentBackward
+        self.maxPool2x2 = maxPool2x2
     }
 }
