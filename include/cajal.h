@@ -611,6 +611,9 @@ int cajal_tensor_fill_inplace(cajal_tensor self, double value);
 
 /* x W^T + b. */
 int cajal_nn_linear(cajal_tensor x, cajal_tensor weight, cajal_tensor bias, cajal_tensor *out);
+/* Training-mode dropout: each element zeroed with probability p (drawn from
+ * the default generator, one uniform per element), the rest scaled by 1 / (1 - p). */
+int cajal_nn_dropout(cajal_tensor x, double p, cajal_tensor *out);
 /* padding_mode: 0 explicit (padding, symmetric), 1 'same' (stride 1), 2 'valid'. */
 int cajal_nn_conv2d(cajal_tensor x, cajal_tensor weight, cajal_tensor bias, const int64_t *stride, size_t nstride,
                     int32_t padding_mode, const int64_t *padding, size_t npadding, const int64_t *dilation,

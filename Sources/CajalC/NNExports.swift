@@ -32,6 +32,11 @@ public func cajal_nn_linear(_ x: OpaquePointer?, _ weight: OpaquePointer?, _ bia
     newTensor(out) { try Functional.linear(tensor(x, "input"), weight: tensor(weight, "weight"), bias: optionalTensor(bias, "bias")) }
 }
 
+@_cdecl("cajal_nn_dropout")
+public func cajal_nn_dropout(_ x: OpaquePointer?, _ probability: Double, _ out: TensorOut?) -> Int32 {
+    newTensor(out) { try Functional.dropout(tensor(x, "input"), probability: probability, training: true) }
+}
+
 @_cdecl("cajal_nn_conv2d")
 public func cajal_nn_conv2d(_ x: OpaquePointer?, _ weight: OpaquePointer?, _ bias: OpaquePointer?,
                             _ stride: UnsafePointer<Int64>?, _ nstride: Int, _ paddingMode: Int32,

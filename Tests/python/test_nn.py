@@ -321,3 +321,20 @@ def test_dropout2d_zeroes_whole_channels():
     drop.eval()
     assert array(drop(cajal.ones(2, 3, 4, 4))).min() == 1.0
     assert repr(drop) == "Dropout2d(p=0.5, inplace=False)"
+
+
+@pytest.mark.parametrize("dtype", [cajal.float32, cajal.float64])
+def test_dropout_draws_one_uniform_per_element(dtype):
+    """The fused mask is rand(shape) >= p scaled by 1 / (1 - p): the same draws
+    in the same order, so seeding gives the same mask as building it by hand."""
+    x = cajal.randn(37, 41, dtype=dtype, requires_grad=True)
+    cajal.manual_seed(5)
+    out = F.dropout(x, 0.3)
+    cajal.manual_seed(5)
+    keep = (cajal.rand(37, 41, dtype=dtype) >= 0.3).to(dtype)
+    assert cajal.equal(out, x * keep * (1 / 0.7))
+    out.sum().backward()
+    assert cajal.equal(x.grad, keep * (1 / 0.7))
+    assert 0.6 < keep.mean().item() < 0.8
+    with pytest.raises(NotImplementedError, match="dropout"):
+        F.dropout(cajal.ones(3, dtype=cajal.int64), 0.5)

@@ -245,6 +245,7 @@ DECLARATIONS = {
     "cajal_tensor_fill_inplace": (c_int, [T, c_double]),
     # nn functional (reduction: 0 none, 1 mean, 2 sum; padding mode: 0 explicit, 1 same, 2 valid)
     "cajal_nn_linear": (c_int, [T, T, T, T_OUT]),
+    "cajal_nn_dropout": (c_int, [T, c_double, T_OUT]),
     "cajal_nn_conv2d": (c_int, [T, T, T, SHAPE, c_size_t, c_int32, SHAPE, c_size_t, SHAPE, c_size_t, c_int64, T_OUT]),
     "cajal_nn_conv1d": (c_int, [T, T, T, SHAPE, c_size_t, c_int32, SHAPE, c_size_t, SHAPE, c_size_t, c_int64, T_OUT]),
     "cajal_nn_max_pool2d": (c_int, [T, SHAPE, c_size_t, SHAPE, c_size_t, SHAPE, c_size_t, SHAPE, c_size_t, c_int32, T_OUT, T_OUT]),

@@ -4,7 +4,9 @@ import Glibc
 /// the same mt19937 engine, the same uniform transforms and the same Box–Muller
 /// variants, so `manualSeed(0)` followed by `rand`/`randn` gives torch's numbers.
 public final class Generator {
-    private var state32 = [UInt32](repeating: 0, count: 624)
+    /// The 624 words of mt19937's state, read and written without bounds
+    /// checks: every index below is in 0..<624 by construction.
+    private let state32 = UnsafeMutablePointer<UInt32>.allocate(capacity: 624)
     private var index = 624
     /// Box–Muller makes normals in pairs; torch caches the second one.
     private var cachedNormal: Double?
@@ -12,11 +14,15 @@ public final class Generator {
     private var lock = pthread_mutex_t()
 
     public init(seed: UInt64 = 67280421310721) {
+        state32.initialize(repeating: 0, count: 624)
         pthread_mutex_init(&lock, nil)
         reseed(seed)
     }
 
-    deinit { pthread_mutex_destroy(&lock) }
+    deinit {
+        pthread_mutex_destroy(&lock)
+        state32.deallocate()
+    }
 
     /// The process-wide generator that `manualSeed` seeds.
     public static let `default` = Generator()
@@ -30,7 +36,7 @@ public final class Generator {
     public var state: [Int64] {
         withLock {
             [Int64(bitPattern: initialSeed), Int64(index), cachedNormal == nil ? 0 : 1,
-             Int64(bitPattern: (cachedNormal ?? 0).bitPattern)] + state32.map { Int64($0) }
+             Int64(bitPattern: (cachedNormal ?? 0).bitPattern)] + (0..<624).map { Int64(state32[$0]) }
         }
     }
 
@@ -42,7 +48,7 @@ public final class Generator {
             initialSeed = UInt64(bitPattern: values[0])
             index = Int(values[1])
             cachedNormal = values[2] != 0 ? Double(bitPattern: UInt64(bitPattern: values[3])) : nil
-            state32 = values[4...].map { UInt32($0) }
+            for (k, word) in values[4...].enumerated() { state32[k] = UInt32(word) }
         }
     }
 
@@ -71,11 +77,17 @@ public final class Generator {
 
     // MARK: raw draws (call inside withLock)
 
+    /// The next 624 words: word k mixes words k, k + 1 and k + 397 (mod
+    /// 624), in three runs so that no index needs a modulo.
     private func twist() {
-        for k in 0..<624 {
-            let y = (state32[k] & 0x8000_0000) | (state32[(k + 1) % 624] & 0x7fff_ffff)
-            state32[k] = state32[(k + 397) % 624] ^ (y >> 1) ^ ((y & 1) != 0 ? 0x9908_b0df : 0)
+        let s = state32
+        @inline(__always) func mix(_ k: Int, _ next: Int, _ far: Int) {
+            let y = (s[k] & 0x8000_0000) | (s[next] & 0x7fff_ffff)
+            s[k] = s[far] ^ (y >> 1) ^ ((0 &- (y & 1)) & 0x9908_b0df)
         }
+        for k in 0..<227 { mix(k, k + 1, k + 397) }
+        for k in 227..<623 { mix(k, k + 1, k - 227) }
+        mix(623, 0, 396)
         index = 0
     }
 

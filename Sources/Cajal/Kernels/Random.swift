@@ -18,6 +18,24 @@ enum RandomFill {
         }
     }
 
+    /// Dropout's mask: `scale` where a uniform draw (as `uniform` makes it) is
+    /// at least `probability`, else 0; the same draws as rand(...) >= p.
+    static func dropoutMask(dtype: DType, out: UnsafeMutableRawPointer, count: Int, probability: Double, scale: Double,
+                            generator: Generator) {
+        generator.withLock {
+            switch dtype {
+            case .float32:
+                let o = out.assumingMemoryBound(to: Float.self), p = Float(probability), kept = Float(scale)
+                for i in 0..<count { o[i] = generator.uniformFloat() >= p ? kept : 0 }
+            case .float64:
+                let o = out.assumingMemoryBound(to: Double.self)
+                for i in 0..<count { o[i] = generator.uniformDouble() >= probability ? scale : 0 }
+            case .int64, .bool:
+                break  // rejected by the op
+            }
+        }
+    }
+
     /// Normal(mean, std). Like torch: 16 or more elements are drawn as uniforms
     /// first and turned into normals 16 at a time (Box–Muller between element
     /// j and j+8); smaller tensors use the scalar sampler with its cached pair.

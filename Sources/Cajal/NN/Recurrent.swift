@@ -363,8 +363,15 @@ extension Functional {
         }
         guard training, probability > 0 else { return input }
         if probability == 1 { return try input.mul(.scalar(0.0)) }
-        let keep = try Tensor.rand(input.shape, dtype: input.dtype, generator: .default).ge(.scalar(probability)).to(input.dtype)
-        return try input.mul(keep).mul(.scalar(1 / (1 - probability)))
+        guard input.dtype.isFloatingPoint else {
+            throw CajalError.notImplemented("[dropout] \"check_uniform_bounds\" not implemented for '\(input.dtype)'")
+        }
+        // One pass of draws makes the mask, already scaled (0 or 1 / (1 - p));
+        // the product's backward multiplies by the same mask.
+        let mask = try Tensor(uninitializedShape: input.shape, dtype: input.dtype, op: "dropout")
+        RandomFill.dropoutMask(dtype: input.dtype, out: mask.dataPointer, count: mask.count, probability: probability,
+                               scale: 1 / (1 - probability), generator: .default)
+        return try input.mul(mask)
     }
 }
 

@@ -103,12 +103,7 @@ def dropout(input, p=0.5, training=True, inplace=False):  # noqa: A002
         raise ValueError(f"dropout probability has to be between 0 and 1, but got {p}")
     if not training or p == 0.0:
         return input
-    if p == 1.0:
-        return input * 0.0
-    from .. import rand
-
-    keep = (rand(*input.shape, dtype=input.dtype) >= p).to(input.dtype)
-    return input * keep * (1.0 / (1.0 - p))
+    return _call(lib.cajal_nn_dropout, input, p)
 
 
 def dropout2d(input, p=0.5, training=True, inplace=False):  # noqa: A002
