@@ -93,14 +93,38 @@ public final class Generator {
 
     func next32() -> UInt32 {
         if index >= 624 { twist() }
-        var y = state32[index]
+        let y = state32[index]
         index += 1
+        return Generator.temper(y)
+    }
+
+    @inline(__always)
+    private static func temper(_ word: UInt32) -> UInt32 {
+        var y = word
         y ^= y >> 11
         y ^= (y << 7) & 0x9d2c_5680
         y ^= (y << 15) & 0xefc6_0000
         y ^= y >> 18
         return y
     }
+
+    /// body(i, the i-th of `count` consecutive next32() draws), a run of the
+    /// state at a time so the loop vectorizes (call inside withLock).
+    @inline(__always)
+    func draws32(_ count: Int, _ body: (Int, UInt32) -> Void) {
+        var done = 0
+        while done < count {
+            if index >= 624 { twist() }
+            let run = Swift.min(624 - index, count - done), words = state32 + index
+            for k in 0..<run { body(done + k, Generator.temper(words[k])) }
+            index += run
+            done += run
+        }
+    }
+
+    /// uniformFloat()'s transform of one 32-bit draw.
+    @inline(__always)
+    static func unitFloat(_ draw: UInt32) -> Float { Float(Double(draw & 0xff_ffff) * 0x1p-24) }
 
     func next64() -> UInt64 {
         let hi = UInt64(next32())
@@ -109,9 +133,7 @@ public final class Generator {
     }
 
     /// Uniform in [0, 1) with float32's 24 bits of mantissa, from one 32-bit draw.
-    func uniformFloat() -> Float {
-        Float(Double(next32() & 0xff_ffff) * 0x1p-24)
-    }
+    func uniformFloat() -> Float { Generator.unitFloat(next32()) }
 
     /// Uniform in [0, 1) with float64's 53 bits, from one 64-bit draw.
     func uniformDouble() -> Double {

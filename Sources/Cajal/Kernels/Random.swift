@@ -8,7 +8,7 @@ enum RandomFill {
             switch dtype {
             case .float32:
                 let o = out.assumingMemoryBound(to: Float.self)
-                for i in 0..<count { o[i] = Float(Double(generator.uniformFloat()) * (high - low) + low) }
+                generator.draws32(count) { i, draw in o[i] = Float(Double(Generator.unitFloat(draw)) * (high - low) + low) }
             case .float64:
                 let o = out.assumingMemoryBound(to: Double.self)
                 for i in 0..<count { o[i] = generator.uniformDouble() * (high - low) + low }
@@ -26,7 +26,7 @@ enum RandomFill {
             switch dtype {
             case .float32:
                 let o = out.assumingMemoryBound(to: Float.self), p = Float(probability), kept = Float(scale)
-                for i in 0..<count { o[i] = generator.uniformFloat() >= p ? kept : 0 }
+                generator.draws32(count) { i, draw in o[i] = Generator.unitFloat(draw) >= p ? kept : 0 }
             case .float64:
                 let o = out.assumingMemoryBound(to: Double.self)
                 for i in 0..<count { o[i] = generator.uniformDouble() >= probability ? scale : 0 }
