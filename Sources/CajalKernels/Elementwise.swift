@@ -391,7 +391,7 @@ private func runBinary<F: BinaryFunctor>(_ f: F.Type, _ out: UnsafeMutableRawPoi
 // MARK: entry points (dispatch on op and element kind)
 
 /// Callers have checked that the op takes this kind; an unsupported pair does nothing.
-func binaryKernel(_ op: BinaryOp, _ kind: ElementKind, _ out: UnsafeMutableRawPointer,
+@Sendable func binaryKernel(_ op: BinaryOp, _ kind: ElementKind, _ out: UnsafeMutableRawPointer,
                   _ a: UnsafeRawPointer, _ b: UnsafeRawPointer, _ loop: StridedLoop) {
     switch kind {
     case .float32: floatBinary(op, Float.self, out, a, b, loop)
@@ -446,7 +446,7 @@ private func arithmeticBinary<T: ArithmeticElement>(_ op: BinaryOp, _: T.Type, _
     }
 }
 
-func unaryKernel(_ op: UnaryOp, _ kind: ElementKind, _ out: UnsafeMutableRawPointer, _ x: UnsafeRawPointer, _ loop: StridedLoop) {
+@Sendable func unaryKernel(_ op: UnaryOp, _ kind: ElementKind, _ out: UnsafeMutableRawPointer, _ x: UnsafeRawPointer, _ loop: StridedLoop) {
     switch kind {
     case .float32:
         switch op {
@@ -512,7 +512,7 @@ private func integerUnary<T: ArithmeticElement>(_ op: UnaryOp, _: T.Type, _ out:
     }
 }
 
-func castKernel(_ source: ElementKind, _ destination: ElementKind, _ out: UnsafeMutableRawPointer,
+@Sendable func castKernel(_ source: ElementKind, _ destination: ElementKind, _ out: UnsafeMutableRawPointer,
                 _ x: UnsafeRawPointer, _ loop: StridedLoop) {
     switch source {
     case .float32: cast(Float.self, destination, out, x, loop)
@@ -533,7 +533,7 @@ private func cast<S: KernelElement>(_: S.Type, _ destination: ElementKind, _ out
     }
 }
 
-func fillKernel(_ kind: ElementKind, _ out: UnsafeMutableRawPointer, _ value: Double, _ integer: Int64?, _ loop: StridedLoop) {
+@Sendable func fillKernel(_ kind: ElementKind, _ out: UnsafeMutableRawPointer, _ value: Double, _ integer: Int64?, _ loop: StridedLoop) {
     switch kind {
     case .float32: fill(Float(value), out, loop)
     case .float64: fill(value, out, loop)
@@ -555,7 +555,7 @@ private func fill<T: KernelElement>(_ value: T, _ out: UnsafeMutableRawPointer, 
     }
 }
 
-func selectKernel(_ kind: ElementKind, _ out: UnsafeMutableRawPointer, _ condition: UnsafeRawPointer,
+@Sendable func selectKernel(_ kind: ElementKind, _ out: UnsafeMutableRawPointer, _ condition: UnsafeRawPointer,
                   _ a: UnsafeRawPointer, _ b: UnsafeRawPointer, _ loop: StridedLoop) {
     switch kind {
     case .float32: select(Float.self, out, condition, a, b, loop)
@@ -613,7 +613,7 @@ private func selectRow<U: FixedWidthInteger & UnsignedInteger>(_: U.Type, _ outR
 }
 
 /// out = min(max(x, low), high); NaN in x stays NaN, as torch.clamp.
-func clampKernel(_ kind: ElementKind, _ out: UnsafeMutableRawPointer, _ x: UnsafeRawPointer,
+@Sendable func clampKernel(_ kind: ElementKind, _ out: UnsafeMutableRawPointer, _ x: UnsafeRawPointer,
                  _ low: UnsafeRawPointer?, _ high: UnsafeRawPointer?, _ loop: StridedLoop) {
     switch kind {
     case .float32: clamp(Float.self, out, x, low, high, loop)

@@ -38,6 +38,13 @@ extension Tensor {
 
     /// `op(a, b)` with broadcasting, computed in `computeType`; no autograd.
     static func binaryKernel(_ op: BinaryOp, _ a: Tensor, _ b: Tensor, computeType: DType, name: String) throws -> Tensor {
+        if a.dtype == computeType && b.dtype == computeType && a.shape == b.shape && a.isContiguous && b.isContiguous {
+            // The common case, without the broadcasting and layout arrays.
+            let out = try Tensor(uninitializedShape: a.shape, dtype: op.writesBool ? .bool : computeType, op: name)
+            let loop = StridedLoop(shape: a.shape, strides: out.strides, a.strides, b.strides)
+            kernels.binary(op, computeType.kind, out.dataPointer, a.dataPointer, b.dataPointer, loop)
+            return out
+        }
         let shape = try broadcastShapes(a.shape, b.shape, op: name)
         let ac = try a.converted(to: computeType)
         let bc = try b.converted(to: computeType)
