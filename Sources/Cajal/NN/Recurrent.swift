@@ -348,7 +348,11 @@ extension Functional {
             }
             if let c0Index, ctx.needs(c0Index) { grads[c0Index] = try gradState.narrow(dim: 0, start: batch, length: batch) }
             if let bIHIndex, ctx.needs(bIHIndex) { grads[bIHIndex] = try gradGates.sum(dim: 0) }
-            if let bHHIndex, ctx.needs(bHHIndex) { grads[bHHIndex] = try hiddenSide.sum(dim: 0) }
+            if let bHHIndex, ctx.needs(bHHIndex) {
+                // Both biases enter the same pre-activations, except GRU's b_hh.
+                let shared = kind != .gru ? bIHIndex.flatMap { grads[$0] } : nil
+                grads[bHHIndex] = try shared?.clone() ?? hiddenSide.sum(dim: 0)
+            }
             return grads
         }
         return RecurrentOutput(output: try recorded.narrow(dim: 0, start: 0, length: rowCount),
