@@ -41,7 +41,7 @@ py-test: build
 	PYTHONPATH=python $(PYTHON) -m pytest -q Tests/python
 
 demo: build
-	PYTHONPATH=python $(PYTHON) examples/breast_cancer_mlp.py
+	PYTHONPATH=python $(PYTHON) examples/mlp/breast_cancer_mlp.py
 
 # cajal against real PyTorch side by side (benchmarks/compare.py): per-op overhead,
 # elementwise, matmul, layers, training steps, startup. Uses the reference venv's

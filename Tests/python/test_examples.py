@@ -12,7 +12,7 @@ ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__)
 
 def test_breast_cancer_demo_trains_checkpoints_and_reports(tmp_path):
     env = dict(os.environ, PYTHONPATH=os.path.join(ROOT, "python"))
-    result = subprocess.run([sys.executable, os.path.join(ROOT, "examples", "breast_cancer_mlp.py"), "--out",
+    result = subprocess.run([sys.executable, os.path.join(ROOT, "examples", "mlp", "breast_cancer_mlp.py"), "--out",
                              str(tmp_path)], capture_output=True, text=True, env=env, timeout=300)
     assert result.returncode == 0, result.stderr
     losses = [float(v) for v in re.findall(r"train_loss (\d+\.\d+)", result.stdout)]
@@ -30,7 +30,7 @@ def test_breast_cancer_demo_trains_checkpoints_and_reports(tmp_path):
 
 def test_digits_lenet_quick_run_reaches_95_percent():
     env = dict(os.environ, PYTHONPATH=os.path.join(ROOT, "python"))
-    result = subprocess.run([sys.executable, os.path.join(ROOT, "examples", "digits_lenet.py"), "--quick"],
+    result = subprocess.run([sys.executable, os.path.join(ROOT, "examples", "cnn", "digits_lenet.py"), "--quick"],
                             capture_output=True, text=True, env=env, timeout=300)
     assert result.returncode == 0, result.stderr
     losses = [float(v) for v in re.findall(r"loss (\d+\.\d+)", result.stdout)]
@@ -39,23 +39,24 @@ def test_digits_lenet_quick_run_reaches_95_percent():
     assert accuracy >= 0.95, result.stdout
 
 
-def run_quick(script):
+def run_quick(script, *args):
+    """Runs examples/<script> --quick; its output and the losses it printed."""
     env = dict(os.environ, PYTHONPATH=os.path.join(ROOT, "python"))
-    result = subprocess.run([sys.executable, os.path.join(ROOT, "examples", script), "--quick"],
+    result = subprocess.run([sys.executable, os.path.join(ROOT, "examples", script), "--quick", *args],
                             capture_output=True, text=True, env=env, timeout=300)
     assert result.returncode == 0, result.stderr
     return result.stdout, [float(v) for v in re.findall(r"loss (\d+\.\d+)", result.stdout)]
 
 
 def test_ecg_lstm_quick_run_beats_chance_by_far():
-    out, losses = run_quick("ecg_lstm.py")
+    out, losses = run_quick("rnn/ecg_lstm.py")
     accuracy = float(re.search(r"held-out accuracy (\d+\.\d+) \(chance", out).group(1))
     assert losses[-1] < losses[0] * 0.6, out
     assert accuracy >= 0.75, out  # chance is 0.25
 
 
 def test_bilstm_tagger_quick_run_finds_disease_mentions():
-    out, losses = run_quick("bilstm_disease_tagger.py")
+    out, losses = run_quick("rnn/bilstm_disease_tagger.py")
     seen, unseen = (float(v) for v in re.search(r"held-out entity F1 (\d+\.\d+) .* (\d+\.\d+) with unseen", out).groups())
     assert losses[-1] < losses[0] / 5, out
     assert seen >= 0.9, out
@@ -63,7 +64,7 @@ def test_bilstm_tagger_quick_run_finds_disease_mentions():
 
 
 def test_dna_transformer_quick_run_finds_motifs():
-    out, losses = run_quick("dna_transformer.py")
+    out, losses = run_quick("transformer/dna_transformer.py")
     accuracy = float(re.search(r"held-out accuracy (\d+\.\d+) \(chance", out).group(1))
     assert losses[-1] < losses[0] * 0.8, out
     assert accuracy >= 0.65, out  # chance is 0.33

@@ -3,7 +3,7 @@
 and Adam, the best epoch kept as a checkpoint and reloaded for the test set.
 
     make demo
-    python examples/breast_cancer_mlp.py [--epochs N] [--seed S] [--out DIR]
+    python examples/mlp/breast_cancer_mlp.py [--epochs N] [--seed S] [--out DIR]
 
 Written as PyTorch code: `import cajal as torch` is the only change, and the
 losses are PyTorch's to four decimals (same initial weights, same shuffled

@@ -10,7 +10,7 @@ amplitudes, baseline wander and noise:
   2 premature ventricular    one early, wide, tall beat without a P wave, then a pause
   3 ST elevation             normal rhythm with a raised ST segment
 
-    python examples/ecg_lstm.py [--epochs N] [--quick] [--seed S]
+    python examples/rnn/ecg_lstm.py [--epochs N] [--quick] [--seed S]
 
 Written as PyTorch code: `import cajal as torch` is the only change.
 """

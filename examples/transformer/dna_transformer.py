@@ -8,7 +8,7 @@ tokens are overlapping 3-mers (64 of them); each gets a learned embedding
 plus the sinusoidal positional encoding of "Attention Is All You Need". A
 [CLS] token is prepended and its final state classifies the sequence.
 
-    python examples/dna_transformer.py [--epochs N] [--quick] [--seed S]
+    python examples/transformer/dna_transformer.py [--epochs N] [--quick] [--seed S]
 """
 
 import argparse

@@ -9,7 +9,7 @@ disease names never appear in training: finding those takes context.
 Batches are padded (index 0) and packed; padded positions carry the label
 -100, which CrossEntropyLoss(ignore_index=-100) skips.
 
-    python examples/bilstm_disease_tagger.py [--epochs N] [--quick] [--seed S]
+    python examples/rnn/bilstm_disease_tagger.py [--epochs N] [--quick] [--seed S]
 """
 
 import argparse

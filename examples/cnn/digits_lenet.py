@@ -2,7 +2,7 @@
 LeNet-5-style CNN: two convolution + max-pool stages, then three linear
 layers, trained with cross-entropy by mini-batch SGD with momentum.
 
-    python examples/digits_lenet.py [--epochs N] [--quick] [--seed S]
+    python examples/cnn/digits_lenet.py [--epochs N] [--quick] [--seed S]
 
 Written as PyTorch code: `import cajal as torch` is the only change.
 """
