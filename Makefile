@@ -8,7 +8,7 @@ SWIFT_BUILD = swift build -c release --product cajal
 LIB = .build/release/libcajal.so
 REFERENCE_VENV ?= $(HOME)/.cache/cajal-reference
 
-.PHONY: all deps build test swift-test c-test py-test demo bench bench-quick bench-ops bench-train fixtures clean
+.PHONY: all deps build test swift-test c-test py-test demo examples bench bench-quick bench-ops bench-train fixtures clean
 
 all: build
 
@@ -42,6 +42,14 @@ py-test: build
 
 demo: build
 	PYTHONPATH=python $(PYTHON) examples/mlp/breast_cancer_mlp.py
+
+# Every Python example in its quick mode (each folder of examples/ has a README).
+EXAMPLES = $(sort $(wildcard examples/*/*.py))
+examples: build
+	@for script in $(EXAMPLES); do \
+		echo "== $$script --quick"; \
+		PYTHONPATH=python $(PYTHON) $$script --quick || exit 1; \
+	done
 
 # cajal against real PyTorch side by side (benchmarks/compare.py): per-op overhead,
 # elementwise, matmul, layers, training steps, startup. Uses the reference venv's

@@ -68,3 +68,12 @@ def test_dna_transformer_quick_run_finds_motifs():
     accuracy = float(re.search(r"held-out accuracy (\d+\.\d+) \(chance", out).group(1))
     assert losses[-1] < losses[0] * 0.8, out
     assert accuracy >= 0.65, out  # chance is 0.33
+
+
+def test_activation_comparison_trains_every_model(tmp_path):
+    out, _ = run_quick("mlp/activations.py", "--out", str(tmp_path))
+    rows = re.findall(r"(\w+): first loss (\d+\.\d+)  last loss (\d+\.\d+)  test accuracy (\d+\.\d+)  ROC AUC (\d+\.\d+)", out)
+    assert [r[0] for r in rows] == ["logistic", "sigmoid", "tanh", "relu", "leaky_relu", "gelu"], out
+    for name, first, last, accuracy, auc in rows:
+        assert float(last) < float(first) / 3, out
+        assert float(accuracy) >= 0.9 and float(auc) >= 0.97, out  # chance is 0.63

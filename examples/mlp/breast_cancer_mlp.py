@@ -3,7 +3,7 @@
 and Adam, the best epoch kept as a checkpoint and reloaded for the test set.
 
     make demo
-    python examples/mlp/breast_cancer_mlp.py [--epochs N] [--seed S] [--out DIR]
+    python examples/mlp/breast_cancer_mlp.py [--epochs N] [--quick] [--seed S] [--out DIR]
 
 Written as PyTorch code: `import cajal as torch` is the only change, and the
 losses are PyTorch's to four decimals (same initial weights, same shuffled
@@ -112,7 +112,10 @@ def main(argv=None):
     parser.add_argument("--lr", type=float, default=1e-3)
     parser.add_argument("--seed", type=int, default=0)
     parser.add_argument("--out", default="demo_output", help="folder for the checkpoint and the loss curve")
+    parser.add_argument("--quick", action="store_true", help="15 epochs (for CI)")
     args = parser.parse_args(argv)
+    if args.quick:
+        args.epochs = min(args.epochs, 15)
     os.makedirs(args.out, exist_ok=True)
 
     # 60 % train, 20 % validation (to pick the best epoch), 20 % test.
