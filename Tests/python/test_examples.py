@@ -77,3 +77,14 @@ def test_activation_comparison_trains_every_model(tmp_path):
     for name, first, last, accuracy, auc in rows:
         assert float(last) < float(first) / 3, out
         assert float(accuracy) >= 0.9 and float(auc) >= 0.97, out  # chance is 0.63
+
+
+def test_vae_latent_space_and_denoiser_anomalies(tmp_path):
+    out, _ = run_quick("autoencoder/vae_digits.py", "--out", str(tmp_path))
+    vae = [float(v) for v in re.findall(r"VAE epoch +\d+  loss (\d+\.\d+)", out)]
+    denoiser = [float(v) for v in re.findall(r"denoiser epoch +\d+  loss (\d+\.\d+)", out)]
+    latent = float(re.search(r"5-NN accuracy in the 2-d latent space (\d+\.\d+)", out).group(1))
+    auc = float(re.search(r"anomaly ROC AUC (\d+\.\d+)", out).group(1))
+    assert vae[-1] < vae[0] * 0.8 and denoiser[-1] < denoiser[0] / 3, out
+    assert latent >= 0.5, out  # chance is 0.1
+    assert auc >= 0.65, out  # chance is 0.5
