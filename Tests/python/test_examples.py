@@ -88,3 +88,12 @@ def test_vae_latent_space_and_denoiser_anomalies(tmp_path):
     assert vae[-1] < vae[0] * 0.8 and denoiser[-1] < denoiser[0] / 3, out
     assert latent >= 0.5, out  # chance is 0.1
     assert auc >= 0.65, out  # chance is 0.5
+
+
+def test_gan_draws_digits_the_classifier_reads(tmp_path):
+    out, _ = run_quick("gan/dcgan_digits.py", "--out", str(tmp_path))
+    real, generated, noise = (float(v) for v in re.search(
+        r"real held-out digits (\d+\.\d+), generated (\d+\.\d+), noise images (\d+\.\d+)", out).groups())
+    covered = int(re.search(r"\((\d+) of 10 with at least 10 samples\)", out).group(1))
+    assert generated >= 0.7 and generated >= noise + 0.1, out
+    assert covered >= 7, out  # no mode collapse onto a few digits
