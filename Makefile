@@ -16,9 +16,9 @@ deps:
 	@{ command -v pkg-config >/dev/null && pkg-config --exists openblas; } 2>/dev/null || { \
 		echo "installing libopenblas-dev and pkg-config"; \
 		(apt-get update -qq && apt-get install -y -qq libopenblas-dev pkg-config) >/dev/null; }
-	@$(PYTHON) -c "import numpy, pytest, sklearn, safetensors" 2>/dev/null || { \
-		echo "installing numpy, pytest, scikit-learn, safetensors"; \
-		$(PYTHON) -m pip install --quiet --disable-pip-version-check numpy pytest scikit-learn safetensors; }
+	@$(PYTHON) -c "import numpy, pytest, sklearn, safetensors, networkx" 2>/dev/null || { \
+		echo "installing numpy, pytest, scikit-learn, safetensors, networkx"; \
+		$(PYTHON) -m pip install --quiet --disable-pip-version-check numpy pytest scikit-learn safetensors networkx; }
 
 build: deps
 	$(SWIFT_BUILD)

@@ -569,6 +569,15 @@ int cajal_tensor_scatter(cajal_tensor x, int64_t dim, cajal_tensor index, cajal_
 int cajal_tensor_scatter_value(cajal_tensor x, int64_t dim, cajal_tensor index, double value, cajal_tensor *out);
 /* A copy of x with src added at the indexed positions (torch.scatter_add). */
 int cajal_tensor_scatter_add(cajal_tensor x, int64_t dim, cajal_tensor index, cajal_tensor src, cajal_tensor *out);
+/* A copy of x where each indexed position combines the src elements sent to
+ * it by reduce ("sum", "mean", "amax" or "amin"), with x's own value too
+ * when include_self is non-zero (torch.scatter_reduce). */
+int cajal_tensor_scatter_reduce(cajal_tensor x, int64_t dim, cajal_tensor index, cajal_tensor src, const char *reduce,
+                                int32_t include_self, cajal_tensor *out);
+/* A copy of x with alpha * source's slices along dim added at the positions
+ * the 1-D int64 index names (torch.index_add). */
+int cajal_tensor_index_add(cajal_tensor x, int64_t dim, cajal_tensor index, cajal_tensor source, double alpha,
+                           cajal_tensor *out);
 /* A copy of x with the 0-dim value where the bool mask is true; x keeps its dtype. */
 int cajal_tensor_masked_fill(cajal_tensor x, cajal_tensor mask, cajal_tensor value, cajal_tensor *out);
 /* The elements where the bool mask (broadcast with x) is true, as a vector. */

@@ -49,6 +49,22 @@ public func cajal_tensor_scatter_add(_ x: OpaquePointer?, _ dim: Int64, _ index:
     newTensor(out) { try tensor(x).scatterAdd(dim: Int(dim), index: tensor(index, "index"), source: tensor(source, "src")) }
 }
 
+@_cdecl("cajal_tensor_scatter_reduce")
+public func cajal_tensor_scatter_reduce(_ x: OpaquePointer?, _ dim: Int64, _ index: OpaquePointer?, _ source: OpaquePointer?,
+                                        _ reduce: UnsafePointer<CChar>?, _ includeSelf: Int32, _ out: TensorOut?) -> Int32 {
+    newTensor(out) {
+        guard let reduce else { throw CajalError(.nullArgument, "reduce is NULL") }
+        return try tensor(x).scatterReduce(dim: Int(dim), index: tensor(index, "index"), source: tensor(source, "src"),
+                                           reduce: String(cString: reduce), includeSelf: includeSelf != 0)
+    }
+}
+
+@_cdecl("cajal_tensor_index_add")
+public func cajal_tensor_index_add(_ x: OpaquePointer?, _ dim: Int64, _ index: OpaquePointer?, _ source: OpaquePointer?,
+                                   _ alpha: Double, _ out: TensorOut?) -> Int32 {
+    newTensor(out) { try tensor(x).indexAdd(dim: Int(dim), index: tensor(index, "index"), source: tensor(source, "source"), alpha: alpha) }
+}
+
 @_cdecl("cajal_tensor_masked_fill")
 public func cajal_tensor_masked_fill(_ x: OpaquePointer?, _ mask: OpaquePointer?, _ value: OpaquePointer?, _ out: TensorOut?) -> Int32 {
     newTensor(out) { try tensor(x).maskedFill(tensor(mask, "mask"), value: tensor(value, "value")) }

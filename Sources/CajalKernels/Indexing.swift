@@ -157,17 +157,17 @@ private func gatherRow<T>(_ out: UnsafeMutablePointer<T>, _ outStride: Int, _ x:
 /// x[base(p) + index[p] * step] = src[p] (+= with accumulate). Loop operands:
 /// src, x with stride 0 on the dim, index. Stops at the first index outside
 /// 0..<size and returns it, or nil.
-@Sendable func scatterKernel(_ kind: ElementKind, _ accumulate: Bool, _ x: UnsafeMutableRawPointer, _ step: Int, _ size: Int,
+@Sendable func scatterKernel(_ kind: ElementKind, _ mode: ScatterMode, _ x: UnsafeMutableRawPointer, _ step: Int, _ size: Int,
                    _ src: UnsafeRawPointer, _ index: UnsafePointer<Int64>, _ loop: StridedLoop) -> Int64? {
     switch kind {
-    case .float32: return scatter(Float.self, accumulate, x, step, size, src, index, loop)
-    case .float64: return scatter(Double.self, accumulate, x, step, size, src, index, loop)
-    case .int64: return scatter(Int64.self, accumulate, x, step, size, src, index, loop)
-    case .bool: return scatter(Bool.self, accumulate, x, step, size, src, index, loop)
+    case .float32: return scatter(Float.self, mode, x, step, size, src, index, loop)
+    case .float64: return scatter(Double.self, mode, x, step, size, src, index, loop)
+    case .int64: return scatter(Int64.self, mode, x, step, size, src, index, loop)
+    case .bool: return scatter(Bool.self, mode, x, step, size, src, index, loop)
     }
 }
 
-private func scatter<T: ArithmeticElement>(_: T.Type, _ accumulate: Bool, _ xRaw: UnsafeMutableRawPointer, _ step: Int,
+private func scatter<T: ArithmeticElement>(_: T.Type, _ mode: ScatterMode, _ xRaw: UnsafeMutableRawPointer, _ step: Int,
                                            _ size: Int, _ srcRaw: UnsafeRawPointer, _ index: UnsafePointer<Int64>,
                                            _ loop: StridedLoop) -> Int64? {
     let x = xRaw.assumingMemoryBound(to: T.self), src = srcRaw.assumingMemoryBound(to: T.self)
@@ -176,7 +176,7 @@ private func scatter<T: ArithmeticElement>(_: T.Type, _ accumulate: Bool, _ xRaw
     loop.forEachRow(0..<loop.rowCount) { offsets in
         if bad != nil { return }
         let (sb, xb, ib) = (src + offsets[0], x + offsets[1], index + offsets[2])
-        bad = scatterRow(xb, s[1], step, size, sb, s[0], ib, s[2], n, accumulate: accumulate)
+        bad = scatterRow(xb, s[1], step, size, sb, s[0], ib, s[2], n, mode: mode)
     }
     return bad
 }
@@ -186,12 +186,18 @@ private func scatter<T: ArithmeticElement>(_: T.Type, _ accumulate: Bool, _ xRaw
 @inline(never)
 private func scatterRow<T: ArithmeticElement>(_ x: UnsafeMutablePointer<T>, _ xStride: Int, _ step: Int, _ size: Int,
                                               _ src: UnsafePointer<T>, _ srcStride: Int, _ index: UnsafePointer<Int64>,
-                                              _ indexStride: Int, _ count: Int, accumulate: Bool) -> Int64? {
+                                              _ indexStride: Int, _ count: Int, mode: ScatterMode) -> Int64? {
     for i in 0..<count {
         let at = index[i * indexStride]
         guard UInt64(bitPattern: at) < UInt64(size) else { return at }
         let target = x + (i * xStride + Int(at) * step)
-        target.pointee = accumulate ? T.add(target.pointee, src[i * srcStride]) : src[i * srcStride]
+        let value = src[i * srcStride]
+        switch mode {
+        case .assign: target.pointee = value
+        case .add: target.pointee = T.add(target.pointee, value)
+        case .maximum: target.pointee = T.maxPropagatingNaN(target.pointee, value)
+        case .minimum: target.pointee = T.minPropagatingNaN(target.pointee, value)
+        }
     }
     return nil
 }

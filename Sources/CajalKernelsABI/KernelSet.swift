@@ -32,9 +32,9 @@ public struct KernelSet: Sendable {
     /// torch.gather over the index's positions: (kind, out, x, step, size, index,
     /// loop (out, x with stride 0 on the dim, index)); returns an index outside 0..<size, or nil.
     public let gather: @Sendable (ElementKind, UnsafeMutableRawPointer, UnsafeRawPointer, Int, Int, UnsafePointer<Int64>, StridedLoop) -> Int64?
-    /// torch.scatter(_add) in place over the index's positions: (kind, accumulate, x, step, size, src, index,
+    /// torch.scatter / scatter_add / scatter_reduce (amax, amin) in place over the index's positions: (kind, mode, x, step, size, src, index,
     /// loop (src, x with stride 0 on the dim, index)); returns an index outside 0..<size, or nil.
-    public let scatter: @Sendable (ElementKind, Bool, UnsafeMutableRawPointer, Int, Int, UnsafeRawPointer, UnsafePointer<Int64>, StridedLoop) -> Int64?
+    public let scatter: @Sendable (ElementKind, ScatterMode, UnsafeMutableRawPointer, Int, Int, UnsafeRawPointer, UnsafePointer<Int64>, StridedLoop) -> Int64?
     /// Counts the nonzero elements of x (shape, strides) and, given an output
     /// with room for `capacity` hits, writes coordinate d of hit i at out[d * capacity + i];
     /// or, given `weights` (one per dim), one column: the sum of coordinate d times weights[d].
@@ -68,7 +68,7 @@ public struct KernelSet: Sendable {
                 take: @escaping @Sendable (ElementKind, UnsafeMutableRawPointer, Int, UnsafeRawPointer, UnsafePointer<Int64>, Int, StridedLoop) -> Void,
                 put: @escaping @Sendable (ElementKind, UnsafeMutableRawPointer, UnsafeRawPointer, Int, UnsafePointer<Int64>, Int, StridedLoop, Bool) -> Void,
                 gather: @escaping @Sendable (ElementKind, UnsafeMutableRawPointer, UnsafeRawPointer, Int, Int, UnsafePointer<Int64>, StridedLoop) -> Int64?,
-                scatter: @escaping @Sendable (ElementKind, Bool, UnsafeMutableRawPointer, Int, Int, UnsafeRawPointer, UnsafePointer<Int64>, StridedLoop) -> Int64?,
+                scatter: @escaping @Sendable (ElementKind, ScatterMode, UnsafeMutableRawPointer, Int, Int, UnsafeRawPointer, UnsafePointer<Int64>, StridedLoop) -> Int64?,
                 nonzero: @escaping @Sendable (ElementKind, UnsafeRawPointer, [Int], [Int], UnsafeMutablePointer<Int64>?, Int, [Int]) -> Int,
                 argReduce: @escaping @Sendable (ElementKind, Bool, UnsafeRawPointer, Int, UnsafeMutableRawPointer?, UnsafeMutablePointer<Int64>, Int, StridedLoop) -> Void,
                 scan: @escaping @Sendable (ElementKind, Bool, UnsafeRawPointer, Int, UnsafeMutableRawPointer, Int, Int, StridedLoop) -> Void,

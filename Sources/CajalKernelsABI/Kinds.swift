@@ -45,6 +45,12 @@ public enum ReduceOp: Int32, Sendable {
 
 /// The cells of the recurrent layers, with torch's gate order: LSTM rows are
 /// (input, forget, cell, output), GRU rows (reset, update, new).
+/// How a scatter combines a source element with the target: torch.scatter,
+/// scatter_add, and scatter_reduce's amax / amin (NaN wins, as in torch).
+public enum ScatterMode: Int32, Sendable {
+    case assign, add, maximum, minimum
+}
+
 public enum RecurrentCell: Int32, Sendable {
     case rnnTanh, rnnRelu, lstm, gru
 

@@ -564,6 +564,10 @@ struct ReferenceTests {
         case "scatter": return try a[0].scatter(dim: attrs["dim"]?.int ?? 0, index: a[1], source: a[2])
         case "scatter_value": return try a[0].scatter(dim: attrs["dim"]?.int ?? 0, index: a[1], value: attrs["value"]?.double ?? 0)
         case "scatter_add": return try a[0].scatterAdd(dim: attrs["dim"]?.int ?? 0, index: a[1], source: a[2])
+        case "scatter_reduce":
+            return try a[0].scatterReduce(dim: attrs["dim"]?.int ?? 0, index: a[1], source: a[2], reduce: attrs["reduce"]?.string ?? "",
+                                          includeSelf: attrs["include_self"]?.bool ?? true)
+        case "index_add": return try a[0].indexAdd(dim: attrs["dim"]?.int ?? 0, index: a[1], source: a[2], alpha: attrs["alpha"]?.double ?? 1)
         case "masked_fill": return try a[0].maskedFill(a[1], value: scalarTensor(attrs["value"] ?? .null))
         case "masked_fill_tensor": return try a[0].maskedFill(a[1], value: a[2])
         case "masked_select": return try a[0].maskedSelect(a[1])

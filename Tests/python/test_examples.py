@@ -97,3 +97,21 @@ def test_gan_draws_digits_the_classifier_reads(tmp_path):
     covered = int(re.search(r"\((\d+) of 10 with at least 10 samples\)", out).group(1))
     assert generated >= 0.7 and generated >= noise + 0.1, out
     assert covered >= 7, out  # no mode collapse onto a few digits
+
+
+def test_karate_gcn_and_gat_label_the_club(tmp_path):
+    out, _ = run_quick("gnn/karate_gcn_gat.py", "--out", str(tmp_path))
+    for model in ("GCN", "GAT"):
+        first, last, accuracy = (float(v) for v in re.search(
+            rf"{model}: loss (\d+\.\d+) -> (\d+\.\d+); accuracy on the 30 unlabelled members (\d+\.\d+)", out).groups())
+        assert last < first / 10, out
+        assert accuracy >= 0.85, out  # chance is 0.5
+    assert "attention sums to 1 at every node: True" in out
+
+
+def test_molecule_gnn_sees_the_arrangement():
+    out, losses = run_quick("gnn/molecules.py")
+    accuracy = float(re.search(r"held-out accuracy (\d+\.\d+) on", out).group(1))
+    baseline = float(re.search(r"atom counts alone \(no bonds\): held-out accuracy (\d+\.\d+)", out).group(1))
+    assert losses[-1] < losses[0] / 10, out
+    assert accuracy >= 0.9 and accuracy > baseline + 0.1, out

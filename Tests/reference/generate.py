@@ -1210,6 +1210,49 @@ def module_cases():
     return cases
 
 
+def scatter_reduce_cases():
+    """scatter_reduce (each reduction, with and without self, ties shared in the
+    gradient) and index_add. Drawn from an RNG of their own, so adding them
+    changed no other fixture."""
+    global rng
+    shared, rng = rng, np.random.default_rng(1122)
+    long = lambda data: inp(given(data, "int64"), grad=False)  # noqa: E731
+    ties = given([[1.0, 3.0, 3.0, 0.5], [2.0, -1.0, 2.0, 2.0], [0.0, 4.0, -2.0, 4.0]])
+    tie_src = given([[3.0, 1.0, 3.0], [2.0, 2.0, 5.0], [4.0, 4.0, -3.0]])
+    index31 = long([[0, 0, 1], [3, 2, 3], [1, 1, 2]])
+    cases = []
+    for reduce in ("sum", "mean", "amax", "amin"):
+        for include_self in (True, False):
+            tag = "with_self" if include_self else "without_self"
+            attrs = {"dim": 1, "reduce": reduce, "include_self": include_self}
+            cases.append(make_case(f"scatter_reduce/{reduce}_{tag}", "scatter_reduce",
+                                   [inp(values([3, 4])), index31, inp(values([3, 3]))], attrs, accumulated=4))
+            cases.append(make_case(f"scatter_reduce/{reduce}_ties_{tag}", "scatter_reduce",
+                                   [inp(ties), index31, inp(tie_src)], attrs, accumulated=4))
+    cases += [
+        # (torch's backward fails for a src larger than the index, as for scatter)
+        make_case("scatter_reduce/amax_dim0_3d", "scatter_reduce",
+                  [inp(values([3, 2, 4])), long([[[2, 0, 1, 2]], [[0, 0, 2, 1]]]), inp(values([2, 1, 4]))],
+                  {"dim": 0, "reduce": "amax", "include_self": True}),
+        make_case("scatter_reduce/mean_float64_dim0", "scatter_reduce",
+                  [inp(values([3, 4], "float64")), long([[1, 1, 0, 2], [1, 0, 0, 2]]), inp(values([2, 4], "float64"))],
+                  {"dim": 0, "reduce": "mean", "include_self": False}),
+        make_case("scatter_reduce/mean_int64_floor", "scatter_reduce",
+                  [long([[4, -7, 2], [1, 0, -3]]), long([[0, 0, 2], [1, 2, 2]]), long([[-1, 2, 5], [3, -4, 1]])],
+                  {"dim": 1, "reduce": "mean", "include_self": True}),
+        make_case("scatter_reduce/amin_int64_without_self", "scatter_reduce",
+                  [long([[4, -7, 2], [1, 0, -3]]), long([[0, 0, 2], [1, 2, 2]]), long([[-1, 2, 5], [3, -4, 1]])],
+                  {"dim": 1, "reduce": "amin", "include_self": False}),
+        make_case("index_add/dim0_repeats", "index_add", [inp(values([4, 3])), long([2, 0, 2, 3, 2]), inp(values([5, 3]))],
+                  {"dim": 0, "alpha": 1.0}, accumulated=3),
+        make_case("index_add/dim1_alpha_float64", "index_add",
+                  [inp(values([2, 5], "float64")), long([4, 0, 4]), inp(values([2, 3], "float64"))],
+                  {"dim": 1, "alpha": -2.5}, accumulated=2),
+    ]
+    rng = shared
+    return cases
+
+
 def main():
     os.makedirs(OUT, exist_ok=True)
     groups = {
@@ -1236,6 +1279,7 @@ def main():
         "spatial_transformer": spatial_transformer_cases(),
         "adaptive_max": adaptive_max_cases(),
         "sequence": sequence_cases(),
+        "scatter_reduce": scatter_reduce_cases(),
     }
     for group, cases in groups.items():
         path = os.path.join(OUT, f"{group}.json")

@@ -190,7 +190,7 @@ for _name in ("neg", "exp", "log", "sqrt", "relu", "sigmoid", "tanh", "sum", "me
               "logical_and", "logical_or", "logical_xor", "maximum", "minimum", "fmod", "remainder", "floor_divide",
               "square", "divide", "true_divide", "narrow", "select", "diagonal", "unbind", "split", "chunk", "flip",
               "fliplr", "flipud", "roll", "movedim", "moveaxis", "flatten", "ravel", "unflatten", "tile", "tril", "triu",
-              "diag", "index_select", "gather", "scatter", "scatter_add", "masked_fill", "masked_select", "nonzero",
+              "diag", "index_select", "gather", "scatter", "scatter_add", "scatter_reduce", "index_add", "masked_fill", "masked_select", "nonzero",
               "argwhere", "prod", "max", "min", "argmax", "argmin", "amax", "amin", "all", "any", "var", "std", "norm",
               "logsumexp", "cumsum", "cumprod", "sort", "argsort", "topk", "count_nonzero", "mm", "bmm", "mv", "dot",
               "outer", "ger", "inverse", "det"):

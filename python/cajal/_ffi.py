@@ -228,6 +228,8 @@ DECLARATIONS = {
     "cajal_tensor_scatter": (c_int, [T, c_int64, T, T, T_OUT]),
     "cajal_tensor_scatter_value": (c_int, [T, c_int64, T, c_double, T_OUT]),
     "cajal_tensor_scatter_add": (c_int, [T, c_int64, T, T, T_OUT]),
+    "cajal_tensor_scatter_reduce": (c_int, [T, c_int64, T, T, c_char_p, c_int32, T_OUT]),
+    "cajal_tensor_index_add": (c_int, [T, c_int64, T, T, c_double, T_OUT]),
     "cajal_tensor_masked_fill": (c_int, [T, T, T, T_OUT]),
     "cajal_tensor_masked_select": (c_int, [T, T, T_OUT]),
     "cajal_tensor_nonzero": (c_int, [T, T_OUT]),

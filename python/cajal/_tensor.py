@@ -557,6 +557,25 @@ class Tensor:
     def scatter_add(self, dim, index, src):
         return _call(lib.cajal_tensor_scatter_add, self._handle, dim, _index_operand(index), src._handle)
 
+    def scatter_reduce(self, dim, index, src, reduce, *, include_self=True):
+        if not isinstance(reduce, str):
+            raise TypeError(f"scatter_reduce(): argument 'reduce' must be str, not {type(reduce).__name__}")
+        return _call(lib.cajal_tensor_scatter_reduce, self._handle, dim, _index_operand(index), src._handle,
+                     reduce.encode(), 1 if include_self else 0)
+
+    def index_add(self, dim, index, source, *, alpha=1):
+        return _call(lib.cajal_tensor_index_add, self._handle, dim, _index_operand(index), source._handle, _float(alpha))
+
+    # In place: the out-of-place result copied back (autograd sees a copy_).
+    def scatter_add_(self, dim, index, src):
+        return self.copy_(self.scatter_add(dim, index, src))
+
+    def scatter_reduce_(self, dim, index, src, reduce, *, include_self=True):
+        return self.copy_(self.scatter_reduce(dim, index, src, reduce, include_self=include_self))
+
+    def index_add_(self, dim, index, source, *, alpha=1):
+        return self.copy_(self.index_add(dim, index, source, alpha=alpha))
+
     def masked_fill(self, mask, value):
         return _call(lib.cajal_tensor_masked_fill, self._handle, as_tensor_operand(mask), as_tensor_operand(value))
 

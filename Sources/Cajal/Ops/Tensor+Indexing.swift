@@ -221,7 +221,7 @@ extension Tensor {
 
     /// A copy of x with source[i][j] written to position [i][index[i][j]] (dim 1),
     /// or added with `accumulate`. No autograd.
-    private func scattered(dim: Int, index: Tensor, source: Tensor, accumulate: Bool, op: String) throws -> Tensor {
+    private func scattered(dim: Int, index: Tensor, source: Tensor, mode: ScatterMode, op: String) throws -> Tensor {
         guard source.dtype == dtype else {
             throw CajalError.runtime("[\(op)] \(op)(): Expected self.dtype to be equal to src.dtype (got \(dtype) and \(source.dtype))")
         }
@@ -252,7 +252,7 @@ extension Tensor {
                 slabShape[split] = slab.count
                 let slabLoop = StridedLoop(shape: slabShape, strides: sourceStrides, xStrides, indexStrides)
                 let start = slab.lowerBound
-                if let found = kernels.scatter(kind, accumulate, outBase + start * xStrides[split] * itemSize, step, size,
+                if let found = kernels.scatter(kind, mode, outBase + start * xStrides[split] * itemSize, step, size,
                                                sourceBase + start * sourceStrides[split] * itemSize,
                                                indexBase + start * indexStrides[split], slabLoop) {
                     firstBad.withLock { if $0 == nil { $0 = found } }
@@ -260,7 +260,7 @@ extension Tensor {
             }
             bad = firstBad.withLock { $0 }
         } else {
-            bad = kernels.scatter(dtype.kind, accumulate, out.dataPointer, step, size, source.dataPointer,
+            bad = kernels.scatter(dtype.kind, mode, out.dataPointer, step, size, source.dataPointer,
                                   index.typedPointer(Int64.self), loop)
         }
         if let bad {
@@ -273,12 +273,14 @@ extension Tensor {
     /// index's coordinates of a zero tensor shaped like the source (which may
     /// be larger than the index; torch's own backward fails there).
     private static func sourceGradient(_ grad: Tensor, dim: Int, index: Tensor, sourceShape: [Int]) throws -> Tensor {
-        let gathered = try grad.gather(dim: dim, index: index)
-        if gathered.shape == sourceShape { return gathered }
-        var region = try Tensor.zeros(sourceShape, dtype: grad.dtype)
-        let zeros = region
-        for d in 0..<index.rank { region = try region.narrow(dim: d, start: 0, length: index.shape[d]) }
-        try region.copyElements(from: gathered)
+        try embedded(grad.gather(dim: dim, index: index), in: sourceShape)
+    }
+
+    /// `corner` in the leading corner of zeros shaped `shape` (a source larger than its index).
+    private static func embedded(_ corner: Tensor, in shape: [Int]) throws -> Tensor {
+        if corner.shape == shape { return corner }
+        let zeros = try Tensor.zeros(shape, dtype: corner.dtype)
+        try zeros.region(corner.shape).copyElements(from: corner)
         return zeros
     }
 
@@ -286,7 +288,7 @@ extension Tensor {
     public func scatter(dim: Int, index: Tensor, source: Tensor) throws -> Tensor {
         let d = try normalizeDim(dim, rank: rank, op: "scatter")
         let sourceShape = source.shape
-        return try scattered(dim: d, index: index, source: source, accumulate: false, op: "scatter")
+        return try scattered(dim: d, index: index, source: source, mode: .assign, op: "scatter")
             .recording("ScatterBackward0", inputs: [self, source], saving: [index]) { ctx in
                 let index = ctx.saved[0]
                 return [ctx.needs(0) ? try ctx.grad.scatter(dim: d, index: index, value: 0) : nil,
@@ -298,7 +300,7 @@ extension Tensor {
     public func scatter(dim: Int, index: Tensor, value: Double) throws -> Tensor {
         let d = try normalizeDim(dim, rank: rank, op: "scatter")
         let fill = try Tensor.full(index.shape, value: value, dtype: dtype)
-        return try scattered(dim: d, index: index, source: fill, accumulate: false, op: "scatter")
+        return try scattered(dim: d, index: index, source: fill, mode: .assign, op: "scatter")
             .recording("ScatterBackward1", inputs: [self], saving: [index]) { ctx in
                 [try ctx.grad.scatter(dim: d, index: ctx.saved[0], value: 0)]
             }
@@ -308,10 +310,96 @@ extension Tensor {
     public func scatterAdd(dim: Int, index: Tensor, source: Tensor) throws -> Tensor {
         let d = try normalizeDim(dim, rank: rank, op: "scatter_add")
         let sourceShape = source.shape
-        return try scattered(dim: d, index: index, source: source, accumulate: true, op: "scatter_add")
+        return try scattered(dim: d, index: index, source: source, mode: .add, op: "scatter_add")
             .recording("ScatterAddBackward0", inputs: [self, source], saving: [index]) { ctx in
                 [ctx.grad, ctx.needs(1) ? try Tensor.sourceGradient(ctx.grad, dim: d, index: ctx.saved[0], sourceShape: sourceShape) : nil]
             }
+    }
+
+    /// torch.scatter_reduce: a copy of self where each indexed position
+    /// combines its source elements by "sum", "mean", "amax" or "amin" (with
+    /// self's own value too when includeSelf). Integer means divide with floor,
+    /// and NaN wins amax and amin, as in torch. The gradients are torch's:
+    /// amax and amin share a position's gradient evenly among the elements
+    /// equal to the result (counting self's element even when it is excluded,
+    /// as torch does, though it then gets none).
+    public func scatterReduce(dim: Int, index: Tensor, source: Tensor, reduce: String, includeSelf: Bool = true) throws -> Tensor {
+        let op = "scatter_reduce"
+        let d = try normalizeDim(dim, rank: rank, op: op)
+        let mode: ScatterMode
+        switch reduce {
+        case "sum", "mean": mode = .add
+        case "amax": mode = .maximum
+        case "amin": mode = .minimum
+        case "prod": throw CajalError.notImplemented("[\(op)] reduce='prod' is not supported by cajal yet; use 'sum', 'mean', 'amax' or 'amin'")
+        default: throw CajalError.runtime("[\(op)] reduce argument must be either sum, prod, mean, amax or amin, got \(reduce)")
+        }
+        guard dtype != .bool else { throw CajalError.runtime("[\(op)] \"scatter_reduce\" not implemented for 'Bool'") }
+        // Where the reduction starts: self; without self, the sum's zero at the
+        // scattered positions, or for amax and amin one of their own sources
+        // (the extreme over all of them is the same).
+        let start = includeSelf ? self
+            : mode == .add ? try scattered(dim: d, index: index, source: Tensor.zeros(index.shape, dtype: dtype), mode: .assign, op: op)
+            : try scattered(dim: d, index: index, source: source, mode: .assign, op: op)
+        var result = try start.scattered(dim: d, index: index, source: source, mode: mode, op: op)
+        var counts: [Tensor] = []
+        if reduce == "mean" {
+            let ones = try Tensor.ones(index.shape, dtype: dtype)
+            var n = try Tensor.ones(shape, dtype: dtype)
+            if !includeSelf { n = try n.scattered(dim: d, index: index, source: Tensor.zeros(index.shape, dtype: dtype), mode: .assign, op: op) }
+            n = try n.scattered(dim: d, index: index, source: ones, mode: .add, op: op)
+            result = dtype.isFloatingPoint ? try result.div(n) : try result.div(n, roundingMode: "floor")
+            counts = [n]
+        }
+        let out = result.detach()
+        let sourceShape = source.shape
+        return out.recording("ScatterReduceBackward0", inputs: [self, source], saving: [index, self, source, out] + counts) { ctx in
+            let (index, x, src, value) = (ctx.saved[0], ctx.saved[1], ctx.saved[2], ctx.saved[3])
+            var gradSelf: Tensor, gradSource: Tensor
+            switch reduce {
+            case "sum":
+                gradSelf = ctx.grad
+                gradSource = try ctx.grad.gather(dim: d, index: index)
+            case "mean":
+                gradSelf = try ctx.grad.div(ctx.saved[4])
+                gradSource = try gradSelf.gather(dim: d, index: index)
+            default:
+                let selfIsResult = try x.eq(value).to(x.dtype)
+                let sourceIsResult = try src.region(index.shape).eq(value.gather(dim: d, index: index)).to(x.dtype)
+                let shares = try ctx.grad.div(selfIsResult.scatterAdd(dim: d, index: index, source: sourceIsResult))
+                gradSelf = try selfIsResult.mul(shares)
+                gradSource = try sourceIsResult.mul(shares.gather(dim: d, index: index))
+            }
+            if !includeSelf { gradSelf = try gradSelf.scatter(dim: d, index: index, value: 0) }
+            return [ctx.needs(0) ? gradSelf : nil, ctx.needs(1) ? try Tensor.embedded(gradSource, in: sourceShape) : nil]
+        }
+    }
+
+    /// torch.index_add: a copy of self with alpha * source's slices added at
+    /// the positions `index` (1-D, one per slice of source along dim) names;
+    /// repeated positions accumulate. A scatter_add with the index spread over
+    /// source's shape, so both gradients come from there.
+    public func indexAdd(dim: Int, index: Tensor, source: Tensor, alpha: Double = 1) throws -> Tensor {
+        let op = "index_add"
+        let d = try normalizeDim(dim, rank: rank, op: op)
+        guard index.rank <= 1, index.dtype == .int64 else {
+            throw CajalError.index("[\(op)] index_add_(): Index is supposed to be a vector of int64, got \(index.rank)-D \(index.dtype)")
+        }
+        guard source.rank == rank, index.count == (rank == 0 ? 1 : source.shape[d]),
+              (0..<rank).allSatisfy({ $0 == d || source.shape[$0] == shape[$0] }) else {
+            throw CajalError.runtime("[\(op)] source \(shapeString(source.shape)) must match self \(shapeString(shape)) except along dim \(d), where it needs one slice per index (\(index.count))")
+        }
+        var spread = [Int](repeating: 1, count: rank)
+        spread[d] = index.count
+        let scaled = alpha == 1 ? source : try source.mul(.scalar(alpha))
+        return try scatterAdd(dim: d, index: index.reshape(spread).expand(source.shape), source: scaled)
+    }
+
+    /// The leading corner of this tensor with the given (not larger) shape: a view.
+    fileprivate func region(_ corner: [Int]) throws -> Tensor {
+        var view = self
+        for d in 0..<corner.count where corner[d] != shape[d] { view = try view.narrow(dim: d, start: 0, length: corner[d]) }
+        return view
     }
 
     // MARK: masks
