@@ -36,6 +36,10 @@ public enum Parallel {
     /// job. Call it before handing work to a library with threads of its own.
     public static func yieldCores() { WorkerPool.shared.park() }
 
+    /// Whether the cores are taken by a parallel job: work started now runs
+    /// inline on the calling thread, and should not start threads of its own.
+    public static var isRunningJob: Bool { WorkerPool.shared.isRunning }
+
     /// Calls `body` on disjoint subranges covering 0..<count, in parallel when
     /// `count * costPerItem` is worth it.
     public static func forEachChunk(_ count: Int, costPerItem: Int = 1, grain: Int = elementwiseGrain,

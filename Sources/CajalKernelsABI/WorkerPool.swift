@@ -28,6 +28,10 @@ final class WorkerPool: @unchecked Sendable {
     /// Workers inside the current job; the caller waits for them to leave.
     private let inside = Atomic<Int>(0)
     private let busy = Atomic<Bool>(false)
+
+    /// Whether a parallel job is running (its chunks, and any caller that
+    /// arrives meanwhile, run inline).
+    var isRunning: Bool { busy.load(ordering: .relaxed) }
     private let sleepers = Atomic<Int>(0)
     /// Bumped by `park`: spinning workers go to sleep at once.
     private let parkRequests = Atomic<UInt64>(0)

@@ -43,3 +43,27 @@ def test_split_products_accumulate_in_backward():
     w = cajal.tensor(b)
     ((x @ w).sum() + (x @ w).sum()).backward()
     np.testing.assert_allclose(x.grad.numpy(), 2 * np.ones((32, 256)) @ b.T, rtol=1e-4, atol=1e-3)
+
+
+@pytest.mark.parametrize("channels,side", [(16, 16), (32, 8), (8, 24)])
+def test_convolutions_split_by_images_with_products_in_pieces(channels, side):
+    """Medium per-image products (above OpenBLAS's one-thread size) run with
+    images split across cores and each product cut into one-thread pieces
+    inside the job; a batch must give what each image gives alone (batch 1
+    runs outside any job, on OpenBLAS's threads), forward and backward."""
+    rng = np.random.default_rng(channels + side)
+    conv = cajal.nn.Conv2d(channels, channels, 3, padding=1).double()
+    x = cajal.tensor(rng.standard_normal((6, channels, side, side)), requires_grad=True)
+    probe = cajal.tensor(rng.standard_normal((6, channels, side, side)))
+    batch_out = conv(x)
+    (batch_out * probe).sum().backward()
+    batch_grads = [x.grad.clone(), conv.weight.grad.clone(), conv.bias.grad.clone()]
+    conv.zero_grad()
+    for i in range(6):
+        one = x[i:i + 1].detach().requires_grad_(True)
+        out = conv(one)
+        assert cajal.allclose(out, batch_out[i:i + 1].detach(), rtol=1e-12, atol=1e-12)
+        (out * probe[i:i + 1]).sum().backward()
+        assert cajal.allclose(one.grad, batch_grads[0][i:i + 1], rtol=1e-10, atol=1e-10)
+    assert cajal.allclose(conv.weight.grad, batch_grads[1], rtol=1e-10, atol=1e-10)
+    assert cajal.allclose(conv.bias.grad, batch_grads[2], rtol=1e-10, atol=1e-10)

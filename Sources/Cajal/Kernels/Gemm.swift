@@ -36,7 +36,16 @@ enum Gemm {
         if m == 0 || n == 0 { return }
         let ta: Int32 = a.transposed ? 1 : 0, tb: Int32 = b.transposed ? 1 : 0
         let work = Double(m) * Double(n) * Double(k)
-        if work > singleThreadWork {
+        if work > singleThreadWork && Parallel.isRunningJob {
+            // Inside a parallel job (a slice of images or of a batch): the
+            // cores are busy, so the product goes in one-thread pieces here
+            // rather than to OpenBLAS's threads, which would fight our own.
+            let parts = Int((work / singleThreadWork).rounded(.up))
+            if Swift.max(m, n) >= parts && dtype != .int64 {
+                splitMultiply(parts: parts, dtype: dtype, m: m, n: n, k: k, a: a, b: b, c: c, ldc: ldc, beta: beta)
+                return
+            }
+        } else if work > singleThreadWork {
             // Just above OpenBLAS's threshold its threads hand work over with
             // sched_yield, which costs more than the product (an LSTM step's
             // 32 x 256 x 64): split it on our own cores instead, each part

@@ -197,15 +197,17 @@ extension Tensor {
         return try out.add(bias.reshape([outChannels, 1, 1]))
     }
 
-    /// Runs body(images, columns buffer) over the batch. When one image's
-    /// product is small enough that OpenBLAS keeps it on one thread (m·n·k up
-    /// to its 4 x 65536 threshold: LeNet's layers), images are split across
-    /// our cores, each part with its own column buffer; larger products run
-    /// image after image with OpenBLAS's threads. `parts` and the part index
-    /// let a caller keep per-part partial sums in a fixed order.
+    /// Runs body(images, columns buffer) over the batch. Images of small and
+    /// medium products (up to 4M multiply-adds each: LeNet's and small VGG
+    /// layers) are split across our cores, each part with its own column
+    /// buffer, their products in one-thread pieces (see Gemm.multiply); handing
+    /// such a product to OpenBLAS's threads costs more in hand-over than it
+    /// gains. Larger products run image after image with OpenBLAS's threads.
+    /// `parts` and the part index let a caller keep per-part partial sums in a
+    /// fixed order.
     private static func forEachImagePart(batch: Int, _ g: ConvolutionGeometry, product: Int, dtype: DType,
                                          _ body: (_ part: Int, _ images: Range<Int>, _ cols: UnsafeMutableRawPointer) -> Void) -> Int {
-        let parts = product <= 262_144 ? Swift.max(1, Swift.min(Parallel.threadCount, batch)) : 1
+        let parts = product <= 1 << 22 ? Swift.max(1, Swift.min(Parallel.threadCount, batch)) : 1
         let bytes = Swift.max(g.columnRows * g.columnCount, 1) * dtype.itemSize
         Parallel.forEachChunk(parts, costPerItem: (batch / parts) * Swift.max(product, 1), grain: 1 << 16) { range in
             let cols = UnsafeMutableRawPointer.allocate(byteCount: bytes, alignment: 64)
