@@ -115,3 +115,10 @@ def test_molecule_gnn_sees_the_arrangement():
     baseline = float(re.search(r"atom counts alone \(no bonds\): held-out accuracy (\d+\.\d+)", out).group(1))
     assert losses[-1] < losses[0] / 10, out
     assert accuracy >= 0.9 and accuracy > baseline + 0.1, out
+
+
+def test_vgg_with_batch_norm_and_dropout_learns_digits():
+    out, losses = run_quick("cnn/digits_vgg.py")
+    accuracy = float(re.search(r"held-out accuracy (\d+\.\d+) after", out).group(1))
+    assert losses[-1] < losses[0] / 4, out
+    assert accuracy >= 0.9, out  # chance is 0.1
