@@ -122,3 +122,11 @@ def test_vgg_with_batch_norm_and_dropout_learns_digits():
     accuracy = float(re.search(r"held-out accuracy (\d+\.\d+) after", out).group(1))
     assert losses[-1] < losses[0] / 4, out
     assert accuracy >= 0.9, out  # chance is 0.1
+
+
+def test_unet_segments_cells_better_than_a_threshold(tmp_path):
+    out, losses = run_quick("unet/cells_unet.py", "--out", str(tmp_path))
+    dice, baseline = (float(v) for v in re.search(r"held-out Dice (\d+\.\d+) \(a global intensity threshold: (\d+\.\d+)\)",
+                                                  out).groups())
+    assert losses[-1] < losses[0] / 2, out
+    assert dice >= 0.9 and dice > baseline + 0.03, out
