@@ -130,3 +130,11 @@ def test_unet_segments_cells_better_than_a_threshold(tmp_path):
                                                   out).groups())
     assert losses[-1] < losses[0] / 2, out
     assert dice >= 0.9 and dice > baseline + 0.03, out
+
+
+def test_registration_aligns_the_scans(tmp_path):
+    out, losses = run_quick("registration/voxelmorph_2d.py", "--out", str(tmp_path))
+    before, after, dice_before, dice_after = (float(v) for v in re.search(
+        r"MSE\) (\d+\.\d+) before, (\d+\.\d+) after registration; mask Dice (\d+\.\d+) before, (\d+\.\d+) after", out).groups())
+    assert losses[-1] < losses[0] / 3, out
+    assert after < before / 4 and dice_after > dice_before + 0.04, out
