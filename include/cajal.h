@@ -328,6 +328,8 @@ int cajal_tensor_expm1(cajal_tensor x, cajal_tensor *out);
 int cajal_tensor_log1p(cajal_tensor x, cajal_tensor *out);
 /* base-2 logarithm */
 int cajal_tensor_log2(cajal_tensor x, cajal_tensor *out);
+/* base-10 logarithm */
+int cajal_tensor_log10(cajal_tensor x, cajal_tensor *out);
 /* 1 / sqrt(x) */
 int cajal_tensor_rsqrt(cajal_tensor x, cajal_tensor *out);
 /* sine */

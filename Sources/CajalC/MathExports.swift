@@ -27,6 +27,11 @@ public func cajal_tensor_log2(_ x: OpaquePointer?, _ out: TensorOut?) -> Int32 {
     newTensor(out) { try tensor(x).log2() }
 }
 
+@_cdecl("cajal_tensor_log10")
+public func cajal_tensor_log10(_ x: OpaquePointer?, _ out: TensorOut?) -> Int32 {
+    newTensor(out) { try tensor(x).log10() }
+}
+
 @_cdecl("cajal_tensor_rsqrt")
 public func cajal_tensor_rsqrt(_ x: OpaquePointer?, _ out: TensorOut?) -> Int32 {
     newTensor(out) { try tensor(x).rsqrt() }

@@ -511,6 +511,7 @@ struct ReferenceTests {
         case "expm1": return try a[0].expm1()
         case "log1p": return try a[0].log1p()
         case "log2": return try a[0].log2()
+        case "log10": return try a[0].log10()
         case "rsqrt": return try a[0].rsqrt()
         case "sin": return try a[0].sin()
         case "cos": return try a[0].cos()

@@ -138,3 +138,11 @@ def test_registration_aligns_the_scans(tmp_path):
         r"MSE\) (\d+\.\d+) before, (\d+\.\d+) after registration; mask Dice (\d+\.\d+) before, (\d+\.\d+) after", out).groups())
     assert losses[-1] < losses[0] / 3, out
     assert after < before / 4 and dice_after > dice_before + 0.04, out
+
+
+def test_sir_forecaster_beats_persistence(tmp_path):
+    out, losses = run_quick("rnn/sir_forecaster.py", "--out", str(tmp_path))
+    gru, last, trend = (float(v) for v in re.search(
+        r"GRU (\d+\.\d+), last value repeated (\d+\.\d+), last week's growth extrapolated (\d+\.\d+)", out).groups())
+    assert losses[-1] < losses[0] / 10, out
+    assert gru < 0.7 * last and gru < trend, out

@@ -1253,6 +1253,22 @@ def scatter_reduce_cases():
     return cases
 
 
+def log10_cases():
+    """log10, added after the other unary ops: an RNG of its own keeps their fixtures as they were."""
+    global rng
+    shared, rng = rng, np.random.default_rng(1123)
+    cases = [
+        make_case("log10/matrix", "log10", [inp(values([3, 4], positive=True))]),
+        make_case("log10/transposed", "log10", [inp(values([4, 3], positive=True), view=T01)]),
+        make_case("log10/zero_dim", "log10", [inp(values([], positive=True))]),
+        make_case("log10/float64", "log10", [inp(values([5], "float64", positive=True))]),
+        make_case("log10/int64_promotes", "log10", [inp(given([1, 10, 1000], "int64"), grad=False)]),
+        make_case("log10/edges", "log10", [inp(given([0.0, -1.0, float("inf"), 1e-30]), grad=False)]),
+    ]
+    rng = shared
+    return cases
+
+
 def main():
     os.makedirs(OUT, exist_ok=True)
     groups = {
@@ -1280,6 +1296,7 @@ def main():
         "adaptive_max": adaptive_max_cases(),
         "sequence": sequence_cases(),
         "scatter_reduce": scatter_reduce_cases(),
+        "log10": log10_cases(),
     }
     for group, cases in groups.items():
         path = os.path.join(OUT, f"{group}.json")

@@ -4,7 +4,7 @@ Tests/python/test_reference.py runs the very same lambdas with cajal.
 (The Swift tests hold the same table in ReferenceTests.swift.)"""
 
 
-UNARY = ["abs", "sign", "expm1", "log1p", "log2", "rsqrt", "sin", "cos", "erf", "floor", "ceil", "round", "trunc",
+UNARY = ["abs", "sign", "expm1", "log1p", "log2", "log10", "rsqrt", "sin", "cos", "erf", "floor", "ceil", "round", "trunc",
          "reciprocal", "isnan", "isinf", "isfinite", "logical_not"]
 BINARY = ["maximum", "minimum", "fmod", "remainder", "logical_and", "logical_or", "logical_xor"]
 

@@ -185,7 +185,7 @@ def round(input, decimals=0):  # noqa: A001,A002
 
 for _name in ("neg", "exp", "log", "sqrt", "relu", "sigmoid", "tanh", "sum", "mean", "reshape", "transpose",
               "permute", "squeeze", "unsqueeze", "t", "eq", "ne", "lt", "le", "gt", "ge", "clone", "detach",
-              "swapaxes", "negative", "abs", "absolute", "sign", "expm1", "log1p", "log2", "rsqrt", "sin", "cos",
+              "swapaxes", "negative", "abs", "absolute", "sign", "expm1", "log1p", "log2", "log10", "rsqrt", "sin", "cos",
               "erf", "floor", "ceil", "trunc", "fix", "reciprocal", "isnan", "isinf", "isfinite", "logical_not",
               "logical_and", "logical_or", "logical_xor", "maximum", "minimum", "fmod", "remainder", "floor_divide",
               "square", "divide", "true_divide", "narrow", "select", "diagonal", "unbind", "split", "chunk", "flip",

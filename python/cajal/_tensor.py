@@ -745,6 +745,9 @@ class Tensor:
     def log2(self):
         return _call(lib.cajal_tensor_log2, self._handle)
 
+    def log10(self):
+        return _call(lib.cajal_tensor_log10, self._handle)
+
     def rsqrt(self):
         return _call(lib.cajal_tensor_rsqrt, self._handle)
 

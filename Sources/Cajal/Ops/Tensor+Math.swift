@@ -65,6 +65,10 @@ extension Tensor {
         try unary(.log2, "log2", backward: "Log2Backward0", saves: .input) { g, x in try g.div(x.mul(.scalar(0.6931471805599453))) }
     }
 
+    public func log10() throws -> Tensor {
+        try unary(.log10, "log10", backward: "Log10Backward0", saves: .input) { g, x in try g.div(x.mul(.scalar(2.302585092994046))) }
+    }
+
     public func sqrt() throws -> Tensor {
         try unary(.sqrt, "sqrt", backward: "SqrtBackward0", saves: .output) { g, y in try g.div(y.mul(.scalar(2.0))) }
     }
