@@ -146,3 +146,9 @@ def test_sir_forecaster_beats_persistence(tmp_path):
         r"GRU (\d+\.\d+), last value repeated (\d+\.\d+), last week's growth extrapolated (\d+\.\d+)", out).groups())
     assert losses[-1] < losses[0] / 10, out
     assert gru < 0.7 * last and gru < trend, out
+
+
+def test_reinforce_learns_to_balance_the_pole(tmp_path):
+    out, _ = run_quick("rl/cartpole_reinforce.py", "--out", str(tmp_path))
+    first, last = (float(v) for v in re.search(r"first 10 iterations (\d+\.\d+), over the last 10 (\d+\.\d+)", out).groups())
+    assert last >= 100 and last > 2 * first, out  # a random policy lasts about 20 steps

@@ -52,3 +52,18 @@ def test_tensor_from_numpy_copies():
     assert t.dtype is torch.float64 and t.tolist() == [[1.5, 2.5]]
     assert torch.tensor(np.array([1, 2], dtype=np.int32)).dtype is torch.int64
     assert torch.tensor(np.float32(2.5)).item() == 2.5
+
+
+def test_numpy_scalars_and_zero_dim_arrays_stay_zero_dim():
+    """torch.tensor(np.int64(1)) is 0-dim, and x[np.int64(i)] indexes like x[i]
+    (numpy's ascontiguousarray turns 0-d into 1-d; found by the RL example)."""
+    for value in (np.int64(3), np.float32(2.5), np.float64(-1.0), np.array(4), np.bool_(True)):
+        assert torch.tensor(value).shape == (), value
+    x = torch.tensor([[1.0, 2.0], [3.0, 4.0]])
+    assert x[np.int64(1)].tolist() == [3.0, 4.0]
+    assert x[np.int32(0), np.int64(1)].item() == 2.0 and x[np.int32(0), np.int64(1)].shape == ()
+    assert x[:, np.int64(0)].tolist() == [1.0, 3.0]
+    x[np.int64(0)] = 9.0
+    assert x.tolist() == [[9.0, 9.0], [3.0, 4.0]]
+    with pytest.raises(IndexError):
+        x[np.int64(2)]

@@ -193,7 +193,7 @@ for _name in ("neg", "exp", "log", "sqrt", "relu", "sigmoid", "tanh", "sum", "me
               "diag", "index_select", "gather", "scatter", "scatter_add", "scatter_reduce", "index_add", "masked_fill", "masked_select", "nonzero",
               "argwhere", "prod", "max", "min", "argmax", "argmin", "amax", "amin", "all", "any", "var", "std", "norm",
               "logsumexp", "cumsum", "cumprod", "sort", "argsort", "topk", "count_nonzero", "mm", "bmm", "mv", "dot",
-              "outer", "ger", "inverse", "det"):
+              "outer", "ger", "inverse", "det", "softmax", "log_softmax"):
     globals()[_name] = _method(_name)
 del _name
 

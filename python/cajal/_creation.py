@@ -90,9 +90,9 @@ def _from_numpy_copy(arr, dtype):
         target = D.float32 if kind == "f" else D.int64 if kind in "iu" else D.bool_ if kind == "b" else None
         if target is None:
             raise TypeError(f"can't convert np.ndarray of type {source.dtype}; cajal supports {D.SUPPORTED}")
-    contiguous = numpy.ascontiguousarray(source, dtype=target._numpy)
+    contiguous = numpy.ascontiguousarray(source, dtype=target._numpy)  # (0-d comes back 1-d: keep source's shape)
     address = contiguous.__array_interface__["data"][0]
-    return _from_buffer(address, contiguous.nbytes, list(contiguous.shape), target)
+    return _from_buffer(address, contiguous.nbytes, list(source.shape), target)
 
 
 def tensor(data, dtype=None, device=None, requires_grad=False, pin_memory=False):

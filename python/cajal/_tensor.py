@@ -4,6 +4,7 @@ engine call (or a few); no math happens in Python."""
 import array
 import builtins
 import ctypes
+import numbers
 from ctypes import ArgumentError, byref, c_char_p, c_double, c_int32, c_int64, c_size_t, c_void_p
 
 from . import _dtype as D
@@ -102,9 +103,12 @@ def _tensor_operator(function, name):
 
 
 def _index_operand(item):
-    """An index item as torch reads it: tensors, lists and arrays become tensors."""
+    """An index item as torch reads it: tensors, lists and arrays become tensors;
+    integers of any kind (numpy's too) stay integers."""
     if isinstance(item, Tensor) or item is None or item is Ellipsis or isinstance(item, (_bool, slice)):
         return item
+    if isinstance(item, numbers.Integral):
+        return item.__index__()
     if isinstance(item, (list, tuple)) or hasattr(item, "__array_interface__"):
         from ._creation import tensor
 
