@@ -152,3 +152,11 @@ def test_reinforce_learns_to_balance_the_pole(tmp_path):
     out, _ = run_quick("rl/cartpole_reinforce.py", "--out", str(tmp_path))
     first, last = (float(v) for v in re.search(r"first 10 iterations (\d+\.\d+), over the last 10 (\d+\.\d+)", out).groups())
     assert last >= 100 and last > 2 * first, out  # a random policy lasts about 20 steps
+
+
+def test_masked_token_pretraining_learns_the_motifs():
+    out, losses = run_quick("transformer/dna_pretraining.py")
+    motif, background = (float(v) for v in re.search(
+        r"(\d+\.\d+) inside motifs, (\d+\.\d+) in the random background", out).groups())
+    assert losses[-1] < losses[0] - 0.02, out
+    assert motif >= 0.33 and motif > background + 0.08, out  # background bases are random: 0.25 at best
