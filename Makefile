@@ -8,7 +8,7 @@ SWIFT_BUILD = swift build -c release --product cajal
 LIB = .build/release/libcajal.so
 REFERENCE_VENV ?= $(HOME)/.cache/cajal-reference
 
-.PHONY: all deps build test swift-test c-test py-test demo examples bench bench-quick bench-ops bench-train fixtures clean
+.PHONY: all deps build test swift-test c-test py-test demo examples examples-c examples-swift bench bench-quick bench-ops bench-train fixtures clean
 
 all: build
 
@@ -43,13 +43,35 @@ py-test: build
 demo: build
 	PYTHONPATH=python $(PYTHON) examples/mlp/breast_cancer_mlp.py
 
-# Every Python example in its quick mode (each folder of examples/ has a README).
+# Every example in its quick mode (each folder of examples/ has a README): the
+# Python ones, then the MLP and LeNet written in C and in Swift, which read
+# scikit-learn's own copies of the data.
 EXAMPLES = $(sort $(wildcard examples/*/*.py))
+SKLEARN_DATA = $(shell $(PYTHON) -c "import os, sklearn; print(os.path.join(os.path.dirname(sklearn.__file__), 'datasets', 'data'))")
 examples: build
 	@for script in $(EXAMPLES); do \
 		echo "== $$script --quick"; \
 		PYTHONPATH=python $(PYTHON) $$script --quick || exit 1; \
 	done
+	@$(MAKE) --no-print-directory examples-c examples-swift
+
+.build/examples/digits.csv:
+	@mkdir -p .build/examples
+	gzip -dc $(SKLEARN_DATA)/digits.csv.gz > $@
+
+examples-c: build .build/examples/digits.csv
+	@for name in breast_cancer_mlp digits_lenet; do \
+		cc -std=c11 -O2 -Wall -Wextra -Werror -Iinclude examples/c/$$name.c -L.build/release -lcajal \
+			-Wl,-rpath,$(CURDIR)/.build/release -lm -o .build/examples/$$name || exit 1; \
+	done
+	.build/examples/breast_cancer_mlp $(SKLEARN_DATA)/breast_cancer.csv --quick
+	.build/examples/digits_lenet .build/examples/digits.csv --quick
+
+examples-swift: build .build/examples/digits.csv
+	swift build -c release --product BreastCancerMLP
+	swift build -c release --product DigitsLeNet
+	.build/release/BreastCancerMLP $(SKLEARN_DATA)/breast_cancer.csv --quick
+	.build/release/DigitsLeNet .build/examples/digits.csv --quick
 
 # cajal against real PyTorch side by side (benchmarks/compare.py): per-op overhead,
 # elementwise, matmul, layers, training steps, startup. Uses the reference venv's

@@ -47,6 +47,11 @@ let package = Package(
                 dependencies: ["CCajalBLAS", "CajalKernelsABI", "CajalKernels", "CajalKernelsAVX2", "CajalKernelsAVX512"],
                 swiftSettings: engineFlags),
         .target(name: "CajalC", dependencies: ["Cajal"], swiftSettings: engineFlags),
+        // The Swift examples (examples/swift): the same engine from a Swift program.
+        .executableTarget(name: "BreastCancerMLP", dependencies: ["Cajal"], path: "examples/swift/BreastCancerMLP",
+                          swiftSettings: [.swiftLanguageMode(.v5)]),
+        .executableTarget(name: "DigitsLeNet", dependencies: ["Cajal"], path: "examples/swift/DigitsLeNet",
+                          swiftSettings: [.swiftLanguageMode(.v5)]),
         .testTarget(name: "CajalTests", dependencies: ["Cajal"], swiftSettings: [.swiftLanguageMode(.v5)]),
     ]
 )

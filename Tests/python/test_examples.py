@@ -160,3 +160,51 @@ def test_masked_token_pretraining_learns_the_motifs():
         r"(\d+\.\d+) inside motifs, (\d+\.\d+) in the random background", out).groups())
     assert losses[-1] < losses[0] - 0.02, out
     assert motif >= 0.33 and motif > background + 0.08, out  # background bases are random: 0.25 at best
+
+
+def sklearn_data(name):
+    import sklearn
+
+    return os.path.join(os.path.dirname(sklearn.__file__), "datasets", "data", name)
+
+
+@pytest.fixture(scope="module")
+def digits_csv(tmp_path_factory):
+    import gzip
+
+    path = tmp_path_factory.mktemp("digits") / "digits.csv"
+    with gzip.open(sklearn_data("digits.csv.gz"), "rb") as source:
+        path.write_bytes(source.read())
+    return str(path)
+
+
+def quick_run_report(command):
+    result = subprocess.run(command + ["--quick"], capture_output=True, text=True, timeout=300)
+    assert result.returncode == 0, result.stderr + result.stdout
+    report = re.search(r"loss (\d+\.\d+) -> (\d+\.\d+); held-out accuracy (\d+\.\d+)", result.stdout)
+    assert report, result.stdout
+    return tuple(float(v) for v in report.groups())
+
+
+def test_c_and_swift_examples_learn_and_agree(tmp_path, digits_csv):
+    """The MLP and the LeNet in C and in Swift: both learn, and as one engine
+    runs both, they print the same losses and accuracies."""
+    build = os.path.join(ROOT, ".build", "release")
+    runs = {}
+    for name, data in (("breast_cancer_mlp", sklearn_data("breast_cancer.csv")), ("digits_lenet", digits_csv)):
+        binary = str(tmp_path / name)
+        compiled = subprocess.run(["cc", "-std=c11", "-O2", "-Wall", "-Wextra", "-Werror", "-I", os.path.join(ROOT, "include"),
+                                   os.path.join(ROOT, "examples", "c", f"{name}.c"), "-L", build, "-lcajal",
+                                   f"-Wl,-rpath,{build}", "-lm", "-o", binary], capture_output=True, text=True)
+        assert compiled.returncode == 0, compiled.stderr
+        runs[("c", name)] = quick_run_report([binary, data])
+    for product, name, data in (("BreastCancerMLP", "breast_cancer_mlp", sklearn_data("breast_cancer.csv")),
+                                ("DigitsLeNet", "digits_lenet", digits_csv)):
+        built = subprocess.run(["swift", "build", "-c", "release", "--product", product], cwd=ROOT,
+                               capture_output=True, text=True, timeout=900)
+        assert built.returncode == 0, built.stderr + built.stdout
+        runs[("swift", name)] = quick_run_report([os.path.join(build, product), data])
+    for name, bar in (("breast_cancer_mlp", 0.9), ("digits_lenet", 0.8)):  # chance: 0.63 and 0.10
+        first, last, accuracy = runs[("c", name)]
+        assert last < first / 4 and accuracy >= bar, runs
+        assert runs[("swift", name)] == runs[("c", name)], runs
