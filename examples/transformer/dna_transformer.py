@@ -8,11 +8,15 @@ tokens are overlapping 3-mers (64 of them); each gets a learned embedding
 plus the sinusoidal positional encoding of "Attention Is All You Need". A
 [CLS] token is prepended and its final state classifies the sequence.
 
-    python examples/transformer/dna_transformer.py [--epochs N] [--quick] [--seed S]
+    python examples/transformer/dna_transformer.py [--epochs N] [--quick] [--seed S] [--out DIR]
+
+With matplotlib installed it saves the attention of [CLS] over held-out
+sequences, with the motif marked.
 """
 
 import argparse
 import math
+import os
 import re
 import time
 
@@ -93,6 +97,7 @@ def main(argv=None):
     parser.add_argument("--epochs", type=int, default=8)
     parser.add_argument("--quick", action="store_true", help="a short run for CI")
     parser.add_argument("--seed", type=int, default=0)
+    parser.add_argument("--out", default="example_output")
     args = parser.parse_args(argv)
     epochs, count = (5, 1500) if args.quick else (args.epochs, 4000)
 
@@ -120,7 +125,49 @@ def main(argv=None):
         print(f"epoch {epoch + 1:2d}  loss {total / count:.3f}  held-out accuracy {accuracy(model, x_test, y_test):.3f}")
     result = accuracy(model, x_test, y_test)
     print(f"held-out accuracy {result:.3f} (chance 0.33) in {time.perf_counter() - start:.1f} s")
+    os.makedirs(args.out, exist_ok=True)
+    path = os.path.join(args.out, "dna_attention.png")
+    shown = save_attention(model, x_test[y_test > 0][:6], path)
+    print(f"attention map: {path}" if shown else "attention map: install matplotlib to save it as a PNG")
     return result
+
+
+def cls_attention(model, tokens):
+    """The last layer's attention from [CLS] to each 3-mer, averaged over heads: (n, 62)."""
+    model.eval()
+    with torch.no_grad():
+        cls = torch.full((tokens.shape[0], 1), CLS, dtype=torch.int64)
+        h = model.position(model.embed(torch.cat([cls, tokens], dim=1)) * math.sqrt(model.embed.embedding_dim))
+        for layer in model.encoder.layers[:-1]:
+            h = layer(h)
+        _, weights = model.encoder.layers[-1].self_attn(h, h, h, need_weights=True)
+    return weights[:, 0, 1:]
+
+
+def save_attention(model, tokens, path):
+    try:
+        import matplotlib
+
+        matplotlib.use("Agg")
+        import matplotlib.pyplot as plt
+    except ImportError:
+        return False
+    weights = cls_attention(model, tokens).numpy()
+    fig, axes = plt.subplots(len(tokens), 1, figsize=(9, 1.1 * len(tokens)), sharex=True)
+    for ax, row, ids in zip(axes, weights, tokens.tolist()):
+        text = "".join(BASES[i // 16] for i in ids) + BASES[ids[-1] // 4 % 4] + BASES[ids[-1] % 4]
+        ax.bar(range(len(row)), row, color="tab:blue")
+        for motif in MOTIFS.values():
+            found = re.search(motif, text)
+            if found:
+                ax.axvspan(found.start() - 0.5, found.end() - K + 0.5, color="tab:orange", alpha=0.3)
+        ax.set_yticks([])
+    axes[-1].set_xlabel("3-mer position (orange: the motif)")
+    axes[0].set_title("attention of [CLS] to the sequence, last layer")
+    fig.tight_layout()
+    fig.savefig(path, dpi=120)
+    plt.close(fig)
+    return True
 
 
 if __name__ == "__main__":
