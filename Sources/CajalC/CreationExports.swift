@@ -4,31 +4,29 @@ import Cajal
 
 @_cdecl("cajal_generator_new")
 public func cajal_generator_new(_ seed: UInt64, _ out: UnsafeMutablePointer<OpaquePointer?>?) -> Int32 {
-    output(out) { OpaquePointer(Unmanaged.passRetained(Generator(seed: seed)).toOpaque()) }
+    output(out) { Handles.hand(Generator(seed: seed), .generator) }
 }
 
 @_cdecl("cajal_generator_default")
 public func cajal_generator_default(_ out: UnsafeMutablePointer<OpaquePointer?>?) -> Int32 {
-    output(out) { OpaquePointer(Unmanaged.passRetained(Generator.default).toOpaque()) }
+    output(out) { Handles.hand(Generator.default, .generator) }
 }
 
 @_cdecl("cajal_generator_free")
 public func cajal_generator_free(_ g: OpaquePointer?) {
-    guard let g else { return }
-    Unmanaged<Generator>.fromOpaque(UnsafeRawPointer(g)).release()
+    Handles.release(g, .generator)
 }
 
 @_cdecl("cajal_generator_manual_seed")
 public func cajal_generator_manual_seed(_ g: OpaquePointer?, _ seed: UInt64) -> Int32 {
     status {
-        guard g != nil else { throw CajalError(.nullArgument, "generator handle is NULL") }
-        generatorOrDefault(g).manualSeed(seed)
+        try Handles.borrow(g, .generator, as: Generator.self, "generator").manualSeed(seed)
     }
 }
 
 @_cdecl("cajal_generator_initial_seed")
 public func cajal_generator_initial_seed(_ g: OpaquePointer?, _ out: UnsafeMutablePointer<UInt64>?) -> Int32 {
-    output(out) { generatorOrDefault(g).initialSeed }
+    output(out) { try generatorOrDefault(g).initialSeed }
 }
 
 @_cdecl("cajal_generator_get_state")
@@ -55,7 +53,7 @@ public func cajal_tensor_linspace(_ start: Double, _ end: Double, _ steps: Int64
 public func cajal_tensor_randint(_ low: Int64, _ high: Int64, _ shape: UnsafePointer<Int64>?, _ ndim: Int, _ dtype: Int32,
                                  _ generator: OpaquePointer?, _ out: TensorOut?) -> Int32 {
     newTensor(out) {
-        try Tensor.randint(low: low, high: high, ints(shape, ndim), dtype: readDType(dtype, "randint"), generator: generatorOrDefault(generator))
+        try Tensor.randint(low: low, high: high, ints(shape, ndim), dtype: readDType(dtype, "randint"), generator: try generatorOrDefault(generator))
     }
 }
 
@@ -64,11 +62,11 @@ public func cajal_tensor_multinomial(_ input: OpaquePointer?, _ numSamples: Int6
                                      _ out: TensorOut?) -> Int32 {
     newTensor(out) {
         try tensor(input, "input").multinomial(Int(numSamples), replacement: replacement != 0,
-                                               generator: generatorOrDefault(generator))
+                                               generator: try generatorOrDefault(generator))
     }
 }
 
 @_cdecl("cajal_tensor_randperm")
 public func cajal_tensor_randperm(_ n: Int64, _ dtype: Int32, _ generator: OpaquePointer?, _ out: TensorOut?) -> Int32 {
-    newTensor(out) { try Tensor.randperm(Int(n), dtype: readDType(dtype, "randperm"), generator: generatorOrDefault(generator)) }
+    newTensor(out) { try Tensor.randperm(Int(n), dtype: readDType(dtype, "randperm"), generator: try generatorOrDefault(generator)) }
 }

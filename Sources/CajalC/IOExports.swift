@@ -23,8 +23,7 @@ final class Archive {
 }
 
 private func archive(_ pointer: OpaquePointer?) throws -> Archive {
-    guard let pointer else { throw CajalError(.nullArgument, "archive handle is NULL") }
-    return Unmanaged<Archive>.fromOpaque(UnsafeRawPointer(pointer)).takeUnretainedValue()
+    try Handles.borrow(pointer, .archive, as: Archive.self, "archive")
 }
 
 private func index(_ i: Int, _ count: Int, _ what: String) throws -> Int {
@@ -46,6 +45,7 @@ public func cajal_safetensors_save(_ path: UnsafePointer<CChar>?, _ names: Unsaf
         let list = try tensorList(tensors, count, "tensors")
         guard count == 0 || names != nil else { throw CajalError(.nullArgument, "names is NULL") }
         let named = try list.enumerated().map { i, t in (name: try string(names?[i], "names[\(i)]"), tensor: t) }
+        let metadataCount = try checkedCount(metadataCount, "metadata", limit: maxListCount)
         guard metadataCount == 0 || (metadataKeys != nil && metadataValues != nil) else {
             throw CajalError(.nullArgument, "metadata keys or values are NULL")
         }
@@ -62,14 +62,13 @@ public func cajal_safetensors_load(_ path: UnsafePointer<CChar>?, _ out: UnsafeM
     status {
         guard let out else { throw CajalError(.nullArgument, "output pointer is NULL") }
         let loaded = Archive(try SafeTensors.load(from: string(path, "path")))
-        out.pointee = OpaquePointer(Unmanaged.passRetained(loaded).toOpaque())
+        out.pointee = Handles.hand(loaded, .archive)
     }
 }
 
 @_cdecl("cajal_archive_free")
 public func cajal_archive_free(_ a: OpaquePointer?) {
-    guard let a else { return }
-    Unmanaged<Archive>.fromOpaque(UnsafeRawPointer(a)).release()
+    Handles.release(a, .archive)
 }
 
 @_cdecl("cajal_archive_count")

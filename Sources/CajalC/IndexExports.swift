@@ -4,7 +4,7 @@ import Cajal
 
 /// Borrows an array of optional tensor handles (NULL entries mean a whole dim).
 private func optionalTensors(_ handles: UnsafePointer<OpaquePointer?>?, _ count: Int) throws -> [Tensor?] {
-    guard count <= 64 else { throw CajalError.index("too many indices (\(count))") }
+    let count = try checkedCount(count, "indices", limit: Limits.maxRank)
     if count == 0 { return [] }
     guard let handles else { throw CajalError(.nullArgument, "indices array is NULL") }
     return try (0..<count).map { i in try handles[i].map { try tensor($0, "indices[\(i)]") } }
@@ -93,7 +93,8 @@ public func cajal_tensor_copy_inplace(_ x: OpaquePointer?, _ source: OpaquePoint
 /// Decodes an index expression: per item four int64 (kind, a, b, c); see include/cajal.h.
 private func indexItems(_ codes: UnsafePointer<Int64>?, _ count: Int, _ tensors: UnsafePointer<OpaquePointer?>?,
                         _ ntensors: Int) throws -> [TensorIndex] {
-    guard count <= 64 else { throw CajalError.index("an index of \(count) items is too long") }
+    let count = try checkedCount(count, "index items", limit: Limits.maxRank)
+    let ntensors = try checkedCount(ntensors, "index tensors", limit: Limits.maxRank)
     if count == 0 { return [] }
     guard let codes else { throw CajalError(.nullArgument, "index items are NULL") }
     let unset = Int64.min

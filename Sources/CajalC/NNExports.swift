@@ -408,7 +408,8 @@ public func cajal_nn_interpolate(_ x: OpaquePointer?, _ size: UnsafePointer<Int6
                                  _ nscales: Int, _ mode: Int32, _ alignCorners: Int32, _ out: TensorOut?) -> Int32 {
     newTensor(out) {
         guard mode == 0 || mode == 1 else { throw CajalError.value("[interpolate] mode \(mode) is not 0 (nearest) or 1 (linear)") }
-        guard nscales <= 8, nscales == 0 || scales != nil else { throw CajalError.value("[interpolate] bad scales array") }
+        let nscales = try checkedCount(nscales, "[interpolate] scales", limit: 8)
+        guard nscales == 0 || scales != nil else { throw CajalError(.nullArgument, "[interpolate] scales is NULL") }
         let ratios = (0..<nscales).map { scales?[$0] ?? 0 }
         return try Functional.interpolate(tensor(x), size: ints(size, nsize, "size"), mode: mode == 0 ? .nearest : .linear,
                                           alignCorners: alignCorners != 0, scales: ratios)

@@ -7,8 +7,7 @@ public typealias ReleaseFunction = @convention(c) (UnsafeMutableRawPointer?) -> 
 
 @_cdecl("cajal_tensor_free")
 public func cajal_tensor_free(_ t: OpaquePointer?) {
-    guard let t else { return }
-    Unmanaged<Tensor>.fromOpaque(UnsafeRawPointer(t)).release()
+    Handles.release(t, .tensor)
 }
 
 @_cdecl("cajal_tensor_from_data")
@@ -72,13 +71,13 @@ public func cajal_tensor_arange(_ start: Double, _ end: Double, _ step: Double, 
 @_cdecl("cajal_tensor_rand")
 public func cajal_tensor_rand(_ shape: UnsafePointer<Int64>?, _ ndim: Int, _ dtype: Int32, _ generator: OpaquePointer?,
                               _ out: UnsafeMutablePointer<OpaquePointer?>?) -> Int32 {
-    newTensor(out) { try Tensor.rand(ints(shape, ndim), dtype: readDType(dtype, "rand"), generator: generatorOrDefault(generator)) }
+    newTensor(out) { try Tensor.rand(ints(shape, ndim), dtype: readDType(dtype, "rand"), generator: try generatorOrDefault(generator)) }
 }
 
 @_cdecl("cajal_tensor_randn")
 public func cajal_tensor_randn(_ shape: UnsafePointer<Int64>?, _ ndim: Int, _ dtype: Int32, _ generator: OpaquePointer?,
                                _ out: UnsafeMutablePointer<OpaquePointer?>?) -> Int32 {
-    newTensor(out) { try Tensor.randn(ints(shape, ndim), dtype: readDType(dtype, "randn"), generator: generatorOrDefault(generator)) }
+    newTensor(out) { try Tensor.randn(ints(shape, ndim), dtype: readDType(dtype, "randn"), generator: try generatorOrDefault(generator)) }
 }
 
 // MARK: properties

@@ -9,7 +9,7 @@ public enum Parallel {
     public static let coreCount = Swift.max(1, Int(sysconf(Int32(_SC_NPROCESSORS_ONLN))))
 
     private static let configuredThreads = Atomic<Int>({
-        if let text = getenv("CAJAL_NUM_THREADS"), let n = Int(String(cString: text)), n > 0 { return n }
+        if let text = getenv("CAJAL_NUM_THREADS"), let n = Int(String(cString: text)), n > 0 { return Swift.min(n, maxThreads) }
         return Swift.max(1, Int(sysconf(Int32(_SC_NPROCESSORS_ONLN))))
     }())
 
@@ -17,8 +17,23 @@ public enum Parallel {
     /// CAJAL_NUM_THREADS sets the start value; `setThreadCount` changes it.
     public static var threadCount: Int { configuredThreads.load(ordering: .relaxed) }
 
+    /// The most threads a job may use: each is a real thread of the pool.
+    public static let maxThreads = 1024
+
     public static func setThreadCount(_ n: Int) {
-        configuredThreads.store(Swift.max(1, n), ordering: .relaxed)
+        configuredThreads.store(Swift.min(Swift.max(1, n), maxThreads), ordering: .relaxed)
+    }
+
+    /// The product of work factors for `costPerItem`, saturating instead of
+    /// overflowing: it only decides how to split a job.
+    public static func cost(_ factors: Int...) -> Int {
+        var total = 1
+        for factor in factors {
+            let (product, overflow) = total.multipliedReportingOverflow(by: Swift.max(factor, 0))
+            if overflow { return Int.max }
+            total = product
+        }
+        return total
     }
 
     /// Work units (elements times per-element cost) worth handing a second
@@ -44,7 +59,7 @@ public enum Parallel {
     /// `count * costPerItem` is worth it.
     public static func forEachChunk(_ count: Int, costPerItem: Int = 1, grain: Int = elementwiseGrain,
                              _ body: (Range<Int>) -> Void) {
-        let work = count &* Swift.max(costPerItem, 1)
+        let work = cost(count, Swift.max(costPerItem, 1))
         let chunks = Swift.min(threadCount, count, work / Swift.max(grain, 1))
         if chunks <= 1 {
             if count > 0 { body(0..<count) }

@@ -8,6 +8,8 @@ name the same functions. Every call that returns a status goes through
 
 import ctypes
 import os
+import threading
+from ctypes import ArgumentError
 from ctypes import POINTER, c_char_p, c_double, c_int, c_int32, c_int64, c_size_t, c_uint64, c_void_p
 
 API_VERSION = 2  # must match CAJAL_API_VERSION in include/cajal.h
@@ -378,11 +380,59 @@ def _load():
     )
 
 
+_overflow = threading.local()  # the OverflowError behind the ctypes ArgumentError being raised
+
+
+def _checked(ctype, bits):
+    """An argument type for `ctype` that refuses Python integers outside its
+    range: plain ctypes wraps them silently, so that zeros(2**64 + 3) would
+    make a tensor of 3 elements."""
+    low, high, convert = -(1 << (bits - 1)), (1 << (bits - 1)) - 1, ctype.from_param
+
+    class Checked:
+        @classmethod
+        def from_param(cls, value):
+            try:
+                inside = low <= value <= high
+            except TypeError:  # not a number: ctypes says what it expected
+                return convert(value)
+            if not inside:
+                _overflow.error = OverflowError(f"Overflow when unpacking long: {value} does not fit in int{bits}")
+                raise _overflow.error
+            return convert(value)
+
+    Checked.__name__ = f"checked_{ctype.__name__}"
+    return Checked
+
+
+# Every integer argument goes through its range check on the way in.
+CHECKED_TYPES = {c_int64: _checked(c_int64, 64), c_int32: _checked(c_int32, 32)}
+
+
+def _raising_overflow(function):
+    """`function` raising the OverflowError of an out-of-range integer itself,
+    not wrapped in ctypes' ArgumentError (torch raises OverflowError there)."""
+
+    def call(*args):
+        _overflow.error = None
+        try:
+            return function(*args)
+        except ArgumentError:
+            if _overflow.error is not None:
+                raise _overflow.error from None
+            raise
+
+    call.__name__ = function.__name__
+    return call
+
+
 lib, library_path = _load()
 for _name, (_restype, _argtypes) in DECLARATIONS.items():
     _function = getattr(lib, _name)
     _function.restype = _restype
-    _function.argtypes = _argtypes
+    _function.argtypes = [CHECKED_TYPES.get(t, t) for t in _argtypes]
+    if any(t in CHECKED_TYPES for t in _argtypes):
+        setattr(lib, _name, _raising_overflow(_function))
 
 
 def last_error():
@@ -396,6 +446,17 @@ def check(status):
         raise ERRORS.get(status, RuntimeError)(last_error())
 
 
+INT64_MIN, INT64_MAX = -(1 << 63), (1 << 63) - 1
+
+
 def int64_array(values):
-    """A ctypes int64 array for a shape or a list of dims."""
+    """A ctypes int64 array for a shape or a list of dims; integers outside
+    int64 raise OverflowError instead of wrapping."""
+    for value in values:
+        try:
+            inside = INT64_MIN <= value <= INT64_MAX
+        except TypeError:
+            continue  # ctypes raises its own TypeError below
+        if not inside:
+            raise OverflowError(f"Overflow when unpacking long: {value} does not fit in int64")
     return (c_int64 * len(values))(*values)

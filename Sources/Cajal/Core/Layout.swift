@@ -61,13 +61,16 @@ public struct Layout: Equatable, Sendable {
 /// product with zeros read as ones must fit too, so that even an empty
 /// tensor's strides stay representable.
 func checkedNumel(_ shape: [Int], op: String) throws -> Int {
+    guard shape.count <= Limits.maxRank else {
+        throw CajalError.value("[\(op)] a shape of \(shape.count) dims has too many (at most \(Limits.maxRank))")
+    }
     var extent = 1
     for size in shape {
         guard size >= 0 else {
             throw CajalError.value("[\(op)] negative dimension \(size) in shape \(shapeString(shape))")
         }
         let (product, overflow) = extent.multipliedReportingOverflow(by: Swift.max(size, 1))
-        guard !overflow, product <= 1 << 51 else {  // far beyond any memory; keeps byte counts from overflowing
+        guard !overflow, product <= Limits.maxElements else {  // far beyond any memory; keeps byte counts from overflowing
             throw CajalError(.outOfMemory, "[\(op)] shape \(shapeString(shape)) has too many elements")
         }
         extent = product

@@ -12,11 +12,14 @@ public final class Storage {
     /// Bumped by every in-place write.
     public internal(set) var version: Int = 0
 
-    /// Allocates `byteCount` bytes (uninitialized) aligned to 64 bytes.
-    public init(byteCount: Int) throws {
+    /// Allocates `byteCount` bytes (uninitialized) aligned to 64 bytes; `op`
+    /// names the request in the error when memory cannot be had.
+    public init(byteCount: Int, op: String = "empty") throws {
+        guard byteCount >= 0 else { throw CajalError(.outOfMemory, "[\(op)] cannot allocate \(byteCount) bytes") }
+        try MemoryBudget.reserve(byteCount, op: op)
         // The cache reports failure instead of trapping as allocate() would.
-        guard byteCount >= 0, let pointer = BufferCache.allocate(byteCount) else {
-            throw CajalError(.outOfMemory, "could not allocate \(byteCount) bytes")
+        guard let pointer = BufferCache.allocate(byteCount) else {
+            throw CajalError(.outOfMemory, "[\(op)] cannot allocate \(byteCount) bytes (\(MemoryBudget.describe(byteCount)))")
         }
         data = pointer
         self.byteCount = byteCount

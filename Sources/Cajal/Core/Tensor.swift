@@ -43,7 +43,7 @@ public final class Tensor {
     /// A new contiguous tensor of `shape` with uninitialized memory.
     public convenience init(uninitializedShape shape: [Int], dtype: DType, op: String = "empty") throws {
         let count = try checkedNumel(shape, op: op)
-        let storage = try Storage(byteCount: count * dtype.itemSize)
+        let storage = try Storage(byteCount: count * dtype.itemSize, op: op)
         self.init(storage: storage, layout: Layout(contiguous: shape), dtype: dtype)
     }
 

@@ -20,6 +20,23 @@ enum Pooling {
         at < 0 || v > best || (v.isNaN && !best.isNaN)
     }
 
+    /// The kernel taps i in 0..<count whose position start + i * dilation
+    /// lies in 0..<size: only those are visited, so a huge kernel over a
+    /// small padded input costs its overlap, not its size.
+    @inline(__always)
+    private static func taps(from start: Int, count: Int, dilation: Int, size: Int) -> Range<Int> {
+        // i >= ceil(-start / dilation) and i <= floor((size - 1 - start) / dilation)
+        let first = start >= 0 ? 0 : (-start + dilation - 1) / dilation
+        let high = size - 1 - start
+        let last = high < 0 ? -1 : Swift.min(high / dilation, count - 1)
+        return first <= last ? first..<(last + 1) : 0..<0
+    }
+
+    /// The work of one output position: the window's taps inside the input at most.
+    private static func taps(_ g: PoolingGeometry) -> Int {
+        Parallel.cost(Swift.min(g.kernelHeight, g.height), Swift.min(g.kernelWidth, g.width))
+    }
+
     /// out[p][o] = the max of the window (NaN wins, as torch), index[p][o] =
     /// its position iy * width + ix in the plane (the first of equal maxima).
     /// Index arithmetic wraps (&+, &*): the geometry was validated, and the
@@ -27,7 +44,7 @@ enum Pooling {
     static func maxForward<T: BinaryFloatingPoint>(_ x: UnsafePointer<T>, _ planes: Int, _ g: PoolingGeometry,
                                                    _ out: UnsafeMutablePointer<T>, _ index: UnsafeMutablePointer<Int64>) {
         let inPlane = g.height &* g.width, outPlane = g.outHeight &* g.outWidth
-        Parallel.forEachChunk(planes, costPerItem: outPlane * g.kernelHeight * g.kernelWidth) { range in
+        Parallel.forEachChunk(planes, costPerItem: Parallel.cost(outPlane, taps(g))) { range in
             for p in range {
                 let source = x + p &* inPlane
                 var o = p &* outPlane
@@ -36,13 +53,10 @@ enum Pooling {
                     for ox in 0..<g.outWidth {
                         let left = ox &* g.strideWidth &- g.padLeft
                         var best = -T.infinity, at = -1
-                        for i in 0..<g.kernelHeight {
-                            let iy = top &+ i &* g.dilationHeight
-                            if iy < 0 || iy >= g.height { continue }
-                            let row = iy &* g.width
-                            for j in 0..<g.kernelWidth {
+                        for i in taps(from: top, count: g.kernelHeight, dilation: g.dilationHeight, size: g.height) {
+                            let row = (top &+ i &* g.dilationHeight) &* g.width
+                            for j in taps(from: left, count: g.kernelWidth, dilation: g.dilationWidth, size: g.width) {
                                 let ix = left &+ j &* g.dilationWidth
-                                if ix < 0 || ix >= g.width { continue }
                                 let v = source[row &+ ix]
                                 if replaces(v, best, at) {
                                     best = v
@@ -112,7 +126,7 @@ enum Pooling {
     /// window of every plane, planes split across cores.
     private static func forEachAverageWindow(_ planes: Int, _ g: PoolingGeometry, countIncludePad: Bool, divisorOverride: Int,
                                              _ body: (Int, Int, (rows: Range<Int>, columns: Range<Int>, divisor: Int)) -> Void) {
-        Parallel.forEachChunk(planes, costPerItem: g.outHeight * g.outWidth * g.kernelHeight * g.kernelWidth) { range in
+        Parallel.forEachChunk(planes, costPerItem: Parallel.cost(g.outHeight, g.outWidth, taps(g))) { range in
             for p in range {
                 for oy in 0..<g.outHeight {
                     for ox in 0..<g.outWidth {

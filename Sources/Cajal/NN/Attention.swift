@@ -100,7 +100,7 @@ extension Functional {
         }
         let (targetLength, batch, embed) = (query.shape[0], query.shape[1], query.shape[2])
         let sourceLength = key.shape[0]
-        guard numHeads > 0, embed % numHeads == 0 else {
+        guard try Arguments(op).bounded(numHeads, "num_heads") > 0, embed % numHeads == 0 else {
             throw CajalError.value("[\(op)] embed_dim \(embed) not divisible by num_heads \(numHeads)")
         }
         guard key.shape[0] == value.shape[0], key.shape[1] == batch, value.shape[1] == batch else {

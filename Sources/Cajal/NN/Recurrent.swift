@@ -62,7 +62,7 @@ extension Functional {
                                  dropout: Double = 0, training: Bool = false, batchFirst: Bool = false) throws -> RecurrentOutput {
         let op = kind.opName
         let directions = bidirectional ? 2 : 1
-        guard numLayers > 0, weights.count == numLayers * directions else {
+        guard try Arguments(op).bounded(numLayers, "num_layers") > 0, weights.count == numLayers * directions else {
             throw CajalError.value("[\(op)] expected \(numLayers * directions) sets of weights for \(numLayers) layers and \(directions) directions, got \(weights.count)")
         }
         guard (0...1).contains(dropout) else {
@@ -167,8 +167,11 @@ extension Functional {
         for t in 1..<batchSizes.count where batchSizes[t] > batchSizes[t - 1] || batchSizes[t] <= 0 {
             throw CajalError.runtime("[\(op)] batch_sizes must be positive and non-increasing, got \(batchSizes)")
         }
-        guard batchSizes.reduce(0, +) == rows else {
-            throw CajalError.runtime("[\(op)] batch_sizes sum to \(batchSizes.reduce(0, +)) but the packed data has \(rows) rows")
+        // Each size is at most the first, so none overflows; their sum is checked.
+        let check = Arguments(op)
+        let total = try batchSizes.reduce(0) { try check.sum($0, $1, "the sum of batch_sizes") }
+        guard total == rows else {
+            throw CajalError.runtime("[\(op)] batch_sizes sum to \(total) but the packed data has \(rows) rows")
         }
     }
 
@@ -450,7 +453,8 @@ extension Functional {
         guard data.rank >= 1 else { throw CajalError.runtime("[\(op)] packed data must have at least 1 dim, got a 0-D tensor") }
         try checkBatchSizes(batchSizes, rows: data.shape[0], op: op)
         let batch = batchSizes[0], maxLength = batchSizes.count
-        let steps = totalLength ?? maxLength
+        let check = Arguments(op)
+        let steps = try check.size(totalLength ?? maxLength, "total_length")
         guard steps >= maxLength else {
             throw CajalError.value("[\(op)] Expected total_length to be at least the length of the longest sequence in input, but got total_length=\(steps) and max sequence length being \(maxLength)")
         }
@@ -460,7 +464,9 @@ extension Functional {
         }
         // Every padded position reads a packed row, or the padding row after them.
         let rowCount = data.shape[0]
-        var source = [Int64](repeating: Int64(rowCount), count: steps * batch)
+        let positions = try check.product(steps, batch, "total_length \(steps) times the batch of \(batch)")
+        try MemoryBudget.reserve(count: positions, of: MemoryLayout<Int64>.stride, op: op)
+        var source = [Int64](repeating: Int64(rowCount), count: positions)
         var first = 0
         for t in 0..<maxLength {
             for b in 0..<batchSizes[t] { source[t * batch + order[b]] = Int64(first + b) }

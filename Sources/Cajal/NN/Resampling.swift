@@ -8,6 +8,7 @@ extension Functional {
         guard pads.count % 2 == 0, pads.count / 2 <= input.rank else {
             throw CajalError.runtime("[pad] Padding length must be divisible by 2 and at most twice the number of dims (\(input.rank)), got \(pads.count)")
         }
+        _ = try Arguments("pad").sizes(pads, "padding")  // at most 2^51 each: sums with a size fit
         var result = input
         for pair in 0..<(pads.count / 2) {
             let dim = input.rank - 1 - pair, before = pads[2 * pair], after = pads[2 * pair + 1]
@@ -36,15 +37,20 @@ extension Functional {
         guard input.rank >= 3 else {
             throw CajalError.runtime("[pixel_shuffle] pixel_shuffle expects input to have at least 3 dimensions, but got input with \(input.rank) dimension(s)")
         }
-        guard r > 0 else { throw CajalError.runtime("[pixel_shuffle] pixel_shuffle expects a positive upscale_factor, but got \(r)") }
+        let check = Arguments("pixel_shuffle")
+        guard try check.bounded(r, "upscale_factor") > 0 else {
+            throw CajalError.runtime("[pixel_shuffle] pixel_shuffle expects a positive upscale_factor, but got \(r)")
+        }
         let c = input.shape[input.rank - 3], h = input.shape[input.rank - 2], w = input.shape[input.rank - 1]
+        let (height, width) = (try check.product(h, r, "height \(h) times upscale_factor \(r)"),
+                               try check.product(w, r, "width \(w) times upscale_factor \(r)"))
         guard c % (r * r) == 0 else {
             throw CajalError.runtime("[pixel_shuffle] pixel_shuffle expects its input's 'channel' dimension to be divisible by the square of upscale_factor, but input.size(-3)=\(c) is not divisible by \(r * r)")
         }
         let lead = Array(input.shape.dropLast(3)), k = lead.count
         let split = try input.reshape(lead + [c / (r * r), r, r, h, w])
         let order = Array(0..<k) + [k, k + 3, k + 1, k + 4, k + 2]
-        return try split.permute(order).reshape(lead + [c / (r * r), h * r, w * r])
+        return try split.permute(order).reshape(lead + [c / (r * r), height, width])
     }
 
     /// The interpolation modes of torch.nn.functional.interpolate that cajal has.
@@ -66,7 +72,15 @@ extension Functional {
         guard input.dtype.isFloatingPoint || mode == .nearest else {
             throw CajalError.runtime("[interpolate] linear interpolation needs a floating-point input, got \(input.dtype)")
         }
-        guard size.allSatisfy({ $0 > 0 }) else { throw CajalError.runtime("[interpolate] output size must be positive, got \(size)") }
+        let check = Arguments("interpolate")
+        guard try check.sizes(size, "size").allSatisfy({ $0 > 0 }) else {
+            throw CajalError.runtime("[interpolate] output size must be positive, got \(size)")
+        }
+        guard scales.allSatisfy({ $0.isFinite && $0 >= 0 }) else {
+            throw CajalError.value("[interpolate] scale factors must be positive and finite, got \(scales.map { $0 > 0 ? 1 / $0 : $0 })")
+        }
+        // The index and weight tables below are Swift arrays of the output size.
+        try MemoryBudget.reserve(count: size.max() ?? 0, of: 3 * MemoryLayout<Int64>.stride, op: "interpolate")
         var result = input
         for d in 0..<spatial {
             let dim = 2 + d, inSize = input.shape[dim], outSize = size[d]
@@ -74,7 +88,8 @@ extension Functional {
             switch mode {
             case .nearest:
                 let scale = given > 0 ? given : Double(inSize) / Double(outSize)
-                let index = (0..<outSize).map { Int64(Swift.min(Int((Double($0) * scale).rounded(.down)), inSize - 1)) }
+                // Clamped before converting: a huge scale maps past the last input.
+                let index = (0..<outSize).map { Int64(Swift.min((Double($0) * scale).rounded(.down), Double(inSize - 1))) }
                 result = try result.indexSelect(dim: dim, index: Tensor(index))
             case .linear:
                 var low: [Int64] = [], high: [Int64] = [], weight: [Double] = []
@@ -86,7 +101,7 @@ extension Functional {
                         let scale = given > 0 ? given : Double(inSize) / Double(outSize)
                         source = Swift.max((Double(o) + 0.5) * scale - 0.5, 0)
                     }
-                    let i0 = Swift.min(Int(source.rounded(.down)), inSize - 1)
+                    let i0 = Int(Swift.min(source.rounded(.down), Double(inSize - 1)))
                     low.append(Int64(i0))
                     high.append(Int64(Swift.min(i0 + 1, inSize - 1)))
                     weight.append(source - Double(i0))
@@ -113,14 +128,18 @@ extension Functional {
         guard input.dtype.isFloatingPoint else {
             throw CajalError.runtime("[adaptive_avg_pool\(k)d] not implemented for \(input.dtype) input")
         }
-        guard size.allSatisfy({ $0 > 0 }) else {
+        let check = Arguments("adaptive_avg_pool\(k)d")
+        guard try check.sizes(size, "output_size").allSatisfy({ $0 > 0 }) else {
             throw CajalError.runtime("[adaptive_avg_pool\(k)d] output size must be positive, got \(size)")
         }
         var result = input
         for d in 0..<k {
             let dim = input.rank - k + d, inSize = input.shape[dim], outSize = size[d]
             guard inSize > 0 else { throw CajalError.runtime("[adaptive_avg_pool\(k)d] input of size \(input.shape) has an empty spatial dim") }
-            var weights = [Double](repeating: 0, count: outSize * inSize)
+            // One averaging matrix per dim: out x in doubles.
+            let entries = try check.product(outSize, inSize, "output size \(outSize) with input size \(inSize)")
+            try MemoryBudget.reserve(count: entries, of: MemoryLayout<Double>.stride, op: check.op)
+            var weights = [Double](repeating: 0, count: entries)
             for o in 0..<outSize {
                 let start = o * inSize / outSize, end = ((o + 1) * inSize + outSize - 1) / outSize
                 for i in start..<end { weights[o * inSize + i] = 1 / Double(end - start) }
@@ -150,7 +169,9 @@ extension Functional {
         guard size.count == 4, size[0] == theta.shape[0], size[2] > 0, size[3] > 0 else {
             throw CajalError.value("[affine_grid] affine_grid only supports 4D sizes (N, C, H, W) with N = theta's batch, got \(size) for theta \(theta.shape)")
         }
-        let (h, w) = (size[2], size[3])
+        let check = Arguments("affine_grid")
+        let (h, w) = (try check.size(size[2], "height"), try check.size(size[3], "width"))
+        _ = try check.product([size[0], h, w, 2], "the grid of size \(size)")
         func axis(_ n: Int) throws -> Tensor {
             if n == 1 { return try Tensor.zeros([1], dtype: theta.dtype) }
             let line = try Tensor.linspace(start: -1, end: 1, steps: n, dtype: theta.dtype)

@@ -14,8 +14,9 @@ public final class RecurrentLayer: Module {
     public init(_ kind: RecurrentKind, inputSize: Int, hiddenSize: Int, numLayers: Int = 1, bias: Bool = true,
                 batchFirst: Bool = false, dropout: Double = 0, bidirectional: Bool = false, dtype: DType = .float32) throws {
         let name = kind.opName.uppercased()
-        guard hiddenSize > 0 else { throw CajalError.value("[\(name)] hidden_size must be greater than zero") }
-        guard numLayers > 0 else { throw CajalError.value("[\(name)] num_layers must be greater than zero") }
+        let check = Arguments(name)
+        guard try check.size(hiddenSize, "hidden_size") > 0 else { throw CajalError.value("[\(name)] hidden_size must be greater than zero") }
+        guard try check.bounded(numLayers, "num_layers") > 0 else { throw CajalError.value("[\(name)] num_layers must be greater than zero") }
         guard inputSize >= 0 else { throw CajalError.value("[\(name)] input_size must be non-negative, got \(inputSize)") }
         guard (0...1).contains(dropout) else {
             throw CajalError.value("[\(name)] dropout should be a number in range [0, 1] representing the probability of an element being zeroed")
@@ -23,6 +24,7 @@ public final class RecurrentLayer: Module {
         (self.kind, self.inputSize, self.hiddenSize, self.numLayers) = (kind, inputSize, hiddenSize, numLayers)
         (self.hasBias, self.batchFirst, self.dropout, self.bidirectional) = (bias, batchFirst, dropout, bidirectional)
         super.init()
+        // hidden_size is at most 2^51: four gates' rows and two directions' columns fit.
         let gates = kind.gateCount * hiddenSize, directions = bidirectional ? 2 : 1
         let bound = 1 / Double(hiddenSize).squareRoot()
         for layer in 0..<numLayers {
@@ -88,7 +90,9 @@ public final class RecurrentCellLayer: Module {
     public let kind: RecurrentKind, inputSize: Int, hiddenSize: Int, hasBias: Bool
 
     public init(_ kind: RecurrentKind, inputSize: Int, hiddenSize: Int, bias: Bool = true, dtype: DType = .float32) throws {
-        guard hiddenSize > 0 else { throw CajalError.value("[\(kind.opName)] hidden_size must be greater than zero") }
+        guard try Arguments(kind.opName).size(hiddenSize, "hidden_size") > 0 else {
+            throw CajalError.value("[\(kind.opName)] hidden_size must be greater than zero")
+        }
         (self.kind, self.inputSize, self.hiddenSize, self.hasBias) = (kind, inputSize, hiddenSize, bias)
         super.init()
         let gates = kind.gateCount * hiddenSize, bound = 1 / Double(hiddenSize).squareRoot()
@@ -130,7 +134,7 @@ public final class MultiheadAttention: Module {
 
     public init(embedDim: Int, numHeads: Int, dropout: Double = 0, bias: Bool = true, kdim: Int? = nil, vdim: Int? = nil,
                 batchFirst: Bool = false, dtype: DType = .float32) throws {
-        guard embedDim > 0, numHeads > 0 else {
+        guard try Arguments("MultiheadAttention").size(embedDim, "embed_dim") > 0, numHeads > 0 else {
             throw CajalError.value("[MultiheadAttention] embed_dim and num_heads must be greater than 0, got embed_dim=\(embedDim) and num_heads=\(numHeads) instead")
         }
         guard embedDim % numHeads == 0 else { throw CajalError.value("[MultiheadAttention] embed_dim must be divisible by num_heads") }

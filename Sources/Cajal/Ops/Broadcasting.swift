@@ -17,6 +17,8 @@ func broadcastShapes(_ a: [Int], _ b: [Int], op: String) throws -> [Int] {
             throw CajalError.shape("[\(op)] shapes \(shapeString(a)) and \(shapeString(b)) cannot be broadcast: the size of tensor a (\(da)) must match the size of tensor b (\(db)) at non-singleton dimension \(i)")
         }
     }
+    // Two expanded views can broadcast to more elements than any tensor holds.
+    _ = try checkedNumel(result, op: op)
     return result
 }
 

@@ -22,7 +22,7 @@ extension Tensor {
     /// permutation of a contiguous layout).
     convenience init(uninitializedShape shape: [Int], strides: [Int], dtype: DType, op: String) throws {
         let count = try checkedNumel(shape, op: op)
-        let storage = try Storage(byteCount: count * dtype.itemSize)
+        let storage = try Storage(byteCount: count * dtype.itemSize, op: op)
         self.init(storage: storage, layout: Layout(shape: shape, strides: strides), dtype: dtype)
     }
 
@@ -83,6 +83,10 @@ extension Tensor {
     /// Copies `source` (broadcast to self's shape, converted to self's dtype)
     /// into self's memory, whatever self's strides.
     func copyElements(from source: Tensor) throws {
+        // In-place results (x.clamp_(min=m) with a larger m) may broadcast beyond self.
+        if source.shape != shape, try broadcastShapes(source.shape, shape, op: "copy_") != shape {
+            throw CajalError.shape("[copy_] output with shape \(shapeString(shape)) doesn't match the broadcast shape \(shapeString(try broadcastShapes(source.shape, shape, op: "copy_")))")
+        }
         let src = try source.converted(to: dtype)
         let loop = StridedLoop(shape: shape, strides: strides, src.broadcastStrides(to: shape))
         kernels.cast(dtype.kind, dtype.kind, dataPointer, src.dataPointer, loop)

@@ -44,6 +44,7 @@ extension Tensor {
     /// The elements in row-major order, converted to `T`.
     public func toArray<T: TensorElement>(_: T.Type = T.self) throws -> [T] {
         let source = try converted(to: T.dtype)
+        try MemoryBudget.reserve(count: count, of: MemoryLayout<T>.stride, op: "tolist")
         return try [T](unsafeUninitializedCapacity: count) { buffer, initialized in
             try source.copyBytes(to: buffer.baseAddress.map(UnsafeMutableRawPointer.init), byteCount: count * T.dtype.itemSize)
             initialized = count

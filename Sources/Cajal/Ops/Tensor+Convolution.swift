@@ -47,8 +47,10 @@ extension Tensor {
         guard input.dtype.isFloatingPoint, input.dtype == weight.dtype, bias.map({ $0.dtype == input.dtype }) ?? true else {
             throw CajalError.runtime("[\(op)] expected input, weight and bias of one floating-point dtype, got \(input.dtype), \(weight.dtype)\(bias.map { " and \($0.dtype)" } ?? "")")
         }
-        guard groups > 0 else { throw CajalError.runtime("[\(op)] non-positive groups is not supported") }
+        let check = Arguments(op)
+        guard try check.bounded(groups, "groups") > 0 else { throw CajalError.runtime("[\(op)] non-positive groups is not supported") }
         func perDim(_ values: [Int], _ name: String) throws -> [Int] {
+            _ = try check.bounded(values, name)
             if values.count == 1 { return [Int](repeating: values[0], count: spatialDims) }
             guard values.count == spatialDims else {
                 throw CajalError.runtime("[\(op)] expected \(name) to be a single integer value or a list of \(spatialDims) values to match the convolution dimensions, but got \(name)=\(values)")
@@ -62,13 +64,18 @@ extension Tensor {
         guard outChannels % groups == 0 else {
             throw CajalError.runtime("[\(op)] Given groups=\(groups), expected weight to be divisible by \(groups) at dimension 0, but got weight of size \(weight.shape) instead")
         }
-        guard input.shape[1] == groupChannels * groups else {
-            throw CajalError.runtime("[\(op)] Given groups=\(groups), weight of size \(weight.shape), expected input\(input.shape) to have \(groupChannels * groups) channels, but got \(input.shape[1]) channels instead")
+        let inChannels = try check.product(groupChannels, groups, "groups \(groups) times \(groupChannels) channels")
+        guard input.shape[1] == inChannels else {
+            throw CajalError.runtime("[\(op)] Given groups=\(groups), weight of size \(weight.shape), expected input\(input.shape) to have \(inChannels) channels, but got \(input.shape[1]) channels instead")
         }
         if let bias, bias.shape != [outChannels] {
             throw CajalError.runtime("[\(op)] Given weight of size \(weight.shape), expected bias to be 1-dimensional with \(outChannels) elements, but got bias of size \(bias.shape) instead")
         }
         let kernel = Array(weight.shape[2...]), spatial = Array(input.shape[2...])
+        // The span of each dilated kernel: dilation * (kernel - 1) + 1.
+        let reaches = try (0..<spatialDims).map { d in
+            try check.product(dilations[d], kernel[d] - 1, "dilation \(dilations[d]) with kernel size \(kernel[d])") + 1
+        }
         // Padding before and after, per spatial dim.
         var before = [Int](repeating: 0, count: spatialDims), after = before
         switch padding {
@@ -82,19 +89,20 @@ extension Tensor {
                 throw CajalError.runtime("[\(op)] padding='same' is not supported for strided convolutions")
             }
             for d in 0..<spatialDims {
-                let total = dilations[d] * (kernel[d] - 1)
+                let total = reaches[d] - 1
                 before[d] = total / 2
                 after[d] = total - before[d]
             }
         }
+        // Sizes, paddings and reaches are at most 2^51 each: their sums fit.
+        let padded = (0..<spatialDims).map { spatial[$0] + before[$0] + after[$0] }
         var outSpatial: [Int] = []
         for d in 0..<spatialDims {
-            let padded = spatial[d] + before[d] + after[d], reach = dilations[d] * (kernel[d] - 1) + 1
-            guard padded >= reach else {
-                let sizes = (0..<spatialDims).map { String(spatial[$0] + before[$0] + after[$0]) }.joined(separator: " x ")
+            guard padded[d] >= reaches[d] else {
+                let sizes = padded.map(String.init).joined(separator: " x ")
                 throw CajalError.runtime("[\(op)] Calculated padded input size per channel: (\(sizes)). Kernel size: (\(kernel.map(String.init).joined(separator: " x "))). Kernel size can't be greater than actual input size")
             }
-            outSpatial.append((padded - reach) / strides[d] + 1)
+            outSpatial.append((padded[d] - reaches[d]) / strides[d] + 1)
         }
         // Everything runs as 2-d: a 1-d convolution has height 1.
         let two = { (values: [Int], fill: Int) in spatialDims == 2 ? values : [fill] + values }
@@ -140,13 +148,15 @@ extension Tensor {
         guard input.dtype.isFloatingPoint, input.dtype == weight.dtype, bias.map({ $0.dtype == input.dtype }) ?? true else {
             throw CajalError.runtime("[\(op)] expected input, weight and bias of one floating-point dtype, got \(input.dtype) and \(weight.dtype)")
         }
-        guard groups > 0, weight.shape[0] % groups == 0 else {
+        let check = Arguments(op)
+        guard try check.bounded(groups, "groups") > 0, weight.shape[0] % groups == 0 else {
             throw CajalError.runtime("[\(op)] Given groups=\(groups), expected weight to be divisible by \(groups) at dimension 0, but got weight of size \(weight.shape) instead")
         }
         guard input.shape[1] == weight.shape[0] else {
             throw CajalError.runtime("[\(op)] Given transposed=1, weight of size \(weight.shape), expected input\(input.shape) to have \(weight.shape[0]) channels, but got \(input.shape[1]) channels instead")
         }
         func pair(_ values: [Int], _ name: String) throws -> [Int] {
+            _ = try check.bounded(values, name)
             if values.count == 1 { return [values[0], values[0]] }
             guard values.count == 2 else { throw CajalError.runtime("[\(op)] expected \(name) to be a single integer or a pair, got \(values)") }
             return values
@@ -160,19 +170,21 @@ extension Tensor {
         for d in 0..<2 where o2[d] >= s2[d] && o2[d] >= d2[d] {
             throw CajalError.runtime("[\(op)] output padding must be smaller than either stride or dilation, but got output_padding_height: \(o2[0]) output_padding_width: \(o2[1]) stride_height: \(s2[0]) stride_width: \(s2[1]) dilation_height: \(d2[0]) dilation_width: \(d2[1])")
         }
-        let outChannels = weight.shape[1] * groups
+        let outChannels = try check.product(weight.shape[1], groups, "groups \(groups) times \(weight.shape[1]) channels")
         if let bias, bias.shape != [outChannels] {
             throw CajalError.runtime("[\(op)] Given transposed=1, weight of size \(weight.shape), expected bias to be 1-dimensional with \(outChannels) elements, but got bias of size \(bias.shape) instead")
         }
         let kernel = [weight.shape[2], weight.shape[3]], spatial = [input.shape[2], input.shape[3]]
-        var outSpatial: [Int] = []
-        for d in 0..<2 {
-            let size = (spatial[d] - 1) * s2[d] - 2 * p2[d] + d2[d] * (kernel[d] - 1) + o2[d] + 1
-            guard size > 0 else {
-                throw CajalError.runtime("[\(op)] Given input size per channel: (\(spatial[0]) x \(spatial[1])). Calculated output size per channel: (\((spatial[0] - 1) * s2[0] - 2 * p2[0] + d2[0] * (kernel[0] - 1) + o2[0] + 1) x \((spatial[1] - 1) * s2[1] - 2 * p2[1] + d2[1] * (kernel[1] - 1) + o2[1] + 1)). Output size is too small")
-            }
-            outSpatial.append(size)
+        // (in - 1) * stride - 2 * padding + dilation * (kernel - 1) + output_padding + 1, checked.
+        let sizes = try (0..<2).map { d -> Int in
+            let strided = try check.product(spatial[d] - 1, s2[d], "input size \(spatial[d]) with stride \(s2[d])")
+            let reach = try check.product(d2[d], kernel[d] - 1, "dilation \(d2[d]) with kernel size \(kernel[d])")
+            return try check.sum(strided, reach, "the output size") - 2 * p2[d] + o2[d] + 1
         }
+        guard sizes.allSatisfy({ $0 > 0 }) else {
+            throw CajalError.runtime("[\(op)] Given input size per channel: (\(spatial[0]) x \(spatial[1])). Calculated output size per channel: (\(sizes[0]) x \(sizes[1])). Output size is too small")
+        }
+        let outSpatial = sizes
         // The conv2d from the output (Cout / groups channels a group) back to the input.
         let geometry = ConvolutionGeometry(channels: weight.shape[1], height: outSpatial[0], width: outSpatial[1],
                                            kernelHeight: kernel[0], kernelWidth: kernel[1], strideHeight: s2[0], strideWidth: s2[1],
@@ -205,16 +217,29 @@ extension Tensor {
     /// gains. Larger products run image after image with OpenBLAS's threads.
     /// `parts` and the part index let a caller keep per-part partial sums in a
     /// fixed order.
-    private static func forEachImagePart(batch: Int, _ g: ConvolutionGeometry, product: Int, dtype: DType,
-                                         _ body: (_ part: Int, _ images: Range<Int>, _ cols: UnsafeMutableRawPointer) -> Void) -> Int {
+    /// The column buffers are checked against the memory budget first: their
+    /// size (kernel positions x output positions) is no tensor's.
+    private static func forEachImagePart(batch: Int, _ g: ConvolutionGeometry, product: Int, dtype: DType, op: String,
+                                         _ body: (_ part: Int, _ images: Range<Int>, _ cols: UnsafeMutableRawPointer) -> Void) throws -> Int {
         let parts = product <= 1 << 22 ? Swift.max(1, Swift.min(Parallel.threadCount, batch)) : 1
-        let bytes = Swift.max(g.columnRows * g.columnCount, 1) * dtype.itemSize
-        Parallel.forEachChunk(parts, costPerItem: (batch / parts) * Swift.max(product, 1), grain: 1 << 16) { range in
+        let check = Arguments(op)
+        let bytes = try check.product([Swift.max(g.columnRows, 1), Swift.max(g.columnCount, 1), dtype.itemSize],
+                                      "the column buffer of \(g.columnRows) kernel positions by \(g.columnCount) output positions")
+        try MemoryBudget.reserve(try check.product(bytes, parts, "the column buffers"), op: op)
+        let (cost, overflow) = (batch / parts).multipliedReportingOverflow(by: Swift.max(product, 1))
+        Parallel.forEachChunk(parts, costPerItem: overflow ? Int.max : cost, grain: 1 << 16) { range in
             let cols = UnsafeMutableRawPointer.allocate(byteCount: bytes, alignment: 64)
             defer { cols.deallocate() }
             for part in range { body(part, batch * part / parts ..< batch * (part + 1) / parts, cols) }
         }
         return parts
+    }
+
+    /// The multiply-adds of one image's product, saturating: it only picks a split.
+    private static func product(_ a: Int, _ b: Int, _ c: Int) -> Int {
+        let (ab, first) = a.multipliedReportingOverflow(by: b)
+        let (abc, second) = ab.multipliedReportingOverflow(by: c)
+        return first || second ? Int.max : abc
     }
 
     /// out[n, group] = weight[group] (Og x Cg·kH·kW) @ im2col(x[n, group]).
@@ -227,7 +252,7 @@ extension Tensor {
             return
         }
         let xPointer = x.dataPointer, wPointer = w.dataPointer, outPointer = out.dataPointer
-        _ = forEachImagePart(batch: batch, g, product: outPerGroup * columns * rows, dtype: dtype) { _, images, cols in
+        _ = try forEachImagePart(batch: batch, g, product: product(outPerGroup, columns, rows), dtype: dtype, op: "conv") { _, images, cols in
             for n in images {
                 for group in 0..<groups {
                     im2col(dtype, xPointer + ((n * groups + group) * inputPlane) * item, g, cols, rowStride: columns)
@@ -250,7 +275,7 @@ extension Tensor {
         let item = w.dtype.itemSize, rows = g.columnRows, columns = g.columnCount, dtype = w.dtype
         let inputPlane = g.channels * g.height * g.width
         let gPointer = gradOut.dataPointer, wPointer = w.dataPointer, dxPointer = dx.dataPointer
-        _ = forEachImagePart(batch: batch, g, product: rows * columns * outPerGroup, dtype: dtype) { _, images, cols in
+        _ = try forEachImagePart(batch: batch, g, product: product(rows, columns, outPerGroup), dtype: dtype, op: "conv") { _, images, cols in
             for n in images {
                 for group in 0..<groups {
                     Gemm.multiply(dtype: dtype, m: rows, n: columns, k: outPerGroup,
@@ -278,7 +303,7 @@ extension Tensor {
         let partials = try Tensor.zeros([Swift.max(1, Swift.min(Parallel.threadCount, batch))] + weightShape, dtype: dtype)
         let weightCount = weightShape.reduce(1, *)
         let xPointer = x.dataPointer, gPointer = gradOut.dataPointer, partialPointer = partials.dataPointer
-        let parts = forEachImagePart(batch: batch, g, product: outPerGroup * rows * columns, dtype: dtype) { part, images, cols in
+        let parts = try forEachImagePart(batch: batch, g, product: product(outPerGroup, rows, columns), dtype: dtype, op: "conv") { part, images, cols in
             let target = partialPointer + part * weightCount * item
             for n in images {
                 for group in 0..<groups {

@@ -274,8 +274,15 @@ extension Tensor {
             }
             throw CajalError(.nullArgument, "[from_blob] data is NULL")
         }
+        // The last element's offset, checked: strides come from the caller.
+        let check = Arguments("from_blob")
+        var last = 0
+        for (size, stride) in zip(shape, strides) where size > 1 {
+            last = try check.sum(last, check.product(size - 1, stride, "stride \(stride)"), "the strides \(strides)")
+        }
+        guard last < Limits.maxElements else { throw check.tooLarge("the span of strides \(strides)") }
         let layout = Layout(shape: shape, strides: strides)
-        let span = count == 0 ? 0 : (layout.extent().hi + 1) * dtype.itemSize
+        let span = count == 0 ? 0 : (last + 1) * dtype.itemSize
         let storage = Storage(borrowing: pointer, byteCount: span, release: release)
         return Tensor(storage: storage, layout: layout, dtype: dtype)
     }

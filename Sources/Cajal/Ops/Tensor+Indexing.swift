@@ -57,6 +57,10 @@ extension Tensor {
         var terms: [(dims: [Int], offsets: Tensor)] = []
         var position = 0
         for entry in indices {
+            // Masks cover several dims each: the dims may run out before the indices do.
+            guard position < rank else {
+                throw CajalError.index("[\(op)] too many indices for tensor of dimension \(rank)")
+            }
             guard let index = entry else { position += 1; continue }
             switch index.dtype {
             case .bool:
@@ -389,6 +393,9 @@ extension Tensor {
               (0..<rank).allSatisfy({ $0 == d || source.shape[$0] == shape[$0] }) else {
             throw CajalError.runtime("[\(op)] source \(shapeString(source.shape)) must match self \(shapeString(shape)) except along dim \(d), where it needs one slice per index (\(index.count))")
         }
+        if rank == 0 {  // a 0-d self takes a one-element index and source, as a 1-d one would
+            return try reshape([1]).indexAdd(dim: 0, index: index, source: source.reshape([1]), alpha: alpha).reshape([])
+        }
         var spread = [Int](repeating: 1, count: rank)
         spread[d] = index.count
         let scaled = alpha == 1 ? source : try source.mul(.scalar(alpha))
@@ -430,16 +437,23 @@ extension Tensor {
     /// The coordinates of the nonzero elements, one row each (count x rank,
     /// int64), laid out column by column as torch's result is.
     public func nonzero() throws -> Tensor {
+        try reserveNonzeroScratch()
         let n = kernels.nonzero(dtype.kind, dataPointer, shape, strides, nil, 0, [])
         let columns = try Tensor(uninitializedShape: [rank, n], dtype: .int64, op: "nonzero")
         if n > 0 { _ = kernels.nonzero(dtype.kind, dataPointer, shape, strides, columns.typedPointer(Int64.self), n, []) }
         return columns.viewing(Layout(shape: [n, rank], strides: [1, n]))
     }
 
+    /// The nonzero kernel keeps a row of hits per thread.
+    private func reserveNonzeroScratch() throws {
+        try MemoryBudget.reserveScratch(perThread: shape.last ?? 1, of: MemoryLayout<Int64>.stride, op: "nonzero")
+    }
+
     /// For each nonzero element (in row-major order), the sum of its
     /// coordinates times `weights`: a mask's element offsets into the tensor
     /// it indexes, without the coordinates in between.
     func nonzeroOffsets(weights: [Int]) throws -> Tensor {
+        try reserveNonzeroScratch()
         let n = kernels.nonzero(dtype.kind, dataPointer, shape, strides, nil, 0, [])
         let offsets = try Tensor(uninitializedShape: [n], dtype: .int64, op: "nonzero")
         if n > 0 { _ = kernels.nonzero(dtype.kind, dataPointer, shape, strides, offsets.typedPointer(Int64.self), n, weights) }
@@ -458,7 +472,7 @@ extension Tensor {
             let (low, high) = try classes.integerRange()
             guard low >= 0 else { throw CajalError.runtime("[one_hot] Class values must be non-negative.") }
             if numClasses == -1 {
-                count = Int(high) + 1
+                count = try Arguments("one_hot").size(Int(high), "class value") + 1
             } else {
                 guard numClasses > 0 else { throw CajalError.runtime("[one_hot] num_classes should be -1 or positive, got \(numClasses)") }
                 guard high < Int64(numClasses) else { throw CajalError.runtime("[one_hot] Class values must be smaller than num_classes.") }

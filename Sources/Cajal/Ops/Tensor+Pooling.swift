@@ -34,7 +34,7 @@ extension Tensor {
             throw CajalError.runtime("[\(op)] Expected 3D or 4D input for adaptive_max_pool2d, but got input of size: \(input.shape)")
         }
         guard input.dtype.isFloatingPoint else { throw CajalError.runtime("[\(op)] not implemented for \(input.dtype) input") }
-        let size = outputSize.count == 1 ? [outputSize[0], outputSize[0]] : outputSize
+        let size = try Arguments(op).sizes(outputSize.count == 1 ? [outputSize[0], outputSize[0]] : outputSize, "output_size")
         guard size.count == 2, size.allSatisfy({ $0 > 0 }) else {
             throw CajalError.runtime("[\(op)] output_size must be one or two positive ints, got \(outputSize)")
         }
@@ -42,6 +42,9 @@ extension Tensor {
         guard height > 0, width > 0 else {
             throw CajalError.runtime("[\(op)] adaptive_max_pool2d(): Expected input to have non-zero size for non-batch dimensions, but input has sizes \(input.shape)")
         }
+        // The window bounds multiply output and input positions (oy * height).
+        _ = try Arguments(op).product(size[0], height, "output size \(size[0]) with input height \(height)")
+        _ = try Arguments(op).product(size[1], width, "output size \(size[1]) with input width \(width)")
         let planes = input.shape.dropLast(2).reduce(1, *)
         let outShape = Array(input.shape.dropLast(2)) + size
         let x = try input.contiguous()
@@ -72,7 +75,9 @@ extension Tensor {
             throw CajalError.runtime("[\(op)] Expected \(spatialDims + 1)D or \(spatialDims + 2)D input for \(op), but got input of size: \(input.shape)")
         }
         guard input.dtype.isFloatingPoint else { throw CajalError.runtime("[\(op)] \(op) is not implemented for \(input.dtype) input") }
+        let check = Arguments(op)
         func perDim(_ values: [Int], _ name: String) throws -> [Int] {
+            _ = try check.bounded(values, name)
             if values.count == 1 { return [Int](repeating: values[0], count: spatialDims) }
             guard values.count == spatialDims else {
                 throw CajalError.runtime("[\(op)] \(name) must either be a single int, or a tuple of \(spatialDims) ints")
@@ -88,6 +93,7 @@ extension Tensor {
         let spatial = Array(input.shape[(input.rank - spatialDims)...])
         var outSpatial: [Int] = []
         for d in 0..<spatialDims {
+            // Both factors are bounded geometry: the span fits (at most 2^62).
             let reach = dilations[d] * (kernel[d] - 1) + 1
             guard pads[d] >= 0, pads[d] <= reach / 2 else {
                 throw CajalError.runtime("[\(op)] pad should be at most half of effective kernel size, but got pad=\(pads[d]), kernel_size=\(kernel[d]) and dilation=\(dilations[d])")

@@ -22,6 +22,7 @@ extension Tensor {
         }
         let out = try Tensor(uninitializedShape: outShape, dtype: outType, op: op)
         let x = try converted(to: outType == .int64 && dtype == .bool ? .bool : outType)
+        try MemoryBudget.reserveScratch(perThread: out.count, of: 8, op: op)  // a row of accumulators
         kernels.reduce(.sum, x.dtype.kind, x.dataPointer, shape, x.strides, reduced, out.dataPointer, scale)
         return out
     }
@@ -121,6 +122,7 @@ extension Tensor {
             if !reduced[d] { outShape.append(shape[d]) } else if keepDim { outShape.append(1) }
         }
         let out = try Tensor(uninitializedShape: outShape, dtype: outType, op: name)
+        try MemoryBudget.reserveScratch(perThread: out.count, of: 8, op: name)  // a row of accumulators
         kernels.reduce(op, dtype.kind, dataPointer, shape, strides, reduced, out.dataPointer, 1)
         return out
     }
@@ -356,6 +358,7 @@ extension Tensor {
             let x = ctx.saved[0], g = try ctx.grad.converted(to: x.dtype)
             guard x.rank > 0 else { return [g] }
             let dx = try Tensor(uninitializedShape: x.shape, dtype: x.dtype, op: "cumprod_backward")
+            guard x.count > 0 else { return [dx] }
             kernels.cumprodBackward(x.dtype.kind, dx.dataPointer, dx.strides[d], x.dataPointer, x.strides[d], g.dataPointer,
                                     g.strides[d], x.shape[d], x.alongDim(d, outputs: [dx.strides, g.strides]))
             return [dx]
@@ -366,6 +369,8 @@ extension Tensor {
         let type = dtype.isFloatingPoint ? dtype : DType.int64
         if rank == 0 { return try converted(to: type).clone().detach() }
         let out = try Tensor(uninitializedShape: shape, dtype: type, op: name)
+        // No elements: the loop over the other dims could still be 2^40 long (an empty tensor of [2^40, 0]).
+        guard count > 0 else { return out }
         kernels.scan(dtype.kind, product, dataPointer, strides[d], out.dataPointer, out.strides[d], shape[d],
                      alongDim(d, outputs: [out.strides]))
         return out
@@ -386,6 +391,7 @@ extension Tensor {
         let values = try Tensor(uninitializedShape: outShape, dtype: dtype, op: op)
         let indices = try Tensor(uninitializedShape: outShape, dtype: .int64, op: op)
         if values.count > 0 {
+            try MemoryBudget.reserveScratch(perThread: shape[d], of: 16, op: op)  // a row of (key, index) pairs
             kernels.sort(dtype.kind, descending, dataPointer, strides[d], values.dataPointer, values.strides[d],
                          indices.typedPointer(Int64.self), indices.strides[d], shape[d], limit,
                          alongDim(d, outputs: [values.strides, indices.strides]))

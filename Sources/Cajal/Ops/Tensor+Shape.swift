@@ -26,6 +26,8 @@ extension Tensor {
         } else if known != count {
             throw CajalError.shape("[\(op)] shape '\(shapeString(requested))' is invalid for input of size \(count)")
         }
+        // An empty tensor takes any sizes beside a zero: bound them as a new tensor's.
+        _ = try checkedNumel(result, op: op)
         return result
     }
 

@@ -101,7 +101,14 @@ extension Tensor {
     public func unbind(dim: Int = 0) throws -> [Tensor] {
         let d = try normalizeDim(dim, rank: rank, op: "unbind")
         guard rank > 0 else { throw CajalError.index("[unbind] Dimension specified as 0 but tensor has no dimensions") }
+        try Tensor.reservePieces(shape[d], op: "unbind")
         return try (0..<shape[d]).map { try select(dim: d, index: $0) }
+    }
+
+    /// Checks that `count` views fit in memory before making them: an empty
+    /// or expanded tensor may have a dim of 2^40 with no memory behind it.
+    static func reservePieces(_ count: Int, op: String) throws {
+        try MemoryBudget.reserve(count: count, of: 512, op: op)  // a Tensor and its layout arrays
     }
 
     /// Consecutive pieces of `size` along `dim` (the last may be smaller).
@@ -112,13 +119,17 @@ extension Tensor {
             throw CajalError.runtime("[split] split_size can only be 0 if dimension size is 0, but got dimension size of \(shape[d])")
         }
         if shape[d] == 0 { return [self] }
+        try Tensor.reservePieces(shape[d] / size + 1, op: "split")
         return try stride(from: 0, to: shape[d], by: size).map { try narrow(dim: d, start: $0, length: Swift.min(size, shape[d] - $0)) }
     }
 
     /// Pieces of the given sizes along `dim`; they must add up to the dim.
     public func split(sizes: [Int], dim: Int = 0) throws -> [Tensor] {
         let d = try normalizeDim(dim, rank: rank, op: "split")
-        guard rank > 0, sizes.allSatisfy({ $0 >= 0 }), sizes.reduce(0, +) == shape[d] else {
+        // The sum is checked: each size could be near Int.max.
+        let check = Arguments("split")
+        let total = try sizes.allSatisfy({ $0 >= 0 }) ? sizes.reduce(0) { try check.sum($0, $1, "the split_sizes \(sizes)") } : -1
+        guard rank > 0, total == shape[d] else {
             throw CajalError.runtime("[split] split_with_sizes expects split_sizes to sum exactly to \(rank > 0 ? shape[d] : 0) (input tensor's size at dimension \(d)), but got split_sizes=\(sizes)")
         }
         var start = 0
@@ -133,7 +144,7 @@ extension Tensor {
         guard chunks > 0 else { throw CajalError.runtime("[chunk] chunk expects `chunks` to be greater than 0, got: \(chunks)") }
         guard rank > 0 else { throw CajalError.runtime("[chunk] chunk expects at least a 1-dimensional tensor") }
         let d = try normalizeDim(dim, rank: rank, op: "chunk")
-        let size = (shape[d] + chunks - 1) / chunks
+        let size = shape[d] / chunks + (shape[d] % chunks == 0 ? 0 : 1)  // rounded up, without overflow
         return try split(size: Swift.max(size, shape[d] == 0 ? 0 : 1), dim: d)
     }
 
@@ -147,6 +158,7 @@ extension Tensor {
         guard first.rank > 0 else { throw CajalError.runtime("[cat] zero-dimensional tensor (at position 0) cannot be concatenated") }
         let d = try normalizeDim(dim, rank: first.rank, op: "cat")
         var total = 0
+        let check = Arguments("cat")
         for (i, t) in parts.enumerated() {
             guard t.rank == first.rank else {
                 throw CajalError.runtime("[cat] Tensors must have same number of dimensions: got \(first.rank) and \(t.rank)")
@@ -154,7 +166,7 @@ extension Tensor {
             for k in 0..<t.rank where k != d && t.shape[k] != first.shape[k] {
                 throw CajalError.shape("[cat] Sizes of tensors must match except in dimension \(d). Expected size \(first.shape[k]) but got size \(t.shape[k]) for tensor number \(i) in the list.")
             }
-            total += t.shape[d]
+            total = try check.sum(total, t.shape[d], "the joined size along dim \(d)")
         }
         let type = resultType(parts)
         var outShape = first.shape
@@ -324,7 +336,7 @@ extension Tensor {
     public func diag(_ k: Int = 0) throws -> Tensor {
         switch rank {
         case 1:
-            let n = shape[0] + Swift.abs(k)
+            let n = shape[0] + Swift.abs(try Arguments("diag").size(k, "diagonal"))  // both at most 2^51: the sum fits
             let out = try Tensor.zeros([n, n], dtype: dtype)
             try out.diagonal(offset: k).copyElements(from: self)
             return out.recording("DiagEmbedBackward0", inputs: [self]) { ctx in [try ctx.grad.diagonal(offset: k)] }
