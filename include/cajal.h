@@ -82,6 +82,11 @@ size_t cajal_cached_memory_bytes(void);
 /* Gives every buffer kept for reuse back to the system. */
 void cajal_clear_memory_cache(void);
 
+/* Bytes this process can still allocate: the memory the system reports
+ * available (plus free swap), bounded by the cgroup's limit and ulimit -v.
+ * Larger requests fail with CAJAL_ERR_OUT_OF_MEMORY before any memory is taken. */
+size_t cajal_memory_available(void);
+
 /* The instruction set of the kernels in use: "avx512", "avx2" or "baseline".
  * The best one the CPU supports is chosen at load; the environment variable
  * CAJAL_KERNELS=baseline|avx2|avx512 can ask for a lower one. */

@@ -36,6 +36,9 @@ public func cajal_cached_memory_bytes() -> Int { cachedMemoryBytes }
 @_cdecl("cajal_clear_memory_cache")
 public func cajal_clear_memory_cache() { clearMemoryCache() }
 
+@_cdecl("cajal_memory_available")
+public func cajal_memory_available() -> Int { MemoryBudget.availableBytes() }
+
 /// The kernel set's name as a C string that lives for the process.
 private let kernelSetName: UnsafePointer<CChar>? = UnsafePointer(strdup(kernelInstructionSet))
 

@@ -476,6 +476,7 @@ int main(int argc, char **argv) {
         else if (r < 995) call_free(f);
         else call_set_num_threads(f);
         if (f->calls % 1000 == 0) sanity(f);
+        if (f->calls % 10000 == 0) { printf("progress %llu\n", f->calls); fflush(stdout); } /* for the campaign's hang watch */
         if (f->calls % 20000 == 0) { /* a fresh pool: graphs and histories stay small */
             while (f->pooled) forget(f, f->pool[--f->pooled]);
             cajal_set_grad_enabled(1);

@@ -40,6 +40,7 @@ from ._creation import (
     zeros_like,
 )
 from ._dtype import Size, bool_ as bool, device, double, dtype, float, float32, float64, int64, long  # noqa: A004
+from ._ffi import OutOfMemoryError
 from ._tensor import Tensor, as_tensor_operand as _operand
 from .serialization import load, save
 from .autograd import enable_grad, inference_mode, is_grad_enabled, no_grad, set_grad_enabled

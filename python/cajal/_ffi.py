@@ -14,6 +14,11 @@ from ctypes import POINTER, c_char_p, c_double, c_int, c_int32, c_int64, c_size_
 
 API_VERSION = 2  # must match CAJAL_API_VERSION in include/cajal.h
 
+class OutOfMemoryError(RuntimeError, MemoryError):
+    """A request the engine refused because the memory is not there: a
+    RuntimeError as torch's allocator failure is, and a MemoryError."""
+
+
 # Status codes (include/cajal.h) and the exceptions they raise, as torch does.
 ERRORS = {
     1: RuntimeError,  # CAJAL_ERR_RUNTIME
@@ -22,7 +27,7 @@ ERRORS = {
     4: TypeError,  # CAJAL_ERR_TYPE
     5: ValueError,  # CAJAL_ERR_VALUE
     6: NotImplementedError,  # CAJAL_ERR_NOT_IMPLEMENTED
-    7: MemoryError,  # CAJAL_ERR_OUT_OF_MEMORY
+    7: OutOfMemoryError,  # CAJAL_ERR_OUT_OF_MEMORY
     8: ValueError,  # CAJAL_ERR_NULL_ARGUMENT
 }
 
@@ -42,6 +47,7 @@ DECLARATIONS = {
     "cajal_set_grad_enabled": (None, [c_int32]),
     "cajal_cached_memory_bytes": (c_size_t, []),
     "cajal_clear_memory_cache": (None, []),
+    "cajal_memory_available": (c_size_t, []),
     "cajal_kernel_isa": (c_char_p, []),
     "cajal_blas_core": (c_char_p, []),
     "cajal_get_num_threads": (c_int32, []),
@@ -438,6 +444,15 @@ for _name, (_restype, _argtypes) in DECLARATIONS.items():
 def last_error():
     message = lib.cajal_last_error()
     return message.decode("utf-8", "replace") if message else ""
+
+
+def reserve(nbytes, what):
+    """Raises OutOfMemoryError when `nbytes` more cannot be had, before any of
+    it is taken: for memory the Python layer allocates itself (lists, copies
+    of modules), which the engine's own checks do not see."""
+    available = lib.cajal_memory_available()
+    if nbytes > available:
+        raise OutOfMemoryError(f"[{what}] cannot allocate {nbytes} bytes: only {available} are available")
 
 
 def check(status):

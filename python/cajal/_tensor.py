@@ -9,7 +9,7 @@ from ctypes import ArgumentError, byref, c_char_p, c_double, c_int32, c_int64, c
 
 from . import _dtype as D
 from . import _ffi
-from ._ffi import check, int64_array, lib
+from ._ffi import check, int64_array, lib, reserve
 from ._tensor_str import format_tensor
 
 _bool, _int, _float = builtins.bool, builtins.int, builtins.float
@@ -445,6 +445,7 @@ class Tensor:
     def _flat(self):
         """All elements in row-major order as an array.array (bool as 0/1 bytes)."""
         dtype = self.dtype
+        reserve(self.numel() * dtype.itemsize, "copy_to")
         values = array.array(dtype._array_code, bytes(self.numel() * dtype.itemsize))
         if len(values):
             address, _ = values.buffer_info()
@@ -452,6 +453,7 @@ class Tensor:
         return values
 
     def tolist(self):
+        reserve(self.numel() * 40, "tolist")  # a Python number and a list slot per element
         flat = self._flat()
         items = [_bool(v) for v in flat] if self.dtype is D.bool_ else flat.tolist()
         shape = self.shape

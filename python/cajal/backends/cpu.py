@@ -19,6 +19,12 @@ def memory_cached():
     return lib.cajal_cached_memory_bytes()
 
 
+def memory_available():
+    """Bytes cajal can still allocate (available memory, within the cgroup's
+    limit and ulimit -v); larger requests raise OutOfMemoryError up front."""
+    return lib.cajal_memory_available()
+
+
 def empty_cache():
     """Gives the buffers kept for reuse back to the system."""
     lib.cajal_clear_memory_cache()

@@ -7,7 +7,7 @@ import warnings
 from ctypes import byref, c_void_p
 
 from ... import _creation
-from ..._ffi import check, lib
+from ..._ffi import check, lib, reserve
 from ..._tensor import Tensor, _wrap
 from .. import init
 from ..parameter import Parameter
@@ -59,6 +59,9 @@ class RNNBase(Module):
         self.bidirectional, self.proj_size = bidirectional, proj_size
         gate_size = _GATES[mode] * hidden_size
         directions = 2 if bidirectional else 1
+        # Every layer is made in Python: refuse a count that cannot fit before the first.
+        reserve(num_layers * directions * (gate_size * (abs(input_size) + hidden_size * (directions + 1) + 2) * 4 + 4096),
+                "rnn")
         self._flat_weights_names = []
         for layer in range(num_layers):
             layer_input = input_size if layer == 0 else hidden_size * directions

@@ -3,8 +3,10 @@ TransformerEncoderLayer/Encoder, TransformerDecoderLayer/Decoder, Transformer)
 with torch's submodule names, parameter layout, initialisation and masks."""
 
 import copy
+import operator
 
 from ... import _creation
+from ..._ffi import reserve
 from .. import functional as F
 from .. import init
 from ..parameter import Parameter
@@ -178,6 +180,14 @@ class TransformerDecoderLayer(Module):
 
 
 def _clones(module, n):
+    """n deep copies of module; a count whose copies cannot fit in memory is
+    refused before the first copy (num_layers=2**40 would otherwise copy until
+    the system kills the process)."""
+    n = operator.index(n)
+    if n < 0:
+        raise ValueError(f"the number of layers must be non-negative, got {n}")
+    tensors = list(module.parameters()) + list(module.buffers())
+    reserve(n * (sum(t.numel() * t.element_size() for t in tensors) + 4096), "clones")  # and the Python objects
     return ModuleList([copy.deepcopy(module) for _ in range(n)])
 
 
