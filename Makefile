@@ -8,7 +8,7 @@ SWIFT_BUILD = swift build -c release --product cajal
 LIB = .build/release/libcajal.so
 REFERENCE_VENV ?= $(HOME)/.cache/cajal-reference
 
-.PHONY: all deps build test swift-test c-test py-test demo examples examples-c examples-swift bench bench-quick bench-ops bench-train fixtures clean
+.PHONY: all deps build test swift-test c-test py-test demo examples examples-c examples-swift bench bench-quick bench-ops bench-train fixtures fuzz sanitize clean
 
 all: build
 
@@ -36,6 +36,42 @@ c-test: build
 	cc -std=c11 -D_DEFAULT_SOURCE -O2 -Wall -Wextra -Werror -Iinclude Tests/c/adam_checkpoint.c \
 		-L.build/release -lcajal -Wl,-rpath,$(CURDIR)/.build/release -lm -o .build/c-tests/adam_checkpoint
 	.build/c-tests/adam_checkpoint .build/c-tests/adam_checkpoint.safetensors
+	cc -std=c11 -O2 -Wall -Wextra -Werror -Iinclude Tests/c/threads.c \
+		-L.build/release -lcajal -Wl,-rpath,$(CURDIR)/.build/release -lm -lpthread -o .build/c-tests/threads
+	.build/c-tests/threads
+	cc -std=c11 -O2 -Wall -Wextra -Werror -Iinclude Tests/c/bad_input.c \
+		-L.build/release -lcajal -Wl,-rpath,$(CURDIR)/.build/release -lm -o .build/c-tests/bad_input
+	.build/c-tests/bad_input
+	@$(MAKE) --no-print-directory $(C_FUZZER)
+	$(C_FUZZER) --seed 1 --calls 30000
+
+# The C fuzzer: a caller for every function of include/cajal.h, generated
+# from the header, and the pools and checks of Tests/fuzz/c_fuzzer.c.
+C_FUZZER = .build/fuzz/c_fuzzer
+$(C_FUZZER): Tests/fuzz/c_fuzzer.c Tests/fuzz/gen_c_calls.py include/cajal.h $(LIB)
+	@mkdir -p .build/fuzz
+	$(PYTHON) Tests/fuzz/gen_c_calls.py include/cajal.h .build/fuzz/c_calls.inc
+	cc -std=c11 -O1 -g -Wall -Wextra -Werror -Iinclude -I.build/fuzz Tests/fuzz/c_fuzzer.c \
+		-L.build/release -lcajal -Wl,-rpath,$(CURDIR)/.build/release -lm -o $@
+
+# The long crash campaign (not part of make test): 500,000 wild Python calls
+# and 2,500,000 C calls in restartable workers; writes .build/fuzz/report.md.
+FUZZ_PYTHON_CALLS ?= 500000
+FUZZ_C_CALLS ?= 2500000
+fuzz: build $(C_FUZZER)
+	$(PYTHON) Tests/fuzz/campaign.py --python-calls $(FUZZ_PYTHON_CALLS) --c-calls $(FUZZ_C_CALLS) --verbose
+
+# The engine and the C tests under AddressSanitizer, UndefinedBehaviorSanitizer
+# and ThreadSanitizer, each in its own build folder (not part of make test).
+SANITIZE_RUNS = --seed 7 --calls 200000 --rlimit-gib 0
+sanitize: deps
+	@for kind in address undefined thread; do \
+		echo "== $$kind: swift build -c release --sanitize=$$kind"; \
+		swift build -c release --product cajal --sanitize=$$kind --scratch-path .build-$$kind >/dev/null || exit 1; \
+	done
+	@mkdir -p .build/sanitize
+	$(PYTHON) Tests/fuzz/gen_c_calls.py include/cajal.h .build/sanitize/c_calls.inc
+	Tests/sanitize.sh
 
 py-test: build
 	PYTHONPATH=python $(PYTHON) -m pytest -q Tests/python
@@ -98,4 +134,4 @@ fixtures:
 	$(REFERENCE_VENV)/bin/python Tests/reference/generate.py
 
 clean:
-	rm -rf .build
+	rm -rf .build .build-address .build-undefined .build-thread

@@ -121,3 +121,27 @@ public struct RecurrentGradientStep {
         (self.gradCell, self.gradGates, self.gradHiddenGates) = (gradCell, gradGates, gradHiddenGates)
     }
 }
+
+// What the elementwise kernels compute (CajalKernels/Elementwise.swift's
+// dispatch). For any other pair a kernel writes nothing, so the ops refuse it
+// before allocating: an output left unwritten would be garbage, and garbage
+// bool bytes are undefined behaviour in every later kernel.
+extension BinaryOp {
+    public func isComputed(in kind: ElementKind) -> Bool {
+        switch kind {
+        case .float32, .float64: return true
+        case .int64: return self != .div  // integer true division promotes to float first
+        case .bool: return ![.div, .pow, .fmod, .remainder, .divTrunc, .divFloor].contains(self)
+        }
+    }
+}
+
+extension UnaryOp {
+    public func isComputed(in kind: ElementKind) -> Bool {
+        switch kind {
+        case .float32, .float64: return true
+        case .int64, .bool:
+            return [.neg, .abs, .sign, .relu, .floor, .ceil, .round, .trunc, .isnan, .isinf, .isfinite, .logicalNot].contains(self)
+        }
+    }
+}

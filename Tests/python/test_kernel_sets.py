@@ -49,6 +49,8 @@ def test_every_kernel_set_gives_the_same_bits():
         sets.append("avx2")
     if {"avx512f", "avx512bw", "avx512vl", "avx512dq", "avx512cd"} <= flags:
         sets.append("avx512")
+    if len(sets) == 1:
+        pytest.skip("this CPU runs only the baseline kernel set: there is no second set to compare with")
     results = {isa: run(isa) for isa in sets}
     for isa, (name, _) in results.items():
         assert name == isa, f"asked for {isa}, got {name}"

@@ -9,8 +9,10 @@ import Glibc
 /// buffers, Swift arrays sized by user input) is first compared with what can
 /// really be had: the memory the kernel reports available (MemAvailable plus
 /// free swap), the room left under the process's cgroup limit, and under its
-/// address-space limit (`ulimit -v`). A request beyond that fails with
-/// CAJAL_ERR_OUT_OF_MEMORY naming its size, and the process lives on.
+/// address-space limit (`ulimit -v`), and under CAJAL_MEMORY_LIMIT when set
+/// (bytes, or with a K/M/G/T suffix: the most the engine's tensors may hold
+/// at once). A request beyond that fails with CAJAL_ERR_OUT_OF_MEMORY naming
+/// its size, and the process lives on.
 public enum MemoryBudget {
     /// Smaller requests skip the check (reading /proc costs a few µs); malloc's
     /// NULL still reports them.
@@ -46,7 +48,23 @@ public enum MemoryBudget {
         var available = systemAvailable() ?? Int.max
         if let room = cgroupRoom() { available = Swift.min(available, room) }
         if let room = addressSpaceRoom() { available = Swift.min(available, room) }
+        if let limit = configuredLimit { available = Swift.min(available, limit - Storage.liveBytes - BufferCache.cachedBytes) }
         return Swift.max(available, 0)
+    }
+
+    /// CAJAL_MEMORY_LIMIT, read once: "3G", "512M", "1048576".
+    static let configuredLimit: Int? = {
+        guard let raw = getenv("CAJAL_MEMORY_LIMIT") else { return nil }
+        return parseSize(String(cString: raw))
+    }()
+
+    /// "3G" -> 3 << 30; nil for anything else than digits with an optional K, M, G or T.
+    static func parseSize(_ text: String) -> Int? {
+        let units: [Character: Int] = ["K": 10, "M": 20, "G": 30, "T": 40]
+        var digits = Substring(text.uppercased()), shift = 0
+        if let last = digits.last, let unit = units[last] { shift = unit; digits = digits.dropLast() }
+        guard let value = Int(digits), value >= 0, value <= Int.max >> shift else { return nil }
+        return value << shift
     }
 
     static func describe(_ bytes: Int) -> String {

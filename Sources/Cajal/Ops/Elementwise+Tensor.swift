@@ -38,6 +38,7 @@ extension Tensor {
 
     /// `op(a, b)` with broadcasting, computed in `computeType`; no autograd.
     static func binaryKernel(_ op: BinaryOp, _ a: Tensor, _ b: Tensor, computeType: DType, name: String) throws -> Tensor {
+        try checkComputed(op.isComputed(in: computeType.kind), computeType, name)
         if a.dtype == computeType && b.dtype == computeType && a.shape == b.shape && a.isContiguous && b.isContiguous {
             // The common case, without the broadcasting and layout arrays.
             let out = try Tensor(uninitializedShape: a.shape, dtype: op.writesBool ? .bool : computeType, op: name)
@@ -56,8 +57,14 @@ extension Tensor {
         return out
     }
 
+    /// torch's error for an op its kernels lack for a dtype (pow of two bools).
+    static func checkComputed(_ computed: Bool, _ type: DType, _ name: String) throws {
+        guard computed else { throw CajalError.notImplemented("[\(name)] \"\(name)\" not implemented for '\(type)'") }
+    }
+
     /// `op(self)` computed in `computeType`; no autograd.
     func unaryKernel(_ op: UnaryOp, computeType: DType, name: String) throws -> Tensor {
+        try Tensor.checkComputed(op.isComputed(in: computeType.kind), computeType, name)
         let x = try converted(to: computeType)
         let out = try Tensor(uninitializedShape: shape, strides: elementwiseOutputStrides(shape, [x.strides]),
                              dtype: op.writesBool ? .bool : computeType, op: name)

@@ -276,6 +276,7 @@ extension Tensor {
             }
         }
         if type == dtype && other.storage !== storage {
+            try Tensor.checkComputed(op.isComputed(in: type.kind), type, name)
             let b = try other.converted(to: type)
             let loop = StridedLoop(shape: shape, strides: strides, strides, b.broadcastStrides(to: shape))
             kernels.binary(op, type.kind, dataPointer, dataPointer, b.dataPointer, loop)

@@ -283,6 +283,13 @@ extension Tensor {
         guard last < Limits.maxElements else { throw check.tooLarge("the span of strides \(strides)") }
         let layout = Layout(shape: shape, strides: strides)
         let span = count == 0 ? 0 : (last + 1) * dtype.itemSize
+        if dtype == .bool {
+            // Any other byte is an invalid Swift Bool: every later kernel would be undefined.
+            let bytes = UnsafeRawBufferPointer(start: pointer, count: span)
+            if let bad = bytes.firstIndex(where: { $0 > 1 }) {
+                throw CajalError.value("[from_blob] bool memory must hold 0 or 1 bytes, found \(bytes[bad]) at byte \(bad)")
+            }
+        }
         let storage = Storage(borrowing: pointer, byteCount: span, release: release)
         return Tensor(storage: storage, layout: layout, dtype: dtype)
     }
