@@ -1,8 +1,13 @@
 // swift-tools-version:6.0
 import PackageDescription
 
-// Release builds drop exclusivity checks on the hot paths; every user input is
-// validated before it reaches a kernel, so nothing here relies on a trap.
+// Release builds drop only exclusivity checks here: Swift's overflow and bounds
+// checks stay on in the engine, so a validation ever missed stops with a trap
+// instead of corrupting memory. None should be reachable: every integer a user
+// passes is bounded where it enters an op (Core/Checked.swift), sizes derived
+// from them use checked arithmetic, allocations are checked against memory
+// first (Core/MemoryBudget.swift), and C counts and handles are validated
+// (CajalC/Support.swift). `make fuzz` and `make sanitize` test that.
 let engineFlags: [SwiftSetting] = [
     .swiftLanguageMode(.v5),
     .unsafeFlags(["-enforce-exclusivity=unchecked"], .when(configuration: .release)),
@@ -12,7 +17,8 @@ let engineFlags: [SwiftSetting] = [
 // folders hold symlinks to Sources/CajalKernels): for baseline x86-64, for
 // AVX2 + FMA (Haswell and later) and for AVX-512 (Skylake-SP and later). The
 // engine picks one at load time from the CPU's flags and never runs code the
-// CPU lacks. They only see validated indices, so release builds skip checks.
+// CPU lacks. They only see sizes, strides and indices the ops validated, so
+// release builds compile them -Ounchecked.
 func kernelFlags(targetCPU: String?, define: String?) -> [SwiftSetting] {
     var flags: [SwiftSetting] = [
         .swiftLanguageMode(.v5),

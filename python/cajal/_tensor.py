@@ -9,7 +9,7 @@ from ctypes import ArgumentError, byref, c_char_p, c_double, c_int32, c_int64, c
 
 from . import _dtype as D
 from . import _ffi
-from ._ffi import check, int64_array, lib, reserve
+from ._ffi import INT64_MAX, check, int64_array, lib, reserve
 from ._tensor_str import format_tensor
 
 _bool, _int, _float = builtins.bool, builtins.int, builtins.float
@@ -123,6 +123,12 @@ def _index_operand(item):
 _OPEN = -(1 << 63)
 
 
+def _clamp_bound(value):
+    """A slice bound beyond int64 means "past the end", as Python's slicing
+    clamps: x[1:2**70] is x[1:] (and stays clear of the _OPEN marker)."""
+    return max(-INT64_MAX, min(value, INT64_MAX))
+
+
 def _encode_index(index):
     """An index expression as the engine's int64 quadruples (see cajal_tensor_getitem)."""
     items = index if isinstance(index, tuple) else (index,)
@@ -139,9 +145,9 @@ def _encode_index(index):
             step = 1 if item.step is None else item.step.__index__()
             if step <= 0:
                 raise ValueError("step must be greater than zero")
-            start = _OPEN if item.start is None else item.start.__index__()
-            stop = _OPEN if item.stop is None else item.stop.__index__()
-            codes += (1, start, stop, step)
+            start = _OPEN if item.start is None else _clamp_bound(item.start.__index__())
+            stop = _OPEN if item.stop is None else _clamp_bound(item.stop.__index__())
+            codes += (1, start, stop, min(step, INT64_MAX))
         elif isinstance(item, Tensor):
             codes += (4, len(tensors), 0, 0)
             tensors.append(item)
