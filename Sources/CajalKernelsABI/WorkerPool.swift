@@ -162,12 +162,20 @@ final class WorkerPool: @unchecked Sendable {
         while true {
             seen = waitForJob(after: seen)
             inside.add(1, ordering: .sequentiallyConsistent)
-            if open.load(ordering: .sequentiallyConsistent), generation.load(ordering: .sequentiallyConsistent) == seen,
-               let body {
-                claimChunks(body)
+            if open.load(ordering: .sequentiallyConsistent), generation.load(ordering: .sequentiallyConsistent) == seen {
+                joinJob()
             }
             inside.subtract(1, ordering: .sequentiallyConsistent)
         }
+    }
+
+    /// The worker's copy of the job's closure: released when this returns,
+    /// before the worker leaves `inside`, so the caller's frame that owns
+    /// the closure outlives every reference to it.
+    @inline(never)
+    private func joinJob() {
+        guard let body else { return }
+        claimChunks(body)
     }
 
     /// Spins, then sleeps, until a job newer than `seen` is published.

@@ -261,7 +261,7 @@ static cajal_release_fn pick_release(Fuzz *f) { return chance(f, 50) ? count_rel
 
 /* ---------------------------------------------------------- each call */
 
-/* "2x3:f32@0x..." for a live tensor handle, the pointer alone otherwise. */
+/* "[2x3 f32 strides 3 1]@0x..." for a live tensor handle, the pointer alone otherwise. */
 static const char *describe(Fuzz *f, cajal_tensor t) {
     static char texts[8][160];
     static int next;
@@ -279,7 +279,7 @@ static const char *describe(Fuzz *f, cajal_tensor t) {
     for (size_t d = 0; d < ndim && n < 120; d++) n += snprintf(text + n, 160 - (size_t)n, "%s%lld", d ? "x" : "", (long long)shape[d]);
     n += snprintf(text + n, 160 - (size_t)n, " %s strides", dtype >= 0 && dtype < 4 ? names[dtype] : "?");
     for (size_t d = 0; d < ndim && n < 150; d++) n += snprintf(text + n, 160 - (size_t)n, " %lld", (long long)strides[d]);
-    snprintf(text + n, 160 - (size_t)n, "]");
+    snprintf(text + n, 160 - (size_t)n, "]@%p", (void *)t);
     (void)f;
     return text;
 }
@@ -483,6 +483,7 @@ int main(int argc, char **argv) {
         }
     }
     f->calls--;
+    while (f->pooled) forget(f, f->pool[--f->pooled]); /* what is left at exit is a leak (LeakSanitizer) */
     clock_gettime(CLOCK_MONOTONIC, &end);
     double seconds = (double)(end.tv_sec - start.tv_sec) + 1e-9 * (double)(end.tv_nsec - start.tv_nsec);
     printf("c_fuzzer: %llu calls of %zu functions in %.1f s, seed %llu; statuses:", f->calls, generated + 4, seconds, seed);

@@ -114,6 +114,10 @@ def test_more_bad_inputs_never_crash():
         x.grad = torch.ones(3)
     with pytest.raises(RuntimeError, match="different type"):
         x.grad = torch.ones(2, dtype=torch.float64)
+    # torch's message; the tensor would hold itself and never be freed.
+    with pytest.raises(RuntimeError, match="can't assign Variable as its own grad"):
+        x.grad = x
+    assert x.grad is None
     # The process is alive and the engine still works.
     assert (torch.ones(2) + 1).tolist() == [2.0, 2.0]
 

@@ -64,6 +64,8 @@ extension Tensor {
     /// gradient must match this tensor's shape and dtype.
     public func setGrad(_ newGrad: Tensor?) throws {
         if let newGrad {
+            // A tensor holding itself would never be freed (torch refuses it too).
+            guard newGrad !== self else { throw CajalError.runtime("[grad] can't assign Variable as its own grad") }
             guard newGrad.shape == shape else {
                 throw CajalError.runtime("[grad] assigned grad has data of a different size: \(shapeString(newGrad.shape)) vs \(shapeString(shape))")
             }

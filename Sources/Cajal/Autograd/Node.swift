@@ -24,9 +24,30 @@ public final class Node {
             case leaf(Tensor)   // accumulate into .grad
             case node(Node)     // pass on to the op that made the input
         }
-        let target: Target
+        // Stored as two plain references, not as the enum: Swift keeps an
+        // enum's case in the spare bits of the pointer, which hides the graph
+        // from leak checkers (LeakSanitizer, valgrind), so a live graph would
+        // be reported as leaked and a real leak would drown among them.
+        private let node: Node?
+        private let leaf: Tensor?
         let shape: [Int]
         let dtype: DType
+
+        init(target: Target, shape: [Int], dtype: DType) {
+            switch target {
+            case .none: (node, leaf) = (nil, nil)
+            case .leaf(let tensor): (node, leaf) = (nil, tensor)
+            case .node(let next): (node, leaf) = (next, nil)
+            }
+            self.shape = shape
+            self.dtype = dtype
+        }
+
+        var target: Target {
+            if let node { return .node(node) }
+            if let leaf { return .leaf(leaf) }
+            return .none
+        }
     }
 
     /// torch's grad_fn name, e.g. "AddBackward0".
