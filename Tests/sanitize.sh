@@ -60,4 +60,4 @@ export TSAN_OPTIONS=halt_on_error=1:second_deadlock_stack=1:suppressions=$(pwd)/
 "$out/threads-thread"
 "$out/train_linear-thread"
 
-echo "sanitize: AddressSanitizer, UndefinedBehaviorSanitizer and ThreadSanitizer found nothing"
+echo "sanitize: AddressSanitizer, the checked build (with UndefinedBehaviorSanitizer) and ThreadSanitizer found nothing"

@@ -1,5 +1,4 @@
 import Glibc
-import Synchronization
 
 /// Keeps freed tensor buffers for reuse. A training step allocates the same
 /// large intermediates every time; from malloc each would be fresh mmap'd
@@ -19,7 +18,22 @@ enum BufferCache {
         var bytes = 0
     }
 
-    private static let state = Mutex(State())
+    // A pthread mutex in its own allocation rather than Synchronization's
+    // Mutex: ThreadSanitizer sees pthread locks (it intercepts them) but not
+    // Mutex's futex, and reported every cache access as a race.
+    private static let lock: UnsafeMutablePointer<pthread_mutex_t> = {
+        let lock = UnsafeMutablePointer<pthread_mutex_t>.allocate(capacity: 1)
+        lock.initialize(to: pthread_mutex_t())
+        pthread_mutex_init(lock, nil)
+        return lock
+    }()
+    nonisolated(unsafe) private static var cache = State()
+
+    private static func withLock<R>(_ body: (inout State) -> R) -> R {
+        pthread_mutex_lock(lock)
+        defer { pthread_mutex_unlock(lock) }
+        return body(&cache)
+    }
 
     /// The bytes actually allocated for a request of `byteCount`.
     static func capacity(for byteCount: Int) -> Int {
@@ -33,7 +47,7 @@ enum BufferCache {
     /// the system has no memory left even after the cache is emptied.
     static func allocate(_ byteCount: Int) -> UnsafeMutableRawPointer? {
         let size = capacity(for: byteCount)
-        if size > smallest, let reused = state.withLock({ cache -> UnsafeMutableRawPointer? in
+        if size > smallest, let reused = withLock({ cache -> UnsafeMutableRawPointer? in
             guard let pointer = cache.free[size]?.popLast() else { return nil }
             cache.bytes -= size
             return pointer
@@ -48,7 +62,7 @@ enum BufferCache {
     /// Takes back a buffer from `allocate(byteCount)`.
     static func deallocate(_ pointer: UnsafeMutableRawPointer, byteCount: Int) {
         let size = capacity(for: byteCount)
-        let kept = size > smallest && state.withLock { cache -> Bool in
+        let kept = size > smallest && withLock { cache -> Bool in
             guard cache.bytes + size <= limit else { return false }
             cache.free[size, default: []].append(pointer)
             cache.bytes += size
@@ -59,7 +73,7 @@ enum BufferCache {
 
     /// Returns every cached buffer to the system (torch.cuda.empty_cache's CPU twin).
     static func releaseAll() {
-        let buffers = state.withLock { cache -> [UnsafeMutableRawPointer] in
+        let buffers = withLock { cache -> [UnsafeMutableRawPointer] in
             defer { cache = State() }
             return cache.free.values.flatMap { $0 }
         }
@@ -67,7 +81,7 @@ enum BufferCache {
     }
 
     /// Bytes held for reuse right now.
-    static var cachedBytes: Int { state.withLock { $0.bytes } }
+    static var cachedBytes: Int { withLock { $0.bytes } }
 
     private static func systemAllocate(_ size: Int) -> UnsafeMutableRawPointer? {
         var raw: UnsafeMutableRawPointer? = nil
