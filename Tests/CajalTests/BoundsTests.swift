@@ -5,20 +5,6 @@ import Testing
 /// extreme arguments throw a CajalError naming the op and the argument instead
 /// of trapping, and requests beyond memory are refused before any is taken.
 struct BoundsTests {
-    func expectError(_ kind: CajalError.Kind, _ fragments: [String], _ body: () throws -> Void) {
-        do {
-            try body()
-            Issue.record("expected a \(kind) error containing \(fragments)")
-        } catch let error as CajalError {
-            #expect(error.kind == kind, "\(error.message)")
-            for fragment in fragments {
-                #expect(error.message.contains(fragment), "'\(error.message)' should mention '\(fragment)'")
-            }
-        } catch {
-            Issue.record("unexpected error \(error)")
-        }
-    }
-
     @Test func argumentsAreBoundedWithTheirNames() throws {
         let check = Arguments("conv2d")
         #expect(try check.bounded(Int(Int32.max), "padding") == Int(Int32.max))
