@@ -24,16 +24,13 @@ public enum Parallel {
         configuredThreads.store(Swift.min(Swift.max(1, n), maxThreads), ordering: .relaxed)
     }
 
-    /// The product of work factors for `costPerItem`, saturating instead of
-    /// overflowing: it only decides how to split a job.
-    public static func cost(_ factors: Int...) -> Int {
-        var total = 1
-        for factor in factors {
-            let (product, overflow) = total.multipliedReportingOverflow(by: Swift.max(factor, 0))
-            if overflow { return Int.max }
-            total = product
-        }
-        return total
+    /// The product of two work factors for `costPerItem`, saturating instead
+    /// of overflowing: it only decides how to split a job. (Two arguments, not
+    /// variadic: every op calls it, and a variadic call builds an array.)
+    @inline(__always)
+    public static func cost(_ a: Int, _ b: Int) -> Int {
+        let (product, overflow) = Swift.max(a, 0).multipliedReportingOverflow(by: Swift.max(b, 0))
+        return overflow ? Int.max : product
     }
 
     /// Work units (elements times per-element cost) worth handing a second

@@ -126,7 +126,7 @@ enum Pooling {
     /// window of every plane, planes split across cores.
     private static func forEachAverageWindow(_ planes: Int, _ g: PoolingGeometry, countIncludePad: Bool, divisorOverride: Int,
                                              _ body: (Int, Int, (rows: Range<Int>, columns: Range<Int>, divisor: Int)) -> Void) {
-        Parallel.forEachChunk(planes, costPerItem: Parallel.cost(g.outHeight, g.outWidth, taps(g))) { range in
+        Parallel.forEachChunk(planes, costPerItem: Parallel.cost(Parallel.cost(g.outHeight, g.outWidth), taps(g))) { range in
             for p in range {
                 for oy in 0..<g.outHeight {
                     for ox in 0..<g.outWidth {
