@@ -1,6 +1,10 @@
 """The C contract in three places must agree: include/cajal.h, the symbols
-libcajal.so exports (nm -D), and the Python declaration table."""
+libcajal.so exports (nm -D) with the Swift @_cdecl functions behind them, and
+the Python declaration table: the same names, and the same signatures (return
+type, argument count and each argument's C type)."""
 
+import ctypes
+import glob
 import os
 import re
 import subprocess
@@ -48,3 +52,124 @@ def test_status_codes_agree():
     with open(os.path.join(ROOT, "include", "cajal.h")) as f:
         codes = {int(v) for v in re.findall(r"#define CAJAL_ERR_[A-Z_]+ (\d+)", f.read())}
     assert codes == set(_ffi.ERRORS)
+
+
+# ---------------------------------------------------------------- signatures
+#
+# Each side's types are reduced to one vocabulary: i32, i64, u64, size, f64,
+# char, void, handle (an opaque cajal_* handle), fn (a C callback), and
+# ptr<...>. ctypes cannot tell some of these apart (c_size_t is c_uint64; a
+# handle is a c_void_p), so the comparison with Python folds them first.
+
+HANDLES = {"cajal_tensor", "cajal_generator", "cajal_archive"}
+C_SCALARS = {"int": "i32", "int32_t": "i32", "int64_t": "i64", "uint64_t": "u64", "size_t": "size",
+             "double": "f64", "char": "char", "void": "void", "cajal_release_fn": "fn"}
+
+
+def c_type(text):
+    """'const int64_t *' -> 'ptr<i64>'; 'cajal_tensor' -> 'handle'."""
+    text = " ".join(text.replace("*", " * ").replace("const", " ").split())
+    if text.endswith("*"):
+        return f"ptr<{c_type(text[:-1])}>"
+    if text in HANDLES:
+        return "handle"
+    assert text in C_SCALARS, f"a C type this test does not know: {text!r}"
+    return C_SCALARS[text]
+
+
+def header_signatures():
+    with open(os.path.join(ROOT, "include", "cajal.h")) as f:
+        text = re.sub(r"/\*.*?\*/", "", f.read(), flags=re.S)
+    signatures = {}
+    for result, name, params in re.findall(r"^([a-z][^;(]*?)\b(cajal_[a-z0-9_]+)\s*\(([^)]*)\)\s*;", text, flags=re.M):
+        # Drop each parameter's name (the last word), keep its type.
+        args = [c_type(re.sub(r"\b[a-z_0-9]+$", "", p.strip())) for p in params.split(",") if p.strip() not in ("", "void")]
+        signatures[name] = (c_type(result), args)
+    return signatures
+
+
+SWIFT_SCALARS = {"Int32": "i32", "Int64": "i64", "UInt64": "u64", "Int": "size", "Double": "f64", "CChar": "char",
+                 "Void": "void", "OpaquePointer": "handle", "ReleaseFunction": "fn",
+                 "UnsafeRawPointer": "ptr<void>", "UnsafeMutableRawPointer": "ptr<void>"}
+SWIFT_ALIASES = {"TensorOut": "UnsafeMutablePointer<OpaquePointer?>"}
+
+
+def swift_type(text):
+    """'UnsafePointer<Int64>?' -> 'ptr<i64>' (optionality is the C pointer's NULL)."""
+    text = SWIFT_ALIASES.get(text.strip().rstrip("?"), text.strip().rstrip("?"))
+    match = re.fullmatch(r"Unsafe(?:Mutable)?Pointer<(.+)>", text)
+    if match:
+        return f"ptr<{swift_type(match.group(1))}>"
+    assert text in SWIFT_SCALARS, f"a Swift type this test does not know: {text!r}"
+    return SWIFT_SCALARS[text]
+
+
+def split_top_level(text):
+    """Splits Swift parameters at commas outside <...> and (...)."""
+    parts, depth, current = [], 0, ""
+    for ch in text:
+        depth += ch in "<(" and 1 or (ch in ">)" and -1 or 0)
+        if ch == "," and depth == 0:
+            parts.append(current)
+            current = ""
+        else:
+            current += ch
+    return [p for p in parts + [current] if p.strip()]
+
+
+def swift_signatures():
+    signatures = {}
+    for path in glob.glob(os.path.join(ROOT, "Sources", "CajalC", "*.swift")):
+        with open(path) as f:
+            text = f.read()
+        pattern = r'@_cdecl\("(\w+)"\)\s*public func \w+\((.*?)\)\s*(?:->\s*([^{]+?))?\s*\{'
+        for name, params, result in re.findall(pattern, text, flags=re.S):
+            args = [swift_type(p.split(":", 1)[1]) for p in split_top_level(params)]
+            signatures[name] = (swift_type(result or "Void"), args)
+    return signatures
+
+
+CTYPES_SCALARS = {ctypes.c_int32: "i32", ctypes.c_int64: "i64", ctypes.c_uint64: "u64", ctypes.c_double: "f64",
+                  ctypes.c_char_p: "ptr<char>", ctypes.c_void_p: "ptr<void>", ctypes.c_char: "char", None: "void"}
+
+
+def ctypes_type(t):
+    if t in CTYPES_SCALARS:
+        return CTYPES_SCALARS[t]
+    if isinstance(t, type) and issubclass(t, ctypes._Pointer):
+        return f"ptr<{ctypes_type(t._type_)}>"
+    if isinstance(t, type) and issubclass(t, ctypes._CFuncPtr):
+        return "fn"
+    raise AssertionError(f"a ctypes type this test does not know: {t!r}")
+
+
+def as_ctypes_sees(canonical):
+    """What ctypes can tell: size_t is uint64_t, a handle is a void pointer."""
+    return canonical.replace("size", "u64").replace("handle", "ptr<void>")
+
+
+def differences(left, right, fold=lambda t: t):
+    return sorted(f"{name}: {left[name]} vs {right[name]}" for name in left.keys() & right.keys()
+                  if (fold(left[name][0]), [fold(a) for a in left[name][1]])
+                  != (fold(right[name][0]), [fold(a) for a in right[name][1]]))
+
+
+def test_signatures_agree():
+    header, swift = header_signatures(), swift_signatures()
+    python = {name: (ctypes_type(result), [ctypes_type(a) for a in args])
+              for name, (result, args) in _ffi.DECLARATIONS.items()}
+    assert set(header) == set(swift) == set(python) == header_functions()
+    assert not differences(header, swift), "header vs Swift @_cdecl:\n" + "\n".join(differences(header, swift))
+    assert not differences(header, python, as_ctypes_sees), "header vs Python table:\n" + "\n".join(
+        differences(header, python, as_ctypes_sees))
+
+
+def test_signature_check_sees_a_changed_argument():
+    """The comparison itself: one changed argument type, count or result is seen."""
+    header = header_signatures()
+    name, (result, args) = "cajal_tensor_zeros", header["cajal_tensor_zeros"]
+    assert (result, args) == ("i32", ["ptr<i64>", "size", "i32", "ptr<handle>"])
+    assert differences(header, {name: (result, ["ptr<i64>", "i64", "i32", "ptr<handle>"])})
+    assert differences(header, {name: (result, args[:-1])})
+    assert differences(header, {name: ("void", args)})
+    assert not differences(header, {name: ("i32", ["ptr<i64>", "u64", "i32", "ptr<ptr<void>>"])}, as_ctypes_sees)

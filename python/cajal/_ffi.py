@@ -1,8 +1,9 @@
 """Loads libcajal.so and declares every C function once.
 
 The declaration table below is the Python side of include/cajal.h; a drift
-test checks that the header, the library's exported symbols and this table
-name the same functions. Every call that returns a status goes through
+test checks that the header, the library's exported symbols (and the Swift
+@_cdecl functions behind them) and this table name the same functions with the
+same signatures. Every call that returns a status goes through
 `check`, which raises the Python exception matching the C error code.
 """
 
@@ -35,6 +36,7 @@ RELEASE_FN = ctypes.CFUNCTYPE(None, c_void_p)
 
 T = c_void_p  # cajal_tensor
 T_OUT = POINTER(c_void_p)  # cajal_tensor *
+T_ARRAY = POINTER(c_void_p)  # const cajal_tensor *
 SHAPE = POINTER(c_int64)  # const int64_t *
 
 # name: (restype, argtypes). `int` results are status codes.
@@ -101,8 +103,8 @@ DECLARATIONS = {
     "cajal_tensor_retain_grad": (c_int, [T]),
     "cajal_tensor_backward": (c_int, [T, T, c_int32]),
     "cajal_tensor_detach": (c_int, [T, T_OUT]),
-    "cajal_autograd_backward": (c_int, [c_void_p, c_size_t, c_void_p, c_int32]),
-    "cajal_autograd_grad": (c_int, [c_void_p, c_size_t, c_void_p, c_void_p, c_size_t, c_int32, c_int32, c_void_p]),
+    "cajal_autograd_backward": (c_int, [T_ARRAY, c_size_t, T_ARRAY, c_int32]),
+    "cajal_autograd_grad": (c_int, [T_ARRAY, c_size_t, T_ARRAY, T_ARRAY, c_size_t, c_int32, c_int32, T_OUT]),
     # elementwise
     "cajal_tensor_add": (c_int, [T, T, T_OUT]),
     "cajal_tensor_sub": (c_int, [T, T, T_OUT]),
@@ -162,7 +164,7 @@ DECLARATIONS = {
     "cajal_tensor_mv": (c_int, [T, T, T_OUT]),
     "cajal_tensor_dot": (c_int, [T, T, T_OUT]),
     "cajal_tensor_outer": (c_int, [T, T, T_OUT]),
-    "cajal_einsum": (c_int, [c_char_p, c_void_p, c_size_t, T_OUT]),
+    "cajal_einsum": (c_int, [c_char_p, T_ARRAY, c_size_t, T_OUT]),
     "cajal_linalg_inv": (c_int, [T, T_OUT]),
     "cajal_linalg_det": (c_int, [T, T_OUT]),
     "cajal_linalg_solve": (c_int, [T, T, T_OUT]),
