@@ -8,7 +8,7 @@ SWIFT_BUILD = swift build -c release --product cajal
 LIB = .build/release/libcajal.so
 REFERENCE_VENV ?= $(HOME)/.cache/cajal-reference
 
-.PHONY: all deps build test swift-test c-test py-test demo examples examples-c examples-swift bench bench-quick bench-ops bench-train fixtures fuzz sanitize clean
+.PHONY: all deps build test swift-test c-test py-test demo examples examples-c examples-swift bench bench-quick bench-ops bench-train fixtures generate fuzz sanitize clean
 
 all: build
 
@@ -134,6 +134,10 @@ bench-ops: build
 # DataLoader, Adam step, MLP epoch and checkpoint save+load against torch (needs the reference venv); writes benchmarks/TRAINING.md.
 bench-train: build
 	PYTHONPATH=python $(REFERENCE_VENV)/bin/python benchmarks/bench_training.py
+
+# The header and the ctypes table from the declarations in api/ (tools/generate.py).
+generate:
+	$(PYTHON) tools/generate.py
 
 # Regenerates Tests/reference/fixtures with real PyTorch (needs ../shared/tools/reference-venv.sh).
 fixtures:

@@ -55,7 +55,7 @@ typedef void (*cajal_release_fn)(void *context);
 /* A loaded safetensors file: its tensors, their names and its metadata. */
 typedef struct cajal_archive_s *cajal_archive;
 
-/* ---------------------------------------------------------------- library */
+/* ----------------------------------------------------------------- library */
 
 /* The API version the library was built with (CAJAL_API_VERSION). */
 int32_t cajal_api_version(void);
@@ -112,21 +112,21 @@ size_t cajal_live_tensor_count(void);
  * freed (for leak checks). */
 size_t cajal_live_storage_bytes(void);
 
-/* --------------------------------------------------------------- creation */
+/* ---------------------------------------------------------------- creation */
 
 /* Releases a tensor handle. NULL is a no-op. */
 void cajal_tensor_free(cajal_tensor tensor);
 
 /* Copies nbytes of row-major dtype elements from data into a new tensor of
  * the given shape. nbytes must equal numel * element size. */
-int cajal_tensor_from_data(const void *data, size_t nbytes, const int64_t *shape, size_t ndim,
-                           int32_t dtype, cajal_tensor *out);
+int cajal_tensor_from_data(const void *data, size_t nbytes, const int64_t *shape, size_t ndim, int32_t dtype,
+                           cajal_tensor *out);
 
 /* Wraps memory owned by the caller without copying. strides are in elements
  * and must not be negative. release(context) is called once, when no tensor
  * uses the memory any more; release may be NULL. */
-int cajal_tensor_from_blob(void *data, const int64_t *shape, const int64_t *strides, size_t ndim,
-                           int32_t dtype, cajal_release_fn release, void *context, cajal_tensor *out);
+int cajal_tensor_from_blob(void *data, const int64_t *shape, const int64_t *strides, size_t ndim, int32_t dtype,
+                           cajal_release_fn release, void *context, cajal_tensor *out);
 
 /* A 0-dim tensor standing for a host number (a Python float or bool): in
  * type promotion it ranks below real tensors, so float32 + 1.5 stays float32.
@@ -165,6 +165,7 @@ int cajal_tensor_randint(int64_t low, int64_t high, const int64_t *shape, size_t
 /* torch.multinomial over the rows of a 1-D or 2-D tensor of non-negative weights; int64 indices. */
 int cajal_tensor_multinomial(cajal_tensor input, int64_t num_samples, int32_t replacement, cajal_generator generator,
                              cajal_tensor *out);
+
 /* A random permutation of 0 .. n-1, as torch.randperm draws it. */
 int cajal_tensor_randperm(int64_t n, int32_t dtype, cajal_generator generator, cajal_tensor *out);
 
@@ -174,7 +175,7 @@ int cajal_tensor_eye(int64_t n, int64_t m, int32_t dtype, cajal_tensor *out);
 /* steps values from start to end inclusive, evenly spaced (torch.linspace). */
 int cajal_tensor_linspace(double start, double end, int64_t steps, int32_t dtype, cajal_tensor *out);
 
-/* ------------------------------------------------------------- generators */
+/* -------------------------------------------------------------- generators */
 
 /* A new generator seeded with seed. Free it with cajal_generator_free. */
 int cajal_generator_new(uint64_t seed, cajal_generator *out);
@@ -197,7 +198,7 @@ int cajal_generator_get_state(cajal_generator generator, cajal_tensor *out);
 /* Restores a state made by cajal_generator_get_state. */
 int cajal_generator_set_state(cajal_generator generator, cajal_tensor state);
 
-/* ------------------------------------------------------------- properties */
+/* -------------------------------------------------------------- properties */
 
 /* The number of dims. */
 int cajal_tensor_ndim(cajal_tensor tensor, size_t *out);
@@ -231,7 +232,7 @@ int cajal_tensor_item(cajal_tensor tensor, double *out);
 /* The value of a one-element tensor as an int64 (exact for CAJAL_INT64). */
 int cajal_tensor_item_int64(cajal_tensor tensor, int64_t *out);
 
-/* --------------------------------------------------------------- autograd */
+/* ---------------------------------------------------------------- autograd */
 
 /* Whether the tensor requires grad: 1 or 0. */
 int cajal_tensor_requires_grad(cajal_tensor tensor, int32_t *out);
@@ -261,9 +262,12 @@ int cajal_tensor_retain_grad(cajal_tensor tensor);
  * otherwise it must have the tensor's shape. Without retain_graph the saved
  * values of the graph are freed, and a second backward through it fails. */
 int cajal_tensor_backward(cajal_tensor tensor, cajal_tensor gradient, int32_t retain_graph);
+
 /* torch.autograd.backward: accumulates into every leaf's .grad the gradient of
  * sum(outputs[i] * gradients[i]). gradients may be NULL, or hold NULLs, for one-element outputs. */
-int cajal_autograd_backward(const cajal_tensor *outputs, size_t count, const cajal_tensor *gradients, int32_t retain_graph);
+int cajal_autograd_backward(const cajal_tensor *outputs, size_t count, const cajal_tensor *gradients,
+                            int32_t retain_graph);
+
 /* torch.autograd.grad: writes to results[0..ninputs) new tensors holding the gradient of
  * sum(outputs[i] * grad_outputs[i]) with respect to each input, leaving .grad untouched. grad_outputs
  * may be NULL, or hold NULLs, for one-element outputs. An input the outputs do not depend on is an
@@ -275,31 +279,43 @@ int cajal_autograd_grad(const cajal_tensor *outputs, size_t noutputs, const caja
 /* A new tensor sharing memory, cut out of the graph. */
 int cajal_tensor_detach(cajal_tensor tensor, cajal_tensor *out);
 
-/* ------------------------------------------------------- elementwise math */
+/* -------------------------------------------------------- elementwise math */
+
 /* Binary ops broadcast their operands and promote dtypes as torch does. */
 
 /* a + b */
 int cajal_tensor_add(cajal_tensor a, cajal_tensor b, cajal_tensor *out);
+
 /* a - b (not for bool) */
 int cajal_tensor_sub(cajal_tensor a, cajal_tensor b, cajal_tensor *out);
+
 /* a * b */
 int cajal_tensor_mul(cajal_tensor a, cajal_tensor b, cajal_tensor *out);
+
 /* a / b, true division: integers give float32 */
 int cajal_tensor_div(cajal_tensor a, cajal_tensor b, cajal_tensor *out);
+
 /* a ** b */
 int cajal_tensor_pow(cajal_tensor a, cajal_tensor b, cajal_tensor *out);
+
 /* -x (not for bool) */
 int cajal_tensor_neg(cajal_tensor x, cajal_tensor *out);
+
 /* e^x */
 int cajal_tensor_exp(cajal_tensor x, cajal_tensor *out);
+
 /* natural log of x */
 int cajal_tensor_log(cajal_tensor x, cajal_tensor *out);
+
 /* square root of x */
 int cajal_tensor_sqrt(cajal_tensor x, cajal_tensor *out);
+
 /* max(x, 0) */
 int cajal_tensor_relu(cajal_tensor x, cajal_tensor *out);
+
 /* 1 / (1 + e^-x) */
 int cajal_tensor_sigmoid(cajal_tensor x, cajal_tensor *out);
+
 /* hyperbolic tangent of x */
 int cajal_tensor_tanh(cajal_tensor x, cajal_tensor *out);
 
@@ -307,83 +323,119 @@ int cajal_tensor_tanh(cajal_tensor x, cajal_tensor *out);
 
 /* a == b */
 int cajal_tensor_eq(cajal_tensor a, cajal_tensor b, cajal_tensor *out);
+
 /* a != b */
 int cajal_tensor_ne(cajal_tensor a, cajal_tensor b, cajal_tensor *out);
+
 /* a < b */
 int cajal_tensor_lt(cajal_tensor a, cajal_tensor b, cajal_tensor *out);
+
 /* a <= b */
 int cajal_tensor_le(cajal_tensor a, cajal_tensor b, cajal_tensor *out);
+
 /* a > b */
 int cajal_tensor_gt(cajal_tensor a, cajal_tensor b, cajal_tensor *out);
+
 /* a >= b */
 int cajal_tensor_ge(cajal_tensor a, cajal_tensor b, cajal_tensor *out);
 
 /* condition ? a : b, elementwise with broadcasting (torch.where). */
 int cajal_tensor_where(cajal_tensor condition, cajal_tensor a, cajal_tensor b, cajal_tensor *out);
 
-/* ------------------------------------------------------------ more math */
+/* --------------------------------------------------------------- more math */
 
 /* |x| */
 int cajal_tensor_abs(cajal_tensor x, cajal_tensor *out);
+
 /* -1, 0 or 1 (0 for NaN) */
 int cajal_tensor_sign(cajal_tensor x, cajal_tensor *out);
+
 /* e^x - 1 */
 int cajal_tensor_expm1(cajal_tensor x, cajal_tensor *out);
+
 /* ln(1 + x) */
 int cajal_tensor_log1p(cajal_tensor x, cajal_tensor *out);
+
 /* base-2 logarithm */
 int cajal_tensor_log2(cajal_tensor x, cajal_tensor *out);
+
 /* base-10 logarithm */
 int cajal_tensor_log10(cajal_tensor x, cajal_tensor *out);
+
 /* 1 / sqrt(x) */
 int cajal_tensor_rsqrt(cajal_tensor x, cajal_tensor *out);
+
 /* sine */
 int cajal_tensor_sin(cajal_tensor x, cajal_tensor *out);
+
 /* cosine */
 int cajal_tensor_cos(cajal_tensor x, cajal_tensor *out);
+
 /* the error function */
 int cajal_tensor_erf(cajal_tensor x, cajal_tensor *out);
+
 /* rounded down */
 int cajal_tensor_floor(cajal_tensor x, cajal_tensor *out);
+
 /* rounded up */
 int cajal_tensor_ceil(cajal_tensor x, cajal_tensor *out);
+
 /* rounded half to even */
 int cajal_tensor_round(cajal_tensor x, cajal_tensor *out);
+
 /* rounded toward zero */
 int cajal_tensor_trunc(cajal_tensor x, cajal_tensor *out);
+
 /* 1 / x */
 int cajal_tensor_reciprocal(cajal_tensor x, cajal_tensor *out);
+
 /* x is NaN (bool) */
 int cajal_tensor_isnan(cajal_tensor x, cajal_tensor *out);
+
 /* x is infinite (bool) */
 int cajal_tensor_isinf(cajal_tensor x, cajal_tensor *out);
+
 /* x is finite (bool) */
 int cajal_tensor_isfinite(cajal_tensor x, cajal_tensor *out);
+
 /* not x (bool; nonzero is true) */
 int cajal_tensor_logical_not(cajal_tensor x, cajal_tensor *out);
+
 /* elementwise max, propagating NaN */
 int cajal_tensor_maximum(cajal_tensor a, cajal_tensor b, cajal_tensor *out);
+
 /* elementwise min, propagating NaN */
 int cajal_tensor_minimum(cajal_tensor a, cajal_tensor b, cajal_tensor *out);
+
 /* C's fmod: the remainder has the dividend's sign */
 int cajal_tensor_fmod(cajal_tensor a, cajal_tensor b, cajal_tensor *out);
+
 /* Python's %: the remainder has the divisor's sign */
 int cajal_tensor_remainder(cajal_tensor a, cajal_tensor b, cajal_tensor *out);
+
 /* a and b (bool; nonzero is true) */
 int cajal_tensor_logical_and(cajal_tensor a, cajal_tensor b, cajal_tensor *out);
+
 /* a or b (bool) */
 int cajal_tensor_logical_or(cajal_tensor a, cajal_tensor b, cajal_tensor *out);
+
 /* a xor b (bool) */
 int cajal_tensor_logical_xor(cajal_tensor a, cajal_tensor b, cajal_tensor *out);
+
 /* a / b rounded: mode 0 toward zero ("trunc"), 1 toward minus infinity ("floor", Python's //);
  * integers stay integers. */
 int cajal_tensor_div_rounding(cajal_tensor a, cajal_tensor b, int32_t mode, cajal_tensor *out);
+
 /* min(max(x, low), high); low or high may be NULL (not both); where low > high the result is high. */
 int cajal_tensor_clamp(cajal_tensor x, cajal_tensor low, cajal_tensor high, cajal_tensor *out);
+
 /* |a - b| <= atol + rtol * |b| elementwise (bool); NaNs match only with equal_nan. */
-int cajal_tensor_isclose(cajal_tensor a, cajal_tensor b, double rtol, double atol, int32_t equal_nan, cajal_tensor *out);
+int cajal_tensor_isclose(cajal_tensor a, cajal_tensor b, double rtol, double atol, int32_t equal_nan,
+                         cajal_tensor *out);
+
 /* Whether isclose holds everywhere: 1 or 0. */
 int cajal_tensor_allclose(cajal_tensor a, cajal_tensor b, double rtol, double atol, int32_t equal_nan, int32_t *out);
+
 /* Whether a and b have the same shape and values: 1 or 0. */
 int cajal_tensor_equal(cajal_tensor a, cajal_tensor b, int32_t *out);
 
@@ -391,30 +443,40 @@ int cajal_tensor_equal(cajal_tensor a, cajal_tensor b, int32_t *out);
 
 /* torch.matmul: 1-D operands act as vectors, batch dims broadcast. */
 int cajal_tensor_matmul(cajal_tensor a, cajal_tensor b, cajal_tensor *out);
+
 /* torch.mm: two matrices. */
 int cajal_tensor_mm(cajal_tensor a, cajal_tensor b, cajal_tensor *out);
+
 /* torch.bmm: two 3-D batches with equal batch sizes. */
 int cajal_tensor_bmm(cajal_tensor a, cajal_tensor b, cajal_tensor *out);
+
 /* torch.mv: a matrix times a vector. */
 int cajal_tensor_mv(cajal_tensor a, cajal_tensor b, cajal_tensor *out);
+
 /* torch.dot: two vectors of one length, giving a 0-D tensor. */
 int cajal_tensor_dot(cajal_tensor a, cajal_tensor b, cajal_tensor *out);
+
 /* torch.outer: a[i] * b[j]. */
 int cajal_tensor_outer(cajal_tensor a, cajal_tensor b, cajal_tensor *out);
+
 /* torch.einsum over count operands, e.g. "bij,bjk->bik"; "..." broadcasts, repeated subscripts take diagonals,
  * and without "->" the output is the subscripts seen once, in alphabetical order (A-Z before a-z). */
 int cajal_einsum(const char *equation, const cajal_tensor *operands, size_t count, cajal_tensor *out);
+
 /* torch.linalg.inv of each square matrix in the batch; fails (CAJAL_ERROR_RUNTIME) when one is singular. */
 int cajal_linalg_inv(cajal_tensor a, cajal_tensor *out);
+
 /* torch.linalg.det of each square matrix in the batch. The gradient needs invertible matrices. */
 int cajal_linalg_det(cajal_tensor a, cajal_tensor *out);
+
 /* torch.linalg.solve: X with A X = B. B is [..., n, k], or [..., n] when it has one dim fewer than A. */
 int cajal_linalg_solve(cajal_tensor a, cajal_tensor b, cajal_tensor *out);
+
 /* torch.linalg.norm. ord_kind: 0 the default (2-norm of vectors, Frobenius of matrices), 1 the number p
  * (INFINITY allowed), 2 'fro', 3 'nuc' (not supported yet). dims: 1 (vector norm) or 2 (matrix norm);
  * ndims 0 means None. Matrix norms with p = +-2 need an SVD and are not supported yet. */
-int cajal_linalg_norm(cajal_tensor x, int32_t ord_kind, double p, const int64_t *dims, size_t ndims,
-                      int32_t keepdim, cajal_tensor *out);
+int cajal_linalg_norm(cajal_tensor x, int32_t ord_kind, double p, const int64_t *dims, size_t ndims, int32_t keepdim,
+                      cajal_tensor *out);
 
 /* -------------------------------------------------------------- reductions */
 
@@ -430,77 +492,112 @@ int cajal_tensor_mean_all(cajal_tensor x, cajal_tensor *out);
 /* The mean over dims[0..ndims); keepdim keeps them as size 1. ndims 0 means all dims. */
 int cajal_tensor_mean(cajal_tensor x, const int64_t *dims, size_t ndims, int32_t keepdim, cajal_tensor *out);
 
-/* ----------------------------------------------------------- more reductions */
+/* --------------------------------------------------------- more reductions */
 
 /* The product of all elements (integers and bool give int64). */
 int cajal_tensor_prod_all(cajal_tensor x, cajal_tensor *out);
+
 /* The product along dim; keepdim keeps it as size 1. */
 int cajal_tensor_prod(cajal_tensor x, int64_t dim, int32_t keepdim, cajal_tensor *out);
+
 /* The largest element (NaN if any). */
 int cajal_tensor_max_all(cajal_tensor x, cajal_tensor *out);
+
 /* The smallest element (NaN if any). */
 int cajal_tensor_min_all(cajal_tensor x, cajal_tensor *out);
+
 /* The max along dim and the first index (int64) where it occurs. */
 int cajal_tensor_max_dim(cajal_tensor x, int64_t dim, int32_t keepdim, cajal_tensor *values, cajal_tensor *indices);
+
 /* The min along dim and the first index (int64) where it occurs. */
 int cajal_tensor_min_dim(cajal_tensor x, int64_t dim, int32_t keepdim, cajal_tensor *values, cajal_tensor *indices);
+
 /* The index of the max along dim, or of the flattened tensor when flatten is non-zero. */
 int cajal_tensor_argmax(cajal_tensor x, int64_t dim, int32_t flatten, int32_t keepdim, cajal_tensor *out);
+
 /* The index of the min along dim, or of the flattened tensor when flatten is non-zero. */
 int cajal_tensor_argmin(cajal_tensor x, int64_t dim, int32_t flatten, int32_t keepdim, cajal_tensor *out);
+
 /* The max over dims (all when ndims is 0). */
 int cajal_tensor_amax(cajal_tensor x, const int64_t *dims, size_t ndims, int32_t keepdim, cajal_tensor *out);
+
 /* The min over dims (all when ndims is 0). */
 int cajal_tensor_amin(cajal_tensor x, const int64_t *dims, size_t ndims, int32_t keepdim, cajal_tensor *out);
+
 /* Whether every element is nonzero, over dims (all when ndims is 0): a bool tensor. */
 int cajal_tensor_all(cajal_tensor x, const int64_t *dims, size_t ndims, int32_t keepdim, cajal_tensor *out);
+
 /* Whether any element is nonzero, over dims (all when ndims is 0): a bool tensor. */
 int cajal_tensor_any(cajal_tensor x, const int64_t *dims, size_t ndims, int32_t keepdim, cajal_tensor *out);
+
 /* The variance over dims (all when ndims is 0), dividing by N - correction. */
-int cajal_tensor_var(cajal_tensor x, const int64_t *dims, size_t ndims, double correction, int32_t keepdim, cajal_tensor *out);
+int cajal_tensor_var(cajal_tensor x, const int64_t *dims, size_t ndims, double correction, int32_t keepdim,
+                     cajal_tensor *out);
+
 /* The standard deviation over dims (all when ndims is 0), dividing by N - correction. */
-int cajal_tensor_std(cajal_tensor x, const int64_t *dims, size_t ndims, double correction, int32_t keepdim, cajal_tensor *out);
+int cajal_tensor_std(cajal_tensor x, const int64_t *dims, size_t ndims, double correction, int32_t keepdim,
+                     cajal_tensor *out);
+
 /* The p-norm over dims (all when ndims is 0); p may be INFINITY, -INFINITY or 0. */
 int cajal_tensor_norm(cajal_tensor x, double p, const int64_t *dims, size_t ndims, int32_t keepdim, cajal_tensor *out);
+
 /* log(sum(exp(x))) over dims, computed stably. */
 int cajal_tensor_logsumexp(cajal_tensor x, const int64_t *dims, size_t ndims, int32_t keepdim, cajal_tensor *out);
+
 /* Running sums along dim (integers and bool give int64). */
 int cajal_tensor_cumsum(cajal_tensor x, int64_t dim, cajal_tensor *out);
+
 /* Running products along dim (integers and bool give int64). */
 int cajal_tensor_cumprod(cajal_tensor x, int64_t dim, cajal_tensor *out);
+
 /* A stable sort along dim (NaN ranks highest) and the int64 indices it took. */
 int cajal_tensor_sort(cajal_tensor x, int64_t dim, int32_t descending, cajal_tensor *values, cajal_tensor *indices);
+
 /* The int64 indices that sort along dim. */
 int cajal_tensor_argsort(cajal_tensor x, int64_t dim, int32_t descending, cajal_tensor *out);
-/* The k largest (or smallest, with largest 0) elements along dim, in order, with their indices. */
-int cajal_tensor_topk(cajal_tensor x, int64_t k, int64_t dim, int32_t largest, cajal_tensor *values, cajal_tensor *indices);
 
-/* -------------------------------------------------------- views and shape */
+/* The k largest (or smallest, with largest 0) elements along dim, in order, with their indices. */
+int cajal_tensor_topk(cajal_tensor x, int64_t k, int64_t dim, int32_t largest, cajal_tensor *values,
+                      cajal_tensor *indices);
+
+/* --------------------------------------------------------- views and shape */
+
 /* Views share memory with their input; writes through one show in the other. */
 
 /* A view (or, when the strides do not allow one, a copy) with a new shape;
  * one size may be -1. */
 int cajal_tensor_reshape(cajal_tensor x, const int64_t *shape, size_t ndim, cajal_tensor *out);
+
 /* A view with a new shape; fails when the strides do not allow one. */
 int cajal_tensor_view(cajal_tensor x, const int64_t *shape, size_t ndim, cajal_tensor *out);
+
 /* Swaps two dims. */
 int cajal_tensor_transpose(cajal_tensor x, int64_t dim0, int64_t dim1, cajal_tensor *out);
+
 /* The transpose of a tensor of at most 2 dims. */
 int cajal_tensor_t(cajal_tensor x, cajal_tensor *out);
+
 /* Reorders the dims: output dim i is input dim dims[i]. */
 int cajal_tensor_permute(cajal_tensor x, const int64_t *dims, size_t ndims, cajal_tensor *out);
+
 /* Broadcasts size-1 dims to shape without copying; -1 keeps a size. */
 int cajal_tensor_expand(cajal_tensor x, const int64_t *shape, size_t ndim, cajal_tensor *out);
+
 /* Removes every size-1 dim. */
 int cajal_tensor_squeeze(cajal_tensor x, cajal_tensor *out);
+
 /* Removes dim if its size is 1. */
 int cajal_tensor_squeeze_dim(cajal_tensor x, int64_t dim, cajal_tensor *out);
+
 /* Inserts a size-1 dim at dim. */
 int cajal_tensor_unsqueeze(cajal_tensor x, int64_t dim, cajal_tensor *out);
+
 /* The tensor itself (a new handle) when contiguous, else a contiguous copy. */
 int cajal_tensor_contiguous(cajal_tensor x, cajal_tensor *out);
+
 /* A contiguous copy that keeps the autograd history. */
 int cajal_tensor_clone(cajal_tensor x, cajal_tensor *out);
+
 /* A copy converted to dtype (the tensor itself when the dtype already matches). */
 int cajal_tensor_to_dtype(cajal_tensor x, int32_t dtype, cajal_tensor *out);
 
@@ -509,47 +606,65 @@ int cajal_tensor_to_dtype(cajal_tensor x, int32_t dtype, cajal_tensor *out);
 /* x[start:end:step] along dim, as a view; start and end are clamped to the dim
  * as Python does (pass INT64_MIN / INT64_MAX for an open end); step > 0. */
 int cajal_tensor_slice(cajal_tensor x, int64_t dim, int64_t start, int64_t end, int64_t step, cajal_tensor *out);
+
 /* The slice at index along dim, without that dim (x[index]), as a view. */
 int cajal_tensor_select(cajal_tensor x, int64_t dim, int64_t index, cajal_tensor *out);
+
 /* length elements from start along dim, as a view. */
 int cajal_tensor_narrow(cajal_tensor x, int64_t dim, int64_t start, int64_t length, cajal_tensor *out);
+
 /* The diagonal of dims dim1 and dim2, shifted by offset, as the last dim of a view. */
 int cajal_tensor_diagonal(cajal_tensor x, int64_t offset, int64_t dim1, int64_t dim2, cajal_tensor *out);
+
 /* The slices along dim as views. outs has room for capacity handles; *count gets how many were written. */
 int cajal_tensor_unbind(cajal_tensor x, int64_t dim, cajal_tensor *outs, size_t capacity, size_t *count);
+
 /* Pieces of size along dim (the last may be smaller), as views, written to outs as in cajal_tensor_unbind. */
 int cajal_tensor_split(cajal_tensor x, int64_t size, int64_t dim, cajal_tensor *outs, size_t capacity, size_t *count);
+
 /* Pieces of the given sizes (which must add up to the dim) along dim, as views. */
 int cajal_tensor_split_sizes(cajal_tensor x, const int64_t *sizes, size_t nsizes, int64_t dim, cajal_tensor *outs,
                              size_t capacity, size_t *count);
+
 /* chunks nearly equal pieces along dim (fewer if the dim is short), as views. */
 int cajal_tensor_chunk(cajal_tensor x, int64_t chunks, int64_t dim, cajal_tensor *outs, size_t capacity, size_t *count);
+
 /* Joins count tensors along an existing dim; dtypes promote. */
 int cajal_tensor_cat(const cajal_tensor *tensors, size_t count, int64_t dim, cajal_tensor *out);
+
 /* Joins count tensors of one shape along a new dim. */
 int cajal_tensor_stack(const cajal_tensor *tensors, size_t count, int64_t dim, cajal_tensor *out);
+
 /* Reverses the elements along dims (a copy). */
 int cajal_tensor_flip(cajal_tensor x, const int64_t *dims, size_t ndims, cajal_tensor *out);
+
 /* Rotates by shifts[i] along dims[i]; with ndims 0, the flattened tensor rolls by shifts[0]. */
 int cajal_tensor_roll(cajal_tensor x, const int64_t *shifts, size_t nshifts, const int64_t *dims, size_t ndims,
                       cajal_tensor *out);
+
 /* Moves dims source[i] to destination[i], the others keeping their order. */
 int cajal_tensor_movedim(cajal_tensor x, const int64_t *source, size_t nsource, const int64_t *destination,
                          size_t ndestination, cajal_tensor *out);
+
 /* Merges dims start_dim through end_dim into one. */
 int cajal_tensor_flatten(cajal_tensor x, int64_t start_dim, int64_t end_dim, cajal_tensor *out);
+
 /* Splits dim into sizes (one may be -1). */
 int cajal_tensor_unflatten(cajal_tensor x, int64_t dim, const int64_t *sizes, size_t nsizes, cajal_tensor *out);
+
 /* Tiles x: dim i repeated repeats[i] times; extra leading repeats add dims. */
 int cajal_tensor_repeat(cajal_tensor x, const int64_t *repeats, size_t nrepeats, cajal_tensor *out);
+
 /* The lower triangle of the last two dims (column - row <= k); the rest zero. */
 int cajal_tensor_tril(cajal_tensor x, int64_t k, cajal_tensor *out);
+
 /* The upper triangle of the last two dims (column - row >= k); the rest zero. */
 int cajal_tensor_triu(cajal_tensor x, int64_t k, cajal_tensor *out);
+
 /* A 1-D x placed on diagonal k of a square matrix, or diagonal k of a 2-D x (a copy). */
 int cajal_tensor_diag(cajal_tensor x, int64_t k, cajal_tensor *out);
 
-/* --------------------------------------------------------------- indexing */
+/* ---------------------------------------------------------------- indexing */
 
 /* x[items], Python's indexing: items holds nitems quadruples (kind, a, b, c) of int64:
  *   kind 0 an integer a;  1 a slice a:b:c (INT64_MIN for an open end);  2 None;  3 ...;
@@ -557,69 +672,94 @@ int cajal_tensor_diag(cajal_tensor x, int64_t k, cajal_tensor *out);
  * Integers, slices, None and ... give a view; index tensors give a copy. */
 int cajal_tensor_getitem(cajal_tensor x, const int64_t *items, size_t nitems, const cajal_tensor *tensors,
                          size_t ntensors, cajal_tensor *out);
+
 /* x[items] = value (broadcast), in place; items as in cajal_tensor_getitem. */
 int cajal_tensor_setitem(cajal_tensor x, const int64_t *items, size_t nitems, const cajal_tensor *tensors,
                          size_t ntensors, cajal_tensor value);
+
 /* x[indices] with index tensors (advanced indexing): indices[i] indexes dim i, or is
  * NULL for the whole dim; int64 indices broadcast together, bool masks select. */
 int cajal_tensor_index(cajal_tensor x, const cajal_tensor *indices, size_t count, cajal_tensor *out);
+
 /* x[indices] = values (broadcast), in place; with accumulate, repeated indices add up. */
 int cajal_tensor_index_put_inplace(cajal_tensor x, const cajal_tensor *indices, size_t count, cajal_tensor values,
                                    int32_t accumulate);
+
 /* The elements at the int64 vector index along dim. */
 int cajal_tensor_index_select(cajal_tensor x, int64_t dim, cajal_tensor index, cajal_tensor *out);
+
 /* out[i][j] = x[i][index[i][j]] for dim 1, and alike for other dims (torch.gather). */
 int cajal_tensor_gather(cajal_tensor x, int64_t dim, cajal_tensor index, cajal_tensor *out);
+
 /* A copy of x with src written at the indexed positions (torch.scatter). */
 int cajal_tensor_scatter(cajal_tensor x, int64_t dim, cajal_tensor index, cajal_tensor src, cajal_tensor *out);
+
 /* A copy of x with value written at the indexed positions. */
 int cajal_tensor_scatter_value(cajal_tensor x, int64_t dim, cajal_tensor index, double value, cajal_tensor *out);
+
 /* A copy of x with src added at the indexed positions (torch.scatter_add). */
 int cajal_tensor_scatter_add(cajal_tensor x, int64_t dim, cajal_tensor index, cajal_tensor src, cajal_tensor *out);
+
 /* A copy of x where each indexed position combines the src elements sent to
  * it by reduce ("sum", "mean", "amax" or "amin"), with x's own value too
  * when include_self is non-zero (torch.scatter_reduce). */
 int cajal_tensor_scatter_reduce(cajal_tensor x, int64_t dim, cajal_tensor index, cajal_tensor src, const char *reduce,
                                 int32_t include_self, cajal_tensor *out);
+
 /* A copy of x with alpha * source's slices along dim added at the positions
  * the 1-D int64 index names (torch.index_add). */
 int cajal_tensor_index_add(cajal_tensor x, int64_t dim, cajal_tensor index, cajal_tensor source, double alpha,
                            cajal_tensor *out);
+
 /* A copy of x with the 0-dim value where the bool mask is true; x keeps its dtype. */
 int cajal_tensor_masked_fill(cajal_tensor x, cajal_tensor mask, cajal_tensor value, cajal_tensor *out);
+
 /* The elements where the bool mask (broadcast with x) is true, as a vector. */
 int cajal_tensor_masked_select(cajal_tensor x, cajal_tensor mask, cajal_tensor *out);
+
 /* The coordinates of the nonzero elements: an int64 (count x ndim) tensor. */
 int cajal_tensor_nonzero(cajal_tensor x, cajal_tensor *out);
+
 /* int64 class indices as one-hot rows in a new last dim; num_classes -1 infers max + 1. */
 int cajal_tensor_one_hot(cajal_tensor x, int64_t num_classes, cajal_tensor *out);
 
 /* ---------------------------------------------------------------- in-place */
+
 /* In-place ops write into the tensor's memory. other is broadcast to its shape.
  * They fail on a leaf that requires grad while grad mode is on. */
 
 /* self += other */
 int cajal_tensor_add_inplace(cajal_tensor self, cajal_tensor other);
+
 /* self -= other */
 int cajal_tensor_sub_inplace(cajal_tensor self, cajal_tensor other);
+
 /* self *= other */
 int cajal_tensor_mul_inplace(cajal_tensor self, cajal_tensor other);
+
 /* self /= other */
 int cajal_tensor_div_inplace(cajal_tensor self, cajal_tensor other);
+
 /* Copies src (broadcast to the tensor's shape, converted to its dtype) into it. */
 int cajal_tensor_copy_inplace(cajal_tensor self, cajal_tensor src);
+
 /* Limits the values to [low, high] in place; either bound may be NULL (not both). */
 int cajal_tensor_clamp_inplace(cajal_tensor self, cajal_tensor low, cajal_tensor high);
+
 /* Sets the 0-dim value where the bool mask is true, in place. */
 int cajal_tensor_masked_fill_inplace(cajal_tensor self, cajal_tensor mask, cajal_tensor value);
+
 /* Fills with normal samples (torch's draw order) from generator, or the default one when NULL. */
 int cajal_tensor_normal_inplace(cajal_tensor self, double mean, double std, cajal_generator generator);
+
 /* Fills with uniform samples in [low, high) from generator, or the default one when NULL. */
 int cajal_tensor_uniform_inplace(cajal_tensor self, double low, double high, cajal_generator generator);
+
 /* Sets every element to value. */
 int cajal_tensor_fill_inplace(cajal_tensor self, double value);
 
-/* ---------------------------------------------------------------- nn functional */
+/* ----------------------------------------------------------- nn functional */
+
 /* torch.nn.functional. Optional tensors (bias, weight, pos_weight) may be NULL.
  * reduction: 0 none, 1 mean, 2 sum. Lists of per-dim values (stride, padding,
  * dilation, kernel_size) hold one value for every dim or a single shared one;
@@ -627,132 +767,178 @@ int cajal_tensor_fill_inplace(cajal_tensor self, double value);
 
 /* x W^T + b. */
 int cajal_nn_linear(cajal_tensor x, cajal_tensor weight, cajal_tensor bias, cajal_tensor *out);
+
 /* Training-mode dropout: each element zeroed with probability p (drawn from
  * the default generator, one uniform per element), the rest scaled by 1 / (1 - p). */
 int cajal_nn_dropout(cajal_tensor x, double p, cajal_tensor *out);
+
 /* padding_mode: 0 explicit (padding, symmetric), 1 'same' (stride 1), 2 'valid'. */
 int cajal_nn_conv2d(cajal_tensor x, cajal_tensor weight, cajal_tensor bias, const int64_t *stride, size_t nstride,
                     int32_t padding_mode, const int64_t *padding, size_t npadding, const int64_t *dilation,
                     size_t ndilation, int64_t groups, cajal_tensor *out);
+
 /* conv2d's 1-d form: x (N, C, L) or (C, L), weight (O, C / groups, k). */
 int cajal_nn_conv1d(cajal_tensor x, cajal_tensor weight, cajal_tensor bias, const int64_t *stride, size_t nstride,
                     int32_t padding_mode, const int64_t *padding, size_t npadding, const int64_t *dilation,
                     size_t ndilation, int64_t groups, cajal_tensor *out);
+
 /* The window maxima and their flat positions in each input plane. */
-int cajal_nn_max_pool2d(cajal_tensor x, const int64_t *kernel_size, size_t nkernel, const int64_t *stride, size_t nstride,
-                        const int64_t *padding, size_t npadding, const int64_t *dilation, size_t ndilation,
-                        int32_t ceil_mode, cajal_tensor *values, cajal_tensor *indices);
+int cajal_nn_max_pool2d(cajal_tensor x, const int64_t *kernel_size, size_t nkernel, const int64_t *stride,
+                        size_t nstride, const int64_t *padding, size_t npadding, const int64_t *dilation,
+                        size_t ndilation, int32_t ceil_mode, cajal_tensor *values, cajal_tensor *indices);
+
 /* max_pool2d's 1-d form. */
-int cajal_nn_max_pool1d(cajal_tensor x, const int64_t *kernel_size, size_t nkernel, const int64_t *stride, size_t nstride,
-                        const int64_t *padding, size_t npadding, const int64_t *dilation, size_t ndilation,
-                        int32_t ceil_mode, cajal_tensor *values, cajal_tensor *indices);
+int cajal_nn_max_pool1d(cajal_tensor x, const int64_t *kernel_size, size_t nkernel, const int64_t *stride,
+                        size_t nstride, const int64_t *padding, size_t npadding, const int64_t *dilation,
+                        size_t ndilation, int32_t ceil_mode, cajal_tensor *values, cajal_tensor *indices);
+
 /* divisor_override: 0 for none. */
-int cajal_nn_avg_pool2d(cajal_tensor x, const int64_t *kernel_size, size_t nkernel, const int64_t *stride, size_t nstride,
-                        const int64_t *padding, size_t npadding, int32_t ceil_mode, int32_t count_include_pad,
-                        int64_t divisor_override, cajal_tensor *out);
+int cajal_nn_avg_pool2d(cajal_tensor x, const int64_t *kernel_size, size_t nkernel, const int64_t *stride,
+                        size_t nstride, const int64_t *padding, size_t npadding, int32_t ceil_mode,
+                        int32_t count_include_pad, int64_t divisor_override, cajal_tensor *out);
+
 /* avg_pool2d's 1-d form. */
-int cajal_nn_avg_pool1d(cajal_tensor x, const int64_t *kernel_size, size_t nkernel, const int64_t *stride, size_t nstride,
-                        const int64_t *padding, size_t npadding, int32_t ceil_mode, int32_t count_include_pad,
-                        cajal_tensor *out);
+int cajal_nn_avg_pool1d(cajal_tensor x, const int64_t *kernel_size, size_t nkernel, const int64_t *stride,
+                        size_t nstride, const int64_t *padding, size_t npadding, int32_t ceil_mode,
+                        int32_t count_include_pad, cajal_tensor *out);
+
 /* e^x / sum(e^x) along dim. */
 int cajal_nn_softmax(cajal_tensor x, int64_t dim, cajal_tensor *out);
+
 /* x - logsumexp(x) along dim. */
 int cajal_nn_log_softmax(cajal_tensor x, int64_t dim, cajal_tensor *out);
+
 /* x where x > 0, else negative_slope * x. */
 int cajal_nn_leaky_relu(cajal_tensor x, double negative_slope, cajal_tensor *out);
+
 /* x where x > 0, else alpha * (e^x - 1). */
 int cajal_nn_elu(cajal_tensor x, double alpha, cajal_tensor *out);
+
 /* tanh_approximation: 0 exact (erf), 1 the tanh formula. */
 int cajal_nn_gelu(cajal_tensor x, int32_t tanh_approximation, cajal_tensor *out);
+
 /* x * sigmoid(x). */
 int cajal_nn_silu(cajal_tensor x, cajal_tensor *out);
+
 /* log(1 + e^(beta x)) / beta; x where beta x > threshold. */
 int cajal_nn_softplus(cajal_tensor x, double beta, double threshold, cajal_tensor *out);
+
 /* x clipped to [min, max]. */
 int cajal_nn_hardtanh(cajal_tensor x, double min, double max, cajal_tensor *out);
+
 /* (input - target)^2, reduced. */
 int cajal_nn_mse_loss(cajal_tensor input, cajal_tensor target, int32_t reduction, cajal_tensor *out);
+
 /* |input - target|, reduced. */
 int cajal_nn_l1_loss(cajal_tensor input, cajal_tensor target, int32_t reduction, cajal_tensor *out);
+
 /* -(y log x + (1 - y) log(1 - x)) with logs clamped at -100, times weight, reduced. */
 int cajal_nn_binary_cross_entropy(cajal_tensor input, cajal_tensor target, cajal_tensor weight, int32_t reduction,
                                   cajal_tensor *out);
+
 /* binary_cross_entropy of sigmoid(input), stable in the logits; pos_weight scales the positive term. */
 int cajal_nn_binary_cross_entropy_with_logits(cajal_tensor input, cajal_tensor target, cajal_tensor weight,
                                               cajal_tensor pos_weight, int32_t reduction, cajal_tensor *out);
+
 /* target: int64 class indices. */
 int cajal_nn_nll_loss(cajal_tensor input, cajal_tensor target, cajal_tensor weight, int64_t ignore_index,
                       int32_t reduction, cajal_tensor *out);
+
 /* target: int64 class indices, or float class probabilities shaped like input. */
 int cajal_nn_cross_entropy(cajal_tensor input, cajal_tensor target, cajal_tensor weight, int64_t ignore_index,
                            int32_t reduction, double label_smoothing, cajal_tensor *out);
 
 /* SELU: scale * elu(x, alpha) with the self-normalising constants. */
 int cajal_nn_selu(cajal_tensor x, cajal_tensor *out);
+
 /* max(0, x) + min(0, alpha (e^(x/alpha) - 1)). */
 int cajal_nn_celu(cajal_tensor x, double alpha, cajal_tensor *out);
+
 /* x tanh(softplus(x)). */
 int cajal_nn_mish(cajal_tensor x, cajal_tensor *out);
+
 /* x / (1 + |x|). */
 int cajal_nn_softsign(cajal_tensor x, cajal_tensor *out);
+
 /* clamp(x / 6 + 1/2, 0, 1). */
 int cajal_nn_hardsigmoid(cajal_tensor x, cajal_tensor *out);
+
 /* x hardsigmoid(x). */
 int cajal_nn_hardswish(cajal_tensor x, cajal_tensor *out);
+
 /* log(sigmoid(x)), stable. */
 int cajal_nn_log_sigmoid(cajal_tensor x, cajal_tensor *out);
+
 /* x where x > threshold, else value. */
 int cajal_nn_threshold(cajal_tensor x, double threshold, double value, cajal_tensor *out);
+
 /* x where x > 0, else weight * x; weight has 1 or C (dim 1) elements. */
 int cajal_nn_prelu(cajal_tensor x, cajal_tensor weight, cajal_tensor *out);
+
 /* Normalises over the last ndims dims (normalized_shape); weight and bias shaped like it, or NULL. */
 int cajal_nn_layer_norm(cajal_tensor x, const int64_t *normalized_shape, size_t ndims, cajal_tensor weight,
                         cajal_tensor bias, double eps, cajal_tensor *out);
+
 /* Over dim 1 of (N, C, ...): batch statistics when training (updating running_mean and running_var in
  * place when given), the running ones otherwise. Any of the four tensors may be NULL. */
 int cajal_nn_batch_norm(cajal_tensor x, cajal_tensor running_mean, cajal_tensor running_var, cajal_tensor weight,
                         cajal_tensor bias, int32_t training, double momentum, double eps, cajal_tensor *out);
+
 /* Channels (dim 1) in num_groups groups, each normalised over its channels and positions. */
 int cajal_nn_group_norm(cajal_tensor x, int64_t num_groups, cajal_tensor weight, cajal_tensor bias, double eps,
                         cajal_tensor *out);
+
 /* Each (sample, channel) normalised over its positions with its own statistics. */
 int cajal_nn_instance_norm(cajal_tensor x, cajal_tensor weight, cajal_tensor bias, double eps, cajal_tensor *out);
+
 /* weight[input] for int64 indices; with has_padding, row padding_idx receives no gradient. */
 int cajal_nn_embedding(cajal_tensor input, cajal_tensor weight, int32_t has_padding, int64_t padding_idx,
                        cajal_tensor *out);
 
 /* 0.5 d^2 / beta where |d| < beta, else |d| - 0.5 beta; d = input - target. */
 int cajal_nn_smooth_l1_loss(cajal_tensor input, cajal_tensor target, int32_t reduction, double beta, cajal_tensor *out);
+
 /* 0.5 d^2 where |d| < delta, else delta (|d| - 0.5 delta). */
 int cajal_nn_huber_loss(cajal_tensor input, cajal_tensor target, int32_t reduction, double delta, cajal_tensor *out);
+
 /* KL divergence of log-probabilities input from target; reduction "none", "mean", "sum" or "batchmean". */
-int cajal_nn_kl_div(cajal_tensor input, cajal_tensor target, const char *reduction, int32_t log_target, cajal_tensor *out);
+int cajal_nn_kl_div(cajal_tensor input, cajal_tensor target, const char *reduction, int32_t log_target,
+                    cajal_tensor *out);
+
 /* 0.5 (log max(var, eps) + (input - target)^2 / max(var, eps)) (+ 0.5 log 2 pi when full). */
 int cajal_nn_gaussian_nll_loss(cajal_tensor input, cajal_tensor target, cajal_tensor var, int32_t full, double eps,
                                int32_t reduction, cajal_tensor *out);
+
 /* e^input - target input (log_input), or input - target log(input + eps); Stirling's term when full. */
 int cajal_nn_poisson_nll_loss(cajal_tensor input, cajal_tensor target, int32_t log_input, int32_t full, double eps,
                               int32_t reduction, cajal_tensor *out);
+
 /* 1 - cos for target 1, max(0, cos - margin) for target -1. */
 int cajal_nn_cosine_embedding_loss(cajal_tensor input1, cajal_tensor input2, cajal_tensor target, double margin,
                                    int32_t reduction, cajal_tensor *out);
+
 /* max(0, -target (input1 - input2) + margin). */
 int cajal_nn_margin_ranking_loss(cajal_tensor input1, cajal_tensor input2, cajal_tensor target, double margin,
                                  int32_t reduction, cajal_tensor *out);
+
 /* max(d(a, p) - d(a, n) + margin, 0) with the p-norm distance along the last dim. */
 int cajal_nn_triplet_margin_loss(cajal_tensor anchor, cajal_tensor positive, cajal_tensor negative, double margin,
                                  double p, double eps, int32_t swap, int32_t reduction, cajal_tensor *out);
+
 /* cajal's soft Dice: 1 - (2 sum(p t) + smooth) / (sum p + sum t + smooth) per sample (all dims but 0), reduced. */
 int cajal_nn_dice_loss(cajal_tensor input, cajal_tensor target, double smooth, int32_t reduction, cajal_tensor *out);
 
 /* Constant padding: (before, after) pairs for the last dims, last dim first; negative values crop. */
 int cajal_nn_pad(cajal_tensor x, const int64_t *pads, size_t npads, double value, cajal_tensor *out);
+
 /* (N, C r^2, H, W) -> (N, C, H r, W r). */
 int cajal_nn_pixel_shuffle(cajal_tensor x, int64_t upscale_factor, cajal_tensor *out);
+
 /* Resizes the spatial dims of (N, C, ...) to size; mode 0 nearest, 1 (bi)linear. scales: input/output
  * ratios per dim (0: from the sizes), as torch's 1 / scale_factor; nscales may be 0. */
 int cajal_nn_interpolate(cajal_tensor x, const int64_t *size, size_t nsize, const double *scales, size_t nscales,
                          int32_t mode, int32_t align_corners, cajal_tensor *out);
+
 /* Adaptive average pooling of the last nsize dims to output_size. */
 int cajal_nn_adaptive_avg_pool(cajal_tensor x, const int64_t *output_size, size_t nsize, cajal_tensor *out);
 
@@ -764,7 +950,9 @@ int cajal_nn_conv_transpose2d(cajal_tensor x, cajal_tensor weight, cajal_tensor 
                               cajal_tensor *out);
 
 /* The sampling grid (N, H, W, 2) of affine maps theta (N, 2, 3) for size (N, C, H, W). */
-int cajal_nn_affine_grid(cajal_tensor theta, const int64_t *size, size_t nsize, int32_t align_corners, cajal_tensor *out);
+int cajal_nn_affine_grid(cajal_tensor theta, const int64_t *size, size_t nsize, int32_t align_corners,
+                         cajal_tensor *out);
+
 /* Samples x (N, C, H, W) at grid (N, Ho, Wo, 2) points in [-1, 1]; mode 0 bilinear, 1 nearest;
  * padding_mode 0 zeros, 1 border, 2 reflection. */
 int cajal_nn_grid_sample(cajal_tensor x, cajal_tensor grid, int32_t mode, int32_t padding_mode, int32_t align_corners,
@@ -775,93 +963,115 @@ int cajal_nn_adaptive_max_pool2d(cajal_tensor x, const int64_t *output_size, siz
                                  cajal_tensor *indices);
 
 /* Recurrent layers (mode 0 RNN tanh, 1 RNN relu, 2 LSTM, 3 GRU) over a padded (T, B, I) / batch_first / unbatched input,
-   or over packed rows when batch_sizes (1-D int64) is given. weights: torch's flat list per layer and direction,
-   w_ih, w_hh (, b_ih, b_hh). hx, cx may be NULL (zeros); cell receives c_n for LSTM only (may be NULL otherwise). */
+ * or over packed rows when batch_sizes (1-D int64) is given. weights: torch's flat list per layer and direction,
+ * w_ih, w_hh (, b_ih, b_hh). hx, cx may be NULL (zeros); cell receives c_n for LSTM only (may be NULL otherwise). */
 int cajal_nn_rnn(int32_t mode, cajal_tensor input, cajal_tensor batch_sizes, cajal_tensor hx, cajal_tensor cx,
-                 const cajal_tensor *weights, size_t nweights, int32_t has_bias, int64_t num_layers, int32_t bidirectional,
-                 double dropout, int32_t training, int32_t batch_first, cajal_tensor *output, cajal_tensor *hidden,
-                 cajal_tensor *cell);
+                 const cajal_tensor *weights, size_t nweights, int32_t has_bias, int64_t num_layers,
+                 int32_t bidirectional, double dropout, int32_t training, int32_t batch_first, cajal_tensor *output,
+                 cajal_tensor *hidden, cajal_tensor *cell);
+
 /* pack_padded_sequence with int64 lengths; sorted_indices / unsorted_indices are NULL when enforce_sorted. */
 int cajal_nn_pack_padded_sequence(cajal_tensor input, cajal_tensor lengths, int32_t batch_first, int32_t enforce_sorted,
                                   cajal_tensor *data, cajal_tensor *batch_sizes, cajal_tensor *sorted_indices,
                                   cajal_tensor *unsorted_indices);
+
 /* pad_packed_sequence: the padded batch in the original order and the int64 lengths; total_length < 0 for none. */
-int cajal_nn_pad_packed_sequence(cajal_tensor data, cajal_tensor batch_sizes, cajal_tensor sorted_indices, int32_t batch_first,
-                                 double padding_value, int64_t total_length, cajal_tensor *padded, cajal_tensor *lengths);
+int cajal_nn_pad_packed_sequence(cajal_tensor data, cajal_tensor batch_sizes, cajal_tensor sorted_indices,
+                                 int32_t batch_first, double padding_value, int64_t total_length, cajal_tensor *padded,
+                                 cajal_tensor *lengths);
+
 /* pad_sequence: sequences (L_i, *) stacked into (max L, B, *), or (B, max L, *) with batch_first. */
 int cajal_nn_pad_sequence(const cajal_tensor *sequences, size_t count, int32_t batch_first, double padding_value,
                           cajal_tensor *out);
 
 /* softmax(q k^T scale + mask) v over the last two dims; attn_mask (bool: true may attend; float: added) may be NULL;
-   has_scale 0 uses 1/sqrt(E). */
-int cajal_nn_scaled_dot_product_attention(cajal_tensor query, cajal_tensor key, cajal_tensor value, cajal_tensor attn_mask,
-                                          double dropout_p, int32_t is_causal, int32_t has_scale, double scale,
-                                          cajal_tensor *out);
+ * has_scale 0 uses 1/sqrt(E). */
+int cajal_nn_scaled_dot_product_attention(cajal_tensor query, cajal_tensor key, cajal_tensor value,
+                                          cajal_tensor attn_mask, double dropout_p, int32_t is_causal,
+                                          int32_t has_scale, double scale, cajal_tensor *out);
+
 /* MultiheadAttention's forward, time-major (L, N, E): in_proj_weight, or q/k/v_proj_weight when the sizes differ; masks
-   (bool: true is blocked; float: added) and biases may be NULL. weights receives NULL unless need_weights. */
+ * (bool: true is blocked; float: added) and biases may be NULL. weights receives NULL unless need_weights. */
 int cajal_nn_multi_head_attention(cajal_tensor query, cajal_tensor key, cajal_tensor value, int64_t num_heads,
                                   cajal_tensor in_proj_weight, cajal_tensor q_proj_weight, cajal_tensor k_proj_weight,
                                   cajal_tensor v_proj_weight, cajal_tensor in_proj_bias, cajal_tensor out_proj_weight,
                                   cajal_tensor out_proj_bias, cajal_tensor key_padding_mask, cajal_tensor attn_mask,
-                                  int32_t need_weights, int32_t average_attn_weights, int32_t is_causal, double dropout_p,
-                                  int32_t training, cajal_tensor *output, cajal_tensor *weights);
+                                  int32_t need_weights, int32_t average_attn_weights, int32_t is_causal,
+                                  double dropout_p, int32_t training, cajal_tensor *output, cajal_tensor *weights);
 
 /* Optimizer steps over one parameter group. Every array holds `count` handles, one per parameter, in the same order;
-   parameters, state tensors and the float32 0-dim step counters are updated in place. Formulas are torch.optim's. */
+ * parameters, state tensors and the float32 0-dim step counters are updated in place. Formulas are torch.optim's. */
+
 /* SGD; momentum_buffers entries may be NULL (no buffer yet): a buffer made by this step is returned in
-   created_buffers[i] (a new handle), other entries of created_buffers are left untouched. */
+ * created_buffers[i] (a new handle), other entries of created_buffers are left untouched. */
 int cajal_optim_sgd_step(const cajal_tensor *params, const cajal_tensor *grads, const cajal_tensor *momentum_buffers,
-                         size_t count, double lr, double momentum, double dampening, double weight_decay, int32_t nesterov,
-                         int32_t maximize, cajal_tensor *created_buffers);
+                         size_t count, double lr, double momentum, double dampening, double weight_decay,
+                         int32_t nesterov, int32_t maximize, cajal_tensor *created_buffers);
+
 /* Adam (AdamW with decoupled_weight_decay); max_exp_avg_sqs is read only with amsgrad and may be NULL otherwise. */
 int cajal_optim_adam_step(const cajal_tensor *params, const cajal_tensor *grads, const cajal_tensor *steps,
-                          const cajal_tensor *exp_avgs, const cajal_tensor *exp_avg_sqs, const cajal_tensor *max_exp_avg_sqs,
-                          size_t count, double lr, double beta1, double beta2, double eps, double weight_decay,
-                          int32_t amsgrad, int32_t maximize, int32_t decoupled_weight_decay);
+                          const cajal_tensor *exp_avgs, const cajal_tensor *exp_avg_sqs,
+                          const cajal_tensor *max_exp_avg_sqs, size_t count, double lr, double beta1, double beta2,
+                          double eps, double weight_decay, int32_t amsgrad, int32_t maximize,
+                          int32_t decoupled_weight_decay);
+
 /* RMSprop; grad_avgs is read only when centered, momentum_buffers only when momentum > 0 (NULL otherwise). */
 int cajal_optim_rmsprop_step(const cajal_tensor *params, const cajal_tensor *grads, const cajal_tensor *steps,
                              const cajal_tensor *square_avgs, const cajal_tensor *grad_avgs,
                              const cajal_tensor *momentum_buffers, size_t count, double lr, double alpha, double eps,
                              double weight_decay, double momentum, int32_t centered, int32_t maximize);
+
 /* Adagrad; sums start at initial_accumulator_value. */
 int cajal_optim_adagrad_step(const cajal_tensor *params, const cajal_tensor *grads, const cajal_tensor *steps,
                              const cajal_tensor *sums, size_t count, double lr, double lr_decay, double weight_decay,
                              double eps, int32_t maximize);
+
 /* Adadelta. */
 int cajal_optim_adadelta_step(const cajal_tensor *params, const cajal_tensor *grads, const cajal_tensor *steps,
                               const cajal_tensor *square_avgs, const cajal_tensor *acc_deltas, size_t count, double lr,
                               double rho, double eps, double weight_decay, int32_t maximize);
+
 /* NAdam; mu_products are float32 0-dim tensors starting at 1. */
 int cajal_optim_nadam_step(const cajal_tensor *params, const cajal_tensor *grads, const cajal_tensor *steps,
-                           const cajal_tensor *mu_products, const cajal_tensor *exp_avgs, const cajal_tensor *exp_avg_sqs,
-                           size_t count, double lr, double beta1, double beta2, double eps, double weight_decay,
-                           double momentum_decay, int32_t decoupled_weight_decay, int32_t maximize);
+                           const cajal_tensor *mu_products, const cajal_tensor *exp_avgs,
+                           const cajal_tensor *exp_avg_sqs, size_t count, double lr, double beta1, double beta2,
+                           double eps, double weight_decay, double momentum_decay, int32_t decoupled_weight_decay,
+                           int32_t maximize);
+
 /* RAdam. */
 int cajal_optim_radam_step(const cajal_tensor *params, const cajal_tensor *grads, const cajal_tensor *steps,
                            const cajal_tensor *exp_avgs, const cajal_tensor *exp_avg_sqs, size_t count, double lr,
                            double beta1, double beta2, double eps, double weight_decay, int32_t decoupled_weight_decay,
                            int32_t maximize);
+
 /* clip_grad_norm_: scales the gradients in place so that their joint norm_type-norm is at most max_norm;
-   out receives the norm they had (0-dim). */
+ * out receives the norm they had (0-dim). */
 int cajal_optim_clip_grad_norm(const cajal_tensor *grads, size_t count, double max_norm, double norm_type,
                                int32_t error_if_nonfinite, cajal_tensor *out);
+
 /* clip_grad_value_: clamps the gradients in place to [-clip_value, clip_value]. */
 int cajal_optim_clip_grad_value(const cajal_tensor *grads, size_t count, double clip_value);
 
 /* Checkpoints in the safetensors format. Writes go to a temporary file in the same folder, are fsynced and renamed
-   over path, so a crash leaves the old file intact; a CRC-32 of the data is stored in the metadata and checked on load.
-   Truncated, corrupted or foreign files fail with a message; no code in a file is ever run. */
+ * over path, so a crash leaves the old file intact; a CRC-32 of the data is stored in the metadata and checked on load.
+ * Truncated, corrupted or foreign files fail with a message; no code in a file is ever run. */
+
 /* Saves count named tensors and metadata_count string pairs of metadata to path. */
 int cajal_safetensors_save(const char *path, const char *const *names, const cajal_tensor *tensors, size_t count,
                            const char *const *metadata_keys, const char *const *metadata_values, size_t metadata_count);
+
 /* Loads path into a new archive (free it with cajal_archive_free). */
 int cajal_safetensors_load(const char *path, cajal_archive *out);
+
 /* Frees an archive; the tensors taken from it stay valid. NULL is a no-op. */
 void cajal_archive_free(cajal_archive archive);
+
 /* The numbers of tensors and metadata pairs; either out-pointer may be NULL. */
 int cajal_archive_count(cajal_archive archive, size_t *tensor_count, size_t *metadata_count);
+
 /* Tensor i in file order: its name (owned by the archive, may be NULL) and a new tensor handle. */
 int cajal_archive_tensor(cajal_archive archive, size_t i, const char **name, cajal_tensor *out);
+
 /* Metadata pair i, sorted by key; the strings are owned by the archive. */
 int cajal_archive_metadata(cajal_archive archive, size_t i, const char **key, const char **value);
 

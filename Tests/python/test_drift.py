@@ -173,3 +173,15 @@ def test_signature_check_sees_a_changed_argument():
     assert differences(header, {name: (result, args[:-1])})
     assert differences(header, {name: ("void", args)})
     assert not differences(header, {name: ("i32", ["ptr<i64>", "u64", "i32", "ptr<ptr<void>>"])}, as_ctypes_sees)
+
+
+def test_generated_files_are_fresh():
+    """include/cajal.h and the ctypes table are what tools/generate.py makes of
+    api/*.py: an edit to a generated file, or a declaration not regenerated,
+    fails here (fix: make generate)."""
+    import importlib.util
+
+    spec = importlib.util.spec_from_file_location("generate", os.path.join(ROOT, "tools", "generate.py"))
+    generate = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(generate)
+    assert generate.stale_files() == [], "stale generated files; run make generate"

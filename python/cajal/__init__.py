@@ -7,6 +7,7 @@ library (libcajal.so) reached through ctypes; this package holds no math.
 """
 
 import builtins as _builtins
+import ctypes as _ctypes
 
 from . import _ffi, autograd, backends, cuda, linalg, nn, optim, utils
 from ._creation import (
@@ -113,7 +114,7 @@ def _method(name):
 def _handles(tensors):
     tensors = [_operand(t) for t in tensors]
     # builtins.max: this module defines torch.max below.
-    return tensors, (_ffi.c_void_p * _builtins.max(len(tensors), 1))(*[t._handle for t in tensors])
+    return tensors, (_ctypes.c_void_p * _builtins.max(len(tensors), 1))(*[t._handle for t in tensors])
 
 
 def heaviside(input, values):  # noqa: A002

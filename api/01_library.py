@@ -1,0 +1,58 @@
+"""The C API: library. Generated files come from this; see tools/generate.py."""
+
+section("library")
+
+fn("int32_t cajal_api_version(void)",
+   "The API version the library was built with (CAJAL_API_VERSION).")
+
+fn("const char *cajal_last_error(void)",
+   """The message of the last failed call on this thread; "" if none.
+The string is owned by the library and valid until the next failing call
+on the same thread.""")
+
+fn("void cajal_manual_seed(uint64_t seed)",
+   """Seeds the default random generator (torch.manual_seed). Given the same
+seed, cajal_tensor_rand and cajal_tensor_randn produce torch's values.""")
+
+fn("int32_t cajal_grad_enabled(void)",
+   "Whether ops on this thread record the autograd graph: 1 or 0.")
+
+fn("void cajal_set_grad_enabled(int32_t enabled)",
+   "Turns graph recording on (non-zero) or off (0) for this thread (no_grad).")
+
+fn("size_t cajal_cached_memory_bytes(void)",
+   """Bytes of freed tensor buffers kept for reuse (at most 512 MiB): a training
+step reuses them instead of faulting in fresh pages every time.""")
+
+fn("void cajal_clear_memory_cache(void)",
+   "Gives every buffer kept for reuse back to the system.")
+
+fn("size_t cajal_memory_available(void)",
+   """Bytes this process can still allocate: the memory the system reports
+available (plus free swap), bounded by the cgroup's limit and ulimit -v.
+Larger requests fail with CAJAL_ERR_OUT_OF_MEMORY before any memory is taken.""")
+
+fn("const char *cajal_kernel_isa(void)",
+   """The instruction set of the kernels in use: "avx512", "avx2" or "baseline".
+The best one the CPU supports is chosen at load; the environment variable
+CAJAL_KERNELS=baseline|avx2|avx512 can ask for a lower one.""")
+
+fn("const char *cajal_blas_core(void)",
+   """OpenBLAS's name for the GEMM kernels in use ("SkylakeX", "Haswell", ...),
+or "unavailable". OpenBLAS is loaded at the first call that needs it, with
+the best kernels the CPU runs (CAJAL_BLAS_CORETYPE=SkylakeX|Haswell|Prescott
+asks for others, if the CPU runs them).""")
+
+fn("int32_t cajal_get_num_threads(void)",
+   """How many threads the kernels split large ops across (torch.get_num_threads).
+Starts at the number of online cores, or at CAJAL_NUM_THREADS when set.""")
+
+fn("int cajal_set_num_threads(int32_t n)",
+   "Sets the number of kernel threads (at least 1), like torch.set_num_threads.")
+
+fn("size_t cajal_live_tensor_count(void)",
+   "The number of tensor objects alive in the library (for leak checks).")
+
+fn("size_t cajal_live_storage_bytes(void)",
+   """The number of bytes of tensor memory the library has allocated and not yet
+freed (for leak checks).""")

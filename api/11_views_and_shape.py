@@ -1,0 +1,42 @@
+"""The C API: views and shape. Generated files come from this; see tools/generate.py."""
+
+section("views and shape")
+
+note("Views share memory with their input; writes through one show in the other.")
+
+fn("int cajal_tensor_reshape(cajal_tensor x, const int64_t *shape, size_t ndim, cajal_tensor *out)",
+   """A view (or, when the strides do not allow one, a copy) with a new shape;
+one size may be -1.""")
+
+fn("int cajal_tensor_view(cajal_tensor x, const int64_t *shape, size_t ndim, cajal_tensor *out)",
+   "A view with a new shape; fails when the strides do not allow one.")
+
+fn("int cajal_tensor_transpose(cajal_tensor x, int64_t dim0, int64_t dim1, cajal_tensor *out)",
+   "Swaps two dims.")
+
+fn("int cajal_tensor_t(cajal_tensor x, cajal_tensor *out)",
+   "The transpose of a tensor of at most 2 dims.")
+
+fn("int cajal_tensor_permute(cajal_tensor x, const int64_t *dims, size_t ndims, cajal_tensor *out)",
+   "Reorders the dims: output dim i is input dim dims[i].")
+
+fn("int cajal_tensor_expand(cajal_tensor x, const int64_t *shape, size_t ndim, cajal_tensor *out)",
+   "Broadcasts size-1 dims to shape without copying; -1 keeps a size.")
+
+fn("int cajal_tensor_squeeze(cajal_tensor x, cajal_tensor *out)",
+   "Removes every size-1 dim.")
+
+fn("int cajal_tensor_squeeze_dim(cajal_tensor x, int64_t dim, cajal_tensor *out)",
+   "Removes dim if its size is 1.")
+
+fn("int cajal_tensor_unsqueeze(cajal_tensor x, int64_t dim, cajal_tensor *out)",
+   "Inserts a size-1 dim at dim.")
+
+fn("int cajal_tensor_contiguous(cajal_tensor x, cajal_tensor *out)",
+   "The tensor itself (a new handle) when contiguous, else a contiguous copy.")
+
+fn("int cajal_tensor_clone(cajal_tensor x, cajal_tensor *out)",
+   "A contiguous copy that keeps the autograd history.")
+
+fn("int cajal_tensor_to_dtype(cajal_tensor x, int32_t dtype, cajal_tensor *out)",
+   "A copy converted to dtype (the tensor itself when the dtype already matches).")

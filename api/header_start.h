@@ -1,0 +1,56 @@
+/*
+ * cajal.h — the C contract of the cajal deep-learning engine (libcajal.so).
+ *
+ * Conventions
+ *  - Every name starts with cajal_ / CAJAL_. Functions are cajal_<object>_<verb>.
+ *  - A fallible function returns int: CAJAL_OK (0) on success, otherwise a
+ *    CAJAL_ERR_* code; cajal_last_error() then describes the failure. Results
+ *    come back through trailing out-params, which are left untouched on failure.
+ *  - Handles are opaque. Every function that returns a new handle transfers
+ *    ownership: release it with its *_free function. Freeing NULL is a no-op.
+ *  - Shapes, strides and dims are int64_t; counts are size_t; strings are UTF-8.
+ *    Strides are counted in elements, not bytes. Negative dims count from the end.
+ *  - Nothing in the library calls exit() or abort(); bad input gives an error code.
+ *  - Distinct tensors may be used from different threads at the same time.
+ *    Grad mode and the last error are per thread.
+ */
+#ifndef CAJAL_H
+#define CAJAL_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+/* The version of this header. cajal_api_version() must return the same value. */
+#define CAJAL_API_VERSION 2
+
+/* Status codes. Values never change; new codes are added at the end. */
+#define CAJAL_OK 0
+#define CAJAL_ERR_RUNTIME 1         /* a failure with no more specific code */
+#define CAJAL_ERR_SHAPE 2           /* shapes that do not fit the op */
+#define CAJAL_ERR_INDEX 3           /* a dim or index out of range */
+#define CAJAL_ERR_TYPE 4            /* a dtype the op does not accept */
+#define CAJAL_ERR_VALUE 5           /* a bad argument value */
+#define CAJAL_ERR_NOT_IMPLEMENTED 6 /* a feature the engine does not support yet */
+#define CAJAL_ERR_OUT_OF_MEMORY 7   /* an allocation failed or was too large */
+#define CAJAL_ERR_NULL_ARGUMENT 8   /* a NULL handle or pointer where one is required */
+
+/* Element types. Values never change; new types are added at the end. */
+#define CAJAL_FLOAT32 0
+#define CAJAL_FLOAT64 1
+#define CAJAL_INT64 2
+#define CAJAL_BOOL 3
+
+/* A tensor: an n-dimensional array on the CPU with autograd. */
+typedef struct cajal_tensor_s *cajal_tensor;
+
+/* A random number generator (torch.Generator): torch's mt19937 and sampling. */
+typedef struct cajal_generator_s *cajal_generator;
+
+/* Called once when memory borrowed by cajal_tensor_from_blob is no longer used. */
+typedef void (*cajal_release_fn)(void *context);
+/* A loaded safetensors file: its tensors, their names and its metadata. */
+typedef struct cajal_archive_s *cajal_archive;
