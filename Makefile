@@ -135,7 +135,7 @@ bench-ops: build
 bench-train: build
 	PYTHONPATH=python $(REFERENCE_VENV)/bin/python benchmarks/bench_training.py
 
-# The header and the ctypes table from the declarations in api/ (tools/generate.py).
+# The header, the Swift exports and the ctypes table from the declarations in api/ (tools/generate.py).
 generate:
 	$(PYTHON) tools/generate.py
 

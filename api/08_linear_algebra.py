@@ -1,39 +1,69 @@
-"""The C API: linear algebra. Generated files come from this; see tools/generate.py."""
+"""The C API: linear algebra.
+
+Each fn() declares one exported function: its C signature, its doc comment
+and its Swift body. tools/generate.py (make generate) makes include/cajal.h,
+the Swift exports and the ctypes table from these declarations.
+"""
 
 section("linear algebra")
 
 fn("int cajal_tensor_matmul(cajal_tensor a, cajal_tensor b, cajal_tensor *out)",
-   "torch.matmul: 1-D operands act as vectors, batch dims broadcast.")
+   "torch.matmul: 1-D operands act as vectors, batch dims broadcast.",
+   swift='newTensor(out) { try tensorArgument(a, "a").matmul(tensorArgument(b, "b")) }')
 
 fn("int cajal_tensor_mm(cajal_tensor a, cajal_tensor b, cajal_tensor *out)",
-   "torch.mm: two matrices.")
+   "torch.mm: two matrices.",
+   swift='newTensor(out) { try tensorArgument(a, "a").mm(tensorArgument(b, "b")) }')
 
 fn("int cajal_tensor_bmm(cajal_tensor a, cajal_tensor b, cajal_tensor *out)",
-   "torch.bmm: two 3-D batches with equal batch sizes.")
+   "torch.bmm: two 3-D batches with equal batch sizes.",
+   swift='newTensor(out) { try tensorArgument(a, "a").bmm(tensorArgument(b, "b")) }')
 
 fn("int cajal_tensor_mv(cajal_tensor a, cajal_tensor b, cajal_tensor *out)",
-   "torch.mv: a matrix times a vector.")
+   "torch.mv: a matrix times a vector.",
+   swift='newTensor(out) { try tensorArgument(a, "a").mv(tensorArgument(b, "b")) }')
 
 fn("int cajal_tensor_dot(cajal_tensor a, cajal_tensor b, cajal_tensor *out)",
-   "torch.dot: two vectors of one length, giving a 0-D tensor.")
+   "torch.dot: two vectors of one length, giving a 0-D tensor.",
+   swift='newTensor(out) { try tensorArgument(a, "a").dot(tensorArgument(b, "b")) }')
 
 fn("int cajal_tensor_outer(cajal_tensor a, cajal_tensor b, cajal_tensor *out)",
-   "torch.outer: a[i] * b[j].")
+   "torch.outer: a[i] * b[j].",
+   swift='newTensor(out) { try tensorArgument(a, "a").outer(tensorArgument(b, "b")) }')
 
 fn("int cajal_einsum(const char *equation, const cajal_tensor *operands, size_t count, cajal_tensor *out)",
    """torch.einsum over count operands, e.g. "bij,bjk->bik"; "..." broadcasts, repeated subscripts take diagonals,
-and without "->" the output is the subscripts seen once, in alphabetical order (A-Z before a-z).""")
+and without "->" the output is the subscripts seen once, in alphabetical order (A-Z before a-z).""",
+   swift='''newTensor(out) {
+    guard let equation else { throw CajalError(.nullArgument, "[einsum] equation is NULL") }
+    guard let text = String(validatingCString: equation) else { throw CajalError.value("[einsum] the equation is not valid UTF-8") }
+    return try Tensor.einsum(text, tensorList(operands, count, "operands"))
+}''')
 
 fn("int cajal_linalg_inv(cajal_tensor a, cajal_tensor *out)",
-   "torch.linalg.inv of each square matrix in the batch; fails (CAJAL_ERROR_RUNTIME) when one is singular.")
+   "torch.linalg.inv of each square matrix in the batch; fails (CAJAL_ERROR_RUNTIME) when one is singular.",
+   swift='newTensor(out) { try tensorArgument(a, "A").inv() }')
 
 fn("int cajal_linalg_det(cajal_tensor a, cajal_tensor *out)",
-   "torch.linalg.det of each square matrix in the batch. The gradient needs invertible matrices.")
+   "torch.linalg.det of each square matrix in the batch. The gradient needs invertible matrices.",
+   swift='newTensor(out) { try tensorArgument(a, "A").det() }')
 
 fn("int cajal_linalg_solve(cajal_tensor a, cajal_tensor b, cajal_tensor *out)",
-   "torch.linalg.solve: X with A X = B. B is [..., n, k], or [..., n] when it has one dim fewer than A.")
+   "torch.linalg.solve: X with A X = B. B is [..., n, k], or [..., n] when it has one dim fewer than A.",
+   swift='newTensor(out) { try Tensor.solve(tensorArgument(a, "A"), tensorArgument(b, "B")) }')
 
 fn("int cajal_linalg_norm(cajal_tensor x, int32_t ord_kind, double p, const int64_t *dims, size_t ndims, int32_t keepdim, cajal_tensor *out)",
    """torch.linalg.norm. ord_kind: 0 the default (2-norm of vectors, Frobenius of matrices), 1 the number p
 (INFINITY allowed), 2 'fro', 3 'nuc' (not supported yet). dims: 1 (vector norm) or 2 (matrix norm);
-ndims 0 means None. Matrix norms with p = +-2 need an SVD and are not supported yet.""")
+ndims 0 means None. Matrix norms with p = +-2 need an SVD and are not supported yet.""",
+   swift=r'''newTensor(out) {
+    let ord: Tensor.NormOrder?
+    switch ord_kind {
+    case 0: ord = nil
+    case 1: ord = .p(p)
+    case 2: ord = .frobenius
+    case 3: ord = .nuclear
+    default: throw CajalError.value("[linalg.norm] unknown ord kind \(ord_kind) (0 default, 1 number, 2 'fro', 3 'nuc')")
+    }
+    return try tensorArgument(x).linalgNorm(ord: ord, dims: ndims == 0 ? nil : ints(dims, ndims, "dims"), keepDim: keepdim != 0)
+}''')

@@ -728,35 +728,35 @@ int cajal_tensor_one_hot(cajal_tensor x, int64_t num_classes, cajal_tensor *out)
 /* In-place ops write into the tensor's memory. other is broadcast to its shape.
  * They fail on a leaf that requires grad while grad mode is on. */
 
-/* self += other */
-int cajal_tensor_add_inplace(cajal_tensor self, cajal_tensor other);
+/* tensor += other */
+int cajal_tensor_add_inplace(cajal_tensor tensor, cajal_tensor other);
 
-/* self -= other */
-int cajal_tensor_sub_inplace(cajal_tensor self, cajal_tensor other);
+/* tensor -= other */
+int cajal_tensor_sub_inplace(cajal_tensor tensor, cajal_tensor other);
 
-/* self *= other */
-int cajal_tensor_mul_inplace(cajal_tensor self, cajal_tensor other);
+/* tensor *= other */
+int cajal_tensor_mul_inplace(cajal_tensor tensor, cajal_tensor other);
 
-/* self /= other */
-int cajal_tensor_div_inplace(cajal_tensor self, cajal_tensor other);
+/* tensor /= other */
+int cajal_tensor_div_inplace(cajal_tensor tensor, cajal_tensor other);
 
 /* Copies src (broadcast to the tensor's shape, converted to its dtype) into it. */
-int cajal_tensor_copy_inplace(cajal_tensor self, cajal_tensor src);
+int cajal_tensor_copy_inplace(cajal_tensor tensor, cajal_tensor src);
 
 /* Limits the values to [low, high] in place; either bound may be NULL (not both). */
-int cajal_tensor_clamp_inplace(cajal_tensor self, cajal_tensor low, cajal_tensor high);
+int cajal_tensor_clamp_inplace(cajal_tensor tensor, cajal_tensor low, cajal_tensor high);
 
 /* Sets the 0-dim value where the bool mask is true, in place. */
-int cajal_tensor_masked_fill_inplace(cajal_tensor self, cajal_tensor mask, cajal_tensor value);
+int cajal_tensor_masked_fill_inplace(cajal_tensor tensor, cajal_tensor mask, cajal_tensor value);
 
 /* Fills with normal samples (torch's draw order) from generator, or the default one when NULL. */
-int cajal_tensor_normal_inplace(cajal_tensor self, double mean, double std, cajal_generator generator);
+int cajal_tensor_normal_inplace(cajal_tensor tensor, double mean, double std, cajal_generator generator);
 
 /* Fills with uniform samples in [low, high) from generator, or the default one when NULL. */
-int cajal_tensor_uniform_inplace(cajal_tensor self, double low, double high, cajal_generator generator);
+int cajal_tensor_uniform_inplace(cajal_tensor tensor, double low, double high, cajal_generator generator);
 
 /* Sets every element to value. */
-int cajal_tensor_fill_inplace(cajal_tensor self, double value);
+int cajal_tensor_fill_inplace(cajal_tensor tensor, double value);
 
 /* ----------------------------------------------------------- nn functional */
 
@@ -906,7 +906,7 @@ int cajal_nn_kl_div(cajal_tensor input, cajal_tensor target, const char *reducti
                     cajal_tensor *out);
 
 /* 0.5 (log max(var, eps) + (input - target)^2 / max(var, eps)) (+ 0.5 log 2 pi when full). */
-int cajal_nn_gaussian_nll_loss(cajal_tensor input, cajal_tensor target, cajal_tensor var, int32_t full, double eps,
+int cajal_nn_gaussian_nll_loss(cajal_tensor input, cajal_tensor target, cajal_tensor variance, int32_t full, double eps,
                                int32_t reduction, cajal_tensor *out);
 
 /* e^input - target input (log_input), or input - target log(input + eps); Stirling's term when full. */

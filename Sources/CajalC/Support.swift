@@ -38,7 +38,7 @@ func status(_ body: () throws -> Void) -> Int32 {
 
 /// Writes `value` to `out` only when `body` succeeds.
 @inline(__always)
-func output<T>(_ out: UnsafeMutablePointer<T>?, _ body: () throws -> T) -> Int32 {
+func writeResult<T>(_ out: UnsafeMutablePointer<T>?, _ body: () throws -> T) -> Int32 {
     status {
         guard let out else { throw CajalError(.nullArgument, "output pointer is NULL") }
         out.pointee = try body()
@@ -48,7 +48,7 @@ func output<T>(_ out: UnsafeMutablePointer<T>?, _ body: () throws -> T) -> Int32
 /// Returns a new owned handle for the tensor `body` makes.
 @inline(__always)
 func newTensor(_ out: UnsafeMutablePointer<OpaquePointer?>?, _ body: () throws -> Tensor) -> Int32 {
-    output(out) { handle(try body()) }
+    writeResult(out) { handle(try body()) }
 }
 
 func handle(_ tensor: Tensor) -> OpaquePointer {
@@ -56,7 +56,7 @@ func handle(_ tensor: Tensor) -> OpaquePointer {
 }
 
 /// Borrows the tensor behind a handle.
-func tensor(_ pointer: OpaquePointer?, _ name: String = "tensor") throws -> Tensor {
+func tensorArgument(_ pointer: OpaquePointer?, _ name: String = "tensor") throws -> Tensor {
     try Handles.borrow(pointer, .tensor, as: Tensor.self, name)
 }
 
@@ -248,5 +248,5 @@ func tensorList(_ handles: UnsafePointer<OpaquePointer?>?, _ count: Int, _ name:
 func optionalTensorList(_ handles: UnsafePointer<OpaquePointer?>?, _ count: Int, _ name: String = "tensors") throws -> [Tensor?] {
     let count = try checkedCount(count, name, limit: maxListCount)
     guard let handles else { return [Tensor?](repeating: nil, count: count) }
-    return try (0..<count).map { i in try handles[i].map { try tensor($0, "\(name)[\(i)]") } }
+    return try (0..<count).map { i in try handles[i].map { try tensorArgument($0, "\(name)[\(i)]") } }
 }

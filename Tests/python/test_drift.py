@@ -119,7 +119,7 @@ def split_top_level(text):
 
 def swift_signatures():
     signatures = {}
-    for path in glob.glob(os.path.join(ROOT, "Sources", "CajalC", "*.swift")):
+    for path in glob.glob(os.path.join(ROOT, "Sources", "CajalC", "**", "*.swift"), recursive=True):
         with open(path) as f:
             text = f.read()
         pattern = r'@_cdecl\("(\w+)"\)\s*public func \w+\((.*?)\)\s*(?:->\s*([^{]+?))?\s*\{'
