@@ -70,4 +70,5 @@ error, or a NULL result when allow_unused is nonzero. On error no result is writ
 
 fn("int cajal_tensor_detach(cajal_tensor tensor, cajal_tensor *out)",
    "A new tensor sharing memory, cut out of the graph.",
-   swift='newTensor(out) { try tensorArgument(tensor).detach() }')
+   swift='newTensor(out) { try tensorArgument(tensor).detach() }',
+   python='detach')

@@ -31,31 +31,38 @@ fn("int cajal_tensor_pow(cajal_tensor a, cajal_tensor b, cajal_tensor *out)",
 
 fn("int cajal_tensor_neg(cajal_tensor x, cajal_tensor *out)",
    "-x (not for bool)",
-   swift='newTensor(out) { try tensorArgument(x).neg() }')
+   swift='newTensor(out) { try tensorArgument(x).neg() }',
+   python='neg')
 
 fn("int cajal_tensor_exp(cajal_tensor x, cajal_tensor *out)",
    "e^x",
-   swift='newTensor(out) { try tensorArgument(x).exp() }')
+   swift='newTensor(out) { try tensorArgument(x).exp() }',
+   python='exp')
 
 fn("int cajal_tensor_log(cajal_tensor x, cajal_tensor *out)",
    "natural log of x",
-   swift='newTensor(out) { try tensorArgument(x).log() }')
+   swift='newTensor(out) { try tensorArgument(x).log() }',
+   python='log')
 
 fn("int cajal_tensor_sqrt(cajal_tensor x, cajal_tensor *out)",
    "square root of x",
-   swift='newTensor(out) { try tensorArgument(x).sqrt() }')
+   swift='newTensor(out) { try tensorArgument(x).sqrt() }',
+   python='sqrt')
 
 fn("int cajal_tensor_relu(cajal_tensor x, cajal_tensor *out)",
    "max(x, 0)",
-   swift='newTensor(out) { try tensorArgument(x).relu() }')
+   swift='newTensor(out) { try tensorArgument(x).relu() }',
+   python='relu')
 
 fn("int cajal_tensor_sigmoid(cajal_tensor x, cajal_tensor *out)",
    "1 / (1 + e^-x)",
-   swift='newTensor(out) { try tensorArgument(x).sigmoid() }')
+   swift='newTensor(out) { try tensorArgument(x).sigmoid() }',
+   python='sigmoid')
 
 fn("int cajal_tensor_tanh(cajal_tensor x, cajal_tensor *out)",
    "hyperbolic tangent of x",
-   swift='newTensor(out) { try tensorArgument(x).tanh() }')
+   swift='newTensor(out) { try tensorArgument(x).tanh() }',
+   python='tanh')
 
 note("Comparisons give CAJAL_BOOL tensors and have no gradient.")
 

@@ -9,51 +9,63 @@ section("more math")
 
 fn("int cajal_tensor_abs(cajal_tensor x, cajal_tensor *out)",
    "|x|",
-   swift='newTensor(out) { try tensorArgument(x).abs() }')
+   swift='newTensor(out) { try tensorArgument(x).abs() }',
+   python=['abs', 'absolute'])
 
 fn("int cajal_tensor_sign(cajal_tensor x, cajal_tensor *out)",
    "-1, 0 or 1 (0 for NaN)",
-   swift='newTensor(out) { try tensorArgument(x).sign() }')
+   swift='newTensor(out) { try tensorArgument(x).sign() }',
+   python='sign')
 
 fn("int cajal_tensor_expm1(cajal_tensor x, cajal_tensor *out)",
    "e^x - 1",
-   swift='newTensor(out) { try tensorArgument(x).expm1() }')
+   swift='newTensor(out) { try tensorArgument(x).expm1() }',
+   python='expm1')
 
 fn("int cajal_tensor_log1p(cajal_tensor x, cajal_tensor *out)",
    "ln(1 + x)",
-   swift='newTensor(out) { try tensorArgument(x).log1p() }')
+   swift='newTensor(out) { try tensorArgument(x).log1p() }',
+   python='log1p')
 
 fn("int cajal_tensor_log2(cajal_tensor x, cajal_tensor *out)",
    "base-2 logarithm",
-   swift='newTensor(out) { try tensorArgument(x).log2() }')
+   swift='newTensor(out) { try tensorArgument(x).log2() }',
+   python='log2')
 
 fn("int cajal_tensor_log10(cajal_tensor x, cajal_tensor *out)",
    "base-10 logarithm",
-   swift='newTensor(out) { try tensorArgument(x).log10() }')
+   swift='newTensor(out) { try tensorArgument(x).log10() }',
+   python='log10')
 
 fn("int cajal_tensor_rsqrt(cajal_tensor x, cajal_tensor *out)",
    "1 / sqrt(x)",
-   swift='newTensor(out) { try tensorArgument(x).rsqrt() }')
+   swift='newTensor(out) { try tensorArgument(x).rsqrt() }',
+   python='rsqrt')
 
 fn("int cajal_tensor_sin(cajal_tensor x, cajal_tensor *out)",
    "sine",
-   swift='newTensor(out) { try tensorArgument(x).sin() }')
+   swift='newTensor(out) { try tensorArgument(x).sin() }',
+   python='sin')
 
 fn("int cajal_tensor_cos(cajal_tensor x, cajal_tensor *out)",
    "cosine",
-   swift='newTensor(out) { try tensorArgument(x).cos() }')
+   swift='newTensor(out) { try tensorArgument(x).cos() }',
+   python='cos')
 
 fn("int cajal_tensor_erf(cajal_tensor x, cajal_tensor *out)",
    "the error function",
-   swift='newTensor(out) { try tensorArgument(x).erf() }')
+   swift='newTensor(out) { try tensorArgument(x).erf() }',
+   python='erf')
 
 fn("int cajal_tensor_floor(cajal_tensor x, cajal_tensor *out)",
    "rounded down",
-   swift='newTensor(out) { try tensorArgument(x).floor() }')
+   swift='newTensor(out) { try tensorArgument(x).floor() }',
+   python='floor')
 
 fn("int cajal_tensor_ceil(cajal_tensor x, cajal_tensor *out)",
    "rounded up",
-   swift='newTensor(out) { try tensorArgument(x).ceil() }')
+   swift='newTensor(out) { try tensorArgument(x).ceil() }',
+   python='ceil')
 
 fn("int cajal_tensor_round(cajal_tensor x, cajal_tensor *out)",
    "rounded half to even",
@@ -61,27 +73,33 @@ fn("int cajal_tensor_round(cajal_tensor x, cajal_tensor *out)",
 
 fn("int cajal_tensor_trunc(cajal_tensor x, cajal_tensor *out)",
    "rounded toward zero",
-   swift='newTensor(out) { try tensorArgument(x).trunc() }')
+   swift='newTensor(out) { try tensorArgument(x).trunc() }',
+   python=['trunc', 'fix'])
 
 fn("int cajal_tensor_reciprocal(cajal_tensor x, cajal_tensor *out)",
    "1 / x",
-   swift='newTensor(out) { try tensorArgument(x).reciprocal() }')
+   swift='newTensor(out) { try tensorArgument(x).reciprocal() }',
+   python='reciprocal')
 
 fn("int cajal_tensor_isnan(cajal_tensor x, cajal_tensor *out)",
    "x is NaN (bool)",
-   swift='newTensor(out) { try tensorArgument(x).isnan() }')
+   swift='newTensor(out) { try tensorArgument(x).isnan() }',
+   python='isnan')
 
 fn("int cajal_tensor_isinf(cajal_tensor x, cajal_tensor *out)",
    "x is infinite (bool)",
-   swift='newTensor(out) { try tensorArgument(x).isinf() }')
+   swift='newTensor(out) { try tensorArgument(x).isinf() }',
+   python='isinf')
 
 fn("int cajal_tensor_isfinite(cajal_tensor x, cajal_tensor *out)",
    "x is finite (bool)",
-   swift='newTensor(out) { try tensorArgument(x).isfinite() }')
+   swift='newTensor(out) { try tensorArgument(x).isfinite() }',
+   python='isfinite')
 
 fn("int cajal_tensor_logical_not(cajal_tensor x, cajal_tensor *out)",
    "not x (bool; nonzero is true)",
-   swift='newTensor(out) { try tensorArgument(x).logicalNot() }')
+   swift='newTensor(out) { try tensorArgument(x).logicalNot() }',
+   python='logical_not')
 
 fn("int cajal_tensor_maximum(cajal_tensor a, cajal_tensor b, cajal_tensor *out)",
    "elementwise max, propagating NaN",

@@ -24,7 +24,8 @@ fn("int cajal_tensor_transpose(cajal_tensor x, int64_t dim0, int64_t dim1, cajal
 
 fn("int cajal_tensor_t(cajal_tensor x, cajal_tensor *out)",
    "The transpose of a tensor of at most 2 dims.",
-   swift='newTensor(out) { try tensorArgument(x).t() }')
+   swift='newTensor(out) { try tensorArgument(x).t() }',
+   python='t')
 
 fn("int cajal_tensor_permute(cajal_tensor x, const int64_t *dims, size_t ndims, cajal_tensor *out)",
    "Reorders the dims: output dim i is input dim dims[i].",
@@ -52,7 +53,8 @@ fn("int cajal_tensor_contiguous(cajal_tensor x, cajal_tensor *out)",
 
 fn("int cajal_tensor_clone(cajal_tensor x, cajal_tensor *out)",
    "A contiguous copy that keeps the autograd history.",
-   swift='newTensor(out) { try tensorArgument(x).clone() }')
+   swift='newTensor(out) { try tensorArgument(x).clone() }',
+   python='clone')
 
 fn("int cajal_tensor_to_dtype(cajal_tensor x, int32_t dtype, cajal_tensor *out)",
    "A copy converted to dtype (the tensor itself when the dtype already matches).",

@@ -9,7 +9,7 @@ library (libcajal.so) reached through ctypes; this package holds no math.
 import builtins as _builtins
 import ctypes as _ctypes
 
-from . import _ffi, autograd, backends, cuda, linalg, nn, optim, utils
+from . import _ffi, _methods, autograd, backends, cuda, linalg, nn, optim, utils
 from ._creation import (
     Generator,
     arange,
@@ -185,17 +185,15 @@ def round(input, decimals=0):  # noqa: A001,A002
     return _operand(input).round(decimals)
 
 
-for _name in ("neg", "exp", "log", "sqrt", "relu", "sigmoid", "tanh", "sum", "mean", "reshape", "transpose",
-              "permute", "squeeze", "unsqueeze", "t", "eq", "ne", "lt", "le", "gt", "ge", "clone", "detach",
-              "swapaxes", "negative", "abs", "absolute", "sign", "expm1", "log1p", "log2", "log10", "rsqrt", "sin", "cos",
-              "erf", "floor", "ceil", "trunc", "fix", "reciprocal", "isnan", "isinf", "isfinite", "logical_not",
-              "logical_and", "logical_or", "logical_xor", "maximum", "minimum", "fmod", "remainder", "floor_divide",
-              "square", "divide", "true_divide", "narrow", "select", "diagonal", "unbind", "split", "chunk", "flip",
-              "fliplr", "flipud", "roll", "movedim", "moveaxis", "flatten", "ravel", "unflatten", "tile", "tril", "triu",
-              "diag", "index_select", "gather", "scatter", "scatter_add", "scatter_reduce", "index_add", "masked_fill", "masked_select", "nonzero",
-              "argwhere", "prod", "max", "min", "argmax", "argmin", "amax", "amin", "all", "any", "var", "std", "norm",
+for _name in ("sum", "mean", "reshape", "transpose", "permute", "squeeze", "unsqueeze", "eq", "ne", "lt", "le", "gt",
+              "ge", "swapaxes", "negative", "logical_and", "logical_or", "logical_xor", "maximum", "minimum", "fmod",
+              "remainder", "floor_divide", "square", "divide", "true_divide", "narrow", "select", "diagonal",
+              "unbind", "split", "chunk", "flip", "fliplr", "flipud", "roll", "movedim", "moveaxis", "flatten",
+              "ravel", "unflatten", "tile", "tril", "triu", "diag", "index_select", "gather", "scatter",
+              "scatter_add", "scatter_reduce", "index_add", "masked_fill", "masked_select", "nonzero", "argwhere",
+              "prod", "max", "min", "argmax", "argmin", "amax", "amin", "all", "any", "var", "std", "norm",
               "logsumexp", "cumsum", "cumprod", "sort", "argsort", "topk", "count_nonzero", "mm", "bmm", "mv", "dot",
-              "outer", "ger", "inverse", "det", "softmax", "log_softmax"):
+              "outer", "ger", "inverse", "det", "softmax", "log_softmax") + _methods.TORCH_FUNCTIONS:
     globals()[_name] = _method(_name)
 del _name
 

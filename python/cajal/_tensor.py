@@ -8,7 +8,7 @@ import numbers
 from ctypes import ArgumentError, byref, c_char_p, c_double, c_int32, c_int64, c_size_t, c_void_p
 
 from . import _dtype as D
-from . import _ffi
+from . import _ffi, _methods
 from ._ffi import INT64_MAX, check, int64_array, lib, reserve
 from ._tensor_str import format_tensor
 
@@ -235,7 +235,7 @@ class _NumpyView:
 _TYPESTR = {"float32": "<f4", "float64": "<f8", "int64": "<i8", "bool": "|b1"}
 
 
-class Tensor:
+class Tensor(_methods.TensorMethods):
     """An n-dimensional array with autograd, like torch.Tensor."""
 
     __slots__ = ("_handle", "_shape", "__weakref__")
@@ -397,9 +397,6 @@ class Tensor:
             raise NotImplementedError("backward(inputs=...) is not supported by cajal yet")
         grad = as_tensor_operand(gradient) if gradient is not None else None
         check(lib.cajal_tensor_backward(self._handle, grad._handle if grad is not None else None, 1 if retain_graph else 0))
-
-    def detach(self):
-        return _call(lib.cajal_tensor_detach, self._handle)
 
     # Copies and pickles must make a tensor of their own: copying the handle
     # would free it twice.
@@ -729,83 +726,10 @@ class Tensor:
     def square(self):
         return self.pow(2)  # bool squares to int64, as in torch
 
-    def neg(self):
-        return _call(lib.cajal_tensor_neg, self._handle)
-
-    __neg__ = negative = neg
+    __neg__ = negative = _methods.TensorMethods.neg
 
     def __pos__(self):
         return self
-
-    def exp(self):
-        return _call(lib.cajal_tensor_exp, self._handle)
-
-    def abs(self):
-        return _call(lib.cajal_tensor_abs, self._handle)
-
-    absolute = abs
-
-    def sign(self):
-        return _call(lib.cajal_tensor_sign, self._handle)
-
-    def expm1(self):
-        return _call(lib.cajal_tensor_expm1, self._handle)
-
-    def log1p(self):
-        return _call(lib.cajal_tensor_log1p, self._handle)
-
-    def log2(self):
-        return _call(lib.cajal_tensor_log2, self._handle)
-
-    def log10(self):
-        return _call(lib.cajal_tensor_log10, self._handle)
-
-    def rsqrt(self):
-        return _call(lib.cajal_tensor_rsqrt, self._handle)
-
-    def sin(self):
-        return _call(lib.cajal_tensor_sin, self._handle)
-
-    def cos(self):
-        return _call(lib.cajal_tensor_cos, self._handle)
-
-    def erf(self):
-        return _call(lib.cajal_tensor_erf, self._handle)
-
-    def floor(self):
-        return _call(lib.cajal_tensor_floor, self._handle)
-
-    def ceil(self):
-        return _call(lib.cajal_tensor_ceil, self._handle)
-
-    def trunc(self):
-        return _call(lib.cajal_tensor_trunc, self._handle)
-
-    fix = trunc
-
-    def reciprocal(self):
-        return _call(lib.cajal_tensor_reciprocal, self._handle)
-
-    def isnan(self):
-        return _call(lib.cajal_tensor_isnan, self._handle)
-
-    def isinf(self):
-        return _call(lib.cajal_tensor_isinf, self._handle)
-
-    def isfinite(self):
-        return _call(lib.cajal_tensor_isfinite, self._handle)
-
-    def logical_not(self):
-        return _call(lib.cajal_tensor_logical_not, self._handle)
-
-    def log(self):
-        return _call(lib.cajal_tensor_log, self._handle)
-
-    def sqrt(self):
-        return _call(lib.cajal_tensor_sqrt, self._handle)
-
-    def relu(self):
-        return _call(lib.cajal_tensor_relu, self._handle)
 
     def softmax(self, dim, dtype=None):
         source = self if dtype is None else self.to(dtype)
@@ -820,11 +744,6 @@ class Tensor:
         condition, other = as_tensor_operand(condition), as_tensor_operand(other)  # alive through the call
         return _call(lib.cajal_tensor_where, condition._handle, self._handle, other._handle)
 
-    def sigmoid(self):
-        return _call(lib.cajal_tensor_sigmoid, self._handle)
-
-    def tanh(self):
-        return _call(lib.cajal_tensor_tanh, self._handle)
 
     # ------------------------------------------------------------ in-place
 
@@ -1019,9 +938,6 @@ class Tensor:
 
     swapaxes = transpose
 
-    def t(self):
-        return _call(lib.cajal_tensor_t, self._handle)
-
     @property
     def T(self):
         n = self.dim()
@@ -1142,8 +1058,6 @@ class Tensor:
     def diag(self, diagonal=0):
         return _call(lib.cajal_tensor_diag, self._handle, diagonal)
 
-    def clone(self):
-        return _call(lib.cajal_tensor_clone, self._handle)
 
     # ------------------------------------------------------------ dtype and device
 
