@@ -106,7 +106,9 @@ def test_huge_windows_over_small_inputs_are_fast_and_right():
 def test_requests_beyond_memory_raise_out_of_memory_naming_the_size():
     available = cajal.backends.cpu.memory_available()
     assert available > 0
-    n = available // 4 + 1  # float32 elements: one more than memory holds
+    # float32 elements for twice the memory there is: a margin against other
+    # processes freeing memory between this read and the request.
+    n = available // 2
     with pytest.raises(cajal.OutOfMemoryError, match=rf"\[full\] cannot allocate {4 * n} bytes") as raised:
         cajal.zeros(n)
     assert isinstance(raised.value, RuntimeError) and isinstance(raised.value, MemoryError)
