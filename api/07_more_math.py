@@ -129,10 +129,10 @@ fn("int cajal_tensor_logical_xor(cajal_tensor a, cajal_tensor b, cajal_tensor *o
    "a xor b (bool)",
    swift='newTensor(out) { try tensorArgument(a, "a").logicalXor(tensorArgument(b, "b")) }')
 
-fn("int cajal_tensor_div_rounding(cajal_tensor a, cajal_tensor b, int32_t mode, cajal_tensor *out)",
+fn("int cajal_tensor_div_rounding(cajal_tensor a, cajal_tensor b, cajal_rounding_mode mode, cajal_tensor *out)",
    """a / b rounded: mode 0 toward zero ("trunc"), 1 toward minus infinity ("floor", Python's //);
 integers stay integers.""",
-   swift=r'newTensor(out) { try tensorArgument(a, "a").div(tensorArgument(b, "b"), roundingMode: mode == 0 ? "trunc" : mode == 1 ? "floor" : "\(mode)") }')
+   swift=r'newTensor(out) { try tensorArgument(a, "a").div(tensorArgument(b, "b"), rounding: mode) }')
 
 fn("int cajal_tensor_clamp(cajal_tensor x, cajal_tensor low, cajal_tensor high, cajal_tensor *out)",
    "min(max(x, low), high); low or high may be NULL (not both); where low > high the result is high.",

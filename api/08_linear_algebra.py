@@ -52,18 +52,9 @@ fn("int cajal_linalg_solve(cajal_tensor a, cajal_tensor b, cajal_tensor *out)",
    "torch.linalg.solve: X with A X = B. B is [..., n, k], or [..., n] when it has one dim fewer than A.",
    swift='newTensor(out) { try Tensor.solve(tensorArgument(a, "A"), tensorArgument(b, "B")) }')
 
-fn("int cajal_linalg_norm(cajal_tensor x, int32_t ord_kind, double p, const int64_t *dims, size_t ndims, int32_t keepdim, cajal_tensor *out)",
-   """torch.linalg.norm. ord_kind: 0 the default (2-norm of vectors, Frobenius of matrices), 1 the number p
-(INFINITY allowed), 2 'fro', 3 'nuc' (not supported yet). dims: 1 (vector norm) or 2 (matrix norm);
+fn("int cajal_linalg_norm(cajal_tensor x, cajal_norm_kind ord_kind, double p, const int64_t *dims, size_t ndims, int32_t keepdim, cajal_tensor *out)",
+   """torch.linalg.norm with the norm ord_kind (p for CAJAL_NORM_KIND_NUMBER). dims: 1 (vector norm) or 2 (matrix norm);
 ndims 0 means None. Matrix norms with p = +-2 need an SVD and are not supported yet.""",
    swift=r'''newTensor(out) {
-    let ord: Tensor.NormOrder?
-    switch ord_kind {
-    case 0: ord = nil
-    case 1: ord = .p(p)
-    case 2: ord = .frobenius
-    case 3: ord = .nuclear
-    default: throw CajalError.value("[linalg.norm] unknown ord kind \(ord_kind) (0 default, 1 number, 2 'fro', 3 'nuc')")
-    }
-    return try tensorArgument(x).linalgNorm(ord: ord, dims: ndims == 0 ? nil : ints(dims, ndims, "dims"), keepDim: keepdim != 0)
+    try tensorArgument(x).linalgNorm(ord: Tensor.NormOrder(ord_kind, p: p), dims: ndims == 0 ? nil : ints(dims, ndims, "dims"), keepDim: keepdim != 0)
 }''')

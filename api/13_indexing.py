@@ -47,10 +47,17 @@ fn("int cajal_tensor_scatter_add(cajal_tensor x, int64_t dim, cajal_tensor index
    "A copy of x with src added at the indexed positions (torch.scatter_add).",
    swift='newTensor(out) { try tensorArgument(x).scatterAdd(dim: Int(dim), index: tensorArgument(index, "index"), source: tensorArgument(src, "src")) }')
 
-fn("int cajal_tensor_scatter_reduce(cajal_tensor x, int64_t dim, cajal_tensor index, cajal_tensor src, const char *reduce, int32_t include_self, cajal_tensor *out)",
+fn("int cajal_tensor_scatter_reduce_v2(cajal_tensor x, int64_t dim, cajal_tensor index, cajal_tensor src, cajal_scatter_reduction reduce, int32_t include_self, cajal_tensor *out)",
    """A copy of x where each indexed position combines the src elements sent to
-it by reduce ("sum", "mean", "amax" or "amin"), with x's own value too
-when include_self is non-zero (torch.scatter_reduce).""",
+it by reduce, with x's own value too when include_self is non-zero (torch.scatter_reduce).""",
+   swift='''newTensor(out) {
+    try tensorArgument(x).scatterReduce(dim: Int(dim), index: tensorArgument(index, "index"), source: tensorArgument(src, "src"),
+                                        reduce: reduce, includeSelf: include_self != 0)
+}''')
+
+fn("int cajal_tensor_scatter_reduce(cajal_tensor x, int64_t dim, cajal_tensor index, cajal_tensor src, const char *reduce, int32_t include_self, cajal_tensor *out)",
+   """Deprecated since API version 3, removed in 4: cajal_tensor_scatter_reduce_v2 with reduce "sum",
+"prod", "mean", "amax" or "amin" spelled as a string.""",
    swift='''newTensor(out) {
     guard let reduce else { throw CajalError(.nullArgument, "reduce is NULL") }
     return try tensorArgument(x).scatterReduce(dim: Int(dim), index: tensorArgument(index, "index"), source: tensorArgument(src, "src"),

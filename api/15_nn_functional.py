@@ -8,7 +8,7 @@ the Swift exports and the ctypes table from these declarations.
 section("nn functional")
 
 note("""torch.nn.functional. Optional tensors (bias, weight, pos_weight) may be NULL.
-reduction: 0 none, 1 mean, 2 sum. Lists of per-dim values (stride, padding,
+reduction: a cajal_reduction (not BATCHMEAN, which only kl_div takes). Lists of per-dim values (stride, padding,
 dilation, kernel_size) hold one value for every dim or a single shared one;
 an empty pooling stride means stride = kernel_size.""")
 
@@ -21,21 +21,21 @@ fn("int cajal_nn_dropout(cajal_tensor x, double p, cajal_tensor *out)",
 the default generator, one uniform per element), the rest scaled by 1 / (1 - p).""",
    swift='newTensor(out) { try Functional.dropout(tensorArgument(x, "input"), probability: p, training: true) }')
 
-fn("int cajal_nn_conv2d(cajal_tensor x, cajal_tensor weight, cajal_tensor bias, const int64_t *stride, size_t nstride, int32_t padding_mode, const int64_t *padding, size_t npadding, const int64_t *dilation, size_t ndilation, int64_t groups, cajal_tensor *out)",
-   "padding_mode: 0 explicit (padding, symmetric), 1 'same' (stride 1), 2 'valid'.",
+fn("int cajal_nn_conv2d(cajal_tensor x, cajal_tensor weight, cajal_tensor bias, const int64_t *stride, size_t nstride, cajal_conv_padding padding_mode, const int64_t *padding, size_t npadding, const int64_t *dilation, size_t ndilation, int64_t groups, cajal_tensor *out)",
+   "padding_mode: CAJAL_CONV_PADDING_EXPLICIT (padding, on both sides), _SAME (stride 1) or _VALID.",
    swift='''newTensor(out) {
     try Tensor.conv2d(tensorArgument(x, "input"), weight: tensorArgument(weight, "weight"), bias: optionalTensor(bias, "bias"),
                       stride: ints(stride, nstride, "stride"),
-                      padding: convolutionPadding(padding_mode, padding, npadding, "conv2d"),
+                      padding: convolutionPadding(padding_mode, padding, npadding),
                       dilation: ints(dilation, ndilation, "dilation"), groups: Int(groups))
 }''')
 
-fn("int cajal_nn_conv1d(cajal_tensor x, cajal_tensor weight, cajal_tensor bias, const int64_t *stride, size_t nstride, int32_t padding_mode, const int64_t *padding, size_t npadding, const int64_t *dilation, size_t ndilation, int64_t groups, cajal_tensor *out)",
+fn("int cajal_nn_conv1d(cajal_tensor x, cajal_tensor weight, cajal_tensor bias, const int64_t *stride, size_t nstride, cajal_conv_padding padding_mode, const int64_t *padding, size_t npadding, const int64_t *dilation, size_t ndilation, int64_t groups, cajal_tensor *out)",
    "conv2d's 1-d form: x (N, C, L) or (C, L), weight (O, C / groups, k).",
    swift='''newTensor(out) {
     try Tensor.conv1d(tensorArgument(x, "input"), weight: tensorArgument(weight, "weight"), bias: optionalTensor(bias, "bias"),
                       stride: ints(stride, nstride, "stride"),
-                      padding: convolutionPadding(padding_mode, padding, npadding, "conv1d"),
+                      padding: convolutionPadding(padding_mode, padding, npadding),
                       dilation: ints(dilation, ndilation, "dilation"), groups: Int(groups))
 }''')
 
@@ -109,42 +109,42 @@ fn("int cajal_nn_hardtanh(cajal_tensor x, double min, double max, cajal_tensor *
    "x clipped to [min, max].",
    swift='newTensor(out) { try Functional.hardtanh(tensorArgument(x), min: min, max: max) }')
 
-fn("int cajal_nn_mse_loss(cajal_tensor input, cajal_tensor target, int32_t reduction, cajal_tensor *out)",
+fn("int cajal_nn_mse_loss(cajal_tensor input, cajal_tensor target, cajal_reduction reduction, cajal_tensor *out)",
    "(input - target)^2, reduced.",
-   swift='newTensor(out) { try Functional.mseLoss(tensorArgument(input, "input"), tensorArgument(target, "target"), reduction: readReduction(reduction, "mse_loss")) }')
+   swift='newTensor(out) { try Functional.mseLoss(tensorArgument(input, "input"), tensorArgument(target, "target"), reduction: reduction) }')
 
-fn("int cajal_nn_l1_loss(cajal_tensor input, cajal_tensor target, int32_t reduction, cajal_tensor *out)",
+fn("int cajal_nn_l1_loss(cajal_tensor input, cajal_tensor target, cajal_reduction reduction, cajal_tensor *out)",
    "|input - target|, reduced.",
-   swift='newTensor(out) { try Functional.l1Loss(tensorArgument(input, "input"), tensorArgument(target, "target"), reduction: readReduction(reduction, "l1_loss")) }')
+   swift='newTensor(out) { try Functional.l1Loss(tensorArgument(input, "input"), tensorArgument(target, "target"), reduction: reduction) }')
 
-fn("int cajal_nn_binary_cross_entropy(cajal_tensor input, cajal_tensor target, cajal_tensor weight, int32_t reduction, cajal_tensor *out)",
+fn("int cajal_nn_binary_cross_entropy(cajal_tensor input, cajal_tensor target, cajal_tensor weight, cajal_reduction reduction, cajal_tensor *out)",
    "-(y log x + (1 - y) log(1 - x)) with logs clamped at -100, times weight, reduced.",
    swift='''newTensor(out) {
     try Functional.binaryCrossEntropy(tensorArgument(input, "input"), tensorArgument(target, "target"), weight: optionalTensor(weight, "weight"),
-                                      reduction: readReduction(reduction, "binary_cross_entropy"))
+                                      reduction: reduction)
 }''')
 
-fn("int cajal_nn_binary_cross_entropy_with_logits(cajal_tensor input, cajal_tensor target, cajal_tensor weight, cajal_tensor pos_weight, int32_t reduction, cajal_tensor *out)",
+fn("int cajal_nn_binary_cross_entropy_with_logits(cajal_tensor input, cajal_tensor target, cajal_tensor weight, cajal_tensor pos_weight, cajal_reduction reduction, cajal_tensor *out)",
    "binary_cross_entropy of sigmoid(input), stable in the logits; pos_weight scales the positive term.",
    swift='''newTensor(out) {
     try Functional.binaryCrossEntropyWithLogits(tensorArgument(input, "input"), tensorArgument(target, "target"),
                                                 weight: optionalTensor(weight, "weight"),
                                                 positiveWeight: optionalTensor(pos_weight, "pos_weight"),
-                                                reduction: readReduction(reduction, "binary_cross_entropy_with_logits"))
+                                                reduction: reduction)
 }''')
 
-fn("int cajal_nn_nll_loss(cajal_tensor input, cajal_tensor target, cajal_tensor weight, int64_t ignore_index, int32_t reduction, cajal_tensor *out)",
+fn("int cajal_nn_nll_loss(cajal_tensor input, cajal_tensor target, cajal_tensor weight, int64_t ignore_index, cajal_reduction reduction, cajal_tensor *out)",
    "target: int64 class indices.",
    swift='''newTensor(out) {
     try Functional.nllLoss(tensorArgument(input, "input"), tensorArgument(target, "target"), weight: optionalTensor(weight, "weight"),
-                           ignoreIndex: Int(ignore_index), reduction: readReduction(reduction, "nll_loss"))
+                           ignoreIndex: Int(ignore_index), reduction: reduction)
 }''')
 
-fn("int cajal_nn_cross_entropy(cajal_tensor input, cajal_tensor target, cajal_tensor weight, int64_t ignore_index, int32_t reduction, double label_smoothing, cajal_tensor *out)",
+fn("int cajal_nn_cross_entropy(cajal_tensor input, cajal_tensor target, cajal_tensor weight, int64_t ignore_index, cajal_reduction reduction, double label_smoothing, cajal_tensor *out)",
    "target: int64 class indices, or float class probabilities shaped like input.",
    swift='''newTensor(out) {
     try Functional.crossEntropy(tensorArgument(input, "input"), tensorArgument(target, "target"), weight: optionalTensor(weight, "weight"),
-                                ignoreIndex: Int(ignore_index), reduction: readReduction(reduction, "cross_entropy"),
+                                ignoreIndex: Int(ignore_index), reduction: reduction,
                                 labelSmoothing: label_smoothing)
 }''')
 
@@ -220,69 +220,74 @@ fn("int cajal_nn_embedding(cajal_tensor input, cajal_tensor weight, int32_t has_
                              paddingIndex: has_padding != 0 ? Int(padding_idx) : nil)
 }''')
 
-fn("int cajal_nn_smooth_l1_loss(cajal_tensor input, cajal_tensor target, int32_t reduction, double beta, cajal_tensor *out)",
+fn("int cajal_nn_smooth_l1_loss(cajal_tensor input, cajal_tensor target, cajal_reduction reduction, double beta, cajal_tensor *out)",
    "0.5 d^2 / beta where |d| < beta, else |d| - 0.5 beta; d = input - target.",
    swift='''newTensor(out) {
-    try Functional.smoothL1Loss(tensorArgument(input, "input"), tensorArgument(target, "target"), reduction: readReduction(reduction, "smooth_l1_loss"),
+    try Functional.smoothL1Loss(tensorArgument(input, "input"), tensorArgument(target, "target"), reduction: reduction,
                                 beta: beta)
 }''')
 
-fn("int cajal_nn_huber_loss(cajal_tensor input, cajal_tensor target, int32_t reduction, double delta, cajal_tensor *out)",
+fn("int cajal_nn_huber_loss(cajal_tensor input, cajal_tensor target, cajal_reduction reduction, double delta, cajal_tensor *out)",
    "0.5 d^2 where |d| < delta, else delta (|d| - 0.5 delta).",
    swift='''newTensor(out) {
-    try Functional.huberLoss(tensorArgument(input, "input"), tensorArgument(target, "target"), reduction: readReduction(reduction, "huber_loss"),
+    try Functional.huberLoss(tensorArgument(input, "input"), tensorArgument(target, "target"), reduction: reduction,
                              delta: delta)
 }''')
 
+fn("int cajal_nn_kl_div_v2(cajal_tensor input, cajal_tensor target, cajal_reduction reduction, int32_t log_target, cajal_tensor *out)",
+   "KL divergence of log-probabilities input from target (F.kl_div), reduced; BATCHMEAN divides the sum by the batch size.",
+   swift='newTensor(out) { try Functional.klDivLoss(tensorArgument(input, "input"), tensorArgument(target, "target"), reduction: reduction, logTarget: log_target != 0) }')
+
 fn("int cajal_nn_kl_div(cajal_tensor input, cajal_tensor target, const char *reduction, int32_t log_target, cajal_tensor *out)",
-   """KL divergence of log-probabilities input from target; reduction "none", "mean", "sum" or "batchmean".""",
+   """Deprecated since API version 3, removed in 4: cajal_nn_kl_div_v2 with reduction "none", "mean", "sum"
+or "batchmean" spelled as a string.""",
    swift='''newTensor(out) {
     guard let reduction else { throw CajalError(.nullArgument, "reduction is NULL") }
     return try Functional.klDivLoss(tensorArgument(input, "input"), tensorArgument(target, "target"), reduction: String(cString: reduction),
                                     logTarget: log_target != 0)
 }''')
 
-fn("int cajal_nn_gaussian_nll_loss(cajal_tensor input, cajal_tensor target, cajal_tensor variance, int32_t full, double eps, int32_t reduction, cajal_tensor *out)",
+fn("int cajal_nn_gaussian_nll_loss(cajal_tensor input, cajal_tensor target, cajal_tensor variance, int32_t full, double eps, cajal_reduction reduction, cajal_tensor *out)",
    "0.5 (log max(var, eps) + (input - target)^2 / max(var, eps)) (+ 0.5 log 2 pi when full).",
    swift='''newTensor(out) {
     try Functional.gaussianNLLLoss(tensorArgument(input, "input"), tensorArgument(target, "target"), variance: tensorArgument(variance, "var"),
-                                   full: full != 0, eps: eps, reduction: readReduction(reduction, "gaussian_nll_loss"))
+                                   full: full != 0, eps: eps, reduction: reduction)
 }''')
 
-fn("int cajal_nn_poisson_nll_loss(cajal_tensor input, cajal_tensor target, int32_t log_input, int32_t full, double eps, int32_t reduction, cajal_tensor *out)",
+fn("int cajal_nn_poisson_nll_loss(cajal_tensor input, cajal_tensor target, int32_t log_input, int32_t full, double eps, cajal_reduction reduction, cajal_tensor *out)",
    "e^input - target input (log_input), or input - target log(input + eps); Stirling's term when full.",
    swift='''newTensor(out) {
     try Functional.poissonNLLLoss(tensorArgument(input, "input"), tensorArgument(target, "target"), logInput: log_input != 0, full: full != 0,
-                                  eps: eps, reduction: readReduction(reduction, "poisson_nll_loss"))
+                                  eps: eps, reduction: reduction)
 }''')
 
-fn("int cajal_nn_cosine_embedding_loss(cajal_tensor input1, cajal_tensor input2, cajal_tensor target, double margin, int32_t reduction, cajal_tensor *out)",
+fn("int cajal_nn_cosine_embedding_loss(cajal_tensor input1, cajal_tensor input2, cajal_tensor target, double margin, cajal_reduction reduction, cajal_tensor *out)",
    "1 - cos for target 1, max(0, cos - margin) for target -1.",
    swift='''newTensor(out) {
     try Functional.cosineEmbeddingLoss(tensorArgument(input1, "input1"), tensorArgument(input2, "input2"), tensorArgument(target, "target"),
-                                       margin: margin, reduction: readReduction(reduction, "cosine_embedding_loss"))
+                                       margin: margin, reduction: reduction)
 }''')
 
-fn("int cajal_nn_margin_ranking_loss(cajal_tensor input1, cajal_tensor input2, cajal_tensor target, double margin, int32_t reduction, cajal_tensor *out)",
+fn("int cajal_nn_margin_ranking_loss(cajal_tensor input1, cajal_tensor input2, cajal_tensor target, double margin, cajal_reduction reduction, cajal_tensor *out)",
    "max(0, -target (input1 - input2) + margin).",
    swift='''newTensor(out) {
     try Functional.marginRankingLoss(tensorArgument(input1, "input1"), tensorArgument(input2, "input2"), tensorArgument(target, "target"),
-                                     margin: margin, reduction: readReduction(reduction, "margin_ranking_loss"))
+                                     margin: margin, reduction: reduction)
 }''')
 
-fn("int cajal_nn_triplet_margin_loss(cajal_tensor anchor, cajal_tensor positive, cajal_tensor negative, double margin, double p, double eps, int32_t swap, int32_t reduction, cajal_tensor *out)",
+fn("int cajal_nn_triplet_margin_loss(cajal_tensor anchor, cajal_tensor positive, cajal_tensor negative, double margin, double p, double eps, int32_t swap, cajal_reduction reduction, cajal_tensor *out)",
    "max(d(a, p) - d(a, n) + margin, 0) with the p-norm distance along the last dim.",
    swift='''newTensor(out) {
     try Functional.tripletMarginLoss(tensorArgument(anchor, "anchor"), tensorArgument(positive, "positive"), tensorArgument(negative, "negative"),
                                      margin: margin, p: p, eps: eps, swap: swap != 0,
-                                     reduction: readReduction(reduction, "triplet_margin_loss"))
+                                     reduction: reduction)
 }''')
 
-fn("int cajal_nn_dice_loss(cajal_tensor input, cajal_tensor target, double smooth, int32_t reduction, cajal_tensor *out)",
+fn("int cajal_nn_dice_loss(cajal_tensor input, cajal_tensor target, double smooth, cajal_reduction reduction, cajal_tensor *out)",
    "cajal's soft Dice: 1 - (2 sum(p t) + smooth) / (sum p + sum t + smooth) per sample (all dims but 0), reduced.",
    swift='''newTensor(out) {
     try Functional.diceLoss(tensorArgument(input, "input"), tensorArgument(target, "target"), smooth: smooth,
-                            reduction: readReduction(reduction, "dice_loss"))
+                            reduction: reduction)
 }''')
 
 fn("int cajal_nn_pad(cajal_tensor x, const int64_t *pads, size_t npads, double value, cajal_tensor *out)",
@@ -293,15 +298,14 @@ fn("int cajal_nn_pixel_shuffle(cajal_tensor x, int64_t upscale_factor, cajal_ten
    "(N, C r^2, H, W) -> (N, C, H r, W r).",
    swift='newTensor(out) { try Functional.pixelShuffle(tensorArgument(x), upscaleFactor: Int(upscale_factor)) }')
 
-fn("int cajal_nn_interpolate(cajal_tensor x, const int64_t *size, size_t nsize, const double *scales, size_t nscales, int32_t mode, int32_t align_corners, cajal_tensor *out)",
-   """Resizes the spatial dims of (N, C, ...) to size; mode 0 nearest, 1 (bi)linear. scales: input/output
+fn("int cajal_nn_interpolate(cajal_tensor x, const int64_t *size, size_t nsize, const double *scales, size_t nscales, cajal_interpolation mode, int32_t align_corners, cajal_tensor *out)",
+   """Resizes the spatial dims of (N, C, ...) to size by mode. scales: input/output
 ratios per dim (0: from the sizes), as torch's 1 / scale_factor; nscales may be 0.""",
    swift=r'''newTensor(out) {
-    guard mode == 0 || mode == 1 else { throw CajalError.value("[interpolate] mode \(mode) is not 0 (nearest) or 1 (linear)") }
     let nscales = try checkedCount(nscales, "[interpolate] scales", limit: 8)
     guard nscales == 0 || scales != nil else { throw CajalError(.nullArgument, "[interpolate] scales is NULL") }
     let ratios = (0..<nscales).map { scales?[$0] ?? 0 }
-    return try Functional.interpolate(tensorArgument(x), size: ints(size, nsize, "size"), mode: mode == 0 ? .nearest : .linear,
+    return try Functional.interpolate(tensorArgument(x), size: ints(size, nsize, "size"), mode: mode,
                                       alignCorners: align_corners != 0, scales: ratios)
 }''')
 
@@ -323,17 +327,11 @@ fn("int cajal_nn_affine_grid(cajal_tensor theta, const int64_t *size, size_t nsi
    "The sampling grid (N, H, W, 2) of affine maps theta (N, 2, 3) for size (N, C, H, W).",
    swift='newTensor(out) { try Functional.affineGrid(tensorArgument(theta, "theta"), size: ints(size, nsize, "size"), alignCorners: align_corners != 0) }')
 
-fn("int cajal_nn_grid_sample(cajal_tensor x, cajal_tensor grid, int32_t mode, int32_t padding_mode, int32_t align_corners, cajal_tensor *out)",
-   """Samples x (N, C, H, W) at grid (N, Ho, Wo, 2) points in [-1, 1]; mode 0 bilinear, 1 nearest;
-padding_mode 0 zeros, 1 border, 2 reflection.""",
-   swift=r'''newTensor(out) {
-    guard mode == 0 || mode == 1 else { throw CajalError.value("[grid_sample] mode \(mode) is not 0 (bilinear) or 1 (nearest)") }
-    let paddings: [Functional.GridPadding] = [.zeros, .border, .reflection]
-    guard (0..<3).contains(padding_mode) else {
-        throw CajalError.value("[grid_sample] padding mode \(padding_mode) is not 0 (zeros), 1 (border) or 2 (reflection)")
-    }
-    return try Functional.gridSample(tensorArgument(x, "input"), grid: tensorArgument(grid, "grid"), bilinear: mode == 0,
-                                     padding: paddings[Int(padding_mode)], alignCorners: align_corners != 0)
+fn("int cajal_nn_grid_sample(cajal_tensor x, cajal_tensor grid, cajal_grid_sample_mode mode, cajal_grid_padding padding_mode, int32_t align_corners, cajal_tensor *out)",
+   "Samples x (N, C, H, W) at grid (N, Ho, Wo, 2) points in [-1, 1] by mode, reading padding_mode outside.",
+   swift='''newTensor(out) {
+    try Functional.gridSample(tensorArgument(x, "input"), grid: tensorArgument(grid, "grid"), bilinear: mode == .bilinear,
+                              padding: padding_mode, alignCorners: align_corners != 0)
 }''')
 
 fn("int cajal_nn_adaptive_max_pool2d(cajal_tensor x, const int64_t *output_size, size_t nsize, cajal_tensor *values, cajal_tensor *indices)",
@@ -345,15 +343,13 @@ fn("int cajal_nn_adaptive_max_pool2d(cajal_tensor x, const int64_t *output_size,
     indices.pointee = handle(result.indices)
 }''')
 
-fn("int cajal_nn_rnn(int32_t mode, cajal_tensor input, cajal_tensor batch_sizes, cajal_tensor hx, cajal_tensor cx, const cajal_tensor *weights, size_t nweights, int32_t has_bias, int64_t num_layers, int32_t bidirectional, double dropout, int32_t training, int32_t batch_first, cajal_tensor *output, cajal_tensor *hidden, cajal_tensor *cell)",
-   """Recurrent layers (mode 0 RNN tanh, 1 RNN relu, 2 LSTM, 3 GRU) over a padded (T, B, I) / batch_first / unbatched input,
+fn("int cajal_nn_rnn(cajal_rnn_mode mode, cajal_tensor input, cajal_tensor batch_sizes, cajal_tensor hx, cajal_tensor cx, const cajal_tensor *weights, size_t nweights, int32_t has_bias, int64_t num_layers, int32_t bidirectional, double dropout, int32_t training, int32_t batch_first, cajal_tensor *output, cajal_tensor *hidden, cajal_tensor *cell)",
+   """Recurrent layers (by mode) over a padded (T, B, I) / batch_first / unbatched input,
 or over packed rows when batch_sizes (1-D int64) is given. weights: torch's flat list per layer and direction,
 w_ih, w_hh (, b_ih, b_hh). hx, cx may be NULL (zeros); cell receives c_n for LSTM only (may be NULL otherwise).""",
    swift=r'''status {
     guard let output, let hidden else { throw CajalError(.nullArgument, "output pointer is NULL") }
-    let kinds: [RecurrentKind] = [.rnnTanh, .rnnRelu, .lstm, .gru]
-    guard (0..<4).contains(mode) else { throw CajalError.value("[rnn] unknown mode \(mode)") }
-    let kind = kinds[Int(mode)]
+    let kind = mode
     let flat = try tensorList(weights, nweights, "weights")
     let stride = has_bias != 0 ? 4 : 2
     guard flat.count % stride == 0 else {

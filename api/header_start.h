@@ -24,8 +24,11 @@
 extern "C" {
 #endif
 
-/* The version of this header. cajal_api_version() must return the same value. */
-#define CAJAL_API_VERSION 2
+/* The version of this header. cajal_api_version() must return the same value.
+ * 3: the named constants (cajal_reduction, cajal_rnn_mode, ...) replace magic integers; their codes are
+ *    the integers version 2 took. cajal_nn_kl_div_v2 and cajal_tensor_scatter_reduce_v2 take constants
+ *    where cajal_nn_kl_div and cajal_tensor_scatter_reduce took strings; those two stay until version 4. */
+#define CAJAL_API_VERSION 3
 
 /* Status codes. Values never change; new codes are added at the end. */
 #define CAJAL_OK 0

@@ -24,8 +24,11 @@
 extern "C" {
 #endif
 
-/* The version of this header. cajal_api_version() must return the same value. */
-#define CAJAL_API_VERSION 2
+/* The version of this header. cajal_api_version() must return the same value.
+ * 3: the named constants (cajal_reduction, cajal_rnn_mode, ...) replace magic integers; their codes are
+ *    the integers version 2 took. cajal_nn_kl_div_v2 and cajal_tensor_scatter_reduce_v2 take constants
+ *    where cajal_nn_kl_div and cajal_tensor_scatter_reduce took strings; those two stay until version 4. */
+#define CAJAL_API_VERSION 3
 
 /* Status codes. Values never change; new codes are added at the end. */
 #define CAJAL_OK 0
@@ -54,6 +57,64 @@ typedef struct cajal_generator_s *cajal_generator;
 typedef void (*cajal_release_fn)(void *context);
 /* A loaded safetensors file: its tensors, their names and its metadata. */
 typedef struct cajal_archive_s *cajal_archive;
+
+/* --------------------------------------------------------------- constants */
+
+/* How a loss folds its per-element values (torch's reduction=). */
+typedef int32_t cajal_reduction;
+#define CAJAL_REDUCTION_NONE      0 /* no reduction: the per-element losses */
+#define CAJAL_REDUCTION_MEAN      1 /* their mean */
+#define CAJAL_REDUCTION_SUM       2 /* their sum */
+#define CAJAL_REDUCTION_BATCHMEAN 3 /* kl_div only: their sum divided by the batch size */
+
+/* How a division rounds (torch's rounding_mode=). */
+typedef int32_t cajal_rounding_mode;
+#define CAJAL_ROUNDING_MODE_TRUNC 0 /* toward zero */
+#define CAJAL_ROUNDING_MODE_FLOOR 1 /* toward minus infinity (Python's //) */
+
+/* Which norm torch.linalg.norm takes (its ord=). */
+typedef int32_t cajal_norm_kind;
+#define CAJAL_NORM_KIND_DEFAULT   0 /* ord=None: the 2-norm of vectors, Frobenius of matrices */
+#define CAJAL_NORM_KIND_NUMBER    1 /* ord=p, a number (INFINITY allowed) */
+#define CAJAL_NORM_KIND_FROBENIUS 2 /* ord='fro' */
+#define CAJAL_NORM_KIND_NUCLEAR   3 /* ord='nuc' (not supported yet) */
+
+/* How a convolution pads its input (torch's padding=). */
+typedef int32_t cajal_conv_padding;
+#define CAJAL_CONV_PADDING_EXPLICIT 0 /* the padding given per spatial dim, on both sides */
+#define CAJAL_CONV_PADDING_SAME     1 /* padding='same': the output keeps the input's size (stride 1) */
+#define CAJAL_CONV_PADDING_VALID    2 /* padding='valid': no padding */
+
+/* How F.interpolate resamples. */
+typedef int32_t cajal_interpolation;
+#define CAJAL_INTERPOLATION_NEAREST 0 /* the nearest input element */
+#define CAJAL_INTERPOLATION_LINEAR  1 /* linear along each spatial dim (torch's 'linear', 'bilinear', 'trilinear') */
+
+/* How F.grid_sample interpolates. */
+typedef int32_t cajal_grid_sample_mode;
+#define CAJAL_GRID_SAMPLE_MODE_BILINEAR 0 /* bilinear */
+#define CAJAL_GRID_SAMPLE_MODE_NEAREST  1 /* the nearest input element */
+
+/* What F.grid_sample reads outside the input (its padding_mode=). */
+typedef int32_t cajal_grid_padding;
+#define CAJAL_GRID_PADDING_ZEROS      0 /* zeros */
+#define CAJAL_GRID_PADDING_BORDER     1 /* the nearest border value */
+#define CAJAL_GRID_PADDING_REFLECTION 2 /* the input reflected at its borders */
+
+/* The recurrent layers, with torch's mode names and gate order. */
+typedef int32_t cajal_rnn_mode;
+#define CAJAL_RNN_TANH 0 /* nn.RNN with tanh */
+#define CAJAL_RNN_RELU 1 /* nn.RNN with relu */
+#define CAJAL_RNN_LSTM 2 /* nn.LSTM: gates (input, forget, cell, output) */
+#define CAJAL_RNN_GRU  3 /* nn.GRU: gates (reset, update, new) */
+
+/* How scatter_reduce combines the values sent to one position (its reduce=). */
+typedef int32_t cajal_scatter_reduction;
+#define CAJAL_SCATTER_SUM  0 /* their sum */
+#define CAJAL_SCATTER_PROD 1 /* their product (not supported yet) */
+#define CAJAL_SCATTER_MEAN 2 /* their mean */
+#define CAJAL_SCATTER_AMAX 3 /* their maximum (NaN wins) */
+#define CAJAL_SCATTER_AMIN 4 /* their minimum (NaN wins) */
 
 /* ----------------------------------------------------------------- library */
 
@@ -424,7 +485,7 @@ int cajal_tensor_logical_xor(cajal_tensor a, cajal_tensor b, cajal_tensor *out);
 
 /* a / b rounded: mode 0 toward zero ("trunc"), 1 toward minus infinity ("floor", Python's //);
  * integers stay integers. */
-int cajal_tensor_div_rounding(cajal_tensor a, cajal_tensor b, int32_t mode, cajal_tensor *out);
+int cajal_tensor_div_rounding(cajal_tensor a, cajal_tensor b, cajal_rounding_mode mode, cajal_tensor *out);
 
 /* min(max(x, low), high); low or high may be NULL (not both); where low > high the result is high. */
 int cajal_tensor_clamp(cajal_tensor x, cajal_tensor low, cajal_tensor high, cajal_tensor *out);
@@ -472,11 +533,10 @@ int cajal_linalg_det(cajal_tensor a, cajal_tensor *out);
 /* torch.linalg.solve: X with A X = B. B is [..., n, k], or [..., n] when it has one dim fewer than A. */
 int cajal_linalg_solve(cajal_tensor a, cajal_tensor b, cajal_tensor *out);
 
-/* torch.linalg.norm. ord_kind: 0 the default (2-norm of vectors, Frobenius of matrices), 1 the number p
- * (INFINITY allowed), 2 'fro', 3 'nuc' (not supported yet). dims: 1 (vector norm) or 2 (matrix norm);
+/* torch.linalg.norm with the norm ord_kind (p for CAJAL_NORM_KIND_NUMBER). dims: 1 (vector norm) or 2 (matrix norm);
  * ndims 0 means None. Matrix norms with p = +-2 need an SVD and are not supported yet. */
-int cajal_linalg_norm(cajal_tensor x, int32_t ord_kind, double p, const int64_t *dims, size_t ndims, int32_t keepdim,
-                      cajal_tensor *out);
+int cajal_linalg_norm(cajal_tensor x, cajal_norm_kind ord_kind, double p, const int64_t *dims, size_t ndims,
+                      int32_t keepdim, cajal_tensor *out);
 
 /* -------------------------------------------------------------- reductions */
 
@@ -701,8 +761,12 @@ int cajal_tensor_scatter_value(cajal_tensor x, int64_t dim, cajal_tensor index, 
 int cajal_tensor_scatter_add(cajal_tensor x, int64_t dim, cajal_tensor index, cajal_tensor src, cajal_tensor *out);
 
 /* A copy of x where each indexed position combines the src elements sent to
- * it by reduce ("sum", "mean", "amax" or "amin"), with x's own value too
- * when include_self is non-zero (torch.scatter_reduce). */
+ * it by reduce, with x's own value too when include_self is non-zero (torch.scatter_reduce). */
+int cajal_tensor_scatter_reduce_v2(cajal_tensor x, int64_t dim, cajal_tensor index, cajal_tensor src,
+                                   cajal_scatter_reduction reduce, int32_t include_self, cajal_tensor *out);
+
+/* Deprecated since API version 3, removed in 4: cajal_tensor_scatter_reduce_v2 with reduce "sum",
+ * "prod", "mean", "amax" or "amin" spelled as a string. */
 int cajal_tensor_scatter_reduce(cajal_tensor x, int64_t dim, cajal_tensor index, cajal_tensor src, const char *reduce,
                                 int32_t include_self, cajal_tensor *out);
 
@@ -761,7 +825,7 @@ int cajal_tensor_fill_inplace(cajal_tensor tensor, double value);
 /* ----------------------------------------------------------- nn functional */
 
 /* torch.nn.functional. Optional tensors (bias, weight, pos_weight) may be NULL.
- * reduction: 0 none, 1 mean, 2 sum. Lists of per-dim values (stride, padding,
+ * reduction: a cajal_reduction (not BATCHMEAN, which only kl_div takes). Lists of per-dim values (stride, padding,
  * dilation, kernel_size) hold one value for every dim or a single shared one;
  * an empty pooling stride means stride = kernel_size. */
 
@@ -772,14 +836,14 @@ int cajal_nn_linear(cajal_tensor x, cajal_tensor weight, cajal_tensor bias, caja
  * the default generator, one uniform per element), the rest scaled by 1 / (1 - p). */
 int cajal_nn_dropout(cajal_tensor x, double p, cajal_tensor *out);
 
-/* padding_mode: 0 explicit (padding, symmetric), 1 'same' (stride 1), 2 'valid'. */
+/* padding_mode: CAJAL_CONV_PADDING_EXPLICIT (padding, on both sides), _SAME (stride 1) or _VALID. */
 int cajal_nn_conv2d(cajal_tensor x, cajal_tensor weight, cajal_tensor bias, const int64_t *stride, size_t nstride,
-                    int32_t padding_mode, const int64_t *padding, size_t npadding, const int64_t *dilation,
+                    cajal_conv_padding padding_mode, const int64_t *padding, size_t npadding, const int64_t *dilation,
                     size_t ndilation, int64_t groups, cajal_tensor *out);
 
 /* conv2d's 1-d form: x (N, C, L) or (C, L), weight (O, C / groups, k). */
 int cajal_nn_conv1d(cajal_tensor x, cajal_tensor weight, cajal_tensor bias, const int64_t *stride, size_t nstride,
-                    int32_t padding_mode, const int64_t *padding, size_t npadding, const int64_t *dilation,
+                    cajal_conv_padding padding_mode, const int64_t *padding, size_t npadding, const int64_t *dilation,
                     size_t ndilation, int64_t groups, cajal_tensor *out);
 
 /* The window maxima and their flat positions in each input plane. */
@@ -827,26 +891,26 @@ int cajal_nn_softplus(cajal_tensor x, double beta, double threshold, cajal_tenso
 int cajal_nn_hardtanh(cajal_tensor x, double min, double max, cajal_tensor *out);
 
 /* (input - target)^2, reduced. */
-int cajal_nn_mse_loss(cajal_tensor input, cajal_tensor target, int32_t reduction, cajal_tensor *out);
+int cajal_nn_mse_loss(cajal_tensor input, cajal_tensor target, cajal_reduction reduction, cajal_tensor *out);
 
 /* |input - target|, reduced. */
-int cajal_nn_l1_loss(cajal_tensor input, cajal_tensor target, int32_t reduction, cajal_tensor *out);
+int cajal_nn_l1_loss(cajal_tensor input, cajal_tensor target, cajal_reduction reduction, cajal_tensor *out);
 
 /* -(y log x + (1 - y) log(1 - x)) with logs clamped at -100, times weight, reduced. */
-int cajal_nn_binary_cross_entropy(cajal_tensor input, cajal_tensor target, cajal_tensor weight, int32_t reduction,
-                                  cajal_tensor *out);
+int cajal_nn_binary_cross_entropy(cajal_tensor input, cajal_tensor target, cajal_tensor weight,
+                                  cajal_reduction reduction, cajal_tensor *out);
 
 /* binary_cross_entropy of sigmoid(input), stable in the logits; pos_weight scales the positive term. */
 int cajal_nn_binary_cross_entropy_with_logits(cajal_tensor input, cajal_tensor target, cajal_tensor weight,
-                                              cajal_tensor pos_weight, int32_t reduction, cajal_tensor *out);
+                                              cajal_tensor pos_weight, cajal_reduction reduction, cajal_tensor *out);
 
 /* target: int64 class indices. */
 int cajal_nn_nll_loss(cajal_tensor input, cajal_tensor target, cajal_tensor weight, int64_t ignore_index,
-                      int32_t reduction, cajal_tensor *out);
+                      cajal_reduction reduction, cajal_tensor *out);
 
 /* target: int64 class indices, or float class probabilities shaped like input. */
 int cajal_nn_cross_entropy(cajal_tensor input, cajal_tensor target, cajal_tensor weight, int64_t ignore_index,
-                           int32_t reduction, double label_smoothing, cajal_tensor *out);
+                           cajal_reduction reduction, double label_smoothing, cajal_tensor *out);
 
 /* SELU: scale * elu(x, alpha) with the self-normalising constants. */
 int cajal_nn_selu(cajal_tensor x, cajal_tensor *out);
@@ -896,37 +960,45 @@ int cajal_nn_embedding(cajal_tensor input, cajal_tensor weight, int32_t has_padd
                        cajal_tensor *out);
 
 /* 0.5 d^2 / beta where |d| < beta, else |d| - 0.5 beta; d = input - target. */
-int cajal_nn_smooth_l1_loss(cajal_tensor input, cajal_tensor target, int32_t reduction, double beta, cajal_tensor *out);
+int cajal_nn_smooth_l1_loss(cajal_tensor input, cajal_tensor target, cajal_reduction reduction, double beta,
+                            cajal_tensor *out);
 
 /* 0.5 d^2 where |d| < delta, else delta (|d| - 0.5 delta). */
-int cajal_nn_huber_loss(cajal_tensor input, cajal_tensor target, int32_t reduction, double delta, cajal_tensor *out);
+int cajal_nn_huber_loss(cajal_tensor input, cajal_tensor target, cajal_reduction reduction, double delta,
+                        cajal_tensor *out);
 
-/* KL divergence of log-probabilities input from target; reduction "none", "mean", "sum" or "batchmean". */
+/* KL divergence of log-probabilities input from target (F.kl_div), reduced; BATCHMEAN divides the sum by the batch size. */
+int cajal_nn_kl_div_v2(cajal_tensor input, cajal_tensor target, cajal_reduction reduction, int32_t log_target,
+                       cajal_tensor *out);
+
+/* Deprecated since API version 3, removed in 4: cajal_nn_kl_div_v2 with reduction "none", "mean", "sum"
+ * or "batchmean" spelled as a string. */
 int cajal_nn_kl_div(cajal_tensor input, cajal_tensor target, const char *reduction, int32_t log_target,
                     cajal_tensor *out);
 
 /* 0.5 (log max(var, eps) + (input - target)^2 / max(var, eps)) (+ 0.5 log 2 pi when full). */
 int cajal_nn_gaussian_nll_loss(cajal_tensor input, cajal_tensor target, cajal_tensor variance, int32_t full, double eps,
-                               int32_t reduction, cajal_tensor *out);
+                               cajal_reduction reduction, cajal_tensor *out);
 
 /* e^input - target input (log_input), or input - target log(input + eps); Stirling's term when full. */
 int cajal_nn_poisson_nll_loss(cajal_tensor input, cajal_tensor target, int32_t log_input, int32_t full, double eps,
-                              int32_t reduction, cajal_tensor *out);
+                              cajal_reduction reduction, cajal_tensor *out);
 
 /* 1 - cos for target 1, max(0, cos - margin) for target -1. */
 int cajal_nn_cosine_embedding_loss(cajal_tensor input1, cajal_tensor input2, cajal_tensor target, double margin,
-                                   int32_t reduction, cajal_tensor *out);
+                                   cajal_reduction reduction, cajal_tensor *out);
 
 /* max(0, -target (input1 - input2) + margin). */
 int cajal_nn_margin_ranking_loss(cajal_tensor input1, cajal_tensor input2, cajal_tensor target, double margin,
-                                 int32_t reduction, cajal_tensor *out);
+                                 cajal_reduction reduction, cajal_tensor *out);
 
 /* max(d(a, p) - d(a, n) + margin, 0) with the p-norm distance along the last dim. */
 int cajal_nn_triplet_margin_loss(cajal_tensor anchor, cajal_tensor positive, cajal_tensor negative, double margin,
-                                 double p, double eps, int32_t swap, int32_t reduction, cajal_tensor *out);
+                                 double p, double eps, int32_t swap, cajal_reduction reduction, cajal_tensor *out);
 
 /* cajal's soft Dice: 1 - (2 sum(p t) + smooth) / (sum p + sum t + smooth) per sample (all dims but 0), reduced. */
-int cajal_nn_dice_loss(cajal_tensor input, cajal_tensor target, double smooth, int32_t reduction, cajal_tensor *out);
+int cajal_nn_dice_loss(cajal_tensor input, cajal_tensor target, double smooth, cajal_reduction reduction,
+                       cajal_tensor *out);
 
 /* Constant padding: (before, after) pairs for the last dims, last dim first; negative values crop. */
 int cajal_nn_pad(cajal_tensor x, const int64_t *pads, size_t npads, double value, cajal_tensor *out);
@@ -934,10 +1006,10 @@ int cajal_nn_pad(cajal_tensor x, const int64_t *pads, size_t npads, double value
 /* (N, C r^2, H, W) -> (N, C, H r, W r). */
 int cajal_nn_pixel_shuffle(cajal_tensor x, int64_t upscale_factor, cajal_tensor *out);
 
-/* Resizes the spatial dims of (N, C, ...) to size; mode 0 nearest, 1 (bi)linear. scales: input/output
+/* Resizes the spatial dims of (N, C, ...) to size by mode. scales: input/output
  * ratios per dim (0: from the sizes), as torch's 1 / scale_factor; nscales may be 0. */
 int cajal_nn_interpolate(cajal_tensor x, const int64_t *size, size_t nsize, const double *scales, size_t nscales,
-                         int32_t mode, int32_t align_corners, cajal_tensor *out);
+                         cajal_interpolation mode, int32_t align_corners, cajal_tensor *out);
 
 /* Adaptive average pooling of the last nsize dims to output_size. */
 int cajal_nn_adaptive_avg_pool(cajal_tensor x, const int64_t *output_size, size_t nsize, cajal_tensor *out);
@@ -953,19 +1025,18 @@ int cajal_nn_conv_transpose2d(cajal_tensor x, cajal_tensor weight, cajal_tensor 
 int cajal_nn_affine_grid(cajal_tensor theta, const int64_t *size, size_t nsize, int32_t align_corners,
                          cajal_tensor *out);
 
-/* Samples x (N, C, H, W) at grid (N, Ho, Wo, 2) points in [-1, 1]; mode 0 bilinear, 1 nearest;
- * padding_mode 0 zeros, 1 border, 2 reflection. */
-int cajal_nn_grid_sample(cajal_tensor x, cajal_tensor grid, int32_t mode, int32_t padding_mode, int32_t align_corners,
-                         cajal_tensor *out);
+/* Samples x (N, C, H, W) at grid (N, Ho, Wo, 2) points in [-1, 1] by mode, reading padding_mode outside. */
+int cajal_nn_grid_sample(cajal_tensor x, cajal_tensor grid, cajal_grid_sample_mode mode,
+                         cajal_grid_padding padding_mode, int32_t align_corners, cajal_tensor *out);
 
 /* Adaptive max pooling of the last two dims to output_size: the maxima and their flat positions. */
 int cajal_nn_adaptive_max_pool2d(cajal_tensor x, const int64_t *output_size, size_t nsize, cajal_tensor *values,
                                  cajal_tensor *indices);
 
-/* Recurrent layers (mode 0 RNN tanh, 1 RNN relu, 2 LSTM, 3 GRU) over a padded (T, B, I) / batch_first / unbatched input,
+/* Recurrent layers (by mode) over a padded (T, B, I) / batch_first / unbatched input,
  * or over packed rows when batch_sizes (1-D int64) is given. weights: torch's flat list per layer and direction,
  * w_ih, w_hh (, b_ih, b_hh). hx, cx may be NULL (zeros); cell receives c_n for LSTM only (may be NULL otherwise). */
-int cajal_nn_rnn(int32_t mode, cajal_tensor input, cajal_tensor batch_sizes, cajal_tensor hx, cajal_tensor cx,
+int cajal_nn_rnn(cajal_rnn_mode mode, cajal_tensor input, cajal_tensor batch_sizes, cajal_tensor hx, cajal_tensor cx,
                  const cajal_tensor *weights, size_t nweights, int32_t has_bias, int64_t num_layers,
                  int32_t bidirectional, double dropout, int32_t training, int32_t batch_first, cajal_tensor *output,
                  cajal_tensor *hidden, cajal_tensor *cell);

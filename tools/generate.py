@@ -13,6 +13,10 @@ starts a header section. From them this writes:
   python/cajal/_declarations.py     the ctypes table (restype, argtypes) of every function
   python/cajal/_methods.py          for a declaration with python=[names]: the Tensor method
                                     and torch function under each name, forwarding to it
+  Sources/<module>/Generated/Constants.swift, python/cajal/_constants.py
+                                    each constants() enumeration as a Swift enum and a Python
+                                    IntEnum; a C parameter of its type arrives in the Swift
+                                    export already converted, or the call fails naming the op
 
 `python3 tools/generate.py` rewrites them; `--check` only reports the files
 that differ (the drift test runs it). Standard library only: building cajal
@@ -50,6 +54,40 @@ class Function:
         self.swift = swift.strip("\n")
         self.source = source  # the api file that declares it
         self.python = [python] if isinstance(python, str) else list(python or [])
+        self.enums = {}  # parameter name -> Constants, filled in by load_api
+
+    @property
+    def enum_types(self):
+        return {constants.name for constants in self.enums.values()}
+
+
+class Constants:
+    """One enumeration of the C API: an int32_t typedef with #defined codes 0, 1, ..."""
+
+    def __init__(self, name, swift, doc, values, module="Cajal", prefix=None):
+        if not re.fullmatch(r"cajal_[a-z0-9_]+", name):
+            raise ValueError(f"not a C type name: {name!r}")
+        self.name, self.swift, self.doc, self.module = name, swift, doc.strip(), module
+        self.prefix = prefix or "CAJAL_" + name[len("cajal_"):].upper() + "_"
+        self.values = []  # (C constant, code, torch's name, doc, Swift case)
+        for code, value in enumerate(values):
+            suffix, torch_name, text, *case = value
+            case = case[0] if case else camel_case(torch_name)
+            self.values.append((self.prefix + suffix, code, torch_name, text, case))
+
+
+def camel_case(name):
+    head, *rest = name.lower().split("_")
+    return head + "".join(word.capitalize() for word in rest)
+
+
+def op_name(function):
+    """The op a C function's errors name: cajal_nn_mse_loss -> mse_loss, cajal_linalg_norm -> linalg.norm."""
+    name = re.sub(r"_v[0-9]+$", "", function.name[len("cajal_"):])
+    for prefix, shown in (("nn_", ""), ("tensor_", ""), ("linalg_", "linalg.")):
+        if name.startswith(prefix):
+            return shown + name[len(prefix):]
+    return name
 
 
 def normalize_type(text):
@@ -70,6 +108,9 @@ def load_api():
     def note(text):
         items.append(("note", text.strip()))
 
+    def constants(name, swift, doc, values, module="Cajal", prefix=None):
+        items.append(("constants", Constants(name, swift, doc, values, module, prefix)))
+
     for path in sorted(glob.glob(os.path.join(ROOT, "api", "[0-9][0-9]_*.py"))):
         source = os.path.splitext(os.path.basename(path))[0]
 
@@ -78,7 +119,13 @@ def load_api():
 
         with open(path) as f:
             code = compile(f.read(), path, "exec")
-        exec(code, {"section": section, "note": note, "fn": fn})
+        exec(code, {"section": section, "note": note, "fn": fn, "constants": constants})
+    enums = {item.name: item for kind, item in items if kind == "constants"}
+    for kind, item in items:
+        if kind == "fn":
+            item.enums = {name: enums[t] for t, name in item.params if t in enums}
+            if item.enums and item.result != "int":
+                raise ValueError(f"{item.name}: a constants parameter needs a status result (int)")
     names = [item.name for kind, item in items if kind == "fn"]
     duplicates = {n for n in names if names.count(n) > 1}
     if duplicates:
@@ -122,6 +169,10 @@ def header(items):
             out.append("\n" + section_rule(item))
         elif kind == "note":
             out.append("\n" + c_comment(item))
+        elif kind == "constants":
+            out.append("\n" + c_comment(item.doc) + f"\ntypedef int32_t {item.name};")
+            width = max(len(constant) for constant, *_ in item.values) + 1
+            out.extend(f"#define {constant:<{width}}{code} /* {text} */" for constant, code, _, text, _ in item.values)
         else:
             out.append("\n" + c_comment(item.doc) + "\n" + c_declaration(item))
     with open(os.path.join(ROOT, "api", "header_end.h")) as f:
@@ -164,6 +215,8 @@ DECLARATIONS = {'''
 
 
 def ctypes_of(function, c_type):
+    if c_type in function.enum_types:
+        return "c_int32"
     if c_type not in CTYPES:
         raise ValueError(f"{function.name}: no ctypes spelling for {c_type!r} (add it to CTYPES in tools/generate.py)")
     return CTYPES[c_type]
@@ -202,6 +255,8 @@ SWIFT = {
 
 
 def swift_of(function, c_type):
+    if c_type in function.enum_types:
+        return "Int32"
     if c_type not in SWIFT:
         raise ValueError(f"{function.name}: no Swift type for {c_type!r} (add it to SWIFT in tools/generate.py)")
     return SWIFT[c_type]
@@ -220,7 +275,13 @@ def swift_export(function):
             line = " " * len(head)
         line += piece
     lines.append(line + ")" + tail)
-    body = "\n".join(("    " + l).rstrip() for l in function.swift.split("\n"))
+    # A constants parameter is shadowed by its Swift enum case before the body runs.
+    for name, constants in function.enums.items():
+        lines.append(f"    guard let {name} = {constants.swift}(rawValue: {name}) else {{ "
+                     f'return invalidConstant({constants.swift}.self, {name}, "{op_name(function)}", "{name}") }}')
+    # After that guard, the body (one expression) needs its return spelled out.
+    swift = "return " + function.swift if function.enums else function.swift
+    body = "\n".join(("    " + l).rstrip() for l in swift.split("\n"))
     return f'@_cdecl("{function.name}")\n' + "\n".join(lines) + "\n" + body + "\n}"
 
 
@@ -235,6 +296,70 @@ def swift_files(items):
                 "import Cajal\nimport Glibc\n\n" + "\n\n".join(swift_export(f) for f in functions) + "\n")
         out[os.path.join("Sources", "CajalC", "Generated", f"{source}.swift")] = text
     return out
+
+
+# ------------------------------------------------------------------ constants
+
+SWIFT_ENUM = '''/// {doc} C: {c_name}.
+public enum {swift}: Int32, CaseIterable, Sendable, CustomStringConvertible {{
+{cases}
+
+    /// torch's name for it.
+    public var name: String {{
+        switch self {{
+{names}
+        }}
+    }}
+
+    public var description: String {{ name }}
+
+    /// The case torch calls `name`.
+    public init?(name: String) {{
+        guard let match = Self.allCases.first(where: {{ $0.name == name }}) else {{ return nil }}
+        self = match
+    }}
+}}'''
+
+
+def swift_constants(items):
+    modules = {}
+    for kind, item in items:
+        if kind == "constants":
+            modules.setdefault(item.module, []).append(item)
+    out = {}
+    for module, enums in modules.items():
+        parts = []
+        for enum in enums:
+            cases = "\n".join(f"    /// {text}\n    case {case} = {code}" for _, code, _, text, case in enum.values)
+            names = "\n".join(f'        case .{case}: return "{name}"' for _, _, name, _, case in enum.values)
+            parts.append(SWIFT_ENUM.format(doc=enum.doc, c_name=enum.name, swift=enum.swift, cases=cases, names=names))
+        text = "// Generated by tools/generate.py from api/00_constants.py; do not edit.\n\n" + "\n\n".join(parts) + "\n"
+        out[os.path.join("Sources", module, "Generated", "Constants.swift")] = text
+    return out
+
+
+PYTHON_CONSTANTS_PREAMBLE = '''"""The C API's named constants: an IntEnum per enumeration, and torch's names for its members.
+
+Generated by tools/generate.py from api/00_constants.py; do not edit.
+"""
+
+import enum
+'''
+
+
+def python_constants(items):
+    out = [PYTHON_CONSTANTS_PREAMBLE]
+    for kind, item in items:
+        if kind != "constants":
+            continue
+        members = "\n".join(f"    {constant[len(item.prefix):]} = {code}  # {text}"
+                            for constant, code, _, text, _ in item.values)
+        names = "".join(f'    "{name}": {item.swift}.{constant[len(item.prefix):]},\n'
+                        for constant, _, name, _, _ in item.values)
+        table = re.sub(r"(?<!^)(?=[A-Z])", "_", item.swift).upper() + "_BY_NAME"
+        out.append(f'\nclass {item.swift}(enum.IntEnum):\n    """{item.doc} C: {item.name}."""\n\n{members}\n\n\n'
+                   f"{table} = {{  # torch's name -> member\n{names}}}\n")
+    return "\n".join(out)
 
 
 # ------------------------------------------------------------------ Python methods
@@ -292,7 +417,9 @@ def outputs():
         os.path.join("include", "cajal.h"): header(items),
         os.path.join("python", "cajal", "_declarations.py"): ctypes_table(items),
         os.path.join("python", "cajal", "_methods.py"): python_methods(items),
+        os.path.join("python", "cajal", "_constants.py"): python_constants(items),
         **swift_files(items),
+        **swift_constants(items),
     }
 
 

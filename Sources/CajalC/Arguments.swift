@@ -35,7 +35,7 @@ func interned(_ name: String) -> UnsafePointer<CChar>? {
 }
 
 /// Must equal CAJAL_API_VERSION in include/cajal.h.
-let apiVersion: Int32 = 2
+let apiVersion: Int32 = 3
 
 /// A static, NUL-terminated "" for threads without an error.
 let emptyMessage = UnsafeRawPointer(("" as StaticString).utf8Start).assumingMemoryBound(to: CChar.self)
@@ -106,21 +106,11 @@ func indexItems(_ codes: UnsafePointer<Int64>?, _ count: Int, _ tensors: UnsafeP
 // torch.nn.functional: layers, activations and losses. Reductions are torch's
 // codes (0 none, 1 mean, 2 sum); padding modes 0 explicit, 1 same, 2 valid.
 
-func readReduction(_ code: Int32, _ op: String) throws -> LossReduction {
-    switch code {
-    case 0: return .none
-    case 1: return .mean
-    case 2: return .sum
-    default: throw CajalError.value("[\(op)] reduction code \(code) is not 0 (none), 1 (mean) or 2 (sum)")
-    }
-}
-
-func convolutionPadding(_ mode: Int32, _ values: UnsafePointer<Int64>?, _ count: Int, _ op: String) throws -> ConvolutionPadding {
+func convolutionPadding(_ mode: ConvolutionPaddingMode, _ values: UnsafePointer<Int64>?, _ count: Int) throws -> ConvolutionPadding {
     switch mode {
-    case 0: return .explicit(try ints(values, count, "padding"))
-    case 1: return .same
-    case 2: return .valid
-    default: throw CajalError.value("[\(op)] padding mode \(mode) is not 0 (explicit), 1 (same) or 2 (valid)")
+    case .explicit: return .explicit(try ints(values, count, "padding"))
+    case .same: return .same
+    case .valid: return .valid
     }
 }
 

@@ -36,6 +36,15 @@ func status(_ body: () throws -> Void) -> Int32 {
     }
 }
 
+/// The status of a C call whose constants argument has no case of `type`:
+/// the error names the op, the argument and the codes it accepts.
+func invalidConstant<Constants: CaseIterable & RawRepresentable & CustomStringConvertible>(
+    _ type: Constants.Type, _ code: Int32, _ op: String, _ argument: String
+) -> Int32 where Constants.RawValue == Int32 {
+    let accepted = Constants.allCases.map { "\($0.rawValue) (\($0))" }.joined(separator: ", ")
+    return record(CajalError.value("[\(op)] \(argument) \(code) is not one of \(accepted)"))
+}
+
 /// Writes `value` to `out` only when `body` succeeds.
 @inline(__always)
 func writeResult<T>(_ out: UnsafeMutablePointer<T>?, _ body: () throws -> T) -> Int32 {

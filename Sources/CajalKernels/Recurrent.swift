@@ -68,11 +68,11 @@ extension Double: GateLanes {  // one and tanh come from FloatElement
     @inline(__always) static func positive(_ x: Double) -> Double { x > 0 ? 1 : 0 }
 }
 
-@Sendable func recurrentForwardKernel(_ cell: RecurrentCell, _ kind: ElementKind, _ step: RecurrentStep) {
+@Sendable func recurrentForwardKernel(_ cell: RecurrentKind, _ kind: ElementKind, _ step: RecurrentStep) {
     if kind == .float64 { recurrentForward(cell, Double.self, step) } else { recurrentForward(cell, SIMD16<Float>.self, step) }
 }
 
-@Sendable func recurrentBackwardKernel(_ cell: RecurrentCell, _ kind: ElementKind, _ step: RecurrentGradientStep) {
+@Sendable func recurrentBackwardKernel(_ cell: RecurrentKind, _ kind: ElementKind, _ step: RecurrentGradientStep) {
     if kind == .float64 { recurrentBackward(cell, Double.self, step) } else { recurrentBackward(cell, SIMD16<Float>.self, step) }
 }
 
@@ -89,7 +89,7 @@ private func forEachRun<L: GateLanes>(_: L.Type, rows: Int, hidden: Int, _ body:
     }
 }
 
-private func recurrentForward<L: GateLanes>(_ cell: RecurrentCell, _: L.Type, _ s: RecurrentStep) {
+private func recurrentForward<L: GateLanes>(_ cell: RecurrentKind, _: L.Type, _ s: RecurrentStep) {
     let h = s.hiddenSize, width = cell.gateCount * h
     switch cell {
     case .rnnTanh, .rnnRelu:
@@ -127,7 +127,7 @@ private func recurrentForward<L: GateLanes>(_ cell: RecurrentCell, _: L.Type, _ 
     }
 }
 
-private func recurrentBackward<L: GateLanes>(_ cell: RecurrentCell, _: L.Type, _ s: RecurrentGradientStep) {
+private func recurrentBackward<L: GateLanes>(_ cell: RecurrentKind, _: L.Type, _ s: RecurrentGradientStep) {
     let h = s.hiddenSize, width = cell.gateCount * h
     @inline(__always) func incoming(_ row: Int, _ j: Int, _ n: Int) -> L {
         let dh = L.load(s.gradHidden, row * h + j, n)

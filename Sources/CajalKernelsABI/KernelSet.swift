@@ -50,9 +50,9 @@ public struct KernelSet: Sendable {
     /// (kind, descending, x, xStep, values, valueStep, indices, indexStep, count, limit, loop (values, indices, x)).
     public let sort: @Sendable (ElementKind, Bool, UnsafeRawPointer, Int, UnsafeMutableRawPointer, Int, UnsafeMutablePointer<Int64>, Int, Int, Int, StridedLoop) -> Void
     /// One time step of a recurrent cell's gate math (float types).
-    public let recurrentForward: @Sendable (RecurrentCell, ElementKind, RecurrentStep) -> Void
+    public let recurrentForward: @Sendable (RecurrentKind, ElementKind, RecurrentStep) -> Void
     /// The same step's gradients.
-    public let recurrentBackward: @Sendable (RecurrentCell, ElementKind, RecurrentGradientStep) -> Void
+    public let recurrentBackward: @Sendable (RecurrentKind, ElementKind, RecurrentGradientStep) -> Void
     /// Max pooling, 2x2 windows at stride 2 inside the planes (float types):
     /// (kind, x, planes, height, width, outHeight, outWidth, out, index).
     public let maxPool2x2: @Sendable (ElementKind, UnsafeRawPointer, Int, Int, Int, Int, Int, UnsafeMutableRawPointer, UnsafeMutablePointer<Int64>) -> Void
@@ -74,8 +74,8 @@ public struct KernelSet: Sendable {
                 scan: @escaping @Sendable (ElementKind, Bool, UnsafeRawPointer, Int, UnsafeMutableRawPointer, Int, Int, StridedLoop) -> Void,
                 cumprodBackward: @escaping @Sendable (ElementKind, UnsafeMutableRawPointer, Int, UnsafeRawPointer, Int, UnsafeRawPointer, Int, Int, StridedLoop) -> Void,
                 sort: @escaping @Sendable (ElementKind, Bool, UnsafeRawPointer, Int, UnsafeMutableRawPointer, Int, UnsafeMutablePointer<Int64>, Int, Int, Int, StridedLoop) -> Void,
-                recurrentForward: @escaping @Sendable (RecurrentCell, ElementKind, RecurrentStep) -> Void,
-                recurrentBackward: @escaping @Sendable (RecurrentCell, ElementKind, RecurrentGradientStep) -> Void,
+                recurrentForward: @escaping @Sendable (RecurrentKind, ElementKind, RecurrentStep) -> Void,
+                recurrentBackward: @escaping @Sendable (RecurrentKind, ElementKind, RecurrentGradientStep) -> Void,
                 maxPool2x2: @escaping @Sendable (ElementKind, UnsafeRawPointer, Int, Int, Int, Int, Int, UnsafeMutableRawPointer, UnsafeMutablePointer<Int64>) -> Void) {
         self.name = name
         self.binary = binary

@@ -44,18 +44,17 @@ public enum ReduceOp: Int32, Sendable {
     case sum, prod, max, min, sumOfSquares
 }
 
-/// The cells of the recurrent layers, with torch's gate order: LSTM rows are
-/// (input, forget, cell, output), GRU rows (reset, update, new).
 /// How a scatter combines a source element with the target: torch.scatter,
 /// scatter_add, and scatter_reduce's amax / amin (NaN wins, as in torch).
 public enum ScatterMode: Int32, Sendable {
     case assign, add, maximum, minimum
 }
 
-public enum RecurrentCell: Int32, Sendable {
-    case rnnTanh, rnnRelu, lstm, gru
-
-    /// Gate blocks of `hidden` columns in one row of the projections.
+/// The recurrent layers, with torch's gate order: LSTM rows are (input,
+/// forget, cell, output), GRU rows (reset, update, new). RecurrentKind is
+/// declared with the C constants (api/00_constants.py).
+extension RecurrentKind {
+    /// Gate blocks (rows of weight_ih per hidden unit) of `hidden` columns in one row of the projections.
     public var gateCount: Int {
         switch self {
         case .rnnTanh, .rnnRelu: return 1

@@ -41,7 +41,12 @@ int main(void) {
     EXPECT_STATUS(cajal_tensor_getitem(a, items, (size_t)-1, NULL, 0, &out), CAJAL_ERR_VALUE, "index items");
     const double scales[1] = {2.0};
     const int64_t size[1] = {4};
-    EXPECT_STATUS(cajal_nn_interpolate(a, size, 1, scales, (size_t)-2, 0, 0, &out), CAJAL_ERR_VALUE, "scales");
+    EXPECT_STATUS(cajal_nn_interpolate(a, size, 1, scales, (size_t)-2, CAJAL_INTERPOLATION_NEAREST, 0, &out), CAJAL_ERR_VALUE, "scales");
+    /* A code outside a named constant's enumeration. */
+    EXPECT_STATUS(cajal_nn_mse_loss(a, b, (cajal_reduction)9, &out), CAJAL_ERR_VALUE,
+                  "[mse_loss] reduction 9 is not one of 0 (none), 1 (mean), 2 (sum), 3 (batchmean)");
+    EXPECT_STATUS(cajal_nn_rnn(-1, a, NULL, NULL, NULL, NULL, 0, 1, 1, 0, 0.0, 0, 0, &out, &out, NULL), CAJAL_ERR_VALUE,
+                  "[rnn] mode -1 is not one of 0 (RNN_TANH)");
     EXPECT_STATUS(cajal_safetensors_save("/tmp/cajal-bad-input.safetensors", NULL, NULL, 0, NULL, NULL, SIZE_MAX),
                   CAJAL_ERR_VALUE, "metadata");
 
@@ -72,7 +77,7 @@ int main(void) {
     cajal_tensor x, w;
     CHECK(cajal_tensor_zeros(image, 4, CAJAL_FLOAT32, &x));
     CHECK(cajal_tensor_zeros(kernel, 4, CAJAL_FLOAT32, &w));
-    EXPECT_STATUS(cajal_nn_conv2d(x, w, NULL, one, 1, 0, huge, 1, one, 1, 1, &out), CAJAL_ERR_VALUE,
+    EXPECT_STATUS(cajal_nn_conv2d(x, w, NULL, one, 1, CAJAL_CONV_PADDING_EXPLICIT, huge, 1, one, 1, 1, &out), CAJAL_ERR_VALUE,
                   "[conv2d] padding 4611686018427387904 is too large");
     EXPECT_STATUS(cajal_nn_max_pool2d(x, one, 1, NULL, 0, one, 1, huge, 1, 0, &out, &out), CAJAL_ERR_VALUE,
                   "[max_pool2d] dilation 4611686018427387904 is too large");

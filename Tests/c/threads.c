@@ -84,7 +84,7 @@ static int pooled_work(Work *w) {
     const int64_t images[4] = {8, 4, 32, 32}, kernels[4] = {8, 4, 3, 3}, one[1] = {1};
     CHECK(cajal_tensor_full(images, 4, 1, CAJAL_FLOAT32, &image));
     CHECK(cajal_tensor_full(kernels, 4, 0.5, CAJAL_FLOAT32, &kernel));
-    CHECK(cajal_nn_conv2d(image, kernel, NULL, one, 1, 2, NULL, 0, one, 1, 1, &convolved)); /* valid: 30 x 30 */
+    CHECK(cajal_nn_conv2d(image, kernel, NULL, one, 1, CAJAL_CONV_PADDING_VALID, NULL, 0, one, 1, 1, &convolved)); /* valid: 30 x 30 */
     CHECK(cajal_tensor_mean_all(convolved, &total));
     CHECK(cajal_tensor_item(total, &value));
     if (value != 18.0) snprintf(w->error, sizeof w->error, "thread %d: convolution mean %g", w->k, value);

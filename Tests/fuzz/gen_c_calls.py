@@ -58,6 +58,9 @@ FORMATS = {"size_t": ("%zu", "{}"), "int64_t": ("%lld", "(long long){}"), "int32
 
 def prototypes(header):
     text = re.sub(r"/\*.*?\*/", "", header, flags=re.S)
+    # The named constants' types are int32_t typedefs: fuzz them as int32_t.
+    for name in re.findall(r"^typedef int32_t (cajal_\w+);", text, flags=re.M):
+        text = re.sub(rf"\b{name}\b(?= \w)", "int32_t", text)
     for ret, name, params in re.findall(r"^([a-z][\w \*]*?)\b(cajal_\w+)\s*\(([^)]*)\);", text, flags=re.M):
         types = []
         for p in params.split(","):

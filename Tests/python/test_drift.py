@@ -16,7 +16,7 @@ ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__)
 
 def header_functions():
     with open(os.path.join(ROOT, "include", "cajal.h")) as f:
-        text = f.read()
+        text = re.sub(r"/\*.*?\*/", "", f.read(), flags=re.S)
     return set(re.findall(r"\b(cajal_[a-z0-9_]+)\s*\(", text))
 
 
@@ -80,6 +80,9 @@ def c_type(text):
 def header_signatures():
     with open(os.path.join(ROOT, "include", "cajal.h")) as f:
         text = re.sub(r"/\*.*?\*/", "", f.read(), flags=re.S)
+    # The named constants' types (typedef int32_t cajal_reduction;) are i32.
+    for name in re.findall(r"^typedef int32_t (cajal_\w+);", text, flags=re.M):
+        C_SCALARS.setdefault(name, "i32")
     signatures = {}
     for result, name, params in re.findall(r"^([a-z][^;(]*?)\b(cajal_[a-z0-9_]+)\s*\(([^)]*)\)\s*;", text, flags=re.M):
         # Drop each parameter's name (the last word), keep its type.
@@ -179,9 +182,68 @@ def test_generated_files_are_fresh():
     """include/cajal.h and the ctypes table are what tools/generate.py makes of
     api/*.py: an edit to a generated file, or a declaration not regenerated,
     fails here (fix: make generate)."""
+    assert load_generator().stale_files() == [], "stale generated files; run make generate"
+
+
+# ---------------------------------------------------------------- constants
+
+def load_generator():
     import importlib.util
 
     spec = importlib.util.spec_from_file_location("generate", os.path.join(ROOT, "tools", "generate.py"))
     generate = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(generate)
-    assert generate.stale_files() == [], "stale generated files; run make generate"
+    return generate
+
+
+def header_constants():
+    """{typedef name: {CONSTANT: code}} for every `typedef int32_t cajal_x;` and the #defines after it."""
+    with open(os.path.join(ROOT, "include", "cajal.h")) as f:
+        text = f.read()
+    groups = {}
+    for name, block in re.findall(r"typedef int32_t (cajal_\w+);\n((?:#define \w+ +\d+.*\n)+)", text):
+        groups[name] = {constant: int(code) for constant, code in re.findall(r"#define (\w+) +(\d+)", block)}
+    return groups
+
+
+def test_constants_agree_between_header_and_python():
+    from cajal import _constants
+
+    groups = header_constants()
+    assert len(groups) >= 9, sorted(groups)
+    generate = load_generator()
+    declared = [item for kind, item in generate.load_api() if kind == "constants"]
+    assert sorted(groups) == sorted(c.name for c in declared)
+    for constants in declared:
+        members = {constants.prefix + m.name: int(m) for m in getattr(_constants, constants.swift)}
+        assert members == groups[constants.name], constants.name
+        assert sorted(members.values()) == list(range(len(members))), f"{constants.name}: codes must count from 0"
+
+
+def test_the_engines_enum_of_each_constants_type_has_the_headers_codes_and_torchs_names():
+    """A C call with a code outside the enumeration fails before it reads any
+    other argument, naming the op, the argument and every code with the
+    Swift case's torch name: so this reads the Swift enum back and compares
+    it with the header's codes and Python's names."""
+    from cajal import _constants
+
+    generate = load_generator()
+    items = generate.load_api()
+    for constants in [item for kind, item in items if kind == "constants"]:
+        users = [f for kind, f in items if kind == "fn" and constants.name in f.enum_types]
+        assert users, f"{constants.name} is declared but no function takes it"
+        for function in users:
+            position, argument = next((i, n) for i, (t, n) in enumerate(function.params) if t == constants.name)
+            c_function = getattr(_ffi.lib, function.name)
+            args = [None] * len(function.params)
+            for i, t in enumerate(_ffi.DECLARATIONS[function.name][1]):
+                if t in (ctypes.c_int32, ctypes.c_int64, ctypes.c_size_t, ctypes.c_double, ctypes.c_uint64):
+                    args[i] = 0
+            for bad in (len(constants.values), -1, 2**31 - 1):
+                args[position] = bad
+                assert c_function(*args) == 5, function.name  # CAJAL_ERR_VALUE
+                message = _ffi.lib.cajal_last_error().decode()
+                table = getattr(_constants, re.sub(r"(?<!^)(?=[A-Z])", "_", constants.swift).upper() + "_BY_NAME")
+                accepted = ", ".join(f"{int(member)} ({name})" for name, member in table.items())
+                op = generate.op_name(function)
+                assert message == f"[{op}] {argument} {bad} is not one of {accepted}", function.name

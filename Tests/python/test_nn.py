@@ -226,6 +226,14 @@ def test_bad_inputs_raise_clear_errors():
         F.mse_loss(logits, cajal.ones(3))
     with pytest.raises(ValueError, match="is not a valid value for reduction"):
         F.l1_loss(logits, logits, reduction="average")
+    # batchmean is kl_div's alone, as in torch; the engine refuses it elsewhere.
+    target = cajal.tensor([0, 1, 2, 0])
+    for loss in (lambda r: F.l1_loss(logits, logits, reduction=r), lambda r: F.mse_loss(logits, logits, reduction=r),
+                 lambda r: F.cross_entropy(logits, target, reduction=r), lambda r: F.nll_loss(logits, target, reduction=r),
+                 lambda r: F.cross_entropy(logits, target, reduction=r, label_smoothing=0.1),
+                 lambda r: F.cross_entropy(logits, logits.softmax(1), reduction=r)):
+        with pytest.raises(ValueError, match="^batchmean is not a valid value for reduction$"):
+            loss("batchmean")
     with pytest.raises(RuntimeError, match="mat1 and mat2 shapes cannot be multiplied"):
         nn.Linear(5, 2)(cajal.ones(3, 4))
     with pytest.raises(ValueError, match="in_channels must be divisible by groups"):

@@ -140,7 +140,7 @@ int main(int argc, char **argv) {
             CHECK(cajal_tensor_from_data(batch_y, sizeof(float) * n, y_shape, 2, CAJAL_FLOAT32, &yb));
             temp(xb);
             temp(yb);
-            CHECK(cajal_nn_binary_cross_entropy_with_logits(forward(layers, xb), yb, NULL, NULL, 1, &loss));
+            CHECK(cajal_nn_binary_cross_entropy_with_logits(forward(layers, xb), yb, NULL, NULL, CAJAL_REDUCTION_MEAN, &loss));
             temp(loss);
             double value;
             CHECK(cajal_tensor_item(loss, &value));

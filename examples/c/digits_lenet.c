@@ -42,7 +42,7 @@ static cajal_tensor parameter(const int64_t *shape, size_t rank, int64_t fan_in)
 static cajal_tensor conv_stage(cajal_tensor x, cajal_tensor weight, cajal_tensor bias) {
     const int64_t zero[1] = {0}, one[1] = {1}, two[1] = {2};
     cajal_tensor out, values, indices;
-    CHECK(cajal_nn_conv2d(x, weight, bias, one, 1, 0, one, 1, one, 1, 1, &out));
+    CHECK(cajal_nn_conv2d(x, weight, bias, one, 1, CAJAL_CONV_PADDING_EXPLICIT, one, 1, one, 1, 1, &out));
     CHECK(cajal_tensor_relu(temp(out), &out));
     CHECK(cajal_nn_max_pool2d(temp(out), two, 1, two, 1, zero, 1, one, 1, 0, &values, &indices));
     temp(indices);
@@ -127,7 +127,7 @@ int main(int argc, char **argv) {
             CHECK(cajal_tensor_from_data(batch_y, sizeof(int64_t) * n, y_shape, 1, CAJAL_INT64, &yb));
             temp(xb);
             temp(yb);
-            CHECK(cajal_nn_cross_entropy(forward(params, xb, n), yb, NULL, -100, 1, 0.0, &loss));
+            CHECK(cajal_nn_cross_entropy(forward(params, xb, n), yb, NULL, -100, CAJAL_REDUCTION_MEAN, 0.0, &loss));
             temp(loss);
             double value;
             CHECK(cajal_tensor_item(loss, &value));

@@ -14,6 +14,7 @@ SHAPE = POINTER(c_int64)  # const int64_t *
 
 # name: (restype, argtypes). `int` results are status codes.
 DECLARATIONS = {
+    # constants
     # library
     "cajal_api_version": (c_int32, []),
     "cajal_last_error": (c_char_p, []),
@@ -212,6 +213,7 @@ DECLARATIONS = {
     "cajal_tensor_scatter": (c_int, [T, c_int64, T, T, T_OUT]),
     "cajal_tensor_scatter_value": (c_int, [T, c_int64, T, c_double, T_OUT]),
     "cajal_tensor_scatter_add": (c_int, [T, c_int64, T, T, T_OUT]),
+    "cajal_tensor_scatter_reduce_v2": (c_int, [T, c_int64, T, T, c_int32, c_int32, T_OUT]),
     "cajal_tensor_scatter_reduce": (c_int, [T, c_int64, T, T, c_char_p, c_int32, T_OUT]),
     "cajal_tensor_index_add": (c_int, [T, c_int64, T, T, c_double, T_OUT]),
     "cajal_tensor_masked_fill": (c_int, [T, T, T, T_OUT]),
@@ -268,6 +270,7 @@ DECLARATIONS = {
     "cajal_nn_embedding": (c_int, [T, T, c_int32, c_int64, T_OUT]),
     "cajal_nn_smooth_l1_loss": (c_int, [T, T, c_int32, c_double, T_OUT]),
     "cajal_nn_huber_loss": (c_int, [T, T, c_int32, c_double, T_OUT]),
+    "cajal_nn_kl_div_v2": (c_int, [T, T, c_int32, c_int32, T_OUT]),
     "cajal_nn_kl_div": (c_int, [T, T, c_char_p, c_int32, T_OUT]),
     "cajal_nn_gaussian_nll_loss": (c_int, [T, T, T, c_int32, c_double, c_int32, T_OUT]),
     "cajal_nn_poisson_nll_loss": (c_int, [T, T, c_int32, c_int32, c_double, c_int32, T_OUT]),

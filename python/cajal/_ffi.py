@@ -14,7 +14,7 @@ import threading
 from ctypes import ArgumentError
 from ctypes import c_int32, c_int64
 
-API_VERSION = 2  # must match CAJAL_API_VERSION in include/cajal.h
+API_VERSION = 3  # must match CAJAL_API_VERSION in include/cajal.h
 
 class OutOfMemoryError(RuntimeError, MemoryError):
     """A request the engine refused because the memory is not there: a

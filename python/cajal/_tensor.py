@@ -8,7 +8,7 @@ import numbers
 from ctypes import ArgumentError, byref, c_char_p, c_double, c_int32, c_int64, c_size_t, c_void_p
 
 from . import _dtype as D
-from . import _ffi, _methods
+from . import _constants, _ffi, _methods
 from ._ffi import INT64_MAX, check, int64_array, lib, reserve
 from ._tensor_str import format_tensor
 
@@ -569,8 +569,10 @@ class Tensor(_methods.TensorMethods):
     def scatter_reduce(self, dim, index, src, reduce, *, include_self=True):
         if not isinstance(reduce, str):
             raise TypeError(f"scatter_reduce(): argument 'reduce' must be str, not {type(reduce).__name__}")
-        return _call(lib.cajal_tensor_scatter_reduce, self._handle, dim, _index_operand(index), src._handle,
-                     reduce.encode(), 1 if include_self else 0)
+        if reduce not in _constants.SCATTER_REDUCTION_BY_NAME:
+            raise RuntimeError(f"reduce argument must be either sum, prod, mean, amax or amin, got {reduce}")
+        return _call(lib.cajal_tensor_scatter_reduce_v2, self._handle, dim, _index_operand(index), src._handle,
+                     _constants.SCATTER_REDUCTION_BY_NAME[reduce], 1 if include_self else 0)
 
     def index_add(self, dim, index, source, *, alpha=1):
         return _call(lib.cajal_tensor_index_add, self._handle, dim, _index_operand(index), source._handle, _float(alpha))
@@ -636,7 +638,7 @@ class Tensor(_methods.TensorMethods):
     def div(self, other, rounding_mode=None):
         if rounding_mode is None:
             return self / other
-        modes = {"trunc": 0, "floor": 1}
+        modes = _constants.ROUNDING_MODE_BY_NAME
         if rounding_mode not in modes:
             raise ValueError(f"div expected rounding_mode to be one of None, 'trunc', or 'floor' but found '{rounding_mode}'")
         other = as_tensor_operand(other)

@@ -7,6 +7,7 @@ are not supported yet and raise NotImplementedError.
 
 import math as _math
 
+from ._constants import NORM_KIND_BY_NAME, NormKind
 from ._ffi import lib
 from ._ffi import int64_array
 from ._tensor import _call, as_tensor_operand as _operand
@@ -31,14 +32,12 @@ def solve(A, B, *, left=True):  # noqa: N803
 def _ord_arguments(ord):  # noqa: A002
     """torch's ord (None, a number, 'fro' or 'nuc') as the engine's (kind, p)."""
     if ord is None:
-        return 0, 0.0
-    if ord == "fro":
-        return 2, 0.0
-    if ord == "nuc":
-        return 3, 0.0
+        return NormKind.DEFAULT, 0.0
+    if ord in ("fro", "nuc"):
+        return NORM_KIND_BY_NAME[ord], 0.0
     if isinstance(ord, str):
         raise RuntimeError(f"linalg.norm: Order {ord} not supported.")
-    return 1, float(ord)
+    return NormKind.NUMBER, float(ord)
 
 
 def _dims(dim):

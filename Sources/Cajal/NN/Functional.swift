@@ -2,25 +2,29 @@
 /// ops: their gradients come from the ops they are built of.
 public enum Functional {}
 
-/// How a loss folds its per-element values (torch's `reduction`).
-public enum LossReduction: String, Sendable {
-    case none, mean, sum
-
-    /// Parses torch's strings ("none", "mean", "sum").
+// LossReduction itself is declared with the C constants (api/00_constants.py).
+extension LossReduction {
+    /// Parses torch's strings ("none", "mean", "sum"; "batchmean" for kl_div).
     public init(named name: String, op: String) throws {
-        guard let reduction = LossReduction(rawValue: name) else {
+        guard let reduction = LossReduction(name: name) else {
             throw CajalError.value("[\(op)] \(name) is not a valid value for reduction")
         }
         self = reduction
     }
 
+    /// Folds a loss's per-element values. batchmean belongs to kl_div, which
+    /// handles it before this.
     func apply(_ loss: Tensor) throws -> Tensor {
         switch self {
         case .none: return loss
         case .mean: return try loss.mean()
         case .sum: return try loss.sum()
+        case .batchmean: throw LossReduction.batchmeanOutsideKlDiv
         }
     }
+
+    /// torch's error for reduction='batchmean' on any loss but kl_div.
+    static var batchmeanOutsideKlDiv: CajalError { CajalError.value("batchmean is not a valid value for reduction") }
 }
 
 extension Functional {
@@ -335,6 +339,7 @@ extension Functional {
         case .none: return loss
         case .sum: return try loss.sum()
         case .mean: return try loss.sum().div(weights.sum())  // 0/0 = nan when every target is ignored, as torch
+        case .batchmean: throw LossReduction.batchmeanOutsideKlDiv
         }
     }
 
@@ -374,6 +379,7 @@ extension Functional {
             case .mean:
                 let positions = Swift.max(input.count / Swift.max(classes, 1), 0)
                 return try terms.sum().neg().div(.scalar(Double(positions)))
+            case .batchmean: throw LossReduction.batchmeanOutsideKlDiv
             }
         }
         let nll = try nllLoss(logProbabilities, target, weight: weight, ignoreIndex: ignoreIndex, reduction: reduction)
@@ -393,6 +399,7 @@ extension Functional {
             } else {
                 reducedSmooth = try smooth.sum().div(ignored.logicalNot().sum())
             }
+        case .batchmean: throw LossReduction.batchmeanOutsideKlDiv
         }
         return try nll.mul(.scalar(1 - labelSmoothing)).add(reducedSmooth.mul(.scalar(labelSmoothing / Double(classes))))
     }

@@ -25,7 +25,12 @@ extension Functional {
 
     /// target (log target - input), input being log-probabilities; 0 where
     /// target is 0. batchmean divides the sum by the batch size (dim 0).
-    public static func klDivLoss(_ input: Tensor, _ target: Tensor, reduction: String = "mean",
+    public static func klDivLoss(_ input: Tensor, _ target: Tensor, reduction: String,
+                                 logTarget: Bool = false) throws -> Tensor {
+        try klDivLoss(input, target, reduction: LossReduction(named: reduction, op: "kl_div"), logTarget: logTarget)
+    }
+
+    public static func klDivLoss(_ input: Tensor, _ target: Tensor, reduction: LossReduction = .mean,
                                  logTarget: Bool = false) throws -> Tensor {
         let pointwise: Tensor
         if logTarget {
@@ -36,12 +41,10 @@ extension Functional {
             let safeLog = try Tensor.where(positive, target, Tensor.scalar(1.0).to(target.dtype)).log()
             pointwise = try target.mul(safeLog).sub(target.mul(input))
         }
-        switch reduction {
-        case "batchmean":
+        if reduction == .batchmean {
             return try pointwise.sum().div(.scalar(Double(input.rank == 0 ? 1 : input.shape[0])))
-        default:
-            return try LossReduction(named: reduction, op: "kl_div").apply(pointwise)
         }
+        return try reduction.apply(pointwise)
     }
 
     /// 0.5 (log max(var, eps) + (input - target)^2 / max(var, eps)), + 0.5 log 2π when full.

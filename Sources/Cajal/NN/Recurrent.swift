@@ -8,21 +8,12 @@ import CajalKernelsABI
 /// each step adds one product with the hidden state and one fused pass of gate
 /// math; the backward walks the steps once in reverse and finishes with three
 /// matrix products over all steps.
-public enum RecurrentKind: String, Sendable {
-    case rnnTanh = "RNN_TANH", rnnRelu = "RNN_RELU", lstm = "LSTM", gru = "GRU"
+//
+/// The kinds of layer are one enum, which the kernels share (declared with
+/// the C constants, api/00_constants.py).
+public typealias RecurrentKind = CajalKernelsABI.RecurrentKind
 
-    var cell: RecurrentCell {
-        switch self {
-        case .rnnTanh: return .rnnTanh
-        case .rnnRelu: return .rnnRelu
-        case .lstm: return .lstm
-        case .gru: return .gru
-        }
-    }
-
-    /// Rows of weight_ih per hidden unit: 4 for LSTM, 3 for GRU, 1 for RNN.
-    public var gateCount: Int { cell.gateCount }
-
+extension RecurrentKind {
     public var opName: String {
         switch self {
         case .rnnTanh, .rnnRelu: return "rnn"
@@ -266,7 +257,7 @@ extension Functional {
                                   b: MatrixOperand(pointer: wh.dataPointer, transposed: true, leadingDimension: hiddenSize),
                                   c: stepHiddenGates ?? stepGates, ldc: width, beta: kind == .gru ? 0 : 1)
                     let stepOutput = output + first * rowBytes
-                    kernels.recurrentForward(kind.cell, dtype.kind, RecurrentStep(
+                    kernels.recurrentForward(kind, dtype.kind, RecurrentStep(
                         rows: count, hiddenSize: hiddenSize, gates: stepGates, hiddenGates: stepHiddenGates,
                         hiddenBias: gruBias.map { UnsafeRawPointer($0.dataPointer) }, cell: kind == .lstm ? partCell : nil,
                         previousHidden: partHidden, hiddenOut: stepOutput))
@@ -302,7 +293,7 @@ extension Functional {
                         let count = Swift.min(hi, batchSizes[t]) - lo, first = offsets[t] + lo
                         let stepGrad = gradGates.dataPointer + first * width * item
                         let stepHiddenGrad = gradHiddenGates.map { $0.dataPointer + first * width * item }
-                        kernels.recurrentBackward(kind.cell, dtype.kind, RecurrentGradientStep(
+                        kernels.recurrentBackward(kind, dtype.kind, RecurrentGradientStep(
                             rows: count, hiddenSize: hiddenSize,
                             gates: kind == .lstm || kind == .gru ? activations.dataPointer + first * width * item : outputRows + first * rowBytes,
                             hiddenGates: hiddenGates.map { UnsafeRawPointer($0.dataPointer + first * width * item) },

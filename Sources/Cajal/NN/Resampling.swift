@@ -53,12 +53,9 @@ extension Functional {
         return try split.permute(order).reshape(lead + [c / (r * r), height, width])
     }
 
-    /// The interpolation modes of torch.nn.functional.interpolate that cajal has.
-    public enum InterpolationMode: Sendable {
-        case nearest
-        /// Linear along each spatial dim (torch's 'linear' and 'bilinear').
-        case linear
-    }
+    /// The interpolation modes of torch.nn.functional.interpolate that cajal
+    /// has (declared with the C constants, api/00_constants.py).
+    public typealias InterpolationMode = Cajal.InterpolationMode
 
     /// Resizes the spatial dims (all but the first two) to `size`. `scales`
     /// (input/output ratios per dim, 0 for "from the sizes") are torch's
@@ -155,10 +152,9 @@ extension Functional {
 // MARK: spatial transformers
 
 extension Functional {
-    /// How grid_sample treats sampling points outside the input.
-    public enum GridPadding: Sendable {
-        case zeros, border, reflection
-    }
+    /// How grid_sample treats sampling points outside the input (declared
+    /// with the C constants, api/00_constants.py).
+    public typealias GridPadding = Cajal.GridPadding
 
     /// The sampling grid (N, H, W, 2) of the affine maps theta (N, 2, 3) for
     /// an output of size (N, C, H, W), as torch.nn.functional.affine_grid.

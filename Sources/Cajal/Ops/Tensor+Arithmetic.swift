@@ -43,16 +43,18 @@ extension Tensor {
             }
     }
 
-    /// Division rounded toward zero ("trunc") or down ("floor", Python's //).
-    /// Integers stay integers; the result has no gradient, as in torch.
+    /// Division rounded by torch's name for the mode ("trunc" or "floor").
     public func div(_ other: Tensor, roundingMode: String) throws -> Tensor {
-        let op: BinaryOp
-        switch roundingMode {
-        case "trunc": op = .divTrunc
-        case "floor": op = .divFloor
-        default:
+        guard let rounding = RoundingMode(name: roundingMode) else {
             throw CajalError.value("[div] rounding_mode must be 'trunc', 'floor' or None, but got '\(roundingMode)'")
         }
+        return try div(other, rounding: rounding)
+    }
+
+    /// Division rounded toward zero (.trunc) or down (.floor, Python's //).
+    /// Integers stay integers; the result has no gradient, as in torch.
+    public func div(_ other: Tensor, rounding: RoundingMode) throws -> Tensor {
+        let op: BinaryOp = rounding == .trunc ? .divTrunc : .divFloor
         var type = resultType(self, other)
         if type == .bool { type = .int64 }
         if !type.isFloatingPoint, try other.eq(.scalar(Int64(0))).anyTrue() {

@@ -328,15 +328,21 @@ extension Tensor {
     /// equal to the result (counting self's element even when it is excluded,
     /// as torch does, though it then gets none).
     public func scatterReduce(dim: Int, index: Tensor, source: Tensor, reduce: String, includeSelf: Bool = true) throws -> Tensor {
+        guard let reduction = ScatterReduction(name: reduce) else {
+            throw CajalError.runtime("[scatter_reduce] reduce argument must be either sum, prod, mean, amax or amin, got \(reduce)")
+        }
+        return try scatterReduce(dim: dim, index: index, source: source, reduce: reduction, includeSelf: includeSelf)
+    }
+
+    public func scatterReduce(dim: Int, index: Tensor, source: Tensor, reduce: ScatterReduction, includeSelf: Bool = true) throws -> Tensor {
         let op = "scatter_reduce"
         let d = try normalizeDim(dim, rank: rank, op: op)
         let mode: ScatterMode
         switch reduce {
-        case "sum", "mean": mode = .add
-        case "amax": mode = .maximum
-        case "amin": mode = .minimum
-        case "prod": throw CajalError.notImplemented("[\(op)] reduce='prod' is not supported by cajal yet; use 'sum', 'mean', 'amax' or 'amin'")
-        default: throw CajalError.runtime("[\(op)] reduce argument must be either sum, prod, mean, amax or amin, got \(reduce)")
+        case .sum, .mean: mode = .add
+        case .amax: mode = .maximum
+        case .amin: mode = .minimum
+        case .prod: throw CajalError.notImplemented("[\(op)] reduce='prod' is not supported by cajal yet; use 'sum', 'mean', 'amax' or 'amin'")
         }
         guard dtype != .bool else { throw CajalError.runtime("[\(op)] \"scatter_reduce\" not implemented for 'Bool'") }
         // Where the reduction starts: self; without self, the sum's zero at the
@@ -347,7 +353,7 @@ extension Tensor {
             : try scattered(dim: d, index: index, source: source, mode: .assign, op: op)
         var result = try start.scattered(dim: d, index: index, source: source, mode: mode, op: op)
         var counts: [Tensor] = []
-        if reduce == "mean" {
+        if reduce == .mean {
             let ones = try Tensor.ones(index.shape, dtype: dtype)
             var n = try Tensor.ones(shape, dtype: dtype)
             if !includeSelf { n = try n.scattered(dim: d, index: index, source: Tensor.zeros(index.shape, dtype: dtype), mode: .assign, op: op) }
@@ -361,10 +367,10 @@ extension Tensor {
             let (index, x, src, value) = (ctx.saved[0], ctx.saved[1], ctx.saved[2], ctx.saved[3])
             var gradSelf: Tensor, gradSource: Tensor
             switch reduce {
-            case "sum":
+            case .sum:
                 gradSelf = ctx.grad
                 gradSource = try ctx.grad.gather(dim: d, index: index)
-            case "mean":
+            case .mean:
                 gradSelf = try ctx.grad.div(ctx.saved[4])
                 gradSource = try gradSelf.gather(dim: d, index: index)
             default:

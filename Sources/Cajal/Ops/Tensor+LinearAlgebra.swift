@@ -292,6 +292,16 @@ extension Tensor {
         case p(Double)
         case frobenius
         case nuclear
+
+        /// The order a C caller names by kind (p for .number); nil for the default.
+        public init?(_ kind: NormKind, p: Double) {
+            switch kind {
+            case .standard: return nil
+            case .number: self = .p(p)
+            case .frobenius: self = .frobenius
+            case .nuclear: self = .nuclear
+            }
+        }
     }
 
     /// torch.linalg.norm: a vector norm over one dim (or the flattened tensor),

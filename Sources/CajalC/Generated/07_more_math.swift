@@ -135,7 +135,8 @@ public func cajal_tensor_logical_xor(_ a: OpaquePointer?, _ b: OpaquePointer?, _
 
 @_cdecl("cajal_tensor_div_rounding")
 public func cajal_tensor_div_rounding(_ a: OpaquePointer?, _ b: OpaquePointer?, _ mode: Int32, _ out: TensorOut?) -> Int32 {
-    newTensor(out) { try tensorArgument(a, "a").div(tensorArgument(b, "b"), roundingMode: mode == 0 ? "trunc" : mode == 1 ? "floor" : "\(mode)") }
+    guard let mode = RoundingMode(rawValue: mode) else { return invalidConstant(RoundingMode.self, mode, "div_rounding", "mode") }
+    return newTensor(out) { try tensorArgument(a, "a").div(tensorArgument(b, "b"), rounding: mode) }
 }
 
 @_cdecl("cajal_tensor_clamp")

@@ -61,15 +61,8 @@ public func cajal_linalg_solve(_ a: OpaquePointer?, _ b: OpaquePointer?, _ out: 
 @_cdecl("cajal_linalg_norm")
 public func cajal_linalg_norm(_ x: OpaquePointer?, _ ord_kind: Int32, _ p: Double, _ dims: UnsafePointer<Int64>?,
                               _ ndims: Int, _ keepdim: Int32, _ out: TensorOut?) -> Int32 {
-    newTensor(out) {
-        let ord: Tensor.NormOrder?
-        switch ord_kind {
-        case 0: ord = nil
-        case 1: ord = .p(p)
-        case 2: ord = .frobenius
-        case 3: ord = .nuclear
-        default: throw CajalError.value("[linalg.norm] unknown ord kind \(ord_kind) (0 default, 1 number, 2 'fro', 3 'nuc')")
-        }
-        return try tensorArgument(x).linalgNorm(ord: ord, dims: ndims == 0 ? nil : ints(dims, ndims, "dims"), keepDim: keepdim != 0)
+    guard let ord_kind = NormKind(rawValue: ord_kind) else { return invalidConstant(NormKind.self, ord_kind, "linalg.norm", "ord_kind") }
+    return newTensor(out) {
+        try tensorArgument(x).linalgNorm(ord: Tensor.NormOrder(ord_kind, p: p), dims: ndims == 0 ? nil : ints(dims, ndims, "dims"), keepDim: keepdim != 0)
     }
 }

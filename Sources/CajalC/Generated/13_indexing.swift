@@ -55,6 +55,17 @@ public func cajal_tensor_scatter_add(_ x: OpaquePointer?, _ dim: Int64, _ index:
     newTensor(out) { try tensorArgument(x).scatterAdd(dim: Int(dim), index: tensorArgument(index, "index"), source: tensorArgument(src, "src")) }
 }
 
+@_cdecl("cajal_tensor_scatter_reduce_v2")
+public func cajal_tensor_scatter_reduce_v2(_ x: OpaquePointer?, _ dim: Int64, _ index: OpaquePointer?,
+                                           _ src: OpaquePointer?, _ reduce: Int32, _ include_self: Int32,
+                                           _ out: TensorOut?) -> Int32 {
+    guard let reduce = ScatterReduction(rawValue: reduce) else { return invalidConstant(ScatterReduction.self, reduce, "scatter_reduce", "reduce") }
+    return newTensor(out) {
+        try tensorArgument(x).scatterReduce(dim: Int(dim), index: tensorArgument(index, "index"), source: tensorArgument(src, "src"),
+                                            reduce: reduce, includeSelf: include_self != 0)
+    }
+}
+
 @_cdecl("cajal_tensor_scatter_reduce")
 public func cajal_tensor_scatter_reduce(_ x: OpaquePointer?, _ dim: Int64, _ index: OpaquePointer?,
                                         _ src: OpaquePointer?, _ reduce: UnsafePointer<CChar>?, _ include_self: Int32,

@@ -18,10 +18,11 @@ public func cajal_nn_conv2d(_ x: OpaquePointer?, _ weight: OpaquePointer?, _ bia
                             _ stride: UnsafePointer<Int64>?, _ nstride: Int, _ padding_mode: Int32,
                             _ padding: UnsafePointer<Int64>?, _ npadding: Int, _ dilation: UnsafePointer<Int64>?,
                             _ ndilation: Int, _ groups: Int64, _ out: TensorOut?) -> Int32 {
-    newTensor(out) {
+    guard let padding_mode = ConvolutionPaddingMode(rawValue: padding_mode) else { return invalidConstant(ConvolutionPaddingMode.self, padding_mode, "conv2d", "padding_mode") }
+    return newTensor(out) {
         try Tensor.conv2d(tensorArgument(x, "input"), weight: tensorArgument(weight, "weight"), bias: optionalTensor(bias, "bias"),
                           stride: ints(stride, nstride, "stride"),
-                          padding: convolutionPadding(padding_mode, padding, npadding, "conv2d"),
+                          padding: convolutionPadding(padding_mode, padding, npadding),
                           dilation: ints(dilation, ndilation, "dilation"), groups: Int(groups))
     }
 }
@@ -31,10 +32,11 @@ public func cajal_nn_conv1d(_ x: OpaquePointer?, _ weight: OpaquePointer?, _ bia
                             _ stride: UnsafePointer<Int64>?, _ nstride: Int, _ padding_mode: Int32,
                             _ padding: UnsafePointer<Int64>?, _ npadding: Int, _ dilation: UnsafePointer<Int64>?,
                             _ ndilation: Int, _ groups: Int64, _ out: TensorOut?) -> Int32 {
-    newTensor(out) {
+    guard let padding_mode = ConvolutionPaddingMode(rawValue: padding_mode) else { return invalidConstant(ConvolutionPaddingMode.self, padding_mode, "conv1d", "padding_mode") }
+    return newTensor(out) {
         try Tensor.conv1d(tensorArgument(x, "input"), weight: tensorArgument(weight, "weight"), bias: optionalTensor(bias, "bias"),
                           stride: ints(stride, nstride, "stride"),
-                          padding: convolutionPadding(padding_mode, padding, npadding, "conv1d"),
+                          padding: convolutionPadding(padding_mode, padding, npadding),
                           dilation: ints(dilation, ndilation, "dilation"), groups: Int(groups))
     }
 }
@@ -134,20 +136,23 @@ public func cajal_nn_hardtanh(_ x: OpaquePointer?, _ min: Double, _ max: Double,
 
 @_cdecl("cajal_nn_mse_loss")
 public func cajal_nn_mse_loss(_ input: OpaquePointer?, _ target: OpaquePointer?, _ reduction: Int32, _ out: TensorOut?) -> Int32 {
-    newTensor(out) { try Functional.mseLoss(tensorArgument(input, "input"), tensorArgument(target, "target"), reduction: readReduction(reduction, "mse_loss")) }
+    guard let reduction = LossReduction(rawValue: reduction) else { return invalidConstant(LossReduction.self, reduction, "mse_loss", "reduction") }
+    return newTensor(out) { try Functional.mseLoss(tensorArgument(input, "input"), tensorArgument(target, "target"), reduction: reduction) }
 }
 
 @_cdecl("cajal_nn_l1_loss")
 public func cajal_nn_l1_loss(_ input: OpaquePointer?, _ target: OpaquePointer?, _ reduction: Int32, _ out: TensorOut?) -> Int32 {
-    newTensor(out) { try Functional.l1Loss(tensorArgument(input, "input"), tensorArgument(target, "target"), reduction: readReduction(reduction, "l1_loss")) }
+    guard let reduction = LossReduction(rawValue: reduction) else { return invalidConstant(LossReduction.self, reduction, "l1_loss", "reduction") }
+    return newTensor(out) { try Functional.l1Loss(tensorArgument(input, "input"), tensorArgument(target, "target"), reduction: reduction) }
 }
 
 @_cdecl("cajal_nn_binary_cross_entropy")
 public func cajal_nn_binary_cross_entropy(_ input: OpaquePointer?, _ target: OpaquePointer?, _ weight: OpaquePointer?,
                                           _ reduction: Int32, _ out: TensorOut?) -> Int32 {
-    newTensor(out) {
+    guard let reduction = LossReduction(rawValue: reduction) else { return invalidConstant(LossReduction.self, reduction, "binary_cross_entropy", "reduction") }
+    return newTensor(out) {
         try Functional.binaryCrossEntropy(tensorArgument(input, "input"), tensorArgument(target, "target"), weight: optionalTensor(weight, "weight"),
-                                          reduction: readReduction(reduction, "binary_cross_entropy"))
+                                          reduction: reduction)
     }
 }
 
@@ -155,20 +160,22 @@ public func cajal_nn_binary_cross_entropy(_ input: OpaquePointer?, _ target: Opa
 public func cajal_nn_binary_cross_entropy_with_logits(_ input: OpaquePointer?, _ target: OpaquePointer?,
                                                       _ weight: OpaquePointer?, _ pos_weight: OpaquePointer?,
                                                       _ reduction: Int32, _ out: TensorOut?) -> Int32 {
-    newTensor(out) {
+    guard let reduction = LossReduction(rawValue: reduction) else { return invalidConstant(LossReduction.self, reduction, "binary_cross_entropy_with_logits", "reduction") }
+    return newTensor(out) {
         try Functional.binaryCrossEntropyWithLogits(tensorArgument(input, "input"), tensorArgument(target, "target"),
                                                     weight: optionalTensor(weight, "weight"),
                                                     positiveWeight: optionalTensor(pos_weight, "pos_weight"),
-                                                    reduction: readReduction(reduction, "binary_cross_entropy_with_logits"))
+                                                    reduction: reduction)
     }
 }
 
 @_cdecl("cajal_nn_nll_loss")
 public func cajal_nn_nll_loss(_ input: OpaquePointer?, _ target: OpaquePointer?, _ weight: OpaquePointer?,
                               _ ignore_index: Int64, _ reduction: Int32, _ out: TensorOut?) -> Int32 {
-    newTensor(out) {
+    guard let reduction = LossReduction(rawValue: reduction) else { return invalidConstant(LossReduction.self, reduction, "nll_loss", "reduction") }
+    return newTensor(out) {
         try Functional.nllLoss(tensorArgument(input, "input"), tensorArgument(target, "target"), weight: optionalTensor(weight, "weight"),
-                               ignoreIndex: Int(ignore_index), reduction: readReduction(reduction, "nll_loss"))
+                               ignoreIndex: Int(ignore_index), reduction: reduction)
     }
 }
 
@@ -176,9 +183,10 @@ public func cajal_nn_nll_loss(_ input: OpaquePointer?, _ target: OpaquePointer?,
 public func cajal_nn_cross_entropy(_ input: OpaquePointer?, _ target: OpaquePointer?, _ weight: OpaquePointer?,
                                    _ ignore_index: Int64, _ reduction: Int32, _ label_smoothing: Double,
                                    _ out: TensorOut?) -> Int32 {
-    newTensor(out) {
+    guard let reduction = LossReduction(rawValue: reduction) else { return invalidConstant(LossReduction.self, reduction, "cross_entropy", "reduction") }
+    return newTensor(out) {
         try Functional.crossEntropy(tensorArgument(input, "input"), tensorArgument(target, "target"), weight: optionalTensor(weight, "weight"),
-                                    ignoreIndex: Int(ignore_index), reduction: readReduction(reduction, "cross_entropy"),
+                                    ignoreIndex: Int(ignore_index), reduction: reduction,
                                     labelSmoothing: label_smoothing)
     }
 }
@@ -277,8 +285,9 @@ public func cajal_nn_embedding(_ input: OpaquePointer?, _ weight: OpaquePointer?
 @_cdecl("cajal_nn_smooth_l1_loss")
 public func cajal_nn_smooth_l1_loss(_ input: OpaquePointer?, _ target: OpaquePointer?, _ reduction: Int32,
                                     _ beta: Double, _ out: TensorOut?) -> Int32 {
-    newTensor(out) {
-        try Functional.smoothL1Loss(tensorArgument(input, "input"), tensorArgument(target, "target"), reduction: readReduction(reduction, "smooth_l1_loss"),
+    guard let reduction = LossReduction(rawValue: reduction) else { return invalidConstant(LossReduction.self, reduction, "smooth_l1_loss", "reduction") }
+    return newTensor(out) {
+        try Functional.smoothL1Loss(tensorArgument(input, "input"), tensorArgument(target, "target"), reduction: reduction,
                                     beta: beta)
     }
 }
@@ -286,10 +295,18 @@ public func cajal_nn_smooth_l1_loss(_ input: OpaquePointer?, _ target: OpaquePoi
 @_cdecl("cajal_nn_huber_loss")
 public func cajal_nn_huber_loss(_ input: OpaquePointer?, _ target: OpaquePointer?, _ reduction: Int32, _ delta: Double,
                                 _ out: TensorOut?) -> Int32 {
-    newTensor(out) {
-        try Functional.huberLoss(tensorArgument(input, "input"), tensorArgument(target, "target"), reduction: readReduction(reduction, "huber_loss"),
+    guard let reduction = LossReduction(rawValue: reduction) else { return invalidConstant(LossReduction.self, reduction, "huber_loss", "reduction") }
+    return newTensor(out) {
+        try Functional.huberLoss(tensorArgument(input, "input"), tensorArgument(target, "target"), reduction: reduction,
                                  delta: delta)
     }
+}
+
+@_cdecl("cajal_nn_kl_div_v2")
+public func cajal_nn_kl_div_v2(_ input: OpaquePointer?, _ target: OpaquePointer?, _ reduction: Int32,
+                               _ log_target: Int32, _ out: TensorOut?) -> Int32 {
+    guard let reduction = LossReduction(rawValue: reduction) else { return invalidConstant(LossReduction.self, reduction, "kl_div", "reduction") }
+    return newTensor(out) { try Functional.klDivLoss(tensorArgument(input, "input"), tensorArgument(target, "target"), reduction: reduction, logTarget: log_target != 0) }
 }
 
 @_cdecl("cajal_nn_kl_div")
@@ -305,36 +322,40 @@ public func cajal_nn_kl_div(_ input: OpaquePointer?, _ target: OpaquePointer?, _
 @_cdecl("cajal_nn_gaussian_nll_loss")
 public func cajal_nn_gaussian_nll_loss(_ input: OpaquePointer?, _ target: OpaquePointer?, _ variance: OpaquePointer?,
                                        _ full: Int32, _ eps: Double, _ reduction: Int32, _ out: TensorOut?) -> Int32 {
-    newTensor(out) {
+    guard let reduction = LossReduction(rawValue: reduction) else { return invalidConstant(LossReduction.self, reduction, "gaussian_nll_loss", "reduction") }
+    return newTensor(out) {
         try Functional.gaussianNLLLoss(tensorArgument(input, "input"), tensorArgument(target, "target"), variance: tensorArgument(variance, "var"),
-                                       full: full != 0, eps: eps, reduction: readReduction(reduction, "gaussian_nll_loss"))
+                                       full: full != 0, eps: eps, reduction: reduction)
     }
 }
 
 @_cdecl("cajal_nn_poisson_nll_loss")
 public func cajal_nn_poisson_nll_loss(_ input: OpaquePointer?, _ target: OpaquePointer?, _ log_input: Int32,
                                       _ full: Int32, _ eps: Double, _ reduction: Int32, _ out: TensorOut?) -> Int32 {
-    newTensor(out) {
+    guard let reduction = LossReduction(rawValue: reduction) else { return invalidConstant(LossReduction.self, reduction, "poisson_nll_loss", "reduction") }
+    return newTensor(out) {
         try Functional.poissonNLLLoss(tensorArgument(input, "input"), tensorArgument(target, "target"), logInput: log_input != 0, full: full != 0,
-                                      eps: eps, reduction: readReduction(reduction, "poisson_nll_loss"))
+                                      eps: eps, reduction: reduction)
     }
 }
 
 @_cdecl("cajal_nn_cosine_embedding_loss")
 public func cajal_nn_cosine_embedding_loss(_ input1: OpaquePointer?, _ input2: OpaquePointer?, _ target: OpaquePointer?,
                                            _ margin: Double, _ reduction: Int32, _ out: TensorOut?) -> Int32 {
-    newTensor(out) {
+    guard let reduction = LossReduction(rawValue: reduction) else { return invalidConstant(LossReduction.self, reduction, "cosine_embedding_loss", "reduction") }
+    return newTensor(out) {
         try Functional.cosineEmbeddingLoss(tensorArgument(input1, "input1"), tensorArgument(input2, "input2"), tensorArgument(target, "target"),
-                                           margin: margin, reduction: readReduction(reduction, "cosine_embedding_loss"))
+                                           margin: margin, reduction: reduction)
     }
 }
 
 @_cdecl("cajal_nn_margin_ranking_loss")
 public func cajal_nn_margin_ranking_loss(_ input1: OpaquePointer?, _ input2: OpaquePointer?, _ target: OpaquePointer?,
                                          _ margin: Double, _ reduction: Int32, _ out: TensorOut?) -> Int32 {
-    newTensor(out) {
+    guard let reduction = LossReduction(rawValue: reduction) else { return invalidConstant(LossReduction.self, reduction, "margin_ranking_loss", "reduction") }
+    return newTensor(out) {
         try Functional.marginRankingLoss(tensorArgument(input1, "input1"), tensorArgument(input2, "input2"), tensorArgument(target, "target"),
-                                         margin: margin, reduction: readReduction(reduction, "margin_ranking_loss"))
+                                         margin: margin, reduction: reduction)
     }
 }
 
@@ -342,19 +363,21 @@ public func cajal_nn_margin_ranking_loss(_ input1: OpaquePointer?, _ input2: Opa
 public func cajal_nn_triplet_margin_loss(_ anchor: OpaquePointer?, _ positive: OpaquePointer?,
                                          _ negative: OpaquePointer?, _ margin: Double, _ p: Double, _ eps: Double,
                                          _ swap: Int32, _ reduction: Int32, _ out: TensorOut?) -> Int32 {
-    newTensor(out) {
+    guard let reduction = LossReduction(rawValue: reduction) else { return invalidConstant(LossReduction.self, reduction, "triplet_margin_loss", "reduction") }
+    return newTensor(out) {
         try Functional.tripletMarginLoss(tensorArgument(anchor, "anchor"), tensorArgument(positive, "positive"), tensorArgument(negative, "negative"),
                                          margin: margin, p: p, eps: eps, swap: swap != 0,
-                                         reduction: readReduction(reduction, "triplet_margin_loss"))
+                                         reduction: reduction)
     }
 }
 
 @_cdecl("cajal_nn_dice_loss")
 public func cajal_nn_dice_loss(_ input: OpaquePointer?, _ target: OpaquePointer?, _ smooth: Double, _ reduction: Int32,
                                _ out: TensorOut?) -> Int32 {
-    newTensor(out) {
+    guard let reduction = LossReduction(rawValue: reduction) else { return invalidConstant(LossReduction.self, reduction, "dice_loss", "reduction") }
+    return newTensor(out) {
         try Functional.diceLoss(tensorArgument(input, "input"), tensorArgument(target, "target"), smooth: smooth,
-                                reduction: readReduction(reduction, "dice_loss"))
+                                reduction: reduction)
     }
 }
 
@@ -373,12 +396,12 @@ public func cajal_nn_pixel_shuffle(_ x: OpaquePointer?, _ upscale_factor: Int64,
 public func cajal_nn_interpolate(_ x: OpaquePointer?, _ size: UnsafePointer<Int64>?, _ nsize: Int,
                                  _ scales: UnsafePointer<Double>?, _ nscales: Int, _ mode: Int32,
                                  _ align_corners: Int32, _ out: TensorOut?) -> Int32 {
-    newTensor(out) {
-        guard mode == 0 || mode == 1 else { throw CajalError.value("[interpolate] mode \(mode) is not 0 (nearest) or 1 (linear)") }
+    guard let mode = InterpolationMode(rawValue: mode) else { return invalidConstant(InterpolationMode.self, mode, "interpolate", "mode") }
+    return newTensor(out) {
         let nscales = try checkedCount(nscales, "[interpolate] scales", limit: 8)
         guard nscales == 0 || scales != nil else { throw CajalError(.nullArgument, "[interpolate] scales is NULL") }
         let ratios = (0..<nscales).map { scales?[$0] ?? 0 }
-        return try Functional.interpolate(tensorArgument(x), size: ints(size, nsize, "size"), mode: mode == 0 ? .nearest : .linear,
+        return try Functional.interpolate(tensorArgument(x), size: ints(size, nsize, "size"), mode: mode,
                                           alignCorners: align_corners != 0, scales: ratios)
     }
 }
@@ -412,14 +435,11 @@ public func cajal_nn_affine_grid(_ theta: OpaquePointer?, _ size: UnsafePointer<
 @_cdecl("cajal_nn_grid_sample")
 public func cajal_nn_grid_sample(_ x: OpaquePointer?, _ grid: OpaquePointer?, _ mode: Int32, _ padding_mode: Int32,
                                  _ align_corners: Int32, _ out: TensorOut?) -> Int32 {
-    newTensor(out) {
-        guard mode == 0 || mode == 1 else { throw CajalError.value("[grid_sample] mode \(mode) is not 0 (bilinear) or 1 (nearest)") }
-        let paddings: [Functional.GridPadding] = [.zeros, .border, .reflection]
-        guard (0..<3).contains(padding_mode) else {
-            throw CajalError.value("[grid_sample] padding mode \(padding_mode) is not 0 (zeros), 1 (border) or 2 (reflection)")
-        }
-        return try Functional.gridSample(tensorArgument(x, "input"), grid: tensorArgument(grid, "grid"), bilinear: mode == 0,
-                                         padding: paddings[Int(padding_mode)], alignCorners: align_corners != 0)
+    guard let mode = GridSampleMode(rawValue: mode) else { return invalidConstant(GridSampleMode.self, mode, "grid_sample", "mode") }
+    guard let padding_mode = GridPadding(rawValue: padding_mode) else { return invalidConstant(GridPadding.self, padding_mode, "grid_sample", "padding_mode") }
+    return newTensor(out) {
+        try Functional.gridSample(tensorArgument(x, "input"), grid: tensorArgument(grid, "grid"), bilinear: mode == .bilinear,
+                                  padding: padding_mode, alignCorners: align_corners != 0)
     }
 }
 
@@ -440,11 +460,10 @@ public func cajal_nn_rnn(_ mode: Int32, _ input: OpaquePointer?, _ batch_sizes: 
                          _ has_bias: Int32, _ num_layers: Int64, _ bidirectional: Int32, _ dropout: Double,
                          _ training: Int32, _ batch_first: Int32, _ output: TensorOut?, _ hidden: TensorOut?,
                          _ cell: TensorOut?) -> Int32 {
-    status {
+    guard let mode = RecurrentKind(rawValue: mode) else { return invalidConstant(RecurrentKind.self, mode, "rnn", "mode") }
+    return status {
         guard let output, let hidden else { throw CajalError(.nullArgument, "output pointer is NULL") }
-        let kinds: [RecurrentKind] = [.rnnTanh, .rnnRelu, .lstm, .gru]
-        guard (0..<4).contains(mode) else { throw CajalError.value("[rnn] unknown mode \(mode)") }
-        let kind = kinds[Int(mode)]
+        let kind = mode
         let flat = try tensorList(weights, nweights, "weights")
         let stride = has_bias != 0 ? 4 : 2
         guard flat.count % stride == 0 else {

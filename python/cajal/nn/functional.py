@@ -3,10 +3,10 @@
 import builtins
 from ctypes import byref, c_void_p
 
+from .._constants import (CONVOLUTION_PADDING_MODE_BY_NAME, GRID_PADDING_BY_NAME, GRID_SAMPLE_MODE_BY_NAME,
+                          LOSS_REDUCTION_BY_NAME, ConvolutionPaddingMode, InterpolationMode)
 from .._ffi import check, int64_array, lib
 from .._tensor import _call, _wrap, as_tensor_operand
-
-_REDUCTIONS = {"none": 0, "mean": 1, "sum": 2}
 
 
 def _reduction(reduction, size_average=None, reduce=None):
@@ -15,9 +15,9 @@ def _reduction(reduction, size_average=None, reduce=None):
         reduce = True if reduce is None else reduce
         size_average = True if size_average is None else size_average
         reduction = ("mean" if size_average else "sum") if reduce else "none"
-    if reduction not in _REDUCTIONS:
+    if reduction not in LOSS_REDUCTION_BY_NAME:
         raise ValueError(f"{reduction} is not a valid value for reduction")
-    return _REDUCTIONS[reduction]
+    return LOSS_REDUCTION_BY_NAME[reduction]  # the engine refuses batchmean for all but kl_div, as torch
 
 
 def _ints(value):
@@ -43,12 +43,11 @@ def linear(input, weight, bias=None):  # noqa: A002
 
 def _conv(function, input, weight, bias, stride, padding, dilation, groups):  # noqa: A002
     if isinstance(padding, str):
-        modes = {"same": 1, "valid": 2}
-        if padding not in modes:
+        if padding not in ("same", "valid"):
             raise ValueError(f"Invalid padding string '{padding}', should be one of {{'valid', 'same'}}")
-        mode, pad = modes[padding], (int64_array([0]), 1)
+        mode, pad = CONVOLUTION_PADDING_MODE_BY_NAME[padding], (int64_array([0]), 1)
     else:
-        mode, pad = 0, _ints(padding)
+        mode, pad = ConvolutionPaddingMode.EXPLICIT, _ints(padding)
     return _call(function, input, weight, bias, *_ints(stride), mode, *pad, *_ints(dilation), int(groups))
 
 
@@ -305,11 +304,7 @@ def huber_loss(input, target, reduction="mean", delta=1.0, weight=None):  # noqa
 
 
 def kl_div(input, target, size_average=None, reduce=None, reduction="mean", log_target=False):  # noqa: A002
-    if size_average is not None or reduce is not None:
-        reduction = {0: "none", 1: "mean", 2: "sum"}[_reduction(reduction, size_average, reduce)]
-    if reduction not in ("none", "mean", "sum", "batchmean"):
-        raise ValueError(f"{reduction} is not a valid value for reduction")
-    return _call(lib.cajal_nn_kl_div, input, target, reduction.encode(), 1 if log_target else 0)
+    return _call(lib.cajal_nn_kl_div_v2, input, target, _reduction(reduction, size_average, reduce), 1 if log_target else 0)
 
 
 def gaussian_nll_loss(input, target, var, full=False, eps=1e-6, reduction="mean"):  # noqa: A002
@@ -358,7 +353,9 @@ def pixel_shuffle(input, upscale_factor):  # noqa: A002
     return _call(lib.cajal_nn_pixel_shuffle, input, int(upscale_factor))
 
 
-_MODES = {"nearest": 0, "linear": 1, "bilinear": 1, "trilinear": 1}
+# torch's modes by the engine's: linear interpolates along every spatial dim.
+_MODES = {"nearest": InterpolationMode.NEAREST, "linear": InterpolationMode.LINEAR,
+          "bilinear": InterpolationMode.LINEAR, "trilinear": InterpolationMode.LINEAR}
 
 
 def interpolate(input, size=None, scale_factor=None, mode="nearest", align_corners=None,  # noqa: A002
@@ -422,7 +419,7 @@ def affine_grid(theta, size, align_corners=None):
 
 
 def grid_sample(input, grid, mode="bilinear", padding_mode="zeros", align_corners=None):  # noqa: A002
-    modes, paddings = {"bilinear": 0, "nearest": 1}, {"zeros": 0, "border": 1, "reflection": 2}
+    modes, paddings = GRID_SAMPLE_MODE_BY_NAME, GRID_PADDING_BY_NAME
     if mode not in modes:
         raise NotImplementedError(f"grid_sample mode '{mode}' is not supported (bilinear, nearest)")
     if padding_mode not in paddings:

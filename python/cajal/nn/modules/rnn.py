@@ -13,8 +13,8 @@ from .. import init
 from ..parameter import Parameter
 from ..utils.rnn import PackedSequence, _int64_tensor
 from .module import Module
+from ..._constants import RECURRENT_KIND_BY_NAME
 
-_MODES = {"RNN_TANH": 0, "RNN_RELU": 1, "LSTM": 2, "GRU": 3}
 _GATES = {"RNN_TANH": 1, "RNN_RELU": 1, "LSTM": 4, "GRU": 3}
 
 
@@ -25,7 +25,7 @@ def _run(mode, input, batch_sizes, hx, cx, weights, has_bias, num_layers, bidire
 
     weights, handles = _handles(weights)
     output, hidden, cell = c_void_p(), c_void_p(), c_void_p()
-    check(lib.cajal_nn_rnn(_MODES[mode], input, batch_sizes, hx, cx, handles, len(weights), 1 if has_bias else 0,
+    check(lib.cajal_nn_rnn(RECURRENT_KIND_BY_NAME[mode], input, batch_sizes, hx, cx, handles, len(weights), 1 if has_bias else 0,
                            num_layers, 1 if bidirectional else 0, float(dropout), 1 if training else 0,
                            1 if batch_first else 0, byref(output), byref(hidden), byref(cell)))
     return _wrap(output.value), _wrap(hidden.value), _wrap(cell.value) if cell.value else None

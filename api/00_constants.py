@@ -1,0 +1,75 @@
+"""The C API: named constants.
+
+Each constants() declares one enumeration the C functions take: its C type
+(an int32_t typedef), the Swift enum that is its one definition in the
+engine, its doc, and its values as (C suffix, torch's name, doc) or
+(C suffix, torch's name, doc, Swift case) when the Swift case is not torch's
+name in camelCase. Codes count from 0 in the order given; append, never
+reorder, since C programs compile the numbers in.
+
+tools/generate.py writes the header's typedef and #defines, the Swift enum
+(Sources/<module>/Generated/Constants.swift), the Python IntEnum and name
+table (python/cajal/_constants.py), and for every function parameter of the
+type, the conversion from the C code with an error that names the op, the
+argument and the codes it accepts.
+"""
+
+section("constants")
+
+constants("cajal_reduction", swift="LossReduction", doc="How a loss folds its per-element values (torch's reduction=).", values=[
+    ("NONE", "none", "no reduction: the per-element losses"),
+    ("MEAN", "mean", "their mean"),
+    ("SUM", "sum", "their sum"),
+    ("BATCHMEAN", "batchmean", "kl_div only: their sum divided by the batch size"),
+])
+
+constants("cajal_rounding_mode", swift="RoundingMode", doc="How a division rounds (torch's rounding_mode=).", values=[
+    ("TRUNC", "trunc", "toward zero"),
+    ("FLOOR", "floor", "toward minus infinity (Python's //)"),
+])
+
+constants("cajal_norm_kind", swift="NormKind", doc="Which norm torch.linalg.norm takes (its ord=).", values=[
+    ("DEFAULT", "default", "ord=None: the 2-norm of vectors, Frobenius of matrices", "standard"),
+    ("NUMBER", "number", "ord=p, a number (INFINITY allowed)"),
+    ("FROBENIUS", "fro", "ord='fro'", "frobenius"),
+    ("NUCLEAR", "nuc", "ord='nuc' (not supported yet)", "nuclear"),
+])
+
+constants("cajal_conv_padding", swift="ConvolutionPaddingMode", doc="How a convolution pads its input (torch's padding=).", values=[
+    ("EXPLICIT", "explicit", "the padding given per spatial dim, on both sides"),
+    ("SAME", "same", "padding='same': the output keeps the input's size (stride 1)"),
+    ("VALID", "valid", "padding='valid': no padding"),
+])
+
+constants("cajal_interpolation", swift="InterpolationMode", doc="How F.interpolate resamples.", values=[
+    ("NEAREST", "nearest", "the nearest input element"),
+    ("LINEAR", "linear", "linear along each spatial dim (torch's 'linear', 'bilinear', 'trilinear')"),
+])
+
+constants("cajal_grid_sample_mode", swift="GridSampleMode", doc="How F.grid_sample interpolates.", values=[
+    ("BILINEAR", "bilinear", "bilinear"),
+    ("NEAREST", "nearest", "the nearest input element"),
+])
+
+constants("cajal_grid_padding", swift="GridPadding", doc="What F.grid_sample reads outside the input (its padding_mode=).", values=[
+    ("ZEROS", "zeros", "zeros"),
+    ("BORDER", "border", "the nearest border value"),
+    ("REFLECTION", "reflection", "the input reflected at its borders"),
+])
+
+constants("cajal_rnn_mode", swift="RecurrentKind", module="CajalKernelsABI",
+          doc="The recurrent layers, with torch's mode names and gate order.", values=[
+    ("TANH", "RNN_TANH", "nn.RNN with tanh", "rnnTanh"),
+    ("RELU", "RNN_RELU", "nn.RNN with relu", "rnnRelu"),
+    ("LSTM", "LSTM", "nn.LSTM: gates (input, forget, cell, output)", "lstm"),
+    ("GRU", "GRU", "nn.GRU: gates (reset, update, new)", "gru"),
+], prefix="CAJAL_RNN_")
+
+constants("cajal_scatter_reduction", swift="ScatterReduction",
+          doc="How scatter_reduce combines the values sent to one position (its reduce=).", values=[
+    ("SUM", "sum", "their sum"),
+    ("PROD", "prod", "their product (not supported yet)"),
+    ("MEAN", "mean", "their mean"),
+    ("AMAX", "amax", "their maximum (NaN wins)"),
+    ("AMIN", "amin", "their minimum (NaN wins)"),
+], prefix="CAJAL_SCATTER_")
