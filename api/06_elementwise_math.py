@@ -1,7 +1,9 @@
 """The C API: elementwise math.
 
 Each fn() declares one exported function: its C signature, its doc comment
-and its Swift body. tools/generate.py (make generate) makes include/cajal.h,
+and its Swift body. unary(name, doc, grad=...) declares an elementwise unary
+op in one line: cajal_tensor_<name>, Tensor.<name>, torch.<name>, and its
+rows in the reference-test tables (grad: the inputs of its gradient check). tools/generate.py (make generate) makes include/cajal.h,
 the Swift exports and the ctypes table from these declarations.
 """
 
@@ -17,6 +19,14 @@ fn("int cajal_tensor_sub(cajal_tensor a, cajal_tensor b, cajal_tensor *out)",
    "a - b (not for bool)",
    swift='newTensor(out) { try tensorArgument(a, "a").sub(tensorArgument(b, "b")) }')
 
+fn("int cajal_tensor_add_scaled(cajal_tensor a, cajal_tensor b, double alpha, cajal_tensor *out)",
+   "a + alpha b (torch.add's alpha; whole for integer results)",
+   swift='newTensor(out) { try tensorArgument(a, "a").add(tensorArgument(b, "b"), alpha: alpha) }')
+
+fn("int cajal_tensor_sub_scaled(cajal_tensor a, cajal_tensor b, double alpha, cajal_tensor *out)",
+   "a - alpha b (torch.sub's alpha; whole for integer results)",
+   swift='newTensor(out) { try tensorArgument(a, "a").sub(tensorArgument(b, "b"), alpha: alpha) }')
+
 fn("int cajal_tensor_mul(cajal_tensor a, cajal_tensor b, cajal_tensor *out)",
    "a * b",
    swift='newTensor(out) { try tensorArgument(a, "a").mul(tensorArgument(b, "b")) }')
@@ -29,40 +39,19 @@ fn("int cajal_tensor_pow(cajal_tensor a, cajal_tensor b, cajal_tensor *out)",
    "a ** b",
    swift='newTensor(out) { try tensorArgument(a, "a").pow(tensorArgument(b, "b")) }')
 
-fn("int cajal_tensor_neg(cajal_tensor x, cajal_tensor *out)",
-   "-x (not for bool)",
-   swift='newTensor(out) { try tensorArgument(x).neg() }',
-   python='neg')
+unary("neg", "-x (not for bool)", grad='any')
 
-fn("int cajal_tensor_exp(cajal_tensor x, cajal_tensor *out)",
-   "e^x",
-   swift='newTensor(out) { try tensorArgument(x).exp() }',
-   python='exp')
+unary("exp", "e^x", grad='any')
 
-fn("int cajal_tensor_log(cajal_tensor x, cajal_tensor *out)",
-   "natural log of x",
-   swift='newTensor(out) { try tensorArgument(x).log() }',
-   python='log')
+unary("log", "natural log of x", grad='positive')
 
-fn("int cajal_tensor_sqrt(cajal_tensor x, cajal_tensor *out)",
-   "square root of x",
-   swift='newTensor(out) { try tensorArgument(x).sqrt() }',
-   python='sqrt')
+unary("sqrt", "square root of x", grad='positive')
 
-fn("int cajal_tensor_relu(cajal_tensor x, cajal_tensor *out)",
-   "max(x, 0)",
-   swift='newTensor(out) { try tensorArgument(x).relu() }',
-   python='relu')
+unary("relu", "max(x, 0)", grad='away_from_zero')
 
-fn("int cajal_tensor_sigmoid(cajal_tensor x, cajal_tensor *out)",
-   "1 / (1 + e^-x)",
-   swift='newTensor(out) { try tensorArgument(x).sigmoid() }',
-   python='sigmoid')
+unary("sigmoid", "1 / (1 + e^-x)", grad='any')
 
-fn("int cajal_tensor_tanh(cajal_tensor x, cajal_tensor *out)",
-   "hyperbolic tangent of x",
-   swift='newTensor(out) { try tensorArgument(x).tanh() }',
-   python='tanh')
+unary("tanh", "hyperbolic tangent of x", grad='any')
 
 note("Comparisons give CAJAL_BOOL tensors and have no gradient.")
 

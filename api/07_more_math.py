@@ -1,105 +1,57 @@
 """The C API: more math.
 
 Each fn() declares one exported function: its C signature, its doc comment
-and its Swift body. tools/generate.py (make generate) makes include/cajal.h,
+and its Swift body. unary(name, doc, grad=...) declares an elementwise unary
+op in one line: cajal_tensor_<name>, Tensor.<name>, torch.<name>, and its
+rows in the reference-test tables (grad: the inputs of its gradient check). tools/generate.py (make generate) makes include/cajal.h,
 the Swift exports and the ctypes table from these declarations.
 """
 
 section("more math")
 
-fn("int cajal_tensor_abs(cajal_tensor x, cajal_tensor *out)",
-   "|x|",
-   swift='newTensor(out) { try tensorArgument(x).abs() }',
-   python=['abs', 'absolute'])
+unary("abs", "|x|", grad='away_from_zero', aliases=['absolute'])
 
-fn("int cajal_tensor_sign(cajal_tensor x, cajal_tensor *out)",
-   "-1, 0 or 1 (0 for NaN)",
-   swift='newTensor(out) { try tensorArgument(x).sign() }',
-   python='sign')
+unary("sign", "-1, 0 or 1 (0 for NaN)", grad=None)
 
-fn("int cajal_tensor_expm1(cajal_tensor x, cajal_tensor *out)",
-   "e^x - 1",
-   swift='newTensor(out) { try tensorArgument(x).expm1() }',
-   python='expm1')
+unary("expm1", "e^x - 1", grad='any')
 
-fn("int cajal_tensor_log1p(cajal_tensor x, cajal_tensor *out)",
-   "ln(1 + x)",
-   swift='newTensor(out) { try tensorArgument(x).log1p() }',
-   python='log1p')
+unary("log1p", "ln(1 + x)", grad='positive')
 
-fn("int cajal_tensor_log2(cajal_tensor x, cajal_tensor *out)",
-   "base-2 logarithm",
-   swift='newTensor(out) { try tensorArgument(x).log2() }',
-   python='log2')
+unary("log2", "base-2 logarithm", grad='positive')
 
-fn("int cajal_tensor_log10(cajal_tensor x, cajal_tensor *out)",
-   "base-10 logarithm",
-   swift='newTensor(out) { try tensorArgument(x).log10() }',
-   python='log10')
+unary("log10", "base-10 logarithm", grad='positive')
 
-fn("int cajal_tensor_rsqrt(cajal_tensor x, cajal_tensor *out)",
-   "1 / sqrt(x)",
-   swift='newTensor(out) { try tensorArgument(x).rsqrt() }',
-   python='rsqrt')
+unary("rsqrt", "1 / sqrt(x)", grad='positive')
 
-fn("int cajal_tensor_sin(cajal_tensor x, cajal_tensor *out)",
-   "sine",
-   swift='newTensor(out) { try tensorArgument(x).sin() }',
-   python='sin')
+unary("sin", "sine", grad='any')
 
-fn("int cajal_tensor_cos(cajal_tensor x, cajal_tensor *out)",
-   "cosine",
-   swift='newTensor(out) { try tensorArgument(x).cos() }',
-   python='cos')
+unary("cos", "cosine", grad='any')
 
-fn("int cajal_tensor_erf(cajal_tensor x, cajal_tensor *out)",
-   "the error function",
-   swift='newTensor(out) { try tensorArgument(x).erf() }',
-   python='erf')
+unary("erf", "the error function", grad='any')
 
-fn("int cajal_tensor_floor(cajal_tensor x, cajal_tensor *out)",
-   "rounded down",
-   swift='newTensor(out) { try tensorArgument(x).floor() }',
-   python='floor')
+unary("floor", "rounded down", grad=None)
 
-fn("int cajal_tensor_ceil(cajal_tensor x, cajal_tensor *out)",
-   "rounded up",
-   swift='newTensor(out) { try tensorArgument(x).ceil() }',
-   python='ceil')
+unary("ceil", "rounded up", grad=None)
 
 fn("int cajal_tensor_round(cajal_tensor x, cajal_tensor *out)",
    "rounded half to even",
    swift='newTensor(out) { try tensorArgument(x).round() }')
 
-fn("int cajal_tensor_trunc(cajal_tensor x, cajal_tensor *out)",
-   "rounded toward zero",
-   swift='newTensor(out) { try tensorArgument(x).trunc() }',
-   python=['trunc', 'fix'])
+fn("int cajal_tensor_round_decimals(cajal_tensor x, int64_t decimals, cajal_tensor *out)",
+   "rounded half to even at 10^-decimals (torch.round(decimals=); floating point only unless decimals is 0)",
+   swift='newTensor(out) { try tensorArgument(x).round(decimals: Int(decimals)) }')
 
-fn("int cajal_tensor_reciprocal(cajal_tensor x, cajal_tensor *out)",
-   "1 / x",
-   swift='newTensor(out) { try tensorArgument(x).reciprocal() }',
-   python='reciprocal')
+unary("trunc", "rounded toward zero", grad=None, aliases=['fix'])
 
-fn("int cajal_tensor_isnan(cajal_tensor x, cajal_tensor *out)",
-   "x is NaN (bool)",
-   swift='newTensor(out) { try tensorArgument(x).isnan() }',
-   python='isnan')
+unary("reciprocal", "1 / x", grad='positive')
 
-fn("int cajal_tensor_isinf(cajal_tensor x, cajal_tensor *out)",
-   "x is infinite (bool)",
-   swift='newTensor(out) { try tensorArgument(x).isinf() }',
-   python='isinf')
+unary("isnan", "x is NaN (bool)", grad=None)
 
-fn("int cajal_tensor_isfinite(cajal_tensor x, cajal_tensor *out)",
-   "x is finite (bool)",
-   swift='newTensor(out) { try tensorArgument(x).isfinite() }',
-   python='isfinite')
+unary("isinf", "x is infinite (bool)", grad=None)
 
-fn("int cajal_tensor_logical_not(cajal_tensor x, cajal_tensor *out)",
-   "not x (bool; nonzero is true)",
-   swift='newTensor(out) { try tensorArgument(x).logicalNot() }',
-   python='logical_not')
+unary("isfinite", "x is finite (bool)", grad=None)
+
+unary("logical_not", "not x (bool; nonzero is true)", grad=None)
 
 fn("int cajal_tensor_maximum(cajal_tensor a, cajal_tensor b, cajal_tensor *out)",
    "elementwise max, propagating NaN",

@@ -18,6 +18,14 @@ fn("int cajal_tensor_sub_inplace(cajal_tensor tensor, cajal_tensor other)",
    "tensor -= other",
    swift='status { try tensorArgument(tensor, "self").subInPlace(tensorArgument(other, "other")) }')
 
+fn("int cajal_tensor_add_scaled_inplace(cajal_tensor tensor, cajal_tensor other, double alpha)",
+   "tensor += alpha other",
+   swift='status { try tensorArgument(tensor, "self").addInPlace(tensorArgument(other, "other"), alpha: alpha) }')
+
+fn("int cajal_tensor_sub_scaled_inplace(cajal_tensor tensor, cajal_tensor other, double alpha)",
+   "tensor -= alpha other",
+   swift='status { try tensorArgument(tensor, "self").subInPlace(tensorArgument(other, "other"), alpha: alpha) }')
+
 fn("int cajal_tensor_mul_inplace(cajal_tensor tensor, cajal_tensor other)",
    "tensor *= other",
    swift='status { try tensorArgument(tensor, "self").mulInPlace(tensorArgument(other, "other")) }')
@@ -49,3 +57,24 @@ fn("int cajal_tensor_uniform_inplace(cajal_tensor tensor, double low, double hig
 fn("int cajal_tensor_fill_inplace(cajal_tensor tensor, double value)",
    "Sets every element to value.",
    swift='status { try tensorArgument(tensor, "self").fillInPlace(value) }')
+
+fn("int cajal_tensor_scatter_add_inplace(cajal_tensor tensor, int64_t dim, cajal_tensor index, cajal_tensor src)",
+   "Adds src at the indexed positions of the tensor (Tensor.scatter_add_).",
+   swift='''status {
+    try tensorArgument(tensor, "self").scatterAddInPlace(dim: Int(dim), index: tensorArgument(index, "index"),
+                                                         source: tensorArgument(src, "src"))
+}''')
+
+fn("int cajal_tensor_scatter_reduce_inplace(cajal_tensor tensor, int64_t dim, cajal_tensor index, cajal_tensor src, cajal_scatter_reduction reduce, int32_t include_self)",
+   "Combines src into the indexed positions of the tensor by reduce (Tensor.scatter_reduce_).",
+   swift='''status {
+    try tensorArgument(tensor, "self").scatterReduceInPlace(dim: Int(dim), index: tensorArgument(index, "index"),
+                                                            source: tensorArgument(src, "src"), reduce: reduce, includeSelf: include_self != 0)
+}''')
+
+fn("int cajal_tensor_index_add_inplace(cajal_tensor tensor, int64_t dim, cajal_tensor index, cajal_tensor source, double alpha)",
+   "Adds alpha * source's slices along dim at the positions index names (Tensor.index_add_).",
+   swift='''status {
+    try tensorArgument(tensor, "self").indexAddInPlace(dim: Int(dim), index: tensorArgument(index, "index"),
+                                                       source: tensorArgument(source, "source"), alpha: alpha)
+}''')

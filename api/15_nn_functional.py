@@ -16,9 +16,24 @@ fn("int cajal_nn_linear(cajal_tensor x, cajal_tensor weight, cajal_tensor bias, 
    "x W^T + b.",
    swift='newTensor(out) { try Functional.linear(tensorArgument(x, "input"), weight: tensorArgument(weight, "weight"), bias: optionalTensor(bias, "bias")) }')
 
+fn("int cajal_nn_dropout_v2(cajal_tensor x, double p, int32_t training, cajal_tensor *out)",
+   """Dropout: in training, each element zeroed with probability p (drawn from the default
+generator, one uniform per element), the rest scaled by 1 / (1 - p); otherwise x itself.
+p outside [0, 1] fails either way.""",
+   swift='newTensor(out) { try Functional.dropout(tensorArgument(x, "input"), probability: p, training: training != 0) }')
+
+fn("int cajal_nn_dropout2d(cajal_tensor x, double p, int32_t training, cajal_tensor *out)",
+   """Channel dropout of (N, C, H, W) or (C, H, W): in training, each channel zeroed with
+probability p (one uniform per channel from the default generator, kept when >= p), the
+rest scaled by 1 / (1 - p); otherwise x itself.""",
+   swift='newTensor(out) { try Functional.dropout2d(tensorArgument(x, "input"), probability: p, training: training != 0) }')
+
+fn("int cajal_nn_check_dropout_probability(double p)",
+   "CAJAL_OK when p is a dropout probability (in [0, 1]); the check nn.Dropout makes when it is built.",
+   swift='status { try Functional.checkDropoutProbability(p) }')
+
 fn("int cajal_nn_dropout(cajal_tensor x, double p, cajal_tensor *out)",
-   """Training-mode dropout: each element zeroed with probability p (drawn from
-the default generator, one uniform per element), the rest scaled by 1 / (1 - p).""",
+   "Deprecated since API version 3, removed in 4: cajal_nn_dropout_v2 in training.",
    swift='newTensor(out) { try Functional.dropout(tensorArgument(x, "input"), probability: p, training: true) }')
 
 fn("int cajal_nn_conv2d(cajal_tensor x, cajal_tensor weight, cajal_tensor bias, const int64_t *stride, size_t nstride, cajal_conv_padding padding_mode, const int64_t *padding, size_t npadding, const int64_t *dilation, size_t ndilation, int64_t groups, cajal_tensor *out)",
@@ -431,6 +446,21 @@ fn("int cajal_nn_multi_head_attention(cajal_tensor query, cajal_tensor key, caja
 
 note("""Optimizer steps over one parameter group. Every array holds `count` handles, one per parameter, in the same order;
 parameters, state tensors and the float32 0-dim step counters are updated in place. Formulas are torch.optim's.""")
+
+fn("int cajal_optim_check_options(const char *const *names, const double *values, const int32_t *integral, size_t count)",
+   """torch's checks of an optimizer's options, made when it is built: count options under torch's names
+("lr", "eps", "momentum", "weight_decay", "beta1", "beta2", "rho", "alpha", "lr_decay", ...) with their
+values; integral[i] non-zero when the caller wrote an integer (the message shows it so). SGD's nesterov
+(1 or 0) is checked against its momentum and dampening.""",
+   swift=r'''status {
+    let count = try checkedCount(count, "[optimizer] options", limit: 64)
+    guard count == 0 || (names != nil && values != nil && integral != nil) else {
+        throw CajalError(.nullArgument, "[optimizer] names, values or integral is NULL")
+    }
+    try OptimizerOptions.check((0..<count).map { i in
+        .init(try stringArgument(names?[i], "names[\(i)]"), values?[i] ?? 0, integral: (integral?[i] ?? 0) != 0)
+    })
+}''')
 
 fn("int cajal_optim_sgd_step(const cajal_tensor *params, const cajal_tensor *grads, const cajal_tensor *momentum_buffers, size_t count, double lr, double momentum, double dampening, double weight_decay, int32_t nesterov, int32_t maximize, cajal_tensor *created_buffers)",
    """SGD; momentum_buffers entries may be NULL (no buffer yet): a buffer made by this step is returned in

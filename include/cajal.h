@@ -350,6 +350,12 @@ int cajal_tensor_add(cajal_tensor a, cajal_tensor b, cajal_tensor *out);
 /* a - b (not for bool) */
 int cajal_tensor_sub(cajal_tensor a, cajal_tensor b, cajal_tensor *out);
 
+/* a + alpha b (torch.add's alpha; whole for integer results) */
+int cajal_tensor_add_scaled(cajal_tensor a, cajal_tensor b, double alpha, cajal_tensor *out);
+
+/* a - alpha b (torch.sub's alpha; whole for integer results) */
+int cajal_tensor_sub_scaled(cajal_tensor a, cajal_tensor b, double alpha, cajal_tensor *out);
+
 /* a * b */
 int cajal_tensor_mul(cajal_tensor a, cajal_tensor b, cajal_tensor *out);
 
@@ -443,6 +449,9 @@ int cajal_tensor_ceil(cajal_tensor x, cajal_tensor *out);
 
 /* rounded half to even */
 int cajal_tensor_round(cajal_tensor x, cajal_tensor *out);
+
+/* rounded half to even at 10^-decimals (torch.round(decimals=); floating point only unless decimals is 0) */
+int cajal_tensor_round_decimals(cajal_tensor x, int64_t decimals, cajal_tensor *out);
 
 /* rounded toward zero */
 int cajal_tensor_trunc(cajal_tensor x, cajal_tensor *out);
@@ -798,6 +807,12 @@ int cajal_tensor_add_inplace(cajal_tensor tensor, cajal_tensor other);
 /* tensor -= other */
 int cajal_tensor_sub_inplace(cajal_tensor tensor, cajal_tensor other);
 
+/* tensor += alpha other */
+int cajal_tensor_add_scaled_inplace(cajal_tensor tensor, cajal_tensor other, double alpha);
+
+/* tensor -= alpha other */
+int cajal_tensor_sub_scaled_inplace(cajal_tensor tensor, cajal_tensor other, double alpha);
+
 /* tensor *= other */
 int cajal_tensor_mul_inplace(cajal_tensor tensor, cajal_tensor other);
 
@@ -822,6 +837,17 @@ int cajal_tensor_uniform_inplace(cajal_tensor tensor, double low, double high, c
 /* Sets every element to value. */
 int cajal_tensor_fill_inplace(cajal_tensor tensor, double value);
 
+/* Adds src at the indexed positions of the tensor (Tensor.scatter_add_). */
+int cajal_tensor_scatter_add_inplace(cajal_tensor tensor, int64_t dim, cajal_tensor index, cajal_tensor src);
+
+/* Combines src into the indexed positions of the tensor by reduce (Tensor.scatter_reduce_). */
+int cajal_tensor_scatter_reduce_inplace(cajal_tensor tensor, int64_t dim, cajal_tensor index, cajal_tensor src,
+                                        cajal_scatter_reduction reduce, int32_t include_self);
+
+/* Adds alpha * source's slices along dim at the positions index names (Tensor.index_add_). */
+int cajal_tensor_index_add_inplace(cajal_tensor tensor, int64_t dim, cajal_tensor index, cajal_tensor source,
+                                   double alpha);
+
 /* ----------------------------------------------------------- nn functional */
 
 /* torch.nn.functional. Optional tensors (bias, weight, pos_weight) may be NULL.
@@ -832,8 +858,20 @@ int cajal_tensor_fill_inplace(cajal_tensor tensor, double value);
 /* x W^T + b. */
 int cajal_nn_linear(cajal_tensor x, cajal_tensor weight, cajal_tensor bias, cajal_tensor *out);
 
-/* Training-mode dropout: each element zeroed with probability p (drawn from
- * the default generator, one uniform per element), the rest scaled by 1 / (1 - p). */
+/* Dropout: in training, each element zeroed with probability p (drawn from the default
+ * generator, one uniform per element), the rest scaled by 1 / (1 - p); otherwise x itself.
+ * p outside [0, 1] fails either way. */
+int cajal_nn_dropout_v2(cajal_tensor x, double p, int32_t training, cajal_tensor *out);
+
+/* Channel dropout of (N, C, H, W) or (C, H, W): in training, each channel zeroed with
+ * probability p (one uniform per channel from the default generator, kept when >= p), the
+ * rest scaled by 1 / (1 - p); otherwise x itself. */
+int cajal_nn_dropout2d(cajal_tensor x, double p, int32_t training, cajal_tensor *out);
+
+/* CAJAL_OK when p is a dropout probability (in [0, 1]); the check nn.Dropout makes when it is built. */
+int cajal_nn_check_dropout_probability(double p);
+
+/* Deprecated since API version 3, removed in 4: cajal_nn_dropout_v2 in training. */
 int cajal_nn_dropout(cajal_tensor x, double p, cajal_tensor *out);
 
 /* padding_mode: CAJAL_CONV_PADDING_EXPLICIT (padding, on both sides), _SAME (stride 1) or _VALID. */
@@ -1072,6 +1110,12 @@ int cajal_nn_multi_head_attention(cajal_tensor query, cajal_tensor key, cajal_te
 
 /* Optimizer steps over one parameter group. Every array holds `count` handles, one per parameter, in the same order;
  * parameters, state tensors and the float32 0-dim step counters are updated in place. Formulas are torch.optim's. */
+
+/* torch's checks of an optimizer's options, made when it is built: count options under torch's names
+ * ("lr", "eps", "momentum", "weight_decay", "beta1", "beta2", "rho", "alpha", "lr_decay", ...) with their
+ * values; integral[i] non-zero when the caller wrote an integer (the message shows it so). SGD's nesterov
+ * (1 or 0) is checked against its momentum and dampening. */
+int cajal_optim_check_options(const char *const *names, const double *values, const int32_t *integral, size_t count);
 
 /* SGD; momentum_buffers entries may be NULL (no buffer yet): a buffer made by this step is returned in
  * created_buffers[i] (a new handle), other entries of created_buffers are left untouched. */

@@ -13,6 +13,9 @@ starts a header section. From them this writes:
   python/cajal/_declarations.py     the ctypes table (restype, argtypes) of every function
   python/cajal/_methods.py          for a declaration with python=[names]: the Tensor method
                                     and torch function under each name, forwarding to it
+  Tests/reference/declared_ops.py,  for the ops declared with unary(name, doc, grad=...): the op
+  Tests/CajalTests/Generated/       tables of the reference tests (torch's name, the Swift call,
+    DeclaredOps.swift               the inputs of its gradient check)
   Sources/<module>/Generated/Constants.swift, python/cajal/_constants.py
                                     each constants() enumeration as a Swift enum and a Python
                                     IntEnum; a C parameter of its type arrives in the Swift
@@ -55,6 +58,7 @@ class Function:
         self.source = source  # the api file that declares it
         self.python = [python] if isinstance(python, str) else list(python or [])
         self.enums = {}  # parameter name -> Constants, filled in by load_api
+        self.reference = None  # unary(): {"name", "method", "grad", "standard_cases"} for the test tables
 
     @property
     def enum_types(self):
@@ -111,6 +115,20 @@ def load_api():
     def constants(name, swift, doc, values, module="Cajal", prefix=None):
         items.append(("constants", Constants(name, swift, doc, values, module, prefix)))
 
+    def unary(name, doc, grad, aliases=(), method=None, standard_cases=False, source=None):
+        """An elementwise unary op: Tensor.<method>() in Swift (torch's name in
+        camelCase unless given), x.<name>() and torch.<name>(x) in Python.
+        grad: the inputs its gradient check draws ("any", "positive",
+        "away_from_zero"), or None. standard_cases: generate.py draws its
+        reference fixtures (declared_unary.json) instead of hand-written cases."""
+        if grad not in GRADCHECK_INPUTS:
+            raise ValueError(f"unary {name}: grad must be one of {sorted(map(str, GRADCHECK_INPUTS))}")
+        method = method or camel_case(name)
+        function = Function(f"int cajal_tensor_{name}(cajal_tensor x, cajal_tensor *out)", doc, current[0],
+                            f"newTensor(out) {{ try tensorArgument(x).{method}() }}", source, [name, *aliases])
+        function.reference = {"name": name, "method": method, "grad": grad, "standard_cases": standard_cases}
+        items.append(("fn", function))
+
     for path in sorted(glob.glob(os.path.join(ROOT, "api", "[0-9][0-9]_*.py"))):
         source = os.path.splitext(os.path.basename(path))[0]
 
@@ -119,7 +137,8 @@ def load_api():
 
         with open(path) as f:
             code = compile(f.read(), path, "exec")
-        exec(code, {"section": section, "note": note, "fn": fn, "constants": constants})
+        exec(code, {"section": section, "note": note, "fn": fn, "constants": constants,
+                    "unary": lambda *args, **kwargs: unary(*args, **kwargs, source=source)})
     enums = {item.name: item for kind, item in items if kind == "constants"}
     for kind, item in items:
         if kind == "fn":
@@ -191,7 +210,7 @@ CTYPES = {
     "cajal_generator": "c_void_p", "cajal_generator *": "POINTER(c_void_p)",
     "cajal_archive": "c_void_p", "cajal_archive *": "POINTER(c_void_p)",
     "cajal_release_fn": "RELEASE_FN", "const int64_t *": "SHAPE", "void **": "POINTER(c_void_p)",
-    "int32_t *": "POINTER(c_int32)", "int64_t *": "POINTER(c_int64)", "uint64_t *": "POINTER(c_uint64)",
+    "int32_t *": "POINTER(c_int32)", "const int32_t *": "POINTER(c_int32)", "int64_t *": "POINTER(c_int64)", "uint64_t *": "POINTER(c_uint64)",
     "size_t *": "POINTER(c_size_t)", "double *": "POINTER(c_double)", "const double *": "POINTER(c_double)",
     "const char **": "POINTER(c_char_p)", "const char *const *": "POINTER(c_char_p)",
 }
@@ -246,7 +265,7 @@ SWIFT = {
     "cajal_archive": "OpaquePointer?", "cajal_archive *": "UnsafeMutablePointer<OpaquePointer?>?",
     "cajal_release_fn": "ReleaseFunction?", "const int64_t *": "UnsafePointer<Int64>?",
     "void **": "UnsafeMutablePointer<UnsafeMutableRawPointer?>?",
-    "int32_t *": "UnsafeMutablePointer<Int32>?", "int64_t *": "UnsafeMutablePointer<Int64>?",
+    "int32_t *": "UnsafeMutablePointer<Int32>?", "const int32_t *": "UnsafePointer<Int32>?", "int64_t *": "UnsafeMutablePointer<Int64>?",
     "uint64_t *": "UnsafeMutablePointer<UInt64>?", "size_t *": "UnsafeMutablePointer<Int>?",
     "double *": "UnsafeMutablePointer<Double>?", "const double *": "UnsafePointer<Double>?",
     "const char **": "UnsafeMutablePointer<UnsafePointer<CChar>?>?",
@@ -409,6 +428,51 @@ def python_methods(items):
             "from . import _tensor  # noqa: E402\n")
 
 
+# ------------------------------------------------------------------ reference-test tables
+
+GRADCHECK_INPUTS = {"any": "any", "positive": "positive", "away_from_zero": "awayFromZero", None: None}
+
+DECLARED_OPS_PY = '''"""The elementwise unary ops declared with unary() in api/, for the reference tests.
+
+Generated by tools/generate.py; do not edit. UNARY maps torch's name to the
+inputs its gradient is checked on ("any", "positive", "away_from_zero"; None
+for ops that are not differentiable or piecewise constant). optable.py runs
+each as x.<name>() on torch and on cajal; STANDARD_CASES are the ops whose
+fixtures generate.py draws itself (declared_unary.json), from an RNG of each
+op's own.
+"""
+
+UNARY = {
+'''
+
+DECLARED_OPS_SWIFT = '''// Generated by tools/generate.py from the unary() declarations in api/; do not edit.
+
+import Cajal
+
+/// The inputs a gradient check draws (GradcheckTests.gradcheck).
+enum GradcheckInputs: Sendable { case any, positive, awayFromZero }
+
+/// Every elementwise unary op declared with unary() in api/: torch's name,
+/// the Swift call, and the inputs its gradient is checked on (nil: none).
+/// ReferenceTests runs the calls on the fixtures; GradcheckTests checks them.
+let declaredUnaryOps: [(name: String, call: (Tensor) throws -> Tensor, gradcheck: GradcheckInputs?)] = [
+'''
+
+
+def reference_tables(items):
+    unary = [item for kind, item in items if kind == "fn" and item.reference]
+    py = DECLARED_OPS_PY + "".join(f'    "{f.reference["name"]}": {f.reference["grad"]!r},\n' for f in unary) + "}\n"
+    standard = [f.reference["name"] for f in unary if f.reference["standard_cases"]]
+    py += "\nSTANDARD_CASES = [" + ", ".join(f'"{n}"' for n in standard) + "]\n"
+    swift = DECLARED_OPS_SWIFT + "".join(
+        f'    ("{f.reference["name"]}", {{ try $0.{f.reference["method"]}() }}, '
+        f'{"." + GRADCHECK_INPUTS[f.reference["grad"]] if f.reference["grad"] else "nil"}),\n' for f in unary) + "]\n"
+    return {
+        os.path.join("Tests", "reference", "declared_ops.py"): py,
+        os.path.join("Tests", "CajalTests", "Generated", "DeclaredOps.swift"): swift,
+    }
+
+
 # ------------------------------------------------------------------ main
 
 def outputs():
@@ -420,6 +484,7 @@ def outputs():
         os.path.join("python", "cajal", "_constants.py"): python_constants(items),
         **swift_files(items),
         **swift_constants(items),
+        **reference_tables(items),
     }
 
 

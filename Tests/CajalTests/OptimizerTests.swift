@@ -141,4 +141,23 @@ struct OptimizerTests {
         let scaled = try g.toArray(Float.self)
         #expect(abs(Double(scaled[0]) - 3 / (5 + 1e-6)) < 1e-6 && abs(Double(scaled[1]) - 4 / (5 + 1e-6)) < 1e-6)
     }
+
+    /// The Swift Optimizer checks its rule with the table the Python
+    /// optimizers use (OptimizerOptions), with torch's messages.
+    @Test func badOptionsFailTheStepWithTorchsMessages() throws {
+        let w = try Tensor([1, 2] as [Float], shape: [2])
+        try w.setRequiresGrad()
+        try w.mul(w).sum().backward()
+        expectError(.value, ["Invalid beta parameter at index 1: 1.5"]) {
+            try Optimizer([w], rule: .adam(beta2: 1.5)).step()
+        }
+        expectError(.value, ["Invalid learning rate: -0.1"]) { try Optimizer([w], rule: .sgd(lr: -0.1)).step() }
+        expectError(.value, ["Nesterov momentum requires a momentum and zero dampening"]) {
+            try Optimizer([w], rule: .sgd(lr: 0.1, nesterov: true)).step()
+        }
+        expectError(.value, ["Invalid rho value: nan"]) { try Optimizer([w], rule: .adadelta(rho: .nan)).step() }
+        #expect(try w.toArray(Float.self) == [1, 2])  // nothing moved
+        try Optimizer([w], rule: .sgd(lr: 0.5)).step()
+        #expect(try w.toArray(Float.self) == [0, 0])  // w - 0.5 * 2w
+    }
 }

@@ -479,6 +479,8 @@ struct ReferenceTests {
     /// The same op table as generate.py and test_reference.py.
     private func run(_ op: String, _ a: [Tensor], _ attrs: JSONValue) throws -> Tensor {
         let dtype = DType(name: attrs["dtype"]?.string ?? "") ?? .float32
+        // The elementwise unary ops declared with unary() in api/ (Generated/DeclaredOps.swift).
+        if let declared = declaredUnaryOps.first(where: { $0.name == op }) { return try declared.call(a[0]) }
         switch op {
         case "add": return try a[0] + a[1]
         case "sub": return try a[0] - a[1]
@@ -490,13 +492,6 @@ struct ReferenceTests {
         case "mul_scalar": return try withScalar(a[0], attrs) { try $0 * $1 }
         case "div_scalar": return try withScalar(a[0], attrs) { try $0 / $1 }
         case "pow_scalar": return try withScalar(a[0], attrs) { try $0.pow($1) }
-        case "neg": return try -a[0]
-        case "exp": return try a[0].exp()
-        case "log": return try a[0].log()
-        case "sqrt": return try a[0].sqrt()
-        case "relu": return try a[0].relu()
-        case "sigmoid": return try a[0].sigmoid()
-        case "tanh": return try a[0].tanh()
         case "eq": return try a[0] .== a[1]
         case "ne": return try a[0] .!= a[1]
         case "lt": return try a[0] .< a[1]
@@ -506,25 +501,7 @@ struct ReferenceTests {
         case "lt_scalar": return try withScalar(a[0], attrs) { try $0 .< $1 }
         case "eq_scalar": return try withScalar(a[0], attrs) { try $0 .== $1 }
         case "where": return try Tensor.where(a[0], a[1], a[2])
-        case "abs": return try a[0].abs()
-        case "sign": return try a[0].sign()
-        case "expm1": return try a[0].expm1()
-        case "log1p": return try a[0].log1p()
-        case "log2": return try a[0].log2()
-        case "log10": return try a[0].log10()
-        case "rsqrt": return try a[0].rsqrt()
-        case "sin": return try a[0].sin()
-        case "cos": return try a[0].cos()
-        case "erf": return try a[0].erf()
-        case "floor": return try a[0].floor()
-        case "ceil": return try a[0].ceil()
         case "round": return try a[0].round()
-        case "trunc": return try a[0].trunc()
-        case "reciprocal": return try a[0].reciprocal()
-        case "isnan": return try a[0].isnan()
-        case "isinf": return try a[0].isinf()
-        case "isfinite": return try a[0].isfinite()
-        case "logical_not": return try a[0].logicalNot()
         case "maximum": return try a[0].maximum(a[1])
         case "minimum": return try a[0].minimum(a[1])
         case "fmod": return try a[0].fmod(a[1])
@@ -569,6 +546,23 @@ struct ReferenceTests {
             return try a[0].scatterReduce(dim: attrs["dim"]?.int ?? 0, index: a[1], source: a[2], reduce: attrs["reduce"]?.string ?? "",
                                           includeSelf: attrs["include_self"]?.bool ?? true)
         case "index_add": return try a[0].indexAdd(dim: attrs["dim"]?.int ?? 0, index: a[1], source: a[2], alpha: attrs["alpha"]?.double ?? 1)
+        case "scatter_add_", "scatter_reduce_", "index_add_", "add_alpha_", "sub_alpha_":
+            let copy = try a[0].clone()
+            let (dim, alpha) = (attrs["dim"]?.int ?? 0, attrs["alpha"]?.double ?? 1)
+            switch op {
+            case "scatter_add_": try copy.scatterAddInPlace(dim: dim, index: a[1], source: a[2])
+            case "scatter_reduce_":
+                try copy.scatterReduceInPlace(dim: dim, index: a[1], source: a[2],
+                                              reduce: ScatterReduction(name: attrs["reduce"]?.string ?? "") ?? .prod,
+                                              includeSelf: attrs["include_self"]?.bool ?? true)
+            case "index_add_": try copy.indexAddInPlace(dim: dim, index: a[1], source: a[2], alpha: alpha)
+            case "add_alpha_": try copy.addInPlace(a[1], alpha: alpha)
+            default: try copy.subInPlace(a[1], alpha: alpha)
+            }
+            return copy
+        case "add_alpha": return try a[0].add(a[1], alpha: attrs["alpha"]?.double ?? 1)
+        case "sub_alpha": return try a[0].sub(a[1], alpha: attrs["alpha"]?.double ?? 1)
+        case "round_decimals": return try a[0].round(decimals: attrs["decimals"]?.int ?? 0)
         case "masked_fill": return try a[0].maskedFill(a[1], value: scalarTensor(attrs["value"] ?? .null))
         case "masked_fill_tensor": return try a[0].maskedFill(a[1], value: a[2])
         case "masked_select": return try a[0].maskedSelect(a[1])

@@ -36,6 +36,7 @@ FILLERS = {
     "const double *": ("const double *", "double_list(f)"),
     "double *": ("double *", "maybe_null(f, f->double_out)"),
     "int32_t *": ("int32_t *", "maybe_null(f, f->int32_out)"),
+    "const int32_t *": ("const int32_t *", "maybe_null(f, f->int32_out)"),
     "size_t *": ("size_t *", "maybe_null(f, f->size_out)"),
     "uint64_t *": ("uint64_t *", "maybe_null(f, f->uint64_out)"),
     "void **": ("void **", "maybe_null(f, f->pointer_out)"),

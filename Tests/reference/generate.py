@@ -1269,6 +1269,72 @@ def log10_cases():
     return cases
 
 
+def declared_unary_cases():
+    """The standard cases of every unary op declared with standard_cases=True
+    in api/ (declared_ops.STANDARD_CASES): a matrix, a transposed view, a 0-dim
+    tensor, float64, int64 and the edges, drawn where its gradient is checked
+    (positive inputs for a "positive" op). Each op draws from an RNG seeded by
+    its name, so declaring one changes no other fixture."""
+    global rng
+    import zlib
+    from declared_ops import STANDARD_CASES, UNARY
+    shared = rng
+    cases = []
+    for op in STANDARD_CASES:
+        rng = np.random.default_rng(zlib.crc32(op.encode()))
+        positive = UNARY[op] == "positive"
+        cases += [
+            make_case(f"{op}/matrix", op, [inp(values([3, 4], positive=positive))]),
+            make_case(f"{op}/transposed", op, [inp(values([4, 3], positive=positive), view=T01)]),
+            make_case(f"{op}/zero_dim", op, [inp(values([], positive=positive))]),
+            make_case(f"{op}/float64", op, [inp(values([5], "float64", positive=positive))]),
+            make_case(f"{op}/int64", op, [inp(given([0, 1, 2, 5], "int64"), grad=False)]),
+            make_case(f"{op}/edges", op, [inp(given([0.0, -0.0, -1.0, 1e-30, 1e30, float("inf"), float("-inf"), float("nan")]),
+                                              grad=False)]),
+        ]
+    rng = shared
+    return cases
+
+
+def engine_behaviour_cases():
+    """What the Python front computed itself before issue 18 and the engine
+    computes now: add/sub with alpha, round(decimals), and the in-place
+    scatter_add_ / scatter_reduce_ / index_add_. An RNG of its own."""
+    global rng
+    shared, rng = rng, np.random.default_rng(1124)
+    long = lambda data: inp(given(data, "int64"), grad=False)  # noqa: E731
+    index31 = long([[0, 0, 1], [3, 2, 3], [1, 1, 2]])
+    cases = []
+    for op in ("add_alpha", "sub_alpha", "add_alpha_", "sub_alpha_"):
+        cases += [
+            make_case(f"{op}/float", op, [inp(values([3, 4])), inp(values([3, 4]))], {"alpha": 2.5}),
+            make_case(f"{op}/broadcast_negative", op, [inp(values([2, 3])), inp(values([3]))], {"alpha": -0.75}),
+            make_case(f"{op}/int64", op, [inp(values([5], "int64")), inp(values([5], "int64"))], {"alpha": 3}),
+            make_case(f"{op}/float64_zero", op, [inp(values([4], "float64")), inp(values([4], "float64"))], {"alpha": 0.0}),
+        ]
+    cases.append(make_case("add_alpha/promotion", "add_alpha", [inp(values([3], "int64")), inp(values([3]))], {"alpha": 0.5}))
+    ties = [0.125, -0.125, 2.5, -2.5, 0.375, 1234.5, -0.0049, 1e-8, 1e30, float("inf"), float("nan")]
+    for decimals in (1, 2, 3, -1, -2):
+        cases += [
+            make_case(f"round_decimals/{decimals}", "round_decimals", [inp(values([3, 4], low=-50.0, high=50.0))],
+                      {"decimals": decimals}),
+            make_case(f"round_decimals/{decimals}_edges", "round_decimals", [inp(given(ties), grad=False)], {"decimals": decimals}),
+            make_case(f"round_decimals/{decimals}_float64", "round_decimals",
+                      [inp(given(ties, "float64"), grad=False)], {"decimals": decimals}),
+        ]
+    cases += [
+        make_case("scatter_add_/dim1", "scatter_add_", [inp(values([3, 4])), index31, inp(values([3, 3]))], {"dim": 1},
+                  accumulated=3),
+        make_case("index_add_/dim0_alpha", "index_add_", [inp(values([4, 3])), long([2, 0, 2]), inp(values([3, 3]))],
+                  {"dim": 0, "alpha": -1.5}, accumulated=2),
+    ]
+    for reduce in ("sum", "mean", "amax", "amin"):
+        cases.append(make_case(f"scatter_reduce_/{reduce}", "scatter_reduce_", [inp(values([3, 4])), index31, inp(values([3, 3]))],
+                               {"dim": 1, "reduce": reduce, "include_self": reduce != "mean"}, accumulated=4))
+    rng = shared
+    return cases
+
+
 def main():
     os.makedirs(OUT, exist_ok=True)
     groups = {
@@ -1297,6 +1363,8 @@ def main():
         "sequence": sequence_cases(),
         "scatter_reduce": scatter_reduce_cases(),
         "log10": log10_cases(),
+        "engine_behaviour": engine_behaviour_cases(),
+        "declared_unary": declared_unary_cases(),
     }
     for group, cases in groups.items():
         path = os.path.join(OUT, f"{group}.json")

@@ -102,6 +102,15 @@ def _tensor_operator(function, name):
     return method
 
 
+def _scatter_reduction(reduce):
+    """scatter_reduce's reduce= as the engine's code, refused as torch refuses it."""
+    if not isinstance(reduce, str):
+        raise TypeError(f"scatter_reduce(): argument 'reduce' must be str, not {type(reduce).__name__}")
+    if reduce not in _constants.SCATTER_REDUCTION_BY_NAME:
+        raise RuntimeError(f"reduce argument must be either sum, prod, mean, amax or amin, got {reduce}")
+    return _constants.SCATTER_REDUCTION_BY_NAME[reduce]
+
+
 def _index_operand(item):
     """An index item as torch reads it: tensors, lists and arrays become tensors;
     integers of any kind (numpy's too) stay integers."""
@@ -567,25 +576,24 @@ class Tensor(_methods.TensorMethods):
         return _call(lib.cajal_tensor_scatter_add, self._handle, dim, _index_operand(index), src._handle)
 
     def scatter_reduce(self, dim, index, src, reduce, *, include_self=True):
-        if not isinstance(reduce, str):
-            raise TypeError(f"scatter_reduce(): argument 'reduce' must be str, not {type(reduce).__name__}")
-        if reduce not in _constants.SCATTER_REDUCTION_BY_NAME:
-            raise RuntimeError(f"reduce argument must be either sum, prod, mean, amax or amin, got {reduce}")
         return _call(lib.cajal_tensor_scatter_reduce_v2, self._handle, dim, _index_operand(index), src._handle,
-                     _constants.SCATTER_REDUCTION_BY_NAME[reduce], 1 if include_self else 0)
+                     _scatter_reduction(reduce), 1 if include_self else 0)
 
     def index_add(self, dim, index, source, *, alpha=1):
         return _call(lib.cajal_tensor_index_add, self._handle, dim, _index_operand(index), source._handle, _float(alpha))
 
-    # In place: the out-of-place result copied back (autograd sees a copy_).
     def scatter_add_(self, dim, index, src):
-        return self.copy_(self.scatter_add(dim, index, src))
+        check(lib.cajal_tensor_scatter_add_inplace(self._handle, dim, _index_operand(index), src._handle))
+        return self
 
     def scatter_reduce_(self, dim, index, src, reduce, *, include_self=True):
-        return self.copy_(self.scatter_reduce(dim, index, src, reduce, include_self=include_self))
+        check(lib.cajal_tensor_scatter_reduce_inplace(self._handle, dim, _index_operand(index), src._handle,
+                                                      _scatter_reduction(reduce), 1 if include_self else 0))
+        return self
 
     def index_add_(self, dim, index, source, *, alpha=1):
-        return self.copy_(self.index_add(dim, index, source, alpha=alpha))
+        check(lib.cajal_tensor_index_add_inplace(self._handle, dim, _index_operand(index), source._handle, _float(alpha)))
+        return self
 
     def masked_fill(self, mask, value):
         return _call(lib.cajal_tensor_masked_fill, self._handle, as_tensor_operand(mask), as_tensor_operand(value))
@@ -630,10 +638,14 @@ class Tensor(_methods.TensorMethods):
     __ge__ = ge = _operator(lib.cajal_tensor_ge)
 
     def add(self, other, alpha=1):
-        return self + (as_tensor_operand(other) * alpha if alpha != 1 else other)
+        if alpha == 1:
+            return self + other
+        return _call(lib.cajal_tensor_add_scaled, self._handle, as_tensor_operand(other)._handle, _float(alpha))
 
     def sub(self, other, alpha=1):
-        return self - (as_tensor_operand(other) * alpha if alpha != 1 else other)
+        if alpha == 1:
+            return self - other
+        return _call(lib.cajal_tensor_sub_scaled, self._handle, as_tensor_operand(other)._handle, _float(alpha))
 
     def div(self, other, rounding_mode=None):
         if rounding_mode is None:
@@ -704,8 +716,7 @@ class Tensor(_methods.TensorMethods):
     def round(self, decimals=0):
         if decimals == 0:
             return _call(lib.cajal_tensor_round, self._handle)
-        scale = 10.0 ** decimals
-        return (self * scale).round() / scale
+        return _call(lib.cajal_tensor_round_decimals, self._handle, decimals)
 
     def isclose(self, other, rtol=1e-05, atol=1e-08, equal_nan=False):
         other = as_tensor_operand(other)
@@ -755,10 +766,16 @@ class Tensor(_methods.TensorMethods):
         return self
 
     def add_(self, other, alpha=1):
-        return self._inplace(lib.cajal_tensor_add_inplace, as_tensor_operand(other) * alpha if alpha != 1 else other)
+        if alpha == 1:
+            return self._inplace(lib.cajal_tensor_add_inplace, other)
+        check(lib.cajal_tensor_add_scaled_inplace(self._handle, as_tensor_operand(other)._handle, _float(alpha)))
+        return self
 
     def sub_(self, other, alpha=1):
-        return self._inplace(lib.cajal_tensor_sub_inplace, as_tensor_operand(other) * alpha if alpha != 1 else other)
+        if alpha == 1:
+            return self._inplace(lib.cajal_tensor_sub_inplace, other)
+        check(lib.cajal_tensor_sub_scaled_inplace(self._handle, as_tensor_operand(other)._handle, _float(alpha)))
+        return self
 
     def mul_(self, other):
         return self._inplace(lib.cajal_tensor_mul_inplace, other)

@@ -29,6 +29,16 @@ public enum DType: Int32, CaseIterable, Sendable, CustomStringConvertible {
 
     public var description: String { name }
 
+    /// torch's ScalarType name, which its "not implemented for" errors show.
+    public var torchName: String {
+        switch self {
+        case .float32: return "Float"
+        case .float64: return "Double"
+        case .int64: return "Long"
+        case .bool: return "Bool"
+        }
+    }
+
     /// The dtype a float Python scalar or `torch.get_default_dtype()` stands for.
     public static let defaultFloat: DType = .float32
 

@@ -28,6 +28,49 @@ extension LossReduction {
 }
 
 extension Functional {
+    // MARK: dropout
+
+    /// Zeroes each element with probability p and scales the rest by 1 / (1 - p), in training only.
+    public static func dropout(_ input: Tensor, probability: Double, training: Bool = true) throws -> Tensor {
+        try checkDropoutProbability(probability)
+        guard training, probability > 0 else { return input }
+        if probability == 1 { return try input.mul(.scalar(0.0)) }
+        guard input.dtype.isFloatingPoint else {
+            throw CajalError.notImplemented("[dropout] \"check_uniform_bounds\" not implemented for '\(input.dtype.torchName)'")
+        }
+        // One pass of draws makes the mask, already scaled (0 or 1 / (1 - p));
+        // the product's backward multiplies by the same mask.
+        let mask = try Tensor(uninitializedShape: input.shape, dtype: input.dtype, op: "dropout")
+        RandomFill.dropoutMask(dtype: input.dtype, out: mask.dataPointer, count: mask.count, probability: probability,
+                               scale: 1 / (1 - probability), generator: .default)
+        return try input.mul(mask)
+    }
+
+    /// Zeroes whole channels (dim -3 of (N, C, H, W) or (C, H, W)) with
+    /// probability p and scales the rest by 1 / (1 - p), in training only: one
+    /// uniform draw per channel, kept when at least p.
+    public static func dropout2d(_ input: Tensor, probability: Double, training: Bool = true) throws -> Tensor {
+        try checkDropoutProbability(probability)
+        guard input.rank == 3 || input.rank == 4 else {
+            throw CajalError.runtime("[dropout2d] expected a 3D (C, H, W) or 4D (N, C, H, W) input, got \(input.rank)D")
+        }
+        guard training, probability > 0 else { return input }
+        if probability == 1 { return try input.mul(.scalar(0.0)) }
+        guard input.dtype.isFloatingPoint else {
+            throw CajalError.notImplemented("[dropout2d] \"check_uniform_bounds\" not implemented for '\(input.dtype.torchName)'")
+        }
+        let keep = try Tensor.rand(Array(input.shape.dropLast(2)) + [1, 1], dtype: input.dtype)
+            .ge(.scalar(probability)).to(input.dtype)
+        return try input.mul(keep).mul(.scalar(1 / (1 - probability)))
+    }
+
+    /// torch's check of every dropout's p, in training and evaluation alike.
+    public static func checkDropoutProbability(_ probability: Double) throws {
+        guard (0...1).contains(probability) else {
+            throw CajalError.value("dropout probability has to be between 0 and 1, but got \(probability)")
+        }
+    }
+
     // MARK: layers
 
     /// y = x Wᵀ + b, with weight (out, in) and optional bias (out).

@@ -322,9 +322,7 @@ public final class Dropout: Module {
     public let probability: Double
 
     public init(_ probability: Double = 0.5) throws {
-        guard (0...1).contains(probability) else {
-            throw CajalError.value("[Dropout] dropout probability has to be between 0 and 1, but got \(probability)")
-        }
+        try Functional.checkDropoutProbability(probability)
         self.probability = probability
         super.init()
     }

@@ -353,24 +353,6 @@ extension Functional {
                                hidden: try recorded.narrow(dim: 0, start: rowCount, length: batch),
                                cell: kind == .lstm ? try recorded.narrow(dim: 0, start: rowCount + batch, length: batch) : nil)
     }
-
-    /// Zeroes each element with probability p and scales the rest by 1 / (1 - p), in training only.
-    public static func dropout(_ input: Tensor, probability: Double, training: Bool = true) throws -> Tensor {
-        guard (0...1).contains(probability) else {
-            throw CajalError.value("[dropout] dropout probability has to be between 0 and 1, but got \(probability)")
-        }
-        guard training, probability > 0 else { return input }
-        if probability == 1 { return try input.mul(.scalar(0.0)) }
-        guard input.dtype.isFloatingPoint else {
-            throw CajalError.notImplemented("[dropout] \"check_uniform_bounds\" not implemented for '\(input.dtype)'")
-        }
-        // One pass of draws makes the mask, already scaled (0 or 1 / (1 - p));
-        // the product's backward multiplies by the same mask.
-        let mask = try Tensor(uninitializedShape: input.shape, dtype: input.dtype, op: "dropout")
-        RandomFill.dropoutMask(dtype: input.dtype, out: mask.dataPointer, count: mask.count, probability: probability,
-                               scale: 1 / (1 - probability), generator: .default)
-        return try input.mul(mask)
-    }
 }
 
 /// torch.nn.utils.rnn.PackedSequence: the rows of every time step stacked,

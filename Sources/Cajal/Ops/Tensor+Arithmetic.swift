@@ -21,6 +21,30 @@ extension Tensor {
             }
     }
 
+    /// self + alpha · other (torch.add's alpha).
+    public func add(_ other: Tensor, alpha: Double) throws -> Tensor {
+        try add(other.scaledOperand(alpha, with: self, op: "add"))
+    }
+
+    /// self - alpha · other (torch.sub's alpha).
+    public func sub(_ other: Tensor, alpha: Double) throws -> Tensor {
+        try sub(other.scaledOperand(alpha, with: self, op: "sub"))
+    }
+
+    /// alpha · self, as the second operand of add or sub next to `base`; self
+    /// itself when alpha is 1. As in torch, alpha must be whole when the result
+    /// is an integer tensor, and counts only as zero or not for a bool one.
+    private func scaledOperand(_ alpha: Double, with base: Tensor, op: String) throws -> Tensor {
+        guard alpha != 1 else { return self }
+        let type = resultType(base, self)
+        if type == .bool { return alpha == 0 ? try zerosLike() : self }
+        if type.isFloatingPoint { return try mul(.scalar(alpha)) }
+        guard let whole = Int64(exactly: alpha) else {
+            throw CajalError.runtime("[\(op)] For integral input tensors, argument alpha must not be a floating point number.")
+        }
+        return try mul(.scalar(whole))
+    }
+
     public func mul(_ other: Tensor) throws -> Tensor {
         let type = resultType(self, other)
         return try Tensor.binaryKernel(.mul, self, other, computeType: type, name: "mul")
@@ -291,6 +315,8 @@ extension Tensor {
 
     public func addInPlace(_ other: Tensor) throws { try binaryInPlace(.add, other, name: "add_") }
     public func subInPlace(_ other: Tensor) throws { try binaryInPlace(.sub, other, name: "sub_") }
+    public func addInPlace(_ other: Tensor, alpha: Double) throws { try addInPlace(other.scaledOperand(alpha, with: self, op: "add_")) }
+    public func subInPlace(_ other: Tensor, alpha: Double) throws { try subInPlace(other.scaledOperand(alpha, with: self, op: "sub_")) }
     public func mulInPlace(_ other: Tensor) throws { try binaryInPlace(.mul, other, name: "mul_") }
     public func divInPlace(_ other: Tensor) throws { try binaryInPlace(.div, other, name: "div_") }
 

@@ -385,6 +385,25 @@ extension Tensor {
         }
     }
 
+    // In place: the result of the out-of-place op copied in, so autograd sees
+    // one copy_ (torch's in-place scatter ops differentiate the same way).
+
+    /// torch.Tensor.scatter_add_.
+    public func scatterAddInPlace(dim: Int, index: Tensor, source: Tensor) throws {
+        try copyInPlace(scatterAdd(dim: dim, index: index, source: source))
+    }
+
+    /// torch.Tensor.scatter_reduce_. Its backward reads self as it was, so
+    /// the reduction runs on a copy (torch saves the original self likewise).
+    public func scatterReduceInPlace(dim: Int, index: Tensor, source: Tensor, reduce: ScatterReduction, includeSelf: Bool = true) throws {
+        try copyInPlace(clone().scatterReduce(dim: dim, index: index, source: source, reduce: reduce, includeSelf: includeSelf))
+    }
+
+    /// torch.Tensor.index_add_.
+    public func indexAddInPlace(dim: Int, index: Tensor, source: Tensor, alpha: Double = 1) throws {
+        try copyInPlace(indexAdd(dim: dim, index: index, source: source, alpha: alpha))
+    }
+
     /// torch.index_add: a copy of self with alpha * source's slices added at
     /// the positions `index` (1-D, one per slice of source along dim) names;
     /// repeated positions accumulate. A scatter_add with the index spread over

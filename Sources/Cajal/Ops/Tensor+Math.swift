@@ -1,4 +1,5 @@
 import CajalKernelsABI
+import Glibc
 
 /// Unary math. Functions of real numbers compute integer inputs in the default
 /// float dtype, as torch does; abs, neg, sign, relu and the rounding functions
@@ -113,6 +114,19 @@ extension Tensor {
 
     public func ceil() throws -> Tensor {
         try unary(.ceil, "ceil", float: false, backward: "CeilBackward0", saves: .nothing) { g, _ in try g.zerosLike() }
+    }
+
+    /// Rounds half to even at 10^-decimals, as torch.round(decimals=):
+    /// x · 10^d rounded, / 10^d, or for negative d, x / 10^-d rounded, · 10^-d,
+    /// in the element type. Floating point only, as in torch.
+    public func round(decimals: Int) throws -> Tensor {
+        guard decimals != 0 else { return try round() }
+        guard dtype.isFloatingPoint else {
+            throw CajalError.notImplemented("[round] \"round_cpu\" not implemented for '\(dtype.torchName)'")
+        }
+        let power = Glibc.pow(10.0, Double(decimals.magnitude))
+        return decimals > 0 ? try mul(.scalar(power)).round().div(.scalar(power))
+                            : try div(.scalar(power)).round().mul(.scalar(power))
     }
 
     /// Rounds half to even, as torch.round.

@@ -45,6 +45,7 @@ public final class Optimizer {
 
     /// One update of every parameter that has a gradient.
     public func step() throws {
+        try OptimizerOptions.check(rule.options)
         let active = parameters.indices.filter { parameters[$0].grad != nil }
         guard !active.isEmpty else { return }
         let params = active.map { parameters[$0] }

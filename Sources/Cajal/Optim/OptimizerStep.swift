@@ -23,9 +23,7 @@ public enum OptimizerStep {
         guard momentumBuffers.count == parameters.count else {
             throw CajalError.value("[\(op)] got \(momentumBuffers.count) momentum buffers for \(parameters.count) parameters")
         }
-        if nesterov && (momentum <= 0 || dampening != 0) {
-            throw CajalError.value("[\(op)] Nesterov momentum requires a momentum and zero dampening")
-        }
+        if nesterov { try OptimizerOptions.checkNesterov(momentum: momentum, dampening: dampening) }
         try checkGroup(op, parameters, gradients, states: [("momentum_buffer", momentumBuffers)])
         for i in parameters.indices {
             var fresh = false
@@ -316,8 +314,7 @@ public enum OptimizerStep {
     }
 
     static func checkBetas(_ op: String, _ beta1: Double, _ beta2: Double) throws {
-        guard (0..<1).contains(beta1) else { throw CajalError.value("[\(op)] Invalid beta parameter at index 0: \(beta1)") }
-        guard (0..<1).contains(beta2) else { throw CajalError.value("[\(op)] Invalid beta parameter at index 1: \(beta2)") }
+        try OptimizerOptions.check([.init("beta1", beta1), .init("beta2", beta2)])
     }
 
     /// Every parameter is a floating tensor with a gradient of its shape and

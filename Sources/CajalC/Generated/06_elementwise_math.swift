@@ -13,6 +13,16 @@ public func cajal_tensor_sub(_ a: OpaquePointer?, _ b: OpaquePointer?, _ out: Te
     newTensor(out) { try tensorArgument(a, "a").sub(tensorArgument(b, "b")) }
 }
 
+@_cdecl("cajal_tensor_add_scaled")
+public func cajal_tensor_add_scaled(_ a: OpaquePointer?, _ b: OpaquePointer?, _ alpha: Double, _ out: TensorOut?) -> Int32 {
+    newTensor(out) { try tensorArgument(a, "a").add(tensorArgument(b, "b"), alpha: alpha) }
+}
+
+@_cdecl("cajal_tensor_sub_scaled")
+public func cajal_tensor_sub_scaled(_ a: OpaquePointer?, _ b: OpaquePointer?, _ alpha: Double, _ out: TensorOut?) -> Int32 {
+    newTensor(out) { try tensorArgument(a, "a").sub(tensorArgument(b, "b"), alpha: alpha) }
+}
+
 @_cdecl("cajal_tensor_mul")
 public func cajal_tensor_mul(_ a: OpaquePointer?, _ b: OpaquePointer?, _ out: TensorOut?) -> Int32 {
     newTensor(out) { try tensorArgument(a, "a").mul(tensorArgument(b, "b")) }

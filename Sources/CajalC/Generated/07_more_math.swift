@@ -68,6 +68,11 @@ public func cajal_tensor_round(_ x: OpaquePointer?, _ out: TensorOut?) -> Int32 
     newTensor(out) { try tensorArgument(x).round() }
 }
 
+@_cdecl("cajal_tensor_round_decimals")
+public func cajal_tensor_round_decimals(_ x: OpaquePointer?, _ decimals: Int64, _ out: TensorOut?) -> Int32 {
+    newTensor(out) { try tensorArgument(x).round(decimals: Int(decimals)) }
+}
+
 @_cdecl("cajal_tensor_trunc")
 public func cajal_tensor_trunc(_ x: OpaquePointer?, _ out: TensorOut?) -> Int32 {
     newTensor(out) { try tensorArgument(x).trunc() }

@@ -13,6 +13,16 @@ public func cajal_tensor_sub_inplace(_ tensor: OpaquePointer?, _ other: OpaquePo
     status { try tensorArgument(tensor, "self").subInPlace(tensorArgument(other, "other")) }
 }
 
+@_cdecl("cajal_tensor_add_scaled_inplace")
+public func cajal_tensor_add_scaled_inplace(_ tensor: OpaquePointer?, _ other: OpaquePointer?, _ alpha: Double) -> Int32 {
+    status { try tensorArgument(tensor, "self").addInPlace(tensorArgument(other, "other"), alpha: alpha) }
+}
+
+@_cdecl("cajal_tensor_sub_scaled_inplace")
+public func cajal_tensor_sub_scaled_inplace(_ tensor: OpaquePointer?, _ other: OpaquePointer?, _ alpha: Double) -> Int32 {
+    status { try tensorArgument(tensor, "self").subInPlace(tensorArgument(other, "other"), alpha: alpha) }
+}
+
 @_cdecl("cajal_tensor_mul_inplace")
 public func cajal_tensor_mul_inplace(_ tensor: OpaquePointer?, _ other: OpaquePointer?) -> Int32 {
     status { try tensorArgument(tensor, "self").mulInPlace(tensorArgument(other, "other")) }
@@ -53,4 +63,32 @@ public func cajal_tensor_uniform_inplace(_ tensor: OpaquePointer?, _ low: Double
 @_cdecl("cajal_tensor_fill_inplace")
 public func cajal_tensor_fill_inplace(_ tensor: OpaquePointer?, _ value: Double) -> Int32 {
     status { try tensorArgument(tensor, "self").fillInPlace(value) }
+}
+
+@_cdecl("cajal_tensor_scatter_add_inplace")
+public func cajal_tensor_scatter_add_inplace(_ tensor: OpaquePointer?, _ dim: Int64, _ index: OpaquePointer?,
+                                             _ src: OpaquePointer?) -> Int32 {
+    status {
+        try tensorArgument(tensor, "self").scatterAddInPlace(dim: Int(dim), index: tensorArgument(index, "index"),
+                                                             source: tensorArgument(src, "src"))
+    }
+}
+
+@_cdecl("cajal_tensor_scatter_reduce_inplace")
+public func cajal_tensor_scatter_reduce_inplace(_ tensor: OpaquePointer?, _ dim: Int64, _ index: OpaquePointer?,
+                                                _ src: OpaquePointer?, _ reduce: Int32, _ include_self: Int32) -> Int32 {
+    guard let reduce = ScatterReduction(rawValue: reduce) else { return invalidConstant(ScatterReduction.self, reduce, "scatter_reduce_inplace", "reduce") }
+    return status {
+        try tensorArgument(tensor, "self").scatterReduceInPlace(dim: Int(dim), index: tensorArgument(index, "index"),
+                                                                source: tensorArgument(src, "src"), reduce: reduce, includeSelf: include_self != 0)
+    }
+}
+
+@_cdecl("cajal_tensor_index_add_inplace")
+public func cajal_tensor_index_add_inplace(_ tensor: OpaquePointer?, _ dim: Int64, _ index: OpaquePointer?,
+                                           _ source: OpaquePointer?, _ alpha: Double) -> Int32 {
+    status {
+        try tensorArgument(tensor, "self").indexAddInPlace(dim: Int(dim), index: tensorArgument(index, "index"),
+                                                           source: tensorArgument(source, "source"), alpha: alpha)
+    }
 }

@@ -8,6 +8,21 @@ public func cajal_nn_linear(_ x: OpaquePointer?, _ weight: OpaquePointer?, _ bia
     newTensor(out) { try Functional.linear(tensorArgument(x, "input"), weight: tensorArgument(weight, "weight"), bias: optionalTensor(bias, "bias")) }
 }
 
+@_cdecl("cajal_nn_dropout_v2")
+public func cajal_nn_dropout_v2(_ x: OpaquePointer?, _ p: Double, _ training: Int32, _ out: TensorOut?) -> Int32 {
+    newTensor(out) { try Functional.dropout(tensorArgument(x, "input"), probability: p, training: training != 0) }
+}
+
+@_cdecl("cajal_nn_dropout2d")
+public func cajal_nn_dropout2d(_ x: OpaquePointer?, _ p: Double, _ training: Int32, _ out: TensorOut?) -> Int32 {
+    newTensor(out) { try Functional.dropout2d(tensorArgument(x, "input"), probability: p, training: training != 0) }
+}
+
+@_cdecl("cajal_nn_check_dropout_probability")
+public func cajal_nn_check_dropout_probability(_ p: Double) -> Int32 {
+    status { try Functional.checkDropoutProbability(p) }
+}
+
 @_cdecl("cajal_nn_dropout")
 public func cajal_nn_dropout(_ x: OpaquePointer?, _ p: Double, _ out: TensorOut?) -> Int32 {
     newTensor(out) { try Functional.dropout(tensorArgument(x, "input"), probability: p, training: true) }
@@ -561,6 +576,20 @@ public func cajal_nn_multi_head_attention(_ query: OpaquePointer?, _ key: Opaque
             training: training != 0)
         output.pointee = handle(result.output)
         weights.pointee = result.weights.map(handle)
+    }
+}
+
+@_cdecl("cajal_optim_check_options")
+public func cajal_optim_check_options(_ names: UnsafePointer<UnsafePointer<CChar>?>?, _ values: UnsafePointer<Double>?,
+                                      _ integral: UnsafePointer<Int32>?, _ count: Int) -> Int32 {
+    status {
+        let count = try checkedCount(count, "[optimizer] options", limit: 64)
+        guard count == 0 || (names != nil && values != nil && integral != nil) else {
+            throw CajalError(.nullArgument, "[optimizer] names, values or integral is NULL")
+        }
+        try OptimizerOptions.check((0..<count).map { i in
+            .init(try stringArgument(names?[i], "names[\(i)]"), values?[i] ?? 0, integral: (integral?[i] ?? 0) != 0)
+        })
     }
 }
 

@@ -96,30 +96,20 @@ def avg_pool1d(input, kernel_size, stride=None, padding=0, ceil_mode=False, coun
                  1 if count_include_pad else 0)
 
 
+def _dropout(function, input, p, training):  # noqa: A002
+    out = _call(function, input, float(p), 1 if training else 0)
+    # The engine returns input itself unless it drew a mask; torch returns the same object then.
+    return input if not training or p == 0 else out
+
+
 def dropout(input, p=0.5, training=True, inplace=False):  # noqa: A002
     """Zeroes each element with probability p and scales the rest by 1/(1-p) (training only)."""
-    if p < 0.0 or p > 1.0:
-        raise ValueError(f"dropout probability has to be between 0 and 1, but got {p}")
-    if not training or p == 0.0:
-        return input
-    return _call(lib.cajal_nn_dropout, input, p)
+    return _dropout(lib.cajal_nn_dropout_v2, input, p, training)
 
 
 def dropout2d(input, p=0.5, training=True, inplace=False):  # noqa: A002
     """Zeroes whole channels (dim -3 of (N, C, H, W) or (C, H, W)) with probability p, scaling the rest by 1/(1-p)."""
-    if p < 0.0 or p > 1.0:
-        raise ValueError(f"dropout probability has to be between 0 and 1, but got {p}")
-    if input.dim() not in (3, 4):
-        raise RuntimeError(f"dropout2d: expected a 3D (C, H, W) or 4D (N, C, H, W) input, got {input.dim()}D")
-    if not training or p == 0.0:
-        return input
-    if p == 1.0:
-        return input * 0.0
-    from .. import rand
-
-    mask_shape = list(input.shape[:-2]) + [1, 1]
-    keep = (rand(*mask_shape, dtype=input.dtype) >= p).to(input.dtype)
-    return input * keep * (1.0 / (1.0 - p))
+    return _dropout(lib.cajal_nn_dropout2d, input, p, training)
 
 
 # ------------------------------------------------------------------ activations

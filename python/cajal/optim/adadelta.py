@@ -1,5 +1,5 @@
 from .._ffi import lib
-from .optimizer import Optimizer, _check_non_negative, _handle_array, _step_counter
+from .optimizer import Optimizer, _check_options, _handle_array, _step_counter
 
 
 class Adadelta(Optimizer):
@@ -7,11 +7,7 @@ class Adadelta(Optimizer):
 
     def __init__(self, params, lr=1.0, rho=0.9, eps=1e-6, weight_decay=0, foreach=None, *, capturable=False,
                  maximize=False, differentiable=False):
-        _check_non_negative("lr", lr, "learning rate")
-        if not 0.0 <= rho <= 1.0:
-            raise ValueError(f"Invalid rho value: {rho}")
-        _check_non_negative("eps", eps, "epsilon value")
-        _check_non_negative("weight_decay", weight_decay, "weight_decay value")
+        _check_options(lr=lr, rho=rho, eps=eps, weight_decay=weight_decay)
         super().__init__(params, dict(lr=lr, rho=rho, eps=eps, weight_decay=weight_decay, foreach=foreach,
                                       capturable=capturable, maximize=maximize, differentiable=differentiable))
 

@@ -1,6 +1,6 @@
 from .._creation import full_like
 from .._ffi import lib
-from .optimizer import Optimizer, _check_non_negative, _handle_array, _step_counter
+from .optimizer import Optimizer, _check_options, _handle_array, _step_counter
 
 
 class Adagrad(Optimizer):
@@ -8,11 +8,8 @@ class Adagrad(Optimizer):
 
     def __init__(self, params, lr=1e-2, lr_decay=0, weight_decay=0, initial_accumulator_value=0, eps=1e-10,
                  foreach=None, *, maximize=False, differentiable=False, fused=None):
-        _check_non_negative("lr", lr, "learning rate")
-        _check_non_negative("lr_decay", lr_decay, "lr_decay value")
-        _check_non_negative("weight_decay", weight_decay, "weight_decay value")
-        _check_non_negative("initial_accumulator_value", initial_accumulator_value, "initial_accumulator_value value")
-        _check_non_negative("eps", eps, "epsilon value")
+        _check_options(lr=lr, lr_decay=lr_decay, weight_decay=weight_decay,
+                       initial_accumulator_value=initial_accumulator_value, eps=eps)
         super().__init__(params, dict(lr=lr, lr_decay=lr_decay, eps=eps, weight_decay=weight_decay,
                                       initial_accumulator_value=initial_accumulator_value, foreach=foreach,
                                       maximize=maximize, differentiable=differentiable, fused=fused))

@@ -3,7 +3,7 @@ import struct
 from .. import autograd
 from .._creation import zeros
 from .._dtype import float32
-from .optimizer import Optimizer
+from .optimizer import Optimizer, _check_options
 
 
 def _float32(value):
@@ -19,8 +19,7 @@ class LBFGS(Optimizer):
 
     def __init__(self, params, lr=1, max_iter=20, max_eval=None, tolerance_grad=1e-7, tolerance_change=1e-9,
                  history_size=100, line_search_fn=None):
-        if lr < 0:
-            raise ValueError(f"Invalid learning rate: {lr}")
+        _check_options(lr=lr)
         if max_eval is None:
             max_eval = max_iter * 5 // 4
         if line_search_fn is not None:

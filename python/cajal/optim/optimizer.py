@@ -6,11 +6,11 @@ Each subclass's step hands a whole parameter group to one engine call
 
 import copy
 from collections import defaultdict
-from ctypes import c_void_p
+from ctypes import c_char_p, c_double, c_int32, c_void_p
 
 from .. import autograd
 from .._creation import tensor, zeros_like
-from .._ffi import check
+from .._ffi import check, lib
 from .._tensor import Tensor
 
 
@@ -27,15 +27,22 @@ def _handle_array(tensors):
     return (c_void_p * max(len(tensors), 1))(*[None if t is None else t._handle for t in tensors])
 
 
-def _check_non_negative(name, value, label=None):
-    if value < 0:
-        raise ValueError(f"Invalid {label or name}: {value}")
-
-
-def _check_betas(betas):
-    for i, beta in enumerate(betas):
-        if not 0.0 <= beta < 1.0:
-            raise ValueError(f"Invalid beta parameter at index {i}: {beta}")
+def _check_options(**options):
+    """torch's checks of an optimizer's options, in the order given, by the engine
+    (cajal_optim_check_options): betas count as beta1 and beta2, flags as 1 or 0."""
+    names, values = [], []
+    for name, value in options.items():
+        if name == "betas":
+            names += ["beta1", "beta2"]
+            values += list(value)
+        else:
+            names.append(name)
+            values.append(value)
+    count = len(names)
+    integral = [isinstance(v, (bool, int)) or (isinstance(v, Tensor) and not v.is_floating_point()) for v in values]
+    check(lib.cajal_optim_check_options((c_char_p * count)(*[n.encode() for n in names]),
+                                        (c_double * count)(*[float(v) for v in values]),
+                                        (c_int32 * count)(*integral), count))
 
 
 def _step_counter():

@@ -1,5 +1,5 @@
 from .._ffi import lib
-from .optimizer import Optimizer, _check_betas, _check_non_negative, _handle_array, _step_counter
+from .optimizer import Optimizer, _check_options, _handle_array, _step_counter
 
 
 class RAdam(Optimizer):
@@ -7,10 +7,7 @@ class RAdam(Optimizer):
 
     def __init__(self, params, lr=1e-3, betas=(0.9, 0.999), eps=1e-8, weight_decay=0, decoupled_weight_decay=False,
                  *, foreach=None, maximize=False, capturable=False, differentiable=False):
-        _check_non_negative("lr", lr, "learning rate")
-        _check_non_negative("eps", eps, "epsilon value")
-        _check_betas(betas)
-        _check_non_negative("weight_decay", weight_decay, "weight_decay value")
+        _check_options(lr=lr, eps=eps, betas=betas, weight_decay=weight_decay)
         super().__init__(params, dict(lr=lr, betas=tuple(betas), eps=eps, weight_decay=weight_decay,
                                       decoupled_weight_decay=decoupled_weight_decay, maximize=maximize,
                                       foreach=foreach, capturable=capturable, differentiable=differentiable))

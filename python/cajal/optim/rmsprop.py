@@ -1,5 +1,5 @@
 from .._ffi import lib
-from .optimizer import Optimizer, _check_non_negative, _handle_array, _step_counter
+from .optimizer import Optimizer, _check_options, _handle_array, _step_counter
 
 
 class RMSprop(Optimizer):
@@ -7,11 +7,7 @@ class RMSprop(Optimizer):
 
     def __init__(self, params, lr=1e-2, alpha=0.99, eps=1e-8, weight_decay=0, momentum=0, centered=False,
                  capturable=False, foreach=None, maximize=False, differentiable=False):
-        _check_non_negative("lr", lr, "learning rate")
-        _check_non_negative("eps", eps, "epsilon value")
-        _check_non_negative("momentum", momentum, "momentum value")
-        _check_non_negative("weight_decay", weight_decay, "weight_decay value")
-        _check_non_negative("alpha", alpha, "alpha value")
+        _check_options(lr=lr, eps=eps, momentum=momentum, weight_decay=weight_decay, alpha=alpha)
         super().__init__(params, dict(lr=lr, alpha=alpha, eps=eps, weight_decay=weight_decay, momentum=momentum,
                                       centered=centered, capturable=capturable, foreach=foreach, maximize=maximize,
                                       differentiable=differentiable))

@@ -1,6 +1,6 @@
 from .._ffi import lib
 from .._tensor import _wrap
-from .optimizer import Optimizer, _check_non_negative, _handle_array
+from .optimizer import Optimizer, _check_options, _handle_array
 
 
 class SGD(Optimizer):
@@ -8,11 +8,7 @@ class SGD(Optimizer):
 
     def __init__(self, params, lr=1e-3, momentum=0, dampening=0, weight_decay=0, nesterov=False, *, maximize=False,
                  foreach=None, differentiable=False, fused=None):
-        _check_non_negative("lr", lr, "learning rate")
-        _check_non_negative("momentum", momentum, "momentum value")
-        _check_non_negative("weight_decay", weight_decay, "weight_decay value")
-        if nesterov and (momentum <= 0 or dampening != 0):
-            raise ValueError("Nesterov momentum requires a momentum and zero dampening")
+        _check_options(lr=lr, momentum=momentum, weight_decay=weight_decay, dampening=dampening, nesterov=bool(nesterov))
         super().__init__(params, dict(lr=lr, momentum=momentum, dampening=dampening, weight_decay=weight_decay,
                                       nesterov=nesterov, maximize=maximize, foreach=foreach,
                                       differentiable=differentiable, fused=fused))

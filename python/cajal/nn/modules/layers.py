@@ -4,6 +4,7 @@ same constructor arguments, parameter names, shapes and default initialisation."
 import math
 
 from ... import _creation
+from ..._ffi import check, lib
 from .. import functional as F
 from .. import init
 from ..parameter import Parameter
@@ -229,8 +230,7 @@ class Dropout(Module):
 
     def __init__(self, p=0.5, inplace=False):
         super().__init__()
-        if p < 0 or p > 1:
-            raise ValueError(f"dropout probability has to be between 0 and 1, but got {p}")
+        check(lib.cajal_nn_check_dropout_probability(float(p)))
         self.p, self.inplace = p, inplace
 
     def forward(self, input):  # noqa: A002
