@@ -23,6 +23,8 @@ unary("log10", "base-10 logarithm", grad='positive')
 
 unary("rsqrt", "1 / sqrt(x)", grad='positive')
 
+unary("atan", "arctangent, in (-pi/2, pi/2)", grad='any', aliases=['arctan'], standard_cases=True)
+
 unary("sin", "sine", grad='any')
 
 unary("cos", "cosine", grad='any')

@@ -432,6 +432,9 @@ int cajal_tensor_log10(cajal_tensor x, cajal_tensor *out);
 /* 1 / sqrt(x) */
 int cajal_tensor_rsqrt(cajal_tensor x, cajal_tensor *out);
 
+/* arctangent, in (-pi/2, pi/2) */
+int cajal_tensor_atan(cajal_tensor x, cajal_tensor *out);
+
 /* sine */
 int cajal_tensor_sin(cajal_tensor x, cajal_tensor *out);
 

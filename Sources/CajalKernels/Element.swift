@@ -41,6 +41,7 @@ protocol FloatElement: ArithmeticElement, BinaryFloatingPoint {
     static func log1p(_ x: Self) -> Self
     static func log2(_ x: Self) -> Self
     static func log10(_ x: Self) -> Self
+    static func atan(_ x: Self) -> Self
     static func tanh(_ x: Self) -> Self
     static func erf(_ x: Self) -> Self
     static func sin(_ x: Self) -> Self
@@ -85,6 +86,7 @@ extension Float: FloatElement {
     @inline(__always) static func log1p(_ x: Float) -> Float { log1pf(x) }
     @inline(__always) static func log2(_ x: Float) -> Float { log2f(x) }
     @inline(__always) static func log10(_ x: Float) -> Float { log10f(x) }
+    @inline(__always) static func atan(_ x: Float) -> Float { atanf(x) }
     @inline(__always) static func tanh(_ x: Float) -> Float { tanhf(x) }
     @inline(__always) static func erf(_ x: Float) -> Float { erff(x) }
     @inline(__always) static func sin(_ x: Float) -> Float { sinf(x) }
@@ -122,6 +124,7 @@ extension Double: FloatElement {
     @inline(__always) static func log1p(_ x: Double) -> Double { Glibc.log1p(x) }
     @inline(__always) static func log2(_ x: Double) -> Double { Glibc.log2(x) }
     @inline(__always) static func log10(_ x: Double) -> Double { Glibc.log10(x) }
+    @inline(__always) static func atan(_ x: Double) -> Double { Glibc.atan(x) }
     @inline(__always) static func tanh(_ x: Double) -> Double { Glibc.tanh(x) }
     @inline(__always) static func erf(_ x: Double) -> Double { Glibc.erf(x) }
     @inline(__always) static func sin(_ x: Double) -> Double { Glibc.sin(x) }

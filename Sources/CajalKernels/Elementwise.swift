@@ -57,6 +57,7 @@ struct LogF<T: FloatElement>: UnaryFunctor { @inline(__always) static func apply
 struct Log1pF<T: FloatElement>: UnaryFunctor { @inline(__always) static func apply(_ x: T) -> T { T.log1p(x) } }
 struct Log2F<T: FloatElement>: UnaryFunctor { @inline(__always) static func apply(_ x: T) -> T { T.log2(x) } }
 struct Log10F<T: FloatElement>: UnaryFunctor { @inline(__always) static func apply(_ x: T) -> T { T.log10(x) } }
+struct AtanF<T: FloatElement>: UnaryFunctor { @inline(__always) static func apply(_ x: T) -> T { T.atan(x) } }
 struct SqrtF<T: FloatElement>: UnaryFunctor { @inline(__always) static func apply(_ x: T) -> T { x.squareRoot() } }
 struct RsqrtF<T: FloatElement>: UnaryFunctor { @inline(__always) static func apply(_ x: T) -> T { 1 / x.squareRoot() } }
 struct SinF<T: FloatElement>: UnaryFunctor { @inline(__always) static func apply(_ x: T) -> T { T.sin(x) } }
@@ -478,6 +479,7 @@ private func floatUnary<T: FloatElement>(_ op: UnaryOp, _: T.Type, _ out: Unsafe
     case .log1p: runUnary(Log1pF<T>.self, out, x, loop, cost: cost)
     case .log2: runUnary(Log2F<T>.self, out, x, loop, cost: cost)
     case .log10: runUnary(Log10F<T>.self, out, x, loop, cost: cost)
+    case .atan: runUnary(AtanF<T>.self, out, x, loop, cost: cost)
     case .sqrt: runUnary(SqrtF<T>.self, out, x, loop)
     case .rsqrt: runUnary(RsqrtF<T>.self, out, x, loop)
     case .sin: runUnary(SinF<T>.self, out, x, loop, cost: cost)

@@ -28,7 +28,7 @@ public enum UnaryOp: Int32, Sendable {
     case neg, abs, sign, exp, expm1, log, log1p, log2, sqrt, rsqrt, sin, cos, tanh, sigmoid, relu, erf
     case floor, ceil, round, trunc, reciprocal
     case isnan, isinf, isfinite, logicalNot
-    case log10
+    case log10, atan
 
     public var writesBool: Bool {
         switch self {

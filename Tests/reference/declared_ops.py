@@ -23,6 +23,7 @@ UNARY = {
     "log2": 'positive',
     "log10": 'positive',
     "rsqrt": 'positive',
+    "atan": 'any',
     "sin": 'any',
     "cos": 'any',
     "erf": 'any',
@@ -36,4 +37,4 @@ UNARY = {
     "logical_not": None,
 }
 
-STANDARD_CASES = []
+STANDARD_CASES = ["atan"]

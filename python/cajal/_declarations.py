@@ -109,6 +109,7 @@ DECLARATIONS = {
     "cajal_tensor_log2": (c_int, [T, T_OUT]),
     "cajal_tensor_log10": (c_int, [T, T_OUT]),
     "cajal_tensor_rsqrt": (c_int, [T, T_OUT]),
+    "cajal_tensor_atan": (c_int, [T, T_OUT]),
     "cajal_tensor_sin": (c_int, [T, T_OUT]),
     "cajal_tensor_cos": (c_int, [T, T_OUT]),
     "cajal_tensor_erf": (c_int, [T, T_OUT]),

@@ -73,6 +73,12 @@ class TensorMethods:
         """1 / sqrt(x)"""
         return _tensor._call(lib.cajal_tensor_rsqrt, self._handle)
 
+    def atan(self):
+        """arctangent, in (-pi/2, pi/2)"""
+        return _tensor._call(lib.cajal_tensor_atan, self._handle)
+
+    arctan = atan
+
     def sin(self):
         """sine"""
         return _tensor._call(lib.cajal_tensor_sin, self._handle)
@@ -145,6 +151,8 @@ TORCH_FUNCTIONS = (
     "log2",
     "log10",
     "rsqrt",
+    "atan",
+    "arctan",
     "sin",
     "cos",
     "erf",

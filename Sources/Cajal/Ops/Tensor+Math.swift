@@ -70,6 +70,11 @@ extension Tensor {
         try unary(.log10, "log10", backward: "Log10Backward0", saves: .input) { g, x in try g.div(x.mul(.scalar(2.302585092994046))) }
     }
 
+    /// The arctangent, in (-pi/2, pi/2); d/dx = 1 / (1 + x^2).
+    public func atan() throws -> Tensor {
+        try unary(.atan, "atan", backward: "AtanBackward0", saves: .input) { g, x in try g.div(x.mul(x).add(.scalar(1.0))) }
+    }
+
     public func sqrt() throws -> Tensor {
         try unary(.sqrt, "sqrt", backward: "SqrtBackward0", saves: .output) { g, y in try g.div(y.mul(.scalar(2.0))) }
     }

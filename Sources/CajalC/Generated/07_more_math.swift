@@ -38,6 +38,11 @@ public func cajal_tensor_rsqrt(_ x: OpaquePointer?, _ out: TensorOut?) -> Int32 
     newTensor(out) { try tensorArgument(x).rsqrt() }
 }
 
+@_cdecl("cajal_tensor_atan")
+public func cajal_tensor_atan(_ x: OpaquePointer?, _ out: TensorOut?) -> Int32 {
+    newTensor(out) { try tensorArgument(x).atan() }
+}
+
 @_cdecl("cajal_tensor_sin")
 public func cajal_tensor_sin(_ x: OpaquePointer?, _ out: TensorOut?) -> Int32 {
     newTensor(out) { try tensorArgument(x).sin() }

@@ -23,6 +23,7 @@ let declaredUnaryOps: [(name: String, call: (Tensor) throws -> Tensor, gradcheck
     ("log2", { try $0.log2() }, .positive),
     ("log10", { try $0.log10() }, .positive),
     ("rsqrt", { try $0.rsqrt() }, .positive),
+    ("atan", { try $0.atan() }, .any),
     ("sin", { try $0.sin() }, .any),
     ("cos", { try $0.cos() }, .any),
     ("erf", { try $0.erf() }, .any),
