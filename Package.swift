@@ -39,19 +39,29 @@ let package = Package(
         .library(name: "cajal", type: .dynamic, targets: ["CajalC"]),
     ],
     targets: [
-        // OpenBLAS is loaded at run time (dlopen), not linked: see cajal_blas.h.
-        .target(name: "CCajalBLAS", linkerSettings: [.linkedLibrary("dl")]),
-        .target(name: "CCajalSpin"),
-        .target(name: "CajalKernelsABI", dependencies: ["CCajalSpin"], swiftSettings: engineFlags),
-        .target(name: "CajalKernels", dependencies: ["CajalKernelsABI"],
+        // The C the engine needs: OpenBLAS and LAPACK loaded at run time
+        // (dlopen, not linked: see cajal_blas.h), and the pool's pause hint and
+        // CPU placement (cajal_spin.h), which Swift cannot express.
+        .target(name: "CCajalPlatform", linkerSettings: [.linkedLibrary("dl")]),
+        // What every kernel module and the engine share: the kernel table,
+        // element kinds and op codes, strided loops, the worker pool.
+        .target(name: "CajalRuntime", dependencies: ["CCajalPlatform"], swiftSettings: engineFlags),
+        .target(name: "CajalKernels", dependencies: ["CajalRuntime"],
                 swiftSettings: kernelFlags(targetCPU: nil, define: nil)),
-        .target(name: "CajalKernelsAVX2", dependencies: ["CajalKernelsABI"],
+        .target(name: "CajalKernelsAVX2", dependencies: ["CajalRuntime"],
                 swiftSettings: kernelFlags(targetCPU: "haswell", define: "CAJAL_ISA_AVX2")),
-        .target(name: "CajalKernelsAVX512", dependencies: ["CajalKernelsABI"],
+        .target(name: "CajalKernelsAVX512", dependencies: ["CajalRuntime"],
                 swiftSettings: kernelFlags(targetCPU: "skylake-avx512", define: "CAJAL_ISA_AVX512")),
-        .target(name: "Cajal",
-                dependencies: ["CCajalBLAS", "CajalKernelsABI", "CajalKernels", "CajalKernelsAVX2", "CajalKernelsAVX512"],
+        // Tensors, autograd and ops; then the layers built on them, which
+        // see CajalCore's `package` declarations but not each other.
+        .target(name: "CajalCore",
+                dependencies: ["CCajalPlatform", "CajalRuntime", "CajalKernels", "CajalKernelsAVX2", "CajalKernelsAVX512"],
                 swiftSettings: engineFlags),
+        .target(name: "CajalNN", dependencies: ["CajalCore", "CajalRuntime"], swiftSettings: engineFlags),
+        .target(name: "CajalOptim", dependencies: ["CajalCore", "CajalRuntime"], swiftSettings: engineFlags),
+        .target(name: "CajalIO", dependencies: ["CajalCore"], swiftSettings: engineFlags),
+        // `import Cajal`: all of the above.
+        .target(name: "Cajal", dependencies: ["CajalCore", "CajalNN", "CajalOptim", "CajalIO"], swiftSettings: engineFlags),
         .target(name: "CajalC", dependencies: ["Cajal"], swiftSettings: engineFlags),
         // The Swift examples (examples/swift): the same engine from a Swift program.
         .executableTarget(name: "BreastCancerMLP", dependencies: ["Cajal"], path: "examples/swift/BreastCancerMLP",

@@ -57,7 +57,7 @@ constants("cajal_grid_padding", swift="GridPadding", doc="What F.grid_sample rea
     ("REFLECTION", "reflection", "the input reflected at its borders"),
 ])
 
-constants("cajal_rnn_mode", swift="RecurrentKind", module="CajalKernelsABI",
+constants("cajal_rnn_mode", swift="RecurrentKind", module="CajalRuntime",
           doc="The recurrent layers, with torch's mode names and gate order.", values=[
     ("TANH", "RNN_TANH", "nn.RNN with tanh", "rnnTanh"),
     ("RELU", "RNN_RELU", "nn.RNN with relu", "rnnRelu"),

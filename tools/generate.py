@@ -68,7 +68,7 @@ class Function:
 class Constants:
     """One enumeration of the C API: an int32_t typedef with #defined codes 0, 1, ..."""
 
-    def __init__(self, name, swift, doc, values, module="Cajal", prefix=None):
+    def __init__(self, name, swift, doc, values, module="CajalCore", prefix=None):
         if not re.fullmatch(r"cajal_[a-z0-9_]+", name):
             raise ValueError(f"not a C type name: {name!r}")
         self.name, self.swift, self.doc, self.module = name, swift, doc.strip(), module
@@ -112,7 +112,7 @@ def load_api():
     def note(text):
         items.append(("note", text.strip()))
 
-    def constants(name, swift, doc, values, module="Cajal", prefix=None):
+    def constants(name, swift, doc, values, module="CajalCore", prefix=None):
         items.append(("constants", Constants(name, swift, doc, values, module, prefix)))
 
     def unary(name, doc, grad, aliases=(), method=None, standard_cases=False, source=None):

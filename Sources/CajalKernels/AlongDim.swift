@@ -1,4 +1,4 @@
-import CajalKernelsABI
+import CajalRuntime
 
 // Kernels that walk one dim for every position of the others: arg-reductions
 // (max/min with indices), scans (cumsum, cumprod and its backward) and sorting.

@@ -1,4 +1,4 @@
-import CajalKernelsABI
+import CajalRuntime
 import Glibc
 
 /// The element types as the kernels see them. Kernels are generic over these

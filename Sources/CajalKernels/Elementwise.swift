@@ -1,4 +1,4 @@
-import CajalKernelsABI
+import CajalRuntime
 import Glibc
 
 // Elementwise kernels over raw buffers. Each op is a functor type so that the

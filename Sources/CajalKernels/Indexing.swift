@@ -1,4 +1,4 @@
-import CajalKernelsABI
+import CajalRuntime
 import Synchronization
 
 // Gathers and scatters through precomputed element offsets. The engine turns

@@ -1,4 +1,4 @@
-import CajalKernelsABI
+import CajalRuntime
 
 /// This module's kernels. The same sources build three modules, one per
 /// instruction set; the engine picks the best one the CPU supports.

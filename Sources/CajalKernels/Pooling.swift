@@ -1,4 +1,4 @@
-import CajalKernelsABI
+import CajalRuntime
 
 // Max pooling with 2x2 windows at stride 2 (no padding or dilation): the
 // pooling of LeNet, VGG and U-Net. The general sweep compares one window at a

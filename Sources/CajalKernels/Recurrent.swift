@@ -1,4 +1,4 @@
-import CajalKernelsABI
+import CajalRuntime
 import Glibc
 
 // The gate math of one recurrent time step, fused: one pass over the gate

@@ -1,4 +1,4 @@
-import CajalKernelsABI
+import CajalRuntime
 
 /// How one reduction folds elements: sums and products of float32 accumulate
 /// in double (as torch's CPU accumulate type does), integers wrap, bools count.

@@ -1,5 +1,6 @@
 import Testing
-@testable import Cajal
+import Cajal
+@testable import CajalCore
 
 /// Integers are bounded where they enter an op and size arithmetic is checked:
 /// extreme arguments throw a CajalError naming the op and the argument instead

@@ -1,0 +1,341 @@
+import CajalRuntime
+/// Convolutions (torch.nn.functional.conv1d / conv2d) through im2col and one
+/// BLAS matrix product per block of samples and group. The backward is two more
+/// products: the weight gradient against the same columns, and the input
+/// gradient as the transposed product folded back by col2im.
+public enum ConvolutionPadding: Equatable, Sendable {
+    /// The same zeros on both sides of each spatial dim.
+    case explicit([Int])
+    /// Zeros so that the output has the input's size (stride 1 only); when a
+    /// dim needs an odd total, the extra zero goes after (torch's rule).
+    case same
+    /// No padding.
+    case valid
+}
+
+extension Tensor {
+    /// torch.nn.functional.conv2d: input (N, C, H, W) or unbatched (C, H, W),
+    /// weight (O, C / groups, kH, kW), optional bias (O).
+    public static func conv2d(_ input: Tensor, weight: Tensor, bias: Tensor? = nil, stride: [Int] = [1, 1],
+                              padding: ConvolutionPadding = .valid, dilation: [Int] = [1, 1], groups: Int = 1) throws -> Tensor {
+        try convolution(input, weight: weight, bias: bias, stride: stride, padding: padding, dilation: dilation,
+                        groups: groups, spatialDims: 2, op: "conv2d")
+    }
+
+    /// torch.nn.functional.conv1d: input (N, C, L) or unbatched (C, L),
+    /// weight (O, C / groups, k), optional bias (O). Runs as a conv2d of height 1.
+    public static func conv1d(_ input: Tensor, weight: Tensor, bias: Tensor? = nil, stride: [Int] = [1],
+                              padding: ConvolutionPadding = .valid, dilation: [Int] = [1], groups: Int = 1) throws -> Tensor {
+        try convolution(input, weight: weight, bias: bias, stride: stride, padding: padding, dilation: dilation,
+                        groups: groups, spatialDims: 1, op: "conv1d")
+    }
+
+    private static func convolution(_ input: Tensor, weight: Tensor, bias: Tensor?, stride: [Int], padding: ConvolutionPadding,
+                                    dilation: [Int], groups: Int, spatialDims: Int, op: String) throws -> Tensor {
+        let batchedRank = spatialDims + 2
+        guard input.rank == batchedRank || input.rank == batchedRank - 1 else {
+            throw CajalError.runtime("[\(op)] Expected \(batchedRank - 1)D (unbatched) or \(batchedRank)D (batched) input to \(op), but got input of size: \(input.shape)")
+        }
+        if input.rank == batchedRank - 1 {
+            let batched = try convolution(input.unsqueeze(dim: 0), weight: weight, bias: bias, stride: stride, padding: padding,
+                                          dilation: dilation, groups: groups, spatialDims: spatialDims, op: op)
+            return try batched.squeeze(dim: 0)
+        }
+        guard weight.rank == batchedRank else {
+            throw CajalError.runtime("[\(op)] Expected \(batchedRank)-dimensional weight for \(batchedRank)-dimensional input \(input.shape), but got \(weight.rank)-dimensional weight of size \(weight.shape)")
+        }
+        guard input.dtype.isFloatingPoint, input.dtype == weight.dtype, bias.map({ $0.dtype == input.dtype }) ?? true else {
+            throw CajalError.runtime("[\(op)] expected input, weight and bias of one floating-point dtype, got \(input.dtype), \(weight.dtype)\(bias.map { " and \($0.dtype)" } ?? "")")
+        }
+        let check = Arguments(op)
+        guard try check.bounded(groups, "groups") > 0 else { throw CajalError.runtime("[\(op)] non-positive groups is not supported") }
+        func perDim(_ values: [Int], _ name: String) throws -> [Int] {
+            _ = try check.bounded(values, name)
+            if values.count == 1 { return [Int](repeating: values[0], count: spatialDims) }
+            guard values.count == spatialDims else {
+                throw CajalError.runtime("[\(op)] expected \(name) to be a single integer value or a list of \(spatialDims) values to match the convolution dimensions, but got \(name)=\(values)")
+            }
+            return values
+        }
+        let strides = try perDim(stride, "stride"), dilations = try perDim(dilation, "dilation")
+        guard strides.allSatisfy({ $0 > 0 }) else { throw CajalError.runtime("[\(op)] non-positive stride is not supported") }
+        guard dilations.allSatisfy({ $0 > 0 }) else { throw CajalError.runtime("[\(op)] dilation should be greater than zero") }
+        let outChannels = weight.shape[0], groupChannels = weight.shape[1]
+        guard outChannels % groups == 0 else {
+            throw CajalError.runtime("[\(op)] Given groups=\(groups), expected weight to be divisible by \(groups) at dimension 0, but got weight of size \(weight.shape) instead")
+        }
+        let inChannels = try check.product(groupChannels, groups, "groups \(groups) times \(groupChannels) channels")
+        guard input.shape[1] == inChannels else {
+            throw CajalError.runtime("[\(op)] Given groups=\(groups), weight of size \(weight.shape), expected input\(input.shape) to have \(inChannels) channels, but got \(input.shape[1]) channels instead")
+        }
+        if let bias, bias.shape != [outChannels] {
+            throw CajalError.runtime("[\(op)] Given weight of size \(weight.shape), expected bias to be 1-dimensional with \(outChannels) elements, but got bias of size \(bias.shape) instead")
+        }
+        let kernel = Array(weight.shape[2...]), spatial = Array(input.shape[2...])
+        // The span of each dilated kernel: dilation * (kernel - 1) + 1.
+        let reaches = try (0..<spatialDims).map { d in
+            try check.product(dilations[d], kernel[d] - 1, "dilation \(dilations[d]) with kernel size \(kernel[d])") + 1
+        }
+        // Padding before and after, per spatial dim.
+        var before = [Int](repeating: 0, count: spatialDims), after = before
+        switch padding {
+        case .valid: break
+        case .explicit(let values):
+            before = try perDim(values, "padding")
+            guard before.allSatisfy({ $0 >= 0 }) else { throw CajalError.runtime("[\(op)] negative padding is not supported") }
+            after = before
+        case .same:
+            guard strides.allSatisfy({ $0 == 1 }) else {
+                throw CajalError.runtime("[\(op)] padding='same' is not supported for strided convolutions")
+            }
+            for d in 0..<spatialDims {
+                let total = reaches[d] - 1
+                before[d] = total / 2
+                after[d] = total - before[d]
+            }
+        }
+        // Sizes, paddings and reaches are at most 2^51 each: their sums fit.
+        let padded = (0..<spatialDims).map { spatial[$0] + before[$0] + after[$0] }
+        var outSpatial: [Int] = []
+        for d in 0..<spatialDims {
+            guard padded[d] >= reaches[d] else {
+                let sizes = padded.map(String.init).joined(separator: " x ")
+                throw CajalError.runtime("[\(op)] Calculated padded input size per channel: (\(sizes)). Kernel size: (\(kernel.map(String.init).joined(separator: " x "))). Kernel size can't be greater than actual input size")
+            }
+            outSpatial.append((padded[d] - reaches[d]) / strides[d] + 1)
+        }
+        // Everything runs as 2-d: a 1-d convolution has height 1.
+        let two = { (values: [Int], fill: Int) in spatialDims == 2 ? values : [fill] + values }
+        let (k2, s2, d2, b2, o2, in2) = (two(kernel, 1), two(strides, 1), two(dilations, 1), two(before, 0), two(outSpatial, 1),
+                                        two(spatial, 1))
+        let geometry = ConvolutionGeometry(channels: groupChannels, height: in2[0], width: in2[1],
+                                           kernelHeight: k2[0], kernelWidth: k2[1], strideHeight: s2[0], strideWidth: s2[1],
+                                           padTop: b2[0], padLeft: b2[1], dilationHeight: d2[0], dilationWidth: d2[1],
+                                           outHeight: o2[0], outWidth: o2[1])
+        let x = try input.contiguous(), w = try weight.contiguous()
+        let batch = input.shape[0]
+        let out = try Tensor(uninitializedShape: [batch, outChannels] + outSpatial, dtype: input.dtype, op: op)
+        try convolutionForward(x, w, out, geometry, groups: groups)
+        let inputShape = input.shape, weightShape = weight.shape
+        out.recording("ConvolutionBackward0", inputs: [input, weight], saving: [x, w]) { ctx in
+            let g = try ctx.grad.contiguous()
+            let (x, w) = (ctx.saved[0], ctx.saved[1])
+            return [ctx.needs(0) ? try convolutionInputGradient(g, w, inputShape, geometry, groups: groups) : nil,
+                    ctx.needs(1) ? try convolutionWeightGradient(g, x, weightShape, geometry, groups: groups) : nil]
+        }
+        guard let bias else { return out }
+        return try out.add(bias.reshape([outChannels] + [Int](repeating: 1, count: spatialDims)))
+    }
+
+    /// torch.nn.functional.conv_transpose2d: input (N, Cin, H, W) or (Cin, H, W),
+    /// weight (Cin, Cout / groups, kH, kW), optional bias (Cout). It is the
+    /// input gradient of the conv2d that maps its output back to its input,
+    /// so it runs on the same three products with the roles exchanged.
+    public static func convTranspose2d(_ input: Tensor, weight: Tensor, bias: Tensor? = nil, stride: [Int] = [1, 1],
+                                       padding: [Int] = [0, 0], outputPadding: [Int] = [0, 0], groups: Int = 1,
+                                       dilation: [Int] = [1, 1]) throws -> Tensor {
+        let op = "conv_transpose2d"
+        guard input.rank == 4 || input.rank == 3 else {
+            throw CajalError.runtime("[\(op)] Expected 3D (unbatched) or 4D (batched) input to conv_transpose2d, but got input of size: \(input.shape)")
+        }
+        if input.rank == 3 {
+            return try convTranspose2d(input.unsqueeze(dim: 0), weight: weight, bias: bias, stride: stride, padding: padding,
+                                       outputPadding: outputPadding, groups: groups, dilation: dilation).squeeze(dim: 0)
+        }
+        guard weight.rank == 4 else {
+            throw CajalError.runtime("[\(op)] Expected 4-dimensional weight for 4-dimensional input \(input.shape), but got \(weight.rank)-dimensional weight of size \(weight.shape)")
+        }
+        guard input.dtype.isFloatingPoint, input.dtype == weight.dtype, bias.map({ $0.dtype == input.dtype }) ?? true else {
+            throw CajalError.runtime("[\(op)] expected input, weight and bias of one floating-point dtype, got \(input.dtype) and \(weight.dtype)")
+        }
+        let check = Arguments(op)
+        guard try check.bounded(groups, "groups") > 0, weight.shape[0] % groups == 0 else {
+            throw CajalError.runtime("[\(op)] Given groups=\(groups), expected weight to be divisible by \(groups) at dimension 0, but got weight of size \(weight.shape) instead")
+        }
+        guard input.shape[1] == weight.shape[0] else {
+            throw CajalError.runtime("[\(op)] Given transposed=1, weight of size \(weight.shape), expected input\(input.shape) to have \(weight.shape[0]) channels, but got \(input.shape[1]) channels instead")
+        }
+        func pair(_ values: [Int], _ name: String) throws -> [Int] {
+            _ = try check.bounded(values, name)
+            if values.count == 1 { return [values[0], values[0]] }
+            guard values.count == 2 else { throw CajalError.runtime("[\(op)] expected \(name) to be a single integer or a pair, got \(values)") }
+            return values
+        }
+        let (s2, p2, o2, d2) = (try pair(stride, "stride"), try pair(padding, "padding"), try pair(outputPadding, "output_padding"),
+                                try pair(dilation, "dilation"))
+        guard s2.allSatisfy({ $0 > 0 }), d2.allSatisfy({ $0 > 0 }) else {
+            throw CajalError.runtime("[\(op)] non-positive stride or dilation is not supported")
+        }
+        guard p2.allSatisfy({ $0 >= 0 }), o2.allSatisfy({ $0 >= 0 }) else { throw CajalError.runtime("[\(op)] negative padding is not supported") }
+        for d in 0..<2 where o2[d] >= s2[d] && o2[d] >= d2[d] {
+            throw CajalError.runtime("[\(op)] output padding must be smaller than either stride or dilation, but got output_padding_height: \(o2[0]) output_padding_width: \(o2[1]) stride_height: \(s2[0]) stride_width: \(s2[1]) dilation_height: \(d2[0]) dilation_width: \(d2[1])")
+        }
+        let outChannels = try check.product(weight.shape[1], groups, "groups \(groups) times \(weight.shape[1]) channels")
+        if let bias, bias.shape != [outChannels] {
+            throw CajalError.runtime("[\(op)] Given transposed=1, weight of size \(weight.shape), expected bias to be 1-dimensional with \(outChannels) elements, but got bias of size \(bias.shape) instead")
+        }
+        let kernel = [weight.shape[2], weight.shape[3]], spatial = [input.shape[2], input.shape[3]]
+        // (in - 1) * stride - 2 * padding + dilation * (kernel - 1) + output_padding + 1, checked.
+        let sizes = try (0..<2).map { d -> Int in
+            let strided = try check.product(spatial[d] - 1, s2[d], "input size \(spatial[d]) with stride \(s2[d])")
+            let reach = try check.product(d2[d], kernel[d] - 1, "dilation \(d2[d]) with kernel size \(kernel[d])")
+            return try check.sum(strided, reach, "the output size") - 2 * p2[d] + o2[d] + 1
+        }
+        guard sizes.allSatisfy({ $0 > 0 }) else {
+            throw CajalError.runtime("[\(op)] Given input size per channel: (\(spatial[0]) x \(spatial[1])). Calculated output size per channel: (\(sizes[0]) x \(sizes[1])). Output size is too small")
+        }
+        let outSpatial = sizes
+        // The conv2d from the output (Cout / groups channels a group) back to the input.
+        let geometry = ConvolutionGeometry(channels: weight.shape[1], height: outSpatial[0], width: outSpatial[1],
+                                           kernelHeight: kernel[0], kernelWidth: kernel[1], strideHeight: s2[0], strideWidth: s2[1],
+                                           padTop: p2[0], padLeft: p2[1], dilationHeight: d2[0], dilationWidth: d2[1],
+                                           outHeight: spatial[0], outWidth: spatial[1])
+        let x = try input.contiguous(), w = try weight.contiguous()
+        let outShape = [input.shape[0], outChannels] + outSpatial
+        let out = try convolutionInputGradient(x, w, outShape, geometry, groups: groups)
+        let inputShape = input.shape, weightShape = weight.shape
+        out.recording("ConvolutionBackward0", inputs: [input, weight], saving: [x, w]) { ctx in
+            let g = try ctx.grad.contiguous()
+            let (x, w) = (ctx.saved[0], ctx.saved[1])
+            var dx: Tensor?
+            if ctx.needs(0) {
+                let result = try Tensor(uninitializedShape: inputShape, dtype: g.dtype, op: "conv_transpose2d_backward")
+                try convolutionForward(g, w, result, geometry, groups: groups)
+                dx = result
+            }
+            return [dx, ctx.needs(1) ? try convolutionWeightGradient(x, g, weightShape, geometry, groups: groups) : nil]
+        }
+        guard let bias else { return out }
+        return try out.add(bias.reshape([outChannels, 1, 1]))
+    }
+
+    /// Runs body(images, columns buffer) over the batch. Images of small and
+    /// medium products (up to 4M multiply-adds each: LeNet's and small VGG
+    /// layers) are split across our cores, each part with its own column
+    /// buffer, their products in one-thread pieces (see Gemm.multiply); handing
+    /// such a product to OpenBLAS's threads costs more in hand-over than it
+    /// gains. Larger products run image after image with OpenBLAS's threads.
+    /// `parts` and the part index let a caller keep per-part partial sums in a
+    /// fixed order.
+    /// The column buffers are checked against the memory budget first: their
+    /// size (kernel positions x output positions) is no tensor's.
+    private static func forEachImagePart(batch: Int, _ g: ConvolutionGeometry, product: Int, dtype: DType, op: String,
+                                         _ body: (_ part: Int, _ images: Range<Int>, _ cols: UnsafeMutableRawPointer) -> Void) throws -> Int {
+        let parts = product <= 1 << 22 ? Swift.max(1, Swift.min(Parallel.threadCount, batch)) : 1
+        let check = Arguments(op)
+        let bytes = try check.product([Swift.max(g.columnRows, 1), Swift.max(g.columnCount, 1), dtype.itemSize],
+                                      "the column buffer of \(g.columnRows) kernel positions by \(g.columnCount) output positions")
+        try MemoryBudget.reserve(try check.product(bytes, parts, "the column buffers"), op: op)
+        let (cost, overflow) = (batch / parts).multipliedReportingOverflow(by: Swift.max(product, 1))
+        Parallel.forEachChunk(parts, costPerItem: overflow ? Int.max : cost, grain: 1 << 16) { range in
+            let cols = UnsafeMutableRawPointer.allocate(byteCount: bytes, alignment: 64)
+            defer { cols.deallocate() }
+            for part in range { body(part, batch * part / parts ..< batch * (part + 1) / parts, cols) }
+        }
+        return parts
+    }
+
+    /// The multiply-adds of one image's product, saturating: it only picks a split.
+    private static func product(_ a: Int, _ b: Int, _ c: Int) -> Int {
+        let (ab, first) = a.multipliedReportingOverflow(by: b)
+        let (abc, second) = ab.multipliedReportingOverflow(by: c)
+        return first || second ? Int.max : abc
+    }
+
+    /// out[n, group] = weight[group] (Og x Cg·kH·kW) @ im2col(x[n, group]).
+    private static func convolutionForward(_ x: Tensor, _ w: Tensor, _ out: Tensor, _ g: ConvolutionGeometry, groups: Int) throws {
+        let batch = x.shape[0], outPerGroup = w.shape[0] / groups
+        let item = x.dtype.itemSize, rows = g.columnRows, columns = g.columnCount, dtype = x.dtype
+        let inputPlane = g.channels * g.height * g.width
+        if rows == 0 {  // no input channels: BLAS would reject a zero leading dimension
+            try out.zeroInPlace()
+            return
+        }
+        let xPointer = x.dataPointer, wPointer = w.dataPointer, outPointer = out.dataPointer
+        _ = try forEachImagePart(batch: batch, g, product: product(outPerGroup, columns, rows), dtype: dtype, op: "conv") { _, images, cols in
+            for n in images {
+                for group in 0..<groups {
+                    im2col(dtype, xPointer + ((n * groups + group) * inputPlane) * item, g, cols, rowStride: columns)
+                    Gemm.multiply(dtype: dtype, m: outPerGroup, n: columns, k: rows,
+                                  a: MatrixOperand(pointer: wPointer + group * outPerGroup * rows * item, transposed: false,
+                                                   leadingDimension: rows),
+                                  b: MatrixOperand(pointer: cols, transposed: false, leadingDimension: columns),
+                                  c: outPointer + ((n * groups + group) * outPerGroup * columns) * item, ldc: columns)
+                }
+            }
+        }
+    }
+
+    /// dx[n, group] = col2im(weight[group]ᵀ @ dout[n, group]).
+    private static func convolutionInputGradient(_ gradOut: Tensor, _ w: Tensor, _ inputShape: [Int], _ g: ConvolutionGeometry,
+                                                 groups: Int) throws -> Tensor {
+        let dx = try Tensor.zeros(inputShape, dtype: w.dtype)
+        let batch = inputShape[0], outPerGroup = w.shape[0] / groups
+        if g.columnRows == 0 || outPerGroup == 0 { return dx }
+        let item = w.dtype.itemSize, rows = g.columnRows, columns = g.columnCount, dtype = w.dtype
+        let inputPlane = g.channels * g.height * g.width
+        let gPointer = gradOut.dataPointer, wPointer = w.dataPointer, dxPointer = dx.dataPointer
+        _ = try forEachImagePart(batch: batch, g, product: product(rows, columns, outPerGroup), dtype: dtype, op: "conv") { _, images, cols in
+            for n in images {
+                for group in 0..<groups {
+                    Gemm.multiply(dtype: dtype, m: rows, n: columns, k: outPerGroup,
+                                  a: MatrixOperand(pointer: wPointer + group * outPerGroup * rows * item, transposed: true,
+                                                   leadingDimension: rows),
+                                  b: MatrixOperand(pointer: gPointer + ((n * groups + group) * outPerGroup * columns) * item,
+                                                   transposed: false, leadingDimension: columns),
+                                  c: cols, ldc: columns)
+                    col2im(dtype, cols, g, dxPointer + ((n * groups + group) * inputPlane) * item, rowStride: columns)
+                }
+            }
+        }
+        return dx
+    }
+
+    /// dweight[group] = Σ_n dout[n, group] @ im2col(x[n, group])ᵀ; with images
+    /// split across cores, each part sums into its own buffer and the parts
+    /// are added in order (the same bits every run).
+    private static func convolutionWeightGradient(_ gradOut: Tensor, _ x: Tensor, _ weightShape: [Int], _ g: ConvolutionGeometry,
+                                                  groups: Int) throws -> Tensor {
+        let batch = x.shape[0], outPerGroup = weightShape[0] / groups
+        if g.columnRows == 0 || g.columnCount == 0 { return try Tensor.zeros(weightShape, dtype: x.dtype) }
+        let item = x.dtype.itemSize, rows = g.columnRows, columns = g.columnCount, dtype = x.dtype
+        let inputPlane = g.channels * g.height * g.width
+        let partials = try Tensor.zeros([Swift.max(1, Swift.min(Parallel.threadCount, batch))] + weightShape, dtype: dtype)
+        let weightCount = weightShape.reduce(1, *)
+        let xPointer = x.dataPointer, gPointer = gradOut.dataPointer, partialPointer = partials.dataPointer
+        let parts = try forEachImagePart(batch: batch, g, product: product(outPerGroup, rows, columns), dtype: dtype, op: "conv") { part, images, cols in
+            let target = partialPointer + part * weightCount * item
+            for n in images {
+                for group in 0..<groups {
+                    im2col(dtype, xPointer + ((n * groups + group) * inputPlane) * item, g, cols, rowStride: columns)
+                    Gemm.multiply(dtype: dtype, m: outPerGroup, n: rows, k: columns,
+                                  a: MatrixOperand(pointer: gPointer + ((n * groups + group) * outPerGroup * columns) * item,
+                                                   transposed: false, leadingDimension: columns),
+                                  b: MatrixOperand(pointer: cols, transposed: true, leadingDimension: columns),
+                                  c: target + group * outPerGroup * rows * item, ldc: rows, beta: 1)
+                }
+            }
+        }
+        let used = try partials.narrow(dim: 0, start: 0, length: parts)
+        return parts == 1 ? try used.reshape(weightShape) : try used.sum(dims: [0], keepDim: false)
+    }
+
+    private static func im2col(_ dtype: DType, _ x: UnsafeMutableRawPointer, _ g: ConvolutionGeometry, _ cols: UnsafeMutableRawPointer,
+                               rowStride: Int) {
+        if dtype == .float64 {
+            Im2col.im2col(UnsafePointer(x.assumingMemoryBound(to: Double.self)), g, cols.assumingMemoryBound(to: Double.self), rowStride: rowStride)
+        } else {
+            Im2col.im2col(UnsafePointer(x.assumingMemoryBound(to: Float.self)), g, cols.assumingMemoryBound(to: Float.self), rowStride: rowStride)
+        }
+    }
+
+    private static func col2im(_ dtype: DType, _ cols: UnsafeMutableRawPointer, _ g: ConvolutionGeometry, _ x: UnsafeMutableRawPointer,
+                               rowStride: Int) {
+        if dtype == .float64 {
+            Im2col.col2im(UnsafePointer(cols.assumingMemoryBound(to: Double.self)), g, x.assumingMemoryBound(to: Double.self), rowStride: rowStride)
+        } else {
+            Im2col.col2im(UnsafePointer(cols.assumingMemoryBound(to: Float.self)), g, x.assumingMemoryBound(to: Float.self), rowStride: rowStride)
+        }
+    }
+}
+

@@ -1,0 +1,350 @@
+import CajalRuntime
+
+/// matmul with torch's rules for 1-D operands and broadcast batch dims,
+/// computed by BLAS gemm.
+extension Tensor {
+    public func matmul(_ other: Tensor) throws -> Tensor {
+        guard rank >= 1 && other.rank >= 1 else {
+            throw CajalError.runtime("[matmul] both arguments to matmul need to be at least 1D, but they are \(rank)D and \(other.rank)D")
+        }
+        if rank == 1 && other.rank == 1 {
+            guard shape[0] == other.shape[0] else {
+                throw CajalError.shape("[matmul] shapes \(shapeString(shape)) and \(shapeString(other.shape)) cannot be multiplied (\(shape[0]) != \(other.shape[0]))")
+            }
+            return try unsqueeze(dim: 0).matrixProduct(other.unsqueeze(dim: 1), dot: true).reshape([])
+        }
+        // A vector joins as a matrix, and the added dim is dropped afterwards.
+        if rank == 1 {
+            return try unsqueeze(dim: 0).matrixProduct(other).squeeze(dim: -2)
+        }
+        if other.rank == 1 {
+            return try matrixProduct(other.unsqueeze(dim: 1)).squeeze(dim: -1)
+        }
+        return try matrixProduct(other)
+    }
+
+    /// The product of matrices in the last two dims, broadcasting the batch dims.
+    private func matrixProduct(_ other: Tensor, dot: Bool = false) throws -> Tensor {
+        let m = shape[rank - 2], k = shape[rank - 1]
+        let k2 = other.shape[other.rank - 2], n = other.shape[other.rank - 1]
+        guard k == k2 else {
+            throw CajalError.shape("[matmul] shapes \(shapeString(shape)) and \(shapeString(other.shape)) cannot be multiplied (\(k) != \(k2))")
+        }
+        // Like torch, matmul does not promote: both operands must share a dtype.
+        guard dtype == other.dtype else {
+            throw CajalError.runtime("[matmul] expected both operands to have the same dtype, but got: \(dtype) != \(other.dtype)")
+        }
+        let type = dtype
+        let limit = Int(Int32.max)
+        guard m <= limit && n <= limit && k <= limit else {
+            throw CajalError.value("[matmul] matrix dims of \(shapeString(shape)) and \(shapeString(other.shape)) exceed BLAS's 32-bit limit")
+        }
+        let batchA = Array(shape.dropLast(2)), batchB = Array(other.shape.dropLast(2))
+        let batch = try broadcastShapes(batchA, batchB, op: "matmul")
+        let out = try Tensor(uninitializedShape: batch + [m, n], dtype: type, op: "matmul")
+        // Like torch, an empty bool product is fine; a real one has no kernel.
+        if type == .bool && out.count > 0 { throw CajalError.notImplemented("[matmul] \"addmm_impl_cpu_\" not implemented for 'Bool'") }
+        if k == 0 {
+            try out.fillInPlaceUnchecked(0)
+        } else {
+            let a = try converted(to: type).blasReady(), b = try other.converted(to: type).blasReady()
+            let aLayout = Gemm.blasLayout(rows: m, cols: k, rowStride: a.strides[rank - 2], colStride: a.strides[rank - 1])
+            let bLayout = Gemm.blasLayout(rows: k, cols: n, rowStride: b.strides[other.rank - 2], colStride: b.strides[other.rank - 1])
+            // blasReady() made both readable by BLAS; a failure here is a bug, reported, not trapped.
+            guard let aLayout, let bLayout else {
+                throw CajalError.runtime("[matmul] internal error: operands of \(shapeString(shape)) and \(shapeString(other.shape)) are not BLAS-readable")
+            }
+            guard aLayout.ld <= limit && bLayout.ld <= limit else {
+                throw CajalError.value("[matmul] strides of \(shapeString(shape)) and \(shapeString(other.shape)) exceed BLAS's 32-bit limit; call .contiguous() first")
+            }
+            do {
+                let itemSize = type.itemSize
+                let batchLoop = StridedLoop(shape: batch, strides: Array(out.strides.dropLast(2)),
+                                            Array(a.broadcastStrides(to: batch + [m, k]).dropLast(2)),
+                                            Array(b.broadcastStrides(to: batch + [k, n]).dropLast(2)))
+                let inner = batchLoop.innerStrides
+                batchLoop.forEachRow(0..<batchLoop.rowCount) { offsets in
+                    for i in 0..<batchLoop.innerCount {
+                        Gemm.multiply(
+                            dtype: type, m: m, n: n, k: k,
+                            a: MatrixOperand(pointer: a.dataPointer + (offsets[1] + i * inner[1]) * itemSize,
+                                             transposed: aLayout.transposed, leadingDimension: aLayout.ld),
+                            b: MatrixOperand(pointer: b.dataPointer + (offsets[2] + i * inner[2]) * itemSize,
+                                             transposed: bLayout.transposed, leadingDimension: bLayout.ld),
+                            c: out.dataPointer + (offsets[0] + i * inner[0]) * itemSize, ldc: Swift.max(n, 1))
+                    }
+                }
+            }
+        }
+        let name = dot ? "DotBackward0" : (batch.isEmpty ? "MmBackward0" : "BmmBackward0")
+        return out.recording(name, inputs: [self, other], saving: [self, other]) { ctx in
+            let (a, b) = (ctx.saved[0], ctx.saved[1])
+            return [ctx.needs(0) ? try ctx.grad.matrixProduct(b.transpose(-1, -2)) : nil,
+                    ctx.needs(1) ? try a.transpose(-1, -2).matrixProduct(ctx.grad) : nil]
+        }
+    }
+
+    /// Self, or a contiguous copy when BLAS cannot read its last two dims.
+    private func blasReady() throws -> Tensor {
+        let rows = shape[rank - 2], cols = shape[rank - 1]
+        if Gemm.blasLayout(rows: rows, cols: cols, rowStride: strides[rank - 2], colStride: strides[rank - 1]) != nil {
+            return self
+        }
+        return try materialized()
+    }
+
+    /// Fills a freshly made tensor; skips the autograd checks of fillInPlace.
+    func fillInPlaceUnchecked(_ value: Double) throws {
+        kernels.fill(dtype.kind, dataPointer, value, Int64(value), StridedLoop(shape: shape, strides: strides))
+    }
+}
+
+// MARK: the strict matrix products
+
+extension Tensor {
+    /// Matrix times matrix, both 2-D (torch.mm).
+    public func mm(_ other: Tensor) throws -> Tensor {
+        guard rank == 2 else { throw CajalError.runtime("[mm] self must be a matrix (got \(rank)-D)") }
+        guard other.rank == 2 else { throw CajalError.runtime("[mm] mat2 must be a matrix (got \(other.rank)-D)") }
+        guard shape[1] == other.shape[0] else {
+            throw CajalError.shape("[mm] mat1 and mat2 shapes cannot be multiplied (\(shape[0])x\(shape[1]) and \(other.shape[0])x\(other.shape[1]))")
+        }
+        return try matmul(other)
+    }
+
+    /// Batches of matrices, both 3-D with equal batch sizes (torch.bmm).
+    public func bmm(_ other: Tensor) throws -> Tensor {
+        guard rank == 3, other.rank == 3 else {
+            throw CajalError.runtime("[bmm] batch1 and batch2 must be 3-D tensors (got \(rank)-D and \(other.rank)-D)")
+        }
+        guard shape[0] == other.shape[0] else {
+            throw CajalError.shape("[bmm] batch1 and batch2 must have same number of batches, got \(shape[0]) and \(other.shape[0])")
+        }
+        guard shape[2] == other.shape[1] else {
+            throw CajalError.shape("[bmm] Expected size for first two dimensions of batch2 tensor to be: [\(shape[0]), \(shape[2])] but got: [\(other.shape[0]), \(other.shape[1])].")
+        }
+        return try matmul(other)
+    }
+
+    /// Matrix times vector (torch.mv).
+    public func mv(_ vector: Tensor) throws -> Tensor {
+        guard rank == 2, vector.rank == 1 else {
+            throw CajalError.runtime("[mv] vector + matrix @ vector expected, got \(rank), \(vector.rank)")
+        }
+        guard shape[1] == vector.shape[0] else {
+            throw CajalError.shape("[mv] size mismatch, got input (\(shape[0])x\(shape[1])), vec (\(vector.shape[0]))")
+        }
+        return try matmul(vector)
+    }
+
+    /// The dot product of two vectors of one length (torch.dot).
+    public func dot(_ other: Tensor) throws -> Tensor {
+        guard rank == 1, other.rank == 1 else {
+            throw CajalError.runtime("[dot] 1D tensors expected, but got \(rank)D and \(other.rank)D tensors")
+        }
+        guard shape[0] == other.shape[0] else {
+            throw CajalError.shape("[dot] inconsistent tensor size, expected tensor [\(shape[0])] and src [\(other.shape[0])] to have the same number of elements, but got \(shape[0]) and \(other.shape[0]) elements respectively")
+        }
+        return try matmul(other)
+    }
+
+    /// The outer product of two vectors (torch.outer).
+    public func outer(_ other: Tensor) throws -> Tensor {
+        guard rank == 1, other.rank == 1 else {
+            throw CajalError.runtime("[outer] outer: expected 1D tensors, but got \(rank)D and \(other.rank)D")
+        }
+        return try unsqueeze(dim: 1).mul(other.unsqueeze(dim: 0))
+    }
+}
+
+// MARK: linalg (LAPACK)
+
+extension Tensor {
+    /// Checks a batch of square float matrices for `op`.
+    private func checkSquare(_ op: String) throws {
+        guard rank >= 2 else {
+            throw CajalError.runtime("[\(op)] \(op): The input tensor A must have at least 2 dimensions.")
+        }
+        guard shape[rank - 1] == shape[rank - 2] else {
+            throw CajalError.runtime("[\(op)] \(op): A must be batches of square matrices, but they are \(shape[rank - 2]) by \(shape[rank - 1]) matrices")
+        }
+        guard dtype.isFloatingPoint else {
+            throw CajalError.notImplemented("[\(op)] \(op): Expected a floating point tensor as input. Got \(dtype)")
+        }
+        guard shape[rank - 1] <= Int(Int32.max) / 64 else {
+            throw CajalError.value("[\(op)] matrices of size \(shape[rank - 1]) exceed LAPACK's 32-bit limits")
+        }
+    }
+
+    /// Runs `body` on each n x n matrix of a contiguous batch.
+    private func forEachMatrix(_ body: (UnsafeMutableRawPointer, Int) throws -> Void) rethrows {
+        let n = shape[rank - 1]
+        let matrices = shape.dropLast(2).reduce(1, *)
+        for b in 0..<matrices { try body(dataPointer + b * n * n * dtype.itemSize, b) }
+    }
+
+    /// The inverse of each square matrix (torch.linalg.inv), laid out
+    /// column-major per matrix as torch returns it.
+    public func inv() throws -> Tensor {
+        try checkSquare("linalg.inv")
+        let n = shape[rank - 1]
+        // Row-major Aᵀ is column-major A, which LAPACK inverts in place.
+        let columns = try transpose(-1, -2).materialized()
+        let pivots = UnsafeMutablePointer<Int32>.allocate(capacity: Swift.max(n, 1))
+        defer { pivots.deallocate() }
+        try columns.forEachMatrix { matrix, _ in
+            let (info, _) = try Lapack.factor(dtype: dtype, matrix, n: n, pivots: pivots)
+            if info > 0 {
+                throw CajalError.runtime("[linalg.inv] linalg.inv: The diagonal element \(info) is zero, the inversion could not be completed because the input matrix is singular.")
+            }
+            _ = try Lapack.invertFactored(dtype: dtype, matrix, n: n, pivots: pivots)
+        }
+        let out = columns.columnMajorMatrices()
+        return out.recording("LinalgInvExBackward0", inputs: [self], saving: [out]) { ctx in
+            let inverseT = try ctx.saved[0].transpose(-1, -2)
+            return [try inverseT.matmul(ctx.grad).matmul(inverseT).neg()]
+        }
+    }
+
+    /// A new tensor (not a view) reading this contiguous buffer of matrices
+    /// as their transposes: column-major matrices, LAPACK's and torch's layout.
+    private func columnMajorMatrices() -> Tensor {
+        var newShape = shape, newStrides = strides
+        newShape.swapAt(rank - 1, rank - 2)
+        newStrides.swapAt(rank - 1, rank - 2)
+        return viewing(Layout(shape: newShape, strides: newStrides, offset: layout.offset))
+    }
+
+    /// The determinant of each square matrix (torch.linalg.det). The gradient
+    /// (det * inv(A)ᵀ) needs an invertible matrix.
+    public func det() throws -> Tensor {
+        try checkSquare("linalg.det")
+        let n = shape[rank - 1]
+        let lu = try materialized()
+        let out = try Tensor(uninitializedShape: Array(shape.dropLast(2)), dtype: dtype, op: "linalg.det")
+        let pivots = UnsafeMutablePointer<Int32>.allocate(capacity: Swift.max(n, 1))
+        defer { pivots.deallocate() }
+        var values: [Double] = []
+        try lu.forEachMatrix { matrix, _ in
+            let (_, sign) = try Lapack.factor(dtype: dtype, matrix, n: n, pivots: pivots)
+            var product = sign
+            for i in 0..<n {
+                product *= dtype == .float32 ? Double(matrix.assumingMemoryBound(to: Float.self)[i * n + i])
+                                             : matrix.assumingMemoryBound(to: Double.self)[i * n + i]
+            }
+            values.append(product)
+        }
+        try out.copyElements(from: Tensor(values, shape: out.shape).converted(to: dtype))
+        return out.recording("LinalgDetBackward0", inputs: [self], saving: [self, out]) { ctx in
+            let a = ctx.saved[0], d = ctx.saved[1]
+            let scale = try ctx.grad.mul(d).unsqueeze(dim: -1).unsqueeze(dim: -1)
+            return [try scale.mul(a.inv().transpose(-1, -2))]
+        }
+    }
+
+    /// Solves A X = B for X (torch.linalg.solve): A is [..., n, n]; B is
+    /// [..., n, k], or [..., n] (a vector) when it has one dim fewer than A.
+    public static func solve(_ a: Tensor, _ b: Tensor) throws -> Tensor {
+        try a.checkSquare("linalg.solve")
+        guard a.dtype == b.dtype else {
+            throw CajalError.runtime("[linalg.solve] linalg.solve: Expected A and B to have the same dtype, but found A of type \(a.dtype) and B of type \(b.dtype) instead")
+        }
+        let n = a.shape[a.rank - 1]
+        let vector = b.rank == 1 || (b.rank == a.rank - 1 && Array(b.shape) == Array(a.shape.dropLast()))
+        let bm = vector ? try b.unsqueeze(dim: -1) : b
+        guard bm.rank >= 2, bm.shape[bm.rank - 2] == n else {
+            throw CajalError.shape("[linalg.solve] linalg.solve: Incompatible shapes of A and B for the equation AX = B (\(shapeString(a.shape)) and \(shapeString(b.shape)))")
+        }
+        let k = bm.shape[bm.rank - 1]
+        guard k <= Int(Int32.max) else {
+            throw CajalError.value("[linalg.solve] \(k) right-hand sides exceed LAPACK's 32-bit limits")
+        }
+        let batch = try broadcastShapes(Array(a.shape.dropLast(2)), Array(bm.shape.dropLast(2)), op: "linalg.solve")
+        // LAPACK is column-major: hand it Aᵀ and Bᵀ in row-major memory.
+        let aColumns = try a.expand(batch + [n, n]).transpose(-1, -2).materialized()
+        let xColumns = try bm.expand(batch + [n, k]).transpose(-1, -2).materialized()
+        let matrices = batch.reduce(1, *)
+        let itemSize = a.dtype.itemSize
+        for m in 0..<matrices {
+            let info = try Lapack.solve(dtype: a.dtype, aColumns.dataPointer + m * n * n * itemSize,
+                                    xColumns.dataPointer + m * n * k * itemSize, n: n, k: k)
+            if info > 0 {
+                throw CajalError.runtime("[linalg.solve] torch.linalg.solve: The solver failed because the input matrix is singular.")
+            }
+        }
+        let x = xColumns.columnMajorMatrices()
+        // torch lays out a batch of solution vectors [..., b, n] as column-major
+        // matrices too, so b is the fastest dim.
+        let vectors = vector ? try x.squeeze(dim: -1) : x
+        let out = vector && vectors.rank >= 2 ? try vectors.transpose(-1, -2).materialized().columnMajorMatrices()
+                                               : (vector ? try vectors.materialized() : x)
+        return out.recording("LinalgSolveExBackward0", inputs: [a, b], saving: [a, x]) { ctx in
+            let (a, x) = (ctx.saved[0], ctx.saved[1])
+            let g = vector ? try ctx.grad.unsqueeze(dim: -1) : ctx.grad
+            let gb = try Tensor.solve(a.transpose(-1, -2), g)
+            return [ctx.needs(0) ? try gb.matmul(x.transpose(-1, -2)).neg() : nil,
+                    ctx.needs(1) ? (vector ? try gb.squeeze(dim: -1) : gb) : nil]
+        }
+    }
+
+    /// Which norm torch.linalg.norm computes.
+    public enum NormOrder {
+        case p(Double)
+        case frobenius
+        case nuclear
+
+        /// The order a C caller names by kind (p for .number); nil for the default.
+        public init?(_ kind: NormKind, p: Double) {
+            switch kind {
+            case .standard: return nil
+            case .number: self = .p(p)
+            case .frobenius: self = .frobenius
+            case .nuclear: self = .nuclear
+            }
+        }
+    }
+
+    /// torch.linalg.norm: a vector norm over one dim (or the flattened tensor),
+    /// a matrix norm over two dims (Frobenius, or max/min absolute row or
+    /// column sums for ord inf/-inf/1/-1). Spectral and nuclear norms need an
+    /// SVD and are not supported yet.
+    public func linalgNorm(ord: NormOrder? = nil, dims: [Int]? = nil, keepDim: Bool = false) throws -> Tensor {
+        let chosen = try dims.map { try $0.map { try normalizeDim($0, rank: rank, op: "linalg.norm") } }
+        if let chosen, chosen.count != 1 && chosen.count != 2 {
+            throw CajalError.runtime("[linalg.norm] linalg.norm: If dim is specified, it must be of length 1 or 2. Got \(chosen)")
+        }
+        if let chosen, chosen.count == 2, chosen[0] == chosen[1] {
+            throw CajalError.runtime("[linalg.norm] linalg.norm: dims must be different. Got (\(chosen[0]), \(chosen[1]))")
+        }
+        let matrixDims: [Int]? = chosen?.count == 2 ? chosen : (chosen == nil && ord != nil && rank == 2 ? [0, 1] : nil)
+        guard let matrix = matrixDims else {
+            guard ord == nil || rank == 1 || chosen?.count == 1 else {
+                throw CajalError.runtime("[linalg.norm] linalg.norm: If dim is not specified but ord is, the input must be 1D or 2D. Got \(rank)D.")
+            }
+            switch ord {
+            case nil: return try norm(p: 2, dims: chosen ?? [], keepDim: keepDim)
+            case .p(let p): return try norm(p: p, dims: chosen ?? [], keepDim: keepDim)
+            case .frobenius, .nuclear:
+                throw CajalError.runtime("[linalg.norm] linalg.norm: ord 'fro' and 'nuc' need two dims")
+            }
+        }
+        let (rows, columns) = (matrix[0], matrix[1])
+        switch ord ?? .frobenius {
+        case .frobenius: return try norm(p: 2, dims: matrix, keepDim: keepDim)
+        case .nuclear:
+            throw CajalError.notImplemented("[linalg.norm] the nuclear norm needs an SVD, which cajal does not support yet")
+        case .p(let p):
+            // Sum |x| over one dim, then the max or min over the other.
+            let (sumDim, pickDim): (Int, Int)
+            switch p {
+            case 1, -1: (sumDim, pickDim) = (rows, columns)
+            case .infinity, -.infinity: (sumDim, pickDim) = (columns, rows)
+            default:
+                throw CajalError.notImplemented("[linalg.norm] the matrix norm ord=\(p) needs an SVD, which cajal does not support yet")
+            }
+            let sums = try abs().sum(dims: [sumDim], keepDim: true)
+            let picked = p > 0 ? try sums.amax(dims: [pickDim], keepDim: true) : try sums.amin(dims: [pickDim], keepDim: true)
+            return keepDim ? picked : try picked.squeeze(dims: [rows, columns])
+        }
+    }
+}

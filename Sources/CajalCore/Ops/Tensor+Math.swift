@@ -1,0 +1,157 @@
+import CajalRuntime
+import Glibc
+
+/// Unary math. Functions of real numbers compute integer inputs in the default
+/// float dtype, as torch does; abs, neg, sign, relu and the rounding functions
+/// keep integer types. Each backward is torch's derivative formula.
+extension Tensor {
+    private var floatComputeType: DType { dtype.isFloatingPoint ? dtype : DType.defaultFloat }
+
+    /// What a derivative reads besides the gradient. Saving only that (as
+    /// torch does) keeps in-place writes to the other one legal.
+    enum UnarySaves { case input, output, nothing }
+
+    /// The gradient, and the input or the output as `saves` says.
+    typealias UnaryDerivative = (_ grad: Tensor, _ saved: Tensor) throws -> Tensor
+
+    /// Runs a unary kernel and records `derivative`.
+    private func unary(_ op: UnaryOp, _ name: String, float: Bool = true, backward: String, saves: UnarySaves,
+                       _ derivative: @escaping UnaryDerivative) throws -> Tensor {
+        // Real functions compute bool in float32; the integer-preserving ones refuse it.
+        if dtype == .bool && !float {
+            throw CajalError.notImplemented("[\(name)] \"\(name)\" is not implemented for 'bool'")
+        }
+        let out = try unaryKernel(op, computeType: float ? floatComputeType : dtype, name: name)
+        guard out.dtype.isFloatingPoint else { return out }
+        let saved: [Tensor] = saves == .input ? [self] : saves == .output ? [out] : []
+        return out.recording(backward, inputs: [self], saving: saved) { ctx in
+            [try derivative(ctx.grad, ctx.saved.first ?? ctx.grad)]
+        }
+    }
+
+    public func neg() throws -> Tensor {
+        if dtype == .bool {
+            throw CajalError.notImplemented("[neg] Negation, the `-` operator, on a bool tensor is not supported. If you are trying to invert a mask, use the `~` or `logical_not()` operator instead.")
+        }
+        return try unary(.neg, "neg", float: false, backward: "NegBackward0", saves: .nothing) { g, _ in try g.neg() }
+    }
+
+    public func abs() throws -> Tensor {
+        try unary(.abs, "abs", float: false, backward: "AbsBackward0", saves: .input) { g, x in try g.mul(x.sign()) }
+    }
+
+    public func sign() throws -> Tensor {
+        // The sign of a bool is itself (torch).
+        if dtype == .bool { return try clone() }
+        return try unary(.sign, "sign", float: false, backward: "SignBackward0", saves: .nothing) { g, _ in try g.zerosLike() }
+    }
+
+    public func exp() throws -> Tensor {
+        try unary(.exp, "exp", backward: "ExpBackward0", saves: .output) { g, y in try g.mul(y) }
+    }
+
+    public func expm1() throws -> Tensor {
+        try unary(.expm1, "expm1", backward: "Expm1Backward0", saves: .output) { g, y in try g.mul(y.add(.scalar(1.0))) }
+    }
+
+    public func log() throws -> Tensor {
+        try unary(.log, "log", backward: "LogBackward0", saves: .input) { g, x in try g.div(x) }
+    }
+
+    public func log1p() throws -> Tensor {
+        try unary(.log1p, "log1p", backward: "Log1PBackward0", saves: .input) { g, x in try g.div(x.add(.scalar(1.0))) }
+    }
+
+    public func log2() throws -> Tensor {
+        try unary(.log2, "log2", backward: "Log2Backward0", saves: .input) { g, x in try g.div(x.mul(.scalar(0.6931471805599453))) }
+    }
+
+    public func log10() throws -> Tensor {
+        try unary(.log10, "log10", backward: "Log10Backward0", saves: .input) { g, x in try g.div(x.mul(.scalar(2.302585092994046))) }
+    }
+
+    /// The arctangent, in (-pi/2, pi/2); d/dx = 1 / (1 + x^2).
+    public func atan() throws -> Tensor {
+        try unary(.atan, "atan", backward: "AtanBackward0", saves: .input) { g, x in try g.div(x.mul(x).add(.scalar(1.0))) }
+    }
+
+    public func sqrt() throws -> Tensor {
+        try unary(.sqrt, "sqrt", backward: "SqrtBackward0", saves: .output) { g, y in try g.div(y.mul(.scalar(2.0))) }
+    }
+
+    public func rsqrt() throws -> Tensor {
+        try unary(.rsqrt, "rsqrt", backward: "RsqrtBackward0", saves: .output) { g, y in try g.mul(y.pow(3)).mul(.scalar(-0.5)) }
+    }
+
+    public func sin() throws -> Tensor {
+        try unary(.sin, "sin", backward: "SinBackward0", saves: .input) { g, x in try g.mul(x.cos()) }
+    }
+
+    public func cos() throws -> Tensor {
+        try unary(.cos, "cos", backward: "CosBackward0", saves: .input) { g, x in try g.mul(x.sin().neg()) }
+    }
+
+    public func tanh() throws -> Tensor {
+        try unary(.tanh, "tanh", backward: "TanhBackward0", saves: .output) { g, y in try g.mul(Tensor.scalar(1.0).sub(y.mul(y))) }
+    }
+
+    public func sigmoid() throws -> Tensor {
+        try unary(.sigmoid, "sigmoid", backward: "SigmoidBackward0", saves: .output) { g, y in try g.mul(y.mul(Tensor.scalar(1.0).sub(y))) }
+    }
+
+    public func relu() throws -> Tensor {
+        // The gradient flows where the output is positive (0 at the kink, as torch).
+        try unary(.relu, "relu", float: false, backward: "ReluBackward0", saves: .output) { g, y in
+            try Tensor.selectKernel(y.gt(.scalar(0.0)), g, .scalar(0.0), name: "relu_backward")
+        }
+    }
+
+    public func erf() throws -> Tensor {
+        // d/dx erf(x) = 2 / sqrt(pi) * e^(-x^2)
+        try unary(.erf, "erf", backward: "ErfBackward0", saves: .input) { g, x in
+            try g.mul(x.mul(x).neg().exp().mul(.scalar(1.1283791670955126)))
+        }
+    }
+
+    public func floor() throws -> Tensor {
+        try unary(.floor, "floor", float: false, backward: "FloorBackward0", saves: .nothing) { g, _ in try g.zerosLike() }
+    }
+
+    public func ceil() throws -> Tensor {
+        try unary(.ceil, "ceil", float: false, backward: "CeilBackward0", saves: .nothing) { g, _ in try g.zerosLike() }
+    }
+
+    /// Rounds half to even at 10^-decimals, as torch.round(decimals=):
+    /// x · 10^d rounded, / 10^d, or for negative d, x / 10^-d rounded, · 10^-d,
+    /// in the element type. Floating point only, as in torch.
+    public func round(decimals: Int) throws -> Tensor {
+        guard decimals != 0 else { return try round() }
+        guard dtype.isFloatingPoint else {
+            throw CajalError.notImplemented("[round] \"round_cpu\" not implemented for '\(dtype.torchName)'")
+        }
+        let power = Glibc.pow(10.0, Double(decimals.magnitude))
+        return decimals > 0 ? try mul(.scalar(power)).round().div(.scalar(power))
+                            : try div(.scalar(power)).round().mul(.scalar(power))
+    }
+
+    /// Rounds half to even, as torch.round.
+    public func round() throws -> Tensor {
+        try unary(.round, "round", float: false, backward: "RoundBackward0", saves: .nothing) { g, _ in try g.zerosLike() }
+    }
+
+    public func trunc() throws -> Tensor {
+        try unary(.trunc, "trunc", float: false, backward: "TruncBackward0", saves: .nothing) { g, _ in try g.zerosLike() }
+    }
+
+    public func reciprocal() throws -> Tensor {
+        try unary(.reciprocal, "reciprocal", backward: "ReciprocalBackward0", saves: .output) { g, y in try g.mul(y.mul(y)).neg() }
+    }
+
+    public func isnan() throws -> Tensor { try unaryKernel(.isnan, computeType: dtype, name: "isnan") }
+    public func isinf() throws -> Tensor { try unaryKernel(.isinf, computeType: dtype, name: "isinf") }
+    public func isfinite() throws -> Tensor { try unaryKernel(.isfinite, computeType: dtype, name: "isfinite") }
+    public func logicalNot() throws -> Tensor { try unaryKernel(.logicalNot, computeType: dtype, name: "logical_not") }
+
+    /// Zeros of this tensor's shape and dtype.
+    package func zerosLike() throws -> Tensor { try Tensor.zeros(shape, dtype: dtype) }
+}

@@ -1,0 +1,143 @@
+import CajalCore
+/// The losses beyond the classic ones (Functional.swift): regression,
+/// distribution, embedding and ranking losses, and cajal's soft Dice.
+extension Functional {
+    /// 0.5 d^2 / beta where |d| < beta, else |d| - 0.5 beta (d = input - target).
+    public static func smoothL1Loss(_ input: Tensor, _ target: Tensor, reduction: LossReduction = .mean,
+                                    beta: Double = 1) throws -> Tensor {
+        try checkSameShape(input, target, op: "smooth_l1_loss")
+        guard beta >= 0 else { throw CajalError.runtime("[smooth_l1_loss] smooth_l1_loss does not support negative values for beta.") }
+        let difference = try input.sub(target), size = try difference.abs()
+        if beta == 0 { return try reduction.apply(size) }
+        let quadratic = try difference.mul(difference).mul(.scalar(0.5 / beta))
+        return try reduction.apply(Tensor.where(size.lt(.scalar(beta)), quadratic, size.sub(.scalar(0.5 * beta))))
+    }
+
+    /// 0.5 d^2 where |d| < delta, else delta (|d| - 0.5 delta).
+    public static func huberLoss(_ input: Tensor, _ target: Tensor, reduction: LossReduction = .mean,
+                                 delta: Double = 1) throws -> Tensor {
+        try checkSameShape(input, target, op: "huber_loss")
+        guard delta > 0 else { throw CajalError.runtime("[huber_loss] huber_loss does not support non-positive values for delta.") }
+        let difference = try input.sub(target), size = try difference.abs()
+        let quadratic = try difference.mul(difference).mul(.scalar(0.5))
+        let linear = try size.sub(.scalar(0.5 * delta)).mul(.scalar(delta))
+        return try reduction.apply(Tensor.where(size.lt(.scalar(delta)), quadratic, linear))
+    }
+
+    /// target (log target - input), input being log-probabilities; 0 where
+    /// target is 0. batchmean divides the sum by the batch size (dim 0).
+    public static func klDivLoss(_ input: Tensor, _ target: Tensor, reduction: String,
+                                 logTarget: Bool = false) throws -> Tensor {
+        try klDivLoss(input, target, reduction: LossReduction(named: reduction, op: "kl_div"), logTarget: logTarget)
+    }
+
+    public static func klDivLoss(_ input: Tensor, _ target: Tensor, reduction: LossReduction = .mean,
+                                 logTarget: Bool = false) throws -> Tensor {
+        let pointwise: Tensor
+        if logTarget {
+            pointwise = try target.exp().mul(target.sub(input))
+        } else {
+            // xlogy(t, t) - t·input, with xlogy 0 where t is 0 (as torch: no -inf · 0).
+            let positive = try target.gt(.scalar(0.0))
+            let safeLog = try Tensor.where(positive, target, Tensor.scalar(1.0).to(target.dtype)).log()
+            pointwise = try target.mul(safeLog).sub(target.mul(input))
+        }
+        if reduction == .batchmean {
+            return try pointwise.sum().div(.scalar(Double(input.rank == 0 ? 1 : input.shape[0])))
+        }
+        return try reduction.apply(pointwise)
+    }
+
+    /// 0.5 (log max(var, eps) + (input - target)^2 / max(var, eps)), + 0.5 log 2π when full.
+    public static func gaussianNLLLoss(_ input: Tensor, _ target: Tensor, variance: Tensor, full: Bool = false,
+                                       eps: Double = 1e-6, reduction: LossReduction = .mean) throws -> Tensor {
+        var variance = variance
+        if variance.shape != input.shape {
+            // torch: a variance with one dim fewer (or a last dim of 1) is one per row.
+            if variance.rank == input.rank - 1 && Array(input.shape.dropLast()) == variance.shape {
+                variance = try variance.unsqueeze(dim: -1)
+            } else if !(variance.rank == input.rank && variance.shape.last == 1
+                        && Array(variance.shape.dropLast()) == Array(input.shape.dropLast())) {
+                throw CajalError.value("[gaussian_nll_loss] var is of incorrect size")
+            }
+        }
+        guard try variance.lt(.scalar(0.0)).any().item() == 0 else {
+            throw CajalError.value("[gaussian_nll_loss] var has negative entry/entries")
+        }
+        let clamped = try GradMode.withDisabled { try variance.clamp(min: eps, max: nil) }
+        // torch clamps a detached copy, so the gradient reaches var only where it exceeds eps.
+        let safe = try Tensor.where(variance.lt(.scalar(eps)), clamped, variance)
+        let difference = try input.sub(target)
+        var loss = try safe.log().add(difference.mul(difference).div(safe)).mul(.scalar(0.5))
+        if full { loss = try loss.add(.scalar(0.5 * 1.8378770664093453)) }
+        return try reduction.apply(loss)
+    }
+
+    /// e^input - target input (log_input) or input - target log(input + eps),
+    /// plus Stirling's term for target > 1 when full.
+    public static func poissonNLLLoss(_ input: Tensor, _ target: Tensor, logInput: Bool = true, full: Bool = false,
+                                      eps: Double = 1e-8, reduction: LossReduction = .mean) throws -> Tensor {
+        var loss = logInput ? try input.exp().sub(target.mul(input))
+                            : try input.sub(target.mul(input.add(.scalar(eps)).log()))
+        if full {
+            let stirling = try target.mul(target.log()).sub(target).add(target.mul(.scalar(2 * Double.pi)).log().mul(.scalar(0.5)))
+            loss = try loss.add(Tensor.where(target.gt(.scalar(1.0)), stirling, Tensor.scalar(0.0).to(stirling.dtype)))
+        }
+        return try reduction.apply(loss)
+    }
+
+    /// 1 - cos(x1, x2) for y = 1; max(0, cos(x1, x2) - margin) for y = -1 (rows of dim 1).
+    public static func cosineEmbeddingLoss(_ input1: Tensor, _ input2: Tensor, _ target: Tensor, margin: Double = 0,
+                                           reduction: LossReduction = .mean) throws -> Tensor {
+        guard input1.shape == input2.shape, input1.rank >= 1, input1.rank <= 2 else {
+            throw CajalError.runtime("[cosine_embedding_loss] expected two 1D or 2D inputs of one shape, got \(input1.shape) and \(input2.shape)")
+        }
+        let dim = input1.rank - 1
+        let eps = 1e-12  // torch's EPSILON on the squared norms
+        let dot = try input1.mul(input2).sum(dim: dim)
+        let norms = try input1.mul(input1).sum(dim: dim).add(.scalar(eps)).mul(input2.mul(input2).sum(dim: dim).add(.scalar(eps)))
+        let cosine = try dot.div(norms.sqrt())
+        let positive = try Tensor.scalar(1.0).sub(cosine)
+        let negative = try cosine.sub(.scalar(margin)).clamp(min: 0, max: nil)
+        let zero = try Tensor.scalar(0.0).to(cosine.dtype)
+        let loss = try Tensor.where(target.eq(.scalar(Int64(1))), positive, Tensor.where(target.eq(.scalar(Int64(-1))), negative, zero))
+        return try reduction.apply(loss)
+    }
+
+    /// max(0, -y (x1 - x2) + margin).
+    public static func marginRankingLoss(_ input1: Tensor, _ input2: Tensor, _ target: Tensor, margin: Double = 0,
+                                         reduction: LossReduction = .mean) throws -> Tensor {
+        try reduction.apply(target.neg().mul(input1.sub(input2)).add(.scalar(margin)).clamp(min: 0, max: nil))
+    }
+
+    /// max(d(a, p) - d(a, n) + margin, 0) with the p-norm distance (plus eps) along the last dim.
+    public static func tripletMarginLoss(_ anchor: Tensor, _ positive: Tensor, _ negative: Tensor, margin: Double = 1,
+                                         p: Double = 2, eps: Double = 1e-6, swap: Bool = false,
+                                         reduction: LossReduction = .mean) throws -> Tensor {
+        guard anchor.shape == positive.shape, anchor.shape == negative.shape else {
+            throw CajalError.runtime("[triplet_margin_loss] anchor, positive and negative must have one shape, got \(anchor.shape), \(positive.shape), \(negative.shape)")
+        }
+        let dim = anchor.rank - 1
+        func distance(_ a: Tensor, _ b: Tensor) throws -> Tensor {
+            try a.sub(b).add(.scalar(eps)).norm(p: p, dims: [dim])
+        }
+        var negativeDistance = try distance(anchor, negative)
+        if swap { negativeDistance = try negativeDistance.minimum(distance(positive, negative)) }
+        return try reduction.apply(distance(anchor, positive).sub(negativeDistance).add(.scalar(margin)).clamp(min: 0, max: nil))
+    }
+
+    /// cajal's soft Dice loss for segmentation (torch has none):
+    ///     1 - (2 Σ p·t + smooth) / (Σ p + Σ t + smooth),
+    /// summed over every dim but the batch (dim 0), one value per sample, then
+    /// reduced. `input` holds probabilities (sigmoid or softmax outputs),
+    /// `target` the masks in [0, 1], shaped alike.
+    public static func diceLoss(_ input: Tensor, _ target: Tensor, smooth: Double = 1,
+                                reduction: LossReduction = .mean) throws -> Tensor {
+        try checkSameShape(input, target, op: "dice_loss")
+        let dims = input.rank <= 1 ? Array(0..<input.rank) : Array(1..<input.rank)
+        let overlap = try input.mul(target).sum(dims: dims)
+        let total = try input.sum(dims: dims).add(target.sum(dims: dims))
+        let dice = try overlap.mul(.scalar(2.0)).add(.scalar(smooth)).div(total.add(.scalar(smooth)))
+        return try reduction.apply(Tensor.scalar(1.0).sub(dice))
+    }
+}

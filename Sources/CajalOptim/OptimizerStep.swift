@@ -1,0 +1,401 @@
+import CajalCore
+import Glibc
+
+/// torch.optim's update rules, each applied to a whole parameter group in one
+/// call (the role of torch's multi-tensor and fused steps).
+///
+/// The arithmetic follows torch's single-tensor implementations term by term:
+/// the same order of operations, in the parameter's dtype, so that 20-step
+/// trajectories match torch's (Tests/reference/fixtures/optim.json).
+/// Gradients are read, never written. Parameters and state tensors are
+/// updated in place outside the autograd graph, as under torch.no_grad().
+/// Step counters are float32 0-dim tensors, as torch's state['step'], and the
+/// engine increments them.
+public enum OptimizerStep {
+    // MARK: SGD
+
+    /// torch.optim.SGD. `momentumBuffers` holds nil for a parameter without a
+    /// buffer yet; the first step with momentum makes it (torch's clone of the
+    /// gradient) and stores it there.
+    public static func sgd(parameters: [Tensor], gradients: [Tensor], momentumBuffers: inout [Tensor?],
+                           lr: Double, momentum: Double = 0, dampening: Double = 0, weightDecay: Double = 0,
+                           nesterov: Bool = false, maximize: Bool = false) throws {
+        let op = "SGD"
+        guard momentumBuffers.count == parameters.count else {
+            throw CajalError.value("[\(op)] got \(momentumBuffers.count) momentum buffers for \(parameters.count) parameters")
+        }
+        if nesterov { try OptimizerOptions.checkNesterov(momentum: momentum, dampening: dampening) }
+        try checkGroup(op, parameters, gradients, states: [("momentum_buffer", momentumBuffers)])
+        for i in parameters.indices {
+            var fresh = false
+            if momentum != 0 && momentumBuffers[i] == nil {
+                momentumBuffers[i] = try parameters[i].zerosLike()
+                fresh = true
+            }
+            let buffer = momentum != 0 ? momentumBuffers[i] : nil
+            try update(op, parameters[i], gradients[i], buffer.map { [$0] } ?? []) { n, dtype, p, g, s in
+                func run<T: OptimizerScalar>(_: T.Type) {
+                    let p = p.assumingMemoryBound(to: T.self), g = g.assumingMemoryBound(to: T.self)
+                    let wd = T(weightDecay), mom = T(momentum), damp = 1 - T(dampening), step = -T(lr)
+                    let buf = s.first?.assumingMemoryBound(to: T.self)
+                    for j in 0..<n {
+                        var d = maximize ? -g[j] : g[j]
+                        if weightDecay != 0 { d += wd * p[j] }
+                        if let buf {
+                            buf[j] = fresh ? d : mom * buf[j] + damp * d
+                            d = nesterov ? d + mom * buf[j] : buf[j]
+                        }
+                        p[j] += step * d
+                    }
+                }
+                dtype == .float64 ? run(Double.self) : run(Float.self)
+            }
+        }
+    }
+
+    // MARK: Adam and AdamW
+
+    /// torch.optim.Adam, and AdamW with `decoupledWeightDecay`.
+    /// `maxExpAvgSqs` is used (and required) only with `amsgrad`.
+    public static func adam(parameters: [Tensor], gradients: [Tensor], steps: [Tensor], expAvgs: [Tensor],
+                            expAvgSqs: [Tensor], maxExpAvgSqs: [Tensor] = [], lr: Double, beta1: Double = 0.9,
+                            beta2: Double = 0.999, eps: Double = 1e-8, weightDecay: Double = 0, amsgrad: Bool = false,
+                            maximize: Bool = false, decoupledWeightDecay: Bool = false) throws {
+        let op = decoupledWeightDecay ? "AdamW" : "Adam"
+        try checkBetas(op, beta1, beta2)
+        try checkGroup(op, parameters, gradients, steps: steps,
+                       states: [("exp_avg", expAvgs), ("exp_avg_sq", expAvgSqs)]
+                           + (amsgrad ? [("max_exp_avg_sq", maxExpAvgSqs)] : []))
+        for i in parameters.indices {
+            let step = try increment(steps[i])
+            let bias1 = 1 - pow(beta1, step), bias2Sqrt = (1 - pow(beta2, step)).squareRoot()
+            let stepSize = lr / bias1
+            let states = [expAvgs[i], expAvgSqs[i]] + (amsgrad ? [maxExpAvgSqs[i]] : [])
+            try update(op, parameters[i], gradients[i], states) { n, dtype, p, g, s in
+                func run<T: OptimizerScalar>(_: T.Type) {
+                    let p = p.assumingMemoryBound(to: T.self), g = g.assumingMemoryBound(to: T.self)
+                    let m = s[0].assumingMemoryBound(to: T.self), v = s[1].assumingMemoryBound(to: T.self)
+                    let vmax = amsgrad ? s[2].assumingMemoryBound(to: T.self) : nil
+                    let k = Moments<T>(lr: lr, beta1: beta1, beta2: beta2, weightDecay: weightDecay,
+                                       decoupled: decoupledWeightDecay, maximize: maximize)
+                    let b2s = T(bias2Sqrt), e = T(eps), size = T(-stepSize)
+                    for j in 0..<n {
+                        k.update(&p[j], g[j], &m[j], &v[j])
+                        var second = v[j]
+                        if let vmax {
+                            vmax[j] = Swift.max(vmax[j], v[j])
+                            second = vmax[j]
+                        }
+                        p[j] += size * (m[j] / (second.squareRoot() / b2s + e))
+                    }
+                }
+                dtype == .float64 ? run(Double.self) : run(Float.self)
+            }
+        }
+    }
+
+    // MARK: RMSprop
+
+    /// torch.optim.RMSprop. `gradAvgs` is used with `centered`, `momentumBuffers` with momentum > 0.
+    public static func rmsprop(parameters: [Tensor], gradients: [Tensor], steps: [Tensor], squareAvgs: [Tensor],
+                               gradAvgs: [Tensor] = [], momentumBuffers: [Tensor] = [], lr: Double,
+                               alpha: Double = 0.99, eps: Double = 1e-8, weightDecay: Double = 0,
+                               momentum: Double = 0, centered: Bool = false, maximize: Bool = false) throws {
+        let op = "RMSprop"
+        try checkGroup(op, parameters, gradients, steps: steps,
+                       states: [("square_avg", squareAvgs)] + (centered ? [("grad_avg", gradAvgs)] : [])
+                           + (momentum > 0 ? [("momentum_buffer", momentumBuffers)] : []))
+        for i in parameters.indices {
+            _ = try increment(steps[i])
+            let states = [squareAvgs[i]] + (centered ? [gradAvgs[i]] : []) + (momentum > 0 ? [momentumBuffers[i]] : [])
+            try update(op, parameters[i], gradients[i], states) { n, dtype, p, g, s in
+                func run<T: OptimizerScalar>(_: T.Type) {
+                    let p = p.assumingMemoryBound(to: T.self), g = g.assumingMemoryBound(to: T.self)
+                    let sq = s[0].assumingMemoryBound(to: T.self)
+                    let avgG = centered ? s[1].assumingMemoryBound(to: T.self) : nil
+                    let buf = momentum > 0 ? s[s.count - 1].assumingMemoryBound(to: T.self) : nil
+                    let wd = T(weightDecay), a = T(alpha), wa = T(1 - alpha), e = T(eps), mom = T(momentum)
+                    let step = -T(lr)
+                    for j in 0..<n {
+                        var d = maximize ? -g[j] : g[j]
+                        if weightDecay != 0 { d += wd * p[j] }
+                        sq[j] = sq[j] * a + wa * d * d
+                        var avg: T
+                        if let avgG {
+                            avgG[j] = lerp(avgG[j], d, wa)
+                            avg = (sq[j] - avgG[j] * avgG[j]).squareRoot()
+                        } else {
+                            avg = sq[j].squareRoot()
+                        }
+                        avg += e
+                        if let buf {
+                            buf[j] = buf[j] * mom + d / avg
+                            p[j] += step * buf[j]
+                        } else {
+                            p[j] += step * (d / avg)
+                        }
+                    }
+                }
+                dtype == .float64 ? run(Double.self) : run(Float.self)
+            }
+        }
+    }
+
+    // MARK: Adagrad
+
+    /// torch.optim.Adagrad.
+    public static func adagrad(parameters: [Tensor], gradients: [Tensor], steps: [Tensor], sums: [Tensor],
+                               lr: Double, lrDecay: Double = 0, weightDecay: Double = 0, eps: Double = 1e-10,
+                               maximize: Bool = false) throws {
+        let op = "Adagrad"
+        try checkGroup(op, parameters, gradients, steps: steps, states: [("sum", sums)])
+        for i in parameters.indices {
+            let step = try increment(steps[i])
+            let clr = lr / (1 + (step - 1) * lrDecay)
+            try update(op, parameters[i], gradients[i], [sums[i]]) { n, dtype, p, g, s in
+                func run<T: OptimizerScalar>(_: T.Type) {
+                    let p = p.assumingMemoryBound(to: T.self), g = g.assumingMemoryBound(to: T.self)
+                    let sum = s[0].assumingMemoryBound(to: T.self)
+                    let wd = T(weightDecay), e = T(eps), size = T(-clr)
+                    for j in 0..<n {
+                        var d = maximize ? -g[j] : g[j]
+                        if weightDecay != 0 { d += wd * p[j] }
+                        sum[j] += d * d
+                        p[j] += size * (d / (sum[j].squareRoot() + e))
+                    }
+                }
+                dtype == .float64 ? run(Double.self) : run(Float.self)
+            }
+        }
+    }
+
+    // MARK: Adadelta
+
+    /// torch.optim.Adadelta.
+    public static func adadelta(parameters: [Tensor], gradients: [Tensor], steps: [Tensor], squareAvgs: [Tensor],
+                                accDeltas: [Tensor], lr: Double = 1, rho: Double = 0.9, eps: Double = 1e-6,
+                                weightDecay: Double = 0, maximize: Bool = false) throws {
+        let op = "Adadelta"
+        try checkGroup(op, parameters, gradients, steps: steps,
+                       states: [("square_avg", squareAvgs), ("acc_delta", accDeltas)])
+        for i in parameters.indices {
+            _ = try increment(steps[i])
+            try update(op, parameters[i], gradients[i], [squareAvgs[i], accDeltas[i]]) { n, dtype, p, g, s in
+                func run<T: OptimizerScalar>(_: T.Type) {
+                    let p = p.assumingMemoryBound(to: T.self), g = g.assumingMemoryBound(to: T.self)
+                    let sq = s[0].assumingMemoryBound(to: T.self), acc = s[1].assumingMemoryBound(to: T.self)
+                    let wd = T(weightDecay), r = T(rho), wr = T(1 - rho), e = T(eps), step = -T(lr)
+                    for j in 0..<n {
+                        var d = maximize ? -g[j] : g[j]
+                        if weightDecay != 0 { d += wd * p[j] }
+                        sq[j] = sq[j] * r + wr * d * d
+                        let std = (sq[j] + e).squareRoot()
+                        let delta = (acc[j] + e).squareRoot() / std * d
+                        acc[j] = acc[j] * r + wr * delta * delta
+                        p[j] += step * delta
+                    }
+                }
+                dtype == .float64 ? run(Double.self) : run(Float.self)
+            }
+        }
+    }
+
+    // MARK: NAdam
+
+    /// torch.optim.NAdam. `muProducts` are float32 0-dim tensors, as torch's state['mu_product'].
+    public static func nadam(parameters: [Tensor], gradients: [Tensor], steps: [Tensor], muProducts: [Tensor],
+                             expAvgs: [Tensor], expAvgSqs: [Tensor], lr: Double, beta1: Double = 0.9,
+                             beta2: Double = 0.999, eps: Double = 1e-8, weightDecay: Double = 0,
+                             momentumDecay: Double = 4e-3, decoupledWeightDecay: Bool = false,
+                             maximize: Bool = false) throws {
+        let op = "NAdam"
+        try checkBetas(op, beta1, beta2)
+        try checkGroup(op, parameters, gradients, steps: steps, states: [("exp_avg", expAvgs), ("exp_avg_sq", expAvgSqs)])
+        try checkCounters(op, "mu_product", muProducts, count: parameters.count)
+        for i in parameters.indices {
+            let step = try increment(steps[i])
+            let bias2 = 1 - pow(beta2, step)
+            let mu = beta1 * (1 - 0.5 * pow(0.96, step * momentumDecay))
+            let muNext = beta1 * (1 - 0.5 * pow(0.96, (step + 1) * momentumDecay))
+            let muProduct = try multiply(muProducts[i], by: mu)
+            let gradScale = -lr * (1 - mu) / (1 - muProduct)
+            let avgScale = -lr * muNext / (1 - muProduct * muNext)
+            try update(op, parameters[i], gradients[i], [expAvgs[i], expAvgSqs[i]]) { n, dtype, p, g, s in
+                func run<T: OptimizerScalar>(_: T.Type) {
+                    let p = p.assumingMemoryBound(to: T.self), g = g.assumingMemoryBound(to: T.self)
+                    let m = s[0].assumingMemoryBound(to: T.self), v = s[1].assumingMemoryBound(to: T.self)
+                    let k = Moments<T>(lr: lr, beta1: beta1, beta2: beta2, weightDecay: weightDecay,
+                                       decoupled: decoupledWeightDecay, maximize: maximize)
+                    let bc2 = T(bias2), e = T(eps), gs = T(gradScale), ms = T(avgScale)
+                    for j in 0..<n {
+                        let d = k.update(&p[j], g[j], &m[j], &v[j])
+                        let denom = (v[j] / bc2).squareRoot() + e
+                        p[j] += gs * (d / denom)
+                        p[j] += ms * (m[j] / denom)
+                    }
+                }
+                dtype == .float64 ? run(Double.self) : run(Float.self)
+            }
+        }
+    }
+
+    // MARK: RAdam
+
+    /// torch.optim.RAdam.
+    public static func radam(parameters: [Tensor], gradients: [Tensor], steps: [Tensor], expAvgs: [Tensor],
+                             expAvgSqs: [Tensor], lr: Double, beta1: Double = 0.9, beta2: Double = 0.999,
+                             eps: Double = 1e-8, weightDecay: Double = 0, decoupledWeightDecay: Bool = false,
+                             maximize: Bool = false) throws {
+        let op = "RAdam"
+        try checkBetas(op, beta1, beta2)
+        try checkGroup(op, parameters, gradients, steps: steps, states: [("exp_avg", expAvgs), ("exp_avg_sq", expAvgSqs)])
+        for i in parameters.indices {
+            let step = try increment(steps[i])
+            let bias1 = 1 - pow(beta1, step), bias2 = 1 - pow(beta2, step)
+            let rhoInf = 2 / (1 - beta2) - 1
+            let rhoT = rhoInf - 2 * step * pow(beta2, step) / bias2
+            // Below rho_t = 5 the variance is not tractable yet: plain momentum SGD.
+            let rectified = rhoT > 5
+            let rect = rectified ? ((rhoT - 4) * (rhoT - 2) * rhoInf / ((rhoInf - 4) * (rhoInf - 2) * rhoT)).squareRoot() : 0
+            try update(op, parameters[i], gradients[i], [expAvgs[i], expAvgSqs[i]]) { n, dtype, p, g, s in
+                func run<T: OptimizerScalar>(_: T.Type) {
+                    let p = p.assumingMemoryBound(to: T.self), g = g.assumingMemoryBound(to: T.self)
+                    let m = s[0].assumingMemoryBound(to: T.self), v = s[1].assumingMemoryBound(to: T.self)
+                    let k = Moments<T>(lr: lr, beta1: beta1, beta2: beta2, weightDecay: weightDecay,
+                                       decoupled: decoupledWeightDecay, maximize: maximize)
+                    let e = T(eps), bc1 = T(bias1), bc2Sqrt = T(bias2.squareRoot()), rate = T(lr), r = T(rect)
+                    for j in 0..<n {
+                        k.update(&p[j], g[j], &m[j], &v[j])
+                        let corrected = m[j] / bc1
+                        if rectified {
+                            let adaptive = bc2Sqrt / (v[j].squareRoot() + e)
+                            p[j] -= corrected * rate * adaptive * r
+                        } else {
+                            p[j] -= corrected * rate
+                        }
+                    }
+                }
+                dtype == .float64 ? run(Double.self) : run(Float.self)
+            }
+        }
+    }
+
+    // MARK: shared plumbing
+
+    /// The Adam family's common first half, per element: the gradient (negated
+    /// to maximize, plus L2 decay, or decoupled decay applied to the
+    /// parameter) and the updates of the first and second moments.
+    struct Moments<T: OptimizerScalar> {
+        let w1: T, b2: T, w2: T, l2: T, decay: T
+        let decoupled: Bool, maximize: Bool, decays: Bool
+
+        init(lr: Double, beta1: Double, beta2: Double, weightDecay: Double, decoupled: Bool, maximize: Bool) {
+            (w1, b2, w2) = (T(1 - beta1), T(beta2), T(1 - beta2))
+            (l2, decay) = (T(weightDecay), T(1 - lr * weightDecay))
+            (self.decoupled, self.maximize, decays) = (decoupled, maximize, weightDecay != 0)
+        }
+
+        /// Updates p (decoupled decay), m and v in place and returns the effective gradient.
+        @inline(__always) @discardableResult
+        func update(_ p: inout T, _ g: T, _ m: inout T, _ v: inout T) -> T {
+            var d = maximize ? -g : g
+            if decays {
+                if decoupled { p *= decay } else { d += l2 * p }
+            }
+            m = lerp(m, d, w1)
+            v = v * b2 + w2 * d * d
+            return d
+        }
+    }
+
+    /// torch's lerp: start + weight * (end - start), from the nearer end for weight >= 0.5.
+    @inline(__always)
+    static func lerp<T: OptimizerScalar>(_ start: T, _ end: T, _ weight: T) -> T {
+        weight < 0.5 ? start + weight * (end - start) : end - (end - start) * (1 - weight)
+    }
+
+    static func checkBetas(_ op: String, _ beta1: Double, _ beta2: Double) throws {
+        try OptimizerOptions.check([.init("beta1", beta1), .init("beta2", beta2)])
+    }
+
+    /// Every parameter is a floating tensor with a gradient of its shape and
+    /// dtype, and every per-parameter state tensor matches its parameter.
+    static func checkGroup(_ op: String, _ parameters: [Tensor], _ gradients: [Tensor], steps: [Tensor]? = nil,
+                           states: [(name: String, tensors: [Tensor?])]) throws {
+        guard gradients.count == parameters.count else {
+            throw CajalError.value("[\(op)] got \(gradients.count) gradients for \(parameters.count) parameters")
+        }
+        if let steps { try checkCounters(op, "step", steps, count: parameters.count) }
+        for (name, tensors) in states where tensors.count != parameters.count {
+            throw CajalError.value("[\(op)] got \(tensors.count) '\(name)' state tensors for \(parameters.count) parameters")
+        }
+        for (i, (p, g)) in zip(parameters, gradients).enumerated() {
+            guard p.dtype.isFloatingPoint else {
+                throw CajalError.type("[\(op)] parameter \(i) has dtype \(p.dtype); optimizers update floating-point tensors only")
+            }
+            guard g.shape == p.shape, g.dtype == p.dtype else {
+                throw CajalError.shape("[\(op)] gradient \(i) has shape \(shapeString(g.shape)) (\(g.dtype)) but its parameter has shape \(shapeString(p.shape)) (\(p.dtype))")
+            }
+            for (name, tensors) in states {
+                guard let s = tensors[i] else { continue }
+                guard s.shape == p.shape, s.dtype == p.dtype else {
+                    throw CajalError.shape("[\(op)] state '\(name)' of parameter \(i) has shape \(shapeString(s.shape)) (\(s.dtype)) but the parameter has shape \(shapeString(p.shape)) (\(p.dtype))")
+                }
+            }
+        }
+    }
+
+    static func checkCounters(_ op: String, _ name: String, _ counters: [Tensor], count: Int) throws {
+        guard counters.count == count else {
+            throw CajalError.value("[\(op)] got \(counters.count) '\(name)' tensors for \(count) parameters")
+        }
+        for (i, c) in counters.enumerated() where c.count != 1 || !c.dtype.isFloatingPoint {
+            throw CajalError.value("[\(op)] state '\(name)' of parameter \(i) must be a one-element floating tensor, got shape \(shapeString(c.shape)) (\(c.dtype))")
+        }
+    }
+
+    /// Adds one to a step counter in its own dtype and returns the new count.
+    static func increment(_ counter: Tensor) throws -> Double {
+        try multiplyAdd(counter, scale: 1, add: 1)
+    }
+
+    /// counter *= factor, rounded to the counter's dtype (torch's float32 mu_product).
+    static func multiply(_ counter: Tensor, by factor: Double) throws -> Double {
+        try multiplyAdd(counter, scale: factor, add: 0)
+    }
+
+    private static func multiplyAdd(_ counter: Tensor, scale: Double, add: Double) throws -> Double {
+        let value: Double
+        if counter.dtype == .float64 {
+            let p = counter.typedPointer(Double.self)
+            p.pointee = p.pointee * scale + add
+            value = p.pointee
+        } else {
+            let p = counter.typedPointer(Float.self)
+            p.pointee = p.pointee * Float(scale) + Float(add)
+            value = Double(p.pointee)
+        }
+        counter.storage.bumpVersion()
+        return value
+    }
+
+    /// Runs `body` over contiguous memory of the parameter, its gradient and
+    /// its state tensors, writing back any that had to be copied to be contiguous.
+    static func update(_ op: String, _ parameter: Tensor, _ gradient: Tensor, _ states: [Tensor],
+                       _ body: (Int, DType, UnsafeMutableRawPointer, UnsafeMutableRawPointer,
+                                [UnsafeMutableRawPointer]) throws -> Void) throws {
+        let written = [parameter] + states
+        let dense = try written.map { $0.isContiguous ? $0 : try $0.materialized() }
+        let grad = gradient.isContiguous ? gradient : try gradient.materialized()
+        try body(parameter.count, parameter.dtype, dense[0].dataPointer, grad.dataPointer, dense.dropFirst().map(\.dataPointer))
+        for (target, copy) in zip(written, dense) {
+            if copy !== target { try target.copyElements(from: copy) }
+            target.storage.bumpVersion()
+        }
+    }
+}
+
+/// The element types the optimizers compute in.
+public protocol OptimizerScalar: BinaryFloatingPoint {}
+extension Float: OptimizerScalar {}
+extension Double: OptimizerScalar {}
