@@ -44,7 +44,7 @@ let package = Package(
         // CPU placement (cajal_spin.h), which Swift cannot express.
         .target(name: "CCajalPlatform", linkerSettings: [.linkedLibrary("dl")]),
         // What every kernel module and the engine share: the kernel table,
-        // element kinds and op codes, strided loops, the worker pool.
+        // DType and the op codes, strided loops, the worker pool.
         .target(name: "CajalRuntime", dependencies: ["CCajalPlatform"], swiftSettings: engineFlags),
         .target(name: "CajalKernels", dependencies: ["CajalRuntime"],
                 swiftSettings: kernelFlags(targetCPU: nil, define: nil)),
@@ -59,7 +59,7 @@ let package = Package(
                 swiftSettings: engineFlags),
         .target(name: "CajalNN", dependencies: ["CajalCore", "CajalRuntime"], swiftSettings: engineFlags),
         .target(name: "CajalOptim", dependencies: ["CajalCore", "CajalRuntime"], swiftSettings: engineFlags),
-        .target(name: "CajalIO", dependencies: ["CajalCore"], swiftSettings: engineFlags),
+        .target(name: "CajalIO", dependencies: ["CajalCore", "CajalRuntime"], swiftSettings: engineFlags),
         // `import Cajal`: all of the above.
         .target(name: "Cajal", dependencies: ["CajalCore", "CajalNN", "CajalOptim", "CajalIO"], swiftSettings: engineFlags),
         .target(name: "CajalC", dependencies: ["Cajal"], swiftSettings: engineFlags),

@@ -1,4 +1,5 @@
 import CajalCore
+import CajalRuntime
 /// The small JSON subset a safetensors header uses (objects, arrays, strings,
 /// integers, true/false/null), parsed and written without Foundation.
 /// Parsing is strict and bounded: any malformed byte is an error, never a trap.

@@ -1,4 +1,5 @@
 import CajalCore
+import CajalRuntime
 import Glibc
 
 /// Reading and writing the safetensors format (https://huggingface.co/docs/safetensors):

@@ -16,7 +16,7 @@ private func beats<T: KernelElement>(_ candidate: T, _ best: T, max: Bool) -> Bo
 
 /// values[k] and indices[k]: the max (or min) of x along the dim at kept
 /// position k, and where it is. Loop operands: (values, indices, x).
-@Sendable func argReduceKernel(_ kind: ElementKind, _ max: Bool, _ x: UnsafeRawPointer, _ step: Int,
+@Sendable func argReduceKernel(_ kind: DType, _ max: Bool, _ x: UnsafeRawPointer, _ step: Int,
                      _ values: UnsafeMutableRawPointer?, _ indices: UnsafeMutablePointer<Int64>, _ count: Int, _ kept: StridedLoop) {
     switch kind {
     case .float32: argReduce(Float.self, max, x, step, count, values, indices, kept)
@@ -117,7 +117,7 @@ private func floatArgExtreme(_ p: UnsafePointer<Float>, _ n: Int, max: Bool) -> 
 
 /// Running sums (or products) along the dim: out[j] = x[0] + ... + x[j].
 /// Loop operands: (out, x); steps: outStep, xStep. float32 accumulates in double.
-@Sendable func scanKernel(_ kind: ElementKind, _ product: Bool, _ x: UnsafeRawPointer, _ xStep: Int, _ out: UnsafeMutableRawPointer,
+@Sendable func scanKernel(_ kind: DType, _ product: Bool, _ x: UnsafeRawPointer, _ xStep: Int, _ out: UnsafeMutableRawPointer,
                 _ outStep: Int, _ count: Int, _ kept: StridedLoop) {
     switch kind {
     case .float32: scan(Float.self, product, x, xStep, out, outStep, count, kept)
@@ -186,7 +186,7 @@ private func scanInteger<T: KernelElement>(_: T.Type, _ product: Bool, _ xRaw: U
 /// The gradient of cumprod, exact with zeros: dx[i] = (x[0] ... x[i-1]) * R[i]
 /// where R[i] = g[i] + x[i+1] * R[i+1]. Loop operands: (dx, x, g); all walk
 /// the dim with the same `step`s given per operand.
-@Sendable func cumprodBackwardKernel(_ kind: ElementKind, _ dx: UnsafeMutableRawPointer, _ dxStep: Int, _ x: UnsafeRawPointer,
+@Sendable func cumprodBackwardKernel(_ kind: DType, _ dx: UnsafeMutableRawPointer, _ dxStep: Int, _ x: UnsafeRawPointer,
                            _ xStep: Int, _ g: UnsafeRawPointer, _ gStep: Int, _ count: Int, _ kept: StridedLoop) {
     switch kind {
     case .float32: cumprodBackward(Float.self, dx, dxStep, x, xStep, g, gStep, count, kept)
@@ -220,7 +220,7 @@ private func cumprodBackward<T: FloatElement>(_: T.Type, _ dxRaw: UnsafeMutableR
 /// places are written (topk): then a heap of `limit` keeps the best so far,
 /// which costs about one comparison per element instead of a full sort.
 /// Loop operands: (values, indices, x).
-@Sendable func sortKernel(_ kind: ElementKind, _ descending: Bool, _ x: UnsafeRawPointer, _ xStep: Int, _ values: UnsafeMutableRawPointer,
+@Sendable func sortKernel(_ kind: DType, _ descending: Bool, _ x: UnsafeRawPointer, _ xStep: Int, _ values: UnsafeMutableRawPointer,
                 _ valueStep: Int, _ indices: UnsafeMutablePointer<Int64>, _ indexStep: Int, _ count: Int, _ limit: Int,
                 _ kept: StridedLoop) {
     switch kind {

@@ -4,7 +4,7 @@ import Glibc
 /// The element types as the kernels see them. Kernels are generic over these
 /// and specialised per type, so inner loops are plain loads, math and stores.
 protocol KernelElement {
-    static var kind: ElementKind { get }
+    static var kind: DType { get }
     static var zero: Self { get }
     static var one: Self { get }
     init(double: Double)
@@ -63,7 +63,7 @@ extension Float: FloatElement {
         let bits = (self + 0).bitPattern  // + 0 turns -0 into 0
         return UInt64(bits & 0x8000_0000 != 0 ? ~bits : bits | 0x8000_0000)
     }
-    static var kind: ElementKind { .float32 }
+    static var kind: DType { .float32 }
     static var one: Float { 1 }
     static var lowest: Float { -.infinity }
     static var highest: Float { .infinity }
@@ -101,7 +101,7 @@ extension Double: FloatElement {
         let bits = (self + 0).bitPattern
         return bits & 0x8000_0000_0000_0000 != 0 ? ~bits : bits | 0x8000_0000_0000_0000
     }
-    static var kind: ElementKind { .float64 }
+    static var kind: DType { .float64 }
     static var one: Double { 1 }
     static var lowest: Double { -.infinity }
     static var highest: Double { .infinity }
@@ -135,7 +135,7 @@ extension Double: FloatElement {
 
 extension Int64: ArithmeticElement {
     @inline(__always) var sortKey: UInt64 { UInt64(bitPattern: self) ^ 0x8000_0000_0000_0000 }
-    static var kind: ElementKind { .int64 }
+    static var kind: DType { .int64 }
     static var one: Int64 { 1 }
     static var lowest: Int64 { .min }
     static var highest: Int64 { .max }
@@ -156,7 +156,7 @@ extension Int64: ArithmeticElement {
 
 extension Bool: ArithmeticElement {
     @inline(__always) var sortKey: UInt64 { self ? 1 : 0 }
-    static var kind: ElementKind { .bool }
+    static var kind: DType { .bool }
     static var zero: Bool { false }
     static var one: Bool { true }
     static var lowest: Bool { false }

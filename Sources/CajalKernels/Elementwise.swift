@@ -393,7 +393,7 @@ private func runBinary<F: BinaryFunctor>(_ f: F.Type, _ out: UnsafeMutableRawPoi
 // MARK: entry points (dispatch on op and element kind)
 
 /// Callers have checked that the op takes this kind; an unsupported pair does nothing.
-@Sendable func binaryKernel(_ op: BinaryOp, _ kind: ElementKind, _ out: UnsafeMutableRawPointer,
+@Sendable func binaryKernel(_ op: BinaryOp, _ kind: DType, _ out: UnsafeMutableRawPointer,
                   _ a: UnsafeRawPointer, _ b: UnsafeRawPointer, _ loop: StridedLoop) {
     switch kind {
     case .float32: floatBinary(op, Float.self, out, a, b, loop)
@@ -448,7 +448,7 @@ private func arithmeticBinary<T: ArithmeticElement>(_ op: BinaryOp, _: T.Type, _
     }
 }
 
-@Sendable func unaryKernel(_ op: UnaryOp, _ kind: ElementKind, _ out: UnsafeMutableRawPointer, _ x: UnsafeRawPointer, _ loop: StridedLoop) {
+@Sendable func unaryKernel(_ op: UnaryOp, _ kind: DType, _ out: UnsafeMutableRawPointer, _ x: UnsafeRawPointer, _ loop: StridedLoop) {
     switch kind {
     case .float32:
         switch op {
@@ -516,7 +516,7 @@ private func integerUnary<T: ArithmeticElement>(_ op: UnaryOp, _: T.Type, _ out:
     }
 }
 
-@Sendable func castKernel(_ source: ElementKind, _ destination: ElementKind, _ out: UnsafeMutableRawPointer,
+@Sendable func castKernel(_ source: DType, _ destination: DType, _ out: UnsafeMutableRawPointer,
                 _ x: UnsafeRawPointer, _ loop: StridedLoop) {
     switch source {
     case .float32: cast(Float.self, destination, out, x, loop)
@@ -526,7 +526,7 @@ private func integerUnary<T: ArithmeticElement>(_ op: UnaryOp, _: T.Type, _ out:
     }
 }
 
-private func cast<S: KernelElement>(_: S.Type, _ destination: ElementKind, _ out: UnsafeMutableRawPointer,
+private func cast<S: KernelElement>(_: S.Type, _ destination: DType, _ out: UnsafeMutableRawPointer,
                                     _ x: UnsafeRawPointer, _ loop: StridedLoop) {
     if destination == S.kind { return runUnary(CopyF<S>.self, out, x, loop) }
     switch destination {
@@ -537,7 +537,7 @@ private func cast<S: KernelElement>(_: S.Type, _ destination: ElementKind, _ out
     }
 }
 
-@Sendable func fillKernel(_ kind: ElementKind, _ out: UnsafeMutableRawPointer, _ value: Double, _ integer: Int64?, _ loop: StridedLoop) {
+@Sendable func fillKernel(_ kind: DType, _ out: UnsafeMutableRawPointer, _ value: Double, _ integer: Int64?, _ loop: StridedLoop) {
     switch kind {
     case .float32: fill(Float(value), out, loop)
     case .float64: fill(value, out, loop)
@@ -559,7 +559,7 @@ private func fill<T: KernelElement>(_ value: T, _ out: UnsafeMutableRawPointer, 
     }
 }
 
-@Sendable func selectKernel(_ kind: ElementKind, _ out: UnsafeMutableRawPointer, _ condition: UnsafeRawPointer,
+@Sendable func selectKernel(_ kind: DType, _ out: UnsafeMutableRawPointer, _ condition: UnsafeRawPointer,
                   _ a: UnsafeRawPointer, _ b: UnsafeRawPointer, _ loop: StridedLoop) {
     switch kind {
     case .float32: select(Float.self, out, condition, a, b, loop)
@@ -617,7 +617,7 @@ private func selectRow<U: FixedWidthInteger & UnsignedInteger>(_: U.Type, _ outR
 }
 
 /// out = min(max(x, low), high); NaN in x stays NaN, as torch.clamp.
-@Sendable func clampKernel(_ kind: ElementKind, _ out: UnsafeMutableRawPointer, _ x: UnsafeRawPointer,
+@Sendable func clampKernel(_ kind: DType, _ out: UnsafeMutableRawPointer, _ x: UnsafeRawPointer,
                  _ low: UnsafeRawPointer?, _ high: UnsafeRawPointer?, _ loop: StridedLoop) {
     switch kind {
     case .float32: clamp(Float.self, out, x, low, high, loop)

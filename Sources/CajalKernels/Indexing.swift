@@ -7,7 +7,7 @@ import Synchronization
 
 /// out[r + b * outStrideB] = src[r' + offsets[b]] for b in 0..<count and every
 /// position of `rest` (loop operands: out's rest strides, src's rest strides).
-@Sendable func takeKernel(_ kind: ElementKind, _ out: UnsafeMutableRawPointer, _ outStrideB: Int, _ src: UnsafeRawPointer,
+@Sendable func takeKernel(_ kind: DType, _ out: UnsafeMutableRawPointer, _ outStrideB: Int, _ src: UnsafeRawPointer,
                 _ offsets: UnsafePointer<Int64>, _ count: Int, _ rest: StridedLoop) {
     switch kind {
     case .float32: take(Float.self, out, outStrideB, src, offsets, count, rest)
@@ -62,7 +62,7 @@ private func take<T: KernelElement>(_: T.Type, _ outRaw: UnsafeMutableRawPointer
 /// b in 0..<count and every position of `rest` (loop operands: dst's rest
 /// strides, src's rest strides). Repeated offsets accumulate in order, so
 /// the loop over b never runs in parallel.
-@Sendable func putKernel(_ kind: ElementKind, _ dst: UnsafeMutableRawPointer, _ src: UnsafeRawPointer, _ srcStrideB: Int,
+@Sendable func putKernel(_ kind: DType, _ dst: UnsafeMutableRawPointer, _ src: UnsafeRawPointer, _ srcStrideB: Int,
                _ offsets: UnsafePointer<Int64>, _ count: Int, _ rest: StridedLoop, _ accumulate: Bool) {
     switch kind {
     case .float32: put(Float.self, dst, src, srcStrideB, offsets, count, rest, accumulate)
@@ -99,7 +99,7 @@ private func put<T: ArithmeticElement>(_: T.Type, _ dstRaw: UnsafeMutableRawPoin
 /// the dim's coordinate left out (loop operands: out, x with stride 0 on the
 /// dim, index). Indices are checked as they are read; returns the first one
 /// outside 0..<size found (the output is then garbage), or nil.
-@Sendable func gatherKernel(_ kind: ElementKind, _ out: UnsafeMutableRawPointer, _ x: UnsafeRawPointer, _ step: Int, _ size: Int,
+@Sendable func gatherKernel(_ kind: DType, _ out: UnsafeMutableRawPointer, _ x: UnsafeRawPointer, _ step: Int, _ size: Int,
                   _ index: UnsafePointer<Int64>, _ loop: StridedLoop) -> Int64? {
     switch kind {
     case .float32: return gather(Float.self, out, x, step, size, index, loop)
@@ -157,7 +157,7 @@ private func gatherRow<T>(_ out: UnsafeMutablePointer<T>, _ outStride: Int, _ x:
 /// x[base(p) + index[p] * step] = src[p] (+= with accumulate). Loop operands:
 /// src, x with stride 0 on the dim, index. Stops at the first index outside
 /// 0..<size and returns it, or nil.
-@Sendable func scatterKernel(_ kind: ElementKind, _ mode: ScatterMode, _ x: UnsafeMutableRawPointer, _ step: Int, _ size: Int,
+@Sendable func scatterKernel(_ kind: DType, _ mode: ScatterMode, _ x: UnsafeMutableRawPointer, _ step: Int, _ size: Int,
                    _ src: UnsafeRawPointer, _ index: UnsafePointer<Int64>, _ loop: StridedLoop) -> Int64? {
     switch kind {
     case .float32: return scatter(Float.self, mode, x, step, size, src, index, loop)
@@ -207,7 +207,7 @@ private func scatterRow<T: ArithmeticElement>(_ x: UnsafeMutablePointer<T>, _ xS
 /// torch's layout); returns the count. With `weights`, each hit writes one
 /// number instead, the sum of its coordinates times the weights: x[mask]
 /// passes the indexed tensor's strides and gets element offsets at once.
-@Sendable func nonzeroKernel(_ kind: ElementKind, _ x: UnsafeRawPointer, _ shape: [Int], _ strides: [Int],
+@Sendable func nonzeroKernel(_ kind: DType, _ x: UnsafeRawPointer, _ shape: [Int], _ strides: [Int],
                    _ out: UnsafeMutablePointer<Int64>?, _ capacity: Int, _ weights: [Int]) -> Int {
     switch kind {
     case .float32: return nonzero(Float.self, x, shape, strides, out, capacity, weights)

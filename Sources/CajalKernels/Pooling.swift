@@ -9,7 +9,7 @@ import CajalRuntime
 
 /// Rows pairs (2oy, 2oy+1) of each plane into out/index (outHeight x outWidth
 /// per plane); each plane's positions must fit in Int32.
-@Sendable func maxPool2x2Kernel(_ kind: ElementKind, _ x: UnsafeRawPointer, _ planes: Int, _ height: Int, _ width: Int,
+@Sendable func maxPool2x2Kernel(_ kind: DType, _ x: UnsafeRawPointer, _ planes: Int, _ height: Int, _ width: Int,
                       _ outHeight: Int, _ outWidth: Int, _ out: UnsafeMutableRawPointer, _ index: UnsafeMutablePointer<Int64>) {
     if kind == .float64 {
         maxPool2x2Scalar(x.assumingMemoryBound(to: Double.self), planes, height, width, outHeight, outWidth,

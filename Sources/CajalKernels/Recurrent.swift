@@ -68,11 +68,11 @@ extension Double: GateLanes {  // one and tanh come from FloatElement
     @inline(__always) static func positive(_ x: Double) -> Double { x > 0 ? 1 : 0 }
 }
 
-@Sendable func recurrentForwardKernel(_ cell: RecurrentKind, _ kind: ElementKind, _ step: RecurrentStep) {
+@Sendable func recurrentForwardKernel(_ cell: RecurrentKind, _ kind: DType, _ step: RecurrentStep) {
     if kind == .float64 { recurrentForward(cell, Double.self, step) } else { recurrentForward(cell, SIMD16<Float>.self, step) }
 }
 
-@Sendable func recurrentBackwardKernel(_ cell: RecurrentKind, _ kind: ElementKind, _ step: RecurrentGradientStep) {
+@Sendable func recurrentBackwardKernel(_ cell: RecurrentKind, _ kind: DType, _ step: RecurrentGradientStep) {
     if kind == .float64 { recurrentBackward(cell, Double.self, step) } else { recurrentBackward(cell, SIMD16<Float>.self, step) }
 }
 

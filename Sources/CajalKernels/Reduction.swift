@@ -370,7 +370,7 @@ func contiguousStrides(_ shape: [Int]) -> [Int] {
 }
 
 /// Sums and products of int64 and bool write int64; max and min keep the kind.
-@Sendable func reduceKernel(_ op: ReduceOp, _ kind: ElementKind, _ x: UnsafeRawPointer, _ shape: [Int], _ strides: [Int],
+@Sendable func reduceKernel(_ op: ReduceOp, _ kind: DType, _ x: UnsafeRawPointer, _ shape: [Int], _ strides: [Int],
                   _ reduced: [Bool], _ out: UnsafeMutableRawPointer, _ scale: Double) {
     switch (op, kind) {
     case (.sum, .float32): reduce(SumFloat.self, x, shape, strides, reduced, out, scale)

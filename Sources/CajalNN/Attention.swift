@@ -1,4 +1,5 @@
 import CajalCore
+import CajalRuntime
 /// Attention: torch.nn.functional.scaled_dot_product_attention and the
 /// forward of torch.nn.MultiheadAttention, composed of engine ops (batched
 /// matrix products, softmax, masks), so their gradients come from those ops.

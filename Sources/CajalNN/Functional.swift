@@ -1,4 +1,5 @@
 import CajalCore
+import CajalRuntime
 /// torch.nn.functional's layers, activations and losses that compose engine
 /// ops: their gradients come from the ops they are built of.
 public enum Functional {}

@@ -1,4 +1,5 @@
 import CajalCore
+import CajalRuntime
 /// The losses beyond the classic ones (Functional.swift): regression,
 /// distribution, embedding and ranking losses, and cajal's soft Dice.
 extension Functional {

@@ -1,4 +1,5 @@
 import CajalCore
+import CajalRuntime
 /// Layers for Swift programs, shaped like torch.nn: a `Module` owns named
 /// parameters, buffers and child modules, is called as a function, switches
 /// between training and evaluation, and reads and writes torch-compatible

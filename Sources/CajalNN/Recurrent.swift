@@ -258,7 +258,7 @@ extension Functional {
                                   b: MatrixOperand(pointer: wh.dataPointer, transposed: true, leadingDimension: hiddenSize),
                                   c: stepHiddenGates ?? stepGates, ldc: width, beta: kind == .gru ? 0 : 1)
                     let stepOutput = output + first * rowBytes
-                    kernels.recurrentForward(kind, dtype.kind, RecurrentStep(
+                    kernels.recurrentForward(kind, dtype, RecurrentStep(
                         rows: count, hiddenSize: hiddenSize, gates: stepGates, hiddenGates: stepHiddenGates,
                         hiddenBias: gruBias.map { UnsafeRawPointer($0.dataPointer) }, cell: kind == .lstm ? partCell : nil,
                         previousHidden: partHidden, hiddenOut: stepOutput))
@@ -294,7 +294,7 @@ extension Functional {
                         let count = Swift.min(hi, batchSizes[t]) - lo, first = offsets[t] + lo
                         let stepGrad = gradGates.dataPointer + first * width * item
                         let stepHiddenGrad = gradHiddenGates.map { $0.dataPointer + first * width * item }
-                        kernels.recurrentBackward(kind, dtype.kind, RecurrentGradientStep(
+                        kernels.recurrentBackward(kind, dtype, RecurrentGradientStep(
                             rows: count, hiddenSize: hiddenSize,
                             gates: kind == .lstm || kind == .gru ? activations.dataPointer + first * width * item : outputRows + first * rowBytes,
                             hiddenGates: hiddenGates.map { UnsafeRawPointer($0.dataPointer + first * width * item) },

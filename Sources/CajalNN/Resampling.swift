@@ -1,4 +1,5 @@
 import CajalCore
+import CajalRuntime
 /// Padding, pixel shuffle, interpolation and adaptive average pooling, built
 /// from engine ops (cat, reshape, permute, index_select, matmul), so their
 /// gradients come from those ops.

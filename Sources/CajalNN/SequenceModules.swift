@@ -1,4 +1,5 @@
 import CajalCore
+import CajalRuntime
 /// Sequence layers for Swift programs, as torch.nn's: RNN, LSTM, GRU (and
 /// their one-step cells), MultiheadAttention and the Transformer encoder and
 /// decoder layers, with torch's parameter and child names.

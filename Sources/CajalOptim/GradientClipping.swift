@@ -1,4 +1,5 @@
 import CajalCore
+import CajalRuntime
 /// torch.nn.utils.clip_grad_norm_ and clip_grad_value_, over a list of
 /// gradients in one call. The gradients are rescaled in place.
 public enum GradientClipping {

@@ -1,4 +1,5 @@
 import CajalCore
+import CajalRuntime
 /// An optimizer for the Swift API: one parameter group, one update rule, and
 /// the per-parameter state torch keeps, made on the first step.
 ///

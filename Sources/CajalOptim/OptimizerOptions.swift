@@ -1,4 +1,5 @@
 import CajalCore
+import CajalRuntime
 /// torch's checks of optimizer options, once for every front: the Python
 /// optimizers run them when built (cajal_optim_check_options), the Swift
 /// Optimizer before each step, and the step functions for the options they

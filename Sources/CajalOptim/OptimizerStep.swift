@@ -1,4 +1,5 @@
 import CajalCore
+import CajalRuntime
 import Glibc
 
 /// torch.optim's update rules, each applied to a whole parameter group in one

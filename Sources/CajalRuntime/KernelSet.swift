@@ -7,76 +7,76 @@ public struct KernelSet: Sendable {
     public let name: String
 
     /// out = op(a, b); loop operands (out, a, b). a and b have `kind`.
-    public let binary: @Sendable (BinaryOp, ElementKind, UnsafeMutableRawPointer, UnsafeRawPointer, UnsafeRawPointer, StridedLoop) -> Void
+    public let binary: @Sendable (BinaryOp, DType, UnsafeMutableRawPointer, UnsafeRawPointer, UnsafeRawPointer, StridedLoop) -> Void
     /// out = op(x); loop operands (out, x).
-    public let unary: @Sendable (UnaryOp, ElementKind, UnsafeMutableRawPointer, UnsafeRawPointer, StridedLoop) -> Void
+    public let unary: @Sendable (UnaryOp, DType, UnsafeMutableRawPointer, UnsafeRawPointer, StridedLoop) -> Void
     /// out = D(x); loop operands (out, x); from and to kinds.
-    public let cast: @Sendable (ElementKind, ElementKind, UnsafeMutableRawPointer, UnsafeRawPointer, StridedLoop) -> Void
+    public let cast: @Sendable (DType, DType, UnsafeMutableRawPointer, UnsafeRawPointer, StridedLoop) -> Void
     /// out = value (int64 kinds take `integer` when given); loop operand (out).
-    public let fill: @Sendable (ElementKind, UnsafeMutableRawPointer, Double, Int64?, StridedLoop) -> Void
+    public let fill: @Sendable (DType, UnsafeMutableRawPointer, Double, Int64?, StridedLoop) -> Void
     /// out = condition ? a : b; loop operands (out, condition, a, b).
-    public let select: @Sendable (ElementKind, UnsafeMutableRawPointer, UnsafeRawPointer, UnsafeRawPointer, UnsafeRawPointer, StridedLoop) -> Void
+    public let select: @Sendable (DType, UnsafeMutableRawPointer, UnsafeRawPointer, UnsafeRawPointer, UnsafeRawPointer, StridedLoop) -> Void
     /// out = min(max(x, low), high), either bound optional (nil pointer);
     /// loop operands (out, x, low, high).
-    public let clamp: @Sendable (ElementKind, UnsafeMutableRawPointer, UnsafeRawPointer, UnsafeRawPointer?, UnsafeRawPointer?, StridedLoop) -> Void
+    public let clamp: @Sendable (DType, UnsafeMutableRawPointer, UnsafeRawPointer, UnsafeRawPointer?, UnsafeRawPointer?, StridedLoop) -> Void
     /// Reduces x (shape, strides) over the dims marked in `reduced` into the
     /// contiguous kept dims of out, times `scale` for sums (mean). Sums of
     /// integers and bools write int64.
-    public let reduce: @Sendable (ReduceOp, ElementKind, UnsafeRawPointer, [Int], [Int], [Bool], UnsafeMutableRawPointer, Double) -> Void
+    public let reduce: @Sendable (ReduceOp, DType, UnsafeRawPointer, [Int], [Int], [Bool], UnsafeMutableRawPointer, Double) -> Void
     /// out[r + b * outStrideB] = src[r' + offsets[b]] for b < count and every
     /// position of the loop (operands: out's and src's strides over the other dims).
-    public let take: @Sendable (ElementKind, UnsafeMutableRawPointer, Int, UnsafeRawPointer, UnsafePointer<Int64>, Int, StridedLoop) -> Void
+    public let take: @Sendable (DType, UnsafeMutableRawPointer, Int, UnsafeRawPointer, UnsafePointer<Int64>, Int, StridedLoop) -> Void
     /// dst[r' + offsets[b]] = (or +=, with the flag) src[r + b * srcStrideB];
     /// loop operands: dst's and src's strides over the other dims.
-    public let put: @Sendable (ElementKind, UnsafeMutableRawPointer, UnsafeRawPointer, Int, UnsafePointer<Int64>, Int, StridedLoop, Bool) -> Void
+    public let put: @Sendable (DType, UnsafeMutableRawPointer, UnsafeRawPointer, Int, UnsafePointer<Int64>, Int, StridedLoop, Bool) -> Void
     /// torch.gather over the index's positions: (kind, out, x, step, size, index,
     /// loop (out, x with stride 0 on the dim, index)); returns an index outside 0..<size, or nil.
-    public let gather: @Sendable (ElementKind, UnsafeMutableRawPointer, UnsafeRawPointer, Int, Int, UnsafePointer<Int64>, StridedLoop) -> Int64?
+    public let gather: @Sendable (DType, UnsafeMutableRawPointer, UnsafeRawPointer, Int, Int, UnsafePointer<Int64>, StridedLoop) -> Int64?
     /// torch.scatter / scatter_add / scatter_reduce (amax, amin) in place over the index's positions: (kind, mode, x, step, size, src, index,
     /// loop (src, x with stride 0 on the dim, index)); returns an index outside 0..<size, or nil.
-    public let scatter: @Sendable (ElementKind, ScatterMode, UnsafeMutableRawPointer, Int, Int, UnsafeRawPointer, UnsafePointer<Int64>, StridedLoop) -> Int64?
+    public let scatter: @Sendable (DType, ScatterMode, UnsafeMutableRawPointer, Int, Int, UnsafeRawPointer, UnsafePointer<Int64>, StridedLoop) -> Int64?
     /// Counts the nonzero elements of x (shape, strides) and, given an output
     /// with room for `capacity` hits, writes coordinate d of hit i at out[d * capacity + i];
     /// or, given `weights` (one per dim), one column: the sum of coordinate d times weights[d].
-    public let nonzero: @Sendable (ElementKind, UnsafeRawPointer, [Int], [Int], UnsafeMutablePointer<Int64>?, Int, [Int]) -> Int
+    public let nonzero: @Sendable (DType, UnsafeRawPointer, [Int], [Int], UnsafeMutablePointer<Int64>?, Int, [Int]) -> Int
     /// Max (true) or min of x along a dim (x's step, count) with the first index
     /// where it occurs; values optional. Loop operands: (values, indices, x).
-    public let argReduce: @Sendable (ElementKind, Bool, UnsafeRawPointer, Int, UnsafeMutableRawPointer?, UnsafeMutablePointer<Int64>, Int, StridedLoop) -> Void
+    public let argReduce: @Sendable (DType, Bool, UnsafeRawPointer, Int, UnsafeMutableRawPointer?, UnsafeMutablePointer<Int64>, Int, StridedLoop) -> Void
     /// Running sums (false) or products (true) along a dim: (kind, product, x, xStep, out, outStep, count, loop (out, x)).
-    public let scan: @Sendable (ElementKind, Bool, UnsafeRawPointer, Int, UnsafeMutableRawPointer, Int, Int, StridedLoop) -> Void
+    public let scan: @Sendable (DType, Bool, UnsafeRawPointer, Int, UnsafeMutableRawPointer, Int, Int, StridedLoop) -> Void
     /// cumprod's gradient: (kind, dx, dxStep, x, xStep, g, gStep, count, loop (dx, x, g)).
-    public let cumprodBackward: @Sendable (ElementKind, UnsafeMutableRawPointer, Int, UnsafeRawPointer, Int, UnsafeRawPointer, Int, Int, StridedLoop) -> Void
+    public let cumprodBackward: @Sendable (DType, UnsafeMutableRawPointer, Int, UnsafeRawPointer, Int, UnsafeRawPointer, Int, Int, StridedLoop) -> Void
     /// Stable sort along a dim, writing the first `limit` places (topk):
     /// (kind, descending, x, xStep, values, valueStep, indices, indexStep, count, limit, loop (values, indices, x)).
-    public let sort: @Sendable (ElementKind, Bool, UnsafeRawPointer, Int, UnsafeMutableRawPointer, Int, UnsafeMutablePointer<Int64>, Int, Int, Int, StridedLoop) -> Void
+    public let sort: @Sendable (DType, Bool, UnsafeRawPointer, Int, UnsafeMutableRawPointer, Int, UnsafeMutablePointer<Int64>, Int, Int, Int, StridedLoop) -> Void
     /// One time step of a recurrent cell's gate math (float types).
-    public let recurrentForward: @Sendable (RecurrentKind, ElementKind, RecurrentStep) -> Void
+    public let recurrentForward: @Sendable (RecurrentKind, DType, RecurrentStep) -> Void
     /// The same step's gradients.
-    public let recurrentBackward: @Sendable (RecurrentKind, ElementKind, RecurrentGradientStep) -> Void
+    public let recurrentBackward: @Sendable (RecurrentKind, DType, RecurrentGradientStep) -> Void
     /// Max pooling, 2x2 windows at stride 2 inside the planes (float types):
     /// (kind, x, planes, height, width, outHeight, outWidth, out, index).
-    public let maxPool2x2: @Sendable (ElementKind, UnsafeRawPointer, Int, Int, Int, Int, Int, UnsafeMutableRawPointer, UnsafeMutablePointer<Int64>) -> Void
+    public let maxPool2x2: @Sendable (DType, UnsafeRawPointer, Int, Int, Int, Int, Int, UnsafeMutableRawPointer, UnsafeMutablePointer<Int64>) -> Void
 
     public init(name: String,
-                binary: @escaping @Sendable (BinaryOp, ElementKind, UnsafeMutableRawPointer, UnsafeRawPointer, UnsafeRawPointer, StridedLoop) -> Void,
-                unary: @escaping @Sendable (UnaryOp, ElementKind, UnsafeMutableRawPointer, UnsafeRawPointer, StridedLoop) -> Void,
-                cast: @escaping @Sendable (ElementKind, ElementKind, UnsafeMutableRawPointer, UnsafeRawPointer, StridedLoop) -> Void,
-                fill: @escaping @Sendable (ElementKind, UnsafeMutableRawPointer, Double, Int64?, StridedLoop) -> Void,
-                select: @escaping @Sendable (ElementKind, UnsafeMutableRawPointer, UnsafeRawPointer, UnsafeRawPointer, UnsafeRawPointer, StridedLoop) -> Void,
-                clamp: @escaping @Sendable (ElementKind, UnsafeMutableRawPointer, UnsafeRawPointer, UnsafeRawPointer?, UnsafeRawPointer?, StridedLoop) -> Void,
-                reduce: @escaping @Sendable (ReduceOp, ElementKind, UnsafeRawPointer, [Int], [Int], [Bool], UnsafeMutableRawPointer, Double) -> Void,
-                take: @escaping @Sendable (ElementKind, UnsafeMutableRawPointer, Int, UnsafeRawPointer, UnsafePointer<Int64>, Int, StridedLoop) -> Void,
-                put: @escaping @Sendable (ElementKind, UnsafeMutableRawPointer, UnsafeRawPointer, Int, UnsafePointer<Int64>, Int, StridedLoop, Bool) -> Void,
-                gather: @escaping @Sendable (ElementKind, UnsafeMutableRawPointer, UnsafeRawPointer, Int, Int, UnsafePointer<Int64>, StridedLoop) -> Int64?,
-                scatter: @escaping @Sendable (ElementKind, ScatterMode, UnsafeMutableRawPointer, Int, Int, UnsafeRawPointer, UnsafePointer<Int64>, StridedLoop) -> Int64?,
-                nonzero: @escaping @Sendable (ElementKind, UnsafeRawPointer, [Int], [Int], UnsafeMutablePointer<Int64>?, Int, [Int]) -> Int,
-                argReduce: @escaping @Sendable (ElementKind, Bool, UnsafeRawPointer, Int, UnsafeMutableRawPointer?, UnsafeMutablePointer<Int64>, Int, StridedLoop) -> Void,
-                scan: @escaping @Sendable (ElementKind, Bool, UnsafeRawPointer, Int, UnsafeMutableRawPointer, Int, Int, StridedLoop) -> Void,
-                cumprodBackward: @escaping @Sendable (ElementKind, UnsafeMutableRawPointer, Int, UnsafeRawPointer, Int, UnsafeRawPointer, Int, Int, StridedLoop) -> Void,
-                sort: @escaping @Sendable (ElementKind, Bool, UnsafeRawPointer, Int, UnsafeMutableRawPointer, Int, UnsafeMutablePointer<Int64>, Int, Int, Int, StridedLoop) -> Void,
-                recurrentForward: @escaping @Sendable (RecurrentKind, ElementKind, RecurrentStep) -> Void,
-                recurrentBackward: @escaping @Sendable (RecurrentKind, ElementKind, RecurrentGradientStep) -> Void,
-                maxPool2x2: @escaping @Sendable (ElementKind, UnsafeRawPointer, Int, Int, Int, Int, Int, UnsafeMutableRawPointer, UnsafeMutablePointer<Int64>) -> Void) {
+                binary: @escaping @Sendable (BinaryOp, DType, UnsafeMutableRawPointer, UnsafeRawPointer, UnsafeRawPointer, StridedLoop) -> Void,
+                unary: @escaping @Sendable (UnaryOp, DType, UnsafeMutableRawPointer, UnsafeRawPointer, StridedLoop) -> Void,
+                cast: @escaping @Sendable (DType, DType, UnsafeMutableRawPointer, UnsafeRawPointer, StridedLoop) -> Void,
+                fill: @escaping @Sendable (DType, UnsafeMutableRawPointer, Double, Int64?, StridedLoop) -> Void,
+                select: @escaping @Sendable (DType, UnsafeMutableRawPointer, UnsafeRawPointer, UnsafeRawPointer, UnsafeRawPointer, StridedLoop) -> Void,
+                clamp: @escaping @Sendable (DType, UnsafeMutableRawPointer, UnsafeRawPointer, UnsafeRawPointer?, UnsafeRawPointer?, StridedLoop) -> Void,
+                reduce: @escaping @Sendable (ReduceOp, DType, UnsafeRawPointer, [Int], [Int], [Bool], UnsafeMutableRawPointer, Double) -> Void,
+                take: @escaping @Sendable (DType, UnsafeMutableRawPointer, Int, UnsafeRawPointer, UnsafePointer<Int64>, Int, StridedLoop) -> Void,
+                put: @escaping @Sendable (DType, UnsafeMutableRawPointer, UnsafeRawPointer, Int, UnsafePointer<Int64>, Int, StridedLoop, Bool) -> Void,
+                gather: @escaping @Sendable (DType, UnsafeMutableRawPointer, UnsafeRawPointer, Int, Int, UnsafePointer<Int64>, StridedLoop) -> Int64?,
+                scatter: @escaping @Sendable (DType, ScatterMode, UnsafeMutableRawPointer, Int, Int, UnsafeRawPointer, UnsafePointer<Int64>, StridedLoop) -> Int64?,
+                nonzero: @escaping @Sendable (DType, UnsafeRawPointer, [Int], [Int], UnsafeMutablePointer<Int64>?, Int, [Int]) -> Int,
+                argReduce: @escaping @Sendable (DType, Bool, UnsafeRawPointer, Int, UnsafeMutableRawPointer?, UnsafeMutablePointer<Int64>, Int, StridedLoop) -> Void,
+                scan: @escaping @Sendable (DType, Bool, UnsafeRawPointer, Int, UnsafeMutableRawPointer, Int, Int, StridedLoop) -> Void,
+                cumprodBackward: @escaping @Sendable (DType, UnsafeMutableRawPointer, Int, UnsafeRawPointer, Int, UnsafeRawPointer, Int, Int, StridedLoop) -> Void,
+                sort: @escaping @Sendable (DType, Bool, UnsafeRawPointer, Int, UnsafeMutableRawPointer, Int, UnsafeMutablePointer<Int64>, Int, Int, Int, StridedLoop) -> Void,
+                recurrentForward: @escaping @Sendable (RecurrentKind, DType, RecurrentStep) -> Void,
+                recurrentBackward: @escaping @Sendable (RecurrentKind, DType, RecurrentGradientStep) -> Void,
+                maxPool2x2: @escaping @Sendable (DType, UnsafeRawPointer, Int, Int, Int, Int, Int, UnsafeMutableRawPointer, UnsafeMutablePointer<Int64>) -> Void) {
         self.name = name
         self.binary = binary
         self.unary = unary

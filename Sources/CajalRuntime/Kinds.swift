@@ -1,11 +1,7 @@
-/// What the kernel modules and the engine agree on: element kinds and op
-/// codes. The kernels are compiled once per instruction set (CajalKernels,
+/// What the kernel modules and the engine agree on: op codes and step
+/// buffers (DType is in DType.swift). The kernels are compiled once per instruction set (CajalKernels,
 /// CajalKernelsAVX2, CajalKernelsAVX512), so every type they share lives here.
 
-/// The element types, with the raw values of the engine's DType and the C codes.
-public enum ElementKind: Int32, Sendable {
-    case float32 = 0, float64 = 1, int64 = 2, bool = 3
-}
 
 /// Elementwise binary ops. Comparisons and logical ops write bool.
 public enum BinaryOp: Int32, Sendable {
@@ -126,7 +122,7 @@ public struct RecurrentGradientStep {
 // before allocating: an output left unwritten would be garbage, and garbage
 // bool bytes are undefined behaviour in every later kernel.
 extension BinaryOp {
-    public func isComputed(in kind: ElementKind) -> Bool {
+    public func isComputed(in kind: DType) -> Bool {
         switch kind {
         case .float32, .float64: return true
         case .int64: return self != .div  // integer true division promotes to float first
@@ -136,7 +132,7 @@ extension BinaryOp {
 }
 
 extension UnaryOp {
-    public func isComputed(in kind: ElementKind) -> Bool {
+    public func isComputed(in kind: DType) -> Bool {
         switch kind {
         case .float32, .float64: return true
         case .int64, .bool:

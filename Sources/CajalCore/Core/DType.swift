@@ -1,58 +1,10 @@
-/// The element types a tensor can hold. `float32` is the compute type, `int64`
-/// carries indices and labels, `bool` carries masks and `float64` serves
-/// numerical gradient checks. The raw values are the C contract's `CAJAL_*` codes.
-public enum DType: Int32, CaseIterable, Sendable, CustomStringConvertible {
-    case float32 = 0
-    case float64 = 1
-    case int64 = 2
-    case bool = 3
+import CajalRuntime
 
-    /// Bytes per element.
-    public var itemSize: Int {
-        switch self {
-        case .float32: return 4
-        case .float64, .int64: return 8
-        case .bool: return 1
-        }
-    }
+// DType itself lives in CajalRuntime, where the kernels take it too; the
+// engine re-exports it and adds what needs its errors and its promotion rules.
+public typealias DType = CajalRuntime.DType
 
-    public var isFloatingPoint: Bool { self == .float32 || self == .float64 }
-
-    public var name: String {
-        switch self {
-        case .float32: return "float32"
-        case .float64: return "float64"
-        case .int64: return "int64"
-        case .bool: return "bool"
-        }
-    }
-
-    public var description: String { name }
-
-    /// torch's ScalarType name, which its "not implemented for" errors show.
-    public var torchName: String {
-        switch self {
-        case .float32: return "Float"
-        case .float64: return "Double"
-        case .int64: return "Long"
-        case .bool: return "Bool"
-        }
-    }
-
-    /// The dtype a float Python scalar or `torch.get_default_dtype()` stands for.
-    public static let defaultFloat: DType = .float32
-
-    /// Accepts the names torch and numpy use for these types.
-    public init?(name: String) {
-        switch name {
-        case "float32", "float": self = .float32
-        case "float64", "double": self = .float64
-        case "int64", "long": self = .int64
-        case "bool": self = .bool
-        default: return nil
-        }
-    }
-
+extension DType {
     /// Reads a C dtype code, rejecting unknown values with a clear message.
     public init(code: Int32, op: String) throws {
         guard let dtype = DType(rawValue: code) else {

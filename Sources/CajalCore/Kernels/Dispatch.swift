@@ -43,18 +43,6 @@ private func cpuFlags() -> Set<String> {
     return []
 }
 
-extension DType {
-    /// The kernels' name for this dtype.
-    package var kind: ElementKind {
-        switch self {
-        case .float32: return .float32
-        case .float64: return .float64
-        case .int64: return .int64
-        case .bool: return .bool
-        }
-    }
-}
-
 /// How many threads the kernels use (torch.get_num_threads).
 public var threadCount: Int {
     get { Parallel.threadCount }

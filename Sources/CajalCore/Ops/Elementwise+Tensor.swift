@@ -32,18 +32,18 @@ extension Tensor {
         if dtype == target { return self }
         let out = try Tensor(uninitializedShape: shape, strides: elementwiseOutputStrides(shape, [strides]), dtype: target, op: "to")
         let loop = StridedLoop(shape: shape, strides: out.strides, strides)
-        kernels.cast(dtype.kind, target.kind, out.dataPointer, dataPointer, loop)
+        kernels.cast(dtype, target, out.dataPointer, dataPointer, loop)
         return out
     }
 
     /// `op(a, b)` with broadcasting, computed in `computeType`; no autograd.
     static func binaryKernel(_ op: BinaryOp, _ a: Tensor, _ b: Tensor, computeType: DType, name: String) throws -> Tensor {
-        try checkComputed(op.isComputed(in: computeType.kind), computeType, name)
+        try checkComputed(op.isComputed(in: computeType), computeType, name)
         if a.dtype == computeType && b.dtype == computeType && a.shape == b.shape && a.isContiguous && b.isContiguous {
             // The common case, without the broadcasting and layout arrays.
             let out = try Tensor(uninitializedShape: a.shape, dtype: op.writesBool ? .bool : computeType, op: name)
             let loop = StridedLoop(shape: a.shape, strides: out.strides, a.strides, b.strides)
-            kernels.binary(op, computeType.kind, out.dataPointer, a.dataPointer, b.dataPointer, loop)
+            kernels.binary(op, computeType, out.dataPointer, a.dataPointer, b.dataPointer, loop)
             return out
         }
         let shape = try broadcastShapes(a.shape, b.shape, op: name)
@@ -53,7 +53,7 @@ extension Tensor {
         let out = try Tensor(uninitializedShape: shape, strides: elementwiseOutputStrides(shape, [aStrides, bStrides]),
                              dtype: op.writesBool ? .bool : computeType, op: name)
         let loop = StridedLoop(shape: shape, strides: out.strides, aStrides, bStrides)
-        kernels.binary(op, computeType.kind, out.dataPointer, ac.dataPointer, bc.dataPointer, loop)
+        kernels.binary(op, computeType, out.dataPointer, ac.dataPointer, bc.dataPointer, loop)
         return out
     }
 
@@ -64,12 +64,12 @@ extension Tensor {
 
     /// `op(self)` computed in `computeType`; no autograd.
     func unaryKernel(_ op: UnaryOp, computeType: DType, name: String) throws -> Tensor {
-        try Tensor.checkComputed(op.isComputed(in: computeType.kind), computeType, name)
+        try Tensor.checkComputed(op.isComputed(in: computeType), computeType, name)
         let x = try converted(to: computeType)
         let out = try Tensor(uninitializedShape: shape, strides: elementwiseOutputStrides(shape, [x.strides]),
                              dtype: op.writesBool ? .bool : computeType, op: name)
         let loop = StridedLoop(shape: shape, strides: out.strides, x.strides)
-        kernels.unary(op, computeType.kind, out.dataPointer, x.dataPointer, loop)
+        kernels.unary(op, computeType, out.dataPointer, x.dataPointer, loop)
         return out
     }
 
@@ -83,7 +83,7 @@ extension Tensor {
         let out = try Tensor(uninitializedShape: shape, strides: elementwiseOutputStrides(shape, [cs, aStrides, bStrides]),
                              dtype: dtype, op: name)
         let loop = StridedLoop(shape: shape, strides: out.strides, cs, aStrides, bStrides)
-        kernels.select(dtype.kind, out.dataPointer, c.dataPointer, ac.dataPointer, bc.dataPointer, loop)
+        kernels.select(dtype, out.dataPointer, c.dataPointer, ac.dataPointer, bc.dataPointer, loop)
         return out
     }
 
@@ -96,6 +96,6 @@ extension Tensor {
         }
         let src = try source.converted(to: dtype)
         let loop = StridedLoop(shape: shape, strides: strides, src.broadcastStrides(to: shape))
-        kernels.cast(dtype.kind, dtype.kind, dataPointer, src.dataPointer, loop)
+        kernels.cast(dtype, dtype, dataPointer, src.dataPointer, loop)
     }
 }

@@ -196,7 +196,7 @@ extension Tensor {
         let xs = x.broadcastStrides(to: shape)
         let ls = l?.broadcastStrides(to: shape) ?? xs, hs = h?.broadcastStrides(to: shape) ?? xs
         let out = try Tensor(uninitializedShape: shape, strides: elementwiseOutputStrides(shape, [xs]), dtype: type, op: "clamp")
-        kernels.clamp(type.kind, out.dataPointer, x.dataPointer, l.map { UnsafeRawPointer($0.dataPointer) },
+        kernels.clamp(type, out.dataPointer, x.dataPointer, l.map { UnsafeRawPointer($0.dataPointer) },
                       h.map { UnsafeRawPointer($0.dataPointer) }, StridedLoop(shape: shape, strides: out.strides, xs, ls, hs))
         let hasLow = low != nil, hasHigh = high != nil
         let inputs = [self] + [low, high].compactMap { $0 }
@@ -302,10 +302,10 @@ extension Tensor {
             }
         }
         if type == dtype && other.storage !== storage {
-            try Tensor.checkComputed(op.isComputed(in: type.kind), type, name)
+            try Tensor.checkComputed(op.isComputed(in: type), type, name)
             let b = try other.converted(to: type)
             let loop = StridedLoop(shape: shape, strides: strides, strides, b.broadcastStrides(to: shape))
-            kernels.binary(op, type.kind, dataPointer, dataPointer, b.dataPointer, loop)
+            kernels.binary(op, type, dataPointer, dataPointer, b.dataPointer, loop)
         } else {
             // Mixed dtypes, or other reads self's memory: compute, then copy in.
             try copyElements(from: Tensor.binaryKernel(op, self, other, computeType: type, name: name))
@@ -327,7 +327,7 @@ extension Tensor {
         if inPlaceNeedsGraph([]) {
             return try inPlace("fill_", others: []) { _ in try Tensor.full(shape, value: value, dtype: dtype) }
         }
-        kernels.fill(dtype.kind, dataPointer, value, integer, StridedLoop(shape: shape, strides: strides))
+        kernels.fill(dtype, dataPointer, value, integer, StridedLoop(shape: shape, strides: strides))
         storage.bumpVersion()
     }
 

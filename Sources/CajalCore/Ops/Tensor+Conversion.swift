@@ -38,7 +38,7 @@ extension Tensor {
         guard byteCount > 0 else { return }
         guard let destination else { throw CajalError(.nullArgument, "[copy_to] destination is NULL") }
         let loop = StridedLoop(shape: shape, strides: Layout.contiguousStrides(shape), strides)
-        kernels.cast(dtype.kind, dtype.kind, destination, dataPointer, loop)
+        kernels.cast(dtype, dtype, destination, dataPointer, loop)
     }
 
     /// The elements in row-major order, converted to `T`.

@@ -7,14 +7,14 @@ extension Tensor {
     public static func full(_ shape: [Int], value: Double, dtype: DType = .float32) throws -> Tensor {
         let out = try Tensor(uninitializedShape: shape, dtype: dtype, op: "full")
         let integer: Int64? = dtype == .int64 ? try checkedInt64(value, op: "full") : nil
-        kernels.fill(dtype.kind, out.dataPointer, value, integer, StridedLoop(shape: shape, strides: out.strides))
+        kernels.fill(dtype, out.dataPointer, value, integer, StridedLoop(shape: shape, strides: out.strides))
         return out
     }
 
     /// A tensor of `shape` filled with an int64 `value` (exact beyond 2^53).
     public static func full(_ shape: [Int], integer value: Int64, dtype: DType = .int64) throws -> Tensor {
         let out = try Tensor(uninitializedShape: shape, dtype: dtype, op: "full")
-        kernels.fill(dtype.kind, out.dataPointer, Double(value), value, StridedLoop(shape: shape, strides: out.strides))
+        kernels.fill(dtype, out.dataPointer, Double(value), value, StridedLoop(shape: shape, strides: out.strides))
         return out
     }
 

@@ -110,7 +110,7 @@ extension Tensor {
         let out = try Tensor(uninitializedShape: plan.resultShape, dtype: dtype, op: "index")
         let (outRest, block) = resultStrides(plan, out)
         let rest = StridedLoop(shape: plan.restDims.map { shape[$0] }, strides: outRest, plan.restDims.map { strides[$0] })
-        kernels.take(dtype.kind, out.dataPointer, block, dataPointer, plan.offsets.typedPointer(Int64.self), plan.offsets.count, rest)
+        kernels.take(dtype, out.dataPointer, block, dataPointer, plan.offsets.typedPointer(Int64.self), plan.offsets.count, rest)
         let inputShape = shape
         return out.recording("IndexBackward0", inputs: [self], saving: indices.compactMap { $0 }) { ctx in
             var saved = ctx.saved.makeIterator()
@@ -132,7 +132,7 @@ extension Tensor {
         let source = try values.converted(to: dtype).expand(plan.resultShape).materialized()
         let (sourceRest, block) = resultStrides(plan, source)
         let rest = StridedLoop(shape: plan.restDims.map { shape[$0] }, strides: plan.restDims.map { strides[$0] }, sourceRest)
-        kernels.put(dtype.kind, dataPointer, source.dataPointer, block, plan.offsets.typedPointer(Int64.self), plan.offsets.count,
+        kernels.put(dtype, dataPointer, source.dataPointer, block, plan.offsets.typedPointer(Int64.self), plan.offsets.count,
                     rest, accumulate)
         storage.bumpVersion()
     }
@@ -214,7 +214,7 @@ extension Tensor {
         let out = try Tensor(uninitializedShape: index.shape, dtype: dtype, op: "gather")
         try checkAlongDimIndex(index, dim: d, op: "gather")
         let (loop, step, size) = alongDimLoop(index, dim: d, first: out)
-        if let bad = kernels.gather(dtype.kind, out.dataPointer, dataPointer, step, size, index.typedPointer(Int64.self), loop) {
+        if let bad = kernels.gather(dtype, out.dataPointer, dataPointer, step, size, index.typedPointer(Int64.self), loop) {
             throw CajalError.runtime("[gather] index \(bad) is out of bounds for dimension \(d) with size \(size)")
         }
         let inputShape = shape
@@ -246,7 +246,7 @@ extension Tensor {
         let bad: Int64?
         if let split = others.max(by: { index.shape[$0] < index.shape[$1] }), index.shape[split] > 1 {
             let firstBad = Mutex<Int64?>(nil)
-            let kind = dtype.kind, itemSize = dtype.itemSize
+            let kind = dtype, itemSize = dtype.itemSize
             let (outBase, sourceBase, indexBase) = (out.dataPointer, source.dataPointer, index.typedPointer(Int64.self))
             let (sourceStrides, indexStrides) = (source.strides, index.strides)
             var xStrides = out.strides
@@ -264,7 +264,7 @@ extension Tensor {
             }
             bad = firstBad.withLock { $0 }
         } else {
-            bad = kernels.scatter(dtype.kind, mode, out.dataPointer, step, size, source.dataPointer,
+            bad = kernels.scatter(dtype, mode, out.dataPointer, step, size, source.dataPointer,
                                   index.typedPointer(Int64.self), loop)
         }
         if let bad {
@@ -463,9 +463,9 @@ extension Tensor {
     /// int64), laid out column by column as torch's result is.
     public func nonzero() throws -> Tensor {
         try reserveNonzeroScratch()
-        let n = kernels.nonzero(dtype.kind, dataPointer, shape, strides, nil, 0, [])
+        let n = kernels.nonzero(dtype, dataPointer, shape, strides, nil, 0, [])
         let columns = try Tensor(uninitializedShape: [rank, n], dtype: .int64, op: "nonzero")
-        if n > 0 { _ = kernels.nonzero(dtype.kind, dataPointer, shape, strides, columns.typedPointer(Int64.self), n, []) }
+        if n > 0 { _ = kernels.nonzero(dtype, dataPointer, shape, strides, columns.typedPointer(Int64.self), n, []) }
         return columns.viewing(Layout(shape: [n, rank], strides: [1, n]))
     }
 
@@ -479,9 +479,9 @@ extension Tensor {
     /// it indexes, without the coordinates in between.
     func nonzeroOffsets(weights: [Int]) throws -> Tensor {
         try reserveNonzeroScratch()
-        let n = kernels.nonzero(dtype.kind, dataPointer, shape, strides, nil, 0, [])
+        let n = kernels.nonzero(dtype, dataPointer, shape, strides, nil, 0, [])
         let offsets = try Tensor(uninitializedShape: [n], dtype: .int64, op: "nonzero")
-        if n > 0 { _ = kernels.nonzero(dtype.kind, dataPointer, shape, strides, offsets.typedPointer(Int64.self), n, weights) }
+        if n > 0 { _ = kernels.nonzero(dtype, dataPointer, shape, strides, offsets.typedPointer(Int64.self), n, weights) }
         return offsets
     }
 

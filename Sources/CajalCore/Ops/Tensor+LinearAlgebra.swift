@@ -95,7 +95,7 @@ extension Tensor {
 
     /// Fills a freshly made tensor; skips the autograd checks of fillInPlace.
     func fillInPlaceUnchecked(_ value: Double) throws {
-        kernels.fill(dtype.kind, dataPointer, value, Int64(value), StridedLoop(shape: shape, strides: strides))
+        kernels.fill(dtype, dataPointer, value, Int64(value), StridedLoop(shape: shape, strides: strides))
     }
 }
 

@@ -128,7 +128,7 @@ extension Tensor {
             && g.padTop == 0 && g.padLeft == 0 && g.dilationHeight == 1 && g.dilationWidth == 1
             && 2 * g.outHeight <= g.height && 2 * g.outWidth <= g.width && g.height * g.width <= Int(Int32.max)
         if halving {  // max_pool2d(x, 2): the vector kernel
-            kernels.maxPool2x2(input.dtype.kind, x.dataPointer, planes, g.height, g.width, g.outHeight, g.outWidth,
+            kernels.maxPool2x2(input.dtype, x.dataPointer, planes, g.height, g.width, g.outHeight, g.outWidth,
                                values.dataPointer, indices.typedPointer(Int64.self))
         } else if input.dtype == .float64 {
             Pooling.maxForward(x.typedPointer(Double.self), planes, g, values.typedPointer(Double.self), indices.typedPointer(Int64.self))

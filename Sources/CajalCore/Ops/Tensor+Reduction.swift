@@ -23,7 +23,7 @@ extension Tensor {
         let out = try Tensor(uninitializedShape: outShape, dtype: outType, op: op)
         let x = try converted(to: outType == .int64 && dtype == .bool ? .bool : outType)
         try MemoryBudget.reserveScratch(perThread: out.count, of: 8, op: op)  // a row of accumulators
-        kernels.reduce(.sum, x.dtype.kind, x.dataPointer, shape, x.strides, reduced, out.dataPointer, scale)
+        kernels.reduce(.sum, x.dtype, x.dataPointer, shape, x.strides, reduced, out.dataPointer, scale)
         return out
     }
 
@@ -123,7 +123,7 @@ extension Tensor {
         }
         let out = try Tensor(uninitializedShape: outShape, dtype: outType, op: name)
         try MemoryBudget.reserveScratch(perThread: out.count, of: 8, op: name)  // a row of accumulators
-        kernels.reduce(op, dtype.kind, dataPointer, shape, strides, reduced, out.dataPointer, 1)
+        kernels.reduce(op, dtype, dataPointer, shape, strides, reduced, out.dataPointer, 1)
         return out
     }
 
@@ -209,7 +209,7 @@ extension Tensor {
         let indices = try Tensor(uninitializedShape: outShape, dtype: .int64, op: name)
         var strides = Layout.contiguousStrides(reducedShape(d, keepDim: true))
         strides[d] = 0
-        kernels.argReduce(dtype.kind, max, dataPointer, self.strides[d], values.dataPointer, indices.typedPointer(Int64.self),
+        kernels.argReduce(dtype, max, dataPointer, self.strides[d], values.dataPointer, indices.typedPointer(Int64.self),
                           shape[d], alongDim(d, outputs: [strides, strides]))
         let kept = reducedShape(d, keepDim: true), inputShape = shape
         values.recording(max ? "MaxBackward0" : "MinBackward0", inputs: [self], saving: [indices]) { ctx in
@@ -237,7 +237,7 @@ extension Tensor {
         let indices = try Tensor(uninitializedShape: reducedShape(d, keepDim: keepDim), dtype: .int64, op: name)
         var strides = Layout.contiguousStrides(reducedShape(d, keepDim: true))
         strides[d] = 0
-        kernels.argReduce(dtype.kind, max, dataPointer, self.strides[d], nil, indices.typedPointer(Int64.self), shape[d],
+        kernels.argReduce(dtype, max, dataPointer, self.strides[d], nil, indices.typedPointer(Int64.self), shape[d],
                           alongDim(d, outputs: [strides, strides]))
         return indices
     }
@@ -359,7 +359,7 @@ extension Tensor {
             guard x.rank > 0 else { return [g] }
             let dx = try Tensor(uninitializedShape: x.shape, dtype: x.dtype, op: "cumprod_backward")
             guard x.count > 0 else { return [dx] }
-            kernels.cumprodBackward(x.dtype.kind, dx.dataPointer, dx.strides[d], x.dataPointer, x.strides[d], g.dataPointer,
+            kernels.cumprodBackward(x.dtype, dx.dataPointer, dx.strides[d], x.dataPointer, x.strides[d], g.dataPointer,
                                     g.strides[d], x.shape[d], x.alongDim(d, outputs: [dx.strides, g.strides]))
             return [dx]
         }
@@ -371,7 +371,7 @@ extension Tensor {
         let out = try Tensor(uninitializedShape: shape, dtype: type, op: name)
         // No elements: the loop over the other dims could still be 2^40 long (an empty tensor of [2^40, 0]).
         guard count > 0 else { return out }
-        kernels.scan(dtype.kind, product, dataPointer, strides[d], out.dataPointer, out.strides[d], shape[d],
+        kernels.scan(dtype, product, dataPointer, strides[d], out.dataPointer, out.strides[d], shape[d],
                      alongDim(d, outputs: [out.strides]))
         return out
     }
@@ -392,7 +392,7 @@ extension Tensor {
         let indices = try Tensor(uninitializedShape: outShape, dtype: .int64, op: op)
         if values.count > 0 {
             try MemoryBudget.reserveScratch(perThread: shape[d], of: 16, op: op)  // a row of (key, index) pairs
-            kernels.sort(dtype.kind, descending, dataPointer, strides[d], values.dataPointer, values.strides[d],
+            kernels.sort(dtype, descending, dataPointer, strides[d], values.dataPointer, values.strides[d],
                          indices.typedPointer(Int64.self), indices.strides[d], shape[d], limit,
                          alongDim(d, outputs: [values.strides, indices.strides]))
         }
