@@ -3,8 +3,10 @@
 Each fn() declares one exported function: its C signature, its doc comment
 and its Swift body. unary(name, doc, grad=...) declares an elementwise unary
 op in one line: cajal_tensor_<name>, Tensor.<name>, torch.<name>, and its
-rows in the reference-test tables (grad: the inputs of its gradient check). tools/generate.py (make generate) makes include/cajal.h,
-the Swift exports and the ctypes table from these declarations.
+rows in the reference-test tables (grad: the inputs of its gradient check);
+binary(name, doc, numbers=...) likewise for an elementwise binary op.
+tools/generate.py (make generate) makes include/cajal.h, the Swift exports
+and the ctypes table from these declarations.
 """
 
 section("more math")
@@ -55,33 +57,19 @@ unary("isfinite", "x is finite (bool)", grad=None)
 
 unary("logical_not", "not x (bool; nonzero is true)", grad=None)
 
-fn("int cajal_tensor_maximum(cajal_tensor a, cajal_tensor b, cajal_tensor *out)",
-   "elementwise max, propagating NaN",
-   swift='newTensor(out) { try tensorArgument(a, "a").maximum(tensorArgument(b, "b")) }')
+binary("maximum", "elementwise max, propagating NaN", numbers=False)
 
-fn("int cajal_tensor_minimum(cajal_tensor a, cajal_tensor b, cajal_tensor *out)",
-   "elementwise min, propagating NaN",
-   swift='newTensor(out) { try tensorArgument(a, "a").minimum(tensorArgument(b, "b")) }')
+binary("minimum", "elementwise min, propagating NaN", numbers=False)
 
-fn("int cajal_tensor_fmod(cajal_tensor a, cajal_tensor b, cajal_tensor *out)",
-   "C's fmod: the remainder has the dividend's sign",
-   swift='newTensor(out) { try tensorArgument(a, "a").fmod(tensorArgument(b, "b")) }')
+binary("fmod", "C's fmod: the remainder has the dividend's sign", numbers=True)
 
-fn("int cajal_tensor_remainder(cajal_tensor a, cajal_tensor b, cajal_tensor *out)",
-   "Python's %: the remainder has the divisor's sign",
-   swift='newTensor(out) { try tensorArgument(a, "a").remainder(tensorArgument(b, "b")) }')
+binary("remainder", "Python's %: the remainder has the divisor's sign", numbers=True)
 
-fn("int cajal_tensor_logical_and(cajal_tensor a, cajal_tensor b, cajal_tensor *out)",
-   "a and b (bool; nonzero is true)",
-   swift='newTensor(out) { try tensorArgument(a, "a").logicalAnd(tensorArgument(b, "b")) }')
+binary("logical_and", "a and b (bool; nonzero is true)", numbers=False)
 
-fn("int cajal_tensor_logical_or(cajal_tensor a, cajal_tensor b, cajal_tensor *out)",
-   "a or b (bool)",
-   swift='newTensor(out) { try tensorArgument(a, "a").logicalOr(tensorArgument(b, "b")) }')
+binary("logical_or", "a or b (bool)", numbers=False)
 
-fn("int cajal_tensor_logical_xor(cajal_tensor a, cajal_tensor b, cajal_tensor *out)",
-   "a xor b (bool)",
-   swift='newTensor(out) { try tensorArgument(a, "a").logicalXor(tensorArgument(b, "b")) }')
+binary("logical_xor", "a xor b (bool)", numbers=False)
 
 fn("int cajal_tensor_div_rounding(cajal_tensor a, cajal_tensor b, cajal_rounding_mode mode, cajal_tensor *out)",
    """a / b rounded: mode 0 toward zero ("trunc"), 1 toward minus infinity ("floor", Python's //);

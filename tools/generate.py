@@ -59,6 +59,7 @@ class Function:
         self.python = [python] if isinstance(python, str) else list(python or [])
         self.enums = {}  # parameter name -> Constants, filled in by load_api
         self.reference = None  # unary(): {"name", "method", "grad", "standard_cases"} for the test tables
+        self.binary = None  # binary(): {"name", "method", "numbers"}
 
     @property
     def enum_types(self):
@@ -129,6 +130,19 @@ def load_api():
         function.reference = {"name": name, "method": method, "grad": grad, "standard_cases": standard_cases}
         items.append(("fn", function))
 
+    def binary(name, doc, numbers, method=None, source=None):
+        """An elementwise binary op: a.<method>(b) in Swift (torch's name in
+        camelCase unless given), x.<name>(other) and torch.<name>(input, other)
+        in Python. numbers: whether `other` may be a Python number (torch's
+        fmod does; its maximum and logical_and take only tensors). Its rows in
+        the reference tables come from optable.py's BINARY (declared_ops.BINARY)."""
+        method = method or camel_case(name)
+        function = Function(f"int cajal_tensor_{name}(cajal_tensor a, cajal_tensor b, cajal_tensor *out)", doc, current[0],
+                            f'newTensor(out) {{ try tensorArgument(a, "a").{method}(tensorArgument(b, "b")) }}',
+                            source, [name])
+        function.binary = {"name": name, "method": method, "numbers": numbers}
+        items.append(("fn", function))
+
     for path in sorted(glob.glob(os.path.join(ROOT, "api", "[0-9][0-9]_*.py"))):
         source = os.path.splitext(os.path.basename(path))[0]
 
@@ -138,7 +152,8 @@ def load_api():
         with open(path) as f:
             code = compile(f.read(), path, "exec")
         exec(code, {"section": section, "note": note, "fn": fn, "constants": constants,
-                    "unary": lambda *args, **kwargs: unary(*args, **kwargs, source=source)})
+                    "unary": lambda *args, **kwargs: unary(*args, **kwargs, source=source),
+                    "binary": lambda *args, **kwargs: binary(*args, **kwargs, source=source)})
     enums = {item.name: item for kind, item in items if kind == "constants"}
     for kind, item in items:
         if kind == "fn":
@@ -388,6 +403,9 @@ def python_constants(items):
 # carries logic and is written by hand.
 PYTHON_FORMS = {
     ("int", ("cajal_tensor", "cajal_tensor *")): ("self", "_tensor._call(lib.{name}, self._handle)"),
+    # binary(): other is a tensor, or with numbers=True also a Python number.
+    ("int", ("cajal_tensor", "cajal_tensor", "cajal_tensor *")):
+        ("self, other", "_tensor._binary(lib.{name}, self, other, {tensor_only})"),
 }
 
 METHODS_PREAMBLE = '''"""Tensor methods and torch functions that only forward to one C call.
@@ -418,8 +436,9 @@ def python_methods(items):
         params, call = PYTHON_FORMS[form]
         first, *aliases = item.python
         summary = item.doc.split("\n")[0].replace('"', "'")
+        tensor_only = repr(first) if item.binary and not item.binary["numbers"] else None
         methods.append(f"    def {first}({params}):\n        \"\"\"{summary}\"\"\"\n"
-                       f"        return {call.format(name=item.name)}\n")
+                       f"        return {call.format(name=item.name, tensor_only=tensor_only)}\n")
         methods.extend(f"    {alias} = {first}\n" for alias in aliases)
         names.extend(item.python)
     torch = "".join(f'    "{n}",\n' for n in names)
@@ -464,9 +483,16 @@ def reference_tables(items):
     py = DECLARED_OPS_PY + "".join(f'    "{f.reference["name"]}": {f.reference["grad"]!r},\n' for f in unary) + "}\n"
     standard = [f.reference["name"] for f in unary if f.reference["standard_cases"]]
     py += "\nSTANDARD_CASES = [" + ", ".join(f'"{n}"' for n in standard) + "]\n"
+    binary = [item.binary["name"] for kind, item in items if kind == "fn" and item.binary]
+    py += "\n# The elementwise binary ops declared with binary(): optable.py runs a.<name>(b).\nBINARY = [" + \
+        ", ".join(f'"{n}"' for n in binary) + "]\n"
     swift = DECLARED_OPS_SWIFT + "".join(
         f'    ("{f.reference["name"]}", {{ try $0.{f.reference["method"]}() }}, '
         f'{"." + GRADCHECK_INPUTS[f.reference["grad"]] if f.reference["grad"] else "nil"}),\n' for f in unary) + "]\n"
+    swift += ("\n/// Every elementwise binary op declared with binary() in api/: torch's name and the Swift call.\n"
+              "let declaredBinaryOps: [(name: String, call: (Tensor, Tensor) throws -> Tensor)] = [\n" +
+              "".join(f'    ("{item.binary["name"]}", {{ try $0.{item.binary["method"]}($1) }}),\n'
+                      for kind, item in items if kind == "fn" and item.binary) + "]\n")
     return {
         os.path.join("Tests", "reference", "declared_ops.py"): py,
         os.path.join("Tests", "CajalTests", "Generated", "DeclaredOps.swift"): swift,

@@ -479,8 +479,9 @@ struct ReferenceTests {
     /// The same op table as generate.py and test_reference.py.
     private func run(_ op: String, _ a: [Tensor], _ attrs: JSONValue) throws -> Tensor {
         let dtype = DType(name: attrs["dtype"]?.string ?? "") ?? .float32
-        // The elementwise unary ops declared with unary() in api/ (Generated/DeclaredOps.swift).
+        // The elementwise ops declared with unary() and binary() in api/ (Generated/DeclaredOps.swift).
         if let declared = declaredUnaryOps.first(where: { $0.name == op }) { return try declared.call(a[0]) }
+        if let declared = declaredBinaryOps.first(where: { $0.name == op }) { return try declared.call(a[0], a[1]) }
         switch op {
         case "add": return try a[0] + a[1]
         case "sub": return try a[0] - a[1]
@@ -502,13 +503,7 @@ struct ReferenceTests {
         case "eq_scalar": return try withScalar(a[0], attrs) { try $0 .== $1 }
         case "where": return try Tensor.where(a[0], a[1], a[2])
         case "round": return try a[0].round()
-        case "maximum": return try a[0].maximum(a[1])
-        case "minimum": return try a[0].minimum(a[1])
-        case "fmod": return try a[0].fmod(a[1])
-        case "remainder", "mod": return try a[0].remainder(a[1])
-        case "logical_and": return try a[0].logicalAnd(a[1])
-        case "logical_or": return try a[0].logicalOr(a[1])
-        case "logical_xor": return try a[0].logicalXor(a[1])
+        case "mod": return try a[0].remainder(a[1])
         case "div_rounding": return try a[0].div(a[1], roundingMode: attrs["mode"]?.string ?? "")
         case "floordiv": return try a[0].div(a[1], roundingMode: "floor")
         case "clamp_scalar": return try a[0].clamp(min: attrs["min"].map { try scalarTensor($0) }, max: attrs["max"].map { try scalarTensor($0) })

@@ -38,3 +38,6 @@ UNARY = {
 }
 
 STANDARD_CASES = ["atan"]
+
+# The elementwise binary ops declared with binary(): optable.py runs a.<name>(b).
+BINARY = ["maximum", "minimum", "fmod", "remainder", "logical_and", "logical_or", "logical_xor"]

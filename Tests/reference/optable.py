@@ -6,10 +6,10 @@ elementwise unary ops declared with unary() in api/ come from the generated
 declared_ops.py; round is one too, though its Python binding is hand-written.
 """
 
+from declared_ops import BINARY
 from declared_ops import UNARY as DECLARED_UNARY
 
 UNARY = [*DECLARED_UNARY, "round"]
-BINARY = ["maximum", "minimum", "fmod", "remainder", "logical_and", "logical_or", "logical_xor"]
 
 
 def decode_index(spec, tensors):

@@ -186,8 +186,7 @@ def round(input, decimals=0):  # noqa: A001,A002
 
 
 for _name in ("sum", "mean", "reshape", "transpose", "permute", "squeeze", "unsqueeze", "eq", "ne", "lt", "le", "gt",
-              "ge", "swapaxes", "negative", "logical_and", "logical_or", "logical_xor", "maximum", "minimum", "fmod",
-              "remainder", "floor_divide", "square", "divide", "true_divide", "narrow", "select", "diagonal",
+              "ge", "swapaxes", "negative", "floor_divide", "square", "divide", "true_divide", "narrow", "select", "diagonal",
               "unbind", "split", "chunk", "flip", "fliplr", "flipud", "roll", "movedim", "moveaxis", "flatten",
               "ravel", "unflatten", "tile", "tril", "triu", "diag", "index_select", "gather", "scatter",
               "scatter_add", "scatter_reduce", "index_add", "masked_fill", "masked_select", "nonzero", "argwhere",

@@ -125,6 +125,34 @@ class TensorMethods:
         """not x (bool; nonzero is true)"""
         return _tensor._call(lib.cajal_tensor_logical_not, self._handle)
 
+    def maximum(self, other):
+        """elementwise max, propagating NaN"""
+        return _tensor._binary(lib.cajal_tensor_maximum, self, other, 'maximum')
+
+    def minimum(self, other):
+        """elementwise min, propagating NaN"""
+        return _tensor._binary(lib.cajal_tensor_minimum, self, other, 'minimum')
+
+    def fmod(self, other):
+        """C's fmod: the remainder has the dividend's sign"""
+        return _tensor._binary(lib.cajal_tensor_fmod, self, other, None)
+
+    def remainder(self, other):
+        """Python's %: the remainder has the divisor's sign"""
+        return _tensor._binary(lib.cajal_tensor_remainder, self, other, None)
+
+    def logical_and(self, other):
+        """a and b (bool; nonzero is true)"""
+        return _tensor._binary(lib.cajal_tensor_logical_and, self, other, 'logical_and')
+
+    def logical_or(self, other):
+        """a or b (bool)"""
+        return _tensor._binary(lib.cajal_tensor_logical_or, self, other, 'logical_or')
+
+    def logical_xor(self, other):
+        """a xor b (bool)"""
+        return _tensor._binary(lib.cajal_tensor_logical_xor, self, other, 'logical_xor')
+
     def t(self):
         """The transpose of a tensor of at most 2 dims."""
         return _tensor._call(lib.cajal_tensor_t, self._handle)
@@ -165,6 +193,13 @@ TORCH_FUNCTIONS = (
     "isinf",
     "isfinite",
     "logical_not",
+    "maximum",
+    "minimum",
+    "fmod",
+    "remainder",
+    "logical_and",
+    "logical_or",
+    "logical_xor",
     "t",
     "clone",
 )

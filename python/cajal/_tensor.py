@@ -89,17 +89,14 @@ def _operator(function, reflected=False):
     return operator
 
 
-def _tensor_operator(function, name):
-    """A binary method whose other operand must be a tensor (torch takes no numbers there)."""
-    operator = _operator(function)
-
-    def method(self, other):
-        if not isinstance(other, Tensor):
-            raise TypeError(f"{name}(): argument 'other' (position 1) must be Tensor, not {type(other).__name__}")
-        return operator(self, other)
-
-    method.__name__ = name
-    return method
+def _binary(function, a, b, tensor_only=None):
+    """One engine call for a binary op of the declarations (_methods.py). With
+    tensor_only (the op's name), `b` must be a tensor, as torch requires there."""
+    if b.__class__ is not Tensor:
+        if tensor_only and not isinstance(b, Tensor):
+            raise TypeError(f"{tensor_only}(): argument 'other' (position 1) must be Tensor, not {type(b).__name__}")
+        b = as_tensor_operand(b)
+    return _call(function, a._handle, b._handle)
 
 
 def _scatter_reduction(reduce):
@@ -667,14 +664,9 @@ class Tensor(_methods.TensorMethods):
     def __rfloordiv__(self, other):
         return as_tensor_operand(other).div(self, rounding_mode="floor")
 
-    __mod__ = remainder = _operator(lib.cajal_tensor_remainder)
+    # remainder, fmod, maximum, minimum and logical_and/or/xor are declared in api/ (_methods.py).
+    __mod__ = _operator(lib.cajal_tensor_remainder)
     __rmod__ = _operator(lib.cajal_tensor_remainder, reflected=True)
-    fmod = _operator(lib.cajal_tensor_fmod)
-    maximum = _tensor_operator(lib.cajal_tensor_maximum, "maximum")
-    minimum = _tensor_operator(lib.cajal_tensor_minimum, "minimum")
-    logical_and = _tensor_operator(lib.cajal_tensor_logical_and, "logical_and")
-    logical_or = _tensor_operator(lib.cajal_tensor_logical_or, "logical_or")
-    logical_xor = _tensor_operator(lib.cajal_tensor_logical_xor, "logical_xor")
 
     def _bitwise(self, other, function, name):
         other = as_tensor_operand(other)

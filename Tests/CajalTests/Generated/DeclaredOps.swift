@@ -36,3 +36,14 @@ let declaredUnaryOps: [(name: String, call: (Tensor) throws -> Tensor, gradcheck
     ("isfinite", { try $0.isfinite() }, nil),
     ("logical_not", { try $0.logicalNot() }, nil),
 ]
+
+/// Every elementwise binary op declared with binary() in api/: torch's name and the Swift call.
+let declaredBinaryOps: [(name: String, call: (Tensor, Tensor) throws -> Tensor)] = [
+    ("maximum", { try $0.maximum($1) }),
+    ("minimum", { try $0.minimum($1) }),
+    ("fmod", { try $0.fmod($1) }),
+    ("remainder", { try $0.remainder($1) }),
+    ("logical_and", { try $0.logicalAnd($1) }),
+    ("logical_or", { try $0.logicalOr($1) }),
+    ("logical_xor", { try $0.logicalXor($1) }),
+]
