@@ -22,7 +22,9 @@ public let kernelSet = KernelSet(
     sort: sortKernel,
     recurrentForward: recurrentForwardKernel,
     recurrentBackward: recurrentBackwardKernel,
-    maxPool2x2: maxPool2x2Kernel
+    maxPool2x2: maxPool2x2Kernel,
+    im2col: im2colKernel,
+    col2im: col2imKernel
 )
 
 /// Which instruction set this copy was compiled for, from the compiler's own flags.

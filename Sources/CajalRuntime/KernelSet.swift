@@ -56,6 +56,11 @@ public struct KernelSet: Sendable {
     /// Max pooling, 2x2 windows at stride 2 inside the planes (float types):
     /// (kind, x, planes, height, width, outHeight, outWidth, out, index).
     public let maxPool2x2: @Sendable (DType, UnsafeRawPointer, Int, Int, Int, Int, Int, UnsafeMutableRawPointer, UnsafeMutablePointer<Int64>) -> Void
+    /// A (channels x height x width) image as its column matrix, row r at
+    /// cols + r * rowStride (float types): (kind, x, geometry, cols, rowStride).
+    public let im2col: @Sendable (DType, UnsafeRawPointer, ConvolutionGeometry, UnsafeMutableRawPointer, Int) -> Void
+    /// The adjoint: adds each column entry into the image element it was read from.
+    public let col2im: @Sendable (DType, UnsafeRawPointer, ConvolutionGeometry, UnsafeMutableRawPointer, Int) -> Void
 
     public init(name: String,
                 binary: @escaping @Sendable (BinaryOp, DType, UnsafeMutableRawPointer, UnsafeRawPointer, UnsafeRawPointer, StridedLoop) -> Void,
@@ -76,7 +81,9 @@ public struct KernelSet: Sendable {
                 sort: @escaping @Sendable (DType, Bool, UnsafeRawPointer, Int, UnsafeMutableRawPointer, Int, UnsafeMutablePointer<Int64>, Int, Int, Int, StridedLoop) -> Void,
                 recurrentForward: @escaping @Sendable (RecurrentKind, DType, RecurrentStep) -> Void,
                 recurrentBackward: @escaping @Sendable (RecurrentKind, DType, RecurrentGradientStep) -> Void,
-                maxPool2x2: @escaping @Sendable (DType, UnsafeRawPointer, Int, Int, Int, Int, Int, UnsafeMutableRawPointer, UnsafeMutablePointer<Int64>) -> Void) {
+                maxPool2x2: @escaping @Sendable (DType, UnsafeRawPointer, Int, Int, Int, Int, Int, UnsafeMutableRawPointer, UnsafeMutablePointer<Int64>) -> Void,
+                im2col: @escaping @Sendable (DType, UnsafeRawPointer, ConvolutionGeometry, UnsafeMutableRawPointer, Int) -> Void,
+                col2im: @escaping @Sendable (DType, UnsafeRawPointer, ConvolutionGeometry, UnsafeMutableRawPointer, Int) -> Void) {
         self.name = name
         self.binary = binary
         self.unary = unary
@@ -97,5 +104,7 @@ public struct KernelSet: Sendable {
         self.recurrentForward = recurrentForward
         self.recurrentBackward = recurrentBackward
         self.maxPool2x2 = maxPool2x2
+        self.im2col = im2col
+        self.col2im = col2im
     }
 }

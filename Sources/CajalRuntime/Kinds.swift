@@ -140,3 +140,30 @@ extension UnaryOp {
         }
     }
 }
+
+/// The geometry of one 2-d convolution window sweep over a (channels x
+/// height x width) image: kernel size, stride, dilation, and the padding at
+/// the top and left (the bottom and right padding only show in outHeight and
+/// outWidth, so 'same' padding may be asymmetric as torch's is).
+public struct ConvolutionGeometry: Sendable {
+    public let channels: Int, height: Int, width: Int
+    public let kernelHeight: Int, kernelWidth: Int
+    public let strideHeight: Int, strideWidth: Int
+    public let padTop: Int, padLeft: Int
+    public let dilationHeight: Int, dilationWidth: Int
+    public let outHeight: Int, outWidth: Int
+
+    public init(channels: Int, height: Int, width: Int, kernelHeight: Int, kernelWidth: Int, strideHeight: Int,
+                strideWidth: Int, padTop: Int, padLeft: Int, dilationHeight: Int, dilationWidth: Int,
+                outHeight: Int, outWidth: Int) {
+        (self.channels, self.height, self.width) = (channels, height, width)
+        (self.kernelHeight, self.kernelWidth, self.strideHeight, self.strideWidth) = (kernelHeight, kernelWidth, strideHeight, strideWidth)
+        (self.padTop, self.padLeft, self.dilationHeight, self.dilationWidth) = (padTop, padLeft, dilationHeight, dilationWidth)
+        (self.outHeight, self.outWidth) = (outHeight, outWidth)
+    }
+
+    /// Rows of the column matrix: one per (channel, kernel row, kernel column).
+    public var columnRows: Int { channels * kernelHeight * kernelWidth }
+    /// Columns of the column matrix: one per output position.
+    public var columnCount: Int { outHeight * outWidth }
+}

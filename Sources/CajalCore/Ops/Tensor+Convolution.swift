@@ -320,22 +320,15 @@ extension Tensor {
         return parts == 1 ? try used.reshape(weightShape) : try used.sum(dims: [0], keepDim: false)
     }
 
+    // The loops live in the kernel modules (CajalKernels/Im2col.swift).
     private static func im2col(_ dtype: DType, _ x: UnsafeMutableRawPointer, _ g: ConvolutionGeometry, _ cols: UnsafeMutableRawPointer,
                                rowStride: Int) {
-        if dtype == .float64 {
-            Im2col.im2col(UnsafePointer(x.assumingMemoryBound(to: Double.self)), g, cols.assumingMemoryBound(to: Double.self), rowStride: rowStride)
-        } else {
-            Im2col.im2col(UnsafePointer(x.assumingMemoryBound(to: Float.self)), g, cols.assumingMemoryBound(to: Float.self), rowStride: rowStride)
-        }
+        kernels.im2col(dtype, x, g, cols, rowStride)
     }
 
     private static func col2im(_ dtype: DType, _ cols: UnsafeMutableRawPointer, _ g: ConvolutionGeometry, _ x: UnsafeMutableRawPointer,
                                rowStride: Int) {
-        if dtype == .float64 {
-            Im2col.col2im(UnsafePointer(cols.assumingMemoryBound(to: Double.self)), g, x.assumingMemoryBound(to: Double.self), rowStride: rowStride)
-        } else {
-            Im2col.col2im(UnsafePointer(cols.assumingMemoryBound(to: Float.self)), g, x.assumingMemoryBound(to: Float.self), rowStride: rowStride)
-        }
+        kernels.col2im(dtype, cols, g, x, rowStride)
     }
 }
 

@@ -1,27 +1,30 @@
 import CajalRuntime
 
-/// The geometry of one 2-d convolution window sweep over a (channels x
-/// height x width) image: kernel size, stride, dilation, and the padding at
-/// the top and left (the bottom and right padding only show in outHeight and
-/// outWidth, so 'same' padding may be asymmetric as torch's is).
-struct ConvolutionGeometry {
-    let channels: Int, height: Int, width: Int
-    let kernelHeight: Int, kernelWidth: Int
-    let strideHeight: Int, strideWidth: Int
-    let padTop: Int, padLeft: Int
-    let dilationHeight: Int, dilationWidth: Int
-    let outHeight: Int, outWidth: Int
+// im2col and col2im for the convolutions (float types), compiled per
+// instruction set like every raw loop.
 
-    /// Rows of the column matrix: one per (channel, kernel row, kernel column).
-    var columnRows: Int { channels * kernelHeight * kernelWidth }
-    /// Columns of the column matrix: one per output position.
-    var columnCount: Int { outHeight * outWidth }
+@Sendable func im2colKernel(_ dtype: DType, _ x: UnsafeRawPointer, _ g: ConvolutionGeometry, _ cols: UnsafeMutableRawPointer,
+                            _ rowStride: Int) {
+    if dtype == .float64 {
+        Im2col.im2col(x.assumingMemoryBound(to: Double.self), g, cols.assumingMemoryBound(to: Double.self), rowStride: rowStride)
+    } else {
+        Im2col.im2col(x.assumingMemoryBound(to: Float.self), g, cols.assumingMemoryBound(to: Float.self), rowStride: rowStride)
+    }
+}
+
+@Sendable func col2imKernel(_ dtype: DType, _ cols: UnsafeRawPointer, _ g: ConvolutionGeometry, _ x: UnsafeMutableRawPointer,
+                            _ rowStride: Int) {
+    if dtype == .float64 {
+        Im2col.col2im(cols.assumingMemoryBound(to: Double.self), g, x.assumingMemoryBound(to: Double.self), rowStride: rowStride)
+    } else {
+        Im2col.col2im(cols.assumingMemoryBound(to: Float.self), g, x.assumingMemoryBound(to: Float.self), rowStride: rowStride)
+    }
 }
 
 /// im2col and col2im: an image as the matrix whose column p holds the
 /// input values under the window of output position p, so a convolution is
 /// one matrix product with the (out channels x columnRows) weight.
-enum Im2col {
+private enum Im2col {
     /// The output positions `first..<end` along one axis whose input
     /// coordinate `o * stride - pad + offset` lies in 0..<size.
     @inline(__always)

@@ -1,0 +1,1 @@
+../CajalKernels/Im2col.swift
