@@ -854,7 +854,7 @@ int cajal_tensor_index_add_inplace(cajal_tensor tensor, int64_t dim, cajal_tenso
 /* ----------------------------------------------------------- nn functional */
 
 /* torch.nn.functional. Optional tensors (bias, weight, pos_weight) may be NULL.
- * reduction: a cajal_reduction (not BATCHMEAN, which only kl_div takes). Lists of per-dim values (stride, padding,
+ * reduction: a cajal_reduction other than BATCHMEAN, which only kl_div takes. Lists of per-dim values (stride, padding,
  * dilation, kernel_size) hold one value for every dim or a single shared one;
  * an empty pooling stride means stride = kernel_size. */
 
