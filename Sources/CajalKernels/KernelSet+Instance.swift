@@ -23,8 +23,14 @@ public let kernelSet = KernelSet(
     recurrentForward: recurrentForwardKernel,
     recurrentBackward: recurrentBackwardKernel,
     maxPool2x2: maxPool2x2Kernel,
+    maxPool: maxPoolKernel,
+    adaptiveMaxPool: adaptiveMaxPoolKernel,
+    averagePool: averagePoolKernel,
     im2col: im2colKernel,
-    col2im: col2imKernel
+    col2im: col2imKernel,
+    optimizerUpdate: optimizerUpdateKernel,
+    plainMatrixMultiply: plainMatrixMultiplyKernel,
+    boxMuller: boxMullerKernel
 )
 
 /// Which instruction set this copy was compiled for, from the compiler's own flags.

@@ -3,11 +3,10 @@ import CajalRuntime
 import Glibc
 
 /// torch.optim's update rules, each applied to a whole parameter group in one
-/// call (the role of torch's multi-tensor and fused steps).
-///
-/// The arithmetic follows torch's single-tensor implementations term by term:
-/// the same order of operations, in the parameter's dtype, so that 20-step
-/// trajectories match torch's (Tests/reference/fixtures/optim.json).
+/// call (the role of torch's multi-tensor and fused steps). This side checks
+/// the group and derives each step's constants; the per-element loops are
+/// kernels (CajalKernels/OptimizerUpdate.swift), which follow torch's
+/// single-tensor implementations term by term.
 /// Gradients are read, never written. Parameters and state tensors are
 /// updated in place outside the autograd graph, as under torch.no_grad().
 /// Step counters are float32 0-dim tensors, as torch's state['step'], and the
@@ -34,23 +33,9 @@ public enum OptimizerStep {
                 fresh = true
             }
             let buffer = momentum != 0 ? momentumBuffers[i] : nil
-            try update(op, parameters[i], gradients[i], buffer.map { [$0] } ?? []) { n, dtype, p, g, s in
-                func run<T: OptimizerScalar>(_: T.Type) {
-                    let p = p.assumingMemoryBound(to: T.self), g = g.assumingMemoryBound(to: T.self)
-                    let wd = T(weightDecay), mom = T(momentum), damp = 1 - T(dampening), step = -T(lr)
-                    let buf = s.first?.assumingMemoryBound(to: T.self)
-                    for j in 0..<n {
-                        var d = maximize ? -g[j] : g[j]
-                        if weightDecay != 0 { d += wd * p[j] }
-                        if let buf {
-                            buf[j] = fresh ? d : mom * buf[j] + damp * d
-                            d = nesterov ? d + mom * buf[j] : buf[j]
-                        }
-                        p[j] += step * d
-                    }
-                }
-                dtype == .float64 ? run(Double.self) : run(Float.self)
-            }
+            let rule = OptimizerRule.sgd(lr: lr, momentum: momentum, dampening: dampening, weightDecay: weightDecay,
+                                         nesterov: nesterov, maximize: maximize, freshBuffer: fresh)
+            try update(parameters[i], gradients[i], buffer.map { [$0] } ?? [], rule)
         }
     }
 
@@ -72,26 +57,10 @@ public enum OptimizerStep {
             let bias1 = 1 - pow(beta1, step), bias2Sqrt = (1 - pow(beta2, step)).squareRoot()
             let stepSize = lr / bias1
             let states = [expAvgs[i], expAvgSqs[i]] + (amsgrad ? [maxExpAvgSqs[i]] : [])
-            try update(op, parameters[i], gradients[i], states) { n, dtype, p, g, s in
-                func run<T: OptimizerScalar>(_: T.Type) {
-                    let p = p.assumingMemoryBound(to: T.self), g = g.assumingMemoryBound(to: T.self)
-                    let m = s[0].assumingMemoryBound(to: T.self), v = s[1].assumingMemoryBound(to: T.self)
-                    let vmax = amsgrad ? s[2].assumingMemoryBound(to: T.self) : nil
-                    let k = Moments<T>(lr: lr, beta1: beta1, beta2: beta2, weightDecay: weightDecay,
-                                       decoupled: decoupledWeightDecay, maximize: maximize)
-                    let b2s = T(bias2Sqrt), e = T(eps), size = T(-stepSize)
-                    for j in 0..<n {
-                        k.update(&p[j], g[j], &m[j], &v[j])
-                        var second = v[j]
-                        if let vmax {
-                            vmax[j] = Swift.max(vmax[j], v[j])
-                            second = vmax[j]
-                        }
-                        p[j] += size * (m[j] / (second.squareRoot() / b2s + e))
-                    }
-                }
-                dtype == .float64 ? run(Double.self) : run(Float.self)
-            }
+            let moments = MomentRule(lr: lr, beta1: beta1, beta2: beta2, weightDecay: weightDecay,
+                                     decoupled: decoupledWeightDecay, maximize: maximize)
+            try update(parameters[i], gradients[i], states,
+                       .adam(moments, stepSize: stepSize, bias2Sqrt: bias2Sqrt, eps: eps, amsgrad: amsgrad))
         }
     }
 
@@ -109,36 +78,9 @@ public enum OptimizerStep {
         for i in parameters.indices {
             _ = try increment(steps[i])
             let states = [squareAvgs[i]] + (centered ? [gradAvgs[i]] : []) + (momentum > 0 ? [momentumBuffers[i]] : [])
-            try update(op, parameters[i], gradients[i], states) { n, dtype, p, g, s in
-                func run<T: OptimizerScalar>(_: T.Type) {
-                    let p = p.assumingMemoryBound(to: T.self), g = g.assumingMemoryBound(to: T.self)
-                    let sq = s[0].assumingMemoryBound(to: T.self)
-                    let avgG = centered ? s[1].assumingMemoryBound(to: T.self) : nil
-                    let buf = momentum > 0 ? s[s.count - 1].assumingMemoryBound(to: T.self) : nil
-                    let wd = T(weightDecay), a = T(alpha), wa = T(1 - alpha), e = T(eps), mom = T(momentum)
-                    let step = -T(lr)
-                    for j in 0..<n {
-                        var d = maximize ? -g[j] : g[j]
-                        if weightDecay != 0 { d += wd * p[j] }
-                        sq[j] = sq[j] * a + wa * d * d
-                        var avg: T
-                        if let avgG {
-                            avgG[j] = lerp(avgG[j], d, wa)
-                            avg = (sq[j] - avgG[j] * avgG[j]).squareRoot()
-                        } else {
-                            avg = sq[j].squareRoot()
-                        }
-                        avg += e
-                        if let buf {
-                            buf[j] = buf[j] * mom + d / avg
-                            p[j] += step * buf[j]
-                        } else {
-                            p[j] += step * (d / avg)
-                        }
-                    }
-                }
-                dtype == .float64 ? run(Double.self) : run(Float.self)
-            }
+            try update(parameters[i], gradients[i], states,
+                       .rmsprop(lr: lr, alpha: alpha, eps: eps, weightDecay: weightDecay, momentum: momentum,
+                                centered: centered, maximize: maximize))
         }
     }
 
@@ -153,20 +95,8 @@ public enum OptimizerStep {
         for i in parameters.indices {
             let step = try increment(steps[i])
             let clr = lr / (1 + (step - 1) * lrDecay)
-            try update(op, parameters[i], gradients[i], [sums[i]]) { n, dtype, p, g, s in
-                func run<T: OptimizerScalar>(_: T.Type) {
-                    let p = p.assumingMemoryBound(to: T.self), g = g.assumingMemoryBound(to: T.self)
-                    let sum = s[0].assumingMemoryBound(to: T.self)
-                    let wd = T(weightDecay), e = T(eps), size = T(-clr)
-                    for j in 0..<n {
-                        var d = maximize ? -g[j] : g[j]
-                        if weightDecay != 0 { d += wd * p[j] }
-                        sum[j] += d * d
-                        p[j] += size * (d / (sum[j].squareRoot() + e))
-                    }
-                }
-                dtype == .float64 ? run(Double.self) : run(Float.self)
-            }
+            try update(parameters[i], gradients[i], [sums[i]],
+                       .adagrad(lr: clr, weightDecay: weightDecay, eps: eps, maximize: maximize))
         }
     }
 
@@ -181,23 +111,8 @@ public enum OptimizerStep {
                        states: [("square_avg", squareAvgs), ("acc_delta", accDeltas)])
         for i in parameters.indices {
             _ = try increment(steps[i])
-            try update(op, parameters[i], gradients[i], [squareAvgs[i], accDeltas[i]]) { n, dtype, p, g, s in
-                func run<T: OptimizerScalar>(_: T.Type) {
-                    let p = p.assumingMemoryBound(to: T.self), g = g.assumingMemoryBound(to: T.self)
-                    let sq = s[0].assumingMemoryBound(to: T.self), acc = s[1].assumingMemoryBound(to: T.self)
-                    let wd = T(weightDecay), r = T(rho), wr = T(1 - rho), e = T(eps), step = -T(lr)
-                    for j in 0..<n {
-                        var d = maximize ? -g[j] : g[j]
-                        if weightDecay != 0 { d += wd * p[j] }
-                        sq[j] = sq[j] * r + wr * d * d
-                        let std = (sq[j] + e).squareRoot()
-                        let delta = (acc[j] + e).squareRoot() / std * d
-                        acc[j] = acc[j] * r + wr * delta * delta
-                        p[j] += step * delta
-                    }
-                }
-                dtype == .float64 ? run(Double.self) : run(Float.self)
-            }
+            try update(parameters[i], gradients[i], [squareAvgs[i], accDeltas[i]],
+                       .adadelta(lr: lr, rho: rho, eps: eps, weightDecay: weightDecay, maximize: maximize))
         }
     }
 
@@ -221,22 +136,10 @@ public enum OptimizerStep {
             let muProduct = try multiply(muProducts[i], by: mu)
             let gradScale = -lr * (1 - mu) / (1 - muProduct)
             let avgScale = -lr * muNext / (1 - muProduct * muNext)
-            try update(op, parameters[i], gradients[i], [expAvgs[i], expAvgSqs[i]]) { n, dtype, p, g, s in
-                func run<T: OptimizerScalar>(_: T.Type) {
-                    let p = p.assumingMemoryBound(to: T.self), g = g.assumingMemoryBound(to: T.self)
-                    let m = s[0].assumingMemoryBound(to: T.self), v = s[1].assumingMemoryBound(to: T.self)
-                    let k = Moments<T>(lr: lr, beta1: beta1, beta2: beta2, weightDecay: weightDecay,
-                                       decoupled: decoupledWeightDecay, maximize: maximize)
-                    let bc2 = T(bias2), e = T(eps), gs = T(gradScale), ms = T(avgScale)
-                    for j in 0..<n {
-                        let d = k.update(&p[j], g[j], &m[j], &v[j])
-                        let denom = (v[j] / bc2).squareRoot() + e
-                        p[j] += gs * (d / denom)
-                        p[j] += ms * (m[j] / denom)
-                    }
-                }
-                dtype == .float64 ? run(Double.self) : run(Float.self)
-            }
+            let moments = MomentRule(lr: lr, beta1: beta1, beta2: beta2, weightDecay: weightDecay,
+                                     decoupled: decoupledWeightDecay, maximize: maximize)
+            try update(parameters[i], gradients[i], [expAvgs[i], expAvgSqs[i]],
+                       .nadam(moments, bias2: bias2, eps: eps, gradientScale: gradScale, averageScale: avgScale))
         }
     }
 
@@ -256,64 +159,17 @@ public enum OptimizerStep {
             let rhoInf = 2 / (1 - beta2) - 1
             let rhoT = rhoInf - 2 * step * pow(beta2, step) / bias2
             // Below rho_t = 5 the variance is not tractable yet: plain momentum SGD.
-            let rectified = rhoT > 5
-            let rect = rectified ? ((rhoT - 4) * (rhoT - 2) * rhoInf / ((rhoInf - 4) * (rhoInf - 2) * rhoT)).squareRoot() : 0
-            try update(op, parameters[i], gradients[i], [expAvgs[i], expAvgSqs[i]]) { n, dtype, p, g, s in
-                func run<T: OptimizerScalar>(_: T.Type) {
-                    let p = p.assumingMemoryBound(to: T.self), g = g.assumingMemoryBound(to: T.self)
-                    let m = s[0].assumingMemoryBound(to: T.self), v = s[1].assumingMemoryBound(to: T.self)
-                    let k = Moments<T>(lr: lr, beta1: beta1, beta2: beta2, weightDecay: weightDecay,
-                                       decoupled: decoupledWeightDecay, maximize: maximize)
-                    let e = T(eps), bc1 = T(bias1), bc2Sqrt = T(bias2.squareRoot()), rate = T(lr), r = T(rect)
-                    for j in 0..<n {
-                        k.update(&p[j], g[j], &m[j], &v[j])
-                        let corrected = m[j] / bc1
-                        if rectified {
-                            let adaptive = bc2Sqrt / (v[j].squareRoot() + e)
-                            p[j] -= corrected * rate * adaptive * r
-                        } else {
-                            p[j] -= corrected * rate
-                        }
-                    }
-                }
-                dtype == .float64 ? run(Double.self) : run(Float.self)
-            }
+            let rectification = rhoT > 5
+                ? ((rhoT - 4) * (rhoT - 2) * rhoInf / ((rhoInf - 4) * (rhoInf - 2) * rhoT)).squareRoot() : nil
+            let moments = MomentRule(lr: lr, beta1: beta1, beta2: beta2, weightDecay: weightDecay,
+                                     decoupled: decoupledWeightDecay, maximize: maximize)
+            try update(parameters[i], gradients[i], [expAvgs[i], expAvgSqs[i]],
+                       .radam(moments, lr: lr, bias1: bias1, bias2Sqrt: bias2.squareRoot(), rectification: rectification,
+                              eps: eps))
         }
     }
 
     // MARK: shared plumbing
-
-    /// The Adam family's common first half, per element: the gradient (negated
-    /// to maximize, plus L2 decay, or decoupled decay applied to the
-    /// parameter) and the updates of the first and second moments.
-    struct Moments<T: OptimizerScalar> {
-        let w1: T, b2: T, w2: T, l2: T, decay: T
-        let decoupled: Bool, maximize: Bool, decays: Bool
-
-        init(lr: Double, beta1: Double, beta2: Double, weightDecay: Double, decoupled: Bool, maximize: Bool) {
-            (w1, b2, w2) = (T(1 - beta1), T(beta2), T(1 - beta2))
-            (l2, decay) = (T(weightDecay), T(1 - lr * weightDecay))
-            (self.decoupled, self.maximize, decays) = (decoupled, maximize, weightDecay != 0)
-        }
-
-        /// Updates p (decoupled decay), m and v in place and returns the effective gradient.
-        @inline(__always) @discardableResult
-        func update(_ p: inout T, _ g: T, _ m: inout T, _ v: inout T) -> T {
-            var d = maximize ? -g : g
-            if decays {
-                if decoupled { p *= decay } else { d += l2 * p }
-            }
-            m = lerp(m, d, w1)
-            v = v * b2 + w2 * d * d
-            return d
-        }
-    }
-
-    /// torch's lerp: start + weight * (end - start), from the nearer end for weight >= 0.5.
-    @inline(__always)
-    static func lerp<T: OptimizerScalar>(_ start: T, _ end: T, _ weight: T) -> T {
-        weight < 0.5 ? start + weight * (end - start) : end - (end - start) * (1 - weight)
-    }
 
     static func checkBetas(_ op: String, _ beta1: Double, _ beta2: Double) throws {
         try OptimizerOptions.check([.init("beta1", beta1), .init("beta2", beta2)])
@@ -380,23 +236,17 @@ public enum OptimizerStep {
         return value
     }
 
-    /// Runs `body` over contiguous memory of the parameter, its gradient and
-    /// its state tensors, writing back any that had to be copied to be contiguous.
-    static func update(_ op: String, _ parameter: Tensor, _ gradient: Tensor, _ states: [Tensor],
-                       _ body: (Int, DType, UnsafeMutableRawPointer, UnsafeMutableRawPointer,
-                                [UnsafeMutableRawPointer]) throws -> Void) throws {
+    /// Applies the rule to the parameter's, gradient's and states' contiguous
+    /// memory, writing back any that had to be copied to be contiguous.
+    static func update(_ parameter: Tensor, _ gradient: Tensor, _ states: [Tensor], _ rule: OptimizerRule) throws {
         let written = [parameter] + states
         let dense = try written.map { $0.isContiguous ? $0 : try $0.materialized() }
         let grad = gradient.isContiguous ? gradient : try gradient.materialized()
-        try body(parameter.count, parameter.dtype, dense[0].dataPointer, grad.dataPointer, dense.dropFirst().map(\.dataPointer))
+        kernels.optimizerUpdate(rule, parameter.dtype, parameter.count, dense[0].dataPointer, grad.dataPointer,
+                                dense.dropFirst().map(\.dataPointer))
         for (target, copy) in zip(written, dense) {
             if copy !== target { try target.copyElements(from: copy) }
             target.storage.bumpVersion()
         }
     }
 }
-
-/// The element types the optimizers compute in.
-public protocol OptimizerScalar: BinaryFloatingPoint {}
-extension Float: OptimizerScalar {}
-extension Double: OptimizerScalar {}

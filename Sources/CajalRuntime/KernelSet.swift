@@ -1,5 +1,5 @@
 /// The kernel entry points of one instruction set. The engine picks one set at
-/// load time (see Cajal's Kernels/Dispatch.swift) and calls through it. Every
+/// load time (CajalCore/Backend/Dispatch.swift) and calls through it. Every
 /// pointer is the address of an operand's first element; the StridedLoop
 /// carries the shape and each operand's element strides.
 public struct KernelSet: Sendable {
@@ -56,11 +56,28 @@ public struct KernelSet: Sendable {
     /// Max pooling, 2x2 windows at stride 2 inside the planes (float types):
     /// (kind, x, planes, height, width, outHeight, outWidth, out, index).
     public let maxPool2x2: @Sendable (DType, UnsafeRawPointer, Int, Int, Int, Int, Int, UnsafeMutableRawPointer, UnsafeMutablePointer<Int64>) -> Void
+    /// The general max pooling sweep (float types): (kind, x, planes, geometry, out, index).
+    public let maxPool: @Sendable (DType, UnsafeRawPointer, Int, PoolingGeometry, UnsafeMutableRawPointer, UnsafeMutablePointer<Int64>) -> Void
+    /// Adaptive max pooling (float types): (kind, x, planes, height, width, outHeight, outWidth, out, index).
+    public let adaptiveMaxPool: @Sendable (DType, UnsafeRawPointer, Int, Int, Int, Int, Int, UnsafeMutableRawPointer, UnsafeMutablePointer<Int64>) -> Void
+    /// Average pooling, or with `backward` its gradient added into target
+    /// (float types): (kind, backward, source, planes, geometry, divisor, target).
+    public let averagePool: @Sendable (DType, Bool, UnsafeRawPointer, Int, PoolingGeometry, AverageDivisor, UnsafeMutableRawPointer) -> Void
     /// A (channels x height x width) image as its column matrix, row r at
     /// cols + r * rowStride (float types): (kind, x, geometry, cols, rowStride).
     public let im2col: @Sendable (DType, UnsafeRawPointer, ConvolutionGeometry, UnsafeMutableRawPointer, Int) -> Void
     /// The adjoint: adds each column entry into the image element it was read from.
     public let col2im: @Sendable (DType, UnsafeRawPointer, ConvolutionGeometry, UnsafeMutableRawPointer, Int) -> Void
+
+    /// One optimizer step's per-element update of a parameter (float types):
+    /// (rule, kind, count, parameter, gradient, states in the rule's order).
+    public let optimizerUpdate: @Sendable (OptimizerRule, DType, Int, UnsafeMutableRawPointer, UnsafeRawPointer, [UnsafeMutableRawPointer]) -> Void
+    /// The matrix product without BLAS: int64, or floats when OpenBLAS is
+    /// missing: (kind, m, n, k, a, b, c, ldc, beta), C = A B + beta C.
+    public let plainMatrixMultiply: @Sendable (DType, Int, Int, Int, MatrixOperand, MatrixOperand, UnsafeMutableRawPointer, Int, Double) -> Void
+    /// Uniforms in [0, 1) to normals in place, 16 at a time as torch's
+    /// sampler (float types): (kind, data, count (a multiple of 16), mean, std).
+    public let boxMuller: @Sendable (DType, UnsafeMutableRawPointer, Int, Double, Double) -> Void
 
     public init(name: String,
                 binary: @escaping @Sendable (BinaryOp, DType, UnsafeMutableRawPointer, UnsafeRawPointer, UnsafeRawPointer, StridedLoop) -> Void,
@@ -82,8 +99,14 @@ public struct KernelSet: Sendable {
                 recurrentForward: @escaping @Sendable (RecurrentKind, DType, RecurrentStep) -> Void,
                 recurrentBackward: @escaping @Sendable (RecurrentKind, DType, RecurrentGradientStep) -> Void,
                 maxPool2x2: @escaping @Sendable (DType, UnsafeRawPointer, Int, Int, Int, Int, Int, UnsafeMutableRawPointer, UnsafeMutablePointer<Int64>) -> Void,
+                maxPool: @escaping @Sendable (DType, UnsafeRawPointer, Int, PoolingGeometry, UnsafeMutableRawPointer, UnsafeMutablePointer<Int64>) -> Void,
+                adaptiveMaxPool: @escaping @Sendable (DType, UnsafeRawPointer, Int, Int, Int, Int, Int, UnsafeMutableRawPointer, UnsafeMutablePointer<Int64>) -> Void,
+                averagePool: @escaping @Sendable (DType, Bool, UnsafeRawPointer, Int, PoolingGeometry, AverageDivisor, UnsafeMutableRawPointer) -> Void,
                 im2col: @escaping @Sendable (DType, UnsafeRawPointer, ConvolutionGeometry, UnsafeMutableRawPointer, Int) -> Void,
-                col2im: @escaping @Sendable (DType, UnsafeRawPointer, ConvolutionGeometry, UnsafeMutableRawPointer, Int) -> Void) {
+                col2im: @escaping @Sendable (DType, UnsafeRawPointer, ConvolutionGeometry, UnsafeMutableRawPointer, Int) -> Void,
+                optimizerUpdate: @escaping @Sendable (OptimizerRule, DType, Int, UnsafeMutableRawPointer, UnsafeRawPointer, [UnsafeMutableRawPointer]) -> Void,
+                plainMatrixMultiply: @escaping @Sendable (DType, Int, Int, Int, MatrixOperand, MatrixOperand, UnsafeMutableRawPointer, Int, Double) -> Void,
+                boxMuller: @escaping @Sendable (DType, UnsafeMutableRawPointer, Int, Double, Double) -> Void) {
         self.name = name
         self.binary = binary
         self.unary = unary
@@ -104,7 +127,13 @@ public struct KernelSet: Sendable {
         self.recurrentForward = recurrentForward
         self.recurrentBackward = recurrentBackward
         self.maxPool2x2 = maxPool2x2
+        self.maxPool = maxPool
+        self.adaptiveMaxPool = adaptiveMaxPool
+        self.averagePool = averagePool
         self.im2col = im2col
         self.col2im = col2im
+        self.optimizerUpdate = optimizerUpdate
+        self.plainMatrixMultiply = plainMatrixMultiply
+        self.boxMuller = boxMuller
     }
 }

@@ -167,3 +167,46 @@ public struct ConvolutionGeometry: Sendable {
     /// Columns of the column matrix: one per output position.
     public var columnCount: Int { outHeight * outWidth }
 }
+
+/// The window sweep of a 2-d pooling over contiguous planes of (height x
+/// width): kernel size, stride, dilation and the padding at the top and left.
+public struct PoolingGeometry: Sendable {
+    public let height: Int, width: Int
+    public let kernelHeight: Int, kernelWidth: Int
+    public let strideHeight: Int, strideWidth: Int
+    public let padTop: Int, padLeft: Int
+    public let dilationHeight: Int, dilationWidth: Int
+    public let outHeight: Int, outWidth: Int
+
+    public init(height: Int, width: Int, kernelHeight: Int, kernelWidth: Int, strideHeight: Int, strideWidth: Int,
+                padTop: Int, padLeft: Int, dilationHeight: Int, dilationWidth: Int, outHeight: Int, outWidth: Int) {
+        (self.height, self.width) = (height, width)
+        (self.kernelHeight, self.kernelWidth, self.strideHeight, self.strideWidth) = (kernelHeight, kernelWidth, strideHeight, strideWidth)
+        (self.padTop, self.padLeft, self.dilationHeight, self.dilationWidth) = (padTop, padLeft, dilationHeight, dilationWidth)
+        (self.outHeight, self.outWidth) = (outHeight, outWidth)
+    }
+}
+
+/// How average pooling divides each window's sum: by the window's size with
+/// or without its padded part, or by a fixed divisor (when above zero).
+public struct AverageDivisor: Sendable {
+    public let countIncludePad: Bool
+    public let divisorOverride: Int
+
+    public init(countIncludePad: Bool, divisorOverride: Int) {
+        (self.countIncludePad, self.divisorOverride) = (countIncludePad, divisorOverride)
+    }
+}
+
+/// A matrix operand for a matrix product: its first element, and whether it
+/// is stored row-major (`transposed == false`, leading dimension = row stride)
+/// or column-major (read as the transpose of a row-major matrix).
+public struct MatrixOperand {
+    public let pointer: UnsafeRawPointer
+    public let transposed: Bool
+    public let leadingDimension: Int
+
+    public init(pointer: UnsafeRawPointer, transposed: Bool, leadingDimension: Int) {
+        (self.pointer, self.transposed, self.leadingDimension) = (pointer, transposed, leadingDimension)
+    }
+}

@@ -1,3 +1,5 @@
+import CajalRuntime
+
 /// Max and average pooling (torch.nn.functional.max_pool1d/2d, avg_pool1d/2d)
 /// over the last one or two dims of (N, C, ...) or unbatched (C, ...) input.
 extension Tensor {
@@ -50,13 +52,8 @@ extension Tensor {
         let x = try input.contiguous()
         let values = try Tensor(uninitializedShape: outShape, dtype: input.dtype, op: op)
         let indices = try Tensor(uninitializedShape: outShape, dtype: .int64, op: op)
-        if input.dtype == .float64 {
-            Pooling.adaptiveMaxForward(x.typedPointer(Double.self), planes, height: height, width: width, outHeight: size[0],
-                                       outWidth: size[1], values.typedPointer(Double.self), indices.typedPointer(Int64.self))
-        } else {
-            Pooling.adaptiveMaxForward(x.typedPointer(Float.self), planes, height: height, width: width, outHeight: size[0],
-                                       outWidth: size[1], values.typedPointer(Float.self), indices.typedPointer(Int64.self))
-        }
+        kernels.adaptiveMaxPool(input.dtype, x.dataPointer, planes, height, width, size[0], size[1], values.dataPointer,
+                                indices.typedPointer(Int64.self))
         let inputShape = input.shape, outPlane = size[0] * size[1]
         values.recording("AdaptiveMaxPool2DBackward0", inputs: [input], saving: [indices]) { ctx in
             let index = try ctx.saved[0].reshape([planes, outPlane])
@@ -130,10 +127,8 @@ extension Tensor {
         if halving {  // max_pool2d(x, 2): the vector kernel
             kernels.maxPool2x2(input.dtype, x.dataPointer, planes, g.height, g.width, g.outHeight, g.outWidth,
                                values.dataPointer, indices.typedPointer(Int64.self))
-        } else if input.dtype == .float64 {
-            Pooling.maxForward(x.typedPointer(Double.self), planes, g, values.typedPointer(Double.self), indices.typedPointer(Int64.self))
         } else {
-            Pooling.maxForward(x.typedPointer(Float.self), planes, g, values.typedPointer(Float.self), indices.typedPointer(Int64.self))
+            kernels.maxPool(input.dtype, x.dataPointer, planes, g, values.dataPointer, indices.typedPointer(Int64.self))
         }
         let inputShape = input.shape, inPlane = g.height * g.width, outPlane = g.outHeight * g.outWidth
         values.recording(spatialDims == 2 ? "MaxPool2DWithIndicesBackward0" : "MaxPool1DWithIndicesBackward0",
@@ -154,24 +149,13 @@ extension Tensor {
         let x = try input.contiguous()
         let planes = input.shape[..<(input.rank - spatialDims)].reduce(1, *)
         let out = try Tensor(uninitializedShape: outShape, dtype: input.dtype, op: op)
-        if input.dtype == .float64 {
-            Pooling.averageForward(x.typedPointer(Double.self), planes, g, countIncludePad: countIncludePad,
-                                   divisorOverride: divisorOverride, out.typedPointer(Double.self))
-        } else {
-            Pooling.averageForward(x.typedPointer(Float.self), planes, g, countIncludePad: countIncludePad,
-                                   divisorOverride: divisorOverride, out.typedPointer(Float.self))
-        }
+        let divisor = AverageDivisor(countIncludePad: countIncludePad, divisorOverride: divisorOverride)
+        kernels.averagePool(input.dtype, false, x.dataPointer, planes, g, divisor, out.dataPointer)
         let inputShape = input.shape
         return out.recording(spatialDims == 2 ? "AvgPool2DBackward0" : "AvgPool1DBackward0", inputs: [input]) { ctx in
             let grad = try ctx.grad.contiguous()
             let dx = try Tensor.zeros(inputShape, dtype: grad.dtype)
-            if grad.dtype == .float64 {
-                Pooling.averageBackward(grad.typedPointer(Double.self), planes, g, countIncludePad: countIncludePad,
-                                        divisorOverride: divisorOverride, dx.typedPointer(Double.self))
-            } else {
-                Pooling.averageBackward(grad.typedPointer(Float.self), planes, g, countIncludePad: countIncludePad,
-                                        divisorOverride: divisorOverride, dx.typedPointer(Float.self))
-            }
+            kernels.averagePool(grad.dtype, true, grad.dataPointer, planes, g, divisor, dx.dataPointer)
             return [dx]
         }
     }

@@ -1,19 +1,6 @@
 import CCajalPlatform
 import CajalRuntime
 
-/// A matrix operand for gemm: its first element, and whether it is stored
-/// row-major (`transposed == false`, leading dimension = row stride) or
-/// column-major (read as the transpose of a row-major matrix).
-package struct MatrixOperand {
-    let pointer: UnsafeRawPointer
-    let transposed: Bool
-    let leadingDimension: Int
-
-    package init(pointer: UnsafeRawPointer, transposed: Bool, leadingDimension: Int) {
-        (self.pointer, self.transposed, self.leadingDimension) = (pointer, transposed, leadingDimension)
-    }
-}
-
 /// OpenBLAS's name for its kernels in use ("SkylakeX", "Haswell", ...), or
 /// "unavailable" when it could not be loaded (loading it if not yet done).
 public var blasCore: String { String(cString: cajal_blas_core_name()) }
@@ -69,33 +56,17 @@ package enum Gemm {
                                           a.pointer.assumingMemoryBound(to: Float.self), Int32(a.leadingDimension),
                                           b.pointer.assumingMemoryBound(to: Float.self), Int32(b.leadingDimension),
                                           Float(beta), c.assumingMemoryBound(to: Float.self), Int32(ldc))
-            if status != 0 { plainMultiply(m: m, n: n, k: k, a: a, b: b, c: c.assumingMemoryBound(to: Float.self), ldc: ldc, beta: Float(beta)) }
+            if status != 0 { kernels.plainMatrixMultiply(dtype, m, n, k, a, b, c, ldc, beta) }
         case .float64:
             let status = cajal_blas_dgemm(ta, tb, Int32(m), Int32(n), Int32(k), 1,
                                           a.pointer.assumingMemoryBound(to: Double.self), Int32(a.leadingDimension),
                                           b.pointer.assumingMemoryBound(to: Double.self), Int32(b.leadingDimension),
                                           beta, c.assumingMemoryBound(to: Double.self), Int32(ldc))
-            if status != 0 { plainMultiply(m: m, n: n, k: k, a: a, b: b, c: c.assumingMemoryBound(to: Double.self), ldc: ldc, beta: beta) }
+            if status != 0 { kernels.plainMatrixMultiply(dtype, m, n, k, a, b, c, ldc, beta) }
         case .int64:
-            integerMultiply(m: m, n: n, k: k, a: a, b: b, c: c.assumingMemoryBound(to: Int64.self), ldc: ldc)
+            kernels.plainMatrixMultiply(dtype, m, n, k, a, b, c, ldc, beta)  // BLAS has no integer gemm
         case .bool:
             break  // rejected by the op before it gets here
-        }
-    }
-
-    /// Correct but slow: only for a process where OpenBLAS cannot be loaded.
-    private static func plainMultiply<T: BinaryFloatingPoint>(m: Int, n: Int, k: Int, a: MatrixOperand, b: MatrixOperand,
-                                                              c: UnsafeMutablePointer<T>, ldc: Int, beta: T) {
-        let ap = a.pointer.assumingMemoryBound(to: T.self)
-        let bp = b.pointer.assumingMemoryBound(to: T.self)
-        let (ars, acs) = a.transposed ? (1, a.leadingDimension) : (a.leadingDimension, 1)
-        let (brs, bcs) = b.transposed ? (1, b.leadingDimension) : (b.leadingDimension, 1)
-        for i in 0..<m {
-            for j in 0..<n {
-                var total: T = 0
-                for p in 0..<k { total += ap[i * ars + p * acs] * bp[p * brs + j * bcs] }
-                c[i * ldc + j] = beta == 0 ? total : total + beta * c[i * ldc + j]
-            }
         }
     }
 
@@ -121,23 +92,6 @@ package enum Gemm {
                                               transposed: b.transposed, leadingDimension: b.leadingDimension)
                     multiply(dtype: dtype, m: m, n: columns, k: k, a: a, b: bPart, c: c + first * item, ldc: ldc, beta: beta)
                 }
-            }
-        }
-    }
-
-    /// BLAS has no integer gemm; this plain loop serves the rare int64 matmul.
-    private static func integerMultiply(m: Int, n: Int, k: Int, a: MatrixOperand, b: MatrixOperand,
-                                        c: UnsafeMutablePointer<Int64>, ldc: Int) {
-        let ap = a.pointer.assumingMemoryBound(to: Int64.self)
-        let bp = b.pointer.assumingMemoryBound(to: Int64.self)
-        // Element (i, j) of a row-major or transposed operand.
-        let (ars, acs) = a.transposed ? (1, a.leadingDimension) : (a.leadingDimension, 1)
-        let (brs, bcs) = b.transposed ? (1, b.leadingDimension) : (b.leadingDimension, 1)
-        for i in 0..<m {
-            for j in 0..<n {
-                var total: Int64 = 0
-                for p in 0..<k { total &+= ap[i * ars + p * acs] &* bp[p * brs + j * bcs] }
-                c[i * ldc + j] = total
             }
         }
     }

@@ -45,7 +45,7 @@ package enum RandomFill {
             case .float32:
                 let o = out.assumingMemoryBound(to: Float.self)
                 if count >= 16 {
-                    fillBoxMuller(o, count, Float(mean), Float(std)) { generator.uniformFloat() }
+                    fillBoxMuller(o, count, mean, std) { generator.uniformFloat() }
                 } else {
                     for i in 0..<count { o[i] = Float(generator.normalDouble() * std + mean) }
                 }
@@ -62,31 +62,17 @@ package enum RandomFill {
         }
     }
 
-    private static func fillBoxMuller<T: FloatElement>(_ data: UnsafeMutablePointer<T>, _ count: Int, _ mean: T, _ std: T,
-                                                       _ uniform: () -> T) {
+    /// torch's vectorised sampler: all the uniforms first, then 16 at a time
+    /// to normals; a tail shorter than 16 redraws the last 16 slots and
+    /// transforms them again.
+    private static func fillBoxMuller<T: FloatElement>(_ data: UnsafeMutablePointer<T>, _ count: Int, _ mean: Double,
+                                                       _ std: Double, _ uniform: () -> T) {
         for i in 0..<count { data[i] = uniform() }
-        var i = 0
-        while i + 16 <= count {
-            transform16(data + i, mean, std)
-            i += 16
-        }
+        kernels.boxMuller(T.dtype, data, count / 16 * 16, mean, std)
         if count % 16 != 0 {
-            // torch redraws the last 16 slots and transforms them again.
             let tail = data + count - 16
             for j in 0..<16 { tail[j] = uniform() }
-            transform16(tail, mean, std)
-        }
-    }
-
-    @inline(__always)
-    private static func transform16<T: FloatElement>(_ data: UnsafeMutablePointer<T>, _ mean: T, _ std: T) {
-        for j in 0..<8 {
-            let u1 = 1 - data[j]  // [0, 1) -> (0, 1] for the log
-            let u2 = data[j + 8]
-            let radius = T.sqrt(-2 * T.log(u1))
-            let theta = T(2.0 * Double.pi * u2.doubleValue)
-            data[j] = radius * T.cos(theta) * std + mean
-            data[j + 8] = radius * T.sin(theta) * std + mean
+            kernels.boxMuller(T.dtype, tail, 16, mean, std)
         }
     }
 }
