@@ -36,61 +36,17 @@ fn("int cajal_nn_dropout(cajal_tensor x, double p, cajal_tensor *out)",
    "Deprecated since API version 3, removed in 4: cajal_nn_dropout_v2 in training.",
    swift='newTensor(out) { try Functional.dropout(tensorArgument(x, "input"), probability: p, training: true) }')
 
-fn("int cajal_nn_conv2d(cajal_tensor x, cajal_tensor weight, cajal_tensor bias, const int64_t *stride, size_t nstride, cajal_conv_padding padding_mode, const int64_t *padding, size_t npadding, const int64_t *dilation, size_t ndilation, int64_t groups, cajal_tensor *out)",
-   "padding_mode: CAJAL_CONV_PADDING_EXPLICIT (padding, on both sides), _SAME (stride 1) or _VALID.",
-   swift='''newTensor(out) {
-    try Tensor.conv2d(tensorArgument(x, "input"), weight: tensorArgument(weight, "weight"), bias: optionalTensor(bias, "bias"),
-                      stride: ints(stride, nstride, "stride"),
-                      padding: convolutionPadding(padding_mode, padding, npadding),
-                      dilation: ints(dilation, ndilation, "dilation"), groups: Int(groups))
-}''')
+conv(2, "padding_mode: CAJAL_CONV_PADDING_EXPLICIT (padding, on both sides), _SAME (stride 1) or _VALID.")
 
-fn("int cajal_nn_conv1d(cajal_tensor x, cajal_tensor weight, cajal_tensor bias, const int64_t *stride, size_t nstride, cajal_conv_padding padding_mode, const int64_t *padding, size_t npadding, const int64_t *dilation, size_t ndilation, int64_t groups, cajal_tensor *out)",
-   "conv2d's 1-d form: x (N, C, L) or (C, L), weight (O, C / groups, k).",
-   swift='''newTensor(out) {
-    try Tensor.conv1d(tensorArgument(x, "input"), weight: tensorArgument(weight, "weight"), bias: optionalTensor(bias, "bias"),
-                      stride: ints(stride, nstride, "stride"),
-                      padding: convolutionPadding(padding_mode, padding, npadding),
-                      dilation: ints(dilation, ndilation, "dilation"), groups: Int(groups))
-}''')
+conv(1, "conv2d's 1-d form: x (N, C, L) or (C, L), weight (O, C / groups, k).")
 
-fn("int cajal_nn_max_pool2d(cajal_tensor x, const int64_t *kernel_size, size_t nkernel, const int64_t *stride, size_t nstride, const int64_t *padding, size_t npadding, const int64_t *dilation, size_t ndilation, int32_t ceil_mode, cajal_tensor *values, cajal_tensor *indices)",
-   "The window maxima and their flat positions in each input plane.",
-   swift='''status {
-    guard let values, let indices else { throw CajalError(.nullArgument, "output pointer is NULL") }
-    let result = try Tensor.maxPool2d(tensorArgument(x, "input"), kernelSize: ints(kernel_size, nkernel, "kernel_size"),
-                                      stride: ints(stride, nstride, "stride"), padding: ints(padding, npadding, "padding"),
-                                      dilation: ints(dilation, ndilation, "dilation"), ceilMode: ceil_mode != 0)
-    values.pointee = handle(result.values)
-    indices.pointee = handle(result.indices)
-}''')
+max_pool(2, "The window maxima and their flat positions in each input plane.")
 
-fn("int cajal_nn_max_pool1d(cajal_tensor x, const int64_t *kernel_size, size_t nkernel, const int64_t *stride, size_t nstride, const int64_t *padding, size_t npadding, const int64_t *dilation, size_t ndilation, int32_t ceil_mode, cajal_tensor *values, cajal_tensor *indices)",
-   "max_pool2d's 1-d form.",
-   swift='''status {
-    guard let values, let indices else { throw CajalError(.nullArgument, "output pointer is NULL") }
-    let result = try Tensor.maxPool1d(tensorArgument(x, "input"), kernelSize: ints(kernel_size, nkernel, "kernel_size"),
-                                      stride: ints(stride, nstride, "stride"), padding: ints(padding, npadding, "padding"),
-                                      dilation: ints(dilation, ndilation, "dilation"), ceilMode: ceil_mode != 0)
-    values.pointee = handle(result.values)
-    indices.pointee = handle(result.indices)
-}''')
+max_pool(1, "max_pool2d's 1-d form.")
 
-fn("int cajal_nn_avg_pool2d(cajal_tensor x, const int64_t *kernel_size, size_t nkernel, const int64_t *stride, size_t nstride, const int64_t *padding, size_t npadding, int32_t ceil_mode, int32_t count_include_pad, int64_t divisor_override, cajal_tensor *out)",
-   "divisor_override: 0 for none.",
-   swift='''newTensor(out) {
-    try Tensor.avgPool2d(tensorArgument(x, "input"), kernelSize: ints(kernel_size, nkernel, "kernel_size"),
-                         stride: ints(stride, nstride, "stride"), padding: ints(padding, npadding, "padding"),
-                         ceilMode: ceil_mode != 0, countIncludePad: count_include_pad != 0, divisorOverride: Int(divisor_override))
-}''')
+avg_pool(2, "divisor_override: 0 for none.", divisor_override=True)
 
-fn("int cajal_nn_avg_pool1d(cajal_tensor x, const int64_t *kernel_size, size_t nkernel, const int64_t *stride, size_t nstride, const int64_t *padding, size_t npadding, int32_t ceil_mode, int32_t count_include_pad, cajal_tensor *out)",
-   "avg_pool2d's 1-d form.",
-   swift='''newTensor(out) {
-    try Tensor.avgPool1d(tensorArgument(x, "input"), kernelSize: ints(kernel_size, nkernel, "kernel_size"),
-                         stride: ints(stride, nstride, "stride"), padding: ints(padding, npadding, "padding"),
-                         ceilMode: ceil_mode != 0, countIncludePad: count_include_pad != 0)
-}''')
+avg_pool(1, "avg_pool2d's 1-d form.", divisor_override=False)
 
 fn("int cajal_nn_softmax(cajal_tensor x, int64_t dim, cajal_tensor *out)",
    "e^x / sum(e^x) along dim.",
@@ -124,13 +80,9 @@ fn("int cajal_nn_hardtanh(cajal_tensor x, double min, double max, cajal_tensor *
    "x clipped to [min, max].",
    swift='newTensor(out) { try Functional.hardtanh(tensorArgument(x), min: min, max: max) }')
 
-fn("int cajal_nn_mse_loss(cajal_tensor input, cajal_tensor target, cajal_reduction reduction, cajal_tensor *out)",
-   "(input - target)^2, reduced.",
-   swift='newTensor(out) { try Functional.mseLoss(tensorArgument(input, "input"), tensorArgument(target, "target"), reduction: reduction) }')
+loss("mse_loss", "(input - target)^2, reduced.")
 
-fn("int cajal_nn_l1_loss(cajal_tensor input, cajal_tensor target, cajal_reduction reduction, cajal_tensor *out)",
-   "|input - target|, reduced.",
-   swift='newTensor(out) { try Functional.l1Loss(tensorArgument(input, "input"), tensorArgument(target, "target"), reduction: reduction) }')
+loss("l1_loss", "|input - target|, reduced.")
 
 fn("int cajal_nn_binary_cross_entropy(cajal_tensor input, cajal_tensor target, cajal_tensor weight, cajal_reduction reduction, cajal_tensor *out)",
    "-(y log x + (1 - y) log(1 - x)) with logs clamped at -100, times weight, reduced.",
@@ -235,23 +187,14 @@ fn("int cajal_nn_embedding(cajal_tensor input, cajal_tensor weight, int32_t has_
                              paddingIndex: has_padding != 0 ? Int(padding_idx) : nil)
 }''')
 
-fn("int cajal_nn_smooth_l1_loss(cajal_tensor input, cajal_tensor target, cajal_reduction reduction, double beta, cajal_tensor *out)",
-   "0.5 d^2 / beta where |d| < beta, else |d| - 0.5 beta; d = input - target.",
-   swift='''newTensor(out) {
-    try Functional.smoothL1Loss(tensorArgument(input, "input"), tensorArgument(target, "target"), reduction: reduction,
-                                beta: beta)
-}''')
+loss("smooth_l1_loss", "0.5 d^2 / beta where |d| < beta, else |d| - 0.5 beta; d = input - target.",
+     params="cajal_reduction reduction, double beta", method="smoothL1Loss")
 
-fn("int cajal_nn_huber_loss(cajal_tensor input, cajal_tensor target, cajal_reduction reduction, double delta, cajal_tensor *out)",
-   "0.5 d^2 where |d| < delta, else delta (|d| - 0.5 delta).",
-   swift='''newTensor(out) {
-    try Functional.huberLoss(tensorArgument(input, "input"), tensorArgument(target, "target"), reduction: reduction,
-                             delta: delta)
-}''')
+loss("huber_loss", "0.5 d^2 where |d| < delta, else delta (|d| - 0.5 delta).",
+     params="cajal_reduction reduction, double delta")
 
-fn("int cajal_nn_kl_div_v2(cajal_tensor input, cajal_tensor target, cajal_reduction reduction, int32_t log_target, cajal_tensor *out)",
-   "KL divergence of log-probabilities input from target (F.kl_div), reduced; BATCHMEAN divides the sum by the batch size.",
-   swift='newTensor(out) { try Functional.klDivLoss(tensorArgument(input, "input"), tensorArgument(target, "target"), reduction: reduction, logTarget: log_target != 0) }')
+loss("kl_div_v2", "KL divergence of log-probabilities input from target (F.kl_div), reduced; BATCHMEAN divides the sum by the batch size.",
+     params="cajal_reduction reduction, int32_t log_target", method="klDivLoss")
 
 fn("int cajal_nn_kl_div(cajal_tensor input, cajal_tensor target, const char *reduction, int32_t log_target, cajal_tensor *out)",
    """Deprecated since API version 3, removed in 4: cajal_nn_kl_div_v2 with reduction "none", "mean", "sum"
@@ -269,34 +212,17 @@ fn("int cajal_nn_gaussian_nll_loss(cajal_tensor input, cajal_tensor target, caja
                                    full: full != 0, eps: eps, reduction: reduction)
 }''')
 
-fn("int cajal_nn_poisson_nll_loss(cajal_tensor input, cajal_tensor target, int32_t log_input, int32_t full, double eps, cajal_reduction reduction, cajal_tensor *out)",
-   "e^input - target input (log_input), or input - target log(input + eps); Stirling's term when full.",
-   swift='''newTensor(out) {
-    try Functional.poissonNLLLoss(tensorArgument(input, "input"), tensorArgument(target, "target"), logInput: log_input != 0, full: full != 0,
-                                  eps: eps, reduction: reduction)
-}''')
+loss("poisson_nll_loss", "e^input - target input (log_input), or input - target log(input + eps); Stirling's term when full.",
+     params="int32_t log_input, int32_t full, double eps, cajal_reduction reduction", method="poissonNLLLoss")
 
-fn("int cajal_nn_cosine_embedding_loss(cajal_tensor input1, cajal_tensor input2, cajal_tensor target, double margin, cajal_reduction reduction, cajal_tensor *out)",
-   "1 - cos for target 1, max(0, cos - margin) for target -1.",
-   swift='''newTensor(out) {
-    try Functional.cosineEmbeddingLoss(tensorArgument(input1, "input1"), tensorArgument(input2, "input2"), tensorArgument(target, "target"),
-                                       margin: margin, reduction: reduction)
-}''')
+loss("cosine_embedding_loss", "1 - cos for target 1, max(0, cos - margin) for target -1.",
+     tensors=("input1", "input2", "target"), params="double margin, cajal_reduction reduction")
 
-fn("int cajal_nn_margin_ranking_loss(cajal_tensor input1, cajal_tensor input2, cajal_tensor target, double margin, cajal_reduction reduction, cajal_tensor *out)",
-   "max(0, -target (input1 - input2) + margin).",
-   swift='''newTensor(out) {
-    try Functional.marginRankingLoss(tensorArgument(input1, "input1"), tensorArgument(input2, "input2"), tensorArgument(target, "target"),
-                                     margin: margin, reduction: reduction)
-}''')
+loss("margin_ranking_loss", "max(0, -target (input1 - input2) + margin).",
+     tensors=("input1", "input2", "target"), params="double margin, cajal_reduction reduction")
 
-fn("int cajal_nn_triplet_margin_loss(cajal_tensor anchor, cajal_tensor positive, cajal_tensor negative, double margin, double p, double eps, int32_t swap, cajal_reduction reduction, cajal_tensor *out)",
-   "max(d(a, p) - d(a, n) + margin, 0) with the p-norm distance along the last dim.",
-   swift='''newTensor(out) {
-    try Functional.tripletMarginLoss(tensorArgument(anchor, "anchor"), tensorArgument(positive, "positive"), tensorArgument(negative, "negative"),
-                                     margin: margin, p: p, eps: eps, swap: swap != 0,
-                                     reduction: reduction)
-}''')
+loss("triplet_margin_loss", "max(d(a, p) - d(a, n) + margin, 0) with the p-norm distance along the last dim.",
+     tensors=("anchor", "positive", "negative"), params="double margin, double p, double eps, int32_t swap, cajal_reduction reduction")
 
 fn("int cajal_nn_dice_loss(cajal_tensor input, cajal_tensor target, double smooth, cajal_reduction reduction, cajal_tensor *out)",
    "cajal's soft Dice: 1 - (2 sum(p t) + smooth) / (sum p + sum t + smooth) per sample (all dims but 0), reduced.",

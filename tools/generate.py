@@ -4,7 +4,10 @@
 The declarations live in api/NN_<section>.py, in header order: each
 `fn(signature, doc)` is one exported C function, its signature in C and its
 doc comment; `note(text)` is a comment between functions; `section(name)`
-starts a header section. From them this writes:
+starts a header section. Families declare a function in one line with its
+Swift body derived: unary(), binary() (elementwise ops), conv(), max_pool(),
+avg_pool() (one per dimensionality) and loss() (tensors, then parameters
+under their camelCase labels). From them this writes:
 
   include/cajal.h                   api/header_start.h, the declarations, api/header_end.h
   Sources/CajalC/Generated/*.swift  the @_cdecl export of every function: its C signature in
@@ -20,6 +23,9 @@ starts a header section. From them this writes:
                                     each constants() enumeration as a Swift enum and a Python
                                     IntEnum; a C parameter of its type arrives in the Swift
                                     export already converted, or the call fails naming the op
+  Sources/CajalNN/Generated/LayerSpecs.swift, python/cajal/nn/_layer_specs.py
+                                    from api/layers.py: each layer's parameters and buffers
+                                    (names, shapes, initialisation) and submodules, for both fronts
 
 `python3 tools/generate.py` rewrites them; `--check` only reports the files
 that differ (the drift test runs it). Standard library only: building cajal
@@ -27,7 +33,9 @@ needs no generator, since the outputs are committed.
 """
 
 import argparse
+import functools
 import glob
+import textwrap
 import os
 import re
 import sys
@@ -143,6 +151,81 @@ def load_api():
         function.binary = {"name": name, "method": method, "numbers": numbers}
         items.append(("fn", function))
 
+    # The spatial families: one declaration per dimensionality, so a 3-d form
+    # is one more line. Each calls Tensor.<family><d>d with torch's arguments.
+    window_args = ("const int64_t *kernel_size, size_t nkernel, const int64_t *stride, size_t nstride, "
+                   "const int64_t *padding, size_t npadding")
+    window_swift = ('kernelSize: ints(kernel_size, nkernel, "kernel_size"),\n'
+                    '{pad}stride: ints(stride, nstride, "stride"), padding: ints(padding, npadding, "padding")')
+
+    def conv(dims, doc, source=None):
+        """cajal_nn_conv<d>d: x (N, C, *spatial) or unbatched, weight (O, C / groups, *kernel)."""
+        signature = (f"int cajal_nn_conv{dims}d(cajal_tensor x, cajal_tensor weight, cajal_tensor bias, const int64_t *stride, "
+                     "size_t nstride, cajal_conv_padding padding_mode, const int64_t *padding, size_t npadding, "
+                     "const int64_t *dilation, size_t ndilation, int64_t groups, cajal_tensor *out)")
+        body = f"""newTensor(out) {{
+    try Tensor.conv{dims}d(tensorArgument(x, "input"), weight: tensorArgument(weight, "weight"), bias: optionalTensor(bias, "bias"),
+                      stride: ints(stride, nstride, "stride"),
+                      padding: convolutionPadding(padding_mode, padding, npadding),
+                      dilation: ints(dilation, ndilation, "dilation"), groups: Int(groups))
+}}"""
+        items.append(("fn", Function(signature, doc, current[0], body, source)))
+
+    def max_pool(dims, doc, source=None):
+        """cajal_nn_max_pool<d>d: the window maxima and their flat positions in each plane."""
+        signature = (f"int cajal_nn_max_pool{dims}d(cajal_tensor x, {window_args}, const int64_t *dilation, "
+                     "size_t ndilation, int32_t ceil_mode, cajal_tensor *values, cajal_tensor *indices)")
+        pad = " " * 38
+        body = f"""status {{
+    guard let values, let indices else {{ throw CajalError(.nullArgument, "output pointer is NULL") }}
+    let result = try Tensor.maxPool{dims}d(tensorArgument(x, "input"), {window_swift.format(pad=pad)},
+{pad}dilation: ints(dilation, ndilation, "dilation"), ceilMode: ceil_mode != 0)
+    values.pointee = handle(result.values)
+    indices.pointee = handle(result.indices)
+}}"""
+        items.append(("fn", Function(signature, doc, current[0], body, source)))
+
+    def avg_pool(dims, doc, divisor_override, source=None):
+        """cajal_nn_avg_pool<d>d; divisor_override as torch's avg_pool<d>d has it (not in 1-d)."""
+        divisor = ", int64_t divisor_override" if divisor_override else ""
+        signature = (f"int cajal_nn_avg_pool{dims}d(cajal_tensor x, {window_args}, int32_t ceil_mode, "
+                     f"int32_t count_include_pad{divisor}, cajal_tensor *out)")
+        pad = " " * 25
+        divisor_swift = ", divisorOverride: Int(divisor_override)" if divisor_override else ""
+        body = f"""newTensor(out) {{
+    try Tensor.avgPool{dims}d(tensorArgument(x, "input"), {window_swift.format(pad=pad)},
+{pad}ceilMode: ceil_mode != 0, countIncludePad: count_include_pad != 0{divisor_swift})
+}}"""
+        items.append(("fn", Function(signature, doc, current[0], body, source)))
+
+    def loss(name, doc, params="cajal_reduction reduction", tensors=("input", "target"), method=None, labels=None,
+             source=None):
+        """cajal_nn_<name>(<tensors>, <params>, out): Functional.<method>(each tensor, then each param
+        under its camelCase label (or labels[param]), in the C order): int32_t flags arrive as Bool,
+        cajal_tensor params as optional tensors, the rest as they are."""
+        labels = labels or {}
+        method = method or camel_case(name)
+        arguments = [f'tensorArgument({t}, "{t}")' for t in tensors]
+        for param in (p.strip() for p in params.split(",")):
+            c_type, param_name = param.rsplit(" ", 1)
+            value = {"int32_t": f"{param_name} != 0", "cajal_tensor": f'optionalTensor({param_name}, "{param_name}")',
+                     "int64_t": f"Int({param_name})"}.get(c_type, param_name)
+            arguments.append(f"{labels.get(param_name, camel_case(param_name))}: {value}")
+        signature = (f"int cajal_nn_{name}(" + ", ".join(f"cajal_tensor {t}" for t in tensors) + f", {params}, "
+                     "cajal_tensor *out)")
+        # One line when it fits, else broken between arguments under the first.
+        head = f"    try Functional.{method}("
+        lines, line = [], head
+        for i, argument in enumerate(arguments):
+            piece = argument + (", " if i < len(arguments) - 1 else ")")
+            if line != head and len(line + piece.rstrip()) > 120:
+                lines.append(line.rstrip())
+                line = " " * len(head)
+            line += piece
+        lines.append(line)
+        body = "newTensor(out) {\n" + "\n".join(lines) + "\n}"
+        items.append(("fn", Function(signature, doc, current[0], body, source)))
+
     for path in sorted(glob.glob(os.path.join(ROOT, "api", "[0-9][0-9]_*.py"))):
         source = os.path.splitext(os.path.basename(path))[0]
 
@@ -152,8 +235,9 @@ def load_api():
         with open(path) as f:
             code = compile(f.read(), path, "exec")
         exec(code, {"section": section, "note": note, "fn": fn, "constants": constants,
-                    "unary": lambda *args, **kwargs: unary(*args, **kwargs, source=source),
-                    "binary": lambda *args, **kwargs: binary(*args, **kwargs, source=source)})
+                    **{name: functools.partial(template, source=source)
+                       for name, template in (("unary", unary), ("binary", binary), ("conv", conv),
+                                              ("max_pool", max_pool), ("avg_pool", avg_pool), ("loss", loss))}})
     enums = {item.name: item for kind, item in items if kind == "constants"}
     for kind, item in items:
         if kind == "fn":
@@ -499,10 +583,144 @@ def reference_tables(items):
     }
 
 
+# ------------------------------------------------------------------ layer specifications
+
+LAYER_INITS = {"fan_in_uniform": "fanInUniform", "xavier_uniform": "xavierUniform", "normal": "normal",
+               "ones": "ones", "zeros": "zeros"}
+
+
+def load_layers():
+    """api/layers.py: each layer(name, doc, args, tensors, children) as a dict."""
+    layers = []
+
+    def tensor(name, shape, init, when=None, buffer=False, dtype=None):
+        if not (init in LAYER_INITS or re.fullmatch(r"inverse_sqrt_uniform\(\w+\)", init)):
+            raise ValueError(f"tensor {name}: unknown init {init!r}")
+        if dtype not in (None, "int64"):
+            raise ValueError(f"tensor {name}: dtype must be None or 'int64'")
+        return {"name": name, "shape": shape, "init": init, "when": when, "buffer": buffer, "dtype": dtype}
+
+    def child(name, kind):
+        return {"name": name, "kind": kind}
+
+    def layer(name, doc, args, tensors=(), children=()):
+        parsed = []
+        for arg in args:
+            arg_name, arg_type = (part.strip() for part in arg.split(":"))
+            if arg_type not in ("int", "bool", "[int]"):
+                raise ValueError(f"layer {name}: argument {arg_name} has unknown type {arg_type}")
+            parsed.append((arg_name, arg_type))
+        layers.append({"name": name, "doc": doc, "args": parsed, "tensors": list(tensors), "children": list(children)})
+
+    path = os.path.join(ROOT, "api", "layers.py")
+    with open(path) as f:
+        exec(compile(f.read(), path, "exec"), {"layer": layer, "tensor": tensor, "child": child})
+    return layers
+
+
+def swift_expression(text):
+    """A Python expression over snake_case names as Swift: camelCase, / for //, && || !."""
+    text = text.replace("//", "/")
+    text = re.sub(r"\band\b", "&&", text)
+    text = re.sub(r"\bor\b", "||", text)
+    text = re.sub(r"\bnot\s+", "!", text)
+    return re.sub(r"[a-z_][a-z0-9_]*", lambda m: camel_case(m.group(0)), text)
+
+
+def swift_shape(shape):
+    plain, spliced = [], []
+    for term in shape:
+        (spliced if term.startswith("*") else plain).append(term.lstrip("*"))
+    if len(spliced) > 1 or (spliced and not shape[-1].startswith("*")):
+        raise ValueError(f"shape {shape}: only one '*name', at the end")
+    if spliced and not plain:
+        return camel_case(spliced[0])
+    text = "[" + ", ".join(swift_expression(t) for t in plain) + "]"
+    return text + (f" + {camel_case(spliced[0])}" if spliced else "")
+
+
+def swift_init(init):
+    match = re.fullmatch(r"inverse_sqrt_uniform\((\w+)\)", init)
+    return f".inverseSqrtUniform({camel_case(match.group(1))})" if match else "." + LAYER_INITS[init]
+
+
+def layer_specs_swift(layers):
+    types = {"int": "Int", "bool": "Bool", "[int]": "[Int]"}
+    out = ["// Generated by tools/generate.py from api/layers.py; do not edit.", "", "import CajalRuntime", "",
+           "/// The layers' tensors (in registration order) and submodules, as api/layers.py declares them.",
+           "enum LayerSpec {"]
+    for layer in layers:
+        params = ", ".join(f"{camel_case(n)}: {types[t]}" for n, t in layer["args"])
+        name = camel_case(layer["name"])
+        if layer["tensors"]:
+            out += ["    /// " + line for line in textwrap.wrap(layer["doc"], 108)]
+            out.append(f"    static func {name}({params}) -> [LayerTensor] {{")
+            out.append("        [")
+            for t in layer["tensors"]:
+                present = swift_expression(t["when"]) if t["when"] else "true"
+                extra = (", buffer: true" if t["buffer"] else "") + (", dtype: .int64" if t["dtype"] else "")
+                out.append(f'            LayerTensor(name: "{t["name"]}", shape: {swift_shape(t["shape"])},\n'
+                           f'                        initializer: {swift_init(t["init"])}, present: {present}{extra}),')
+            out.append("        ]")
+            out.append("    }")
+            out.append("")
+        if layer["children"]:
+            children = ", ".join(f'("{c["name"]}", "{c["kind"]}")' for c in layer["children"])
+            doc = "Its" if layer["tensors"] else layer["doc"].rstrip(".") + ":"
+            out.append(f"    /// {doc} submodules (name, kind) in construction order.")
+            out.append(f"    static let {name}Children: [(name: String, kind: String)] = [{children}]")
+            out.append("")
+    if out[-1] == "":
+        out.pop()
+    out.append("}")
+    return "\n".join(out) + "\n"
+
+
+def python_init(init):
+    match = re.fullmatch(r"inverse_sqrt_uniform\((\w+)\)", init)
+    return f'("inverse_sqrt_uniform", {match.group(1)})' if match else f'("{init}",)'
+
+
+def layer_specs_python(layers):
+    out = ['"""The layers\' tensors and submodules, generated by tools/generate.py from api/layers.py; do not edit.',
+           "",
+           "Each function returns a layer's tensors in registration order; CHILDREN lists",
+           'each layer\'s submodules (name, kind) in construction order. nn/_layer_build.py',
+           'registers and initialises them."""',
+           "",
+           "from collections import namedtuple",
+           "",
+           "# init: (kind,) or (kind, n); dtype: None for the layer's dtype, or 'int64'.",
+           'LayerTensor = namedtuple("LayerTensor", "name shape init present buffer dtype")',
+           ""]
+    for layer in layers:
+        if not layer["tensors"]:
+            continue
+        params = ", ".join(n for n, _ in layer["args"])
+        doc = textwrap.fill(layer["doc"], 112, initial_indent='    """', subsequent_indent="    ") + '"""'
+        out += ["", f"def {layer['name']}({params}):", doc, "    return ["]
+        for t in layer["tensors"]:
+            shape = "(" + ", ".join(t["shape"]) + ("," if len(t["shape"]) == 1 else "") + ")"
+            present = f"bool({t['when']})" if t["when"] else "True"
+            dtype = f'"{t["dtype"]}"' if t["dtype"] else "None"
+            out.append(f'        LayerTensor("{t["name"]}", {shape}, {python_init(t["init"])}, {present}, '
+                       f'{t["buffer"]}, {dtype}),')
+        out.append("    ]")
+        out.append("")
+    out += ["", "CHILDREN = {"]
+    for layer in layers:
+        if layer["children"]:
+            children = ", ".join(f'("{c["name"]}", "{c["kind"]}")' for c in layer["children"])
+            out.append(f'    "{layer["name"]}": ({children},),')
+    out.append("}")
+    return "\n".join(out) + "\n"
+
+
 # ------------------------------------------------------------------ main
 
 def outputs():
     items = load_api()
+    layers = load_layers()
     return {
         os.path.join("include", "cajal.h"): header(items),
         os.path.join("python", "cajal", "_declarations.py"): ctypes_table(items),
@@ -511,6 +729,8 @@ def outputs():
         **swift_files(items),
         **swift_constants(items),
         **reference_tables(items),
+        os.path.join("Sources", "CajalNN", "Generated", "LayerSpecs.swift"): layer_specs_swift(layers),
+        os.path.join("python", "cajal", "nn", "_layer_specs.py"): layer_specs_python(layers),
     }
 
 

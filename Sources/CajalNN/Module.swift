@@ -115,17 +115,6 @@ open class Module {
     }
 }
 
-/// torch's default for Linear and convolution weights and biases, drawn from
-/// the default generator in torch's order: U(-1/√fan_in, 1/√fan_in).
-func resetLikeTorch(weight: Tensor, bias: Tensor?, fanIn: Int) throws {
-    let bound = fanIn > 0 ? 1 / Double(fanIn).squareRoot() : 0
-    try GradMode.withDisabled {
-        // kaiming_uniform_(a=√5): gain √(2/6) times √(3/fan_in) is exactly 1/√fan_in.
-        try weight.uniformInPlace(low: -bound, high: bound, generator: .default)
-        if let bias, fanIn > 0 { try bias.uniformInPlace(low: -bound, high: bound, generator: .default) }
-    }
-}
-
 /// y = x Wᵀ + b.
 public final class Linear: Module {
     public let inFeatures: Int, outFeatures: Int
@@ -135,11 +124,9 @@ public final class Linear: Module {
     public init(_ inFeatures: Int, _ outFeatures: Int, bias: Bool = true, dtype: DType = .float32) throws {
         (self.inFeatures, self.outFeatures) = (inFeatures, outFeatures)
         super.init()
-        let weight = try Tensor.zeros([outFeatures, inFeatures], dtype: dtype)
-        let bias = bias ? try Tensor.zeros([outFeatures], dtype: dtype) : nil
-        try resetLikeTorch(weight: weight, bias: bias, fanIn: inFeatures)
-        try registerParameter("weight", weight)
-        try registerParameter("bias", bias)
+        let tensors = LayerSpec.linear(inFeatures: inFeatures, outFeatures: outFeatures, bias: bias)
+        try register(tensors, dtype: dtype)
+        try initialize(tensors)
     }
 
     public override func forward(_ input: Tensor) throws -> Tensor {
@@ -165,11 +152,9 @@ public final class Conv2d: Module {
         }
         (self.stride, self.padding, self.dilation, self.groups) = (stride, padding, dilation, groups)
         super.init()
-        let weight = try Tensor.zeros([outChannels, inChannels / groups] + kernel, dtype: dtype)
-        let bias = bias ? try Tensor.zeros([outChannels], dtype: dtype) : nil
-        try resetLikeTorch(weight: weight, bias: bias, fanIn: inChannels / groups * kernel[0] * kernel[1])
-        try registerParameter("weight", weight)
-        try registerParameter("bias", bias)
+        let tensors = LayerSpec.conv(inChannels: inChannels, outChannels: outChannels, kernelSize: kernel, groups: groups, bias: bias)
+        try register(tensors, dtype: dtype)
+        try initialize(tensors)
     }
 
     public override func forward(_ input: Tensor) throws -> Tensor {
@@ -185,11 +170,7 @@ public final class BatchNorm: Module {
     public init(_ features: Int, eps: Double = 1e-5, momentum: Double = 0.1, dtype: DType = .float32) throws {
         (self.momentum, self.eps) = (momentum, eps)
         super.init()
-        try registerParameter("weight", Tensor.ones([features], dtype: dtype))
-        try registerParameter("bias", Tensor.zeros([features], dtype: dtype))
-        registerBuffer("running_mean", try Tensor.zeros([features], dtype: dtype))
-        registerBuffer("running_var", try Tensor.ones([features], dtype: dtype))
-        registerBuffer("num_batches_tracked", try Tensor.zeros([], dtype: .int64))
+        try register(LayerSpec.batchNorm(numFeatures: features, affine: true, bias: true, trackRunningStats: true), dtype: dtype)
     }
 
     public override func forward(_ input: Tensor) throws -> Tensor {
@@ -240,12 +221,11 @@ public final class ConvTranspose2d: Module {
         }
         (self.stride, self.padding, self.outputPadding, self.groups) = (stride, padding, outputPadding, groups)
         super.init()
-        let weight = try Tensor.zeros([inChannels, outChannels / groups] + kernel, dtype: dtype)
-        let bias = bias ? try Tensor.zeros([outChannels], dtype: dtype) : nil
         // torch computes the fan-in from weight.shape[1] here too.
-        try resetLikeTorch(weight: weight, bias: bias, fanIn: outChannels / groups * kernel[0] * kernel[1])
-        try registerParameter("weight", weight)
-        try registerParameter("bias", bias)
+        let tensors = LayerSpec.convTranspose(inChannels: inChannels, outChannels: outChannels, kernelSize: kernel, groups: groups,
+                                              bias: bias)
+        try register(tensors, dtype: dtype)
+        try initialize(tensors)
     }
 
     public override func forward(_ input: Tensor) throws -> Tensor {
@@ -262,10 +242,8 @@ public final class LayerNorm: Module {
     public init(_ normalizedShape: [Int], eps: Double = 1e-5, elementwiseAffine: Bool = true, dtype: DType = .float32) throws {
         (self.normalizedShape, self.eps) = (normalizedShape, eps)
         super.init()
-        if elementwiseAffine {
-            try registerParameter("weight", Tensor.ones(normalizedShape, dtype: dtype))
-            try registerParameter("bias", Tensor.zeros(normalizedShape, dtype: dtype))
-        }
+        try register(LayerSpec.layerNorm(normalizedShape: normalizedShape, elementwiseAffine: elementwiseAffine, bias: true),
+                     dtype: dtype)
     }
 
     public override func forward(_ input: Tensor) throws -> Tensor {
@@ -283,10 +261,7 @@ public final class GroupNorm: Module {
         }
         (self.groups, self.eps) = (groups, eps)
         super.init()
-        if affine {
-            try registerParameter("weight", Tensor.ones([channels], dtype: dtype))
-            try registerParameter("bias", Tensor.zeros([channels], dtype: dtype))
-        }
+        try register(LayerSpec.channelNorm(numChannels: channels, affine: affine, bias: true), dtype: dtype)
     }
 
     public override func forward(_ input: Tensor) throws -> Tensor {
@@ -305,12 +280,12 @@ public final class Embedding: Module {
         }
         self.paddingIndex = paddingIndex.map { ($0 + count) % count }
         super.init()
-        let weight = try Tensor.zeros([count, dimension], dtype: dtype)
-        try GradMode.withDisabled {
-            try weight.normalInPlace(mean: 0, std: 1, generator: .default)
-            if let row = self.paddingIndex { try weight.narrow(dim: 0, start: row, length: 1).zeroInPlace() }
+        let tensors = LayerSpec.embedding(numEmbeddings: count, embeddingDim: dimension)
+        try register(tensors, dtype: dtype)
+        try initialize(tensors)
+        if let row = self.paddingIndex, let weight = parameter("weight") {
+            try GradMode.withDisabled { try weight.narrow(dim: 0, start: row, length: 1).zeroInPlace() }
         }
-        try registerParameter("weight", weight)
     }
 
     public override func forward(_ input: Tensor) throws -> Tensor {

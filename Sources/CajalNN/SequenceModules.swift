@@ -27,20 +27,15 @@ public final class RecurrentLayer: Module {
         (self.hasBias, self.batchFirst, self.dropout, self.bidirectional) = (bias, batchFirst, dropout, bidirectional)
         super.init()
         // hidden_size is at most 2^51: four gates' rows and two directions' columns fit.
-        let gates = kind.gateCount * hiddenSize, directions = bidirectional ? 2 : 1
-        let bound = 1 / Double(hiddenSize).squareRoot()
+        let directions = bidirectional ? 2 : 1
         for layer in 0..<numLayers {
             let layerInput = layer == 0 ? inputSize : hiddenSize * directions
             for direction in 0..<directions {
                 let suffix = "_l\(layer)" + (direction == 1 ? "_reverse" : "")
-                var shapes = [("weight_ih", [gates, layerInput]), ("weight_hh", [gates, hiddenSize])]
-                if bias { shapes += [("bias_ih", [gates]), ("bias_hh", [gates])] }
-                for (base, shape) in shapes {
-                    let weight = try Tensor.zeros(shape, dtype: dtype)
-                    try GradMode.withDisabled { try weight.uniformInPlace(low: -bound, high: bound) }
-                    try registerParameter(base + suffix, weight)
-                    weightNames.append(base + suffix)
-                }
+                let tensors = LayerSpec.recurrent(gates: kind.gateCount, inputSize: layerInput, hiddenSize: hiddenSize, bias: bias)
+                try register(tensors, dtype: dtype, suffix: suffix, skipAbsent: true)  // torch: no bias names
+                try initialize(tensors, suffix: suffix)
+                weightNames += tensors.filter(\.present).map { $0.name + suffix }
             }
         }
     }
@@ -97,14 +92,9 @@ public final class RecurrentCellLayer: Module {
         }
         (self.kind, self.inputSize, self.hiddenSize, self.hasBias) = (kind, inputSize, hiddenSize, bias)
         super.init()
-        let gates = kind.gateCount * hiddenSize, bound = 1 / Double(hiddenSize).squareRoot()
-        var shapes = [("weight_ih", [gates, inputSize]), ("weight_hh", [gates, hiddenSize])]
-        if bias { shapes += [("bias_ih", [gates]), ("bias_hh", [gates])] }
-        for (name, shape) in shapes {
-            let weight = try Tensor.zeros(shape, dtype: dtype)
-            try GradMode.withDisabled { try weight.uniformInPlace(low: -bound, high: bound) }
-            try registerParameter(name, weight)
-        }
+        let tensors = LayerSpec.recurrent(gates: kind.gateCount, inputSize: inputSize, hiddenSize: hiddenSize, bias: bias)
+        try register(tensors, dtype: dtype)
+        try initialize(tensors)
     }
 
     public override func forward(_ input: Tensor) throws -> Tensor { try callAsFunction(input, hidden: nil).hidden }
@@ -143,22 +133,13 @@ public final class MultiheadAttention: Module {
         (self.embedDim, self.numHeads, self.dropout, self.batchFirst) = (embedDim, numHeads, dropout, batchFirst)
         (self.kdim, self.vdim) = (kdim ?? embedDim, vdim ?? embedDim)
         super.init()
-        let same = self.kdim == embedDim && self.vdim == embedDim
-        let projections: [(String, [Int])] = same ? [("in_proj_weight", [3 * embedDim, embedDim])]
-            : [("q_proj_weight", [embedDim, embedDim]), ("k_proj_weight", [embedDim, self.kdim]), ("v_proj_weight", [embedDim, self.vdim])]
-        var made: [(String, Tensor)] = []
-        for (name, shape) in projections { made.append((name, try Tensor.zeros(shape, dtype: dtype))) }
-        for (name, tensor) in made { try registerParameter(name, tensor) }
-        try registerParameter("in_proj_bias", bias ? Tensor.zeros([3 * embedDim], dtype: dtype) : nil)
-        let outProj = registerModule("out_proj", try Linear(embedDim, embedDim, bias: bias, dtype: dtype))
+        let tensors = LayerSpec.multiheadAttention(embedDim: embedDim, kdim: self.kdim, vdim: self.vdim, bias: bias)
+        try register(tensors, dtype: dtype)
+        let outProj = try Linear(embedDim, embedDim, bias: bias, dtype: dtype)
+        try registerChildren(LayerSpec.multiheadAttentionChildren, ["out_proj": outProj])
         // torch's order: out_proj's default draw (above), then Xavier on the projections, biases to 0.
-        try GradMode.withDisabled {
-            for (_, weight) in made {
-                let bound = (6 / Double(weight.shape[0] + weight.shape[1])).squareRoot()
-                try weight.uniformInPlace(low: -bound, high: bound)
-            }
-            if bias { try outProj.bias?.zeroInPlace() }
-        }
+        try initialize(tensors)
+        if bias { try GradMode.withDisabled { try outProj.bias?.zeroInPlace() } }
     }
 
     public override func forward(_ input: Tensor) throws -> Tensor { try callAsFunction(query: input, key: input, value: input).output }
@@ -210,14 +191,9 @@ public final class TransformerEncoderLayer: Module {
         norm2 = try LayerNorm([dModel], eps: layerNormEps, dtype: dtype)
         (dropout1, dropout2) = (try Dropout(dropout), try Dropout(dropout))
         super.init()
-        registerModule("self_attn", selfAttention)
-        registerModule("linear1", linear1)
-        registerModule("dropout", self.dropout)
-        registerModule("linear2", linear2)
-        registerModule("norm1", norm1)
-        registerModule("norm2", norm2)
-        registerModule("dropout1", dropout1)
-        registerModule("dropout2", dropout2)
+        try registerChildren(LayerSpec.transformerEncoderLayerChildren,
+                             ["self_attn": selfAttention, "linear1": linear1, "dropout": self.dropout, "linear2": linear2,
+                              "norm1": norm1, "norm2": norm2, "dropout1": dropout1, "dropout2": dropout2])
     }
 
     public override func forward(_ input: Tensor) throws -> Tensor { try callAsFunction(input) }
@@ -257,17 +233,10 @@ public final class TransformerDecoderLayer: Module {
         norm3 = try LayerNorm([dModel], eps: layerNormEps, dtype: dtype)
         (dropout1, dropout2, dropout3) = (try Dropout(dropout), try Dropout(dropout), try Dropout(dropout))
         super.init()
-        registerModule("self_attn", selfAttention)
-        registerModule("multihead_attn", crossAttention)
-        registerModule("linear1", linear1)
-        registerModule("dropout", self.dropout)
-        registerModule("linear2", linear2)
-        registerModule("norm1", norm1)
-        registerModule("norm2", norm2)
-        registerModule("norm3", norm3)
-        registerModule("dropout1", dropout1)
-        registerModule("dropout2", dropout2)
-        registerModule("dropout3", dropout3)
+        try registerChildren(LayerSpec.transformerDecoderLayerChildren,
+                             ["self_attn": selfAttention, "multihead_attn": crossAttention, "linear1": linear1,
+                              "dropout": self.dropout, "linear2": linear2, "norm1": norm1, "norm2": norm2, "norm3": norm3,
+                              "dropout1": dropout1, "dropout2": dropout2, "dropout3": dropout3])
     }
 
     public func callAsFunction(_ target: Tensor, memory: Tensor, targetMask: Tensor? = nil, memoryMask: Tensor? = nil,

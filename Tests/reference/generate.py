@@ -1335,6 +1335,40 @@ def engine_behaviour_cases():
     return cases
 
 
+# The layers both fronts build from api/layers.py, as torch builds them: for
+# each, the constructor call (Python syntax, run with nn = torch.nn and again
+# with cajal.nn) and what torch made under manual_seed(0).
+LAYER_CASES = [
+    "nn.Linear(5, 3)", "nn.Linear(4, 2, bias=False)",
+    "nn.Conv2d(4, 6, 3, groups=2)", "nn.Conv2d(2, 3, (2, 3), bias=False)", "nn.Conv1d(2, 4, 3)",
+    "nn.ConvTranspose2d(4, 6, 2, groups=2)",
+    "nn.BatchNorm2d(3)", "nn.BatchNorm1d(4, affine=False)",
+    "nn.LayerNorm([2, 3])", "nn.LayerNorm(4, elementwise_affine=False)",
+    "nn.GroupNorm(2, 4)", "nn.GroupNorm(2, 4, affine=False)",
+    "nn.Embedding(6, 3, padding_idx=2)",
+    "nn.RNN(3, 4, num_layers=2, bidirectional=True)", "nn.LSTM(3, 4, bias=False)", "nn.GRU(3, 4, num_layers=2)",
+    "nn.RNNCell(3, 4)", "nn.LSTMCell(3, 4, bias=False)", "nn.GRUCell(3, 4)",
+    "nn.MultiheadAttention(8, 2)", "nn.MultiheadAttention(8, 2, kdim=3, vdim=5, bias=False)",
+    "nn.TransformerEncoderLayer(8, 2, dim_feedforward=16)", "nn.TransformerDecoderLayer(8, 2, dim_feedforward=16)",
+]
+
+
+def layer_cases():
+    cases = []
+    for call in LAYER_CASES:
+        torch.manual_seed(0)
+        module = eval(call, {"nn": torch.nn})  # noqa: S307 - our own constant table
+        cases.append({
+            "call": call,
+            "state_dict": {k: encode(v) for k, v in module.state_dict().items()},
+            "order": list(module.state_dict().keys()),
+            "empty_parameters": [n for n, p in module._parameters.items() if p is None],
+            "empty_buffers": [n for n, b in module._buffers.items() if b is None],
+            "children": [n for n, _ in module.named_children()],
+        })
+    return cases
+
+
 def main():
     os.makedirs(OUT, exist_ok=True)
     groups = {
@@ -1385,6 +1419,12 @@ def main():
                   separators=(",", ":"))
         f.write("\n")
     print(f"{path}: module cases")
+    path = os.path.join(OUT, "python", "layers.json")
+    with open(path, "w") as f:
+        json.dump({"generator": "Tests/reference/generate.py", "torch": torch.__version__, "layers": layer_cases()}, f,
+                  separators=(",", ":"))
+        f.write("\n")
+    print(f"{path}: layer cases")
     path = os.path.join(OUT, "python", "fuzz.json")
     with open(path, "w") as f:
         json.dump({"generator": "Tests/reference/generate.py", "torch": torch.__version__, "calls": fuzz_calls()}, f,

@@ -152,13 +152,17 @@ public func cajal_nn_hardtanh(_ x: OpaquePointer?, _ min: Double, _ max: Double,
 @_cdecl("cajal_nn_mse_loss")
 public func cajal_nn_mse_loss(_ input: OpaquePointer?, _ target: OpaquePointer?, _ reduction: Int32, _ out: TensorOut?) -> Int32 {
     guard let reduction = LossReduction(rawValue: reduction) else { return invalidConstant(LossReduction.self, reduction, "mse_loss", "reduction") }
-    return newTensor(out) { try Functional.mseLoss(tensorArgument(input, "input"), tensorArgument(target, "target"), reduction: reduction) }
+    return newTensor(out) {
+        try Functional.mseLoss(tensorArgument(input, "input"), tensorArgument(target, "target"), reduction: reduction)
+    }
 }
 
 @_cdecl("cajal_nn_l1_loss")
 public func cajal_nn_l1_loss(_ input: OpaquePointer?, _ target: OpaquePointer?, _ reduction: Int32, _ out: TensorOut?) -> Int32 {
     guard let reduction = LossReduction(rawValue: reduction) else { return invalidConstant(LossReduction.self, reduction, "l1_loss", "reduction") }
-    return newTensor(out) { try Functional.l1Loss(tensorArgument(input, "input"), tensorArgument(target, "target"), reduction: reduction) }
+    return newTensor(out) {
+        try Functional.l1Loss(tensorArgument(input, "input"), tensorArgument(target, "target"), reduction: reduction)
+    }
 }
 
 @_cdecl("cajal_nn_binary_cross_entropy")
@@ -321,7 +325,10 @@ public func cajal_nn_huber_loss(_ input: OpaquePointer?, _ target: OpaquePointer
 public func cajal_nn_kl_div_v2(_ input: OpaquePointer?, _ target: OpaquePointer?, _ reduction: Int32,
                                _ log_target: Int32, _ out: TensorOut?) -> Int32 {
     guard let reduction = LossReduction(rawValue: reduction) else { return invalidConstant(LossReduction.self, reduction, "kl_div", "reduction") }
-    return newTensor(out) { try Functional.klDivLoss(tensorArgument(input, "input"), tensorArgument(target, "target"), reduction: reduction, logTarget: log_target != 0) }
+    return newTensor(out) {
+        try Functional.klDivLoss(tensorArgument(input, "input"), tensorArgument(target, "target"), reduction: reduction,
+                                 logTarget: log_target != 0)
+    }
 }
 
 @_cdecl("cajal_nn_kl_div")
@@ -349,8 +356,8 @@ public func cajal_nn_poisson_nll_loss(_ input: OpaquePointer?, _ target: OpaqueP
                                       _ full: Int32, _ eps: Double, _ reduction: Int32, _ out: TensorOut?) -> Int32 {
     guard let reduction = LossReduction(rawValue: reduction) else { return invalidConstant(LossReduction.self, reduction, "poisson_nll_loss", "reduction") }
     return newTensor(out) {
-        try Functional.poissonNLLLoss(tensorArgument(input, "input"), tensorArgument(target, "target"), logInput: log_input != 0, full: full != 0,
-                                      eps: eps, reduction: reduction)
+        try Functional.poissonNLLLoss(tensorArgument(input, "input"), tensorArgument(target, "target"),
+                                      logInput: log_input != 0, full: full != 0, eps: eps, reduction: reduction)
     }
 }
 
@@ -359,8 +366,8 @@ public func cajal_nn_cosine_embedding_loss(_ input1: OpaquePointer?, _ input2: O
                                            _ margin: Double, _ reduction: Int32, _ out: TensorOut?) -> Int32 {
     guard let reduction = LossReduction(rawValue: reduction) else { return invalidConstant(LossReduction.self, reduction, "cosine_embedding_loss", "reduction") }
     return newTensor(out) {
-        try Functional.cosineEmbeddingLoss(tensorArgument(input1, "input1"), tensorArgument(input2, "input2"), tensorArgument(target, "target"),
-                                           margin: margin, reduction: reduction)
+        try Functional.cosineEmbeddingLoss(tensorArgument(input1, "input1"), tensorArgument(input2, "input2"),
+                                           tensorArgument(target, "target"), margin: margin, reduction: reduction)
     }
 }
 
@@ -369,8 +376,8 @@ public func cajal_nn_margin_ranking_loss(_ input1: OpaquePointer?, _ input2: Opa
                                          _ margin: Double, _ reduction: Int32, _ out: TensorOut?) -> Int32 {
     guard let reduction = LossReduction(rawValue: reduction) else { return invalidConstant(LossReduction.self, reduction, "margin_ranking_loss", "reduction") }
     return newTensor(out) {
-        try Functional.marginRankingLoss(tensorArgument(input1, "input1"), tensorArgument(input2, "input2"), tensorArgument(target, "target"),
-                                         margin: margin, reduction: reduction)
+        try Functional.marginRankingLoss(tensorArgument(input1, "input1"), tensorArgument(input2, "input2"),
+                                         tensorArgument(target, "target"), margin: margin, reduction: reduction)
     }
 }
 
@@ -380,9 +387,9 @@ public func cajal_nn_triplet_margin_loss(_ anchor: OpaquePointer?, _ positive: O
                                          _ swap: Int32, _ reduction: Int32, _ out: TensorOut?) -> Int32 {
     guard let reduction = LossReduction(rawValue: reduction) else { return invalidConstant(LossReduction.self, reduction, "triplet_margin_loss", "reduction") }
     return newTensor(out) {
-        try Functional.tripletMarginLoss(tensorArgument(anchor, "anchor"), tensorArgument(positive, "positive"), tensorArgument(negative, "negative"),
-                                         margin: margin, p: p, eps: eps, swap: swap != 0,
-                                         reduction: reduction)
+        try Functional.tripletMarginLoss(tensorArgument(anchor, "anchor"), tensorArgument(positive, "positive"),
+                                         tensorArgument(negative, "negative"), margin: margin, p: p, eps: eps,
+                                         swap: swap != 0, reduction: reduction)
     }
 }
 

@@ -5,6 +5,7 @@ import math
 
 from ... import _creation
 from ..._ffi import check, lib
+from .. import _layer_build, _layer_specs
 from .. import functional as F
 from .. import init
 from ..parameter import Parameter
@@ -13,17 +14,6 @@ from .module import Module
 
 def _tuple(value, n):
     return tuple(value) if isinstance(value, (tuple, list)) else (value,) * n
-
-
-def _reset_like_torch(weight, bias):
-    """torch's default for Linear and convolutions, in its draw order: the
-    weight by kaiming_uniform_(a=√5), which is U(-1/√fan_in, 1/√fan_in), then
-    the bias from the same range."""
-    init.kaiming_uniform_(weight, a=math.sqrt(5))
-    if bias is not None:
-        fan_in, _ = init._calculate_fan_in_and_fan_out(weight)
-        if fan_in > 0:
-            init.uniform_(bias, -1 / math.sqrt(fan_in), 1 / math.sqrt(fan_in))
 
 
 class Identity(Module):
@@ -40,15 +30,12 @@ class Linear(Module):
     def __init__(self, in_features, out_features, bias=True, device=None, dtype=None):
         super().__init__()
         self.in_features, self.out_features = in_features, out_features
-        self.weight = Parameter(_creation.empty(out_features, in_features, dtype=dtype))
-        if bias:
-            self.bias = Parameter(_creation.empty(out_features, dtype=dtype))
-        else:
-            self.register_parameter("bias", None)
+        self._tensors = _layer_specs.linear(in_features, out_features, bias)
+        _layer_build.register(self, self._tensors, dtype)
         self.reset_parameters()
 
     def reset_parameters(self):
-        _reset_like_torch(self.weight, self.bias)
+        _layer_build.initialize(self, self._tensors)
 
     def forward(self, input):  # noqa: A002
         return F.linear(input, self.weight, self.bias)
@@ -105,19 +92,14 @@ class _ConvNd(Module):
         self.kernel_size, self.stride = _tuple(kernel_size, n), _tuple(stride, n)
         self.padding = padding if isinstance(padding, str) else _tuple(padding, n)
         self.dilation, self.groups, self.padding_mode = _tuple(dilation, n), groups, padding_mode
-        self.weight = Parameter(_creation.empty(*self._weight_shape(in_channels, out_channels, groups), *self.kernel_size,
-                                                dtype=dtype))
-        if bias:
-            self.bias = Parameter(_creation.empty(out_channels, dtype=dtype))
-        else:
-            self.register_parameter("bias", None)
+        self._tensors = self._spec(in_channels, out_channels, self.kernel_size, groups, bias)
+        _layer_build.register(self, self._tensors, dtype)
         self.reset_parameters()
 
-    def _weight_shape(self, in_channels, out_channels, groups):
-        return (out_channels, in_channels // groups)
+    _spec = staticmethod(_layer_specs.conv)
 
     def reset_parameters(self):
-        _reset_like_torch(self.weight, self.bias)
+        _layer_build.initialize(self, self._tensors)
 
     def extra_repr(self):
         text = f"{self.in_channels}, {self.out_channels}, kernel_size={self.kernel_size}, stride={self.stride}"
@@ -159,8 +141,7 @@ class ConvTranspose2d(_ConvNd):
                          device, dtype)
         self.output_padding = _tuple(output_padding, 2)
 
-    def _weight_shape(self, in_channels, out_channels, groups):
-        return (in_channels, out_channels // groups)
+    _spec = staticmethod(_layer_specs.conv_transpose)
 
     def forward(self, input, output_size=None):  # noqa: A002
         if output_size is not None:

@@ -3,19 +3,11 @@ buffers (running statistics, num_batches_tracked) and defaults."""
 
 import numbers
 
-from ... import _creation
-from ... import _dtype as D
 from ...autograd import no_grad
+from .. import _layer_build, _layer_specs
 from .. import functional as F
-from .. import init
 from ..parameter import Parameter
 from .module import Module
-
-
-def _affine_parameters(module, channels, affine, bias, dtype):
-    """weight = 1 and bias = 0 per channel when affine (bias only if asked), else None."""
-    module.register_parameter("weight", Parameter(_creation.ones(channels, dtype=dtype)) if affine else None)
-    module.register_parameter("bias", Parameter(_creation.zeros(channels, dtype=dtype)) if affine and bias else None)
 
 
 class _BatchNorm(Module):
@@ -26,15 +18,8 @@ class _BatchNorm(Module):
         super().__init__()
         self.num_features, self.eps, self.momentum = num_features, eps, momentum
         self.affine, self.track_running_stats = affine, track_running_stats
-        _affine_parameters(self, num_features, affine, bias, dtype)
-        if track_running_stats:
-            self.register_buffer("running_mean", _creation.zeros(num_features, dtype=dtype))
-            self.register_buffer("running_var", _creation.ones(num_features, dtype=dtype))
-            self.register_buffer("num_batches_tracked", _creation.tensor(0, dtype=D.int64))
-        else:
-            self.register_buffer("running_mean", None)
-            self.register_buffer("running_var", None)
-            self.register_buffer("num_batches_tracked", None)
+        self._tensors = _layer_specs.batch_norm(num_features, affine, bias, track_running_stats)
+        _layer_build.register(self, self._tensors, dtype)
 
     def reset_running_stats(self):
         if self.track_running_stats:
@@ -44,10 +29,7 @@ class _BatchNorm(Module):
                 self.num_batches_tracked.zero_()
 
     def reset_parameters(self):
-        self.reset_running_stats()
-        if self.affine:
-            init.ones_(self.weight)
-            init.zeros_(self.bias)
+        _layer_build.initialize(self, self._tensors)  # the running statistics too
 
     def forward(self, input):  # noqa: A002
         if input.dim() not in self._expected_ranks:
@@ -84,15 +66,7 @@ class LayerNorm(Module):
             normalized_shape = (normalized_shape,)
         self.normalized_shape, self.eps = tuple(normalized_shape), eps
         self.elementwise_affine = elementwise_affine
-        if elementwise_affine:
-            self.weight = Parameter(_creation.ones(*self.normalized_shape, dtype=dtype))
-            if bias:
-                self.bias = Parameter(_creation.zeros(*self.normalized_shape, dtype=dtype))
-            else:
-                self.register_parameter("bias", None)
-        else:
-            self.register_parameter("weight", None)
-            self.register_parameter("bias", None)
+        _layer_build.register(self, _layer_specs.layer_norm(self.normalized_shape, elementwise_affine, bias), dtype)
 
     def forward(self, input):  # noqa: A002
         return F.layer_norm(input, self.normalized_shape, self.weight, self.bias, self.eps)
@@ -108,7 +82,7 @@ class GroupNorm(Module):
         if num_channels % num_groups != 0:
             raise ValueError("num_channels must be divisible by num_groups")
         self.num_groups, self.num_channels, self.eps, self.affine = num_groups, num_channels, eps, affine
-        _affine_parameters(self, num_channels, affine, bias, dtype)
+        _layer_build.register(self, _layer_specs.channel_norm(num_channels, affine, bias), dtype)
 
     def forward(self, input):  # noqa: A002
         return F.group_norm(input, self.num_groups, self.weight, self.bias, self.eps)
@@ -127,7 +101,7 @@ class InstanceNorm2d(Module):
             raise NotImplementedError("InstanceNorm2d(track_running_stats=True) is not supported")
         self.num_features, self.eps, self.momentum = num_features, eps, momentum
         self.affine, self.track_running_stats = affine, track_running_stats
-        _affine_parameters(self, num_features, affine, bias, dtype)
+        _layer_build.register(self, _layer_specs.channel_norm(num_features, affine, bias), dtype)
 
     def forward(self, input):  # noqa: A002
         if input.dim() not in (3, 4):
@@ -156,7 +130,9 @@ class Embedding(Module):
             padding_idx = padding_idx % num_embeddings
         self.num_embeddings, self.embedding_dim, self.padding_idx = num_embeddings, embedding_dim, padding_idx
         if _weight is None:
-            self.weight = Parameter(_creation.empty(num_embeddings, embedding_dim, dtype=dtype), requires_grad=not _freeze)
+            self._tensors = _layer_specs.embedding(num_embeddings, embedding_dim)
+            _layer_build.register(self, self._tensors, dtype)
+            self.weight.requires_grad_(not _freeze)
             self.reset_parameters()
         else:
             if tuple(_weight.shape) != (num_embeddings, embedding_dim):
@@ -164,7 +140,7 @@ class Embedding(Module):
             self.weight = Parameter(_weight, requires_grad=not _freeze)
 
     def reset_parameters(self):
-        init.normal_(self.weight)
+        _layer_build.initialize(self, _layer_specs.embedding(self.num_embeddings, self.embedding_dim))
         if self.padding_idx is not None:
             with no_grad():
                 self.weight[self.padding_idx] = 0.0

@@ -2,15 +2,12 @@
 GRUCell) with torch's parameter names, shapes, gate order and initialisation.
 Each forward is one engine call that runs every layer and direction."""
 
-import math
 import warnings
 from ctypes import byref, c_void_p
 
-from ... import _creation
 from ..._ffi import check, lib, reserve
 from ..._tensor import Tensor, _wrap
-from .. import init
-from ..parameter import Parameter
+from .. import _layer_build, _layer_specs
 from ..utils.rnn import PackedSequence, _int64_tensor
 from .module import Module
 from ..._constants import RECURRENT_KIND_BY_NAME
@@ -62,23 +59,20 @@ class RNNBase(Module):
         # Every layer is made in Python: refuse a count that cannot fit before the first.
         reserve(num_layers * directions * (gate_size * (abs(input_size) + hidden_size * (directions + 1) + 2) * 4 + 4096),
                 "rnn")
-        self._flat_weights_names = []
+        self._flat_weights_names, self._groups = [], []
         for layer in range(num_layers):
             layer_input = input_size if layer == 0 else hidden_size * directions
             for direction in range(directions):
                 suffix = f"_l{layer}" + ("_reverse" if direction == 1 else "")
-                shapes = [("weight_ih", (gate_size, layer_input)), ("weight_hh", (gate_size, hidden_size))]
-                if bias:
-                    shapes += [("bias_ih", (gate_size,)), ("bias_hh", (gate_size,))]
-                for name, shape in shapes:
-                    setattr(self, name + suffix, Parameter(_creation.empty(*shape, dtype=dtype)))
-                    self._flat_weights_names.append(name + suffix)
+                tensors = _layer_specs.recurrent(_GATES[mode], layer_input, hidden_size, bias)
+                _layer_build.register(self, tensors, dtype, suffix, skip_absent=True)  # torch: no bias names
+                self._groups.append((tensors, suffix))
+                self._flat_weights_names += [t.name + suffix for t in tensors if t.present]
         self.reset_parameters()
 
     def reset_parameters(self):
-        bound = 1.0 / math.sqrt(self.hidden_size)
-        for weight in self.parameters():
-            init.uniform_(weight, -bound, bound)
+        for tensors, suffix in self._groups:
+            _layer_build.initialize(self, tensors, suffix)
 
     @property
     def _flat_weights(self):
@@ -182,21 +176,12 @@ class RNNCellBase(Module):
         if hidden_size <= 0:
             raise ValueError("hidden_size must be greater than zero")
         self.mode, self.input_size, self.hidden_size, self.bias = mode, input_size, hidden_size, bias
-        gate_size = _GATES[mode] * hidden_size
-        self.weight_ih = Parameter(_creation.empty(gate_size, input_size, dtype=dtype))
-        self.weight_hh = Parameter(_creation.empty(gate_size, hidden_size, dtype=dtype))
-        if bias:
-            self.bias_ih = Parameter(_creation.empty(gate_size, dtype=dtype))
-            self.bias_hh = Parameter(_creation.empty(gate_size, dtype=dtype))
-        else:
-            self.register_parameter("bias_ih", None)
-            self.register_parameter("bias_hh", None)
+        self._tensors = _layer_specs.recurrent(_GATES[mode], input_size, hidden_size, bias)
+        _layer_build.register(self, self._tensors, dtype)
         self.reset_parameters()
 
     def reset_parameters(self):
-        bound = 1.0 / math.sqrt(self.hidden_size)
-        for weight in self.parameters():
-            init.uniform_(weight, -bound, bound)
+        _layer_build.initialize(self, self._tensors)
 
     def _step(self, input, hx, cx):  # noqa: A002
         """One time step as a one-step layer: input (B, I) or unbatched (I)."""

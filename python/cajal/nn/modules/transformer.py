@@ -5,11 +5,10 @@ with torch's submodule names, parameter layout, initialisation and masks."""
 import copy
 import operator
 
-from ... import _creation
 from ..._ffi import reserve
+from .. import _layer_build, _layer_specs
 from .. import functional as F
 from .. import init
-from ..parameter import Parameter
 from .container import ModuleList
 from .layers import Dropout, Linear
 from .module import Module
@@ -36,33 +35,19 @@ class MultiheadAttention(Module):
         self.head_dim = embed_dim // num_heads
         if self.head_dim * num_heads != embed_dim:
             raise AssertionError("embed_dim must be divisible by num_heads")
-        if self._qkv_same_embed_dim:
-            self.in_proj_weight = Parameter(_creation.empty(3 * embed_dim, embed_dim, dtype=dtype))
-            for name in ("q_proj_weight", "k_proj_weight", "v_proj_weight"):
-                self.register_parameter(name, None)
-        else:
-            self.q_proj_weight = Parameter(_creation.empty(embed_dim, embed_dim, dtype=dtype))
-            self.k_proj_weight = Parameter(_creation.empty(embed_dim, self.kdim, dtype=dtype))
-            self.v_proj_weight = Parameter(_creation.empty(embed_dim, self.vdim, dtype=dtype))
-            self.register_parameter("in_proj_weight", None)
-        if bias:
-            self.in_proj_bias = Parameter(_creation.empty(3 * embed_dim, dtype=dtype))
-        else:
-            self.register_parameter("in_proj_bias", None)
-        self.out_proj = Linear(embed_dim, embed_dim, bias=bias, dtype=dtype)
+        self._tensors = _layer_specs.multihead_attention(embed_dim, self.kdim, self.vdim, bias)
+        _layer_build.register(self, self._tensors, dtype)
+        _layer_build.make_children(self, "multihead_attention",
+                                   {"out_proj": lambda: Linear(embed_dim, embed_dim, bias=bias, dtype=dtype)})
         self.bias_k = self.bias_v = None
         self.add_zero_attn = False
         self._reset_parameters()
 
     def _reset_parameters(self):
-        # torch's order: the projections by Xavier, then the biases to 0.
-        if self._qkv_same_embed_dim:
-            init.xavier_uniform_(self.in_proj_weight)
-        else:
-            for weight in (self.q_proj_weight, self.k_proj_weight, self.v_proj_weight):
-                init.xavier_uniform_(weight)
+        # torch's order: out_proj drew its own values when made; then the
+        # projections by Xavier, the biases to 0.
+        _layer_build.initialize(self, self._tensors)
         if self.in_proj_bias is not None:
-            init.constant_(self.in_proj_bias, 0.0)
             init.constant_(self.out_proj.bias, 0.0)
 
     def forward(self, query, key, value, key_padding_mask=None, need_weights=True, attn_mask=None,
@@ -92,6 +77,21 @@ def _activation(activation):
     return activation
 
 
+def _feed_forward_parts(d_model, nhead, dim_feedforward, dropout, layer_norm_eps, batch_first, bias, dtype,
+                        attentions, norms):
+    """The makers of a Transformer layer's submodules by name: its attentions,
+    the feed-forward block (linear1, dropout, linear2) and norm1.. / dropout1.."""
+    parts = {name: lambda: MultiheadAttention(d_model, nhead, dropout=dropout, bias=bias, batch_first=batch_first,
+                                              dtype=dtype) for name in attentions}
+    parts["linear1"] = lambda: Linear(d_model, dim_feedforward, bias=bias, dtype=dtype)
+    parts["dropout"] = lambda: Dropout(dropout)
+    parts["linear2"] = lambda: Linear(dim_feedforward, d_model, bias=bias, dtype=dtype)
+    for k in range(1, norms + 1):
+        parts[f"norm{k}"] = lambda: LayerNorm(d_model, eps=layer_norm_eps, bias=bias, dtype=dtype)
+        parts[f"dropout{k}"] = lambda: Dropout(dropout)
+    return parts
+
+
 class TransformerEncoderLayer(Module):
     """Self-attention and a feed-forward block, each with a residual and
     LayerNorm after it (or before, with norm_first)."""
@@ -99,16 +99,10 @@ class TransformerEncoderLayer(Module):
     def __init__(self, d_model, nhead, dim_feedforward=2048, dropout=0.1, activation="relu", layer_norm_eps=1e-5,
                  batch_first=False, norm_first=False, bias=True, device=None, dtype=None):
         super().__init__()
-        self.self_attn = MultiheadAttention(d_model, nhead, dropout=dropout, bias=bias, batch_first=batch_first,
-                                            dtype=dtype)
-        self.linear1 = Linear(d_model, dim_feedforward, bias=bias, dtype=dtype)
-        self.dropout = Dropout(dropout)
-        self.linear2 = Linear(dim_feedforward, d_model, bias=bias, dtype=dtype)
         self.norm_first = norm_first
-        self.norm1 = LayerNorm(d_model, eps=layer_norm_eps, bias=bias, dtype=dtype)
-        self.norm2 = LayerNorm(d_model, eps=layer_norm_eps, bias=bias, dtype=dtype)
-        self.dropout1 = Dropout(dropout)
-        self.dropout2 = Dropout(dropout)
+        _layer_build.make_children(self, "transformer_encoder_layer", _feed_forward_parts(
+            d_model, nhead, dim_feedforward, dropout, layer_norm_eps, batch_first, bias, dtype,
+            attentions=("self_attn",), norms=2))
         self.activation = _activation(activation)
 
     def forward(self, src, src_mask=None, src_key_padding_mask=None, is_causal=False):
@@ -136,20 +130,10 @@ class TransformerDecoderLayer(Module):
     def __init__(self, d_model, nhead, dim_feedforward=2048, dropout=0.1, activation="relu", layer_norm_eps=1e-5,
                  batch_first=False, norm_first=False, bias=True, device=None, dtype=None):
         super().__init__()
-        self.self_attn = MultiheadAttention(d_model, nhead, dropout=dropout, bias=bias, batch_first=batch_first,
-                                            dtype=dtype)
-        self.multihead_attn = MultiheadAttention(d_model, nhead, dropout=dropout, bias=bias, batch_first=batch_first,
-                                                 dtype=dtype)
-        self.linear1 = Linear(d_model, dim_feedforward, bias=bias, dtype=dtype)
-        self.dropout = Dropout(dropout)
-        self.linear2 = Linear(dim_feedforward, d_model, bias=bias, dtype=dtype)
         self.norm_first = norm_first
-        self.norm1 = LayerNorm(d_model, eps=layer_norm_eps, bias=bias, dtype=dtype)
-        self.norm2 = LayerNorm(d_model, eps=layer_norm_eps, bias=bias, dtype=dtype)
-        self.norm3 = LayerNorm(d_model, eps=layer_norm_eps, bias=bias, dtype=dtype)
-        self.dropout1 = Dropout(dropout)
-        self.dropout2 = Dropout(dropout)
-        self.dropout3 = Dropout(dropout)
+        _layer_build.make_children(self, "transformer_decoder_layer", _feed_forward_parts(
+            d_model, nhead, dim_feedforward, dropout, layer_norm_eps, batch_first, bias, dtype,
+            attentions=("self_attn", "multihead_attn"), norms=3))
         self.activation = _activation(activation)
 
     def forward(self, tgt, memory, tgt_mask=None, memory_mask=None, tgt_key_padding_mask=None,
