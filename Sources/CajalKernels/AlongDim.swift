@@ -8,7 +8,7 @@ import CajalRuntime
 /// For max: NaN beats everything (the first NaN wins); otherwise strictly
 /// greater, so the first of equal maxima wins. Min mirrors it.
 @inline(__always)
-private func beats<T: KernelElement>(_ candidate: T, _ best: T, max: Bool) -> Bool {
+private func beats<T: TensorElement>(_ candidate: T, _ best: T, max: Bool) -> Bool {
     if !T.equals(best, best) { return false }
     if !T.equals(candidate, candidate) { return true }
     return max ? T.lessThan(best, candidate) : T.lessThan(candidate, best)
@@ -26,7 +26,7 @@ private func beats<T: KernelElement>(_ candidate: T, _ best: T, max: Bool) -> Bo
     }
 }
 
-private func argReduce<T: KernelElement>(_: T.Type, _ max: Bool, _ xRaw: UnsafeRawPointer, _ step: Int, _ count: Int,
+private func argReduce<T: TensorElement>(_: T.Type, _ max: Bool, _ xRaw: UnsafeRawPointer, _ step: Int, _ count: Int,
                                          _ valuesRaw: UnsafeMutableRawPointer?, _ indices: UnsafeMutablePointer<Int64>,
                                          _ kept: StridedLoop) {
     let x = xRaw.assumingMemoryBound(to: T.self)
@@ -170,7 +170,7 @@ private func scan<T: FloatElement>(_: T.Type, _ product: Bool, _ xRaw: UnsafeRaw
 }
 
 /// Integer and bool scans write int64, wrapping as torch does.
-private func scanInteger<T: KernelElement>(_: T.Type, _ product: Bool, _ xRaw: UnsafeRawPointer, _ xStep: Int,
+private func scanInteger<T: TensorElement>(_: T.Type, _ product: Bool, _ xRaw: UnsafeRawPointer, _ xStep: Int,
                                            _ outRaw: UnsafeMutableRawPointer, _ outStep: Int, _ count: Int, _ kept: StridedLoop) {
     let x = xRaw.assumingMemoryBound(to: T.self), out = outRaw.assumingMemoryBound(to: Int64.self)
     kept.forEachPosition(costPerPosition: count) { offsets in
@@ -242,7 +242,7 @@ private struct Ranked {
     }
 }
 
-private func sort<T: KernelElement>(_: T.Type, _ descending: Bool, _ xRaw: UnsafeRawPointer, _ xStep: Int,
+private func sort<T: TensorElement>(_: T.Type, _ descending: Bool, _ xRaw: UnsafeRawPointer, _ xStep: Int,
                                     _ valuesRaw: UnsafeMutableRawPointer, _ valueStep: Int, _ indices: UnsafeMutablePointer<Int64>,
                                     _ indexStep: Int, _ count: Int, _ limit: Int, _ kept: StridedLoop) {
     let x = xRaw.assumingMemoryBound(to: T.self), values = valuesRaw.assumingMemoryBound(to: T.self)
@@ -276,7 +276,7 @@ private func sort<T: KernelElement>(_: T.Type, _ descending: Bool, _ xRaw: Unsaf
 /// Fills `heap` (unordered) with the heap.count elements of the row that go
 /// first: a binary heap whose root is the last of those kept so far.
 @inline(__always)
-private func selectBest<T: KernelElement>(_ row: UnsafePointer<T>, _ step: Int, _ count: Int, _ flip: UInt64,
+private func selectBest<T: TensorElement>(_ row: UnsafePointer<T>, _ step: Int, _ count: Int, _ flip: UInt64,
                                           into heap: UnsafeMutableBufferPointer<Ranked>) {
     let k = heap.count
     guard k > 0 else { return }

@@ -6,8 +6,8 @@ import Glibc
 // transcendental functions also have a SIMD16 form (VectorMath.swift).
 
 protocol UnaryFunctor {
-    associatedtype In: KernelElement
-    associatedtype Out: KernelElement
+    associatedtype In: TensorElement
+    associatedtype Out: TensorElement
     static func apply(_ x: In) -> Out
 }
 
@@ -29,8 +29,8 @@ extension VectorFunctor {
 }
 
 protocol BinaryFunctor {
-    associatedtype In: KernelElement
-    associatedtype Out: KernelElement
+    associatedtype In: TensorElement
+    associatedtype Out: TensorElement
     static func apply(_ a: In, _ b: In) -> Out
 }
 
@@ -70,15 +70,15 @@ struct CeilF<T: FloatElement>: UnaryFunctor { @inline(__always) static func appl
 struct RoundF<T: FloatElement>: UnaryFunctor { @inline(__always) static func apply(_ x: T) -> T { x.rounded(.toNearestOrEven) } }
 struct TruncF<T: FloatElement>: UnaryFunctor { @inline(__always) static func apply(_ x: T) -> T { x.rounded(.towardZero) } }
 struct ReciprocalF<T: FloatElement>: UnaryFunctor { @inline(__always) static func apply(_ x: T) -> T { 1 / x } }
-struct IsNanF<T: KernelElement>: UnaryFunctor { @inline(__always) static func apply(_ x: T) -> Bool { !T.equals(x, x) } }
+struct IsNanF<T: TensorElement>: UnaryFunctor { @inline(__always) static func apply(_ x: T) -> Bool { !T.equals(x, x) } }
 struct IsInfF<T: FloatElement>: UnaryFunctor { @inline(__always) static func apply(_ x: T) -> Bool { x.isInfinite } }
 struct IsFiniteF<T: FloatElement>: UnaryFunctor { @inline(__always) static func apply(_ x: T) -> Bool { x.isFinite } }
 /// isfinite and isinf of integers and bools: always true, always false.
-struct TrueF<T: KernelElement>: UnaryFunctor { @inline(__always) static func apply(_ x: T) -> Bool { true } }
-struct FalseF<T: KernelElement>: UnaryFunctor { @inline(__always) static func apply(_ x: T) -> Bool { false } }
-struct LogicalNotF<T: KernelElement>: UnaryFunctor { @inline(__always) static func apply(_ x: T) -> Bool { !x.isTruthy } }
-struct CopyF<T: KernelElement>: UnaryFunctor { @inline(__always) static func apply(_ x: T) -> T { x } }
-struct CastF<S: KernelElement, D: KernelElement>: UnaryFunctor {
+struct TrueF<T: TensorElement>: UnaryFunctor { @inline(__always) static func apply(_ x: T) -> Bool { true } }
+struct FalseF<T: TensorElement>: UnaryFunctor { @inline(__always) static func apply(_ x: T) -> Bool { false } }
+struct LogicalNotF<T: TensorElement>: UnaryFunctor { @inline(__always) static func apply(_ x: T) -> Bool { !x.isTruthy } }
+struct CopyF<T: TensorElement>: UnaryFunctor { @inline(__always) static func apply(_ x: T) -> T { x } }
+struct CastF<S: TensorElement, D: TensorElement>: UnaryFunctor {
     @inline(__always) static func apply(_ x: S) -> D {
         // Integers convert directly so large int64 values round only once.
         S.self == Int64.self ? D(int64: x.int64Value) : D(double: x.doubleValue)
@@ -170,15 +170,15 @@ struct IntPowF: BinaryFunctor {
     }
 }
 
-struct EqF<T: KernelElement>: BinaryFunctor { @inline(__always) static func apply(_ a: T, _ b: T) -> Bool { T.equals(a, b) } }
-struct NeF<T: KernelElement>: BinaryFunctor { @inline(__always) static func apply(_ a: T, _ b: T) -> Bool { !T.equals(a, b) } }
-struct LtF<T: KernelElement>: BinaryFunctor { @inline(__always) static func apply(_ a: T, _ b: T) -> Bool { T.lessThan(a, b) } }
-struct LeF<T: KernelElement>: BinaryFunctor { @inline(__always) static func apply(_ a: T, _ b: T) -> Bool { T.lessOrEqual(a, b) } }
-struct GtF<T: KernelElement>: BinaryFunctor { @inline(__always) static func apply(_ a: T, _ b: T) -> Bool { T.lessThan(b, a) } }
-struct GeF<T: KernelElement>: BinaryFunctor { @inline(__always) static func apply(_ a: T, _ b: T) -> Bool { T.lessOrEqual(b, a) } }
-struct AndF<T: KernelElement>: BinaryFunctor { @inline(__always) static func apply(_ a: T, _ b: T) -> Bool { a.isTruthy && b.isTruthy } }
-struct OrF<T: KernelElement>: BinaryFunctor { @inline(__always) static func apply(_ a: T, _ b: T) -> Bool { a.isTruthy || b.isTruthy } }
-struct XorF<T: KernelElement>: BinaryFunctor { @inline(__always) static func apply(_ a: T, _ b: T) -> Bool { a.isTruthy != b.isTruthy } }
+struct EqF<T: TensorElement>: BinaryFunctor { @inline(__always) static func apply(_ a: T, _ b: T) -> Bool { T.equals(a, b) } }
+struct NeF<T: TensorElement>: BinaryFunctor { @inline(__always) static func apply(_ a: T, _ b: T) -> Bool { !T.equals(a, b) } }
+struct LtF<T: TensorElement>: BinaryFunctor { @inline(__always) static func apply(_ a: T, _ b: T) -> Bool { T.lessThan(a, b) } }
+struct LeF<T: TensorElement>: BinaryFunctor { @inline(__always) static func apply(_ a: T, _ b: T) -> Bool { T.lessOrEqual(a, b) } }
+struct GtF<T: TensorElement>: BinaryFunctor { @inline(__always) static func apply(_ a: T, _ b: T) -> Bool { T.lessThan(b, a) } }
+struct GeF<T: TensorElement>: BinaryFunctor { @inline(__always) static func apply(_ a: T, _ b: T) -> Bool { T.lessOrEqual(b, a) } }
+struct AndF<T: TensorElement>: BinaryFunctor { @inline(__always) static func apply(_ a: T, _ b: T) -> Bool { a.isTruthy && b.isTruthy } }
+struct OrF<T: TensorElement>: BinaryFunctor { @inline(__always) static func apply(_ a: T, _ b: T) -> Bool { a.isTruthy || b.isTruthy } }
+struct XorF<T: TensorElement>: BinaryFunctor { @inline(__always) static func apply(_ a: T, _ b: T) -> Bool { a.isTruthy != b.isTruthy } }
 
 // MARK: loops
 
@@ -526,9 +526,9 @@ private func integerUnary<T: ArithmeticElement>(_ op: UnaryOp, _: T.Type, _ out:
     }
 }
 
-private func cast<S: KernelElement>(_: S.Type, _ destination: DType, _ out: UnsafeMutableRawPointer,
+private func cast<S: TensorElement>(_: S.Type, _ destination: DType, _ out: UnsafeMutableRawPointer,
                                     _ x: UnsafeRawPointer, _ loop: StridedLoop) {
-    if destination == S.kind { return runUnary(CopyF<S>.self, out, x, loop) }
+    if destination == S.dtype { return runUnary(CopyF<S>.self, out, x, loop) }
     switch destination {
     case .float32: runUnary(CastF<S, Float>.self, out, x, loop)
     case .float64: runUnary(CastF<S, Double>.self, out, x, loop)
@@ -546,7 +546,7 @@ private func cast<S: KernelElement>(_: S.Type, _ destination: DType, _ out: Unsa
     }
 }
 
-private func fill<T: KernelElement>(_ value: T, _ out: UnsafeMutableRawPointer, _ loop: StridedLoop) {
+private func fill<T: TensorElement>(_ value: T, _ out: UnsafeMutableRawPointer, _ loop: StridedLoop) {
     let o = out.assumingMemoryBound(to: T.self)
     let so = loop.innerStrides[0]
     loop.run { (offsets: SIMD4<Int>, start: Int, n: Int) in
@@ -569,7 +569,7 @@ private func fill<T: KernelElement>(_ value: T, _ out: UnsafeMutableRawPointer, 
     }
 }
 
-private func select<T: KernelElement>(_: T.Type, _ out: UnsafeMutableRawPointer, _ condition: UnsafeRawPointer,
+private func select<T: TensorElement>(_: T.Type, _ out: UnsafeMutableRawPointer, _ condition: UnsafeRawPointer,
                                       _ a: UnsafeRawPointer, _ b: UnsafeRawPointer, _ loop: StridedLoop) {
     let o = out.assumingMemoryBound(to: T.self)
     let c = condition.assumingMemoryBound(to: Bool.self)

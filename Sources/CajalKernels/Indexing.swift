@@ -17,7 +17,7 @@ import Synchronization
     }
 }
 
-private func take<T: KernelElement>(_: T.Type, _ outRaw: UnsafeMutableRawPointer, _ outStrideB: Int, _ srcRaw: UnsafeRawPointer,
+private func take<T: TensorElement>(_: T.Type, _ outRaw: UnsafeMutableRawPointer, _ outStrideB: Int, _ srcRaw: UnsafeRawPointer,
                                     _ offsets: UnsafePointer<Int64>, _ count: Int, _ rest: StridedLoop) {
     let out = outRaw.assumingMemoryBound(to: T.self), src = srcRaw.assumingMemoryBound(to: T.self)
     let restCount = rest.rowCount * rest.innerCount
@@ -109,7 +109,7 @@ private func put<T: ArithmeticElement>(_: T.Type, _ dstRaw: UnsafeMutableRawPoin
     }
 }
 
-private func gather<T: KernelElement>(_: T.Type, _ outRaw: UnsafeMutableRawPointer, _ xRaw: UnsafeRawPointer, _ step: Int,
+private func gather<T: TensorElement>(_: T.Type, _ outRaw: UnsafeMutableRawPointer, _ xRaw: UnsafeRawPointer, _ step: Int,
                                       _ size: Int, _ index: UnsafePointer<Int64>, _ loop: StridedLoop) -> Int64? {
     let out = outRaw.assumingMemoryBound(to: T.self), x = xRaw.assumingMemoryBound(to: T.self)
     let s = loop.innerStrides
@@ -221,12 +221,12 @@ private func scatterRow<T: ArithmeticElement>(_ x: UnsafeMutablePointer<T>, _ xS
 /// `isTruthy ? 1 : 0` LLVM made a branch per element, which random masks
 /// mispredict half the time (two thirds of x[mask]'s time).
 @inline(__always)
-private func truthBit<T: KernelElement>(_ value: T) -> Int {
+private func truthBit<T: TensorElement>(_ value: T) -> Int {
     if T.self == Bool.self { return Int(unsafeBitCast(value, to: UInt8.self) & 1) }
     return value.isTruthy ? 1 : 0
 }
 
-private func nonzero<T: KernelElement>(_: T.Type, _ raw: UnsafeRawPointer, _ shape: [Int], _ strides: [Int],
+private func nonzero<T: TensorElement>(_: T.Type, _ raw: UnsafeRawPointer, _ shape: [Int], _ strides: [Int],
                                        _ out: UnsafeMutablePointer<Int64>?, _ capacity: Int, _ weights: [Int]) -> Int {
     let x = raw.assumingMemoryBound(to: T.self)
     let rank = shape.count

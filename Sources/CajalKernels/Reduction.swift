@@ -3,9 +3,9 @@ import CajalRuntime
 /// How one reduction folds elements: sums and products of float32 accumulate
 /// in double (as torch's CPU accumulate type does), integers wrap, bools count.
 protocol Reducer {
-    associatedtype Input: KernelElement
+    associatedtype Input: TensorElement
     associatedtype Accum
-    associatedtype Output: KernelElement
+    associatedtype Output: TensorElement
     static var identity: Accum { get }
     static func step(_ acc: Accum, _ x: Input) -> Accum
     static func combine(_ a: Accum, _ b: Accum) -> Accum
@@ -128,7 +128,7 @@ struct SumOfSquaresDouble: Reducer {
     @inline(__always) static func finish(_ acc: Double, _ scale: Double) -> Double { acc * scale }
 }
 
-struct SumInteger<T: KernelElement>: Reducer {
+struct SumInteger<T: TensorElement>: Reducer {
     static var identity: Int64 { 0 }
     @inline(__always) static func step(_ acc: Int64, _ x: T) -> Int64 { acc &+ x.int64Value }
     @inline(__always) static func combine(_ a: Int64, _ b: Int64) -> Int64 { a &+ b }
@@ -144,7 +144,7 @@ struct ProdFloat<T: FloatElement>: Reducer {
     @inline(__always) static func finish(_ acc: Double, _ scale: Double) -> T { T(double: acc) }
 }
 
-struct ProdInteger<T: KernelElement>: Reducer {
+struct ProdInteger<T: TensorElement>: Reducer {
     static var identity: Int64 { 1 }
     @inline(__always) static func step(_ acc: Int64, _ x: T) -> Int64 { acc &* x.int64Value }
     @inline(__always) static func combine(_ a: Int64, _ b: Int64) -> Int64 { a &* b }

@@ -3,6 +3,10 @@ import CajalRuntime
 // DType itself lives in CajalRuntime, where the kernels take it too; the
 // engine re-exports it and adds what needs its errors and its promotion rules.
 public typealias DType = CajalRuntime.DType
+// The element protocols too: one set, the kernels' and the engine's.
+public typealias TensorElement = CajalRuntime.TensorElement
+public typealias ArithmeticElement = CajalRuntime.ArithmeticElement
+public typealias FloatElement = CajalRuntime.FloatElement
 
 extension DType {
     /// Reads a C dtype code, rejecting unknown values with a clear message.

@@ -1,3 +1,4 @@
+import CajalRuntime
 import Glibc
 
 /// Fills contiguous buffers from a `Generator` in torch's exact draw order.

@@ -1,3 +1,4 @@
+import CajalRuntime
 import Synchronization
 
 /// An n-dimensional array on the CPU with reverse-mode autograd.

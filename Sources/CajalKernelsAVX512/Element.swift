@@ -1,1 +1,0 @@
-../CajalKernels/Element.swift
