@@ -210,11 +210,7 @@ extension Functional {
             case (nil, nil): return nil
             }
         }
-        if let rowBias {
-            for row in 0..<rowCount {
-                (activations.dataPointer + row * width * item).copyMemory(from: rowBias.dataPointer, byteCount: width * item)
-            }
-        }
+        if let rowBias { try activations.copyElements(from: rowBias) }  // broadcast down the rows by the copy kernel
         if inputSize > 0 {
             Gemm.multiply(dtype: dtype, m: rowCount, n: width, k: inputSize,
                           a: MatrixOperand(pointer: x.dataPointer, transposed: false, leadingDimension: inputSize),
