@@ -30,7 +30,8 @@ public let kernelSet = KernelSet(
     col2im: col2imKernel,
     optimizerUpdate: optimizerUpdateKernel,
     plainMatrixMultiply: plainMatrixMultiplyKernel,
-    boxMuller: boxMullerKernel
+    boxMuller: boxMullerKernel,
+    sequence: sequenceKernel
 )
 
 /// Which instruction set this copy was compiled for, from the compiler's own flags.

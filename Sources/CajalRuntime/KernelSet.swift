@@ -79,6 +79,8 @@ public struct KernelSet: Sendable {
     /// sampler (float types): (kind, data, count (a multiple of 16), mean, std).
     public let boxMuller: @Sendable (DType, UnsafeMutableRawPointer, Int, Double, Double) -> Void
 
+    /// arange / linspace values into a contiguous buffer: (rule, kind, out, count).
+    public let sequence: @Sendable (SequenceRule, DType, UnsafeMutableRawPointer, Int) -> Void
     public init(name: String,
                 binary: @escaping @Sendable (BinaryOp, DType, UnsafeMutableRawPointer, UnsafeRawPointer, UnsafeRawPointer, StridedLoop) -> Void,
                 unary: @escaping @Sendable (UnaryOp, DType, UnsafeMutableRawPointer, UnsafeRawPointer, StridedLoop) -> Void,
@@ -106,7 +108,8 @@ public struct KernelSet: Sendable {
                 col2im: @escaping @Sendable (DType, UnsafeRawPointer, ConvolutionGeometry, UnsafeMutableRawPointer, Int) -> Void,
                 optimizerUpdate: @escaping @Sendable (OptimizerRule, DType, Int, UnsafeMutableRawPointer, UnsafeRawPointer, [UnsafeMutableRawPointer]) -> Void,
                 plainMatrixMultiply: @escaping @Sendable (DType, Int, Int, Int, MatrixOperand, MatrixOperand, UnsafeMutableRawPointer, Int, Double) -> Void,
-                boxMuller: @escaping @Sendable (DType, UnsafeMutableRawPointer, Int, Double, Double) -> Void) {
+                boxMuller: @escaping @Sendable (DType, UnsafeMutableRawPointer, Int, Double, Double) -> Void,
+                sequence: @escaping @Sendable (SequenceRule, DType, UnsafeMutableRawPointer, Int) -> Void) {
         self.name = name
         self.binary = binary
         self.unary = unary
@@ -135,5 +138,6 @@ public struct KernelSet: Sendable {
         self.optimizerUpdate = optimizerUpdate
         self.plainMatrixMultiply = plainMatrixMultiply
         self.boxMuller = boxMuller
+        self.sequence = sequence
     }
 }

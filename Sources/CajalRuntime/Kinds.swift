@@ -210,3 +210,13 @@ public struct MatrixOperand {
         (self.pointer, self.transposed, self.leadingDimension) = (pointer, transposed, leadingDimension)
     }
 }
+
+/// How a 1-d creation op lays out its values; float types compute each value
+/// in Double and round once, as torch does.
+public enum SequenceRule: Sendable {
+    /// start + i * step (torch.arange); int64 wraps.
+    case arange(start: Double, step: Double)
+    /// torch.linspace's two halves: start + i * step below count / 2, and
+    /// end - (count - 1 - i) * step from there, so both ends are exact.
+    case linspace(start: Double, end: Double, step: Double)
+}

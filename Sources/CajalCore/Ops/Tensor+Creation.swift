@@ -93,20 +93,7 @@ extension Tensor {
         guard length < 1e15 else { throw CajalError(.outOfMemory, "[arange] \(length) elements is too many") }
         let count = Int(length)
         let out = try Tensor(uninitializedShape: [count], dtype: type, op: "arange")
-        switch type {
-        case .float32:
-            let p = out.dataPointer.assumingMemoryBound(to: Float.self)
-            for i in 0..<count { p[i] = Float(start + Double(i) * step) }
-        case .float64:
-            let p = out.dataPointer.assumingMemoryBound(to: Double.self)
-            for i in 0..<count { p[i] = start + Double(i) * step }
-        case .int64:
-            let p = out.dataPointer.assumingMemoryBound(to: Int64.self)
-            let s = Int64(double: start), st = Int64(double: step)
-            for i in 0..<count { p[i] = s &+ Int64(i) &* st }
-        case .bool:
-            break
-        }
+        kernels.sequence(.arange(start: start, step: step), type, out.dataPointer, count)
         return out
     }
 
@@ -144,11 +131,8 @@ extension Tensor {
         guard dtype != .bool else { throw CajalError.notImplemented("[linspace] \"linspace_cpu\" not implemented for 'Bool'") }
         // The tensor is allocated first: a size too large is refused there, not trapped.
         let out = try Tensor(uninitializedShape: [steps], dtype: .float64, op: "linspace")
-        let values = out.typedPointer(Double.self)
         let step = steps > 1 ? (end - start) / Double(steps - 1) : 0
-        let halfway = steps / 2
-        for i in 0..<steps { values[i] = i < halfway ? start + step * Double(i) : end - step * Double(steps - i - 1) }
-        if steps == 1 { values[0] = start }
+        kernels.sequence(.linspace(start: start, end: end, step: step), .float64, out.dataPointer, steps)
         return try out.converted(to: dtype)
     }
 
