@@ -98,7 +98,7 @@ private func pickMax<T: BinaryFloatingPoint>(_ plane: UnsafePointer<T>, _ first:
 // types), planes split across cores.
 
 /// Max pooling: out[p][o] = the window's max, index[p][o] = its position in the plane.
-@Sendable func maxPoolKernel(_ kind: DType, _ x: UnsafeRawPointer, _ planes: Int, _ g: PoolingGeometry,
+@Sendable func maxPoolKernel(_ kind: DType, _ x: UnsafeRawPointer, _ planes: Int, _ g: WindowGeometry,
                              _ out: UnsafeMutableRawPointer, _ index: UnsafeMutablePointer<Int64>) {
     if kind == .float64 {
         PoolingSweep.maxForward(x.assumingMemoryBound(to: Double.self), planes, g, out.assumingMemoryBound(to: Double.self), index)
@@ -122,7 +122,7 @@ private func pickMax<T: BinaryFloatingPoint>(_ plane: UnsafePointer<T>, _ first:
 
 /// Average pooling (backward false: source is x, target the output) or its
 /// gradient (true: source is the output's gradient, added into target = dx).
-@Sendable func averagePoolKernel(_ kind: DType, _ backward: Bool, _ source: UnsafeRawPointer, _ planes: Int, _ g: PoolingGeometry,
+@Sendable func averagePoolKernel(_ kind: DType, _ backward: Bool, _ source: UnsafeRawPointer, _ planes: Int, _ g: WindowGeometry,
                                  _ divisor: AverageDivisor, _ target: UnsafeMutableRawPointer) {
     func run<T: BinaryFloatingPoint>(_: T.Type) {
         let (source, target) = (source.assumingMemoryBound(to: T.self), target.assumingMemoryBound(to: T.self))
@@ -156,7 +156,7 @@ private enum PoolingSweep {
     }
 
     /// The work of one output position: the window's taps inside the input at most.
-    private static func taps(_ g: PoolingGeometry) -> Int {
+    private static func taps(_ g: WindowGeometry) -> Int {
         Parallel.cost(Swift.min(g.kernelHeight, g.height), Swift.min(g.kernelWidth, g.width))
     }
 
@@ -164,7 +164,7 @@ private enum PoolingSweep {
     /// its position iy * width + ix in the plane (the first of equal maxima).
     /// Index arithmetic wraps (&+, &*): the geometry was validated, and the
     /// overflow checks cost more than the compares here.
-    fileprivate static func maxForward<T: BinaryFloatingPoint>(_ x: UnsafePointer<T>, _ planes: Int, _ g: PoolingGeometry,
+    fileprivate static func maxForward<T: BinaryFloatingPoint>(_ x: UnsafePointer<T>, _ planes: Int, _ g: WindowGeometry,
                                                    _ out: UnsafeMutablePointer<T>, _ index: UnsafeMutablePointer<Int64>) {
         let inPlane = g.height &* g.width, outPlane = g.outHeight &* g.outWidth
         Parallel.forEachChunk(planes, costPerItem: Parallel.cost(outPlane, taps(g))) { range in
@@ -230,7 +230,7 @@ private enum PoolingSweep {
 
     /// The window's corners as torch's avg_pool2d computes them, and its divisor.
     @inline(__always)
-    private static func averageWindow(_ oy: Int, _ ox: Int, _ g: PoolingGeometry, _ rule: AverageDivisor) -> (rows: Range<Int>, columns: Range<Int>, divisor: Int) {
+    private static func averageWindow(_ oy: Int, _ ox: Int, _ g: WindowGeometry, _ rule: AverageDivisor) -> (rows: Range<Int>, columns: Range<Int>, divisor: Int) {
         var top = oy * g.strideHeight - g.padTop, left = ox * g.strideWidth - g.padLeft
         var bottom = Swift.min(top + g.kernelHeight, g.height + g.padTop)
         var right = Swift.min(left + g.kernelWidth, g.width + g.padLeft)
@@ -246,7 +246,7 @@ private enum PoolingSweep {
 
     /// Calls body(plane, output position, window) for every average-pooling
     /// window of every plane, planes split across cores.
-    private static func forEachAverageWindow(_ planes: Int, _ g: PoolingGeometry, _ divisor: AverageDivisor,
+    private static func forEachAverageWindow(_ planes: Int, _ g: WindowGeometry, _ divisor: AverageDivisor,
                                              _ body: (Int, Int, (rows: Range<Int>, columns: Range<Int>, divisor: Int)) -> Void) {
         Parallel.forEachChunk(planes, costPerItem: Parallel.cost(Parallel.cost(g.outHeight, g.outWidth), taps(g))) { range in
             for p in range {
@@ -260,7 +260,7 @@ private enum PoolingSweep {
         }
     }
 
-    fileprivate static func averageForward<T: BinaryFloatingPoint>(_ x: UnsafePointer<T>, _ planes: Int, _ g: PoolingGeometry,
+    fileprivate static func averageForward<T: BinaryFloatingPoint>(_ x: UnsafePointer<T>, _ planes: Int, _ g: WindowGeometry,
                                                        _ divisor: AverageDivisor,
                                                        _ out: UnsafeMutablePointer<T>) {
         let inPlane = g.height * g.width, outPlane = g.outHeight * g.outWidth
@@ -273,7 +273,7 @@ private enum PoolingSweep {
     }
 
     /// dx[p][iy][ix] = the sum over windows covering it of dout / divisor.
-    fileprivate static func averageBackward<T: BinaryFloatingPoint>(_ gradOut: UnsafePointer<T>, _ planes: Int, _ g: PoolingGeometry,
+    fileprivate static func averageBackward<T: BinaryFloatingPoint>(_ gradOut: UnsafePointer<T>, _ planes: Int, _ g: WindowGeometry,
                                                         _ divisor: AverageDivisor,
                                                         _ dx: UnsafeMutablePointer<T>) {
         let inPlane = g.height * g.width, outPlane = g.outHeight * g.outWidth

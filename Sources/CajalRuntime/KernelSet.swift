@@ -57,12 +57,12 @@ public struct KernelSet: Sendable {
     /// (kind, x, planes, height, width, outHeight, outWidth, out, index).
     public let maxPool2x2: @Sendable (DType, UnsafeRawPointer, Int, Int, Int, Int, Int, UnsafeMutableRawPointer, UnsafeMutablePointer<Int64>) -> Void
     /// The general max pooling sweep (float types): (kind, x, planes, geometry, out, index).
-    public let maxPool: @Sendable (DType, UnsafeRawPointer, Int, PoolingGeometry, UnsafeMutableRawPointer, UnsafeMutablePointer<Int64>) -> Void
+    public let maxPool: @Sendable (DType, UnsafeRawPointer, Int, WindowGeometry, UnsafeMutableRawPointer, UnsafeMutablePointer<Int64>) -> Void
     /// Adaptive max pooling (float types): (kind, x, planes, height, width, outHeight, outWidth, out, index).
     public let adaptiveMaxPool: @Sendable (DType, UnsafeRawPointer, Int, Int, Int, Int, Int, UnsafeMutableRawPointer, UnsafeMutablePointer<Int64>) -> Void
     /// Average pooling, or with `backward` its gradient added into target
     /// (float types): (kind, backward, source, planes, geometry, divisor, target).
-    public let averagePool: @Sendable (DType, Bool, UnsafeRawPointer, Int, PoolingGeometry, AverageDivisor, UnsafeMutableRawPointer) -> Void
+    public let averagePool: @Sendable (DType, Bool, UnsafeRawPointer, Int, WindowGeometry, AverageDivisor, UnsafeMutableRawPointer) -> Void
     /// A (channels x height x width) image as its column matrix, row r at
     /// cols + r * rowStride (float types): (kind, x, geometry, cols, rowStride).
     public let im2col: @Sendable (DType, UnsafeRawPointer, ConvolutionGeometry, UnsafeMutableRawPointer, Int) -> Void
@@ -101,9 +101,9 @@ public struct KernelSet: Sendable {
                 recurrentForward: @escaping @Sendable (RecurrentKind, DType, RecurrentStep) -> Void,
                 recurrentBackward: @escaping @Sendable (RecurrentKind, DType, RecurrentGradientStep) -> Void,
                 maxPool2x2: @escaping @Sendable (DType, UnsafeRawPointer, Int, Int, Int, Int, Int, UnsafeMutableRawPointer, UnsafeMutablePointer<Int64>) -> Void,
-                maxPool: @escaping @Sendable (DType, UnsafeRawPointer, Int, PoolingGeometry, UnsafeMutableRawPointer, UnsafeMutablePointer<Int64>) -> Void,
+                maxPool: @escaping @Sendable (DType, UnsafeRawPointer, Int, WindowGeometry, UnsafeMutableRawPointer, UnsafeMutablePointer<Int64>) -> Void,
                 adaptiveMaxPool: @escaping @Sendable (DType, UnsafeRawPointer, Int, Int, Int, Int, Int, UnsafeMutableRawPointer, UnsafeMutablePointer<Int64>) -> Void,
-                averagePool: @escaping @Sendable (DType, Bool, UnsafeRawPointer, Int, PoolingGeometry, AverageDivisor, UnsafeMutableRawPointer) -> Void,
+                averagePool: @escaping @Sendable (DType, Bool, UnsafeRawPointer, Int, WindowGeometry, AverageDivisor, UnsafeMutableRawPointer) -> Void,
                 im2col: @escaping @Sendable (DType, UnsafeRawPointer, ConvolutionGeometry, UnsafeMutableRawPointer, Int) -> Void,
                 col2im: @escaping @Sendable (DType, UnsafeRawPointer, ConvolutionGeometry, UnsafeMutableRawPointer, Int) -> Void,
                 optimizerUpdate: @escaping @Sendable (OptimizerRule, DType, Int, UnsafeMutableRawPointer, UnsafeRawPointer, [UnsafeMutableRawPointer]) -> Void,

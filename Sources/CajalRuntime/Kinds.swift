@@ -141,36 +141,11 @@ extension UnaryOp {
     }
 }
 
-/// The geometry of one 2-d convolution window sweep over a (channels x
-/// height x width) image: kernel size, stride, dilation, and the padding at
-/// the top and left (the bottom and right padding only show in outHeight and
+/// The sweep of a 2-d window over a (height x width) plane, as convolution
+/// and pooling make it: kernel size, stride, dilation, and the padding at the
+/// top and left (the bottom and right padding only show in outHeight and
 /// outWidth, so 'same' padding may be asymmetric as torch's is).
-public struct ConvolutionGeometry: Sendable {
-    public let channels: Int, height: Int, width: Int
-    public let kernelHeight: Int, kernelWidth: Int
-    public let strideHeight: Int, strideWidth: Int
-    public let padTop: Int, padLeft: Int
-    public let dilationHeight: Int, dilationWidth: Int
-    public let outHeight: Int, outWidth: Int
-
-    public init(channels: Int, height: Int, width: Int, kernelHeight: Int, kernelWidth: Int, strideHeight: Int,
-                strideWidth: Int, padTop: Int, padLeft: Int, dilationHeight: Int, dilationWidth: Int,
-                outHeight: Int, outWidth: Int) {
-        (self.channels, self.height, self.width) = (channels, height, width)
-        (self.kernelHeight, self.kernelWidth, self.strideHeight, self.strideWidth) = (kernelHeight, kernelWidth, strideHeight, strideWidth)
-        (self.padTop, self.padLeft, self.dilationHeight, self.dilationWidth) = (padTop, padLeft, dilationHeight, dilationWidth)
-        (self.outHeight, self.outWidth) = (outHeight, outWidth)
-    }
-
-    /// Rows of the column matrix: one per (channel, kernel row, kernel column).
-    public var columnRows: Int { channels * kernelHeight * kernelWidth }
-    /// Columns of the column matrix: one per output position.
-    public var columnCount: Int { outHeight * outWidth }
-}
-
-/// The window sweep of a 2-d pooling over contiguous planes of (height x
-/// width): kernel size, stride, dilation and the padding at the top and left.
-public struct PoolingGeometry: Sendable {
+public struct WindowGeometry: Sendable {
     public let height: Int, width: Int
     public let kernelHeight: Int, kernelWidth: Int
     public let strideHeight: Int, strideWidth: Int
@@ -185,6 +160,25 @@ public struct PoolingGeometry: Sendable {
         (self.padTop, self.padLeft, self.dilationHeight, self.dilationWidth) = (padTop, padLeft, dilationHeight, dilationWidth)
         (self.outHeight, self.outWidth) = (outHeight, outWidth)
     }
+}
+
+/// A convolution's window sweep over a (channels x height x width) image; its
+/// window's fields read through (g.kernelHeight is g.window.kernelHeight).
+@dynamicMemberLookup
+public struct ConvolutionGeometry: Sendable {
+    public let channels: Int
+    public let window: WindowGeometry
+
+    public init(channels: Int, window: WindowGeometry) {
+        (self.channels, self.window) = (channels, window)
+    }
+
+    public subscript(dynamicMember field: KeyPath<WindowGeometry, Int>) -> Int { window[keyPath: field] }
+
+    /// Rows of the column matrix: one per (channel, kernel row, kernel column).
+    public var columnRows: Int { channels * window.kernelHeight * window.kernelWidth }
+    /// Columns of the column matrix: one per output position.
+    public var columnCount: Int { window.outHeight * window.outWidth }
 }
 
 /// How average pooling divides each window's sum: by the window's size with

@@ -1408,29 +1408,15 @@ def main():
             f.write("\n")
         print(f"{path}: {len(cases)} cases")
     os.makedirs(os.path.join(OUT, "python"), exist_ok=True)
-    path = os.path.join(OUT, "python", "repr.json")
-    with open(path, "w") as f:
-        json.dump({"generator": "Tests/reference/generate.py", "torch": torch.__version__, "reprs": repr_cases()}, f)
-        f.write("\n")
-    print(f"{path}: repr cases")
-    path = os.path.join(OUT, "python", "modules.json")
-    with open(path, "w") as f:
-        json.dump({"generator": "Tests/reference/generate.py", "torch": torch.__version__, "models": module_cases()}, f,
-                  separators=(",", ":"))
-        f.write("\n")
-    print(f"{path}: module cases")
-    path = os.path.join(OUT, "python", "layers.json")
-    with open(path, "w") as f:
-        json.dump({"generator": "Tests/reference/generate.py", "torch": torch.__version__, "layers": layer_cases()}, f,
-                  separators=(",", ":"))
-        f.write("\n")
-    print(f"{path}: layer cases")
-    path = os.path.join(OUT, "python", "fuzz.json")
-    with open(path, "w") as f:
-        json.dump({"generator": "Tests/reference/generate.py", "torch": torch.__version__, "calls": fuzz_calls()}, f,
-                  separators=(",", ":"))
-        f.write("\n")
-    print(f"{path}: fuzz calls")
+    # In this order: each draws on from the RNG state the one before left (layers seeds its own).
+    for name, key, make, compact in (("repr", "reprs", repr_cases, False), ("modules", "models", module_cases, True),
+                                     ("fuzz", "calls", fuzz_calls, True), ("layers", "layers", layer_cases, True)):
+        path = os.path.join(OUT, "python", f"{name}.json")
+        with open(path, "w") as f:
+            json.dump({"generator": "Tests/reference/generate.py", "torch": torch.__version__, key: make()}, f,
+                      separators=(",", ":") if compact else None)
+            f.write("\n")
+        print(f"{path}: {name} cases")
     os.makedirs(os.path.join(OUT, "training"), exist_ok=True)
     path = os.path.join(OUT, "training", "optim.json")
     with open(path, "w") as f:

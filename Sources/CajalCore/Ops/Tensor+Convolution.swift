@@ -108,10 +108,9 @@ extension Tensor {
         let two = { (values: [Int], fill: Int) in spatialDims == 2 ? values : [fill] + values }
         let (k2, s2, d2, b2, o2, in2) = (two(kernel, 1), two(strides, 1), two(dilations, 1), two(before, 0), two(outSpatial, 1),
                                         two(spatial, 1))
-        let geometry = ConvolutionGeometry(channels: groupChannels, height: in2[0], width: in2[1],
-                                           kernelHeight: k2[0], kernelWidth: k2[1], strideHeight: s2[0], strideWidth: s2[1],
-                                           padTop: b2[0], padLeft: b2[1], dilationHeight: d2[0], dilationWidth: d2[1],
-                                           outHeight: o2[0], outWidth: o2[1])
+        let geometry = ConvolutionGeometry(channels: groupChannels, window: WindowGeometry(
+            height: in2[0], width: in2[1], kernelHeight: k2[0], kernelWidth: k2[1], strideHeight: s2[0], strideWidth: s2[1],
+            padTop: b2[0], padLeft: b2[1], dilationHeight: d2[0], dilationWidth: d2[1], outHeight: o2[0], outWidth: o2[1]))
         let x = try input.contiguous(), w = try weight.contiguous()
         let batch = input.shape[0]
         let out = try Tensor(uninitializedShape: [batch, outChannels] + outSpatial, dtype: input.dtype, op: op)
@@ -186,10 +185,10 @@ extension Tensor {
         }
         let outSpatial = sizes
         // The conv2d from the output (Cout / groups channels a group) back to the input.
-        let geometry = ConvolutionGeometry(channels: weight.shape[1], height: outSpatial[0], width: outSpatial[1],
-                                           kernelHeight: kernel[0], kernelWidth: kernel[1], strideHeight: s2[0], strideWidth: s2[1],
-                                           padTop: p2[0], padLeft: p2[1], dilationHeight: d2[0], dilationWidth: d2[1],
-                                           outHeight: spatial[0], outWidth: spatial[1])
+        let geometry = ConvolutionGeometry(channels: weight.shape[1], window: WindowGeometry(
+            height: outSpatial[0], width: outSpatial[1], kernelHeight: kernel[0], kernelWidth: kernel[1],
+            strideHeight: s2[0], strideWidth: s2[1], padTop: p2[0], padLeft: p2[1], dilationHeight: d2[0], dilationWidth: d2[1],
+            outHeight: spatial[0], outWidth: spatial[1]))
         let x = try input.contiguous(), w = try weight.contiguous()
         let outShape = [input.shape[0], outChannels] + outSpatial
         let out = try convolutionInputGradient(x, w, outShape, geometry, groups: groups)

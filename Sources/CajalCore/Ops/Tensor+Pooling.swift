@@ -67,7 +67,7 @@ extension Tensor {
     /// The window sweep of a pooling op, checked as torch checks it; the
     /// output shape is input.shape with the spatial dims replaced.
     private static func poolingGeometry(_ input: Tensor, _ kernelSize: [Int], _ stride: [Int], _ padding: [Int], _ dilation: [Int],
-                                        _ ceilMode: Bool, spatialDims: Int, op: String) throws -> (PoolingGeometry, [Int]) {
+                                        _ ceilMode: Bool, spatialDims: Int, op: String) throws -> (WindowGeometry, [Int]) {
         guard input.rank == spatialDims + 1 || input.rank == spatialDims + 2 else {
             throw CajalError.runtime("[\(op)] Expected \(spatialDims + 1)D or \(spatialDims + 2)D input for \(op), but got input of size: \(input.shape)")
         }
@@ -108,7 +108,7 @@ extension Tensor {
         let two = { (values: [Int], fill: Int) in spatialDims == 2 ? values : [fill] + values }
         let (k2, s2, p2, d2, i2, o2) = (two(kernel, 1), two(strides, 1), two(pads, 0), two(dilations, 1), two(spatial, 1),
                                         two(outSpatial, 1))
-        let geometry = PoolingGeometry(height: i2[0], width: i2[1], kernelHeight: k2[0], kernelWidth: k2[1],
+        let geometry = WindowGeometry(height: i2[0], width: i2[1], kernelHeight: k2[0], kernelWidth: k2[1],
                                        strideHeight: s2[0], strideWidth: s2[1], padTop: p2[0], padLeft: p2[1],
                                        dilationHeight: d2[0], dilationWidth: d2[1], outHeight: o2[0], outWidth: o2[1])
         return (geometry, Array(input.shape[..<(input.rank - spatialDims)]) + outSpatial)
