@@ -1369,6 +1369,70 @@ def layer_cases():
     return cases
 
 
+class _Payload:
+    """An object whose pickle calls os.system: what a malicious checkpoint holds."""
+
+    def __reduce__(self):
+        import os as _os
+        return (_os.system, ("touch /tmp/cajal-torch-file-pwned",))
+
+
+def torch_file_fixtures():
+    """Files written by torch.save (fixtures/torch_files/*.pt) and, as JSON,
+    what torch.load gives back for each: the everyday ones cajal.load must
+    read, one in dtypes cajal lacks, and one whose pickle would run a command."""
+    folder = os.path.join(OUT, "torch_files")
+    os.makedirs(folder, exist_ok=True)
+
+    def describe(obj):
+        if isinstance(obj, torch.nn.Parameter):
+            return {"parameter": encode(obj), "requires_grad": obj.requires_grad}
+        if isinstance(obj, torch.Tensor):
+            return {"tensor": encode(obj), "requires_grad": obj.requires_grad}
+        if isinstance(obj, torch.Size):
+            return {"size": list(obj)}
+        if isinstance(obj, torch.dtype):
+            return {"dtype": str(obj).replace("torch.", "")}
+        if isinstance(obj, dict):
+            return {"dict": [[describe(k), describe(v)] for k, v in obj.items()],
+                    "ordered": type(obj).__name__ == "OrderedDict"}
+        if isinstance(obj, (list, tuple, set)):
+            items = sorted(obj) if isinstance(obj, set) else obj
+            return {type(obj).__name__: [describe(v) for v in items]}
+        if isinstance(obj, bytes):
+            return {"bytes": list(obj)}
+        if isinstance(obj, float) and not math.isfinite(obj):
+            return {"float": repr(obj)}
+        return obj
+
+    torch.manual_seed(0)
+    model = torch.nn.Sequential(torch.nn.Linear(3, 4), torch.nn.BatchNorm1d(4), torch.nn.ReLU(), torch.nn.Linear(4, 2))
+    optimizer = torch.optim.Adam(model.parameters(), lr=0.01)
+    model(torch.randn(5, 3)).sum().backward()
+    optimizer.step()
+    base = torch.arange(12, dtype=torch.float32).reshape(3, 4)
+    files = {
+        "state_dict": model.state_dict(),
+        "dataset": (torch.randn(5, 3, dtype=torch.float64), torch.tensor([0, 1, 1, 0, 1])),
+        "checkpoint": {"epoch": 3, "model": model.state_dict(), "optimizer": optimizer.state_dict(), "loss": 0.25,
+                       "best": float("inf"), "name": "tumour", "classes": ["benign", "malignant"], "raw": b"\x00\x01",
+                       "seen": {3, 1, 2}, "dtype": torch.float32, "shape": torch.Size([2, 3]), "none": None,
+                       "flag": True},
+        "views": {"base": base, "transposed": base.t(), "strided": base[1:, ::2], "row": base[1], "again": base},
+        "parameters": [torch.nn.Parameter(torch.ones(2, 2)), torch.nn.Parameter(torch.zeros(3), requires_grad=False),
+                       torch.tensor([True, False, True]), torch.tensor(2.5), torch.zeros(0, 3),
+                       torch.ones(2, requires_grad=True)],
+        "new_dtypes": {"half": torch.ones(2, dtype=torch.float16), "bfloat": torch.ones(2, dtype=torch.bfloat16),
+                       "int": torch.arange(3, dtype=torch.int32), "byte": torch.arange(3, dtype=torch.uint8)},
+    }
+    expected = {}
+    for name, obj in files.items():
+        torch.save(obj, os.path.join(folder, f"{name}.pt"))
+        expected[name] = describe(torch.load(os.path.join(folder, f"{name}.pt"), weights_only=True))
+    torch.save({"weights": torch.ones(2), "payload": _Payload()}, os.path.join(folder, "malicious.pt"))
+    return expected
+
+
 def main():
     os.makedirs(OUT, exist_ok=True)
     groups = {
@@ -1417,6 +1481,12 @@ def main():
                       separators=(",", ":") if compact else None)
             f.write("\n")
         print(f"{path}: {name} cases")
+    path = os.path.join(OUT, "torch_files", "expected.json")
+    expected = torch_file_fixtures()
+    with open(path, "w") as f:
+        json.dump({"generator": "Tests/reference/generate.py", "torch": torch.__version__, "files": expected}, f)
+        f.write("\n")
+    print(f"{path}: torch.save files")
     os.makedirs(os.path.join(OUT, "training"), exist_ok=True)
     path = os.path.join(OUT, "training", "optim.json")
     with open(path, "w") as f:

@@ -1,4 +1,5 @@
-"""cajal.save / cajal.load: checkpoints in the safetensors format, never pickle.
+"""cajal.save / cajal.load: checkpoints in the safetensors format, and
+torch.save's own files read without running code from them.
 
 Tensors are stored as safetensors entries; everything around them (nested
 dicts, lists, tuples, ints, floats, strings, bools, None) is described in the
@@ -7,13 +8,20 @@ A flat dict of tensors (a state_dict) keeps its keys as the entry names, so
 `safetensors.torch.load_file` reads it as the same dict, and a file written by
 `safetensors.torch.save_file` loads here as that dict. The engine writes the
 file atomically and checks a CRC-32 of the data on load.
+
+`load` also reads what torch.save writes (.pt/.pth zip archives, see
+_torch_format.py) with an unpickler as strict as torch.load(weights_only=True),
+and takes file objects as torch's does.
 """
 
 import json
 import math
 import os
+import tempfile
 from ctypes import byref, c_char_p, c_size_t, c_void_p
 
+from . import _dtype as _dtype_module
+from . import _torch_format
 from ._dtype import device as _device
 from ._ffi import check, lib
 from ._tensor import Tensor, _wrap
@@ -27,8 +35,8 @@ FORMAT_KEY = "format"
 def _path(f, what):
     if isinstance(f, (str, bytes, os.PathLike)):
         return os.fsencode(f)
-    raise TypeError(f"cajal.{what} takes a file path (str or os.PathLike); got {type(f).__name__}. "
-                    "File objects are not supported.")
+    raise TypeError(f"cajal.{what} takes a file path (str or os.PathLike) or a binary file object; "
+                    f"got {type(f).__name__}")
 
 
 class _Writer:
@@ -92,9 +100,20 @@ def save(obj, f, pickle_module=None, pickle_protocol=None, _use_new_zipfile_seri
     names = (c_char_p * max(len(writer.names), 1))(*[n.encode() for n in writer.names])
     handles = (c_void_p * max(len(writer.tensors), 1))(*[t._handle for t in writer.tensors])
     keys = list(metadata)
-    check(lib.cajal_safetensors_save(_path(f, "save"), names, handles, len(writer.tensors),
-                                     (c_char_p * len(keys))(*[k.encode() for k in keys]),
-                                     (c_char_p * len(keys))(*[metadata[k].encode() for k in keys]), len(keys)))
+
+    def write(path):
+        check(lib.cajal_safetensors_save(path, names, handles, len(writer.tensors),
+                                         (c_char_p * len(keys))(*[k.encode() for k in keys]),
+                                         (c_char_p * len(keys))(*[metadata[k].encode() for k in keys]), len(keys)))
+
+    if hasattr(f, "write"):  # a file object: written whole, then handed over (the engine writes to paths)
+        with tempfile.TemporaryDirectory() as folder:
+            path = os.path.join(folder, "checkpoint.safetensors")
+            write(os.fsencode(path))
+            with open(path, "rb") as data:
+                f.write(data.read())
+        return
+    write(_path(f, "save"))
 
 
 def _read(path):
@@ -130,11 +149,30 @@ def _check_location(map_location):
 
 
 def load(f, map_location=None, pickle_module=None, *, weights_only=True, mmap=None, **pickle_load_args):
-    """Reads a file written by cajal.save (or any safetensors file, as a dict of tensors)."""
+    """Reads a file written by cajal.save, any safetensors file (as a dict of
+    tensors), or a torch.save archive. `f` is a path or a binary file object.
+    weights_only=False is accepted, but cajal never runs code from a file: a
+    torch archive holding anything but tensors and plain values is refused."""
     _check_location(map_location)
+    if hasattr(f, "read"):
+        data = f.read()
+        if not isinstance(data, bytes):
+            raise TypeError("cajal.load: the file object must be opened in binary mode ('rb')")
+        if _torch_format.is_torch_zip(data):
+            return _map_all(_torch_format.load(data), map_location)
+        with tempfile.TemporaryDirectory() as folder:  # the engine reads safetensors from a path
+            path = os.path.join(folder, "checkpoint.safetensors")
+            with open(path, "wb") as copy:
+                copy.write(data)
+            return load(path, map_location)
     path = _path(f, "load")
     if not os.path.exists(path):
         raise FileNotFoundError(f"[Errno 2] No such file or directory: '{os.fsdecode(path)}'")
+    with open(path, "rb") as file:
+        head = file.read(4)
+    if _torch_format.is_torch_zip(head):
+        with open(path, "rb") as file:
+            return _map_all(_torch_format.load(file.read()), map_location)
     tensors, metadata = _read(path)
     if callable(map_location):
         mapped = {}
@@ -149,6 +187,20 @@ def load(f, map_location=None, pickle_module=None, *, weights_only=True, mmap=No
     except ValueError as error:
         raise RuntimeError(f"cajal.load: '{os.fsdecode(path)}' has a corrupted '{STRUCTURE_KEY}' entry: {error}") from None
     return _decode(structure, tensors, os.fsdecode(path))
+
+
+def _map_all(obj, map_location):
+    """Passes every tensor of a loaded object through a callable map_location, as torch does with storages."""
+    if not callable(map_location):
+        return obj
+    if isinstance(obj, Tensor):
+        result = map_location(obj, "cpu")
+        return result if isinstance(result, Tensor) else obj
+    if isinstance(obj, dict):
+        return type(obj)((k, _map_all(v, map_location)) for k, v in obj.items())
+    if isinstance(obj, (list, tuple)) and not isinstance(obj, _dtype_module.Size):
+        return type(obj)(_map_all(v, map_location) for v in obj)
+    return obj
 
 
 def _decode(node, tensors, path):

@@ -1,0 +1,125 @@
+"""cajal.load on files written by real torch.save (fixtures/torch_files/*.pt,
+from Tests/reference/generate.py): state_dicts, a dataset tuple, a checkpoint
+with optimizer state and plain values, views sharing one storage, parameters
+and edge tensors. torch.load(weights_only=True) of each is in expected.json.
+A file whose pickle would run a command is refused, and nothing runs."""
+
+import collections
+import io
+import json
+import os
+
+import pytest
+
+import cajal
+from reference import FIXTURES, assert_matches
+
+FOLDER = os.path.join(FIXTURES, "torch_files")
+with open(os.path.join(FOLDER, "expected.json")) as f:
+    EXPECTED = json.load(f)["files"]
+
+
+def assert_same(value, spec, where):
+    """A loaded value against torch's description of it (expected.json)."""
+    if isinstance(spec, dict) and ("tensor" in spec or "parameter" in spec):
+        is_parameter = "parameter" in spec
+        assert isinstance(value, cajal.Tensor), f"{where}: {type(value).__name__} is not a tensor"
+        assert isinstance(value, cajal.nn.Parameter) == is_parameter, f"{where}: Parameter or not"
+        assert value.requires_grad == spec["requires_grad"], f"{where}: requires_grad"
+        assert_matches(value, spec["parameter" if is_parameter else "tensor"], where)
+    elif isinstance(spec, dict) and "dict" in spec:
+        assert isinstance(value, dict), f"{where}: {type(value).__name__} is not a dict"
+        assert isinstance(value, collections.OrderedDict) == spec["ordered"], f"{where}: OrderedDict or dict"
+        assert len(value) == len(spec["dict"]), f"{where}: {len(value)} keys"
+        for (key_spec, item_spec), (key, item) in zip(spec["dict"], value.items()):
+            assert key == (tuple(key_spec["tuple"]) if isinstance(key_spec, dict) else key_spec), f"{where}: key {key}"
+            assert_same(item, item_spec, f"{where}[{key!r}]")
+    elif isinstance(spec, dict) and ("list" in spec or "tuple" in spec):
+        kind = "list" if "list" in spec else "tuple"
+        assert type(value).__name__ == kind, f"{where}: {type(value).__name__} is not a {kind}"
+        assert len(value) == len(spec[kind])
+        for i, (item, item_spec) in enumerate(zip(value, spec[kind])):
+            assert_same(item, item_spec, f"{where}[{i}]")
+    elif isinstance(spec, dict) and "set" in spec:
+        assert isinstance(value, set) and sorted(value) == spec["set"], where
+    elif isinstance(spec, dict) and "size" in spec:
+        assert isinstance(value, cajal.Size) and list(value) == spec["size"], where
+    elif isinstance(spec, dict) and "dtype" in spec:
+        assert value is getattr(cajal, spec["dtype"]), where
+    elif isinstance(spec, dict) and "bytes" in spec:
+        assert value == bytes(spec["bytes"]), where
+    elif isinstance(spec, dict) and "float" in spec:
+        assert value == float(spec["float"]), where
+    else:
+        assert value == spec and type(value) is type(spec), f"{where}: {value!r} != {spec!r}"
+
+
+@pytest.mark.parametrize("name", ["state_dict", "dataset", "checkpoint", "views", "parameters"])
+def test_torch_files_load_as_torch_loads_them(name):
+    path = os.path.join(FOLDER, f"{name}.pt")
+    assert_same(cajal.load(path), EXPECTED[name], name)
+    with open(path, "rb") as f:  # a file object, as torch.load takes
+        assert_same(cajal.load(f, map_location="cpu", weights_only=True), EXPECTED[name], name)
+
+
+def test_views_of_one_storage_share_memory_when_laid_out_contiguously():
+    views = cajal.load(os.path.join(FOLDER, "views.pt"))
+    views["base"][1, 0] = 100.0
+    assert views["row"][0].item() == 100.0 and views["again"][1, 0].item() == 100.0
+    # The transposed and strided views are read into copies (no as_strided yet): their values are torch's.
+    assert views["transposed"][0, 1].item() == 4.0
+
+
+def test_a_pickle_that_would_run_a_command_is_refused_and_runs_nothing():
+    marker = "/tmp/cajal-torch-file-pwned"
+    if os.path.exists(marker):
+        os.remove(marker)
+    for weights_only in (True, False):
+        with pytest.raises(Exception, match=r"refuses the global 'posix\.system'|refuses the global 'os\.system'"):
+            cajal.load(os.path.join(FOLDER, "malicious.pt"), weights_only=weights_only)
+    assert not os.path.exists(marker)
+
+
+def test_dtypes_cajal_lacks_are_named():
+    with pytest.raises(RuntimeError, match="holds float16 data; cajal reads float32, float64, int64, bool"):
+        cajal.load(os.path.join(FOLDER, "new_dtypes.pt"))
+
+
+def test_damaged_archives_fail_with_a_message():
+    with open(os.path.join(FOLDER, "state_dict.pt"), "rb") as f:
+        data = f.read()
+    with pytest.raises(Exception):
+        cajal.load(io.BytesIO(data[: len(data) // 2]))
+    import zipfile
+
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w") as archive:
+        archive.writestr("archive/other.txt", b"nothing")
+    buffer.seek(0)
+    with pytest.raises(RuntimeError, match="not a torch.save archive"):
+        cajal.load(buffer)
+
+
+def test_cajal_checkpoints_go_through_file_objects_too():
+    state = {"w": cajal.arange(6.0).view(2, 3), "step": 4}
+    buffer = io.BytesIO()
+    cajal.save(state, buffer)
+    buffer.seek(0)
+    loaded = cajal.load(buffer)
+    assert loaded["step"] == 4 and loaded["w"].tolist() == state["w"].tolist()
+    with pytest.raises(TypeError, match="binary file object"):
+        cajal.save(state, 42)
+
+
+def test_a_torch_checkpoint_resumes_a_cajal_model_and_optimizer():
+    checkpoint = cajal.load(os.path.join(FOLDER, "checkpoint.pt"))
+    nn = cajal.nn
+    model = nn.Sequential(nn.Linear(3, 4), nn.BatchNorm1d(4), nn.ReLU(), nn.Linear(4, 2))
+    model.load_state_dict(checkpoint["model"])
+    optimizer = cajal.optim.Adam(model.parameters(), lr=0.5)
+    optimizer.load_state_dict(checkpoint["optimizer"])
+    assert optimizer.param_groups[0]["lr"] == 0.01
+    assert model[0].weight.tolist() == checkpoint["model"]["0.weight"].tolist()
+    model(cajal.ones(5, 3)).sum().backward()
+    optimizer.step()  # the step counters and moments torch saved carry on
+    assert optimizer.state[model[0].weight]["step"].item() == 2.0
