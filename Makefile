@@ -8,7 +8,7 @@ SWIFT_BUILD = swift build -c release --product cajal
 LIB = .build/release/libcajal.so
 REFERENCE_VENV ?= $(HOME)/.cache/cajal-reference
 
-.PHONY: all deps build test swift-test c-test py-test demo examples examples-c examples-swift bench bench-quick bench-ops bench-train fixtures generate fuzz sanitize clean
+.PHONY: all deps build test swift-test c-test py-test demo examples examples-c examples-swift bench bench-quick bench-ops bench-train fixtures interop-check generate fuzz sanitize clean
 
 all: build
 
@@ -142,6 +142,12 @@ generate:
 # Regenerates Tests/reference/fixtures with real PyTorch (needs ../shared/tools/reference-venv.sh).
 fixtures:
 	$(REFERENCE_VENV)/bin/python Tests/reference/generate.py
+
+# The tests that need real torch beside cajal (torch.load of what cajal.save
+# writes), run in the reference venv; `make test` skips them.
+interop-check: build
+	@$(REFERENCE_VENV)/bin/python -m pytest --version >/dev/null 2>&1 || $(REFERENCE_VENV)/bin/python -m pip install -q pytest
+	PYTHONPATH=python $(REFERENCE_VENV)/bin/python -m pytest -q Tests/python/test_torch_files.py Tests/python/test_checkpoint.py
 
 clean:
 	rm -rf .build .build-address .build-undefined .build-thread

@@ -123,3 +123,25 @@ def test_a_torch_checkpoint_resumes_a_cajal_model_and_optimizer():
     model(cajal.ones(5, 3)).sum().backward()
     optimizer.step()  # the step counters and moments torch saved carry on
     assert optimizer.state[model[0].weight]["step"].item() == 2.0
+
+
+def test_torch_reads_what_cajal_saves(tmp_path):
+    """Run where torch is installed (the reference venv: make interop-check); skipped elsewhere."""
+    torch = pytest.importorskip("torch")
+    cajal.manual_seed(0)
+    model = cajal.nn.Sequential(cajal.nn.Linear(3, 4), cajal.nn.BatchNorm1d(4), cajal.nn.Linear(4, 2))
+    optimizer = cajal.optim.Adam(model.parameters(), lr=0.01)
+    model(cajal.randn(5, 3)).sum().backward()
+    optimizer.step()
+    shared = cajal.arange(6.0).view(2, 3)
+    checkpoint = {"model": model.state_dict(), "optimizer": optimizer.state_dict(), "epoch": 2, "raw": b"\x00\x01",
+                  "tensors": [shared, shared, shared.t(), cajal.tensor([True]), cajal.tensor(3)], "dtype": cajal.int64}
+    cajal.save(checkpoint, tmp_path / "from_cajal.pt")
+    back = torch.load(tmp_path / "from_cajal.pt", weights_only=True)
+    for key, value in model.state_dict().items():
+        assert back["model"][key].tolist() == value.tolist() and str(back["model"][key].dtype) == f"torch.{value.dtype.name}"
+    assert back["optimizer"]["param_groups"][0]["lr"] == 0.01 and back["optimizer"]["state"][0]["step"].item() == 1.0
+    assert back["tensors"][0] is back["tensors"][1] and back["tensors"][2].tolist() == shared.t().tolist()
+    assert (back["epoch"], back["raw"], back["dtype"]) == (2, b"\x00\x01", torch.int64)
+    reference = torch.nn.Sequential(torch.nn.Linear(3, 4), torch.nn.BatchNorm1d(4), torch.nn.Linear(4, 2))
+    reference.load_state_dict(back["model"])

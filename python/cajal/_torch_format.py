@@ -14,6 +14,7 @@ import collections
 import ctypes
 import io
 import pickle
+import struct
 import zipfile
 
 from . import _dtype as D
@@ -230,8 +231,15 @@ def is_torch_zip(head):
     return head[:4] == b"PK\x03\x04"
 
 
-def load(data):
+def load(data, name="the file"):
     """The object a torch.save zip archive (as bytes) holds."""
+    try:
+        return _load_archive(data)
+    except (zipfile.BadZipFile, EOFError, ValueError, struct.error) as error:
+        raise RuntimeError(f"cajal.load: {name} is a damaged torch.save archive ({error})") from None
+
+
+def _load_archive(data):
     with zipfile.ZipFile(io.BytesIO(data)) as archive:
         names = archive.namelist()
         pickles = [n for n in names if n.endswith("data.pkl") and n.count("/") == 1]
@@ -244,3 +252,170 @@ def load(data):
                                "files")
         records = {n: (lambda n=n: archive.read(n)) for n in names}
         return _Unpickler(archive.read(pickles[0]), records, prefix).load()
+
+
+# ---------------------------------------------------------------- writing
+
+class _PickleWriter:
+    """Writes data.pkl as torch.save does (pickle protocol 2), for the values
+    cajal saves: tensors and Parameters (each with a storage record of its
+    own, shared when the same tensor appears twice), dicts and OrderedDicts,
+    lists, tuples, sets, str, bytes, int, float, bool, None, dtypes and Size.
+    Written opcode by opcode, so no torch is needed to make a file torch reads."""
+
+    def __init__(self):
+        self.out = io.BytesIO()
+        self.storages = []  # (key, bytes)
+        self.memo = {}  # id(tensor) -> (memo slot, tensor): the same tensor twice loads as one object, as torch's
+
+    def write(self, obj):
+        self.out.write(b"\x80\x02")  # PROTO 2
+        self.value(obj, "")
+        self.out.write(b".")  # STOP
+        return self.out.getvalue()
+
+    def op(self, data):
+        self.out.write(data)
+
+    def global_(self, module, name):
+        self.op(b"c" + module.encode() + b"\n" + name.encode() + b"\n")
+
+    def string(self, text):
+        data = text.encode("utf-8")
+        self.op(b"X" + len(data).to_bytes(4, "little") + data)
+
+    def integer(self, value):
+        if 0 <= value < 256:
+            self.op(b"K" + bytes([value]))
+        elif 0 <= value < 65536:
+            self.op(b"M" + value.to_bytes(2, "little"))
+        elif -2**31 <= value < 2**31:
+            self.op(b"J" + value.to_bytes(4, "little", signed=True))
+        else:
+            data = value.to_bytes((value.bit_length() + 8) // 8, "little", signed=True)
+            self.op(b"\x8a" + bytes([len(data)]) + data)  # LONG1
+
+    def call(self, module, name, args, where):
+        """GLOBAL module.name, the args as a tuple, REDUCE."""
+        self.global_(module, name)
+        self.sequence(args, where, b"(", b"t")
+        self.op(b"R")
+
+    def sequence(self, items, where, start, end):
+        self.op(start)
+        for i, item in enumerate(items):
+            self.value(item, f"{where}.{i}" if where else str(i))
+        self.op(end)
+
+    def value(self, obj, where):
+        from ._tensor import Tensor
+        from .nn.parameter import Parameter
+
+        if isinstance(obj, Tensor) and id(obj) in self.memo:
+            self.op(b"j" + self.memo[id(obj)][0].to_bytes(4, "little"))  # LONG_BINGET
+        elif isinstance(obj, Tensor):
+            if isinstance(obj, Parameter):
+                self.call("torch._utils", "_rebuild_parameter", (obj.detach(), obj.requires_grad, _EMPTY_HOOKS), where)
+            else:
+                self.tensor(obj, where)
+            self.memo[id(obj)] = (len(self.memo), obj)  # kept alive, so its id stays its own
+            self.op(b"r" + (len(self.memo) - 1).to_bytes(4, "little"))  # LONG_BINPUT
+        elif obj is _EMPTY_HOOKS:
+            self.global_("collections", "OrderedDict")
+            self.op(b")R")  # OrderedDict()
+        elif obj is None:
+            self.op(b"N")
+        elif obj is True or obj is False:
+            self.op(b"\x88" if obj else b"\x89")
+        elif isinstance(obj, int):
+            self.integer(obj)
+        elif isinstance(obj, float):
+            self.op(b"G" + struct.pack(">d", obj))
+        elif isinstance(obj, str):
+            self.string(obj)
+        elif isinstance(obj, (bytes, bytearray)):
+            self.call("_codecs", "encode", (bytes(obj).decode("latin1"), "latin1"), where)
+        elif isinstance(obj, D.dtype):
+            self.global_("torch", obj.name)
+        elif isinstance(obj, D.Size):
+            self.call("torch", "Size", (tuple(obj),), where)
+        elif isinstance(obj, tuple):
+            self.sequence(obj, where, b"(", b"t")
+        elif isinstance(obj, list):
+            self.op(b"]")
+            if obj:
+                self.sequence(obj, where, b"(", b"e")  # APPENDS
+        elif isinstance(obj, (set, frozenset)):
+            self.call("__builtin__", "set" if isinstance(obj, set) else "frozenset", (sorted(obj, key=repr),), where)
+        elif isinstance(obj, dict):
+            if isinstance(obj, collections.OrderedDict):
+                self.global_("collections", "OrderedDict")
+                self.op(b")R")
+            else:
+                self.op(b"}")
+            if obj:
+                self.op(b"(")
+                for key, item in obj.items():
+                    self.value(key, where)
+                    self.value(item, f"{where}.{key}" if where else str(key))
+                self.op(b"u")  # SETITEMS
+        else:
+            hint = " Save its state_dict() instead." if hasattr(obj, "state_dict") else ""
+            raise TypeError(f"cajal.save stores tensors, dicts, lists, tuples, sets, str, bytes, int, float, bool, "
+                            f"None, dtypes and Size; got {type(obj).__name__} at '{where or '<root>'}'.{hint}")
+
+    def tensor(self, tensor, where):
+        """_rebuild_tensor_v2 on a storage of its own holding the tensor's elements in row-major order."""
+        data = tensor.detach().contiguous()
+        key = str(len(self.storages))
+        self.storages.append((key, data))  # its bytes are read when the archive is written
+        storage = {v: k for k, v in _STORAGE_DTYPES.items() if k != "UntypedStorage"}[tensor.dtype.name]
+        shape = tuple(tensor.shape)
+        strides, running = [], 1
+        for size in reversed(shape):
+            strides.insert(0, running)
+            running *= size
+        self.global_("torch._utils", "_rebuild_tensor_v2")
+        self.op(b"(")
+        self.op(b"(")  # the persistent id: ('storage', storage type, key, location, numel)
+        self.string("storage")
+        self.global_("torch", storage)
+        self.string(key)
+        self.string("cpu")
+        self.integer(tensor.numel())
+        self.op(b"tQ")  # TUPLE, BINPERSID
+        self.integer(0)
+        self.value(shape, where)
+        self.value(tuple(strides), where)
+        self.value(tensor.requires_grad, where)
+        self.value(_EMPTY_HOOKS, where)
+        self.op(b"tR")
+
+
+_EMPTY_HOOKS = object()  # backward hooks: torch writes an empty OrderedDict
+
+
+def pickled(obj):
+    """data.pkl for obj and its storages (key, contiguous tensor); raises on anything it cannot store."""
+    writer = _PickleWriter()
+    return writer.write(obj), writer.storages
+
+
+def write_archive(out, pickle_bytes, storages):
+    """A torch.save zip archive into the binary file object `out`; each storage's
+    bytes go straight from the tensor's memory."""
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_STORED) as archive:
+        archive.writestr("archive/data.pkl", pickle_bytes)
+        archive.writestr("archive/byteorder", b"little")
+        for key, tensor in storages:
+            size = tensor.numel() * tensor.element_size()
+            data = memoryview((ctypes.c_char * size).from_address(tensor.data_ptr())).cast("B") if size else b""
+            archive.writestr(f"archive/data/{key}", data)
+        archive.writestr("archive/version", b"3\n")
+
+
+def save(obj):
+    """The bytes of a torch.save zip archive holding obj."""
+    buffer = io.BytesIO()
+    write_archive(buffer, *pickled(obj))
+    return buffer.getvalue()

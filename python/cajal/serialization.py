@@ -89,8 +89,46 @@ class _Writer:
                         f"{type(obj).__name__} at '{path or '<root>'}'.{hint}")
 
 
-def save(obj, f, pickle_module=None, pickle_protocol=None, _use_new_zipfile_serialization=True):
-    """Writes `obj` (a state_dict or a checkpoint dict of tensors and Python values) to `f`, atomically."""
+def save(obj, f, pickle_module=None, pickle_protocol=None, _use_new_zipfile_serialization=True, *, format=None):  # noqa: A002
+    """Writes `obj` (a state_dict or a checkpoint dict of tensors and Python
+    values) to `f`, atomically. The format: torch.save's zip archive, which
+    torch.load reads, unless the path ends in .safetensors or
+    format="safetensors" is given (a file object gets torch's unless asked)."""
+    if format not in (None, "torch", "safetensors"):
+        raise ValueError(f"cajal.save: format must be 'torch' or 'safetensors', got {format!r}")
+    named = os.fsdecode(f) if isinstance(f, (str, bytes, os.PathLike)) else ""
+    if format == "safetensors" or (format is None and named.endswith(".safetensors")):
+        return _save_safetensors(obj, f)
+    pickle_bytes, storages = _torch_format.pickled(obj)  # everything is checked before the file is touched
+    if hasattr(f, "write"):
+        _torch_format.write_archive(f, pickle_bytes, storages)
+        return
+    _write_atomically(os.fsdecode(_path(f, "save")), lambda out: _torch_format.write_archive(out, pickle_bytes, storages))
+
+
+def _write_atomically(path, write):
+    """write(file) into a temporary file beside path (named as the engine names
+    its own), fsync, rename over the target, fsync of the folder."""
+    folder = os.path.dirname(os.path.abspath(path)) or "."
+    handle, temporary = tempfile.mkstemp(dir=folder, prefix=f".{os.path.basename(path)}.tmp-")
+    try:
+        with os.fdopen(handle, "wb") as out:
+            write(out)
+            out.flush()
+            os.fsync(out.fileno())
+        os.replace(temporary, path)
+    except BaseException:
+        if os.path.exists(temporary):
+            os.remove(temporary)
+        raise
+    directory = os.open(folder, os.O_RDONLY)
+    try:
+        os.fsync(directory)
+    finally:
+        os.close(directory)
+
+
+def _save_safetensors(obj, f):
     writer = _Writer()
     flat = isinstance(obj, dict) and obj and all(isinstance(k, str) and isinstance(v, Tensor) for k, v in obj.items())
     structure = writer.encode(obj, "")
@@ -159,7 +197,7 @@ def load(f, map_location=None, pickle_module=None, *, weights_only=True, mmap=No
         if not isinstance(data, bytes):
             raise TypeError("cajal.load: the file object must be opened in binary mode ('rb')")
         if _torch_format.is_torch_zip(data):
-            return _map_all(_torch_format.load(data), map_location)
+            return _map_all(_torch_format.load(data, "the file object"), map_location)
         with tempfile.TemporaryDirectory() as folder:  # the engine reads safetensors from a path
             path = os.path.join(folder, "checkpoint.safetensors")
             with open(path, "wb") as copy:
@@ -168,11 +206,13 @@ def load(f, map_location=None, pickle_module=None, *, weights_only=True, mmap=No
     path = _path(f, "load")
     if not os.path.exists(path):
         raise FileNotFoundError(f"[Errno 2] No such file or directory: '{os.fsdecode(path)}'")
-    with open(path, "rb") as file:
-        head = file.read(4)
+    head = b""
+    if os.path.isfile(path):  # anything else goes to the engine, which names the fault
+        with open(path, "rb") as file:
+            head = file.read(4)
     if _torch_format.is_torch_zip(head):
         with open(path, "rb") as file:
-            return _map_all(_torch_format.load(file.read()), map_location)
+            return _map_all(_torch_format.load(file.read(), f"'{os.fsdecode(path)}'"), map_location)
     tensors, metadata = _read(path)
     if callable(map_location):
         mapped = {}
