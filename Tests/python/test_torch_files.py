@@ -145,3 +145,17 @@ def test_torch_reads_what_cajal_saves(tmp_path):
     assert (back["epoch"], back["raw"], back["dtype"]) == (2, b"\x00\x01", torch.int64)
     reference = torch.nn.Sequential(torch.nn.Linear(3, 4), torch.nn.BatchNorm1d(4), torch.nn.Linear(4, 2))
     reference.load_state_dict(back["model"])
+
+
+def test_a_pickle_that_sets_a_tensors_fields_is_refused():
+    """BUILD on a rebuilt tensor could point its handle anywhere: refused."""
+    from cajal import _torch_format
+
+    pickle_bytes, storages = _torch_format.pickled(cajal.ones(2))
+    name = b"_handle"
+    build = b"}X" + len(name).to_bytes(4, "little") + name + b"J" + (12345).to_bytes(4, "little") + b"sb"
+    buffer = io.BytesIO()
+    _torch_format.write_archive(buffer, pickle_bytes[:-1] + build + b".", storages)
+    buffer.seek(0)
+    with pytest.raises(Exception, match="refuses to set attributes on a Tensor"):
+        cajal.load(buffer)

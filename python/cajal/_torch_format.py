@@ -180,10 +180,28 @@ def _allowed_globals():
 _ALLOWED = _allowed_globals()
 
 
-class _Unpickler(pickle.Unpickler):
+class _Unpickler(pickle._Unpickler):
+    """Python's own unpickler (the pure-Python one, whose opcode table can be
+    narrowed) with globals limited as above and BUILD limited to what torch's
+    files use it for: the _metadata attribute of a state_dict's OrderedDict.
+    BUILD on anything else (a tensor's fields, say) is refused."""
+
+    dispatch = dict(pickle._Unpickler.dispatch)
+
     def __init__(self, data, records, prefix):
         super().__init__(io.BytesIO(data))
         self._records, self._prefix, self._storages = records, prefix, {}
+
+    def load_build(self):
+        state = self.stack.pop()
+        target = self.stack[-1]
+        if type(target) not in (collections.OrderedDict, collections.Counter) or not isinstance(state, dict) \
+                or not all(isinstance(key, str) for key in state):
+            raise pickle.UnpicklingError(f"cajal.load refuses to set attributes on a {type(target).__name__} "
+                                         "from the file")
+        vars(target).update(state)
+
+    dispatch[pickle.BUILD[0]] = load_build
 
     def find_class(self, module, name):
         if module == "__builtin__":  # torch pickles with protocol 2, which spells builtins the Python 2 way
