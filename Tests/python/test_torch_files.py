@@ -54,7 +54,7 @@ def assert_same(value, spec, where):
         assert value == spec and type(value) is type(spec), f"{where}: {value!r} != {spec!r}"
 
 
-@pytest.mark.parametrize("name", ["state_dict", "dataset", "checkpoint", "views", "parameters"])
+@pytest.mark.parametrize("name", ["state_dict", "dataset", "checkpoint", "views", "parameters", "legacy"])
 def test_torch_files_load_as_torch_loads_them(name):
     path = os.path.join(FOLDER, f"{name}.pt")
     assert_same(cajal.load(path), EXPECTED[name], name)
@@ -90,6 +90,10 @@ def test_damaged_archives_fail_with_a_message():
         data = f.read()
     with pytest.raises(Exception):
         cajal.load(io.BytesIO(data[: len(data) // 2]))
+    with open(os.path.join(FOLDER, "legacy.pt"), "rb") as f:
+        legacy = f.read()
+    with pytest.raises(RuntimeError, match="damaged torch.save file|ends inside storage"):
+        cajal.load(io.BytesIO(legacy[:-5]))
     import zipfile
 
     buffer = io.BytesIO()

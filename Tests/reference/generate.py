@@ -1429,6 +1429,11 @@ def torch_file_fixtures():
     for name, obj in files.items():
         torch.save(obj, os.path.join(folder, f"{name}.pt"))
         expected[name] = describe(torch.load(os.path.join(folder, f"{name}.pt"), weights_only=True))
+    # The format torch wrote before 1.6, which old course checkpoints still use.
+    legacy = {"model": model.state_dict(), "dataset": files["dataset"], "parameter": torch.nn.Parameter(torch.ones(2)),
+              "epoch": 4}
+    torch.save(legacy, os.path.join(folder, "legacy.pt"), _use_new_zipfile_serialization=False)
+    expected["legacy"] = describe(torch.load(os.path.join(folder, "legacy.pt"), weights_only=True))
     torch.save({"weights": torch.ones(2), "payload": _Payload()}, os.path.join(folder, "malicious.pt"))
     return expected
 

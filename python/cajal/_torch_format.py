@@ -64,11 +64,25 @@ class _Storage:
         if self._flat is None:
             from . import _creation
 
+            if self.data is None:
+                raise pickle.UnpicklingError(f"cajal.load: storage '{self.key}' has no data in the file")
             dtype = _cajal_dtype(self.dtype_name, f"storage '{self.key}'")
             count = len(self.data) // dtype.itemsize
             buffer = ctypes.create_string_buffer(self.data, len(self.data))
             self._flat = _creation._from_buffer(ctypes.addressof(buffer), count * dtype.itemsize, [count], dtype)
         return self._flat
+
+
+class _Deferred:
+    """A tensor rebuild waiting for its storage's bytes (torch's legacy format
+    stores them after the pickle that refers to them)."""
+
+    def __init__(self, function, args):
+        self.function, self.args = function, args
+
+    def build(self):
+        args = tuple(a.build() if isinstance(a, _Deferred) else a for a in self.args)
+        return self.function(*args)
 
 
 def _rebuild_tensor(storage, storage_offset, size, stride, requires_grad=False, backward_hooks=None, metadata=None):
@@ -79,6 +93,8 @@ def _rebuild_tensor(storage, storage_offset, size, stride, requires_grad=False, 
 
     if not isinstance(storage, _Storage):
         raise pickle.UnpicklingError("cajal.load: a tensor in the file is not built on one of its storages")
+    if storage.data is None:  # the legacy format: built once the storages are read
+        return _Deferred(_rebuild_tensor, (storage, storage_offset, size, stride, requires_grad))
     size, stride = tuple(int(s) for s in size), tuple(int(s) for s in stride)
     flat = storage.flat()
     count = 1
@@ -112,6 +128,8 @@ def _rebuild_tensor(storage, storage_offset, size, stride, requires_grad=False, 
 def _rebuild_parameter(data, requires_grad, backward_hooks, state=None):
     from .nn.parameter import Parameter
 
+    if isinstance(data, _Deferred):
+        return _Deferred(_rebuild_parameter, (data, requires_grad, None))
     return Parameter(data, requires_grad=requires_grad)
 
 
@@ -132,6 +150,8 @@ def _rebuild_from_type(func, new_type, args, state):
                                      "plain tensors and parameters")
     result = func(*args)
     if new_type.parameter:
+        if isinstance(result, _Deferred):
+            return _Deferred(_rebuild_parameter, (result, result.args[-1], None))
         return _rebuild_parameter(result, result.requires_grad, None)
     return result
 
@@ -247,6 +267,75 @@ def _dtype_value(found):
 
 def is_torch_zip(head):
     return head[:4] == b"PK\x03\x04"
+
+
+# torch's legacy (before 1.6) format: pickles of a magic number, the protocol
+# version and system information, then the object, then the storage keys, then
+# each storage's element count (int64) and bytes.
+_LEGACY_MAGIC = 0x1950A86A20F9469CFC6C
+_LEGACY_HEAD = b"\x80\x02\x8a\x0a" + _LEGACY_MAGIC.to_bytes(10, "little")
+
+
+def is_torch_legacy(head):
+    return head[:len(_LEGACY_HEAD)] == _LEGACY_HEAD
+
+
+class _LegacyUnpickler(_Unpickler):
+    """Persistent ids name storages whose bytes come later: ('storage', type, root key, location, numel, view)."""
+
+    def __init__(self, stream):
+        pickle._Unpickler.__init__(self, stream)
+        self._records, self._prefix, self._storages = {}, "", {}
+
+    def persistent_load(self, saved_id):
+        if not isinstance(saved_id, tuple) or len(saved_id) != 6 or saved_id[0] not in ("storage", b"storage"):
+            raise pickle.UnpicklingError(f"cajal.load: unknown persistent id {saved_id!r:.80}")
+        _, storage_type, key, _location, numel, view = saved_id
+        if not isinstance(storage_type, _StorageType) or view is not None:
+            raise pickle.UnpicklingError("cajal.load: this legacy file holds storage views, which cajal does not read")
+        key = key.decode() if isinstance(key, bytes) else str(key)
+        if key not in self._storages:
+            self._storages[key] = _Storage(None, storage_type.dtype_name, key)
+        return self._storages[key]
+
+
+def _build_all(obj):
+    """The loaded object with every deferred tensor built."""
+    if isinstance(obj, _Deferred):
+        return obj.build()
+    if isinstance(obj, dict):
+        built = type(obj)((k, _build_all(v)) for k, v in obj.items())
+        if hasattr(obj, "_metadata"):
+            built._metadata = obj._metadata
+        return built
+    if isinstance(obj, (list, tuple, set, frozenset)) and not isinstance(obj, D.Size):
+        return type(obj)(_build_all(v) for v in obj)
+    return obj
+
+
+def load_legacy(data, name="the file"):
+    """The object a legacy torch.save file (as bytes) holds."""
+    stream = io.BytesIO(data)
+    try:
+        for expected in ("magic", "protocol", "system"):
+            header = _LegacyUnpickler(stream).load()
+            if expected == "magic" and header != _LEGACY_MAGIC or expected == "protocol" and header != 1001:
+                raise RuntimeError(f"cajal.load: {name} has an unknown legacy header")
+        unpickler = _LegacyUnpickler(stream)
+        result = unpickler.load()
+        keys = _LegacyUnpickler(stream).load()
+        for key in keys:
+            storage = unpickler._storages.get(str(key))
+            if storage is None:
+                raise RuntimeError(f"cajal.load: {name} lists storage '{key}' that no tensor uses")
+            count = int.from_bytes(stream.read(8), "little", signed=True)
+            size = count * _ITEM_SIZES[storage.dtype_name]
+            storage.data = stream.read(size)
+            if count < 0 or len(storage.data) != size:
+                raise RuntimeError(f"cajal.load: {name} ends inside storage '{key}'")
+    except (EOFError, ValueError, struct.error, IndexError) as error:
+        raise RuntimeError(f"cajal.load: {name} is a damaged torch.save file ({error})") from None
+    return _build_all(result)
 
 
 def load(data, name="the file"):

@@ -198,6 +198,8 @@ def load(f, map_location=None, pickle_module=None, *, weights_only=True, mmap=No
             raise TypeError("cajal.load: the file object must be opened in binary mode ('rb')")
         if _torch_format.is_torch_zip(data):
             return _map_all(_torch_format.load(data, "the file object"), map_location)
+        if _torch_format.is_torch_legacy(data):
+            return _map_all(_torch_format.load_legacy(data, "the file object"), map_location)
         with tempfile.TemporaryDirectory() as folder:  # the engine reads safetensors from a path
             path = os.path.join(folder, "checkpoint.safetensors")
             with open(path, "wb") as copy:
@@ -209,10 +211,12 @@ def load(f, map_location=None, pickle_module=None, *, weights_only=True, mmap=No
     head = b""
     if os.path.isfile(path):  # anything else goes to the engine, which names the fault
         with open(path, "rb") as file:
-            head = file.read(4)
-    if _torch_format.is_torch_zip(head):
-        with open(path, "rb") as file:
-            return _map_all(_torch_format.load(file.read(), f"'{os.fsdecode(path)}'"), map_location)
+            head = file.read(16)
+    for matches, read in ((_torch_format.is_torch_zip, _torch_format.load),
+                          (_torch_format.is_torch_legacy, _torch_format.load_legacy)):
+        if matches(head):
+            with open(path, "rb") as file:
+                return _map_all(read(file.read(), f"'{os.fsdecode(path)}'"), map_location)
     tensors, metadata = _read(path)
     if callable(map_location):
         mapped = {}
