@@ -27,6 +27,12 @@ unary("rsqrt", "1 / sqrt(x)", grad='positive')
 
 unary("atan", "arctangent, in (-pi/2, pi/2)", grad='any', aliases=['arctan'], standard_cases=True)
 
+unary("sinh", "hyperbolic sine", grad='any', standard_cases=True)
+
+unary("cosh", "hyperbolic cosine", grad='any', standard_cases=True)
+
+unary("asinh", "inverse hyperbolic sine", grad='any', aliases=['arcsinh'], standard_cases=True)
+
 unary("sin", "sine", grad='any')
 
 unary("cos", "cosine", grad='any')

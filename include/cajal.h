@@ -435,6 +435,15 @@ int cajal_tensor_rsqrt(cajal_tensor x, cajal_tensor *out);
 /* arctangent, in (-pi/2, pi/2) */
 int cajal_tensor_atan(cajal_tensor x, cajal_tensor *out);
 
+/* hyperbolic sine */
+int cajal_tensor_sinh(cajal_tensor x, cajal_tensor *out);
+
+/* hyperbolic cosine */
+int cajal_tensor_cosh(cajal_tensor x, cajal_tensor *out);
+
+/* inverse hyperbolic sine */
+int cajal_tensor_asinh(cajal_tensor x, cajal_tensor *out);
+
 /* sine */
 int cajal_tensor_sin(cajal_tensor x, cajal_tensor *out);
 

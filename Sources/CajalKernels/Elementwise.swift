@@ -58,6 +58,9 @@ struct Log1pF<T: FloatElement>: UnaryFunctor { @inline(__always) static func app
 struct Log2F<T: FloatElement>: UnaryFunctor { @inline(__always) static func apply(_ x: T) -> T { T.log2(x) } }
 struct Log10F<T: FloatElement>: UnaryFunctor { @inline(__always) static func apply(_ x: T) -> T { T.log10(x) } }
 struct AtanF<T: FloatElement>: UnaryFunctor { @inline(__always) static func apply(_ x: T) -> T { T.atan(x) } }
+struct SinhF<T: FloatElement>: UnaryFunctor { @inline(__always) static func apply(_ x: T) -> T { T.sinh(x) } }
+struct CoshF<T: FloatElement>: UnaryFunctor { @inline(__always) static func apply(_ x: T) -> T { T.cosh(x) } }
+struct AsinhF<T: FloatElement>: UnaryFunctor { @inline(__always) static func apply(_ x: T) -> T { T.asinh(x) } }
 struct SqrtF<T: FloatElement>: UnaryFunctor { @inline(__always) static func apply(_ x: T) -> T { x.squareRoot() } }
 struct RsqrtF<T: FloatElement>: UnaryFunctor { @inline(__always) static func apply(_ x: T) -> T { 1 / x.squareRoot() } }
 struct SinF<T: FloatElement>: UnaryFunctor { @inline(__always) static func apply(_ x: T) -> T { T.sin(x) } }
@@ -480,6 +483,9 @@ private func floatUnary<T: FloatElement>(_ op: UnaryOp, _: T.Type, _ out: Unsafe
     case .log2: runUnary(Log2F<T>.self, out, x, loop, cost: cost)
     case .log10: runUnary(Log10F<T>.self, out, x, loop, cost: cost)
     case .atan: runUnary(AtanF<T>.self, out, x, loop, cost: cost)
+    case .sinh: runUnary(SinhF<T>.self, out, x, loop, cost: cost)
+    case .cosh: runUnary(CoshF<T>.self, out, x, loop, cost: cost)
+    case .asinh: runUnary(AsinhF<T>.self, out, x, loop, cost: cost)
     case .sqrt: runUnary(SqrtF<T>.self, out, x, loop)
     case .rsqrt: runUnary(RsqrtF<T>.self, out, x, loop)
     case .sin: runUnary(SinF<T>.self, out, x, loop, cost: cost)

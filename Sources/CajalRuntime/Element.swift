@@ -44,6 +44,9 @@ public protocol FloatElement: ArithmeticElement, BinaryFloatingPoint {
     static func log2(_ x: Self) -> Self
     static func log10(_ x: Self) -> Self
     static func atan(_ x: Self) -> Self
+    static func sinh(_ x: Self) -> Self
+    static func cosh(_ x: Self) -> Self
+    static func asinh(_ x: Self) -> Self
     static func tanh(_ x: Self) -> Self
     static func erf(_ x: Self) -> Self
     static func sin(_ x: Self) -> Self
@@ -90,6 +93,9 @@ extension Float: FloatElement {
     @inlinable @inline(__always) public static func log2(_ x: Float) -> Float { log2f(x) }
     @inlinable @inline(__always) public static func log10(_ x: Float) -> Float { log10f(x) }
     @inlinable @inline(__always) public static func atan(_ x: Float) -> Float { atanf(x) }
+    @inlinable @inline(__always) public static func sinh(_ x: Float) -> Float { sinhf(x) }
+    @inlinable @inline(__always) public static func cosh(_ x: Float) -> Float { coshf(x) }
+    @inlinable @inline(__always) public static func asinh(_ x: Float) -> Float { asinhf(x) }
     @inlinable @inline(__always) public static func tanh(_ x: Float) -> Float { tanhf(x) }
     @inlinable @inline(__always) public static func erf(_ x: Float) -> Float { erff(x) }
     @inlinable @inline(__always) public static func sin(_ x: Float) -> Float { sinf(x) }
@@ -129,6 +135,9 @@ extension Double: FloatElement {
     @inlinable @inline(__always) public static func log2(_ x: Double) -> Double { Glibc.log2(x) }
     @inlinable @inline(__always) public static func log10(_ x: Double) -> Double { Glibc.log10(x) }
     @inlinable @inline(__always) public static func atan(_ x: Double) -> Double { Glibc.atan(x) }
+    @inlinable @inline(__always) public static func sinh(_ x: Double) -> Double { Glibc.sinh(x) }
+    @inlinable @inline(__always) public static func cosh(_ x: Double) -> Double { Glibc.cosh(x) }
+    @inlinable @inline(__always) public static func asinh(_ x: Double) -> Double { Glibc.asinh(x) }
     @inlinable @inline(__always) public static func tanh(_ x: Double) -> Double { Glibc.tanh(x) }
     @inlinable @inline(__always) public static func erf(_ x: Double) -> Double { Glibc.erf(x) }
     @inlinable @inline(__always) public static func sin(_ x: Double) -> Double { Glibc.sin(x) }

@@ -25,6 +25,7 @@ public enum UnaryOp: Int32, Sendable {
     case floor, ceil, round, trunc, reciprocal
     case isnan, isinf, isfinite, logicalNot
     case log10, atan
+    case sinh, cosh, asinh
 
     public var writesBool: Bool {
         switch self {

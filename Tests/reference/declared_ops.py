@@ -24,6 +24,9 @@ UNARY = {
     "log10": 'positive',
     "rsqrt": 'positive',
     "atan": 'any',
+    "sinh": 'any',
+    "cosh": 'any',
+    "asinh": 'any',
     "sin": 'any',
     "cos": 'any',
     "erf": 'any',
@@ -37,7 +40,7 @@ UNARY = {
     "logical_not": None,
 }
 
-STANDARD_CASES = ["atan"]
+STANDARD_CASES = ["atan", "sinh", "cosh", "asinh"]
 
 # The elementwise binary ops declared with binary(): optable.py runs a.<name>(b).
 BINARY = ["maximum", "minimum", "fmod", "remainder", "logical_and", "logical_or", "logical_xor"]

@@ -79,6 +79,20 @@ class TensorMethods:
 
     arctan = atan
 
+    def sinh(self):
+        """hyperbolic sine"""
+        return _tensor._call(lib.cajal_tensor_sinh, self._handle)
+
+    def cosh(self):
+        """hyperbolic cosine"""
+        return _tensor._call(lib.cajal_tensor_cosh, self._handle)
+
+    def asinh(self):
+        """inverse hyperbolic sine"""
+        return _tensor._call(lib.cajal_tensor_asinh, self._handle)
+
+    arcsinh = asinh
+
     def sin(self):
         """sine"""
         return _tensor._call(lib.cajal_tensor_sin, self._handle)
@@ -181,6 +195,10 @@ TORCH_FUNCTIONS = (
     "rsqrt",
     "atan",
     "arctan",
+    "sinh",
+    "cosh",
+    "asinh",
+    "arcsinh",
     "sin",
     "cos",
     "erf",

@@ -43,6 +43,21 @@ public func cajal_tensor_atan(_ x: OpaquePointer?, _ out: TensorOut?) -> Int32 {
     newTensor(out) { try tensorArgument(x).atan() }
 }
 
+@_cdecl("cajal_tensor_sinh")
+public func cajal_tensor_sinh(_ x: OpaquePointer?, _ out: TensorOut?) -> Int32 {
+    newTensor(out) { try tensorArgument(x).sinh() }
+}
+
+@_cdecl("cajal_tensor_cosh")
+public func cajal_tensor_cosh(_ x: OpaquePointer?, _ out: TensorOut?) -> Int32 {
+    newTensor(out) { try tensorArgument(x).cosh() }
+}
+
+@_cdecl("cajal_tensor_asinh")
+public func cajal_tensor_asinh(_ x: OpaquePointer?, _ out: TensorOut?) -> Int32 {
+    newTensor(out) { try tensorArgument(x).asinh() }
+}
+
 @_cdecl("cajal_tensor_sin")
 public func cajal_tensor_sin(_ x: OpaquePointer?, _ out: TensorOut?) -> Int32 {
     newTensor(out) { try tensorArgument(x).sin() }

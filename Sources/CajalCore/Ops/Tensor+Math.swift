@@ -75,6 +75,21 @@ extension Tensor {
         try unary(.atan, "atan", backward: "AtanBackward0", saves: .input) { g, x in try g.div(x.mul(x).add(.scalar(1.0))) }
     }
 
+    /// The hyperbolic sine; d/dx = cosh(x).
+    public func sinh() throws -> Tensor {
+        try unary(.sinh, "sinh", backward: "SinhBackward0", saves: .input) { g, x in try g.mul(x.cosh()) }
+    }
+
+    /// The hyperbolic cosine; d/dx = sinh(x).
+    public func cosh() throws -> Tensor {
+        try unary(.cosh, "cosh", backward: "CoshBackward0", saves: .input) { g, x in try g.mul(x.sinh()) }
+    }
+
+    /// The inverse hyperbolic sine; d/dx = 1 / sqrt(x^2 + 1).
+    public func asinh() throws -> Tensor {
+        try unary(.asinh, "asinh", backward: "AsinhBackward0", saves: .input) { g, x in try g.div(x.mul(x).add(.scalar(1.0)).sqrt()) }
+    }
+
     public func sqrt() throws -> Tensor {
         try unary(.sqrt, "sqrt", backward: "SqrtBackward0", saves: .output) { g, y in try g.div(y.mul(.scalar(2.0))) }
     }
