@@ -33,6 +33,14 @@ unary("cosh", "hyperbolic cosine", grad='any', standard_cases=True)
 
 unary("asinh", "inverse hyperbolic sine", grad='any', aliases=['arcsinh'], standard_cases=True)
 
+unary("asin", "arcsine, in [-pi/2, pi/2]; NaN outside [-1, 1]", grad='unit', aliases=['arcsin'], standard_cases=True)
+
+unary("acos", "arccosine, in [0, pi]; NaN outside [-1, 1]", grad='unit', aliases=['arccos'], standard_cases=True)
+
+unary("atanh", "inverse hyperbolic tangent; NaN outside [-1, 1]", grad='unit', aliases=['arctanh'], standard_cases=True)
+
+unary("acosh", "inverse hyperbolic cosine; NaN below 1", grad='above_one', aliases=['arccosh'], standard_cases=True)
+
 unary("sin", "sine", grad='any')
 
 unary("cos", "cosine", grad='any')

@@ -444,6 +444,18 @@ int cajal_tensor_cosh(cajal_tensor x, cajal_tensor *out);
 /* inverse hyperbolic sine */
 int cajal_tensor_asinh(cajal_tensor x, cajal_tensor *out);
 
+/* arcsine, in [-pi/2, pi/2]; NaN outside [-1, 1] */
+int cajal_tensor_asin(cajal_tensor x, cajal_tensor *out);
+
+/* arccosine, in [0, pi]; NaN outside [-1, 1] */
+int cajal_tensor_acos(cajal_tensor x, cajal_tensor *out);
+
+/* inverse hyperbolic tangent; NaN outside [-1, 1] */
+int cajal_tensor_atanh(cajal_tensor x, cajal_tensor *out);
+
+/* inverse hyperbolic cosine; NaN below 1 */
+int cajal_tensor_acosh(cajal_tensor x, cajal_tensor *out);
+
 /* sine */
 int cajal_tensor_sin(cajal_tensor x, cajal_tensor *out);
 

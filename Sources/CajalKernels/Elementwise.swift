@@ -61,6 +61,10 @@ struct AtanF<T: FloatElement>: UnaryFunctor { @inline(__always) static func appl
 struct SinhF<T: FloatElement>: UnaryFunctor { @inline(__always) static func apply(_ x: T) -> T { T.sinh(x) } }
 struct CoshF<T: FloatElement>: UnaryFunctor { @inline(__always) static func apply(_ x: T) -> T { T.cosh(x) } }
 struct AsinhF<T: FloatElement>: UnaryFunctor { @inline(__always) static func apply(_ x: T) -> T { T.asinh(x) } }
+struct AsinF<T: FloatElement>: UnaryFunctor { @inline(__always) static func apply(_ x: T) -> T { T.asin(x) } }
+struct AcosF<T: FloatElement>: UnaryFunctor { @inline(__always) static func apply(_ x: T) -> T { T.acos(x) } }
+struct AtanhF<T: FloatElement>: UnaryFunctor { @inline(__always) static func apply(_ x: T) -> T { T.atanh(x) } }
+struct AcoshF<T: FloatElement>: UnaryFunctor { @inline(__always) static func apply(_ x: T) -> T { T.acosh(x) } }
 struct SqrtF<T: FloatElement>: UnaryFunctor { @inline(__always) static func apply(_ x: T) -> T { x.squareRoot() } }
 struct RsqrtF<T: FloatElement>: UnaryFunctor { @inline(__always) static func apply(_ x: T) -> T { 1 / x.squareRoot() } }
 struct SinF<T: FloatElement>: UnaryFunctor { @inline(__always) static func apply(_ x: T) -> T { T.sin(x) } }
@@ -486,6 +490,10 @@ private func floatUnary<T: FloatElement>(_ op: UnaryOp, _: T.Type, _ out: Unsafe
     case .sinh: runUnary(SinhF<T>.self, out, x, loop, cost: cost)
     case .cosh: runUnary(CoshF<T>.self, out, x, loop, cost: cost)
     case .asinh: runUnary(AsinhF<T>.self, out, x, loop, cost: cost)
+    case .asin: runUnary(AsinF<T>.self, out, x, loop, cost: cost)
+    case .acos: runUnary(AcosF<T>.self, out, x, loop, cost: cost)
+    case .atanh: runUnary(AtanhF<T>.self, out, x, loop, cost: cost)
+    case .acosh: runUnary(AcoshF<T>.self, out, x, loop, cost: cost)
     case .sqrt: runUnary(SqrtF<T>.self, out, x, loop)
     case .rsqrt: runUnary(RsqrtF<T>.self, out, x, loop)
     case .sin: runUnary(SinF<T>.self, out, x, loop, cost: cost)

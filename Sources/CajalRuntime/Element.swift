@@ -47,6 +47,10 @@ public protocol FloatElement: ArithmeticElement, BinaryFloatingPoint {
     static func sinh(_ x: Self) -> Self
     static func cosh(_ x: Self) -> Self
     static func asinh(_ x: Self) -> Self
+    static func asin(_ x: Self) -> Self
+    static func acos(_ x: Self) -> Self
+    static func atanh(_ x: Self) -> Self
+    static func acosh(_ x: Self) -> Self
     static func tanh(_ x: Self) -> Self
     static func erf(_ x: Self) -> Self
     static func sin(_ x: Self) -> Self
@@ -96,6 +100,10 @@ extension Float: FloatElement {
     @inlinable @inline(__always) public static func sinh(_ x: Float) -> Float { sinhf(x) }
     @inlinable @inline(__always) public static func cosh(_ x: Float) -> Float { coshf(x) }
     @inlinable @inline(__always) public static func asinh(_ x: Float) -> Float { asinhf(x) }
+    @inlinable @inline(__always) public static func asin(_ x: Float) -> Float { asinf(x) }
+    @inlinable @inline(__always) public static func acos(_ x: Float) -> Float { acosf(x) }
+    @inlinable @inline(__always) public static func atanh(_ x: Float) -> Float { atanhf(x) }
+    @inlinable @inline(__always) public static func acosh(_ x: Float) -> Float { acoshf(x) }
     @inlinable @inline(__always) public static func tanh(_ x: Float) -> Float { tanhf(x) }
     @inlinable @inline(__always) public static func erf(_ x: Float) -> Float { erff(x) }
     @inlinable @inline(__always) public static func sin(_ x: Float) -> Float { sinf(x) }
@@ -138,6 +146,10 @@ extension Double: FloatElement {
     @inlinable @inline(__always) public static func sinh(_ x: Double) -> Double { Glibc.sinh(x) }
     @inlinable @inline(__always) public static func cosh(_ x: Double) -> Double { Glibc.cosh(x) }
     @inlinable @inline(__always) public static func asinh(_ x: Double) -> Double { Glibc.asinh(x) }
+    @inlinable @inline(__always) public static func asin(_ x: Double) -> Double { Glibc.asin(x) }
+    @inlinable @inline(__always) public static func acos(_ x: Double) -> Double { Glibc.acos(x) }
+    @inlinable @inline(__always) public static func atanh(_ x: Double) -> Double { Glibc.atanh(x) }
+    @inlinable @inline(__always) public static func acosh(_ x: Double) -> Double { Glibc.acosh(x) }
     @inlinable @inline(__always) public static func tanh(_ x: Double) -> Double { Glibc.tanh(x) }
     @inlinable @inline(__always) public static func erf(_ x: Double) -> Double { Glibc.erf(x) }
     @inlinable @inline(__always) public static func sin(_ x: Double) -> Double { Glibc.sin(x) }

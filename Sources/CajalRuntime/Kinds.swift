@@ -25,7 +25,7 @@ public enum UnaryOp: Int32, Sendable {
     case floor, ceil, round, trunc, reciprocal
     case isnan, isinf, isfinite, logicalNot
     case log10, atan
-    case sinh, cosh, asinh
+    case sinh, cosh, asinh, asin, acos, atanh, acosh
 
     public var writesBool: Bool {
         switch self {

@@ -1,3 +1,4 @@
+import Foundation
 import Testing
 import Cajal
 
@@ -6,15 +7,18 @@ import Cajal
 struct GradcheckTests {
     /// Inputs are random float64 leaves of `shapes`; `positive` keeps them in
     /// [0.5, 2.5] for log, sqrt and pow bases; `awayFromZero` keeps |x| >= 0.3
-    /// so relu's kink is never straddled by the finite difference.
-    func gradcheck(_ shapes: [[Int]], positive: Bool = false, awayFromZero: Bool = false, seed: UInt64 = 7,
-                   _ f: ([Tensor]) throws -> Tensor) throws {
+    /// so relu's kink is never straddled by the finite difference; `unit`
+    /// keeps them in (-0.9, 0.9) (asin, atanh), `aboveOne` in [1.5, inf) (acosh).
+    func gradcheck(_ shapes: [[Int]], positive: Bool = false, awayFromZero: Bool = false, unit: Bool = false,
+                   aboveOne: Bool = false, seed: UInt64 = 7, _ f: ([Tensor]) throws -> Tensor) throws {
         let generator = Generator(seed: seed)
         var data: [[Double]] = []
         for shape in shapes {
             var values = try Tensor.randn(shape, dtype: .float64, generator: generator).toArray(Double.self)
             if positive { values = values.map { abs($0) + 0.5 } }
             if awayFromZero { values = values.map { $0 >= 0 ? $0 + 0.3 : $0 - 0.3 } }
+            if unit { values = values.map { 0.9 * Foundation.tanh($0) } }
+            if aboveOne { values = values.map { abs($0) + 1.5 } }
             data.append(values)
         }
         func leaves(_ values: [[Double]]) throws -> [Tensor] {
@@ -67,7 +71,8 @@ struct GradcheckTests {
     @Test(arguments: declaredUnaryOps.filter { $0.gradcheck != nil }.map(\.name))
     func declaredUnary(_ name: String) throws {
         let op = try #require(declaredUnaryOps.first { $0.name == name })
-        try gradcheck([[3, 2]], positive: op.gradcheck == .positive, awayFromZero: op.gradcheck == .awayFromZero) {
+        try gradcheck([[3, 2]], positive: op.gradcheck == .positive, awayFromZero: op.gradcheck == .awayFromZero,
+                      unit: op.gradcheck == .unit, aboveOne: op.gradcheck == .aboveOne) {
             try op.call($0[0])
         }
     }

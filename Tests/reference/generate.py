@@ -1282,12 +1282,14 @@ def declared_unary_cases():
     cases = []
     for op in STANDARD_CASES:
         rng = np.random.default_rng(zlib.crc32(op.encode()))
-        positive = UNARY[op] == "positive"
+        # Drawn inside the op's domain: positive, |x| < 1 ("unit") or x > 1 ("above_one").
+        domain = {"positive": {"positive": True}, "unit": {"low": -0.95, "high": 0.95},
+                  "above_one": {"low": 1.05, "high": 4.0}}.get(UNARY[op], {})
         cases += [
-            make_case(f"{op}/matrix", op, [inp(values([3, 4], positive=positive))]),
-            make_case(f"{op}/transposed", op, [inp(values([4, 3], positive=positive), view=T01)]),
-            make_case(f"{op}/zero_dim", op, [inp(values([], positive=positive))]),
-            make_case(f"{op}/float64", op, [inp(values([5], "float64", positive=positive))]),
+            make_case(f"{op}/matrix", op, [inp(values([3, 4], **domain))]),
+            make_case(f"{op}/transposed", op, [inp(values([4, 3], **domain), view=T01)]),
+            make_case(f"{op}/zero_dim", op, [inp(values([], **domain))]),
+            make_case(f"{op}/float64", op, [inp(values([5], "float64", **domain))]),
             make_case(f"{op}/int64", op, [inp(given([0, 1, 2, 5], "int64"), grad=False)]),
             make_case(f"{op}/edges", op, [inp(given([0.0, -0.0, -1.0, 1e-30, 1e30, float("inf"), float("-inf"), float("nan")]),
                                               grad=False)]),

@@ -93,6 +93,30 @@ class TensorMethods:
 
     arcsinh = asinh
 
+    def asin(self):
+        """arcsine, in [-pi/2, pi/2]; NaN outside [-1, 1]"""
+        return _tensor._call(lib.cajal_tensor_asin, self._handle)
+
+    arcsin = asin
+
+    def acos(self):
+        """arccosine, in [0, pi]; NaN outside [-1, 1]"""
+        return _tensor._call(lib.cajal_tensor_acos, self._handle)
+
+    arccos = acos
+
+    def atanh(self):
+        """inverse hyperbolic tangent; NaN outside [-1, 1]"""
+        return _tensor._call(lib.cajal_tensor_atanh, self._handle)
+
+    arctanh = atanh
+
+    def acosh(self):
+        """inverse hyperbolic cosine; NaN below 1"""
+        return _tensor._call(lib.cajal_tensor_acosh, self._handle)
+
+    arccosh = acosh
+
     def sin(self):
         """sine"""
         return _tensor._call(lib.cajal_tensor_sin, self._handle)
@@ -199,6 +223,14 @@ TORCH_FUNCTIONS = (
     "cosh",
     "asinh",
     "arcsinh",
+    "asin",
+    "arcsin",
+    "acos",
+    "arccos",
+    "atanh",
+    "arctanh",
+    "acosh",
+    "arccosh",
     "sin",
     "cos",
     "erf",

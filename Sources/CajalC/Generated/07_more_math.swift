@@ -58,6 +58,26 @@ public func cajal_tensor_asinh(_ x: OpaquePointer?, _ out: TensorOut?) -> Int32 
     newTensor(out) { try tensorArgument(x).asinh() }
 }
 
+@_cdecl("cajal_tensor_asin")
+public func cajal_tensor_asin(_ x: OpaquePointer?, _ out: TensorOut?) -> Int32 {
+    newTensor(out) { try tensorArgument(x).asin() }
+}
+
+@_cdecl("cajal_tensor_acos")
+public func cajal_tensor_acos(_ x: OpaquePointer?, _ out: TensorOut?) -> Int32 {
+    newTensor(out) { try tensorArgument(x).acos() }
+}
+
+@_cdecl("cajal_tensor_atanh")
+public func cajal_tensor_atanh(_ x: OpaquePointer?, _ out: TensorOut?) -> Int32 {
+    newTensor(out) { try tensorArgument(x).atanh() }
+}
+
+@_cdecl("cajal_tensor_acosh")
+public func cajal_tensor_acosh(_ x: OpaquePointer?, _ out: TensorOut?) -> Int32 {
+    newTensor(out) { try tensorArgument(x).acosh() }
+}
+
 @_cdecl("cajal_tensor_sin")
 public func cajal_tensor_sin(_ x: OpaquePointer?, _ out: TensorOut?) -> Int32 {
     newTensor(out) { try tensorArgument(x).sin() }

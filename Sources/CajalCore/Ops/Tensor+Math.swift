@@ -90,6 +90,30 @@ extension Tensor {
         try unary(.asinh, "asinh", backward: "AsinhBackward0", saves: .input) { g, x in try g.div(x.mul(x).add(.scalar(1.0)).sqrt()) }
     }
 
+    /// The arcsine, in [-pi/2, pi/2] (NaN outside [-1, 1]); d/dx = 1 / sqrt(1 - x^2).
+    public func asin() throws -> Tensor {
+        try unary(.asin, "asin", backward: "AsinBackward0", saves: .input) { g, x in
+            try g.div(Tensor.scalar(1.0).sub(x.mul(x)).sqrt())
+        }
+    }
+
+    /// The arccosine, in [0, pi] (NaN outside [-1, 1]); d/dx = -1 / sqrt(1 - x^2).
+    public func acos() throws -> Tensor {
+        try unary(.acos, "acos", backward: "AcosBackward0", saves: .input) { g, x in
+            try g.neg().div(Tensor.scalar(1.0).sub(x.mul(x)).sqrt())
+        }
+    }
+
+    /// The inverse hyperbolic tangent (NaN outside [-1, 1]); d/dx = 1 / (1 - x^2).
+    public func atanh() throws -> Tensor {
+        try unary(.atanh, "atanh", backward: "AtanhBackward0", saves: .input) { g, x in try g.div(Tensor.scalar(1.0).sub(x.mul(x))) }
+    }
+
+    /// The inverse hyperbolic cosine (NaN below 1); d/dx = 1 / sqrt(x^2 - 1).
+    public func acosh() throws -> Tensor {
+        try unary(.acosh, "acosh", backward: "AcoshBackward0", saves: .input) { g, x in try g.div(x.mul(x).sub(.scalar(1.0)).sqrt()) }
+    }
+
     public func sqrt() throws -> Tensor {
         try unary(.sqrt, "sqrt", backward: "SqrtBackward0", saves: .output) { g, y in try g.div(y.mul(.scalar(2.0))) }
     }

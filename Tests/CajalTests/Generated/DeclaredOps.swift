@@ -3,7 +3,7 @@
 import Cajal
 
 /// The inputs a gradient check draws (GradcheckTests.gradcheck).
-enum GradcheckInputs: Sendable { case any, positive, awayFromZero }
+enum GradcheckInputs: Sendable { case any, positive, awayFromZero, unit, aboveOne }
 
 /// Every elementwise unary op declared with unary() in api/: torch's name,
 /// the Swift call, and the inputs its gradient is checked on (nil: none).
@@ -27,6 +27,10 @@ let declaredUnaryOps: [(name: String, call: (Tensor) throws -> Tensor, gradcheck
     ("sinh", { try $0.sinh() }, .any),
     ("cosh", { try $0.cosh() }, .any),
     ("asinh", { try $0.asinh() }, .any),
+    ("asin", { try $0.asin() }, .unit),
+    ("acos", { try $0.acos() }, .unit),
+    ("atanh", { try $0.atanh() }, .unit),
+    ("acosh", { try $0.acosh() }, .aboveOne),
     ("sin", { try $0.sin() }, .any),
     ("cos", { try $0.cos() }, .any),
     ("erf", { try $0.erf() }, .any),
