@@ -9,7 +9,7 @@ library (libcajal.so) reached through ctypes; this package holds no math.
 import builtins as _builtins
 import ctypes as _ctypes
 
-from . import _ffi, _methods, autograd, backends, cuda, linalg, nn, optim, utils
+from . import _ffi, _methods, autograd, backends, cuda, hub, linalg, nn, optim, testing, utils
 from ._creation import (
     Generator,
     arange,
@@ -60,6 +60,20 @@ def set_num_threads(n):
 
 def get_default_dtype():
     return float32
+
+
+class __config__:  # noqa: N801 - torch's name
+    """torch.__config__.show(): how this engine was built and what it runs on."""
+
+    @staticmethod
+    def show():
+        from .backends import cpu
+        return (f"cajal (CPU only)\n  - kernels: {cpu.get_cpu_capability()}\n  - BLAS: OpenBLAS ({cpu.get_blas_core()})\n"
+                f"  - threads: {get_num_threads()}\n")
+
+    @staticmethod
+    def parallel_info():
+        return f"ATen/Parallel:\n\tat::get_num_threads() : {get_num_threads()}\n"
 
 
 def is_tensor(obj):

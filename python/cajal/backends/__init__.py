@@ -1,5 +1,5 @@
 """torch.backends for the parts that exist on a CPU engine."""
 
-from . import cpu
+from . import cpu, cudnn
 
-__all__ = ["cpu"]
+__all__ = ["cpu", "cudnn"]
