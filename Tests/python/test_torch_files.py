@@ -163,3 +163,14 @@ def test_a_pickle_that_sets_a_tensors_fields_is_refused():
     buffer.seek(0)
     with pytest.raises(Exception, match="refuses to set attributes on a Tensor"):
         cajal.load(buffer)
+
+
+@pytest.mark.parametrize("size, stride, offset", [((-2,), (1,), 0), ((2, 3), (1,), 0), ((2,), (1,), 3), ((2,), (-1,), 0)])
+def test_tensor_geometry_outside_its_storage_is_refused(size, stride, offset):
+    import pickle
+
+    from cajal import _torch_format
+
+    storage = _torch_format._Storage(bytes(16), "float32", "0")  # four float32 elements
+    with pytest.raises(pickle.UnpicklingError, match="cajal.load"):
+        _torch_format._rebuild_tensor(storage, offset, size, stride)

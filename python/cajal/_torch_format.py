@@ -96,6 +96,8 @@ def _rebuild_tensor(storage, storage_offset, size, stride, requires_grad=False, 
     if storage.data is None:  # the legacy format: built once the storages are read
         return _Deferred(_rebuild_tensor, (storage, storage_offset, size, stride, requires_grad))
     size, stride = tuple(int(s) for s in size), tuple(int(s) for s in stride)
+    if len(size) != len(stride) or min(size, default=0) < 0:
+        raise pickle.UnpicklingError(f"cajal.load: a tensor in the file has size {size} and stride {stride}")
     flat = storage.flat()
     count = 1
     for s in size:
