@@ -68,6 +68,78 @@ error, or a NULL result when allow_unused is nonzero. On error no result is writ
     for (i, grad) in grads.enumerated() { results[i] = grad.map(handle) }
 }''')
 
+fn("int cajal_autograd_backward_ex(const cajal_tensor *outputs, size_t count, const cajal_tensor *gradients, int32_t retain_graph, int32_t create_graph, const cajal_tensor *inputs, size_t ninputs)",
+   """cajal_autograd_backward with torch's other two options. With create_graph, the
+backward is itself recorded, so the gradients it accumulates can be differentiated
+again (higher-order gradients); the graph is then retained. With ninputs > 0, only
+inputs[0..ninputs) (leaves or not) accumulate into .grad.""",
+   swift='''status {
+    try Tensor.backward(tensorList(outputs, count, "outputs"), gradients: optionalTensorList(gradients, count, "gradients"),
+                        retainGraph: retain_graph != 0, createGraph: create_graph != 0,
+                        inputs: ninputs == 0 ? nil : tensorList(inputs, ninputs, "inputs"))
+}''')
+
+fn("int cajal_autograd_grad_ex(const cajal_tensor *outputs, size_t noutputs, const cajal_tensor *grad_outputs, const cajal_tensor *inputs, size_t ninputs, int32_t retain_graph, int32_t create_graph, int32_t allow_unused, cajal_tensor *results)",
+   """cajal_autograd_grad with create_graph: the gradients are computed by recorded
+ops, so they have a history and can be differentiated again (gradient penalties,
+Hessian-vector products). grad_outputs may then require grad themselves.""",
+   swift='''status {
+    guard let results else { throw CajalError(.nullArgument, "results array is NULL") }
+    let grads = try Tensor.gradients(of: tensorList(outputs, noutputs, "outputs"),
+                                     withRespectTo: tensorList(inputs, ninputs, "inputs"),
+                                     gradOutputs: optionalTensorList(grad_outputs, noutputs, "grad_outputs"),
+                                     retainGraph: retain_graph != 0, createGraph: create_graph != 0, allowUnused: allow_unused != 0)
+    for (i, grad) in grads.enumerated() { results[i] = grad.map(handle) }
+}''')
+
+fn("int cajal_tensor_register_hook(cajal_tensor tensor, cajal_gradient_fn hook, void *context, cajal_release_fn release, int64_t *id)",
+   """Tensor.register_hook: hook(context, grad, results) runs each time a gradient for
+the tensor is computed, before it is accumulated into .grad (a leaf) or passed
+on (a non-leaf); writing a tensor of the same shape to results[0] replaces the
+gradient. The tensor must require grad. *id removes the hook again;
+release(context), if not NULL, runs when the hook is removed or the tensor
+(or its node) is freed. On error, release is not called.""",
+   swift='''writeResult(id) {
+    guard let hook else { throw CajalError(.nullArgument, "[register_hook] hook is NULL") }
+    let target = try tensorArgument(tensor)
+    guard target.requiresGrad else {
+        throw CajalError.runtime("[register_hook] cannot register a hook on a tensor that doesn't require gradient")
+    }
+    let token = ReleaseToken(release, context)  // made last: a failed call must not release
+    return Int64(try target.registerHook({ grad in
+        _ = token
+        return try callGradientFunction(hook, context, grad, count: 1, name: "register_hook")[0]
+    }))
+}''')
+
+fn("int cajal_tensor_remove_hook(cajal_tensor tensor, int64_t id)",
+   "Removes a hook added by cajal_tensor_register_hook; an id already removed is ignored.",
+   swift='status { try tensorArgument(tensor).removeHook(Int(id)) }')
+
+fn("int cajal_autograd_function(cajal_tensor output, const cajal_tensor *inputs, size_t ninputs, const char *name, cajal_gradient_fn backward, void *context, cajal_release_fn release, int32_t once_differentiable, cajal_tensor *out)",
+   """torch.autograd.Function: *out is a new tensor with output's values whose history
+is one node named name over inputs[0..ninputs). In backward, backward(context,
+grad, results) writes one gradient (or NULL) per input; each is checked against
+its input's shape. Nothing is recorded when grad mode is off, no input requires
+grad or output is not floating point. release(context) runs when the node is
+freed (at once when none was recorded; not at all when this call fails). With
+once_differentiable, the backward is not itself recorded under create_graph, and
+differentiating its result fails.""",
+   swift='''newTensor(out) {
+    guard let backward else { throw CajalError(.nullArgument, "[autograd.Function] backward callback is NULL") }
+    let (value, sources, label) = (try tensorArgument(output, "output"), try tensorList(inputs, ninputs, "inputs"),
+                                   try stringArgument(name, "name"))
+    return Tensor.recordingFunction(output: value, inputs: sources, name: label, twiceDifferentiable: once_differentiable == 0,
+                                    onRelease: { release?(context) }) { grad in
+        try callGradientFunction(backward, context, grad, count: sources.count, name: label)
+    }
+}''')
+
+fn("int cajal_tensor_share(cajal_tensor tensor, cajal_tensor *out)",
+   """A second handle to the same tensor (not a view: the same object, with its
+history and .grad), to be freed on its own.""",
+   swift='newTensor(out) { try tensorArgument(tensor) }')
+
 fn("int cajal_tensor_detach(cajal_tensor tensor, cajal_tensor *out)",
    "A new tensor sharing memory, cut out of the graph.",
    swift='newTensor(out) { try tensorArgument(tensor).detach() }',

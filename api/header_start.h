@@ -55,5 +55,13 @@ typedef struct cajal_generator_s *cajal_generator;
 
 /* Called once when memory borrowed by cajal_tensor_from_blob is no longer used. */
 typedef void (*cajal_release_fn)(void *context);
+
+/* A gradient callback (tensor hooks, custom autograd functions). It receives
+   its context and a new handle to a gradient, which it owns (and frees), and
+   writes new handles (or NULL) to results: one for a hook (NULL keeps the
+   gradient), one per input for a function. It returns 0, or non-zero on
+   failure, which fails the backward. The library takes over the handles. */
+typedef int (*cajal_gradient_fn)(void *context, cajal_tensor grad, cajal_tensor *results);
+
 /* A loaded safetensors file: its tensors, their names and its metadata. */
 typedef struct cajal_archive_s *cajal_archive;

@@ -55,6 +55,14 @@ typedef struct cajal_generator_s *cajal_generator;
 
 /* Called once when memory borrowed by cajal_tensor_from_blob is no longer used. */
 typedef void (*cajal_release_fn)(void *context);
+
+/* A gradient callback (tensor hooks, custom autograd functions). It receives
+   its context and a new handle to a gradient, which it owns (and frees), and
+   writes new handles (or NULL) to results: one for a hook (NULL keeps the
+   gradient), one per input for a function. It returns 0, or non-zero on
+   failure, which fails the backward. The library takes over the handles. */
+typedef int (*cajal_gradient_fn)(void *context, cajal_tensor grad, cajal_tensor *results);
+
 /* A loaded safetensors file: its tensors, their names and its metadata. */
 typedef struct cajal_archive_s *cajal_archive;
 
@@ -336,6 +344,48 @@ int cajal_autograd_backward(const cajal_tensor *outputs, size_t count, const caj
 int cajal_autograd_grad(const cajal_tensor *outputs, size_t noutputs, const cajal_tensor *grad_outputs,
                         const cajal_tensor *inputs, size_t ninputs, int32_t retain_graph, int32_t allow_unused,
                         cajal_tensor *results);
+
+/* cajal_autograd_backward with torch's other two options. With create_graph, the
+ * backward is itself recorded, so the gradients it accumulates can be differentiated
+ * again (higher-order gradients); the graph is then retained. With ninputs > 0, only
+ * inputs[0..ninputs) (leaves or not) accumulate into .grad. */
+int cajal_autograd_backward_ex(const cajal_tensor *outputs, size_t count, const cajal_tensor *gradients,
+                               int32_t retain_graph, int32_t create_graph, const cajal_tensor *inputs, size_t ninputs);
+
+/* cajal_autograd_grad with create_graph: the gradients are computed by recorded
+ * ops, so they have a history and can be differentiated again (gradient penalties,
+ * Hessian-vector products). grad_outputs may then require grad themselves. */
+int cajal_autograd_grad_ex(const cajal_tensor *outputs, size_t noutputs, const cajal_tensor *grad_outputs,
+                           const cajal_tensor *inputs, size_t ninputs, int32_t retain_graph, int32_t create_graph,
+                           int32_t allow_unused, cajal_tensor *results);
+
+/* Tensor.register_hook: hook(context, grad, results) runs each time a gradient for
+ * the tensor is computed, before it is accumulated into .grad (a leaf) or passed
+ * on (a non-leaf); writing a tensor of the same shape to results[0] replaces the
+ * gradient. The tensor must require grad. *id removes the hook again;
+ * release(context), if not NULL, runs when the hook is removed or the tensor
+ * (or its node) is freed. On error, release is not called. */
+int cajal_tensor_register_hook(cajal_tensor tensor, cajal_gradient_fn hook, void *context, cajal_release_fn release,
+                               int64_t *id);
+
+/* Removes a hook added by cajal_tensor_register_hook; an id already removed is ignored. */
+int cajal_tensor_remove_hook(cajal_tensor tensor, int64_t id);
+
+/* torch.autograd.Function: *out is a new tensor with output's values whose history
+ * is one node named name over inputs[0..ninputs). In backward, backward(context,
+ * grad, results) writes one gradient (or NULL) per input; each is checked against
+ * its input's shape. Nothing is recorded when grad mode is off, no input requires
+ * grad or output is not floating point. release(context) runs when the node is
+ * freed (at once when none was recorded; not at all when this call fails). With
+ * once_differentiable, the backward is not itself recorded under create_graph, and
+ * differentiating its result fails. */
+int cajal_autograd_function(cajal_tensor output, const cajal_tensor *inputs, size_t ninputs, const char *name,
+                            cajal_gradient_fn backward, void *context, cajal_release_fn release,
+                            int32_t once_differentiable, cajal_tensor *out);
+
+/* A second handle to the same tensor (not a view: the same object, with its
+ * history and .grad), to be freed on its own. */
+int cajal_tensor_share(cajal_tensor tensor, cajal_tensor *out);
 
 /* A new tensor sharing memory, cut out of the graph. */
 int cajal_tensor_detach(cajal_tensor tensor, cajal_tensor *out);

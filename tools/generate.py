@@ -309,7 +309,7 @@ CTYPES = {
     "cajal_tensor": "T", "cajal_tensor *": "T_OUT", "const cajal_tensor *": "T_ARRAY",
     "cajal_generator": "c_void_p", "cajal_generator *": "POINTER(c_void_p)",
     "cajal_archive": "c_void_p", "cajal_archive *": "POINTER(c_void_p)",
-    "cajal_release_fn": "RELEASE_FN", "const int64_t *": "SHAPE", "void **": "POINTER(c_void_p)",
+    "cajal_release_fn": "RELEASE_FN", "cajal_gradient_fn": "GRADIENT_FN", "const int64_t *": "SHAPE", "void **": "POINTER(c_void_p)",
     "int32_t *": "POINTER(c_int32)", "const int32_t *": "POINTER(c_int32)", "int64_t *": "POINTER(c_int64)", "uint64_t *": "POINTER(c_uint64)",
     "size_t *": "POINTER(c_size_t)", "double *": "POINTER(c_double)", "const double *": "POINTER(c_double)",
     "const char **": "POINTER(c_char_p)", "const char *const *": "POINTER(c_char_p)",
@@ -324,6 +324,7 @@ import ctypes
 from ctypes import POINTER, c_char_p, c_double, c_int, c_int32, c_int64, c_size_t, c_uint64, c_void_p
 
 RELEASE_FN = ctypes.CFUNCTYPE(None, c_void_p)  # cajal_release_fn
+GRADIENT_FN = ctypes.CFUNCTYPE(c_int, c_void_p, c_void_p, POINTER(c_void_p))  # cajal_gradient_fn
 T = c_void_p  # cajal_tensor
 T_OUT = POINTER(c_void_p)  # cajal_tensor *
 T_ARRAY = POINTER(c_void_p)  # const cajal_tensor *
@@ -363,7 +364,7 @@ SWIFT = {
     "cajal_tensor": "OpaquePointer?", "cajal_tensor *": "TensorOut?", "const cajal_tensor *": "UnsafePointer<OpaquePointer?>?",
     "cajal_generator": "OpaquePointer?", "cajal_generator *": "UnsafeMutablePointer<OpaquePointer?>?",
     "cajal_archive": "OpaquePointer?", "cajal_archive *": "UnsafeMutablePointer<OpaquePointer?>?",
-    "cajal_release_fn": "ReleaseFunction?", "const int64_t *": "UnsafePointer<Int64>?",
+    "cajal_release_fn": "ReleaseFunction?", "cajal_gradient_fn": "GradientFunction?", "const int64_t *": "UnsafePointer<Int64>?",
     "void **": "UnsafeMutablePointer<UnsafeMutableRawPointer?>?",
     "int32_t *": "UnsafeMutablePointer<Int32>?", "const int32_t *": "UnsafePointer<Int32>?", "int64_t *": "UnsafeMutablePointer<Int64>?",
     "uint64_t *": "UnsafeMutablePointer<UInt64>?", "size_t *": "UnsafeMutablePointer<Int>?",

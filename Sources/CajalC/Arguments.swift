@@ -151,3 +151,42 @@ func groupWeights(_ flat: [Tensor], _ stride: Int) -> [RecurrentWeights] {
                          hiddenBias: stride == 4 ? flat[i + 3] : nil)
     }
 }
+
+/// A C gradient callback (cajal_gradient_fn): given its context and a new
+/// handle to a gradient, it writes `count` new handles (or NULL) to results
+/// and returns 0, or returns non-zero on failure.
+public typealias GradientFunction = @convention(c) (UnsafeMutableRawPointer?, OpaquePointer?,
+                                                    UnsafeMutablePointer<OpaquePointer?>?) -> Int32
+
+/// Calls a C gradient callback and takes over the handles it returns.
+func callGradientFunction(_ function: GradientFunction, _ context: UnsafeMutableRawPointer?, _ grad: Tensor, count: Int,
+                          name: String) throws -> [Tensor?] {
+    var results = [OpaquePointer?](repeating: nil, count: Swift.max(count, 1))
+    let code = results.withUnsafeMutableBufferPointer { function(context, handle(grad), $0.baseAddress) }
+    guard code == 0 else {
+        for pointer in results { Handles.release(pointer, .tensor) }
+        throw CajalError.runtime("[backward] the gradient callback of \(name) failed (status \(code))")
+    }
+    // Each handle is read, then released, even when a later one is not a tensor.
+    var tensors: [Tensor?] = []
+    var failure: Error?
+    for i in 0..<count {
+        guard let pointer = results[i] else { tensors.append(nil); continue }
+        do { tensors.append(try tensorArgument(pointer, "result \(i) of the \(name) callback")) } catch { failure = failure ?? error }
+        Handles.release(pointer, .tensor)
+    }
+    if let failure { throw failure }
+    return tensors
+}
+
+/// Calls a C release callback once, when the last reference to it goes.
+final class ReleaseToken {
+    private let release: ReleaseFunction?
+    private let context: UnsafeMutableRawPointer?
+
+    init(_ release: ReleaseFunction?, _ context: UnsafeMutableRawPointer?) {
+        (self.release, self.context) = (release, context)
+    }
+
+    deinit { release?(context) }
+}

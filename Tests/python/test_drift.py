@@ -63,7 +63,8 @@ def test_status_codes_agree():
 
 HANDLES = {"cajal_tensor", "cajal_generator", "cajal_archive"}
 C_SCALARS = {"int": "i32", "int32_t": "i32", "int64_t": "i64", "uint64_t": "u64", "size_t": "size",
-             "double": "f64", "char": "char", "void": "void", "cajal_release_fn": "fn"}
+             "double": "f64", "char": "char", "void": "void", "cajal_release_fn": "fn(ptr<void>)->void",
+             "cajal_gradient_fn": "fn(ptr<void>,handle,ptr<handle>)->i32"}
 
 
 def c_type(text):
@@ -92,7 +93,8 @@ def header_signatures():
 
 
 SWIFT_SCALARS = {"Int32": "i32", "Int64": "i64", "UInt64": "u64", "Int": "size", "Double": "f64", "CChar": "char",
-                 "Void": "void", "OpaquePointer": "handle", "ReleaseFunction": "fn",
+                 "Void": "void", "OpaquePointer": "handle", "ReleaseFunction": "fn(ptr<void>)->void",
+                 "GradientFunction": "fn(ptr<void>,handle,ptr<handle>)->i32",
                  "UnsafeRawPointer": "ptr<void>", "UnsafeMutableRawPointer": "ptr<void>"}
 SWIFT_ALIASES = {"TensorOut": "UnsafeMutablePointer<OpaquePointer?>"}
 
@@ -142,7 +144,9 @@ def ctypes_type(t):
     if isinstance(t, type) and issubclass(t, ctypes._Pointer):
         return f"ptr<{ctypes_type(t._type_)}>"
     if isinstance(t, type) and issubclass(t, ctypes._CFuncPtr):
-        return "fn"
+        # ctypes sees a handle as a void pointer (as_ctypes_sees maps the others alike).
+        args = ",".join(ctypes_type(a) for a in t._argtypes_)
+        return f"fn({args})->{ctypes_type(t._restype_)}"
     raise AssertionError(f"a ctypes type this test does not know: {t!r}")
 
 

@@ -176,9 +176,27 @@ def test_new_constructors_take_the_dtype_of_self():
     assert x.new_zeros(3, dtype=torch.int64).dtype is torch.int64
 
 
-def test_assigning_data_is_refused_clearly():
-    p = torch.ones(3, requires_grad=True)
-    with pytest.raises(NotImplementedError, match=r"assigning to .data"):
-        p.data = torch.zeros(3)
-    p.data.copy_(torch.zeros(3))
-    assert p.tolist() == [0.0, 0.0, 0.0]
+def test_assigning_data_replaces_values_and_keeps_the_leaf():
+    # torch: `w.data = ...` swaps the memory (shape and dtype may change) and
+    # keeps the tensor's identity, requires_grad and .grad.
+    p = torch.nn.Parameter(torch.ones(3))
+    (p * 2).sum().backward()
+    optimizer = torch.optim.SGD([p], lr=0.5)
+    p.data = p.data - 0.5 * p.grad.data
+    assert p.tolist() == [0.0, 0.0, 0.0] and p.requires_grad and p.is_leaf
+    assert p.grad.tolist() == [2.0, 2.0, 2.0]
+    optimizer.step()
+    assert p.tolist() == [-1.0, -1.0, -1.0]
+    p.data = torch.zeros(2, 2, dtype=torch.float64)
+    assert p.shape == (2, 2) and p.dtype is torch.float64 and isinstance(p, torch.nn.Parameter)
+    p.data.copy_(torch.ones(2, 2))
+    assert p.tolist() == [[1.0, 1.0], [1.0, 1.0]]
+    with pytest.raises(RuntimeError, match="must be floating point"):
+        p.data = torch.zeros(2, dtype=torch.int64)
+    with pytest.raises(TypeError, match="data must be a Tensor"):
+        p.data = [1.0]
+    q = torch.ones(2)
+    q.data = torch.arange(3)
+    assert q.tolist() == [0, 1, 2] and q.dtype is torch.int64
+    with pytest.raises(NotImplementedError, match="computed by a recorded op"):
+        (p * 2).data = torch.zeros(2, 2)

@@ -7,6 +7,7 @@ import ctypes
 from ctypes import POINTER, c_char_p, c_double, c_int, c_int32, c_int64, c_size_t, c_uint64, c_void_p
 
 RELEASE_FN = ctypes.CFUNCTYPE(None, c_void_p)  # cajal_release_fn
+GRADIENT_FN = ctypes.CFUNCTYPE(c_int, c_void_p, c_void_p, POINTER(c_void_p))  # cajal_gradient_fn
 T = c_void_p  # cajal_tensor
 T_OUT = POINTER(c_void_p)  # cajal_tensor *
 T_ARRAY = POINTER(c_void_p)  # const cajal_tensor *
@@ -78,6 +79,12 @@ DECLARATIONS = {
     "cajal_tensor_backward": (c_int, [T, T, c_int32]),
     "cajal_autograd_backward": (c_int, [T_ARRAY, c_size_t, T_ARRAY, c_int32]),
     "cajal_autograd_grad": (c_int, [T_ARRAY, c_size_t, T_ARRAY, T_ARRAY, c_size_t, c_int32, c_int32, T_OUT]),
+    "cajal_autograd_backward_ex": (c_int, [T_ARRAY, c_size_t, T_ARRAY, c_int32, c_int32, T_ARRAY, c_size_t]),
+    "cajal_autograd_grad_ex": (c_int, [T_ARRAY, c_size_t, T_ARRAY, T_ARRAY, c_size_t, c_int32, c_int32, c_int32, T_OUT]),
+    "cajal_tensor_register_hook": (c_int, [T, GRADIENT_FN, c_void_p, RELEASE_FN, POINTER(c_int64)]),
+    "cajal_tensor_remove_hook": (c_int, [T, c_int64]),
+    "cajal_autograd_function": (c_int, [T, T_ARRAY, c_size_t, c_char_p, GRADIENT_FN, c_void_p, RELEASE_FN, c_int32, T_OUT]),
+    "cajal_tensor_share": (c_int, [T, T_OUT]),
     "cajal_tensor_detach": (c_int, [T, T_OUT]),
     # elementwise math
     "cajal_tensor_add": (c_int, [T, T, T_OUT]),

@@ -34,7 +34,7 @@ ERRORS = {
 }
 
 # The ctypes table of every function, generated from api/*.py with the header.
-from ._declarations import DECLARATIONS, RELEASE_FN  # noqa: E402, F401 (_creation imports RELEASE_FN from here)
+from ._declarations import DECLARATIONS, GRADIENT_FN, RELEASE_FN  # noqa: E402, F401 (callers import the callback types from here)
 
 
 def _candidates():

@@ -397,12 +397,17 @@ class Tensor(_methods.TensorMethods):
         check(lib.cajal_tensor_retain_grad(self._handle))
 
     def backward(self, gradient=None, retain_graph=None, create_graph=False, inputs=None):
-        if create_graph:
-            raise NotImplementedError("backward(create_graph=True) (higher-order gradients) is not supported by cajal yet")
-        if inputs is not None:
-            raise NotImplementedError("backward(inputs=...) is not supported by cajal yet")
+        from . import autograd
+
         grad = as_tensor_operand(gradient) if gradient is not None else None
-        check(lib.cajal_tensor_backward(self._handle, grad._handle if grad is not None else None, 1 if retain_graph else 0))
+        autograd.backward(self, grad, retain_graph=retain_graph, create_graph=create_graph, inputs=inputs)
+
+    def register_hook(self, hook):
+        """hook(grad) runs each time this tensor's gradient is computed and may
+        return a replacement; the returned handle's remove() takes it off."""
+        from .autograd.function import register_tensor_hook
+
+        return register_tensor_hook(self, hook)
 
     # Copies and pickles must make a tensor of their own: copying the handle
     # would free it twice.
@@ -434,10 +439,25 @@ class Tensor(_methods.TensorMethods):
 
     @data.setter
     def data(self, value):
-        # Swapping a tensor's storage under live graphs is not supported; the
-        # common uses have exact equivalents that are.
-        raise NotImplementedError("assigning to .data is not supported by cajal; write into the tensor instead, "
-                                  "e.g. `with torch.no_grad(): p.copy_(value)` or `p.data.copy_(value)`")
+        # This Python tensor takes `value`'s memory, shape and dtype, keeping
+        # its own requires_grad and .grad (torch's `w.data = ...`). The engine
+        # tensor behind it is replaced: graphs recorded before the assignment
+        # keep the old one, as torch's keep the old data.
+        if not isinstance(value, Tensor):
+            raise TypeError(f"data must be a Tensor, not {type(value).__name__}")
+        if not self.is_leaf:
+            raise NotImplementedError("assigning .data of a tensor computed by a recorded op is not supported by cajal; "
+                                      "assign to a leaf (a parameter), or use `with torch.no_grad(): t.copy_(value)`")
+        requires_grad, grad = self.requires_grad, self.grad
+        if requires_grad and not value.is_floating_point():
+            raise RuntimeError("data set to a tensor that requires gradients must be floating point or complex dtype")
+        replacement = value.detach()
+        if requires_grad:
+            replacement.requires_grad_(True)
+            if grad is not None and grad.shape == replacement.shape and grad.dtype == replacement.dtype:
+                replacement.grad = grad
+        old, self._handle, self._shape = self._handle, replacement._handle, None
+        replacement._handle = old  # the old engine tensor is freed with `replacement`
 
     # ------------------------------------------------------------ values
 

@@ -69,6 +69,76 @@ public func cajal_autograd_grad(_ outputs: UnsafePointer<OpaquePointer?>?, _ nou
     }
 }
 
+@_cdecl("cajal_autograd_backward_ex")
+public func cajal_autograd_backward_ex(_ outputs: UnsafePointer<OpaquePointer?>?, _ count: Int,
+                                       _ gradients: UnsafePointer<OpaquePointer?>?, _ retain_graph: Int32,
+                                       _ create_graph: Int32, _ inputs: UnsafePointer<OpaquePointer?>?, _ ninputs: Int) -> Int32 {
+    status {
+        try Tensor.backward(tensorList(outputs, count, "outputs"), gradients: optionalTensorList(gradients, count, "gradients"),
+                            retainGraph: retain_graph != 0, createGraph: create_graph != 0,
+                            inputs: ninputs == 0 ? nil : tensorList(inputs, ninputs, "inputs"))
+    }
+}
+
+@_cdecl("cajal_autograd_grad_ex")
+public func cajal_autograd_grad_ex(_ outputs: UnsafePointer<OpaquePointer?>?, _ noutputs: Int,
+                                   _ grad_outputs: UnsafePointer<OpaquePointer?>?,
+                                   _ inputs: UnsafePointer<OpaquePointer?>?, _ ninputs: Int, _ retain_graph: Int32,
+                                   _ create_graph: Int32, _ allow_unused: Int32, _ results: TensorOut?) -> Int32 {
+    status {
+        guard let results else { throw CajalError(.nullArgument, "results array is NULL") }
+        let grads = try Tensor.gradients(of: tensorList(outputs, noutputs, "outputs"),
+                                         withRespectTo: tensorList(inputs, ninputs, "inputs"),
+                                         gradOutputs: optionalTensorList(grad_outputs, noutputs, "grad_outputs"),
+                                         retainGraph: retain_graph != 0, createGraph: create_graph != 0, allowUnused: allow_unused != 0)
+        for (i, grad) in grads.enumerated() { results[i] = grad.map(handle) }
+    }
+}
+
+@_cdecl("cajal_tensor_register_hook")
+public func cajal_tensor_register_hook(_ tensor: OpaquePointer?, _ hook: GradientFunction?,
+                                       _ context: UnsafeMutableRawPointer?, _ release: ReleaseFunction?,
+                                       _ id: UnsafeMutablePointer<Int64>?) -> Int32 {
+    writeResult(id) {
+        guard let hook else { throw CajalError(.nullArgument, "[register_hook] hook is NULL") }
+        let target = try tensorArgument(tensor)
+        guard target.requiresGrad else {
+            throw CajalError.runtime("[register_hook] cannot register a hook on a tensor that doesn't require gradient")
+        }
+        let token = ReleaseToken(release, context)  // made last: a failed call must not release
+        return Int64(try target.registerHook({ grad in
+            _ = token
+            return try callGradientFunction(hook, context, grad, count: 1, name: "register_hook")[0]
+        }))
+    }
+}
+
+@_cdecl("cajal_tensor_remove_hook")
+public func cajal_tensor_remove_hook(_ tensor: OpaquePointer?, _ id: Int64) -> Int32 {
+    status { try tensorArgument(tensor).removeHook(Int(id)) }
+}
+
+@_cdecl("cajal_autograd_function")
+public func cajal_autograd_function(_ output: OpaquePointer?, _ inputs: UnsafePointer<OpaquePointer?>?, _ ninputs: Int,
+                                    _ name: UnsafePointer<CChar>?, _ backward: GradientFunction?,
+                                    _ context: UnsafeMutableRawPointer?, _ release: ReleaseFunction?,
+                                    _ once_differentiable: Int32, _ out: TensorOut?) -> Int32 {
+    newTensor(out) {
+        guard let backward else { throw CajalError(.nullArgument, "[autograd.Function] backward callback is NULL") }
+        let (value, sources, label) = (try tensorArgument(output, "output"), try tensorList(inputs, ninputs, "inputs"),
+                                       try stringArgument(name, "name"))
+        return Tensor.recordingFunction(output: value, inputs: sources, name: label, twiceDifferentiable: once_differentiable == 0,
+                                        onRelease: { release?(context) }) { grad in
+            try callGradientFunction(backward, context, grad, count: sources.count, name: label)
+        }
+    }
+}
+
+@_cdecl("cajal_tensor_share")
+public func cajal_tensor_share(_ tensor: OpaquePointer?, _ out: TensorOut?) -> Int32 {
+    newTensor(out) { try tensorArgument(tensor) }
+}
+
 @_cdecl("cajal_tensor_detach")
 public func cajal_tensor_detach(_ tensor: OpaquePointer?, _ out: TensorOut?) -> Int32 {
     newTensor(out) { try tensorArgument(tensor).detach() }

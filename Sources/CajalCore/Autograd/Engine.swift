@@ -4,16 +4,35 @@ extension Tensor {
     /// Computes gradients of `self` with respect to every leaf that requires
     /// grad, accumulating them into `.grad`. A non-scalar needs `gradient`.
     /// Without `retainGraph`, saved tensors are freed as nodes run.
-    public func backward(gradient: Tensor? = nil, retainGraph: Bool = false) throws {
-        try Tensor.backward([self], gradients: [gradient], retainGraph: retainGraph)
+    /// With `createGraph`, the backward is itself recorded, so that the
+    /// gradients can be differentiated again (it implies `retainGraph`).
+    public func backward(gradient: Tensor? = nil, retainGraph: Bool = false, createGraph: Bool = false) throws {
+        try Tensor.backward([self], gradients: [gradient], retainGraph: retainGraph, createGraph: createGraph)
     }
 
     /// torch.autograd.backward: accumulates into every leaf's `.grad` the
     /// gradient of sum(outputs[i] * gradients[i]). A nil gradient stands for
-    /// ones and needs a one-element output.
-    public static func backward(_ outputs: [Tensor], gradients: [Tensor?]? = nil, retainGraph: Bool = false) throws {
-        let roots = try Autograd.seeds(outputs, gradients, op: "backward")
-        _ = try GradMode.withDisabled { try Autograd.run(roots: roots, retainGraph: retainGraph, capturing: nil) }
+    /// ones and needs a one-element output. With `inputs`, only those
+    /// tensors (leaves or not) accumulate into `.grad`.
+    public static func backward(_ outputs: [Tensor], gradients: [Tensor?]? = nil, retainGraph: Bool = false,
+                                createGraph: Bool = false, inputs: [Tensor]? = nil) throws {
+        let roots = try Autograd.seeds(outputs, gradients, op: "backward", createGraph: createGraph)
+        guard let inputs else {
+            _ = try Autograd.running(createGraph) {
+                try Autograd.run(roots: roots, retainGraph: retainGraph || createGraph, createGraph: createGraph, capturing: nil)
+            }
+            return
+        }
+        guard !inputs.isEmpty else { throw CajalError.runtime("[backward] 'inputs' argument to backward() cannot be empty.") }
+        for (i, input) in inputs.enumerated() where !input.requiresGrad {
+            throw CajalError.runtime("[backward] One of the differentiated Tensors does not require grad (inputs[\(i)] of shape \(shapeString(input.shape)))")
+        }
+        let grads = try Autograd.running(createGraph) {
+            try Autograd.run(roots: roots, retainGraph: retainGraph || createGraph, createGraph: createGraph, capturing: inputs)
+        }
+        for (input, grad) in zip(inputs, grads) {
+            if let grad { try Autograd.running(createGraph) { try input.accumulateGrad(grad, createGraph: createGraph) } }
+        }
     }
 
     /// torch.autograd.grad: the gradients of sum(outputs[i] * gradOutputs[i])
@@ -21,12 +40,14 @@ extension Tensor {
     /// `.grad`. Only the part of the graph that leads to `inputs` runs. An
     /// input the outputs do not depend on is an error, or nil with `allowUnused`.
     public static func gradients(of outputs: [Tensor], withRespectTo inputs: [Tensor], gradOutputs: [Tensor?]? = nil,
-                                 retainGraph: Bool = false, allowUnused: Bool = false) throws -> [Tensor?] {
+                                 retainGraph: Bool = false, createGraph: Bool = false, allowUnused: Bool = false) throws -> [Tensor?] {
         for (i, input) in inputs.enumerated() where !input.requiresGrad {
             throw CajalError.runtime("[autograd.grad] One of the differentiated Tensors does not require grad (inputs[\(i)] of shape \(shapeString(input.shape)))")
         }
-        let roots = try Autograd.seeds(outputs, gradOutputs, op: "autograd.grad")
-        let grads = try GradMode.withDisabled { try Autograd.run(roots: roots, retainGraph: retainGraph, capturing: inputs) }
+        let roots = try Autograd.seeds(outputs, gradOutputs, op: "autograd.grad", createGraph: createGraph)
+        let grads = try Autograd.running(createGraph) {
+            try Autograd.run(roots: roots, retainGraph: retainGraph || createGraph, createGraph: createGraph, capturing: inputs)
+        }
         if !allowUnused, let unused = grads.firstIndex(where: { $0 == nil }) {
             throw CajalError.runtime("[autograd.grad] One of the differentiated Tensors appears to not have been used in the graph (inputs[\(unused)]). Set allow_unused=True if this is the desired behavior.")
         }
@@ -35,9 +56,13 @@ extension Tensor {
 
     /// Adds `incoming` into `.grad`: a fresh tensor the first time, laid out
     /// like this tensor (torch's gradient layout contract), so that gradients
-    /// never alias one another.
-    func accumulateGrad(_ incoming: Tensor) throws {
-        if let existing = grad {
+    /// never alias one another. With `createGraph` the sum is recorded, so
+    /// `.grad` keeps its history (and, as in torch, a parameter and a
+    /// gradient that depends on it hold each other until `.grad` is reset).
+    func accumulateGrad(_ incoming: Tensor, createGraph: Bool = false) throws {
+        if createGraph {
+            grad = try grad.map { try $0.add(incoming) } ?? incoming.clone()
+        } else if let existing = grad {
             grad = try existing.add(incoming).detach()
         } else {
             let fresh = try Tensor(uninitializedShape: shape, strides: elementwiseOutputStrides(shape, [strides]),
@@ -90,8 +115,18 @@ extension Tensor {
 }
 
 enum Autograd {
-    /// Pairs each output with the gradient that starts backward from it.
-    static func seeds(_ outputs: [Tensor], _ gradients: [Tensor?]?, op: String) throws -> [(output: Tensor, seed: Tensor)] {
+    /// Runs `body` with grad mode on when the backward is recorded, else off.
+    static func running<R>(_ createGraph: Bool, _ body: () throws -> R) rethrows -> R {
+        let previous = GradMode.isEnabled
+        GradMode.isEnabled = createGraph
+        defer { GradMode.isEnabled = previous }
+        return try body()
+    }
+
+    /// Pairs each output with the gradient that starts backward from it
+    /// (kept in the graph with `createGraph`, as for a Hessian-vector product).
+    static func seeds(_ outputs: [Tensor], _ gradients: [Tensor?]?, op: String,
+                      createGraph: Bool = false) throws -> [(output: Tensor, seed: Tensor)] {
         guard !outputs.isEmpty else { throw CajalError.runtime("[\(op)] no outputs were given to differentiate") }
         if let gradients, gradients.count != outputs.count {
             throw CajalError.runtime("[\(op)] got \(gradients.count) gradients for \(outputs.count) outputs")
@@ -104,7 +139,8 @@ enum Autograd {
                 guard gradient.shape == output.shape else {
                     throw CajalError.shape("[\(op)] Mismatch in shape: grad_output[\(i)] has a shape of \(shapeString(gradient.shape)) and output[\(i)] has a shape of \(shapeString(output.shape))")
                 }
-                return (output, try gradient.converted(to: output.dtype).detach())
+                let seed = try gradient.to(output.dtype)
+                return (output, createGraph ? seed : seed.detach())
             }
             guard output.count == 1 else {
                 throw CajalError.runtime("[\(op)] grad can be implicitly created only for scalar outputs (output \(i) has shape \(shapeString(output.shape)); pass a gradient of that shape)")
@@ -117,7 +153,8 @@ enum Autograd {
     /// leaves' `.grad` (and retained non-leaf grads), and the result is empty.
     /// With `inputs`, nothing accumulates: the gradient reaching each input is
     /// returned (nil where none arrives), and only nodes on a path to an input run.
-    static func run(roots: [(output: Tensor, seed: Tensor)], retainGraph: Bool, capturing inputs: [Tensor]?) throws -> [Tensor?] {
+    static func run(roots: [(output: Tensor, seed: Tensor)], retainGraph: Bool, createGraph: Bool,
+                    capturing inputs: [Tensor]?) throws -> [Tensor?] {
         var captured = [Tensor?](repeating: nil, count: inputs?.count ?? 0)
         // Inputs are found by identity: leaves on leaf edges, others by their grad_fn.
         var leafSlots: [ObjectIdentifier: [Int]] = [:], nodeSlots: [ObjectIdentifier: [Int]] = [:]
@@ -132,12 +169,22 @@ enum Autograd {
             for i in slots { captured[i] = try captured[i].map { try $0.add(grad) } ?? grad }
         }
 
+        // A leaf's gradient passes its hooks, then accumulates or is captured.
+        func arrive(at leaf: Tensor, _ grad: Tensor) throws {
+            let grad = try leaf.runGradientHooks(grad)
+            if inputs == nil {
+                try leaf.accumulateGrad(grad, createGraph: createGraph)
+            } else if let slots = leafSlots[ObjectIdentifier(leaf)] {
+                try capture(slots, grad)
+            }
+        }
+
         // Seed the root nodes; a leaf root receives its seed directly.
         var pendingGrads: [ObjectIdentifier: Tensor] = [:]
         var rootNodes: [Node] = []
         for (output, seed) in roots {
             guard let node = output.gradFn else {
-                if inputs == nil { try output.accumulateGrad(seed) } else if let slots = leafSlots[ObjectIdentifier(output)] { try capture(slots, seed) }
+                try arrive(at: output, seed)
                 continue
             }
             let id = ObjectIdentifier(node)
@@ -194,25 +241,24 @@ enum Autograd {
 
         for node in order {
             let id = ObjectIdentifier(node)
-            let incoming = pendingGrads.removeValue(forKey: id)
+            var incoming = pendingGrads.removeValue(forKey: id)
+            if let grad = incoming, !node.hooks.isEmpty { incoming = try node.runHooks(grad) }
             if inputs != nil {
                 if let incoming, let slots = nodeSlots[id] { try capture(slots, incoming) }
                 guard leadsToInput.contains(id) else { continue }
             } else if let incoming, let output = node.retainedOutput {
-                try output.accumulateGrad(incoming)
+                try output.accumulateGrad(incoming, createGraph: createGraph)
             }
             guard let grad = incoming else { continue }
-            let inputGrads = try node.apply(grad, release: !retainGraph)
+            let inputGrads = try node.apply(grad, release: !retainGraph, createGraph: createGraph)
             for (index, edge) in node.edges.enumerated() {
                 guard index < inputGrads.count, let grad = inputGrads[index] else { continue }
                 switch edge.target {
                 case .none:
                     continue
                 case .leaf(let leaf):
-                    if inputs == nil {
-                        try leaf.accumulateGrad(try fitted(grad, to: edge, in: node))
-                    } else if let slots = leafSlots[ObjectIdentifier(leaf)] {
-                        try capture(slots, try fitted(grad, to: edge, in: node))
+                    if inputs == nil || leafSlots[ObjectIdentifier(leaf)] != nil {
+                        try arrive(at: leaf, try fitted(grad, to: edge, in: node))
                     }
                 case .node(let next):
                     let nextID = ObjectIdentifier(next)
@@ -232,7 +278,7 @@ enum Autograd {
             result = try result.sumTo(shape: edge.shape)
         }
         if result.dtype != edge.dtype {
-            result = try result.converted(to: edge.dtype)
+            result = try result.to(edge.dtype)
         }
         guard result.shape == edge.shape else {
             throw CajalError.runtime("[backward] Function \(node.name) returned an invalid gradient - got \(shapeString(grad.shape)) but expected shape compatible with \(shapeString(edge.shape))")

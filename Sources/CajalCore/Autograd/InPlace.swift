@@ -44,6 +44,8 @@ extension Tensor {
         // still replace its history: the old history gets a zero gradient.
         let node = result.gradFn ?? Node(name: "\(op.hasSuffix("_") ? String(op.dropLast()) : op)Backward0".capitalizedFirst,
                                          edges: [original.edgeForInput()], saved: []) { ctx in [try ctx.grad.zerosLike()] }
+        // x.mul_(x) saves x itself: keep only its data, or x and its new history would hold each other.
+        node.forgetSavedInput(self)
         if let base = viewBase {
             try base.rebaseThroughView(self, node: node, nodeDType: result.dtype)
         } else {
@@ -62,7 +64,7 @@ extension Tensor {
         let baseShape = shape
         // The base's old history (or nothing, for a leaf that needs no grad) and the op.
         let opEdge = Node.Edge(target: .node(node), shape: view.shape, dtype: nodeDType)
-        let copySlices = Node(name: "CopySlices", edges: [edgeForInput(), opEdge], saved: []) { ctx in
+        let copySlices = Node(name: "CopySlices", edges: [edgeForInput(), opEdge], saved: [], twiceDifferentiable: false) { ctx in
             let g = try ctx.grad.materialized()
             let outside = try g.clone().detach()
             try outside.viewing(Layout(shape: region.shape, strides: region.strides, offset: outside.layout.offset + region.offset))
@@ -81,7 +83,7 @@ extension Tensor {
     /// A node for a view of `base` (given by `region` within it): its gradient
     /// lands in that region of a zero tensor of the base's shape.
     static func viewNode(of base: Tensor, region: Layout, baseShape: [Int]) -> Node {
-        Node(name: "AsStridedBackward0", edges: [base.edgeForInput()], saved: []) { ctx in
+        Node(name: "AsStridedBackward0", edges: [base.edgeForInput()], saved: [], twiceDifferentiable: false) { ctx in
             let zeros = try Tensor.zeros(baseShape, dtype: ctx.grad.dtype)
             try zeros.viewing(Layout(shape: region.shape, strides: region.strides, offset: region.offset)).copyElements(from: ctx.grad)
             return [zeros]

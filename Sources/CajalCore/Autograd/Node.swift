@@ -4,12 +4,61 @@ public struct BackwardContext {
     public let grad: Tensor
     public let saved: [Tensor]
     let needsInputGrad: [Bool]
+    /// True when the backward itself is being recorded (create_graph).
+    public let createsGraph: Bool
 
     /// Whether input `index` wants a gradient; skip the work when it does not.
     public func needs(_ index: Int) -> Bool { needsInputGrad[index] }
 }
 
 public typealias BackwardFunction = (BackwardContext) throws -> [Tensor?]
+
+/// A gradient hook: sees the gradient arriving at a tensor and may replace it.
+public typealias GradientHook = (Tensor) throws -> Tensor?
+
+/// A tensor a node saved for its backward. `data` is a detached view (a node
+/// never holds its own output, which would be a retain cycle). An input is
+/// also kept as itself, so that a backward recorded with create_graph
+/// connects to the input's history; the output is re-attached to the node
+/// when unpacked. Any other saved value is a constant of the backward.
+struct SavedTensor {
+    enum Role { case input(Tensor), output, other }
+    let data: Tensor
+    let role: Role
+    let version: Int
+
+    init(_ tensor: Tensor, role: Role) {
+        data = tensor.detach()
+        self.role = role
+        version = tensor.storage.version
+    }
+
+    init(detachedData: Tensor, role: Role, version: Int) {
+        data = detachedData
+        self.role = role
+        self.version = version
+    }
+
+    /// The value the backward reads: with `graphOf`, connected to the graph.
+    func unpacked(graphOf node: Node?) -> Tensor {
+        guard let node else { return data }
+        switch role {
+        case .input(let tensor): return tensor
+        case .output:
+            let alias = data.detach()
+            alias.gradFn = node
+            return alias
+        case .other: return data
+        }
+    }
+
+    /// A floating-point value that is neither input nor output: the backward
+    /// treats it as a constant, so its own derivative would be lost.
+    var isDerivedConstant: Bool {
+        if case .other = role { return data.dtype.isFloatingPoint }
+        return false
+    }
+}
 
 /// One recorded op in the graph: its inputs as edges and its backward function.
 ///
@@ -54,17 +103,24 @@ public final class Node {
     public let name: String
     var edges: [Edge]
     private var backward: BackwardFunction?
-    private var saved: [Tensor]
-    /// Storage versions at save time, to catch in-place writes before backward.
-    private var savedVersions: [Int]
+    private var saved: [SavedTensor]
+    /// False when the backward runs kernels outside the graph (or reads saved
+    /// values derived from the inputs as constants): differentiating its
+    /// result again (create_graph) then fails instead of giving wrong numbers.
+    let isTwiceDifferentiable: Bool
     /// Set by `retainGrad()` on the output; weak so the output can die.
     weak var retainedOutput: Tensor?
+    /// Hooks of the output tensor (register_hook on a non-leaf), in order.
+    var hooks: [(id: Int, hook: GradientHook)] = []
+    /// Runs when the node is freed (a custom Function's context, for one).
+    var onRelease: (() -> Void)?
 
-    init(name: String, edges: [Edge], saved: [Tensor], backward: @escaping BackwardFunction) {
+    init(name: String, edges: [Edge], saved: [SavedTensor], twiceDifferentiable: Bool = true,
+         backward: @escaping BackwardFunction) {
         self.name = name
         self.edges = edges
         self.saved = saved
-        self.savedVersions = saved.map { $0.storage.version }
+        self.isTwiceDifferentiable = twiceDifferentiable && !saved.contains { $0.isDerivedConstant }
         self.backward = backward
     }
 
@@ -72,18 +128,32 @@ public final class Node {
     var isReleased: Bool { backward == nil }
 
     /// Runs the backward function; with `release`, frees saved tensors after.
-    func apply(_ grad: Tensor, release: Bool) throws -> [Tensor?] {
+    /// With `createGraph` (grad mode on), the backward's own ops are recorded.
+    func apply(_ grad: Tensor, release: Bool, createGraph: Bool) throws -> [Tensor?] {
         guard let backward else {
             throw CajalError.runtime("[backward] Trying to backward through the graph a second time (or directly access saved tensors after they have already been freed). Saved intermediate values of the graph are freed when you call .backward() or autograd.grad(). Specify retain_graph=True if you need to backward through the graph a second time or if you need to access saved tensors after calling backward.")
         }
-        for (tensor, version) in zip(saved, savedVersions) where tensor.storage.version != version {
-            throw CajalError.runtime("[backward] one of the variables needed for gradient computation has been modified by an inplace operation: [\(tensor.dtype) \(shapeString(tensor.shape))] is at version \(tensor.storage.version); expected version \(version) instead (in \(name))")
+        for value in saved where value.data.storage.version != value.version {
+            throw CajalError.runtime("[backward] one of the variables needed for gradient computation has been modified by an inplace operation: [\(value.data.dtype) \(shapeString(value.data.shape))] is at version \(value.data.storage.version); expected version \(value.version) instead (in \(name))")
         }
-        let context = BackwardContext(grad: grad, saved: saved, needsInputGrad: edges.map {
-            if case .none = $0.target { return false }
-            return true
-        })
-        let grads = try backward(context)
+        let recorded = createGraph && isTwiceDifferentiable
+        let context = BackwardContext(grad: grad, saved: saved.map { $0.unpacked(graphOf: recorded ? self : nil) },
+                                      needsInputGrad: edges.map {
+                                          if case .none = $0.target { return false }
+                                          return true
+                                      }, createsGraph: recorded)
+        var grads: [Tensor?]
+        if createGraph && !isTwiceDifferentiable {
+            // Computed outside the graph; its results refuse a second backward.
+            grads = try GradMode.withDisabled { try backward(context) }
+            if grad.requiresGrad || saved.contains(where: { if case .input(let t) = $0.role { return t.requiresGrad }; return false }) {
+                // Its edges reach what the gradient depends on, so that differentiating it gets to the refusal.
+                let reach = [grad.edgeForInput()] + edges
+                grads = grads.map { $0.map { Node.refusingSecondBackward($0, after: name, edges: reach) } }
+            }
+        } else {
+            grads = try backward(context)
+        }
         if release {
             self.backward = nil
             self.saved = []
@@ -91,9 +161,32 @@ public final class Node {
         return grads
     }
 
+    /// Stops keeping `tensor` as itself (it keeps its detached data): an
+    /// in-place write that hands `tensor` this node as its history would
+    /// otherwise make a cycle.
+    func forgetSavedInput(_ tensor: Tensor) {
+        saved = saved.map { value in
+            if case .input(let input) = value.role, input === tensor {
+                return SavedTensor(detachedData: value.data, role: .other, version: value.version)
+            }
+            return value
+        }
+    }
+
+    /// `value` as the output of a node whose backward fails: what a gradient
+    /// computed outside the graph becomes under create_graph.
+    private static func refusingSecondBackward(_ value: Tensor, after name: String, edges: [Edge]) -> Tensor {
+        let alias = value.detach()
+        alias.gradFn = Node(name: "\(name)Backward", edges: edges, saved: []) { _ in
+            throw CajalError.notImplemented("[backward] double backward through \(name) is not supported by cajal: its backward is not written with differentiable ops (create_graph=True needs it)")
+        }
+        return alias
+    }
+
     /// Unlinks the graph iteratively: a long chain released recursively
     /// would overflow the stack of a Python thread.
     deinit {
+        onRelease?()
         var pending: [Node] = []
         for edge in edges { if case .node(let node) = edge.target { pending.append(node) } }
         edges.removeAll()
@@ -110,16 +203,23 @@ extension Tensor {
     /// Attaches a backward node to `self` (a fresh op output) when grad mode
     /// is on and any input requires grad. Returns `self` for chaining.
     /// The arrays are built only when the op is actually recorded.
+    /// `twiceDifferentiable: false` marks a backward that runs kernels
+    /// outside the graph, so that create_graph through it fails clearly.
     @discardableResult
     package func recording(_ name: String, inputs makeInputs: @autoclosure () -> [Tensor],
-                   saving makeSaved: @autoclosure () -> [Tensor] = [],
+                   saving makeSaved: @autoclosure () -> [Tensor] = [], twiceDifferentiable: Bool = true,
                    _ backward: @escaping BackwardFunction) -> Tensor {
         guard GradMode.isEnabled else { return self }
         let inputs = makeInputs()
         for input in inputs { input.refreshViewHistory() }
         guard inputs.contains(where: { $0.requiresGrad }) else { return self }
-        let saved = makeSaved()
-        gradFn = Node(name: name, edges: inputs.map { $0.edgeForInput() }, saved: saved.map { $0.detach() }, backward: backward)
+        let saved = makeSaved().map { value -> SavedTensor in
+            if value === self { return SavedTensor(value, role: .output) }
+            if inputs.contains(where: { $0 === value }) { return SavedTensor(value, role: .input(value)) }
+            return SavedTensor(value, role: .other)
+        }
+        gradFn = Node(name: name, edges: inputs.map { $0.edgeForInput() }, saved: saved,
+                      twiceDifferentiable: twiceDifferentiable, backward: backward)
         return self
     }
 

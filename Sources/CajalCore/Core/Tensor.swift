@@ -18,6 +18,8 @@ public final class Tensor {
     var leafRequiresGrad = false
     /// Accumulated gradient (leaves, and non-leaves after `retainGrad()`).
     public var grad: Tensor?
+    /// A leaf's gradient hooks (a non-leaf's live on its node), in order.
+    var leafHooks: [(id: Int, hook: GradientHook)] = []
     /// For views made by view ops: the tensor that owns the memory, so that an
     /// in-place write through the view can rebase the base's history.
     var viewBase: Tensor?

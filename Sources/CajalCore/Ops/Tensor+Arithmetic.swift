@@ -115,13 +115,13 @@ extension Tensor {
                 // d/da a^b = b * a^(b-1), defined as 0 where b == 0.
                 let local = try b.mul(a.pow(b.sub(Tensor.scalar(1.0))))
                 let zero = try Tensor.scalar(0.0)
-                grads[0] = try Tensor.selectKernel(b.eq(zero), zero, ctx.grad.mul(local), name: "pow_backward")
+                grads[0] = try Tensor.where(b.eq(zero), zero, ctx.grad.mul(local))
             }
             if ctx.needs(1) {
                 // d/db a^b = a^b * log(a), defined as 0 where a == 0 and b >= 0.
                 let zero = try Tensor.scalar(0.0)
                 let mask = try Tensor.binaryKernel(.mul, a.eq(zero), b.ge(zero), computeType: .bool, name: "pow_backward")
-                grads[1] = try Tensor.selectKernel(mask, zero, ctx.grad.mul(result.mul(a.log())), name: "pow_backward")
+                grads[1] = try Tensor.where(mask, zero, ctx.grad.mul(result.mul(a.log())))
             }
             return grads
         }
@@ -139,12 +139,12 @@ extension Tensor {
         return out.recording(backward, inputs: [self, other], saving: [self, other]) { ctx in
             let (a, b) = (ctx.saved[0], ctx.saved[1])
             let zero = try Tensor.scalar(0.0)
-            let half = try Tensor.selectKernel(a.eq(b), ctx.grad.div(.scalar(2.0)), ctx.grad, name: name)
+            let half = try Tensor.where(a.eq(b), ctx.grad.div(.scalar(2.0)), ctx.grad)
             // The loser of each comparison gets nothing.
             let aLoses = op == .maximum ? try a.lt(b) : try a.gt(b)
             let bLoses = op == .maximum ? try a.gt(b) : try a.lt(b)
-            return [ctx.needs(0) ? try Tensor.selectKernel(aLoses, zero, half, name: name) : nil,
-                    ctx.needs(1) ? try Tensor.selectKernel(bLoses, zero, half, name: name) : nil]
+            return [ctx.needs(0) ? try Tensor.where(aLoses, zero, half) : nil,
+                    ctx.needs(1) ? try Tensor.where(bLoses, zero, half) : nil]
         }
     }
 
@@ -209,16 +209,16 @@ extension Tensor {
             var inside = try Tensor.full(x.shape, value: 1, dtype: .bool)
             if let lowBound { inside = try inside.logicalAnd(x.ge(lowBound)) }
             if let highBound { inside = try inside.logicalAnd(x.le(highBound)) }
-            var grads: [Tensor?] = [ctx.needs(0) ? try Tensor.selectKernel(inside, ctx.grad, zero, name: "clamp_backward") : nil]
+            var grads: [Tensor?] = [ctx.needs(0) ? try Tensor.where(inside, ctx.grad, zero) : nil]
             if let lowBound {
                 var wins = try x.lt(lowBound)
                 if let highBound { wins = try wins.logicalAnd(lowBound.le(highBound)) }
-                grads.append(ctx.needs(1) ? try Tensor.selectKernel(wins, ctx.grad, zero, name: "clamp_backward") : nil)
+                grads.append(ctx.needs(1) ? try Tensor.where(wins, ctx.grad, zero) : nil)
             }
             if let highBound {
                 var wins = try x.gt(highBound)
                 if let lowBound { wins = try wins.logicalOr(lowBound.gt(highBound)) }
-                grads.append(ctx.needs(grads.count) ? try Tensor.selectKernel(wins, ctx.grad, zero, name: "clamp_backward") : nil)
+                grads.append(ctx.needs(grads.count) ? try Tensor.where(wins, ctx.grad, zero) : nil)
             }
             return grads
         }

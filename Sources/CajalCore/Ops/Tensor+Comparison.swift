@@ -61,8 +61,8 @@ extension Tensor {
             .recording("WhereBackward0", inputs: [a, b], saving: [condition]) { ctx in
                 let c = ctx.saved[0]
                 let zero = try Tensor.scalar(0.0)
-                return [ctx.needs(0) ? try Tensor.selectKernel(c, ctx.grad, zero, name: "where_backward") : nil,
-                        ctx.needs(1) ? try Tensor.selectKernel(c, zero, ctx.grad, name: "where_backward") : nil]
+                return [ctx.needs(0) ? try Tensor.where(c, ctx.grad, zero) : nil,
+                        ctx.needs(1) ? try Tensor.where(c, zero, ctx.grad) : nil]
             }
     }
 }

@@ -111,17 +111,9 @@ extension Tensor {
         let geometry = ConvolutionGeometry(channels: groupChannels, window: WindowGeometry(
             height: in2[0], width: in2[1], kernelHeight: k2[0], kernelWidth: k2[1], strideHeight: s2[0], strideWidth: s2[1],
             padTop: b2[0], padLeft: b2[1], dilationHeight: d2[0], dilationWidth: d2[1], outHeight: o2[0], outWidth: o2[1]))
-        let x = try input.contiguous(), w = try weight.contiguous()
-        let batch = input.shape[0]
-        let out = try Tensor(uninitializedShape: [batch, outChannels] + outSpatial, dtype: input.dtype, op: op)
-        try convolutionForward(x, w, out, geometry, groups: groups)
-        let inputShape = input.shape, weightShape = weight.shape
-        out.recording("ConvolutionBackward0", inputs: [input, weight], saving: [x, w]) { ctx in
-            let g = try ctx.grad.contiguous()
-            let (x, w) = (ctx.saved[0], ctx.saved[1])
-            return [ctx.needs(0) ? try convolutionInputGradient(g, w, inputShape, geometry, groups: groups) : nil,
-                    ctx.needs(1) ? try convolutionWeightGradient(g, x, weightShape, geometry, groups: groups) : nil]
-        }
+        let products = ConvolutionProducts(geometry: geometry, groups: groups, inputShape: input.shape, weightShape: weight.shape,
+                                           outputShape: [input.shape[0], outChannels] + outSpatial)
+        let out = try products.convolve(input, weight, name: "ConvolutionBackward0")
         guard let bias else { return out }
         return try out.add(bias.reshape([outChannels] + [Int](repeating: 1, count: spatialDims)))
     }
@@ -189,23 +181,52 @@ extension Tensor {
             height: outSpatial[0], width: outSpatial[1], kernelHeight: kernel[0], kernelWidth: kernel[1],
             strideHeight: s2[0], strideWidth: s2[1], padTop: p2[0], padLeft: p2[1], dilationHeight: d2[0], dilationWidth: d2[1],
             outHeight: spatial[0], outWidth: spatial[1]))
-        let x = try input.contiguous(), w = try weight.contiguous()
-        let outShape = [input.shape[0], outChannels] + outSpatial
-        let out = try convolutionInputGradient(x, w, outShape, geometry, groups: groups)
-        let inputShape = input.shape, weightShape = weight.shape
-        out.recording("ConvolutionBackward0", inputs: [input, weight], saving: [x, w]) { ctx in
-            let g = try ctx.grad.contiguous()
-            let (x, w) = (ctx.saved[0], ctx.saved[1])
-            var dx: Tensor?
-            if ctx.needs(0) {
-                let result = try Tensor(uninitializedShape: inputShape, dtype: g.dtype, op: "conv_transpose2d_backward")
-                try convolutionForward(g, w, result, geometry, groups: groups)
-                dx = result
-            }
-            return [dx, ctx.needs(1) ? try convolutionWeightGradient(x, g, weightShape, geometry, groups: groups) : nil]
-        }
+        // conv_transpose2d is that convolution's input gradient.
+        let products = ConvolutionProducts(geometry: geometry, groups: groups, inputShape: [input.shape[0], outChannels] + outSpatial,
+                                           weightShape: weight.shape, outputShape: input.shape)
+        let out = try products.inputGradient(input, weight, name: "ConvolutionBackward0")
         guard let bias else { return out }
         return try out.add(bias.reshape([outChannels, 1, 1]))
+    }
+
+    /// The three products of a convolution of one geometry: the convolution
+    /// (input, weight -> output), its input gradient (output-like, weight ->
+    /// input-like) and its weight gradient (output-like, input-like -> weight).
+    /// They are one bilinear form read three ways,
+    ///     <conv(x, w), y> = <x, inputGradient(y, w)> = <w, weightGradient(y, x)>,
+    /// so each one's gradients are the other two; recorded this way, a
+    /// convolution can be differentiated again (create_graph).
+    struct ConvolutionProducts {
+        let geometry: ConvolutionGeometry
+        let groups: Int
+        let inputShape: [Int], weightShape: [Int], outputShape: [Int]
+
+        private func dense(_ tensor: Tensor) throws -> Tensor { try GradMode.withDisabled { try tensor.contiguous() } }
+
+        func convolve(_ x: Tensor, _ w: Tensor, name: String = "ConvolutionBackwardBackward0") throws -> Tensor {
+            let out = try Tensor(uninitializedShape: outputShape, dtype: x.dtype, op: "conv")
+            try Tensor.convolutionForward(dense(x), dense(w), out, geometry, groups: groups)
+            return out.recording(name, inputs: [x, w], saving: [x, w]) { ctx in
+                let (x, w) = (ctx.saved[0], ctx.saved[1])
+                return [ctx.needs(0) ? try inputGradient(ctx.grad, w) : nil, ctx.needs(1) ? try weightGradient(ctx.grad, x) : nil]
+            }
+        }
+
+        func inputGradient(_ y: Tensor, _ w: Tensor, name: String = "ConvolutionBackwardBackward0") throws -> Tensor {
+            let out = try Tensor.convolutionInputGradient(dense(y), dense(w), inputShape, geometry, groups: groups)
+            return out.recording(name, inputs: [y, w], saving: [y, w]) { ctx in
+                let (y, w) = (ctx.saved[0], ctx.saved[1])
+                return [ctx.needs(0) ? try convolve(ctx.grad, w) : nil, ctx.needs(1) ? try weightGradient(y, ctx.grad) : nil]
+            }
+        }
+
+        func weightGradient(_ y: Tensor, _ x: Tensor) throws -> Tensor {
+            let out = try Tensor.convolutionWeightGradient(dense(y), dense(x), weightShape, geometry, groups: groups)
+            return out.recording("ConvolutionBackwardBackward0", inputs: [y, x], saving: [y, x]) { ctx in
+                let (y, x) = (ctx.saved[0], ctx.saved[1])
+                return [ctx.needs(0) ? try convolve(x, ctx.grad) : nil, ctx.needs(1) ? try inputGradient(y, ctx.grad) : nil]
+            }
+        }
     }
 
     /// Runs body(images, columns buffer) over the batch. Images of small and

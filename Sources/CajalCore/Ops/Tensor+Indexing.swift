@@ -116,6 +116,8 @@ extension Tensor {
             var saved = ctx.saved.makeIterator()
             let again = indices.map { $0 == nil ? nil : saved.next() }
             let zeros = try Tensor.zeros(inputShape, dtype: ctx.grad.dtype)
+            // Recorded under create_graph; otherwise straight into the zeros.
+            if ctx.createsGraph { return [try zeros.indexPut(again, values: ctx.grad, accumulate: true)] }
             try zeros.indexPutKernel(again, values: ctx.grad, accumulate: true)
             return [zeros]
         }
@@ -151,6 +153,8 @@ extension Tensor {
             if ctx.needs(0) {
                 if accumulate {
                     grads[0] = ctx.grad
+                } else if ctx.createsGraph {
+                    grads[0] = try ctx.grad.indexPut(again, values: Tensor.zeros([], dtype: ctx.grad.dtype))
                 } else {
                     let g = try ctx.grad.clone().detach()
                     try g.indexPutKernel(again, values: Tensor.zeros([], dtype: g.dtype), accumulate: false)
@@ -283,9 +287,8 @@ extension Tensor {
     /// `corner` in the leading corner of zeros shaped `shape` (a source larger than its index).
     private static func embedded(_ corner: Tensor, in shape: [Int]) throws -> Tensor {
         if corner.shape == shape { return corner }
-        let zeros = try Tensor.zeros(shape, dtype: corner.dtype)
-        try zeros.region(corner.shape).copyElements(from: corner)
-        return zeros
+        let cornerShape = corner.shape
+        return try gradientIntoView(corner, inputShape: shape, name: "ScatterBackwardBackward0") { try $0.region(cornerShape) }
     }
 
     /// torch.scatter: a copy with source written at the indexed positions.

@@ -141,7 +141,7 @@ extension Tensor {
     public func relu() throws -> Tensor {
         // The gradient flows where the output is positive (0 at the kink, as torch).
         try unary(.relu, "relu", float: false, backward: "ReluBackward0", saves: .output) { g, y in
-            try Tensor.selectKernel(y.gt(.scalar(0.0)), g, .scalar(0.0), name: "relu_backward")
+            try Tensor.where(y.gt(.scalar(0.0)), g, .scalar(0.0))
         }
     }
 

@@ -152,7 +152,8 @@ extension Tensor {
         let divisor = AverageDivisor(countIncludePad: countIncludePad, divisorOverride: divisorOverride)
         kernels.averagePool(input.dtype, false, x.dataPointer, planes, g, divisor, out.dataPointer)
         let inputShape = input.shape
-        return out.recording(spatialDims == 2 ? "AvgPool2DBackward0" : "AvgPool1DBackward0", inputs: [input]) { ctx in
+        return out.recording(spatialDims == 2 ? "AvgPool2DBackward0" : "AvgPool1DBackward0", inputs: [input],
+                             twiceDifferentiable: false) { ctx in
             let grad = try ctx.grad.contiguous()
             let dx = try Tensor.zeros(inputShape, dtype: grad.dtype)
             kernels.averagePool(grad.dtype, true, grad.dataPointer, planes, g, divisor, dx.dataPointer)

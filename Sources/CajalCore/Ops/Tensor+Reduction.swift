@@ -135,7 +135,7 @@ extension Tensor {
         let hit = try x.eq(r).logicalOr(x.isnan().logicalAnd(r.isnan()))
         let dims = (0..<x.rank).filter { reduced[$0] }
         let counts = try hit.sum(dims: dims, keepDim: true)
-        return try Tensor.selectKernel(hit, g.div(counts), .scalar(0.0), name: "max_backward")
+        return try Tensor.where(hit, g.div(counts), .scalar(0.0))
     }
 
     public func prod() throws -> Tensor {
@@ -309,7 +309,7 @@ extension Tensor {
             // d|x|_p / dx = x |x|^(p-2) / |x|_p^(p-1), taken as 0 where the norm is 0.
             let x = ctx.saved[0], norm = try ctx.saved[1].reshape(kept), g = try ctx.grad.reshape(kept)
             let local = p == 2 ? try x.div(norm) : try x.mul(x.abs().pow(p - 2)).div(norm.pow(p - 1))
-            return [try Tensor.selectKernel(norm.eq(.scalar(0.0)), .scalar(0.0), g.mul(local), name: "norm_backward")]
+            return [try Tensor.where(norm.eq(.scalar(0.0)), .scalar(0.0), g.mul(local))]
         }
     }
 
@@ -328,8 +328,8 @@ extension Tensor {
         }
         let out = keepDim ? total : try total.squeeze(dims: dimList)
         let kept = total.shape
-        return out.recording("LogsumexpBackward0", inputs: [x], saving: [x, total]) { ctx in
-            [try ctx.grad.reshape(kept).mul(ctx.saved[0].sub(ctx.saved[1]).exp())]
+        return out.recording("LogsumexpBackward0", inputs: [x], saving: [x, out]) { ctx in
+            [try ctx.grad.reshape(kept).mul(ctx.saved[0].sub(ctx.saved[1].reshape(kept)).exp())]
         }
     }
 
@@ -354,7 +354,7 @@ extension Tensor {
     public func cumprod(dim: Int) throws -> Tensor {
         let d = try normalizeDim(dim, rank: rank, op: "cumprod")
         let out = try scan(d, product: true, name: "cumprod")
-        return out.recording("CumprodBackward0", inputs: [self], saving: [self]) { ctx in
+        return out.recording("CumprodBackward0", inputs: [self], saving: [self], twiceDifferentiable: false) { ctx in
             let x = ctx.saved[0], g = try ctx.grad.converted(to: x.dtype)
             guard x.rank > 0 else { return [g] }
             let dx = try Tensor(uninitializedShape: x.shape, dtype: x.dtype, op: "cumprod_backward")

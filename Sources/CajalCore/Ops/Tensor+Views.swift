@@ -3,10 +3,13 @@
 extension Tensor {
     /// The backward of a view that picks some of its input's elements: the
     /// gradient lands in the same elements of a zero tensor of the input's shape.
-    static func gradientIntoView(_ grad: Tensor, inputShape: [Int], view: (Tensor) throws -> Tensor) throws -> Tensor {
+    /// It is recorded when the backward is (create_graph): its own gradient
+    /// reads the view back, so a view's gradient can be differentiated again.
+    static func gradientIntoView(_ grad: Tensor, inputShape: [Int], name: String,
+                                 view: @escaping (Tensor) throws -> Tensor) throws -> Tensor {
         let zeros = try Tensor.zeros(inputShape, dtype: grad.dtype)
         try GradMode.withDisabled { try view(zeros).copyElements(from: grad) }
-        return zeros
+        return zeros.recording(name, inputs: [grad]) { ctx in [try view(ctx.grad)] }
     }
 
     /// Elements start, start+step, ... below end along `dim` (Python's
@@ -27,7 +30,9 @@ extension Tensor {
         let inputShape = shape
         return viewing(Layout(shape: newShape, strides: newStrides, offset: layout.offset + first * strides[d])).asView(of: self)
             .recording("SliceBackward0", inputs: [self]) { ctx in
-                [try Tensor.gradientIntoView(ctx.grad, inputShape: inputShape) { try $0.slice(dim: d, start: first, end: last, step: step) }]
+                [try Tensor.gradientIntoView(ctx.grad, inputShape: inputShape, name: "SliceBackwardBackward0") {
+                    try $0.slice(dim: d, start: first, end: last, step: step)
+                }]
             }
     }
 
@@ -62,7 +67,7 @@ extension Tensor {
         let inputShape = shape
         return viewing(Layout(shape: newShape, strides: newStrides, offset: layout.offset + i * strides[d])).asView(of: self)
             .recording("SelectBackward0", inputs: [self]) { ctx in
-                [try Tensor.gradientIntoView(ctx.grad, inputShape: inputShape) { try $0.select(dim: d, index: i) }]
+                [try Tensor.gradientIntoView(ctx.grad, inputShape: inputShape, name: "SelectBackwardBackward0") { try $0.select(dim: d, index: i) }]
             }
     }
 
@@ -93,7 +98,9 @@ extension Tensor {
         let inputShape = shape
         return viewing(Layout(shape: newShape, strides: newStrides, offset: start)).asView(of: self)
             .recording("DiagonalBackward0", inputs: [self]) { ctx in
-                [try Tensor.gradientIntoView(ctx.grad, inputShape: inputShape) { try $0.diagonal(offset: offset, dim1: d1, dim2: d2) }]
+                [try Tensor.gradientIntoView(ctx.grad, inputShape: inputShape, name: "DiagonalBackwardBackward0") {
+                    try $0.diagonal(offset: offset, dim1: d1, dim2: d2)
+                }]
             }
     }
 

@@ -5,6 +5,8 @@ import functools
 from ctypes import c_void_p
 
 from .._ffi import check, lib
+from . import function as _function
+from .function import Function, FunctionCtx, once_differentiable
 
 
 def _as_tuple(value, what):
@@ -36,11 +38,10 @@ def _gradients_for(outputs, gradients, what):
 def grad(outputs, inputs, grad_outputs=None, retain_graph=None, create_graph=False, only_inputs=True,
          allow_unused=None, is_grads_batched=False, materialize_grads=False):
     """The gradients of sum(outputs[i] * grad_outputs[i]) with respect to each input, as a tuple;
-    unlike backward(), nothing is accumulated into .grad."""
+    unlike backward(), nothing is accumulated into .grad. With create_graph the gradients are
+    themselves differentiable (higher-order gradients)."""
     from .._tensor import _wrap
 
-    if create_graph:
-        raise NotImplementedError("autograd.grad(create_graph=True) (higher-order gradients) is not supported by cajal yet")
     if is_grads_batched:
         raise NotImplementedError("autograd.grad(is_grads_batched=True) is not supported by cajal yet")
     outputs = _as_tuple(outputs, "outputs")
@@ -49,24 +50,33 @@ def grad(outputs, inputs, grad_outputs=None, retain_graph=None, create_graph=Fal
         raise TypeError("autograd.grad: outputs and inputs must be Tensors, not None")
     grad_outputs = _gradients_for(outputs, grad_outputs, "grad_outputs")
     allow_unused = materialize_grads if allow_unused is None else allow_unused
+    retain_graph = create_graph if retain_graph is None else retain_graph
     results = (c_void_p * max(len(inputs), 1))()
-    check(lib.cajal_autograd_grad(_handles(outputs), len(outputs), _handles(grad_outputs), _handles(inputs), len(inputs),
-                                  1 if retain_graph else 0, 1 if allow_unused else 0, results))
+    with _function.raising_callback_errors():
+        check(lib.cajal_autograd_grad_ex(_handles(outputs), len(outputs), _handles(grad_outputs), _handles(inputs),
+                                         len(inputs), 1 if retain_graph else 0, 1 if create_graph else 0,
+                                         1 if allow_unused else 0, results))
     grads = tuple(_wrap(results[i]) if results[i] else None for i in range(len(inputs)))
     if materialize_grads:
         grads = tuple(g if g is not None else t.new_zeros(t.shape) for g, t in zip(grads, inputs))
     return grads
 
 
-def backward(tensors, grad_tensors=None, retain_graph=None, create_graph=False, inputs=None):
-    """Accumulates into every leaf's .grad the gradient of sum(tensors[i] * grad_tensors[i])."""
-    if create_graph:
-        raise NotImplementedError("autograd.backward(create_graph=True) (higher-order gradients) is not supported by cajal yet")
-    if inputs is not None:
-        raise NotImplementedError("autograd.backward(inputs=...) is not supported by cajal yet; use autograd.grad")
+def backward(tensors, grad_tensors=None, retain_graph=None, create_graph=False, inputs=None, grad_variables=None):
+    """Accumulates into every leaf's .grad (or only into `inputs`' .grad) the gradient of
+    sum(tensors[i] * grad_tensors[i]); with create_graph the accumulated gradients keep a history."""
     tensors = _as_tuple(tensors, "tensors")
-    grad_tensors = _gradients_for(tensors, grad_tensors, "grad_tensors")
-    check(lib.cajal_autograd_backward(_handles(tensors), len(tensors), _handles(grad_tensors), 1 if retain_graph else 0))
+    grad_tensors = _gradients_for(tensors, grad_tensors if grad_tensors is not None else grad_variables, "grad_tensors")
+    retain_graph = create_graph if retain_graph is None else retain_graph
+    if inputs is not None:
+        inputs = _as_tuple(inputs, "inputs")
+        if not inputs:
+            raise RuntimeError("'inputs' argument to backward() cannot be empty.")
+    inputs = inputs or ()
+    with _function.raising_callback_errors():
+        check(lib.cajal_autograd_backward_ex(_handles(tensors), len(tensors), _handles(grad_tensors),
+                                             1 if retain_graph else 0, 1 if create_graph else 0,
+                                             _handles(inputs), len(inputs)))
 
 
 def is_grad_enabled():
@@ -106,7 +116,37 @@ class enable_grad(_GradModeContext):
     enabled = True
 
 
-inference_mode = no_grad
+class inference_mode(_GradModeContext):
+    """torch.inference_mode: no graph is recorded inside (cajal has no separate
+    inference tensors, so this is no_grad); inference_mode(False) records."""
+
+    def __init__(self, mode=True):
+        self.enabled = not mode
+
+    def __enter__(self):
+        self._previous = lib.cajal_grad_enabled()
+        lib.cajal_set_grad_enabled(1 if self.enabled else 0)
+        return self
+
+    def __call__(self, function):
+        enabled = self.enabled
+
+        @functools.wraps(function)
+        def wrapper(*args, **kwargs):
+            with inference_mode(not enabled):
+                return function(*args, **kwargs)
+
+        return wrapper
+
+
+def Variable(data, requires_grad=False, volatile=False):
+    """torch.autograd.Variable, the deprecated alias: a tensor sharing data's
+    memory that requires grad when asked."""
+    from .._tensor import Tensor
+    from .._creation import tensor as _tensor
+
+    value = data.detach() if isinstance(data, Tensor) else _tensor(data)
+    return value.requires_grad_(True) if requires_grad else value
 
 
 class set_grad_enabled(_GradModeContext):
@@ -132,4 +172,7 @@ class set_grad_enabled(_GradModeContext):
         return wrapper
 
 
-__all__ = ["grad", "backward", "no_grad", "enable_grad", "set_grad_enabled", "inference_mode", "is_grad_enabled"]
+from . import functional  # noqa: E402
+
+__all__ = ["grad", "backward", "no_grad", "enable_grad", "set_grad_enabled", "inference_mode", "is_grad_enabled",
+           "Function", "FunctionCtx", "once_differentiable", "Variable", "functional"]

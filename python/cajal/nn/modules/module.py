@@ -43,7 +43,42 @@ class Module:
         raise NotImplementedError(f'Module [{type(self).__name__}] is missing the required "forward" function')
 
     def __call__(self, *args, **kwargs):
-        return self.forward(*args, **kwargs)
+        hooks = self.__dict__.get("_hooks")
+        if not hooks:
+            return self.forward(*args, **kwargs)
+        return hooks.call(self, args, kwargs)
+
+    # ------------------------------------------------------------ hooks
+
+    def _hook_set(self):
+        from ._hooks import ModuleHooks
+
+        hooks = self.__dict__.get("_hooks")
+        if hooks is None:
+            hooks = ModuleHooks()
+            object.__setattr__(self, "_hooks", hooks)
+        return hooks
+
+    def register_forward_pre_hook(self, hook, *, prepend=False, with_kwargs=False):
+        """hook(module, args) runs before forward and may return new args."""
+        return self._hook_set().add("forward_pre", hook, prepend, with_kwargs)
+
+    def register_forward_hook(self, hook, *, prepend=False, with_kwargs=False, always_call=False):
+        """hook(module, args, output) runs after forward and may return a new output."""
+        return self._hook_set().add("forward", hook, prepend, with_kwargs)
+
+    def register_full_backward_pre_hook(self, hook, prepend=False):
+        """hook(module, grad_output) runs when the gradients of the outputs are known and may replace them."""
+        return self._hook_set().add("backward_pre", hook, prepend, False)
+
+    def register_full_backward_hook(self, hook, prepend=False):
+        """hook(module, grad_input, grad_output) runs when the gradients of the
+        module's tensor inputs are known and may return replacements."""
+        return self._hook_set().add("backward", hook, prepend, False)
+
+    def register_backward_hook(self, hook):
+        """The deprecated form; cajal gives it register_full_backward_hook's (correct) gradients."""
+        return self.register_full_backward_hook(hook)
 
     # ------------------------------------------------------------ registration
 
