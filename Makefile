@@ -42,6 +42,9 @@ c-test: build
 	cc -std=c11 -O2 -Wall -Wextra -Werror -Iinclude Tests/c/bad_input.c \
 		-L.build/release -lcajal -Wl,-rpath,$(CURDIR)/.build/release -lm -o .build/c-tests/bad_input
 	.build/c-tests/bad_input
+	cc -std=c11 -O2 -Wall -Wextra -Werror -Iinclude Tests/c/autograd_callbacks.c \
+		-L.build/release -lcajal -Wl,-rpath,$(CURDIR)/.build/release -lm -o .build/c-tests/autograd_callbacks
+	.build/c-tests/autograd_callbacks
 	@$(MAKE) --no-print-directory $(C_FUZZER)
 	$(C_FUZZER) --seed 1 --calls 30000
 

@@ -78,3 +78,10 @@ fn("int cajal_tensor_index_add_inplace(cajal_tensor tensor, int64_t dim, cajal_t
     try tensorArgument(tensor, "self").indexAddInPlace(dim: Int(dim), index: tensorArgument(index, "index"),
                                                        source: tensorArgument(source, "source"), alpha: alpha)
 }''')
+
+fn("int cajal_tensor_assign_inplace(cajal_tensor tensor, cajal_tensor result, const char *op)",
+   """Makes result, computed out of place, the tensor's value and history: the
+in-place form op (e.g. "exp_") of any op. When the graph is recorded, compute
+result from a clone of the tensor, so that what it saved is not the memory
+overwritten here. result must have the tensor's shape and a dtype it can take.""",
+   swift='status { try tensorArgument(tensor, "self").assignResultInPlace(tensorArgument(result, "result"), op: stringArgument(op, "op")) }')

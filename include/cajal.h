@@ -922,6 +922,12 @@ int cajal_tensor_scatter_reduce_inplace(cajal_tensor tensor, int64_t dim, cajal_
 int cajal_tensor_index_add_inplace(cajal_tensor tensor, int64_t dim, cajal_tensor index, cajal_tensor source,
                                    double alpha);
 
+/* Makes result, computed out of place, the tensor's value and history: the
+ * in-place form op (e.g. "exp_") of any op. When the graph is recorded, compute
+ * result from a clone of the tensor, so that what it saved is not the memory
+ * overwritten here. result must have the tensor's shape and a dtype it can take. */
+int cajal_tensor_assign_inplace(cajal_tensor tensor, cajal_tensor result, const char *op);
+
 /* ----------------------------------------------------------- nn functional */
 
 /* torch.nn.functional. Optional tensors (bias, weight, pos_weight) may be NULL.

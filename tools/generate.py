@@ -510,6 +510,10 @@ class TensorMethods:
 '''
 
 
+# The unary ops torch has no in-place form of (x.isnan_() does not exist).
+WITHOUT_IN_PLACE_FORM = {"isnan", "isinf", "isfinite"}
+
+
 def python_methods(items):
     methods, names = [], []
     for kind, item in items:
@@ -526,6 +530,11 @@ def python_methods(items):
         methods.append(f"    def {first}({params}):\n        \"\"\"{summary}\"\"\"\n"
                        f"        return {call.format(name=item.name, tensor_only=tensor_only)}\n")
         methods.extend(f"    {alias} = {first}\n" for alias in aliases)
+        if item.reference and first not in WITHOUT_IN_PLACE_FORM:
+            # torch's in-place form, x.exp_(): computed out of place, then made x's value and history.
+            methods.append(f"    def {first}_(self):\n        \"\"\"In place: {summary}\"\"\"\n"
+                           f"        return _tensor._in_place(self, {first!r})\n")
+            methods.extend(f"    {alias}_ = {first}_\n" for alias in aliases)
         names.extend(item.python)
     torch = "".join(f'    "{n}",\n' for n in names)
     return (METHODS_PREAMBLE + "\n".join(methods) + f"\n\nTORCH_FUNCTIONS = (\n{torch})\n"

@@ -259,6 +259,34 @@ static unsigned long long releases;
 static void count_release(void *context) { (void)context; releases++; }
 static cajal_release_fn pick_release(Fuzz *f) { return chance(f, 50) ? count_release : NULL; }
 
+/* Gradient callbacks as a careless caller writes them: one hands the gradient
+ * back (its shape may be wrong for a function's input), one fails, one writes
+ * a pointer that is no handle. The library must report, never crash. */
+static int gradient_back(void *context, cajal_tensor grad, cajal_tensor *results) {
+    (void)context;
+    results[0] = grad;
+    return 0;
+}
+static int gradient_fails(void *context, cajal_tensor grad, cajal_tensor *results) {
+    (void)context, (void)results;
+    cajal_tensor_free(grad);
+    return 3;
+}
+static int gradient_garbage(void *context, cajal_tensor grad, cajal_tensor *results) {
+    (void)context;
+    cajal_tensor_free(grad);
+    results[0] = (cajal_tensor)(uintptr_t)0x1234560;
+    return 0;
+}
+static cajal_gradient_fn pick_gradient(Fuzz *f) {
+    switch (next_random(f) % 4) {
+    case 0: return NULL;
+    case 1: return gradient_back;
+    case 2: return gradient_fails;
+    default: return gradient_garbage;
+    }
+}
+
 /* ---------------------------------------------------------- each call */
 
 /* "[2x3 f32 strides 3 1]@0x..." for a live tensor handle, the pointer alone otherwise. */

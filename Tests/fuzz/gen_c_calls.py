@@ -46,6 +46,7 @@ FILLERS = {
     "const void *": ("const void *", "maybe_null(f, f->data)"),
     "void *": ("void *", "maybe_null(f, f->data)"),
     "cajal_release_fn": ("cajal_release_fn", "pick_release(f)"),
+    "cajal_gradient_fn": ("cajal_gradient_fn", "pick_gradient(f)"),
     "size_t": ("size_t", "pick_count(f)"),
     "int64_t": ("int64_t", "pick_int64(f)"),
     "int32_t": ("int32_t", "pick_int32(f)"),

@@ -19,6 +19,7 @@ import numpy as np
 import torch
 import torch.nn.functional  # noqa: F401 - the op table reaches it as torch.nn.functional
 
+from autograd_programs import DOMAINS, PROGRAMS
 from optable import apply_view, make_ops
 from training import training_fixtures
 
@@ -1440,8 +1441,39 @@ def torch_file_fixtures():
     return expected
 
 
+def autograd_program_fixtures():
+    """Runs each program of autograd_programs.py with torch on float64 inputs
+    drawn from its domains (an RNG of its own: the other fixtures' draws stay)."""
+    draw = np.random.default_rng(20261206)
+    fixtures = {}
+    for name, (program, points) in PROGRAMS.items():
+        inputs = []
+        for shape, domain in points:
+            low, high = DOMAINS[domain]
+            inputs.append(torch.from_numpy(draw.uniform(low, high, size=shape)))
+        results = program(torch, inputs)
+        fixtures[name] = {
+            "inputs": [encode(t) for t in inputs],
+            "outputs": {key: [encode(t) for t in value] if isinstance(value, (list, tuple)) else encode(value)
+                        for key, value in results.items()},
+        }
+    return fixtures
+
+
+def write_autograd_programs():
+    os.makedirs(os.path.join(OUT, "python"), exist_ok=True)
+    path = os.path.join(OUT, "python", "autograd_programs.json")
+    fixtures = autograd_program_fixtures()
+    with open(path, "w") as f:
+        json.dump({"generator": "Tests/reference/generate.py (autograd_programs.py)", "torch": torch.__version__,
+                   "programs": fixtures}, f, separators=(",", ":"))
+        f.write("\n")
+    print(f"{path}: {len(fixtures)} programs")
+
+
 def main():
     os.makedirs(OUT, exist_ok=True)
+    write_autograd_programs()
     groups = {
         "arithmetic": arithmetic_cases(),
         "math": math_cases(),
@@ -1504,4 +1536,9 @@ def main():
 
 
 if __name__ == "__main__":
-    main()
+    import sys
+
+    if sys.argv[1:] == ["--only", "autograd_programs"]:
+        write_autograd_programs()
+    else:
+        main()

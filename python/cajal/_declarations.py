@@ -254,6 +254,7 @@ DECLARATIONS = {
     "cajal_tensor_scatter_add_inplace": (c_int, [T, c_int64, T, T]),
     "cajal_tensor_scatter_reduce_inplace": (c_int, [T, c_int64, T, T, c_int32, c_int32]),
     "cajal_tensor_index_add_inplace": (c_int, [T, c_int64, T, T, c_double]),
+    "cajal_tensor_assign_inplace": (c_int, [T, T, c_char_p]),
     # nn functional
     "cajal_nn_linear": (c_int, [T, T, T, T_OUT]),
     "cajal_nn_dropout_v2": (c_int, [T, c_double, c_int32, T_OUT]),

@@ -19,29 +19,57 @@ class TensorMethods:
         """-x (not for bool)"""
         return _tensor._call(lib.cajal_tensor_neg, self._handle)
 
+    def neg_(self):
+        """In place: -x (not for bool)"""
+        return _tensor._in_place(self, 'neg')
+
     def exp(self):
         """e^x"""
         return _tensor._call(lib.cajal_tensor_exp, self._handle)
+
+    def exp_(self):
+        """In place: e^x"""
+        return _tensor._in_place(self, 'exp')
 
     def log(self):
         """natural log of x"""
         return _tensor._call(lib.cajal_tensor_log, self._handle)
 
+    def log_(self):
+        """In place: natural log of x"""
+        return _tensor._in_place(self, 'log')
+
     def sqrt(self):
         """square root of x"""
         return _tensor._call(lib.cajal_tensor_sqrt, self._handle)
+
+    def sqrt_(self):
+        """In place: square root of x"""
+        return _tensor._in_place(self, 'sqrt')
 
     def relu(self):
         """max(x, 0)"""
         return _tensor._call(lib.cajal_tensor_relu, self._handle)
 
+    def relu_(self):
+        """In place: max(x, 0)"""
+        return _tensor._in_place(self, 'relu')
+
     def sigmoid(self):
         """1 / (1 + e^-x)"""
         return _tensor._call(lib.cajal_tensor_sigmoid, self._handle)
 
+    def sigmoid_(self):
+        """In place: 1 / (1 + e^-x)"""
+        return _tensor._in_place(self, 'sigmoid')
+
     def tanh(self):
         """hyperbolic tangent of x"""
         return _tensor._call(lib.cajal_tensor_tanh, self._handle)
+
+    def tanh_(self):
+        """In place: hyperbolic tangent of x"""
+        return _tensor._in_place(self, 'tanh')
 
     def abs(self):
         """|x|"""
@@ -49,29 +77,59 @@ class TensorMethods:
 
     absolute = abs
 
+    def abs_(self):
+        """In place: |x|"""
+        return _tensor._in_place(self, 'abs')
+
+    absolute_ = abs_
+
     def sign(self):
         """-1, 0 or 1 (0 for NaN)"""
         return _tensor._call(lib.cajal_tensor_sign, self._handle)
+
+    def sign_(self):
+        """In place: -1, 0 or 1 (0 for NaN)"""
+        return _tensor._in_place(self, 'sign')
 
     def expm1(self):
         """e^x - 1"""
         return _tensor._call(lib.cajal_tensor_expm1, self._handle)
 
+    def expm1_(self):
+        """In place: e^x - 1"""
+        return _tensor._in_place(self, 'expm1')
+
     def log1p(self):
         """ln(1 + x)"""
         return _tensor._call(lib.cajal_tensor_log1p, self._handle)
+
+    def log1p_(self):
+        """In place: ln(1 + x)"""
+        return _tensor._in_place(self, 'log1p')
 
     def log2(self):
         """base-2 logarithm"""
         return _tensor._call(lib.cajal_tensor_log2, self._handle)
 
+    def log2_(self):
+        """In place: base-2 logarithm"""
+        return _tensor._in_place(self, 'log2')
+
     def log10(self):
         """base-10 logarithm"""
         return _tensor._call(lib.cajal_tensor_log10, self._handle)
 
+    def log10_(self):
+        """In place: base-10 logarithm"""
+        return _tensor._in_place(self, 'log10')
+
     def rsqrt(self):
         """1 / sqrt(x)"""
         return _tensor._call(lib.cajal_tensor_rsqrt, self._handle)
+
+    def rsqrt_(self):
+        """In place: 1 / sqrt(x)"""
+        return _tensor._in_place(self, 'rsqrt')
 
     def atan(self):
         """arctangent, in (-pi/2, pi/2)"""
@@ -79,13 +137,27 @@ class TensorMethods:
 
     arctan = atan
 
+    def atan_(self):
+        """In place: arctangent, in (-pi/2, pi/2)"""
+        return _tensor._in_place(self, 'atan')
+
+    arctan_ = atan_
+
     def sinh(self):
         """hyperbolic sine"""
         return _tensor._call(lib.cajal_tensor_sinh, self._handle)
 
+    def sinh_(self):
+        """In place: hyperbolic sine"""
+        return _tensor._in_place(self, 'sinh')
+
     def cosh(self):
         """hyperbolic cosine"""
         return _tensor._call(lib.cajal_tensor_cosh, self._handle)
+
+    def cosh_(self):
+        """In place: hyperbolic cosine"""
+        return _tensor._in_place(self, 'cosh')
 
     def asinh(self):
         """inverse hyperbolic sine"""
@@ -93,11 +165,23 @@ class TensorMethods:
 
     arcsinh = asinh
 
+    def asinh_(self):
+        """In place: inverse hyperbolic sine"""
+        return _tensor._in_place(self, 'asinh')
+
+    arcsinh_ = asinh_
+
     def asin(self):
         """arcsine, in [-pi/2, pi/2]; NaN outside [-1, 1]"""
         return _tensor._call(lib.cajal_tensor_asin, self._handle)
 
     arcsin = asin
+
+    def asin_(self):
+        """In place: arcsine, in [-pi/2, pi/2]; NaN outside [-1, 1]"""
+        return _tensor._in_place(self, 'asin')
+
+    arcsin_ = asin_
 
     def acos(self):
         """arccosine, in [0, pi]; NaN outside [-1, 1]"""
@@ -105,11 +189,23 @@ class TensorMethods:
 
     arccos = acos
 
+    def acos_(self):
+        """In place: arccosine, in [0, pi]; NaN outside [-1, 1]"""
+        return _tensor._in_place(self, 'acos')
+
+    arccos_ = acos_
+
     def atanh(self):
         """inverse hyperbolic tangent; NaN outside [-1, 1]"""
         return _tensor._call(lib.cajal_tensor_atanh, self._handle)
 
     arctanh = atanh
+
+    def atanh_(self):
+        """In place: inverse hyperbolic tangent; NaN outside [-1, 1]"""
+        return _tensor._in_place(self, 'atanh')
+
+    arctanh_ = atanh_
 
     def acosh(self):
         """inverse hyperbolic cosine; NaN below 1"""
@@ -117,25 +213,51 @@ class TensorMethods:
 
     arccosh = acosh
 
+    def acosh_(self):
+        """In place: inverse hyperbolic cosine; NaN below 1"""
+        return _tensor._in_place(self, 'acosh')
+
+    arccosh_ = acosh_
+
     def sin(self):
         """sine"""
         return _tensor._call(lib.cajal_tensor_sin, self._handle)
+
+    def sin_(self):
+        """In place: sine"""
+        return _tensor._in_place(self, 'sin')
 
     def cos(self):
         """cosine"""
         return _tensor._call(lib.cajal_tensor_cos, self._handle)
 
+    def cos_(self):
+        """In place: cosine"""
+        return _tensor._in_place(self, 'cos')
+
     def erf(self):
         """the error function"""
         return _tensor._call(lib.cajal_tensor_erf, self._handle)
+
+    def erf_(self):
+        """In place: the error function"""
+        return _tensor._in_place(self, 'erf')
 
     def floor(self):
         """rounded down"""
         return _tensor._call(lib.cajal_tensor_floor, self._handle)
 
+    def floor_(self):
+        """In place: rounded down"""
+        return _tensor._in_place(self, 'floor')
+
     def ceil(self):
         """rounded up"""
         return _tensor._call(lib.cajal_tensor_ceil, self._handle)
+
+    def ceil_(self):
+        """In place: rounded up"""
+        return _tensor._in_place(self, 'ceil')
 
     def trunc(self):
         """rounded toward zero"""
@@ -143,9 +265,19 @@ class TensorMethods:
 
     fix = trunc
 
+    def trunc_(self):
+        """In place: rounded toward zero"""
+        return _tensor._in_place(self, 'trunc')
+
+    fix_ = trunc_
+
     def reciprocal(self):
         """1 / x"""
         return _tensor._call(lib.cajal_tensor_reciprocal, self._handle)
+
+    def reciprocal_(self):
+        """In place: 1 / x"""
+        return _tensor._in_place(self, 'reciprocal')
 
     def isnan(self):
         """x is NaN (bool)"""
@@ -162,6 +294,10 @@ class TensorMethods:
     def logical_not(self):
         """not x (bool; nonzero is true)"""
         return _tensor._call(lib.cajal_tensor_logical_not, self._handle)
+
+    def logical_not_(self):
+        """In place: not x (bool; nonzero is true)"""
+        return _tensor._in_place(self, 'logical_not')
 
     def maximum(self, other):
         """elementwise max, propagating NaN"""

@@ -38,6 +38,23 @@ def _call(function, *args):
     return _wrap(out.value)
 
 
+def _in_place(tensor, name, *args, **kwargs):
+    """tensor.<name>_(*args): the out-of-place op, then its result made the
+    tensor's value and history (cajal_tensor_assign_inplace). When the graph
+    is recorded the op runs on a clone, so what it saves is not overwritten."""
+    from .autograd import is_grad_enabled
+
+    operands = args + tuple(kwargs.values())
+    recorded = is_grad_enabled() and (tensor.requires_grad or any(isinstance(a, Tensor) and a.requires_grad
+                                                                  for a in operands))
+    source = tensor.clone() if recorded else tensor
+    result = getattr(source, name)(*args, **kwargs)
+    if not isinstance(result, Tensor):
+        result = as_tensor_operand(result)
+    check(lib.cajal_tensor_assign_inplace(tensor._handle, result._handle, f"{name}_".encode()))
+    return tensor
+
+
 def _scalar(value):
     """A Python number as a wrapped 0-dim tensor (lowest promotion priority)."""
     if isinstance(value, _bool):
@@ -1158,3 +1175,29 @@ class Tensor(_methods.TensorMethods):
 
     def cuda(self, *args, **kwargs):
         raise RuntimeError("cajal runs on the CPU only; CUDA is not available")
+
+
+# torch's in-place forms of ops that are not declared with unary() (those get
+# theirs from the generator): each is the out-of-place op, then
+# cajal_tensor_assign_inplace. Only ops cajal has, and only where no
+# hand-written in-place method exists.
+_IN_PLACE_FORMS = ("pow", "fmod", "remainder", "atan2", "scatter", "square", "clamp_min", "clamp_max", "logical_and",
+                   "logical_or", "logical_xor", "index_fill", "masked_scatter", "lerp", "addcmul", "addcdiv", "frac",
+                   "sgn", "hypot", "xlogy", "logit", "nan_to_num", "erfinv", "lgamma", "digamma", "deg2rad", "rad2deg",
+                   "float_power", "tril", "triu", "round", "exponential", "gelu", "silu", "hardtanh", "elu", "leaky_relu",
+                   "index_put", "masked_fill", "copysign", "bitwise_not", "mvlgamma", "polygamma", "i0", "sinc", "cumsum",
+                   "cumprod", "renorm", "log_normal", "cauchy", "geometric")
+
+
+def _in_place_form(name):
+    def method(self, *args, **kwargs):
+        return _in_place(self, name, *args, **kwargs)
+
+    method.__name__ = f"{name}_"
+    method.__doc__ = f"In place: {name}."
+    return method
+
+
+for _name in _IN_PLACE_FORMS:
+    if hasattr(Tensor, _name) and not hasattr(Tensor, f"{_name}_"):
+        setattr(Tensor, f"{_name}_", _in_place_form(_name))

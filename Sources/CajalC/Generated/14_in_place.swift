@@ -92,3 +92,8 @@ public func cajal_tensor_index_add_inplace(_ tensor: OpaquePointer?, _ dim: Int6
                                                            source: tensorArgument(source, "source"), alpha: alpha)
     }
 }
+
+@_cdecl("cajal_tensor_assign_inplace")
+public func cajal_tensor_assign_inplace(_ tensor: OpaquePointer?, _ result: OpaquePointer?, _ op: UnsafePointer<CChar>?) -> Int32 {
+    status { try tensorArgument(tensor, "self").assignResultInPlace(tensorArgument(result, "result"), op: stringArgument(op, "op")) }
+}

@@ -275,7 +275,11 @@ enum Autograd {
     private static func fitted(_ grad: Tensor, to edge: Node.Edge, in node: Node) throws -> Tensor {
         var result = grad
         if result.shape != edge.shape {
-            result = try result.sumTo(shape: edge.shape)
+            do {
+                result = try result.sumTo(shape: edge.shape)
+            } catch {
+                throw CajalError.runtime("[backward] Function \(node.name) returned an invalid gradient - got \(shapeString(grad.shape)) but expected shape compatible with \(shapeString(edge.shape))")
+            }
         }
         if result.dtype != edge.dtype {
             result = try result.to(edge.dtype)

@@ -34,16 +34,42 @@ extension Tensor {
     func inPlace(_ op: String, others: [Tensor], _ compute: (Tensor) throws -> Tensor) throws {
         try checkInPlaceWrite(op, others: others)
         let original = try clone()
-        let result = try compute(original)
+        try becoming(try compute(original), op: op, oldHistory: original.edgeForInput())
+    }
+
+    /// An in-place op done out of place by the caller: `result`, computed
+    /// from a clone of self when the graph is recorded (so that what the op
+    /// saved is not the memory overwritten here), becomes self's value and
+    /// history. torch's x.exp_(), x.scatter_(...) and the other in-place forms.
+    public func assignResultInPlace(_ result: Tensor, op: String) throws {
+        try checkInPlaceWrite(op, others: [result])
+        guard canCast(from: result.dtype, to: dtype) else {
+            throw CajalError.type("[\(op)] result type \(result.dtype.torchName) can't be cast to the desired output type \(dtype.torchName)")
+        }
+        guard inPlaceNeedsGraph([result]) else {
+            try checkedShape(of: result, op: op)
+            try copyElements(from: result.storage === storage ? try result.materialized() : result)
+            storage.bumpVersion()
+            return
+        }
+        try becoming(result.to(dtype), op: op, oldHistory: edgeForInput())
+    }
+
+    private func checkedShape(of result: Tensor, op: String) throws {
         guard result.shape == shape else {
             throw CajalError.shape("[\(op)] output with shape \(shapeString(shape)) doesn't match the broadcast shape \(shapeString(result.shape))")
         }
+    }
+
+    /// Writes `result` into self and makes its history self's.
+    private func becoming(_ result: Tensor, op: String, oldHistory: Node.Edge) throws {
+        try checkedShape(of: result, op: op)
         try GradMode.withDisabled { try copyElements(from: result) }
         storage.bumpVersion()
         // Values that no longer depend on self (fill_, copy_ of a constant)
         // still replace its history: the old history gets a zero gradient.
         let node = result.gradFn ?? Node(name: "\(op.hasSuffix("_") ? String(op.dropLast()) : op)Backward0".capitalizedFirst,
-                                         edges: [original.edgeForInput()], saved: []) { ctx in [try ctx.grad.zerosLike()] }
+                                         edges: [oldHistory], saved: []) { ctx in [try ctx.grad.zerosLike()] }
         // x.mul_(x) saves x itself: keep only its data, or x and its new history would hold each other.
         node.forgetSavedInput(self)
         if let base = viewBase {

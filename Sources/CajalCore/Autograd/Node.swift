@@ -146,7 +146,8 @@ public final class Node {
         if createGraph && !isTwiceDifferentiable {
             // Computed outside the graph; its results refuse a second backward.
             grads = try GradMode.withDisabled { try backward(context) }
-            if grad.requiresGrad || saved.contains(where: { if case .input(let t) = $0.role { return t.requiresGrad }; return false }) {
+            let inputsRequireGrad = edges.contains { if case .none = $0.target { return false }; return true }
+            if grad.requiresGrad || inputsRequireGrad {
                 // Its edges reach what the gradient depends on, so that differentiating it gets to the refusal.
                 let reach = [grad.edgeForInput()] + edges
                 grads = grads.map { $0.map { Node.refusingSecondBackward($0, after: name, edges: reach) } }

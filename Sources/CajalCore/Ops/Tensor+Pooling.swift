@@ -146,18 +146,23 @@ extension Tensor {
                                 _ countIncludePad: Bool, _ divisorOverride: Int, spatialDims: Int, op: String) throws -> Tensor {
         guard divisorOverride >= 0 else { throw CajalError.runtime("[\(op)] divisor must be not zero") }
         let (g, outShape) = try poolingGeometry(input, kernelSize, stride, padding, [1], ceilMode, spatialDims: spatialDims, op: op)
-        let x = try input.contiguous()
         let planes = input.shape[..<(input.rank - spatialDims)].reduce(1, *)
-        let out = try Tensor(uninitializedShape: outShape, dtype: input.dtype, op: op)
         let divisor = AverageDivisor(countIncludePad: countIncludePad, divisorOverride: divisorOverride)
-        kernels.averagePool(input.dtype, false, x.dataPointer, planes, g, divisor, out.dataPointer)
-        let inputShape = input.shape
-        return out.recording(spatialDims == 2 ? "AvgPool2DBackward0" : "AvgPool1DBackward0", inputs: [input],
-                             twiceDifferentiable: false) { ctx in
-            let grad = try ctx.grad.contiguous()
-            let dx = try Tensor.zeros(inputShape, dtype: grad.dtype)
-            kernels.averagePool(grad.dtype, true, grad.dataPointer, planes, g, divisor, dx.dataPointer)
-            return [dx]
+        let name = spatialDims == 2 ? "AvgPool2DBackward0" : "AvgPool1DBackward0", inputShape = input.shape
+        // The pooling and its gradient are linear maps, each the other's
+        // transpose, so each one's backward is the other (any order of derivative).
+        func pool(_ x: Tensor, _ name: String) throws -> Tensor {
+            let dense = try GradMode.withDisabled { try x.contiguous() }
+            let out = try Tensor(uninitializedShape: outShape, dtype: x.dtype, op: op)
+            kernels.averagePool(x.dtype, false, dense.dataPointer, planes, g, divisor, out.dataPointer)
+            return out.recording(name, inputs: [x]) { ctx in [try spread(ctx.grad)] }
         }
+        func spread(_ grad: Tensor) throws -> Tensor {
+            let dense = try GradMode.withDisabled { try grad.contiguous() }
+            let dx = try Tensor.zeros(inputShape, dtype: grad.dtype)
+            kernels.averagePool(grad.dtype, true, dense.dataPointer, planes, g, divisor, dx.dataPointer)
+            return dx.recording("\(name)Backward", inputs: [grad]) { ctx in [try pool(ctx.grad, "\(name)BackwardBackward")] }
+        }
+        return try pool(input, name)
     }
 }
