@@ -37,6 +37,37 @@ struct AutogradTests {
         }
     }
 
+    @Test func higherOrderGradientsThroughConvolution() throws {
+        // d/dx of sum(conv1d(x, w)^2) is differentiated again: the Swift front
+        // sees the same create_graph as Python. For f = sum((w * x)^2) with a
+        // one-tap kernel, d2f/dx2 = 2 w^2 per element.
+        let x = try Tensor([1, 2, 3] as [Double]).reshape([1, 1, 3])
+        try x.setRequiresGrad()
+        let w = try Tensor([3] as [Double]).reshape([1, 1, 1])
+        let y = try Tensor.conv1d(x, weight: w)
+        let first = try Tensor.gradients(of: [y.mul(y).sum()], withRespectTo: [x], createGraph: true)[0]!
+        #expect(try first.toArray(Double.self) == [18, 36, 54])
+        let second = try Tensor.gradients(of: [first.sum()], withRespectTo: [x])[0]!
+        #expect(try second.toArray(Double.self) == [18, 18, 18])
+    }
+
+    @Test func hooksAndCustomFunctions() throws {
+        let x = try Tensor([1, 2] as [Double])
+        try x.setRequiresGrad()
+        var released = 0
+        // A gradient-reversal function: forward is the identity, backward -grad.
+        let copy = try x.detach().clone()
+        let reversed = Tensor.recordingFunction(output: copy, inputs: [x], name: "ReverseBackward",
+                                                onRelease: { released += 1 }) { grad in [try grad.neg()] }
+        let id = try x.registerHook { grad in try grad.mul(.scalar(10.0)) }
+        try reversed.mul(reversed).sum().backward()
+        #expect(try x.grad!.toArray(Double.self) == [-20, -40])
+        x.removeHook(id)
+        #expect(reversed.gradFn?.name == "ReverseBackward")
+        _ = consume reversed
+        #expect(released == 1)
+    }
+
     @Test func nonScalarBackwardNeedsGradient() throws {
         let x = try Tensor.ones([2, 2])
         try x.setRequiresGrad()
