@@ -144,6 +144,8 @@ generate:
 
 # Regenerates Tests/reference/fixtures with real PyTorch (needs ../shared/tools/reference-venv.sh).
 fixtures:
+	@$(REFERENCE_VENV)/bin/python -c "import glob, sys; sys.exit(not glob.glob(sys.prefix + '/lib/libmkl_rt.so*'))" \
+		|| $(REFERENCE_VENV)/bin/python -m pip install -q mkl  # MKL's own Bernoulli stream, for random_programs
 	$(REFERENCE_VENV)/bin/python Tests/reference/generate.py
 
 # The tests that need real torch beside cajal (torch.load of what cajal.save

@@ -73,3 +73,9 @@ constants("cajal_scatter_reduction", swift="ScatterReduction",
     ("AMAX", "amax", "their maximum (NaN wins)"),
     ("AMIN", "amin", "their minimum (NaN wins)"),
 ], prefix="CAJAL_SCATTER_")
+
+constants("cajal_bernoulli_stream", swift="BernoulliStream",
+          doc="Where bernoulli_(p) with a number p (and so dropout) draws, as torch's CPU build does.", values=[
+    ("MT19937", "mt19937", "one 53-bit uniform per element from the generator (torch on AMD and other CPUs)"),
+    ("MKL", "mkl", "one 32-bit draw seeds MKL's MCG31m1 stream, u < p per element (torch on Intel CPUs)"),
+])

@@ -36,3 +36,23 @@ fn("int cajal_generator_get_state(cajal_generator generator, cajal_tensor *out)"
 fn("int cajal_generator_set_state(cajal_generator generator, cajal_tensor state)",
    "Restores a state made by cajal_generator_get_state.",
    swift='status { try generatorOrDefault(generator).setState(tensorArgument(state, "state").toArray(Int64.self)) }')
+
+fn("int32_t cajal_get_bernoulli_stream(void)",
+   """Where bernoulli_(p) with a number p, and so dropout, draws (a cajal_bernoulli_stream): CAJAL_BERNOULLI_STREAM_MKL
+on Intel CPUs, CAJAL_BERNOULLI_STREAM_MT19937 elsewhere, as torch's CPU build chooses.""",
+   swift='RandomFill.bernoulliStream.withLock { $0 }.rawValue')
+
+fn("int cajal_set_bernoulli_stream(cajal_bernoulli_stream stream)",
+   """Makes bernoulli_(p) and dropout draw from `stream` from now on (process-wide): to
+reproduce a torch run made on the other kind of CPU.""",
+   swift='status { RandomFill.bernoulliStream.withLock { $0 = stream } }')
+
+fn("int cajal_tensor_bernoulli_inplace(cajal_tensor tensor, double p, cajal_generator generator)",
+   """bernoulli_(p): each element becomes 1 with probability p (in [0, 1]), else 0, drawn
+from generator (NULL: the default) as torch draws them. Any dtype.""",
+   swift='status { try tensorArgument(tensor).bernoulliInPlace(probability: p, generator: generatorOrDefault(generator)) }')
+
+fn("int cajal_tensor_bernoulli(cajal_tensor probabilities, cajal_generator generator, cajal_tensor *out)",
+   """torch.bernoulli: 1 with each element's probability (floating point, in [0, 1]), else 0,
+in the probabilities' dtype.""",
+   swift='newTensor(out) { try tensorArgument(probabilities, "input").bernoulli(generator: generatorOrDefault(generator)) }')

@@ -124,6 +124,11 @@ typedef int32_t cajal_scatter_reduction;
 #define CAJAL_SCATTER_AMAX 3 /* their maximum (NaN wins) */
 #define CAJAL_SCATTER_AMIN 4 /* their minimum (NaN wins) */
 
+/* Where bernoulli_(p) with a number p (and so dropout) draws, as torch's CPU build does. */
+typedef int32_t cajal_bernoulli_stream;
+#define CAJAL_BERNOULLI_STREAM_MT19937 0 /* one 53-bit uniform per element from the generator (torch on AMD and other CPUs) */
+#define CAJAL_BERNOULLI_STREAM_MKL     1 /* one 32-bit draw seeds MKL's MCG31m1 stream, u < p per element (torch on Intel CPUs) */
+
 /* ----------------------------------------------------------------- library */
 
 /* The API version the library was built with (CAJAL_API_VERSION). */
@@ -266,6 +271,22 @@ int cajal_generator_get_state(cajal_generator generator, cajal_tensor *out);
 
 /* Restores a state made by cajal_generator_get_state. */
 int cajal_generator_set_state(cajal_generator generator, cajal_tensor state);
+
+/* Where bernoulli_(p) with a number p, and so dropout, draws (a cajal_bernoulli_stream): CAJAL_BERNOULLI_STREAM_MKL
+ * on Intel CPUs, CAJAL_BERNOULLI_STREAM_MT19937 elsewhere, as torch's CPU build chooses. */
+int32_t cajal_get_bernoulli_stream(void);
+
+/* Makes bernoulli_(p) and dropout draw from `stream` from now on (process-wide): to
+ * reproduce a torch run made on the other kind of CPU. */
+int cajal_set_bernoulli_stream(cajal_bernoulli_stream stream);
+
+/* bernoulli_(p): each element becomes 1 with probability p (in [0, 1]), else 0, drawn
+ * from generator (NULL: the default) as torch draws them. Any dtype. */
+int cajal_tensor_bernoulli_inplace(cajal_tensor tensor, double p, cajal_generator generator);
+
+/* torch.bernoulli: 1 with each element's probability (floating point, in [0, 1]), else 0,
+ * in the probabilities' dtype. */
+int cajal_tensor_bernoulli(cajal_tensor probabilities, cajal_generator generator, cajal_tensor *out);
 
 /* -------------------------------------------------------------- properties */
 

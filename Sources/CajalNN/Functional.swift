@@ -40,17 +40,15 @@ extension Functional {
         guard input.dtype.isFloatingPoint else {
             throw CajalError.notImplemented("[dropout] \"check_uniform_bounds\" not implemented for '\(input.dtype.torchName)'")
         }
-        // One pass of draws makes the mask, already scaled (0 or 1 / (1 - p));
-        // the product's backward multiplies by the same mask.
-        let mask = try Tensor(uninitializedShape: input.shape, dtype: input.dtype, op: "dropout")
-        RandomFill.dropoutMask(dtype: input.dtype, out: mask.dataPointer, count: mask.count, probability: probability,
-                               scale: 1 / (1 - probability), generator: .default)
-        return try input.mul(mask)
+        // torch's _dropout: noise.bernoulli_(1 - p), noise.div_(1 - p), input * noise.
+        let noise = try Tensor(uninitializedShape: input.shape, dtype: input.dtype, op: "dropout")
+        try noise.bernoulliInPlace(probability: 1 - probability)
+        return try input.mul(noise.div(.scalar(1 - probability)))
     }
 
     /// Zeroes whole channels (dim -3 of (N, C, H, W) or (C, H, W)) with
     /// probability p and scales the rest by 1 / (1 - p), in training only: one
-    /// uniform draw per channel, kept when at least p.
+    /// bernoulli_(1 - p) draw per channel, as torch's feature dropout.
     public static func dropout2d(_ input: Tensor, probability: Double, training: Bool = true) throws -> Tensor {
         try checkDropoutProbability(probability)
         guard input.rank == 3 || input.rank == 4 else {
@@ -61,9 +59,10 @@ extension Functional {
         guard input.dtype.isFloatingPoint else {
             throw CajalError.notImplemented("[dropout2d] \"check_uniform_bounds\" not implemented for '\(input.dtype.torchName)'")
         }
-        let keep = try Tensor.rand(Array(input.shape.dropLast(2)) + [1, 1], dtype: input.dtype)
-            .ge(.scalar(probability)).to(input.dtype)
-        return try input.mul(keep).mul(.scalar(1 / (1 - probability)))
+        // torch's feature dropout: one bernoulli_(1 - p) per channel, divided by 1 - p.
+        let noise = try Tensor(uninitializedShape: Array(input.shape.dropLast(2)) + [1, 1], dtype: input.dtype, op: "dropout2d")
+        try noise.bernoulliInPlace(probability: 1 - probability)
+        return try input.mul(noise.div(.scalar(1 - probability)))
     }
 
     /// torch's check of every dropout's p, in training and evaluation alike.

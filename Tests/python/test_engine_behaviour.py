@@ -53,13 +53,15 @@ def test_dropout_probability_is_checked_in_evaluation_too():
     assert F.dropout2d(cajal.ones(1, 2, 2, 2), 0.5, training=False).shape == (1, 2, 2, 2)
 
 
-def test_dropout2d_mask_is_one_draw_per_channel_kept_when_at_least_p():
+def test_dropout2d_mask_is_one_bernoulli_draw_per_channel():
+    # torch's feature dropout: noise of shape (N, C, 1, 1), bernoulli_(1 - p), / (1 - p).
+    # (test_random_programs.py checks the draws themselves against torch.)
     x = cajal.rand(2, 5, 3, 3) + 1.0
     cajal.manual_seed(7)
     out = F.dropout2d(x, 0.4)
     cajal.manual_seed(7)
-    keep = (cajal.rand(2, 5, 1, 1) >= 0.4).float()
-    assert cajal.allclose(out, x * keep / 0.6)
+    keep = cajal.empty(2, 5, 1, 1).bernoulli_(0.6)
+    assert cajal.equal(out, x * (keep / 0.6))
     with pytest.raises(RuntimeError, match=r"\[dropout2d\] expected a 3D \(C, H, W\) or 4D \(N, C, H, W\) input, got 2D"):
         F.dropout2d(cajal.ones(2, 2), 0.5)
 

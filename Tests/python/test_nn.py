@@ -332,17 +332,18 @@ def test_dropout2d_zeroes_whole_channels():
 
 
 @pytest.mark.parametrize("dtype", [cajal.float32, cajal.float64])
-def test_dropout_draws_one_uniform_per_element(dtype):
-    """The fused mask is rand(shape) >= p scaled by 1 / (1 - p): the same draws
-    in the same order, so seeding gives the same mask as building it by hand."""
+def test_dropout_is_a_bernoulli_mask_scaled_by_one_over_keep(dtype):
+    """torch's _dropout: noise.bernoulli_(1 - p), noise.div_(1 - p), input * noise;
+    seeding gives the same mask as building it by hand (test_random_programs.py
+    checks the draws against torch's)."""
     x = cajal.randn(37, 41, dtype=dtype, requires_grad=True)
     cajal.manual_seed(5)
     out = F.dropout(x, 0.3)
     cajal.manual_seed(5)
-    keep = (cajal.rand(37, 41, dtype=dtype) >= 0.3).to(dtype)
-    assert cajal.equal(out, x * keep * (1 / 0.7))
+    noise = cajal.empty(37, 41, dtype=dtype).bernoulli_(0.7) / 0.7
+    assert cajal.equal(out, x * noise)
     out.sum().backward()
-    assert cajal.equal(x.grad, keep * (1 / 0.7))
-    assert 0.6 < keep.mean().item() < 0.8
+    assert cajal.equal(x.grad, noise)
+    assert 0.6 < (noise > 0).to(dtype).mean().item() < 0.8
     with pytest.raises(NotImplementedError, match="dropout"):
         F.dropout(cajal.ones(3, dtype=cajal.int64), 0.5)

@@ -20,6 +20,7 @@ import torch
 import torch.nn.functional  # noqa: F401 - the op table reaches it as torch.nn.functional
 
 from autograd_programs import DOMAINS, PROGRAMS
+import random_programs
 from optable import apply_view, make_ops
 from training import training_fixtures
 
@@ -1471,9 +1472,79 @@ def write_autograd_programs():
     print(f"{path}: {len(fixtures)} programs")
 
 
+def _mkl_bernoulli():
+    """MKL's viRngBernoulli on an MCG31 stream, through the libmkl_rt of the
+    `mkl` wheel (make fixtures installs it in the reference venv)."""
+    import ctypes
+    import glob
+    import sys
+
+    paths = sorted(glob.glob(os.path.join(sys.prefix, "lib", "libmkl_rt.so*")))
+    if not paths:
+        raise SystemExit("random_programs: libmkl_rt not found; `pip install mkl` in the reference venv")
+    mkl = ctypes.CDLL(paths[0])
+    brng_mcg31, method_icdf = 1 << 20, 0
+
+    def draw(seed, count, p):
+        stream = ctypes.c_void_p()
+        assert mkl.vslNewStream(ctypes.byref(stream), brng_mcg31, ctypes.c_uint(seed)) == 0
+        values = (ctypes.c_int * count)()
+        assert mkl.viRngBernoulli(method_icdf, stream, count, values, ctypes.c_double(p)) == 0
+        mkl.vslDeleteStream(ctypes.byref(stream))
+        return list(values)
+
+    return draw
+
+
+def random_program_fixtures():
+    """The programs of random_programs.py run by torch on this machine (the
+    stream its bernoulli_ took here is recorded), and the MKL stream's cases:
+    the seed is the generator's next 32-bit draw, taken from torch, and the
+    bits come from MKL itself."""
+    with open("/proc/cpuinfo") as f:
+        stream = "mkl" if "GenuineIntel" in f.read() else "mt19937"
+    programs = {}
+    for name, program in random_programs.PROGRAMS.items():
+        results = program(torch)
+        programs[name] = {key: encode(value.detach() if value.is_floating_point() else value)
+                          for key, value in results.items()}
+    draw = _mkl_bernoulli()
+    mkl_cases = []
+    for seed, count, p in random_programs.MKL_CASES:
+        # torch.manual_seed(s) seeds mt19937 as numpy's legacy RandomState(s)
+        # does: its raw 32-bit words are torch's (checked against torch.rand).
+        words = np.random.RandomState(seed).randint(0, 2**32, size=8192, dtype=np.uint64)
+        torch.manual_seed(seed)
+        assert torch.rand(4).tolist() == [float(np.float32((int(w) & 0xFFFFFF) * 2.0**-24)) for w in words[:4]]
+        bits = torch.tensor(draw(int(words[0]), count, p), dtype=torch.float32)
+        # Dropout through the same stream, in torch's arithmetic: x * (mask / (1 - p)).
+        # randn of a multiple of 16 elements takes one word each; the next seeds the stream.
+        torch.manual_seed(seed)
+        size = random_programs.dropout_size(count)
+        x = torch.randn(size)
+        keep = 1.0 - p
+        mask = torch.tensor(draw(int(words[size]), size, keep), dtype=torch.float32)
+        dropped = x * mask.div_(keep)
+        mkl_cases.append({"seed": seed, "count": count, "p": p, "bits": encode(bits), "dropout": encode(dropped)})
+    return {"stream": stream, "programs": programs, "mkl": mkl_cases}
+
+
+def write_random_programs():
+    os.makedirs(os.path.join(OUT, "python"), exist_ok=True)
+    path = os.path.join(OUT, "python", "random_programs.json")
+    fixtures = random_program_fixtures()
+    with open(path, "w") as f:
+        json.dump({"generator": "Tests/reference/generate.py (random_programs.py)", "torch": torch.__version__,
+                   **fixtures}, f, separators=(",", ":"))
+        f.write("\n")
+    print(f"{path}: {len(fixtures['programs'])} programs, {len(fixtures['mkl'])} MKL stream cases "
+          f"(torch drew from {fixtures['stream']} here)")
+
+
 def main():
     os.makedirs(OUT, exist_ok=True)
     write_autograd_programs()
+    write_random_programs()
     groups = {
         "arithmetic": arithmetic_cases(),
         "math": math_cases(),
@@ -1540,5 +1611,7 @@ if __name__ == "__main__":
 
     if sys.argv[1:] == ["--only", "autograd_programs"]:
         write_autograd_programs()
+    elif sys.argv[1:] == ["--only", "random_programs"]:
+        write_random_programs()
     else:
         main()

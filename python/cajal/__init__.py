@@ -21,6 +21,8 @@ from ._creation import (
     randint,
     randint_like,
     multinomial,
+    bernoulli,
+    empty_like,
     randperm,
     seed,
     set_rng_state,

@@ -143,3 +143,16 @@ SCATTER_REDUCTION_BY_NAME = {  # torch's name -> member
     "amax": ScatterReduction.AMAX,
     "amin": ScatterReduction.AMIN,
 }
+
+
+class BernoulliStream(enum.IntEnum):
+    """Where bernoulli_(p) with a number p (and so dropout) draws, as torch's CPU build does. C: cajal_bernoulli_stream."""
+
+    MT19937 = 0  # one 53-bit uniform per element from the generator (torch on AMD and other CPUs)
+    MKL = 1  # one 32-bit draw seeds MKL's MCG31m1 stream, u < p per element (torch on Intel CPUs)
+
+
+BERNOULLI_STREAM_BY_NAME = {  # torch's name -> member
+    "mt19937": BernoulliStream.MT19937,
+    "mkl": BernoulliStream.MKL,
+}

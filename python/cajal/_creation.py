@@ -171,6 +171,11 @@ def zeros_like(input, dtype=None, device=None, requires_grad=False):  # noqa: A0
     return zeros(input.shape, dtype=_like(input, dtype), device=device, requires_grad=requires_grad)
 
 
+def empty_like(input, dtype=None, device=None, requires_grad=False, memory_format=None):  # noqa: A002
+    """Like torch.empty_like (zero-filled, as cajal's empty is)."""
+    return empty(input.shape, dtype=_like(input, dtype), device=device, requires_grad=requires_grad)
+
+
 def ones_like(input, dtype=None, device=None, requires_grad=False):  # noqa: A002
     return ones(input.shape, dtype=_like(input, dtype), device=device, requires_grad=requires_grad)
 
@@ -324,6 +329,13 @@ def randint_like(input, low=0, high=None, dtype=None, device=None, requires_grad
     if high is None:
         low, high = 0, low
     return randint(low, high, input.shape, dtype=_like(input, dtype), device=device, requires_grad=requires_grad)
+
+
+def bernoulli(input, p=None, *, generator=None, out=None):  # noqa: A002
+    """torch.bernoulli: 1 with each element's probability, else 0 (or, with a
+    number p, bernoulli(p) draws shaped like input), as torch draws them."""
+    _no_out(out, "bernoulli")
+    return input.bernoulli(p, generator=generator)
 
 
 def multinomial(input, num_samples, replacement=False, *, generator=None, out=None):  # noqa: A002

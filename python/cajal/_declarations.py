@@ -57,6 +57,10 @@ DECLARATIONS = {
     "cajal_generator_initial_seed": (c_int, [c_void_p, POINTER(c_uint64)]),
     "cajal_generator_get_state": (c_int, [c_void_p, T_OUT]),
     "cajal_generator_set_state": (c_int, [c_void_p, T]),
+    "cajal_get_bernoulli_stream": (c_int32, []),
+    "cajal_set_bernoulli_stream": (c_int, [c_int32]),
+    "cajal_tensor_bernoulli_inplace": (c_int, [T, c_double, c_void_p]),
+    "cajal_tensor_bernoulli": (c_int, [T, c_void_p, T_OUT]),
     # properties
     "cajal_tensor_ndim": (c_int, [T, POINTER(c_size_t)]),
     "cajal_tensor_shape": (c_int, [T, POINTER(c_int64), c_size_t]),

@@ -836,6 +836,23 @@ class Tensor(_methods.TensorMethods):
         check(lib.cajal_tensor_masked_fill_inplace(self, as_tensor_operand(mask), as_tensor_operand(value)))
         return self
 
+    def bernoulli_(self, p=0.5, *, generator=None):
+        """Each element becomes 1 with probability p (a number, or a tensor of
+        them broadcast to this one), else 0, drawn as torch draws them."""
+        if isinstance(p, Tensor):
+            return self.copy_(p.expand(self.shape).bernoulli(generator=generator))
+        check(lib.cajal_tensor_bernoulli_inplace(self, _float(p), _generator_handle(generator)))
+        return self
+
+    def bernoulli(self, p=None, *, generator=None):
+        """With p None: 1 with each element's probability (torch.bernoulli);
+        with a number p: a tensor like this one of bernoulli(p) draws."""
+        if p is None:
+            return _call(lib.cajal_tensor_bernoulli, self, _generator_handle(generator))
+        from ._creation import empty_like
+
+        return empty_like(self).bernoulli_(p, generator=generator)
+
     def normal_(self, mean=0.0, std=1.0, generator=None):
         check(lib.cajal_tensor_normal_inplace(self, _float(mean), _float(std), _generator_handle(generator)))
         return self

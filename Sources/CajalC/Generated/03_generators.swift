@@ -39,3 +39,24 @@ public func cajal_generator_get_state(_ generator: OpaquePointer?, _ out: Tensor
 public func cajal_generator_set_state(_ generator: OpaquePointer?, _ state: OpaquePointer?) -> Int32 {
     status { try generatorOrDefault(generator).setState(tensorArgument(state, "state").toArray(Int64.self)) }
 }
+
+@_cdecl("cajal_get_bernoulli_stream")
+public func cajal_get_bernoulli_stream() -> Int32 {
+    RandomFill.bernoulliStream.withLock { $0 }.rawValue
+}
+
+@_cdecl("cajal_set_bernoulli_stream")
+public func cajal_set_bernoulli_stream(_ stream: Int32) -> Int32 {
+    guard let stream = BernoulliStream(rawValue: stream) else { return invalidConstant(BernoulliStream.self, stream, "set_bernoulli_stream", "stream") }
+    return status { RandomFill.bernoulliStream.withLock { $0 = stream } }
+}
+
+@_cdecl("cajal_tensor_bernoulli_inplace")
+public func cajal_tensor_bernoulli_inplace(_ tensor: OpaquePointer?, _ p: Double, _ generator: OpaquePointer?) -> Int32 {
+    status { try tensorArgument(tensor).bernoulliInPlace(probability: p, generator: generatorOrDefault(generator)) }
+}
+
+@_cdecl("cajal_tensor_bernoulli")
+public func cajal_tensor_bernoulli(_ probabilities: OpaquePointer?, _ generator: OpaquePointer?, _ out: TensorOut?) -> Int32 {
+    newTensor(out) { try tensorArgument(probabilities, "input").bernoulli(generator: generatorOrDefault(generator)) }
+}

@@ -1,5 +1,7 @@
+import CCajalPlatform
 import CajalRuntime
 import Glibc
+import Synchronization
 
 /// Fills contiguous buffers from a `Generator` in torch's exact draw order.
 package enum RandomFill {
@@ -19,21 +21,69 @@ package enum RandomFill {
         }
     }
 
-    /// Dropout's mask: `scale` where a uniform draw (as `uniform` makes it) is
-    /// at least `probability`, else 0; the same draws as rand(...) >= p.
-    package static func dropoutMask(dtype: DType, out: UnsafeMutableRawPointer, count: Int, probability: Double, scale: Double,
-                            generator: Generator) {
+    /// Where bernoulli_(p) with a number p draws: torch's CPU build takes MKL's
+    /// stream on Intel CPUs and the generator's own draws elsewhere; cajal
+    /// does the same (cajal_set_bernoulli_stream picks the other one, to
+    /// reproduce a run made on the other kind of CPU).
+    package static let bernoulliStream = Mutex<BernoulliStream>(cajal_cpu_is_intel() != 0 ? .mkl : .mt19937)
+
+    /// torch's bernoulli_(p) for a number p, as 0 or 1 in `dtype`. mt19937:
+    /// one 53-bit uniform per element, 1 where it is below p. mkl: one
+    /// 32-bit draw seeds MKL's MCG31m1 stream (x <- 1132489760 x mod 2^31 - 1,
+    /// starting at the seed itself), whose uniforms x / (2^31 - 1) below p give 1.
+    package static func bernoulli(dtype: DType, out: UnsafeMutableRawPointer, count: Int, probability p: Double,
+                                  generator: Generator) {
+        let stream = bernoulliStream.withLock { $0 }
         generator.withLock {
-            switch dtype {
-            case .float32:
-                let o = out.assumingMemoryBound(to: Float.self), p = Float(probability), kept = Float(scale)
-                generator.draws32(count) { i, draw in o[i] = Generator.unitFloat(draw) >= p ? kept : 0 }
+            switch stream {
+            case .mt19937:
+                writeBits(dtype, out, count) { _ in generator.uniformDouble() < p }
+            case .mkl:
+                let modulus: UInt64 = 2_147_483_647, multiplier: UInt64 = 1_132_489_760
+                var state = UInt64(generator.next32()) % modulus
+                if state == 0 { state = 1 }
+                writeBits(dtype, out, count) { _ in
+                    defer { state = state * multiplier % modulus }
+                    return Double(state) / Double(modulus) < p
+                }
+            }
+        }
+    }
+
+    /// torch.bernoulli(probabilities): per element, a uniform in the
+    /// probabilities' precision (53 bits from a 64-bit draw for float64, 24
+    /// from a 32-bit draw for float32) below the element's p gives 1.
+    package static func bernoulli(probabilities: Tensor, out: UnsafeMutableRawPointer, dtype: DType, generator: Generator) {
+        let count = probabilities.count
+        generator.withLock {
+            switch probabilities.dtype {
             case .float64:
-                let o = out.assumingMemoryBound(to: Double.self)
-                for i in 0..<count { o[i] = generator.uniformDouble() >= probability ? scale : 0 }
+                let p = probabilities.typedPointer(Double.self)
+                writeBits(dtype, out, count) { i in generator.uniformDouble() < p[i] }
+            case .float32:
+                let p = probabilities.typedPointer(Float.self)
+                writeBits(dtype, out, count) { i in generator.uniformFloat() < p[i] }
             case .int64, .bool:
                 break  // rejected by the op
             }
+        }
+    }
+
+    /// out[i] = bit(i) ? 1 : 0 in `dtype`, for i in order.
+    private static func writeBits(_ dtype: DType, _ out: UnsafeMutableRawPointer, _ count: Int, _ bit: (Int) -> Bool) {
+        switch dtype {
+        case .float32:
+            let o = out.assumingMemoryBound(to: Float.self)
+            for i in 0..<count { o[i] = bit(i) ? 1 : 0 }
+        case .float64:
+            let o = out.assumingMemoryBound(to: Double.self)
+            for i in 0..<count { o[i] = bit(i) ? 1 : 0 }
+        case .int64:
+            let o = out.assumingMemoryBound(to: Int64.self)
+            for i in 0..<count { o[i] = bit(i) ? 1 : 0 }
+        case .bool:
+            let o = out.assumingMemoryBound(to: Bool.self)
+            for i in 0..<count { o[i] = bit(i) }
         }
     }
 

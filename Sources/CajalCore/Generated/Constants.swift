@@ -218,3 +218,27 @@ public enum ScatterReduction: Int32, CaseIterable, Sendable, CustomStringConvert
         self = match
     }
 }
+
+/// Where bernoulli_(p) with a number p (and so dropout) draws, as torch's CPU build does. C: cajal_bernoulli_stream.
+public enum BernoulliStream: Int32, CaseIterable, Sendable, CustomStringConvertible {
+    /// one 53-bit uniform per element from the generator (torch on AMD and other CPUs)
+    case mt19937 = 0
+    /// one 32-bit draw seeds MKL's MCG31m1 stream, u < p per element (torch on Intel CPUs)
+    case mkl = 1
+
+    /// torch's name for it.
+    public var name: String {
+        switch self {
+        case .mt19937: return "mt19937"
+        case .mkl: return "mkl"
+        }
+    }
+
+    public var description: String { name }
+
+    /// The case torch calls `name`.
+    public init?(name: String) {
+        guard let match = Self.allCases.first(where: { $0.name == name }) else { return nil }
+        self = match
+    }
+}

@@ -152,6 +152,39 @@ extension Tensor {
         return try out.converted(to: dtype)
     }
 
+    /// torch.Tensor.bernoulli_(p): every element becomes 1 with probability
+    /// p, else 0, drawn as torch's CPU build draws them (see
+    /// RandomFill.bernoulli; dropout's masks come from here). Any dtype.
+    public func bernoulliInPlace(probability p: Double, generator: Generator = .default) throws {
+        guard p >= 0 && p <= 1 else { throw CajalError.runtime("[bernoulli_] bernoulli_ expects p to be in [0, 1], but got p=\(p)") }
+        try checkInPlaceWrite("bernoulli_")
+        if !inPlaceNeedsGraph([]) && strides == Layout.contiguousStrides(shape) {  // dropout's noise: straight in
+            RandomFill.bernoulli(dtype: dtype, out: dataPointer, count: count, probability: p, generator: generator)
+            storage.bumpVersion()
+            return
+        }
+        let values = try Tensor(uninitializedShape: shape, dtype: dtype, op: "bernoulli_")
+        RandomFill.bernoulli(dtype: dtype, out: values.dataPointer, count: count, probability: p, generator: generator)
+        if inPlaceNeedsGraph([]) { return try inPlace("bernoulli_", others: []) { _ in values } }
+        try copyElements(from: values)
+        storage.bumpVersion()
+    }
+
+    /// torch.bernoulli(probabilities): 1 with each element's probability,
+    /// else 0, in the probabilities' (floating-point) dtype; not differentiable.
+    public func bernoulli(generator: Generator = .default) throws -> Tensor {
+        guard dtype.isFloatingPoint else {
+            throw CajalError.notImplemented("[bernoulli] \"bernoulli_tensor_cpu_p_\" not implemented for '\(dtype.torchName)'")
+        }
+        let p = try GradMode.withDisabled { try contiguous() }
+        guard try p.ge(.scalar(0.0)).logicalAnd(p.le(.scalar(1.0))).all().itemInt64() == 1 else {
+            throw CajalError.runtime("[bernoulli] Expected p_in >= 0 && p_in <= 1 to be true, but got false.")
+        }
+        let out = try Tensor(uninitializedShape: shape, dtype: dtype, op: "bernoulli")
+        RandomFill.bernoulli(probabilities: p, out: out.dataPointer, dtype: dtype, generator: generator)
+        return out
+    }
+
     /// Indices drawn from the categorical distributions in the rows of self
     /// (1-D or 2-D, non-negative weights, not necessarily normalized): torch.multinomial.
     /// With replacement the draws are torch's (a float64 uniform per sample,

@@ -28,3 +28,24 @@ def memory_available():
 def empty_cache():
     """Gives the buffers kept for reuse back to the system."""
     lib.cajal_clear_memory_cache()
+
+
+def get_bernoulli_stream():
+    """Where bernoulli_(p) and dropout draw: "mkl" on Intel CPUs, "mt19937"
+    elsewhere, as torch's CPU build chooses (its Intel path seeds MKL's
+    MCG31 stream from one draw of the generator)."""
+    from .._constants import BernoulliStream
+
+    return BernoulliStream(lib.cajal_get_bernoulli_stream()).name.lower()
+
+
+def set_bernoulli_stream(stream):
+    """Draws bernoulli_(p) and dropout from "mkl" or "mt19937" from now on:
+    to reproduce a torch run made on the other kind of CPU."""
+    from .._constants import BernoulliStream
+    from .._ffi import check
+
+    names = {s.name.lower(): s for s in BernoulliStream}
+    if stream not in names:
+        raise ValueError(f"set_bernoulli_stream: expected one of {sorted(names)}, got {stream!r}")
+    check(lib.cajal_set_bernoulli_stream(names[stream]))
