@@ -1,8 +1,9 @@
 """The programs of Tests/reference/autograd_programs.py (second derivatives of
 the common ops and layers, custom autograd Functions, tensor and module
 hooks, Grad-CAM, a WGAN-GP gradient penalty, a physics-informed residual,
-autograd.functional) run with cajal, against what the same text computed
-with torch (fixtures/python/autograd_programs.json)."""
+autograd.functional) and surface_programs.py (compositions such as addmm,
+kron, meshgrid, cdist, with their gradients) run with cajal, against what
+the same text computed with torch (fixtures/python/<file>.json)."""
 
 import json
 import os
@@ -10,11 +11,18 @@ import os
 import pytest
 
 import cajal
-from autograd_programs import PROGRAMS
+import autograd_programs
+import surface_programs
 from reference import FIXTURES, flat_values, to_tensor
 
-with open(os.path.join(FIXTURES, "python", "autograd_programs.json")) as f:
-    EXPECTED = json.load(f)["programs"]
+PROGRAMS, EXPECTED = {}, {}
+for _module in (autograd_programs, surface_programs):
+    _file = _module.__name__
+    with open(os.path.join(FIXTURES, "python", f"{_file}.json")) as f:
+        _expected = json.load(f)["programs"]
+    assert sorted(_expected) == sorted(_module.PROGRAMS), f"{_file}.json is stale: make fixtures"
+    PROGRAMS.update({f"{_file}:{name}": program for name, program in _module.PROGRAMS.items()})
+    EXPECTED.update({f"{_file}:{name}": fixture for name, fixture in _expected.items()})
 
 
 def compare(actual, spec, what):

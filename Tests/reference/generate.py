@@ -19,8 +19,10 @@ import numpy as np
 import torch
 import torch.nn.functional  # noqa: F401 - the op table reaches it as torch.nn.functional
 
-from autograd_programs import DOMAINS, PROGRAMS
+import autograd_programs
 import random_programs
+import surface_programs
+from autograd_programs import DOMAINS
 from optable import apply_view, make_ops
 from training import training_fixtures
 
@@ -1442,12 +1444,13 @@ def torch_file_fixtures():
     return expected
 
 
-def autograd_program_fixtures():
-    """Runs each program of autograd_programs.py with torch on float64 inputs
-    drawn from its domains (an RNG of its own: the other fixtures' draws stay)."""
-    draw = np.random.default_rng(20261206)
+def program_fixtures(programs, seed):
+    """Runs each program (autograd_programs.py, surface_programs.py) with torch
+    on float64 inputs drawn from its domains (an RNG of its own: the other
+    fixtures' draws stay)."""
+    draw = np.random.default_rng(seed)
     fixtures = {}
-    for name, (program, points) in PROGRAMS.items():
+    for name, (program, points) in programs.items():
         inputs = []
         for shape, domain in points:
             low, high = DOMAINS[domain]
@@ -1461,12 +1464,16 @@ def autograd_program_fixtures():
     return fixtures
 
 
-def write_autograd_programs():
+PROGRAM_FILES = {"autograd_programs": (autograd_programs.PROGRAMS, 20261206),
+                 "surface_programs": (surface_programs.PROGRAMS, 20261207)}
+
+
+def write_programs(name):
     os.makedirs(os.path.join(OUT, "python"), exist_ok=True)
-    path = os.path.join(OUT, "python", "autograd_programs.json")
-    fixtures = autograd_program_fixtures()
+    path = os.path.join(OUT, "python", f"{name}.json")
+    fixtures = program_fixtures(*PROGRAM_FILES[name])
     with open(path, "w") as f:
-        json.dump({"generator": "Tests/reference/generate.py (autograd_programs.py)", "torch": torch.__version__,
+        json.dump({"generator": f"Tests/reference/generate.py ({name}.py)", "torch": torch.__version__,
                    "programs": fixtures}, f, separators=(",", ":"))
         f.write("\n")
     print(f"{path}: {len(fixtures)} programs")
@@ -1543,7 +1550,8 @@ def write_random_programs():
 
 def main():
     os.makedirs(OUT, exist_ok=True)
-    write_autograd_programs()
+    for name in PROGRAM_FILES:
+        write_programs(name)
     write_random_programs()
     groups = {
         "arithmetic": arithmetic_cases(),
@@ -1609,8 +1617,8 @@ def main():
 if __name__ == "__main__":
     import sys
 
-    if sys.argv[1:] == ["--only", "autograd_programs"]:
-        write_autograd_programs()
+    if sys.argv[1:2] == ["--only"] and sys.argv[2:3][0] in PROGRAM_FILES:
+        write_programs(sys.argv[2])
     elif sys.argv[1:] == ["--only", "random_programs"]:
         write_random_programs()
     else:

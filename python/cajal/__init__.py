@@ -111,11 +111,41 @@ def matmul(input, other):  # noqa: A002
     return _operand(input).matmul(other)
 
 
-def where(condition, input, other):  # noqa: A002
+def where(condition, input=None, other=None):  # noqa: A002
+    """condition ? input : other elementwise; torch.where(condition) alone is
+    condition.nonzero(as_tuple=True)."""
     from ._tensor import _call
 
+    if input is None and other is None:
+        return _operand(condition).nonzero(as_tuple=True)
+    if input is None or other is None:
+        raise TypeError("where() takes a condition and both input and other, or the condition alone")
     c, a, b = _operand(condition), _operand(input), _operand(other)
     return _call(_ffi.lib.cajal_tensor_where, c._handle, a._handle, b._handle)
+
+
+def broadcast_shapes(*shapes):
+    """The shape the given shapes broadcast to (torch.broadcast_shapes)."""
+    result = []
+    for arg, shape in enumerate(shapes):
+        shape = [shape] if isinstance(shape, int) else list(shape)
+        for i in range(1, len(shape) + 1):
+            size = shape[-i]
+            if i > len(result):
+                result.insert(0, size)
+            elif result[-i] == 1:
+                result[-i] = size
+            elif size not in (1, result[-i]):
+                raise RuntimeError("Shape mismatch: objects cannot be broadcast to a single shape.  "
+                                   f"Mismatch is between arg 0 and arg {arg}.")
+    return Size(result)
+
+
+def broadcast_tensors(*tensors):
+    """Views of the tensors expanded to their common shape."""
+    tensors = [_operand(t) for t in tensors]
+    shape = broadcast_shapes(*[t.shape for t in tensors])
+    return tuple(t.expand(shape) for t in tensors)
 
 
 def _method(name):
@@ -211,6 +241,13 @@ for _name in ("sum", "mean", "reshape", "transpose", "permute", "squeeze", "unsq
               "outer", "ger", "inverse", "det", "softmax", "log_softmax") + _methods.TORCH_FUNCTIONS:
     globals()[_name] = _method(_name)
 del _name
+
+# Compositions of engine ops (addmm, kron, meshgrid, ...): torch functions, and Tensor methods where torch has them.
+from . import _compositions  # noqa: E402
+
+globals().update(_compositions.FUNCTIONS)
+_compositions.install()
+from ._dtype import finfo, iinfo, promote_types  # noqa: E402
 
 __all__ = [
     "Tensor", "Size", "dtype", "device", "float32", "float", "float64", "double", "int64", "long", "bool",

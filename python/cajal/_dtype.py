@@ -139,3 +139,61 @@ class Size(tuple):
 
     def __repr__(self):
         return f"cajal.Size({list(self)})"
+
+
+# Promotion between two dtypes is the higher of their categories (bool <
+# integer < floating point), and within floating point the wider one: a
+# ranking, for the dtypes cajal has.
+_PROMOTION_RANK = {bool_: 0, int64: 1, float32: 2, float64: 3}
+
+
+def promote_types(type1, type2):
+    """torch.promote_types: the dtype both convert to in an op."""
+    a, b = to_dtype(type1), to_dtype(type2)
+    return a if _PROMOTION_RANK[a] >= _PROMOTION_RANK[b] else b
+
+
+class finfo:
+    """torch.finfo: the limits of a floating-point dtype."""
+
+    _LIMITS = {
+        "float32": dict(bits=32, eps=2.0**-23, max=3.4028234663852886e38, tiny=2.0**-126, resolution=1e-06),
+        "float64": dict(bits=64, eps=2.0**-52, max=1.7976931348623157e308, tiny=2.0**-1022, resolution=1e-15),
+    }
+
+    def __init__(self, type=None):  # noqa: A002
+        from . import _dtype
+
+        value = to_dtype(type, None) or float32
+        if not value.is_floating_point:
+            raise TypeError(f"torch.finfo() requires a floating point input type. Use torch.iinfo to handle '{value}'")
+        self.dtype = value.name
+        for key, number in self._LIMITS[value.name].items():
+            setattr(self, key, number)
+        self.min = -self.max
+        self.smallest_normal = self.tiny
+
+    def __repr__(self):
+        return (f"finfo(resolution={self.resolution}, min={self.min:.6e}, max={self.max:.6e}, eps={self.eps:.6e}, "
+                f"smallest_normal={self.tiny:.6e}, tiny={self.tiny:.6e}, dtype={self.dtype})")
+
+
+class iinfo:
+    """torch.iinfo: the limits of an integer dtype."""
+
+    def __init__(self, type):  # noqa: A002
+        value = to_dtype(type)
+        if value.is_floating_point:
+            raise TypeError(f"torch.iinfo() requires an integer input type. Use torch.finfo to handle '{value}'")
+        self.dtype = value.name
+        self.bits, self.min, self.max = (8, 0, 1) if value is bool_ else (64, -(1 << 63), (1 << 63) - 1)
+
+    def __repr__(self):
+        return f"iinfo(min={self.min}, max={self.max}, dtype={self.dtype})"
+
+
+def full_like_scalar(tensor, value):
+    """A 0-dim tensor holding `value` in tensor's dtype, for where()."""
+    from ._creation import tensor as make
+
+    return make(value, dtype=tensor.dtype)

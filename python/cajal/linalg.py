@@ -69,3 +69,26 @@ def matrix_norm(A, ord="fro", dim=(-2, -1), keepdim=False, *, dtype=None):  # no
     if ord is None or (not isinstance(ord, str) and not _math.isinf(ord) and abs(ord) not in (1, 2)):
         raise RuntimeError(f"linalg.matrix_norm: Order {ord} not supported.")
     return norm(A, ord, dim, keepdim, dtype=dtype)
+
+
+def matrix_power(A, n):  # noqa: N803
+    """A^n for square matrices (batched); n may be negative."""
+    from ._compositions import matrix_power as power
+
+    return power(A, n)
+
+
+def multi_dot(tensors, *, out=None):
+    """The product of the matrices; a first or last 1-D tensor is a row or a column."""
+    from ._compositions import multi_dot as product
+
+    if out is not None:
+        raise NotImplementedError("linalg.multi_dot(out=...) is not supported by cajal")
+    return product(tensors)
+
+
+def cross(input, other, *, dim=-1):  # noqa: A002
+    """The cross product of 3-vectors along dim."""
+    from ._compositions import linalg_cross
+
+    return linalg_cross(input, other, dim=dim)

@@ -1,0 +1,142 @@
+"""torch's everyday tensor surface, written once against a `torch` module:
+generate.py runs these programs with real PyTorch
+(fixtures/python/surface_programs.json) and Tests/python/test_autograd_programs.py
+runs the same text with cajal. Each program takes (torch, inputs) and returns
+its results and the gradients of a weighted sum of them, so forward and
+backward are both torch's. Inputs are float64 unless a program converts.
+"""
+
+
+def _grads(torch, outputs, inputs):
+    """Gradients of sum_k <outputs[k], w_k> for fixed weights w_k (a cosine
+    pattern: no random numbers, so both libraries see the same)."""
+    total = None
+    for out in outputs:
+        if not out.requires_grad:
+            continue
+        weights = (torch.arange(out.numel(), dtype=out.dtype).reshape(out.shape) * 0.37).cos()
+        term = (out * weights).sum()
+        total = term if total is None else total + term
+    grads = torch.autograd.grad(total, inputs, allow_unused=True)
+    return [g if g is not None else torch.zeros_like(x) for g, x in zip(grads, inputs)]
+
+
+def _program(body):
+    def program(torch, inputs):
+        xs = [x.detach().clone().requires_grad_(True) for x in inputs]
+        results = body(torch, *xs)
+        tensors = [r for r in results.values() if r.is_floating_point()]
+        out = {key: value.detach() for key, value in results.items()}
+        out["grads"] = _grads(torch, [r for r in results.values() if r.is_floating_point() and r.requires_grad], xs) \
+            if any(r.requires_grad for r in tensors) else [torch.zeros_like(x) for x in xs]
+        return out
+
+    return program
+
+
+def linear_algebra(torch, m, v, b, c):
+    a = m[:3, :3]
+    rows = torch.cat([m.reshape(-1, 2), c.reshape(-1, 2), b.reshape(-1, 2)])  # 32 points in the plane
+    return {
+        "trace": torch.trace(m),
+        "addmm": torch.addmm(c[:, :4], m, m.t(), beta=0.5, alpha=2.0),
+        "addmm_default": c[:, :4].addmm(m, m.t()),
+        "addmv": torch.addmv(v[:4], m, v, beta=2, alpha=0.25),
+        "baddbmm": torch.baddbmm(b[:, 2:, :], b[:, :2, :], b[:, 2:, :], alpha=0.5),
+        "addbmm": torch.addbmm(c[:2, :2], b.transpose(1, 2), b),
+        "matrix_power_3": torch.matrix_power(a, 3),
+        "matrix_power_5": torch.linalg.matrix_power(a, 5),
+        "matrix_power_0": torch.matrix_power(a, 0),
+        "matrix_power_-2": torch.linalg.matrix_power(a + 3 * torch.eye(3, dtype=a.dtype), -2),
+        "chain_matmul": torch.chain_matmul(m, m.t(), m),
+        "multi_dot": torch.linalg.multi_dot([v[:4], m, m.t(), v[:4]]),
+        "kron": torch.kron(a, m[:2, :2]),
+        "kron_mixed_rank": torch.kron(v[:3], a),
+        "tensordot_2": torch.tensordot(b, b, dims=([1, 2], [1, 2])),
+        "tensordot_int": torch.tensordot(m, m.t(), dims=1),
+        "cross": torch.cross(m[:, :3], c[:, :3], dim=1),
+        "linalg_cross": torch.linalg.cross(m[:, :3], c[:1, 2:]),
+        "cdist_small": torch.cdist(m, c),
+        "cdist_p1": torch.cdist(m, c, p=1),
+        "cdist_large": torch.cdist(rows, rows[:7] * 0.5),
+    }
+
+
+def elementwise(torch, x, y, w):
+    probabilities = x.sigmoid()
+    return {
+        "addcmul": torch.addcmul(x, y, w, value=0.5),
+        "addcdiv": x.addcdiv(y, w.exp(), value=-2),
+        "lerp_scalar": torch.lerp(x, y, 0.3),
+        "lerp_tensor": x.lerp(y, w.sigmoid()),
+        "lerp_far": torch.lerp(x, y, 0.8),
+        "logit": torch.logit(probabilities),
+        "logit_eps": probabilities.logit(eps=0.3),
+        # Made from x outside the graph: the infinities' own gradients would be NaN in both libraries.
+        "nan_to_num": torch.nan_to_num(torch.where(x > 1, x / 0.0, torch.where(x < -1, -x / 0.0, x)).detach(),
+                                       posinf=9.0) * y,
+        "nan_to_num_nan": torch.nan_to_num((x - x.abs()).sqrt().detach(), nan=-1.5) * y,
+    }
+
+
+def shapes(torch, x, v, t):
+    grids = torch.meshgrid(v[:3], v[:2], indexing="ij")
+    xy = torch.meshgrid(v[:3], v[:2], indexing="xy")
+    return {
+        "rot90_1": torch.rot90(x, 1, (0, 1)),
+        "rot90_3": x.rot90(3, [1, 0]),
+        "rot90_-2": torch.rot90(t, -2, (1, 2)),
+        "diff": torch.diff(x),
+        "diff_2_dim0": torch.diff(x, n=2, dim=0),
+        "diff_prepend": torch.diff(v, prepend=v[:2], append=v[-1:]),
+        "block_diag": torch.block_diag(x, v[:2], v[0], t[0]),
+        "meshgrid_ij_0": grids[0], "meshgrid_ij_1": grids[1],
+        "meshgrid_xy_0": xy[0], "meshgrid_xy_1": xy[1],
+        "cartesian_prod": torch.cartesian_prod(v[:2], v[2:5], v[:2]),
+        "combinations": torch.combinations(v[:4]),
+        "combinations_3_replace": torch.combinations(v[:3], r=3, with_replacement=True),
+        "take": torch.take(x, torch.tensor([[0, 5], [11, 3]])),
+        "take_along_dim": torch.take_along_dim(x, x.argsort(dim=1), dim=1),
+        "take_along_dim_flat": torch.take_along_dim(x, torch.tensor([2, 7, 7])),
+        "take_along_broadcast": torch.take_along_dim(t, torch.tensor([[[1], [0], [1]]]), dim=2),
+        "repeat_interleave_int": torch.repeat_interleave(x, 2, dim=0),
+        "repeat_interleave_flat": x.repeat_interleave(3),
+        "repeat_interleave_counts": torch.repeat_interleave(v[:3], torch.tensor([2, 0, 3])),
+        "diag_embed": torch.diag_embed(x),
+        "diag_embed_offset": torch.diag_embed(x[:2], offset=-1, dim1=0, dim2=2),
+        "diag_embed_batched": x[:2, :3].diag_embed(offset=2),
+    }
+
+
+def indices(torch):
+    """Programs without inputs: index builders and predicates."""
+    v = torch.tensor([3, 1, 4, 1, 5, 9, 2, 6])
+    return {
+        "tril_indices": torch.tril_indices(4, 3),
+        "tril_indices_offset": torch.tril_indices(3, 5, offset=1),
+        "triu_indices": torch.triu_indices(4, 4, offset=-1),
+        "triu_indices_empty": torch.triu_indices(2, 2, offset=3),
+        "isin": torch.isin(v, torch.tensor([1, 9, 7])),
+        "isin_invert": torch.isin(v.reshape(2, 4), torch.tensor([4, 2]), invert=True),
+        "where_one": torch.stack(torch.where(v.reshape(2, 4) > 3)),
+        "repeat_interleave_indices": torch.repeat_interleave(torch.tensor([1, 3, 0, 2])),
+        "combinations_int": torch.combinations(torch.tensor([7, 8, 9])),
+        "rot90_int": torch.rot90(v.reshape(2, 4)),
+        "diff_bool": torch.diff(v > 3),
+        "nan_to_num_int": torch.nan_to_num(v),
+        "promote": torch.tensor([float(torch.promote_types(torch.int64, torch.float32) == torch.float32),
+                                 float(torch.promote_types(torch.bool, torch.int64) == torch.int64)]),
+        "finfo": torch.tensor([torch.finfo(torch.float32).eps, torch.finfo(torch.float64).max,
+                               torch.finfo(torch.float32).tiny, float(torch.iinfo(torch.int64).max)],
+                              dtype=torch.float64),
+        "broadcast_shapes": torch.tensor(list(torch.broadcast_shapes((3, 1), (1, 4), (4,)))),
+    }
+
+
+# name: (program, [(shape, domain)])
+PROGRAMS = {
+    "linear_algebra": (_program(linear_algebra), [((4, 5), "any"), ((5,), "any"), ((3, 4, 2), "any"), ((4, 5), "any")]),
+    "elementwise": (_program(elementwise), [((3, 4), "any"), ((3, 4), "any"), ((3, 4), "any")]),
+    "shapes": (_program(shapes), [((3, 4), "any"), ((6,), "any"), ((2, 3, 2), "any")]),
+    "indices": (lambda torch, inputs: indices(torch), []),
+}
