@@ -56,3 +56,13 @@ fn("int cajal_tensor_bernoulli(cajal_tensor probabilities, cajal_generator gener
    """torch.bernoulli: 1 with each element's probability (floating point, in [0, 1]), else 0,
 in the probabilities' dtype.""",
    swift='newTensor(out) { try tensorArgument(probabilities, "input").bernoulli(generator: generatorOrDefault(generator)) }')
+
+fn("int cajal_tensor_standard_gamma(cajal_tensor concentration, cajal_generator generator, cajal_tensor *out)",
+   """torch._standard_gamma: a Gamma(concentration, 1) sample per element (floating point),
+drawn as torch draws them; not differentiable with respect to the concentration.""",
+   swift='newTensor(out) { try tensorArgument(concentration, "concentration").standardGamma(generator: generatorOrDefault(generator)) }')
+
+fn("int cajal_tensor_sample_dirichlet(cajal_tensor concentration, cajal_generator generator, cajal_tensor *out)",
+   """torch._sample_dirichlet: a Dirichlet sample over the last dim per row of concentrations,
+drawn as torch draws them.""",
+   swift='newTensor(out) { try tensorArgument(concentration, "concentration").sampleDirichlet(generator: generatorOrDefault(generator)) }')

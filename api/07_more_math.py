@@ -105,3 +105,27 @@ fn("int cajal_tensor_allclose(cajal_tensor a, cajal_tensor b, double rtol, doubl
 fn("int cajal_tensor_equal(cajal_tensor a, cajal_tensor b, int32_t *out)",
    "Whether a and b have the same shape and values: 1 or 0.",
    swift='writeResult(out) { try tensorArgument(a, "a").equal(tensorArgument(b, "b")) ? 1 : 0 }')
+
+unary("erfinv", "the inverse error function; NaN outside [-1, 1]", grad='unit', standard_cases=True)
+
+unary("lgamma", "log |Gamma(x)|", grad='positive', standard_cases=True)
+
+unary("digamma", "psi(x), the derivative of lgamma", grad='positive', standard_cases=True)
+
+unary("deg2rad", "degrees to radians", grad='any', standard_cases=True)
+
+unary("rad2deg", "radians to degrees", grad='any', standard_cases=True)
+
+unary("frac", "the fractional part x - trunc(x) (floating point only)", grad='any')
+
+unary("sgn", "the sign (for real numbers, sign)", grad=None, standard_cases=True)
+
+binary("atan2", "the angle of the point (b, a), in (-pi, pi]", numbers=False)
+
+binary("hypot", "sqrt(a^2 + b^2) without overflow", numbers=False)
+
+binary("logaddexp", "log(e^a + e^b), computed stably", numbers=False)
+
+binary("xlogy", "a * log(b), 0 where a is 0 (unless b is NaN)", numbers=True)
+
+binary("float_power", "a ** b computed in float64", numbers=True, method="floatPower")

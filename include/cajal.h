@@ -288,6 +288,14 @@ int cajal_tensor_bernoulli_inplace(cajal_tensor tensor, double p, cajal_generato
  * in the probabilities' dtype. */
 int cajal_tensor_bernoulli(cajal_tensor probabilities, cajal_generator generator, cajal_tensor *out);
 
+/* torch._standard_gamma: a Gamma(concentration, 1) sample per element (floating point),
+ * drawn as torch draws them; not differentiable with respect to the concentration. */
+int cajal_tensor_standard_gamma(cajal_tensor concentration, cajal_generator generator, cajal_tensor *out);
+
+/* torch._sample_dirichlet: a Dirichlet sample over the last dim per row of concentrations,
+ * drawn as torch draws them. */
+int cajal_tensor_sample_dirichlet(cajal_tensor concentration, cajal_generator generator, cajal_tensor *out);
+
 /* -------------------------------------------------------------- properties */
 
 /* The number of dims. */
@@ -603,6 +611,42 @@ int cajal_tensor_allclose(cajal_tensor a, cajal_tensor b, double rtol, double at
 
 /* Whether a and b have the same shape and values: 1 or 0. */
 int cajal_tensor_equal(cajal_tensor a, cajal_tensor b, int32_t *out);
+
+/* the inverse error function; NaN outside [-1, 1] */
+int cajal_tensor_erfinv(cajal_tensor x, cajal_tensor *out);
+
+/* log |Gamma(x)| */
+int cajal_tensor_lgamma(cajal_tensor x, cajal_tensor *out);
+
+/* psi(x), the derivative of lgamma */
+int cajal_tensor_digamma(cajal_tensor x, cajal_tensor *out);
+
+/* degrees to radians */
+int cajal_tensor_deg2rad(cajal_tensor x, cajal_tensor *out);
+
+/* radians to degrees */
+int cajal_tensor_rad2deg(cajal_tensor x, cajal_tensor *out);
+
+/* the fractional part x - trunc(x) (floating point only) */
+int cajal_tensor_frac(cajal_tensor x, cajal_tensor *out);
+
+/* the sign (for real numbers, sign) */
+int cajal_tensor_sgn(cajal_tensor x, cajal_tensor *out);
+
+/* the angle of the point (b, a), in (-pi, pi] */
+int cajal_tensor_atan2(cajal_tensor a, cajal_tensor b, cajal_tensor *out);
+
+/* sqrt(a^2 + b^2) without overflow */
+int cajal_tensor_hypot(cajal_tensor a, cajal_tensor b, cajal_tensor *out);
+
+/* log(e^a + e^b), computed stably */
+int cajal_tensor_logaddexp(cajal_tensor a, cajal_tensor b, cajal_tensor *out);
+
+/* a * log(b), 0 where a is 0 (unless b is NaN) */
+int cajal_tensor_xlogy(cajal_tensor a, cajal_tensor b, cajal_tensor *out);
+
+/* a ** b computed in float64 */
+int cajal_tensor_float_power(cajal_tensor a, cajal_tensor b, cajal_tensor *out);
 
 /* ---------------------------------------------------------- linear algebra */
 

@@ -72,6 +72,10 @@ struct CosF<T: FloatElement>: UnaryFunctor { @inline(__always) static func apply
 struct TanhF<T: FloatElement>: UnaryFunctor { @inline(__always) static func apply(_ x: T) -> T { T.tanh(x) } }
 struct SigmoidF<T: FloatElement>: UnaryFunctor { @inline(__always) static func apply(_ x: T) -> T { 1 / (1 + T.exp(-x)) } }
 struct ErfF<T: FloatElement>: UnaryFunctor { @inline(__always) static func apply(_ x: T) -> T { T.erf(x) } }
+struct ErfinvF<T: FloatElement>: UnaryFunctor { @inline(__always) static func apply(_ x: T) -> T { T.erfinv(x) } }
+struct LgammaF<T: FloatElement>: UnaryFunctor { @inline(__always) static func apply(_ x: T) -> T { T.lgamma(x) } }
+struct DigammaF<T: FloatElement>: UnaryFunctor { @inline(__always) static func apply(_ x: T) -> T { T.digamma(x) } }
+struct TrigammaF<T: FloatElement>: UnaryFunctor { @inline(__always) static func apply(_ x: T) -> T { T.trigamma(x) } }
 struct FloorF<T: FloatElement>: UnaryFunctor { @inline(__always) static func apply(_ x: T) -> T { x.rounded(.down) } }
 struct CeilF<T: FloatElement>: UnaryFunctor { @inline(__always) static func apply(_ x: T) -> T { x.rounded(.up) } }
 struct RoundF<T: FloatElement>: UnaryFunctor { @inline(__always) static func apply(_ x: T) -> T { x.rounded(.toNearestOrEven) } }
@@ -108,6 +112,8 @@ struct PowF<T: FloatElement>: BinaryFunctor { @inline(__always) static func appl
 struct MaximumF<T: ArithmeticElement>: BinaryFunctor { @inline(__always) static func apply(_ a: T, _ b: T) -> T { T.maxPropagatingNaN(a, b) } }
 struct MinimumF<T: ArithmeticElement>: BinaryFunctor { @inline(__always) static func apply(_ a: T, _ b: T) -> T { T.minPropagatingNaN(a, b) } }
 struct FmodF<T: FloatElement>: BinaryFunctor { @inline(__always) static func apply(_ a: T, _ b: T) -> T { T.fmod(a, b) } }
+struct Atan2F<T: FloatElement>: BinaryFunctor { @inline(__always) static func apply(_ a: T, _ b: T) -> T { T.atan2(a, b) } }
+struct HypotF<T: FloatElement>: BinaryFunctor { @inline(__always) static func apply(_ a: T, _ b: T) -> T { T.hypot(a, b) } }
 /// Python's modulo: the result takes the divisor's sign.
 struct RemainderF<T: FloatElement>: BinaryFunctor {
     @inline(__always) static func apply(_ a: T, _ b: T) -> T {
@@ -427,6 +433,8 @@ private func floatBinary<T: FloatElement>(_ op: BinaryOp, _: T.Type, _ out: Unsa
     case .div: runBinary(DivF<T>.self, out, a, b, loop)
     case .pow: runBinary(PowF<T>.self, out, a, b, loop, cost: cost)
     case .fmod: runBinary(FmodF<T>.self, out, a, b, loop, cost: cost)
+    case .atan2: runBinary(Atan2F<T>.self, out, a, b, loop, cost: cost)
+    case .hypot: runBinary(HypotF<T>.self, out, a, b, loop, cost: cost)
     case .remainder: runBinary(RemainderF<T>.self, out, a, b, loop, cost: cost)
     case .divTrunc: runBinary(FloatDivTruncF<T>.self, out, a, b, loop)
     case .divFloor: runBinary(FloatDivFloorF<T>.self, out, a, b, loop, cost: cost)
@@ -451,7 +459,7 @@ private func arithmeticBinary<T: ArithmeticElement>(_ op: BinaryOp, _: T.Type, _
     case .logicalAnd: runBinary(AndF<T>.self, out, a, b, loop)
     case .logicalOr: runBinary(OrF<T>.self, out, a, b, loop)
     case .logicalXor: runBinary(XorF<T>.self, out, a, b, loop)
-    case .div, .pow, .fmod, .remainder, .divTrunc, .divFloor: break  // handled by the float and int paths
+    case .div, .pow, .fmod, .remainder, .divTrunc, .divFloor, .atan2, .hypot: break  // handled by the float and int paths
     }
 }
 
@@ -501,6 +509,10 @@ private func floatUnary<T: FloatElement>(_ op: UnaryOp, _: T.Type, _ out: Unsafe
     case .tanh: runUnary(TanhF<T>.self, out, x, loop, cost: cost)
     case .sigmoid: runUnary(SigmoidF<T>.self, out, x, loop, cost: cost)
     case .erf: runUnary(ErfF<T>.self, out, x, loop, cost: cost)
+    case .erfinv: runUnary(ErfinvF<T>.self, out, x, loop, cost: cost)
+    case .lgamma: runUnary(LgammaF<T>.self, out, x, loop, cost: cost)
+    case .digamma: runUnary(DigammaF<T>.self, out, x, loop, cost: cost)
+    case .trigamma: runUnary(TrigammaF<T>.self, out, x, loop, cost: cost)
     case .floor: runUnary(FloorF<T>.self, out, x, loop)
     case .ceil: runUnary(CeilF<T>.self, out, x, loop)
     case .round: runUnary(RoundF<T>.self, out, x, loop)

@@ -57,6 +57,12 @@ public protocol FloatElement: ArithmeticElement, BinaryFloatingPoint {
     static func cos(_ x: Self) -> Self
     static func pow(_ x: Self, _ y: Self) -> Self
     static func fmod(_ x: Self, _ y: Self) -> Self
+    static func atan2(_ y: Self, _ x: Self) -> Self
+    static func hypot(_ x: Self, _ y: Self) -> Self
+    static func erfinv(_ x: Self) -> Self
+    static func lgamma(_ x: Self) -> Self
+    static func digamma(_ x: Self) -> Self
+    static func trigamma(_ x: Self) -> Self
 }
 
 /// Converts to int64 the way x86 does for out-of-range values (INT64_MIN),
@@ -110,6 +116,12 @@ extension Float: FloatElement {
     @inlinable @inline(__always) public static func cos(_ x: Float) -> Float { cosf(x) }
     @inlinable @inline(__always) public static func pow(_ x: Float, _ y: Float) -> Float { powf(x, y) }
     @inlinable @inline(__always) public static func fmod(_ x: Float, _ y: Float) -> Float { fmodf(x, y) }
+    @inlinable @inline(__always) public static func atan2(_ y: Float, _ x: Float) -> Float { atan2f(y, x) }
+    @inlinable @inline(__always) public static func hypot(_ x: Float, _ y: Float) -> Float { hypotf(x, y) }
+    @inlinable @inline(__always) public static func erfinv(_ x: Float) -> Float { Float(SpecialFunctions.erfinv(Double(x))) }
+    @inlinable @inline(__always) public static func lgamma(_ x: Float) -> Float { SpecialFunctions.lgamma(x) }
+    @inlinable @inline(__always) public static func digamma(_ x: Float) -> Float { Float(SpecialFunctions.digamma(Double(x))) }
+    @inlinable @inline(__always) public static func trigamma(_ x: Float) -> Float { Float(SpecialFunctions.trigamma(Double(x))) }
 }
 
 extension Double: FloatElement {
@@ -156,6 +168,12 @@ extension Double: FloatElement {
     @inlinable @inline(__always) public static func cos(_ x: Double) -> Double { Glibc.cos(x) }
     @inlinable @inline(__always) public static func pow(_ x: Double, _ y: Double) -> Double { Glibc.pow(x, y) }
     @inlinable @inline(__always) public static func fmod(_ x: Double, _ y: Double) -> Double { Glibc.fmod(x, y) }
+    @inlinable @inline(__always) public static func atan2(_ y: Double, _ x: Double) -> Double { Glibc.atan2(y, x) }
+    @inlinable @inline(__always) public static func hypot(_ x: Double, _ y: Double) -> Double { Glibc.hypot(x, y) }
+    @inlinable @inline(__always) public static func erfinv(_ x: Double) -> Double { SpecialFunctions.erfinv(x) }
+    @inlinable @inline(__always) public static func lgamma(_ x: Double) -> Double { SpecialFunctions.lgamma(x) }
+    @inlinable @inline(__always) public static func digamma(_ x: Double) -> Double { SpecialFunctions.digamma(x) }
+    @inlinable @inline(__always) public static func trigamma(_ x: Double) -> Double { SpecialFunctions.trigamma(x) }
 }
 
 extension Int64: ArithmeticElement {

@@ -10,6 +10,8 @@ public enum BinaryOp: Int32, Sendable {
     case logicalAnd, logicalOr, logicalXor
     /// Division rounded toward zero and toward minus infinity (integers stay integers).
     case divTrunc, divFloor
+    /// Functions of real numbers: integer inputs compute in the default float dtype.
+    case atan2, hypot
 
     public var writesBool: Bool {
         switch self {
@@ -26,6 +28,7 @@ public enum UnaryOp: Int32, Sendable {
     case isnan, isinf, isfinite, logicalNot
     case log10, atan
     case sinh, cosh, asinh, asin, acos, atanh, acosh
+    case erfinv, lgamma, digamma, trigamma
 
     public var writesBool: Bool {
         switch self {
@@ -126,8 +129,8 @@ extension BinaryOp {
     public func isComputed(in kind: DType) -> Bool {
         switch kind {
         case .float32, .float64: return true
-        case .int64: return self != .div  // integer true division promotes to float first
-        case .bool: return ![.div, .pow, .fmod, .remainder, .divTrunc, .divFloor].contains(self)
+        case .int64: return ![.div, .atan2, .hypot].contains(self)  // these promote integers to float first
+        case .bool: return ![.div, .pow, .fmod, .remainder, .divTrunc, .divFloor, .atan2, .hypot].contains(self)
         }
     }
 }

@@ -15,7 +15,8 @@ enum JSONValue: Decodable, Sendable {
         let c = try decoder.singleValueContainer()
         if c.decodeNil() { self = .null }
         else if let v = try? c.decode(Bool.self) { self = .bool(v) }
-        else if let v = try? c.decode(Int64.self) { self = .integer(v) }
+        // -0.0 also decodes as the integer 0: keep its sign (digamma(-0.0) is +inf).
+        else if let v = try? c.decode(Int64.self), !(v == 0 && (try? c.decode(Double.self))?.sign == .minus) { self = .integer(v) }
         else if let v = try? c.decode(Double.self) { self = .number(v) }
         else if let v = try? c.decode(String.self) { self = .string(v) }
         else if let v = try? c.decode([JSONValue].self) { self = .array(v) }

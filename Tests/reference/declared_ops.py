@@ -43,9 +43,16 @@ UNARY = {
     "isinf": None,
     "isfinite": None,
     "logical_not": None,
+    "erfinv": 'unit',
+    "lgamma": 'positive',
+    "digamma": 'positive',
+    "deg2rad": 'any',
+    "rad2deg": 'any',
+    "frac": 'any',
+    "sgn": None,
 }
 
-STANDARD_CASES = ["atan", "sinh", "cosh", "asinh", "asin", "acos", "atanh", "acosh"]
+STANDARD_CASES = ["atan", "sinh", "cosh", "asinh", "asin", "acos", "atanh", "acosh", "erfinv", "lgamma", "digamma", "deg2rad", "rad2deg", "sgn"]
 
 # The elementwise binary ops declared with binary(): optable.py runs a.<name>(b).
-BINARY = ["maximum", "minimum", "fmod", "remainder", "logical_and", "logical_or", "logical_xor"]
+BINARY = ["maximum", "minimum", "fmod", "remainder", "logical_and", "logical_or", "logical_xor", "atan2", "hypot", "logaddexp", "xlogy", "float_power"]

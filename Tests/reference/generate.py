@@ -47,6 +47,8 @@ def encode(t, strides=False):
     """Small tensors as a JSON list; larger ones as base64 of their little-endian bytes.
     With `strides`, also the memory layout torch chose (for op outputs)."""
     t = t.detach()
+    if t._is_zerotensor():  # torch's lazy zeros (sgn's gradient): materialized
+        t = torch.zeros(t.shape, dtype=t.dtype)
     name = str(t.dtype).replace("torch.", "")
     if t.numel() > 64:
         raw = t.contiguous().numpy().astype(NUMPY[name]).tobytes()
@@ -1302,6 +1304,37 @@ def declared_unary_cases():
     return cases
 
 
+def real_function_cases():
+    """atan2, hypot, logaddexp, xlogy, float_power and frac: broadcasting,
+    gradients, integers promoted to float, and the edges (zeros, infinities,
+    NaN). An RNG of their own, so adding them changed no other fixture."""
+    global rng
+    shared, rng = rng, np.random.default_rng(20261207)
+    edges = [0.0, -0.0, 1.0, -1.0, float("inf"), float("-inf"), float("nan"), 1e30]
+    cases = []
+    for op in ("atan2", "hypot", "logaddexp", "xlogy", "float_power"):
+        positive = op in ("xlogy", "float_power")
+        cases += [
+            make_case(f"{op}/matrix", op, [inp(values([3, 4])), inp(values([3, 4], positive=positive))]),
+            make_case(f"{op}/broadcast", op, [inp(values([2, 1, 3])), inp(values([4, 1], positive=positive))]),
+            make_case(f"{op}/float64", op, [inp(values([5], "float64")), inp(values([5], "float64", positive=positive))]),
+        ]
+        if op not in ("hypot", "logaddexp"):  # torch runs those on floating point only
+            cases.append(make_case(f"{op}/int64", op, [inp(given([0, 1, -2, 3], "int64"), grad=False),
+                                                       inp(given([2, 0, 1, 5], "int64"), grad=False)]))
+        cases += [
+            make_case(f"{op}/edges", op, [inp(given([e for e in edges for _ in edges]), grad=False),
+                                          inp(given(edges * len(edges)), grad=False)]),
+        ]
+    cases += [
+        make_case("frac/matrix", "frac", [inp(values([3, 4], low=-5.0, high=5.0))]),
+        make_case("frac/float64", "frac", [inp(values([5], "float64", low=-5.0, high=5.0))]),
+        make_case("frac/edges", "frac", [inp(given([0.0, -0.0, 2.5, -2.5, 1e30, float("inf"), float("nan")]), grad=False)]),
+    ]
+    rng = shared
+    return cases
+
+
 def engine_behaviour_cases():
     """What the Python front computed itself before issue 18 and the engine
     computes now: add/sub with alpha, round(decimals), and the in-place
@@ -1581,6 +1614,7 @@ def main():
         "log10": log10_cases(),
         "engine_behaviour": engine_behaviour_cases(),
         "declared_unary": declared_unary_cases(),
+        "real_functions": real_function_cases(),
     }
     for group, cases in groups.items():
         path = os.path.join(OUT, f"{group}.json")
@@ -1621,5 +1655,13 @@ if __name__ == "__main__":
         write_programs(sys.argv[2])
     elif sys.argv[1:] == ["--only", "random_programs"]:
         write_random_programs()
+    elif sys.argv[1:2] == ["--only"] and sys.argv[2] in ("declared_unary", "real_functions"):
+        # One case file alone (each draws from an RNG of its own).
+        cases = {"declared_unary": declared_unary_cases, "real_functions": real_function_cases}[sys.argv[2]]()
+        with open(os.path.join(OUT, f"{sys.argv[2]}.json"), "w") as f:
+            json.dump({"generator": "Tests/reference/generate.py", "torch": torch.__version__, "cases": cases}, f,
+                      separators=(",", ":"))
+            f.write("\n")
+        print(f"{sys.argv[2]}.json: {len(cases)} cases")
     else:
         main()

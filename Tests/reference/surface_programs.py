@@ -133,8 +133,63 @@ def indices(torch):
     }
 
 
+def distributions(torch, loc, raw_scale, logits, raw_concentration, values):
+    """torch.distributions: statistics, log_prob, entropy, kl_divergence and
+    their gradients, and samples drawn after fixed seeds."""
+    D = torch.distributions
+    scale = raw_scale.exp()
+    concentration = raw_concentration.exp() + 0.2
+    probs = logits.softmax(-1)
+    normal, other_normal = D.Normal(loc, scale), D.Normal(loc * 0.5, scale + 1)
+    bernoulli, other_bernoulli = D.Bernoulli(logits=logits), D.Bernoulli(probs=probs)
+    categorical, other_categorical = D.Categorical(logits=logits), D.Categorical(probs=probs.flip(-1))
+    onehot = D.OneHotCategorical(probs=probs)
+    uniform, wide = D.Uniform(loc - 3, loc + scale + 3), D.Uniform(loc - 4, loc + scale + 5)
+    gamma, other_gamma = D.Gamma(concentration, scale), D.Gamma(concentration + 1, scale * 2)
+    beta, other_beta = D.Beta(concentration, scale + 0.5), D.Beta(scale + 0.3, concentration)
+    dirichlet, other_dirichlet = D.Dirichlet(concentration), D.Dirichlet(concentration.flip(-1) + 0.5)
+    independent = D.Independent(D.Normal(loc, scale), 1)
+    unit = values.sigmoid() * 0.98 + 0.01
+    out = {
+        "normal_log_prob": normal.log_prob(values), "normal_entropy": normal.entropy(),
+        "normal_cdf": normal.cdf(values), "normal_icdf": normal.icdf(unit), "normal_stats": torch.stack([normal.mean, normal.variance, normal.stddev]),
+        "normal_kl": D.kl_divergence(normal, other_normal),
+        "bernoulli_log_prob": bernoulli.log_prob((values > 0).to(values.dtype)), "bernoulli_entropy": bernoulli.entropy(),
+        "bernoulli_stats": torch.stack([bernoulli.mean, bernoulli.variance]), "bernoulli_kl": D.kl_divergence(bernoulli, other_bernoulli),
+        "categorical_log_prob": categorical.log_prob(torch.tensor([0, 3, 1])), "categorical_entropy": categorical.entropy(),
+        "categorical_kl": D.kl_divergence(categorical, other_categorical), "categorical_mode": categorical.mode,
+        "onehot_log_prob": onehot.log_prob(torch.eye(4, dtype=values.dtype)[[2, 0, 3]]), "onehot_entropy": onehot.entropy(),
+        "uniform_log_prob": uniform.log_prob(values), "uniform_entropy": uniform.entropy(), "uniform_cdf": uniform.cdf(values),
+        "uniform_kl": D.kl_divergence(uniform, wide),
+        "gamma_log_prob": gamma.log_prob(unit * 3), "gamma_entropy": gamma.entropy(),
+        "gamma_stats": torch.stack([gamma.mean, gamma.variance, gamma.mode]), "gamma_kl": D.kl_divergence(gamma, other_gamma),
+        "beta_log_prob": beta.log_prob(unit), "beta_entropy": beta.entropy(), "beta_stats": torch.stack([beta.mean, beta.variance]),
+        "beta_kl": D.kl_divergence(beta, other_beta),
+        "dirichlet_log_prob": dirichlet.log_prob(probs), "dirichlet_entropy": dirichlet.entropy(),
+        "dirichlet_stats": torch.stack([dirichlet.mean, dirichlet.variance]), "dirichlet_kl": D.kl_divergence(dirichlet, other_dirichlet),
+        "independent_log_prob": independent.log_prob(values), "independent_entropy": independent.entropy(),
+        "independent_kl": D.kl_divergence(independent, D.Independent(other_normal, 1)),
+    }
+    torch.manual_seed(4)
+    out["normal_rsample"] = normal.rsample((2,))
+    out["normal_sample"] = normal.sample()
+    out["uniform_rsample"] = uniform.rsample((3,))
+    torch.manual_seed(5)
+    out["bernoulli_sample"] = bernoulli.sample((2,))
+    out["categorical_sample"] = categorical.sample((5,))
+    out["onehot_sample"] = onehot.sample((2,))
+    torch.manual_seed(6)
+    out["gamma_sample"] = gamma.sample((2,))
+    out["dirichlet_sample"] = dirichlet.sample((3,))
+    out["beta_sample"] = beta.sample()
+    out["after"] = torch.rand(3)
+    return out
+
+
 # name: (program, [(shape, domain)])
 PROGRAMS = {
+    "distributions": (_program(distributions), [((3, 4), "any"), ((3, 4), "any"), ((3, 4), "any"), ((3, 4), "any"),
+                                                ((3, 4), "any")]),
     "linear_algebra": (_program(linear_algebra), [((4, 5), "any"), ((5,), "any"), ((3, 4, 2), "any"), ((4, 5), "any")]),
     "elementwise": (_program(elementwise), [((3, 4), "any"), ((3, 4), "any"), ((3, 4), "any")]),
     "shapes": (_program(shapes), [((3, 4), "any"), ((6,), "any"), ((2, 3, 2), "any")]),

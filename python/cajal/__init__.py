@@ -248,6 +248,21 @@ from . import _compositions  # noqa: E402
 globals().update(_compositions.FUNCTIONS)
 _compositions.install()
 from ._dtype import finfo, iinfo, promote_types  # noqa: E402
+from . import distributions  # noqa: E402
+
+
+def _standard_gamma(input, generator=None):  # noqa: A002
+    return _tensor_call(_ffi.lib.cajal_tensor_standard_gamma, _operand(input), generator)
+
+
+def _sample_dirichlet(input, generator=None):  # noqa: A002
+    return _tensor_call(_ffi.lib.cajal_tensor_sample_dirichlet, _operand(input), generator)
+
+
+def _tensor_call(function, x, generator):
+    from ._tensor import _call, _generator_handle
+
+    return _call(function, x, _generator_handle(generator))
 
 __all__ = [
     "Tensor", "Size", "dtype", "device", "float32", "float", "float64", "double", "int64", "long", "bool",

@@ -327,6 +327,82 @@ class TensorMethods:
         """a xor b (bool)"""
         return _tensor._binary(lib.cajal_tensor_logical_xor, self, other, 'logical_xor')
 
+    def erfinv(self):
+        """the inverse error function; NaN outside [-1, 1]"""
+        return _tensor._call(lib.cajal_tensor_erfinv, self._handle)
+
+    def erfinv_(self):
+        """In place: the inverse error function; NaN outside [-1, 1]"""
+        return _tensor._in_place(self, 'erfinv')
+
+    def lgamma(self):
+        """log |Gamma(x)|"""
+        return _tensor._call(lib.cajal_tensor_lgamma, self._handle)
+
+    def lgamma_(self):
+        """In place: log |Gamma(x)|"""
+        return _tensor._in_place(self, 'lgamma')
+
+    def digamma(self):
+        """psi(x), the derivative of lgamma"""
+        return _tensor._call(lib.cajal_tensor_digamma, self._handle)
+
+    def digamma_(self):
+        """In place: psi(x), the derivative of lgamma"""
+        return _tensor._in_place(self, 'digamma')
+
+    def deg2rad(self):
+        """degrees to radians"""
+        return _tensor._call(lib.cajal_tensor_deg2rad, self._handle)
+
+    def deg2rad_(self):
+        """In place: degrees to radians"""
+        return _tensor._in_place(self, 'deg2rad')
+
+    def rad2deg(self):
+        """radians to degrees"""
+        return _tensor._call(lib.cajal_tensor_rad2deg, self._handle)
+
+    def rad2deg_(self):
+        """In place: radians to degrees"""
+        return _tensor._in_place(self, 'rad2deg')
+
+    def frac(self):
+        """the fractional part x - trunc(x) (floating point only)"""
+        return _tensor._call(lib.cajal_tensor_frac, self._handle)
+
+    def frac_(self):
+        """In place: the fractional part x - trunc(x) (floating point only)"""
+        return _tensor._in_place(self, 'frac')
+
+    def sgn(self):
+        """the sign (for real numbers, sign)"""
+        return _tensor._call(lib.cajal_tensor_sgn, self._handle)
+
+    def sgn_(self):
+        """In place: the sign (for real numbers, sign)"""
+        return _tensor._in_place(self, 'sgn')
+
+    def atan2(self, other):
+        """the angle of the point (b, a), in (-pi, pi]"""
+        return _tensor._binary(lib.cajal_tensor_atan2, self, other, 'atan2')
+
+    def hypot(self, other):
+        """sqrt(a^2 + b^2) without overflow"""
+        return _tensor._binary(lib.cajal_tensor_hypot, self, other, 'hypot')
+
+    def logaddexp(self, other):
+        """log(e^a + e^b), computed stably"""
+        return _tensor._binary(lib.cajal_tensor_logaddexp, self, other, 'logaddexp')
+
+    def xlogy(self, other):
+        """a * log(b), 0 where a is 0 (unless b is NaN)"""
+        return _tensor._binary(lib.cajal_tensor_xlogy, self, other, None)
+
+    def float_power(self, other):
+        """a ** b computed in float64"""
+        return _tensor._binary(lib.cajal_tensor_float_power, self, other, None)
+
     def t(self):
         """The transpose of a tensor of at most 2 dims."""
         return _tensor._call(lib.cajal_tensor_t, self._handle)
@@ -386,6 +462,18 @@ TORCH_FUNCTIONS = (
     "logical_and",
     "logical_or",
     "logical_xor",
+    "erfinv",
+    "lgamma",
+    "digamma",
+    "deg2rad",
+    "rad2deg",
+    "frac",
+    "sgn",
+    "atan2",
+    "hypot",
+    "logaddexp",
+    "xlogy",
+    "float_power",
     "t",
     "clone",
 )

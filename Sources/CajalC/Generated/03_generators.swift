@@ -60,3 +60,14 @@ public func cajal_tensor_bernoulli_inplace(_ tensor: OpaquePointer?, _ p: Double
 public func cajal_tensor_bernoulli(_ probabilities: OpaquePointer?, _ generator: OpaquePointer?, _ out: TensorOut?) -> Int32 {
     newTensor(out) { try tensorArgument(probabilities, "input").bernoulli(generator: generatorOrDefault(generator)) }
 }
+
+@_cdecl("cajal_tensor_standard_gamma")
+public func cajal_tensor_standard_gamma(_ concentration: OpaquePointer?, _ generator: OpaquePointer?, _ out: TensorOut?) -> Int32 {
+    newTensor(out) { try tensorArgument(concentration, "concentration").standardGamma(generator: generatorOrDefault(generator)) }
+}
+
+@_cdecl("cajal_tensor_sample_dirichlet")
+public func cajal_tensor_sample_dirichlet(_ concentration: OpaquePointer?, _ generator: OpaquePointer?,
+                                          _ out: TensorOut?) -> Int32 {
+    newTensor(out) { try tensorArgument(concentration, "concentration").sampleDirichlet(generator: generatorOrDefault(generator)) }
+}

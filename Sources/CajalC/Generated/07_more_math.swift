@@ -205,3 +205,63 @@ public func cajal_tensor_allclose(_ a: OpaquePointer?, _ b: OpaquePointer?, _ rt
 public func cajal_tensor_equal(_ a: OpaquePointer?, _ b: OpaquePointer?, _ out: UnsafeMutablePointer<Int32>?) -> Int32 {
     writeResult(out) { try tensorArgument(a, "a").equal(tensorArgument(b, "b")) ? 1 : 0 }
 }
+
+@_cdecl("cajal_tensor_erfinv")
+public func cajal_tensor_erfinv(_ x: OpaquePointer?, _ out: TensorOut?) -> Int32 {
+    newTensor(out) { try tensorArgument(x).erfinv() }
+}
+
+@_cdecl("cajal_tensor_lgamma")
+public func cajal_tensor_lgamma(_ x: OpaquePointer?, _ out: TensorOut?) -> Int32 {
+    newTensor(out) { try tensorArgument(x).lgamma() }
+}
+
+@_cdecl("cajal_tensor_digamma")
+public func cajal_tensor_digamma(_ x: OpaquePointer?, _ out: TensorOut?) -> Int32 {
+    newTensor(out) { try tensorArgument(x).digamma() }
+}
+
+@_cdecl("cajal_tensor_deg2rad")
+public func cajal_tensor_deg2rad(_ x: OpaquePointer?, _ out: TensorOut?) -> Int32 {
+    newTensor(out) { try tensorArgument(x).deg2rad() }
+}
+
+@_cdecl("cajal_tensor_rad2deg")
+public func cajal_tensor_rad2deg(_ x: OpaquePointer?, _ out: TensorOut?) -> Int32 {
+    newTensor(out) { try tensorArgument(x).rad2deg() }
+}
+
+@_cdecl("cajal_tensor_frac")
+public func cajal_tensor_frac(_ x: OpaquePointer?, _ out: TensorOut?) -> Int32 {
+    newTensor(out) { try tensorArgument(x).frac() }
+}
+
+@_cdecl("cajal_tensor_sgn")
+public func cajal_tensor_sgn(_ x: OpaquePointer?, _ out: TensorOut?) -> Int32 {
+    newTensor(out) { try tensorArgument(x).sgn() }
+}
+
+@_cdecl("cajal_tensor_atan2")
+public func cajal_tensor_atan2(_ a: OpaquePointer?, _ b: OpaquePointer?, _ out: TensorOut?) -> Int32 {
+    newTensor(out) { try tensorArgument(a, "a").atan2(tensorArgument(b, "b")) }
+}
+
+@_cdecl("cajal_tensor_hypot")
+public func cajal_tensor_hypot(_ a: OpaquePointer?, _ b: OpaquePointer?, _ out: TensorOut?) -> Int32 {
+    newTensor(out) { try tensorArgument(a, "a").hypot(tensorArgument(b, "b")) }
+}
+
+@_cdecl("cajal_tensor_logaddexp")
+public func cajal_tensor_logaddexp(_ a: OpaquePointer?, _ b: OpaquePointer?, _ out: TensorOut?) -> Int32 {
+    newTensor(out) { try tensorArgument(a, "a").logaddexp(tensorArgument(b, "b")) }
+}
+
+@_cdecl("cajal_tensor_xlogy")
+public func cajal_tensor_xlogy(_ a: OpaquePointer?, _ b: OpaquePointer?, _ out: TensorOut?) -> Int32 {
+    newTensor(out) { try tensorArgument(a, "a").xlogy(tensorArgument(b, "b")) }
+}
+
+@_cdecl("cajal_tensor_float_power")
+public func cajal_tensor_float_power(_ a: OpaquePointer?, _ b: OpaquePointer?, _ out: TensorOut?) -> Int32 {
+    newTensor(out) { try tensorArgument(a, "a").floatPower(tensorArgument(b, "b")) }
+}

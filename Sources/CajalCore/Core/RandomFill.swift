@@ -127,3 +127,77 @@ package enum RandomFill {
         }
     }
 }
+
+// MARK: gamma samples
+
+extension RandomFill {
+    /// torch's CPU sampler of Gamma(alpha, 1) (Marsaglia and Tsang), with its
+    /// draws: double uniforms, and double normals from the generator's cached
+    /// Box-Muller pair. `T` is the type torch keeps alpha in: alpha's own
+    /// arithmetic (the boost below 1, alpha - 1/3 with float's 1/3) happens
+    /// there, the rest in double, as in torch's sample_gamma.
+    static func sampleGamma<T: FloatElement>(_ alpha: T, _ generator: Generator) -> Double {
+        var alpha = alpha, scale = 1.0
+        if alpha < 1 {
+            if alpha == 0 { return 0 }
+            scale *= Glibc.pow(1 - generator.uniformDouble(), (T.one / alpha).doubleValue)
+            alpha += T.one
+        }
+        let d = (alpha - T(double: Double(Float(1) / Float(3)))).doubleValue
+        let c = 1 / (9 * d).squareRoot()
+        let squeeze = Double(Float(0.0331))
+        while true {
+            var x = 0.0, y = 0.0
+            repeat {
+                x = generator.normalDouble()
+                y = 1 + c * x
+            } while y <= 0
+            let v = y * y * y, u = 1 - generator.uniformDouble(), xx = x * x
+            if u < 1 - squeeze * xx * xx { return scale * d * v }
+            if Glibc.log(u) < 0.5 * xx + d * (1 - v + Glibc.log(v)) { return scale * d * v }
+        }
+    }
+
+    /// torch._standard_gamma: one sample per element of the contiguous
+    /// `alpha`, at least the dtype's smallest normal number.
+    static func standardGamma(alpha: Tensor, out: UnsafeMutableRawPointer, generator: Generator) {
+        generator.withLock {
+            switch alpha.dtype {
+            case .float32:
+                let a = alpha.typedPointer(Float.self), o = out.assumingMemoryBound(to: Float.self)
+                for i in 0..<alpha.count { o[i] = Swift.max(Float.leastNormalMagnitude, Float(sampleGamma(a[i], generator))) }
+            case .float64:
+                let a = alpha.typedPointer(Double.self), o = out.assumingMemoryBound(to: Double.self)
+                for i in 0..<alpha.count { o[i] = Swift.max(Double.leastNormalMagnitude, sampleGamma(a[i], generator)) }
+            case .int64, .bool:
+                break  // rejected by the op
+            }
+        }
+    }
+
+    /// torch._sample_dirichlet: gamma samples in double (alpha read as a
+    /// double), each row divided by its sum, then cast and kept inside
+    /// (smallest normal, the largest value below 1).
+    static func dirichlet(alpha: Tensor, out: UnsafeMutableRawPointer, generator: Generator) {
+        let count = alpha.count, row = Swift.max(alpha.shape.last ?? 1, 1)
+        var gammas = [Double](repeating: 0, count: count)
+        generator.withLock {
+            for i in 0..<count {
+                let a = alpha.dtype == .float32 ? Double(alpha.typedPointer(Float.self)[i]) : alpha.typedPointer(Double.self)[i]
+                gammas[i] = Swift.max(Double.leastNormalMagnitude, sampleGamma(a, generator))
+            }
+        }
+        for start in stride(from: 0, to: count, by: row) {
+            let total = gammas[start..<start + row].reduce(0, +)
+            for i in start..<start + row {
+                let ratio = gammas[i] / total
+                switch alpha.dtype {
+                case .float32:
+                    out.assumingMemoryBound(to: Float.self)[i] = Swift.min(Float(1).nextDown, Swift.max(Float.leastNormalMagnitude, Float(ratio)))
+                default:
+                    out.assumingMemoryBound(to: Double.self)[i] = Swift.min(Double(1).nextDown, Swift.max(Double.leastNormalMagnitude, ratio))
+                }
+            }
+        }
+    }
+}

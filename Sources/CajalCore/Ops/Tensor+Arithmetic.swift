@@ -148,6 +148,67 @@ extension Tensor {
         }
     }
 
+    /// The type a function of real numbers computes in: the promoted type,
+    /// or the default float dtype for integers and bool (as torch's atan2).
+    private func realComputeType(_ other: Tensor) -> DType {
+        let type = resultType(self, other)
+        return type.isFloatingPoint ? type : DType.defaultFloat
+    }
+
+    /// atan2(self, other): the angle of the point (other, self), in (-pi, pi].
+    public func atan2(_ other: Tensor) throws -> Tensor {
+        let out = try Tensor.binaryKernel(.atan2, self, other, computeType: realComputeType(other), name: "atan2")
+        // d/dy = x / (x^2 + y^2), d/dx = -y / (x^2 + y^2), for atan2(y, x).
+        return out.recording("Atan2Backward0", inputs: [self, other], saving: [self, other]) { ctx in
+            let (y, x) = (ctx.saved[0], ctx.saved[1])
+            let scale = try ctx.grad.div(y.mul(y).add(x.mul(x)))
+            return [ctx.needs(0) ? try scale.mul(x) : nil, ctx.needs(1) ? try scale.mul(y).neg() : nil]
+        }
+    }
+
+    /// The promoted type of an op torch runs on floating point only.
+    private func floatingResultType(_ other: Tensor, _ name: String) throws -> DType {
+        let type = resultType(self, other)
+        guard type.isFloatingPoint else {
+            throw CajalError.notImplemented("[\(name)] \"\(name)_cpu\" not implemented for '\(type.torchName)'")
+        }
+        return type
+    }
+
+    /// sqrt(self^2 + other^2) without overflow (libm's hypot); floating point only.
+    public func hypot(_ other: Tensor) throws -> Tensor {
+        let out = try Tensor.binaryKernel(.hypot, self, other, computeType: floatingResultType(other, "hypot"), name: "hypot")
+        return out.recording("HypotBackward0", inputs: [self, other], saving: [self, other, out]) { ctx in
+            let (a, b, h) = (ctx.saved[0], ctx.saved[1], ctx.saved[2])
+            let scale = try ctx.grad.div(h)
+            return [ctx.needs(0) ? try scale.mul(a) : nil, ctx.needs(1) ? try scale.mul(b) : nil]
+        }
+    }
+
+    /// log(e^self + e^other), as torch computes it: the larger plus
+    /// log1p(e^-|self - other|), and self itself where both are the same
+    /// infinity. Floating point only.
+    public func logaddexp(_ other: Tensor) throws -> Tensor {
+        let type = try floatingResultType(other, "logaddexp")
+        let (a, b) = (try to(type), try other.to(type))
+        let larger = try a.maximum(b)
+        let value = try larger.add(a.sub(b).abs().neg().exp().log1p())
+        return try Tensor.where(larger.isinf().logicalAnd(a.eq(b)), a, value)
+    }
+
+    /// self * log(other), and 0 where self is 0 (unless other is NaN), as torch.xlogy.
+    public func xlogy(_ other: Tensor) throws -> Tensor {
+        let type = realComputeType(other)
+        let (x, y) = (try to(type), try other.to(type))
+        let zero = try x.eq(.scalar(0.0)).logicalAnd(y.isnan().logicalNot())
+        return try Tensor.where(zero, Tensor.scalar(0.0), x.mul(y.log()))
+    }
+
+    /// self ** other computed in float64, as torch.float_power.
+    public func floatPower(_ other: Tensor) throws -> Tensor {
+        try to(.float64).pow(other.to(.float64))
+    }
+
     /// C's fmod: the remainder takes the dividend's sign.
     public func fmod(_ other: Tensor) throws -> Tensor {
         try modulo(.fmod, other, "fmod", "FmodBackward0", rounding: { try $0.trunc() })

@@ -170,6 +170,34 @@ extension Tensor {
         storage.bumpVersion()
     }
 
+    /// torch._standard_gamma: a Gamma(alpha, 1) sample per element of this
+    /// (floating-point, positive) tensor of concentrations, drawn as torch
+    /// draws them. Its gradient with respect to alpha (torch's reparameterised
+    /// gamma) is not supported: differentiating through it fails.
+    public func standardGamma(generator: Generator = .default) throws -> Tensor {
+        try sampling("_standard_gamma", node: "StandardGammaBackward0") { alpha, out in RandomFill.standardGamma(alpha: alpha, out: out, generator: generator) }
+    }
+
+    /// torch._sample_dirichlet: Dirichlet samples over the last dim, one per
+    /// row of concentrations, drawn as torch draws them.
+    public func sampleDirichlet(generator: Generator = .default) throws -> Tensor {
+        guard rank >= 1 else { throw CajalError.runtime("[_sample_dirichlet] expected a tensor of at least one dim") }
+        return try sampling("_sample_dirichlet", node: "SampleDirichletBackward0") { alpha, out in RandomFill.dirichlet(alpha: alpha, out: out, generator: generator) }
+    }
+
+    /// A sample shaped like self from a sampler of its (contiguous) values.
+    private func sampling(_ op: String, node: String, _ fill: (Tensor, UnsafeMutableRawPointer) -> Void) throws -> Tensor {
+        guard dtype.isFloatingPoint else {
+            throw CajalError.notImplemented("[\(op)] \"\(op)\" not implemented for '\(dtype.torchName)'")
+        }
+        let alpha = try GradMode.withDisabled { try contiguous() }
+        let out = try Tensor(uninitializedShape: shape, dtype: dtype, op: op)
+        fill(alpha, out.dataPointer)
+        return out.recording(node, inputs: [self]) { _ in
+            throw CajalError.notImplemented("[\(op)] the gradient of gamma-based samples with respect to their concentration (torch's reparameterised gamma) is not supported by cajal")
+        }
+    }
+
     /// torch.bernoulli(probabilities): 1 with each element's probability,
     /// else 0, in the probabilities' (floating-point) dtype; not differentiable.
     public func bernoulli(generator: Generator = .default) throws -> Tensor {

@@ -186,6 +186,49 @@ extension Tensor {
         try unary(.reciprocal, "reciprocal", backward: "ReciprocalBackward0", saves: .output) { g, y in try g.mul(y.mul(y)).neg() }
     }
 
+    /// The inverse error function (NaN outside [-1, 1]); d/dx = sqrt(pi) / 2 * e^(erfinv(x)^2).
+    public func erfinv() throws -> Tensor {
+        try unary(.erfinv, "erfinv", backward: "ErfinvBackward0", saves: .output) { g, y in
+            try g.mul(y.mul(y).exp().mul(.scalar(0.886226925452758)))
+        }
+    }
+
+    /// log |Gamma(x)|; d/dx = digamma(x).
+    public func lgamma() throws -> Tensor {
+        try unary(.lgamma, "lgamma", backward: "LgammaBackward0", saves: .input) { g, x in try g.mul(x.digamma()) }
+    }
+
+    /// psi(x) = d/dx log Gamma(x); d/dx = psi'(x), the trigamma function.
+    public func digamma() throws -> Tensor {
+        try unary(.digamma, "digamma", backward: "DigammaBackward0", saves: .input) { g, x in try g.mul(x.trigamma()) }
+    }
+
+    /// psi'(x), for digamma's gradient (torch's polygamma(1, x)).
+    func trigamma() throws -> Tensor {
+        try unary(.trigamma, "polygamma", backward: "PolygammaBackward0", saves: .nothing) { _, _ in
+            throw CajalError.notImplemented("[polygamma] the derivative of polygamma(1, x) (a third derivative of lgamma) is not supported by cajal")
+        }
+    }
+
+    /// Degrees to radians (x * pi / 180, torch's constant); integers compute in the default float dtype.
+    public func deg2rad() throws -> Tensor {
+        try (dtype.isFloatingPoint ? self : to(DType.defaultFloat)).mul(.scalar(0.017453292519943295769236907684886127134428718885417))
+    }
+
+    /// Radians to degrees (x * 180 / pi, torch's constant).
+    public func rad2deg() throws -> Tensor {
+        try (dtype.isFloatingPoint ? self : to(DType.defaultFloat)).mul(.scalar(57.295779513082320876798154814105170332405472466564))
+    }
+
+    /// The fractional part, x - trunc(x), with x's sign; floating point only, as in torch.
+    public func frac() throws -> Tensor {
+        guard dtype.isFloatingPoint else { throw CajalError.notImplemented("[frac] \"frac_cpu\" not implemented for '\(dtype.torchName)'") }
+        return try sub(trunc())
+    }
+
+    /// torch.sgn: the sign, for real numbers the same as sign().
+    public func sgn() throws -> Tensor { try sign() }
+
     public func isnan() throws -> Tensor { try unaryKernel(.isnan, computeType: dtype, name: "isnan") }
     public func isinf() throws -> Tensor { try unaryKernel(.isinf, computeType: dtype, name: "isinf") }
     public func isfinite() throws -> Tensor { try unaryKernel(.isfinite, computeType: dtype, name: "isfinite") }

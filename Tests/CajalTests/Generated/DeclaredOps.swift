@@ -42,6 +42,13 @@ let declaredUnaryOps: [(name: String, call: (Tensor) throws -> Tensor, gradcheck
     ("isinf", { try $0.isinf() }, nil),
     ("isfinite", { try $0.isfinite() }, nil),
     ("logical_not", { try $0.logicalNot() }, nil),
+    ("erfinv", { try $0.erfinv() }, .unit),
+    ("lgamma", { try $0.lgamma() }, .positive),
+    ("digamma", { try $0.digamma() }, .positive),
+    ("deg2rad", { try $0.deg2rad() }, .any),
+    ("rad2deg", { try $0.rad2deg() }, .any),
+    ("frac", { try $0.frac() }, .any),
+    ("sgn", { try $0.sgn() }, nil),
 ]
 
 /// Every elementwise binary op declared with binary() in api/: torch's name and the Swift call.
@@ -53,4 +60,9 @@ let declaredBinaryOps: [(name: String, call: (Tensor, Tensor) throws -> Tensor)]
     ("logical_and", { try $0.logicalAnd($1) }),
     ("logical_or", { try $0.logicalOr($1) }),
     ("logical_xor", { try $0.logicalXor($1) }),
+    ("atan2", { try $0.atan2($1) }),
+    ("hypot", { try $0.hypot($1) }),
+    ("logaddexp", { try $0.logaddexp($1) }),
+    ("xlogy", { try $0.xlogy($1) }),
+    ("float_power", { try $0.floatPower($1) }),
 ]

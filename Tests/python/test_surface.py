@@ -1,0 +1,115 @@
+"""The everyday surface's errors, as torch raises them (the values are checked
+against torch in test_reference.py, real_functions.json and declared_unary.json,
+and in test_autograd_programs.py, surface_programs.json)."""
+
+import pytest
+
+import cajal as torch
+
+
+def test_real_functions_refuse_what_torch_refuses():
+    ints = torch.tensor([1, 2])
+    with pytest.raises(NotImplementedError, match=r"\[hypot\] \"hypot_cpu\" not implemented for 'Long'"):
+        torch.hypot(ints, ints)
+    with pytest.raises(NotImplementedError, match=r"\[logaddexp\] \"logaddexp_cpu\" not implemented for 'Bool'"):
+        torch.logaddexp(ints > 1, ints > 0)
+    with pytest.raises(NotImplementedError, match=r"\"frac_cpu\" not implemented for 'Long'"):
+        ints.frac()
+    with pytest.raises(TypeError):
+        torch.atan2(torch.ones(2), 2.0)  # torch takes tensors only
+    with pytest.raises(RuntimeError, match="size"):
+        torch.atan2(torch.ones(2), torch.ones(3))
+    assert torch.atan2(ints, ints).dtype is torch.float32  # integers compute in the default float dtype
+    assert torch.float_power(ints, 2).dtype is torch.float64
+    assert torch.xlogy(0.0 * torch.ones(1), torch.zeros(1)).tolist() == [0.0]
+
+
+def test_digamma_and_lgamma_poles():
+    x = torch.tensor([0.0, -0.0, -1.0, -2.5, 1.0], dtype=torch.float64)
+    psi = x.digamma().tolist()
+    assert psi[0] == float("-inf") and psi[1] == float("inf") and psi[2] != psi[2]  # -inf, +inf, NaN
+    assert abs(psi[4] + 0.5772156649015329) < 1e-15  # psi(1) = -Euler's gamma
+    assert x.lgamma().tolist()[:3] == [float("inf")] * 3
+    assert torch.tensor([1.0, -1.0, 2.0]).erfinv().tolist()[:2] == [float("inf"), float("-inf")]
+    x = torch.tensor([2.0], dtype=torch.float64, requires_grad=True)
+    (first,) = torch.autograd.grad(x.digamma().sum(), x, create_graph=True)
+    # torch.polygamma(1, 2.0) in float64, bit for bit: its series (and cajal's) is within 4e-10 of pi^2 / 6 - 1.
+    assert first.item() == 0.6449340670881899
+    with pytest.raises(NotImplementedError, match=r"\[polygamma\] the derivative of polygamma\(1, x\)"):
+        first.backward()
+
+
+def test_compositions_refuse_bad_arguments():
+    m = torch.ones(2, 3)
+    with pytest.raises(RuntimeError, match="trace: expected a matrix"):
+        torch.trace(torch.ones(2))
+    with pytest.raises(RuntimeError, match="must be batches of square matrices"):
+        torch.matrix_power(m, 2)
+    with pytest.raises(TypeError, match="argument 'n' must be int"):
+        torch.matrix_power(torch.eye(2), 1.5)
+    with pytest.raises(RuntimeError, match="contracted dimensions need to match"):
+        torch.tensordot(m, m, dims=1)
+    with pytest.raises(RuntimeError, match="tensordot expects dims >= 0"):
+        torch.tensordot(m, m, dims=-1)
+    with pytest.raises(RuntimeError, match="no dimension of size 3"):
+        torch.cross(torch.ones(2, 2), torch.ones(2, 2))
+    with pytest.raises(RuntimeError, match="dimension -1 must have length 3"):
+        torch.linalg.cross(torch.ones(3, 2), torch.ones(3, 2))
+    with pytest.raises(RuntimeError, match="cdist only supports at least 2D tensors"):
+        torch.cdist(torch.ones(3), torch.ones(3))
+    with pytest.raises(RuntimeError, match="same number of columns"):
+        torch.cdist(m, torch.ones(2, 4))
+    with pytest.raises(RuntimeError, match="expected rotation dims to be different"):
+        torch.rot90(m, 1, (1, 1))
+    with pytest.raises(RuntimeError, match="diff expects input to be at least one-dimensional"):
+        torch.diff(torch.tensor(1.0))
+    with pytest.raises(RuntimeError, match="Input tensors must have 2 or fewer dimensions"):
+        torch.block_diag(torch.ones(1, 1, 1))
+    with pytest.raises(ValueError, match="indexing must be one of"):
+        torch.meshgrid(torch.ones(2), indexing="ab")
+    with pytest.raises(RuntimeError, match="Expect a 1D vector"):
+        torch.combinations(m)
+    with pytest.raises(RuntimeError, match="repeats can not be negative"):
+        torch.repeat_interleave(torch.ones(2), torch.tensor([1, -1]))
+    with pytest.raises(RuntimeError, match="repeats must have the same size as input along dim"):
+        torch.repeat_interleave(torch.ones(2), torch.tensor([1, 2, 3]))
+    with pytest.raises(RuntimeError, match="must be non-negative"):
+        torch.tril_indices(-1, 2)
+    with pytest.raises(RuntimeError, match="Shape mismatch"):
+        torch.broadcast_shapes((2, 3), (4,))
+    with pytest.raises(TypeError, match="finfo\\(\\) requires a floating point input type"):
+        torch.finfo(torch.int64)
+    with pytest.raises(TypeError, match="where\\(\\) takes a condition and both"):
+        torch.where(m > 0, m)
+    with pytest.raises(IndexError):
+        torch.take(m, torch.tensor([6]))
+
+
+def test_distributions_refuse_what_torch_refuses():
+    D = torch.distributions
+    with pytest.raises(ValueError, match=r"Expected parameter scale .* to satisfy the constraint GreaterThan"):
+        D.Normal(torch.zeros(2), torch.tensor([1.0, -1.0]))
+    assert D.Normal(torch.zeros(2), torch.tensor([1.0, -1.0]), validate_args=False).scale.tolist() == [1.0, -1.0]
+    with pytest.raises(ValueError, match="Either `probs` or `logits` must be specified, but not both"):
+        D.Categorical()
+    with pytest.raises(ValueError, match="Either `probs` or `logits` must be specified"):
+        D.Bernoulli(probs=torch.ones(1) * 0.5, logits=torch.zeros(1))
+    with pytest.raises(ValueError, match="to be within the support"):
+        D.Bernoulli(probs=torch.tensor([0.3])).log_prob(torch.tensor([0.5]))
+    with pytest.raises(ValueError, match="Expected parameter low"):
+        D.Uniform(torch.ones(1), torch.zeros(1))
+    with pytest.raises(NotImplementedError, match="No KL\\(p \\|\\| q\\) is implemented for p type Normal and q type Gamma"):
+        D.kl_divergence(D.Normal(0.0, 1.0), D.Gamma(1.0, 1.0))
+    concentration = torch.tensor([2.0, 3.0], requires_grad=True)
+    sample = D.Gamma(concentration, 1.0).rsample()
+    with pytest.raises(NotImplementedError, match="reparameterised gamma"):
+        sample.sum().backward()
+    with pytest.raises(NotImplementedError, match="not implemented for 'Long'"):
+        torch._standard_gamma(torch.tensor([1, 2]))
+    # Normal's rsample is reparameterised: d/dloc = 1, d/dscale = the noise.
+    loc = torch.zeros(3, requires_grad=True)
+    scale = torch.ones(3, requires_grad=True)
+    torch.manual_seed(0)
+    draw = D.Normal(loc, scale).rsample()
+    draw.sum().backward()
+    assert loc.grad.tolist() == [1.0] * 3 and scale.grad.tolist() == draw.detach().tolist()
