@@ -113,3 +113,31 @@ def test_distributions_refuse_what_torch_refuses():
     draw = D.Normal(loc, scale).rsample()
     draw.sum().backward()
     assert loc.grad.tolist() == [1.0] * 3 and scale.grad.tolist() == draw.detach().tolist()
+
+
+def test_reductions_refuse_what_torch_refuses():
+    x = torch.ones(2, 3)
+    with pytest.raises(RuntimeError, match="kthvalue\\(\\): selected number k out of range"):
+        x.kthvalue(4, 1)
+    with pytest.raises(RuntimeError, match="q values must be in the range \\[0, 1\\]"):
+        x.quantile(1.5)
+    with pytest.raises(ValueError, match="interpolation must be one of"):
+        x.quantile(0.5, interpolation="cubic")
+    with pytest.raises(RuntimeError, match="quantile\\(\\) input tensor must be either float or double"):
+        torch.tensor([1, 2]).quantile(0.5)
+    with pytest.raises(RuntimeError, match="bincount only supports 1-d non-negative integral inputs"):
+        torch.bincount(torch.tensor([1, -1]))
+    with pytest.raises(RuntimeError, match="bincount only supports 1-d non-negative integral inputs"):
+        torch.bincount(torch.tensor([1.0]))
+    with pytest.raises(RuntimeError, match="bins must be > 0"):
+        torch.histc(x, bins=0)
+    with pytest.raises(RuntimeError, match="max must be larger than min"):
+        torch.histc(x, bins=3, min=2, max=1)
+    with pytest.raises(RuntimeError, match="nanmean\\(\\): expected input to have floating point"):
+        torch.nanmean(torch.tensor([1, 2]))
+    with pytest.raises(NotImplementedError, match="unique\\(dim=...\\) is not supported"):
+        torch.unique(x, dim=0)
+    with pytest.raises(IndexError, match="Expected reduction dim 1 to have non-zero size"):
+        torch.ones(2, 0).median(1)
+    assert torch.bincount(torch.tensor([], dtype=torch.int64), minlength=3).tolist() == [0, 0, 0]
+    assert torch.unique(torch.tensor([], dtype=torch.int64)).tolist() == []

@@ -186,8 +186,45 @@ def distributions(torch, loc, raw_scale, logits, raw_concentration, values):
     return out
 
 
+def reductions(torch, x, y):
+    """Reductions beyond sum and mean: NaN-aware ones, order statistics,
+    quantiles, scans, unique and counting."""
+    holes = torch.where(y > 1.2, y / 0.0 * 0.0, x)  # NaNs where y > 1.2, x elsewhere
+    ties = (x * 2).round().detach()  # repeated values, for mode and unique (torch has no unique gradient)
+    q = torch.tensor([0.1, 0.5, 0.75], dtype=x.dtype)
+    low_high = torch.aminmax(x, dim=1)
+    return {
+        "nansum": torch.nansum(holes), "nansum_dim": holes.nansum(1), "nanmean_dim": torch.nanmean(holes, dim=0),
+        "var_mean": torch.stack(torch.var_mean(x, dim=1)), "std_mean": torch.stack(torch.std_mean(x, dim=0, correction=0)),
+        "aminmax_min": low_high.min, "aminmax_max": low_high.max, "aminmax_all": torch.stack(list(torch.aminmax(x))),
+        "cummax": torch.cummax(ties, 1).values, "cummax_indices": torch.cummax(ties, 1).indices,
+        "cummin": x.cummin(0).values, "cummin_indices": x.cummin(0).indices,
+        "logcumsumexp": torch.logcumsumexp(x * 30, dim=1),
+        "median_all": x.median(), "median_dim": x.median(1).values, "median_indices": x.median(1).indices,
+        "median_nan_rows": holes.median(0).values,
+        "nanmedian_dim": holes.nanmedian(1).values, "nanmedian_all": holes.nanmedian(),
+        "kthvalue": torch.kthvalue(x, 3, 1).values, "kthvalue_indices": x.kthvalue(2, 0, keepdim=True).indices,
+        "quantile": torch.quantile(x, q, dim=1), "quantile_scalar": x.quantile(0.3),
+        "quantile_keepdim": torch.quantile(x, q, dim=0, keepdim=True),
+        "quantile_lower": torch.quantile(x, 0.4, dim=1, interpolation="lower"),
+        "quantile_higher": torch.quantile(x, 0.4, dim=1, interpolation="higher"),
+        "quantile_midpoint": torch.quantile(x, 0.4, dim=1, interpolation="midpoint"),
+        "quantile_nearest": torch.quantile(x, q, dim=1, interpolation="nearest"),
+        "nanquantile": torch.nanquantile(holes, q, dim=1),
+        "mode": torch.mode(ties, 1).values, "mode_indices": torch.mode(ties, 1).indices,
+        "unique": torch.unique(ties), "unique_inverse": torch.unique(ties, return_inverse=True)[1],
+        "unique_counts": torch.unique(ties, return_counts=True)[1],
+        "unique_consecutive": torch.unique_consecutive(ties.reshape(-1)),
+        "unique_consecutive_counts": torch.unique_consecutive(ties.reshape(-1), return_counts=True)[1],
+        "bincount": torch.bincount((ties.reshape(-1) + 4).long()),
+        "bincount_weights": torch.bincount((ties.reshape(-1) + 4).long(), weights=x.reshape(-1).detach(), minlength=12),
+        "histc": torch.histc(x.detach(), bins=5), "histc_range": torch.histc(x.detach().float(), bins=4, min=-1, max=1),
+    }
+
+
 # name: (program, [(shape, domain)])
 PROGRAMS = {
+    "reductions": (_program(reductions), [((5, 7), "any"), ((5, 7), "any")]),
     "distributions": (_program(distributions), [((3, 4), "any"), ((3, 4), "any"), ((3, 4), "any"), ((3, 4), "any"),
                                                 ((3, 4), "any")]),
     "linear_algebra": (_program(linear_algebra), [((4, 5), "any"), ((5,), "any"), ((3, 4, 2), "any"), ((4, 5), "any")]),

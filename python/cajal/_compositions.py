@@ -514,6 +514,378 @@ def diag_embed(input, offset=0, dim1=-2, dim2=-1):  # noqa: A002
     return result.movedim((rank - 2, rank - 1), (d1, d2))
 
 
+# ----------------------------------------------------------------- reductions
+
+def _returns(name, values, indices):
+    from ._tensor import _RETURN_TYPES, _ReturnType
+
+    if name not in _RETURN_TYPES:
+        _RETURN_TYPES[name] = type(name, (_ReturnType,), {"_name": name, "__slots__": ()})
+    return _RETURN_TYPES[name](values, indices)
+
+
+def _nan_filled(x, value):
+    from . import where
+
+    return where(x.isnan(), D.full_like_scalar(x, value), x)
+
+
+def nansum(input, dim=None, keepdim=False, *, dtype=None):  # noqa: A002
+    """The sum treating NaN as zero."""
+    x = _operand(input)
+    x = _nan_filled(x, 0.0) if x.is_floating_point() else x
+    result = x.sum() if dim is None else x.sum(dim, keepdim=keepdim)
+    return result if dtype is None else result.to(dtype)
+
+
+def nanmean(input, dim=None, keepdim=False, *, dtype=None):  # noqa: A002
+    """The mean of the non-NaN elements (NaN where there are none)."""
+    x = _operand(input)
+    if not x.is_floating_point():
+        raise RuntimeError(f"nanmean(): expected input to have floating point or complex dtype but got {x.dtype.name.capitalize()}")
+    present = (~x.isnan()).to(x.dtype)
+    total = nansum(x, dim, keepdim)
+    count = present.sum() if dim is None else present.sum(dim, keepdim=keepdim)
+    result = total / count
+    return result if dtype is None else result.to(dtype)
+
+
+def var_mean(input, dim=None, *, correction=1, keepdim=False, unbiased=None):  # noqa: A002
+    """(var, mean) over dim."""
+    x = _operand(input)
+    if unbiased is not None:
+        correction = 1 if unbiased else 0
+    if dim is None:
+        return x.var(correction=correction), x.mean()
+    return x.var(dim, correction=correction, keepdim=keepdim), x.mean(dim, keepdim=keepdim)
+
+
+def std_mean(input, dim=None, *, correction=1, keepdim=False, unbiased=None):  # noqa: A002
+    """(std, mean) over dim."""
+    variance, mean = var_mean(input, dim, correction=correction, keepdim=keepdim, unbiased=unbiased)
+    return variance.sqrt(), mean
+
+
+def aminmax(input, *, dim=None, keepdim=False):  # noqa: A002
+    """(min, max) over dim, or over everything."""
+    from collections import namedtuple
+
+    x = _operand(input)
+    result = namedtuple("aminmax", ["min", "max"])
+    if dim is None:
+        low, high = x.amin(), x.amax()
+        if keepdim:
+            low, high = low.reshape([1] * x.dim()), high.reshape([1] * x.dim())
+        return result(low, high)
+    return result(x.amin(dim, keepdim=keepdim), x.amax(dim, keepdim=keepdim))
+
+
+def _cumulative_extreme(name, input, dim, better):  # noqa: A002
+    """cummax / cummin: a scan along dim; a later equal value takes the index (torch's)."""
+    from . import stack
+
+    x = _operand(input)
+    if x.dim() == 0:
+        from ._creation import zeros
+
+        return _returns(name, x.clone(), zeros((), dtype=D.int64))
+    dim %= x.dim()
+    n = x.shape[dim]
+    if n == 0:
+        return _returns(name, x.clone(), x.new_zeros(x.shape, dtype=D.int64))
+    from . import where
+
+    best = x.select(dim, 0)
+    best_index = best.new_zeros(best.shape, dtype=D.int64)
+    values, indices = [best], [best_index]
+    for i in range(1, n):
+        current = x.select(dim, i)
+        take = better(current, best) | current.isnan() if x.is_floating_point() else better(current, best)
+        if x.is_floating_point():
+            take = take & ~best.isnan()  # a NaN, once reached, stays
+        best = where(take, current, best)
+        best_index = where(take, best_index.new_full(best_index.shape, i), best_index)
+        values.append(best)
+        indices.append(best_index)
+    return _returns(name, stack(values, dim), stack(indices, dim))
+
+
+def cummax(input, dim):  # noqa: A002
+    return _cumulative_extreme("cummax", input, dim, lambda a, b: a >= b)
+
+
+def cummin(input, dim):  # noqa: A002
+    return _cumulative_extreme("cummin", input, dim, lambda a, b: a <= b)
+
+
+def logcumsumexp(input, dim):  # noqa: A002
+    """log(cumsum(exp(x))) along dim, as torch's scan of logaddexp (stable)."""
+    from . import logaddexp, stack
+
+    x = _operand(input)
+    if x.dim() == 0:
+        return x.clone()
+    dim %= x.dim()
+    if x.shape[dim] == 0:
+        return x.clone()
+    running = x.select(dim, 0)
+    pieces = [running]
+    for i in range(1, x.shape[dim]):
+        running = logaddexp(running, x.select(dim, i))
+        pieces.append(running)
+    return stack(pieces, dim)
+
+
+def _order_statistic(x, dim, position, keepdim):
+    """The element at `position` (a tensor of positions, or an int) of the
+    stable sort along dim, and its index in x."""
+    values, order = x.sort(dim=dim)
+    if isinstance(position, int):
+        index = order.narrow(dim, position, 1)
+    else:
+        index = order.gather(dim, position.unsqueeze(dim))
+    chosen = x.gather(dim, index)
+    if not keepdim:
+        chosen, index = chosen.squeeze(dim), index.squeeze(dim)
+    return chosen, index
+
+
+def median(input, dim=None, keepdim=False):  # noqa: A002
+    """The lower median (NaN if any NaN), over everything or along dim with its index."""
+    x = _operand(input)
+    if dim is None:
+        flat = x.reshape(-1)
+        if flat.numel() == 0:
+            return flat.new_full((), float("nan"))
+        values = flat.sort().values
+        return values[(flat.numel() - 1) // 2] if not bool(flat.isnan().any()) else flat.new_full((), float("nan"))
+    dim %= builtins.max(x.dim(), 1)
+    if x.dim() == 0:
+        return _returns("median", x.clone(), x.new_zeros((), dtype=D.int64))
+    n = x.shape[dim]
+    if n == 0:
+        raise IndexError(f"median(): Expected reduction dim {dim} to have non-zero size.")
+    values, index = _order_statistic(x, dim, (n - 1) // 2, keepdim)
+    if x.is_floating_point():
+        # A row with a NaN has NaN for its median, at the first NaN (sorted last).
+        nan_rows = x.isnan().any(dim, keepdim=True)
+        if bool(nan_rows.any()):
+            first_nan = x.isnan().to(D.int64).argmax(dim, keepdim=True)
+            from . import where
+
+            nan_index = first_nan if keepdim else first_nan.squeeze(dim)
+            rows = nan_rows if keepdim else nan_rows.squeeze(dim)
+            values = where(rows, values.new_full(values.shape, float("nan")), values)
+            index = where(rows, nan_index, index)
+    return _returns("median", values, index)
+
+
+def nanmedian(input, dim=None, keepdim=False):  # noqa: A002
+    """The lower median of the non-NaN elements (NaN where there are none)."""
+    x = _operand(input)
+    if not x.is_floating_point():
+        return median(x, dim, keepdim)
+    if dim is None:
+        kept = x.reshape(-1)[~x.reshape(-1).isnan()]
+        return median(kept) if kept.numel() else x.new_full((), float("nan"))
+    dim %= builtins.max(x.dim(), 1)
+    count = (~x.isnan()).sum(dim, keepdim=True)
+    position = ((count - 1).clamp(min=0) // 2).squeeze(dim)
+    values, index = _order_statistic(x, dim, position, keepdim)  # NaN sorts last
+    return _returns("nanmedian", values, index)
+
+
+def kthvalue(input, k, dim=-1, keepdim=False):  # noqa: A002
+    """The k-th smallest element along dim (1-based) and its index."""
+    x = _operand(input)
+    dim %= builtins.max(x.dim(), 1)
+    n = x.shape[dim] if x.dim() else 1
+    if not 1 <= k <= n:
+        raise RuntimeError(f"kthvalue(): selected number k out of range for dimension {dim}")
+    if x.dim() == 0:
+        return _returns("kthvalue", x.clone(), x.new_zeros((), dtype=D.int64))
+    values, index = _order_statistic(x, dim, k - 1, keepdim)
+    return _returns("kthvalue", values, index)
+
+
+def quantile(input, q, dim=None, keepdim=False, *, interpolation="linear", _ignore_nan=False):  # noqa: A002
+    """The q-quantiles (q a number or a 1-D tensor in [0, 1]) with torch's interpolations."""
+    from ._creation import tensor
+    from . import where
+
+    x = _operand(input)
+    name = "nanquantile" if _ignore_nan else "quantile"
+    if not x.is_floating_point():
+        raise RuntimeError(f"{name}() input tensor must be either float or double dtype")
+    if interpolation not in ("linear", "lower", "higher", "midpoint", "nearest"):
+        raise ValueError(f"{name}() interpolation must be one of linear, lower, higher, midpoint or nearest. "
+                         f"Got {interpolation}")
+    scalar_q = not isinstance(q, Tensor)
+    qs = tensor([float(q)], dtype=x.dtype) if scalar_q else q.to(x.dtype).reshape(-1)
+    if bool(((qs < 0) | (qs > 1)).any()):
+        raise RuntimeError(f"{name}() q values must be in the range [0, 1]")
+    if dim is None:
+        x, dim, out_keep = x.reshape(-1), 0, False
+    else:
+        out_keep = keepdim
+    dim %= builtins.max(x.dim(), 1)
+    sorted_x = x.sort(dim=dim).values.movedim(dim, -1)  # NaN last
+    n = sorted_x.shape[-1]
+    if _ignore_nan:
+        valid = (~sorted_x.isnan()).sum(-1, keepdim=True).to(x.dtype)
+    else:
+        valid = sorted_x.new_full(sorted_x.shape[:-1] + (1,), float(n))
+    ranks = qs * (valid - 1)  # (..., len(q))
+    if interpolation == "lower":
+        ranks = ranks.floor()
+    elif interpolation == "higher":
+        ranks = ranks.ceil()
+    elif interpolation == "nearest":
+        ranks = ranks.round()
+    below = ranks.floor().clamp(min=0).to(D.int64)
+    above = ranks.ceil().clamp(min=0).to(D.int64)
+    low = sorted_x.gather(-1, below.clamp(max=n - 1))
+    high = sorted_x.gather(-1, above.clamp(max=n - 1))
+    if interpolation == "midpoint":
+        result = low + 0.5 * (high - low)
+    else:
+        weights = ranks - below.to(x.dtype)
+        result = low.lerp(high, weights) if interpolation == "linear" else low
+    if _ignore_nan:
+        result = where(valid == 0, result.new_full(result.shape, float("nan")), result)
+    else:
+        has_nan = sorted_x.isnan().any(-1, keepdim=True)
+        result = where(has_nan, result.new_full(result.shape, float("nan")), result)
+    result = result.movedim(-1, 0)  # q first, as torch
+    if out_keep:
+        result = result.unsqueeze(dim + 1)
+    return result.squeeze(0) if scalar_q else result
+
+
+def nanquantile(input, q, dim=None, keepdim=False, *, interpolation="linear"):  # noqa: A002
+    return quantile(input, q, dim, keepdim, interpolation=interpolation, _ignore_nan=True)
+
+
+def mode(input, dim=-1, keepdim=False):  # noqa: A002
+    """The most frequent value along dim (the smallest among equally frequent
+    ones) and the index of its last occurrence, as torch's CPU mode."""
+    from ._creation import tensor
+
+    x = _operand(input)
+    if x.dim() == 0:
+        return _returns("mode", x.clone(), x.new_zeros((), dtype=D.int64))
+    dim %= x.dim()
+    moved = x.movedim(dim, -1)
+    rows = moved.reshape(-1, moved.shape[-1]).tolist()
+    indices = []
+    for row in rows:
+        counts, last = {}, {}
+        for i, v in enumerate(row):
+            counts[v] = counts.get(v, 0) + 1
+            last[v] = i
+        best = min(counts, key=lambda v: (-counts[v], v))
+        indices.append(last[best])
+    index = tensor(indices, dtype=D.int64).reshape(moved.shape[:-1]).unsqueeze(-1).movedim(-1, dim)
+    values = x.gather(dim, index)
+    if not keepdim:
+        values, index = values.squeeze(dim), index.squeeze(dim)
+    return _returns("mode", values, index)
+
+
+def _unique_runs(flat):
+    """For a 1-D sorted (or consecutive) tensor: the run starts (bool) and run ids."""
+    from . import cat
+    from ._creation import ones
+
+    if flat.numel() == 0:
+        return flat.new_zeros((0,), dtype=D.bool_), flat.new_zeros((0,), dtype=D.int64)
+    starts = cat([ones(1, dtype=D.bool_), flat[1:] != flat[:-1]])
+    return starts, starts.to(D.int64).cumsum(0) - 1
+
+
+def unique_consecutive(input, return_inverse=False, return_counts=False, dim=None):  # noqa: A002
+    """Each run of equal consecutive elements (of the flattened input) once."""
+    from . import bincount
+
+    if dim is not None:
+        raise NotImplementedError("unique_consecutive(dim=...) is not supported by cajal yet")
+    x = _operand(input)
+    flat = x.reshape(-1)
+    starts, ids = _unique_runs(flat)
+    values = flat[starts]
+    result = [values]
+    if return_inverse:
+        result.append(ids.reshape(x.shape))
+    if return_counts:
+        result.append(bincount(ids, minlength=values.numel()))
+    return tuple(result) if len(result) > 1 else values
+
+
+def unique(input, sorted=True, return_inverse=False, return_counts=False, dim=None):  # noqa: A002
+    """The distinct elements in ascending order, with the inverse (each
+    element's position among them) and the counts when asked."""
+    from . import bincount
+
+    if dim is not None:
+        raise NotImplementedError("unique(dim=...) is not supported by cajal yet")
+    x = _operand(input)
+    flat = x.reshape(-1)
+    ordered, order = flat.sort()
+    starts, ids = _unique_runs(ordered)
+    values = ordered[starts]
+    result = [values]
+    if return_inverse:
+        inverse = ids.new_zeros(ids.shape)
+        inverse = inverse.scatter(0, order, ids) if ids.numel() else inverse
+        result.append(inverse.reshape(x.shape))
+    if return_counts:
+        result.append(bincount(ids, minlength=values.numel()))
+    return tuple(result) if len(result) > 1 else values
+
+
+def bincount(input, weights=None, minlength=0):  # noqa: A002
+    """How often each non-negative integer occurs (summing weights if given)."""
+    from ._creation import ones, zeros
+
+    x = _operand(input)
+    if x.dim() != 1 or x.dtype in (D.float32, D.float64):
+        raise RuntimeError("bincount only supports 1-d non-negative integral inputs.")
+    if minlength < 0:
+        raise RuntimeError("minlength should be >= 0")
+    if x.numel() and int(x.min()) < 0:
+        raise RuntimeError("bincount only supports 1-d non-negative integral inputs.")
+    size = builtins.max(minlength, int(x.max()) + 1 if x.numel() else 0)
+    if weights is None:
+        return zeros(size, dtype=D.int64).index_add(0, x, ones(x.shape[0], dtype=D.int64))
+    w = _operand(weights)
+    if w.shape != x.shape:
+        raise RuntimeError("weights should be 1-d and have the same length as input")
+    dtype = w.dtype if w.is_floating_point() else D.float64
+    return zeros(size, dtype=dtype).index_add(0, x, w.to(dtype))
+
+
+def histc(input, bins=100, min=0, max=0):  # noqa: A002
+    """A histogram of bins equal bins over [min, max] (the data's range when
+    both are 0); elements outside are ignored, max falls in the last bin."""
+    x = _operand(input)
+    if not x.is_floating_point():
+        raise RuntimeError(f"\"histogram_cpu\" not implemented for '{x.dtype.name.capitalize()}'")
+    if bins <= 0:
+        raise RuntimeError(f"torch.histc(): bins must be > 0, but got {bins} for bins")
+    low, high = float(min), float(max)
+    if low == high and x.numel():
+        low, high = float(x.min()), float(x.max())
+    if low == high:
+        low, high = low - 1, high + 1
+    if low > high:
+        raise RuntimeError(f"torch.histc(): max must be larger than min, but got min {low} max {high}")
+    flat = x.reshape(-1)
+    inside = flat[(flat >= low) & (flat <= high)]
+    # torch's linear bin search, in the input's dtype: (x - min) / (max - min) * bins, truncated.
+    position = ((inside - low) / (high - low) * bins).to(D.int64).clamp(max=bins - 1)
+    return bincount(position, minlength=bins).to(x.dtype)
+
+
 FUNCTIONS = {
     "trace": trace, "addmm": addmm, "addmv": addmv, "baddbmm": baddbmm, "addbmm": addbmm,
     "matrix_power": matrix_power, "chain_matmul": chain_matmul, "kron": kron, "tensordot": tensordot,
@@ -522,11 +894,17 @@ FUNCTIONS = {
     "cartesian_prod": cartesian_prod, "combinations": combinations, "tril_indices": tril_indices,
     "triu_indices": triu_indices, "take": take, "take_along_dim": take_along_dim,
     "repeat_interleave": repeat_interleave, "isin": isin, "diag_embed": diag_embed,
+    "nansum": nansum, "nanmean": nanmean, "var_mean": var_mean, "std_mean": std_mean, "aminmax": aminmax,
+    "cummax": cummax, "cummin": cummin, "logcumsumexp": logcumsumexp, "median": median, "nanmedian": nanmedian,
+    "kthvalue": kthvalue, "quantile": quantile, "nanquantile": nanquantile, "mode": mode,
+    "unique_consecutive": unique_consecutive, "unique": unique, "bincount": bincount, "histc": histc,
 }
 
 # The ones torch also has as Tensor methods (x.addmm(m1, m2) is addmm(x, m1, m2)).
 METHODS = ("trace", "addmm", "addmv", "baddbmm", "addbmm", "matrix_power", "kron", "cross", "addcmul", "addcdiv",
-           "lerp", "logit", "nan_to_num", "rot90", "diff", "take", "take_along_dim", "repeat_interleave", "diag_embed")
+           "lerp", "logit", "nan_to_num", "rot90", "diff", "take", "take_along_dim", "repeat_interleave", "diag_embed",
+           "nansum", "nanmean", "aminmax", "cummax", "cummin", "logcumsumexp", "median", "nanmedian", "kthvalue",
+           "quantile", "nanquantile", "mode", "unique_consecutive", "unique", "bincount", "histc")
 
 
 def install():
