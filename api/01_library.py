@@ -78,3 +78,17 @@ fn("size_t cajal_live_storage_bytes(void)",
    """The number of bytes of tensor memory the library has allocated and not yet
 freed (for leak checks).""",
    swift='Storage.liveBytes')
+
+fn("int32_t cajal_get_default_dtype(void)",
+   "The default floating-point dtype (CAJAL_FLOAT32 unless set): what float numbers and integer math turn into.",
+   swift='DType.defaultFloat.rawValue')
+
+fn("int cajal_set_default_dtype(int32_t dtype)",
+   """torch.set_default_dtype, process-wide: CAJAL_FLOAT32 or CAJAL_FLOAT64. Integer inputs of
+real functions, true division of integers and Python floats promote to it.""",
+   swift='''status {
+    let type = try readDType(dtype, "set_default_dtype")
+    guard DType.setDefaultFloat(type) else {
+        throw CajalError.type("[set_default_dtype] only floating-point types are supported as the default type, got \\(type.name)")
+    }
+}''')

@@ -186,6 +186,13 @@ size_t cajal_live_tensor_count(void);
  * freed (for leak checks). */
 size_t cajal_live_storage_bytes(void);
 
+/* The default floating-point dtype (CAJAL_FLOAT32 unless set): what float numbers and integer math turn into. */
+int32_t cajal_get_default_dtype(void);
+
+/* torch.set_default_dtype, process-wide: CAJAL_FLOAT32 or CAJAL_FLOAT64. Integer inputs of
+ * real functions, true division of integers and Python floats promote to it. */
+int cajal_set_default_dtype(int32_t dtype);
+
 /* ---------------------------------------------------------------- creation */
 
 /* Releases a tensor handle. NULL is a no-op. */

@@ -1,3 +1,5 @@
+import Synchronization
+
 /// The element types a tensor can hold, shared by the engine and the kernels
 /// (which specialise their loops per case). `float32` is the compute type, `int64`
 /// carries indices and labels, `bool` carries masks and `float64` serves
@@ -40,8 +42,19 @@ public enum DType: Int32, CaseIterable, Sendable, CustomStringConvertible {
         }
     }
 
-    /// The dtype a float Python scalar or `torch.get_default_dtype()` stands for.
-    public static let defaultFloat: DType = .float32
+    /// The dtype a float Python scalar or `torch.get_default_dtype()` stands
+    /// for: float32 unless set_default_dtype chose float64 (process-wide, as in torch).
+    public static var defaultFloat: DType { defaultFloatCode.load(ordering: .relaxed) == 1 ? .float64 : .float32 }
+
+    private static let defaultFloatCode = Atomic<Int32>(0)
+
+    /// torch.set_default_dtype: float32 or float64; false (and no change) for any other.
+    @discardableResult
+    public static func setDefaultFloat(_ type: DType) -> Bool {
+        guard type.isFloatingPoint else { return false }
+        defaultFloatCode.store(type.rawValue, ordering: .relaxed)
+        return true
+    }
 
     /// Accepts the names torch and numpy use for these types.
     public init?(name: String) {

@@ -141,3 +141,17 @@ def test_reductions_refuse_what_torch_refuses():
         torch.ones(2, 0).median(1)
     assert torch.bincount(torch.tensor([], dtype=torch.int64), minlength=3).tolist() == [0, 0, 0]
     assert torch.unique(torch.tensor([], dtype=torch.int64)).tolist() == []
+
+
+def test_default_dtype_refuses_integers_and_is_restored():
+    with pytest.raises(TypeError, match="only floating-point types are supported as the default type"):
+        torch.set_default_dtype(torch.int64)
+    assert torch.get_default_dtype() is torch.float32
+    torch.set_default_dtype(torch.float64)
+    try:
+        assert (torch.ones(1) + 0.5).dtype is torch.float64
+    finally:
+        torch.set_default_dtype(torch.float32)
+    assert torch.ones(1).dtype is torch.float32
+    with pytest.raises(RuntimeError, match="expected source to have at least as many elements"):
+        torch.zeros(3).masked_scatter(torch.ones(3, dtype=torch.bool), torch.ones(2))

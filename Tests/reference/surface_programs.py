@@ -105,6 +105,10 @@ def shapes(torch, x, v, t):
         "diag_embed": torch.diag_embed(x),
         "diag_embed_offset": torch.diag_embed(x[:2], offset=-1, dim1=0, dim2=2),
         "diag_embed_batched": x[:2, :3].diag_embed(offset=2),
+        "masked_scatter": x.masked_scatter(x > 0, t.reshape(-1) * 3),
+        "masked_scatter_inplace": (x * 1).masked_scatter_(v[:4] < 0, -x.reshape(-1)),
+        "lerp_inplace": (x * 1).lerp_(x.flip(0), 0.25),
+        "addcmul_inplace": (x * 1).addcmul_(x, x, value=0.5),
     }
 
 
@@ -130,7 +134,23 @@ def indices(torch):
                                torch.finfo(torch.float32).tiny, float(torch.iinfo(torch.int64).max)],
                               dtype=torch.float64),
         "broadcast_shapes": torch.tensor(list(torch.broadcast_shapes((3, 1), (1, 4), (4,)))),
+        "range_index": torch.arange(12).reshape(3, 4)[range(0, 3, 2), [1, 3]],
+        "masked_scatter": torch.arange(12).reshape(3, 4).masked_scatter(torch.arange(4) % 3 == 0, -torch.arange(9)),
+        "default_dtype": _default_dtype_effects(torch),
     }
+
+
+def _default_dtype_effects(torch):
+    """What set_default_dtype(float64) changes (as 1 for float64, 0 otherwise), restored after."""
+    torch.set_default_dtype(torch.float64)
+    try:
+        made = [torch.tensor([1.5]), torch.zeros(2), torch.rand(2), torch.arange(0.0, 1.0), torch.tensor([1, 2]) / 2,
+                torch.tensor([1, 4]).sqrt(), torch.full((1,), 2.5), torch.linspace(0, 1, 3), torch.nn.Linear(2, 3).weight,
+                torch.tensor([1.5]).float(), torch.ones(1, dtype=torch.float32) * 2.5]
+        flags = [float(t.dtype == torch.float64) for t in made] + [float(torch.get_default_dtype() == torch.float64)]
+    finally:
+        torch.set_default_dtype(torch.float32)
+    return torch.tensor(flags + [float(torch.get_default_dtype() == torch.float32)])
 
 
 def distributions(torch, loc, raw_scale, logits, raw_concentration, values):

@@ -60,8 +60,7 @@ def set_num_threads(n):
     _ffi.check(_ffi.lib.cajal_set_num_threads(n))
 
 
-def get_default_dtype():
-    return float32
+from ._dtype import get_default_dtype, set_default_dtype  # noqa: E402
 
 
 class __config__:  # noqa: N801 - torch's name

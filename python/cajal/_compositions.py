@@ -489,6 +489,24 @@ def isin(elements, test_elements, *, assume_unique=False, invert=False):
     return ~found if invert else found
 
 
+def masked_scatter(input, mask, source):  # noqa: A002
+    """A copy of input with source's leading elements written, in order, where mask is true."""
+    x = _operand(input)
+    from . import broadcast_tensors
+
+    x, mask = broadcast_tensors(x, _operand(mask))
+    if mask.dtype is not D.bool_:
+        raise RuntimeError(f"masked_scatter_ only supports boolean masks, but got mask with dtype {mask.dtype}")
+    count = int(mask.sum())
+    values = _operand(source).reshape(-1)
+    if values.numel() < count:
+        raise RuntimeError("masked_scatter: expected source to have at least as many elements as ones in mask "
+                           f"({values.numel()} < {count})")
+    out = x.clone()
+    out[mask] = values[:count].to(x.dtype)
+    return out
+
+
 def where_nonzero(condition):
     """torch.where(condition): the indices of the true elements, one tensor per dim."""
     return _operand(condition).nonzero(as_tuple=True)
@@ -898,16 +916,20 @@ FUNCTIONS = {
     "cummax": cummax, "cummin": cummin, "logcumsumexp": logcumsumexp, "median": median, "nanmedian": nanmedian,
     "kthvalue": kthvalue, "quantile": quantile, "nanquantile": nanquantile, "mode": mode,
     "unique_consecutive": unique_consecutive, "unique": unique, "bincount": bincount, "histc": histc,
+    "masked_scatter": masked_scatter,
 }
 
 # The ones torch also has as Tensor methods (x.addmm(m1, m2) is addmm(x, m1, m2)).
 METHODS = ("trace", "addmm", "addmv", "baddbmm", "addbmm", "matrix_power", "kron", "cross", "addcmul", "addcdiv",
            "lerp", "logit", "nan_to_num", "rot90", "diff", "take", "take_along_dim", "repeat_interleave", "diag_embed",
            "nansum", "nanmean", "aminmax", "cummax", "cummin", "logcumsumexp", "median", "nanmedian", "kthvalue",
-           "quantile", "nanquantile", "mode", "unique_consecutive", "unique", "bincount", "histc")
+           "quantile", "nanquantile", "mode", "unique_consecutive", "unique", "bincount", "histc", "masked_scatter")
 
 
 def install():
+    from ._tensor import _install_in_place_forms
+
     for name in METHODS:
         if not hasattr(Tensor, name):
             setattr(Tensor, name, FUNCTIONS[name])
+    _install_in_place_forms()  # addcmul_, lerp_, masked_scatter_, ...

@@ -87,7 +87,7 @@ def _from_numpy_copy(arr, dtype):
     target = dtype or _NUMPY_TYPES.get(source.dtype.name)
     if target is None:
         kind = source.dtype.kind
-        target = D.float32 if kind == "f" else D.int64 if kind in "iu" else D.bool_ if kind == "b" else None
+        target = D.default_float() if kind == "f" else D.int64 if kind in "iu" else D.bool_ if kind == "b" else None
         if target is None:
             raise TypeError(f"can't convert np.ndarray of type {source.dtype}; cajal supports {D.SUPPORTED}")
     contiguous = numpy.ascontiguousarray(source, dtype=target._numpy)  # (0-d comes back 1-d: keep source's shape)
@@ -110,7 +110,7 @@ def tensor(data, dtype=None, device=None, requires_grad=False, pin_memory=False)
     values = [_python_number(v) for v in flat]
     if dtype is None:
         if any(isinstance(v, _float) for v in values) or not values:
-            dtype = D.float32
+            dtype = D.default_float()
         elif any(not isinstance(v, _bool) for v in values):
             dtype = D.int64
         else:
@@ -129,7 +129,7 @@ as_tensor = tensor
 def _filled(name, size, dtype, device, requires_grad, value):
     D.check_device(device)
     shape = _size_args(size, name)
-    dtype = D.to_dtype(dtype, D.float32)
+    dtype = D.to_dtype(dtype, D.default_float())
     return _finish(_call(lib.cajal_tensor_full, int64_array(shape), len(shape), value, dtype.code), requires_grad)
 
 
@@ -152,7 +152,7 @@ def empty(*size, dtype=None, device=None, requires_grad=False, out=None):
 def full(size, fill_value, dtype=None, device=None, requires_grad=False, out=None):
     _no_out(out, "full")
     if dtype is None:
-        dtype = D.bool_ if isinstance(fill_value, _bool) else D.int64 if isinstance(fill_value, _int) else D.float32
+        dtype = D.bool_ if isinstance(fill_value, _bool) else D.int64 if isinstance(fill_value, _int) else D.default_float()
     dtype = D.to_dtype(dtype)
     if isinstance(fill_value, _int) and not isinstance(fill_value, _bool):
         # Integers go through int64, exact beyond 2**53.
@@ -191,7 +191,7 @@ def arange(start, end=None, step=1, dtype=None, device=None, requires_grad=False
         start, end = 0, start
     values = [_python_number(v) for v in (start, end, step)]
     code = D.to_dtype(dtype).code if dtype is not None else (
-        -1 if all(isinstance(v, _int) for v in values) else D.float32.code)
+        -1 if all(isinstance(v, _int) for v in values) else D.default_float().code)
     t = _call(lib.cajal_tensor_arange, _float(values[0]), _float(values[1]), _float(values[2]), code)
     return _finish(t, requires_grad)
 
@@ -263,7 +263,7 @@ default_generator = _default_generator()
 def _random(function, name, size, generator, dtype, device, requires_grad):
     D.check_device(device)
     shape = _size_args(size, name)
-    dtype = D.to_dtype(dtype, D.float32)
+    dtype = D.to_dtype(dtype, D.default_float())
     return _finish(_call(function, int64_array(shape), len(shape), dtype.code, _generator_handle(generator)), requires_grad)
 
 
@@ -354,13 +354,13 @@ def randperm(n, generator=None, dtype=None, device=None, requires_grad=False):
 
 def eye(n, m=None, dtype=None, device=None, requires_grad=False):
     D.check_device(device)
-    dtype = D.to_dtype(dtype, D.float32)
+    dtype = D.to_dtype(dtype, D.default_float())
     return _finish(_call(lib.cajal_tensor_eye, _int(n), _int(n if m is None else m), dtype.code), requires_grad)
 
 
 def linspace(start, end, steps, dtype=None, device=None, requires_grad=False):
     D.check_device(device)
-    dtype = D.to_dtype(dtype, D.float32)
+    dtype = D.to_dtype(dtype, D.default_float())
     t = _call(lib.cajal_tensor_linspace, _float(_python_number(start)), _float(_python_number(end)), _int(steps), dtype.code)
     return _finish(t, requires_grad)
 

@@ -197,3 +197,24 @@ def full_like_scalar(tensor, value):
     from ._creation import tensor as make
 
     return make(value, dtype=tensor.dtype)
+
+
+def default_float():
+    """The default floating-point dtype (torch.get_default_dtype), kept by the engine."""
+    from ._ffi import lib
+
+    return BY_CODE[lib.cajal_get_default_dtype()]
+
+
+def set_default_dtype(d):
+    """torch.set_default_dtype: float32 or float64, process-wide."""
+    from ._ffi import check, lib
+
+    value = to_dtype(d)
+    if not value.is_floating_point:
+        raise TypeError(f"only floating-point types are supported as the default type, got {value}")
+    check(lib.cajal_set_default_dtype(value.code))
+
+
+def get_default_dtype():
+    return default_float()

@@ -132,6 +132,10 @@ def _index_operand(item):
         return item
     if isinstance(item, numbers.Integral):
         return item.__index__()
+    if isinstance(item, range):  # x[range(2)] is x[[0, 1]]
+        from ._creation import tensor
+
+        return tensor(list(item), dtype=D.int64)
     if isinstance(item, (list, tuple)) or hasattr(item, "__array_interface__"):
         from ._creation import tensor
 
@@ -270,8 +274,8 @@ class Tensor(_methods.TensorMethods):
         if kwargs:
             raise TypeError(f"Tensor() got unexpected keyword arguments {sorted(kwargs)}")
         if len(args) == 1 and not isinstance(args[0], _int):
-            return tensor(args[0], dtype=D.float32)
-        return zeros(*args, dtype=D.float32)
+            return tensor(args[0], dtype=D.default_float())
+        return zeros(*args, dtype=D.default_float())
 
     # ctypes passes a Tensor argument as its handle. Passing the Tensor itself
     # (never `some_temporary()._handle`) keeps it alive for the whole call: a
@@ -1215,6 +1219,12 @@ def _in_place_form(name):
     return method
 
 
-for _name in _IN_PLACE_FORMS:
-    if hasattr(Tensor, _name) and not hasattr(Tensor, f"{_name}_"):
-        setattr(Tensor, f"{_name}_", _in_place_form(_name))
+def _install_in_place_forms():
+    """Adds name_ for each op of _IN_PLACE_FORMS that Tensor has by now (run
+    again once the compositions are installed)."""
+    for name in _IN_PLACE_FORMS:
+        if hasattr(Tensor, name) and not hasattr(Tensor, f"{name}_"):
+            setattr(Tensor, f"{name}_", _in_place_form(name))
+
+
+_install_in_place_forms()

@@ -75,3 +75,18 @@ public func cajal_live_tensor_count() -> Int {
 public func cajal_live_storage_bytes() -> Int {
     Storage.liveBytes
 }
+
+@_cdecl("cajal_get_default_dtype")
+public func cajal_get_default_dtype() -> Int32 {
+    DType.defaultFloat.rawValue
+}
+
+@_cdecl("cajal_set_default_dtype")
+public func cajal_set_default_dtype(_ dtype: Int32) -> Int32 {
+    status {
+        let type = try readDType(dtype, "set_default_dtype")
+        guard DType.setDefaultFloat(type) else {
+            throw CajalError.type("[set_default_dtype] only floating-point types are supported as the default type, got \(type.name)")
+        }
+    }
+}
