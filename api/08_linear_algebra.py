@@ -58,3 +58,30 @@ ndims 0 means None. Matrix norms with p = +-2 need an SVD and are not supported 
    swift=r'''newTensor(out) {
     try tensorArgument(x).linalgNorm(ord: Tensor.NormOrder(ord_kind, p: p), dims: ndims == 0 ? nil : ints(dims, ndims, "dims"), keepDim: keepdim != 0)
 }''')
+
+fn("int cajal_linalg_cholesky(cajal_tensor a, int32_t upper, cajal_tensor *out)",
+   """torch.linalg.cholesky: L with A = L Lᵀ for each symmetric positive-definite matrix (U = Lᵀ with
+upper); fails naming the first leading minor that is not positive-definite.""",
+   swift='newTensor(out) { try tensorArgument(a, "A").cholesky(upper: upper != 0) }')
+
+fn("int cajal_linalg_solve_triangular(cajal_tensor a, cajal_tensor b, int32_t upper, int32_t left, int32_t unitriangular, cajal_tensor *out)",
+   """torch.linalg.solve_triangular: X with A X = B (X A = B when left is 0) for triangular A, of which
+only the upper (or lower) triangle is read; batch dims broadcast.""",
+   swift='''newTensor(out) {
+    try Tensor.solveTriangular(tensorArgument(a, "A"), tensorArgument(b, "B"), upper: upper != 0, left: left != 0,
+                               unitriangular: unitriangular != 0)
+}''')
+
+fn("int cajal_linalg_eigh(cajal_tensor a, int32_t upper, cajal_tensor *values, cajal_tensor *vectors)",
+   """torch.linalg.eigh: the eigenvalues (ascending) and eigenvectors (columns) of each symmetric matrix,
+read from its lower triangle (upper when upper is nonzero). On error nothing is written.""",
+   swift='''status {
+    guard let values, let vectors else { throw CajalError(.nullArgument, "output pointer is NULL") }
+    let (w, v) = try tensorArgument(a, "A").eigh(upper: upper != 0)
+    values.pointee = handle(w)
+    vectors.pointee = handle(v)
+}''')
+
+fn("int cajal_linalg_eigvalsh(cajal_tensor a, int32_t upper, cajal_tensor *out)",
+   "torch.linalg.eigvalsh: the eigenvalues (ascending) of each symmetric matrix.",
+   swift='newTensor(out) { try tensorArgument(a, "A").eigvalsh(upper: upper != 0) }')

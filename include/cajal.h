@@ -693,6 +693,22 @@ int cajal_linalg_solve(cajal_tensor a, cajal_tensor b, cajal_tensor *out);
 int cajal_linalg_norm(cajal_tensor x, cajal_norm_kind ord_kind, double p, const int64_t *dims, size_t ndims,
                       int32_t keepdim, cajal_tensor *out);
 
+/* torch.linalg.cholesky: L with A = L Lᵀ for each symmetric positive-definite matrix (U = Lᵀ with
+ * upper); fails naming the first leading minor that is not positive-definite. */
+int cajal_linalg_cholesky(cajal_tensor a, int32_t upper, cajal_tensor *out);
+
+/* torch.linalg.solve_triangular: X with A X = B (X A = B when left is 0) for triangular A, of which
+ * only the upper (or lower) triangle is read; batch dims broadcast. */
+int cajal_linalg_solve_triangular(cajal_tensor a, cajal_tensor b, int32_t upper, int32_t left, int32_t unitriangular,
+                                  cajal_tensor *out);
+
+/* torch.linalg.eigh: the eigenvalues (ascending) and eigenvectors (columns) of each symmetric matrix,
+ * read from its lower triangle (upper when upper is nonzero). On error nothing is written. */
+int cajal_linalg_eigh(cajal_tensor a, int32_t upper, cajal_tensor *values, cajal_tensor *vectors);
+
+/* torch.linalg.eigvalsh: the eigenvalues (ascending) of each symmetric matrix. */
+int cajal_linalg_eigvalsh(cajal_tensor a, int32_t upper, cajal_tensor *out);
+
 /* -------------------------------------------------------------- reductions */
 
 /* The sum of all elements (integers and bool sum to CAJAL_INT64). */

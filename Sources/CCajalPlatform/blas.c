@@ -19,6 +19,12 @@ typedef void (*dgemm_fn)(int, int, int, int, int, int, double, const double *, i
 typedef void (*getrf_fn)(const int *, const int *, void *, const int *, int *, int *);
 typedef void (*getri_fn)(const int *, void *, const int *, const int *, void *, const int *, int *);
 typedef void (*gesv_fn)(const int *, const int *, void *, const int *, int *, void *, const int *, int *);
+/* Fortran LAPACK: each CHARACTER argument has a hidden length after the others (gfortran's ABI). */
+typedef void (*potrf_fn)(const char *, const int *, void *, const int *, int *, size_t);
+typedef void (*trtrs_fn)(const char *, const char *, const char *, const int *, const int *, const void *, const int *,
+                         void *, const int *, int *, size_t, size_t, size_t);
+typedef void (*syevd_fn)(const char *, const char *, const int *, void *, const int *, void *, void *, const int *,
+                         int *, const int *, int *, size_t, size_t);
 typedef char *(*corename_fn)(void);
 
 static struct {
@@ -27,6 +33,9 @@ static struct {
     getrf_fn sgetrf, dgetrf;
     getri_fn sgetri, dgetri;
     gesv_fn sgesv, dgesv;
+    potrf_fn spotrf, dpotrf;
+    trtrs_fn strtrs, dtrtrs;
+    syevd_fn ssyevd, dsyevd;
     const char *core;
 } blas = {.core = "unavailable"};
 
@@ -104,6 +113,12 @@ static void load(void) {
     blas.dgetri = (getri_fn)dlsym(lib, "dgetri_");
     blas.sgesv = (gesv_fn)dlsym(lib, "sgesv_");
     blas.dgesv = (gesv_fn)dlsym(lib, "dgesv_");
+    blas.spotrf = (potrf_fn)dlsym(lib, "spotrf_");
+    blas.dpotrf = (potrf_fn)dlsym(lib, "dpotrf_");
+    blas.strtrs = (trtrs_fn)dlsym(lib, "strtrs_");
+    blas.dtrtrs = (trtrs_fn)dlsym(lib, "dtrtrs_");
+    blas.ssyevd = (syevd_fn)dlsym(lib, "ssyevd_");
+    blas.dsyevd = (syevd_fn)dlsym(lib, "dsyevd_");
     corename_fn corename = (corename_fn)dlsym(lib, "openblas_get_corename");
     blas.core = corename ? corename() : "OpenBLAS";
     blas.dgemm = dgemm;
@@ -160,4 +175,21 @@ int cajal_lapack_sgesv(int n, int nrhs, float *a, int lda, int *ipiv, float *b, 
 }
 int cajal_lapack_dgesv(int n, int nrhs, double *a, int lda, int *ipiv, double *b, int ldb, int *info) {
     LAPACK_CALL(dgesv, &n, &nrhs, a, &lda, ipiv, b, &ldb, info);
+}
+
+/* The Cholesky factor, the triangular solve and the symmetric eigensolver,
+ * for float (is_double 0) or double matrices. */
+int cajal_lapack_potrf(int is_double, char uplo, int n, void *a, int lda, int *info) {
+    if (is_double) LAPACK_CALL(dpotrf, &uplo, &n, a, &lda, info, 1);
+    LAPACK_CALL(spotrf, &uplo, &n, a, &lda, info, 1);
+}
+int cajal_lapack_trtrs(int is_double, char uplo, char trans, char diag, int n, int nrhs, const void *a, int lda, void *b,
+                       int ldb, int *info) {
+    if (is_double) LAPACK_CALL(dtrtrs, &uplo, &trans, &diag, &n, &nrhs, a, &lda, b, &ldb, info, 1, 1, 1);
+    LAPACK_CALL(strtrs, &uplo, &trans, &diag, &n, &nrhs, a, &lda, b, &ldb, info, 1, 1, 1);
+}
+int cajal_lapack_syevd(int is_double, char jobz, char uplo, int n, void *a, int lda, void *w, void *work, int lwork,
+                       int *iwork, int liwork, int *info) {
+    if (is_double) LAPACK_CALL(dsyevd, &jobz, &uplo, &n, a, &lda, w, work, &lwork, iwork, &liwork, info, 1, 1);
+    LAPACK_CALL(ssyevd, &jobz, &uplo, &n, a, &lda, w, work, &lwork, iwork, &liwork, info, 1, 1);
 }

@@ -155,3 +155,21 @@ def test_default_dtype_refuses_integers_and_is_restored():
     assert torch.ones(1).dtype is torch.float32
     with pytest.raises(RuntimeError, match="expected source to have at least as many elements"):
         torch.zeros(3).masked_scatter(torch.ones(3, dtype=torch.bool), torch.ones(2))
+
+
+def test_decompositions_refuse_what_torch_refuses():
+    with pytest.raises(RuntimeError, match=r"linalg.cholesky: The factorization could not be completed because the input "
+                                           r"is not positive-definite \(the leading minor of order 2 is not positive-definite\)"):
+        torch.linalg.cholesky(torch.tensor([[1.0, 2.0], [2.0, 1.0]]))
+    with pytest.raises(RuntimeError, match=r"\(Batch element 1\): The factorization could not be completed"):
+        torch.linalg.cholesky(torch.stack([torch.eye(2), -torch.eye(2)]))
+    with pytest.raises(RuntimeError, match="A must be batches of square matrices"):
+        torch.linalg.eigh(torch.ones(2, 3))
+    with pytest.raises(RuntimeError, match="Expected UPLO argument to be 'L' or 'U'"):
+        torch.linalg.eigh(torch.eye(2), UPLO="X")
+    with pytest.raises(RuntimeError, match="Incompatible shapes of A and B"):
+        torch.linalg.solve_triangular(torch.eye(3), torch.ones(2, 1), upper=True)
+    with pytest.raises(RuntimeError, match="the triangular matrix is singular"):
+        torch.linalg.solve_triangular(torch.zeros(2, 2), torch.ones(2, 1), upper=True)
+    with pytest.raises(NotImplementedError, match="Expected a floating point tensor"):
+        torch.linalg.eigvalsh(torch.eye(2, dtype=torch.int64))

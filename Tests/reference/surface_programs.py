@@ -242,8 +242,31 @@ def reductions(torch, x, y):
     }
 
 
+def decompositions(torch, m, b):
+    """cholesky, solve_triangular, eigh and eigvalsh with their gradients.
+    Eigenvectors enter only through sign-free expressions (LAPACKs may pick
+    either sign for each)."""
+    spd = m @ m.transpose(-1, -2) + 4 * torch.eye(4, dtype=m.dtype)  # symmetric positive definite, batched
+    lower = torch.linalg.cholesky(spd)
+    values, vectors = torch.linalg.eigh(spd)
+    weights = torch.arange(4, dtype=m.dtype)
+    return {
+        "cholesky": lower,
+        "cholesky_upper": torch.linalg.cholesky(spd[0], upper=True),
+        "solve_lower": torch.linalg.solve_triangular(lower, b, upper=False),
+        "solve_upper_right": torch.linalg.solve_triangular(lower.transpose(-1, -2), b.transpose(-1, -2), upper=True,
+                                                           left=False),
+        "solve_unit": torch.linalg.solve_triangular(m[0].tril(), b[0], upper=False, unitriangular=True),
+        "eigenvalues": values,
+        "eigvalsh": torch.linalg.eigvalsh(spd, UPLO="U"),
+        "projector": vectors @ torch.diag_embed(weights.expand(2, 4)) @ vectors.transpose(-1, -2),
+        "squares": (vectors ** 2 * weights).sum(-1),
+    }
+
+
 # name: (program, [(shape, domain)])
 PROGRAMS = {
+    "decompositions": (_program(decompositions), [((2, 4, 4), "any"), ((2, 4, 3), "any")]),
     "reductions": (_program(reductions), [((5, 7), "any"), ((5, 7), "any")]),
     "distributions": (_program(distributions), [((3, 4), "any"), ((3, 4), "any"), ((3, 4), "any"), ((3, 4), "any"),
                                                 ((3, 4), "any")]),

@@ -181,6 +181,10 @@ DECLARATIONS = {
     "cajal_linalg_det": (c_int, [T, T_OUT]),
     "cajal_linalg_solve": (c_int, [T, T, T_OUT]),
     "cajal_linalg_norm": (c_int, [T, c_int32, c_double, SHAPE, c_size_t, c_int32, T_OUT]),
+    "cajal_linalg_cholesky": (c_int, [T, c_int32, T_OUT]),
+    "cajal_linalg_solve_triangular": (c_int, [T, T, c_int32, c_int32, c_int32, T_OUT]),
+    "cajal_linalg_eigh": (c_int, [T, c_int32, T_OUT, T_OUT]),
+    "cajal_linalg_eigvalsh": (c_int, [T, c_int32, T_OUT]),
     # reductions
     "cajal_tensor_sum_all": (c_int, [T, T_OUT]),
     "cajal_tensor_sum": (c_int, [T, SHAPE, c_size_t, c_int32, T_OUT]),

@@ -1,8 +1,9 @@
-"""torch.linalg for the supported subset: inv, det, solve and the norms.
+"""torch.linalg for the supported subset: inv, det, solve, cholesky,
+solve_triangular, eigh, eigvalsh, matrix_power, multi_dot, cross and the norms.
 
-Factorisations run in the engine through OpenBLAS's LAPACK; decompositions
-that need an SVD or eigenvalues (svd, eigh, the spectral and nuclear norms)
-are not supported yet and raise NotImplementedError.
+Factorisations run in the engine through OpenBLAS's LAPACK; the SVD and what
+needs it (svd, svdvals, pinv, the spectral and nuclear norms), qr, eig and
+lstsq are not supported yet.
 """
 
 import math as _math
@@ -12,7 +13,8 @@ from ._ffi import lib
 from ._ffi import int64_array
 from ._tensor import _call, as_tensor_operand as _operand
 
-__all__ = ["inv", "det", "solve", "norm", "vector_norm", "matrix_norm"]
+__all__ = ["inv", "det", "solve", "norm", "vector_norm", "matrix_norm", "cholesky", "solve_triangular", "eigh",
+           "eigvalsh", "matrix_power", "multi_dot", "cross"]
 
 
 def inv(A):  # noqa: N803 (torch's argument name)
@@ -92,3 +94,42 @@ def cross(input, other, *, dim=-1):  # noqa: A002
     from ._compositions import linalg_cross
 
     return linalg_cross(input, other, dim=dim)
+
+
+def _upper(UPLO):  # noqa: N803
+    if UPLO not in ("L", "U"):
+        raise RuntimeError(f"Expected UPLO argument to be 'L' or 'U', but got {UPLO}")
+    return 1 if UPLO == "U" else 0
+
+
+def cholesky(A, *, upper=False, out=None):  # noqa: N803
+    """L with A = L L^T (or U = L^T with upper) for symmetric positive-definite A."""
+    if out is not None:
+        raise NotImplementedError("linalg.cholesky(out=...) is not supported by cajal")
+    return _call(lib.cajal_linalg_cholesky, _operand(A), 1 if upper else 0)
+
+
+def solve_triangular(A, B, *, upper, left=True, unitriangular=False, out=None):  # noqa: N803
+    """X with A X = B (X A = B with left=False) for triangular A."""
+    if out is not None:
+        raise NotImplementedError("linalg.solve_triangular(out=...) is not supported by cajal")
+    return _call(lib.cajal_linalg_solve_triangular, _operand(A), _operand(B), 1 if upper else 0, 1 if left else 0,
+                 1 if unitriangular else 0)
+
+
+def eigh(A, UPLO="L", *, out=None):  # noqa: N803
+    """(eigenvalues ascending, eigenvectors as columns) of symmetric A."""
+    from collections import namedtuple
+    from ctypes import byref, c_void_p
+
+    from ._ffi import check
+    from ._tensor import _wrap
+
+    values, vectors = c_void_p(), c_void_p()
+    check(lib.cajal_linalg_eigh(_operand(A), _upper(UPLO), byref(values), byref(vectors)))
+    return namedtuple("eigh", ["eigenvalues", "eigenvectors"])(_wrap(values.value), _wrap(vectors.value))
+
+
+def eigvalsh(A, UPLO="L", *, out=None):  # noqa: N803
+    """The eigenvalues of symmetric A, ascending."""
+    return _call(lib.cajal_linalg_eigvalsh, _operand(A), _upper(UPLO))

@@ -39,5 +39,13 @@ CAJAL_BLAS_INTERNAL int cajal_lapack_sgetri(int n, float *a, int lda, const int 
 CAJAL_BLAS_INTERNAL int cajal_lapack_dgetri(int n, double *a, int lda, const int *ipiv, double *work, int lwork, int *info);
 CAJAL_BLAS_INTERNAL int cajal_lapack_sgesv(int n, int nrhs, float *a, int lda, int *ipiv, float *b, int ldb, int *info);
 CAJAL_BLAS_INTERNAL int cajal_lapack_dgesv(int n, int nrhs, double *a, int lda, int *ipiv, double *b, int ldb, int *info);
+/* potrf (Cholesky), trtrs (triangular solve) and syevd (symmetric eigensolver,
+ * workspace given by the caller; lwork = -1 asks for its size in work[0] and iwork[0]),
+ * for doubles when is_double, floats otherwise. */
+CAJAL_BLAS_INTERNAL int cajal_lapack_potrf(int is_double, char uplo, int n, void *a, int lda, int *info);
+CAJAL_BLAS_INTERNAL int cajal_lapack_trtrs(int is_double, char uplo, char trans, char diag, int n, int nrhs, const void *a,
+                                           int lda, void *b, int ldb, int *info);
+CAJAL_BLAS_INTERNAL int cajal_lapack_syevd(int is_double, char jobz, char uplo, int n, void *a, int lda, void *w, void *work,
+                                           int lwork, int *iwork, int liwork, int *info);
 
 #endif

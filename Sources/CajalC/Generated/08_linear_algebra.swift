@@ -66,3 +66,32 @@ public func cajal_linalg_norm(_ x: OpaquePointer?, _ ord_kind: Int32, _ p: Doubl
         try tensorArgument(x).linalgNorm(ord: Tensor.NormOrder(ord_kind, p: p), dims: ndims == 0 ? nil : ints(dims, ndims, "dims"), keepDim: keepdim != 0)
     }
 }
+
+@_cdecl("cajal_linalg_cholesky")
+public func cajal_linalg_cholesky(_ a: OpaquePointer?, _ upper: Int32, _ out: TensorOut?) -> Int32 {
+    newTensor(out) { try tensorArgument(a, "A").cholesky(upper: upper != 0) }
+}
+
+@_cdecl("cajal_linalg_solve_triangular")
+public func cajal_linalg_solve_triangular(_ a: OpaquePointer?, _ b: OpaquePointer?, _ upper: Int32, _ left: Int32,
+                                          _ unitriangular: Int32, _ out: TensorOut?) -> Int32 {
+    newTensor(out) {
+        try Tensor.solveTriangular(tensorArgument(a, "A"), tensorArgument(b, "B"), upper: upper != 0, left: left != 0,
+                                   unitriangular: unitriangular != 0)
+    }
+}
+
+@_cdecl("cajal_linalg_eigh")
+public func cajal_linalg_eigh(_ a: OpaquePointer?, _ upper: Int32, _ values: TensorOut?, _ vectors: TensorOut?) -> Int32 {
+    status {
+        guard let values, let vectors else { throw CajalError(.nullArgument, "output pointer is NULL") }
+        let (w, v) = try tensorArgument(a, "A").eigh(upper: upper != 0)
+        values.pointee = handle(w)
+        vectors.pointee = handle(v)
+    }
+}
+
+@_cdecl("cajal_linalg_eigvalsh")
+public func cajal_linalg_eigvalsh(_ a: OpaquePointer?, _ upper: Int32, _ out: TensorOut?) -> Int32 {
+    newTensor(out) { try tensorArgument(a, "A").eigvalsh(upper: upper != 0) }
+}

@@ -57,3 +57,49 @@ enum Lapack {
         return Int(info)
     }
 }
+
+extension Lapack {
+    /// The Cholesky factor of a symmetric positive-definite n x n matrix in
+    /// place (LAPACK's potrf on the given triangle of the column-major
+    /// matrix); info > 0 names the first leading minor that is not positive.
+    static func cholesky(dtype: DType, _ a: UnsafeMutableRawPointer, n: Int, upper: Bool) throws -> Int {
+        var info: Int32 = 0
+        try check(cajal_lapack_potrf(dtype == .float64 ? 1 : 0, upper ? 85 : 76, Int32(n), a, Int32(Swift.max(n, 1)), &info),
+                  "linalg.cholesky")
+        return Int(info)
+    }
+
+    /// Solves op(M) X = B for a column-major triangular n x n M and column-major
+    /// n x k B (overwritten by X); info > 0 names a zero on M's diagonal.
+    static func solveTriangular(dtype: DType, _ m: UnsafeRawPointer, _ b: UnsafeMutableRawPointer, n: Int, k: Int,
+                                upper: Bool, transpose: Bool, unitDiagonal: Bool) throws -> Int {
+        var info: Int32 = 0
+        try check(cajal_lapack_trtrs(dtype == .float64 ? 1 : 0, upper ? 85 : 76, transpose ? 84 : 78, unitDiagonal ? 85 : 78,
+                                     Int32(n), Int32(k), m, Int32(Swift.max(n, 1)), b, Int32(Swift.max(n, 1)), &info),
+                  "linalg.solve_triangular")
+        return Int(info)
+    }
+
+    /// Eigenvalues (ascending, into w) and, with vectors, eigenvectors (over
+    /// a, as its columns) of a symmetric column-major n x n matrix, from the
+    /// given triangle (LAPACK's divide-and-conquer syevd).
+    static func symmetricEigen(dtype: DType, _ a: UnsafeMutableRawPointer, _ w: UnsafeMutableRawPointer, n: Int,
+                               vectors: Bool, upper: Bool) throws -> Int {
+        let isDouble: Int32 = dtype == .float64 ? 1 : 0, job: CChar = vectors ? 86 : 78, triangle: CChar = upper ? 85 : 76
+        let size = Int32(n), lda = Int32(Swift.max(n, 1))
+        var info: Int32 = 0, workSize = [Double](repeating: 0, count: 1), iworkSize: Int32 = 0
+        // A workspace query first (lwork = -1): LAPACK writes the sizes it wants.
+        try workSize.withUnsafeMutableBytes { query in
+            try check(cajal_lapack_syevd(isDouble, job, triangle, size, a, lda, w, query.baseAddress, -1, &iworkSize, -1, &info),
+                      "linalg.eigh")
+        }
+        let lwork = Swift.max(1, Int(dtype == .float64 ? workSize[0] : Double(workSize.withUnsafeBytes { $0.load(as: Float.self) })))
+        let liwork = Swift.max(1, Int(iworkSize))
+        let work = UnsafeMutableRawPointer.allocate(byteCount: lwork * dtype.itemSize, alignment: 16)
+        let iwork = UnsafeMutablePointer<Int32>.allocate(capacity: liwork)
+        defer { work.deallocate(); iwork.deallocate() }
+        try check(cajal_lapack_syevd(isDouble, job, triangle, size, a, lda, w, work, Int32(lwork), iwork, Int32(liwork), &info),
+                  "linalg.eigh")
+        return Int(info)
+    }
+}

@@ -206,6 +206,118 @@ extension Tensor {
         }
     }
 
+    /// torch's prefix for an error in one matrix of a batch.
+    private func batchElement(_ b: Int) -> String { rank > 2 ? "(Batch element \(b)): " : "" }
+
+    /// The lower Cholesky factor L of each symmetric positive-definite matrix
+    /// (A = L Lᵀ; with `upper`, U = Lᵀ), torch.linalg.cholesky. The gradient
+    /// is torch's (Murray 2016): L⁻ᵀ Φ(Lᵀ gL) L⁻¹ by triangular solves.
+    public func cholesky(upper: Bool = false) throws -> Tensor {
+        try checkSquare("linalg.cholesky")
+        let n = shape[rank - 1]
+        // Row-major A is column-major Aᵀ = A; LAPACK's column-major upper
+        // factor U (A = UᵀU) reads row-major as L.
+        let buffer = try GradMode.withDisabled { try materialized() }
+        try buffer.forEachMatrix { matrix, b in
+            let info = try Lapack.cholesky(dtype: dtype, matrix, n: n, upper: true)
+            if info > 0 {
+                throw CajalError.runtime("[linalg.cholesky] linalg.cholesky: \(batchElement(b))The factorization could not be completed because the input is not positive-definite (the leading minor of order \(info) is not positive-definite).")
+            }
+        }
+        let lower = try GradMode.withDisabled { try buffer.tril() }
+        lower.recording("LinalgCholeskyExBackward0", inputs: [self], saving: [lower]) { ctx in
+            let l = ctx.saved[0]
+            var phi = try l.transpose(-1, -2).matmul(ctx.grad).tril()
+            phi = try phi.add(phi.tril(-1).transpose(-1, -2)).mul(.scalar(0.5))
+            let left = try Tensor.solveTriangular(l.transpose(-1, -2), phi, upper: true)
+            return [try Tensor.solveTriangular(l, left, upper: false, left: false)]
+        }
+        return upper ? try lower.transpose(-1, -2) : lower
+    }
+
+    /// Solves A X = B (or X A = B without `left`) for triangular A
+    /// (torch.linalg.solve_triangular); only A's given triangle is read, and
+    /// with `unitriangular` its diagonal is taken as ones. Batch dims broadcast.
+    public static func solveTriangular(_ a: Tensor, _ b: Tensor, upper: Bool, left: Bool = true,
+                                       unitriangular: Bool = false) throws -> Tensor {
+        let op = "linalg.solve_triangular"
+        if !left {
+            return try solveTriangular(a.transpose(-1, -2), b.transpose(-1, -2), upper: !upper, left: true,
+                                       unitriangular: unitriangular).transpose(-1, -2)
+        }
+        try a.checkSquare(op)
+        guard b.rank >= 2 else { throw CajalError.runtime("[\(op)] \(op): The input tensor B must have at least 2 dimensions.") }
+        guard a.dtype == b.dtype else {
+            throw CajalError.runtime("[\(op)] \(op): Expected A and B to have the same dtype, but found A of type \(a.dtype) and B of type \(b.dtype) instead")
+        }
+        let n = a.shape[a.rank - 1], k = b.shape[b.rank - 1]
+        guard b.shape[b.rank - 2] == n else {
+            throw CajalError.runtime("[\(op)] \(op): Incompatible shapes of A and B for the equation AX = B (\(a.shape[a.rank - 2])x\(n) and \(b.shape[b.rank - 2])x\(k))")
+        }
+        let batch = try broadcastShapes(Array(a.shape.dropLast(2)), Array(b.shape.dropLast(2)), op: op)
+        // Row-major A is column-major Aᵀ: LAPACK solves with its transpose, whose
+        // stored triangle is the other one. Bᵀ row-major is B column-major.
+        let matrices = try GradMode.withDisabled { try a.expand(batch + [n, n]).materialized() }
+        let columns = try GradMode.withDisabled { try b.expand(batch + [n, k]).transpose(-1, -2).materialized() }
+        let count = batch.reduce(1, *), item = a.dtype.itemSize
+        for index in 0..<count {
+            let info = try Lapack.solveTriangular(dtype: a.dtype, matrices.dataPointer + index * n * n * item,
+                                                  columns.dataPointer + index * n * k * item, n: n, k: k,
+                                                  upper: !upper, transpose: true, unitDiagonal: unitriangular)
+            if info > 0 {
+                throw CajalError.runtime("[\(op)] \(op): the triangular matrix is singular: its diagonal element \(info) is zero")
+            }
+        }
+        let x = columns.columnMajorMatrices()
+        return x.recording("LinalgSolveTriangularBackward0", inputs: [a, b], saving: [a, x]) { ctx in
+            let (a, x) = (ctx.saved[0], ctx.saved[1])
+            let gb = try Tensor.solveTriangular(a.transpose(-1, -2), ctx.grad, upper: !upper, left: true, unitriangular: unitriangular)
+            var ga: Tensor? = nil
+            if ctx.needs(0) {
+                let full = try gb.matmul(x.transpose(-1, -2)).neg()
+                ga = upper ? try full.triu(unitriangular ? 1 : 0) : try full.tril(unitriangular ? -1 : 0)
+            }
+            return [ga, ctx.needs(1) ? gb : nil]
+        }
+    }
+
+    /// The eigenvalues (ascending) and eigenvectors (as columns) of each
+    /// symmetric matrix, from its lower triangle (or upper, with `upper`):
+    /// torch.linalg.eigh. Each eigenvector's sign is LAPACK's choice. The
+    /// gradient is torch's: V (skew(VᵀgV) / (λⱼ - λᵢ) + diag(gλ)) Vᵀ.
+    public func eigh(upper: Bool = false) throws -> (values: Tensor, vectors: Tensor) {
+        try checkSquare("linalg.eigh")
+        let n = shape[rank - 1]
+        // Row-major A is column-major Aᵀ: its lower triangle is LAPACK's upper one.
+        let buffer = try GradMode.withDisabled { try materialized() }
+        let values = try Tensor(uninitializedShape: Array(shape.dropLast(1)), dtype: dtype, op: "linalg.eigh")
+        try buffer.forEachMatrix { matrix, b in
+            let info = try Lapack.symmetricEigen(dtype: dtype, matrix, values.dataPointer + b * n * dtype.itemSize, n: n,
+                                                 vectors: true, upper: !upper)
+            if info > 0 {
+                throw CajalError.runtime("[linalg.eigh] linalg.eigh: \(batchElement(b))The algorithm failed to converge because the input matrix is ill-conditioned or has too many repeated eigenvalues (error code: \(info)).")
+            }
+        }
+        let vectors = buffer.columnMajorMatrices()
+        values.recording("LinalgEighBackward0", inputs: [self], saving: [vectors]) { ctx in
+            let v = ctx.saved[0]
+            return [try v.mul(ctx.grad.unsqueeze(dim: -2)).matmul(v.transpose(-1, -2))]
+        }
+        vectors.recording("LinalgEighBackward0", inputs: [self], saving: [vectors, values]) { ctx in
+            let (v, w) = (ctx.saved[0], ctx.saved[1])
+            let vtg = try v.transpose(-1, -2).matmul(ctx.grad)
+            let skew = try vtg.sub(vtg.transpose(-1, -2)).mul(.scalar(0.5))
+            // E_ij = λ_j - λ_i, with ones on the diagonal (where skew is 0).
+            let gaps = try w.unsqueeze(dim: -2).sub(w.unsqueeze(dim: -1))
+                .add(Tensor.eye(n, dtype: w.dtype))
+            return [try v.matmul(skew.div(gaps)).matmul(v.transpose(-1, -2))]
+        }
+        return (values, vectors)
+    }
+
+    /// The eigenvalues of each symmetric matrix, ascending (torch.linalg.eigvalsh).
+    public func eigvalsh(upper: Bool = false) throws -> Tensor { try eigh(upper: upper).values }
+
     /// A new tensor (not a view) reading this contiguous buffer of matrices
     /// as their transposes: column-major matrices, LAPACK's and torch's layout.
     private func columnMajorMatrices() -> Tensor {
