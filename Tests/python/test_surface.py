@@ -106,6 +106,10 @@ def test_distributions_refuse_what_torch_refuses():
         sample.sum().backward()
     with pytest.raises(NotImplementedError, match="not implemented for 'Long'"):
         torch._standard_gamma(torch.tensor([1, 2]))
+    with pytest.raises(ValueError, match="Exactly one of covariance_matrix or precision_matrix or scale_tril"):
+        D.MultivariateNormal(torch.zeros(2))
+    with pytest.raises(RuntimeError, match="not positive-definite"):
+        D.MultivariateNormal(torch.zeros(2), covariance_matrix=-torch.eye(2))
     # Normal's rsample is reparameterised: d/dloc = 1, d/dscale = the noise.
     loc = torch.zeros(3, requires_grad=True)
     scale = torch.ones(3, requires_grad=True)

@@ -190,7 +190,17 @@ def distributions(torch, loc, raw_scale, logits, raw_concentration, values):
         "independent_log_prob": independent.log_prob(values), "independent_entropy": independent.entropy(),
         "independent_kl": D.kl_divergence(independent, D.Independent(other_normal, 1)),
     }
+    covariance = raw_scale[:, :3].T @ raw_scale[:, :3] + torch.eye(3, dtype=loc.dtype)
+    mvn = D.MultivariateNormal(loc[:, :3], covariance_matrix=covariance)
+    mvn_tril = D.MultivariateNormal(loc[0, :3], scale_tril=torch.linalg.cholesky(covariance) * 0.5)
+    mvn_precision = D.MultivariateNormal(loc[1, :3], precision_matrix=covariance)
+    out.update({
+        "mvn_log_prob": mvn.log_prob(values[:, :3]), "mvn_entropy": mvn.entropy(), "mvn_variance": mvn.variance,
+        "mvn_tril_log_prob": mvn_tril.log_prob(values[:, 1:]), "mvn_precision_log_prob": mvn_precision.log_prob(values[0, :3]),
+        "mvn_precision_covariance": mvn_precision.covariance_matrix, "mvn_kl": D.kl_divergence(mvn, mvn_tril),
+    })
     torch.manual_seed(4)
+    out["mvn_rsample"] = mvn.rsample((2,))
     out["normal_rsample"] = normal.rsample((2,))
     out["normal_sample"] = normal.sample()
     out["uniform_rsample"] = uniform.rsample((3,))

@@ -659,7 +659,85 @@ class Beta(Distribution):
         return self._dirichlet.entropy()
 
 
+def _batch_mahalanobis(scale_tril, difference):
+    """|L^-1 x|^2 for the lower Cholesky factor L of a covariance, batched."""
+    from .. import linalg
+
+    solution = linalg.solve_triangular(scale_tril, difference.unsqueeze(-1), upper=False).squeeze(-1)
+    return solution.pow(2).sum(-1)
+
+
+class MultivariateNormal(Distribution):
+    """MultivariateNormal(loc, covariance_matrix= | precision_matrix= | scale_tril=)."""
+
+    has_rsample = True
+
+    def __init__(self, loc, covariance_matrix=None, precision_matrix=None, scale_tril=None, validate_args=None):
+        from .. import broadcast_shapes, linalg
+
+        if loc.dim() < 1:
+            raise ValueError("loc must be at least one-dimensional.")
+        if (covariance_matrix is not None) + (scale_tril is not None) + (precision_matrix is not None) != 1:
+            raise ValueError("Exactly one of covariance_matrix or precision_matrix or scale_tril may be specified.")
+        matrix = next(m for m in (scale_tril, covariance_matrix, precision_matrix) if m is not None)
+        if matrix.dim() < 2:
+            raise ValueError("scale_tril, covariance_matrix or precision_matrix must be at least two-dimensional, "
+                             "with optional leading batch dimensions")
+        batch_shape = broadcast_shapes(matrix.shape[:-2], loc.shape[:-1])
+        self.loc = loc.expand(tuple(batch_shape) + (-1,))
+        if scale_tril is not None:
+            self._unbroadcasted_scale_tril = scale_tril
+        elif covariance_matrix is not None:
+            self._unbroadcasted_scale_tril = linalg.cholesky(covariance_matrix)
+        else:
+            flipped = linalg.cholesky(precision_matrix.flip(-2, -1))
+            inverse = flipped.flip(-2, -1).transpose(-2, -1)
+            from .._creation import eye
+
+            identity = eye(precision_matrix.shape[-1], dtype=precision_matrix.dtype)
+            self._unbroadcasted_scale_tril = linalg.solve_triangular(inverse, identity, upper=False)
+        super().__init__(batch_shape, loc.shape[-1:], validate_args=validate_args)
+
+    @property
+    def scale_tril(self):
+        return self._unbroadcasted_scale_tril.expand(tuple(self._batch_shape) + tuple(self._event_shape) * 2)
+
+    @property
+    def covariance_matrix(self):
+        tril = self._unbroadcasted_scale_tril
+        return tril.matmul(tril.transpose(-1, -2)).expand(tuple(self._batch_shape) + tuple(self._event_shape) * 2)
+
+    @property
+    def mean(self):
+        return self.loc
+
+    @property
+    def mode(self):
+        return self.loc
+
+    @property
+    def variance(self):
+        return self._unbroadcasted_scale_tril.pow(2).sum(-1).expand(tuple(self._batch_shape) + tuple(self._event_shape))
+
+    def rsample(self, sample_shape=()):
+        from .._creation import empty
+
+        eps = empty(self._extended_shape(sample_shape), dtype=self.loc.dtype).normal_()
+        return self.loc + self._unbroadcasted_scale_tril.matmul(eps.unsqueeze(-1)).squeeze(-1)
+
+    def log_prob(self, value):
+        difference = value - self.loc
+        mahalanobis = _batch_mahalanobis(self._unbroadcasted_scale_tril, difference)
+        half_log_det = self._unbroadcasted_scale_tril.diagonal(dim1=-2, dim2=-1).log().sum(-1)
+        return -0.5 * (self._event_shape[0] * math.log(2 * math.pi) + mahalanobis) - half_log_det
+
+    def entropy(self):
+        half_log_det = self._unbroadcasted_scale_tril.diagonal(dim1=-2, dim2=-1).log().sum(-1)
+        entropy = 0.5 * self._event_shape[0] * (1.0 + math.log(2 * math.pi)) + half_log_det
+        return entropy if len(self._batch_shape) == 0 else entropy.expand(self._batch_shape)
+
+
 from .kl import kl_divergence, register_kl  # noqa: E402
 
 __all__ = ["Distribution", "Normal", "Bernoulli", "Categorical", "OneHotCategorical", "Uniform", "Independent",
-           "Gamma", "Beta", "Dirichlet", "kl_divergence", "register_kl"]
+           "Gamma", "Beta", "Dirichlet", "MultivariateNormal", "kl_divergence", "register_kl"]

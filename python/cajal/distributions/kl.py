@@ -40,7 +40,8 @@ def _zero_where(mask, values):
 
 def _register_all():
     from ..nn import functional as F
-    from . import Bernoulli, Beta, Categorical, Dirichlet, Gamma, Independent, Normal, OneHotCategorical, Uniform
+    from . import (Bernoulli, Beta, Categorical, Dirichlet, Gamma, Independent, MultivariateNormal, Normal,
+                   OneHotCategorical, Uniform)
     from . import _sum_rightmost
 
     @register_kl(Normal, Normal)
@@ -101,6 +102,23 @@ def _register_all():
         t3 = p.concentration - q.concentration
         t4 = p.concentration.digamma() - sum_p.digamma().unsqueeze(-1)
         return t1 - t2 + (t3 * t4).sum(-1)
+
+    @register_kl(MultivariateNormal, MultivariateNormal)
+    def _mvn_mvn(p, q):
+        from .. import broadcast_shapes, linalg
+        from . import _batch_mahalanobis
+
+        if p.event_shape != q.event_shape:
+            raise ValueError("KL-divergence between two Multivariate Normals with different event shapes cannot be computed")
+        log_diagonal = lambda d: d._unbroadcasted_scale_tril.diagonal(dim1=-2, dim2=-1).log().sum(-1)  # noqa: E731
+        half_term1 = log_diagonal(q) - log_diagonal(p)
+        n = p.event_shape[0]
+        batch = tuple(broadcast_shapes(q._unbroadcasted_scale_tril.shape[:-2], p._unbroadcasted_scale_tril.shape[:-2]))
+        q_tril = q._unbroadcasted_scale_tril.expand(batch + (n, n))
+        p_tril = p._unbroadcasted_scale_tril.expand(batch + (n, n))
+        term2 = linalg.solve_triangular(q_tril, p_tril, upper=False).pow(2).sum(-1).sum(-1)
+        term3 = _batch_mahalanobis(q._unbroadcasted_scale_tril, q.loc - p.loc)
+        return half_term1 + 0.5 * (term2 + term3 - n)
 
     @register_kl(Independent, Independent)
     def _independent_independent(p, q):
