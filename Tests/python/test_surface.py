@@ -177,3 +177,16 @@ def test_decompositions_refuse_what_torch_refuses():
         torch.linalg.solve_triangular(torch.zeros(2, 2), torch.ones(2, 1), upper=True)
     with pytest.raises(NotImplementedError, match="Expected a floating point tensor"):
         torch.linalg.eigvalsh(torch.eye(2, dtype=torch.int64))
+
+
+def test_searchsorted_refuses_what_torch_refuses():
+    with pytest.raises(RuntimeError, match="side can only be 'left' or 'right'"):
+        torch.searchsorted(torch.tensor([1, 2]), torch.tensor([1]), side="middle")
+    with pytest.raises(RuntimeError, match="side and right can't be set to opposites"):
+        torch.searchsorted(torch.tensor([1, 2]), torch.tensor([1]), side="left", right=True)
+    with pytest.raises(RuntimeError, match="first N-1 dimensions of boundaries tensor and input value tensor must match"):
+        torch.searchsorted(torch.ones(2, 3), torch.ones(3, 1))
+    with pytest.raises(RuntimeError, match="boundaries tensor must be 1 dimension"):
+        torch.bucketize(torch.ones(2), torch.ones(2, 2))
+    with pytest.raises(NotImplementedError, match="no int32 dtype yet"):
+        torch.searchsorted(torch.tensor([1, 2]), torch.tensor([1]), out_int32=True)

@@ -137,6 +137,16 @@ def indices(torch):
         "range_index": torch.arange(12).reshape(3, 4)[range(0, 3, 2), [1, 3]],
         "masked_scatter": torch.arange(12).reshape(3, 4).masked_scatter(torch.arange(4) % 3 == 0, -torch.arange(9)),
         "default_dtype": _default_dtype_effects(torch),
+        "searchsorted": torch.searchsorted(torch.tensor([[1, 3, 5, 7, 9], [2, 4, 6, 8, 10]]),
+                                           torch.tensor([[3, 6, 9], [3, 6, 11]])),
+        "searchsorted_right": torch.searchsorted(torch.tensor([1.0, 2.5, 2.5, 4.0]), torch.tensor([[2.5, 0.0], [5.0, 3.0]]),
+                                                 right=True),
+        "searchsorted_side": torch.searchsorted(torch.tensor([1, 3, 5]), torch.tensor([3, 5]), side="right"),
+        "searchsorted_sorter": torch.searchsorted(torch.tensor([5, 1, 3]), torch.tensor([2, 4]),
+                                                  sorter=torch.tensor([1, 2, 0])),
+        "searchsorted_scalar": torch.searchsorted(torch.tensor([1, 3, 5, 7]), 4).reshape(1),
+        "bucketize": torch.bucketize(torch.tensor([[1, 5], [9, 10]]), torch.tensor([1, 5, 9])),
+        "bucketize_right": torch.bucketize(torch.tensor([[1, 5], [9, 10]]), torch.tensor([1, 5, 9]), right=True),
     }
 
 

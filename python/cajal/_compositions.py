@@ -507,6 +507,51 @@ def masked_scatter(input, mask, source):  # noqa: A002
     return out
 
 
+def searchsorted(sorted_sequence, input, *, out_int32=False, right=False, side=None, sorter=None):  # noqa: A002
+    """For each value, how many elements of the (innermost, ascending) sorted
+    sequence are below it (at most it, with right=True): its insertion index.
+    Counted in blocks of values, so memory stays bounded."""
+    from . import cat
+
+    if out_int32:
+        raise NotImplementedError("searchsorted(out_int32=True) is not supported by cajal: it has no int32 dtype yet")
+    if side is not None:
+        if side not in ("left", "right"):
+            raise RuntimeError(f"torch.searchsorted(): side can only be 'left' or 'right' but got {side}")
+        if right and side == "left":
+            raise RuntimeError("torch.searchsorted(): side and right can't be set to opposites, got side of left "
+                               "while right was True")
+        right = side == "right"
+    boundaries = _operand(sorted_sequence)
+    if sorter is not None:
+        boundaries = boundaries.gather(-1, _operand(sorter))
+    scalar = not isinstance(input, Tensor)
+    values = _operand(input)
+    if boundaries.dim() > 1 and (values.dim() != boundaries.dim() or values.shape[:-1] != boundaries.shape[:-1]):
+        raise RuntimeError("torch.searchsorted(): boundaries tensor should be 1 dimension or the first N-1 dimensions of "
+                           "boundaries tensor and input value tensor must match")
+    if boundaries.dim() == 1:
+        flat = values.reshape(-1)
+        block = builtins.max(1, (1 << 24) // builtins.max(boundaries.shape[0], 1))
+        pieces = [((boundaries <= part.unsqueeze(-1)) if right else (boundaries < part.unsqueeze(-1))).sum(-1)
+                  for part in (flat[i:i + block] for i in range(0, flat.shape[0], block))]
+        counts = cat(pieces) if pieces else flat.new_zeros((0,), dtype=D.int64)
+        result = counts.reshape(values.shape)
+    else:
+        below = (boundaries.unsqueeze(-2) <= values.unsqueeze(-1)) if right else (boundaries.unsqueeze(-2) < values.unsqueeze(-1))
+        result = below.sum(-1)
+    return result.reshape(()) if scalar else result
+
+
+def bucketize(input, boundaries, *, out_int32=False, right=False):  # noqa: A002
+    """The bucket of each value among 1-D ascending boundaries (torch.bucketize:
+    right=True puts a value equal to a boundary in the next bucket)."""
+    edges = _operand(boundaries)
+    if edges.dim() != 1:
+        raise RuntimeError(f"boundaries tensor must be 1 dimension, but got dim({edges.dim()})")
+    return searchsorted(edges, input, out_int32=out_int32, right=right)
+
+
 def where_nonzero(condition):
     """torch.where(condition): the indices of the true elements, one tensor per dim."""
     return _operand(condition).nonzero(as_tuple=True)
@@ -916,7 +961,7 @@ FUNCTIONS = {
     "cummax": cummax, "cummin": cummin, "logcumsumexp": logcumsumexp, "median": median, "nanmedian": nanmedian,
     "kthvalue": kthvalue, "quantile": quantile, "nanquantile": nanquantile, "mode": mode,
     "unique_consecutive": unique_consecutive, "unique": unique, "bincount": bincount, "histc": histc,
-    "masked_scatter": masked_scatter,
+    "masked_scatter": masked_scatter, "searchsorted": searchsorted, "bucketize": bucketize,
 }
 
 # The ones torch also has as Tensor methods (x.addmm(m1, m2) is addmm(x, m1, m2)).
