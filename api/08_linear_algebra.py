@@ -85,3 +85,16 @@ read from its lower triangle (upper when upper is nonzero). On error nothing is 
 fn("int cajal_linalg_eigvalsh(cajal_tensor a, int32_t upper, cajal_tensor *out)",
    "torch.linalg.eigvalsh: the eigenvalues (ascending) of each symmetric matrix.",
    swift='newTensor(out) { try tensorArgument(a, "A").eigvalsh(upper: upper != 0) }')
+
+fn("int cajal_linalg_svd(cajal_tensor a, int32_t full_matrices, cajal_tensor *u, cajal_tensor *s, cajal_tensor *vh)",
+   """torch.linalg.svd: A = U diag(S) Vh for each matrix, S descending; U and Vh have min(m, n) columns and
+rows, or m and n with full_matrices. Gradients through U or Vh need full_matrices 0. On error nothing is written.""",
+   swift='''status {
+    guard let u, let s, let vh else { throw CajalError(.nullArgument, "output pointer is NULL") }
+    let (left, values, right) = try tensorArgument(a, "A").svd(fullMatrices: full_matrices != 0)
+    (u.pointee, s.pointee, vh.pointee) = (handle(left), handle(values), handle(right))
+}''')
+
+fn("int cajal_linalg_svdvals(cajal_tensor a, cajal_tensor *out)",
+   "torch.linalg.svdvals: the singular values of each matrix, descending.",
+   swift='newTensor(out) { try tensorArgument(a, "A").svdvals() }')

@@ -709,6 +709,13 @@ int cajal_linalg_eigh(cajal_tensor a, int32_t upper, cajal_tensor *values, cajal
 /* torch.linalg.eigvalsh: the eigenvalues (ascending) of each symmetric matrix. */
 int cajal_linalg_eigvalsh(cajal_tensor a, int32_t upper, cajal_tensor *out);
 
+/* torch.linalg.svd: A = U diag(S) Vh for each matrix, S descending; U and Vh have min(m, n) columns and
+ * rows, or m and n with full_matrices. Gradients through U or Vh need full_matrices 0. On error nothing is written. */
+int cajal_linalg_svd(cajal_tensor a, int32_t full_matrices, cajal_tensor *u, cajal_tensor *s, cajal_tensor *vh);
+
+/* torch.linalg.svdvals: the singular values of each matrix, descending. */
+int cajal_linalg_svdvals(cajal_tensor a, cajal_tensor *out);
+
 /* -------------------------------------------------------------- reductions */
 
 /* The sum of all elements (integers and bool sum to CAJAL_INT64). */

@@ -25,6 +25,8 @@ typedef void (*trtrs_fn)(const char *, const char *, const char *, const int *, 
                          void *, const int *, int *, size_t, size_t, size_t);
 typedef void (*syevd_fn)(const char *, const char *, const int *, void *, const int *, void *, void *, const int *,
                          int *, const int *, int *, size_t, size_t);
+typedef void (*gesdd_fn)(const char *, const int *, const int *, void *, const int *, void *, void *, const int *, void *,
+                         const int *, void *, const int *, int *, int *, size_t);
 typedef char *(*corename_fn)(void);
 
 static struct {
@@ -36,6 +38,7 @@ static struct {
     potrf_fn spotrf, dpotrf;
     trtrs_fn strtrs, dtrtrs;
     syevd_fn ssyevd, dsyevd;
+    gesdd_fn sgesdd, dgesdd;
     const char *core;
 } blas = {.core = "unavailable"};
 
@@ -119,6 +122,8 @@ static void load(void) {
     blas.dtrtrs = (trtrs_fn)dlsym(lib, "dtrtrs_");
     blas.ssyevd = (syevd_fn)dlsym(lib, "ssyevd_");
     blas.dsyevd = (syevd_fn)dlsym(lib, "dsyevd_");
+    blas.sgesdd = (gesdd_fn)dlsym(lib, "sgesdd_");
+    blas.dgesdd = (gesdd_fn)dlsym(lib, "dgesdd_");
     corename_fn corename = (corename_fn)dlsym(lib, "openblas_get_corename");
     blas.core = corename ? corename() : "OpenBLAS";
     blas.dgemm = dgemm;
@@ -192,4 +197,9 @@ int cajal_lapack_syevd(int is_double, char jobz, char uplo, int n, void *a, int 
                        int *iwork, int liwork, int *info) {
     if (is_double) LAPACK_CALL(dsyevd, &jobz, &uplo, &n, a, &lda, w, work, &lwork, iwork, &liwork, info, 1, 1);
     LAPACK_CALL(ssyevd, &jobz, &uplo, &n, a, &lda, w, work, &lwork, iwork, &liwork, info, 1, 1);
+}
+int cajal_lapack_gesdd(int is_double, char jobz, int m, int n, void *a, int lda, void *s, void *u, int ldu, void *vt,
+                       int ldvt, void *work, int lwork, int *iwork, int *info) {
+    if (is_double) LAPACK_CALL(dgesdd, &jobz, &m, &n, a, &lda, s, u, &ldu, vt, &ldvt, work, &lwork, iwork, info, 1);
+    LAPACK_CALL(sgesdd, &jobz, &m, &n, a, &lda, s, u, &ldu, vt, &ldvt, work, &lwork, iwork, info, 1);
 }

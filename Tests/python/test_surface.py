@@ -190,3 +190,15 @@ def test_searchsorted_refuses_what_torch_refuses():
         torch.bucketize(torch.ones(2), torch.ones(2, 2))
     with pytest.raises(NotImplementedError, match="no int32 dtype yet"):
         torch.searchsorted(torch.tensor([1, 2]), torch.tensor([1]), out_int32=True)
+
+
+def test_svd_gradients_need_the_reduced_form():
+    a = torch.randn(4, 3, dtype=torch.float64, requires_grad=True)
+    u, s, vh = torch.linalg.svd(a)  # full_matrices=True: U is 4 x 4
+    assert u.shape == (4, 4) and vh.shape == (3, 3)
+    s.sum().backward()  # through S alone it works, as in torch
+    with pytest.raises(NotImplementedError, match="full_matrices=True\\) is not supported"):
+        u.sum().backward()
+    with pytest.raises(RuntimeError, match="must have at least 2 dimensions"):
+        torch.linalg.svd(torch.ones(3))
+    assert torch.linalg.svd(torch.ones(0, 3)).Vh.tolist() == torch.eye(3).tolist()

@@ -284,6 +284,27 @@ def decompositions(torch, m, b):
     }
 
 
+def singular_values(torch, tall, wide):
+    """svd, svdvals, pinv and matrix_rank with gradients; U and Vh enter only
+    through sign-free products, as PCA uses them (projections, reconstructions)."""
+    centered = tall - tall.mean(0)
+    u, s, vh = torch.linalg.svd(centered, full_matrices=False)
+    wu, ws, wvh = torch.linalg.svd(wide, full_matrices=False)
+    weights = torch.arange(1, 5, dtype=tall.dtype)
+    return {
+        "singular_values": s, "svdvals_wide": torch.linalg.svdvals(wide),
+        "projection": (u[:, :2] * s[:2]) @ (vh[:2] * weights[:3]),
+        "components_squared": (vh ** 2 * weights[:3]).sum(-1),
+        "u_squared": (u ** 2).sum(0) * s,
+        "wide_reconstruction": (wu * ws) @ wvh,
+        "wide_rows": (wvh ** 2 * weights).sum(0),
+        "full_s": torch.linalg.svd(tall, full_matrices=True).S,
+        "full_u_shape": torch.tensor(list(torch.linalg.svd(tall).U.shape)),
+        "pinv": torch.linalg.pinv(tall),
+        "rank": torch.linalg.matrix_rank(torch.cat([tall[:, :2], tall[:, :1] * 2], 1)).reshape(1),
+    }
+
+
 # name: (program, [(shape, domain)])
 PROGRAMS = {
     "decompositions": (_program(decompositions), [((2, 4, 4), "any"), ((2, 4, 3), "any")]),
@@ -295,3 +316,5 @@ PROGRAMS = {
     "shapes": (_program(shapes), [((3, 4), "any"), ((6,), "any"), ((2, 3, 2), "any")]),
     "indices": (lambda torch, inputs: indices(torch), []),
 }
+# Added last: the generator draws every program's inputs from one RNG in this order.
+PROGRAMS["singular_values"] = (_program(singular_values), [((6, 3), "any"), ((3, 4), "any")])

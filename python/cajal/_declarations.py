@@ -185,6 +185,8 @@ DECLARATIONS = {
     "cajal_linalg_solve_triangular": (c_int, [T, T, c_int32, c_int32, c_int32, T_OUT]),
     "cajal_linalg_eigh": (c_int, [T, c_int32, T_OUT, T_OUT]),
     "cajal_linalg_eigvalsh": (c_int, [T, c_int32, T_OUT]),
+    "cajal_linalg_svd": (c_int, [T, c_int32, T_OUT, T_OUT, T_OUT]),
+    "cajal_linalg_svdvals": (c_int, [T, T_OUT]),
     # reductions
     "cajal_tensor_sum_all": (c_int, [T, T_OUT]),
     "cajal_tensor_sum": (c_int, [T, SHAPE, c_size_t, c_int32, T_OUT]),

@@ -1,9 +1,9 @@
 """torch.linalg for the supported subset: inv, det, solve, cholesky,
-solve_triangular, eigh, eigvalsh, matrix_power, multi_dot, cross and the norms.
+solve_triangular, eigh, eigvalsh, svd, svdvals, pinv, matrix_rank,
+matrix_power, multi_dot, cross and the norms.
 
-Factorisations run in the engine through OpenBLAS's LAPACK; the SVD and what
-needs it (svd, svdvals, pinv, the spectral and nuclear norms), qr, eig and
-lstsq are not supported yet.
+Factorisations run in the engine through OpenBLAS's LAPACK; the spectral and
+nuclear norms, qr, eig, lstsq and slogdet are not supported yet.
 """
 
 import math as _math
@@ -14,7 +14,7 @@ from ._ffi import int64_array
 from ._tensor import _call, as_tensor_operand as _operand
 
 __all__ = ["inv", "det", "solve", "norm", "vector_norm", "matrix_norm", "cholesky", "solve_triangular", "eigh",
-           "eigvalsh", "matrix_power", "multi_dot", "cross"]
+           "eigvalsh", "matrix_power", "multi_dot", "cross", "svd", "svdvals", "pinv", "matrix_rank"]
 
 
 def inv(A):  # noqa: N803 (torch's argument name)
@@ -133,3 +133,53 @@ def eigh(A, UPLO="L", *, out=None):  # noqa: N803
 def eigvalsh(A, UPLO="L", *, out=None):  # noqa: N803
     """The eigenvalues of symmetric A, ascending."""
     return _call(lib.cajal_linalg_eigvalsh, _operand(A), _upper(UPLO))
+
+
+def svd(A, full_matrices=True, *, driver=None, out=None):  # noqa: N803
+    """(U, S, Vh) with A = U diag(S) Vh, S descending (LAPACK's gesdd)."""
+    from collections import namedtuple
+    from ctypes import byref, c_void_p
+
+    from ._ffi import check
+    from ._tensor import _wrap
+
+    u, s, vh = c_void_p(), c_void_p(), c_void_p()
+    check(lib.cajal_linalg_svd(_operand(A), 1 if full_matrices else 0, byref(u), byref(s), byref(vh)))
+    return namedtuple("svd", ["U", "S", "Vh"])(_wrap(u.value), _wrap(s.value), _wrap(vh.value))
+
+
+def svdvals(A, *, driver=None, out=None):  # noqa: N803
+    """The singular values of A, descending."""
+    return _call(lib.cajal_linalg_svdvals, _operand(A))
+
+
+def matrix_rank(A, *, atol=None, rtol=None, hermitian=False, tol=None):  # noqa: N803
+    """How many singular values exceed max(atol, rtol * the largest); rtol
+    defaults to eps * max(m, n) when atol is not given, as in torch."""
+    from ._dtype import finfo
+
+    a = _operand(A)
+    values = svdvals(a)
+    if tol is not None:
+        atol, rtol = tol, 0.0
+    if rtol is None:
+        rtol = 0.0 if atol is not None and atol > 0 else finfo(a.dtype).eps * max(a.shape[-2], a.shape[-1])
+    largest = values.amax(-1, keepdim=True) if values.shape[-1] else values.sum(-1, keepdim=True)
+    threshold = (largest * rtol).clamp(min=float(atol or 0.0))
+    return (values > threshold).sum(-1)
+
+
+def pinv(A, *, atol=None, rtol=None, hermitian=False):  # noqa: N803
+    """The pseudo-inverse V diag(1/S) Uᵀ, keeping the singular values above
+    max(atol, rtol * the largest) (rtol defaults to eps * max(m, n))."""
+    from . import where
+    from ._dtype import finfo
+
+    a = _operand(A)
+    u, s, vh = svd(a, full_matrices=False)
+    if rtol is None:
+        rtol = 0.0 if atol is not None and atol > 0 else finfo(a.dtype).eps * max(a.shape[-2], a.shape[-1])
+    largest = s.amax(-1, keepdim=True) if s.shape[-1] else s.sum(-1, keepdim=True)
+    threshold = (largest * rtol).clamp(min=float(atol or 0.0))
+    inverse = where(s > threshold, s.reciprocal(), s.new_zeros(s.shape))
+    return (vh.transpose(-1, -2) * inverse.unsqueeze(-2)).matmul(u.transpose(-1, -2))

@@ -47,5 +47,9 @@ CAJAL_BLAS_INTERNAL int cajal_lapack_trtrs(int is_double, char uplo, char trans,
                                            int lda, void *b, int ldb, int *info);
 CAJAL_BLAS_INTERNAL int cajal_lapack_syevd(int is_double, char jobz, char uplo, int n, void *a, int lda, void *w, void *work,
                                            int lwork, int *iwork, int liwork, int *info);
+/* gesdd: the SVD of a column-major m x n matrix (destroyed); jobz 'S' (reduced) or 'A' (full);
+ * iwork holds 8 min(m, n) ints; lwork = -1 asks for the workspace size in work[0]. */
+CAJAL_BLAS_INTERNAL int cajal_lapack_gesdd(int is_double, char jobz, int m, int n, void *a, int lda, void *s, void *u,
+                                           int ldu, void *vt, int ldvt, void *work, int lwork, int *iwork, int *info);
 
 #endif

@@ -95,3 +95,18 @@ public func cajal_linalg_eigh(_ a: OpaquePointer?, _ upper: Int32, _ values: Ten
 public func cajal_linalg_eigvalsh(_ a: OpaquePointer?, _ upper: Int32, _ out: TensorOut?) -> Int32 {
     newTensor(out) { try tensorArgument(a, "A").eigvalsh(upper: upper != 0) }
 }
+
+@_cdecl("cajal_linalg_svd")
+public func cajal_linalg_svd(_ a: OpaquePointer?, _ full_matrices: Int32, _ u: TensorOut?, _ s: TensorOut?,
+                             _ vh: TensorOut?) -> Int32 {
+    status {
+        guard let u, let s, let vh else { throw CajalError(.nullArgument, "output pointer is NULL") }
+        let (left, values, right) = try tensorArgument(a, "A").svd(fullMatrices: full_matrices != 0)
+        (u.pointee, s.pointee, vh.pointee) = (handle(left), handle(values), handle(right))
+    }
+}
+
+@_cdecl("cajal_linalg_svdvals")
+public func cajal_linalg_svdvals(_ a: OpaquePointer?, _ out: TensorOut?) -> Int32 {
+    newTensor(out) { try tensorArgument(a, "A").svdvals() }
+}

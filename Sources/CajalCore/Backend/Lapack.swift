@@ -103,3 +103,30 @@ extension Lapack {
         return Int(info)
     }
 }
+
+extension Lapack {
+    /// The SVD of a column-major m x n matrix (overwritten): singular values
+    /// into s (descending), U (m x ucols) and Vᵀ (vrows x n) column-major,
+    /// reduced (k = min(m, n) columns and rows) or full (m and n).
+    static func svd(dtype: DType, _ a: UnsafeMutableRawPointer, m: Int, n: Int, full: Bool, s: UnsafeMutableRawPointer,
+                    u: UnsafeMutableRawPointer, vt: UnsafeMutableRawPointer) throws -> Int {
+        let isDouble: Int32 = dtype == .float64 ? 1 : 0, job: CChar = full ? 65 : 83
+        let k = Swift.min(m, n), vtRows = full ? n : k
+        let (rows, cols) = (Int32(m), Int32(n)), lda = Int32(Swift.max(m, 1))
+        let ldu = Int32(Swift.max(m, 1)), ldvt = Int32(Swift.max(vtRows, 1))
+        let iwork = UnsafeMutablePointer<Int32>.allocate(capacity: Swift.max(8 * k, 1))
+        defer { iwork.deallocate() }
+        var info: Int32 = 0
+        var query = [Double](repeating: 0, count: 1)
+        try query.withUnsafeMutableBytes { raw in
+            try check(cajal_lapack_gesdd(isDouble, job, rows, cols, a, lda, s, u, ldu, vt, ldvt, raw.baseAddress, -1, iwork, &info),
+                      "linalg.svd")
+        }
+        let lwork = Swift.max(1, Int(dtype == .float64 ? query[0] : Double(query.withUnsafeBytes { $0.load(as: Float.self) })))
+        let work = UnsafeMutableRawPointer.allocate(byteCount: lwork * dtype.itemSize, alignment: 16)
+        defer { work.deallocate() }
+        try check(cajal_lapack_gesdd(isDouble, job, rows, cols, a, lda, s, u, ldu, vt, ldvt, work, Int32(lwork), iwork, &info),
+                  "linalg.svd")
+        return Int(info)
+    }
+}

@@ -315,6 +315,79 @@ extension Tensor {
         return (values, vectors)
     }
 
+    /// The singular value decomposition A = U diag(S) Vh of each matrix
+    /// (torch.linalg.svd): S descending, U and Vh with k = min(m, n) columns
+    /// and rows (m and n with `fullMatrices`). Signs are LAPACK's choice. The
+    /// gradient is torch's; through U or Vh it needs the reduced form.
+    public func svd(fullMatrices: Bool = true) throws -> (u: Tensor, s: Tensor, vh: Tensor) {
+        let op = "linalg.svd"
+        guard rank >= 2 else { throw CajalError.runtime("[\(op)] \(op): The input tensor A must have at least 2 dimensions.") }
+        guard dtype.isFloatingPoint else { throw CajalError.notImplemented("[\(op)] \(op): Expected a floating point tensor as input. Got \(dtype)") }
+        let m = shape[rank - 2], n = shape[rank - 1], k = Swift.min(m, n), batch = Array(shape.dropLast(2))
+        guard Swift.max(m, n) <= Int(Int32.max) / 64 else { throw CajalError.value("[\(op)] matrices of size \(m) x \(n) exceed LAPACK's 32-bit limits") }
+        let uCols = fullMatrices ? m : k, vRows = fullMatrices ? n : k
+        let values = try Tensor.zeros(batch + [k], dtype: dtype)
+        // Row-major A is column-major Aᵀ = V S Uᵀ: LAPACK's U and Vᵀ of Aᵀ read row-major as Vh and U.
+        let vhBuffer = try Tensor.zeros(batch + [vRows, n], dtype: dtype)
+        let uBuffer = try Tensor.zeros(batch + [m, uCols], dtype: dtype)
+        if k > 0 {
+            let work = try GradMode.withDisabled { try materialized() }
+            let item = dtype.itemSize
+            for b in 0..<batch.reduce(1, *) {
+                let info = try Lapack.svd(dtype: dtype, work.dataPointer + b * m * n * item, m: n, n: m, full: fullMatrices,
+                                          s: values.dataPointer + b * k * item, u: vhBuffer.dataPointer + b * vRows * n * item,
+                                          vt: uBuffer.dataPointer + b * m * uCols * item)
+                if info > 0 {
+                    throw CajalError.runtime("[\(op)] \(op): \(batchElement(b))The algorithm failed to converge because the input matrix is ill-conditioned or has too many repeated singular values (error code: \(info)).")
+                }
+            }
+        } else if fullMatrices {
+            try uBuffer.copyElements(from: Tensor.eye(m, dtype: dtype))
+            try vhBuffer.copyElements(from: Tensor.eye(n, dtype: dtype))
+        }
+        let (u, vh) = (uBuffer, vhBuffer)
+        // Each output's share of torch's svd_backward (it is linear in gU, gS, gVh).
+        values.recording("LinalgSvdBackward0", inputs: [self], saving: [u, vh]) { ctx in
+            let (u, vh) = (try ctx.saved[0].narrow(dim: -1, start: 0, length: k), try ctx.saved[1].narrow(dim: -2, start: 0, length: k))
+            return [try u.mul(ctx.grad.unsqueeze(dim: -2)).matmul(vh)]
+        }
+        let fullError = CajalError.notImplemented("[\(op)] the gradient through U or Vh of linalg.svd(full_matrices=True) is not supported (as in torch); use full_matrices=False")
+        // E_jk = S_k² - S_j², with ones on the diagonal (where the skew parts are 0).
+        func gaps(_ s: Tensor) throws -> Tensor {
+            let squares = try s.mul(s)
+            return try squares.unsqueeze(dim: -2).sub(squares.unsqueeze(dim: -1)).add(Tensor.eye(k, dtype: s.dtype))
+        }
+        u.recording("LinalgSvdBackward0", inputs: [self], saving: [u, values, vh]) { ctx in
+            guard !fullMatrices || m == k else { throw fullError }
+            let (u, s, vh) = (ctx.saved[0], ctx.saved[1], ctx.saved[2])
+            let uhgu = try u.transpose(-1, -2).matmul(ctx.grad)
+            let inner = try uhgu.sub(uhgu.transpose(-1, -2)).div(gaps(s)).mul(s.unsqueeze(dim: -2))
+            var left = try u.matmul(inner)
+            if m > k {  // (I - U Uᵀ) gU S⁻¹
+                let scaled = try ctx.grad.div(s.unsqueeze(dim: -2))
+                left = try left.add(scaled).sub(u.matmul(u.transpose(-1, -2).matmul(scaled)))
+            }
+            return [try left.matmul(vh)]
+        }
+        vh.recording("LinalgSvdBackward0", inputs: [self], saving: [u, values, vh]) { ctx in
+            guard !fullMatrices || n == k else { throw fullError }
+            let (u, s, vh) = (ctx.saved[0], ctx.saved[1], ctx.saved[2])
+            let v = try vh.transpose(-1, -2), gv = try ctx.grad.transpose(-1, -2)
+            let vhgv = try vh.matmul(gv)
+            let inner = try s.unsqueeze(dim: -1).mul(vhgv.sub(vhgv.transpose(-1, -2)).div(gaps(s)))
+            var right = try inner.matmul(vh)
+            if n > k {  // S⁻¹ gVh (I - V Vh)
+                let scaled = try ctx.grad.div(s.unsqueeze(dim: -1))
+                right = try right.add(scaled).sub(scaled.matmul(v).matmul(vh))
+            }
+            return [try u.matmul(right)]
+        }
+        return (u, values, vh)
+    }
+
+    /// The singular values of each matrix, descending (torch.linalg.svdvals).
+    public func svdvals() throws -> Tensor { try svd(fullMatrices: false).s }
+
     /// The eigenvalues of each symmetric matrix, ascending (torch.linalg.eigvalsh).
     public func eigvalsh(upper: Bool = false) throws -> Tensor { try eigh(upper: upper).values }
 
