@@ -62,6 +62,19 @@ def logits_to_probs(logits, is_binary=False):
     return logits.sigmoid() if is_binary else F.softmax(logits, dim=-1)
 
 
+def _probs_or_logits(distribution, name, is_binary):
+    """The parameter a distribution was not given (probs from logits or the
+    other way round), computed once on first use, as torch's lazy_property."""
+    if name == "probs":
+        value = logits_to_probs(distribution.__dict__["logits"], is_binary=is_binary)
+    elif name == "logits":
+        value = probs_to_logits(distribution.__dict__["probs"], is_binary=is_binary)
+    else:
+        raise AttributeError(name)
+    distribution.__dict__[name] = value
+    return value
+
+
 class Distribution:
     """The base class: batch_shape, event_shape, sample_shape conventions and
     the argument checks (validate_args, on by default as in torch)."""
@@ -235,14 +248,7 @@ class Bernoulli(Distribution):
         super().__init__(param.shape, validate_args=validate_args)
 
     def __getattr__(self, name):
-        if name == "probs":
-            value = logits_to_probs(self.__dict__["logits"], is_binary=True)
-        elif name == "logits":
-            value = probs_to_logits(self.__dict__["probs"], is_binary=True)
-        else:
-            raise AttributeError(name)
-        self.__dict__[name] = value
-        return value
+        return _probs_or_logits(self, name, is_binary=True)
 
     @property
     def mean(self):
@@ -309,14 +315,7 @@ class Categorical(Distribution):
         super().__init__(param.shape[:-1], validate_args=validate_args)
 
     def __getattr__(self, name):
-        if name == "probs":
-            value = logits_to_probs(self.__dict__["logits"])
-        elif name == "logits":
-            value = probs_to_logits(self.__dict__["probs"])
-        else:
-            raise AttributeError(name)
-        self.__dict__[name] = value
-        return value
+        return _probs_or_logits(self, name, is_binary=False)
 
     @property
     def param_shape(self):
