@@ -98,3 +98,12 @@ rows, or m and n with full_matrices. Gradients through U or Vh need full_matrice
 fn("int cajal_linalg_svdvals(cajal_tensor a, cajal_tensor *out)",
    "torch.linalg.svdvals: the singular values of each matrix, descending.",
    swift='newTensor(out) { try tensorArgument(a, "A").svdvals() }')
+
+fn("int cajal_linalg_slogdet(cajal_tensor a, cajal_tensor *sign, cajal_tensor *logabsdet)",
+   """torch.linalg.slogdet: the sign and log |det| of each square matrix (0 and -inf when singular);
+logabsdet is differentiable. On error nothing is written.""",
+   swift='''status {
+    guard let sign, let logabsdet else { throw CajalError(.nullArgument, "output pointer is NULL") }
+    let (s, l) = try tensorArgument(a, "A").slogdet()
+    (sign.pointee, logabsdet.pointee) = (handle(s), handle(l))
+}''')

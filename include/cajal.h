@@ -716,6 +716,10 @@ int cajal_linalg_svd(cajal_tensor a, int32_t full_matrices, cajal_tensor *u, caj
 /* torch.linalg.svdvals: the singular values of each matrix, descending. */
 int cajal_linalg_svdvals(cajal_tensor a, cajal_tensor *out);
 
+/* torch.linalg.slogdet: the sign and log |det| of each square matrix (0 and -inf when singular);
+ * logabsdet is differentiable. On error nothing is written. */
+int cajal_linalg_slogdet(cajal_tensor a, cajal_tensor *sign, cajal_tensor *logabsdet);
+
 /* -------------------------------------------------------------- reductions */
 
 /* The sum of all elements (integers and bool sum to CAJAL_INT64). */

@@ -316,5 +316,15 @@ PROGRAMS = {
     "shapes": (_program(shapes), [((3, 4), "any"), ((6,), "any"), ((2, 3, 2), "any")]),
     "indices": (lambda torch, inputs: indices(torch), []),
 }
+def determinants(torch, a):
+    """slogdet (with the gradient of logabsdet) and cond."""
+    sign, logabsdet = torch.linalg.slogdet(a)
+    singular = torch.linalg.slogdet(torch.tensor([[1.0, 2.0], [2.0, 4.0]], dtype=a.dtype))
+    return {"sign": sign, "logabsdet": logabsdet, "singular": torch.stack(list(singular)),
+            "cond": torch.linalg.cond(a), "cond_fro": torch.linalg.cond(a.detach(), "fro"), "cond_1": torch.linalg.cond(a.detach(), 1),  # torch: no gradient there
+            "cond_-2": torch.linalg.cond(a, -2)}
+
+
 # Added last: the generator draws every program's inputs from one RNG in this order.
 PROGRAMS["singular_values"] = (_program(singular_values), [((6, 3), "any"), ((3, 4), "any")])
+PROGRAMS["determinants"] = (_program(determinants), [((3, 4, 4), "any")])

@@ -187,6 +187,7 @@ DECLARATIONS = {
     "cajal_linalg_eigvalsh": (c_int, [T, c_int32, T_OUT]),
     "cajal_linalg_svd": (c_int, [T, c_int32, T_OUT, T_OUT, T_OUT]),
     "cajal_linalg_svdvals": (c_int, [T, T_OUT]),
+    "cajal_linalg_slogdet": (c_int, [T, T_OUT, T_OUT]),
     # reductions
     "cajal_tensor_sum_all": (c_int, [T, T_OUT]),
     "cajal_tensor_sum": (c_int, [T, SHAPE, c_size_t, c_int32, T_OUT]),

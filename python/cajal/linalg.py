@@ -1,9 +1,9 @@
 """torch.linalg for the supported subset: inv, det, solve, cholesky,
-solve_triangular, eigh, eigvalsh, svd, svdvals, pinv, matrix_rank,
-matrix_power, multi_dot, cross and the norms.
+solve_triangular, eigh, eigvalsh, svd, svdvals, pinv, matrix_rank, slogdet,
+cond, matrix_power, multi_dot, cross and the norms.
 
 Factorisations run in the engine through OpenBLAS's LAPACK; the spectral and
-nuclear norms, qr, eig, lstsq and slogdet are not supported yet.
+nuclear norms, qr, eig and lstsq are not supported yet.
 """
 
 import math as _math
@@ -14,7 +14,7 @@ from ._ffi import int64_array
 from ._tensor import _call, as_tensor_operand as _operand
 
 __all__ = ["inv", "det", "solve", "norm", "vector_norm", "matrix_norm", "cholesky", "solve_triangular", "eigh",
-           "eigvalsh", "matrix_power", "multi_dot", "cross", "svd", "svdvals", "pinv", "matrix_rank"]
+           "eigvalsh", "matrix_power", "multi_dot", "cross", "svd", "svdvals", "pinv", "matrix_rank", "slogdet", "cond"]
 
 
 def inv(A):  # noqa: N803 (torch's argument name)
@@ -183,3 +183,27 @@ def pinv(A, *, atol=None, rtol=None, hermitian=False):  # noqa: N803
     threshold = (largest * rtol).clamp(min=float(atol or 0.0))
     inverse = where(s > threshold, s.reciprocal(), s.new_zeros(s.shape))
     return (vh.transpose(-1, -2) * inverse.unsqueeze(-2)).matmul(u.transpose(-1, -2))
+
+
+def slogdet(A, *, out=None):  # noqa: N803
+    """(sign, logabsdet) of each square matrix."""
+    from collections import namedtuple
+    from ctypes import byref, c_void_p
+
+    from ._ffi import check
+    from ._tensor import _wrap
+
+    sign, logabsdet = c_void_p(), c_void_p()
+    check(lib.cajal_linalg_slogdet(_operand(A), byref(sign), byref(logabsdet)))
+    return namedtuple("slogdet", ["sign", "logabsdet"])(_wrap(sign.value), _wrap(logabsdet.value))
+
+
+def cond(A, p=None):  # noqa: N803
+    """The condition number: the ratio of the extreme singular values (p None
+    or 2; -2 for its inverse), or norm(A, p) * norm(inv(A), p) for the others."""
+    a = _operand(A)
+    if p is None or p in (2, -2):
+        values = svdvals(a)
+        ratio = values[..., 0] / values[..., -1]
+        return ratio if p != -2 else ratio.reciprocal()
+    return norm(a, p, dim=(-2, -1)) * norm(inv(a), p, dim=(-2, -1))

@@ -110,3 +110,12 @@ public func cajal_linalg_svd(_ a: OpaquePointer?, _ full_matrices: Int32, _ u: T
 public func cajal_linalg_svdvals(_ a: OpaquePointer?, _ out: TensorOut?) -> Int32 {
     newTensor(out) { try tensorArgument(a, "A").svdvals() }
 }
+
+@_cdecl("cajal_linalg_slogdet")
+public func cajal_linalg_slogdet(_ a: OpaquePointer?, _ sign: TensorOut?, _ logabsdet: TensorOut?) -> Int32 {
+    status {
+        guard let sign, let logabsdet else { throw CajalError(.nullArgument, "output pointer is NULL") }
+        let (s, l) = try tensorArgument(a, "A").slogdet()
+        (sign.pointee, logabsdet.pointee) = (handle(s), handle(l))
+    }
+}

@@ -1,4 +1,5 @@
 import CajalRuntime
+import Glibc
 
 /// matmul with torch's rules for 1-D operands and broadcast batch dims,
 /// computed by BLAS gemm.
@@ -425,6 +426,38 @@ extension Tensor {
             let scale = try ctx.grad.mul(d).unsqueeze(dim: -1).unsqueeze(dim: -1)
             return [try scale.mul(a.inv().transpose(-1, -2))]
         }
+    }
+
+    /// The sign and log |det| of each square matrix (torch.linalg.slogdet),
+    /// from the LU factors: a singular matrix has sign 0 and -inf. The
+    /// gradient of logabsdet is A⁻ᵀ (the sign has none).
+    public func slogdet() throws -> (sign: Tensor, logabsdet: Tensor) {
+        try checkSquare("linalg.slogdet")
+        let n = shape[rank - 1]
+        let lu = try GradMode.withDisabled { try materialized() }
+        let pivots = UnsafeMutablePointer<Int32>.allocate(capacity: Swift.max(n, 1))
+        defer { pivots.deallocate() }
+        var signs: [Double] = [], logs: [Double] = []
+        try lu.forEachMatrix { matrix, _ in
+            var (_, sign) = try Lapack.factor(dtype: dtype, matrix, n: n, pivots: pivots)
+            var total = 0.0
+            for i in 0..<n {
+                let d = dtype == .float32 ? Double(matrix.assumingMemoryBound(to: Float.self)[i * n + i])
+                                          : matrix.assumingMemoryBound(to: Double.self)[i * n + i]
+                if d < 0 { sign = -sign }
+                if d == 0 { sign = 0 }
+                total += Glibc.log(Swift.abs(d))
+            }
+            signs.append(sign)
+            logs.append(total)
+        }
+        let batch = Array(shape.dropLast(2))
+        let sign = try Tensor(signs, shape: batch).converted(to: dtype)
+        let logabsdet = try Tensor(logs, shape: batch).converted(to: dtype)
+        logabsdet.recording("LinalgSlogdetBackward0", inputs: [self], saving: [self]) { ctx in
+            [try ctx.grad.unsqueeze(dim: -1).unsqueeze(dim: -1).mul(ctx.saved[0].inv().transpose(-1, -2))]
+        }
+        return (sign, logabsdet)
     }
 
     /// Solves A X = B for X (torch.linalg.solve): A is [..., n, n]; B is
