@@ -72,6 +72,16 @@ def _check_v(v, outputs, name):
     return vs
 
 
+def _input_directions(v, inputs):
+    """The directions v (one per input); None only for one single-element input (then 1)."""
+    if v is None:
+        if len(inputs) != 1 or inputs[0].numel() != 1:
+            raise RuntimeError("The vector v can only be None if the input to the user-provided function is a "
+                               "single Tensor with a single element.")
+        return (inputs[0].new_ones(inputs[0].shape),)
+    return _check_v(v, inputs, "v")
+
+
 def vjp(func, inputs, v=None, create_graph=False, strict=False):
     """(func(inputs), the vector-Jacobian product v^T J)."""
     from . import enable_grad
@@ -99,13 +109,7 @@ def jvp(func, inputs, v=None, create_graph=False, strict=False):
     with enable_grad():
         is_tuple, inputs = _as_inputs(inputs, "inputs")
         inputs = _prepare(inputs, create_graph, True)
-        if v is None:
-            if len(inputs) != 1 or inputs[0].numel() != 1:
-                raise RuntimeError("The vector v can only be None if the input to the user-provided function is a "
-                                   "single Tensor with a single element.")
-            vs = (inputs[0].new_ones(inputs[0].shape),)
-        else:
-            vs = _check_v(v, inputs, "v")
+        vs = _input_directions(v, inputs)
         out_tuple, outputs = _as_inputs(func(*inputs), "outputs of the user-provided function")
         dummies = tuple(o.new_zeros(o.shape).requires_grad_(True) for o in outputs)
         grads = _grads(outputs, inputs, dummies, True, strict, "jvp")
@@ -183,13 +187,7 @@ def _second_order(func, inputs, v, create_graph, strict, what):
         if out_tuple or outputs[0].numel() != 1:
             raise RuntimeError(f"The function given to {what} should return a single Tensor with a single element")
         output = outputs[0]
-        if v is None:
-            if len(inputs) != 1 or inputs[0].numel() != 1:
-                raise RuntimeError("The vector v can only be None if the input to the user-provided function is a "
-                                   "single Tensor with a single element.")
-            vs = (inputs[0].new_ones(inputs[0].shape),)
-        else:
-            vs = _check_v(v, inputs, "v")
+        vs = _input_directions(v, inputs)
         firsts = _grads((output,), inputs, (None,), True, strict, what)
         pairs = [(g, w) for g, w in zip(firsts, vs) if g is not None and g.requires_grad]
         if pairs:

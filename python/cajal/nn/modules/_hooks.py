@@ -74,6 +74,14 @@ def _differentiable(values):
     return [i for i, v in enumerate(values) if isinstance(v, Tensor) and v.requires_grad]
 
 
+def _spread(grads, positions, count):
+    """The gradients of the tensors at `positions`, as a tuple of `count` with None elsewhere."""
+    spread = [None] * count
+    for i, g in zip(positions, grads):
+        spread[i] = g
+    return tuple(spread)
+
+
 def _identity_function(name, on_backward):
     """An identity Function over some tensors whose backward calls on_backward(grads) -> grads."""
     from ...autograd import Function
@@ -100,10 +108,7 @@ def _wrap_inputs(module, hooks, args, state):
         return args
 
     def on_backward(grads):
-        grad_input = [None] * len(args)
-        for i, g in zip(positions, grads):
-            grad_input[i] = g
-        grad_input = tuple(grad_input)
+        grad_input = _spread(grads, positions, len(args))
         for hook, _ in list(hooks.tables["backward"].values()):
             result = hook(module, grad_input, state["grad_output"])
             if result is not None:
@@ -133,10 +138,7 @@ def _wrap_outputs(module, hooks, output, state, args):
         return output
 
     def on_backward(grads):
-        grad_output = [None] * len(outputs)
-        for i, g in zip(positions, grads):
-            grad_output[i] = g
-        grad_output = tuple(grad_output)
+        grad_output = _spread(grads, positions, len(outputs))
         for hook, _ in list(hooks.tables["backward_pre"].values()):
             result = hook(module, grad_output)
             if result is not None:
