@@ -24,7 +24,7 @@ fn("int cajal_tensor_numel(cajal_tensor tensor, size_t *out)",
    swift='writeResult(out) { try tensorArgument(tensor).count }')
 
 fn("int cajal_tensor_dtype(cajal_tensor tensor, int32_t *out)",
-   "The dtype, one of CAJAL_FLOAT32 ... CAJAL_BOOL.",
+   "The dtype, one of CAJAL_FLOAT32 ... CAJAL_BFLOAT16.",
    swift='writeResult(out) { try tensorArgument(tensor).dtype.rawValue }')
 
 fn("int cajal_tensor_data_ptr(cajal_tensor tensor, void **out)",

@@ -46,6 +46,14 @@ extern "C" {
 #define CAJAL_FLOAT64 1
 #define CAJAL_INT64 2
 #define CAJAL_BOOL 3
+/* Storage types: held natively, computed in int64 (the integers) or float32
+ * (the half floats) with the result rounded back once, as torch does. */
+#define CAJAL_INT32 4
+#define CAJAL_INT16 5
+#define CAJAL_INT8 6
+#define CAJAL_UINT8 7
+#define CAJAL_FLOAT16 8
+#define CAJAL_BFLOAT16 9
 
 /* A tensor: an n-dimensional array on the CPU with autograd. */
 typedef struct cajal_tensor_s *cajal_tensor;

@@ -46,6 +46,14 @@ extern "C" {
 #define CAJAL_FLOAT64 1
 #define CAJAL_INT64 2
 #define CAJAL_BOOL 3
+/* Storage types: held natively, computed in int64 (the integers) or float32
+ * (the half floats) with the result rounded back once, as torch does. */
+#define CAJAL_INT32 4
+#define CAJAL_INT16 5
+#define CAJAL_INT8 6
+#define CAJAL_UINT8 7
+#define CAJAL_FLOAT16 8
+#define CAJAL_BFLOAT16 9
 
 /* A tensor: an n-dimensional array on the CPU with autograd. */
 typedef struct cajal_tensor_s *cajal_tensor;
@@ -317,7 +325,7 @@ int cajal_tensor_strides(cajal_tensor tensor, int64_t *out, size_t capacity);
 /* The number of elements. */
 int cajal_tensor_numel(cajal_tensor tensor, size_t *out);
 
-/* The dtype, one of CAJAL_FLOAT32 ... CAJAL_BOOL. */
+/* The dtype, one of CAJAL_FLOAT32 ... CAJAL_BFLOAT16. */
 int cajal_tensor_dtype(cajal_tensor tensor, int32_t *out);
 
 /* The address of the first element. Read it with cajal_tensor_strides; it

@@ -15,7 +15,8 @@ public enum SafeTensors {
     /// The key of the data checksum in the metadata.
     public static let checksumKey = "cajal.data_crc32"
 
-    static let dtypeNames: [DType: String] = [.float32: "F32", .float64: "F64", .int64: "I64", .bool: "BOOL"]
+    static let dtypeNames: [DType: String] = [.float32: "F32", .float64: "F64", .int64: "I64", .bool: "BOOL", .int32: "I32",
+                                              .int16: "I16", .int8: "I8", .uint8: "U8", .float16: "F16", .bfloat16: "BF16"]
     static let maxHeaderBytes = 100_000_000
 
     // MARK: save
@@ -111,7 +112,7 @@ public enum SafeTensors {
                 throw corrupt("the entry for '\(name)' lacks a dtype, shape or data_offsets")
             }
             guard let dtype = dtypes[dtypeName] else {
-                throw CajalError.notImplemented("[\(op)] tensor '\(name)' in '\(path)' has dtype \(dtypeName); cajal loads F32, F64, I64 and BOOL")
+                throw CajalError.notImplemented("[\(op)] tensor '\(name)' in '\(path)' has dtype \(dtypeName); cajal loads \(dtypeNames.values.sorted().joined(separator: ", "))")
             }
             var shape: [Int] = []
             for dim in dims {

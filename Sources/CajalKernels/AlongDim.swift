@@ -23,6 +23,12 @@ private func beats<T: TensorElement>(_ candidate: T, _ best: T, max: Bool) -> Bo
     case .float64: argReduce(Double.self, max, x, step, count, values, indices, kept)
     case .int64: argReduce(Int64.self, max, x, step, count, values, indices, kept)
     case .bool: argReduce(Bool.self, max, x, step, count, values, indices, kept)
+    case .int32: argReduce(Int32.self, max, x, step, count, values, indices, kept)
+    case .int16: argReduce(Int16.self, max, x, step, count, values, indices, kept)
+    case .int8: argReduce(Int8.self, max, x, step, count, values, indices, kept)
+    case .uint8: argReduce(UInt8.self, max, x, step, count, values, indices, kept)
+    case .float16: argReduce(Float16.self, max, x, step, count, values, indices, kept)
+    case .bfloat16: argReduce(BFloat16.self, max, x, step, count, values, indices, kept)
     }
 }
 
@@ -124,6 +130,7 @@ private func floatArgExtreme(_ p: UnsafePointer<Float>, _ n: Int, max: Bool) -> 
     case .float64: scan(Double.self, product, x, xStep, out, outStep, count, kept)
     case .int64: scanInteger(Int64.self, product, x, xStep, out, outStep, count, kept)
     case .bool: scanInteger(Bool.self, product, x, xStep, out, outStep, count, kept)
+    default: break  // storage types: the engine computes them in their kernel type
     }
 }
 
@@ -192,6 +199,7 @@ private func scanInteger<T: TensorElement>(_: T.Type, _ product: Bool, _ xRaw: U
     case .float32: cumprodBackward(Float.self, dx, dxStep, x, xStep, g, gStep, count, kept)
     case .float64: cumprodBackward(Double.self, dx, dxStep, x, xStep, g, gStep, count, kept)
     case .int64, .bool: break  // integer cumprods have no gradient
+    default: break  // storage types: the engine computes them in their kernel type
     }
 }
 
@@ -228,6 +236,12 @@ private func cumprodBackward<T: FloatElement>(_: T.Type, _ dxRaw: UnsafeMutableR
     case .float64: sort(Double.self, descending, x, xStep, values, valueStep, indices, indexStep, count, limit, kept)
     case .int64: sort(Int64.self, descending, x, xStep, values, valueStep, indices, indexStep, count, limit, kept)
     case .bool: sort(Bool.self, descending, x, xStep, values, valueStep, indices, indexStep, count, limit, kept)
+    case .int32: sort(Int32.self, descending, x, xStep, values, valueStep, indices, indexStep, count, limit, kept)
+    case .int16: sort(Int16.self, descending, x, xStep, values, valueStep, indices, indexStep, count, limit, kept)
+    case .int8: sort(Int8.self, descending, x, xStep, values, valueStep, indices, indexStep, count, limit, kept)
+    case .uint8: sort(UInt8.self, descending, x, xStep, values, valueStep, indices, indexStep, count, limit, kept)
+    case .float16: sort(Float16.self, descending, x, xStep, values, valueStep, indices, indexStep, count, limit, kept)
+    case .bfloat16: sort(BFloat16.self, descending, x, xStep, values, valueStep, indices, indexStep, count, limit, kept)
     }
 }
 

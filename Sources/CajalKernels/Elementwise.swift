@@ -92,7 +92,7 @@ struct CopyF<T: TensorElement>: UnaryFunctor { @inline(__always) static func app
 struct CastF<S: TensorElement, D: TensorElement>: UnaryFunctor {
     @inline(__always) static func apply(_ x: S) -> D {
         // Integers convert directly so large int64 values round only once.
-        S.self == Int64.self ? D(int64: x.int64Value) : D(double: x.doubleValue)
+        S.dtype.isFloatingPoint ? D(double: x.doubleValue) : D(int64: x.int64Value)
     }
 }
 
@@ -423,6 +423,7 @@ private func runBinary<F: BinaryFunctor>(_ f: F.Type, _ out: UnsafeMutableRawPoi
         }
     case .bool:
         arithmeticBinary(op, Bool.self, out, a, b, loop)
+    default: break  // storage types: the engine computes them in their kernel type
     }
 }
 
@@ -477,6 +478,7 @@ private func arithmeticBinary<T: ArithmeticElement>(_ op: BinaryOp, _: T.Type, _
     case .float64: floatUnary(op, Double.self, out, x, loop)
     case .int64: integerUnary(op, Int64.self, out, x, loop)
     case .bool: integerUnary(op, Bool.self, out, x, loop)
+    default: break  // storage types: the engine computes them in their kernel type
     }
 }
 
@@ -549,6 +551,12 @@ private func integerUnary<T: ArithmeticElement>(_ op: UnaryOp, _: T.Type, _ out:
     case .float64: cast(Double.self, destination, out, x, loop)
     case .int64: cast(Int64.self, destination, out, x, loop)
     case .bool: cast(Bool.self, destination, out, x, loop)
+    case .int32: cast(Int32.self, destination, out, x, loop)
+    case .int16: cast(Int16.self, destination, out, x, loop)
+    case .int8: cast(Int8.self, destination, out, x, loop)
+    case .uint8: cast(UInt8.self, destination, out, x, loop)
+    case .float16: cast(Float16.self, destination, out, x, loop)
+    case .bfloat16: cast(BFloat16.self, destination, out, x, loop)
     }
 }
 
@@ -560,6 +568,12 @@ private func cast<S: TensorElement>(_: S.Type, _ destination: DType, _ out: Unsa
     case .float64: runUnary(CastF<S, Double>.self, out, x, loop)
     case .int64: runUnary(CastF<S, Int64>.self, out, x, loop)
     case .bool: runUnary(CastF<S, Bool>.self, out, x, loop)
+    case .int32: runUnary(CastF<S, Int32>.self, out, x, loop)
+    case .int16: runUnary(CastF<S, Int16>.self, out, x, loop)
+    case .int8: runUnary(CastF<S, Int8>.self, out, x, loop)
+    case .uint8: runUnary(CastF<S, UInt8>.self, out, x, loop)
+    case .float16: runUnary(CastF<S, Float16>.self, out, x, loop)
+    case .bfloat16: runUnary(CastF<S, BFloat16>.self, out, x, loop)
     }
 }
 
@@ -569,6 +583,12 @@ private func cast<S: TensorElement>(_: S.Type, _ destination: DType, _ out: Unsa
     case .float64: fill(value, out, loop)
     case .int64: fill(integer ?? Int64(double: value), out, loop)
     case .bool: fill(value != 0 || (integer ?? 0) != 0, out, loop)
+    case .int32: fill(integer.map { Int32(int64: $0) } ?? Int32(double: value), out, loop)
+    case .int16: fill(integer.map { Int16(int64: $0) } ?? Int16(double: value), out, loop)
+    case .int8: fill(integer.map { Int8(int64: $0) } ?? Int8(double: value), out, loop)
+    case .uint8: fill(integer.map { UInt8(int64: $0) } ?? UInt8(double: value), out, loop)
+    case .float16: fill(Float16(double: value), out, loop)
+    case .bfloat16: fill(BFloat16(double: value), out, loop)
     }
 }
 
@@ -592,6 +612,12 @@ private func fill<T: TensorElement>(_ value: T, _ out: UnsafeMutableRawPointer, 
     case .float64: select(Double.self, out, condition, a, b, loop)
     case .int64: select(Int64.self, out, condition, a, b, loop)
     case .bool: select(Bool.self, out, condition, a, b, loop)
+    case .int32: select(Int32.self, out, condition, a, b, loop)
+    case .int16: select(Int16.self, out, condition, a, b, loop)
+    case .int8: select(Int8.self, out, condition, a, b, loop)
+    case .uint8: select(UInt8.self, out, condition, a, b, loop)
+    case .float16: select(Float16.self, out, condition, a, b, loop)
+    case .bfloat16: select(BFloat16.self, out, condition, a, b, loop)
     }
 }
 
@@ -608,6 +634,7 @@ private func select<T: TensorElement>(_: T.Type, _ out: UnsafeMutableRawPointer,
         switch MemoryLayout<T>.stride {
         case 8: selectRow(UInt64.self, ro, rc, ra, rb, s, n)
         case 4: selectRow(UInt32.self, ro, rc, ra, rb, s, n)
+        case 2: selectRow(UInt16.self, ro, rc, ra, rb, s, n)
         default: selectRow(UInt8.self, ro, rc, ra, rb, s, n)
         }
     }
@@ -650,6 +677,7 @@ private func selectRow<U: FixedWidthInteger & UnsignedInteger>(_: U.Type, _ outR
     case .float64: clamp(Double.self, out, x, low, high, loop)
     case .int64: clamp(Int64.self, out, x, low, high, loop)
     case .bool: clamp(Bool.self, out, x, low, high, loop)
+    default: break  // storage types: the engine computes them in their kernel type
     }
 }
 

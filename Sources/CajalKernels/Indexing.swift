@@ -14,6 +14,12 @@ import Synchronization
     case .float64: take(Double.self, out, outStrideB, src, offsets, count, rest)
     case .int64: take(Int64.self, out, outStrideB, src, offsets, count, rest)
     case .bool: take(Bool.self, out, outStrideB, src, offsets, count, rest)
+    case .int32: take(Int32.self, out, outStrideB, src, offsets, count, rest)
+    case .int16: take(Int16.self, out, outStrideB, src, offsets, count, rest)
+    case .int8: take(Int8.self, out, outStrideB, src, offsets, count, rest)
+    case .uint8: take(UInt8.self, out, outStrideB, src, offsets, count, rest)
+    case .float16: take(Float16.self, out, outStrideB, src, offsets, count, rest)
+    case .bfloat16: take(BFloat16.self, out, outStrideB, src, offsets, count, rest)
     }
 }
 
@@ -69,6 +75,7 @@ private func take<T: TensorElement>(_: T.Type, _ outRaw: UnsafeMutableRawPointer
     case .float64: put(Double.self, dst, src, srcStrideB, offsets, count, rest, accumulate)
     case .int64: put(Int64.self, dst, src, srcStrideB, offsets, count, rest, accumulate)
     case .bool: put(Bool.self, dst, src, srcStrideB, offsets, count, rest, accumulate)
+    default: break  // storage types: the engine computes them in their kernel type
     }
 }
 
@@ -106,6 +113,12 @@ private func put<T: ArithmeticElement>(_: T.Type, _ dstRaw: UnsafeMutableRawPoin
     case .float64: return gather(Double.self, out, x, step, size, index, loop)
     case .int64: return gather(Int64.self, out, x, step, size, index, loop)
     case .bool: return gather(Bool.self, out, x, step, size, index, loop)
+    case .int32: return gather(Int32.self, out, x, step, size, index, loop)
+    case .int16: return gather(Int16.self, out, x, step, size, index, loop)
+    case .int8: return gather(Int8.self, out, x, step, size, index, loop)
+    case .uint8: return gather(UInt8.self, out, x, step, size, index, loop)
+    case .float16: return gather(Float16.self, out, x, step, size, index, loop)
+    case .bfloat16: return gather(BFloat16.self, out, x, step, size, index, loop)
     }
 }
 
@@ -164,6 +177,7 @@ private func gatherRow<T>(_ out: UnsafeMutablePointer<T>, _ outStride: Int, _ x:
     case .float64: return scatter(Double.self, mode, x, step, size, src, index, loop)
     case .int64: return scatter(Int64.self, mode, x, step, size, src, index, loop)
     case .bool: return scatter(Bool.self, mode, x, step, size, src, index, loop)
+    default: return nil  // storage types: the engine computes them in their kernel type
     }
 }
 
@@ -214,6 +228,12 @@ private func scatterRow<T: ArithmeticElement>(_ x: UnsafeMutablePointer<T>, _ xS
     case .float64: return nonzero(Double.self, x, shape, strides, out, capacity, weights)
     case .int64: return nonzero(Int64.self, x, shape, strides, out, capacity, weights)
     case .bool: return nonzero(Bool.self, x, shape, strides, out, capacity, weights)
+    case .int32: return nonzero(Int32.self, x, shape, strides, out, capacity, weights)
+    case .int16: return nonzero(Int16.self, x, shape, strides, out, capacity, weights)
+    case .int8: return nonzero(Int8.self, x, shape, strides, out, capacity, weights)
+    case .uint8: return nonzero(UInt8.self, x, shape, strides, out, capacity, weights)
+    case .float16: return nonzero(Float16.self, x, shape, strides, out, capacity, weights)
+    case .bfloat16: return nonzero(BFloat16.self, x, shape, strides, out, capacity, weights)
     }
 }
 

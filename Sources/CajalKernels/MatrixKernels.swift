@@ -13,6 +13,7 @@ import CajalRuntime
     case .float64: plainMultiply(m, n, k, a, b, c.assumingMemoryBound(to: Double.self), ldc, beta)
     case .int64: integerMultiply(m, n, k, a, b, c.assumingMemoryBound(to: Int64.self), ldc)
     case .bool: break  // rejected by the op before it gets here
+    default: break  // storage types: the engine computes them in their kernel type
     }
 }
 

@@ -392,5 +392,6 @@ func contiguousStrides(_ shape: [Int]) -> [Int] {
     case (.sumOfSquares, .float32): reduce(SumOfSquaresFloat.self, x, shape, strides, reduced, out, scale)
     case (.sumOfSquares, .float64): reduce(SumOfSquaresDouble.self, x, shape, strides, reduced, out, scale)
     case (.sumOfSquares, .int64), (.sumOfSquares, .bool): break  // callers convert to floating point first
+    default: break  // storage types: the engine computes them in their kernel type
     }
 }

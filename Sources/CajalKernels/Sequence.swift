@@ -16,6 +16,7 @@ import CajalRuntime
         for i in 0..<count { p[i] = first &+ Int64(i) &* stride }
     case (.linspace, .int64), (_, .bool):
         break  // linspace computes in float64 and converts; bool is refused by the ops
+    default: break  // storage types: the engine computes them in their kernel type
     }
 }
 

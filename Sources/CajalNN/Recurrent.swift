@@ -192,6 +192,9 @@ extension Functional {
         guard dtype.isFloatingPoint, all.allSatisfy({ $0.dtype == dtype }) else {
             throw CajalError.runtime("[\(op)] input, states and weights must share one floating-point dtype, got \(all.map { "\($0.dtype)" })")
         }
+        guard dtype.isNative else {
+            throw CajalError.notImplemented("[\(op)] recurrent layers run in float32 or float64, not \(dtype); convert the module with .float()")
+        }
         guard hiddenSize > 0 else { throw CajalError.runtime("[\(op)] hidden_size must be greater than zero") }
 
         let item = dtype.itemSize, width = gates * hiddenSize

@@ -206,7 +206,7 @@ public enum OptimizerStep {
         guard counters.count == count else {
             throw CajalError.value("[\(op)] got \(counters.count) '\(name)' tensors for \(count) parameters")
         }
-        for (i, c) in counters.enumerated() where c.count != 1 || !c.dtype.isFloatingPoint {
+        for (i, c) in counters.enumerated() where c.count != 1 || !(c.dtype == .float32 || c.dtype == .float64) {
             throw CajalError.value("[\(op)] state '\(name)' of parameter \(i) must be a one-element floating tensor, got shape \(shapeString(c.shape)) (\(c.dtype))")
         }
     }
@@ -240,9 +240,11 @@ public enum OptimizerStep {
     /// memory, writing back any that had to be copied to be contiguous.
     static func update(_ parameter: Tensor, _ gradient: Tensor, _ states: [Tensor], _ rule: OptimizerRule) throws {
         let written = [parameter] + states
-        let dense = try written.map { $0.isContiguous ? $0 : try $0.materialized() }
-        let grad = gradient.isContiguous ? gradient : try gradient.materialized()
-        kernels.optimizerUpdate(rule, parameter.dtype, parameter.count, dense[0].dataPointer, grad.dataPointer,
+        // Half-type parameters and states update in float32 and round back, as torch's CPU steps do.
+        let kernelType = parameter.dtype.kernelType
+        let dense = try written.map { $0.isContiguous && $0.dtype.isNative ? $0 : try $0.converted(to: kernelType).materialized() }
+        let grad = gradient.isContiguous && gradient.dtype.isNative ? gradient : try gradient.converted(to: kernelType).materialized()
+        kernels.optimizerUpdate(rule, kernelType, parameter.count, dense[0].dataPointer, grad.dataPointer,
                                 dense.dropFirst().map(\.dataPointer))
         for (target, copy) in zip(written, dense) {
             if copy !== target { try target.copyElements(from: copy) }

@@ -3,23 +3,61 @@ import Synchronization
 /// The element types a tensor can hold, shared by the engine and the kernels
 /// (which specialise their loops per case). `float32` is the compute type, `int64`
 /// carries indices and labels, `bool` carries masks and `float64` serves
-/// numerical gradient checks. The raw values are the C contract's `CAJAL_*` codes.
+/// numerical gradient checks. The raw values are the C contract's `CAJAL_*` codes,
+/// so new types only ever join at the end.
+///
+/// The last six are storage types: tensors hold them natively (numpy and
+/// torch files share their bytes), and every op computes in their
+/// `kernelType` (int64 for the integers, float32 for the half floats) and
+/// rounds its result back once, as torch's CPU kernels do for the half types.
 public enum DType: Int32, CaseIterable, Sendable, CustomStringConvertible {
     case float32 = 0
     case float64 = 1
     case int64 = 2
     case bool = 3
+    case int32 = 4
+    case int16 = 5
+    case int8 = 6
+    case uint8 = 7
+    case float16 = 8
+    case bfloat16 = 9
 
     /// Bytes per element.
     public var itemSize: Int {
         switch self {
-        case .float32: return 4
         case .float64, .int64: return 8
-        case .bool: return 1
+        case .float32, .int32: return 4
+        case .int16, .float16, .bfloat16: return 2
+        case .bool, .int8, .uint8: return 1
         }
     }
 
-    public var isFloatingPoint: Bool { self == .float32 || self == .float64 }
+    public var isFloatingPoint: Bool {
+        switch self {
+        case .float32, .float64, .float16, .bfloat16: return true
+        default: return false
+        }
+    }
+
+    /// The integer types (not bool).
+    public var isIntegral: Bool {
+        switch self {
+        case .int64, .int32, .int16, .int8, .uint8: return true
+        default: return false
+        }
+    }
+
+    /// Whether the kernels compute in this type itself (the first four).
+    public var isNative: Bool { rawValue <= 3 }
+
+    /// The type the kernels compute a storage type in.
+    public var kernelType: DType {
+        switch self {
+        case .int32, .int16, .int8, .uint8: return .int64
+        case .float16, .bfloat16: return .float32
+        default: return self
+        }
+    }
 
     public var name: String {
         switch self {
@@ -27,6 +65,12 @@ public enum DType: Int32, CaseIterable, Sendable, CustomStringConvertible {
         case .float64: return "float64"
         case .int64: return "int64"
         case .bool: return "bool"
+        case .int32: return "int32"
+        case .int16: return "int16"
+        case .int8: return "int8"
+        case .uint8: return "uint8"
+        case .float16: return "float16"
+        case .bfloat16: return "bfloat16"
         }
     }
 
@@ -39,6 +83,12 @@ public enum DType: Int32, CaseIterable, Sendable, CustomStringConvertible {
         case .float64: return "Double"
         case .int64: return "Long"
         case .bool: return "Bool"
+        case .int32: return "Int"
+        case .int16: return "Short"
+        case .int8: return "Char"
+        case .uint8: return "Byte"
+        case .float16: return "Half"
+        case .bfloat16: return "BFloat16"
         }
     }
 
@@ -51,7 +101,7 @@ public enum DType: Int32, CaseIterable, Sendable, CustomStringConvertible {
     /// torch.set_default_dtype: float32 or float64; false (and no change) for any other.
     @discardableResult
     public static func setDefaultFloat(_ type: DType) -> Bool {
-        guard type.isFloatingPoint else { return false }
+        guard type == .float32 || type == .float64 else { return false }
         defaultFloatCode.store(type.rawValue, ordering: .relaxed)
         return true
     }
@@ -63,6 +113,12 @@ public enum DType: Int32, CaseIterable, Sendable, CustomStringConvertible {
         case "float64", "double": self = .float64
         case "int64", "long": self = .int64
         case "bool": self = .bool
+        case "int32", "int": self = .int32
+        case "int16", "short": self = .int16
+        case "int8": self = .int8
+        case "uint8": self = .uint8
+        case "float16", "half": self = .float16
+        case "bfloat16": self = .bfloat16
         default: return nil
         }
     }

@@ -127,21 +127,19 @@ public struct RecurrentGradientStep {
 // bool bytes are undefined behaviour in every later kernel.
 extension BinaryOp {
     public func isComputed(in kind: DType) -> Bool {
-        switch kind {
+        switch kind.kernelType {
         case .float32, .float64: return true
         case .int64: return ![.div, .atan2, .hypot].contains(self)  // these promote integers to float first
         case .bool: return ![.div, .pow, .fmod, .remainder, .divTrunc, .divFloor, .atan2, .hypot].contains(self)
+        default: return false  // kernel types are the four above
         }
     }
 }
 
 extension UnaryOp {
     public func isComputed(in kind: DType) -> Bool {
-        switch kind {
-        case .float32, .float64: return true
-        case .int64, .bool:
-            return [.neg, .abs, .sign, .relu, .floor, .ceil, .round, .trunc, .isnan, .isinf, .isfinite, .logicalNot].contains(self)
-        }
+        if kind.isFloatingPoint { return true }
+        return [.neg, .abs, .sign, .relu, .floor, .ceil, .round, .trunc, .isnan, .isinf, .isfinite, .logicalNot].contains(self)
     }
 }
 

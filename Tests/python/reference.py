@@ -6,13 +6,17 @@ import glob
 import json
 import math
 import os
+import struct
 
 import cajal
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 FIXTURES = os.path.join(os.path.dirname(HERE), "reference", "fixtures")
-DTYPES = {"float32": cajal.float32, "float64": cajal.float64, "int64": cajal.int64, "bool": cajal.bool}
-ARRAY_CODES = {"float32": "f", "float64": "d", "int64": "q", "bool": "B"}
+DTYPES = {name: getattr(cajal, name) for name in ("float32", "float64", "int64", "bool", "int32", "int16", "int8", "uint8",
+                                                   "float16", "bfloat16")}
+# bfloat16 travels as float32 bytes (numpy has no bfloat16); float16 is read with struct.
+ARRAY_CODES = {"float32": "f", "float64": "d", "int64": "q", "bool": "B", "int32": "i", "int16": "h", "int8": "b",
+               "uint8": "B", "bfloat16": "f"}
 # float32 as the issue states; float64 allows for libm and BLAS last-bit differences.
 TOLERANCE = {"float32": (1e-5, 1e-6), "float64": (1e-9, 1e-12)}
 
@@ -28,7 +32,11 @@ def load_cases():
 def flat_values(spec):
     """The elements of a fixture tensor as Python numbers."""
     if "b64" in spec:
-        values = array.array(ARRAY_CODES[spec["dtype"]], base64.b64decode(spec["b64"])).tolist()
+        raw = base64.b64decode(spec["b64"])
+        if spec["dtype"] == "float16":
+            values = list(struct.unpack(f"<{len(raw) // 2}e", raw))
+        else:
+            values = array.array(ARRAY_CODES[spec["dtype"]], raw).tolist()
     else:
         values = [float(v) if isinstance(v, str) else v for v in spec["data"]]
     if spec["dtype"] == "bool":

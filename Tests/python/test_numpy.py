@@ -29,8 +29,17 @@ def test_from_numpy_strided_and_dtypes():
     t = torch.from_numpy(a)
     assert t.tolist() == a.tolist() and t.stride() == (4, 2)
     assert torch.from_numpy(np.array([True, False])).dtype is torch.bool
-    with pytest.raises(TypeError, match="int32"):
-        torch.from_numpy(np.zeros(2, dtype=np.int32))
+    for name in ("int32", "int16", "int8", "uint8", "float16"):  # zero-copy for every dtype numpy has
+        a = np.arange(6, dtype=name).reshape(2, 3)[:, ::2]
+        t = torch.from_numpy(a)
+        assert t.dtype is getattr(torch, name) and t.tolist() == a.tolist() and t.stride() == (3, 2)
+        a[1, 1] = 5
+        assert t[1, 1].item() == 5, name
+        assert t.numpy().dtype == a.dtype and np.shares_memory(t.numpy(), a)
+    with pytest.raises(TypeError, match="uint16"):
+        torch.from_numpy(np.zeros(2, dtype=np.uint16))
+    with pytest.raises(TypeError, match="BFloat16"):
+        torch.ones(2, dtype=torch.bfloat16).numpy()
     with pytest.raises(ValueError, match="negative"):
         torch.from_numpy(np.arange(4.0)[::-1])
 
@@ -50,7 +59,8 @@ def test_tensor_from_numpy_copies():
     t = torch.tensor(a)
     a[0, 0] = 0
     assert t.dtype is torch.float64 and t.tolist() == [[1.5, 2.5]]
-    assert torch.tensor(np.array([1, 2], dtype=np.int32)).dtype is torch.int64
+    assert torch.tensor(np.array([1, 2], dtype=np.int32)).dtype is torch.int32
+    assert torch.tensor(np.array([1, 2], dtype=np.uint16)).dtype is torch.int64  # no uint16 in cajal: widened
     assert torch.tensor(np.float32(2.5)).item() == 2.5
 
 

@@ -54,7 +54,7 @@ def assert_same(value, spec, where):
         assert value == spec and type(value) is type(spec), f"{where}: {value!r} != {spec!r}"
 
 
-@pytest.mark.parametrize("name", ["state_dict", "dataset", "checkpoint", "views", "parameters", "legacy"])
+@pytest.mark.parametrize("name", ["state_dict", "dataset", "checkpoint", "views", "parameters", "legacy", "new_dtypes"])
 def test_torch_files_load_as_torch_loads_them(name):
     path = os.path.join(FOLDER, f"{name}.pt")
     assert_same(cajal.load(path), EXPECTED[name], name)
@@ -80,9 +80,15 @@ def test_a_pickle_that_would_run_a_command_is_refused_and_runs_nothing():
     assert not os.path.exists(marker)
 
 
-def test_dtypes_cajal_lacks_are_named():
-    with pytest.raises(RuntimeError, match="holds float16 data; cajal reads float32, float64, int64, bool"):
-        cajal.load(os.path.join(FOLDER, "new_dtypes.pt"))
+def test_storage_dtypes_round_trip_through_torch_format(tmp_path):
+    """float16, bfloat16, int32 and uint8 storages written by torch load as those
+    dtypes, and cajal writes them back in torch's format with the same bytes."""
+    loaded = cajal.load(os.path.join(FOLDER, "new_dtypes.pt"))
+    assert {k: v.dtype for k, v in loaded.items()} == {"half": cajal.float16, "bfloat": cajal.bfloat16,
+                                                       "int": cajal.int32, "byte": cajal.uint8}
+    path = tmp_path / "again.pt"
+    cajal.save(loaded, path, format="torch")
+    assert_same(cajal.load(path), EXPECTED["new_dtypes"], "new_dtypes (saved by cajal)")
 
 
 def test_damaged_archives_fail_with_a_message():

@@ -22,13 +22,16 @@ import torch.nn.functional  # noqa: F401 - the op table reaches it as torch.nn.f
 import autograd_programs
 import random_programs
 import surface_programs
+import dtype_programs
 from autograd_programs import DOMAINS
 from optable import apply_view, make_ops
 from training import training_fixtures
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 OUT = os.path.join(HERE, "fixtures")
-DTYPES = {"float32": torch.float32, "float64": torch.float64, "int64": torch.int64, "bool": torch.bool}
+DTYPES = {"float32": torch.float32, "float64": torch.float64, "int64": torch.int64, "bool": torch.bool,
+          "int32": torch.int32, "int16": torch.int16, "int8": torch.int8, "uint8": torch.uint8,
+          "float16": torch.float16, "bfloat16": torch.bfloat16}
 rng = np.random.default_rng(20261121)
 
 
@@ -40,7 +43,8 @@ def encode_value(v):
     return v
 
 
-NUMPY = {"float32": "<f4", "float64": "<f8", "int64": "<i8", "bool": "|b1"}
+NUMPY = {"float32": "<f4", "float64": "<f8", "int64": "<i8", "bool": "|b1", "int32": "<i4", "int16": "<i2", "int8": "|i1",
+         "uint8": "|u1", "float16": "<f2", "bfloat16": "<f4"}  # numpy has no bfloat16: its values go as float32
 
 
 def encode(t, strides=False):
@@ -51,7 +55,7 @@ def encode(t, strides=False):
         t = torch.zeros(t.shape, dtype=t.dtype)
     name = str(t.dtype).replace("torch.", "")
     if t.numel() > 64:
-        raw = t.contiguous().numpy().astype(NUMPY[name]).tobytes()
+        raw = (t.float() if name == "bfloat16" else t).contiguous().numpy().astype(NUMPY[name]).tobytes()
         spec = {"dtype": name, "shape": list(t.shape), "b64": base64.b64encode(raw).decode()}
     else:
         flat = t.reshape(-1).tolist()
@@ -1498,7 +1502,8 @@ def program_fixtures(programs, seed):
 
 
 PROGRAM_FILES = {"autograd_programs": (autograd_programs.PROGRAMS, 20261206),
-                 "surface_programs": (surface_programs.PROGRAMS, 20261207)}
+                 "surface_programs": (surface_programs.PROGRAMS, 20261207),
+                 "dtype_programs": (dtype_programs.PROGRAMS, 20261208)}
 
 
 def write_programs(name):

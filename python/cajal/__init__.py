@@ -43,6 +43,7 @@ from ._creation import (
     zeros_like,
 )
 from ._dtype import Size, bool_ as bool, device, double, dtype, float, float32, float64, int64, long  # noqa: A004
+from ._dtype import bfloat16, float16, half, int, int8, int16, int32, short, uint8  # noqa: A004
 from ._ffi import OutOfMemoryError
 from ._tensor import Tensor, as_tensor_operand as _operand
 from .serialization import load, save
@@ -127,7 +128,7 @@ def broadcast_shapes(*shapes):
     """The shape the given shapes broadcast to (torch.broadcast_shapes)."""
     result = []
     for arg, shape in enumerate(shapes):
-        shape = [shape] if isinstance(shape, int) else list(shape)
+        shape = [shape] if isinstance(shape, _builtins.int) else list(shape)
         for i in range(1, len(shape) + 1):
             size = shape[-i]
             if i > len(result):
@@ -247,6 +248,9 @@ from . import _compositions  # noqa: E402
 globals().update(_compositions.FUNCTIONS)
 _compositions.install()
 from ._dtype import finfo, iinfo, promote_types  # noqa: E402
+from ._legacy_types import LEGACY_TYPES as _LEGACY_TYPES  # noqa: E402
+
+globals().update(_LEGACY_TYPES)  # FloatTensor, LongTensor, ... (torch's legacy tensor types)
 from . import distributions  # noqa: E402
 
 
@@ -264,7 +268,8 @@ def _tensor_call(function, x, generator):
     return _call(function, x, _generator_handle(generator))
 
 __all__ = [
-    "Tensor", "Size", "dtype", "device", "float32", "float", "float64", "double", "int64", "long", "bool",
+    "Tensor", "Size", "dtype", "device", *_LEGACY_TYPES, "float32", "float", "float64", "double", "int64", "long", "bool",
+    "int32", "int", "int16", "short", "int8", "uint8", "float16", "half", "bfloat16",
     "tensor", "as_tensor", "zeros", "ones", "empty", "full", "arange", "rand", "randn", "zeros_like", "ones_like",
     "full_like", "rand_like", "randn_like", "from_numpy", "manual_seed", "matmul", "where", "no_grad",
     "enable_grad", "set_grad_enabled", "get_num_threads", "set_num_threads", "inference_mode", "is_grad_enabled", "cuda", "autograd", "linalg", "einsum",

@@ -911,8 +911,9 @@ def bincount(input, weights=None, minlength=0):  # noqa: A002
     from ._creation import ones, zeros
 
     x = _operand(input)
-    if x.dim() != 1 or x.dtype in (D.float32, D.float64):
+    if x.dim() != 1 or x.is_floating_point():
         raise RuntimeError("bincount only supports 1-d non-negative integral inputs.")
+    x = x.long()
     if minlength < 0:
         raise RuntimeError("minlength should be >= 0")
     if x.numel() and int(x.min()) < 0:

@@ -67,17 +67,20 @@ def _python_number(value):
 def _convert(values, dtype):
     if dtype is D.bool_:
         return [1 if v else 0 for v in values]
-    if dtype is D.int64:
+    if not dtype.is_floating_point:
         out = []
         for v in values:
             if isinstance(v, _float) and not math.isfinite(v):
-                raise ValueError(f"value {v} cannot be converted to type int64 without overflow")
-            out.append(_int(v))
+                raise ValueError(f"value {v} cannot be converted to type {dtype.name} without overflow")
+            v = _int(v)
+            if dtype is D.uint8 and -256 < v < 0:
+                v += 256  # torch lets negative numbers wrap into uint8
+            out.append(v)
         return out
     return [_float(v) for v in values]
 
 
-_NUMPY_TYPES = {"float32": D.float32, "float64": D.float64, "int64": D.int64, "bool": D.bool_}
+_NUMPY_TYPES = {d._numpy: d for d in D.ALL if d._numpy}
 
 
 def _from_numpy_copy(arr, dtype):
@@ -90,6 +93,8 @@ def _from_numpy_copy(arr, dtype):
         target = D.default_float() if kind == "f" else D.int64 if kind in "iu" else D.bool_ if kind == "b" else None
         if target is None:
             raise TypeError(f"can't convert np.ndarray of type {source.dtype}; cajal supports {D.SUPPORTED}")
+    if target._numpy is None:  # bfloat16: numpy has none, so through float32
+        return _from_numpy_copy(source, D.float32).to(target)
     contiguous = numpy.ascontiguousarray(source, dtype=target._numpy)  # (0-d comes back 1-d: keep source's shape)
     address = contiguous.__array_interface__["data"][0]
     return _from_buffer(address, contiguous.nbytes, list(source.shape), target)
@@ -115,12 +120,15 @@ def tensor(data, dtype=None, device=None, requires_grad=False, pin_memory=False)
             dtype = D.int64
         else:
             dtype = D.bool_
+    # The half floats are built as float32 and rounded by the engine.
+    carrier = dtype if dtype._array_code else D.float32
     try:
-        buffer = array.array(dtype._array_code, _convert(values, dtype))
+        buffer = array.array(carrier._array_code, _convert(values, carrier))
     except OverflowError:
-        raise RuntimeError(f"Overflow when unpacking long: a value does not fit in {dtype.name}") from None
+        raise RuntimeError(f"value cannot be converted to type {dtype.name} without overflow") from None
     address, count = buffer.buffer_info()
-    return _finish(_from_buffer(address, count * buffer.itemsize, shape, dtype), requires_grad)
+    result = _from_buffer(address, count * buffer.itemsize, shape, carrier)
+    return _finish(result if carrier is dtype else result.to(dtype), requires_grad)
 
 
 as_tensor = tensor

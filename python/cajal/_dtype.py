@@ -1,5 +1,7 @@
 """dtypes, devices and Size, with torch's names and reprs."""
 
+from builtins import int as _builtin_int
+
 
 class dtype:
     """An element type. Instances are module constants: cajal.float32, ..."""
@@ -16,7 +18,22 @@ class dtype:
 
     @property
     def is_signed(self):
-        return self.name != "bool"
+        return self.name not in ("bool", "uint8")
+
+    @property
+    def _torch_name(self):
+        """torch's ScalarType name: Float, Long, Half, ..."""
+        return {"float32": "Float", "float64": "Double", "int64": "Long", "bool": "Bool", "int32": "Int", "int16": "Short",
+                "int8": "Char", "uint8": "Byte", "float16": "Half", "bfloat16": "BFloat16"}[self.name]
+
+    @property
+    def is_complex(self):
+        return False
+
+    @property
+    def is_storage(self):
+        """Held natively, computed by the engine in int64 or float32 (see DType.kernelType)."""
+        return self.code >= 4
 
     def __repr__(self):
         return "cajal." + self.name
@@ -29,19 +46,31 @@ float32 = dtype("float32", 0, 4, True, "f", "float32")
 float64 = dtype("float64", 1, 8, True, "d", "float64")
 int64 = dtype("int64", 2, 8, False, "q", "int64")
 bool_ = dtype("bool", 3, 1, False, "B", "bool")
+int32 = dtype("int32", 4, 4, False, "i", "int32")
+int16 = dtype("int16", 5, 2, False, "h", "int16")
+int8 = dtype("int8", 6, 1, False, "b", "int8")
+uint8 = dtype("uint8", 7, 1, False, "B", "uint8")
+# The `array` module has no half floats: values travel as float32 and the
+# engine rounds them (torch rounds a Python float through float32 too).
+float16 = dtype("float16", 8, 2, True, None, "float16")
+bfloat16 = dtype("bfloat16", 9, 2, True, None, None)  # numpy has no bfloat16
 
 float = float32  # noqa: A001 - torch's aliases
 double = float64
 long = int64
+int = int32  # noqa: A001
+short = int16
+half = float16
 
-BY_CODE = {d.code: d for d in (float32, float64, int64, bool_)}
-_NAMES = {
-    "float32": float32, "float": float32, "torch.float32": float32, "torch.float": float32,
-    "float64": float64, "double": float64, "torch.float64": float64, "torch.double": float64,
-    "int64": int64, "long": int64, "torch.int64": int64, "torch.long": int64,
-    "bool": bool_, "torch.bool": bool_,
-}
-SUPPORTED = "float32, float64, int64, bool"
+ALL = (float32, float64, int64, bool_, int32, int16, int8, uint8, float16, bfloat16)
+BY_CODE = {d.code: d for d in ALL}
+_ALIASES = {"float32": ["float"], "float64": ["double"], "int64": ["long"], "int32": ["int"], "int16": ["short"],
+            "float16": ["half"]}
+_NAMES = {}
+for _d in ALL:
+    for _name in [_d.name] + _ALIASES.get(_d.name, []):
+        _NAMES[_name] = _NAMES["torch." + _name] = _d
+SUPPORTED = ", ".join(d.name for d in ALL)
 
 
 def _by_name(name):
@@ -95,7 +124,7 @@ class device:
         if number:
             if not number.isdigit():
                 raise RuntimeError(f"Invalid device string: '{type}'")
-            index = int(number)
+            index = _builtin_int(number)
         self.type = name
         self.index = index
 
@@ -141,16 +170,26 @@ class Size(tuple):
         return f"cajal.Size({list(self)})"
 
 
-# Promotion between two dtypes is the higher of their categories (bool <
-# integer < floating point), and within floating point the wider one: a
-# ranking, for the dtypes cajal has.
-_PROMOTION_RANK = {bool_: 0, int64: 1, float32: 2, float64: 3}
+def _category(d):
+    return 0 if d is bool_ else 2 if d.is_floating_point else 1
 
 
 def promote_types(type1, type2):
-    """torch.promote_types: the dtype both convert to in an op."""
+    """torch.promote_types: the higher category (bool < integer < floating
+    point) wins; within one, the type that holds both (the engine's DType.promote)."""
     a, b = to_dtype(type1), to_dtype(type2)
-    return a if _PROMOTION_RANK[a] >= _PROMOTION_RANK[b] else b
+    if a is b:
+        return a
+    if _category(a) != _category(b):
+        return a if _category(a) > _category(b) else b
+    if a.is_floating_point:
+        if {a, b} == {float16, bfloat16}:
+            return float32
+        return a if a.itemsize >= b.itemsize else b
+    if uint8 in (a, b):
+        signed = b if a is uint8 else a
+        return int16 if signed is int8 else signed
+    return a if a.itemsize >= b.itemsize else b
 
 
 class finfo:
@@ -159,6 +198,8 @@ class finfo:
     _LIMITS = {
         "float32": dict(bits=32, eps=2.0**-23, max=3.4028234663852886e38, tiny=2.0**-126, resolution=1e-06),
         "float64": dict(bits=64, eps=2.0**-52, max=1.7976931348623157e308, tiny=2.0**-1022, resolution=1e-15),
+        "float16": dict(bits=16, eps=2.0**-10, max=65504.0, tiny=2.0**-14, resolution=0.001),
+        "bfloat16": dict(bits=16, eps=2.0**-7, max=3.3895313892515355e38, tiny=2.0**-126, resolution=0.01),
     }
 
     def __init__(self, type=None):  # noqa: A002
@@ -186,7 +227,13 @@ class iinfo:
         if value.is_floating_point:
             raise TypeError(f"torch.iinfo() requires an integer input type. Use torch.finfo to handle '{value}'")
         self.dtype = value.name
-        self.bits, self.min, self.max = (8, 0, 1) if value is bool_ else (64, -(1 << 63), (1 << 63) - 1)
+        bits = value.itemsize * 8
+        if value is bool_:
+            self.bits, self.min, self.max = 8, 0, 1
+        elif value is uint8:
+            self.bits, self.min, self.max = 8, 0, 255
+        else:
+            self.bits, self.min, self.max = bits, -(1 << (bits - 1)), (1 << (bits - 1)) - 1
 
     def __repr__(self):
         return f"iinfo(min={self.min}, max={self.max}, dtype={self.dtype})"
@@ -211,7 +258,7 @@ def set_default_dtype(d):
     from ._ffi import check, lib
 
     value = to_dtype(d)
-    if not value.is_floating_point:
+    if value not in (float32, float64):
         raise TypeError(f"only floating-point types are supported as the default type, got {value}")
     check(lib.cajal_set_default_dtype(value.code))
 

@@ -259,7 +259,8 @@ class _NumpyView:
         self.__array_interface__ = interface
 
 
-_TYPESTR = {"float32": "<f4", "float64": "<f8", "int64": "<i8", "bool": "|b1"}
+_TYPESTR = {"float32": "<f4", "float64": "<f8", "int64": "<i8", "bool": "|b1", "int32": "<i4", "int16": "<i2",
+            "int8": "|i1", "uint8": "|u1", "float16": "<f2"}
 
 
 class Tensor(_methods.TensorMethods):
@@ -484,6 +485,8 @@ class Tensor(_methods.TensorMethods):
 
     def item(self):
         dtype = self.dtype
+        if dtype.is_storage and not dtype.is_floating_point:
+            dtype = D.int64
         if dtype is D.int64:
             value = c_int64()
             check(lib.cajal_tensor_item_int64(self._handle, byref(value)))
@@ -495,6 +498,8 @@ class Tensor(_methods.TensorMethods):
     def _flat(self):
         """All elements in row-major order as an array.array (bool as 0/1 bytes)."""
         dtype = self.dtype
+        if dtype._array_code is None:  # the half floats read out as float32, exactly
+            return self.to(D.float32)._flat()
         reserve(self.numel() * dtype.itemsize, "copy_to")
         values = array.array(dtype._array_code, bytes(self.numel() * dtype.itemsize))
         if len(values):
@@ -529,6 +534,8 @@ class Tensor(_methods.TensorMethods):
             raise RuntimeError("Can't call numpy() on Tensor that requires grad. Use tensor.detach().numpy() instead.")
         source = self.detach() if force else self
         dtype = source.dtype
+        if dtype.name not in _TYPESTR:
+            raise TypeError(f"Got unsupported ScalarType {dtype._torch_name}")
         interface = {
             "version": 3,
             "shape": tuple(source.shape),
@@ -1153,6 +1160,14 @@ class Tensor(_methods.TensorMethods):
     def type_as(self, other):
         return self.to(other.dtype)
 
+    def type(self, dtype=None, non_blocking=False, **kwargs):
+        """torch's Tensor.type: with no argument its legacy type name ('torch.FloatTensor'); else a conversion."""
+        from . import _legacy_types
+
+        if dtype is None:
+            return _legacy_types.type_string(self.dtype)
+        return self.to(_legacy_types.dtype_of(dtype))
+
     # torch's new_* constructors: a new tensor with this one's dtype unless told.
     def new_zeros(self, *size, dtype=None, device=None, requires_grad=False):
         from ._creation import zeros
@@ -1190,6 +1205,24 @@ class Tensor(_methods.TensorMethods):
 
     def bool(self):
         return self.to(D.bool_)
+
+    def int(self):
+        return self.to(D.int32)
+
+    def short(self):
+        return self.to(D.int16)
+
+    def char(self):
+        return self.to(D.int8)
+
+    def byte(self):
+        return self.to(D.uint8)
+
+    def half(self):
+        return self.to(D.float16)
+
+    def bfloat16(self):
+        return self.to(D.bfloat16)
 
     def cpu(self):
         return self

@@ -137,7 +137,11 @@ public final class Node {
             throw CajalError.runtime("[backward] one of the variables needed for gradient computation has been modified by an inplace operation: [\(value.data.dtype) \(shapeString(value.data.shape))] is at version \(value.data.storage.version); expected version \(value.version) instead (in \(name))")
         }
         let recorded = createGraph && isTwiceDifferentiable
-        let context = BackwardContext(grad: grad, saved: saved.map { $0.unpacked(graphOf: recorded ? self : nil) },
+        // A half-type gradient is computed in float32 and rounded once, when
+        // the engine fits it to its input, as torch's fused backward kernels do.
+        let widened = grad.dtype.isFloatingPoint && !grad.dtype.isNative
+        func widen(_ t: Tensor) throws -> Tensor { widened && t.dtype.isFloatingPoint && !t.dtype.isNative ? try t.to(.float32) : t }
+        let context = BackwardContext(grad: try widen(grad), saved: try saved.map { try widen($0.unpacked(graphOf: recorded ? self : nil)) },
                                       needsInputGrad: edges.map {
                                           if case .none = $0.target { return false }
                                           return true

@@ -65,8 +65,8 @@ package enum Gemm {
             if status != 0 { kernels.plainMatrixMultiply(dtype, m, n, k, a, b, c, ldc, beta) }
         case .int64:
             kernels.plainMatrixMultiply(dtype, m, n, k, a, b, c, ldc, beta)  // BLAS has no integer gemm
-        case .bool:
-            break  // rejected by the op before it gets here
+        default:
+            break  // bool is rejected, storage types multiply in their kernel type, before here
         }
     }
 

@@ -12,31 +12,43 @@ extension DType {
     /// Reads a C dtype code, rejecting unknown values with a clear message.
     public init(code: Int32, op: String) throws {
         guard let dtype = DType(rawValue: code) else {
-            throw CajalError.value("[\(op)] unknown dtype code \(code); expected 0 (float32), 1 (float64), 2 (int64) or 3 (bool)")
+            let known = DType.allCases.map { "\($0.rawValue) (\($0.name))" }.joined(separator: ", ")
+            throw CajalError.value("[\(op)] unknown dtype code \(code); expected one of \(known)")
         }
         self = dtype
     }
 
-    /// The category rank for type promotion: bool < integer < floating point.
+    /// `value` rounded to this type's precision (the half floats), as a Double.
+    func rounded(_ value: Double) -> Double {
+        switch self {
+        case .float16: return Double(Float16(double: value).doubleValue)
+        case .bfloat16: return BFloat16(double: value).doubleValue
+        case .float32: return Double(Float(value))
+        default: return value
+        }
+    }
+
+    /// The category for type promotion: bool < integer < floating point.
     var category: Int {
-        switch self {
-        case .bool: return 0
-        case .int64: return 1
-        case .float32, .float64: return 2
-        }
+        if self == .bool { return 0 }
+        return isFloatingPoint ? 2 : 1
     }
 
-    /// torch.promote_types restricted to these four types: they form a chain.
+    /// torch.promote_types: the higher category wins; within one, the type
+    /// that holds both (uint8 with int8 needs int16, float16 with bfloat16
+    /// needs float32).
     public static func promote(_ a: DType, _ b: DType) -> DType {
-        a.rank >= b.rank ? a : b
-    }
-
-    private var rank: Int {
-        switch self {
-        case .bool: return 0
-        case .int64: return 1
-        case .float32: return 2
-        case .float64: return 3
+        if a == b { return a }
+        if a.category != b.category { return a.category > b.category ? a : b }
+        if a.isFloatingPoint {
+            if Set([a, b]) == [.float16, .bfloat16] { return .float32 }
+            return a.itemSize >= b.itemSize ? a : b
         }
+        // Integers: the signed types nest by width; uint8 fits only in int16 and wider.
+        if a == .uint8 || b == .uint8 {
+            let signed = a == .uint8 ? b : a
+            return signed == .int8 ? .int16 : signed
+        }
+        return a.itemSize >= b.itemSize ? a : b
     }
 }

@@ -15,8 +15,8 @@ package enum RandomFill {
             case .float64:
                 let o = out.assumingMemoryBound(to: Double.self)
                 for i in 0..<count { o[i] = generator.uniformDouble() * (high - low) + low }
-            case .int64, .bool:
-                break  // rejected by the op
+            default:
+                break  // rejected by the op, or drawn in the kernel type
             }
         }
     }
@@ -63,8 +63,8 @@ package enum RandomFill {
             case .float32:
                 let p = probabilities.typedPointer(Float.self)
                 writeBits(dtype, out, count) { i in generator.uniformFloat() < p[i] }
-            case .int64, .bool:
-                break  // rejected by the op
+            default:
+                break  // rejected by the op, or drawn in the kernel type
             }
         }
     }
@@ -84,6 +84,8 @@ package enum RandomFill {
         case .bool:
             let o = out.assumingMemoryBound(to: Bool.self)
             for i in 0..<count { o[i] = bit(i) }
+        default:
+            break  // storage types are drawn in their kernel type
         }
     }
 
@@ -107,8 +109,8 @@ package enum RandomFill {
                 } else {
                     for i in 0..<count { o[i] = generator.normalDouble() * std + mean }
                 }
-            case .int64, .bool:
-                break
+            default:
+                break  // rejected by the op, or drawn in the kernel type
             }
         }
     }
@@ -169,8 +171,8 @@ extension RandomFill {
             case .float64:
                 let a = alpha.typedPointer(Double.self), o = out.assumingMemoryBound(to: Double.self)
                 for i in 0..<alpha.count { o[i] = Swift.max(Double.leastNormalMagnitude, sampleGamma(a[i], generator)) }
-            case .int64, .bool:
-                break  // rejected by the op
+            default:
+                break  // rejected by the op, or drawn in the kernel type
             }
         }
     }

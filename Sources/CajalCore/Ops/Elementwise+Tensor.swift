@@ -28,7 +28,7 @@ extension Tensor {
 
     /// This tensor in `dtype` for computing, without recording autograd (ops
     /// record their own backward; the engine casts gradients back).
-    func converted(to target: DType) throws -> Tensor {
+    package func converted(to target: DType) throws -> Tensor {
         if dtype == target { return self }
         let out = try Tensor(uninitializedShape: shape, strides: elementwiseOutputStrides(shape, [strides]), dtype: target, op: "to")
         let loop = StridedLoop(shape: shape, strides: out.strides, strides)
@@ -39,6 +39,10 @@ extension Tensor {
     /// `op(a, b)` with broadcasting, computed in `computeType`; no autograd.
     static func binaryKernel(_ op: BinaryOp, _ a: Tensor, _ b: Tensor, computeType: DType, name: String) throws -> Tensor {
         try checkComputed(op.isComputed(in: computeType), computeType, name)
+        if !computeType.isNative {  // computed in the kernel type, rounded back once
+            let out = try binaryKernel(op, a, b, computeType: computeType.kernelType, name: name)
+            return op.writesBool ? out : try out.converted(to: computeType)
+        }
         if a.dtype == computeType && b.dtype == computeType && a.shape == b.shape && a.isContiguous && b.isContiguous {
             // The common case, without the broadcasting and layout arrays.
             let out = try Tensor(uninitializedShape: a.shape, dtype: op.writesBool ? .bool : computeType, op: name)
@@ -65,6 +69,10 @@ extension Tensor {
     /// `op(self)` computed in `computeType`; no autograd.
     func unaryKernel(_ op: UnaryOp, computeType: DType, name: String) throws -> Tensor {
         try Tensor.checkComputed(op.isComputed(in: computeType), computeType, name)
+        if !computeType.isNative {  // computed in the kernel type, rounded back once
+            let out = try unaryKernel(op, computeType: computeType.kernelType, name: name)
+            return op.writesBool ? out : try out.converted(to: computeType)
+        }
         let x = try converted(to: computeType)
         let out = try Tensor(uninitializedShape: shape, strides: elementwiseOutputStrides(shape, [x.strides]),
                              dtype: op.writesBool ? .bool : computeType, op: name)

@@ -23,12 +23,25 @@ extension Tensor {
 
     /// self + alpha · other (torch.add's alpha).
     public func add(_ other: Tensor, alpha: Double) throws -> Tensor {
-        try add(other.scaledOperand(alpha, with: self, op: "add"))
+        if let halfType = Tensor.halfResult(self, other, alpha) {  // one rounding, as torch's kernel
+            return try to(.float32).add(other.to(.float32), alpha: halfType.rounded(alpha)).to(halfType)
+        }
+        return try add(other.scaledOperand(alpha, with: self, op: "add"))
     }
 
     /// self - alpha · other (torch.sub's alpha).
     public func sub(_ other: Tensor, alpha: Double) throws -> Tensor {
-        try sub(other.scaledOperand(alpha, with: self, op: "sub"))
+        if let halfType = Tensor.halfResult(self, other, alpha) {
+            return try to(.float32).sub(other.to(.float32), alpha: halfType.rounded(alpha)).to(halfType)
+        }
+        return try sub(other.scaledOperand(alpha, with: self, op: "sub"))
+    }
+
+    /// The half type an add or sub with a scaling alpha gives, if it gives one
+    /// (torch rounds alpha to that type, then computes in float32).
+    private static func halfResult(_ a: Tensor, _ b: Tensor, _ alpha: Double) -> DType? {
+        let type = resultType(a, b)
+        return alpha != 1 && type.isFloatingPoint && !type.isNative ? type : nil
     }
 
     /// alpha · self, as the second operand of add or sub next to `base`; self
@@ -252,13 +265,15 @@ extension Tensor {
         guard type != .bool else { throw CajalError.notImplemented("[clamp] \"clamp\" is not implemented for 'bool'") }
         var shape = self.shape
         for bound in [low, high].compactMap({ $0 }) { shape = try broadcastShapes(shape, bound.shape, op: "clamp") }
-        let x = try converted(to: type)
-        let l = try low?.converted(to: type), h = try high?.converted(to: type)
+        let kernelType = type.kernelType  // storage types clamp in their kernel type
+        let x = try converted(to: kernelType)
+        let l = try low?.converted(to: kernelType), h = try high?.converted(to: kernelType)
         let xs = x.broadcastStrides(to: shape)
         let ls = l?.broadcastStrides(to: shape) ?? xs, hs = h?.broadcastStrides(to: shape) ?? xs
-        let out = try Tensor(uninitializedShape: shape, strides: elementwiseOutputStrides(shape, [xs]), dtype: type, op: "clamp")
-        kernels.clamp(type, out.dataPointer, x.dataPointer, l.map { UnsafeRawPointer($0.dataPointer) },
-                      h.map { UnsafeRawPointer($0.dataPointer) }, StridedLoop(shape: shape, strides: out.strides, xs, ls, hs))
+        let computed = try Tensor(uninitializedShape: shape, strides: elementwiseOutputStrides(shape, [xs]), dtype: kernelType, op: "clamp")
+        kernels.clamp(kernelType, computed.dataPointer, x.dataPointer, l.map { UnsafeRawPointer($0.dataPointer) },
+                      h.map { UnsafeRawPointer($0.dataPointer) }, StridedLoop(shape: shape, strides: computed.strides, xs, ls, hs))
+        let out = try computed.converted(to: type)
         let hasLow = low != nil, hasHigh = high != nil
         let inputs = [self] + [low, high].compactMap { $0 }
         return out.recording("ClampBackward1", inputs: inputs, saving: [self] + [l, h].compactMap { $0 }) { ctx in
@@ -362,7 +377,7 @@ extension Tensor {
                 }
             }
         }
-        if type == dtype && other.storage !== storage {
+        if type == dtype && type.isNative && other.storage !== storage {
             try Tensor.checkComputed(op.isComputed(in: type), type, name)
             let b = try other.converted(to: type)
             let loop = StridedLoop(shape: shape, strides: strides, strides, b.broadcastStrides(to: shape))
@@ -437,7 +452,7 @@ extension Tensor {
     /// Fills self with normal samples, in torch's draw order (torch.Tensor.normal_).
     public func normalInPlace(mean: Double = 0, std: Double = 1, generator: Generator = .default) throws {
         try randomFillInPlace("normal_", generator: generator) { out in
-            RandomFill.normal(dtype: dtype, out: out.dataPointer, count: out.count, mean: mean, std: std, generator: generator)
+            RandomFill.normal(dtype: out.dtype, out: out.dataPointer, count: out.count, mean: mean, std: std, generator: generator)
         }
     }
 
@@ -447,15 +462,17 @@ extension Tensor {
             throw CajalError.runtime("[uniform_] uniform_ expects to return a [from, to) range, but found from=\(low) > to=\(high)")
         }
         try randomFillInPlace("uniform_", generator: generator) { out in
-            RandomFill.uniform(dtype: dtype, out: out.dataPointer, count: out.count, low: low, high: high, generator: generator)
+            RandomFill.uniform(dtype: out.dtype, out: out.dataPointer, count: out.count, low: low, high: high, generator: generator)
         }
     }
 
     private func randomFillInPlace(_ op: String, generator: Generator, _ fill: (Tensor) -> Void) throws {
         guard dtype.isFloatingPoint else { throw CajalError.type("[\(op)] \(op) expects a floating point tensor, got \(dtype)") }
         try checkInPlaceWrite(op)
-        let values = try Tensor(uninitializedShape: shape, dtype: dtype, op: op)
-        fill(values)
+        // Storage types are drawn in their kernel type and rounded.
+        let drawn = try Tensor(uninitializedShape: shape, dtype: dtype.kernelType, op: op)
+        fill(drawn)
+        let values = try drawn.converted(to: dtype)
         if inPlaceNeedsGraph([]) { return try inPlace(op, others: []) { _ in values } }
         try copyElements(from: values)
         storage.bumpVersion()

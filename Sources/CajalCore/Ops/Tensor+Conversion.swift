@@ -16,6 +16,7 @@ extension Tensor {
         case .float64: return typedPointer(Double.self).pointee
         case .int64: return Double(typedPointer(Int64.self).pointee)
         case .bool: return typedPointer(Bool.self).pointee ? 1 : 0
+        default: return try converted(to: dtype.kernelType).item()
         }
     }
 
@@ -25,7 +26,7 @@ extension Tensor {
         switch dtype {
         case .int64: return typedPointer(Int64.self).pointee
         case .bool: return typedPointer(Bool.self).pointee ? 1 : 0
-        case .float32, .float64: return Int64(double: try item())
+        default: return dtype.isFloatingPoint ? Int64(double: try item()) : try converted(to: .int64).itemInt64()
         }
     }
 

@@ -92,25 +92,25 @@ extension Tensor {
         let length = ((end - start) / step).rounded(.up)
         guard length < 1e15 else { throw CajalError(.outOfMemory, "[arange] \(length) elements is too many") }
         let count = Int(length)
-        let out = try Tensor(uninitializedShape: [count], dtype: type, op: "arange")
-        kernels.sequence(.arange(start: start, step: step), type, out.dataPointer, count)
-        return out
+        let out = try Tensor(uninitializedShape: [count], dtype: type.kernelType, op: "arange")
+        kernels.sequence(.arange(start: start, step: step), type.kernelType, out.dataPointer, count)
+        return try out.converted(to: type)
     }
 
     /// Uniform samples in [0, 1) from `generator`, matching torch.rand.
     public static func rand(_ shape: [Int], dtype: DType = .float32, generator: Generator = .default) throws -> Tensor {
         guard dtype.isFloatingPoint else { throw CajalError.notImplemented("[rand] \"check_uniform_bounds\" not implemented for '\(dtype)'") }
-        let out = try Tensor(uninitializedShape: shape, dtype: dtype, op: "rand")
-        RandomFill.uniform(dtype: dtype, out: out.dataPointer, count: out.count, low: 0, high: 1, generator: generator)
-        return out
+        let out = try Tensor(uninitializedShape: shape, dtype: dtype.kernelType, op: "rand")
+        RandomFill.uniform(dtype: out.dtype, out: out.dataPointer, count: out.count, low: 0, high: 1, generator: generator)
+        return try out.converted(to: dtype)
     }
 
     /// Standard normal samples from `generator`, matching torch.randn.
     public static func randn(_ shape: [Int], dtype: DType = .float32, generator: Generator = .default) throws -> Tensor {
         guard dtype.isFloatingPoint else { throw CajalError.notImplemented("[randn] \"normal_kernel_cpu\" not implemented for '\(dtype)'") }
-        let out = try Tensor(uninitializedShape: shape, dtype: dtype, op: "randn")
-        RandomFill.normal(dtype: dtype, out: out.dataPointer, count: out.count, mean: 0, std: 1, generator: generator)
-        return out
+        let out = try Tensor(uninitializedShape: shape, dtype: dtype.kernelType, op: "randn")
+        RandomFill.normal(dtype: out.dtype, out: out.dataPointer, count: out.count, mean: 0, std: 1, generator: generator)
+        return try out.converted(to: dtype)
     }
 }
 
@@ -158,13 +158,14 @@ extension Tensor {
     public func bernoulliInPlace(probability p: Double, generator: Generator = .default) throws {
         guard p >= 0 && p <= 1 else { throw CajalError.runtime("[bernoulli_] bernoulli_ expects p to be in [0, 1], but got p=\(p)") }
         try checkInPlaceWrite("bernoulli_")
-        if !inPlaceNeedsGraph([]) && strides == Layout.contiguousStrides(shape) {  // dropout's noise: straight in
+        if !inPlaceNeedsGraph([]) && strides == Layout.contiguousStrides(shape) && dtype.isNative {  // dropout's noise: straight in
             RandomFill.bernoulli(dtype: dtype, out: dataPointer, count: count, probability: p, generator: generator)
             storage.bumpVersion()
             return
         }
-        let values = try Tensor(uninitializedShape: shape, dtype: dtype, op: "bernoulli_")
-        RandomFill.bernoulli(dtype: dtype, out: values.dataPointer, count: count, probability: p, generator: generator)
+        let drawn = try Tensor(uninitializedShape: shape, dtype: dtype.kernelType, op: "bernoulli_")
+        RandomFill.bernoulli(dtype: drawn.dtype, out: drawn.dataPointer, count: count, probability: p, generator: generator)
+        let values = try drawn.converted(to: dtype)
         if inPlaceNeedsGraph([]) { return try inPlace("bernoulli_", others: []) { _ in values } }
         try copyElements(from: values)
         storage.bumpVersion()
@@ -190,10 +191,10 @@ extension Tensor {
         guard dtype.isFloatingPoint else {
             throw CajalError.notImplemented("[\(op)] \"\(op)\" not implemented for '\(dtype.torchName)'")
         }
-        let alpha = try GradMode.withDisabled { try contiguous() }
-        let out = try Tensor(uninitializedShape: shape, dtype: dtype, op: op)
-        fill(alpha, out.dataPointer)
-        return out.recording(node, inputs: [self]) { _ in
+        let alpha = try GradMode.withDisabled { try contiguous().converted(to: dtype.kernelType) }
+        let drawn = try Tensor(uninitializedShape: shape, dtype: alpha.dtype, op: op)
+        fill(alpha, drawn.dataPointer)
+        return try drawn.converted(to: dtype).recording(node, inputs: [self]) { _ in
             throw CajalError.notImplemented("[\(op)] the gradient of gamma-based samples with respect to their concentration (torch's reparameterised gamma) is not supported by cajal")
         }
     }
@@ -204,13 +205,13 @@ extension Tensor {
         guard dtype.isFloatingPoint else {
             throw CajalError.notImplemented("[bernoulli] \"bernoulli_tensor_cpu_p_\" not implemented for '\(dtype.torchName)'")
         }
-        let p = try GradMode.withDisabled { try contiguous() }
+        let p = try GradMode.withDisabled { try contiguous().converted(to: dtype.kernelType) }
         guard try p.ge(.scalar(0.0)).logicalAnd(p.le(.scalar(1.0))).all().itemInt64() == 1 else {
             throw CajalError.runtime("[bernoulli] Expected p_in >= 0 && p_in <= 1 to be true, but got false.")
         }
-        let out = try Tensor(uninitializedShape: shape, dtype: dtype, op: "bernoulli")
-        RandomFill.bernoulli(probabilities: p, out: out.dataPointer, dtype: dtype, generator: generator)
-        return out
+        let out = try Tensor(uninitializedShape: shape, dtype: p.dtype, op: "bernoulli")
+        RandomFill.bernoulli(probabilities: p, out: out.dataPointer, dtype: p.dtype, generator: generator)
+        return try out.converted(to: dtype)
     }
 
     /// Indices drawn from the categorical distributions in the rows of self

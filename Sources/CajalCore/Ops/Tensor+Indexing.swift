@@ -61,7 +61,10 @@ extension Tensor {
             guard position < rank else {
                 throw CajalError.index("[\(op)] too many indices for tensor of dimension \(rank)")
             }
-            guard let index = entry else { position += 1; continue }
+            guard var index = entry else { position += 1; continue }
+            // torch takes int32 indices as int64 and (deprecated) uint8 ones as masks.
+            if index.dtype == .int32 { index = try index.converted(to: .int64) }
+            if index.dtype == .uint8 { index = try index.converted(to: .bool) }
             switch index.dtype {
             case .bool:
                 let k = Swift.max(index.rank, 1)
@@ -126,6 +129,13 @@ extension Tensor {
     /// Writes `values` (broadcast to the indexed shape) into x[indices]; with
     /// `accumulate`, repeated indices add up. No autograd (callers handle it).
     func indexPutKernel(_ indices: [Tensor?], values: Tensor, accumulate: Bool) throws {
+        if !dtype.isNative {  // storage types are written through their kernel type
+            let work = try converted(to: dtype.kernelType)
+            try work.indexPutKernel(indices, values: values, accumulate: accumulate)
+            try copyElements(from: work)
+            storage.bumpVersion()
+            return
+        }
         let plan = try indexPlan(indices, op: "index_put_")
         let broadcast = try broadcastShapes(plan.resultShape, values.shape, op: "index_put_")
         guard broadcast == plan.resultShape else {
@@ -170,9 +180,10 @@ extension Tensor {
     public func indexSelect(dim: Int, index: Tensor) throws -> Tensor {
         let d = try normalizeDim(dim, rank: rank, op: "index_select")
         guard index.rank <= 1 else { throw CajalError.index("[index_select] index_select(): Index is supposed to be a vector") }
-        guard index.dtype == .int64 else {
-            throw CajalError.index("[index_select] index_select(): Expected dtype int64 for index, got \(index.dtype)")
+        guard index.dtype == .int64 || index.dtype == .int32 else {
+            throw CajalError.index("[index_select] index_select(): Expected dtype int32 or int64 for index, got \(index.dtype)")
         }
+        let index = try index.converted(to: .int64)
         if rank == 0 {
             guard index.count == 1 else {
                 throw CajalError.runtime("[index_select] index_select(): Index to scalar can have only 1 value, got \(index.count) value(s)")
@@ -232,6 +243,10 @@ extension Tensor {
     private func scattered(dim: Int, index: Tensor, source: Tensor, mode: ScatterMode, op: String) throws -> Tensor {
         guard source.dtype == dtype else {
             throw CajalError.runtime("[\(op)] \(op)(): Expected self.dtype to be equal to src.dtype (got \(dtype) and \(source.dtype))")
+        }
+        if !dtype.isNative {  // storage types scatter in their kernel type
+            return try converted(to: dtype.kernelType).scattered(dim: dim, index: index, source: source.converted(to: dtype.kernelType),
+                                                                 mode: mode, op: op).converted(to: dtype)
         }
         let out = try clone().detach()
         guard index.count > 0 else { return out }
@@ -414,9 +429,10 @@ extension Tensor {
     public func indexAdd(dim: Int, index: Tensor, source: Tensor, alpha: Double = 1) throws -> Tensor {
         let op = "index_add"
         let d = try normalizeDim(dim, rank: rank, op: op)
-        guard index.rank <= 1, index.dtype == .int64 else {
-            throw CajalError.index("[\(op)] index_add_(): Index is supposed to be a vector of int64, got \(index.rank)-D \(index.dtype)")
+        guard index.rank <= 1, index.dtype == .int64 || index.dtype == .int32 else {
+            throw CajalError.index("[\(op)] index_add_(): Index is supposed to be a vector of int32 or int64, got \(index.rank)-D \(index.dtype)")
         }
+        let index = try index.converted(to: .int64)
         guard source.rank == rank, index.count == (rank == 0 ? 1 : source.shape[d]),
               (0..<rank).allSatisfy({ $0 == d || source.shape[$0] == shape[$0] }) else {
             throw CajalError.runtime("[\(op)] source \(shapeString(source.shape)) must match self \(shapeString(shape)) except along dim \(d), where it needs one slice per index (\(index.count))")

@@ -35,6 +35,7 @@ extension Tensor {
         guard dtype == other.dtype else {
             throw CajalError.runtime("[matmul] expected both operands to have the same dtype, but got: \(dtype) != \(other.dtype)")
         }
+        if let out = try Tensor.inKernelType([self, other], { try $0[0]!.matrixProduct($0[1]!, dot: dot) }) { return out }
         let type = dtype
         let limit = Int(Int32.max)
         guard m <= limit && n <= limit && k <= limit else {
@@ -169,12 +170,18 @@ extension Tensor {
         guard shape[rank - 1] == shape[rank - 2] else {
             throw CajalError.runtime("[\(op)] \(op): A must be batches of square matrices, but they are \(shape[rank - 2]) by \(shape[rank - 1]) matrices")
         }
-        guard dtype.isFloatingPoint else {
-            throw CajalError.notImplemented("[\(op)] \(op): Expected a floating point tensor as input. Got \(dtype)")
-        }
+        try checkLapackType(op)
         guard shape[rank - 1] <= Int(Int32.max) / 64 else {
             throw CajalError.value("[\(op)] matrices of size \(shape[rank - 1]) exceed LAPACK's 32-bit limits")
         }
+    }
+
+    /// LAPACK factors float32 and float64; like torch, nothing else.
+    private func checkLapackType(_ op: String) throws {
+        guard dtype.isFloatingPoint else {
+            throw CajalError.notImplemented("[\(op)] \(op): Expected a floating point tensor as input. Got \(dtype)")
+        }
+        guard dtype.isNative else { throw CajalError.notImplemented("[\(op)] \"\(op)\" not implemented for '\(dtype.torchName)'") }
     }
 
     /// Runs `body` on each n x n matrix of a contiguous batch.
@@ -323,7 +330,7 @@ extension Tensor {
     public func svd(fullMatrices: Bool = true) throws -> (u: Tensor, s: Tensor, vh: Tensor) {
         let op = "linalg.svd"
         guard rank >= 2 else { throw CajalError.runtime("[\(op)] \(op): The input tensor A must have at least 2 dimensions.") }
-        guard dtype.isFloatingPoint else { throw CajalError.notImplemented("[\(op)] \(op): Expected a floating point tensor as input. Got \(dtype)") }
+        try checkLapackType(op)
         let m = shape[rank - 2], n = shape[rank - 1], k = Swift.min(m, n), batch = Array(shape.dropLast(2))
         guard Swift.max(m, n) <= Int(Int32.max) / 64 else { throw CajalError.value("[\(op)] matrices of size \(m) x \(n) exceed LAPACK's 32-bit limits") }
         let uCols = fullMatrices ? m : k, vRows = fullMatrices ? n : k

@@ -36,6 +36,10 @@ extension Tensor {
             throw CajalError.runtime("[\(op)] Expected 3D or 4D input for adaptive_max_pool2d, but got input of size: \(input.shape)")
         }
         guard input.dtype.isFloatingPoint else { throw CajalError.runtime("[\(op)] not implemented for \(input.dtype) input") }
+        if !input.dtype.isNative {  // half types pool in float32; the picks are the same
+            let (values, indices) = try adaptiveMaxPool2d(input.to(input.dtype.kernelType), outputSize: outputSize)
+            return (try values.to(input.dtype), indices)
+        }
         let size = try Arguments(op).sizes(outputSize.count == 1 ? [outputSize[0], outputSize[0]] : outputSize, "output_size")
         guard size.count == 2, size.allSatisfy({ $0 > 0 }) else {
             throw CajalError.runtime("[\(op)] output_size must be one or two positive ints, got \(outputSize)")
@@ -117,6 +121,11 @@ extension Tensor {
     private static func maxPool(_ input: Tensor, _ kernelSize: [Int], _ stride: [Int], _ padding: [Int], _ dilation: [Int],
                                 _ ceilMode: Bool, spatialDims: Int, op: String) throws -> (values: Tensor, indices: Tensor) {
         let (g, outShape) = try poolingGeometry(input, kernelSize, stride, padding, dilation, ceilMode, spatialDims: spatialDims, op: op)
+        if !input.dtype.isNative {  // half types pool in float32; the picks are the same
+            let (values, indices) = try maxPool(input.to(input.dtype.kernelType), kernelSize, stride, padding, dilation, ceilMode,
+                                                spatialDims: spatialDims, op: op)
+            return (try values.to(input.dtype), indices)
+        }
         let x = try input.contiguous()
         let planes = input.shape[..<(input.rank - spatialDims)].reduce(1, *)
         let values = try Tensor(uninitializedShape: outShape, dtype: input.dtype, op: op)
@@ -146,6 +155,9 @@ extension Tensor {
                                 _ countIncludePad: Bool, _ divisorOverride: Int, spatialDims: Int, op: String) throws -> Tensor {
         guard divisorOverride >= 0 else { throw CajalError.runtime("[\(op)] divisor must be not zero") }
         let (g, outShape) = try poolingGeometry(input, kernelSize, stride, padding, [1], ceilMode, spatialDims: spatialDims, op: op)
+        if let out = try inKernelType([input], {
+            try avgPool($0[0]!, kernelSize, stride, padding, ceilMode, countIncludePad, divisorOverride, spatialDims: spatialDims, op: op)
+        }) { return out }
         let planes = input.shape[..<(input.rank - spatialDims)].reduce(1, *)
         let divisor = AverageDivisor(countIncludePad: countIncludePad, divisorOverride: divisorOverride)
         let name = spatialDims == 2 ? "AvgPool2DBackward0" : "AvgPool1DBackward0", inputShape = input.shape

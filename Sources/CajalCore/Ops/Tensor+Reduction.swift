@@ -20,11 +20,12 @@ extension Tensor {
         for d in 0..<rank {
             if !reduced[d] { outShape.append(shape[d]) } else if keepDim { outShape.append(1) }
         }
-        let out = try Tensor(uninitializedShape: outShape, dtype: outType, op: op)
-        let x = try converted(to: outType == .int64 && dtype == .bool ? .bool : outType)
+        // Storage types sum in their kernel type and round the result once.
+        let out = try Tensor(uninitializedShape: outShape, dtype: outType.kernelType, op: op)
+        let x = try converted(to: outType == .int64 && dtype == .bool ? .bool : outType.kernelType)
         try MemoryBudget.reserveScratch(perThread: out.count, of: 8, op: op)  // a row of accumulators
         kernels.reduce(.sum, x.dtype, x.dataPointer, shape, x.strides, reduced, out.dataPointer, scale)
-        return out
+        return try out.converted(to: outType)
     }
 
     /// The shape of the reduced tensor with the reduced dims kept as size 1.
@@ -121,10 +122,12 @@ extension Tensor {
         for d in 0..<rank {
             if !reduced[d] { outShape.append(shape[d]) } else if keepDim { outShape.append(1) }
         }
-        let out = try Tensor(uninitializedShape: outShape, dtype: outType, op: name)
+        // Storage types reduce in their kernel type and round the result once.
+        let x = try converted(to: dtype.kernelType)
+        let out = try Tensor(uninitializedShape: outShape, dtype: outType.kernelType, op: name)
         try MemoryBudget.reserveScratch(perThread: out.count, of: 8, op: name)  // a row of accumulators
-        kernels.reduce(op, dtype, dataPointer, shape, strides, reduced, out.dataPointer, 1)
-        return out
+        kernels.reduce(op, x.dtype, x.dataPointer, shape, x.strides, reduced, out.dataPointer, 1)
+        return try out.converted(to: outType)
     }
 
     /// The gradient of max/min/amax/amin: shared evenly among the elements
@@ -355,18 +358,22 @@ extension Tensor {
         let d = try normalizeDim(dim, rank: rank, op: "cumprod")
         let out = try scan(d, product: true, name: "cumprod")
         return out.recording("CumprodBackward0", inputs: [self], saving: [self], twiceDifferentiable: false) { ctx in
-            let x = ctx.saved[0], g = try ctx.grad.converted(to: x.dtype)
-            guard x.rank > 0 else { return [g] }
+            let saved = ctx.saved[0], x = try saved.converted(to: saved.dtype.kernelType)
+            let g = try ctx.grad.converted(to: x.dtype)
+            guard x.rank > 0 else { return [try g.converted(to: saved.dtype)] }
             let dx = try Tensor(uninitializedShape: x.shape, dtype: x.dtype, op: "cumprod_backward")
-            guard x.count > 0 else { return [dx] }
+            guard x.count > 0 else { return [try dx.converted(to: saved.dtype)] }
             kernels.cumprodBackward(x.dtype, dx.dataPointer, dx.strides[d], x.dataPointer, x.strides[d], g.dataPointer,
                                     g.strides[d], x.shape[d], x.alongDim(d, outputs: [dx.strides, g.strides]))
-            return [dx]
+            return [try dx.converted(to: saved.dtype)]
         }
     }
 
     private func scan(_ d: Int, product: Bool, name: String) throws -> Tensor {
         let type = dtype.isFloatingPoint ? dtype : DType.int64
+        if !dtype.isNative {  // storage types scan in their kernel type and round back
+            return try converted(to: dtype.kernelType).scan(d, product: product, name: name).converted(to: type)
+        }
         if rank == 0 { return try converted(to: type).clone().detach() }
         let out = try Tensor(uninitializedShape: shape, dtype: type, op: name)
         // No elements: the loop over the other dims could still be 2^40 long (an empty tensor of [2^40, 0]).
