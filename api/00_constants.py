@@ -79,3 +79,9 @@ constants("cajal_bernoulli_stream", swift="BernoulliStream",
     ("MT19937", "mt19937", "one 53-bit uniform per element from the generator (torch on AMD and other CPUs)"),
     ("MKL", "mkl", "one 32-bit draw seeds MKL's MCG31m1 stream, u < p per element (torch on Intel CPUs)"),
 ])
+
+constants("cajal_qr_mode", swift="QRMode", doc="Which factors torch.linalg.qr returns (its mode=).", values=[
+    ("REDUCED", "reduced", "Q with min(m, n) columns and R with min(m, n) rows"),
+    ("COMPLETE", "complete", "Q square (m x m) and R m x n"),
+    ("R", "r", "R alone (reduced); Q is empty and nothing is differentiable"),
+])

@@ -95,6 +95,15 @@ rows, or m and n with full_matrices. Gradients through U or Vh need full_matrice
     (u.pointee, s.pointee, vh.pointee) = (handle(left), handle(values), handle(right))
 }''')
 
+fn("int cajal_linalg_qr(cajal_tensor a, cajal_qr_mode mode, cajal_tensor *q, cajal_tensor *r)",
+   """torch.linalg.qr: A = QR for each matrix by Householder reflections (LAPACK's signs, as torch's). Q has
+orthonormal columns, R is upper triangular; their sizes follow mode. On error nothing is written.""",
+   swift='''status {
+    guard let q, let r else { throw CajalError(.nullArgument, "output pointer is NULL") }
+    let (factorQ, factorR) = try tensorArgument(a, "A").qr(mode: mode)
+    (q.pointee, r.pointee) = (handle(factorQ), handle(factorR))
+}''')
+
 fn("int cajal_linalg_svdvals(cajal_tensor a, cajal_tensor *out)",
    "torch.linalg.svdvals: the singular values of each matrix, descending.",
    swift='newTensor(out) { try tensorArgument(a, "A").svdvals() }')

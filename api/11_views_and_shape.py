@@ -35,6 +35,11 @@ fn("int cajal_tensor_expand(cajal_tensor x, const int64_t *shape, size_t ndim, c
    "Broadcasts size-1 dims to shape without copying; -1 keeps a size.",
    swift='newTensor(out) { try tensorArgument(x).expand(ints(shape, ndim)) }')
 
+fn("int cajal_tensor_as_strided(cajal_tensor x, const int64_t *size, const int64_t *stride, size_t ndim, int64_t storage_offset, cajal_tensor *out)",
+   """torch.as_strided: a view of x's storage with these sizes and strides (in elements), starting at
+storage_offset (x's own offset when negative). Windows may overlap; their gradients add up.""",
+   swift='newTensor(out) { try tensorArgument(x).asStrided(size: ints(size, ndim, "size"), strides: ints(stride, ndim, "stride"), storageOffset: storage_offset < 0 ? nil : Int(storage_offset)) }')
+
 fn("int cajal_tensor_squeeze(cajal_tensor x, cajal_tensor *out)",
    "Removes every size-1 dim.",
    swift='newTensor(out) { try tensorArgument(x).squeeze() }')

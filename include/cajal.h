@@ -137,6 +137,12 @@ typedef int32_t cajal_bernoulli_stream;
 #define CAJAL_BERNOULLI_STREAM_MT19937 0 /* one 53-bit uniform per element from the generator (torch on AMD and other CPUs) */
 #define CAJAL_BERNOULLI_STREAM_MKL     1 /* one 32-bit draw seeds MKL's MCG31m1 stream, u < p per element (torch on Intel CPUs) */
 
+/* Which factors torch.linalg.qr returns (its mode=). */
+typedef int32_t cajal_qr_mode;
+#define CAJAL_QR_MODE_REDUCED  0 /* Q with min(m, n) columns and R with min(m, n) rows */
+#define CAJAL_QR_MODE_COMPLETE 1 /* Q square (m x m) and R m x n */
+#define CAJAL_QR_MODE_R        2 /* R alone (reduced); Q is empty and nothing is differentiable */
+
 /* ----------------------------------------------------------------- library */
 
 /* The API version the library was built with (CAJAL_API_VERSION). */
@@ -721,6 +727,10 @@ int cajal_linalg_eigvalsh(cajal_tensor a, int32_t upper, cajal_tensor *out);
  * rows, or m and n with full_matrices. Gradients through U or Vh need full_matrices 0. On error nothing is written. */
 int cajal_linalg_svd(cajal_tensor a, int32_t full_matrices, cajal_tensor *u, cajal_tensor *s, cajal_tensor *vh);
 
+/* torch.linalg.qr: A = QR for each matrix by Householder reflections (LAPACK's signs, as torch's). Q has
+ * orthonormal columns, R is upper triangular; their sizes follow mode. On error nothing is written. */
+int cajal_linalg_qr(cajal_tensor a, cajal_qr_mode mode, cajal_tensor *q, cajal_tensor *r);
+
 /* torch.linalg.svdvals: the singular values of each matrix, descending. */
 int cajal_linalg_svdvals(cajal_tensor a, cajal_tensor *out);
 
@@ -832,6 +842,11 @@ int cajal_tensor_permute(cajal_tensor x, const int64_t *dims, size_t ndims, caja
 
 /* Broadcasts size-1 dims to shape without copying; -1 keeps a size. */
 int cajal_tensor_expand(cajal_tensor x, const int64_t *shape, size_t ndim, cajal_tensor *out);
+
+/* torch.as_strided: a view of x's storage with these sizes and strides (in elements), starting at
+ * storage_offset (x's own offset when negative). Windows may overlap; their gradients add up. */
+int cajal_tensor_as_strided(cajal_tensor x, const int64_t *size, const int64_t *stride, size_t ndim,
+                            int64_t storage_offset, cajal_tensor *out);
 
 /* Removes every size-1 dim. */
 int cajal_tensor_squeeze(cajal_tensor x, cajal_tensor *out);

@@ -27,6 +27,10 @@ typedef void (*syevd_fn)(const char *, const char *, const int *, void *, const 
                          int *, const int *, int *, size_t, size_t);
 typedef void (*gesdd_fn)(const char *, const int *, const int *, void *, const int *, void *, void *, const int *, void *,
                          const int *, void *, const int *, int *, int *, size_t);
+/* geqrf and orgqr (the Householder QR and the Q it encodes) take no CHARACTER arguments. */
+typedef void (*geqrf_fn)(const int *, const int *, void *, const int *, void *, void *, const int *, int *);
+typedef void (*orgqr_fn)(const int *, const int *, const int *, void *, const int *, const void *, void *, const int *,
+                         int *);
 typedef char *(*corename_fn)(void);
 
 static struct {
@@ -39,6 +43,8 @@ static struct {
     trtrs_fn strtrs, dtrtrs;
     syevd_fn ssyevd, dsyevd;
     gesdd_fn sgesdd, dgesdd;
+    geqrf_fn sgeqrf, dgeqrf;
+    orgqr_fn sorgqr, dorgqr;
     const char *core;
 } blas = {.core = "unavailable"};
 
@@ -124,6 +130,10 @@ static void load(void) {
     blas.dsyevd = (syevd_fn)dlsym(lib, "dsyevd_");
     blas.sgesdd = (gesdd_fn)dlsym(lib, "sgesdd_");
     blas.dgesdd = (gesdd_fn)dlsym(lib, "dgesdd_");
+    blas.sgeqrf = (geqrf_fn)dlsym(lib, "sgeqrf_");
+    blas.dgeqrf = (geqrf_fn)dlsym(lib, "dgeqrf_");
+    blas.sorgqr = (orgqr_fn)dlsym(lib, "sorgqr_");
+    blas.dorgqr = (orgqr_fn)dlsym(lib, "dorgqr_");
     corename_fn corename = (corename_fn)dlsym(lib, "openblas_get_corename");
     blas.core = corename ? corename() : "OpenBLAS";
     blas.dgemm = dgemm;
@@ -202,4 +212,13 @@ int cajal_lapack_gesdd(int is_double, char jobz, int m, int n, void *a, int lda,
                        int ldvt, void *work, int lwork, int *iwork, int *info) {
     if (is_double) LAPACK_CALL(dgesdd, &jobz, &m, &n, a, &lda, s, u, &ldu, vt, &ldvt, work, &lwork, iwork, info, 1);
     LAPACK_CALL(sgesdd, &jobz, &m, &n, a, &lda, s, u, &ldu, vt, &ldvt, work, &lwork, iwork, info, 1);
+}
+int cajal_lapack_geqrf(int is_double, int m, int n, void *a, int lda, void *tau, void *work, int lwork, int *info) {
+    if (is_double) LAPACK_CALL(dgeqrf, &m, &n, a, &lda, tau, work, &lwork, info);
+    LAPACK_CALL(sgeqrf, &m, &n, a, &lda, tau, work, &lwork, info);
+}
+int cajal_lapack_orgqr(int is_double, int m, int n, int k, void *a, int lda, const void *tau, void *work, int lwork,
+                       int *info) {
+    if (is_double) LAPACK_CALL(dorgqr, &m, &n, &k, a, &lda, tau, work, &lwork, info);
+    LAPACK_CALL(sorgqr, &m, &n, &k, a, &lda, tau, work, &lwork, info);
 }

@@ -85,6 +85,12 @@ struct FixtureTensor: Decodable, Sendable {
                 case .float64: return Array(raw.bindMemory(to: Double.self))
                 case .int64: return raw.bindMemory(to: Int64.self).map { Double($0) }
                 case .bool: return raw.map { $0 != 0 ? 1 : 0 }
+                case .int32: return raw.bindMemory(to: Int32.self).map { Double($0) }
+                case .int16: return raw.bindMemory(to: Int16.self).map { Double($0) }
+                case .int8: return raw.bindMemory(to: Int8.self).map { Double($0) }
+                case .uint8: return raw.map { Double($0) }
+                case .float16: return raw.bindMemory(to: Float16.self).map { Double(Float($0)) }
+                case .bfloat16: return raw.bindMemory(to: Float.self).map { Double($0) }  // written as float32
                 }
             }
         }
@@ -98,6 +104,7 @@ struct FixtureTensor: Decodable, Sendable {
         case .float64: return try Tensor(v, shape: shape)
         case .int64: return try Tensor(v.map { Int64($0) }, shape: shape)
         case .bool: return try Tensor(v.map { $0 != 0 }, shape: shape)
+        default: return try Tensor(v, shape: shape).to(dType)  // every storage value is exact in float64
         }
     }
 }

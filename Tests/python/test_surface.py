@@ -139,8 +139,6 @@ def test_reductions_refuse_what_torch_refuses():
         torch.histc(x, bins=3, min=2, max=1)
     with pytest.raises(RuntimeError, match="nanmean\\(\\): expected input to have floating point"):
         torch.nanmean(torch.tensor([1, 2]))
-    with pytest.raises(NotImplementedError, match="unique\\(dim=...\\) is not supported"):
-        torch.unique(x, dim=0)
     with pytest.raises(IndexError, match="Expected reduction dim 1 to have non-zero size"):
         torch.ones(2, 0).median(1)
     assert torch.bincount(torch.tensor([], dtype=torch.int64), minlength=3).tolist() == [0, 0, 0]
@@ -188,8 +186,7 @@ def test_searchsorted_refuses_what_torch_refuses():
         torch.searchsorted(torch.ones(2, 3), torch.ones(3, 1))
     with pytest.raises(RuntimeError, match="boundaries tensor must be 1 dimension"):
         torch.bucketize(torch.ones(2), torch.ones(2, 2))
-    with pytest.raises(NotImplementedError, match="no int32 dtype yet"):
-        torch.searchsorted(torch.tensor([1, 2]), torch.tensor([1]), out_int32=True)
+    assert torch.searchsorted(torch.tensor([1, 2]), torch.tensor([2]), out_int32=True).dtype is torch.int32
 
 
 def test_svd_gradients_need_the_reduced_form():
@@ -202,3 +199,36 @@ def test_svd_gradients_need_the_reduced_form():
     with pytest.raises(RuntimeError, match="must have at least 2 dimensions"):
         torch.linalg.svd(torch.ones(3))
     assert torch.linalg.svd(torch.ones(0, 3)).Vh.tolist() == torch.eye(3).tolist()
+
+
+def test_qr_lstsq_and_as_strided_refuse_what_torch_refuses():
+    with pytest.raises(RuntimeError, match="unrecognized mode 'full'"):
+        torch.linalg.qr(torch.eye(2), mode="full")
+    with pytest.raises(RuntimeError, match="must have at least 2 dimensions"):
+        torch.linalg.qr(torch.ones(3))
+    with pytest.raises(NotImplementedError, match="Expected a floating point tensor"):
+        torch.linalg.qr(torch.eye(2, dtype=torch.int64))
+    a = torch.randn(4, 2, dtype=torch.float64, requires_grad=True)
+    with pytest.raises(RuntimeError, match="not computed when mode='r'"):
+        torch.linalg.qr(a, mode="r").R.sum().backward()
+    with pytest.raises(NotImplementedError, match="mode='complete' and nrows > ncols"):
+        torch.linalg.qr(a, mode="complete").Q.sum().backward()
+    with pytest.raises(RuntimeError, match="input.size\\(-2\\) should match other.size\\(-2\\)"):
+        torch.linalg.lstsq(torch.ones(4, 2), torch.ones(3, 1))
+    with pytest.raises(RuntimeError, match="parameter `driver` should be one of"):
+        torch.linalg.lstsq(torch.ones(4, 2), torch.ones(4, 1), driver="fast")
+    with pytest.raises(RuntimeError, match="rank-deficient"):
+        torch.linalg.lstsq(torch.ones(4, 2), torch.ones(4, 1))
+    x = torch.arange(6.0)
+    with pytest.raises(RuntimeError, match="out of bounds for storage of size 24"):
+        x.as_strided((3, 3), (2, 1))
+    with pytest.raises(RuntimeError, match="Negative strides"):
+        torch.as_strided(x, (2,), (-1,))
+    with pytest.raises(RuntimeError, match="mismatch in length of strides and shape"):
+        x.as_strided((2, 2), (1,))
+    with pytest.raises(ValueError, match="too large"):
+        x.as_strided((2, 2), (1 << 62, 1))
+    assert x[2:].as_strided((2,), (1,)).tolist() == [2.0, 3.0]  # from the view's own offset, as torch's
+    assert x.as_strided((2,), (1,), 4).tolist() == [4.0, 5.0]
+    with pytest.raises(IndexError, match="out of range"):
+        torch.unique(torch.ones(2, 2), dim=2)

@@ -328,3 +328,39 @@ def determinants(torch, a):
 # Added last: the generator draws every program's inputs from one RNG in this order.
 PROGRAMS["singular_values"] = (_program(singular_values), [((6, 3), "any"), ((3, 4), "any")])
 PROGRAMS["determinants"] = (_program(determinants), [((3, 4, 4), "any")])
+
+
+def factorizations(torch, tall, wide, rhs, square):
+    """QR in its three modes (sign-free forms: LAPACK may flip a column and
+    its row of R together), lstsq for tall and wide systems with its drivers'
+    extra outputs, as_strided windows (overlapping, so gradients add up) and
+    unique over slices."""
+    q, r = torch.linalg.qr(tall)
+    signs = torch.sign(torch.diagonal(r, dim1=-2, dim2=-1))
+    qc, rc = torch.linalg.qr(square, mode="complete")
+    wq, wr = torch.linalg.qr(wide)
+    solution = torch.linalg.lstsq(tall, rhs)
+    wide_solution = torch.linalg.lstsq(wide, rhs[0, :3, :])
+    gelsd = torch.linalg.lstsq(tall.detach(), rhs.detach(), driver="gelsd")
+    flat = square.reshape(-1)
+    windows = torch.as_strided(flat, (5, 4), (2, 1), 1)
+    labels = torch.tensor([[1, 0, 2], [0, 1, 1], [1, 0, 2], [0, 0, 0], [0, 1, 1]])
+    values, inverse, counts = torch.unique(labels, dim=0, return_inverse=True, return_counts=True)
+    columns = torch.unique(labels, dim=1)
+    runs, run_inverse, run_counts = torch.unique_consecutive(labels, dim=0, return_inverse=True, return_counts=True)
+    return {
+        "q_signed": q * signs.unsqueeze(-2), "r_signed": r * signs.unsqueeze(-1), "qr_product": q @ r,
+        "r_only": torch.linalg.qr(tall.detach(), mode="r")[1].abs(),
+        "complete_product": qc @ rc, "complete_r_abs": rc.abs(), "complete_q_gram": qc.transpose(-2, -1) @ qc,
+        "wide_product": wq @ wr, "wide_r_abs": wr.abs(),
+        "lstsq": solution.solution, "lstsq_rank": solution.rank, "lstsq_wide": wide_solution.solution,
+        "lstsq_vector_rhs": torch.linalg.lstsq(tall[0], rhs[0, :, :1]).solution,
+        "gelsd_residuals": gelsd.residuals, "gelsd_singular_values": gelsd.singular_values,
+        "as_strided": windows * 1.0, "as_strided_squared": (torch.as_strided(square, (3, 3), (5, 1)) ** 2),
+        "unique_dim0": values, "unique_inverse": inverse, "unique_counts": counts, "unique_dim1": columns,
+        "consecutive": runs, "consecutive_inverse": run_inverse, "consecutive_counts": run_counts,
+    }
+
+
+PROGRAMS["factorizations"] = (_program(factorizations), [((2, 6, 3), "any"), ((3, 5), "any"), ((2, 6, 2), "any"),
+                                                          ((4, 4), "any")])

@@ -513,8 +513,6 @@ def searchsorted(sorted_sequence, input, *, out_int32=False, right=False, side=N
     Counted in blocks of values, so memory stays bounded."""
     from . import cat
 
-    if out_int32:
-        raise NotImplementedError("searchsorted(out_int32=True) is not supported by cajal: it has no int32 dtype yet")
     if side is not None:
         if side not in ("left", "right"):
             raise RuntimeError(f"torch.searchsorted(): side can only be 'left' or 'right' but got {side}")
@@ -540,6 +538,8 @@ def searchsorted(sorted_sequence, input, *, out_int32=False, right=False, side=N
     else:
         below = (boundaries.unsqueeze(-2) <= values.unsqueeze(-1)) if right else (boundaries.unsqueeze(-2) < values.unsqueeze(-1))
         result = below.sum(-1)
+    if out_int32:
+        result = result.to(D.int32)
     return result.reshape(()) if scalar else result
 
 
@@ -866,12 +866,54 @@ def _unique_runs(flat):
     return starts, starts.to(D.int64).cumsum(0) - 1
 
 
+def _slice_runs(rows):
+    """For 2-D rows in order: where each run of equal rows starts (bool) and each row's run id."""
+    from . import cat
+    from ._creation import ones
+
+    if rows.shape[0] == 0:
+        return rows.new_zeros((0,), dtype=D.bool_), rows.new_zeros((0,), dtype=D.int64)
+    differs = (rows[1:] != rows[:-1]).any(1) if rows.shape[1] else rows.new_zeros((rows.shape[0] - 1,), dtype=D.bool_)
+    starts = cat([ones(1, dtype=D.bool_), differs])
+    return starts, starts.to(D.int64).cumsum(0) - 1
+
+
+def _unique_slices(x, dim, sort, return_inverse, return_counts, op):
+    """unique / unique_consecutive along `dim`: the slices x.select(dim, i) compared whole.
+    Sorted lexicographically (first element first) by stable sorts on each
+    element from the last, as a radix sort does."""
+    from . import arange, bincount
+
+    if x.dim() == 0:
+        raise IndexError(f"{op}: dim {dim} is out of range for a 0-d tensor")
+    d = dim + x.dim() if dim < 0 else dim
+    if not 0 <= d < x.dim():
+        raise IndexError(f"Dimension out of range (expected to be in range of [{-x.dim()}, {x.dim() - 1}], but got {dim})")
+    moved = x.movedim(d, 0)
+    rows = moved.reshape(moved.shape[0], -1)
+    order = arange(rows.shape[0])
+    if sort:
+        for column in reversed(range(rows.shape[1])):
+            _, by = rows[order, column].sort(stable=True)
+            order = order[by]
+        rows = rows[order]
+    starts, ids = _slice_runs(rows)
+    values = rows[starts].reshape((-1,) + tuple(moved.shape[1:])).movedim(0, d)
+    result = [values]
+    if return_inverse:
+        result.append(ids.new_zeros(ids.shape).scatter(0, order, ids) if ids.numel() else ids)
+    if return_counts:
+        result.append(bincount(ids, minlength=int(starts.sum())))
+    return tuple(result) if len(result) > 1 else values
+
+
 def unique_consecutive(input, return_inverse=False, return_counts=False, dim=None):  # noqa: A002
-    """Each run of equal consecutive elements (of the flattened input) once."""
+    """Each run of equal consecutive elements (of the flattened input, or
+    slices along dim) once."""
     from . import bincount
 
     if dim is not None:
-        raise NotImplementedError("unique_consecutive(dim=...) is not supported by cajal yet")
+        return _unique_slices(_operand(input), dim, False, return_inverse, return_counts, "unique_consecutive")
     x = _operand(input)
     flat = x.reshape(-1)
     starts, ids = _unique_runs(flat)
@@ -890,7 +932,7 @@ def unique(input, sorted=True, return_inverse=False, return_counts=False, dim=No
     from . import bincount
 
     if dim is not None:
-        raise NotImplementedError("unique(dim=...) is not supported by cajal yet")
+        return _unique_slices(_operand(input), dim, True, return_inverse, return_counts, "unique")
     x = _operand(input)
     flat = x.reshape(-1)
     ordered, order = flat.sort()
@@ -963,6 +1005,7 @@ FUNCTIONS = {
     "kthvalue": kthvalue, "quantile": quantile, "nanquantile": nanquantile, "mode": mode,
     "unique_consecutive": unique_consecutive, "unique": unique, "bincount": bincount, "histc": histc,
     "masked_scatter": masked_scatter, "searchsorted": searchsorted, "bucketize": bucketize,
+    "as_strided": lambda input, size, stride, storage_offset=None: _operand(input).as_strided(size, stride, storage_offset),
 }
 
 # The ones torch also has as Tensor methods (x.addmm(m1, m2) is addmm(x, m1, m2)).

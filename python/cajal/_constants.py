@@ -156,3 +156,18 @@ BERNOULLI_STREAM_BY_NAME = {  # torch's name -> member
     "mt19937": BernoulliStream.MT19937,
     "mkl": BernoulliStream.MKL,
 }
+
+
+class QRMode(enum.IntEnum):
+    """Which factors torch.linalg.qr returns (its mode=). C: cajal_qr_mode."""
+
+    REDUCED = 0  # Q with min(m, n) columns and R with min(m, n) rows
+    COMPLETE = 1  # Q square (m x m) and R m x n
+    R = 2  # R alone (reduced); Q is empty and nothing is differentiable
+
+
+Q_R_MODE_BY_NAME = {  # torch's name -> member
+    "reduced": QRMode.REDUCED,
+    "complete": QRMode.COMPLETE,
+    "r": QRMode.R,
+}

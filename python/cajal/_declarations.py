@@ -186,6 +186,7 @@ DECLARATIONS = {
     "cajal_linalg_eigh": (c_int, [T, c_int32, T_OUT, T_OUT]),
     "cajal_linalg_eigvalsh": (c_int, [T, c_int32, T_OUT]),
     "cajal_linalg_svd": (c_int, [T, c_int32, T_OUT, T_OUT, T_OUT]),
+    "cajal_linalg_qr": (c_int, [T, c_int32, T_OUT, T_OUT]),
     "cajal_linalg_svdvals": (c_int, [T, T_OUT]),
     "cajal_linalg_slogdet": (c_int, [T, T_OUT, T_OUT]),
     # reductions
@@ -222,6 +223,7 @@ DECLARATIONS = {
     "cajal_tensor_t": (c_int, [T, T_OUT]),
     "cajal_tensor_permute": (c_int, [T, SHAPE, c_size_t, T_OUT]),
     "cajal_tensor_expand": (c_int, [T, SHAPE, c_size_t, T_OUT]),
+    "cajal_tensor_as_strided": (c_int, [T, SHAPE, SHAPE, c_size_t, c_int64, T_OUT]),
     "cajal_tensor_squeeze": (c_int, [T, T_OUT]),
     "cajal_tensor_squeeze_dim": (c_int, [T, c_int64, T_OUT]),
     "cajal_tensor_unsqueeze": (c_int, [T, c_int64, T_OUT]),

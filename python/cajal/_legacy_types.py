@@ -22,6 +22,8 @@ class _LegacyType(type):
         from ._creation import empty, tensor
 
         D.check_device(device)
+        if not args:
+            return empty(0, dtype=cls.dtype)
         if len(args) == 1 and isinstance(args[0], Tensor):
             return args[0].to(cls.dtype)
         if len(args) == 1 and not isinstance(args[0], int) and not isinstance(args[0], D.Size):

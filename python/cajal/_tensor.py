@@ -575,7 +575,7 @@ class Tensor(_methods.TensorMethods):
         return _int(self.item())
 
     def __index__(self):
-        if self.dtype is not D.int64 or self.numel() != 1:
+        if self.dtype.is_floating_point or self.dtype is D.bool_ or self.numel() != 1:
             raise TypeError("only integer tensors of a single element can be converted to an index")
         return self.item()
 
@@ -1033,6 +1033,16 @@ class Tensor(_methods.TensorMethods):
 
     def expand_as(self, other):
         return self.expand(other.shape)
+
+    def as_strided(self, size, stride, storage_offset=None):
+        """A view of this tensor's storage with these sizes and strides (torch.as_strided)."""
+        size, stride = _size_args((size,), "as_strided"), _size_args((stride,), "as_strided")
+        if len(size) != len(stride):
+            raise RuntimeError(f"mismatch in length of strides and shape ({len(size)} sizes, {len(stride)} strides)")
+        offset = -1 if storage_offset is None else storage_offset.__index__()
+        if offset < -1:
+            raise RuntimeError(f"Tensor: invalid storage offset {offset}")
+        return _call(lib.cajal_tensor_as_strided, self._handle, int64_array(size), int64_array(stride), len(size), offset)
 
     def squeeze(self, dim=None):
         if dim is None:

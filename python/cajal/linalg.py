@@ -207,3 +207,70 @@ def cond(A, p=None):  # noqa: N803
         ratio = values[..., 0] / values[..., -1]
         return ratio if p != -2 else ratio.reciprocal()
     return norm(a, p, dim=(-2, -1)) * norm(inv(a), p, dim=(-2, -1))
+
+
+def qr(A, mode="reduced", *, out=None):  # noqa: N803
+    """(Q, R) with A = QR by Householder reflections (LAPACK's geqrf/orgqr; mode 'reduced', 'complete' or 'r')."""
+    from collections import namedtuple
+    from ctypes import byref, c_void_p
+
+    from ._constants import Q_R_MODE_BY_NAME
+    from ._ffi import check
+    from ._tensor import _wrap
+
+    if out is not None:
+        raise NotImplementedError("linalg.qr(out=...) is not supported by cajal")
+    if mode not in Q_R_MODE_BY_NAME:
+        raise RuntimeError(f"qr received unrecognized mode '{mode}' but expected one of 'reduced' (default), 'r', or 'complete'")
+    q, r = c_void_p(), c_void_p()
+    check(lib.cajal_linalg_qr(_operand(A), Q_R_MODE_BY_NAME[mode], byref(q), byref(r)))
+    return namedtuple("qr", ["Q", "R"])(_wrap(q.value), _wrap(r.value))
+
+
+_LSTSQ_DRIVERS = ("gels", "gelsy", "gelsd", "gelss")
+
+
+def lstsq(A, B, rcond=None, *, driver=None):  # noqa: N803
+    """The least-squares solution X of A X = B for each matrix (the minimum-norm one
+    when A is wide), from a QR of A (or of Aᵀ when wide), so it is differentiable.
+    Like torch on the CPU (driver 'gelsy' by default): rank for every driver but
+    'gels'; residuals ||AX - B||² per column when A is tall, full rank and the
+    driver is not 'gelsy'; singular values for 'gelsd' and 'gelss'. A
+    rank-deficient A is refused (torch's gelsy would return a basic solution)."""
+    from collections import namedtuple
+
+    A, B = _operand(A), _operand(B)
+    driver = driver or "gelsy"
+    if driver not in _LSTSQ_DRIVERS:
+        raise RuntimeError(f"torch.linalg.lstsq: parameter `driver` should be one of {_LSTSQ_DRIVERS}")
+    if A.dim() < 2:
+        raise RuntimeError("torch.linalg.lstsq: input must have at least 2 dimensions.")
+    vector = B.dim() == A.dim() - 1
+    if B.dim() < 1 or not (B.dim() == A.dim() or vector):
+        raise RuntimeError("torch.linalg.lstsq: input.dim() must be greater or equal to other.dim() and "
+                           "(input.dim() - other.dim()) <= 1")
+    rhs = B.unsqueeze(-1) if vector else B
+    m, n = A.shape[-2], A.shape[-1]
+    if rhs.shape[-2] != m:
+        raise RuntimeError(f"torch.linalg.lstsq: input.size(-2) should match other.size(-2) (got {m} and {rhs.shape[-2]})")
+    ranks = matrix_rank(A.detach())
+    if A.numel() and bool((ranks < min(m, n)).any()):
+        raise RuntimeError("linalg.lstsq: a rank-deficient A is not supported by cajal (its QR solve needs full rank)")
+    if m >= n:
+        q, r = qr(A)
+        solution = solve_triangular(r, q.mT @ rhs, upper=True)
+    else:
+        q, r = qr(A.mT)
+        solution = q @ solve_triangular(r.mT, rhs, upper=False)
+    empty = A.new_zeros((0,))
+    residuals = empty
+    if driver != "gelsy" and m > n:
+        residuals = ((A @ solution - rhs) ** 2).sum(-2)
+        if vector:
+            residuals = residuals.squeeze(-1)
+    singular_values = svdvals(A) if driver in ("gelsd", "gelss") else empty
+    rank = ranks if driver != "gels" else ranks.new_zeros((0,))
+    if vector:
+        solution = solution.squeeze(-1)
+    return namedtuple("lstsq", ["solution", "residuals", "rank", "singular_values"])(solution, residuals, rank,
+                                                                                     singular_values)

@@ -51,5 +51,12 @@ CAJAL_BLAS_INTERNAL int cajal_lapack_syevd(int is_double, char jobz, char uplo, 
  * iwork holds 8 min(m, n) ints; lwork = -1 asks for the workspace size in work[0]. */
 CAJAL_BLAS_INTERNAL int cajal_lapack_gesdd(int is_double, char jobz, int m, int n, void *a, int lda, void *s, void *u,
                                            int ldu, void *vt, int ldvt, void *work, int lwork, int *iwork, int *info);
+/* geqrf: the Householder QR of a column-major m x n matrix in place (R on and above the
+ * diagonal, the reflectors below, their scales in tau); orgqr: the first n columns of the
+ * m x m Q from k reflectors, over a. lwork = -1 asks for the workspace size in work[0]. */
+CAJAL_BLAS_INTERNAL int cajal_lapack_geqrf(int is_double, int m, int n, void *a, int lda, void *tau, void *work, int lwork,
+                                           int *info);
+CAJAL_BLAS_INTERNAL int cajal_lapack_orgqr(int is_double, int m, int n, int k, void *a, int lda, const void *tau, void *work,
+                                           int lwork, int *info);
 
 #endif

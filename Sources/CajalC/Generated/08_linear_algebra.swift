@@ -106,6 +106,16 @@ public func cajal_linalg_svd(_ a: OpaquePointer?, _ full_matrices: Int32, _ u: T
     }
 }
 
+@_cdecl("cajal_linalg_qr")
+public func cajal_linalg_qr(_ a: OpaquePointer?, _ mode: Int32, _ q: TensorOut?, _ r: TensorOut?) -> Int32 {
+    guard let mode = QRMode(rawValue: mode) else { return invalidConstant(QRMode.self, mode, "linalg.qr", "mode") }
+    return status {
+        guard let q, let r else { throw CajalError(.nullArgument, "output pointer is NULL") }
+        let (factorQ, factorR) = try tensorArgument(a, "A").qr(mode: mode)
+        (q.pointee, r.pointee) = (handle(factorQ), handle(factorR))
+    }
+}
+
 @_cdecl("cajal_linalg_svdvals")
 public func cajal_linalg_svdvals(_ a: OpaquePointer?, _ out: TensorOut?) -> Int32 {
     newTensor(out) { try tensorArgument(a, "A").svdvals() }

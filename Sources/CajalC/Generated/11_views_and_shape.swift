@@ -33,6 +33,12 @@ public func cajal_tensor_expand(_ x: OpaquePointer?, _ shape: UnsafePointer<Int6
     newTensor(out) { try tensorArgument(x).expand(ints(shape, ndim)) }
 }
 
+@_cdecl("cajal_tensor_as_strided")
+public func cajal_tensor_as_strided(_ x: OpaquePointer?, _ size: UnsafePointer<Int64>?, _ stride: UnsafePointer<Int64>?,
+                                    _ ndim: Int, _ storage_offset: Int64, _ out: TensorOut?) -> Int32 {
+    newTensor(out) { try tensorArgument(x).asStrided(size: ints(size, ndim, "size"), strides: ints(stride, ndim, "stride"), storageOffset: storage_offset < 0 ? nil : Int(storage_offset)) }
+}
+
 @_cdecl("cajal_tensor_squeeze")
 public func cajal_tensor_squeeze(_ x: OpaquePointer?, _ out: TensorOut?) -> Int32 {
     newTensor(out) { try tensorArgument(x).squeeze() }

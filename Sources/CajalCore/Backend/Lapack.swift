@@ -130,3 +130,45 @@ extension Lapack {
         return Int(info)
     }
 }
+
+extension Lapack {
+    /// The Householder QR of a column-major m x n matrix in place (geqrf): R
+    /// on and above the diagonal, the reflectors below it, their scales in tau
+    /// (min(m, n) of them).
+    static func householderQR(dtype: DType, _ a: UnsafeMutableRawPointer, m: Int, n: Int, tau: UnsafeMutableRawPointer) throws {
+        let isDouble: Int32 = dtype == .float64 ? 1 : 0, lda = Int32(Swift.max(m, 1))
+        var info: Int32 = 0
+        let lwork = try workspace(dtype) { query in
+            try check(cajal_lapack_geqrf(isDouble, Int32(m), Int32(n), a, lda, tau, query, -1, &info), "linalg.qr")
+        }
+        let work = UnsafeMutableRawPointer.allocate(byteCount: lwork * dtype.itemSize, alignment: 16)
+        defer { work.deallocate() }
+        try check(cajal_lapack_geqrf(isDouble, Int32(m), Int32(n), a, lda, tau, work, Int32(lwork), &info), "linalg.qr")
+    }
+
+    /// The first `columns` columns of Q from `reflectors` Householder
+    /// reflectors stored in the column-major m x columns matrix a (orgqr), over a.
+    static func householderQ(dtype: DType, _ a: UnsafeMutableRawPointer, m: Int, columns: Int, reflectors: Int,
+                             tau: UnsafeRawPointer) throws {
+        let isDouble: Int32 = dtype == .float64 ? 1 : 0, lda = Int32(Swift.max(m, 1))
+        var info: Int32 = 0
+        let lwork = try workspace(dtype) { query in
+            try check(cajal_lapack_orgqr(isDouble, Int32(m), Int32(columns), Int32(reflectors), a, lda, tau, query, -1, &info),
+                      "linalg.qr")
+        }
+        let work = UnsafeMutableRawPointer.allocate(byteCount: lwork * dtype.itemSize, alignment: 16)
+        defer { work.deallocate() }
+        try check(cajal_lapack_orgqr(isDouble, Int32(m), Int32(columns), Int32(reflectors), a, lda, tau, work, Int32(lwork), &info),
+                  "linalg.qr")
+    }
+
+    /// The workspace a LAPACK routine asks for when called with lwork = -1 (in elements).
+    private static func workspace(_ dtype: DType, _ query: (UnsafeMutableRawPointer) throws -> Void) throws -> Int {
+        var size = [Double](repeating: 0, count: 1)
+        try size.withUnsafeMutableBytes { raw in
+            guard let base = raw.baseAddress else { throw CajalError.runtime("[linalg] no workspace query buffer") }
+            try query(base)
+        }
+        return Swift.max(1, Int(dtype == .float64 ? size[0] : Double(size.withUnsafeBytes { $0.load(as: Float.self) })))
+    }
+}

@@ -242,3 +242,30 @@ public enum BernoulliStream: Int32, CaseIterable, Sendable, CustomStringConverti
         self = match
     }
 }
+
+/// Which factors torch.linalg.qr returns (its mode=). C: cajal_qr_mode.
+public enum QRMode: Int32, CaseIterable, Sendable, CustomStringConvertible {
+    /// Q with min(m, n) columns and R with min(m, n) rows
+    case reduced = 0
+    /// Q square (m x m) and R m x n
+    case complete = 1
+    /// R alone (reduced); Q is empty and nothing is differentiable
+    case r = 2
+
+    /// torch's name for it.
+    public var name: String {
+        switch self {
+        case .reduced: return "reduced"
+        case .complete: return "complete"
+        case .r: return "r"
+        }
+    }
+
+    public var description: String { name }
+
+    /// The case torch calls `name`.
+    public init?(name: String) {
+        guard let match = Self.allCases.first(where: { $0.name == name }) else { return nil }
+        self = match
+    }
+}

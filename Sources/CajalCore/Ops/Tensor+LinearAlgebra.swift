@@ -573,3 +573,81 @@ extension Tensor {
         }
     }
 }
+
+/// torch.linalg.qr: A = QR by Householder reflections (LAPACK's geqrf and
+/// orgqr), with torch's modes and its gradient.
+extension Tensor {
+    /// Q (m x k, or m x m when complete) and R (k x n, or m x n when complete)
+    /// of each matrix, k = min(m, n); mode r gives R and an empty Q. Signs are
+    /// LAPACK's (torch's too: R's diagonal may be negative).
+    public func qr(mode: QRMode = .reduced) throws -> (q: Tensor, r: Tensor) {
+        let op = "linalg.qr"
+        guard rank >= 2 else { throw CajalError.runtime("[\(op)] \(op): The input tensor A must have at least 2 dimensions.") }
+        try checkLapackType(op)
+        let m = shape[rank - 2], n = shape[rank - 1], k = Swift.min(m, n), batch = Array(shape.dropLast(2))
+        guard Swift.max(m, n) <= Int(Int32.max) / 64 else {
+            throw CajalError.value("[\(op)] matrices of size \(m) x \(n) exceed LAPACK's 32-bit limits")
+        }
+        let qColumns = mode == .complete ? m : k, rRows = mode == .complete ? m : k
+        // Row-major Aᵀ is column-major A: LAPACK factors it in place, tau beside it.
+        let factors = try GradMode.withDisabled { try transpose(-1, -2).materialized() }
+        let taus = try Tensor.zeros(batch + [Swift.max(k, 1)], dtype: dtype)
+        // Q's columns start as the reflectors (a column-major m x qColumns buffer per matrix).
+        let qBuffer = try Tensor.zeros(batch + [qColumns, m], dtype: dtype)
+        let item = dtype.itemSize, matrices = batch.reduce(1, *)
+        for b in 0..<matrices where k > 0 {
+            let a = factors.dataPointer + b * m * n * item, tau = taus.dataPointer + b * Swift.max(k, 1) * item
+            try Lapack.householderQR(dtype: dtype, a, m: m, n: n, tau: tau)
+            guard mode != .r else { continue }
+            let q = qBuffer.dataPointer + b * qColumns * m * item
+            q.copyMemory(from: a, byteCount: Swift.min(qColumns, n) * m * item)
+            try Lapack.householderQ(dtype: dtype, q, m: m, columns: qColumns, reflectors: k, tau: tau)
+        }
+        if k == 0 && mode == .complete { try qBuffer.copyElements(from: Tensor.eye(m, dtype: dtype)) }
+        let r = try factors.transpose(-1, -2).narrow(dim: -2, start: 0, length: rRows).triu().contiguous()
+        let q = mode == .r ? try Tensor.zeros([0], dtype: dtype) : try qBuffer.transpose(-1, -2).contiguous()
+        guard mode != .r else {
+            return (q, r.recording("LinalgQrBackward0", inputs: [self]) { _ in
+                throw CajalError.runtime("[\(op)] The derivative of linalg.qr depends on Q, which is not computed when mode='r'. Please use linalg.qr(A, mode='reduced') if you are going to differentiate through linalg.qr.")
+            })
+        }
+        let differentiable = mode == .reduced || m <= n
+        let refusal = CajalError.notImplemented("[\(op)] The QR decomposition is not differentiable when mode='complete' and nrows > ncols.")
+        // The gradient is linear in (gQ, gR): each output records its share.
+        q.recording("LinalgQrBackward0", inputs: [self], saving: [self, q, r]) { ctx in
+            guard differentiable else { throw refusal }
+            return [try Tensor.qrGradient(ctx.saved[0], ctx.saved[1], ctx.saved[2], gq: ctx.grad, gr: nil)]
+        }
+        r.recording("LinalgQrBackward0", inputs: [self], saving: [self, q, r]) { ctx in
+            guard differentiable else { throw refusal }
+            return [try Tensor.qrGradient(ctx.saved[0], ctx.saved[1], ctx.saved[2], gq: nil, gr: ctx.grad)]
+        }
+        return (q, r)
+    }
+
+    /// The gradient of A = QR (Seeger et al., "Auto-differentiating linear
+    /// algebra"). Tall or square: M = R gRᵀ - gQᵀ Q and gA = (gQ + Q copyltu(M)) R⁻ᵀ,
+    /// copyltu(M) being M's lower triangle mirrored. Wide, A = [X | Y] and
+    /// R = [U | V]: X's gradient is the square one with gQ + Y gVᵀ, Y's is Q gV.
+    static func qrGradient(_ a: Tensor, _ q: Tensor, _ r: Tensor, gq: Tensor?, gr: Tensor?) throws -> Tensor {
+        let m = a.shape[a.rank - 2], n = a.shape[a.rank - 1]
+        func square(_ q: Tensor, _ u: Tensor, _ gq: Tensor?, _ gu: Tensor?) throws -> Tensor {
+            var inner = try Tensor.zeros(Array(u.shape), dtype: u.dtype)
+            if let gu { inner = try inner.add(u.matmul(gu.transpose(-1, -2))) }
+            if let gq { inner = try inner.sub(gq.transpose(-1, -2).matmul(q)) }
+            let mirrored = try inner.tril().add(inner.tril(-1).transpose(-1, -2))
+            var left = try q.matmul(mirrored)
+            if let gq { left = try left.add(gq) }
+            // X R⁻ᵀ = (R⁻¹ Xᵀ)ᵀ
+            return try Tensor.solveTriangular(u, left.transpose(-1, -2), upper: true).transpose(-1, -2)
+        }
+        guard m < n else { return try square(q, r, gq, gr) }
+        let u = try r.narrow(dim: -1, start: 0, length: m), y = try a.narrow(dim: -1, start: m, length: n - m)
+        let gu = try gr?.narrow(dim: -1, start: 0, length: m), gv = try gr?.narrow(dim: -1, start: m, length: n - m)
+        var gqX = gq
+        if let gv { gqX = try (gqX ?? Tensor.zeros(Array(q.shape), dtype: q.dtype)).add(y.matmul(gv.transpose(-1, -2))) }
+        let gx = try square(q, u, gqX, gu)
+        let gy = try gv.map { try q.matmul($0) } ?? Tensor.zeros(Array(y.shape), dtype: a.dtype)
+        return try Tensor.cat([gx, gy], dim: -1)
+    }
+}

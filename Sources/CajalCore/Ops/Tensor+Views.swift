@@ -354,3 +354,47 @@ extension Tensor {
         }
     }
 }
+
+/// torch.as_strided: any layout over the same storage.
+extension Tensor {
+    /// A view of this tensor's storage with `size`, `strides` and
+    /// `storageOffset` (in elements, from the storage's start; this tensor's
+    /// own offset when nil). Windows may overlap: their gradients add up in
+    /// the storage, and each of this tensor's elements reads its sum (an input
+    /// that itself overlaps, an expanded one, is not divided out as torch does).
+    public func asStrided(size: [Int], strides: [Int], storageOffset: Int? = nil) throws -> Tensor {
+        let op = "as_strided", check = Arguments(op)
+        guard size.count == strides.count else {
+            throw CajalError.runtime("[\(op)] mismatch in length of strides and shape (\(size.count) sizes, \(strides.count) strides)")
+        }
+        _ = try check.sizes(size, "size")
+        _ = try check.bounded(strides, "stride")
+        guard size.allSatisfy({ $0 >= 0 }) else { throw CajalError.runtime("[\(op)] Trying to create tensor with negative dimension: \(size)") }
+        guard strides.allSatisfy({ $0 >= 0 }) else { throw CajalError.runtime("[\(op)] as_strided: Negative strides are not supported at the moment, got strides: \(strides)") }
+        let offset = try check.bounded(storageOffset ?? layout.offset, "storage_offset")
+        guard offset >= 0 else { throw CajalError.runtime("[\(op)] Tensor: invalid storage offset \(offset)") }
+        let available = storage.byteCount / dtype.itemSize
+        if !size.contains(0) {
+            var last = offset
+            for (s, st) in zip(size, strides) {
+                let (reach, overflow) = (s - 1).multipliedReportingOverflow(by: st)
+                let (sum, overflow2) = last.addingReportingOverflow(reach)
+                guard !overflow, !overflow2 else { throw CajalError.value("[\(op)] size \(size) with strides \(strides) reaches too far") }
+                last = sum
+            }
+            guard last < available else {
+                throw CajalError.runtime("[\(op)] setStorage: sizes \(size), strides \(strides), storage offset \(offset), and itemsize \(dtype.itemSize) requiring a storage size of \((last + 1) * dtype.itemSize) are out of bounds for storage of size \(available * dtype.itemSize)")
+            }
+        }
+        let view = viewing(Layout(shape: size, strides: strides, offset: offset)).asView(of: self)
+        let (inputShape, inputStrides, inputOffset) = (shape, self.strides, layout.offset)
+        return view.recording("AsStridedBackward0", inputs: [self]) { ctx in
+            // Each output element's storage position; the gradient gathers there.
+            let positions = try Tensor.arange(start: 0, end: Double(available), step: 1, dtype: .int64)
+                .asStrided(size: size, strides: strides, storageOffset: offset).reshape([-1])
+            let inStorage = try Tensor.zeros([available], dtype: ctx.grad.dtype)
+                .indexPut([positions], values: ctx.grad.reshape([-1]), accumulate: true)
+            return [try inStorage.asStrided(size: inputShape, strides: inputStrides, storageOffset: inputOffset)]
+        }
+    }
+}
