@@ -1,7 +1,7 @@
 # The two commands of the README:
 #   make demo   trains the breast-cancer classifier (the main job)
 #   make test   runs every test: Swift, C and Python
-# Both install what is missing first: OpenBLAS (apt) and the Python test needs (pip).
+# Both install what is missing first: OpenBLAS and FFTW (apt) and the Python test needs (pip).
 
 PYTHON ?= python3
 SWIFT_BUILD = swift build -c release --product cajal
@@ -16,6 +16,9 @@ deps:
 	@{ command -v pkg-config >/dev/null && pkg-config --exists openblas; } 2>/dev/null || { \
 		echo "installing libopenblas-dev and pkg-config"; \
 		(apt-get update -qq && apt-get install -y -qq libopenblas-dev pkg-config) >/dev/null; }
+	@{ ldconfig -p | grep -q libfftw3f.so.3 && ldconfig -p | grep -q 'libfftw3.so.3 '; } || { \
+		echo "installing FFTW (libfftw3-double3, libfftw3-single3)"; \
+		(apt-get update -qq && apt-get install -y -qq libfftw3-double3 libfftw3-single3) >/dev/null; }
 	@$(PYTHON) -c "import numpy, pytest, sklearn, safetensors, networkx" 2>/dev/null || { \
 		echo "installing numpy, pytest, scikit-learn, safetensors, networkx"; \
 		$(PYTHON) -m pip install --quiet --disable-pip-version-check numpy pytest scikit-learn safetensors networkx; }

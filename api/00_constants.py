@@ -85,3 +85,9 @@ constants("cajal_qr_mode", swift="QRMode", doc="Which factors torch.linalg.qr re
     ("COMPLETE", "complete", "Q square (m x m) and R m x n"),
     ("R", "r", "R alone (reduced); Q is empty and nothing is differentiable"),
 ])
+
+constants("cajal_fft_norm", swift="FFTNorm", doc="How a Fourier transform scales (torch's norm=).", values=[
+    ("BACKWARD", "backward", "the forward transform unscaled, the inverse by 1/n"),
+    ("FORWARD", "forward", "the forward transform by 1/n, the inverse unscaled"),
+    ("ORTHO", "ortho", "both by 1/sqrt(n)"),
+])

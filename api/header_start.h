@@ -54,6 +54,9 @@ extern "C" {
 #define CAJAL_UINT8 7
 #define CAJAL_FLOAT16 8
 #define CAJAL_BFLOAT16 9
+/* Complex numbers: interleaved (re, im) pairs of float32 or float64. */
+#define CAJAL_COMPLEX64 10
+#define CAJAL_COMPLEX128 11
 
 /* A tensor: an n-dimensional array on the CPU with autograd. */
 typedef struct cajal_tensor_s *cajal_tensor;

@@ -54,6 +54,9 @@ extern "C" {
 #define CAJAL_UINT8 7
 #define CAJAL_FLOAT16 8
 #define CAJAL_BFLOAT16 9
+/* Complex numbers: interleaved (re, im) pairs of float32 or float64. */
+#define CAJAL_COMPLEX64 10
+#define CAJAL_COMPLEX128 11
 
 /* A tensor: an n-dimensional array on the CPU with autograd. */
 typedef struct cajal_tensor_s *cajal_tensor;
@@ -142,6 +145,12 @@ typedef int32_t cajal_qr_mode;
 #define CAJAL_QR_MODE_REDUCED  0 /* Q with min(m, n) columns and R with min(m, n) rows */
 #define CAJAL_QR_MODE_COMPLETE 1 /* Q square (m x m) and R m x n */
 #define CAJAL_QR_MODE_R        2 /* R alone (reduced); Q is empty and nothing is differentiable */
+
+/* How a Fourier transform scales (torch's norm=). */
+typedef int32_t cajal_fft_norm;
+#define CAJAL_FFT_NORM_BACKWARD 0 /* the forward transform unscaled, the inverse by 1/n */
+#define CAJAL_FFT_NORM_FORWARD  1 /* the forward transform by 1/n, the inverse unscaled */
+#define CAJAL_FFT_NORM_ORTHO    2 /* both by 1/sqrt(n) */
 
 /* ----------------------------------------------------------------- library */
 
@@ -1391,6 +1400,46 @@ int cajal_archive_tensor(cajal_archive archive, size_t i, const char **name, caj
 
 /* Metadata pair i, sorted by key; the strings are owned by the archive. */
 int cajal_archive_metadata(cajal_archive archive, size_t i, const char **key, const char **value);
+
+/* ---------------------------------- complex numbers and Fourier transforms */
+
+/* CAJAL_COMPLEX64 and CAJAL_COMPLEX128 hold interleaved (re, im) pairs of float32 or float64.
+ * Views, indexing, joining, +, -, *, /, neg, abs, sum and mean take them; other ops refuse them by name. */
+
+/* Like cajal_tensor_scalar, for a host complex number (a Python complex): a
+ * complex128 0-dim tensor that ranks below real tensors, so float32 * 1j is complex64. */
+int cajal_tensor_scalar_complex(double re, double im, cajal_tensor *out);
+
+/* torch.view_as_real: a complex tensor's (re, im) pairs as a float view with a last dim of 2. */
+int cajal_tensor_view_as_real(cajal_tensor x, cajal_tensor *out);
+
+/* torch.view_as_complex: a float32/float64 tensor whose last dim (size 2, stride 1) holds (re, im), as complex. */
+int cajal_tensor_view_as_complex(cajal_tensor x, cajal_tensor *out);
+
+/* torch.complex: real + i imag, from float tensors of one dtype (broadcast). */
+int cajal_complex(cajal_tensor real, cajal_tensor imag, cajal_tensor *out);
+
+/* The real parts of a complex tensor, as a view. */
+int cajal_tensor_real(cajal_tensor x, cajal_tensor *out);
+
+/* The imaginary parts of a complex tensor, as a view. */
+int cajal_tensor_imag(cajal_tensor x, cajal_tensor *out);
+
+/* The complex conjugate (a new tensor); a real tensor is returned as itself. */
+int cajal_tensor_conj(cajal_tensor x, cajal_tensor *out);
+
+/* The argument of each element, atan2(imag, real) (0 or pi for real tensors). */
+int cajal_tensor_angle(cajal_tensor x, cajal_tensor *out);
+
+/* torch.fft.fft (ifft when inverse is nonzero) along dim by FFTW, after zero-padding or trimming dim to n
+ * points (n -1 keeps its size). Real input is taken as complex. */
+int cajal_fft_fft(cajal_tensor x, int64_t n, int64_t dim, cajal_fft_norm norm, int32_t inverse, cajal_tensor *out);
+
+/* torch.fft.rfft: the n / 2 + 1 non-negative frequency bins of a real signal (n -1: dim's size). */
+int cajal_fft_rfft(cajal_tensor x, int64_t n, int64_t dim, cajal_fft_norm norm, cajal_tensor *out);
+
+/* torch.fft.irfft: n real points (n -1: 2 (bins - 1)) from the first n / 2 + 1 bins of a Hermitian spectrum. */
+int cajal_fft_irfft(cajal_tensor x, int64_t n, int64_t dim, cajal_fft_norm norm, cajal_tensor *out);
 
 #ifdef __cplusplus
 }

@@ -89,6 +89,12 @@ class Constants:
             self.values.append((self.prefix + suffix, code, torch_name, text, case))
 
 
+
+def name_table(swift_name):
+    """The Python dict from torch's names to a constants type's members:
+    CamelCase to SNAKE_CASE, acronyms kept whole (QRMode -> QR_MODE_BY_NAME)."""
+    return re.sub(r"(?<=[a-z0-9])(?=[A-Z])|(?<=[A-Z])(?=[A-Z][a-z])", "_", swift_name).upper() + "_BY_NAME"
+
 def camel_case(name):
     head, *rest = name.lower().split("_")
     return head + "".join(word.capitalize() for word in rest)
@@ -476,7 +482,7 @@ def python_constants(items):
                             for constant, code, _, text, _ in item.values)
         names = "".join(f'    "{name}": {item.swift}.{constant[len(item.prefix):]},\n'
                         for constant, _, name, _, _ in item.values)
-        table = re.sub(r"(?<!^)(?=[A-Z])", "_", item.swift).upper() + "_BY_NAME"
+        table = name_table(item.swift)
         out.append(f'\nclass {item.swift}(enum.IntEnum):\n    """{item.doc} C: {item.name}."""\n\n{members}\n\n\n'
                    f"{table} = {{  # torch's name -> member\n{names}}}\n")
     return "\n".join(out)

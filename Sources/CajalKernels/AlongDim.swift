@@ -29,6 +29,7 @@ private func beats<T: TensorElement>(_ candidate: T, _ best: T, max: Bool) -> Bo
     case .uint8: argReduce(UInt8.self, max, x, step, count, values, indices, kept)
     case .float16: argReduce(Float16.self, max, x, step, count, values, indices, kept)
     case .bfloat16: argReduce(BFloat16.self, max, x, step, count, values, indices, kept)
+    case .complex64, .complex128: break  // complex numbers have no order: refused by the ops
     }
 }
 
@@ -242,6 +243,7 @@ private func cumprodBackward<T: FloatElement>(_: T.Type, _ dxRaw: UnsafeMutableR
     case .uint8: sort(UInt8.self, descending, x, xStep, values, valueStep, indices, indexStep, count, limit, kept)
     case .float16: sort(Float16.self, descending, x, xStep, values, valueStep, indices, indexStep, count, limit, kept)
     case .bfloat16: sort(BFloat16.self, descending, x, xStep, values, valueStep, indices, indexStep, count, limit, kept)
+    case .complex64, .complex128: break  // complex numbers have no order: refused by the ops
     }
 }
 

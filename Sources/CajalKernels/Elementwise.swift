@@ -91,8 +91,10 @@ struct LogicalNotF<T: TensorElement>: UnaryFunctor { @inline(__always) static fu
 struct CopyF<T: TensorElement>: UnaryFunctor { @inline(__always) static func apply(_ x: T) -> T { x } }
 struct CastF<S: TensorElement, D: TensorElement>: UnaryFunctor {
     @inline(__always) static func apply(_ x: S) -> D {
-        // Integers convert directly so large int64 values round only once.
-        S.dtype.isFloatingPoint ? D(double: x.doubleValue) : D(int64: x.int64Value)
+        // Integers convert directly so large int64 values round only once;
+        // complex numbers keep both parts, or their real part in a real type.
+        if D.dtype.isComplex { return D(real: x.doubleValue, imaginary: x.imaginaryValue) }
+        return S.dtype.isFloatingPoint || S.dtype.isComplex ? D(double: x.doubleValue) : D(int64: x.int64Value)
     }
 }
 
@@ -557,6 +559,8 @@ private func integerUnary<T: ArithmeticElement>(_ op: UnaryOp, _: T.Type, _ out:
     case .uint8: cast(UInt8.self, destination, out, x, loop)
     case .float16: cast(Float16.self, destination, out, x, loop)
     case .bfloat16: cast(BFloat16.self, destination, out, x, loop)
+    case .complex64: cast(Complex64.self, destination, out, x, loop)
+    case .complex128: cast(Complex128.self, destination, out, x, loop)
     }
 }
 
@@ -574,6 +578,8 @@ private func cast<S: TensorElement>(_: S.Type, _ destination: DType, _ out: Unsa
     case .uint8: runUnary(CastF<S, UInt8>.self, out, x, loop)
     case .float16: runUnary(CastF<S, Float16>.self, out, x, loop)
     case .bfloat16: runUnary(CastF<S, BFloat16>.self, out, x, loop)
+    case .complex64: runUnary(CastF<S, Complex64>.self, out, x, loop)
+    case .complex128: runUnary(CastF<S, Complex128>.self, out, x, loop)
     }
 }
 
@@ -589,6 +595,8 @@ private func cast<S: TensorElement>(_: S.Type, _ destination: DType, _ out: Unsa
     case .uint8: fill(integer.map { UInt8(int64: $0) } ?? UInt8(double: value), out, loop)
     case .float16: fill(Float16(double: value), out, loop)
     case .bfloat16: fill(BFloat16(double: value), out, loop)
+    case .complex64: fill(Complex64(double: value), out, loop)
+    case .complex128: fill(Complex128(double: value), out, loop)
     }
 }
 
@@ -618,6 +626,8 @@ private func fill<T: TensorElement>(_ value: T, _ out: UnsafeMutableRawPointer, 
     case .uint8: select(UInt8.self, out, condition, a, b, loop)
     case .float16: select(Float16.self, out, condition, a, b, loop)
     case .bfloat16: select(BFloat16.self, out, condition, a, b, loop)
+    case .complex64: select(Complex64.self, out, condition, a, b, loop)
+    case .complex128: select(Complex128.self, out, condition, a, b, loop)
     }
 }
 
@@ -632,6 +642,7 @@ private func select<T: TensorElement>(_: T.Type, _ out: UnsafeMutableRawPointer,
         let ro = UnsafeMutableRawPointer(o + (offsets[0] + start * s[0])), rc = c + (offsets[1] + start * s[1])
         let ra = UnsafeRawPointer(ap + (offsets[2] + start * s[2])), rb = UnsafeRawPointer(bp + (offsets[3] + start * s[3]))
         switch MemoryLayout<T>.stride {
+        case 16: selectRow(UInt128.self, ro, rc, ra, rb, s, n)
         case 8: selectRow(UInt64.self, ro, rc, ra, rb, s, n)
         case 4: selectRow(UInt32.self, ro, rc, ra, rb, s, n)
         case 2: selectRow(UInt16.self, ro, rc, ra, rb, s, n)

@@ -20,6 +20,8 @@ import Synchronization
     case .uint8: take(UInt8.self, out, outStrideB, src, offsets, count, rest)
     case .float16: take(Float16.self, out, outStrideB, src, offsets, count, rest)
     case .bfloat16: take(BFloat16.self, out, outStrideB, src, offsets, count, rest)
+    case .complex64: take(Complex64.self, out, outStrideB, src, offsets, count, rest)
+    case .complex128: take(Complex128.self, out, outStrideB, src, offsets, count, rest)
     }
 }
 
@@ -119,6 +121,8 @@ private func put<T: ArithmeticElement>(_: T.Type, _ dstRaw: UnsafeMutableRawPoin
     case .uint8: return gather(UInt8.self, out, x, step, size, index, loop)
     case .float16: return gather(Float16.self, out, x, step, size, index, loop)
     case .bfloat16: return gather(BFloat16.self, out, x, step, size, index, loop)
+    case .complex64: return gather(Complex64.self, out, x, step, size, index, loop)
+    case .complex128: return gather(Complex128.self, out, x, step, size, index, loop)
     }
 }
 
@@ -234,6 +238,8 @@ private func scatterRow<T: ArithmeticElement>(_ x: UnsafeMutablePointer<T>, _ xS
     case .uint8: return nonzero(UInt8.self, x, shape, strides, out, capacity, weights)
     case .float16: return nonzero(Float16.self, x, shape, strides, out, capacity, weights)
     case .bfloat16: return nonzero(BFloat16.self, x, shape, strides, out, capacity, weights)
+    case .complex64: return nonzero(Complex64.self, x, shape, strides, out, capacity, weights)
+    case .complex128: return nonzero(Complex128.self, x, shape, strides, out, capacity, weights)
     }
 }
 

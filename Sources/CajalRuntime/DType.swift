@@ -21,11 +21,17 @@ public enum DType: Int32, CaseIterable, Sendable, CustomStringConvertible {
     case uint8 = 7
     case float16 = 8
     case bfloat16 = 9
+    /// Complex numbers: interleaved (re, im) pairs of float32 or float64. The
+    /// kernels only copy and convert them; the engine computes through their
+    /// real view (Tensor+Complex.swift).
+    case complex64 = 10
+    case complex128 = 11
 
     /// Bytes per element.
     public var itemSize: Int {
         switch self {
-        case .float64, .int64: return 8
+        case .complex128: return 16
+        case .float64, .int64, .complex64: return 8
         case .float32, .int32: return 4
         case .int16, .float16, .bfloat16: return 2
         case .bool, .int8, .uint8: return 1
@@ -39,6 +45,12 @@ public enum DType: Int32, CaseIterable, Sendable, CustomStringConvertible {
         }
     }
 
+    public var isComplex: Bool { self == .complex64 || self == .complex128 }
+
+    /// The float type of a complex type's parts; the complex type holding a float type.
+    public var complexPartType: DType { self == .complex128 ? .float64 : .float32 }
+    public var complexType: DType { self == .float64 || self == .complex128 ? .complex128 : .complex64 }
+
     /// The integer types (not bool).
     public var isIntegral: Bool {
         switch self {
@@ -50,7 +62,8 @@ public enum DType: Int32, CaseIterable, Sendable, CustomStringConvertible {
     /// Whether the kernels compute in this type itself (the first four).
     public var isNative: Bool { rawValue <= 3 }
 
-    /// The type the kernels compute a storage type in.
+    /// The type the kernels compute a storage type in (complex types: themselves,
+    /// since the kernels have no complex arithmetic).
     public var kernelType: DType {
         switch self {
         case .int32, .int16, .int8, .uint8: return .int64
@@ -71,6 +84,8 @@ public enum DType: Int32, CaseIterable, Sendable, CustomStringConvertible {
         case .uint8: return "uint8"
         case .float16: return "float16"
         case .bfloat16: return "bfloat16"
+        case .complex64: return "complex64"
+        case .complex128: return "complex128"
         }
     }
 
@@ -89,6 +104,8 @@ public enum DType: Int32, CaseIterable, Sendable, CustomStringConvertible {
         case .uint8: return "Byte"
         case .float16: return "Half"
         case .bfloat16: return "BFloat16"
+        case .complex64: return "ComplexFloat"
+        case .complex128: return "ComplexDouble"
         }
     }
 
@@ -119,6 +136,8 @@ public enum DType: Int32, CaseIterable, Sendable, CustomStringConvertible {
         case "uint8": self = .uint8
         case "float16", "half": self = .float16
         case "bfloat16": self = .bfloat16
+        case "complex64", "cfloat": self = .complex64
+        case "complex128", "cdouble": self = .complex128
         default: return nil
         }
     }

@@ -19,6 +19,14 @@ public protocol TensorElement {
     /// An unsigned integer in torch.sort's order: every NaN ranks highest and
     /// -0 ties with 0, so sorting keys sorts values.
     var sortKey: UInt64 { get }
+    /// A complex element's parts (the real types: their value and 0).
+    init(real: Double, imaginary: Double)
+    var imaginaryValue: Double { get }
+}
+
+extension TensorElement {
+    @inlinable public init(real: Double, imaginary: Double) { self.init(double: real) }
+    @inlinable public var imaginaryValue: Double { 0 }
 }
 
 /// Elements with arithmetic: wrapping for integers as torch does, logical for bool.

@@ -138,6 +138,7 @@ extension BinaryOp {
 
 extension UnaryOp {
     public func isComputed(in kind: DType) -> Bool {
+        if kind.isComplex { return false }  // computed through the real view, before any kernel
         if kind.isFloatingPoint { return true }
         return [.neg, .abs, .sign, .relu, .floor, .ceil, .round, .trunc, .isnan, .isinf, .isfinite, .logicalNot].contains(self)
     }

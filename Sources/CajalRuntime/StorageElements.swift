@@ -109,3 +109,49 @@ extension BFloat16: TensorElement {
     @inlinable public static func lessOrEqual(_ a: BFloat16, _ b: BFloat16) -> Bool { a.floatValue <= b.floatValue }
     @inlinable public static func equals(_ a: BFloat16, _ b: BFloat16) -> Bool { a.floatValue == b.floatValue }
 }
+
+/// complex64 and complex128: (re, im) pairs. Converting one to a real type
+/// keeps the real part, as torch's casts do.
+public struct Complex64: Sendable, Equatable {
+    public var re: Float, im: Float
+    @inlinable public init(re: Float, im: Float) { (self.re, self.im) = (re, im) }
+}
+
+public struct Complex128: Sendable, Equatable {
+    public var re: Double, im: Double
+    @inlinable public init(re: Double, im: Double) { (self.re, self.im) = (re, im) }
+}
+
+extension Complex64: TensorElement {
+    @inlinable public var sortKey: UInt64 { 0 }  // complex numbers have no order (the ops refuse to sort them)
+    @inlinable public static var dtype: DType { .complex64 }
+    @inlinable public static var zero: Complex64 { Complex64(re: 0, im: 0) }
+    @inlinable public static var one: Complex64 { Complex64(re: 1, im: 0) }
+    @inlinable public init(double: Double) { self.init(re: Float(double), im: 0) }
+    @inlinable public init(int64: Int64) { self.init(re: Float(int64), im: 0) }
+    @inlinable public init(real: Double, imaginary: Double) { self.init(re: Float(real), im: Float(imaginary)) }
+    @inlinable public var doubleValue: Double { Double(re) }
+    @inlinable public var imaginaryValue: Double { Double(im) }
+    @inlinable public var int64Value: Int64 { saturatingInt64(Double(re)) }
+    @inlinable public var isTruthy: Bool { re != 0 || im != 0 }
+    @inlinable public static func lessThan(_ a: Complex64, _ b: Complex64) -> Bool { false }
+    @inlinable public static func lessOrEqual(_ a: Complex64, _ b: Complex64) -> Bool { a == b }
+    @inlinable public static func equals(_ a: Complex64, _ b: Complex64) -> Bool { a == b }
+}
+
+extension Complex128: TensorElement {
+    @inlinable public var sortKey: UInt64 { 0 }
+    @inlinable public static var dtype: DType { .complex128 }
+    @inlinable public static var zero: Complex128 { Complex128(re: 0, im: 0) }
+    @inlinable public static var one: Complex128 { Complex128(re: 1, im: 0) }
+    @inlinable public init(double: Double) { self.init(re: double, im: 0) }
+    @inlinable public init(int64: Int64) { self.init(re: Double(int64), im: 0) }
+    @inlinable public init(real: Double, imaginary: Double) { self.init(re: real, im: imaginary) }
+    @inlinable public var doubleValue: Double { re }
+    @inlinable public var imaginaryValue: Double { im }
+    @inlinable public var int64Value: Int64 { saturatingInt64(re) }
+    @inlinable public var isTruthy: Bool { re != 0 || im != 0 }
+    @inlinable public static func lessThan(_ a: Complex128, _ b: Complex128) -> Bool { false }
+    @inlinable public static func lessOrEqual(_ a: Complex128, _ b: Complex128) -> Bool { a == b }
+    @inlinable public static func equals(_ a: Complex128, _ b: Complex128) -> Bool { a == b }
+}

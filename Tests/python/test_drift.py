@@ -247,7 +247,7 @@ def test_the_engines_enum_of_each_constants_type_has_the_headers_codes_and_torch
                 args[position] = bad
                 assert c_function(*args) == 5, function.name  # CAJAL_ERR_VALUE
                 message = _ffi.lib.cajal_last_error().decode()
-                table = getattr(_constants, re.sub(r"(?<!^)(?=[A-Z])", "_", constants.swift).upper() + "_BY_NAME")
+                table = getattr(_constants, generate.name_table(constants.swift))
                 accepted = ", ".join(f"{int(member)} ({name})" for name, member in table.items())
                 op = generate.op_name(function)
                 assert message == f"[{op}] {argument} {bad} is not one of {accepted}", function.name

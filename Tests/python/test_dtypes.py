@@ -68,14 +68,15 @@ def test_legacy_types_construct_and_check():
 def test_c_codes_are_appended_and_checked():
     x = torch.ones(2)
     for code, dtype in enumerate([torch.float32, torch.float64, torch.int64, torch.bool, torch.int32, torch.int16,
-                                  torch.int8, torch.uint8, torch.float16, torch.bfloat16]):
+                                  torch.int8, torch.uint8, torch.float16, torch.bfloat16, torch.complex64,
+                                  torch.complex128]):
         assert dtype.code == code
         out = ctypes.c_void_p()
         assert lib.cajal_tensor_to_dtype(x._handle, code, ctypes.byref(out)) == 0
         lib.cajal_tensor_free(out)
     out = ctypes.c_void_p()
-    assert lib.cajal_tensor_to_dtype(x._handle, 10, ctypes.byref(out)) != 0
-    assert "unknown dtype code 10" in lib.cajal_last_error().decode() and "9 (bfloat16)" in lib.cajal_last_error().decode()
+    assert lib.cajal_tensor_to_dtype(x._handle, 12, ctypes.byref(out)) != 0
+    assert "unknown dtype code 12" in lib.cajal_last_error().decode() and "11 (complex128)" in lib.cajal_last_error().decode()
 
 
 def test_half_training_learns():

@@ -364,3 +364,50 @@ def factorizations(torch, tall, wide, rhs, square):
 
 PROGRAMS["factorizations"] = (_program(factorizations), [((2, 6, 3), "any"), ((3, 5), "any"), ((2, 6, 2), "any"),
                                                           ((4, 4), "any")])
+
+
+def spectra(torch, signal):
+    """torch.fft's sample frequencies and centring shifts (the transforms need complex tensors)."""
+    return {
+        "fftfreq_odd": torch.fft.fftfreq(7), "fftfreq_even": torch.fft.fftfreq(8, d=0.004),
+        "fftfreq_float64": torch.fft.fftfreq(250, 1 / 360, dtype=torch.float64),
+        "rfftfreq": torch.fft.rfftfreq(9, d=0.1), "rfftfreq_ecg": torch.fft.rfftfreq(500, 1 / 250),
+        "fftshift_all": torch.fft.fftshift(signal), "fftshift_dim": torch.fft.fftshift(signal, dim=1),
+        "ifftshift_dims": torch.fft.ifftshift(signal * 2, dim=(0, 1)),
+        "round_trip": torch.fft.ifftshift(torch.fft.fftshift(signal)),
+    }
+
+
+PROGRAMS["spectra"] = (_program(spectra), [((3, 5), "any")])
+
+
+def fourier(torch, signal, image, spectrum_re, spectrum_im):
+    """torch.fft's transforms with their norms, padding and gradients, and the
+    complex arithmetic a spectrum goes through (each complex result compared
+    as its view_as_real pairs)."""
+    pairs = torch.view_as_real
+    spectrum = torch.complex(spectrum_re, spectrum_im)
+    power = torch.fft.rfft(signal).abs() ** 2
+    return {
+        "fft": pairs(torch.fft.fft(signal)), "fft_n_pad": pairs(torch.fft.fft(signal, n=12)),
+        "fft_n_trim_ortho": pairs(torch.fft.fft(signal, n=6, norm="ortho")),
+        "ifft_forward": pairs(torch.fft.ifft(spectrum, norm="forward")),
+        "fft_dim0": pairs(torch.fft.fft(image, dim=0)),
+        "rfft": pairs(torch.fft.rfft(signal)), "rfft_odd_n": pairs(torch.fft.rfft(signal, n=7)),
+        "rfft_forward": pairs(torch.fft.rfft(image, dim=0, norm="forward")),
+        "irfft": torch.fft.irfft(spectrum), "irfft_n_odd": torch.fft.irfft(spectrum, n=9),
+        "irfft_ortho_n": torch.fft.irfft(spectrum, n=6, norm="ortho"),
+        "round_trip": torch.fft.irfft(torch.fft.rfft(signal), n=signal.shape[-1]),
+        "power": power, "log_power": torch.log(power + 1e-3),
+        "phase": torch.fft.rfft(signal).angle(),
+        "fft2": pairs(torch.fft.fft2(image)), "ifft2": pairs(torch.fft.ifft2(image)),
+        "rfft2": pairs(torch.fft.rfft2(image)), "irfft2": torch.fft.irfft2(torch.fft.rfft2(image), s=image.shape),
+        "fftn_dims": pairs(torch.fft.fftn(image, dim=(1,))),
+        "complex_mul": pairs(spectrum * spectrum.conj() + spectrum * (2 - 1j)),
+        "complex_div": pairs(spectrum / (spectrum + 3)), "complex_real_imag": spectrum.real * spectrum.imag,
+        "complex_sum": pairs(spectrum.sum(-1)), "complex_mean": pairs(spectrum.mean()),
+        "abs": spectrum.abs(), "neg": pairs(-spectrum),
+    }
+
+
+PROGRAMS["fourier"] = (_program(fourier), [((2, 8), "any"), ((4, 6), "any"), ((2, 5), "any"), ((2, 5), "any")])

@@ -9,7 +9,7 @@ library (libcajal.so) reached through ctypes; this package holds no math.
 import builtins as _builtins
 import ctypes as _ctypes
 
-from . import _ffi, _methods, autograd, backends, cuda, hub, linalg, nn, optim, testing, utils
+from . import _ffi, _methods, autograd, backends, cuda, fft, hub, linalg, nn, optim, testing, utils
 from ._creation import (
     Generator,
     arange,
@@ -44,6 +44,7 @@ from ._creation import (
 )
 from ._dtype import Size, bool_ as bool, device, double, dtype, float, float32, float64, int64, long  # noqa: A004
 from ._dtype import bfloat16, float16, half, int, int8, int16, int32, short, uint8  # noqa: A004
+from ._dtype import cdouble, cfloat, complex64, complex128  # noqa: E402
 from ._ffi import OutOfMemoryError
 from ._tensor import Tensor, as_tensor_operand as _operand
 from .serialization import load, save
@@ -269,8 +270,48 @@ def _tensor_call(function, x, generator):
 
 __all__ = [
     "Tensor", "Size", "dtype", "device", *_LEGACY_TYPES, "float32", "float", "float64", "double", "int64", "long", "bool",
-    "int32", "int", "int16", "short", "int8", "uint8", "float16", "half", "bfloat16",
+    "int32", "int", "int16", "short", "int8", "uint8", "float16", "half", "bfloat16", "complex64", "complex128",
+    "cfloat", "cdouble", "view_as_real", "view_as_complex", "complex", "real", "imag", "conj", "angle", "is_complex",
     "tensor", "as_tensor", "zeros", "ones", "empty", "full", "arange", "rand", "randn", "zeros_like", "ones_like",
     "full_like", "rand_like", "randn_like", "from_numpy", "manual_seed", "matmul", "where", "no_grad",
-    "enable_grad", "set_grad_enabled", "get_num_threads", "set_num_threads", "inference_mode", "is_grad_enabled", "cuda", "autograd", "linalg", "einsum",
+    "enable_grad", "set_grad_enabled", "get_num_threads", "set_num_threads", "inference_mode", "is_grad_enabled", "cuda", "autograd", "linalg", "fft", "einsum",
 ]
+
+
+# Complex numbers: interleaved (re, im) pairs; view_as_real shows them as a last dim of 2.
+from ._tensor import _call  # noqa: E402
+
+
+def view_as_real(input):  # noqa: A002
+    """The (re, im) pairs of a complex tensor as a float view with a last dim of 2."""
+    return _call(_ffi.lib.cajal_tensor_view_as_real, _operand(input)._handle)
+
+
+def view_as_complex(input):  # noqa: A002
+    """A float tensor whose last dim (of 2, stride 1) holds (re, im), viewed as complex."""
+    return _call(_ffi.lib.cajal_tensor_view_as_complex, _operand(input)._handle)
+
+
+def complex(real, imag):  # noqa: A001
+    """real + i imag, from two float tensors of one dtype."""
+    return _call(_ffi.lib.cajal_complex, _operand(real)._handle, _operand(imag)._handle)
+
+
+def real(input):  # noqa: A002
+    return _operand(input).real
+
+
+def imag(input):  # noqa: A002
+    return _operand(input).imag
+
+
+def conj(input):  # noqa: A002
+    return _operand(input).conj()
+
+
+def angle(input):  # noqa: A002
+    return _operand(input).angle()
+
+
+def is_complex(input):  # noqa: A002
+    return _operand(input).is_complex()

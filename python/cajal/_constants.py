@@ -166,8 +166,23 @@ class QRMode(enum.IntEnum):
     R = 2  # R alone (reduced); Q is empty and nothing is differentiable
 
 
-Q_R_MODE_BY_NAME = {  # torch's name -> member
+QR_MODE_BY_NAME = {  # torch's name -> member
     "reduced": QRMode.REDUCED,
     "complete": QRMode.COMPLETE,
     "r": QRMode.R,
+}
+
+
+class FFTNorm(enum.IntEnum):
+    """How a Fourier transform scales (torch's norm=). C: cajal_fft_norm."""
+
+    BACKWARD = 0  # the forward transform unscaled, the inverse by 1/n
+    FORWARD = 1  # the forward transform by 1/n, the inverse unscaled
+    ORTHO = 2  # both by 1/sqrt(n)
+
+
+FFT_NORM_BY_NAME = {  # torch's name -> member
+    "backward": FFTNorm.BACKWARD,
+    "forward": FFTNorm.FORWARD,
+    "ortho": FFTNorm.ORTHO,
 }

@@ -54,7 +54,7 @@ def _nested(data):
 
 
 def _python_number(value):
-    if isinstance(value, (_bool, _int, _float)):
+    if isinstance(value, (_bool, _int, _float, complex)):
         return value
     if isinstance(value, Tensor):
         return value.item()
@@ -113,6 +113,14 @@ def tensor(data, dtype=None, device=None, requires_grad=False, pin_memory=False)
         return _finish(_from_numpy_copy(data, dtype), requires_grad)
     shape, flat = _nested(data) if isinstance(data, (list, tuple)) else ([], [data])
     values = [_python_number(v) for v in flat]
+    if dtype is None and any(isinstance(v, complex) for v in values):
+        dtype = D.to_dtype(complex)
+    if dtype is not None and dtype.is_complex:  # (re, im) pairs of the matching float type, viewed as complex
+        part = D.float64 if dtype is D.complex128 else D.float32
+        pairs = array.array(part._array_code, [x for v in values for x in (complex(v).real, complex(v).imag)])
+        address, count = pairs.buffer_info()
+        real = _from_buffer(address, count * pairs.itemsize, list(shape) + [2], part)
+        return _finish(_call(lib.cajal_tensor_view_as_complex, real._handle), requires_grad)
     if dtype is None:
         if any(isinstance(v, _float) for v in values) or not values:
             dtype = D.default_float()

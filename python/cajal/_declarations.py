@@ -364,4 +364,16 @@ DECLARATIONS = {
     "cajal_archive_count": (c_int, [c_void_p, POINTER(c_size_t), POINTER(c_size_t)]),
     "cajal_archive_tensor": (c_int, [c_void_p, c_size_t, POINTER(c_char_p), T_OUT]),
     "cajal_archive_metadata": (c_int, [c_void_p, c_size_t, POINTER(c_char_p), POINTER(c_char_p)]),
+    # complex numbers and Fourier transforms
+    "cajal_tensor_scalar_complex": (c_int, [c_double, c_double, T_OUT]),
+    "cajal_tensor_view_as_real": (c_int, [T, T_OUT]),
+    "cajal_tensor_view_as_complex": (c_int, [T, T_OUT]),
+    "cajal_complex": (c_int, [T, T, T_OUT]),
+    "cajal_tensor_real": (c_int, [T, T_OUT]),
+    "cajal_tensor_imag": (c_int, [T, T_OUT]),
+    "cajal_tensor_conj": (c_int, [T, T_OUT]),
+    "cajal_tensor_angle": (c_int, [T, T_OUT]),
+    "cajal_fft_fft": (c_int, [T, c_int64, c_int64, c_int32, c_int32, T_OUT]),
+    "cajal_fft_rfft": (c_int, [T, c_int64, c_int64, c_int32, T_OUT]),
+    "cajal_fft_irfft": (c_int, [T, c_int64, c_int64, c_int32, T_OUT]),
 }

@@ -24,11 +24,12 @@ class dtype:
     def _torch_name(self):
         """torch's ScalarType name: Float, Long, Half, ..."""
         return {"float32": "Float", "float64": "Double", "int64": "Long", "bool": "Bool", "int32": "Int", "int16": "Short",
-                "int8": "Char", "uint8": "Byte", "float16": "Half", "bfloat16": "BFloat16"}[self.name]
+                "int8": "Char", "uint8": "Byte", "float16": "Half", "bfloat16": "BFloat16", "complex64": "ComplexFloat",
+                "complex128": "ComplexDouble"}[self.name]
 
     @property
     def is_complex(self):
-        return False
+        return self.code in (10, 11)
 
     @property
     def is_storage(self):
@@ -54,6 +55,12 @@ uint8 = dtype("uint8", 7, 1, False, "B", "uint8")
 # engine rounds them (torch rounds a Python float through float32 too).
 float16 = dtype("float16", 8, 2, True, None, "float16")
 bfloat16 = dtype("bfloat16", 9, 2, True, None, None)  # numpy has no bfloat16
+# Complex numbers: interleaved (re, im) pairs of float32 or float64, which
+# view_as_real shows as a last dim of 2.
+complex64 = dtype("complex64", 10, 8, False, None, "complex64")
+complex128 = dtype("complex128", 11, 16, False, None, "complex128")
+cfloat = complex64
+cdouble = complex128
 
 float = float32  # noqa: A001 - torch's aliases
 double = float64
@@ -62,10 +69,10 @@ int = int32  # noqa: A001
 short = int16
 half = float16
 
-ALL = (float32, float64, int64, bool_, int32, int16, int8, uint8, float16, bfloat16)
+ALL = (float32, float64, int64, bool_, int32, int16, int8, uint8, float16, bfloat16, complex64, complex128)
 BY_CODE = {d.code: d for d in ALL}
 _ALIASES = {"float32": ["float"], "float64": ["double"], "int64": ["long"], "int32": ["int"], "int16": ["short"],
-            "float16": ["half"]}
+            "float16": ["half"], "complex64": ["cfloat"], "complex128": ["cdouble"]}
 _NAMES = {}
 for _d in ALL:
     for _name in [_d.name] + _ALIASES.get(_d.name, []):
@@ -89,6 +96,8 @@ def to_dtype(value, default=None):
         raise TypeError(f"unknown dtype {value!r}; cajal supports {SUPPORTED}")
     import builtins
 
+    if value is builtins.complex:
+        return complex128 if default_float() is float64 else complex64
     if value is builtins.float:
         return float32
     if value is builtins.int:
@@ -171,7 +180,7 @@ class Size(tuple):
 
 
 def _category(d):
-    return 0 if d is bool_ else 2 if d.is_floating_point else 1
+    return 0 if d is bool_ else 3 if d.is_complex else 2 if d.is_floating_point else 1
 
 
 def promote_types(type1, type2):
@@ -181,7 +190,10 @@ def promote_types(type1, type2):
     if a is b:
         return a
     if _category(a) != _category(b):
-        return a if _category(a) > _category(b) else b
+        high, low = (a, b) if _category(a) > _category(b) else (b, a)
+        return complex128 if high.is_complex and low is float64 else high
+    if a.is_complex:
+        return a if a.itemsize >= b.itemsize else b
     if a.is_floating_point:
         if {a, b} == {float16, bfloat16}:
             return float32

@@ -63,6 +63,8 @@ def _scalar(value):
         return _call(lib.cajal_tensor_scalar_int64, value)
     if isinstance(value, _float):
         return _call(lib.cajal_tensor_scalar, value, D.float64.code)
+    if isinstance(value, complex):
+        return _call(lib.cajal_tensor_scalar_complex, value.real, value.imag)
     return None
 
 
@@ -260,7 +262,7 @@ class _NumpyView:
 
 
 _TYPESTR = {"float32": "<f4", "float64": "<f8", "int64": "<i8", "bool": "|b1", "int32": "<i4", "int16": "<i2",
-            "int8": "|i1", "uint8": "|u1", "float16": "<f2"}
+            "int8": "|i1", "uint8": "|u1", "float16": "<f2", "complex64": "<c8", "complex128": "<c16"}
 
 
 class Tensor(_methods.TensorMethods):
@@ -366,6 +368,28 @@ class Tensor(_methods.TensorMethods):
 
     def is_floating_point(self):
         return self.dtype.is_floating_point
+
+    def is_complex(self):
+        return self.dtype.is_complex
+
+    @property
+    def real(self):
+        """The real parts: a view for a complex tensor, the tensor itself otherwise (as torch)."""
+        return _call(lib.cajal_tensor_real, self._handle) if self.dtype.is_complex else self
+
+    @property
+    def imag(self):
+        if not self.dtype.is_complex:
+            raise RuntimeError("imag is not implemented for tensors with non-complex dtypes.")
+        return _call(lib.cajal_tensor_imag, self._handle)
+
+    def conj(self):
+        """The complex conjugate (a copy; torch's is a lazy view). Real tensors come back as themselves."""
+        return _call(lib.cajal_tensor_conj, self._handle) if self.dtype.is_complex else self
+
+    def angle(self):
+        """The argument of each element: atan2(imag, real); 0 or pi for reals."""
+        return _call(lib.cajal_tensor_angle, self._handle)
 
     def data_ptr(self):
         pointer = c_void_p()
@@ -485,6 +509,9 @@ class Tensor(_methods.TensorMethods):
 
     def item(self):
         dtype = self.dtype
+        if dtype.is_complex:
+            re, im = _call(lib.cajal_tensor_view_as_real, self._handle).tolist()
+            return complex(re, im)
         if dtype.is_storage and not dtype.is_floating_point:
             dtype = D.int64
         if dtype is D.int64:
@@ -498,6 +525,9 @@ class Tensor(_methods.TensorMethods):
     def _flat(self):
         """All elements in row-major order as an array.array (bool as 0/1 bytes)."""
         dtype = self.dtype
+        if dtype.is_complex:  # (re, im) pairs become Python complex numbers
+            pairs = _call(lib.cajal_tensor_view_as_real, self._handle)._flat()
+            return [complex(pairs[i], pairs[i + 1]) for i in range(0, len(pairs), 2)]
         if dtype._array_code is None:  # the half floats read out as float32, exactly
             return self.to(D.float32)._flat()
         reserve(self.numel() * dtype.itemsize, "copy_to")
@@ -510,7 +540,7 @@ class Tensor(_methods.TensorMethods):
     def tolist(self):
         reserve(self.numel() * 40, "tolist")  # a Python number and a list slot per element
         flat = self._flat()
-        items = [_bool(v) for v in flat] if self.dtype is D.bool_ else flat.tolist()
+        items = [_bool(v) for v in flat] if self.dtype is D.bool_ else flat if isinstance(flat, list) else flat.tolist()
         shape = self.shape
         if not shape:
             return items[0]

@@ -52,6 +52,22 @@ class _Formatter:
         return text.rjust(self.width) if pad else text
 
 
+class _ComplexFormatter:
+    """torch's complex layout: the real parts and the imaginary parts each get
+    a formatter of their own, printed as re+imj."""
+
+    def __init__(self, values):
+        self.real = _Formatter([v.real for v in values], True)
+        self.imag = _Formatter([v.imag for v in values], True)
+        self.width = self.real.width + self.imag.width + 1  # the imaginary part's width holds its sign
+
+    def format(self, v, pad=True):
+        real = self.real.format(v.real, pad)
+        imag = (self.imag.format(v.imag, pad) + "j").lstrip()
+        text = real + (imag if imag[0] in "+-" else "+" + imag)
+        return text.rjust(self.width) if pad else text
+
+
 def _strides(shape):
     strides, running = [], 1
     for size in reversed(shape):
@@ -111,12 +127,12 @@ def format_tensor(flat, shape, dtype, suffixes, prefix="tensor("):
             values = [flat[0]]
         else:
             _collect(flat, shape, _strides(shape), 0, 0, summarize, values)
-        fmt = _Formatter(values, floating)
+        fmt = _ComplexFormatter(values) if dtype.is_complex else _Formatter(values, floating)
         if len(shape) == 0:
             body = fmt.format(flat[0], pad=False)
         else:
             body = _render(flat, list(shape), _strides(shape), 0, 0, indent, fmt, summarize)
-        if dtype.name not in ("float32", "int64", "bool"):
+        if dtype.name not in ("float32", "int64", "bool", "complex64"):
             suffixes.insert(0, f"dtype=cajal.{dtype.name}")
     if suffixes:
         body += ", " + ", ".join(suffixes)

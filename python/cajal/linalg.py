@@ -214,16 +214,16 @@ def qr(A, mode="reduced", *, out=None):  # noqa: N803
     from collections import namedtuple
     from ctypes import byref, c_void_p
 
-    from ._constants import Q_R_MODE_BY_NAME
+    from ._constants import QR_MODE_BY_NAME
     from ._ffi import check
     from ._tensor import _wrap
 
     if out is not None:
         raise NotImplementedError("linalg.qr(out=...) is not supported by cajal")
-    if mode not in Q_R_MODE_BY_NAME:
+    if mode not in QR_MODE_BY_NAME:
         raise RuntimeError(f"qr received unrecognized mode '{mode}' but expected one of 'reduced' (default), 'r', or 'complete'")
     q, r = c_void_p(), c_void_p()
-    check(lib.cajal_linalg_qr(_operand(A), Q_R_MODE_BY_NAME[mode], byref(q), byref(r)))
+    check(lib.cajal_linalg_qr(_operand(A), QR_MODE_BY_NAME[mode], byref(q), byref(r)))
     return namedtuple("qr", ["Q", "R"])(_wrap(q.value), _wrap(r.value))
 
 

@@ -79,8 +79,8 @@ extension Tensor {
             if flag { return }
             throw CajalError.runtime("[requires_grad_] you can only change requires_grad flags of leaf variables. If you want to use a computed variable in a subgraph that doesn't require differentiation use var_no_grad = var.detach().")
         }
-        if flag && !dtype.isFloatingPoint {
-            throw CajalError.runtime("[requires_grad_] only Tensors of floating point dtype can require gradients (got \(dtype))")
+        if flag && !dtype.isFloatingPoint && !dtype.isComplex {
+            throw CajalError.runtime("[requires_grad_] only Tensors of floating point and complex dtype can require gradients (got \(dtype))")
         }
         leafRequiresGrad = flag
     }

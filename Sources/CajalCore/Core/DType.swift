@@ -31,6 +31,7 @@ extension DType {
     /// The category for type promotion: bool < integer < floating point.
     var category: Int {
         if self == .bool { return 0 }
+        if isComplex { return 3 }
         return isFloatingPoint ? 2 : 1
     }
 
@@ -39,7 +40,11 @@ extension DType {
     /// needs float32).
     public static func promote(_ a: DType, _ b: DType) -> DType {
         if a == b { return a }
-        if a.category != b.category { return a.category > b.category ? a : b }
+        if a.category != b.category {
+            let (high, low) = a.category > b.category ? (a, b) : (b, a)
+            return high.isComplex && low == .float64 ? .complex128 : high  // complex64 with float64 needs complex128
+        }
+        if a.isComplex { return a.itemSize >= b.itemSize ? a : b }
         if a.isFloatingPoint {
             if Set([a, b]) == [.float16, .bfloat16] { return .float32 }
             return a.itemSize >= b.itemSize ? a : b

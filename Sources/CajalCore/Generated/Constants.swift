@@ -269,3 +269,30 @@ public enum QRMode: Int32, CaseIterable, Sendable, CustomStringConvertible {
         self = match
     }
 }
+
+/// How a Fourier transform scales (torch's norm=). C: cajal_fft_norm.
+public enum FFTNorm: Int32, CaseIterable, Sendable, CustomStringConvertible {
+    /// the forward transform unscaled, the inverse by 1/n
+    case backward = 0
+    /// the forward transform by 1/n, the inverse unscaled
+    case forward = 1
+    /// both by 1/sqrt(n)
+    case ortho = 2
+
+    /// torch's name for it.
+    public var name: String {
+        switch self {
+        case .backward: return "backward"
+        case .forward: return "forward"
+        case .ortho: return "ortho"
+        }
+    }
+
+    public var description: String { name }
+
+    /// The case torch calls `name`.
+    public init?(name: String) {
+        guard let match = Self.allCases.first(where: { $0.name == name }) else { return nil }
+        self = match
+    }
+}

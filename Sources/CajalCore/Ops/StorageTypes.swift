@@ -8,7 +8,7 @@ extension Tensor {
     /// type; this is what torch's CPU kernels for the half types do (float32
     /// inside, one rounding per op). nil for the other types: the op runs as is.
     package static func inKernelType(_ tensors: [Tensor?], _ body: ([Tensor?]) throws -> Tensor) throws -> Tensor? {
-        guard let type = tensors.lazy.compactMap({ $0 }).first?.dtype, !type.isNative else { return nil }
+        guard let type = tensors.lazy.compactMap({ $0 }).first?.dtype, type.kernelType != type else { return nil }
         return try body(tensors.map { try $0?.to($0!.dtype.kernelType) }).to(type)
     }
 }

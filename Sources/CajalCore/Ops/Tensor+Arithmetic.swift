@@ -6,6 +6,7 @@ import CajalRuntime
 extension Tensor {
     public func add(_ other: Tensor) throws -> Tensor {
         let type = resultType(self, other)
+        if type.isComplex { return try Tensor.complexArithmetic(.add, self, other, type: type) }
         return try Tensor.binaryKernel(.add, self, other, computeType: type, name: "add")
             .recording("AddBackward0", inputs: [self, other]) { ctx in [ctx.grad, ctx.grad] }
     }
@@ -15,6 +16,7 @@ extension Tensor {
             throw CajalError.notImplemented("[sub] Subtraction, the `-` operator, with a bool tensor is not supported. If you are trying to invert a mask, use the `~` or `logical_not()` operator instead.")
         }
         let type = resultType(self, other)
+        if type.isComplex { return try Tensor.complexArithmetic(.sub, self, other, type: type) }
         return try Tensor.binaryKernel(.sub, self, other, computeType: type, name: "sub")
             .recording("SubBackward0", inputs: [self, other]) { ctx in
                 [ctx.grad, ctx.needs(1) ? try ctx.grad.neg() : nil]
@@ -51,7 +53,7 @@ extension Tensor {
         guard alpha != 1 else { return self }
         let type = resultType(base, self)
         if type == .bool { return alpha == 0 ? try zerosLike() : self }
-        if type.isFloatingPoint { return try mul(.scalar(alpha)) }
+        if type.isFloatingPoint || type.isComplex { return try mul(.scalar(alpha)) }
         guard let whole = Int64(exactly: alpha) else {
             throw CajalError.runtime("[\(op)] For integral input tensors, argument alpha must not be a floating point number.")
         }
@@ -60,6 +62,7 @@ extension Tensor {
 
     public func mul(_ other: Tensor) throws -> Tensor {
         let type = resultType(self, other)
+        if type.isComplex { return try Tensor.complexArithmetic(.mul, self, other, type: type) }
         return try Tensor.binaryKernel(.mul, self, other, computeType: type, name: "mul")
             .recording("MulBackward0", inputs: [self, other], saving: [self, other]) { ctx in
                 let (a, b) = (ctx.saved[0], ctx.saved[1])
@@ -71,6 +74,7 @@ extension Tensor {
     /// True division: integer inputs give the default float dtype.
     public func div(_ other: Tensor) throws -> Tensor {
         var type = resultType(self, other)
+        if type.isComplex { return try Tensor.complexArithmetic(.div, self, other, type: type) }
         if !type.isFloatingPoint { type = DType.defaultFloat }
         return try Tensor.binaryKernel(.div, self, other, computeType: type, name: "div")
             .recording("DivBackward0", inputs: [self, other], saving: [self, other]) { ctx in
@@ -263,6 +267,7 @@ extension Tensor {
         }
         let type = resultType([self] + [low, high].compactMap { $0 })
         guard type != .bool else { throw CajalError.notImplemented("[clamp] \"clamp\" is not implemented for 'bool'") }
+        try Tensor.refuseComplex(type, "clamp")
         var shape = self.shape
         for bound in [low, high].compactMap({ $0 }) { shape = try broadcastShapes(shape, bound.shape, op: "clamp") }
         let kernelType = type.kernelType  // storage types clamp in their kernel type

@@ -11,6 +11,9 @@ extension Tensor {
     /// The value of a one-element tensor, as a Double (bool gives 0 or 1).
     public func item() throws -> Double {
         try checkSingleElement("item")
+        if dtype.isComplex {
+            throw CajalError.type("[item] a complex number has two parts: read them through viewAsReal()")
+        }
         switch dtype {
         case .float32: return Double(typedPointer(Float.self).pointee)
         case .float64: return typedPointer(Double.self).pointee
@@ -26,7 +29,7 @@ extension Tensor {
         switch dtype {
         case .int64: return typedPointer(Int64.self).pointee
         case .bool: return typedPointer(Bool.self).pointee ? 1 : 0
-        default: return dtype.isFloatingPoint ? Int64(double: try item()) : try converted(to: .int64).itemInt64()
+        default: return dtype.isFloatingPoint || dtype.isComplex ? Int64(double: try item()) : try converted(to: .int64).itemInt64()
         }
     }
 

@@ -71,6 +71,13 @@ extension Tensor {
         return Tensor(storage: t.storage, layout: t.layout, dtype: dtype, isWrappedNumber: true)
     }
 
+    /// A host complex number as a wrapped complex128 0-dim tensor: float32 * 1j stays complex64.
+    public static func scalar(real: Double, imaginary: Double) throws -> Tensor {
+        let t = try Tensor.complex(real: Tensor.full([], value: real, dtype: .float64),
+                                   imaginary: Tensor.full([], value: imaginary, dtype: .float64))
+        return Tensor(storage: t.storage, layout: t.layout, dtype: .complex128, isWrappedNumber: true)
+    }
+
     public static func scalar(_ value: Int64) throws -> Tensor {
         let t = try full([], integer: value)
         return Tensor(storage: t.storage, layout: t.layout, dtype: .int64, isWrappedNumber: true)
@@ -89,6 +96,7 @@ extension Tensor {
         let allIntegral = [start, end, step].allSatisfy { $0.rounded() == $0 }
         let type = dtype ?? (allIntegral ? .int64 : DType.defaultFloat)
         guard type != .bool else { throw CajalError.notImplemented("[arange] not implemented for 'bool'") }
+        try Tensor.refuseComplex(type, "arange")
         let length = ((end - start) / step).rounded(.up)
         guard length < 1e15 else { throw CajalError(.outOfMemory, "[arange] \(length) elements is too many") }
         let count = Int(length)

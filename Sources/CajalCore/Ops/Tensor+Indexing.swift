@@ -129,6 +129,10 @@ extension Tensor {
     /// Writes `values` (broadcast to the indexed shape) into x[indices]; with
     /// `accumulate`, repeated indices add up. No autograd (callers handle it).
     func indexPutKernel(_ indices: [Tensor?], values: Tensor, accumulate: Bool) throws {
+        if dtype.isComplex {  // written as (re, im) pairs through the real view
+            let pairs = try values.isWrappedNumber || values.dtype != dtype ? values.to(dtype) : values
+            return try viewAsReal().indexPutKernel(indices, values: pairs.viewAsReal(), accumulate: accumulate)
+        }
         if !dtype.isNative {  // storage types are written through their kernel type
             let work = try converted(to: dtype.kernelType)
             try work.indexPutKernel(indices, values: values, accumulate: accumulate)
@@ -244,6 +248,7 @@ extension Tensor {
         guard source.dtype == dtype else {
             throw CajalError.runtime("[\(op)] \(op)(): Expected self.dtype to be equal to src.dtype (got \(dtype) and \(source.dtype))")
         }
+        try Tensor.refuseComplex(dtype, op)
         if !dtype.isNative {  // storage types scatter in their kernel type
             return try converted(to: dtype.kernelType).scattered(dim: dim, index: index, source: source.converted(to: dtype.kernelType),
                                                                  mode: mode, op: op).converted(to: dtype)

@@ -35,6 +35,7 @@ extension Tensor {
         guard dtype == other.dtype else {
             throw CajalError.runtime("[matmul] expected both operands to have the same dtype, but got: \(dtype) != \(other.dtype)")
         }
+        try Tensor.refuseComplex(dtype, "matmul")
         if let out = try Tensor.inKernelType([self, other], { try $0[0]!.matrixProduct($0[1]!, dot: dot) }) { return out }
         let type = dtype
         let limit = Int(Int32.max)

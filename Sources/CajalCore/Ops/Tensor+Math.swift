@@ -17,6 +17,9 @@ extension Tensor {
     /// Runs a unary kernel and records `derivative`.
     private func unary(_ op: UnaryOp, _ name: String, float: Bool = true, backward: String, saves: UnarySaves,
                        _ derivative: @escaping UnaryDerivative) throws -> Tensor {
+        if dtype.isComplex {
+            throw CajalError.notImplemented("[\(name)] \"\(name)\" is not implemented for complex tensors in cajal (\(dtype.torchName))")
+        }
         // Real functions compute bool in float32; the integer-preserving ones refuse it.
         if dtype == .bool && !float {
             throw CajalError.notImplemented("[\(name)] \"\(name)\" is not implemented for 'bool'")
@@ -30,6 +33,7 @@ extension Tensor {
     }
 
     public func neg() throws -> Tensor {
+        if dtype.isComplex { return try complexNeg() }
         if dtype == .bool {
             throw CajalError.notImplemented("[neg] Negation, the `-` operator, on a bool tensor is not supported. If you are trying to invert a mask, use the `~` or `logical_not()` operator instead.")
         }
@@ -37,7 +41,8 @@ extension Tensor {
     }
 
     public func abs() throws -> Tensor {
-        try unary(.abs, "abs", float: false, backward: "AbsBackward0", saves: .input) { g, x in try g.mul(x.sign()) }
+        if dtype.isComplex { return try complexAbs() }
+        return try unary(.abs, "abs", float: false, backward: "AbsBackward0", saves: .input) { g, x in try g.mul(x.sign()) }
     }
 
     public func sign() throws -> Tensor {

@@ -35,6 +35,7 @@ extension Tensor {
 
     /// Sum of all elements; integers and bool sum to int64.
     public func sum() throws -> Tensor {
+        if dtype.isComplex { return try complexReduction(dims: [], keepDim: false, mean: false) }
         let inputShape = shape
         return try reduceKernel([Bool](repeating: true, count: rank), keepDim: false,
                                 outType: (dtype.isFloatingPoint ? dtype : .int64), scale: 1, op: "sum")
@@ -44,6 +45,7 @@ extension Tensor {
     }
 
     public func sum(dims: [Int], keepDim: Bool = false) throws -> Tensor {
+        if dtype.isComplex { return try complexReduction(dims: dims, keepDim: keepDim, mean: false) }
         let reduced = try reductionDims(dims, op: "sum")
         let inputShape = shape, kept = keptShape(reduced)
         return try reduceKernel(reduced, keepDim: keepDim, outType: (dtype.isFloatingPoint ? dtype : .int64), scale: 1, op: "sum")
@@ -61,6 +63,7 @@ extension Tensor {
     }
 
     public func mean() throws -> Tensor {
+        if dtype.isComplex { return try complexReduction(dims: [], keepDim: false, mean: true) }
         try checkMeanType()
         let inputShape = shape, n = Double(count)
         return try reduceKernel([Bool](repeating: true, count: rank), keepDim: false, outType: dtype, scale: 1 / n, op: "mean")
@@ -70,6 +73,7 @@ extension Tensor {
     }
 
     public func mean(dims: [Int], keepDim: Bool = false) throws -> Tensor {
+        if dtype.isComplex { return try complexReduction(dims: dims, keepDim: keepDim, mean: true) }
         try checkMeanType()
         let reduced = try reductionDims(dims, op: "mean")
         let inputShape = shape, kept = keptShape(reduced)
@@ -118,6 +122,7 @@ extension Tensor {
 
     /// A reduction kernel over the marked dims (no autograd).
     private func reduceValues(_ op: ReduceOp, _ reduced: [Bool], keepDim: Bool, outType: DType, name: String) throws -> Tensor {
+        try Tensor.refuseComplex(dtype, name)
         var outShape: [Int] = []
         for d in 0..<rank {
             if !reduced[d] { outShape.append(shape[d]) } else if keepDim { outShape.append(1) }
@@ -205,6 +210,7 @@ extension Tensor {
     private func extremum(dim: Int, keepDim: Bool, max: Bool) throws -> (values: Tensor, indices: Tensor) {
         let name = max ? "max" : "min"
         let d = try normalizeDim(dim, rank: rank, op: name)
+        try Tensor.refuseComplex(dtype, name)
         if rank == 0 { return (try alias(), try Tensor.zeros([], dtype: .int64)) }
         try checkNonEmpty(name, dim: d)
         let outShape = reducedShape(d, keepDim: keepDim)
@@ -235,6 +241,7 @@ extension Tensor {
             return keepDim ? try flat.reshape([Int](repeating: 1, count: rank)) : flat
         }
         let d = try normalizeDim(dim, rank: rank, op: name)
+        try Tensor.refuseComplex(dtype, name)
         if rank == 0 { return try Tensor.zeros([], dtype: .int64) }
         try checkNonEmpty(name, dim: d)
         let indices = try Tensor(uninitializedShape: reducedShape(d, keepDim: keepDim), dtype: .int64, op: name)
@@ -370,6 +377,7 @@ extension Tensor {
     }
 
     private func scan(_ d: Int, product: Bool, name: String) throws -> Tensor {
+        try Tensor.refuseComplex(dtype, name)
         let type = dtype.isFloatingPoint ? dtype : DType.int64
         if !dtype.isNative {  // storage types scan in their kernel type and round back
             return try converted(to: dtype.kernelType).scan(d, product: product, name: name).converted(to: type)
@@ -392,6 +400,7 @@ extension Tensor {
     /// The first `limit` places of a stable sort along d; their gradient goes
     /// back to where each value came from.
     private func sorted(_ d: Int, descending: Bool, limit: Int, op: String, gradName: String) throws -> (values: Tensor, indices: Tensor) {
+        try Tensor.refuseComplex(dtype, op)
         if rank == 0 { return (try clone(), try Tensor.zeros([], dtype: .int64)) }
         var outShape = shape
         outShape[d] = limit

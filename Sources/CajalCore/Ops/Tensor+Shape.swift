@@ -215,8 +215,8 @@ extension Tensor {
     /// A copy in `dtype` (self when it already has that dtype), like `.to(dtype)`.
     public func to(_ target: DType) throws -> Tensor {
         if target == dtype { return self }
-        // Only floating-point results carry gradients.
-        guard target.isFloatingPoint else { return try converted(to: target) }
+        // Only floating-point and complex results carry gradients.
+        guard target.isFloatingPoint || target.isComplex else { return try converted(to: target) }
         return try converted(to: target)
             .recording("ToCopyBackward0", inputs: [self]) { ctx in [ctx.grad] }
     }

@@ -14,7 +14,8 @@ func resultType(_ operands: [Tensor]) -> DType {
     func merge(_ current: DType?, _ next: DType) -> DType { current.map { DType.promote($0, next) } ?? next }
     for t in operands {
         if t.isWrappedNumber {
-            wrapped = merge(wrapped, t.dtype.isFloatingPoint ? DType.defaultFloat : t.dtype)
+            wrapped = merge(wrapped, t.dtype.isComplex ? DType.defaultFloat.complexType
+                                     : t.dtype.isFloatingPoint ? DType.defaultFloat : t.dtype)
         } else if t.rank == 0 {
             zeroDim = merge(zeroDim, t.dtype)
         } else {
@@ -24,8 +25,11 @@ func resultType(_ operands: [Tensor]) -> DType {
     func combine(_ higher: DType?, _ lower: DType?) -> DType? {
         guard let higher else { return lower }
         guard let lower else { return higher }
+        if higher.isComplex { return higher }
+        // A complex lower tier makes a float result complex at the float's precision.
+        if lower.isComplex && higher.isFloatingPoint { return higher == .float64 ? .complex128 : .complex64 }
         if higher.isFloatingPoint { return higher }
-        if higher == .bool || lower.isFloatingPoint { return DType.promote(higher, lower) }
+        if higher == .bool || lower.isFloatingPoint || lower.isComplex { return DType.promote(higher, lower) }
         return higher
     }
     return combine(dimensioned, combine(zeroDim, wrapped)) ?? DType.defaultFloat
@@ -33,7 +37,8 @@ func resultType(_ operands: [Tensor]) -> DType {
 
 /// torch's can_cast: whether an in-place op may write a `from` result into `to`.
 func canCast(from: DType, to: DType) -> Bool {
-    if from.isFloatingPoint && !to.isFloatingPoint { return false }
+    if from.isComplex && !to.isComplex { return false }
+    if from.isFloatingPoint && !to.isFloatingPoint && !to.isComplex { return false }
     if from != .bool && to == .bool { return false }
     return true
 }
