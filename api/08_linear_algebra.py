@@ -104,6 +104,19 @@ orthonormal columns, R is upper triangular; their sizes follow mode. On error no
     (q.pointee, r.pointee) = (handle(factorQ), handle(factorR))
 }''')
 
+fn("int cajal_linalg_eig(cajal_tensor a, cajal_tensor *values, cajal_tensor *vectors)",
+   """torch.linalg.eig: the eigenvalues and unit right eigenvectors (columns) of each general square matrix, as
+complex tensors (LAPACK's geev, its order). Forward only: differentiating them raises. On error nothing is written.""",
+   swift='''status {
+    guard let values, let vectors else { throw CajalError(.nullArgument, "output pointer is NULL") }
+    let (lambda, v) = try tensorArgument(a, "A").eig()
+    (values.pointee, vectors.pointee) = (handle(lambda), handle(v))
+}''')
+
+fn("int cajal_linalg_eigvals(cajal_tensor a, cajal_tensor *out)",
+   "torch.linalg.eigvals: the eigenvalues of each general square matrix, complex. Forward only.",
+   swift='newTensor(out) { try tensorArgument(a, "A").eigvals() }')
+
 fn("int cajal_linalg_svdvals(cajal_tensor a, cajal_tensor *out)",
    "torch.linalg.svdvals: the singular values of each matrix, descending.",
    swift='newTensor(out) { try tensorArgument(a, "A").svdvals() }')

@@ -740,6 +740,13 @@ int cajal_linalg_svd(cajal_tensor a, int32_t full_matrices, cajal_tensor *u, caj
  * orthonormal columns, R is upper triangular; their sizes follow mode. On error nothing is written. */
 int cajal_linalg_qr(cajal_tensor a, cajal_qr_mode mode, cajal_tensor *q, cajal_tensor *r);
 
+/* torch.linalg.eig: the eigenvalues and unit right eigenvectors (columns) of each general square matrix, as
+ * complex tensors (LAPACK's geev, its order). Forward only: differentiating them raises. On error nothing is written. */
+int cajal_linalg_eig(cajal_tensor a, cajal_tensor *values, cajal_tensor *vectors);
+
+/* torch.linalg.eigvals: the eigenvalues of each general square matrix, complex. Forward only. */
+int cajal_linalg_eigvals(cajal_tensor a, cajal_tensor *out);
+
 /* torch.linalg.svdvals: the singular values of each matrix, descending. */
 int cajal_linalg_svdvals(cajal_tensor a, cajal_tensor *out);
 

@@ -31,6 +31,8 @@ typedef void (*gesdd_fn)(const char *, const int *, const int *, void *, const i
 typedef void (*geqrf_fn)(const int *, const int *, void *, const int *, void *, void *, const int *, int *);
 typedef void (*orgqr_fn)(const int *, const int *, const int *, void *, const int *, const void *, void *, const int *,
                          int *);
+typedef void (*geev_fn)(const char *, const char *, const int *, void *, const int *, void *, void *, void *, const int *,
+                        void *, const int *, void *, const int *, int *, size_t, size_t);
 typedef char *(*corename_fn)(void);
 
 static struct {
@@ -45,6 +47,7 @@ static struct {
     gesdd_fn sgesdd, dgesdd;
     geqrf_fn sgeqrf, dgeqrf;
     orgqr_fn sorgqr, dorgqr;
+    geev_fn sgeev, dgeev;
     const char *core;
 } blas = {.core = "unavailable"};
 
@@ -134,6 +137,8 @@ static void load(void) {
     blas.dgeqrf = (geqrf_fn)dlsym(lib, "dgeqrf_");
     blas.sorgqr = (orgqr_fn)dlsym(lib, "sorgqr_");
     blas.dorgqr = (orgqr_fn)dlsym(lib, "dorgqr_");
+    blas.sgeev = (geev_fn)dlsym(lib, "sgeev_");
+    blas.dgeev = (geev_fn)dlsym(lib, "dgeev_");
     corename_fn corename = (corename_fn)dlsym(lib, "openblas_get_corename");
     blas.core = corename ? corename() : "OpenBLAS";
     blas.dgemm = dgemm;
@@ -221,4 +226,9 @@ int cajal_lapack_orgqr(int is_double, int m, int n, int k, void *a, int lda, con
                        int *info) {
     if (is_double) LAPACK_CALL(dorgqr, &m, &n, &k, a, &lda, tau, work, &lwork, info);
     LAPACK_CALL(sorgqr, &m, &n, &k, a, &lda, tau, work, &lwork, info);
+}
+int cajal_lapack_geev(int is_double, char jobvl, char jobvr, int n, void *a, int lda, void *wr, void *wi, void *vl,
+                      int ldvl, void *vr, int ldvr, void *work, int lwork, int *info) {
+    if (is_double) LAPACK_CALL(dgeev, &jobvl, &jobvr, &n, a, &lda, wr, wi, vl, &ldvl, vr, &ldvr, work, &lwork, info, 1, 1);
+    LAPACK_CALL(sgeev, &jobvl, &jobvr, &n, a, &lda, wr, wi, vl, &ldvl, vr, &ldvr, work, &lwork, info, 1, 1);
 }

@@ -232,3 +232,15 @@ def test_qr_lstsq_and_as_strided_refuse_what_torch_refuses():
     assert x.as_strided((2,), (1,), 4).tolist() == [4.0, 5.0]
     with pytest.raises(IndexError, match="out of range"):
         torch.unique(torch.ones(2, 2), dim=2)
+
+
+def test_eig_is_forward_only_and_refuses_what_torch_refuses():
+    a = torch.tensor([[0.0, -1.0], [1.0, 0.0]], dtype=torch.float64, requires_grad=True)
+    values, vectors = torch.linalg.eig(a)  # a rotation: eigenvalues ±i
+    assert sorted(v.imag for v in values.tolist()) == [-1.0, 1.0] and values.dtype is torch.complex128
+    with pytest.raises(NotImplementedError, match="gradient of linalg.eig is not supported"):
+        values.abs().sum().backward()
+    with pytest.raises(RuntimeError, match="square matrices"):
+        torch.linalg.eigvals(torch.ones(2, 3))
+    with pytest.raises(NotImplementedError, match="Expected a floating point tensor"):
+        torch.linalg.eig(torch.eye(2, dtype=torch.int64))

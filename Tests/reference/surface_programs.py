@@ -411,3 +411,25 @@ def fourier(torch, signal, image, spectrum_re, spectrum_im):
 
 
 PROGRAMS["fourier"] = (_program(fourier), [((2, 8), "any"), ((4, 6), "any"), ((2, 5), "any"), ((2, 5), "any")])
+
+
+def eigen(torch, general, symmetric):
+    """linalg.eig and eigvals (forward only, as cajal has them): eigenvalues in
+    a fixed order (by real part, conjugates by imaginary), the residual
+    A V - V diag(L) and the unit norms of the vectors."""
+    a = general.detach()
+    values, vectors = torch.linalg.eig(a)
+    order = (values.real + 1e-6 * values.imag).argsort()
+    av = torch.complex(a @ vectors.real, a @ vectors.imag)
+    sym = (symmetric + symmetric.mT).detach()
+    sym_values = torch.linalg.eigvals(sym)
+    return {
+        "values": torch.stack([values.real[order], values.imag[order]]),
+        "residual": (av - vectors * values.unsqueeze(-2)).abs().amax().reshape(1),
+        "vector_norms": (vectors.abs() ** 2).sum(-2),
+        "eigvals_match": (torch.linalg.eigvals(a).real.sort().values - values.real.sort().values).abs().amax().reshape(1),
+        "symmetric": sym_values.real.sort().values, "symmetric_imag": sym_values.imag.abs().amax().reshape(1),
+    }
+
+
+PROGRAMS["eigen"] = (_program(eigen), [((5, 5), "any"), ((4, 4), "any")])

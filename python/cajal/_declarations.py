@@ -187,6 +187,8 @@ DECLARATIONS = {
     "cajal_linalg_eigvalsh": (c_int, [T, c_int32, T_OUT]),
     "cajal_linalg_svd": (c_int, [T, c_int32, T_OUT, T_OUT, T_OUT]),
     "cajal_linalg_qr": (c_int, [T, c_int32, T_OUT, T_OUT]),
+    "cajal_linalg_eig": (c_int, [T, T_OUT, T_OUT]),
+    "cajal_linalg_eigvals": (c_int, [T, T_OUT]),
     "cajal_linalg_svdvals": (c_int, [T, T_OUT]),
     "cajal_linalg_slogdet": (c_int, [T, T_OUT, T_OUT]),
     # reductions

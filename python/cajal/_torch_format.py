@@ -86,9 +86,9 @@ class _Deferred:
 
 
 def _rebuild_tensor(storage, storage_offset, size, stride, requires_grad=False, backward_hooks=None, metadata=None):
-    """torch._utils._rebuild_tensor_v2: a view of the storage. A view laid out
-    contiguously shares the storage's memory with the other tensors of the
-    same storage, as torch's do; any other layout is read into a copy."""
+    """torch._utils._rebuild_tensor_v2: a view of the storage with the file's
+    sizes, strides and offset, sharing its memory with the other tensors of
+    the same storage, as torch's do."""
     from . import _creation
 
     if not isinstance(storage, _Storage):
@@ -109,19 +109,7 @@ def _rebuild_tensor(storage, storage_offset, size, stride, requires_grad=False, 
         if storage_offset < 0 or min(stride, default=0) < 0 or last >= flat.numel():
             raise pickle.UnpicklingError(f"cajal.load: a tensor of size {size}, stride {stride} and offset "
                                          f"{storage_offset} reaches outside its storage of {flat.numel()} elements")
-        contiguous, running = [], 1
-        for s in reversed(size):
-            contiguous.insert(0, running)
-            running *= s
-        if all(st == c for s, st, c in zip(size, stride, contiguous) if s > 1):
-            result = flat.narrow(0, storage_offset, count).view(size)
-        else:
-            index = _creation.tensor(storage_offset)
-            for d, (s, st) in enumerate(zip(size, stride)):
-                shape = [1] * len(size)
-                shape[d] = s
-                index = index + _creation.arange(s).view(shape) * st
-            result = flat[index.reshape(-1)].view(size)
+        result = flat.as_strided(size, stride, storage_offset)
     if requires_grad:
         result.requires_grad_(True)
     return result

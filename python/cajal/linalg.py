@@ -274,3 +274,25 @@ def lstsq(A, B, rcond=None, *, driver=None):  # noqa: N803
         solution = solution.squeeze(-1)
     return namedtuple("lstsq", ["solution", "residuals", "rank", "singular_values"])(solution, residuals, rank,
                                                                                      singular_values)
+
+
+def eig(A, *, out=None):  # noqa: N803
+    """(eigenvalues, eigenvectors) of a general square matrix, complex (LAPACK's geev; forward only)."""
+    from collections import namedtuple
+    from ctypes import byref, c_void_p
+
+    from ._ffi import check
+    from ._tensor import _wrap
+
+    if out is not None:
+        raise NotImplementedError("linalg.eig(out=...) is not supported by cajal")
+    values, vectors = c_void_p(), c_void_p()
+    check(lib.cajal_linalg_eig(_operand(A), byref(values), byref(vectors)))
+    return namedtuple("eig", ["eigenvalues", "eigenvectors"])(_wrap(values.value), _wrap(vectors.value))
+
+
+def eigvals(A, *, out=None):  # noqa: N803
+    """The eigenvalues of a general square matrix, complex (forward only)."""
+    if out is not None:
+        raise NotImplementedError("linalg.eigvals(out=...) is not supported by cajal")
+    return _call(lib.cajal_linalg_eigvals, _operand(A))

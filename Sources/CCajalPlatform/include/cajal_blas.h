@@ -56,6 +56,10 @@ CAJAL_BLAS_INTERNAL int cajal_lapack_gesdd(int is_double, char jobz, int m, int 
  * m x m Q from k reflectors, over a. lwork = -1 asks for the workspace size in work[0]. */
 CAJAL_BLAS_INTERNAL int cajal_lapack_geqrf(int is_double, int m, int n, void *a, int lda, void *tau, void *work, int lwork,
                                            int *info);
+/* geev: eigenvalues (wr + i wi) and, with jobvr 'V', right eigenvectors of a general column-major
+ * n x n matrix (destroyed); a complex pair's vectors are vr's columns j (real) and j + 1 (imaginary). */
+CAJAL_BLAS_INTERNAL int cajal_lapack_geev(int is_double, char jobvl, char jobvr, int n, void *a, int lda, void *wr, void *wi,
+                                          void *vl, int ldvl, void *vr, int ldvr, void *work, int lwork, int *info);
 CAJAL_BLAS_INTERNAL int cajal_lapack_orgqr(int is_double, int m, int n, int k, void *a, int lda, const void *tau, void *work,
                                            int lwork, int *info);
 

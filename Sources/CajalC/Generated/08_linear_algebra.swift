@@ -116,6 +116,20 @@ public func cajal_linalg_qr(_ a: OpaquePointer?, _ mode: Int32, _ q: TensorOut?,
     }
 }
 
+@_cdecl("cajal_linalg_eig")
+public func cajal_linalg_eig(_ a: OpaquePointer?, _ values: TensorOut?, _ vectors: TensorOut?) -> Int32 {
+    status {
+        guard let values, let vectors else { throw CajalError(.nullArgument, "output pointer is NULL") }
+        let (lambda, v) = try tensorArgument(a, "A").eig()
+        (values.pointee, vectors.pointee) = (handle(lambda), handle(v))
+    }
+}
+
+@_cdecl("cajal_linalg_eigvals")
+public func cajal_linalg_eigvals(_ a: OpaquePointer?, _ out: TensorOut?) -> Int32 {
+    newTensor(out) { try tensorArgument(a, "A").eigvals() }
+}
+
 @_cdecl("cajal_linalg_svdvals")
 public func cajal_linalg_svdvals(_ a: OpaquePointer?, _ out: TensorOut?) -> Int32 {
     newTensor(out) { try tensorArgument(a, "A").svdvals() }

@@ -172,3 +172,24 @@ extension Lapack {
         return Swift.max(1, Int(dtype == .float64 ? size[0] : Double(size.withUnsafeBytes { $0.load(as: Float.self) })))
     }
 }
+
+extension Lapack {
+    /// The eigenvalues (wr + i wi) and right eigenvectors (vr, column-major;
+    /// a complex pair's vectors as its real and imaginary columns) of a general
+    /// column-major n x n matrix (overwritten), by LAPACK's geev.
+    static func generalEigen(dtype: DType, _ a: UnsafeMutableRawPointer, n: Int, wr: UnsafeMutableRawPointer,
+                             wi: UnsafeMutableRawPointer, vr: UnsafeMutableRawPointer?) throws -> Int {
+        let isDouble: Int32 = dtype == .float64 ? 1 : 0, lda = Int32(Swift.max(n, 1))
+        let jobvr: CChar = vr == nil ? 78 : 86
+        var info: Int32 = 0
+        let lwork = try workspace(dtype) { query in
+            try check(cajal_lapack_geev(isDouble, 78, jobvr, Int32(n), a, lda, wr, wi, nil, 1, vr, lda, query, -1, &info),
+                      "linalg.eig")
+        }
+        let work = UnsafeMutableRawPointer.allocate(byteCount: lwork * dtype.itemSize, alignment: 16)
+        defer { work.deallocate() }
+        try check(cajal_lapack_geev(isDouble, 78, jobvr, Int32(n), a, lda, wr, wi, nil, 1, vr, lda, work, Int32(lwork), &info),
+                  "linalg.eig")
+        return Int(info)
+    }
+}

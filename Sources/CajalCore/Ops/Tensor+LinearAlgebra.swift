@@ -652,3 +652,63 @@ extension Tensor {
         return try Tensor.cat([gx, gy], dim: -1)
     }
 }
+
+/// torch.linalg.eig and eigvals: the eigen-decomposition of a general square
+/// matrix, complex as torch returns it. Forward only.
+extension Tensor {
+    /// Eigenvalues (complex, LAPACK's order) and unit right eigenvectors (the
+    /// columns of a complex matrix) of each square matrix.
+    public func eig() throws -> (values: Tensor, vectors: Tensor) {
+        try eigen(vectors: true, op: "linalg.eig")
+    }
+
+    /// The eigenvalues alone (torch.linalg.eigvals).
+    public func eigvals() throws -> Tensor { try eigen(vectors: false, op: "linalg.eigvals").values }
+
+    private func eigen(vectors wanted: Bool, op: String) throws -> (values: Tensor, vectors: Tensor) {
+        try checkSquare(op)
+        let n = shape[rank - 1], batch = Array(shape.dropLast(2)), item = dtype.itemSize
+        let complexType = dtype.complexType
+        // Row-major Aᵀ is column-major A, which geev overwrites.
+        let work = try GradMode.withDisabled { try transpose(-1, -2).materialized() }
+        let values = try Tensor.zeros(batch + [n], dtype: complexType)
+        let vectors = try Tensor.zeros(wanted ? batch + [n, n] : [0], dtype: complexType)
+        let wr = try Tensor.zeros([Swift.max(n, 1)], dtype: dtype), wi = try Tensor.zeros([Swift.max(n, 1)], dtype: dtype)
+        let vr = try Tensor.zeros([Swift.max(n * n, 1)], dtype: dtype)
+        for b in 0..<batch.reduce(1, *) where n > 0 {
+            let info = try Lapack.generalEigen(dtype: dtype, work.dataPointer + b * n * n * item, n: n, wr: wr.dataPointer,
+                                               wi: wi.dataPointer, vr: wanted ? vr.dataPointer : nil)
+            if info > 0 {
+                throw CajalError.runtime("[\(op)] \(op): \(batchElement(b))The algorithm failed to converge because the input matrix is ill-conditioned or has too many repeated eigenvalues (error code: \(info)).")
+            }
+            // The pairs' parts, through the real views of this matrix's outputs.
+            let lambda = try values.reshape([-1, n]).select(dim: 0, index: b).viewAsReal()
+            try lambda.select(dim: -1, index: 0).copyElements(from: wr.narrow(dim: 0, start: 0, length: n))
+            try lambda.select(dim: -1, index: 1).copyElements(from: wi.narrow(dim: 0, start: 0, length: n))
+            guard wanted else { continue }
+            // Column j of vr is vector j (row-major: vr read as its transpose);
+            // a pair (j, j + 1) with wi[j] > 0 is vr[:, j] ± i vr[:, j + 1].
+            let columns = try vr.narrow(dim: 0, start: 0, length: n * n).reshape([n, n]).t()
+            let v = try vectors.reshape([-1, n, n]).select(dim: 0, index: b).viewAsReal()
+            let imaginary = try wi.narrow(dim: 0, start: 0, length: n).toArray(Double.self)
+            var j = 0
+            while j < n {
+                if imaginary[j] == 0 || j + 1 == n {
+                    try v.select(dim: 1, index: j).select(dim: -1, index: 0).copyElements(from: columns.select(dim: 1, index: j))
+                    j += 1
+                } else {
+                    let re = try columns.select(dim: 1, index: j), im = try columns.select(dim: 1, index: j + 1)
+                    try v.select(dim: 1, index: j).select(dim: -1, index: 0).copyElements(from: re)
+                    try v.select(dim: 1, index: j).select(dim: -1, index: 1).copyElements(from: im)
+                    try v.select(dim: 1, index: j + 1).select(dim: -1, index: 0).copyElements(from: re)
+                    try v.select(dim: 1, index: j + 1).select(dim: -1, index: 1).copyElements(from: im.neg())
+                    j += 2
+                }
+            }
+        }
+        let refusal = CajalError.notImplemented("[\(op)] the gradient of \(op) is not supported by cajal (forward only)")
+        let recordedValues = values.recording("LinalgEigBackward0", inputs: [self]) { _ in throw refusal }
+        let recordedVectors = wanted ? vectors.recording("LinalgEigBackward0", inputs: [self]) { _ in throw refusal } : vectors
+        return (recordedValues, recordedVectors)
+    }
+}
