@@ -32,7 +32,7 @@ constants("cajal_norm_kind", swift="NormKind", doc="Which norm torch.linalg.norm
     ("DEFAULT", "default", "ord=None: the 2-norm of vectors, Frobenius of matrices", "standard"),
     ("NUMBER", "number", "ord=p, a number (INFINITY allowed)"),
     ("FROBENIUS", "fro", "ord='fro'", "frobenius"),
-    ("NUCLEAR", "nuc", "ord='nuc' (not supported yet)", "nuclear"),
+    ("NUCLEAR", "nuc", "ord='nuc': the sum of the singular values", "nuclear"),
 ])
 
 constants("cajal_conv_padding", swift="ConvolutionPaddingMode", doc="How a convolution pads its input (torch's padding=).", values=[

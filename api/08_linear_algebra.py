@@ -54,7 +54,7 @@ fn("int cajal_linalg_solve(cajal_tensor a, cajal_tensor b, cajal_tensor *out)",
 
 fn("int cajal_linalg_norm(cajal_tensor x, cajal_norm_kind ord_kind, double p, const int64_t *dims, size_t ndims, int32_t keepdim, cajal_tensor *out)",
    """torch.linalg.norm with the norm ord_kind (p for CAJAL_NORM_KIND_NUMBER). dims: 1 (vector norm) or 2 (matrix norm);
-ndims 0 means None. Matrix norms with p = +-2 need an SVD and are not supported yet.""",
+ndims 0 means None. Matrix norms with p = +-2 and the nuclear norm come from the singular values.""",
    swift=r'''newTensor(out) {
     try tensorArgument(x).linalgNorm(ord: Tensor.NormOrder(ord_kind, p: p), dims: ndims == 0 ? nil : ints(dims, ndims, "dims"), keepDim: keepdim != 0)
 }''')

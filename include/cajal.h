@@ -96,7 +96,7 @@ typedef int32_t cajal_norm_kind;
 #define CAJAL_NORM_KIND_DEFAULT   0 /* ord=None: the 2-norm of vectors, Frobenius of matrices */
 #define CAJAL_NORM_KIND_NUMBER    1 /* ord=p, a number (INFINITY allowed) */
 #define CAJAL_NORM_KIND_FROBENIUS 2 /* ord='fro' */
-#define CAJAL_NORM_KIND_NUCLEAR   3 /* ord='nuc' (not supported yet) */
+#define CAJAL_NORM_KIND_NUCLEAR   3 /* ord='nuc': the sum of the singular values */
 
 /* How a convolution pads its input (torch's padding=). */
 typedef int32_t cajal_conv_padding;
@@ -712,7 +712,7 @@ int cajal_linalg_det(cajal_tensor a, cajal_tensor *out);
 int cajal_linalg_solve(cajal_tensor a, cajal_tensor b, cajal_tensor *out);
 
 /* torch.linalg.norm with the norm ord_kind (p for CAJAL_NORM_KIND_NUMBER). dims: 1 (vector norm) or 2 (matrix norm);
- * ndims 0 means None. Matrix norms with p = +-2 need an SVD and are not supported yet. */
+ * ndims 0 means None. Matrix norms with p = +-2 and the nuclear norm come from the singular values. */
 int cajal_linalg_norm(cajal_tensor x, cajal_norm_kind ord_kind, double p, const int64_t *dims, size_t ndims,
                       int32_t keepdim, cajal_tensor *out);
 

@@ -433,3 +433,17 @@ def eigen(torch, general, symmetric):
 
 
 PROGRAMS["eigen"] = (_program(eigen), [((5, 5), "any"), ((4, 4), "any")])
+
+
+def spectral_norms(torch, a, batch):
+    """The SVD-based matrix norms (2, -2, nuc) with their gradients, over two dims, batched and kept."""
+    return {
+        "two": torch.linalg.matrix_norm(a, 2), "minus_two": torch.linalg.matrix_norm(a, -2),
+        "nuclear": torch.linalg.matrix_norm(a, "nuc"), "norm_nuc": torch.linalg.norm(a, "nuc"),
+        "norm_two": torch.linalg.norm(a, 2), "batched": torch.linalg.matrix_norm(batch, 2),
+        "dims_keep": torch.linalg.matrix_norm(batch, "nuc", dim=(0, 2), keepdim=True),
+        "cond_2": torch.linalg.cond(a.detach()),
+    }
+
+
+PROGRAMS["spectral_norms"] = (_program(spectral_norms), [((4, 3), "any"), ((2, 3, 5), "any")])

@@ -42,7 +42,7 @@ class NormKind(enum.IntEnum):
     DEFAULT = 0  # ord=None: the 2-norm of vectors, Frobenius of matrices
     NUMBER = 1  # ord=p, a number (INFINITY allowed)
     FROBENIUS = 2  # ord='fro'
-    NUCLEAR = 3  # ord='nuc' (not supported yet)
+    NUCLEAR = 3  # ord='nuc': the sum of the singular values
 
 
 NORM_KIND_BY_NAME = {  # torch's name -> member

@@ -62,7 +62,7 @@ public enum NormKind: Int32, CaseIterable, Sendable, CustomStringConvertible {
     case number = 1
     /// ord='fro'
     case frobenius = 2
-    /// ord='nuc' (not supported yet)
+    /// ord='nuc': the sum of the singular values
     case nuclear = 3
 
     /// torch's name for it.

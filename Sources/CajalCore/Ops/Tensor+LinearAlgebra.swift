@@ -531,9 +531,9 @@ extension Tensor {
     }
 
     /// torch.linalg.norm: a vector norm over one dim (or the flattened tensor),
-    /// a matrix norm over two dims (Frobenius, or max/min absolute row or
-    /// column sums for ord inf/-inf/1/-1). Spectral and nuclear norms need an
-    /// SVD and are not supported yet.
+    /// a matrix norm over two dims (Frobenius; max/min absolute row or column
+    /// sums for ord inf/-inf/1/-1; the largest or smallest singular value for
+    /// ord 2/-2, and their sum for the nuclear norm, with the SVD's gradient).
     public func linalgNorm(ord: NormOrder? = nil, dims: [Int]? = nil, keepDim: Bool = false) throws -> Tensor {
         let chosen = try dims.map { try $0.map { try normalizeDim($0, rank: rank, op: "linalg.norm") } }
         if let chosen, chosen.count != 1 && chosen.count != 2 {
@@ -557,8 +557,9 @@ extension Tensor {
         let (rows, columns) = (matrix[0], matrix[1])
         switch ord ?? .frobenius {
         case .frobenius: return try norm(p: 2, dims: matrix, keepDim: keepDim)
-        case .nuclear:
-            throw CajalError.notImplemented("[linalg.norm] the nuclear norm needs an SVD, which cajal does not support yet")
+        case .nuclear: return try singularValueNorm(rows, columns, keepDim: keepDim) { try $0.sum(dim: -1) }
+        case .p(2): return try singularValueNorm(rows, columns, keepDim: keepDim) { try $0.amax(dims: [-1]) }
+        case .p(-2): return try singularValueNorm(rows, columns, keepDim: keepDim) { try $0.amin(dims: [-1]) }
         case .p(let p):
             // Sum |x| over one dim, then the max or min over the other.
             let (sumDim, pickDim): (Int, Int)
@@ -566,12 +567,24 @@ extension Tensor {
             case 1, -1: (sumDim, pickDim) = (rows, columns)
             case .infinity, -.infinity: (sumDim, pickDim) = (columns, rows)
             default:
-                throw CajalError.notImplemented("[linalg.norm] the matrix norm ord=\(p) needs an SVD, which cajal does not support yet")
+                throw CajalError.runtime("[linalg.norm] linalg.matrix_norm: Order \(p) not supported.")
             }
             let sums = try abs().sum(dims: [sumDim], keepDim: true)
             let picked = p > 0 ? try sums.amax(dims: [pickDim], keepDim: true) : try sums.amin(dims: [pickDim], keepDim: true)
             return keepDim ? picked : try picked.squeeze(dims: [rows, columns])
         }
+    }
+}
+
+extension Tensor {
+    /// A norm of the singular values of the matrices over (rows, columns).
+    private func singularValueNorm(_ rows: Int, _ columns: Int, keepDim: Bool,
+                                   _ reduce: (Tensor) throws -> Tensor) throws -> Tensor {
+        var result = try reduce(movedim([rows, columns], [rank - 2, rank - 1]).svdvals())
+        if keepDim {
+            for d in [rows, columns].sorted() { result = try result.unsqueeze(dim: d) }
+        }
+        return result
     }
 }
 
