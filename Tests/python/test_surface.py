@@ -244,3 +244,10 @@ def test_eig_is_forward_only_and_refuses_what_torch_refuses():
         torch.linalg.eigvals(torch.ones(2, 3))
     with pytest.raises(NotImplementedError, match="Expected a floating point tensor"):
         torch.linalg.eig(torch.eye(2, dtype=torch.int64))
+
+
+def test_eig_refuses_nan_and_inf_as_torch_does():
+    """LAPACK's geev balancing loops forever on a NaN (found by the C fuzzer); torch refuses them first."""
+    for bad in (float("nan"), float("inf")):
+        with pytest.raises(RuntimeError, match="should not contain infs or NaNs"):
+            torch.linalg.eigvals(torch.tensor([[1.0, bad], [0.0, 2.0]]))

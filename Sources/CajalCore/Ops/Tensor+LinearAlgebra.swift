@@ -680,6 +680,10 @@ extension Tensor {
 
     private func eigen(vectors wanted: Bool, op: String) throws -> (values: Tensor, vectors: Tensor) {
         try checkSquare(op)
+        // geev's balancing never ends on a NaN (OpenBLAS's LAPACK); torch refuses them first too.
+        guard try GradMode.withDisabled({ try isfinite().all().itemInt64() }) == 1 else {
+            throw CajalError.runtime("[\(op)] \(op): input tensor should not contain infs or NaNs.")
+        }
         let n = shape[rank - 1], batch = Array(shape.dropLast(2)), item = dtype.itemSize
         let complexType = dtype.complexType
         // Row-major Aᵀ is column-major A, which geev overwrites.
