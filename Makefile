@@ -26,7 +26,10 @@ deps:
 build: deps
 	$(SWIFT_BUILD)
 
-test: build swift-test c-test py-test
+# swift test compiles every module again with testing enabled; it runs last so
+# that the C and Python tests (and the Swift example they build) reuse the
+# release build instead of compiling the engine a third time.
+test: build c-test py-test swift-test
 
 swift-test:
 	swift test -c release

@@ -546,6 +546,10 @@ private func integerUnary<T: ArithmeticElement>(_ op: UnaryOp, _: T.Type, _ out:
     }
 }
 
+/// Copies with conversion. Every pair with a kernel type (float32, float64,
+/// int64, bool) on one side converts here, as does a type to itself and
+/// complex to complex; the engine bridges the other storage pairs through a
+/// kernel type (exact for all of them), which keeps the specializations few.
 @Sendable func castKernel(_ source: DType, _ destination: DType, _ out: UnsafeMutableRawPointer,
                 _ x: UnsafeRawPointer, _ loop: StridedLoop) {
     switch source {
@@ -553,17 +557,18 @@ private func integerUnary<T: ArithmeticElement>(_ op: UnaryOp, _: T.Type, _ out:
     case .float64: cast(Double.self, destination, out, x, loop)
     case .int64: cast(Int64.self, destination, out, x, loop)
     case .bool: cast(Bool.self, destination, out, x, loop)
-    case .int32: cast(Int32.self, destination, out, x, loop)
-    case .int16: cast(Int16.self, destination, out, x, loop)
-    case .int8: cast(Int8.self, destination, out, x, loop)
-    case .uint8: cast(UInt8.self, destination, out, x, loop)
-    case .float16: cast(Float16.self, destination, out, x, loop)
-    case .bfloat16: cast(BFloat16.self, destination, out, x, loop)
-    case .complex64: cast(Complex64.self, destination, out, x, loop)
-    case .complex128: cast(Complex128.self, destination, out, x, loop)
+    case .int32: castStorage(Int32.self, destination, out, x, loop)
+    case .int16: castStorage(Int16.self, destination, out, x, loop)
+    case .int8: castStorage(Int8.self, destination, out, x, loop)
+    case .uint8: castStorage(UInt8.self, destination, out, x, loop)
+    case .float16: castStorage(Float16.self, destination, out, x, loop)
+    case .bfloat16: castStorage(BFloat16.self, destination, out, x, loop)
+    case .complex64: castStorage(Complex64.self, destination, out, x, loop)
+    case .complex128: castStorage(Complex128.self, destination, out, x, loop)
     }
 }
 
+/// A kernel type to any type.
 private func cast<S: TensorElement>(_: S.Type, _ destination: DType, _ out: UnsafeMutableRawPointer,
                                     _ x: UnsafeRawPointer, _ loop: StridedLoop) {
     if destination == S.dtype { return runUnary(CopyF<S>.self, out, x, loop) }
@@ -580,6 +585,21 @@ private func cast<S: TensorElement>(_: S.Type, _ destination: DType, _ out: Unsa
     case .bfloat16: runUnary(CastF<S, BFloat16>.self, out, x, loop)
     case .complex64: runUnary(CastF<S, Complex64>.self, out, x, loop)
     case .complex128: runUnary(CastF<S, Complex128>.self, out, x, loop)
+    }
+}
+
+/// A storage type to itself, to a kernel type, or (complex) to the other complex type.
+private func castStorage<S: TensorElement>(_: S.Type, _ destination: DType, _ out: UnsafeMutableRawPointer,
+                                           _ x: UnsafeRawPointer, _ loop: StridedLoop) {
+    if destination == S.dtype { return runUnary(CopyF<S>.self, out, x, loop) }
+    switch destination {
+    case .float32: runUnary(CastF<S, Float>.self, out, x, loop)
+    case .float64: runUnary(CastF<S, Double>.self, out, x, loop)
+    case .int64: runUnary(CastF<S, Int64>.self, out, x, loop)
+    case .bool: runUnary(CastF<S, Bool>.self, out, x, loop)
+    case .complex64 where S.dtype.isComplex: runUnary(CastF<S, Complex64>.self, out, x, loop)
+    case .complex128 where S.dtype.isComplex: runUnary(CastF<S, Complex128>.self, out, x, loop)
+    default: break  // bridged by the engine (DType.castBridge)
     }
 }
 

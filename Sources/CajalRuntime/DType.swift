@@ -51,6 +51,14 @@ public enum DType: Int32, CaseIterable, Sendable, CustomStringConvertible {
     public var complexPartType: DType { self == .complex128 ? .float64 : .float32 }
     public var complexType: DType { self == .float64 || self == .complex128 ? .complex128 : .complex64 }
 
+    /// The type a conversion to `target` passes through when the cast kernel
+    /// has no direct path (two storage types, not both complex): this type's
+    /// kernel type, or its parts' type for a complex one. Exact on the way.
+    public func castBridge(to target: DType) -> DType? {
+        if self == target || isNative || target.isNative || (isComplex && target.isComplex) { return nil }
+        return isComplex ? complexPartType : kernelType
+    }
+
     /// The integer types (not bool).
     public var isIntegral: Bool {
         switch self {

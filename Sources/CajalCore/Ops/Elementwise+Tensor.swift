@@ -30,6 +30,7 @@ extension Tensor {
     /// record their own backward; the engine casts gradients back).
     package func converted(to target: DType) throws -> Tensor {
         if dtype == target { return self }
+        if let bridge = dtype.castBridge(to: target) { return try converted(to: bridge).converted(to: target) }
         let out = try Tensor(uninitializedShape: shape, strides: elementwiseOutputStrides(shape, [strides]), dtype: target, op: "to")
         let loop = StridedLoop(shape: shape, strides: out.strides, strides)
         kernels.cast(dtype, target, out.dataPointer, dataPointer, loop)
