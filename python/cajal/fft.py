@@ -108,7 +108,7 @@ def irfft(input, n=None, dim=-1, norm=None):  # noqa: A002
     return _call(lib.cajal_fft_irfft, _operand(input)._handle, _n(n, "irfft"), dim, _norm(norm))
 
 
-def _plan(x, s, dim, default_all):
+def _plan(x, s, dim):
     """The dims and sizes of an n-dimensional transform, as torch chooses them."""
     if dim is None:
         dims = list(range(x.dim())) if s is None else list(range(x.dim() - len(s), x.dim()))
@@ -120,39 +120,35 @@ def _plan(x, s, dim, default_all):
     return dims, [None if v == -1 else v for v in sizes]
 
 
+def _along(transform, x, dims, sizes, norm):
+    """A 1-D transform along each dim in turn (the n-dimensional transform)."""
+    for d, n in zip(dims, sizes):
+        x = transform(x, n, d, norm)
+    return x
+
+
 def fftn(input, s=None, dim=None, norm=None):  # noqa: A002
     x = _operand(input)
-    dims, sizes = _plan(x, s, dim, True)
-    for d, n in zip(dims, sizes):
-        x = fft(x, n, d, norm)
-    return x
+    return _along(fft, x, *_plan(x, s, dim), norm)
 
 
 def ifftn(input, s=None, dim=None, norm=None):  # noqa: A002
     x = _operand(input)
-    dims, sizes = _plan(x, s, dim, True)
-    for d, n in zip(dims, sizes):
-        x = ifft(x, n, d, norm)
-    return x
+    return _along(ifft, x, *_plan(x, s, dim), norm)
 
 
 def rfftn(input, s=None, dim=None, norm=None):  # noqa: A002
     """rfft along the last of the dims, then fft along the others."""
     x = _operand(input)
-    dims, sizes = _plan(x, s, dim, True)
-    x = rfft(x, sizes[-1], dims[-1], norm)
-    for d, n in zip(dims[:-1], sizes[:-1]):
-        x = fft(x, n, d, norm)
-    return x
+    dims, sizes = _plan(x, s, dim)
+    return _along(fft, rfft(x, sizes[-1], dims[-1], norm), dims[:-1], sizes[:-1], norm)
 
 
 def irfftn(input, s=None, dim=None, norm=None):  # noqa: A002
     """ifft along all but the last of the dims, then irfft along it."""
     x = _operand(input)
-    dims, sizes = _plan(x, s, dim, True)
-    for d, n in zip(dims[:-1], sizes[:-1]):
-        x = ifft(x, n, d, norm)
-    return irfft(x, sizes[-1], dims[-1], norm)
+    dims, sizes = _plan(x, s, dim)
+    return irfft(_along(ifft, x, dims[:-1], sizes[:-1], norm), sizes[-1], dims[-1], norm)
 
 
 def fft2(input, s=None, dim=(-2, -1), norm=None):  # noqa: A002
