@@ -92,31 +92,31 @@ extension Functional {
     /// log(softmax(x)) along `dim`, as x - logsumexp(x): never the log of 0.
     public static func logSoftmax(_ input: Tensor, dim: Int) throws -> Tensor {
         // torch's kernels for the composite functions compute the half types in float32 and round once.
-        if let out = try Tensor.inKernelType([input], { try logSoftmax($0[0]!, dim: dim) }) { return out }
+        if let out = try Tensor.inKernelType(input.dtype, { widen in try logSoftmax(widen(input), dim: dim) }) { return out }
         if input.rank == 0 { return try input.sub(input) }
         return try input.sub(input.logsumexp(dims: [dim], keepDim: true))
     }
 
     public static func softmax(_ input: Tensor, dim: Int) throws -> Tensor {
-        if let out = try Tensor.inKernelType([input], { try softmax($0[0]!, dim: dim) }) { return out }
+        if let out = try Tensor.inKernelType(input.dtype, { widen in try softmax(widen(input), dim: dim) }) { return out }
         return try logSoftmax(input, dim: dim).exp()
     }
 
     /// x where x > 0, else slope * x.
     public static func leakyRelu(_ input: Tensor, negativeSlope: Double = 0.01) throws -> Tensor {
-        if let out = try Tensor.inKernelType([input], { try leakyRelu($0[0]!, negativeSlope: negativeSlope) }) { return out }
+        if let out = try Tensor.inKernelType(input.dtype, { widen in try leakyRelu(widen(input), negativeSlope: negativeSlope) }) { return out }
         return try Tensor.where(input.gt(.scalar(0.0)), input, input.mul(.scalar(negativeSlope)))
     }
 
     /// x where x > 0, else alpha * (e^x - 1).
     public static func elu(_ input: Tensor, alpha: Double = 1) throws -> Tensor {
-        if let out = try Tensor.inKernelType([input], { try elu($0[0]!, alpha: alpha) }) { return out }
+        if let out = try Tensor.inKernelType(input.dtype, { widen in try elu(widen(input), alpha: alpha) }) { return out }
         return try Tensor.where(input.gt(.scalar(0.0)), input, input.expm1().mul(.scalar(alpha)))
     }
 
     /// x Φ(x) with the exact normal CDF, or the tanh approximation.
     public static func gelu(_ input: Tensor, tanhApproximation: Bool = false) throws -> Tensor {
-        if let out = try Tensor.inKernelType([input], { try gelu($0[0]!, tanhApproximation: tanhApproximation) }) { return out }
+        if let out = try Tensor.inKernelType(input.dtype, { widen in try gelu(widen(input), tanhApproximation: tanhApproximation) }) { return out }
         if tanhApproximation {
             // 0.5 x (1 + tanh(sqrt(2/pi) (x + 0.044715 x^3)))
             let inner = try input.add(input.mul(input).mul(input).mul(.scalar(0.044715))).mul(.scalar(0.7978845608028654))
@@ -127,13 +127,13 @@ extension Functional {
 
     /// x sigmoid(x) (SiLU, swish).
     public static func silu(_ input: Tensor) throws -> Tensor {
-        if let out = try Tensor.inKernelType([input], { try silu($0[0]!) }) { return out }
+        if let out = try Tensor.inKernelType(input.dtype, { widen in try silu(widen(input)) }) { return out }
         return try input.mul(input.sigmoid())
     }
 
     /// log(1 + e^(beta x)) / beta, and x itself where beta x > threshold.
     public static func softplus(_ input: Tensor, beta: Double = 1, threshold: Double = 20) throws -> Tensor {
-        if let out = try Tensor.inKernelType([input], { try softplus($0[0]!, beta: beta, threshold: threshold) }) { return out }
+        if let out = try Tensor.inKernelType(input.dtype, { widen in try softplus(widen(input), beta: beta, threshold: threshold) }) { return out }
         let scaled = try input.mul(.scalar(beta))
         return try Tensor.where(scaled.gt(.scalar(threshold)), input, logOnePlusExp(scaled).div(.scalar(beta)))
     }
@@ -214,8 +214,8 @@ extension Functional {
     /// then weight * · + bias (shaped like normalizedShape).
     public static func layerNorm(_ input: Tensor, normalizedShape: [Int], weight: Tensor? = nil, bias: Tensor? = nil,
                                  eps: Double = 1e-5) throws -> Tensor {
-        if let out = try Tensor.inKernelType([input, weight, bias], {
-            try layerNorm($0[0]!, normalizedShape: normalizedShape, weight: $0[1], bias: $0[2], eps: eps)
+        if let out = try Tensor.inKernelType(input.dtype, { widen in
+            try layerNorm(widen(input), normalizedShape: normalizedShape, weight: weight.map(widen), bias: bias.map(widen), eps: eps)
         }) { return out }
         let k = normalizedShape.count
         guard k >= 1, input.rank >= k, Array(input.shape[(input.rank - k)...]) == normalizedShape else {
@@ -275,8 +275,8 @@ extension Functional {
     /// normalised over its channels and positions, then a per-channel affine.
     public static func groupNorm(_ input: Tensor, numGroups: Int, weight: Tensor? = nil, bias: Tensor? = nil,
                                  eps: Double = 1e-5) throws -> Tensor {
-        if let out = try Tensor.inKernelType([input, weight, bias], {
-            try groupNorm($0[0]!, numGroups: numGroups, weight: $0[1], bias: $0[2], eps: eps)
+        if let out = try Tensor.inKernelType(input.dtype, { widen in
+            try groupNorm(widen(input), numGroups: numGroups, weight: weight.map(widen), bias: bias.map(widen), eps: eps)
         }) { return out }
         guard input.rank >= 2, numGroups > 0, input.shape[1] % numGroups == 0 else {
             throw CajalError.runtime("[group_norm] Expected number of channels in input to be divisible by num_groups, but got input of shape \(input.shape) and num_groups=\(numGroups)")

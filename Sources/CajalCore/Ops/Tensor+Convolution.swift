@@ -47,9 +47,9 @@ extension Tensor {
         guard input.dtype.isFloatingPoint, input.dtype == weight.dtype, bias.map({ $0.dtype == input.dtype }) ?? true else {
             throw CajalError.runtime("[\(op)] expected input, weight and bias of one floating-point dtype, got \(input.dtype), \(weight.dtype)\(bias.map { " and \($0.dtype)" } ?? "")")
         }
-        if let out = try inKernelType([input, weight, bias], {
-            try convolution($0[0]!, weight: $0[1]!, bias: $0[2], stride: stride, padding: padding, dilation: dilation,
-                            groups: groups, spatialDims: spatialDims, op: op)
+        if let out = try inKernelType(input.dtype, { widen in
+            try convolution(widen(input), weight: widen(weight), bias: bias.map(widen), stride: stride, padding: padding,
+                            dilation: dilation, groups: groups, spatialDims: spatialDims, op: op)
         }) { return out }
         let check = Arguments(op)
         guard try check.bounded(groups, "groups") > 0 else { throw CajalError.runtime("[\(op)] non-positive groups is not supported") }
@@ -143,8 +143,8 @@ extension Tensor {
         guard input.dtype.isFloatingPoint, input.dtype == weight.dtype, bias.map({ $0.dtype == input.dtype }) ?? true else {
             throw CajalError.runtime("[\(op)] expected input, weight and bias of one floating-point dtype, got \(input.dtype) and \(weight.dtype)")
         }
-        if let out = try inKernelType([input, weight, bias], {
-            try convTranspose2d($0[0]!, weight: $0[1]!, bias: $0[2], stride: stride, padding: padding,
+        if let out = try inKernelType(input.dtype, { widen in
+            try convTranspose2d(widen(input), weight: widen(weight), bias: bias.map(widen), stride: stride, padding: padding,
                                 outputPadding: outputPadding, groups: groups, dilation: dilation)
         }) { return out }
         let check = Arguments(op)

@@ -36,7 +36,7 @@ extension Tensor {
             throw CajalError.runtime("[matmul] expected both operands to have the same dtype, but got: \(dtype) != \(other.dtype)")
         }
         try Tensor.refuseComplex(dtype, "matmul")
-        if let out = try Tensor.inKernelType([self, other], { try $0[0]!.matrixProduct($0[1]!, dot: dot) }) { return out }
+        if let out = try Tensor.inKernelType(dtype, { widen in try widen(self).matrixProduct(widen(other), dot: dot) }) { return out }
         let type = dtype
         let limit = Int(Int32.max)
         guard m <= limit && n <= limit && k <= limit else {

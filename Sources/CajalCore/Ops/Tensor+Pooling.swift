@@ -155,8 +155,8 @@ extension Tensor {
                                 _ countIncludePad: Bool, _ divisorOverride: Int, spatialDims: Int, op: String) throws -> Tensor {
         guard divisorOverride >= 0 else { throw CajalError.runtime("[\(op)] divisor must be not zero") }
         let (g, outShape) = try poolingGeometry(input, kernelSize, stride, padding, [1], ceilMode, spatialDims: spatialDims, op: op)
-        if let out = try inKernelType([input], {
-            try avgPool($0[0]!, kernelSize, stride, padding, ceilMode, countIncludePad, divisorOverride, spatialDims: spatialDims, op: op)
+        if let out = try inKernelType(input.dtype, { widen in
+            try avgPool(widen(input), kernelSize, stride, padding, ceilMode, countIncludePad, divisorOverride, spatialDims: spatialDims, op: op)
         }) { return out }
         let planes = input.shape[..<(input.rank - spatialDims)].reduce(1, *)
         let divisor = AverageDivisor(countIncludePad: countIncludePad, divisorOverride: divisorOverride)
