@@ -251,3 +251,12 @@ def test_eig_refuses_nan_and_inf_as_torch_does():
     for bad in (float("nan"), float("inf")):
         with pytest.raises(RuntimeError, match="should not contain infs or NaNs"):
             torch.linalg.eigvals(torch.tensor([[1.0, bad], [0.0, 2.0]]))
+
+
+def test_gamma_samplers_end_on_bad_concentrations():
+    """torch's Marsaglia-Tsang loop never accepts for a negative or NaN concentration (found by the C
+    fuzzer); cajal's ends, at the dtype's smallest normal number as torch clamps its samples."""
+    samples = torch._standard_gamma(torch.tensor([-1.0, float("nan"), 0.0, 2.0]))
+    assert samples.shape == (4,) and samples[3].item() > 0
+    rows = torch._sample_dirichlet(torch.tensor([[-1.0, 1.0], [float("nan"), 2.0]], dtype=torch.float64))
+    assert rows.shape == (2, 2)

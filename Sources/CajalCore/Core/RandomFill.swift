@@ -139,6 +139,9 @@ extension RandomFill {
     /// arithmetic (the boost below 1, alpha - 1/3 with float's 1/3) happens
     /// there, the rest in double, as in torch's sample_gamma.
     static func sampleGamma<T: FloatElement>(_ alpha: T, _ generator: Generator) -> Double {
+        // A negative or NaN concentration would keep the rejection loop below
+        // from ever accepting (torch's loops forever there): it gives NaN.
+        guard alpha >= 0 else { return .nan }
         var alpha = alpha, scale = 1.0
         if alpha < 1 {
             if alpha == 0 { return 0 }
