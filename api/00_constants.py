@@ -57,6 +57,13 @@ constants("cajal_grid_padding", swift="GridPadding", doc="What F.grid_sample rea
     ("REFLECTION", "reflection", "the input reflected at its borders"),
 ])
 
+constants("cajal_pad_mode", swift="PadMode", doc="How F.pad fills the border (its mode=).", values=[
+    ("CONSTANT", "constant", "a constant value"),
+    ("REFLECT", "reflect", "the input mirrored at its edges, the edge itself not repeated"),
+    ("REPLICATE", "replicate", "the edge value repeated"),
+    ("CIRCULAR", "circular", "the input wrapped around"),
+])
+
 constants("cajal_rnn_mode", swift="RecurrentKind", module="CajalRuntime",
           doc="The recurrent layers, with torch's mode names and gate order.", values=[
     ("TANH", "RNN_TANH", "nn.RNN with tanh", "rnnTanh"),

@@ -28,6 +28,11 @@ probability p (one uniform per channel from the default generator, kept when >= 
 rest scaled by 1 / (1 - p); otherwise x itself.""",
    swift='newTensor(out) { try Functional.dropout2d(tensorArgument(x, "input"), probability: p, training: training != 0) }')
 
+fn("int cajal_nn_feature_dropout(cajal_tensor x, double p, int32_t training, int64_t spatial_dims, cajal_tensor *out)",
+   """Channel dropout with spatial_dims (1 to 3) spatial dims, (N, C, ...) or (C, ...): dropout1d, dropout2d and
+dropout3d, drawn as cajal_nn_dropout2d draws.""",
+   swift='newTensor(out) { try Functional.featureDropout(tensorArgument(x, "input"), probability: p, training: training != 0, spatialDims: Int(spatial_dims)) }')
+
 fn("int cajal_nn_check_dropout_probability(double p)",
    "CAJAL_OK when p is a dropout probability (in [0, 1]); the check nn.Dropout makes when it is built.",
    swift='status { try Functional.checkDropoutProbability(p) }')
@@ -40,6 +45,9 @@ conv(2, "padding_mode: CAJAL_CONV_PADDING_EXPLICIT (padding, on both sides), _SA
 
 conv(1, "conv2d's 1-d form: x (N, C, L) or (C, L), weight (O, C / groups, k).")
 
+conv(3, """conv2d's 3-d form: x (N, C, D, H, W) or (C, D, H, W), weight (O, C / groups, kD, kH, kW). The column
+matrix is made a few output planes at a time (about 32 MB), so its memory stays bounded on large volumes.""")
+
 max_pool(2, "The window maxima and their flat positions in each input plane.")
 
 max_pool(1, "max_pool2d's 1-d form.")
@@ -47,6 +55,10 @@ max_pool(1, "max_pool2d's 1-d form.")
 avg_pool(2, "divisor_override: 0 for none.", divisor_override=True)
 
 avg_pool(1, "avg_pool2d's 1-d form.", divisor_override=False)
+
+max_pool(3, "max_pool2d's 3-d form; indices are positions in each input volume ((d H + h) W + w).")
+
+avg_pool(3, "avg_pool2d's 3-d form.", divisor_override=True)
 
 fn("int cajal_nn_softmax(cajal_tensor x, int64_t dim, cajal_tensor *out)",
    "e^x / sum(e^x) along dim.",
@@ -180,6 +192,16 @@ fn("int cajal_nn_instance_norm(cajal_tensor x, cajal_tensor weight, cajal_tensor
     try Functional.instanceNorm(tensorArgument(x), weight: optionalTensor(weight, "weight"), bias: optionalTensor(bias, "bias"), eps: eps)
 }''')
 
+fn("int cajal_nn_instance_norm_v2(cajal_tensor x, cajal_tensor running_mean, cajal_tensor running_var, cajal_tensor weight, cajal_tensor bias, int32_t use_input_stats, double momentum, double eps, cajal_tensor *out)",
+   """instance_norm with optional running statistics (torch's F.instance_norm): with use_input_stats, each
+instance's own statistics, and the running ones (if given) updated in place by the mean over the batch of
+their momentum updates; otherwise the running ones normalise.""",
+   swift='''newTensor(out) {
+    try Functional.instanceNorm(tensorArgument(x), runningMean: optionalTensor(running_mean, "running_mean"),
+                                runningVar: optionalTensor(running_var, "running_var"), weight: optionalTensor(weight, "weight"),
+                                bias: optionalTensor(bias, "bias"), useInputStats: use_input_stats != 0, momentum: momentum, eps: eps)
+}''')
+
 fn("int cajal_nn_embedding(cajal_tensor input, cajal_tensor weight, int32_t has_padding, int64_t padding_idx, cajal_tensor *out)",
    "weight[input] for int64 indices; with has_padding, row padding_idx receives no gradient.",
    swift='''newTensor(out) {
@@ -235,6 +257,12 @@ fn("int cajal_nn_pad(cajal_tensor x, const int64_t *pads, size_t npads, double v
    "Constant padding: (before, after) pairs for the last dims, last dim first; negative values crop.",
    swift='newTensor(out) { try Functional.pad(tensorArgument(x), ints(pads, npads, "pad"), value: value) }')
 
+fn("int cajal_nn_pad_v2(cajal_tensor x, const int64_t *pads, size_t npads, cajal_pad_mode mode, double value, cajal_tensor *out)",
+   """Padding by mode: (before, after) pairs for the last dims, last dim first; negative values crop. REFLECT,
+REPLICATE and CIRCULAR pad the last 1 to 3 dims of an input with one or two more (torch's rule); value is for
+CONSTANT only.""",
+   swift='newTensor(out) { try Functional.pad(tensorArgument(x), ints(pads, npads, "pad"), mode: mode, value: value) }')
+
 fn("int cajal_nn_pixel_shuffle(cajal_tensor x, int64_t upscale_factor, cajal_tensor *out)",
    "(N, C r^2, H, W) -> (N, C, H r, W r).",
    swift='newTensor(out) { try Functional.pixelShuffle(tensorArgument(x), upscaleFactor: Int(upscale_factor)) }')
@@ -254,15 +282,17 @@ fn("int cajal_nn_adaptive_avg_pool(cajal_tensor x, const int64_t *output_size, s
    "Adaptive average pooling of the last nsize dims to output_size.",
    swift='newTensor(out) { try Functional.adaptiveAvgPool(tensorArgument(x), outputSize: ints(output_size, nsize, "output_size")) }')
 
-fn("int cajal_nn_conv_transpose2d(cajal_tensor x, cajal_tensor weight, cajal_tensor bias, const int64_t *stride, size_t nstride, const int64_t *padding, size_t npadding, const int64_t *output_padding, size_t noutput_padding, int64_t groups, const int64_t *dilation, size_t ndilation, cajal_tensor *out)",
-   """The transposed convolution (the input gradient of conv2d): x (N, Cin, H, W) or (Cin, H, W),
-weight (Cin, Cout / groups, kH, kW), output (N, Cout, (H-1) s - 2 p + d (kH-1) + output_padding + 1, ...).""",
-   swift='''newTensor(out) {
-    try Tensor.convTranspose2d(tensorArgument(x, "input"), weight: tensorArgument(weight, "weight"), bias: optionalTensor(bias, "bias"),
+for dims, shape in ((2, "(N, Cin, H, W) or (Cin, H, W),\nweight (Cin, Cout / groups, kH, kW), output (N, Cout, (H-1) s - 2 p + d (kH-1) + output_padding + 1, ...)"),
+                    (1, "(N, Cin, L) or (Cin, L), weight (Cin, Cout / groups, k)"),
+                    (3, "(N, Cin, D, H, W) or (Cin, D, H, W),\nweight (Cin, Cout / groups, kD, kH, kW)")):
+    fn(f"int cajal_nn_conv_transpose{dims}d(cajal_tensor x, cajal_tensor weight, cajal_tensor bias, const int64_t *stride, size_t nstride, const int64_t *padding, size_t npadding, const int64_t *output_padding, size_t noutput_padding, int64_t groups, const int64_t *dilation, size_t ndilation, cajal_tensor *out)",
+       f"The transposed convolution (the input gradient of conv{dims}d): x {shape}.",
+       swift=f'''newTensor(out) {{
+    try Tensor.convTranspose{dims}d(tensorArgument(x, "input"), weight: tensorArgument(weight, "weight"), bias: optionalTensor(bias, "bias"),
                                stride: ints(stride, nstride, "stride"), padding: ints(padding, npadding, "padding"),
                                outputPadding: ints(output_padding, noutput_padding, "output_padding"), groups: Int(groups),
                                dilation: ints(dilation, ndilation, "dilation"))
-}''')
+}}''')
 
 fn("int cajal_nn_affine_grid(cajal_tensor theta, const int64_t *size, size_t nsize, int32_t align_corners, cajal_tensor *out)",
    "The sampling grid (N, H, W, 2) of affine maps theta (N, 2, 3) for size (N, C, H, W).",
@@ -280,6 +310,15 @@ fn("int cajal_nn_adaptive_max_pool2d(cajal_tensor x, const int64_t *output_size,
    swift='''status {
     guard let values, let indices else { throw CajalError(.nullArgument, "output pointer is NULL") }
     let result = try Tensor.adaptiveMaxPool2d(tensorArgument(x, "input"), outputSize: ints(output_size, nsize, "output_size"))
+    values.pointee = handle(result.values)
+    indices.pointee = handle(result.indices)
+}''')
+
+fn("int cajal_nn_adaptive_max_pool(cajal_tensor x, const int64_t *output_size, size_t nsize, cajal_tensor *values, cajal_tensor *indices)",
+   "Adaptive max pooling of the last nsize (1 to 3) dims to output_size: the maxima and their positions in each input sequence, plane or volume.",
+   swift='''status {
+    guard let values, let indices else { throw CajalError(.nullArgument, "output pointer is NULL") }
+    let result = try Tensor.adaptiveMaxPool(tensorArgument(x, "input"), outputSize: ints(output_size, nsize, "output_size"))
     values.pointee = handle(result.values)
     indices.pointee = handle(result.indices)
 }''')

@@ -51,7 +51,8 @@ class Suite:
     def add(self, section, label, times, **extra):
         self.rows.append((section, label, times, extra))
         ratio = f"{times['cajal'] / times['torch']:.2f}" if "torch" in times else "-"
-        shown = "  ".join(f"{name} {fmt_time(t)}" for name, t in times.items())
+        shown = "  ".join(f"{name} {t:.0f} MB" if extra.get("unit") == "MB" else f"{name} {fmt_time(t)}"
+                          for name, t in times.items())
         print(f"[{section}] {label}: {shown}  ratio {ratio}", flush=True)
 
 
@@ -360,6 +361,51 @@ def bench_training(suite):
 
 # ---------------------------------------------------------------- startup
 
+def bench_volumes(suite):
+    """A 3-d convolution of a CT-sized volume (1x16x64x64x64, 16 -> 16 channels, 3x3x3, padding 1): time, and
+    the peak resident memory of one forward+backward in a fresh process for each library (cajal makes its
+    column matrix a few output planes at a time; whole, it would be 453 MB)."""
+    rng = np.random.default_rng(3)
+    x = rng.standard_normal((1, 16, 64, 64, 64), dtype=np.float32)
+    built = models(lambda lib: lib.nn.Conv3d(16, 16, 3, padding=1))
+
+    def forward(name, lib):
+        layer, xs = built[name], lib.from_numpy(x)
+
+        def step():
+            with lib.no_grad():
+                layer(xs)
+        return step
+
+    def training(name, lib):
+        layer, xs = built[name], lib.from_numpy(x).requires_grad_()
+
+        def step():
+            layer.zero_grad()
+            xs.grad = None
+            layer(xs).sum().backward()
+        return step
+
+    suite.time("volumes", "Conv3d 16->16 3x3x3 pad 1, 1x16x64x64x64, forward", forward, 6)
+    suite.time("volumes", "Conv3d 16->16 3x3x3 pad 1, 1x16x64x64x64, fwd+bwd", training, 4)
+    code = ("import numpy as np, {0} as lib\n"
+            "def hwm():\n"
+            "    return int([l for l in open('/proc/self/status') if l.startswith('VmHWM')][0].split()[1]) / 1024\n"
+            "layer = lib.nn.Conv3d(16, 16, 3, padding=1)\n"
+            "x = lib.from_numpy(np.random.default_rng(3).standard_normal((1, 16, 64, 64, 64), dtype=np.float32))\n"
+            "x.requires_grad_()\n"
+            "before = hwm()\n"
+            "layer(x).sum().backward()\n"
+            "print(before, hwm())\n")
+    env = dict(os.environ, PYTHONPATH=os.path.join(os.path.dirname(HERE), "python"))
+    peaks = {}
+    for name in LIBS:
+        before, after = (float(v) for v in subprocess.run([sys.executable, "-c", code.format(name)], capture_output=True,
+                                                           text=True, env=env, check=True).stdout.split())
+        peaks[name] = after - before
+    suite.add("volumes", "peak RSS growth of one Conv3d fwd+bwd (MB; input 16 MB, output 16 MB)", peaks, unit="MB")
+
+
 def bench_startup(suite):
     """Wall time of `import` and resident memory after it, in fresh interpreters."""
     code = ("import time; t = time.perf_counter(); import {0}; dt = time.perf_counter() - t; "
@@ -376,7 +422,7 @@ def bench_startup(suite):
 
 
 SECTIONS = {"overhead": bench_overhead, "elementwise": bench_elementwise, "matmul": bench_matmul,
-            "layers": bench_layers, "training": bench_training, "startup": bench_startup}
+            "layers": bench_layers, "volumes": bench_volumes, "training": bench_training, "startup": bench_startup}
 
 
 # ---------------------------------------------------------------- report
@@ -428,6 +474,12 @@ def report(suite, command):
                              f"{cell(times.get('torch'), 1e3, '.0f')} | {ratio(times)} |")
                 lines.append(f"| RSS after import, MB | {mb['cajal']:.0f} | {cell(mb.get('torch'), 1, '.0f')} | "
                              f"{ratio(mb)} |")
+        elif section == "volumes":
+            lines += ["| workload | cajal | torch | ratio |", "|---|---|---|---|"]
+            for label, times, extra in rows:
+                scale, spec, unit = (1, ".0f", " MB") if extra.get("unit") == "MB" else (1e3, ".1f", " ms")
+                lines.append(f"| {label} | {times['cajal'] * scale:{spec}}{unit} | "
+                             f"{cell(times.get('torch'), scale, spec)}{unit if times.get('torch') else ''} | {ratio(times)} |")
         else:
             unit = "µs" if section in ("overhead", "elementwise") else "ms"
             scale = 1e6 if unit == "µs" else 1e3

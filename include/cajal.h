@@ -120,6 +120,13 @@ typedef int32_t cajal_grid_padding;
 #define CAJAL_GRID_PADDING_BORDER     1 /* the nearest border value */
 #define CAJAL_GRID_PADDING_REFLECTION 2 /* the input reflected at its borders */
 
+/* How F.pad fills the border (its mode=). */
+typedef int32_t cajal_pad_mode;
+#define CAJAL_PAD_MODE_CONSTANT  0 /* a constant value */
+#define CAJAL_PAD_MODE_REFLECT   1 /* the input mirrored at its edges, the edge itself not repeated */
+#define CAJAL_PAD_MODE_REPLICATE 2 /* the edge value repeated */
+#define CAJAL_PAD_MODE_CIRCULAR  3 /* the input wrapped around */
+
 /* The recurrent layers, with torch's mode names and gate order. */
 typedef int32_t cajal_rnn_mode;
 #define CAJAL_RNN_TANH 0 /* nn.RNN with tanh */
@@ -1086,6 +1093,10 @@ int cajal_nn_dropout_v2(cajal_tensor x, double p, int32_t training, cajal_tensor
  * rest scaled by 1 / (1 - p); otherwise x itself. */
 int cajal_nn_dropout2d(cajal_tensor x, double p, int32_t training, cajal_tensor *out);
 
+/* Channel dropout with spatial_dims (1 to 3) spatial dims, (N, C, ...) or (C, ...): dropout1d, dropout2d and
+ * dropout3d, drawn as cajal_nn_dropout2d draws. */
+int cajal_nn_feature_dropout(cajal_tensor x, double p, int32_t training, int64_t spatial_dims, cajal_tensor *out);
+
 /* CAJAL_OK when p is a dropout probability (in [0, 1]); the check nn.Dropout makes when it is built. */
 int cajal_nn_check_dropout_probability(double p);
 
@@ -1099,6 +1110,12 @@ int cajal_nn_conv2d(cajal_tensor x, cajal_tensor weight, cajal_tensor bias, cons
 
 /* conv2d's 1-d form: x (N, C, L) or (C, L), weight (O, C / groups, k). */
 int cajal_nn_conv1d(cajal_tensor x, cajal_tensor weight, cajal_tensor bias, const int64_t *stride, size_t nstride,
+                    cajal_conv_padding padding_mode, const int64_t *padding, size_t npadding, const int64_t *dilation,
+                    size_t ndilation, int64_t groups, cajal_tensor *out);
+
+/* conv2d's 3-d form: x (N, C, D, H, W) or (C, D, H, W), weight (O, C / groups, kD, kH, kW). The column
+ * matrix is made a few output planes at a time (about 32 MB), so its memory stays bounded on large volumes. */
+int cajal_nn_conv3d(cajal_tensor x, cajal_tensor weight, cajal_tensor bias, const int64_t *stride, size_t nstride,
                     cajal_conv_padding padding_mode, const int64_t *padding, size_t npadding, const int64_t *dilation,
                     size_t ndilation, int64_t groups, cajal_tensor *out);
 
@@ -1121,6 +1138,16 @@ int cajal_nn_avg_pool2d(cajal_tensor x, const int64_t *kernel_size, size_t nkern
 int cajal_nn_avg_pool1d(cajal_tensor x, const int64_t *kernel_size, size_t nkernel, const int64_t *stride,
                         size_t nstride, const int64_t *padding, size_t npadding, int32_t ceil_mode,
                         int32_t count_include_pad, cajal_tensor *out);
+
+/* max_pool2d's 3-d form; indices are positions in each input volume ((d H + h) W + w). */
+int cajal_nn_max_pool3d(cajal_tensor x, const int64_t *kernel_size, size_t nkernel, const int64_t *stride,
+                        size_t nstride, const int64_t *padding, size_t npadding, const int64_t *dilation,
+                        size_t ndilation, int32_t ceil_mode, cajal_tensor *values, cajal_tensor *indices);
+
+/* avg_pool2d's 3-d form. */
+int cajal_nn_avg_pool3d(cajal_tensor x, const int64_t *kernel_size, size_t nkernel, const int64_t *stride,
+                        size_t nstride, const int64_t *padding, size_t npadding, int32_t ceil_mode,
+                        int32_t count_include_pad, int64_t divisor_override, cajal_tensor *out);
 
 /* e^x / sum(e^x) along dim. */
 int cajal_nn_softmax(cajal_tensor x, int64_t dim, cajal_tensor *out);
@@ -1211,6 +1238,13 @@ int cajal_nn_group_norm(cajal_tensor x, int64_t num_groups, cajal_tensor weight,
 /* Each (sample, channel) normalised over its positions with its own statistics. */
 int cajal_nn_instance_norm(cajal_tensor x, cajal_tensor weight, cajal_tensor bias, double eps, cajal_tensor *out);
 
+/* instance_norm with optional running statistics (torch's F.instance_norm): with use_input_stats, each
+ * instance's own statistics, and the running ones (if given) updated in place by the mean over the batch of
+ * their momentum updates; otherwise the running ones normalise. */
+int cajal_nn_instance_norm_v2(cajal_tensor x, cajal_tensor running_mean, cajal_tensor running_var, cajal_tensor weight,
+                              cajal_tensor bias, int32_t use_input_stats, double momentum, double eps,
+                              cajal_tensor *out);
+
 /* weight[input] for int64 indices; with has_padding, row padding_idx receives no gradient. */
 int cajal_nn_embedding(cajal_tensor input, cajal_tensor weight, int32_t has_padding, int64_t padding_idx,
                        cajal_tensor *out);
@@ -1259,6 +1293,12 @@ int cajal_nn_dice_loss(cajal_tensor input, cajal_tensor target, double smooth, c
 /* Constant padding: (before, after) pairs for the last dims, last dim first; negative values crop. */
 int cajal_nn_pad(cajal_tensor x, const int64_t *pads, size_t npads, double value, cajal_tensor *out);
 
+/* Padding by mode: (before, after) pairs for the last dims, last dim first; negative values crop. REFLECT,
+ * REPLICATE and CIRCULAR pad the last 1 to 3 dims of an input with one or two more (torch's rule); value is for
+ * CONSTANT only. */
+int cajal_nn_pad_v2(cajal_tensor x, const int64_t *pads, size_t npads, cajal_pad_mode mode, double value,
+                    cajal_tensor *out);
+
 /* (N, C r^2, H, W) -> (N, C, H r, W r). */
 int cajal_nn_pixel_shuffle(cajal_tensor x, int64_t upscale_factor, cajal_tensor *out);
 
@@ -1277,6 +1317,19 @@ int cajal_nn_conv_transpose2d(cajal_tensor x, cajal_tensor weight, cajal_tensor 
                               size_t noutput_padding, int64_t groups, const int64_t *dilation, size_t ndilation,
                               cajal_tensor *out);
 
+/* The transposed convolution (the input gradient of conv1d): x (N, Cin, L) or (Cin, L), weight (Cin, Cout / groups, k). */
+int cajal_nn_conv_transpose1d(cajal_tensor x, cajal_tensor weight, cajal_tensor bias, const int64_t *stride,
+                              size_t nstride, const int64_t *padding, size_t npadding, const int64_t *output_padding,
+                              size_t noutput_padding, int64_t groups, const int64_t *dilation, size_t ndilation,
+                              cajal_tensor *out);
+
+/* The transposed convolution (the input gradient of conv3d): x (N, Cin, D, H, W) or (Cin, D, H, W),
+ * weight (Cin, Cout / groups, kD, kH, kW). */
+int cajal_nn_conv_transpose3d(cajal_tensor x, cajal_tensor weight, cajal_tensor bias, const int64_t *stride,
+                              size_t nstride, const int64_t *padding, size_t npadding, const int64_t *output_padding,
+                              size_t noutput_padding, int64_t groups, const int64_t *dilation, size_t ndilation,
+                              cajal_tensor *out);
+
 /* The sampling grid (N, H, W, 2) of affine maps theta (N, 2, 3) for size (N, C, H, W). */
 int cajal_nn_affine_grid(cajal_tensor theta, const int64_t *size, size_t nsize, int32_t align_corners,
                          cajal_tensor *out);
@@ -1288,6 +1341,10 @@ int cajal_nn_grid_sample(cajal_tensor x, cajal_tensor grid, cajal_grid_sample_mo
 /* Adaptive max pooling of the last two dims to output_size: the maxima and their flat positions. */
 int cajal_nn_adaptive_max_pool2d(cajal_tensor x, const int64_t *output_size, size_t nsize, cajal_tensor *values,
                                  cajal_tensor *indices);
+
+/* Adaptive max pooling of the last nsize (1 to 3) dims to output_size: the maxima and their positions in each input sequence, plane or volume. */
+int cajal_nn_adaptive_max_pool(cajal_tensor x, const int64_t *output_size, size_t nsize, cajal_tensor *values,
+                               cajal_tensor *indices);
 
 /* Recurrent layers (by mode) over a padded (T, B, I) / batch_first / unbatched input,
  * or over packed rows when batch_sizes (1-D int64) is given. weights: torch's flat list per layer and direction,

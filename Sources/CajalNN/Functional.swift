@@ -50,17 +50,25 @@ extension Functional {
     /// probability p and scales the rest by 1 / (1 - p), in training only: one
     /// bernoulli_(1 - p) draw per channel, as torch's feature dropout.
     public static func dropout2d(_ input: Tensor, probability: Double, training: Bool = true) throws -> Tensor {
+        try featureDropout(input, probability: probability, training: training, spatialDims: 2)
+    }
+
+    /// Channel dropout of (N, C, ...) or (C, ...) with `spatialDims` spatial
+    /// dims: dropout1d, dropout2d and dropout3d.
+    public static func featureDropout(_ input: Tensor, probability: Double, training: Bool = true, spatialDims: Int) throws -> Tensor {
+        let op = "dropout\(spatialDims)d"
         try checkDropoutProbability(probability)
-        guard input.rank == 3 || input.rank == 4 else {
-            throw CajalError.runtime("[dropout2d] expected a 3D (C, H, W) or 4D (N, C, H, W) input, got \(input.rank)D")
+        guard (1...3).contains(spatialDims), input.rank == spatialDims + 1 || input.rank == spatialDims + 2 else {
+            throw CajalError.runtime("[\(op)] expected a \(spatialDims + 1)D (unbatched) or \(spatialDims + 2)D (batched) input, got \(input.rank)D")
         }
         guard training, probability > 0 else { return input }
         if probability == 1 { return try input.mul(.scalar(0.0)) }
         guard input.dtype.isFloatingPoint else {
-            throw CajalError.notImplemented("[dropout2d] \"check_uniform_bounds\" not implemented for '\(input.dtype.torchName)'")
+            throw CajalError.notImplemented("[\(op)] \"check_uniform_bounds\" not implemented for '\(input.dtype.torchName)'")
         }
         // torch's feature dropout: one bernoulli_(1 - p) per channel, divided by 1 - p.
-        let noise = try Tensor(uninitializedShape: Array(input.shape.dropLast(2)) + [1, 1], dtype: input.dtype, op: "dropout2d")
+        let noise = try Tensor(uninitializedShape: Array(input.shape.dropLast(spatialDims)) + [Int](repeating: 1, count: spatialDims),
+                               dtype: input.dtype, op: op)
         try noise.bernoulliInPlace(probability: 1 - probability)
         return try input.mul(noise.div(.scalar(1 - probability)))
     }
@@ -304,6 +312,43 @@ extension Functional {
         statShape[1] = input.shape[1]
         let normalized = try normalize(input, dims: Array(2..<input.rank), eps: eps)
         return try affine(normalized, weight: weight?.reshape(statShape), bias: bias?.reshape(statShape))
+    }
+
+    /// torch.nn.functional.instance_norm with running statistics: as torch,
+    /// a batch norm of the (1, N·C, ...) view with the running statistics
+    /// repeated per sample, which then become the mean of the N updated
+    /// copies. With useInputStats false (eval with tracked statistics) the
+    /// running ones normalise instead.
+    public static func instanceNorm(_ input: Tensor, runningMean: Tensor?, runningVar: Tensor?, weight: Tensor? = nil,
+                                    bias: Tensor? = nil, useInputStats: Bool, momentum: Double = 0.1,
+                                    eps: Double = 1e-5) throws -> Tensor {
+        if useInputStats && runningMean == nil && runningVar == nil {
+            return try instanceNorm(input, weight: weight, bias: bias, eps: eps)
+        }
+        guard input.rank >= 3 else {
+            throw CajalError.value("[instance_norm] expected input of rank 3 or more (N, C, ...), got \(input.shape)")
+        }
+        let (samples, channels) = (input.shape[0], input.shape[1])
+        for (name, tensor) in [("running_mean", runningMean), ("running_var", runningVar), ("weight", weight), ("bias", bias)] {
+            if let tensor, tensor.shape != [channels] {
+                throw CajalError.runtime("[instance_norm] expected \(name) of size [\(channels)], got \(tensor.shape)")
+            }
+        }
+        let flat = try Arguments("instance_norm").product(samples, channels, "the \(samples) x \(channels) instances")
+        func repeated(_ t: Tensor?) throws -> Tensor? {
+            try t.map { try $0.unsqueeze(dim: 0).expand([samples, channels]).contiguous().reshape([flat]) }
+        }
+        let (mean, variance) = try GradMode.withDisabled { (try repeated(runningMean), try repeated(runningVar)) }
+        let out = try batchNorm(input.contiguous().reshape([1, flat] + Array(input.shape[2...])), runningMean: mean,
+                                runningVar: variance, weight: repeated(weight), bias: repeated(bias), training: useInputStats,
+                                momentum: momentum, eps: eps)
+        try GradMode.withDisabled {
+            if let runningMean, let mean { try runningMean.copyInPlace(mean.reshape([samples, channels]).mean(dims: [0], keepDim: false)) }
+            if let runningVar, let variance {
+                try runningVar.copyInPlace(variance.reshape([samples, channels]).mean(dims: [0], keepDim: false))
+            }
+        }
+        return try out.reshape(input.shape)
     }
 
     /// (x - mean) / sqrt(biased var + eps) over `dims`.

@@ -34,6 +34,65 @@ extension Functional {
         return result
     }
 
+    /// How pad fills the border (declared with the C constants, api/00_constants.py).
+    public typealias PadMode = CajalCore.PadMode
+
+    /// torch.nn.functional.pad in every mode. reflect, replicate and circular
+    /// pad the last 1 to 3 dims of an input with one or two more dims (as
+    /// torch), each output position reading the input position its rule maps
+    /// it to (an index_select per dim, whose gradient adds back); negative
+    /// values crop.
+    public static func pad(_ input: Tensor, _ pads: [Int], mode: PadMode, value: Double = 0) throws -> Tensor {
+        if mode == .constant { return try pad(input, pads, value: value) }
+        let op = "pad", padded = pads.count / 2
+        guard pads.count % 2 == 0, (1...3).contains(padded), input.rank == padded + 1 || input.rank == padded + 2 else {
+            throw CajalError.notImplemented("[\(op)] \(mode) padding of \(pads.count / 2) dims needs a \(padded + 1)D or \(padded + 2)D input (torch pads the last 1 to 3 dims of 2D to 5D inputs in this mode), got pad \(pads) for an input of size \(input.shape)")
+        }
+        _ = try Arguments(op).sizes(pads, "padding")  // |value| at most 2^51: sums with a size fit
+        var result = input
+        for pair in 0..<padded {
+            let dim = input.rank - 1 - pair, before = pads[2 * pair], after = pads[2 * pair + 1], size = input.shape[dim]
+            guard size + before + after >= 0 else {
+                throw CajalError.runtime("[\(op)] The input size \(size), plus negative padding \(before) and \(after) resulted in a negative output size, which is invalid. Check dimension \(dim) of your input.")
+            }
+            switch mode {
+            case .reflect:
+                guard before < size, after < size else {
+                    throw CajalError.runtime("[\(op)] Argument #4: Padding size should be less than the corresponding input dimension, but got: padding (\(before), \(after)) at dimension \(dim) of input \(input.shape)")
+                }
+            case .circular:
+                guard before <= size, after <= size else {
+                    throw CajalError.runtime("[\(op)] Padding value causes wrapping around more than once.")
+                }
+            default: break
+            }
+            // As torch: negative values crop first, and the border is read from what is left.
+            let start = Swift.max(-before, 0), kept = size - start - Swift.max(-after, 0)
+            let (head, tail) = (Swift.max(before, 0), Swift.max(after, 0))
+            if head == 0 && tail == 0 {
+                if kept < size { result = try result.narrow(dim: dim, start: start, length: Swift.max(kept, 0)) }
+                continue
+            }
+            guard kept > 0, mode != .reflect || (head < kept && tail < kept), mode != .circular || (head <= kept && tail <= kept) else {
+                throw CajalError.runtime("[\(op)] \(mode) padding (\(before), \(after)) of dimension \(dim) of input \(input.shape) reads past what its negative padding leaves")
+            }
+            let outSize = kept + head + tail
+            try MemoryBudget.reserve(count: outSize, of: MemoryLayout<Int64>.stride, op: op)
+            let index = (0..<outSize).map { j -> Int64 in
+                let i = j - head  // in the kept part, which starts at `start`
+                let inside: Int
+                switch mode {
+                case .reflect: inside = i < 0 ? -i : (i >= kept ? 2 * (kept - 1) - i : i)
+                case .circular: inside = i < 0 ? i + kept : (i >= kept ? i - kept : i)
+                default: inside = Swift.min(Swift.max(i, 0), kept - 1)
+                }
+                return Int64(start + inside)
+            }
+            result = try result.indexSelect(dim: dim, index: Tensor(index))
+        }
+        return result
+    }
+
     /// (N, C·r², H, W) → (N, C, H·r, W·r), as torch.nn.functional.pixel_shuffle.
     public static func pixelShuffle(_ input: Tensor, upscaleFactor r: Int) throws -> Tensor {
         guard input.rank >= 3 else {
@@ -159,42 +218,59 @@ extension Functional {
     public typealias GridPadding = CajalCore.GridPadding
 
     /// The sampling grid (N, H, W, 2) of the affine maps theta (N, 2, 3) for
-    /// an output of size (N, C, H, W), as torch.nn.functional.affine_grid.
+    /// an output of size (N, C, H, W), or (N, D, H, W, 3) of theta (N, 3, 4)
+    /// for (N, C, D, H, W), as torch.nn.functional.affine_grid. Points are
+    /// (x, y[, z]): the last dim first.
     public static func affineGrid(_ theta: Tensor, size: [Int], alignCorners: Bool = false) throws -> Tensor {
-        guard theta.rank == 3, theta.shape[1] == 2, theta.shape[2] == 3, theta.dtype.isFloatingPoint else {
-            throw CajalError.value("[affine_grid] Expected a batch of 2D affine matrices of shape Nx2x3 for size \(size). Got \(theta.shape).")
+        guard size.count == 4 || size.count == 5 else {
+            throw CajalError.value("[affine_grid] affine_grid only supports 4D and 5D sizes, for 2D and 3D affine transforms, respectively. Got size \(size).")
         }
-        guard size.count == 4, size[0] == theta.shape[0], size[2] > 0, size[3] > 0 else {
-            throw CajalError.value("[affine_grid] affine_grid only supports 4D sizes (N, C, H, W) with N = theta's batch, got \(size) for theta \(theta.shape)")
+        let dims = size.count - 2
+        guard theta.rank == 3, theta.shape[1] == dims, theta.shape[2] == dims + 1, theta.dtype.isFloatingPoint else {
+            throw CajalError.value("[affine_grid] Expected a batch of \(dims)D affine matrices of shape Nx\(dims)x\(dims + 1) for size \(size). Got \(theta.shape).")
+        }
+        guard size[0] == theta.shape[0], size[2...].allSatisfy({ $0 > 0 }) else {
+            throw CajalError.value("[affine_grid] expected size (N, C, ...) with N = theta's batch and positive spatial sizes, got \(size) for theta \(theta.shape)")
         }
         let check = Arguments("affine_grid")
-        let (h, w) = (try check.size(size[2], "height"), try check.size(size[3], "width"))
-        _ = try check.product([size[0], h, w, 2], "the grid of size \(size)")
+        let spatial = try check.sizes(Array(size[2...]), "size")
+        let points = try check.product(spatial, "the grid of size \(size)")
+        _ = try check.product([size[0], points, dims], "the grid of size \(size)")
         func axis(_ n: Int) throws -> Tensor {
             if n == 1 { return try Tensor.zeros([1], dtype: theta.dtype) }
             let line = try Tensor.linspace(start: -1, end: 1, steps: n, dtype: theta.dtype)
             return alignCorners ? line : try line.mul(.scalar(Double(n - 1) / Double(n)))
         }
-        let xs = try axis(w).reshape([1, w, 1]).expand([h, w, 1])
-        let ys = try axis(h).reshape([h, 1, 1]).expand([h, w, 1])
-        let base = try Tensor.cat([xs, ys, Tensor.ones([h, w, 1], dtype: theta.dtype)], dim: 2).reshape([1, h * w, 3])
-        return try base.matmul(theta.transpose(1, 2)).reshape([size[0], h, w, 2])
+        // One column per coordinate, x (the last spatial dim) first, then a column of ones.
+        var columns: [Tensor] = []
+        for d in (0..<dims).reversed() {
+            var shape = [Int](repeating: 1, count: dims + 1)
+            shape[d] = spatial[d]
+            columns.append(try axis(spatial[d]).reshape(shape).expand(spatial + [1]))
+        }
+        columns.append(try Tensor.ones(spatial + [1], dtype: theta.dtype))
+        let base = try Tensor.cat(columns, dim: dims).reshape([1, points, dims + 1])
+        return try base.matmul(theta.transpose(1, 2)).reshape([size[0]] + spatial + [dims])
     }
 
     /// Samples input (N, C, H, W) at grid (N, Ho, Wo, 2) points (x, y in
-    /// [-1, 1]) by bilinear or nearest interpolation, as
+    /// [-1, 1]), or input (N, C, D, H, W) at grid (N, Do, Ho, Wo, 3) points
+    /// (x, y, z), by (bi/tri)linear or nearest interpolation, as
     /// torch.nn.functional.grid_sample; differentiable in input and grid.
     public static func gridSample(_ input: Tensor, grid: Tensor, bilinear: Bool = true, padding: GridPadding = .zeros,
                                   alignCorners: Bool = false) throws -> Tensor {
-        guard input.rank == 4, grid.rank == 4, grid.shape[3] == 2, grid.shape[0] == input.shape[0] else {
-            throw CajalError.runtime("[grid_sample] expected input (N, C, H, W) and grid (N, H_out, W_out, 2) with one N, got \(input.shape) and \(grid.shape)")
+        let dims = input.rank - 2
+        guard input.rank == 4 || input.rank == 5, grid.rank == input.rank, grid.shape[input.rank - 1] == dims,
+              grid.shape[0] == input.shape[0] else {
+            throw CajalError.runtime("[grid_sample] expected input (N, C, H, W) and grid (N, H_out, W_out, 2), or input (N, C, D, H, W) and grid (N, D_out, H_out, W_out, 3), with one N, got \(input.shape) and \(grid.shape)")
         }
         guard input.dtype.isFloatingPoint, grid.dtype == input.dtype else {
             throw CajalError.runtime("[grid_sample] expected input and grid of one floating-point dtype, got \(input.dtype) and \(grid.dtype)")
         }
-        let (n, c, h, w) = (input.shape[0], input.shape[1], input.shape[2], input.shape[3])
-        let (ho, wo) = (grid.shape[1], grid.shape[2])
-        guard h > 0, w > 0 else { throw CajalError.runtime("[grid_sample] input of size \(input.shape) is empty") }
+        let (n, c) = (input.shape[0], input.shape[1])
+        let spatial = Array(input.shape[2...]), outSpatial = Array(grid.shape[1..<(1 + dims)])
+        let outPoints = outSpatial.reduce(1, *), inPoints = spatial.reduce(1, *)
+        guard inPoints > 0 else { throw CajalError.runtime("[grid_sample] input of size \(input.shape) is empty") }
         // Pixel coordinates, then the padding rule.
         func coordinate(_ normalized: Tensor, _ size: Int) throws -> Tensor {
             var x = alignCorners ? try normalized.add(.scalar(1.0)).mul(.scalar(Double(size - 1) / 2))
@@ -208,30 +284,51 @@ extension Functional {
             }
             return x
         }
-        let gx = try coordinate(grid.select(dim: 3, index: 0), w)  // N x Ho x Wo
-        let gy = try coordinate(grid.select(dim: 3, index: 1), h)
-        let flat = try input.reshape([n, c, h * w])
-        /// input at integer pixel (x, y) (tensors of N x Ho x Wo), 0 outside.
-        func pixels(_ x: Tensor, _ y: Tensor) throws -> Tensor {
-            let inside = try x.ge(.scalar(0.0)).logicalAnd(x.le(.scalar(Double(w - 1))))
-                .logicalAnd(y.ge(.scalar(0.0))).logicalAnd(y.le(.scalar(Double(h - 1))))
-            let index = try y.clamp(min: 0, max: Double(h - 1)).mul(.scalar(Double(w)))
-                .add(x.clamp(min: 0, max: Double(w - 1))).to(.int64).reshape([n, 1, ho * wo]).expand([n, c, ho * wo])
-            let values = try flat.gather(dim: 2, index: index).reshape([n, c, ho, wo])
+        // coordinates[d]: the position along spatial dim d (grid component dims - 1 - d), N x outSpatial.
+        let coordinates = try (0..<dims).map { d in try coordinate(grid.select(dim: dims + 1, index: dims - 1 - d), spatial[d]) }
+        let flat = try input.reshape([n, c, inPoints])
+        /// input at integer positions (tensors of N x outSpatial, one per dim), 0 outside.
+        func pixels(_ at: [Tensor]) throws -> Tensor {
+            var inside: Tensor? = nil, index: Tensor? = nil
+            for d in 0..<dims {
+                let high = Double(spatial[d] - 1)
+                let within = try at[d].ge(.scalar(0.0)).logicalAnd(at[d].le(.scalar(high)))
+                inside = try inside.map { try $0.logicalAnd(within) } ?? within
+                let clamped = try at[d].clamp(min: 0, max: high)
+                index = try index.map { try $0.mul(.scalar(Double(spatial[d]))).add(clamped) } ?? clamped
+            }
+            guard let inside, let index else { throw CajalError.runtime("[grid_sample] no spatial dims") }
+            let positions = try index.to(.int64).reshape([n, 1, outPoints]).expand([n, c, outPoints])
+            let values = try flat.gather(dim: 2, index: positions).reshape([n, c] + outSpatial)
             return try values.mul(inside.unsqueeze(dim: 1).to(input.dtype))
         }
         if !bilinear {
             // The nearest pixel (round half to even, as torch): input gets the gradient of the
             // pixel it gave, the grid a zero one (torch's), through a term that is 0 but connected.
-            let connected = try gx.add(gy).sub(gx.add(gy).detach()).mul(.scalar(0.0)).unsqueeze(dim: 1)
-            return try pixels(gx.round().detach(), gy.round().detach()).add(connected)
+            var total = coordinates[0]
+            for d in 1..<dims { total = try total.add(coordinates[d]) }
+            let connected = try total.sub(total.detach()).mul(.scalar(0.0)).unsqueeze(dim: 1)
+            return try pixels(coordinates.map { try $0.round().detach() }).add(connected)
         }
-        let (x0, y0) = (try gx.floor().detach(), try gy.floor().detach())
-        let (x1, y1) = (try x0.add(.scalar(1.0)), try y0.add(.scalar(1.0)))
-        let (wx1, wy1) = (try gx.sub(x0).unsqueeze(dim: 1), try gy.sub(y0).unsqueeze(dim: 1))
-        let (wx0, wy0) = (try Tensor.scalar(1.0).sub(wx1), try Tensor.scalar(1.0).sub(wy1))
-        return try pixels(x0, y0).mul(wx0.mul(wy0)).add(pixels(x1, y0).mul(wx1.mul(wy0)))
-            .add(pixels(x0, y1).mul(wx0.mul(wy1))).add(pixels(x1, y1).mul(wx1.mul(wy1)))
+        // Each corner of the cell around the point, weighted by the opposite sub-volume.
+        let low = try coordinates.map { try $0.floor().detach() }
+        let upperWeight = try (0..<dims).map { d in try coordinates[d].sub(low[d]).unsqueeze(dim: 1) }
+        let lowerWeight = try upperWeight.map { try Tensor.scalar(1.0).sub($0) }
+        var result: Tensor? = nil
+        for corner in 0..<(1 << dims) {
+            var at: [Tensor] = [], weight: Tensor? = nil
+            for d in 0..<dims {
+                let upper = corner & (1 << (dims - 1 - d)) != 0
+                at.append(upper ? try low[d].add(.scalar(1.0)) : low[d])
+                let w = upper ? upperWeight[d] : lowerWeight[d]
+                weight = try weight.map { try $0.mul(w) } ?? w
+            }
+            guard let weight else { continue }
+            let term = try pixels(at).mul(weight)
+            result = try result.map { try $0.add(term) } ?? term
+        }
+        guard let result else { throw CajalError.runtime("[grid_sample] no spatial dims") }
+        return result
     }
 
     /// Reflects coordinates into [low, high] (half-units: twiceLow = 2 low), as torch's grid sampler.

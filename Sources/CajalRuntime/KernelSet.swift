@@ -63,11 +63,12 @@ public struct KernelSet: Sendable {
     /// Average pooling, or with `backward` its gradient added into target
     /// (float types): (kind, backward, source, planes, geometry, divisor, target).
     public let averagePool: @Sendable (DType, Bool, UnsafeRawPointer, Int, WindowGeometry, AverageDivisor, UnsafeMutableRawPointer) -> Void
-    /// A (channels x height x width) image as its column matrix, row r at
-    /// cols + r * rowStride (float types): (kind, x, geometry, cols, rowStride).
-    public let im2col: @Sendable (DType, UnsafeRawPointer, ConvolutionGeometry, UnsafeMutableRawPointer, Int) -> Void
-    /// The adjoint: adds each column entry into the image element it was read from.
-    public let col2im: @Sendable (DType, UnsafeRawPointer, ConvolutionGeometry, UnsafeMutableRawPointer, Int) -> Void
+    /// The columns of output planes `outDepths` of a (channels x depth x
+    /// height x width) volume's column matrix, row r at cols + r * rowStride
+    /// (float types): (kind, x, geometry, cols, rowStride, outDepths).
+    public let im2col: @Sendable (DType, UnsafeRawPointer, ConvolutionGeometry, UnsafeMutableRawPointer, Int, Range<Int>) -> Void
+    /// The adjoint: adds each column entry into the volume element it was read from.
+    public let col2im: @Sendable (DType, UnsafeRawPointer, ConvolutionGeometry, UnsafeMutableRawPointer, Int, Range<Int>) -> Void
 
     /// One optimizer step's per-element update of a parameter (float types):
     /// (rule, kind, count, parameter, gradient, states in the rule's order).
@@ -104,8 +105,8 @@ public struct KernelSet: Sendable {
                 maxPool: @escaping @Sendable (DType, UnsafeRawPointer, Int, WindowGeometry, UnsafeMutableRawPointer, UnsafeMutablePointer<Int64>) -> Void,
                 adaptiveMaxPool: @escaping @Sendable (DType, UnsafeRawPointer, Int, Int, Int, Int, Int, UnsafeMutableRawPointer, UnsafeMutablePointer<Int64>) -> Void,
                 averagePool: @escaping @Sendable (DType, Bool, UnsafeRawPointer, Int, WindowGeometry, AverageDivisor, UnsafeMutableRawPointer) -> Void,
-                im2col: @escaping @Sendable (DType, UnsafeRawPointer, ConvolutionGeometry, UnsafeMutableRawPointer, Int) -> Void,
-                col2im: @escaping @Sendable (DType, UnsafeRawPointer, ConvolutionGeometry, UnsafeMutableRawPointer, Int) -> Void,
+                im2col: @escaping @Sendable (DType, UnsafeRawPointer, ConvolutionGeometry, UnsafeMutableRawPointer, Int, Range<Int>) -> Void,
+                col2im: @escaping @Sendable (DType, UnsafeRawPointer, ConvolutionGeometry, UnsafeMutableRawPointer, Int, Range<Int>) -> Void,
                 optimizerUpdate: @escaping @Sendable (OptimizerRule, DType, Int, UnsafeMutableRawPointer, UnsafeRawPointer, [UnsafeMutableRawPointer]) -> Void,
                 plainMatrixMultiply: @escaping @Sendable (DType, Int, Int, Int, MatrixOperand, MatrixOperand, UnsafeMutableRawPointer, Int, Double) -> Void,
                 boxMuller: @escaping @Sendable (DType, UnsafeMutableRawPointer, Int, Double, Double) -> Void,

@@ -165,23 +165,41 @@ public struct WindowGeometry: Sendable {
     }
 }
 
-/// A convolution's window sweep over a (channels x height x width) image; its
-/// window's fields read through (g.kernelHeight is g.window.kernelHeight).
+/// The sweep of a window along the depth of a volume (3-d convolutions):
+/// one plane of kernel 1 for images and sequences.
+public struct DepthSweep: Sendable {
+    public let depth: Int, kernelDepth: Int, strideDepth: Int, padFront: Int, dilationDepth: Int, outDepth: Int
+
+    public init(depth: Int, kernelDepth: Int, strideDepth: Int, padFront: Int, dilationDepth: Int, outDepth: Int) {
+        (self.depth, self.kernelDepth, self.strideDepth) = (depth, kernelDepth, strideDepth)
+        (self.padFront, self.dilationDepth, self.outDepth) = (padFront, dilationDepth, outDepth)
+    }
+
+    /// A plane: depth 1, kernel 1.
+    public static let flat = DepthSweep(depth: 1, kernelDepth: 1, strideDepth: 1, padFront: 0, dilationDepth: 1, outDepth: 1)
+}
+
+/// A convolution's window sweep over a (channels x depth x height x width)
+/// volume (depth 1 for images); its window's fields read through
+/// (g.kernelHeight is g.window.kernelHeight).
 @dynamicMemberLookup
 public struct ConvolutionGeometry: Sendable {
     public let channels: Int
     public let window: WindowGeometry
+    public let depth: DepthSweep
 
-    public init(channels: Int, window: WindowGeometry) {
-        (self.channels, self.window) = (channels, window)
+    public init(channels: Int, window: WindowGeometry, depth: DepthSweep = .flat) {
+        (self.channels, self.window, self.depth) = (channels, window, depth)
     }
 
     public subscript(dynamicMember field: KeyPath<WindowGeometry, Int>) -> Int { window[keyPath: field] }
 
-    /// Rows of the column matrix: one per (channel, kernel row, kernel column).
-    public var columnRows: Int { channels * window.kernelHeight * window.kernelWidth }
+    /// Output positions of one output plane.
+    public var planeColumns: Int { window.outHeight * window.outWidth }
+    /// Rows of the column matrix: one per (channel, kernel depth, kernel row, kernel column).
+    public var columnRows: Int { channels * depth.kernelDepth * window.kernelHeight * window.kernelWidth }
     /// Columns of the column matrix: one per output position.
-    public var columnCount: Int { window.outHeight * window.outWidth }
+    public var columnCount: Int { depth.outDepth * planeColumns }
 }
 
 /// How average pooling divides each window's sum: by the window's size with

@@ -62,8 +62,23 @@ def test_dropout2d_mask_is_one_bernoulli_draw_per_channel():
     cajal.manual_seed(7)
     keep = cajal.empty(2, 5, 1, 1).bernoulli_(0.6)
     assert cajal.equal(out, x * (keep / 0.6))
-    with pytest.raises(RuntimeError, match=r"\[dropout2d\] expected a 3D \(C, H, W\) or 4D \(N, C, H, W\) input, got 2D"):
+    with pytest.raises(RuntimeError, match=r"\[dropout2d\] expected a 3D \(unbatched\) or 4D \(batched\) input, got 2D"):
         F.dropout2d(cajal.ones(2, 2), 0.5)
+
+
+@pytest.mark.parametrize("dims", [1, 3])
+def test_dropout1d_and_3d_draw_one_bernoulli_per_channel(dims):
+    # torch's feature dropout in every rank: noise (N, C, 1, ...), bernoulli_(1 - p), / (1 - p).
+    x = cajal.rand(2, 5, *([3] * dims)) + 1.0
+    cajal.manual_seed(11)
+    out = getattr(F, f"dropout{dims}d")(x, 0.3)
+    cajal.manual_seed(11)
+    keep = cajal.empty(2, 5, *([1] * dims)).bernoulli_(0.7)
+    assert cajal.equal(out, x * (keep / 0.7))
+    layer = getattr(cajal.nn, f"Dropout{dims}d")(0.3)
+    assert layer.eval()(x) is x
+    with pytest.raises(RuntimeError, match=rf"\[dropout{dims}d\] expected a {dims + 1}D \(unbatched\) or {dims + 2}D"):
+        getattr(F, f"dropout{dims}d")(cajal.ones(*([2] * (dims + 3))), 0.5)
 
 
 def test_in_place_scatter_ops_write_into_the_tensor():

@@ -1102,6 +1102,96 @@ def adaptive_max_cases():
     ]
 
 
+def volume_cases():
+    """The 3-d layers of CT and MRI models (issue 20): conv3d and its
+    transpose (and conv_transpose1d), 3-d max/avg/adaptive pooling, adaptive
+    max pooling in 1-d, instance norm with running statistics, batch norm,
+    padding, interpolation and the spatial transformer on volumes. An RNG of
+    their own, so adding them changed no other fixture."""
+    global rng
+    shared, rng = rng, np.random.default_rng(20261207 + 20)
+    cases = []
+
+    def conv(name, op, x_shape, w_shape, bias=True, view=None, **attrs):
+        attrs = {"stride": 1, "padding": 0, "dilation": 1, "groups": 1, **attrs}
+        inputs = [inp(values(x_shape), view=view), inp(values(w_shape, low=-1.0, high=1.0))]
+        out_channels = w_shape[0] if op == "conv3d" else w_shape[1] * attrs["groups"]
+        if bias:
+            inputs.append(inp(values([out_channels])))
+        cases.append(make_case(name, op, inputs, dict(attrs, bias=bias), accumulated=int(np.prod(w_shape[1:])) * 8))
+
+    conv("conv3d/basic", "conv3d", [2, 3, 5, 6, 4], [4, 3, 3, 3, 2])
+    conv("conv3d/stride_padding", "conv3d", [1, 2, 7, 6, 5], [3, 2, 3, 3, 3], stride=[2, 1, 2], padding=[1, 2, 0])
+    conv("conv3d/dilation_groups", "conv3d", [2, 4, 7, 7, 6], [4, 2, 2, 3, 2], dilation=[2, 1, 2], groups=2, padding=1)
+    conv("conv3d/same", "conv3d", [1, 2, 4, 5, 6], [2, 2, 2, 3, 4], padding="same", bias=False)
+    conv("conv3d/unbatched", "conv3d", [2, 4, 4, 4], [3, 2, 3, 3, 3], padding=1)
+    conv("conv3d/transposed_input", "conv3d", [1, 2, 5, 4, 6], [2, 2, 2, 2, 2],
+         view=[{"kind": "transpose", "dim0": 2, "dim1": 4}])
+    conv("conv_transpose3d/upsample", "conv_transpose3d", [1, 3, 3, 4, 3], [3, 2, 2, 2, 2], stride=2, output_padding=0)
+    conv("conv_transpose3d/padding_output_padding", "conv_transpose3d", [2, 2, 3, 3, 4], [2, 3, 3, 3, 3], stride=2,
+         padding=1, output_padding=1)
+    conv("conv_transpose3d/groups_dilation", "conv_transpose3d", [1, 4, 3, 3, 3], [4, 1, 2, 2, 3], stride=[1, 2, 1],
+         groups=2, dilation=[2, 1, 1], output_padding=0)
+    conv("conv_transpose1d/basic", "conv_transpose1d", [2, 3, 7], [3, 2, 4], stride=3, padding=1, output_padding=2)
+
+    def pool(name, op, shape, **attrs):
+        cases.append(make_case(name, op, [inp(values(shape))], attrs))
+
+    pool("max_pool3d/basic", "max_pool3d", [2, 3, 4, 6, 6], kernel_size=2, stride=None, padding=0, dilation=1,
+         ceil_mode=False)
+    pool("max_pool3d/overlap_pad_ceil", "max_pool3d", [1, 2, 7, 6, 5], kernel_size=3, stride=2, padding=1, dilation=1,
+         ceil_mode=True)
+    pool("max_pool3d/dilation_unbatched", "max_pool3d", [2, 7, 8, 9], kernel_size=[2, 3, 2], stride=[1, 2, 2],
+         padding=[1, 0, 1], dilation=[2, 1, 3], ceil_mode=False)
+    cases.append(make_case("max_pool3d/ties_and_nan", "max_pool3d",
+                           [inp(given([[[[[1.0, 2.0], [2.0, 0.0]], [[2.0, 1.0], [float("nan"), 2.0]]]]]))],
+                           {"kernel_size": 2, "stride": None, "padding": 0, "dilation": 1, "ceil_mode": False}))
+    for name, include, divisor in (("include", True, None), ("exclude", False, None), ("divisor", True, 5)):
+        pool(f"avg_pool3d/{name}", "avg_pool3d", [1, 2, 6, 7, 5], kernel_size=[3, 2, 3], stride=2, padding=1,
+             ceil_mode=True, count_include_pad=include, divisor_override=divisor)
+    pool("adaptive_avg_pool3d/uneven", "adaptive_avg_pool3d", [2, 2, 5, 7, 6], output_size=[2, 3, 4])
+    pool("adaptive_max_pool3d/uneven", "adaptive_max_pool3d", [2, 2, 5, 7, 6], output_size=[2, 3, 4])
+    pool("adaptive_max_pool3d/upsampling", "adaptive_max_pool3d", [1, 2, 2, 3, 2], output_size=[3, 4, 3])
+    pool("adaptive_max_pool1d/uneven", "adaptive_max_pool1d", [2, 3, 11], output_size=4)
+
+    volume = lambda: [inp(values([2, 3, 4, 5, 6]))]  # noqa: E731
+    for affine in (False, True):
+        extra = [inp(values([3])), inp(values([3]))] if affine else []
+        for use_input_stats in (True, False):
+            cases.append(make_case(f"instance_norm_running/affine_{affine}_input_stats_{use_input_stats}",
+                                   "instance_norm_running", volume() + extra,
+                                   {"affine": affine, "use_input_stats": use_input_stats, "momentum": 0.1, "eps": 1e-5}))
+    cases.append(make_case("batch_norm/volume_training", "batch_norm", volume() + [inp(values([3])), inp(values([3]))],
+                           {"running": True, "training": True, "momentum": 0.1, "eps": 1e-5}))
+    cases.append(make_case("pad/volume_constant", "pad", volume(), {"pad": [1, 2, 0, 1, 2, 0], "value": 0.25}))
+    for size, scale in (([6, 7, 9], None), (None, 2.0)):
+        label = f"size_{size[0]}x{size[1]}x{size[2]}" if size else f"scale_{scale}"
+        cases.append(make_case(f"interpolate/nearest_3d_{label}", "interpolate", volume(),
+                               {"size": size, "scale_factor": scale, "mode": "nearest", "align_corners": None}))
+        for corners in (False, True):
+            cases.append(make_case(f"interpolate/trilinear_{label}_{corners}", "interpolate", volume(),
+                                   {"size": size, "scale_factor": scale, "mode": "trilinear", "align_corners": corners}))
+    theta = given([[[1.0, 0.2, 0.1, 0.05], [-0.1, 0.9, 0.05, -0.1], [0.05, 0.1, 1.1, 0.2]],
+                   [[0.8, -0.3, -0.2, 0.1], [0.3, 1.1, 0.1, 0.0], [0.0, -0.2, 0.9, -0.05]]])
+    for corners in (False, True):
+        cases.append(make_case(f"affine_grid/volume_corners_{corners}", "affine_grid", [inp(theta)],
+                               {"size": [2, 3, 4, 5, 6], "align_corners": corners}))
+    for mode in ("bilinear", "nearest"):
+        for padding in ("zeros", "border", "reflection"):
+            for corners in (False, True):
+                cases.append(make_case(f"grid_sample/volume_{mode}_{padding}_{corners}", "grid_sample",
+                                       [inp(values([2, 3, 4, 5, 6])), inp(values([2, 3, 4, 5, 3], low=-1.3, high=1.3))],
+                                       {"mode": mode, "padding_mode": padding, "align_corners": corners}))
+    # F.pad's other modes (and Conv's padding_mode, which pads with them), 1-d to 3-d, with crops.
+    for mode in ("reflect", "replicate", "circular"):
+        for shape, pads in (([2, 3, 7], [2, 3]), ([3, 5, 6], [1, -1]), ([2, 2, 5, 6], [3, 1, 0, 4]),
+                            ([2, 2, 4, 5, 6], [1, 2, 3, 0, 2, 1])):
+            cases.append(make_case(f"pad/{mode}_{len(pads) // 2}d_{'x'.join(map(str, shape))}", "pad_mode",
+                                   [inp(values(shape))], {"pad": pads, "mode": mode}))
+    rng = shared
+    return cases
+
+
 def layer_inputs(module):
     """The module's parameters as fixture inputs (small values), and their names."""
     names = [n for n, _ in module.named_parameters()]
@@ -1620,6 +1710,7 @@ def main():
         "engine_behaviour": engine_behaviour_cases(),
         "declared_unary": declared_unary_cases(),
         "real_functions": real_function_cases(),
+        "volumes": volume_cases(),
     }
     for group, cases in groups.items():
         path = os.path.join(OUT, f"{group}.json")
@@ -1660,9 +1751,10 @@ if __name__ == "__main__":
         write_programs(sys.argv[2])
     elif sys.argv[1:] == ["--only", "random_programs"]:
         write_random_programs()
-    elif sys.argv[1:2] == ["--only"] and sys.argv[2] in ("declared_unary", "real_functions"):
+    elif sys.argv[1:2] == ["--only"] and sys.argv[2] in ("declared_unary", "real_functions", "volumes"):
         # One case file alone (each draws from an RNG of its own).
-        cases = {"declared_unary": declared_unary_cases, "real_functions": real_function_cases}[sys.argv[2]]()
+        cases = {"declared_unary": declared_unary_cases, "real_functions": real_function_cases,
+                 "volumes": volume_cases}[sys.argv[2]]()
         with open(os.path.join(OUT, f"{sys.argv[2]}.json"), "w") as f:
             json.dump({"generator": "Tests/reference/generate.py", "torch": torch.__version__, "cases": cases}, f,
                       separators=(",", ":"))

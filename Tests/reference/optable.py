@@ -195,6 +195,24 @@ def make_ops(lib):
         "conv_transpose2d": lambda *a: lib.nn.functional.conv_transpose2d(
             a[0], a[1], a[2] if a[-1]["bias"] else None, a[-1]["stride"], a[-1]["padding"], a[-1]["output_padding"],
             a[-1]["groups"], a[-1]["dilation"]),
+        "conv3d": lambda *a: lib.nn.functional.conv3d(a[0], a[1], a[2] if a[-1]["bias"] else None, a[-1]["stride"],
+                                                      a[-1]["padding"], a[-1]["dilation"], a[-1]["groups"]),
+        "conv_transpose1d": lambda *a: lib.nn.functional.conv_transpose1d(
+            a[0], a[1], a[2] if a[-1]["bias"] else None, a[-1]["stride"], a[-1]["padding"], a[-1]["output_padding"],
+            a[-1]["groups"], a[-1]["dilation"]),
+        "conv_transpose3d": lambda *a: lib.nn.functional.conv_transpose3d(
+            a[0], a[1], a[2] if a[-1]["bias"] else None, a[-1]["stride"], a[-1]["padding"], a[-1]["output_padding"],
+            a[-1]["groups"], a[-1]["dilation"]),
+        "max_pool3d": lambda x, attrs: tuple(lib.nn.functional.max_pool3d(
+            x, attrs["kernel_size"], attrs["stride"], attrs["padding"], attrs["dilation"], attrs["ceil_mode"], True)),
+        "avg_pool3d": lambda x, attrs: lib.nn.functional.avg_pool3d(
+            x, attrs["kernel_size"], attrs["stride"], attrs["padding"], attrs["ceil_mode"], attrs["count_include_pad"],
+            attrs["divisor_override"]),
+        "adaptive_avg_pool3d": lambda x, attrs: lib.nn.functional.adaptive_avg_pool3d(x, attrs["output_size"]),
+        "adaptive_max_pool1d": lambda x, attrs: tuple(lib.nn.functional.adaptive_max_pool1d(x, attrs["output_size"], True)),
+        "adaptive_max_pool3d": lambda x, attrs: tuple(lib.nn.functional.adaptive_max_pool3d(x, attrs["output_size"], True)),
+        # The running statistics (fresh, made inside) are outputs too: what the call left in them.
+        "instance_norm_running": lambda *a: _instance_norm_running(lib, *a),
         "max_pool2d": lambda x, attrs: tuple(lib.nn.functional.max_pool2d(
             x, attrs["kernel_size"], attrs["stride"], attrs["padding"], attrs["dilation"], attrs["ceil_mode"], True)),
         "max_pool1d": lambda x, attrs: tuple(lib.nn.functional.max_pool1d(
@@ -258,6 +276,7 @@ def make_ops(lib):
         "triplet_margin_loss": lambda a, p, n, attrs: lib.nn.functional.triplet_margin_loss(
             a, p, n, margin=attrs["margin"], p=attrs["p"], swap=attrs["swap"], reduction=attrs["reduction"]),
         "pad": lambda x, attrs: lib.nn.functional.pad(x, attrs["pad"], value=attrs["value"]),
+        "pad_mode": lambda x, attrs: lib.nn.functional.pad(x, attrs["pad"], mode=attrs["mode"]),
         "pixel_shuffle": lambda x, attrs: lib.nn.functional.pixel_shuffle(x, attrs["factor"]),
         "interpolate": lambda x, attrs: lib.nn.functional.interpolate(
             x, size=attrs["size"], scale_factor=attrs["scale_factor"], mode=attrs["mode"], align_corners=attrs["align_corners"]),
@@ -279,6 +298,17 @@ def make_ops(lib):
             a[0], a[1], a[2] if a[-1]["weight"] else None, ignore_index=a[-1]["ignore_index"],
             reduction=a[-1]["reduction"], label_smoothing=a[-1]["label_smoothing"]),
     }
+
+
+def _instance_norm_running(lib, x, *rest):
+    attrs = rest[-1]
+    channels = x.shape[1]
+    mean = lib.arange(channels, dtype=x.dtype) * 0.1
+    var = lib.arange(channels, dtype=x.dtype) * 0.2 + 0.5
+    weight, bias = (rest[0], rest[1]) if attrs["affine"] else (None, None)
+    out = lib.nn.functional.instance_norm(x, mean, var, weight, bias, attrs["use_input_stats"], attrs["momentum"],
+                                          attrs["eps"])
+    return out, mean, var
 
 
 def _setitem(x, value, tensors, spec):

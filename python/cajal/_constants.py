@@ -109,6 +109,23 @@ GRID_PADDING_BY_NAME = {  # torch's name -> member
 }
 
 
+class PadMode(enum.IntEnum):
+    """How F.pad fills the border (its mode=). C: cajal_pad_mode."""
+
+    CONSTANT = 0  # a constant value
+    REFLECT = 1  # the input mirrored at its edges, the edge itself not repeated
+    REPLICATE = 2  # the edge value repeated
+    CIRCULAR = 3  # the input wrapped around
+
+
+PAD_MODE_BY_NAME = {  # torch's name -> member
+    "constant": PadMode.CONSTANT,
+    "reflect": PadMode.REFLECT,
+    "replicate": PadMode.REPLICATE,
+    "circular": PadMode.CIRCULAR,
+}
+
+
 class RecurrentKind(enum.IntEnum):
     """The recurrent layers, with torch's mode names and gate order. C: cajal_rnn_mode."""
 

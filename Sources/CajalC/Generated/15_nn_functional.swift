@@ -18,6 +18,12 @@ public func cajal_nn_dropout2d(_ x: OpaquePointer?, _ p: Double, _ training: Int
     newTensor(out) { try Functional.dropout2d(tensorArgument(x, "input"), probability: p, training: training != 0) }
 }
 
+@_cdecl("cajal_nn_feature_dropout")
+public func cajal_nn_feature_dropout(_ x: OpaquePointer?, _ p: Double, _ training: Int32, _ spatial_dims: Int64,
+                                     _ out: TensorOut?) -> Int32 {
+    newTensor(out) { try Functional.featureDropout(tensorArgument(x, "input"), probability: p, training: training != 0, spatialDims: Int(spatial_dims)) }
+}
+
 @_cdecl("cajal_nn_check_dropout_probability")
 public func cajal_nn_check_dropout_probability(_ p: Double) -> Int32 {
     status { try Functional.checkDropoutProbability(p) }
@@ -50,6 +56,20 @@ public func cajal_nn_conv1d(_ x: OpaquePointer?, _ weight: OpaquePointer?, _ bia
     guard let padding_mode = ConvolutionPaddingMode(rawValue: padding_mode) else { return invalidConstant(ConvolutionPaddingMode.self, padding_mode, "conv1d", "padding_mode") }
     return newTensor(out) {
         try Tensor.conv1d(tensorArgument(x, "input"), weight: tensorArgument(weight, "weight"), bias: optionalTensor(bias, "bias"),
+                          stride: ints(stride, nstride, "stride"),
+                          padding: convolutionPadding(padding_mode, padding, npadding),
+                          dilation: ints(dilation, ndilation, "dilation"), groups: Int(groups))
+    }
+}
+
+@_cdecl("cajal_nn_conv3d")
+public func cajal_nn_conv3d(_ x: OpaquePointer?, _ weight: OpaquePointer?, _ bias: OpaquePointer?,
+                            _ stride: UnsafePointer<Int64>?, _ nstride: Int, _ padding_mode: Int32,
+                            _ padding: UnsafePointer<Int64>?, _ npadding: Int, _ dilation: UnsafePointer<Int64>?,
+                            _ ndilation: Int, _ groups: Int64, _ out: TensorOut?) -> Int32 {
+    guard let padding_mode = ConvolutionPaddingMode(rawValue: padding_mode) else { return invalidConstant(ConvolutionPaddingMode.self, padding_mode, "conv3d", "padding_mode") }
+    return newTensor(out) {
+        try Tensor.conv3d(tensorArgument(x, "input"), weight: tensorArgument(weight, "weight"), bias: optionalTensor(bias, "bias"),
                           stride: ints(stride, nstride, "stride"),
                           padding: convolutionPadding(padding_mode, padding, npadding),
                           dilation: ints(dilation, ndilation, "dilation"), groups: Int(groups))
@@ -106,6 +126,33 @@ public func cajal_nn_avg_pool1d(_ x: OpaquePointer?, _ kernel_size: UnsafePointe
         try Tensor.avgPool1d(tensorArgument(x, "input"), kernelSize: ints(kernel_size, nkernel, "kernel_size"),
                              stride: ints(stride, nstride, "stride"), padding: ints(padding, npadding, "padding"),
                              ceilMode: ceil_mode != 0, countIncludePad: count_include_pad != 0)
+    }
+}
+
+@_cdecl("cajal_nn_max_pool3d")
+public func cajal_nn_max_pool3d(_ x: OpaquePointer?, _ kernel_size: UnsafePointer<Int64>?, _ nkernel: Int,
+                                _ stride: UnsafePointer<Int64>?, _ nstride: Int, _ padding: UnsafePointer<Int64>?,
+                                _ npadding: Int, _ dilation: UnsafePointer<Int64>?, _ ndilation: Int,
+                                _ ceil_mode: Int32, _ values: TensorOut?, _ indices: TensorOut?) -> Int32 {
+    status {
+        guard let values, let indices else { throw CajalError(.nullArgument, "output pointer is NULL") }
+        let result = try Tensor.maxPool3d(tensorArgument(x, "input"), kernelSize: ints(kernel_size, nkernel, "kernel_size"),
+                                          stride: ints(stride, nstride, "stride"), padding: ints(padding, npadding, "padding"),
+                                          dilation: ints(dilation, ndilation, "dilation"), ceilMode: ceil_mode != 0)
+        values.pointee = handle(result.values)
+        indices.pointee = handle(result.indices)
+    }
+}
+
+@_cdecl("cajal_nn_avg_pool3d")
+public func cajal_nn_avg_pool3d(_ x: OpaquePointer?, _ kernel_size: UnsafePointer<Int64>?, _ nkernel: Int,
+                                _ stride: UnsafePointer<Int64>?, _ nstride: Int, _ padding: UnsafePointer<Int64>?,
+                                _ npadding: Int, _ ceil_mode: Int32, _ count_include_pad: Int32,
+                                _ divisor_override: Int64, _ out: TensorOut?) -> Int32 {
+    newTensor(out) {
+        try Tensor.avgPool3d(tensorArgument(x, "input"), kernelSize: ints(kernel_size, nkernel, "kernel_size"),
+                             stride: ints(stride, nstride, "stride"), padding: ints(padding, npadding, "padding"),
+                             ceilMode: ceil_mode != 0, countIncludePad: count_include_pad != 0, divisorOverride: Int(divisor_override))
     }
 }
 
@@ -292,6 +339,17 @@ public func cajal_nn_instance_norm(_ x: OpaquePointer?, _ weight: OpaquePointer?
     }
 }
 
+@_cdecl("cajal_nn_instance_norm_v2")
+public func cajal_nn_instance_norm_v2(_ x: OpaquePointer?, _ running_mean: OpaquePointer?,
+                                      _ running_var: OpaquePointer?, _ weight: OpaquePointer?, _ bias: OpaquePointer?,
+                                      _ use_input_stats: Int32, _ momentum: Double, _ eps: Double, _ out: TensorOut?) -> Int32 {
+    newTensor(out) {
+        try Functional.instanceNorm(tensorArgument(x), runningMean: optionalTensor(running_mean, "running_mean"),
+                                    runningVar: optionalTensor(running_var, "running_var"), weight: optionalTensor(weight, "weight"),
+                                    bias: optionalTensor(bias, "bias"), useInputStats: use_input_stats != 0, momentum: momentum, eps: eps)
+    }
+}
+
 @_cdecl("cajal_nn_embedding")
 public func cajal_nn_embedding(_ input: OpaquePointer?, _ weight: OpaquePointer?, _ has_padding: Int32,
                                _ padding_idx: Int64, _ out: TensorOut?) -> Int32 {
@@ -409,6 +467,13 @@ public func cajal_nn_pad(_ x: OpaquePointer?, _ pads: UnsafePointer<Int64>?, _ n
     newTensor(out) { try Functional.pad(tensorArgument(x), ints(pads, npads, "pad"), value: value) }
 }
 
+@_cdecl("cajal_nn_pad_v2")
+public func cajal_nn_pad_v2(_ x: OpaquePointer?, _ pads: UnsafePointer<Int64>?, _ npads: Int, _ mode: Int32,
+                            _ value: Double, _ out: TensorOut?) -> Int32 {
+    guard let mode = PadMode(rawValue: mode) else { return invalidConstant(PadMode.self, mode, "pad", "mode") }
+    return newTensor(out) { try Functional.pad(tensorArgument(x), ints(pads, npads, "pad"), mode: mode, value: value) }
+}
+
 @_cdecl("cajal_nn_pixel_shuffle")
 public func cajal_nn_pixel_shuffle(_ x: OpaquePointer?, _ upscale_factor: Int64, _ out: TensorOut?) -> Int32 {
     newTensor(out) { try Functional.pixelShuffle(tensorArgument(x), upscaleFactor: Int(upscale_factor)) }
@@ -448,6 +513,34 @@ public func cajal_nn_conv_transpose2d(_ x: OpaquePointer?, _ weight: OpaquePoint
     }
 }
 
+@_cdecl("cajal_nn_conv_transpose1d")
+public func cajal_nn_conv_transpose1d(_ x: OpaquePointer?, _ weight: OpaquePointer?, _ bias: OpaquePointer?,
+                                      _ stride: UnsafePointer<Int64>?, _ nstride: Int, _ padding: UnsafePointer<Int64>?,
+                                      _ npadding: Int, _ output_padding: UnsafePointer<Int64>?, _ noutput_padding: Int,
+                                      _ groups: Int64, _ dilation: UnsafePointer<Int64>?, _ ndilation: Int,
+                                      _ out: TensorOut?) -> Int32 {
+    newTensor(out) {
+        try Tensor.convTranspose1d(tensorArgument(x, "input"), weight: tensorArgument(weight, "weight"), bias: optionalTensor(bias, "bias"),
+                                   stride: ints(stride, nstride, "stride"), padding: ints(padding, npadding, "padding"),
+                                   outputPadding: ints(output_padding, noutput_padding, "output_padding"), groups: Int(groups),
+                                   dilation: ints(dilation, ndilation, "dilation"))
+    }
+}
+
+@_cdecl("cajal_nn_conv_transpose3d")
+public func cajal_nn_conv_transpose3d(_ x: OpaquePointer?, _ weight: OpaquePointer?, _ bias: OpaquePointer?,
+                                      _ stride: UnsafePointer<Int64>?, _ nstride: Int, _ padding: UnsafePointer<Int64>?,
+                                      _ npadding: Int, _ output_padding: UnsafePointer<Int64>?, _ noutput_padding: Int,
+                                      _ groups: Int64, _ dilation: UnsafePointer<Int64>?, _ ndilation: Int,
+                                      _ out: TensorOut?) -> Int32 {
+    newTensor(out) {
+        try Tensor.convTranspose3d(tensorArgument(x, "input"), weight: tensorArgument(weight, "weight"), bias: optionalTensor(bias, "bias"),
+                                   stride: ints(stride, nstride, "stride"), padding: ints(padding, npadding, "padding"),
+                                   outputPadding: ints(output_padding, noutput_padding, "output_padding"), groups: Int(groups),
+                                   dilation: ints(dilation, ndilation, "dilation"))
+    }
+}
+
 @_cdecl("cajal_nn_affine_grid")
 public func cajal_nn_affine_grid(_ theta: OpaquePointer?, _ size: UnsafePointer<Int64>?, _ nsize: Int,
                                  _ align_corners: Int32, _ out: TensorOut?) -> Int32 {
@@ -471,6 +564,17 @@ public func cajal_nn_adaptive_max_pool2d(_ x: OpaquePointer?, _ output_size: Uns
     status {
         guard let values, let indices else { throw CajalError(.nullArgument, "output pointer is NULL") }
         let result = try Tensor.adaptiveMaxPool2d(tensorArgument(x, "input"), outputSize: ints(output_size, nsize, "output_size"))
+        values.pointee = handle(result.values)
+        indices.pointee = handle(result.indices)
+    }
+}
+
+@_cdecl("cajal_nn_adaptive_max_pool")
+public func cajal_nn_adaptive_max_pool(_ x: OpaquePointer?, _ output_size: UnsafePointer<Int64>?, _ nsize: Int,
+                                       _ values: TensorOut?, _ indices: TensorOut?) -> Int32 {
+    status {
+        guard let values, let indices else { throw CajalError(.nullArgument, "output pointer is NULL") }
+        let result = try Tensor.adaptiveMaxPool(tensorArgument(x, "input"), outputSize: ints(output_size, nsize, "output_size"))
         values.pointee = handle(result.values)
         indices.pointee = handle(result.indices)
     }

@@ -186,6 +186,36 @@ public enum GridPadding: Int32, CaseIterable, Sendable, CustomStringConvertible 
     }
 }
 
+/// How F.pad fills the border (its mode=). C: cajal_pad_mode.
+public enum PadMode: Int32, CaseIterable, Sendable, CustomStringConvertible {
+    /// a constant value
+    case constant = 0
+    /// the input mirrored at its edges, the edge itself not repeated
+    case reflect = 1
+    /// the edge value repeated
+    case replicate = 2
+    /// the input wrapped around
+    case circular = 3
+
+    /// torch's name for it.
+    public var name: String {
+        switch self {
+        case .constant: return "constant"
+        case .reflect: return "reflect"
+        case .replicate: return "replicate"
+        case .circular: return "circular"
+        }
+    }
+
+    public var description: String { name }
+
+    /// The case torch calls `name`.
+    public init?(name: String) {
+        guard let match = Self.allCases.first(where: { $0.name == name }) else { return nil }
+        self = match
+    }
+}
+
 /// How scatter_reduce combines the values sent to one position (its reduce=). C: cajal_scatter_reduction.
 public enum ScatterReduction: Int32, CaseIterable, Sendable, CustomStringConvertible {
     /// their sum

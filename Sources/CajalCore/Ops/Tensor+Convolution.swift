@@ -1,8 +1,10 @@
 import CajalRuntime
-/// Convolutions (torch.nn.functional.conv1d / conv2d) through im2col and one
-/// BLAS matrix product per block of samples and group. The backward is two more
-/// products: the weight gradient against the same columns, and the input
-/// gradient as the transposed product folded back by col2im.
+/// Convolutions (torch.nn.functional.conv1d / conv2d / conv3d and their
+/// transposes) through im2col and one BLAS matrix product per block of samples,
+/// group and output planes. The backward is two more products: the weight
+/// gradient against the same columns, and the input gradient as the transposed
+/// product folded back by col2im. Everything runs as a volume: images and
+/// sequences have depth 1 (and sequences height 1).
 public enum ConvolutionPadding: Equatable, Sendable {
     /// The same zeros on both sides of each spatial dim.
     case explicit([Int])
@@ -22,8 +24,16 @@ extension Tensor {
                         groups: groups, spatialDims: 2, op: "conv2d")
     }
 
+    /// torch.nn.functional.conv3d: input (N, C, D, H, W) or unbatched (C, D, H, W),
+    /// weight (O, C / groups, kD, kH, kW), optional bias (O).
+    public static func conv3d(_ input: Tensor, weight: Tensor, bias: Tensor? = nil, stride: [Int] = [1, 1, 1],
+                              padding: ConvolutionPadding = .valid, dilation: [Int] = [1, 1, 1], groups: Int = 1) throws -> Tensor {
+        try convolution(input, weight: weight, bias: bias, stride: stride, padding: padding, dilation: dilation,
+                        groups: groups, spatialDims: 3, op: "conv3d")
+    }
+
     /// torch.nn.functional.conv1d: input (N, C, L) or unbatched (C, L),
-    /// weight (O, C / groups, k), optional bias (O). Runs as a conv2d of height 1.
+    /// weight (O, C / groups, k), optional bias (O).
     public static func conv1d(_ input: Tensor, weight: Tensor, bias: Tensor? = nil, stride: [Int] = [1],
                               padding: ConvolutionPadding = .valid, dilation: [Int] = [1], groups: Int = 1) throws -> Tensor {
         try convolution(input, weight: weight, bias: bias, stride: stride, padding: padding, dilation: dilation,
@@ -108,18 +118,28 @@ extension Tensor {
             }
             outSpatial.append((padded[d] - reaches[d]) / strides[d] + 1)
         }
-        // Everything runs as 2-d: a 1-d convolution has height 1.
-        let two = { (values: [Int], fill: Int) in spatialDims == 2 ? values : [fill] + values }
-        let (k2, s2, d2, b2, o2, in2) = (two(kernel, 1), two(strides, 1), two(dilations, 1), two(before, 0), two(outSpatial, 1),
-                                        two(spatial, 1))
-        let geometry = ConvolutionGeometry(channels: groupChannels, window: WindowGeometry(
-            height: in2[0], width: in2[1], kernelHeight: k2[0], kernelWidth: k2[1], strideHeight: s2[0], strideWidth: s2[1],
-            padTop: b2[0], padLeft: b2[1], dilationHeight: d2[0], dilationWidth: d2[1], outHeight: o2[0], outWidth: o2[1]))
+        let geometry = volumeGeometry(channels: groupChannels, spatial: spatial, kernel: kernel, strides: strides, before: before,
+                                      dilations: dilations, outSpatial: outSpatial)
         let products = ConvolutionProducts(geometry: geometry, groups: groups, inputShape: input.shape, weightShape: weight.shape,
                                            outputShape: [input.shape[0], outChannels] + outSpatial)
         let out = try products.convolve(input, weight, name: "ConvolutionBackward0")
         guard let bias else { return out }
         return try out.add(bias.reshape([outChannels] + [Int](repeating: 1, count: spatialDims)))
+    }
+
+    /// The sweep of 1, 2 or 3 spatial dims as a volume's: missing leading
+    /// dims have size 1, kernel 1 and no padding.
+    static func volumeGeometry(channels: Int, spatial: [Int], kernel: [Int], strides: [Int], before: [Int], dilations: [Int],
+                               outSpatial: [Int]) -> ConvolutionGeometry {
+        let three = { (values: [Int], fill: Int) in [Int](repeating: fill, count: 3 - values.count) + values }
+        let (k, s, d, b, o, i) = (three(kernel, 1), three(strides, 1), three(dilations, 1), three(before, 0), three(outSpatial, 1),
+                                  three(spatial, 1))
+        return ConvolutionGeometry(
+            channels: channels,
+            window: WindowGeometry(height: i[1], width: i[2], kernelHeight: k[1], kernelWidth: k[2], strideHeight: s[1],
+                                   strideWidth: s[2], padTop: b[1], padLeft: b[2], dilationHeight: d[1], dilationWidth: d[2],
+                                   outHeight: o[1], outWidth: o[2]),
+            depth: DepthSweep(depth: i[0], kernelDepth: k[0], strideDepth: s[0], padFront: b[0], dilationDepth: d[0], outDepth: o[0]))
     }
 
     /// torch.nn.functional.conv_transpose2d: input (N, Cin, H, W) or (Cin, H, W),
@@ -129,23 +149,47 @@ extension Tensor {
     public static func convTranspose2d(_ input: Tensor, weight: Tensor, bias: Tensor? = nil, stride: [Int] = [1, 1],
                                        padding: [Int] = [0, 0], outputPadding: [Int] = [0, 0], groups: Int = 1,
                                        dilation: [Int] = [1, 1]) throws -> Tensor {
-        let op = "conv_transpose2d"
-        guard input.rank == 4 || input.rank == 3 else {
-            throw CajalError.runtime("[\(op)] Expected 3D (unbatched) or 4D (batched) input to conv_transpose2d, but got input of size: \(input.shape)")
+        try convTranspose(input, weight: weight, bias: bias, stride: stride, padding: padding, outputPadding: outputPadding,
+                          groups: groups, dilation: dilation, spatialDims: 2)
+    }
+
+    /// torch.nn.functional.conv_transpose1d: input (N, Cin, L) or (Cin, L), weight (Cin, Cout / groups, k).
+    public static func convTranspose1d(_ input: Tensor, weight: Tensor, bias: Tensor? = nil, stride: [Int] = [1],
+                                       padding: [Int] = [0], outputPadding: [Int] = [0], groups: Int = 1,
+                                       dilation: [Int] = [1]) throws -> Tensor {
+        try convTranspose(input, weight: weight, bias: bias, stride: stride, padding: padding, outputPadding: outputPadding,
+                          groups: groups, dilation: dilation, spatialDims: 1)
+    }
+
+    /// torch.nn.functional.conv_transpose3d: input (N, Cin, D, H, W) or (Cin, D, H, W),
+    /// weight (Cin, Cout / groups, kD, kH, kW).
+    public static func convTranspose3d(_ input: Tensor, weight: Tensor, bias: Tensor? = nil, stride: [Int] = [1, 1, 1],
+                                       padding: [Int] = [0, 0, 0], outputPadding: [Int] = [0, 0, 0], groups: Int = 1,
+                                       dilation: [Int] = [1, 1, 1]) throws -> Tensor {
+        try convTranspose(input, weight: weight, bias: bias, stride: stride, padding: padding, outputPadding: outputPadding,
+                          groups: groups, dilation: dilation, spatialDims: 3)
+    }
+
+    private static func convTranspose(_ input: Tensor, weight: Tensor, bias: Tensor?, stride: [Int], padding: [Int],
+                                      outputPadding: [Int], groups: Int, dilation: [Int], spatialDims: Int) throws -> Tensor {
+        let op = "conv_transpose\(spatialDims)d", batchedRank = spatialDims + 2
+        guard input.rank == batchedRank || input.rank == batchedRank - 1 else {
+            throw CajalError.runtime("[\(op)] Expected \(batchedRank - 1)D (unbatched) or \(batchedRank)D (batched) input to \(op), but got input of size: \(input.shape)")
         }
-        if input.rank == 3 {
-            return try convTranspose2d(input.unsqueeze(dim: 0), weight: weight, bias: bias, stride: stride, padding: padding,
-                                       outputPadding: outputPadding, groups: groups, dilation: dilation).squeeze(dim: 0)
+        if input.rank == batchedRank - 1 {
+            return try convTranspose(input.unsqueeze(dim: 0), weight: weight, bias: bias, stride: stride, padding: padding,
+                                     outputPadding: outputPadding, groups: groups, dilation: dilation, spatialDims: spatialDims)
+                .squeeze(dim: 0)
         }
-        guard weight.rank == 4 else {
-            throw CajalError.runtime("[\(op)] Expected 4-dimensional weight for 4-dimensional input \(input.shape), but got \(weight.rank)-dimensional weight of size \(weight.shape)")
+        guard weight.rank == batchedRank else {
+            throw CajalError.runtime("[\(op)] Expected \(batchedRank)-dimensional weight for \(batchedRank)-dimensional input \(input.shape), but got \(weight.rank)-dimensional weight of size \(weight.shape)")
         }
         guard input.dtype.isFloatingPoint, input.dtype == weight.dtype, bias.map({ $0.dtype == input.dtype }) ?? true else {
             throw CajalError.runtime("[\(op)] expected input, weight and bias of one floating-point dtype, got \(input.dtype) and \(weight.dtype)")
         }
         if let out = try inKernelType(input.dtype, { widen in
-            try convTranspose2d(widen(input), weight: widen(weight), bias: bias.map(widen), stride: stride, padding: padding,
-                                outputPadding: outputPadding, groups: groups, dilation: dilation)
+            try convTranspose(widen(input), weight: widen(weight), bias: bias.map(widen), stride: stride, padding: padding,
+                              outputPadding: outputPadding, groups: groups, dilation: dilation, spatialDims: spatialDims)
         }) { return out }
         let check = Arguments(op)
         guard try check.bounded(groups, "groups") > 0, weight.shape[0] % groups == 0 else {
@@ -154,47 +198,48 @@ extension Tensor {
         guard input.shape[1] == weight.shape[0] else {
             throw CajalError.runtime("[\(op)] Given transposed=1, weight of size \(weight.shape), expected input\(input.shape) to have \(weight.shape[0]) channels, but got \(input.shape[1]) channels instead")
         }
-        func pair(_ values: [Int], _ name: String) throws -> [Int] {
+        func perDim(_ values: [Int], _ name: String) throws -> [Int] {
             _ = try check.bounded(values, name)
-            if values.count == 1 { return [values[0], values[0]] }
-            guard values.count == 2 else { throw CajalError.runtime("[\(op)] expected \(name) to be a single integer or a pair, got \(values)") }
+            if values.count == 1 { return [Int](repeating: values[0], count: spatialDims) }
+            guard values.count == spatialDims else {
+                throw CajalError.runtime("[\(op)] expected \(name) to be a single integer or a list of \(spatialDims) values, got \(values)")
+            }
             return values
         }
-        let (s2, p2, o2, d2) = (try pair(stride, "stride"), try pair(padding, "padding"), try pair(outputPadding, "output_padding"),
-                                try pair(dilation, "dilation"))
-        guard s2.allSatisfy({ $0 > 0 }), d2.allSatisfy({ $0 > 0 }) else {
+        let (strides, pads, extra, dilations) = (try perDim(stride, "stride"), try perDim(padding, "padding"),
+                                                 try perDim(outputPadding, "output_padding"), try perDim(dilation, "dilation"))
+        guard strides.allSatisfy({ $0 > 0 }), dilations.allSatisfy({ $0 > 0 }) else {
             throw CajalError.runtime("[\(op)] non-positive stride or dilation is not supported")
         }
-        guard p2.allSatisfy({ $0 >= 0 }), o2.allSatisfy({ $0 >= 0 }) else { throw CajalError.runtime("[\(op)] negative padding is not supported") }
-        for d in 0..<2 where o2[d] >= s2[d] && o2[d] >= d2[d] {
-            throw CajalError.runtime("[\(op)] output padding must be smaller than either stride or dilation, but got output_padding_height: \(o2[0]) output_padding_width: \(o2[1]) stride_height: \(s2[0]) stride_width: \(s2[1]) dilation_height: \(d2[0]) dilation_width: \(d2[1])")
+        guard pads.allSatisfy({ $0 >= 0 }), extra.allSatisfy({ $0 >= 0 }) else {
+            throw CajalError.runtime("[\(op)] negative padding is not supported")
+        }
+        for d in 0..<spatialDims where extra[d] >= strides[d] && extra[d] >= dilations[d] {
+            throw CajalError.runtime("[\(op)] output padding must be smaller than either stride or dilation, but got output_padding=\(extra), stride=\(strides), dilation=\(dilations)")
         }
         let outChannels = try check.product(weight.shape[1], groups, "groups \(groups) times \(weight.shape[1]) channels")
         if let bias, bias.shape != [outChannels] {
             throw CajalError.runtime("[\(op)] Given transposed=1, weight of size \(weight.shape), expected bias to be 1-dimensional with \(outChannels) elements, but got bias of size \(bias.shape) instead")
         }
-        let kernel = [weight.shape[2], weight.shape[3]], spatial = [input.shape[2], input.shape[3]]
+        let kernel = Array(weight.shape[2...]), spatial = Array(input.shape[2...])
         // (in - 1) * stride - 2 * padding + dilation * (kernel - 1) + output_padding + 1, checked.
-        let sizes = try (0..<2).map { d -> Int in
-            let strided = try check.product(spatial[d] - 1, s2[d], "input size \(spatial[d]) with stride \(s2[d])")
-            let reach = try check.product(d2[d], kernel[d] - 1, "dilation \(d2[d]) with kernel size \(kernel[d])")
-            return try check.sum(strided, reach, "the output size") - 2 * p2[d] + o2[d] + 1
+        let outSpatial = try (0..<spatialDims).map { d -> Int in
+            let strided = try check.product(spatial[d] - 1, strides[d], "input size \(spatial[d]) with stride \(strides[d])")
+            let reach = try check.product(dilations[d], kernel[d] - 1, "dilation \(dilations[d]) with kernel size \(kernel[d])")
+            return try check.sum(strided, reach, "the output size") - 2 * pads[d] + extra[d] + 1
         }
-        guard sizes.allSatisfy({ $0 > 0 }) else {
-            throw CajalError.runtime("[\(op)] Given input size per channel: (\(spatial[0]) x \(spatial[1])). Calculated output size per channel: (\(sizes[0]) x \(sizes[1])). Output size is too small")
+        guard outSpatial.allSatisfy({ $0 > 0 }) else {
+            throw CajalError.runtime("[\(op)] Given input size per channel: (\(spatial.map(String.init).joined(separator: " x "))). Calculated output size per channel: (\(outSpatial.map(String.init).joined(separator: " x "))). Output size is too small")
         }
-        let outSpatial = sizes
-        // The conv2d from the output (Cout / groups channels a group) back to the input.
-        let geometry = ConvolutionGeometry(channels: weight.shape[1], window: WindowGeometry(
-            height: outSpatial[0], width: outSpatial[1], kernelHeight: kernel[0], kernelWidth: kernel[1],
-            strideHeight: s2[0], strideWidth: s2[1], padTop: p2[0], padLeft: p2[1], dilationHeight: d2[0], dilationWidth: d2[1],
-            outHeight: spatial[0], outWidth: spatial[1]))
-        // conv_transpose2d is that convolution's input gradient.
+        // The convolution from the output (Cout / groups channels a group) back to the input.
+        let geometry = volumeGeometry(channels: weight.shape[1], spatial: outSpatial, kernel: kernel, strides: strides, before: pads,
+                                      dilations: dilations, outSpatial: spatial)
+        // conv_transpose is that convolution's input gradient.
         let products = ConvolutionProducts(geometry: geometry, groups: groups, inputShape: [input.shape[0], outChannels] + outSpatial,
                                            weightShape: weight.shape, outputShape: input.shape)
         let out = try products.inputGradient(input, weight, name: "ConvolutionBackward0")
         guard let bias else { return out }
-        return try out.add(bias.reshape([outChannels, 1, 1]))
+        return try out.add(bias.reshape([outChannels] + [Int](repeating: 1, count: spatialDims)))
     }
 
     /// The three products of a convolution of one geometry: the convolution
@@ -237,6 +282,26 @@ extension Tensor {
         }
     }
 
+    /// Output planes per column buffer. A volume's column matrix is the
+    /// volume times the kernel's size (27 times for 3x3x3), so it is made a
+    /// few output planes at a time, about 32 MB a buffer; an image (one
+    /// output plane) is made whole.
+    private static func planesPerChunk(_ g: ConvolutionGeometry, _ dtype: DType) -> Int {
+        let planeBytes = Swift.max(product(g.columnRows, g.planeColumns, dtype.itemSize), 1)
+        return Swift.max(1, Swift.min(g.depth.outDepth, (32 << 20) / planeBytes))
+    }
+
+    /// Calls body(output planes, columns) for consecutive chunks of `chunk` output planes.
+    @inline(__always)
+    private static func forEachPlaneChunk(_ g: ConvolutionGeometry, _ chunk: Int, _ body: (Range<Int>, Int) -> Void) {
+        var first = 0
+        while first < g.depth.outDepth {
+            let end = Swift.min(first + chunk, g.depth.outDepth)
+            body(first..<end, (end - first) * g.planeColumns)
+            first = end
+        }
+    }
+
     /// Runs body(images, columns buffer) over the batch. Images of small and
     /// medium products (up to 4M multiply-adds each: LeNet's and small VGG
     /// layers) are split across our cores, each part with its own column
@@ -246,13 +311,14 @@ extension Tensor {
     /// `parts` and the part index let a caller keep per-part partial sums in a
     /// fixed order.
     /// The column buffers are checked against the memory budget first: their
-    /// size (kernel positions x output positions) is no tensor's.
-    private static func forEachImagePart(batch: Int, _ g: ConvolutionGeometry, product: Int, dtype: DType, op: String,
+    /// size (kernel positions x the output positions of `chunk` planes) is no tensor's.
+    private static func forEachImagePart(batch: Int, _ g: ConvolutionGeometry, chunk: Int, product: Int, dtype: DType, op: String,
                                          _ body: (_ part: Int, _ images: Range<Int>, _ cols: UnsafeMutableRawPointer) -> Void) throws -> Int {
         let parts = product <= 1 << 22 ? Swift.max(1, Swift.min(Parallel.threadCount, batch)) : 1
         let check = Arguments(op)
-        let bytes = try check.product([Swift.max(g.columnRows, 1), Swift.max(g.columnCount, 1), dtype.itemSize],
-                                      "the column buffer of \(g.columnRows) kernel positions by \(g.columnCount) output positions")
+        let chunkColumns = chunk * g.planeColumns  // at most the output's positions: validated
+        let bytes = try check.product([Swift.max(g.columnRows, 1), Swift.max(chunkColumns, 1), dtype.itemSize],
+                                      "the column buffer of \(g.columnRows) kernel positions by \(chunkColumns) output positions")
         try MemoryBudget.reserve(try check.product(bytes, parts, "the column buffers"), op: op)
         let (cost, overflow) = (batch / parts).multipliedReportingOverflow(by: Swift.max(product, 1))
         Parallel.forEachChunk(parts, costPerItem: overflow ? Int.max : cost, grain: 1 << 16) { range in
@@ -270,25 +336,30 @@ extension Tensor {
         return first || second ? Int.max : abc
     }
 
-    /// out[n, group] = weight[group] (Og x Cg·kH·kW) @ im2col(x[n, group]).
+    /// out[n, group] = weight[group] (Og x Cg·kD·kH·kW) @ im2col(x[n, group]), a chunk of output planes at a time.
     private static func convolutionForward(_ x: Tensor, _ w: Tensor, _ out: Tensor, _ g: ConvolutionGeometry, groups: Int) throws {
         let batch = x.shape[0], outPerGroup = w.shape[0] / groups
         let item = x.dtype.itemSize, rows = g.columnRows, columns = g.columnCount, dtype = x.dtype
-        let inputPlane = g.channels * g.height * g.width
+        let inputVolume = g.channels * g.depth.depth * g.height * g.width, chunk = planesPerChunk(g, dtype)
         if rows == 0 {  // no input channels: BLAS would reject a zero leading dimension
             try out.zeroInPlace()
             return
         }
         let xPointer = x.dataPointer, wPointer = w.dataPointer, outPointer = out.dataPointer
-        _ = try forEachImagePart(batch: batch, g, product: product(outPerGroup, columns, rows), dtype: dtype, op: "conv") { _, images, cols in
+        _ = try forEachImagePart(batch: batch, g, chunk: chunk, product: product(outPerGroup, columns, rows), dtype: dtype,
+                                 op: "conv") { _, images, cols in
             for n in images {
                 for group in 0..<groups {
-                    im2col(dtype, xPointer + ((n * groups + group) * inputPlane) * item, g, cols, rowStride: columns)
-                    Gemm.multiply(dtype: dtype, m: outPerGroup, n: columns, k: rows,
-                                  a: MatrixOperand(pointer: wPointer + group * outPerGroup * rows * item, transposed: false,
-                                                   leadingDimension: rows),
-                                  b: MatrixOperand(pointer: cols, transposed: false, leadingDimension: columns),
-                                  c: outPointer + ((n * groups + group) * outPerGroup * columns) * item, ldc: columns)
+                    forEachPlaneChunk(g, chunk) { planes, width in
+                        kernels.im2col(dtype, xPointer + ((n * groups + group) * inputVolume) * item, g, cols, width, planes)
+                        Gemm.multiply(dtype: dtype, m: outPerGroup, n: width, k: rows,
+                                      a: MatrixOperand(pointer: wPointer + group * outPerGroup * rows * item, transposed: false,
+                                                       leadingDimension: rows),
+                                      b: MatrixOperand(pointer: cols, transposed: false, leadingDimension: width),
+                                      c: outPointer + ((n * groups + group) * outPerGroup * columns
+                                                       + planes.lowerBound * g.planeColumns) * item,
+                                      ldc: columns)
+                    }
                 }
             }
         }
@@ -301,18 +372,22 @@ extension Tensor {
         let batch = inputShape[0], outPerGroup = w.shape[0] / groups
         if g.columnRows == 0 || outPerGroup == 0 { return dx }
         let item = w.dtype.itemSize, rows = g.columnRows, columns = g.columnCount, dtype = w.dtype
-        let inputPlane = g.channels * g.height * g.width
+        let inputVolume = g.channels * g.depth.depth * g.height * g.width, chunk = planesPerChunk(g, dtype)
         let gPointer = gradOut.dataPointer, wPointer = w.dataPointer, dxPointer = dx.dataPointer
-        _ = try forEachImagePart(batch: batch, g, product: product(rows, columns, outPerGroup), dtype: dtype, op: "conv") { _, images, cols in
+        _ = try forEachImagePart(batch: batch, g, chunk: chunk, product: product(rows, columns, outPerGroup), dtype: dtype,
+                                 op: "conv") { _, images, cols in
             for n in images {
                 for group in 0..<groups {
-                    Gemm.multiply(dtype: dtype, m: rows, n: columns, k: outPerGroup,
-                                  a: MatrixOperand(pointer: wPointer + group * outPerGroup * rows * item, transposed: true,
-                                                   leadingDimension: rows),
-                                  b: MatrixOperand(pointer: gPointer + ((n * groups + group) * outPerGroup * columns) * item,
-                                                   transposed: false, leadingDimension: columns),
-                                  c: cols, ldc: columns)
-                    col2im(dtype, cols, g, dxPointer + ((n * groups + group) * inputPlane) * item, rowStride: columns)
+                    forEachPlaneChunk(g, chunk) { planes, width in
+                        Gemm.multiply(dtype: dtype, m: rows, n: width, k: outPerGroup,
+                                      a: MatrixOperand(pointer: wPointer + group * outPerGroup * rows * item, transposed: true,
+                                                       leadingDimension: rows),
+                                      b: MatrixOperand(pointer: gPointer + ((n * groups + group) * outPerGroup * columns
+                                                                            + planes.lowerBound * g.planeColumns) * item,
+                                                       transposed: false, leadingDimension: columns),
+                                      c: cols, ldc: width)
+                        kernels.col2im(dtype, cols, g, dxPointer + ((n * groups + group) * inputVolume) * item, width, planes)
+                    }
                 }
             }
         }
@@ -327,36 +402,28 @@ extension Tensor {
         let batch = x.shape[0], outPerGroup = weightShape[0] / groups
         if g.columnRows == 0 || g.columnCount == 0 { return try Tensor.zeros(weightShape, dtype: x.dtype) }
         let item = x.dtype.itemSize, rows = g.columnRows, columns = g.columnCount, dtype = x.dtype
-        let inputPlane = g.channels * g.height * g.width
+        let inputVolume = g.channels * g.depth.depth * g.height * g.width, chunk = planesPerChunk(g, dtype)
         let partials = try Tensor.zeros([Swift.max(1, Swift.min(Parallel.threadCount, batch))] + weightShape, dtype: dtype)
         let weightCount = weightShape.reduce(1, *)
         let xPointer = x.dataPointer, gPointer = gradOut.dataPointer, partialPointer = partials.dataPointer
-        let parts = try forEachImagePart(batch: batch, g, product: product(outPerGroup, rows, columns), dtype: dtype, op: "conv") { part, images, cols in
+        let parts = try forEachImagePart(batch: batch, g, chunk: chunk, product: product(outPerGroup, rows, columns), dtype: dtype,
+                                         op: "conv") { part, images, cols in
             let target = partialPointer + part * weightCount * item
             for n in images {
                 for group in 0..<groups {
-                    im2col(dtype, xPointer + ((n * groups + group) * inputPlane) * item, g, cols, rowStride: columns)
-                    Gemm.multiply(dtype: dtype, m: outPerGroup, n: rows, k: columns,
-                                  a: MatrixOperand(pointer: gPointer + ((n * groups + group) * outPerGroup * columns) * item,
-                                                   transposed: false, leadingDimension: columns),
-                                  b: MatrixOperand(pointer: cols, transposed: true, leadingDimension: columns),
-                                  c: target + group * outPerGroup * rows * item, ldc: rows, beta: 1)
+                    forEachPlaneChunk(g, chunk) { planes, width in
+                        kernels.im2col(dtype, xPointer + ((n * groups + group) * inputVolume) * item, g, cols, width, planes)
+                        Gemm.multiply(dtype: dtype, m: outPerGroup, n: rows, k: width,
+                                      a: MatrixOperand(pointer: gPointer + ((n * groups + group) * outPerGroup * columns
+                                                                            + planes.lowerBound * g.planeColumns) * item,
+                                                       transposed: false, leadingDimension: columns),
+                                      b: MatrixOperand(pointer: cols, transposed: true, leadingDimension: width),
+                                      c: target + group * outPerGroup * rows * item, ldc: rows, beta: 1)
+                    }
                 }
             }
         }
         let used = try partials.narrow(dim: 0, start: 0, length: parts)
         return parts == 1 ? try used.reshape(weightShape) : try used.sum(dims: [0], keepDim: false)
     }
-
-    // The loops live in the kernel modules (CajalKernels/Im2col.swift).
-    private static func im2col(_ dtype: DType, _ x: UnsafeMutableRawPointer, _ g: ConvolutionGeometry, _ cols: UnsafeMutableRawPointer,
-                               rowStride: Int) {
-        kernels.im2col(dtype, x, g, cols, rowStride)
-    }
-
-    private static func col2im(_ dtype: DType, _ cols: UnsafeMutableRawPointer, _ g: ConvolutionGeometry, _ x: UnsafeMutableRawPointer,
-                               rowStride: Int) {
-        kernels.col2im(dtype, cols, g, x, rowStride)
-    }
 }
-

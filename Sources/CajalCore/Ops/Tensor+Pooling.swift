@@ -28,6 +28,93 @@ extension Tensor {
         try avgPool(input, kernelSize, stride, padding, ceilMode, countIncludePad, 0, spatialDims: 1, op: "avg_pool1d")
     }
 
+    /// torch.nn.functional.max_pool3d with return_indices: the max of each
+    /// window of (N, C, D, H, W) or (C, D, H, W), and its position in the input
+    /// volume ((id * H + iy) * W + ix).
+    public static func maxPool3d(_ input: Tensor, kernelSize: [Int], stride: [Int] = [], padding: [Int] = [0],
+                                 dilation: [Int] = [1], ceilMode: Bool = false) throws -> (values: Tensor, indices: Tensor) {
+        let op = "max_pool3d"
+        let sweep = try poolingSweep(input, kernelSize, stride, padding, dilation, ceilMode, spatialDims: 3, op: op)
+        let planes = input.shape.dropLast(3).reduce(1, *)
+        let (depth, height, width) = (sweep.spatial[0], sweep.spatial[1], sweep.spatial[2])
+        let outPlane = sweep.outSpatial[1] * sweep.outSpatial[2]
+        // Separable: each input plane's window maxima, then their maximum along
+        // depth. The first of equal maxima in (depth, row, column) order is the
+        // first along depth of each plane's first, as torch's sweep picks.
+        let (planeMax, planeIndex) = try maxPool(input.reshape([planes * depth, height, width]), Array(sweep.kernel[1...]),
+                                                 Array(sweep.strides[1...]), Array(sweep.pads[1...]), Array(sweep.dilations[1...]),
+                                                 ceilMode, spatialDims: 2, op: op)
+        let (values, depthIndex) = try maxPool(planeMax.reshape([planes, depth, outPlane]).transpose(1, 2), [sweep.kernel[0]],
+                                               [sweep.strides[0]], [sweep.pads[0]], [sweep.dilations[0]], ceilMode,
+                                               spatialDims: 1, op: op)
+        return (try values.transpose(1, 2).contiguous().reshape(sweep.outShape),
+                try volumeIndex(planeIndex, depthIndex, planes: planes, depth: depth, planeSize: height * width, shape: sweep.outShape))
+    }
+
+    /// Positions in a volume from a separable max: plane positions (P·D, ...)
+    /// of each input plane, and the depth (P, M, oD) each output picked.
+    private static func volumeIndex(_ planeIndex: Tensor, _ depthIndex: Tensor, planes: Int, depth: Int, planeSize: Int,
+                                    shape: [Int]) throws -> Tensor {
+        let picked = try depthIndex.transpose(1, 2).contiguous()  // (P, oD, M)
+        let within = try planeIndex.reshape([planes, depth, picked.shape[2]]).gather(dim: 1, index: picked)
+        return try picked.mul(.scalar(Int64(planeSize))).add(within).reshape(shape)
+    }
+
+    /// torch.nn.functional.avg_pool3d (a divisorOverride of 0 means none).
+    public static func avgPool3d(_ input: Tensor, kernelSize: [Int], stride: [Int] = [], padding: [Int] = [0],
+                                 ceilMode: Bool = false, countIncludePad: Bool = true, divisorOverride: Int = 0) throws -> Tensor {
+        let op = "avg_pool3d"
+        guard divisorOverride >= 0 else { throw CajalError.runtime("[\(op)] divisor must be not zero") }
+        let sweep = try poolingSweep(input, kernelSize, stride, padding, [1], ceilMode, spatialDims: 3, op: op)
+        let planes = input.shape.dropLast(3).reduce(1, *)
+        let (depth, height, width) = (sweep.spatial[0], sweep.spatial[1], sweep.spatial[2])
+        let outPlane = sweep.outSpatial[1] * sweep.outSpatial[2]
+        // Separable: a window's mean is the mean along depth of its planes'
+        // means, its divisor the product of the per-dim ones (with or without
+        // padding alike); with a divisor override, the window sums divided once.
+        let summing = divisorOverride > 0 ? 1 : 0
+        let planeMean = try avgPool(input.reshape([planes * depth, height, width]), Array(sweep.kernel[1...]),
+                                    Array(sweep.strides[1...]), Array(sweep.pads[1...]), ceilMode, countIncludePad, summing,
+                                    spatialDims: 2, op: op)
+        let mean = try avgPool(planeMean.reshape([planes, depth, outPlane]).transpose(1, 2), [sweep.kernel[0]], [sweep.strides[0]],
+                               [sweep.pads[0]], ceilMode, countIncludePad, summing, spatialDims: 1, op: op)
+            .transpose(1, 2).contiguous().reshape(sweep.outShape)
+        return divisorOverride > 0 ? try mean.div(.scalar(Double(divisorOverride))) : mean
+    }
+
+    /// torch.nn.functional.adaptive_max_pool1d/2d/3d with return_indices, over
+    /// the last outputSize.count dims; indices are positions in each input
+    /// sequence, plane or volume.
+    public static func adaptiveMaxPool(_ input: Tensor, outputSize: [Int]) throws -> (values: Tensor, indices: Tensor) {
+        let k = outputSize.count, op = "adaptive_max_pool\(outputSize.count)d"
+        guard (1...3).contains(k) else { throw CajalError.runtime("[adaptive_max_pool] output_size must have 1 to 3 values, got \(outputSize)") }
+        if k == 2 { return try adaptiveMaxPool2d(input, outputSize: outputSize) }
+        guard input.rank == k + 1 || input.rank == k + 2 else {
+            throw CajalError.runtime("[\(op)] Expected \(k + 1)D or \(k + 2)D input for \(op), but got input of size: \(input.shape)")
+        }
+        guard input.dtype.isFloatingPoint else { throw CajalError.runtime("[\(op)] not implemented for \(input.dtype) input") }
+        let size = try Arguments(op).sizes(outputSize, "output_size")
+        guard size.allSatisfy({ $0 > 0 }) else { throw CajalError.runtime("[\(op)] output_size must be positive, got \(outputSize)") }
+        let spatial = Array(input.shape.suffix(k))
+        guard spatial.allSatisfy({ $0 > 0 }) else {
+            throw CajalError.runtime("[\(op)] \(op)(): Expected input to have non-zero size for non-batch dimensions, but input has sizes \(input.shape)")
+        }
+        let lead = Array(input.shape.dropLast(k)), planes = lead.reduce(1, *)
+        if k == 1 {  // a plane of height 1
+            let (values, indices) = try adaptiveMaxPool2d(input.reshape([planes, 1, spatial[0]]), outputSize: [1, size[0]])
+            return (try values.reshape(lead + size), try indices.reshape(lead + size))
+        }
+        // Separable, as max_pool3d: each plane's maxima, then along depth.
+        let (depth, outPlane) = (spatial[0], size[1] * size[2])
+        let (planeMax, planeIndex) = try adaptiveMaxPool2d(input.reshape([planes * depth, spatial[1], spatial[2]]),
+                                                           outputSize: [size[1], size[2]])
+        let alongDepth = try planeMax.reshape([planes, depth, outPlane]).transpose(1, 2).reshape([planes * outPlane, 1, depth])
+        let (values, depthIndex) = try adaptiveMaxPool2d(alongDepth, outputSize: [1, size[0]])
+        return (try values.reshape([planes, outPlane, size[0]]).transpose(1, 2).contiguous().reshape(lead + size),
+                try volumeIndex(planeIndex, depthIndex.reshape([planes, outPlane, size[0]]), planes: planes, depth: depth,
+                                planeSize: spatial[1] * spatial[2], shape: lead + size))
+    }
+
     /// torch.nn.functional.adaptive_max_pool2d with return_indices, over the
     /// last two dims of (N, C, H, W) or (C, H, W).
     public static func adaptiveMaxPool2d(_ input: Tensor, outputSize: [Int]) throws -> (values: Tensor, indices: Tensor) {
@@ -68,10 +155,32 @@ extension Tensor {
         return (values, indices)
     }
 
-    /// The window sweep of a pooling op, checked as torch checks it; the
-    /// output shape is input.shape with the spatial dims replaced.
-    private static func poolingGeometry(_ input: Tensor, _ kernelSize: [Int], _ stride: [Int], _ padding: [Int], _ dilation: [Int],
-                                        _ ceilMode: Bool, spatialDims: Int, op: String) throws -> (WindowGeometry, [Int]) {
+    /// A pooling op's window per spatial dim, checked as torch checks it.
+    struct PoolingSweep {
+        let kernel: [Int], strides: [Int], pads: [Int], dilations: [Int], spatial: [Int], outSpatial: [Int]
+        /// input.shape with the spatial dims replaced.
+        let outShape: [Int]
+
+        /// The sweep of the last one or two dims as a plane's (a sequence has height 1).
+        var window: WindowGeometry {
+            let two = { (values: [Int], fill: Int) in values.count == 2 ? values : [fill] + values }
+            let (k, s, p, d, i, o) = (two(kernel, 1), two(strides, 1), two(pads, 0), two(dilations, 1), two(spatial, 1),
+                                      two(outSpatial, 1))
+            return WindowGeometry(height: i[0], width: i[1], kernelHeight: k[0], kernelWidth: k[1], strideHeight: s[0],
+                                  strideWidth: s[1], padTop: p[0], padLeft: p[1], dilationHeight: d[0], dilationWidth: d[1],
+                                  outHeight: o[0], outWidth: o[1])
+        }
+
+        /// The sweep of dims `dims` alone.
+        func restricted(to dims: Range<Int>, shape: [Int]) -> PoolingSweep {
+            PoolingSweep(kernel: Array(kernel[dims]), strides: Array(strides[dims]), pads: Array(pads[dims]),
+                         dilations: Array(dilations[dims]), spatial: Array(spatial[dims]), outSpatial: Array(outSpatial[dims]),
+                         outShape: shape)
+        }
+    }
+
+    private static func poolingSweep(_ input: Tensor, _ kernelSize: [Int], _ stride: [Int], _ padding: [Int], _ dilation: [Int],
+                                     _ ceilMode: Bool, spatialDims: Int, op: String) throws -> PoolingSweep {
         guard input.rank == spatialDims + 1 || input.rank == spatialDims + 2 else {
             throw CajalError.runtime("[\(op)] Expected \(spatialDims + 1)D or \(spatialDims + 2)D input for \(op), but got input of size: \(input.shape)")
         }
@@ -109,18 +218,14 @@ extension Tensor {
             let planes = input.shape[..<(input.rank - spatialDims)].last ?? 1
             throw CajalError.runtime("[\(op)] Given input size: (\(([planes] + spatial).map(String.init).joined(separator: "x"))). Calculated output size: (\(([planes] + outSpatial).map(String.init).joined(separator: "x"))). Output size is too small")
         }
-        let two = { (values: [Int], fill: Int) in spatialDims == 2 ? values : [fill] + values }
-        let (k2, s2, p2, d2, i2, o2) = (two(kernel, 1), two(strides, 1), two(pads, 0), two(dilations, 1), two(spatial, 1),
-                                        two(outSpatial, 1))
-        let geometry = WindowGeometry(height: i2[0], width: i2[1], kernelHeight: k2[0], kernelWidth: k2[1],
-                                       strideHeight: s2[0], strideWidth: s2[1], padTop: p2[0], padLeft: p2[1],
-                                       dilationHeight: d2[0], dilationWidth: d2[1], outHeight: o2[0], outWidth: o2[1])
-        return (geometry, Array(input.shape[..<(input.rank - spatialDims)]) + outSpatial)
+        return PoolingSweep(kernel: kernel, strides: strides, pads: pads, dilations: dilations, spatial: spatial,
+                            outSpatial: outSpatial, outShape: Array(input.shape[..<(input.rank - spatialDims)]) + outSpatial)
     }
 
     private static func maxPool(_ input: Tensor, _ kernelSize: [Int], _ stride: [Int], _ padding: [Int], _ dilation: [Int],
                                 _ ceilMode: Bool, spatialDims: Int, op: String) throws -> (values: Tensor, indices: Tensor) {
-        let (g, outShape) = try poolingGeometry(input, kernelSize, stride, padding, dilation, ceilMode, spatialDims: spatialDims, op: op)
+        let sweep = try poolingSweep(input, kernelSize, stride, padding, dilation, ceilMode, spatialDims: spatialDims, op: op)
+        let (g, outShape) = (sweep.window, sweep.outShape)
         if !input.dtype.isNative {  // half types pool in float32; the picks are the same
             let (values, indices) = try maxPool(input.to(input.dtype.kernelType), kernelSize, stride, padding, dilation, ceilMode,
                                                 spatialDims: spatialDims, op: op)
@@ -154,7 +259,8 @@ extension Tensor {
     private static func avgPool(_ input: Tensor, _ kernelSize: [Int], _ stride: [Int], _ padding: [Int], _ ceilMode: Bool,
                                 _ countIncludePad: Bool, _ divisorOverride: Int, spatialDims: Int, op: String) throws -> Tensor {
         guard divisorOverride >= 0 else { throw CajalError.runtime("[\(op)] divisor must be not zero") }
-        let (g, outShape) = try poolingGeometry(input, kernelSize, stride, padding, [1], ceilMode, spatialDims: spatialDims, op: op)
+        let sweep = try poolingSweep(input, kernelSize, stride, padding, [1], ceilMode, spatialDims: spatialDims, op: op)
+        let (g, outShape) = (sweep.window, sweep.outShape)
         if let out = try inKernelType(input.dtype, { widen in
             try avgPool(widen(input), kernelSize, stride, padding, ceilMode, countIncludePad, divisorOverride, spatialDims: spatialDims, op: op)
         }) { return out }

@@ -4,7 +4,7 @@ import builtins
 from ctypes import byref, c_void_p
 
 from .._constants import (CONVOLUTION_PADDING_MODE_BY_NAME, GRID_PADDING_BY_NAME, GRID_SAMPLE_MODE_BY_NAME,
-                          LOSS_REDUCTION_BY_NAME, ConvolutionPaddingMode, InterpolationMode)
+                          LOSS_REDUCTION_BY_NAME, PAD_MODE_BY_NAME, ConvolutionPaddingMode, InterpolationMode)
 from .._ffi import check, int64_array, lib
 from .._tensor import _call, _wrap, as_tensor_operand
 
@@ -59,9 +59,28 @@ def conv1d(input, weight, bias=None, stride=1, padding=0, dilation=1, groups=1):
     return _conv(lib.cajal_nn_conv1d, input, weight, bias, stride, padding, dilation, groups)
 
 
+def conv3d(input, weight, bias=None, stride=1, padding=0, dilation=1, groups=1):  # noqa: A002
+    return _conv(lib.cajal_nn_conv3d, input, weight, bias, stride, padding, dilation, groups)
+
+
+def _conv_transpose(function, input, weight, bias, stride, padding, output_padding, groups, dilation):  # noqa: A002
+    return _call(function, input, weight, bias, *_ints(stride), *_ints(padding), *_ints(output_padding), int(groups),
+                 *_ints(dilation))
+
+
+def conv_transpose1d(input, weight, bias=None, stride=1, padding=0, output_padding=0, groups=1, dilation=1):  # noqa: A002
+    return _conv_transpose(lib.cajal_nn_conv_transpose1d, input, weight, bias, stride, padding, output_padding, groups,
+                           dilation)
+
+
 def conv_transpose2d(input, weight, bias=None, stride=1, padding=0, output_padding=0, groups=1, dilation=1):  # noqa: A002
-    return _call(lib.cajal_nn_conv_transpose2d, input, weight, bias, *_ints(stride), *_ints(padding), *_ints(output_padding),
-                 int(groups), *_ints(dilation))
+    return _conv_transpose(lib.cajal_nn_conv_transpose2d, input, weight, bias, stride, padding, output_padding, groups,
+                           dilation)
+
+
+def conv_transpose3d(input, weight, bias=None, stride=1, padding=0, output_padding=0, groups=1, dilation=1):  # noqa: A002
+    return _conv_transpose(lib.cajal_nn_conv_transpose3d, input, weight, bias, stride, padding, output_padding, groups,
+                           dilation)
 
 
 def _max_pool(function, input, kernel_size, stride, padding, dilation, ceil_mode, return_indices):  # noqa: A002
@@ -81,13 +100,29 @@ def max_pool1d(input, kernel_size, stride=None, padding=0, dilation=1, ceil_mode
     return _max_pool(lib.cajal_nn_max_pool1d, input, kernel_size, stride, padding, dilation, ceil_mode, return_indices)
 
 
-def avg_pool2d(input, kernel_size, stride=None, padding=0, ceil_mode=False, count_include_pad=True,  # noqa: A002
-               divisor_override=None):
+def max_pool3d(input, kernel_size, stride=None, padding=0, dilation=1, ceil_mode=False, return_indices=False):  # noqa: A002
+    return _max_pool(lib.cajal_nn_max_pool3d, input, kernel_size, stride, padding, dilation, ceil_mode, return_indices)
+
+
+def _avg_pool_with_divisor(function, input, kernel_size, stride, padding, ceil_mode, count_include_pad,  # noqa: A002
+                           divisor_override):
     stride = _ints(stride) if stride is not None and stride != [] else (int64_array([]), 0)
     if divisor_override is not None and divisor_override <= 0:
         raise RuntimeError("divisor must be not zero")
-    return _call(lib.cajal_nn_avg_pool2d, input, *_ints(kernel_size), *stride, *_ints(padding), 1 if ceil_mode else 0,
+    return _call(function, input, *_ints(kernel_size), *stride, *_ints(padding), 1 if ceil_mode else 0,
                  1 if count_include_pad else 0, int(divisor_override or 0))
+
+
+def avg_pool2d(input, kernel_size, stride=None, padding=0, ceil_mode=False, count_include_pad=True,  # noqa: A002
+               divisor_override=None):
+    return _avg_pool_with_divisor(lib.cajal_nn_avg_pool2d, input, kernel_size, stride, padding, ceil_mode,
+                                  count_include_pad, divisor_override)
+
+
+def avg_pool3d(input, kernel_size, stride=None, padding=0, ceil_mode=False, count_include_pad=True,  # noqa: A002
+               divisor_override=None):
+    return _avg_pool_with_divisor(lib.cajal_nn_avg_pool3d, input, kernel_size, stride, padding, ceil_mode,
+                                  count_include_pad, divisor_override)
 
 
 def avg_pool1d(input, kernel_size, stride=None, padding=0, ceil_mode=False, count_include_pad=True):  # noqa: A002
@@ -110,6 +145,21 @@ def dropout(input, p=0.5, training=True, inplace=False):  # noqa: A002
 def dropout2d(input, p=0.5, training=True, inplace=False):  # noqa: A002
     """Zeroes whole channels (dim -3 of (N, C, H, W) or (C, H, W)) with probability p, scaling the rest by 1/(1-p)."""
     return _dropout(lib.cajal_nn_dropout2d, input, p, training)
+
+
+def _feature_dropout(input, p, training, spatial_dims):  # noqa: A002
+    out = _call(lib.cajal_nn_feature_dropout, input, float(p), 1 if training else 0, spatial_dims)
+    return input if not training or p == 0 else out
+
+
+def dropout1d(input, p=0.5, training=True, inplace=False):  # noqa: A002
+    """Zeroes whole channels of (N, C, L) or (C, L) with probability p, scaling the rest by 1/(1-p)."""
+    return _feature_dropout(input, p, training, 1)
+
+
+def dropout3d(input, p=0.5, training=True, inplace=False):  # noqa: A002
+    """Zeroes whole channels of (N, C, D, H, W) or (C, D, H, W) with probability p, scaling the rest by 1/(1-p)."""
+    return _feature_dropout(input, p, training, 3)
 
 
 # ------------------------------------------------------------------ activations
@@ -266,9 +316,8 @@ def group_norm(input, num_groups, weight=None, bias=None, eps=1e-5):  # noqa: A0
 
 def instance_norm(input, running_mean=None, running_var=None, weight=None, bias=None, use_input_stats=True,  # noqa: A002
                   momentum=0.1, eps=1e-5):
-    if not use_input_stats or running_mean is not None or running_var is not None:
-        raise NotImplementedError("instance_norm with running statistics (track_running_stats=True) is not supported")
-    return _call(lib.cajal_nn_instance_norm, input, _optional(weight), _optional(bias), float(eps))
+    return _call(lib.cajal_nn_instance_norm_v2, input, _optional(running_mean), _optional(running_var), _optional(weight),
+                 _optional(bias), 1 if use_input_stats else 0, float(momentum), float(eps))
 
 
 def embedding(input, weight, padding_idx=None, max_norm=None, norm_type=2.0, scale_grad_by_freq=False,  # noqa: A002
@@ -334,9 +383,11 @@ def dice_loss(input, target, smooth=1.0, reduction="mean"):  # noqa: A002
 # ------------------------------------------------------------------ resampling
 
 def pad(input, pad, mode="constant", value=None):  # noqa: A002
-    if mode != "constant":
-        raise NotImplementedError(f"pad mode '{mode}' is not supported (only 'constant')")
-    return _call(lib.cajal_nn_pad, input, *_ints(pad), float(value or 0.0))
+    if mode not in PAD_MODE_BY_NAME:
+        raise NotImplementedError(f"Unrecognised padding mode {mode}")
+    if mode != "constant" and value is not None and value != 0:
+        raise ValueError(f'Padding mode "{mode}" doesn\'t take in value argument')
+    return _call(lib.cajal_nn_pad_v2, input, *_ints(pad), PAD_MODE_BY_NAME[mode], float(value or 0.0))
 
 
 def pixel_shuffle(input, upscale_factor):  # noqa: A002
@@ -353,7 +404,10 @@ def interpolate(input, size=None, scale_factor=None, mode="nearest", align_corne
     from ctypes import c_double
 
     if mode not in _MODES:
-        raise NotImplementedError(f"interpolate mode '{mode}' is not supported (nearest, linear, bilinear)")
+        raise NotImplementedError(f"interpolate mode '{mode}' is not supported (nearest, linear, bilinear, trilinear)")
+    needs = {"linear": 3, "bilinear": 4, "trilinear": 5}.get(mode)
+    if needs is not None and input.dim() != needs:
+        raise NotImplementedError(f"Got {input.dim()}D input, but {mode} mode needs {needs}D input")
     if mode == "nearest" and align_corners is not None:
         raise ValueError("align_corners option can only be set with the interpolating modes: linear | bilinear | "
                          "bicubic | trilinear")
@@ -394,6 +448,10 @@ def adaptive_avg_pool2d(input, output_size):  # noqa: A002
     return _adaptive(input, output_size, 2)
 
 
+def adaptive_avg_pool3d(input, output_size):  # noqa: A002
+    return _adaptive(input, output_size, 3)
+
+
 def bilinear(input1, input2, weight, bias=None):
     """y[b, o] = Σ_ij input1[b, i] weight[o, i, j] input2[b, j] + bias[o]."""
     from .. import einsum
@@ -418,14 +476,26 @@ def grid_sample(input, grid, mode="bilinear", padding_mode="zeros", align_corner
     return _call(lib.cajal_nn_grid_sample, input, grid, modes[mode], paddings[padding_mode], 1 if align_corners else 0)
 
 
-def adaptive_max_pool2d(input, output_size, return_indices=False):  # noqa: A002
-    sizes = [output_size] * 2 if isinstance(output_size, int) or output_size is None else list(output_size)
-    shape = input.shape[input.dim() - 2:]
+def _adaptive_max(input, output_size, return_indices, k):  # noqa: A002
+    sizes = [output_size] * k if isinstance(output_size, int) or output_size is None else list(output_size)
+    shape = input.shape[input.dim() - k:]
     sizes = [shape[i] if s is None else int(s) for i, s in enumerate(sizes)]
     values, indices = c_void_p(), c_void_p()
-    check(lib.cajal_nn_adaptive_max_pool2d(input, *_ints(sizes), byref(values), byref(indices)))
+    check(lib.cajal_nn_adaptive_max_pool(input, *_ints(sizes), byref(values), byref(indices)))
     values, indices = _wrap(values.value), _wrap(indices.value)
     return (values, indices) if return_indices else values
+
+
+def adaptive_max_pool1d(input, output_size, return_indices=False):  # noqa: A002
+    return _adaptive_max(input, output_size, return_indices, 1)
+
+
+def adaptive_max_pool2d(input, output_size, return_indices=False):  # noqa: A002
+    return _adaptive_max(input, output_size, return_indices, 2)
+
+
+def adaptive_max_pool3d(input, output_size, return_indices=False):  # noqa: A002
+    return _adaptive_max(input, output_size, return_indices, 3)
 
 
 # ------------------------------------------------------------------ attention

@@ -3,16 +3,21 @@
 from .activation import (CELU, ELU, GELU, SELU, Hardsigmoid, Hardswish, Hardtanh, LeakyReLU, LogSigmoid, LogSoftmax, Mish,
                          PReLU, ReLU, ReLU6, Sigmoid, SiLU, Softmax, Softmin, Softplus, Softsign, Tanh, Threshold)
 from .container import ModuleDict, ModuleList, Sequential
-from .layers import (AdaptiveAvgPool1d, AdaptiveAvgPool2d, AdaptiveMaxPool2d, AvgPool1d, AvgPool2d, Bilinear, Conv1d, Conv2d,
-                     ConvTranspose2d, Dropout, Dropout2d, Flatten, Identity, Linear, MaxPool1d, MaxPool2d, PixelShuffle,
-                     Unflatten, Upsample, ZeroPad2d)
+from .layers import (AdaptiveAvgPool1d, AdaptiveAvgPool2d, AdaptiveAvgPool3d, AdaptiveMaxPool1d, AdaptiveMaxPool2d,
+                     AdaptiveMaxPool3d, AvgPool1d, AvgPool2d, AvgPool3d, Bilinear, Conv1d, Conv2d, Conv3d, ConvTranspose1d,
+                     ConvTranspose2d, ConvTranspose3d, Dropout, Dropout1d, Dropout2d, Dropout3d, Flatten, Identity, Linear,
+                     MaxPool1d, MaxPool2d, MaxPool3d, PixelShuffle, Unflatten, Upsample, ZeroPad2d,
+                     ConstantPad1d, ConstantPad2d, ConstantPad3d, ZeroPad1d, ZeroPad3d, ReflectionPad1d, ReflectionPad2d,
+                     ReflectionPad3d, ReplicationPad1d, ReplicationPad2d, ReplicationPad3d, CircularPad1d,
+                     CircularPad2d, CircularPad3d)
 from .loss import (BCELoss, BCEWithLogitsLoss, CosineEmbeddingLoss, CrossEntropyLoss, DiceLoss, GaussianNLLLoss, HuberLoss,
                    KLDivLoss, L1Loss, MarginRankingLoss, MSELoss, NLLLoss, PoissonNLLLoss, SmoothL1Loss, TripletMarginLoss)
 from .module import Module
 from .rnn import GRU, LSTM, RNN, GRUCell, LSTMCell, RNNBase, RNNCell, RNNCellBase
 from .transformer import (MultiheadAttention, Transformer, TransformerDecoder, TransformerDecoderLayer,
                           TransformerEncoder, TransformerEncoderLayer)
-from .normalization import BatchNorm1d, BatchNorm2d, Embedding, GroupNorm, InstanceNorm2d, LayerNorm
+from .normalization import (BatchNorm1d, BatchNorm2d, BatchNorm3d, Embedding, GroupNorm, InstanceNorm1d, InstanceNorm2d,
+                            InstanceNorm3d, LayerNorm)
 
 __all__ = ["Module", "Sequential", "ModuleList", "ModuleDict", "Identity", "Linear", "Flatten", "Unflatten", "Conv1d",
            "Conv2d", "MaxPool1d", "MaxPool2d", "AvgPool1d", "AvgPool2d", "Dropout", "ReLU", "ReLU6", "LeakyReLU", "ELU",
@@ -24,4 +29,12 @@ __all__ = ["Module", "Sequential", "ModuleList", "ModuleDict", "Identity", "Line
            "AdaptiveAvgPool1d", "AdaptiveAvgPool2d", "ConvTranspose2d", "Bilinear", "AdaptiveMaxPool2d", "Dropout2d",
            "RNNBase", "RNN", "LSTM", "GRU", "RNNCellBase", "RNNCell", "LSTMCell", "GRUCell",
            "MultiheadAttention", "TransformerEncoderLayer", "TransformerEncoder", "TransformerDecoderLayer",
-           "TransformerDecoder", "Transformer"]
+           "TransformerDecoder", "Transformer",
+           # volumes (CT and MRI)
+           "Conv3d", "ConvTranspose1d", "ConvTranspose3d", "MaxPool3d", "AvgPool3d", "AdaptiveAvgPool3d",
+           "AdaptiveMaxPool1d", "AdaptiveMaxPool3d", "BatchNorm3d", "InstanceNorm1d", "InstanceNorm3d", "Dropout1d",
+           "Dropout3d",
+           # padding layers
+           "ConstantPad1d", "ConstantPad2d", "ConstantPad3d", "ZeroPad1d", "ZeroPad3d", "ReflectionPad1d",
+           "ReflectionPad2d", "ReflectionPad3d", "ReplicationPad1d", "ReplicationPad2d", "ReplicationPad3d",
+           "CircularPad1d", "CircularPad2d", "CircularPad3d"]

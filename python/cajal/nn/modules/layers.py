@@ -81,8 +81,9 @@ class _ConvNd(Module):
             raise ValueError("in_channels must be divisible by groups")
         if out_channels % groups != 0:
             raise ValueError("out_channels must be divisible by groups")
-        if padding_mode != "zeros":
-            raise NotImplementedError(f"padding_mode='{padding_mode}' is not supported (only 'zeros')")
+        modes = ("zeros", "reflect", "replicate", "circular")
+        if padding_mode not in modes:
+            raise ValueError(f"padding_mode must be one of {set(modes)}, but got padding_mode='{padding_mode}'")
         if isinstance(padding, str):
             if padding not in ("same", "valid"):
                 raise ValueError(f"Invalid padding string '{padding}', should be one of {{'valid', 'same'}}")
@@ -92,6 +93,15 @@ class _ConvNd(Module):
         self.kernel_size, self.stride = _tuple(kernel_size, n), _tuple(stride, n)
         self.padding = padding if isinstance(padding, str) else _tuple(padding, n)
         self.dilation, self.groups, self.padding_mode = _tuple(dilation, n), groups, padding_mode
+        # F.pad's list for the other padding modes (torch's): last dim first, 'same' uneven as the engine pads it.
+        if isinstance(self.padding, str):
+            self._reversed_padding_repeated_twice = [0, 0] * n
+            if self.padding == "same":
+                for i, (d, k) in enumerate(zip(reversed(self.dilation), reversed(self.kernel_size))):
+                    total = d * (k - 1)
+                    self._reversed_padding_repeated_twice[2 * i:2 * i + 2] = [total // 2, total - total // 2]
+        else:
+            self._reversed_padding_repeated_twice = [p for p in reversed(self.padding) for _ in range(2)]
         self._tensors = self._spec(in_channels, out_channels, self.kernel_size, groups, bias)
         _layer_build.register(self, self._tensors, dtype)
         self.reset_parameters()
@@ -100,6 +110,12 @@ class _ConvNd(Module):
 
     def reset_parameters(self):
         _layer_build.initialize(self, self._tensors)
+
+    def _conv_forward(self, function, input):  # noqa: A002
+        if self.padding_mode != "zeros":
+            padded = F.pad(input, self._reversed_padding_repeated_twice, mode=self.padding_mode)
+            return function(padded, self.weight, self.bias, self.stride, 0, self.dilation, self.groups)
+        return function(input, self.weight, self.bias, self.stride, self.padding, self.dilation, self.groups)
 
     def extra_repr(self):
         text = f"{self.in_channels}, {self.out_channels}, kernel_size={self.kernel_size}, stride={self.stride}"
@@ -118,40 +134,62 @@ class Conv1d(_ConvNd):
     _dims = 1
 
     def forward(self, input):  # noqa: A002
-        return F.conv1d(input, self.weight, self.bias, self.stride, self.padding, self.dilation, self.groups)
+        return self._conv_forward(F.conv1d, input)
 
 
 class Conv2d(_ConvNd):
     _dims = 2
 
     def forward(self, input):  # noqa: A002
-        return F.conv2d(input, self.weight, self.bias, self.stride, self.padding, self.dilation, self.groups)
+        return self._conv_forward(F.conv2d, input)
 
 
-class ConvTranspose2d(_ConvNd):
-    """The transposed convolution; weight (in_channels, out_channels / groups, kH, kW), as torch's."""
+class Conv3d(_ConvNd):
+    _dims = 3
+
+    def forward(self, input):  # noqa: A002
+        return self._conv_forward(F.conv3d, input)
+
+
+class _ConvTransposeNd(_ConvNd):
+    """The transposed convolution; weight (in_channels, out_channels / groups, *kernel), as torch's."""
 
     _dims = 2
 
     def __init__(self, in_channels, out_channels, kernel_size, stride=1, padding=0, output_padding=0, groups=1, bias=True,
                  dilation=1, padding_mode="zeros", device=None, dtype=None):
         if isinstance(padding, str):
-            raise ValueError(f'padding="{padding}" is not supported for ConvTranspose2d')
+            raise ValueError(f'padding="{padding}" is not supported for {type(self).__name__}')
+        if padding_mode != "zeros":
+            raise ValueError(f'Only "zeros" padding mode is supported for {type(self).__name__}')
         super().__init__(in_channels, out_channels, kernel_size, stride, padding, dilation, groups, bias, padding_mode,
                          device, dtype)
-        self.output_padding = _tuple(output_padding, 2)
+        self.output_padding = _tuple(output_padding, self._dims)
 
     _spec = staticmethod(_layer_specs.conv_transpose)
 
     def forward(self, input, output_size=None):  # noqa: A002
         if output_size is not None:
-            raise NotImplementedError("ConvTranspose2d(output_size=...) is not supported; pass output_padding")
-        return F.conv_transpose2d(input, self.weight, self.bias, self.stride, self.padding, self.output_padding, self.groups,
-                                  self.dilation)
+            raise NotImplementedError(f"{type(self).__name__}(output_size=...) is not supported; pass output_padding")
+        function = (F.conv_transpose1d, F.conv_transpose2d, F.conv_transpose3d)[self._dims - 1]
+        return function(input, self.weight, self.bias, self.stride, self.padding, self.output_padding, self.groups,
+                        self.dilation)
 
     def extra_repr(self):
         text = super().extra_repr()
-        return text + (f", output_padding={self.output_padding}" if self.output_padding != (0, 0) else "")
+        return text + (f", output_padding={self.output_padding}" if self.output_padding != (0,) * self._dims else "")
+
+
+class ConvTranspose1d(_ConvTransposeNd):
+    _dims = 1
+
+
+class ConvTranspose2d(_ConvTransposeNd):
+    _dims = 2
+
+
+class ConvTranspose3d(_ConvTransposeNd):
+    _dims = 3
 
 
 class _MaxPoolNd(Module):
@@ -175,6 +213,12 @@ class MaxPool1d(_MaxPoolNd):
 class MaxPool2d(_MaxPoolNd):
     def forward(self, input):  # noqa: A002
         return F.max_pool2d(input, self.kernel_size, self.stride, self.padding, self.dilation, self.ceil_mode,
+                            self.return_indices)
+
+
+class MaxPool3d(_MaxPoolNd):
+    def forward(self, input):  # noqa: A002
+        return F.max_pool3d(input, self.kernel_size, self.stride, self.padding, self.dilation, self.ceil_mode,
                             self.return_indices)
 
 
@@ -206,6 +250,12 @@ class AvgPool2d(Module):
         return f"kernel_size={self.kernel_size}, stride={self.stride}, padding={self.padding}"
 
 
+class AvgPool3d(AvgPool2d):
+    def forward(self, input):  # noqa: A002
+        return F.avg_pool3d(input, self.kernel_size, self.stride, self.padding, self.ceil_mode, self.count_include_pad,
+                            self.divisor_override)
+
+
 class Dropout(Module):
     """Zeroes elements with probability p in training, scaling the rest by 1/(1-p); identity in eval."""
 
@@ -221,18 +271,44 @@ class Dropout(Module):
         return f"p={self.p}, inplace={self.inplace}"
 
 
-class ZeroPad2d(Module):
-    """Pads the last two dims with zeros: an int for all sides or (left, right, top, bottom)."""
+class _PadNd(Module):
+    """Pads the last _dims dims by _mode: an int for every side, or (left, right[, top, bottom[, front, back]])."""
 
-    def __init__(self, padding):
+    _dims, _mode = 2, "constant"
+
+    def __init__(self, padding, value=0.0):
         super().__init__()
-        self.padding = _tuple(padding, 4)
+        self.padding = _tuple(padding, 2 * self._dims)
+        if self._mode == "constant":
+            self.value = value
 
     def forward(self, input):  # noqa: A002
-        return F.pad(input, self.padding, "constant", 0.0)
+        return F.pad(input, self.padding, self._mode, self.value if self._mode == "constant" else None)
 
     def extra_repr(self):
-        return f"{self.padding}"
+        return f"{self.padding}" + (f", value={self.value}" if self._mode == "constant" else "")
+
+
+def _pad_class(name, dims, mode, zero=False):
+    if zero:
+        def __init__(self, padding):  # noqa: N807
+            _PadNd.__init__(self, padding, 0.0)
+
+        def extra_repr(self):
+            return f"{self.padding}"
+        body = {"__init__": __init__, "extra_repr": extra_repr}
+    else:
+        body = {}
+    return type(name, (_PadNd,), {"_dims": dims, "_mode": mode, "__module__": __name__,
+                                  "__doc__": f"torch.nn.{name}: {mode} padding of the last {dims} dim(s).", **body})
+
+
+ConstantPad1d, ConstantPad2d, ConstantPad3d = (_pad_class(f"ConstantPad{d}d", d, "constant") for d in (1, 2, 3))
+ZeroPad1d, ZeroPad2d, ZeroPad3d = (_pad_class(f"ZeroPad{d}d", d, "constant", zero=True) for d in (1, 2, 3))
+ReflectionPad1d, ReflectionPad2d, ReflectionPad3d = (_pad_class(f"ReflectionPad{d}d", d, "reflect") for d in (1, 2, 3))
+ReplicationPad1d, ReplicationPad2d, ReplicationPad3d = (_pad_class(f"ReplicationPad{d}d", d, "replicate")
+                                                        for d in (1, 2, 3))
+CircularPad1d, CircularPad2d, CircularPad3d = (_pad_class(f"CircularPad{d}d", d, "circular") for d in (1, 2, 3))
 
 
 class PixelShuffle(Module):
@@ -287,6 +363,11 @@ class AdaptiveAvgPool2d(Module):
         return f"output_size={self.output_size}"
 
 
+class AdaptiveAvgPool3d(AdaptiveAvgPool2d):
+    def forward(self, input):  # noqa: A002
+        return F.adaptive_avg_pool3d(input, self.output_size)
+
+
 class Bilinear(Module):
     """y = x1ᵀ A x2 + b; weight (out, in1, in2) and bias ~ U(-1/√in1, 1/√in1), as torch."""
 
@@ -328,3 +409,27 @@ class Dropout2d(Dropout):
 
     def forward(self, input):  # noqa: A002
         return F.dropout2d(input, self.p, self.training)
+
+
+class Dropout1d(Dropout):
+    """Zeroes whole channels of (N, C, L) or (C, L) with probability p in training; identity in eval."""
+
+    def forward(self, input):  # noqa: A002
+        return F.dropout1d(input, self.p, self.training)
+
+
+class Dropout3d(Dropout):
+    """Zeroes whole channels of (N, C, D, H, W) or (C, D, H, W) with probability p in training; identity in eval."""
+
+    def forward(self, input):  # noqa: A002
+        return F.dropout3d(input, self.p, self.training)
+
+
+class AdaptiveMaxPool1d(AdaptiveMaxPool2d):
+    def forward(self, input):  # noqa: A002
+        return F.adaptive_max_pool1d(input, self.output_size, self.return_indices)
+
+
+class AdaptiveMaxPool3d(AdaptiveMaxPool2d):
+    def forward(self, input):  # noqa: A002
+        return F.adaptive_max_pool3d(input, self.output_size, self.return_indices)

@@ -59,6 +59,10 @@ class BatchNorm2d(_BatchNorm):
     _expected_ranks = (4,)
 
 
+class BatchNorm3d(_BatchNorm):
+    _expected_ranks = (5,)
+
+
 class LayerNorm(Module):
     def __init__(self, normalized_shape, eps=1e-5, elementwise_affine=True, bias=True, device=None, dtype=None):
         super().__init__()
@@ -91,28 +95,49 @@ class GroupNorm(Module):
         return f"{self.num_groups}, {self.num_channels}, eps={self.eps}, affine={self.affine}, bias={self.bias is not None}"
 
 
-class InstanceNorm2d(Module):
-    """Per-sample, per-channel normalisation (track_running_stats=False, torch's default)."""
+class _InstanceNorm(Module):
+    """Per-sample, per-channel normalisation; with track_running_stats, running statistics as torch keeps them
+    (the batch mean of each instance's momentum update), used in eval."""
+
+    _spatial_dims = 2
 
     def __init__(self, num_features, eps=1e-5, momentum=0.1, affine=False, track_running_stats=False, device=None,
                  dtype=None, *, bias=True):
         super().__init__()
-        if track_running_stats:
-            raise NotImplementedError("InstanceNorm2d(track_running_stats=True) is not supported")
         self.num_features, self.eps, self.momentum = num_features, eps, momentum
         self.affine, self.track_running_stats = affine, track_running_stats
-        _layer_build.register(self, _layer_specs.channel_norm(num_features, affine, bias), dtype)
+        self._tensors = _layer_specs.batch_norm(num_features, affine, bias, track_running_stats)
+        _layer_build.register(self, self._tensors, dtype)
 
     def forward(self, input):  # noqa: A002
-        if input.dim() not in (3, 4):
-            raise ValueError(f"expected 3D or 4D input (got {input.dim()}D input)")
-        if input.dim() == 3:
-            return F.instance_norm(input.unsqueeze(0), weight=self.weight, bias=self.bias, eps=self.eps).squeeze(0)
-        return F.instance_norm(input, weight=self.weight, bias=self.bias, eps=self.eps)
+        unbatched = self._spatial_dims + 1
+        if input.dim() not in (unbatched, unbatched + 1):
+            raise ValueError(f"expected {unbatched}D or {unbatched + 1}D input (got {input.dim()}D input)")
+        channels = input.shape[input.dim() - unbatched]
+        if channels != self.num_features and self.affine:
+            raise ValueError(f"expected input's size at dim={input.dim() - unbatched} to match num_features "
+                             f"({self.num_features}), but got: {channels}.")
+        batched = input.unsqueeze(0) if input.dim() == unbatched else input
+        out = F.instance_norm(batched, self.running_mean, self.running_var, self.weight, self.bias,
+                              self.training or not self.track_running_stats,
+                              0.0 if self.momentum is None else self.momentum, self.eps)
+        return out.squeeze(0) if input.dim() == unbatched else out
 
     def extra_repr(self):
         return (f"{self.num_features}, eps={self.eps}, momentum={self.momentum}, affine={self.affine}, "
-                f"bias={self.bias is not None}, track_running_stats={self.track_running_stats}")
+                f"track_running_stats={self.track_running_stats}")
+
+
+class InstanceNorm1d(_InstanceNorm):
+    _spatial_dims = 1
+
+
+class InstanceNorm2d(_InstanceNorm):
+    _spatial_dims = 2
+
+
+class InstanceNorm3d(_InstanceNorm):
+    _spatial_dims = 3
 
 
 class Embedding(Module):
