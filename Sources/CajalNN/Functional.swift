@@ -56,9 +56,12 @@ extension Functional {
     /// Channel dropout of (N, C, ...) or (C, ...) with `spatialDims` spatial
     /// dims: dropout1d, dropout2d and dropout3d.
     public static func featureDropout(_ input: Tensor, probability: Double, training: Bool = true, spatialDims: Int) throws -> Tensor {
+        guard (1...3).contains(spatialDims) else {
+            throw CajalError.value("[feature_dropout] spatial_dims must be 1, 2 or 3, got \(spatialDims)")
+        }
         let op = "dropout\(spatialDims)d"
         try checkDropoutProbability(probability)
-        guard (1...3).contains(spatialDims), input.rank == spatialDims + 1 || input.rank == spatialDims + 2 else {
+        guard input.rank == spatialDims + 1 || input.rank == spatialDims + 2 else {
             throw CajalError.runtime("[\(op)] expected a \(spatialDims + 1)D (unbatched) or \(spatialDims + 2)D (batched) input, got \(input.rank)D")
         }
         guard training, probability > 0 else { return input }

@@ -63,9 +63,9 @@ public struct KernelSet: Sendable {
     /// Average pooling, or with `backward` its gradient added into target
     /// (float types): (kind, backward, source, planes, geometry, divisor, target).
     public let averagePool: @Sendable (DType, Bool, UnsafeRawPointer, Int, WindowGeometry, AverageDivisor, UnsafeMutableRawPointer) -> Void
-    /// The columns of output planes `outDepths` of a (channels x depth x
-    /// height x width) volume's column matrix, row r at cols + r * rowStride
-    /// (float types): (kind, x, geometry, cols, rowStride, outDepths).
+    /// The columns of output rows `outRows` (od * outHeight + oy) of a
+    /// (channels x depth x height x width) volume's column matrix, row k at
+    /// cols + k * rowStride (float types): (kind, x, geometry, cols, rowStride, outRows).
     public let im2col: @Sendable (DType, UnsafeRawPointer, ConvolutionGeometry, UnsafeMutableRawPointer, Int, Range<Int>) -> Void
     /// The adjoint: adds each column entry into the volume element it was read from.
     public let col2im: @Sendable (DType, UnsafeRawPointer, ConvolutionGeometry, UnsafeMutableRawPointer, Int, Range<Int>) -> Void

@@ -184,11 +184,21 @@ struct ReferenceTests {
         case "recurrent", "recurrent_cell", "scaled_dot_product_attention", "multihead_attention",
              "transformer_encoder_layer", "transformer_decoder_layer":
             return try runSequenceLayer(op, a, attrs)
-        case "adaptive_max_pool2d":
-            let r = try Tensor.adaptiveMaxPool2d(a[0], outputSize: intList(attrs["output_size"]))
+        case "adaptive_max_pool2d", "adaptive_max_pool1d", "adaptive_max_pool3d":
+            let r = try Tensor.adaptiveMaxPool(a[0], outputSize: intList(attrs["output_size"]))
             return [r.values, r.indices]
-        case "max_pool2d", "max_pool1d":
-            let pool = op == "max_pool2d" ? Tensor.maxPool2d : Tensor.maxPool1d
+        case "instance_norm_running":
+            // Fresh running statistics made inside, as optable.py makes them; they are outputs too.
+            let channels = a[0].shape[1]
+            let mean = try Tensor.arange(end: Double(channels), dtype: a[0].dtype).mul(.scalar(0.1))
+            let variance = try Tensor.arange(end: Double(channels), dtype: a[0].dtype).mul(.scalar(0.2)).add(.scalar(0.5))
+            let affine = attrs["affine"]?.bool == true
+            let out = try Functional.instanceNorm(a[0], runningMean: mean, runningVar: variance, weight: affine ? a[1] : nil,
+                                                  bias: affine ? a[2] : nil, useInputStats: attrs["use_input_stats"]?.bool ?? true,
+                                                  momentum: attrs["momentum"]?.double ?? 0.1, eps: attrs["eps"]?.double ?? 1e-5)
+            return [out, mean, variance]
+        case "max_pool2d", "max_pool1d", "max_pool3d":
+            let pool = op == "max_pool2d" ? Tensor.maxPool2d : op == "max_pool3d" ? Tensor.maxPool3d : Tensor.maxPool1d
             let r = try pool(a[0], intList(attrs["kernel_size"]), intList(attrs["stride"]), intList(attrs["padding"]),
                              intList(attrs["dilation"]), attrs["ceil_mode"]?.bool ?? false)
             return [r.values, r.indices]
@@ -292,20 +302,29 @@ struct ReferenceTests {
         func optional(_ flag: String, at index: Int) -> Tensor? { attrs[flag]?.bool == true ? a[index] : nil }
         func reduction() throws -> LossReduction { try LossReduction(named: attrs["reduction"]?.string ?? "mean", op: op) }
         switch op {
-        case "conv2d", "conv1d":
+        case "conv2d", "conv1d", "conv3d":
             let padding: ConvolutionPadding
             switch attrs["padding"]?.string {
             case "same": padding = .same
             case "valid": padding = .valid
             default: padding = .explicit(intList(attrs["padding"]))
             }
-            let conv = op == "conv2d" ? Tensor.conv2d : Tensor.conv1d
+            let conv = op == "conv2d" ? Tensor.conv2d : op == "conv3d" ? Tensor.conv3d : Tensor.conv1d
             return try conv(a[0], a[1], optional("bias", at: 2), intList(attrs["stride"]), padding, intList(attrs["dilation"]),
                             attrs["groups"]?.int ?? 1)
-        case "conv_transpose2d":
-            return try Tensor.convTranspose2d(a[0], weight: a[1], bias: optional("bias", at: 2), stride: intList(attrs["stride"]),
-                                              padding: intList(attrs["padding"]), outputPadding: intList(attrs["output_padding"]),
-                                              groups: attrs["groups"]?.int ?? 1, dilation: intList(attrs["dilation"]))
+        case "conv_transpose2d", "conv_transpose1d", "conv_transpose3d":
+            let transpose = op == "conv_transpose2d" ? Tensor.convTranspose2d
+                : op == "conv_transpose3d" ? Tensor.convTranspose3d : Tensor.convTranspose1d
+            return try transpose(a[0], a[1], optional("bias", at: 2), intList(attrs["stride"]), intList(attrs["padding"]),
+                                 intList(attrs["output_padding"]), attrs["groups"]?.int ?? 1, intList(attrs["dilation"]))
+        case "avg_pool3d":
+            return try Tensor.avgPool3d(a[0], kernelSize: intList(attrs["kernel_size"]), stride: intList(attrs["stride"]),
+                                        padding: intList(attrs["padding"]), ceilMode: attrs["ceil_mode"]?.bool ?? false,
+                                        countIncludePad: attrs["count_include_pad"]?.bool ?? true,
+                                        divisorOverride: attrs["divisor_override"]?.int ?? 0)
+        case "pad_mode":
+            let mode = Functional.PadMode(name: attrs["mode"]?.string ?? "") ?? .constant
+            return try Functional.pad(a[0], intList(attrs["pad"]), mode: mode)
         case "avg_pool2d":
             return try Tensor.avgPool2d(a[0], kernelSize: intList(attrs["kernel_size"]), stride: intList(attrs["stride"]),
                                         padding: intList(attrs["padding"]), ceilMode: attrs["ceil_mode"]?.bool ?? false,
@@ -373,7 +392,7 @@ struct ReferenceTests {
                                                     swap: attrs["swap"]?.bool ?? false, reduction: reduction())
         case "pad": return try Functional.pad(a[0], intList(attrs["pad"]), value: attrs["value"]?.double ?? 0)
         case "pixel_shuffle": return try Functional.pixelShuffle(a[0], upscaleFactor: attrs["factor"]?.int ?? 1)
-        case "adaptive_avg_pool2d", "adaptive_avg_pool1d": return try Functional.adaptiveAvgPool(a[0], outputSize: intList(attrs["output_size"]))
+        case "adaptive_avg_pool2d", "adaptive_avg_pool1d", "adaptive_avg_pool3d": return try Functional.adaptiveAvgPool(a[0], outputSize: intList(attrs["output_size"]))
         case "interpolate":
             // Sizes from a scale factor as torch computes them, with its 1/scale ratios.
             let spatial = Array(a[0].shape.dropFirst(2))

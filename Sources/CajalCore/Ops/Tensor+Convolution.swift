@@ -1,7 +1,7 @@
 import CajalRuntime
 /// Convolutions (torch.nn.functional.conv1d / conv2d / conv3d and their
 /// transposes) through im2col and one BLAS matrix product per block of samples,
-/// group and output planes. The backward is two more products: the weight
+/// group and output rows. The backward is two more products: the weight
 /// gradient against the same columns, and the input gradient as the transposed
 /// product folded back by col2im. Everything runs as a volume: images and
 /// sequences have depth 1 (and sequences height 1).
@@ -282,22 +282,26 @@ extension Tensor {
         }
     }
 
-    /// Output planes per column buffer. A volume's column matrix is the
-    /// volume times the kernel's size (27 times for 3x3x3), so it is made a
-    /// few output planes at a time, about 32 MB a buffer; an image (one
-    /// output plane) is made whole.
-    private static func planesPerChunk(_ g: ConvolutionGeometry, _ dtype: DType) -> Int {
-        let planeBytes = Swift.max(product(g.columnRows, g.planeColumns, dtype.itemSize), 1)
-        return Swift.max(1, Swift.min(g.depth.outDepth, (32 << 20) / planeBytes))
+    /// Output rows (od * outHeight + oy) per column buffer. A column matrix is
+    /// the input times the kernel's size (27 times for 3x3x3); a small one is
+    /// made whole, a large one (a volume, a large image) a few output rows at
+    /// a time, about 2 MB, so that the product reads it while it is still in
+    /// cache and memory stays bounded.
+    private static func rowsPerChunk(_ g: ConvolutionGeometry, _ dtype: DType) -> Int {
+        let rows = g.depth.outDepth * g.outHeight
+        let rowBytes = Swift.max(product(g.columnRows, g.outWidth, dtype.itemSize), 1)
+        if rowBytes <= (4 << 20) / Swift.max(rows, 1) { return Swift.max(rows, 1) }
+        return Swift.max(1, Swift.min(rows, (2 << 20) / rowBytes))
     }
 
-    /// Calls body(output planes, columns) for consecutive chunks of `chunk` output planes.
+    /// Calls body(output rows, columns) for consecutive chunks of `chunk` output rows.
     @inline(__always)
-    private static func forEachPlaneChunk(_ g: ConvolutionGeometry, _ chunk: Int, _ body: (Range<Int>, Int) -> Void) {
+    private static func forEachRowChunk(_ g: ConvolutionGeometry, _ chunk: Int, _ body: (Range<Int>, Int) -> Void) {
+        let rows = g.depth.outDepth * g.outHeight
         var first = 0
-        while first < g.depth.outDepth {
-            let end = Swift.min(first + chunk, g.depth.outDepth)
-            body(first..<end, (end - first) * g.planeColumns)
+        while first < rows {
+            let end = Swift.min(first + chunk, rows)
+            body(first..<end, (end - first) * g.outWidth)
             first = end
         }
     }
@@ -311,12 +315,12 @@ extension Tensor {
     /// `parts` and the part index let a caller keep per-part partial sums in a
     /// fixed order.
     /// The column buffers are checked against the memory budget first: their
-    /// size (kernel positions x the output positions of `chunk` planes) is no tensor's.
+    /// size (kernel positions x the output positions of `chunk` rows) is no tensor's.
     private static func forEachImagePart(batch: Int, _ g: ConvolutionGeometry, chunk: Int, product: Int, dtype: DType, op: String,
                                          _ body: (_ part: Int, _ images: Range<Int>, _ cols: UnsafeMutableRawPointer) -> Void) throws -> Int {
         let parts = product <= 1 << 22 ? Swift.max(1, Swift.min(Parallel.threadCount, batch)) : 1
         let check = Arguments(op)
-        let chunkColumns = chunk * g.planeColumns  // at most the output's positions: validated
+        let chunkColumns = chunk * g.outWidth  // at most the output's positions: validated
         let bytes = try check.product([Swift.max(g.columnRows, 1), Swift.max(chunkColumns, 1), dtype.itemSize],
                                       "the column buffer of \(g.columnRows) kernel positions by \(chunkColumns) output positions")
         try MemoryBudget.reserve(try check.product(bytes, parts, "the column buffers"), op: op)
@@ -336,31 +340,49 @@ extension Tensor {
         return first || second ? Int.max : abc
     }
 
-    /// out[n, group] = weight[group] (Og x Cg·kD·kH·kW) @ im2col(x[n, group]), a chunk of output planes at a time.
+    /// out[n, group] = weight[group] (Og x Cg·kD·kH·kW) @ im2col(x[n, group]), a chunk of output rows at a time.
     private static func convolutionForward(_ x: Tensor, _ w: Tensor, _ out: Tensor, _ g: ConvolutionGeometry, groups: Int) throws {
         let batch = x.shape[0], outPerGroup = w.shape[0] / groups
         let item = x.dtype.itemSize, rows = g.columnRows, columns = g.columnCount, dtype = x.dtype
-        let inputVolume = g.channels * g.depth.depth * g.height * g.width, chunk = planesPerChunk(g, dtype)
+        let inputVolume = g.channels * g.depth.depth * g.height * g.width, chunk = rowsPerChunk(g, dtype)
         if rows == 0 {  // no input channels: BLAS would reject a zero leading dimension
             try out.zeroInPlace()
             return
         }
         let xPointer = x.dataPointer, wPointer = w.dataPointer, outPointer = out.dataPointer
+        /// One (image, group, output rows) piece: its columns, then its product.
+        func convolve(_ n: Int, _ group: Int, _ outRows: Range<Int>, _ width: Int, _ cols: UnsafeMutableRawPointer) {
+            kernels.im2col(dtype, xPointer + ((n * groups + group) * inputVolume) * item, g, cols, width, outRows)
+            Gemm.multiply(dtype: dtype, m: outPerGroup, n: width, k: rows,
+                          a: MatrixOperand(pointer: wPointer + group * outPerGroup * rows * item, transposed: false,
+                                           leadingDimension: rows),
+                          b: MatrixOperand(pointer: cols, transposed: false, leadingDimension: width),
+                          c: outPointer + ((n * groups + group) * outPerGroup * columns + outRows.lowerBound * g.outWidth) * item,
+                          ldc: columns)
+        }
+        let outRowCount = g.depth.outDepth * g.outHeight
+        if chunk < outRowCount {
+            // Chunked (a volume, a large image): the pieces write disjoint
+            // outputs, so the cores take pieces, each with a cache-sized
+            // column buffer of its own and its products in one thread.
+            let chunks = (outRowCount + chunk - 1) / chunk, pieces = batch * groups * chunks
+            let bytes = try Arguments("conv").product([rows, chunk * g.outWidth, item], "the column buffer")
+            try MemoryBudget.reserve(try Arguments("conv").product(bytes, Parallel.threadCount, "the column buffers"), op: "conv")
+            Parallel.forEachChunk(pieces, costPerItem: Swift.max(product(outPerGroup, rows, chunk * g.outWidth), 1), grain: 1 << 16) { range in
+                let cols = UnsafeMutableRawPointer.allocate(byteCount: bytes, alignment: 64)
+                defer { cols.deallocate() }
+                for piece in range {
+                    let (image, c) = piece.quotientAndRemainder(dividingBy: chunks)
+                    let first = c * chunk, end = Swift.min(first + chunk, outRowCount)
+                    convolve(image / groups, image % groups, first..<end, (end - first) * g.outWidth, cols)
+                }
+            }
+            return
+        }
         _ = try forEachImagePart(batch: batch, g, chunk: chunk, product: product(outPerGroup, columns, rows), dtype: dtype,
                                  op: "conv") { _, images, cols in
             for n in images {
-                for group in 0..<groups {
-                    forEachPlaneChunk(g, chunk) { planes, width in
-                        kernels.im2col(dtype, xPointer + ((n * groups + group) * inputVolume) * item, g, cols, width, planes)
-                        Gemm.multiply(dtype: dtype, m: outPerGroup, n: width, k: rows,
-                                      a: MatrixOperand(pointer: wPointer + group * outPerGroup * rows * item, transposed: false,
-                                                       leadingDimension: rows),
-                                      b: MatrixOperand(pointer: cols, transposed: false, leadingDimension: width),
-                                      c: outPointer + ((n * groups + group) * outPerGroup * columns
-                                                       + planes.lowerBound * g.planeColumns) * item,
-                                      ldc: columns)
-                    }
-                }
+                for group in 0..<groups { convolve(n, group, 0..<outRowCount, columns, cols) }
             }
         }
     }
@@ -372,21 +394,21 @@ extension Tensor {
         let batch = inputShape[0], outPerGroup = w.shape[0] / groups
         if g.columnRows == 0 || outPerGroup == 0 { return dx }
         let item = w.dtype.itemSize, rows = g.columnRows, columns = g.columnCount, dtype = w.dtype
-        let inputVolume = g.channels * g.depth.depth * g.height * g.width, chunk = planesPerChunk(g, dtype)
+        let inputVolume = g.channels * g.depth.depth * g.height * g.width, chunk = rowsPerChunk(g, dtype)
         let gPointer = gradOut.dataPointer, wPointer = w.dataPointer, dxPointer = dx.dataPointer
         _ = try forEachImagePart(batch: batch, g, chunk: chunk, product: product(rows, columns, outPerGroup), dtype: dtype,
                                  op: "conv") { _, images, cols in
             for n in images {
                 for group in 0..<groups {
-                    forEachPlaneChunk(g, chunk) { planes, width in
+                    forEachRowChunk(g, chunk) { outRows, width in
                         Gemm.multiply(dtype: dtype, m: rows, n: width, k: outPerGroup,
                                       a: MatrixOperand(pointer: wPointer + group * outPerGroup * rows * item, transposed: true,
                                                        leadingDimension: rows),
                                       b: MatrixOperand(pointer: gPointer + ((n * groups + group) * outPerGroup * columns
-                                                                            + planes.lowerBound * g.planeColumns) * item,
+                                                                            + outRows.lowerBound * g.outWidth) * item,
                                                        transposed: false, leadingDimension: columns),
                                       c: cols, ldc: width)
-                        kernels.col2im(dtype, cols, g, dxPointer + ((n * groups + group) * inputVolume) * item, width, planes)
+                        kernels.col2im(dtype, cols, g, dxPointer + ((n * groups + group) * inputVolume) * item, width, outRows)
                     }
                 }
             }
@@ -402,7 +424,7 @@ extension Tensor {
         let batch = x.shape[0], outPerGroup = weightShape[0] / groups
         if g.columnRows == 0 || g.columnCount == 0 { return try Tensor.zeros(weightShape, dtype: x.dtype) }
         let item = x.dtype.itemSize, rows = g.columnRows, columns = g.columnCount, dtype = x.dtype
-        let inputVolume = g.channels * g.depth.depth * g.height * g.width, chunk = planesPerChunk(g, dtype)
+        let inputVolume = g.channels * g.depth.depth * g.height * g.width, chunk = rowsPerChunk(g, dtype)
         let partials = try Tensor.zeros([Swift.max(1, Swift.min(Parallel.threadCount, batch))] + weightShape, dtype: dtype)
         let weightCount = weightShape.reduce(1, *)
         let xPointer = x.dataPointer, gPointer = gradOut.dataPointer, partialPointer = partials.dataPointer
@@ -411,11 +433,11 @@ extension Tensor {
             let target = partialPointer + part * weightCount * item
             for n in images {
                 for group in 0..<groups {
-                    forEachPlaneChunk(g, chunk) { planes, width in
-                        kernels.im2col(dtype, xPointer + ((n * groups + group) * inputVolume) * item, g, cols, width, planes)
+                    forEachRowChunk(g, chunk) { outRows, width in
+                        kernels.im2col(dtype, xPointer + ((n * groups + group) * inputVolume) * item, g, cols, width, outRows)
                         Gemm.multiply(dtype: dtype, m: outPerGroup, n: rows, k: width,
                                       a: MatrixOperand(pointer: gPointer + ((n * groups + group) * outPerGroup * columns
-                                                                            + planes.lowerBound * g.planeColumns) * item,
+                                                                            + outRows.lowerBound * g.outWidth) * item,
                                                        transposed: false, leadingDimension: columns),
                                       b: MatrixOperand(pointer: cols, transposed: true, leadingDimension: width),
                                       c: target + group * outPerGroup * rows * item, ldc: rows, beta: 1)
