@@ -56,9 +56,11 @@ private enum Im2col {
         forEachKernelRow(g, outRows) { c, kd, i, j, row in
             let target = cols + row &* rowStride
             let xs = validRange(count: outWidth, size: g.width, stride: g.strideWidth, pad: g.padLeft, offset: j &* g.dilationWidth)
+            var position = OutputRow(g, outRows.lowerBound)
             for r in outRows {
+                defer { position.advance(g) }
                 let out = target + (r &- outRows.lowerBound) &* outWidth
-                guard let (id, iy) = inputRow(g, r, kd, i), !xs.isEmpty else {
+                guard let (id, iy) = inputRow(g, position, kd, i), !xs.isEmpty else {
                     out.initialize(repeating: 0, count: outWidth)
                     continue
                 }
@@ -83,8 +85,10 @@ private enum Im2col {
             let source = cols + row &* rowStride
             let xs = validRange(count: outWidth, size: g.width, stride: g.strideWidth, pad: g.padLeft, offset: j &* g.dilationWidth)
             if xs.isEmpty { return }
+            var position = OutputRow(g, outRows.lowerBound)
             for r in outRows {
-                guard let (id, iy) = inputRow(g, r, kd, i) else { continue }
+                defer { position.advance(g) }
+                guard let (id, iy) = inputRow(g, position, kd, i) else { continue }
                 let values = source + (r &- outRows.lowerBound) &* outWidth
                 let target = x + (c &* volume &+ id &* plane &+ iy &* g.width &- g.padLeft &+ j &* g.dilationWidth)
                 if g.strideWidth == 1 {
@@ -119,11 +123,28 @@ private enum Im2col {
         }
     }
 
-    /// The input plane and row under kernel position (kd, i) at output row r
-    /// (= od * outHeight + oy), or nil in the padding.
+    /// An output row r = od * outHeight + oy, stepped without dividing.
+    private struct OutputRow {
+        var od: Int, oy: Int
+
+        @inline(__always)
+        init(_ g: ConvolutionGeometry, _ r: Int) {
+            od = r / g.outHeight
+            oy = r &- od &* g.outHeight
+        }
+
+        @inline(__always)
+        mutating func advance(_ g: ConvolutionGeometry) {
+            oy &+= 1
+            if oy == g.outHeight { oy = 0; od &+= 1 }
+        }
+    }
+
+    /// The input plane and row under kernel position (kd, i) at an output
+    /// row, or nil in the padding.
     @inline(__always)
-    private static func inputRow(_ g: ConvolutionGeometry, _ r: Int, _ kd: Int, _ i: Int) -> (Int, Int)? {
-        let od = r / g.outHeight, oy = r &- od &* g.outHeight
+    private static func inputRow(_ g: ConvolutionGeometry, _ row: OutputRow, _ kd: Int, _ i: Int) -> (Int, Int)? {
+        let (od, oy) = (row.od, row.oy)
         let id = od &* g.depth.strideDepth &- g.depth.padFront &+ kd &* g.depth.dilationDepth
         let iy = oy &* g.strideHeight &- g.padTop &+ i &* g.dilationHeight
         return id >= 0 && id < g.depth.depth && iy >= 0 && iy < g.height ? (id, iy) : nil
