@@ -295,11 +295,11 @@ for dims, shape in ((2, "(N, Cin, H, W) or (Cin, H, W),\nweight (Cin, Cout / gro
 }}''')
 
 fn("int cajal_nn_affine_grid(cajal_tensor theta, const int64_t *size, size_t nsize, int32_t align_corners, cajal_tensor *out)",
-   "The sampling grid (N, H, W, 2) of affine maps theta (N, 2, 3) for size (N, C, H, W).",
+   "The sampling grid (N, H, W, 2) of affine maps theta (N, 2, 3) for size (N, C, H, W), or (N, D, H, W, 3) of\ntheta (N, 3, 4) for size (N, C, D, H, W).",
    swift='newTensor(out) { try Functional.affineGrid(tensorArgument(theta, "theta"), size: ints(size, nsize, "size"), alignCorners: align_corners != 0) }')
 
 fn("int cajal_nn_grid_sample(cajal_tensor x, cajal_tensor grid, cajal_grid_sample_mode mode, cajal_grid_padding padding_mode, int32_t align_corners, cajal_tensor *out)",
-   "Samples x (N, C, H, W) at grid (N, Ho, Wo, 2) points in [-1, 1] by mode, reading padding_mode outside.",
+   "Samples x (N, C, H, W) at grid (N, Ho, Wo, 2) points, or x (N, C, D, H, W) at grid (N, Do, Ho, Wo, 3) points\n(x, y[, z] in [-1, 1]), by mode (BILINEAR is trilinear on volumes), reading padding_mode outside.",
    swift='''newTensor(out) {
     try Functional.gridSample(tensorArgument(x, "input"), grid: tensorArgument(grid, "grid"), bilinear: mode == .bilinear,
                               padding: padding_mode, alignCorners: align_corners != 0)

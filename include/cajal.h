@@ -1330,11 +1330,13 @@ int cajal_nn_conv_transpose3d(cajal_tensor x, cajal_tensor weight, cajal_tensor 
                               size_t noutput_padding, int64_t groups, const int64_t *dilation, size_t ndilation,
                               cajal_tensor *out);
 
-/* The sampling grid (N, H, W, 2) of affine maps theta (N, 2, 3) for size (N, C, H, W). */
+/* The sampling grid (N, H, W, 2) of affine maps theta (N, 2, 3) for size (N, C, H, W), or (N, D, H, W, 3) of
+ * theta (N, 3, 4) for size (N, C, D, H, W). */
 int cajal_nn_affine_grid(cajal_tensor theta, const int64_t *size, size_t nsize, int32_t align_corners,
                          cajal_tensor *out);
 
-/* Samples x (N, C, H, W) at grid (N, Ho, Wo, 2) points in [-1, 1] by mode, reading padding_mode outside. */
+/* Samples x (N, C, H, W) at grid (N, Ho, Wo, 2) points, or x (N, C, D, H, W) at grid (N, Do, Ho, Wo, 3) points
+ * (x, y[, z] in [-1, 1]), by mode (BILINEAR is trilinear on volumes), reading padding_mode outside. */
 int cajal_nn_grid_sample(cajal_tensor x, cajal_tensor grid, cajal_grid_sample_mode mode,
                          cajal_grid_padding padding_mode, int32_t align_corners, cajal_tensor *out);
 
