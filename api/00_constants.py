@@ -83,8 +83,8 @@ constants("cajal_scatter_reduction", swift="ScatterReduction",
 
 constants("cajal_bernoulli_stream", swift="BernoulliStream",
           doc="Where bernoulli_(p) with a number p (and so dropout) draws, as torch's CPU build does.", values=[
-    ("MT19937", "mt19937", "one 53-bit uniform per element from the generator (torch on AMD and other CPUs)"),
-    ("MKL", "mkl", "one 32-bit draw seeds MKL's MCG31m1 stream, u < p per element (torch on Intel CPUs)"),
+    ("MT19937", "mt19937", "one 53-bit uniform per element from the generator (torch 2.x on every CPU)"),
+    ("MKL", "mkl", "one 32-bit draw seeds MKL's MCG31m1 stream, u < p per element (older torch builds on Intel CPUs)"),
 ])
 
 constants("cajal_qr_mode", swift="QRMode", doc="Which factors torch.linalg.qr returns (its mode=).", values=[

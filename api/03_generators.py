@@ -38,13 +38,13 @@ fn("int cajal_generator_set_state(cajal_generator generator, cajal_tensor state)
    swift='status { try generatorOrDefault(generator).setState(tensorArgument(state, "state").toArray(Int64.self)) }')
 
 fn("int32_t cajal_get_bernoulli_stream(void)",
-   """Where bernoulli_(p) with a number p, and so dropout, draws (a cajal_bernoulli_stream): CAJAL_BERNOULLI_STREAM_MKL
-on Intel CPUs, CAJAL_BERNOULLI_STREAM_MT19937 elsewhere, as torch's CPU build chooses.""",
+   """Where bernoulli_(p) with a number p, and so dropout, draws (a cajal_bernoulli_stream):
+CAJAL_BERNOULLI_STREAM_MT19937 unless set otherwise, as torch 2.x draws on every CPU.""",
    swift='RandomFill.bernoulliStream.withLock { $0 }.rawValue')
 
 fn("int cajal_set_bernoulli_stream(cajal_bernoulli_stream stream)",
    """Makes bernoulli_(p) and dropout draw from `stream` from now on (process-wide): to
-reproduce a torch run made on the other kind of CPU.""",
+reproduce a run of an older torch build on an Intel CPU (CAJAL_BERNOULLI_STREAM_MKL).""",
    swift='status { RandomFill.bernoulliStream.withLock { $0 = stream } }')
 
 fn("int cajal_tensor_bernoulli_inplace(cajal_tensor tensor, double p, cajal_generator generator)",

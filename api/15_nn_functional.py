@@ -572,3 +572,140 @@ fn("int cajal_archive_metadata(cajal_archive archive, size_t i, const char **key
     key?.pointee = UnsafePointer(archive.metadata[k].key)
     value?.pointee = UnsafePointer(archive.metadata[k].value)
 }''')
+
+note("""The rest of everyday torch.nn (issue 20): patches, shuffles and unpooling, distances between embeddings,
+more activations and losses.""")
+
+fn("int cajal_nn_unfold(cajal_tensor x, const int64_t *kernel_size, size_t nkernel, const int64_t *dilation, size_t ndilation, const int64_t *padding, size_t npadding, const int64_t *stride, size_t nstride, cajal_tensor *out)",
+   """F.unfold (im2col): x (N, C, H, W) or (C, H, W) to (N, C kH kW, L) or (C kH kW, L), column l the block under
+sliding position l (row-major); each list holds one value or two.""",
+   swift='''newTensor(out) {
+    try Tensor.unfoldPatches(tensorArgument(x, "input"), kernelSize: ints(kernel_size, nkernel, "kernel_size"),
+                             dilation: ints(dilation, ndilation, "dilation"), padding: ints(padding, npadding, "padding"),
+                             stride: ints(stride, nstride, "stride"))
+}''')
+
+fn("int cajal_nn_fold(cajal_tensor x, const int64_t *output_size, size_t nsize, const int64_t *kernel_size, size_t nkernel, const int64_t *dilation, size_t ndilation, const int64_t *padding, size_t npadding, const int64_t *stride, size_t nstride, cajal_tensor *out)",
+   "F.fold (col2im), unfold's adjoint: x (N, C kH kW, L) or (C kH kW, L) to (N, C, *output_size), overlapping blocks added.",
+   swift='''newTensor(out) {
+    try Tensor.foldPatches(tensorArgument(x, "input"), outputSize: ints(output_size, nsize, "output_size"),
+                           kernelSize: ints(kernel_size, nkernel, "kernel_size"), dilation: ints(dilation, ndilation, "dilation"),
+                           padding: ints(padding, npadding, "padding"), stride: ints(stride, nstride, "stride"))
+}''')
+
+fn("int cajal_nn_pixel_unshuffle(cajal_tensor x, int64_t downscale_factor, cajal_tensor *out)",
+   "(*, C, H r, W r) -> (*, C r^2, H, W), pixel_shuffle's inverse.",
+   swift='newTensor(out) { try Functional.pixelUnshuffle(tensorArgument(x), downscaleFactor: Int(downscale_factor)) }')
+
+fn("int cajal_nn_channel_shuffle(cajal_tensor x, int64_t groups, cajal_tensor *out)",
+   "(N, C, *) with its channels in `groups` groups interleaved (ShuffleNet).",
+   swift='newTensor(out) { try Functional.channelShuffle(tensorArgument(x), groups: Int(groups)) }')
+
+fn("int cajal_nn_max_unpool(cajal_tensor x, cajal_tensor indices, const int64_t *output_size, size_t nsize, cajal_tensor *out)",
+   """max_unpool1d/2d/3d: x's values written at their int64 indices (positions in each output sequence, plane or volume,
+as max_pool returns them) of a zero output whose last nsize (1 to 3) dims are output_size.""",
+   swift='''newTensor(out) {
+    try Functional.maxUnpool(tensorArgument(x, "input"), indices: tensorArgument(indices, "indices"),
+                             outputSize: ints(output_size, nsize, "output_size"))
+}''')
+
+fn("int cajal_nn_normalize(cajal_tensor x, double p, int64_t dim, double eps, cajal_tensor *out)",
+   "x / max(||x||_p, eps) along dim.",
+   swift='newTensor(out) { try Functional.normalize(tensorArgument(x), p: p, dim: Int(dim), eps: eps) }')
+
+fn("int cajal_nn_cosine_similarity(cajal_tensor x1, cajal_tensor x2, int64_t dim, double eps, cajal_tensor *out)",
+   "sum((x1 / max(||x1||, eps)) (x2 / max(||x2||, eps))) along dim of the broadcast inputs.",
+   swift='newTensor(out) { try Functional.cosineSimilarity(tensorArgument(x1, "x1"), tensorArgument(x2, "x2"), dim: Int(dim), eps: eps) }')
+
+fn("int cajal_nn_pairwise_distance(cajal_tensor x1, cajal_tensor x2, double p, double eps, int32_t keepdim, cajal_tensor *out)",
+   "||x1 - x2 + eps||_p along the last dim of the broadcast inputs.",
+   swift='''newTensor(out) {
+    try Functional.pairwiseDistance(tensorArgument(x1, "x1"), tensorArgument(x2, "x2"), p: p, eps: eps, keepDim: keepdim != 0)
+}''')
+
+fn("int cajal_nn_pdist(cajal_tensor x, double p, cajal_tensor *out)",
+   "The p-norm distances between the rows of x (N, M) for every pair i < j, row-major: N (N - 1) / 2 values.",
+   swift='newTensor(out) { try Functional.pdist(tensorArgument(x), p: p) }')
+
+fn("int cajal_nn_glu(cajal_tensor x, int64_t dim, cajal_tensor *out)",
+   "a sigmoid(b), a and b the halves of dim (its size even).",
+   swift='newTensor(out) { try Functional.glu(tensorArgument(x), dim: Int(dim)) }')
+
+fn("int cajal_nn_hardshrink(cajal_tensor x, double lambda, cajal_tensor *out)",
+   "x where |x| > lambda, else 0.",
+   swift='newTensor(out) { try Functional.hardshrink(tensorArgument(x), lambda: lambda) }')
+
+fn("int cajal_nn_softshrink(cajal_tensor x, double lambda, cajal_tensor *out)",
+   "x - lambda above lambda, x + lambda below -lambda, else 0; lambda >= 0.",
+   swift='newTensor(out) { try Functional.softshrink(tensorArgument(x), lambda: lambda) }')
+
+fn("int cajal_nn_rrelu(cajal_tensor x, double lower, double upper, int32_t training, cajal_tensor *out)",
+   """Randomized leaky ReLU: in training, each element <= 0 times a slope uniform in [lower, upper) drawn from the
+default generator in order (torch's draws); otherwise leaky_relu with slope (lower + upper) / 2.""",
+   swift='newTensor(out) { try Functional.rrelu(tensorArgument(x), lower: lower, upper: upper, training: training != 0) }')
+
+fn("int cajal_nn_alpha_dropout(cajal_tensor x, double p, int32_t training, int32_t feature, cajal_tensor *out)",
+   """Alpha dropout (SELU networks), in training: dropped elements (whole channels with feature) set to SELU's negative
+saturation, then an affine correction keeps mean and variance; the mask draws as dropout's does.""",
+   swift='''newTensor(out) {
+    try Functional.alphaDropout(tensorArgument(x), probability: p, training: training != 0, feature: feature != 0)
+}''')
+
+fn("int cajal_nn_rms_norm(cajal_tensor x, const int64_t *normalized_shape, size_t nshape, cajal_tensor weight, int32_t has_eps, double eps, cajal_tensor *out)",
+   "x / sqrt(mean(x^2) + eps) over the trailing normalized_shape, times weight (may be NULL); without has_eps, eps is\nthe machine epsilon of x's compute type.",
+   swift='''newTensor(out) {
+    try Functional.rmsNorm(tensorArgument(x), normalizedShape: ints(normalized_shape, nshape, "normalized_shape"),
+                           weight: optionalTensor(weight, "weight"), eps: has_eps != 0 ? eps : nil)
+}''')
+
+loss("soft_margin_loss", "log(1 + e^(-target input)), reduced.")
+
+loss("hinge_embedding_loss", "input where target is 1, max(0, margin - input) where target is -1, reduced.",
+     params="double margin, cajal_reduction reduction")
+
+fn("int cajal_nn_multi_margin_loss(cajal_tensor input, cajal_tensor target, int64_t p, double margin, cajal_tensor weight, cajal_reduction reduction, cajal_tensor *out)",
+   """Multi-class hinge loss: per row of input (N, C) or (C), the sum over classes i other than the int64 target y of
+max(0, margin - x[y] + x[i])^p (p 1 or 2), times weight[y] (weight may be NULL), over C; reduced.""",
+   swift='''newTensor(out) {
+    try Functional.multiMarginLoss(tensorArgument(input, "input"), tensorArgument(target, "target"), p: Int(clamping: p),
+                                   margin: margin, weight: optionalTensor(weight, "weight"), reduction: reduction)
+}''')
+
+loss("multilabel_margin_loss", """Multi-label hinge loss: per row, the sum over its target classes j (the int64 labels before the first -1)
+and the other classes i of max(0, 1 - (x[j] - x[i])), over C; reduced.""")
+
+fn("int cajal_nn_ctc_loss(cajal_tensor log_probs, cajal_tensor targets, const int64_t *input_lengths, size_t ninput, const int64_t *target_lengths, size_t ntarget, int64_t blank, cajal_reduction reduction, int32_t zero_infinity, cajal_tensor *out)",
+   """Connectionist temporal classification: log_probs (T, N, C) (log_softmax outputs) or (T, C) unbatched; targets
+(N, S) padded or the label sequences concatenated (1-D), integer labels in [0, C); one input length (at most T) and one
+target length per sample. MEAN divides each loss by its target length (at least 1) before averaging; zero_infinity
+zeroes infinite losses and their gradients. The gradient is torch's (exp(lp) minus the posterior).""",
+   swift='''newTensor(out) {
+    try Functional.ctcLoss(tensorArgument(log_probs, "log_probs"), targets: tensorArgument(targets, "targets"),
+                           inputLengths: ints(input_lengths, ninput, "input_lengths", limit: maxListCount),
+                           targetLengths: ints(target_lengths, ntarget, "target_lengths", limit: maxListCount), blank: Int(clamping: blank),
+                           reduction: reduction, zeroInfinity: zero_infinity != 0)
+}''')
+
+fn("int cajal_nn_tanhshrink(cajal_tensor x, cajal_tensor *out)",
+   "x - tanh(x).",
+   swift='newTensor(out) { try Functional.tanhshrink(tensorArgument(x)) }')
+
+fn("int cajal_nn_local_response_norm(cajal_tensor x, int64_t size, double alpha, double beta, double k, cajal_tensor *out)",
+   "x / (k + alpha mean(x^2 over `size` neighbouring channels))^beta, for (N, C, ...) of 3 or more dims.",
+   swift='''newTensor(out) {
+    try Functional.localResponseNorm(tensorArgument(x), size: Int(clamping: size), alpha: alpha, beta: beta, k: k)
+}''')
+
+fn("int cajal_nn_lp_pool(cajal_tensor x, double norm_type, const int64_t *kernel_size, size_t nkernel, const int64_t *stride, size_t nstride, int32_t ceil_mode, int64_t spatial_dims, cajal_tensor *out)",
+   "lp_pool1d/2d/3d: (sum of x^p over each window)^(1/p), p = norm_type; an empty stride means stride = kernel_size.",
+   swift='''newTensor(out) {
+    try Functional.lpPool(tensorArgument(x), normType: norm_type, kernelSize: ints(kernel_size, nkernel, "kernel_size"),
+                          stride: ints(stride, nstride, "stride"), ceilMode: ceil_mode != 0, spatialDims: Int(clamping: spatial_dims))
+}''')
+
+fn("int cajal_nn_multilabel_soft_margin_loss(cajal_tensor input, cajal_tensor target, cajal_tensor weight, cajal_reduction reduction, cajal_tensor *out)",
+   "The mean over classes (last dim) of -(t log sigmoid(x) + (1 - t) log sigmoid(-x)), times weight (may be NULL); reduced.",
+   swift='''newTensor(out) {
+    try Functional.multilabelSoftMarginLoss(tensorArgument(input, "input"), tensorArgument(target, "target"),
+                                            weight: optionalTensor(weight, "weight"), reduction: reduction)
+}''')

@@ -51,6 +51,10 @@ layer("layer_norm", "torch.nn.LayerNorm: weight 1 and bias 0 over the normalized
       tensors=[tensor("weight", ["*normalized_shape"], "ones", when="elementwise_affine"),
                tensor("bias", ["*normalized_shape"], "zeros", when="elementwise_affine and bias")])
 
+layer("rms_norm", "torch.nn.RMSNorm: weight 1 over the normalized shape (no bias).",
+      args=["normalized_shape: [int]", "elementwise_affine: bool"],
+      tensors=[tensor("weight", ["*normalized_shape"], "ones", when="elementwise_affine")])
+
 layer("channel_norm", "torch.nn.GroupNorm and InstanceNorm2d: weight 1 and bias 0 per channel.",
       args=["num_channels: int", "affine: bool", "bias: bool"],
       tensors=[tensor("weight", ["num_channels"], "ones", when="affine"),

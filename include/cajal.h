@@ -144,8 +144,8 @@ typedef int32_t cajal_scatter_reduction;
 
 /* Where bernoulli_(p) with a number p (and so dropout) draws, as torch's CPU build does. */
 typedef int32_t cajal_bernoulli_stream;
-#define CAJAL_BERNOULLI_STREAM_MT19937 0 /* one 53-bit uniform per element from the generator (torch on AMD and other CPUs) */
-#define CAJAL_BERNOULLI_STREAM_MKL     1 /* one 32-bit draw seeds MKL's MCG31m1 stream, u < p per element (torch on Intel CPUs) */
+#define CAJAL_BERNOULLI_STREAM_MT19937 0 /* one 53-bit uniform per element from the generator (torch 2.x on every CPU) */
+#define CAJAL_BERNOULLI_STREAM_MKL     1 /* one 32-bit draw seeds MKL's MCG31m1 stream, u < p per element (older torch builds on Intel CPUs) */
 
 /* Which factors torch.linalg.qr returns (its mode=). */
 typedef int32_t cajal_qr_mode;
@@ -309,12 +309,12 @@ int cajal_generator_get_state(cajal_generator generator, cajal_tensor *out);
 /* Restores a state made by cajal_generator_get_state. */
 int cajal_generator_set_state(cajal_generator generator, cajal_tensor state);
 
-/* Where bernoulli_(p) with a number p, and so dropout, draws (a cajal_bernoulli_stream): CAJAL_BERNOULLI_STREAM_MKL
- * on Intel CPUs, CAJAL_BERNOULLI_STREAM_MT19937 elsewhere, as torch's CPU build chooses. */
+/* Where bernoulli_(p) with a number p, and so dropout, draws (a cajal_bernoulli_stream):
+ * CAJAL_BERNOULLI_STREAM_MT19937 unless set otherwise, as torch 2.x draws on every CPU. */
 int32_t cajal_get_bernoulli_stream(void);
 
 /* Makes bernoulli_(p) and dropout draw from `stream` from now on (process-wide): to
- * reproduce a torch run made on the other kind of CPU. */
+ * reproduce a run of an older torch build on an Intel CPU (CAJAL_BERNOULLI_STREAM_MKL). */
 int cajal_set_bernoulli_stream(cajal_bernoulli_stream stream);
 
 /* bernoulli_(p): each element becomes 1 with probability p (in [0, 1]), else 0, drawn
@@ -1466,6 +1466,105 @@ int cajal_archive_tensor(cajal_archive archive, size_t i, const char **name, caj
 
 /* Metadata pair i, sorted by key; the strings are owned by the archive. */
 int cajal_archive_metadata(cajal_archive archive, size_t i, const char **key, const char **value);
+
+/* The rest of everyday torch.nn (issue 20): patches, shuffles and unpooling, distances between embeddings,
+ * more activations and losses. */
+
+/* F.unfold (im2col): x (N, C, H, W) or (C, H, W) to (N, C kH kW, L) or (C kH kW, L), column l the block under
+ * sliding position l (row-major); each list holds one value or two. */
+int cajal_nn_unfold(cajal_tensor x, const int64_t *kernel_size, size_t nkernel, const int64_t *dilation,
+                    size_t ndilation, const int64_t *padding, size_t npadding, const int64_t *stride, size_t nstride,
+                    cajal_tensor *out);
+
+/* F.fold (col2im), unfold's adjoint: x (N, C kH kW, L) or (C kH kW, L) to (N, C, *output_size), overlapping blocks added. */
+int cajal_nn_fold(cajal_tensor x, const int64_t *output_size, size_t nsize, const int64_t *kernel_size, size_t nkernel,
+                  const int64_t *dilation, size_t ndilation, const int64_t *padding, size_t npadding,
+                  const int64_t *stride, size_t nstride, cajal_tensor *out);
+
+/* (*, C, H r, W r) -> (*, C r^2, H, W), pixel_shuffle's inverse. */
+int cajal_nn_pixel_unshuffle(cajal_tensor x, int64_t downscale_factor, cajal_tensor *out);
+
+/* (N, C, *) with its channels in `groups` groups interleaved (ShuffleNet). */
+int cajal_nn_channel_shuffle(cajal_tensor x, int64_t groups, cajal_tensor *out);
+
+/* max_unpool1d/2d/3d: x's values written at their int64 indices (positions in each output sequence, plane or volume,
+ * as max_pool returns them) of a zero output whose last nsize (1 to 3) dims are output_size. */
+int cajal_nn_max_unpool(cajal_tensor x, cajal_tensor indices, const int64_t *output_size, size_t nsize,
+                        cajal_tensor *out);
+
+/* x / max(||x||_p, eps) along dim. */
+int cajal_nn_normalize(cajal_tensor x, double p, int64_t dim, double eps, cajal_tensor *out);
+
+/* sum((x1 / max(||x1||, eps)) (x2 / max(||x2||, eps))) along dim of the broadcast inputs. */
+int cajal_nn_cosine_similarity(cajal_tensor x1, cajal_tensor x2, int64_t dim, double eps, cajal_tensor *out);
+
+/* ||x1 - x2 + eps||_p along the last dim of the broadcast inputs. */
+int cajal_nn_pairwise_distance(cajal_tensor x1, cajal_tensor x2, double p, double eps, int32_t keepdim,
+                               cajal_tensor *out);
+
+/* The p-norm distances between the rows of x (N, M) for every pair i < j, row-major: N (N - 1) / 2 values. */
+int cajal_nn_pdist(cajal_tensor x, double p, cajal_tensor *out);
+
+/* a sigmoid(b), a and b the halves of dim (its size even). */
+int cajal_nn_glu(cajal_tensor x, int64_t dim, cajal_tensor *out);
+
+/* x where |x| > lambda, else 0. */
+int cajal_nn_hardshrink(cajal_tensor x, double lambda, cajal_tensor *out);
+
+/* x - lambda above lambda, x + lambda below -lambda, else 0; lambda >= 0. */
+int cajal_nn_softshrink(cajal_tensor x, double lambda, cajal_tensor *out);
+
+/* Randomized leaky ReLU: in training, each element <= 0 times a slope uniform in [lower, upper) drawn from the
+ * default generator in order (torch's draws); otherwise leaky_relu with slope (lower + upper) / 2. */
+int cajal_nn_rrelu(cajal_tensor x, double lower, double upper, int32_t training, cajal_tensor *out);
+
+/* Alpha dropout (SELU networks), in training: dropped elements (whole channels with feature) set to SELU's negative
+ * saturation, then an affine correction keeps mean and variance; the mask draws as dropout's does. */
+int cajal_nn_alpha_dropout(cajal_tensor x, double p, int32_t training, int32_t feature, cajal_tensor *out);
+
+/* x / sqrt(mean(x^2) + eps) over the trailing normalized_shape, times weight (may be NULL); without has_eps, eps is
+ * the machine epsilon of x's compute type. */
+int cajal_nn_rms_norm(cajal_tensor x, const int64_t *normalized_shape, size_t nshape, cajal_tensor weight,
+                      int32_t has_eps, double eps, cajal_tensor *out);
+
+/* log(1 + e^(-target input)), reduced. */
+int cajal_nn_soft_margin_loss(cajal_tensor input, cajal_tensor target, cajal_reduction reduction, cajal_tensor *out);
+
+/* input where target is 1, max(0, margin - input) where target is -1, reduced. */
+int cajal_nn_hinge_embedding_loss(cajal_tensor input, cajal_tensor target, double margin, cajal_reduction reduction,
+                                  cajal_tensor *out);
+
+/* Multi-class hinge loss: per row of input (N, C) or (C), the sum over classes i other than the int64 target y of
+ * max(0, margin - x[y] + x[i])^p (p 1 or 2), times weight[y] (weight may be NULL), over C; reduced. */
+int cajal_nn_multi_margin_loss(cajal_tensor input, cajal_tensor target, int64_t p, double margin, cajal_tensor weight,
+                               cajal_reduction reduction, cajal_tensor *out);
+
+/* Multi-label hinge loss: per row, the sum over its target classes j (the int64 labels before the first -1)
+ * and the other classes i of max(0, 1 - (x[j] - x[i])), over C; reduced. */
+int cajal_nn_multilabel_margin_loss(cajal_tensor input, cajal_tensor target, cajal_reduction reduction,
+                                    cajal_tensor *out);
+
+/* Connectionist temporal classification: log_probs (T, N, C) (log_softmax outputs) or (T, C) unbatched; targets
+ * (N, S) padded or the label sequences concatenated (1-D), integer labels in [0, C); one input length (at most T) and one
+ * target length per sample. MEAN divides each loss by its target length (at least 1) before averaging; zero_infinity
+ * zeroes infinite losses and their gradients. The gradient is torch's (exp(lp) minus the posterior). */
+int cajal_nn_ctc_loss(cajal_tensor log_probs, cajal_tensor targets, const int64_t *input_lengths, size_t ninput,
+                      const int64_t *target_lengths, size_t ntarget, int64_t blank, cajal_reduction reduction,
+                      int32_t zero_infinity, cajal_tensor *out);
+
+/* x - tanh(x). */
+int cajal_nn_tanhshrink(cajal_tensor x, cajal_tensor *out);
+
+/* x / (k + alpha mean(x^2 over `size` neighbouring channels))^beta, for (N, C, ...) of 3 or more dims. */
+int cajal_nn_local_response_norm(cajal_tensor x, int64_t size, double alpha, double beta, double k, cajal_tensor *out);
+
+/* lp_pool1d/2d/3d: (sum of x^p over each window)^(1/p), p = norm_type; an empty stride means stride = kernel_size. */
+int cajal_nn_lp_pool(cajal_tensor x, double norm_type, const int64_t *kernel_size, size_t nkernel,
+                     const int64_t *stride, size_t nstride, int32_t ceil_mode, int64_t spatial_dims, cajal_tensor *out);
+
+/* The mean over classes (last dim) of -(t log sigmoid(x) + (1 - t) log sigmoid(-x)), times weight (may be NULL); reduced. */
+int cajal_nn_multilabel_soft_margin_loss(cajal_tensor input, cajal_tensor target, cajal_tensor weight,
+                                         cajal_reduction reduction, cajal_tensor *out);
 
 /* ---------------------------------- complex numbers and Fourier transforms */
 

@@ -1,26 +1,7 @@
 #define _GNU_SOURCE
 #include <sched.h>
 #include <pthread.h>
-#include <string.h>
-#if defined(__x86_64__) || defined(__i386__)
-#include <cpuid.h>
-#endif
 #include "cajal_spin.h"
-
-int cajal_cpu_is_intel(void) {
-#if defined(__x86_64__) || defined(__i386__)
-    unsigned int eax, ebx, ecx, edx;
-    char vendor[13];
-    if (!__get_cpuid(0, &eax, &ebx, &ecx, &edx)) return 0;
-    memcpy(vendor, &ebx, 4);
-    memcpy(vendor + 4, &edx, 4);
-    memcpy(vendor + 8, &ecx, 4);
-    vendor[12] = 0;
-    return strcmp(vendor, "GenuineIntel") == 0;
-#else
-    return 0;
-#endif
-}
 
 int cajal_current_cpu(void) {
     return sched_getcpu();

@@ -228,8 +228,8 @@ func checkedCount(_ count: Int, _ name: String, limit: Int) throws -> Int {
 let maxListCount = 1 << 20
 
 /// Reads `count` int64 values (a shape or a list of dims).
-func ints(_ pointer: UnsafePointer<Int64>?, _ count: Int, _ name: String = "shape") throws -> [Int] {
-    let count = try checkedCount(count, name, limit: Limits.maxRank)
+func ints(_ pointer: UnsafePointer<Int64>?, _ count: Int, _ name: String = "shape", limit: Int = Limits.maxRank) throws -> [Int] {
+    let count = try checkedCount(count, name, limit: limit)
     if count == 0 { return [] }
     guard let pointer else { throw CajalError(.nullArgument, "\(name) pointer is NULL") }
     return (0..<count).map { Int(pointer[$0]) }

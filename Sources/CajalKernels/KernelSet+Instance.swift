@@ -31,7 +31,9 @@ public let kernelSet = KernelSet(
     optimizerUpdate: optimizerUpdateKernel,
     plainMatrixMultiply: plainMatrixMultiplyKernel,
     boxMuller: boxMullerKernel,
-    sequence: sequenceKernel
+    sequence: sequenceKernel,
+    ctcForward: ctcForwardKernel,
+    ctcBackward: ctcBackwardKernel
 )
 
 /// Which instruction set this copy was compiled for, from the compiler's own flags.

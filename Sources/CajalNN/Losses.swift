@@ -127,6 +127,103 @@ extension Functional {
         return try reduction.apply(distance(anchor, positive).sub(negativeDistance).add(.scalar(margin)).clamp(min: 0, max: nil))
     }
 
+    /// log(1 + e^(-target · input)), targets ±1 (F.soft_margin_loss).
+    public static func softMarginLoss(_ input: Tensor, _ target: Tensor, reduction: LossReduction = .mean) throws -> Tensor {
+        try reduction.apply(input.neg().mul(target).exp().log1p())
+    }
+
+    /// The mean over classes (the last dim) of the per-class logistic loss
+    /// -(t log σ(x) + (1 - t) log σ(-x)), times weight (F.multilabel_soft_margin_loss).
+    public static func multilabelSoftMarginLoss(_ input: Tensor, _ target: Tensor, weight: Tensor? = nil,
+                                                reduction: LossReduction = .mean) throws -> Tensor {
+        guard input.rank >= 1 else {
+            throw CajalError.runtime("[multilabel_soft_margin_loss] expected an input with a class dim, got a scalar")
+        }
+        let positive = try target.mul(logSigmoid(input))
+        let negative = try Tensor.scalar(1.0).sub(target).mul(logSigmoid(input.neg()))
+        var loss = try positive.add(negative).neg()
+        if let weight { loss = try loss.mul(weight) }
+        let classDim = input.rank - 1
+        return try reduction.apply(loss.sum(dims: [classDim]).div(.scalar(Double(input.shape[classDim]))))
+    }
+
+    /// input where target is 1, max(0, margin - input) where target is -1
+    /// (F.hinge_embedding_loss; other targets contribute both terms, as torch).
+    public static func hingeEmbeddingLoss(_ input: Tensor, _ target: Tensor, margin: Double = 1,
+                                          reduction: LossReduction = .mean) throws -> Tensor {
+        let zeros = try input.zerosLike()
+        let marginPart = try Tensor.where(target.ne(.scalar(Int64(1))), Tensor.scalar(margin).sub(input).clamp(min: 0, max: nil), zeros)
+        let inputPart = try Tensor.where(target.ne(.scalar(Int64(-1))), input, zeros)
+        return try reduction.apply(marginPart.add(inputPart))
+    }
+
+    /// The multi-class hinge loss: per sample, Σ over classes i ≠ y of
+    /// max(0, margin - x[y] + x[i])^p (times weight[y]), divided by the
+    /// number of classes (F.multi_margin_loss). input (N, C) or (C), target
+    /// (N) or a number: int64 class indices.
+    public static func multiMarginLoss(_ input: Tensor, _ target: Tensor, p: Int = 1, margin: Double = 1, weight: Tensor? = nil,
+                                       reduction: LossReduction = .mean) throws -> Tensor {
+        let op = "multi_margin_loss"
+        guard p == 1 || p == 2 else { throw CajalError.value("[\(op)] only p == 1 and p == 2 supported") }
+        guard input.rank <= 2, input.rank == 0 || input.shape[input.rank - 1] > 0 else {
+            throw CajalError.runtime("[\(op)] Expected non-empty vector or matrix with optional 0-dim batch size, but got: \(input.shape)")
+        }
+        let batched = input.rank == 2
+        let x = input.rank == 0 ? try input.reshape([1, 1]) : batched ? input : try input.unsqueeze(dim: 0)
+        let (rows, classes) = (x.shape[0], x.shape[1])
+        guard target.rank <= 1, target.count == rows, !target.dtype.isFloatingPoint, target.dtype != .bool else {
+            throw CajalError.runtime("[\(op)] inconsistent target size: \(target.shape) for input of size: \(input.shape)")
+        }
+        if let weight, weight.rank != 1 || weight.count != classes {
+            throw CajalError.runtime("[\(op)] inconsistent weight size, expected \([classes]) but got \(weight.shape)")
+        }
+        let labels = try target.reshape([rows, 1]).to(.int64)
+        if rows > 0, try labels.lt(.scalar(Int64(0))).logicalOr(labels.ge(.scalar(Int64(classes)))).any().item() != 0 {
+            throw CajalError.index("[\(op)] target out of range")
+        }
+        let margins = try Tensor.scalar(margin).sub(x.gather(dim: 1, index: labels)).add(x).relu()
+        var terms = p == 1 ? margins : try margins.mul(margins)
+        if let weight { terms = try terms.mul(weight.indexSelect(dim: 0, index: labels.reshape([rows])).unsqueeze(dim: 1)) }
+        // The target class itself contributes nothing.
+        let others = try Tensor.arange(end: Double(classes), dtype: .int64).unsqueeze(dim: 0).ne(labels)
+        let zero = try Tensor.scalar(0.0).to(terms.dtype)
+        var loss = try Tensor.where(others, terms, zero).sum(dims: [1]).div(.scalar(Double(classes)))
+        if !batched { loss = try loss.reshape([]) }
+        return try reduction.apply(loss)
+    }
+
+    /// The multi-label hinge loss: per sample, Σ over its target classes j and
+    /// non-target classes i of max(0, 1 - (x[j] - x[i])), divided by the
+    /// number of classes (F.multilabel_margin_loss). target: int64 class
+    /// indices shaped like input, the labels before the first -1.
+    public static func multilabelMarginLoss(_ input: Tensor, _ target: Tensor, reduction: LossReduction = .mean) throws -> Tensor {
+        let op = "multilabel_margin_loss"
+        guard input.rank <= 2, input.rank == 0 || input.shape[input.rank - 1] > 0 else {
+            throw CajalError.runtime("[\(op)] Expected non-empty vector or matrix with optional 0-dim batch size, but got: \(input.shape)")
+        }
+        guard target.shape == input.shape, !target.dtype.isFloatingPoint, target.dtype != .bool else {
+            throw CajalError.runtime("[\(op)] inconsistent target size: \(target.shape) for input of size: \(input.shape)")
+        }
+        let batched = input.rank == 2
+        let x = input.rank == 0 ? try input.reshape([1, 1]) : batched ? input : try input.unsqueeze(dim: 0)
+        let labels = try target.reshape(x.shape).to(.int64)
+        let (rows, classes) = (x.shape[0], x.shape[1])
+        if rows > 0, try labels.lt(.scalar(Int64(-1))).logicalOr(labels.ge(.scalar(Int64(classes)))).any().item() != 0 {
+            throw CajalError.index("[\(op)] target out of range")
+        }
+        // The labels before the first -1 count; the rest are ignored.
+        let listed = try labels.ne(.scalar(Int64(-1))).to(.int64).cumprod(dim: 1)
+        let safeLabels = try Tensor.where(listed.gt(.scalar(Int64(0))), labels, Tensor.scalar(Int64(0)))
+        let listedValues = try listed.to(x.dtype)
+        let isTarget = try x.zerosLike().scatterAdd(dim: 1, index: safeLabels, source: listedValues).clamp(min: 0, max: 1)
+        // margins[n, j, i] = max(0, 1 - x[n, label j] + x[n, i]).
+        let margins = try Tensor.scalar(1.0).sub(x.gather(dim: 1, index: safeLabels).unsqueeze(dim: 2)).add(x.unsqueeze(dim: 1)).relu()
+        let pairs = try listedValues.unsqueeze(dim: 2).mul(Tensor.scalar(1.0).sub(isTarget).unsqueeze(dim: 1))
+        var loss = try margins.mul(pairs).sum(dims: [1, 2]).div(.scalar(Double(classes)))
+        if !batched { loss = try loss.reshape([]) }
+        return try reduction.apply(loss)
+    }
+
     /// cajal's soft Dice loss for segmentation (torch has none):
     ///     1 - (2 Σ p·t + smooth) / (Σ p + Σ t + smooth),
     /// summed over every dim but the batch (dim 0), one value per sample, then

@@ -114,6 +114,72 @@ extension Functional {
         return try split.permute(order).reshape(lead + [c / (r * r), height, width])
     }
 
+    /// (*, C, H r, W r) -> (*, C r², H, W): pixel_shuffle's inverse.
+    public static func pixelUnshuffle(_ input: Tensor, downscaleFactor r: Int) throws -> Tensor {
+        let op = "pixel_unshuffle"
+        guard input.rank >= 3 else {
+            throw CajalError.runtime("[\(op)] pixel_unshuffle expects input to have at least 3 dimensions, but got input with \(input.rank) dimension(s)")
+        }
+        let check = Arguments(op)
+        guard try check.bounded(r, "downscale_factor") > 0 else {
+            throw CajalError.runtime("[\(op)] pixel_unshuffle expects a positive downscale_factor, but got \(r)")
+        }
+        let c = input.shape[input.rank - 3], h = input.shape[input.rank - 2], w = input.shape[input.rank - 1]
+        guard h % r == 0 else {
+            throw CajalError.runtime("[\(op)] pixel_unshuffle expects height to be divisible by downscale_factor, but input.size(-2)=\(h) is not divisible by \(r)")
+        }
+        guard w % r == 0 else {
+            throw CajalError.runtime("[\(op)] pixel_unshuffle expects width to be divisible by downscale_factor, but input.size(-1)=\(w) is not divisible by \(r)")
+        }
+        let channels = try check.product([c, r, r], "channels \(c) times downscale_factor \(r) squared")
+        let lead = Array(input.shape.dropLast(3)), k = lead.count
+        let split = try input.reshape(lead + [c, h / r, r, w / r, r])
+        let order = Array(0..<k) + [k, k + 2, k + 4, k + 1, k + 3]
+        return try split.permute(order).reshape(lead + [channels, h / r, w / r])
+    }
+
+    /// (N, C, *) with the channels of `groups` groups interleaved: channel
+    /// g·(C / groups) + i moves to i·groups + g (ShuffleNet's channel shuffle).
+    public static func channelShuffle(_ input: Tensor, groups: Int) throws -> Tensor {
+        let op = "channel_shuffle"
+        guard input.rank > 2 else {
+            throw CajalError.runtime("[\(op)] channel_shuffle expects input to have at least 3 dimensions, but got input with \(input.rank) dims")
+        }
+        guard try Arguments(op).bounded(groups, "groups") > 0 else {
+            throw CajalError.runtime("[\(op)] Number of groups to divide channels in must be positive. Value of groups:\(groups)")
+        }
+        let channels = input.shape[1]
+        guard channels % groups == 0 else {
+            throw CajalError.runtime("[\(op)] Number of channels must be divisible by groups. Got \(channels) channels and \(groups) groups.")
+        }
+        let rest = Array(input.shape.dropFirst(2))
+        return try input.reshape([input.shape[0], groups, channels / groups] + rest).transpose(1, 2).reshape(input.shape)
+    }
+
+    /// max_unpool1d/2d/3d: each input value written at its index (a position
+    /// in its output plane, as max_pool returns them) of a zero output whose
+    /// last `outputSize.count` dims are outputSize.
+    public static func maxUnpool(_ input: Tensor, indices: Tensor, outputSize: [Int]) throws -> Tensor {
+        let dims = outputSize.count, op = "max_unpooling\(dims)d"
+        guard (1...3).contains(dims) else { throw CajalError.value("[max_unpool] output_size must have 1 to 3 dims, got \(dims)") }
+        guard input.rank == dims + 1 || input.rank == dims + 2 else {
+            throw CajalError.runtime("[\(op)] Input to max_unpooling\(dims)d should be a \(dims + 1)d or \(dims + 2)d Tensor, but got a tensor with \(input.rank) dimensions.")
+        }
+        guard indices.shape == input.shape, indices.dtype == .int64 else {
+            throw CajalError.runtime("[\(op)] Expected shape of indices to be same as that of the input tensor (\(input.shape)) and dtype int64, but got indices tensor with shape: \(indices.shape) and dtype \(indices.dtype)")
+        }
+        let check = Arguments(op)
+        let plane = try check.product(try check.sizes(outputSize, "output_size"), "output_size")
+        guard outputSize.allSatisfy({ $0 >= 0 }) else { throw CajalError.runtime("[\(op)] output_size must be non-negative, got \(outputSize)") }
+        let lead = Array(input.shape.dropLast(dims))
+        let flatInput = try input.reshape(lead + [-1]), flatIndices = try indices.reshape(lead + [-1])
+        if flatIndices.count > 0, try flatIndices.lt(.scalar(Int64(0))).logicalOr(flatIndices.ge(.scalar(Int64(plane)))).any().item() != 0 {
+            throw CajalError.runtime("[\(op)] Found an invalid max index (output volumes are of size \(outputSize.map(String.init).joined(separator: "x")))")
+        }
+        let out = try Tensor.zeros(lead + [plane], dtype: input.dtype)
+        return try out.scatter(dim: lead.count, index: flatIndices, source: flatInput).reshape(lead + outputSize)
+    }
+
     /// The interpolation modes of torch.nn.functional.interpolate that cajal
     /// has (declared with the C constants, api/00_constants.py).
     public typealias InterpolationMode = CajalCore.InterpolationMode

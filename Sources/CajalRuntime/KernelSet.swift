@@ -82,6 +82,14 @@ public struct KernelSet: Sendable {
 
     /// arange / linspace values into a contiguous buffer: (rule, kind, out, count).
     public let sequence: @Sendable (SequenceRule, DType, UnsafeMutableRawPointer, Int) -> Void
+    /// The CTC forward (float types): (kind, problems, logAlpha (batch, time,
+    /// positions), nll (batch)), the alphas and each sample's negative log-likelihood.
+    public let ctcForward: @Sendable (DType, CTCProblems, UnsafeMutableRawPointer, UnsafeMutableRawPointer) -> Void
+    /// Its gradient with respect to the log-probabilities, torch's formula
+    /// exp(lp) - exp(log(Σ alpha beta) + nll - lp), times each sample's output
+    /// gradient: (kind, problems, logAlpha, nll, gradOut (batch), zeroInfinity, grad (time, batch, classes)).
+    public let ctcBackward: @Sendable (DType, CTCProblems, UnsafeRawPointer, UnsafeRawPointer, UnsafeRawPointer, Bool,
+                                       UnsafeMutableRawPointer) -> Void
     public init(name: String,
                 binary: @escaping @Sendable (BinaryOp, DType, UnsafeMutableRawPointer, UnsafeRawPointer, UnsafeRawPointer, StridedLoop) -> Void,
                 unary: @escaping @Sendable (UnaryOp, DType, UnsafeMutableRawPointer, UnsafeRawPointer, StridedLoop) -> Void,
@@ -110,7 +118,10 @@ public struct KernelSet: Sendable {
                 optimizerUpdate: @escaping @Sendable (OptimizerRule, DType, Int, UnsafeMutableRawPointer, UnsafeRawPointer, [UnsafeMutableRawPointer]) -> Void,
                 plainMatrixMultiply: @escaping @Sendable (DType, Int, Int, Int, MatrixOperand, MatrixOperand, UnsafeMutableRawPointer, Int, Double) -> Void,
                 boxMuller: @escaping @Sendable (DType, UnsafeMutableRawPointer, Int, Double, Double) -> Void,
-                sequence: @escaping @Sendable (SequenceRule, DType, UnsafeMutableRawPointer, Int) -> Void) {
+                sequence: @escaping @Sendable (SequenceRule, DType, UnsafeMutableRawPointer, Int) -> Void,
+                ctcForward: @escaping @Sendable (DType, CTCProblems, UnsafeMutableRawPointer, UnsafeMutableRawPointer) -> Void,
+                ctcBackward: @escaping @Sendable (DType, CTCProblems, UnsafeRawPointer, UnsafeRawPointer, UnsafeRawPointer, Bool,
+                                                  UnsafeMutableRawPointer) -> Void) {
         self.name = name
         self.binary = binary
         self.unary = unary
@@ -140,5 +151,7 @@ public struct KernelSet: Sendable {
         self.plainMatrixMultiply = plainMatrixMultiply
         self.boxMuller = boxMuller
         self.sequence = sequence
+        self.ctcForward = ctcForward
+        self.ctcBackward = ctcBackward
     }
 }

@@ -235,3 +235,26 @@ public enum SequenceRule: Sendable {
     /// end - (count - 1 - i) * step from there, so both ends are exact.
     case linspace(start: Double, end: Double, step: Double)
 }
+
+/// One batch of connectionist temporal classification problems for the CTC
+/// kernels: log-probabilities (time, batch, classes) contiguous in the
+/// kernel's float type, and per sample its input length, target length and
+/// where its int64 labels start in `targets` (label k at start + k * targetStride).
+/// Every length and label was checked by the op.
+public struct CTCProblems: @unchecked Sendable {
+    public let logProbs: UnsafeRawPointer
+    public let time: Int, batch: Int, classes: Int
+    public let targets: UnsafePointer<Int64>
+    public let targetStride: Int
+    public let targetStarts: [Int], inputLengths: [Int], targetLengths: [Int]
+    public let blank: Int
+    /// Extended positions (2 L + 1) kept per time step in the log-alpha table.
+    public let positions: Int
+
+    public init(logProbs: UnsafeRawPointer, time: Int, batch: Int, classes: Int, targets: UnsafePointer<Int64>, targetStride: Int,
+                targetStarts: [Int], inputLengths: [Int], targetLengths: [Int], blank: Int, positions: Int) {
+        (self.logProbs, self.time, self.batch, self.classes) = (logProbs, time, batch, classes)
+        (self.targets, self.targetStride, self.targetStarts) = (targets, targetStride, targetStarts)
+        (self.inputLengths, self.targetLengths, self.blank, self.positions) = (inputLengths, targetLengths, blank, positions)
+    }
+}

@@ -392,6 +392,77 @@ struct ReferenceTests {
                                                     swap: attrs["swap"]?.bool ?? false, reduction: reduction())
         case "pad": return try Functional.pad(a[0], intList(attrs["pad"]), value: attrs["value"]?.double ?? 0)
         case "pixel_shuffle": return try Functional.pixelShuffle(a[0], upscaleFactor: attrs["factor"]?.int ?? 1)
+        // The rest of everyday torch.nn (issue 20).
+        case "unfold":
+            return try Tensor.unfoldPatches(a[0], kernelSize: intList(attrs["kernel_size"]), dilation: intList(attrs["dilation"]),
+                                            padding: intList(attrs["padding"]), stride: intList(attrs["stride"]))
+        case "fold":
+            return try Tensor.foldPatches(a[0], outputSize: intList(attrs["output_size"]), kernelSize: intList(attrs["kernel_size"]),
+                                          dilation: intList(attrs["dilation"]), padding: intList(attrs["padding"]),
+                                          stride: intList(attrs["stride"]))
+        case "pixel_unshuffle": return try Functional.pixelUnshuffle(a[0], downscaleFactor: attrs["factor"]?.int ?? 1)
+        case "channel_shuffle": return try Functional.channelShuffle(a[0], groups: attrs["groups"]?.int ?? 1)
+        case "max_unpool":
+            let dims = attrs["dims"]?.int ?? 2, kernel = intList(attrs["kernel_size"]), stride = intList(attrs["stride"])
+            let pool = dims == 1 ? Tensor.maxPool1d : dims == 3 ? Tensor.maxPool3d : Tensor.maxPool2d
+            let (values, indices) = try pool(a[0], kernel, stride, [0], [1], false)
+            var size = intList(attrs["output_size"])
+            if size.isEmpty {
+                // torch's default: the size max_pool came from, (in - 1) stride + kernel.
+                let spatial = Array(values.shape.suffix(dims))
+                size = spatial.map { ($0 - 1) * stride[0] + kernel[0] }
+            }
+            return try Functional.maxUnpool(values, indices: indices, outputSize: size)
+        case "normalize": return try Functional.normalize(a[0], p: attrs["p"]?.double ?? 2, dim: attrs["dim"]?.int ?? 1)
+        case "cosine_similarity": return try Functional.cosineSimilarity(a[0], a[1], dim: attrs["dim"]?.int ?? 1)
+        case "pairwise_distance":
+            return try Functional.pairwiseDistance(a[0], a[1], p: attrs["p"]?.double ?? 2, keepDim: attrs["keepdim"]?.bool ?? false)
+        case "pdist": return try Functional.pdist(a[0], p: attrs["p"]?.double ?? 2)
+        case "glu": return try Functional.glu(a[0], dim: attrs["dim"]?.int ?? -1)
+        case "hardshrink": return try Functional.hardshrink(a[0], lambda: attrs["lambd"]?.double ?? 0.5)
+        case "softshrink": return try Functional.softshrink(a[0], lambda: attrs["lambd"]?.double ?? 0.5)
+        case "tanhshrink": return try Functional.tanhshrink(a[0])
+        case "rrelu_eval":
+            return try Functional.rrelu(a[0], lower: attrs["lower"]?.double ?? 0.125, upper: attrs["upper"]?.double ?? 1.0 / 3)
+        case "rms_norm":
+            return try Functional.rmsNorm(a[0], normalizedShape: intList(attrs["shape"]), weight: a.count == 2 ? a[1] : nil,
+                                          eps: attrs["eps"]?.double)
+        case "local_response_norm":
+            return try Functional.localResponseNorm(a[0], size: attrs["size"]?.int ?? 1, alpha: attrs["alpha"]?.double ?? 1e-4,
+                                                    beta: attrs["beta"]?.double ?? 0.75, k: attrs["k"]?.double ?? 1)
+        case "lp_pool":
+            return try Functional.lpPool(a[0], normType: attrs["norm_type"]?.double ?? 2, kernelSize: intList(attrs["kernel_size"]),
+                                         stride: intList(attrs["stride"]), ceilMode: attrs["ceil_mode"]?.bool ?? false,
+                                         spatialDims: attrs["dims"]?.int ?? 2)
+        case "soft_margin_loss": return try Functional.softMarginLoss(a[0], a[1], reduction: reduction())
+        case "multilabel_soft_margin_loss":
+            return try Functional.multilabelSoftMarginLoss(a[0], a[1], weight: a.count == 3 ? a[2] : nil, reduction: reduction())
+        case "hinge_embedding_loss":
+            return try Functional.hingeEmbeddingLoss(a[0], a[1], margin: attrs["margin"]?.double ?? 1, reduction: reduction())
+        case "multi_margin_loss":
+            return try Functional.multiMarginLoss(a[0], a[1], p: attrs["p"]?.int ?? 1, margin: attrs["margin"]?.double ?? 1,
+                                                  weight: a.count == 3 ? a[2] : nil, reduction: reduction())
+        case "multilabel_margin_loss": return try Functional.multilabelMarginLoss(a[0], a[1], reduction: reduction())
+        case "triplet_margin_with_distance_loss":
+            // torch's Python composition, with pairwise_distance or 1 - cosine similarity as the distance.
+            let cosine = attrs["cosine"]?.bool ?? false
+            func distance(_ x: Tensor, _ y: Tensor) throws -> Tensor {
+                cosine ? try Tensor.scalar(1.0).sub(Functional.cosineSimilarity(x, y)) : try Functional.pairwiseDistance(x, y)
+            }
+            var negative = try distance(a[0], a[2])
+            if attrs["swap"]?.bool == true { negative = try negative.minimum(distance(a[1], a[2])) }
+            let loss = try distance(a[0], a[1]).sub(negative).add(.scalar(attrs["margin"]?.double ?? 1)).clamp(min: 0, max: nil)
+            switch attrs["reduction"]?.string {
+            case "none": return loss
+            case "sum": return try loss.sum()
+            default: return try loss.mean()
+            }
+        case "ctc_loss":
+            let logits = attrs["logits"]?.bool ?? true
+            let logProbs = logits ? try Functional.logSoftmax(a[0], dim: a[0].rank - 1) : a[0]
+            return try Functional.ctcLoss(logProbs, targets: a[1], inputLengths: intList(attrs["input_lengths"]),
+                                          targetLengths: intList(attrs["target_lengths"]), blank: attrs["blank"]?.int ?? 0,
+                                          reduction: reduction(), zeroInfinity: attrs["zero_infinity"]?.bool ?? false)
         case "adaptive_avg_pool2d", "adaptive_avg_pool1d", "adaptive_avg_pool3d": return try Functional.adaptiveAvgPool(a[0], outputSize: intList(attrs["output_size"]))
         case "interpolate":
             // Sizes from a scale factor as torch computes them, with its 1/scale ratios.

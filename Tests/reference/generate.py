@@ -1192,6 +1192,119 @@ def volume_cases():
     return cases
 
 
+def everyday_cases():
+    """The rest of everyday torch.nn (issue 20): unfold/fold, the shuffles,
+    max_unpool, lp_pool, distances, more activations and losses, and CTC.
+    An RNG of their own, so adding them changed no other fixture."""
+    global rng
+    shared, rng = rng, np.random.default_rng(20261207 + 21)
+    cases = []
+
+    def case(name, op, inputs, accumulated=0, **attrs):
+        cases.append(make_case(name, op, inputs, attrs, accumulated=accumulated))
+
+    def x(*shape, **kw):
+        return inp(values(list(shape), **kw))
+
+    def labels(data, shape=None):
+        return inp(given(data, dtype="int64", shape=shape))
+
+    case("unfold/stride_dilation_padding", "unfold", [x(2, 3, 6, 7)], kernel_size=[2, 3], dilation=[1, 2], padding=1,
+         stride=[2, 1])
+    case("unfold/unbatched", "unfold", [x(3, 5, 5)], kernel_size=2, dilation=1, padding=0, stride=1)
+    cases.append(make_case("unfold/transposed_input", "unfold", [inp(values([1, 2, 5, 4]), view=[{"kind": "transpose", "dim0": 2, "dim1": 3}])],
+                           {"kernel_size": 3, "dilation": 1, "padding": [1, 0], "stride": 2}))
+    case("fold/overlapping", "fold", [x(2, 12, 12)], accumulated=4, output_size=[5, 6], kernel_size=2, dilation=1,
+         padding=1, stride=2)
+    case("fold/unbatched_dilated", "fold", [x(8, 4)], accumulated=4, output_size=[6, 6], kernel_size=2, dilation=2,
+         padding=0, stride=2)
+    case("fold/sum_of_overlaps", "fold", [x(1, 18, 20)], accumulated=9, output_size=[6, 7], kernel_size=3, dilation=1,
+         padding=0, stride=1)
+    case("pixel_unshuffle/basic", "pixel_unshuffle", [x(2, 3, 4, 6)], factor=2)
+    case("pixel_unshuffle/unbatched", "pixel_unshuffle", [x(2, 6, 9)], factor=3)
+    case("channel_shuffle/groups_3", "channel_shuffle", [x(2, 6, 2, 3)], groups=3)
+    for dims, shape, kernel, stride, size in ((1, [2, 3, 9], 2, 2, None), (2, [2, 2, 6, 5], 2, 2, [6, 5]),
+                                              (2, [1, 3, 7, 7], 3, 2, None), (3, [1, 2, 4, 4, 6], 2, 2, None)):
+        case(f"max_unpool{dims}d/{'x'.join(map(str, shape))}", "max_unpool", [x(*shape)], dims=dims, kernel_size=kernel,
+             stride=stride, output_size=size)
+    zero_row = given([[0.0, 0.0, 0.0], [1.0, -2.0, 0.5], [3.0, 0.25, -1.5]])
+    case("normalize/p2_dim1", "normalize", [x(4, 5)], p=2.0, dim=1)
+    case("normalize/p1_last_dim", "normalize", [x(2, 3, 4)], p=1.0, dim=-1)
+    case("normalize/zero_row", "normalize", [inp(zero_row)], p=2.0, dim=1)
+    case("cosine_similarity/broadcast", "cosine_similarity", [x(4, 5), x(1, 5)], dim=-1)
+    case("cosine_similarity/dim0", "cosine_similarity", [x(6, 3), x(6, 3)], dim=0)
+    case("cosine_similarity/zero_vector", "cosine_similarity", [inp(zero_row), x(3, 3)], dim=1)
+    case("pairwise_distance/p2", "pairwise_distance", [x(4, 5), x(4, 5)], p=2.0, keepdim=False)
+    case("pairwise_distance/p1_broadcast_keepdim", "pairwise_distance", [x(4, 5), x(5)], p=1.0, keepdim=True)
+    for p in (2.0, 1.0, 3.0):
+        case(f"pdist/p{p:g}", "pdist", [x(6, 4)], accumulated=4, p=p)
+    case("glu/dim1", "glu", [x(3, 4, 2)], dim=1)
+    case("glu/last_dim", "glu", [x(2, 6)], dim=-1)
+    case("hardshrink/lambda_0.7", "hardshrink", [x(5, 7)], lambd=0.7)
+    case("softshrink/lambda_0.7", "softshrink", [x(5, 7)], lambd=0.7)
+    case("tanhshrink/basic", "tanhshrink", [x(5, 7)])
+    case("rrelu_eval/default", "rrelu_eval", [x(5, 7)], lower=1.0 / 8, upper=1.0 / 3)
+    case("rms_norm/weight", "rms_norm", [x(3, 4, 5), x(5)], accumulated=5, shape=[5], eps=None)
+    case("rms_norm/two_dims_eps", "rms_norm", [x(2, 3, 4)], accumulated=12, shape=[3, 4], eps=1e-3)
+    case("local_response_norm/3d", "local_response_norm", [x(2, 5, 7)], accumulated=3, size=3, alpha=1e-2, beta=0.75, k=1.0)
+    case("local_response_norm/4d", "local_response_norm", [x(2, 6, 3, 3)], accumulated=2, size=2, alpha=0.1, beta=0.5, k=2.0)
+    case("local_response_norm/5d", "local_response_norm", [x(1, 5, 2, 3, 2)], accumulated=4, size=4, alpha=0.05, beta=0.75,
+         k=1.0)
+    case("lp_pool1d/p2", "lp_pool", [x(2, 3, 9, positive=True)], accumulated=3, dims=1, norm_type=2.0, kernel_size=3,
+         stride=2, ceil_mode=False)
+    case("lp_pool2d/p3_ceil", "lp_pool", [x(1, 2, 5, 5, positive=True)], accumulated=4, dims=2, norm_type=3.0,
+         kernel_size=2, stride=2, ceil_mode=True)
+    signs = lambda *shape: inp(given(np.where(rng.uniform(size=shape) > 0.5, 1.0, -1.0), shape=list(shape)), grad=False)  # noqa: E731
+    for reduction in ("mean", "sum", "none"):
+        case(f"soft_margin_loss/{reduction}", "soft_margin_loss", [x(4, 5), signs(4, 5)], accumulated=20, reduction=reduction)
+        case(f"hinge_embedding_loss/{reduction}", "hinge_embedding_loss", [x(4, 5), signs(4, 5)], accumulated=20,
+             margin=0.5, reduction=reduction)
+        case(f"multilabel_soft_margin_loss/{reduction}", "multilabel_soft_margin_loss",
+             [x(4, 5), inp(given((rng.uniform(size=(4, 5)) > 0.5).astype(float)), grad=False)], accumulated=20,
+             reduction=reduction)
+        case(f"multi_margin_loss/p1_{reduction}", "multi_margin_loss", [x(4, 5), labels([3, 0, 4, 1])], accumulated=20,
+             p=1, margin=1.0, reduction=reduction)
+        case(f"multilabel_margin_loss/{reduction}", "multilabel_margin_loss",
+             [x(4, 5), labels([[3, 0, -1, 1, 2], [1, 2, 3, -1, 0], [4, 4, -1, -1, -1], [-1, 0, 1, 2, 3]])], accumulated=25,
+             reduction=reduction)
+        case(f"triplet_margin_with_distance_loss/{reduction}", "triplet_margin_with_distance_loss",
+             [x(4, 5), x(4, 5), x(4, 5)], accumulated=20, cosine=False, margin=1.0, swap=False, reduction=reduction)
+    case("multilabel_soft_margin_loss/weight", "multilabel_soft_margin_loss",
+         [x(3, 4), inp(given((rng.uniform(size=(3, 4)) > 0.5).astype(float)), grad=False), inp(values([4]), grad=False)],
+         accumulated=12, reduction="mean")
+    case("multi_margin_loss/p2_margin_weight", "multi_margin_loss",
+         [x(4, 5), labels([1, 1, 0, 4]), inp(values([5], positive=True), grad=False)], accumulated=20, p=2, margin=0.7,
+         reduction="none")
+    case("multi_margin_loss/unbatched", "multi_margin_loss", [x(6), labels(2, shape=[])], accumulated=6, p=1, margin=1.0,
+         reduction="mean")
+    case("multilabel_margin_loss/unbatched", "multilabel_margin_loss", [x(5), labels([2, 4, -1, 0, 1])], accumulated=5,
+         reduction="none")
+    case("triplet_margin_with_distance_loss/cosine_swap", "triplet_margin_with_distance_loss",
+         [x(4, 5), x(4, 5), x(4, 5)], accumulated=20, cosine=True, margin=0.3, swap=True, reduction="mean")
+    # CTC: logits through log_softmax (the usual use), and raw log-probabilities for torch's own gradient formula.
+    padded = rng.integers(1, 6, size=(3, 5)).tolist()
+    for reduction in ("mean", "sum", "none"):
+        case(f"ctc_loss/padded_{reduction}", "ctc_loss", [x(14, 3, 6), labels(padded)], accumulated=14,
+             input_lengths=[14, 11, 9], target_lengths=[5, 3, 4], blank=0, reduction=reduction, zero_infinity=False,
+             logits=True)
+    concatenated = [1, 2, 2, 3, 1, 4, 4, 4, 2]
+    case("ctc_loss/concatenated_repeats", "ctc_loss", [x(12, 3, 5), labels(concatenated)], accumulated=12,
+         input_lengths=[12, 10, 12], target_lengths=[4, 3, 2], blank=0, reduction="mean", zero_infinity=False, logits=True)
+    case("ctc_loss/too_short_zero_infinity", "ctc_loss", [x(6, 2, 4), labels([[1, 1, 1, 2], [3, 2, 0, 0]])], accumulated=6,
+         input_lengths=[6, 5], target_lengths=[4, 2], blank=0, reduction="none", zero_infinity=True, logits=True)
+    case("ctc_loss/blank_last_float64", "ctc_loss", [x(10, 2, 5, dtype="float64"), labels([[0, 1, 2], [3, 3, 1]])],
+         accumulated=10, input_lengths=[10, 8], target_lengths=[3, 2], blank=4, reduction="mean", zero_infinity=False,
+         logits=True)
+    case("ctc_loss/unbatched", "ctc_loss", [x(9, 4), labels([1, 2, 1])], accumulated=9, input_lengths=[9], target_lengths=[3],
+         blank=0, reduction="sum", zero_infinity=False, logits=True)
+    case("ctc_loss/log_probs_gradient", "ctc_loss", [x(8, 2, 4, low=-3.0, high=-0.1), labels([[1, 2], [3, 0]])], accumulated=8,
+         input_lengths=[8, 7], target_lengths=[2, 1], blank=0, reduction="sum", zero_infinity=False, logits=False)
+    case("ctc_loss/empty_target", "ctc_loss", [x(5, 2, 3), labels([[1, 2], [0, 0]])], accumulated=5,
+         input_lengths=[5, 4], target_lengths=[2, 0], blank=0, reduction="mean", zero_infinity=False, logits=True)
+    rng = shared
+    return cases
+
+
 def layer_inputs(module):
     """The module's parameters as fixture inputs (small values), and their names."""
     names = [n for n, _ in module.named_parameters()]
@@ -1631,13 +1744,28 @@ def _mkl_bernoulli():
     return draw
 
 
+def _torch_bernoulli_stream(draw):
+    """Which stream this torch's bernoulli_(p) draws from, measured: MKL's
+    (seeded by the generator's next 32-bit word) or the generator's own
+    53-bit uniforms (two words each)."""
+    words = np.random.RandomState(42).randint(0, 2**32, size=2 * 777, dtype=np.uint64)
+    torch.manual_seed(42)
+    bits = torch.empty(777).bernoulli_(0.3).tolist()
+    if bits == [float(v) for v in draw(int(words[0]), 777, 0.3)]:
+        return "mkl"
+    own = [float(((int(words[2 * i]) << 32 | int(words[2 * i + 1])) & ((1 << 53) - 1)) * 2.0**-53 < 0.3)
+           for i in range(777)]
+    if bits == own:
+        return "mt19937"
+    raise SystemExit("random_programs: torch's bernoulli_ matches neither stream")
+
+
 def random_program_fixtures():
     """The programs of random_programs.py run by torch on this machine (the
     stream its bernoulli_ took here is recorded), and the MKL stream's cases:
     the seed is the generator's next 32-bit draw, taken from torch, and the
     bits come from MKL itself."""
-    with open("/proc/cpuinfo") as f:
-        stream = "mkl" if "GenuineIntel" in f.read() else "mt19937"
+    stream = _torch_bernoulli_stream(_mkl_bernoulli())
     programs = {}
     for name, program in random_programs.PROGRAMS.items():
         results = program(torch)
@@ -1711,6 +1839,7 @@ def main():
         "declared_unary": declared_unary_cases(),
         "real_functions": real_function_cases(),
         "volumes": volume_cases(),
+        "everyday": everyday_cases(),
     }
     for group, cases in groups.items():
         path = os.path.join(OUT, f"{group}.json")
@@ -1751,10 +1880,10 @@ if __name__ == "__main__":
         write_programs(sys.argv[2])
     elif sys.argv[1:] == ["--only", "random_programs"]:
         write_random_programs()
-    elif sys.argv[1:2] == ["--only"] and sys.argv[2] in ("declared_unary", "real_functions", "volumes"):
+    elif sys.argv[1:2] == ["--only"] and sys.argv[2] in ("declared_unary", "real_functions", "volumes", "everyday"):
         # One case file alone (each draws from an RNG of its own).
         cases = {"declared_unary": declared_unary_cases, "real_functions": real_function_cases,
-                 "volumes": volume_cases}[sys.argv[2]]()
+                 "volumes": volume_cases, "everyday": everyday_cases}[sys.argv[2]]()
         with open(os.path.join(OUT, f"{sys.argv[2]}.json"), "w") as f:
             json.dump({"generator": "Tests/reference/generate.py", "torch": torch.__version__, "cases": cases}, f,
                       separators=(",", ":"))

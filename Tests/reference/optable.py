@@ -297,6 +297,47 @@ def make_ops(lib):
         "cross_entropy": lambda *a: lib.nn.functional.cross_entropy(
             a[0], a[1], a[2] if a[-1]["weight"] else None, ignore_index=a[-1]["ignore_index"],
             reduction=a[-1]["reduction"], label_smoothing=a[-1]["label_smoothing"]),
+        # The rest of everyday torch.nn (issue 20).
+        "unfold": lambda x, attrs: lib.nn.functional.unfold(x, attrs["kernel_size"], attrs["dilation"], attrs["padding"],
+                                                            attrs["stride"]),
+        "fold": lambda x, attrs: lib.nn.functional.fold(x, attrs["output_size"], attrs["kernel_size"], attrs["dilation"],
+                                                        attrs["padding"], attrs["stride"]),
+        "pixel_unshuffle": lambda x, attrs: lib.nn.functional.pixel_unshuffle(x, attrs["factor"]),
+        "channel_shuffle": lambda x, attrs: lib.nn.functional.channel_shuffle(x, attrs["groups"]),
+        "max_unpool": lambda x, attrs: _max_unpool(lib, x, attrs),
+        "normalize": lambda x, attrs: lib.nn.functional.normalize(x, attrs["p"], attrs["dim"]),
+        "cosine_similarity": lambda a, b, attrs: lib.nn.functional.cosine_similarity(a, b, attrs["dim"]),
+        "pairwise_distance": lambda a, b, attrs: lib.nn.functional.pairwise_distance(a, b, attrs["p"],
+                                                                                    keepdim=attrs["keepdim"]),
+        "pdist": lambda x, attrs: lib.nn.functional.pdist(x, attrs["p"]),
+        "glu": lambda x, attrs: lib.nn.functional.glu(x, attrs["dim"]),
+        "hardshrink": lambda x, attrs: lib.nn.functional.hardshrink(x, attrs["lambd"]),
+        "softshrink": lambda x, attrs: lib.nn.functional.softshrink(x, attrs["lambd"]),
+        "tanhshrink": lambda x, attrs: lib.nn.functional.tanhshrink(x),
+        "rrelu_eval": lambda x, attrs: lib.nn.functional.rrelu(x, attrs["lower"], attrs["upper"]),
+        "rms_norm": lambda *a: lib.nn.functional.rms_norm(a[0], a[-1]["shape"], a[1] if len(a) == 3 else None,
+                                                          a[-1]["eps"]),
+        "local_response_norm": lambda x, attrs: lib.nn.functional.local_response_norm(x, attrs["size"], attrs["alpha"],
+                                                                                      attrs["beta"], attrs["k"]),
+        "lp_pool": lambda x, attrs: getattr(lib.nn.functional, f"lp_pool{attrs['dims']}d")(
+            x, attrs["norm_type"], attrs["kernel_size"], attrs["stride"], attrs["ceil_mode"]),
+        "soft_margin_loss": lambda a, y, attrs: lib.nn.functional.soft_margin_loss(a, y, reduction=attrs["reduction"]),
+        "multilabel_soft_margin_loss": lambda *a: lib.nn.functional.multilabel_soft_margin_loss(
+            a[0], a[1], a[2] if len(a) == 4 else None, reduction=a[-1]["reduction"]),
+        "hinge_embedding_loss": lambda a, y, attrs: lib.nn.functional.hinge_embedding_loss(
+            a, y, margin=attrs["margin"], reduction=attrs["reduction"]),
+        "multi_margin_loss": lambda *a: lib.nn.functional.multi_margin_loss(
+            a[0], a[1], p=a[-1]["p"], margin=a[-1]["margin"], weight=a[2] if len(a) == 4 else None,
+            reduction=a[-1]["reduction"]),
+        "multilabel_margin_loss": lambda a, y, attrs: lib.nn.functional.multilabel_margin_loss(
+            a, y, reduction=attrs["reduction"]),
+        "triplet_margin_with_distance_loss": lambda a, p, n, attrs: lib.nn.functional.triplet_margin_with_distance_loss(
+            a, p, n, distance_function=(lambda x, y: 1.0 - lib.nn.functional.cosine_similarity(x, y))
+            if attrs["cosine"] else None, margin=attrs["margin"], swap=attrs["swap"], reduction=attrs["reduction"]),
+        "ctc_loss": lambda x, targets, attrs: lib.nn.functional.ctc_loss(
+            x.log_softmax(2 if x.dim() == 3 else 1) if attrs["logits"] else x, targets, attrs["input_lengths"],
+            attrs["target_lengths"], blank=attrs["blank"], reduction=attrs["reduction"],
+            zero_infinity=attrs["zero_infinity"]),
     }
 
 
@@ -309,6 +350,15 @@ def _instance_norm_running(lib, x, *rest):
     out = lib.nn.functional.instance_norm(x, mean, var, weight, bias, attrs["use_input_stats"], attrs["momentum"],
                                           attrs["eps"])
     return out, mean, var
+
+
+def _max_unpool(lib, x, attrs):
+    """max_pool with indices, then max_unpool back to the pooled input's size (or output_size)."""
+    dims = attrs["dims"]
+    pooled, indices = getattr(lib.nn.functional, f"max_pool{dims}d")(x, attrs["kernel_size"], attrs["stride"],
+                                                                     return_indices=True)
+    return getattr(lib.nn.functional, f"max_unpool{dims}d")(pooled, indices, attrs["kernel_size"], attrs["stride"],
+                                                            output_size=attrs["output_size"])
 
 
 def _setitem(x, value, tensors, spec):

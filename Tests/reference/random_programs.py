@@ -1,15 +1,16 @@
 """Programs whose numbers depend on torch's random draws beyond rand/randn:
 bernoulli_, torch.bernoulli, dropout (F.dropout, nn.Dropout, Dropout2d, the
-dropout between LSTM layers) and WeightedRandomSampler without replacement.
+dropout between LSTM layers), rrelu and alpha dropout, and
+WeightedRandomSampler without replacement.
 Written once against a `torch` module: generate.py runs them with real
 PyTorch (fixtures/python/random_programs.json) and
 Tests/python/test_random_programs.py runs the same text with cajal.
 
-torch draws bernoulli_(p) with a number p (and so dropout) from its
-mt19937 generator on AMD and other CPUs, and from MKL's MCG31 stream seeded
-by one draw of that generator on Intel CPUs. The programs' fixture records
-which one the generating machine's torch took ("stream"); the MKL stream's
-own cases (MKL_CASES, drawn through libmkl_rt itself) cover the other.
+torch 2.x draws bernoulli_(p) with a number p (and so dropout) from its
+mt19937 generator on every CPU; older builds took MKL's MCG31 stream, seeded
+by one draw of that generator, on Intel CPUs. The programs' fixture records
+which one the generating machine's torch took ("stream", measured); the MKL
+stream's own cases (MKL_CASES, drawn through libmkl_rt itself) cover the other.
 """
 
 
@@ -84,7 +85,66 @@ def sampler_program(torch):
     return {"without": torch.tensor(without), "with_generator": torch.tensor(with_generator)}
 
 
+def self_normalizing_program(torch):
+    """rrelu's per-element slopes (drawn only where x <= 0) and alpha
+    dropout's masks, whole-element and per channel, with a gradient."""
+    F, nn = torch.nn.functional, torch.nn
+    out = {}
+    torch.manual_seed(13)
+    x = torch.randn(9, 23)
+    out["rrelu_float32"] = F.rrelu(x, training=True)
+    out["rrelu_float64"] = F.rrelu(x.double(), 0.05, 0.4, training=True)
+    out["rrelu_eval"] = F.rrelu(x)
+    out["rrelu_module"] = nn.RReLU(0.1, 0.3)(x)
+    out["alpha_dropout"] = F.alpha_dropout(x, 0.2, training=True)
+    out["alpha_dropout_module"] = nn.AlphaDropout(0.4)(x)
+    out["feature_alpha_dropout"] = F.feature_alpha_dropout(torch.randn(3, 6, 4), 0.5, training=True)
+    out["feature_alpha_dropout_module"] = nn.FeatureAlphaDropout(0.3)(torch.randn(2, 5, 2, 2))
+    x.requires_grad_(True)
+    y = F.rrelu(x, training=True) + F.alpha_dropout(x, 0.3, training=True)
+    (y * y).sum().backward()
+    out["grad"] = x.grad
+    out["after"] = torch.rand(4)
+    return out
+
+
+def weight_normalisation_program(torch):
+    """Spectral and weight normalisation, as parametrizations and as the old
+    hooks: the power iteration's u and v start from two normal_ draws, so the
+    state_dicts (names and values) and outputs follow torch only if the draws,
+    the iteration and the bookkeeping all do."""
+    nn = torch.nn
+    P = nn.utils.parametrizations
+    out = {}
+    torch.manual_seed(17)
+    x = torch.randn(5, 6)
+    layers = {
+        "sn": P.spectral_norm(nn.Linear(6, 4)),
+        "sn_conv_t": P.spectral_norm(nn.ConvTranspose1d(3, 2, 3), n_power_iterations=2),
+        "wn": P.weight_norm(nn.Linear(6, 4)),
+        "wn_dim_none": P.weight_norm(nn.Linear(6, 4), dim=None),
+        "old_sn": nn.utils.spectral_norm(nn.Linear(6, 4)),
+        "old_wn": nn.utils.weight_norm(nn.Linear(6, 4)),
+    }
+    for name, layer in layers.items():
+        inputs = torch.randn(2, 3, 5) if name == "sn_conv_t" else x
+        for _ in range(3):
+            y = layer(inputs)
+        out[f"{name}.out"] = y.detach()
+        out[f"{name}.weight"] = layer.weight.detach()
+        (y * y).sum().backward()
+        for key, value in layer.state_dict().items():
+            out[f"{name}.state.{key}"] = value
+        for key, value in layer.named_parameters():
+            out[f"{name}.grad.{key}"] = value.grad
+    layer = layers["sn"].eval()
+    out["sn.eval"] = layer(x).detach()
+    return out
+
+
 PROGRAMS = {
+    "weight_normalisation": weight_normalisation_program,
+    "self_normalizing": self_normalizing_program,
     "bernoulli": bernoulli_program,
     "dropout": dropout_program,
     "training": training_program,

@@ -165,8 +165,8 @@ SCATTER_REDUCTION_BY_NAME = {  # torch's name -> member
 class BernoulliStream(enum.IntEnum):
     """Where bernoulli_(p) with a number p (and so dropout) draws, as torch's CPU build does. C: cajal_bernoulli_stream."""
 
-    MT19937 = 0  # one 53-bit uniform per element from the generator (torch on AMD and other CPUs)
-    MKL = 1  # one 32-bit draw seeds MKL's MCG31m1 stream, u < p per element (torch on Intel CPUs)
+    MT19937 = 0  # one 53-bit uniform per element from the generator (torch 2.x on every CPU)
+    MKL = 1  # one 32-bit draw seeds MKL's MCG31m1 stream, u < p per element (older torch builds on Intel CPUs)
 
 
 BERNOULLI_STREAM_BY_NAME = {  # torch's name -> member

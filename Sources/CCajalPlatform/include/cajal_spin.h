@@ -13,10 +13,6 @@ static inline void cajal_cpu_relax(void) {
     __builtin_ia32_pause();
 #elif defined(__aarch64__)
     __asm__ __volatile__("yield");
-/* 1 when the CPU's vendor is Intel ("GenuineIntel"), else 0: torch draws
- * bernoulli_ differently there (MKL's stream), and cajal follows it. */
-CAJAL_INTERNAL int cajal_cpu_is_intel(void);
-
 #endif
 }
 
@@ -33,9 +29,5 @@ CAJAL_INTERNAL void cajal_capture_process_cpus(void);
 /* Restricts `thread` to the CPUs the process may use, minus `cpu` (which
  * moves it at once if it runs there). Returns 1 if the restriction is in place. */
 CAJAL_INTERNAL int cajal_thread_avoid_cpu(pthread_t thread, int cpu);
-
-/* 1 when the CPU's vendor is Intel ("GenuineIntel"), else 0: torch draws
- * bernoulli_ differently there (MKL's stream), and cajal follows it. */
-CAJAL_INTERNAL int cajal_cpu_is_intel(void);
 
 #endif

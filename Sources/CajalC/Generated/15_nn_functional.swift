@@ -897,3 +897,193 @@ public func cajal_archive_metadata(_ archive: OpaquePointer?, _ i: Int,
         value?.pointee = UnsafePointer(archive.metadata[k].value)
     }
 }
+
+@_cdecl("cajal_nn_unfold")
+public func cajal_nn_unfold(_ x: OpaquePointer?, _ kernel_size: UnsafePointer<Int64>?, _ nkernel: Int,
+                            _ dilation: UnsafePointer<Int64>?, _ ndilation: Int, _ padding: UnsafePointer<Int64>?,
+                            _ npadding: Int, _ stride: UnsafePointer<Int64>?, _ nstride: Int, _ out: TensorOut?) -> Int32 {
+    newTensor(out) {
+        try Tensor.unfoldPatches(tensorArgument(x, "input"), kernelSize: ints(kernel_size, nkernel, "kernel_size"),
+                                 dilation: ints(dilation, ndilation, "dilation"), padding: ints(padding, npadding, "padding"),
+                                 stride: ints(stride, nstride, "stride"))
+    }
+}
+
+@_cdecl("cajal_nn_fold")
+public func cajal_nn_fold(_ x: OpaquePointer?, _ output_size: UnsafePointer<Int64>?, _ nsize: Int,
+                          _ kernel_size: UnsafePointer<Int64>?, _ nkernel: Int, _ dilation: UnsafePointer<Int64>?,
+                          _ ndilation: Int, _ padding: UnsafePointer<Int64>?, _ npadding: Int,
+                          _ stride: UnsafePointer<Int64>?, _ nstride: Int, _ out: TensorOut?) -> Int32 {
+    newTensor(out) {
+        try Tensor.foldPatches(tensorArgument(x, "input"), outputSize: ints(output_size, nsize, "output_size"),
+                               kernelSize: ints(kernel_size, nkernel, "kernel_size"), dilation: ints(dilation, ndilation, "dilation"),
+                               padding: ints(padding, npadding, "padding"), stride: ints(stride, nstride, "stride"))
+    }
+}
+
+@_cdecl("cajal_nn_pixel_unshuffle")
+public func cajal_nn_pixel_unshuffle(_ x: OpaquePointer?, _ downscale_factor: Int64, _ out: TensorOut?) -> Int32 {
+    newTensor(out) { try Functional.pixelUnshuffle(tensorArgument(x), downscaleFactor: Int(downscale_factor)) }
+}
+
+@_cdecl("cajal_nn_channel_shuffle")
+public func cajal_nn_channel_shuffle(_ x: OpaquePointer?, _ groups: Int64, _ out: TensorOut?) -> Int32 {
+    newTensor(out) { try Functional.channelShuffle(tensorArgument(x), groups: Int(groups)) }
+}
+
+@_cdecl("cajal_nn_max_unpool")
+public func cajal_nn_max_unpool(_ x: OpaquePointer?, _ indices: OpaquePointer?, _ output_size: UnsafePointer<Int64>?,
+                                _ nsize: Int, _ out: TensorOut?) -> Int32 {
+    newTensor(out) {
+        try Functional.maxUnpool(tensorArgument(x, "input"), indices: tensorArgument(indices, "indices"),
+                                 outputSize: ints(output_size, nsize, "output_size"))
+    }
+}
+
+@_cdecl("cajal_nn_normalize")
+public func cajal_nn_normalize(_ x: OpaquePointer?, _ p: Double, _ dim: Int64, _ eps: Double, _ out: TensorOut?) -> Int32 {
+    newTensor(out) { try Functional.normalize(tensorArgument(x), p: p, dim: Int(dim), eps: eps) }
+}
+
+@_cdecl("cajal_nn_cosine_similarity")
+public func cajal_nn_cosine_similarity(_ x1: OpaquePointer?, _ x2: OpaquePointer?, _ dim: Int64, _ eps: Double,
+                                       _ out: TensorOut?) -> Int32 {
+    newTensor(out) { try Functional.cosineSimilarity(tensorArgument(x1, "x1"), tensorArgument(x2, "x2"), dim: Int(dim), eps: eps) }
+}
+
+@_cdecl("cajal_nn_pairwise_distance")
+public func cajal_nn_pairwise_distance(_ x1: OpaquePointer?, _ x2: OpaquePointer?, _ p: Double, _ eps: Double,
+                                       _ keepdim: Int32, _ out: TensorOut?) -> Int32 {
+    newTensor(out) {
+        try Functional.pairwiseDistance(tensorArgument(x1, "x1"), tensorArgument(x2, "x2"), p: p, eps: eps, keepDim: keepdim != 0)
+    }
+}
+
+@_cdecl("cajal_nn_pdist")
+public func cajal_nn_pdist(_ x: OpaquePointer?, _ p: Double, _ out: TensorOut?) -> Int32 {
+    newTensor(out) { try Functional.pdist(tensorArgument(x), p: p) }
+}
+
+@_cdecl("cajal_nn_glu")
+public func cajal_nn_glu(_ x: OpaquePointer?, _ dim: Int64, _ out: TensorOut?) -> Int32 {
+    newTensor(out) { try Functional.glu(tensorArgument(x), dim: Int(dim)) }
+}
+
+@_cdecl("cajal_nn_hardshrink")
+public func cajal_nn_hardshrink(_ x: OpaquePointer?, _ lambda: Double, _ out: TensorOut?) -> Int32 {
+    newTensor(out) { try Functional.hardshrink(tensorArgument(x), lambda: lambda) }
+}
+
+@_cdecl("cajal_nn_softshrink")
+public func cajal_nn_softshrink(_ x: OpaquePointer?, _ lambda: Double, _ out: TensorOut?) -> Int32 {
+    newTensor(out) { try Functional.softshrink(tensorArgument(x), lambda: lambda) }
+}
+
+@_cdecl("cajal_nn_rrelu")
+public func cajal_nn_rrelu(_ x: OpaquePointer?, _ lower: Double, _ upper: Double, _ training: Int32, _ out: TensorOut?) -> Int32 {
+    newTensor(out) { try Functional.rrelu(tensorArgument(x), lower: lower, upper: upper, training: training != 0) }
+}
+
+@_cdecl("cajal_nn_alpha_dropout")
+public func cajal_nn_alpha_dropout(_ x: OpaquePointer?, _ p: Double, _ training: Int32, _ feature: Int32,
+                                   _ out: TensorOut?) -> Int32 {
+    newTensor(out) {
+        try Functional.alphaDropout(tensorArgument(x), probability: p, training: training != 0, feature: feature != 0)
+    }
+}
+
+@_cdecl("cajal_nn_rms_norm")
+public func cajal_nn_rms_norm(_ x: OpaquePointer?, _ normalized_shape: UnsafePointer<Int64>?, _ nshape: Int,
+                              _ weight: OpaquePointer?, _ has_eps: Int32, _ eps: Double, _ out: TensorOut?) -> Int32 {
+    newTensor(out) {
+        try Functional.rmsNorm(tensorArgument(x), normalizedShape: ints(normalized_shape, nshape, "normalized_shape"),
+                               weight: optionalTensor(weight, "weight"), eps: has_eps != 0 ? eps : nil)
+    }
+}
+
+@_cdecl("cajal_nn_soft_margin_loss")
+public func cajal_nn_soft_margin_loss(_ input: OpaquePointer?, _ target: OpaquePointer?, _ reduction: Int32,
+                                      _ out: TensorOut?) -> Int32 {
+    guard let reduction = LossReduction(rawValue: reduction) else { return invalidConstant(LossReduction.self, reduction, "soft_margin_loss", "reduction") }
+    return newTensor(out) {
+        try Functional.softMarginLoss(tensorArgument(input, "input"), tensorArgument(target, "target"),
+                                      reduction: reduction)
+    }
+}
+
+@_cdecl("cajal_nn_hinge_embedding_loss")
+public func cajal_nn_hinge_embedding_loss(_ input: OpaquePointer?, _ target: OpaquePointer?, _ margin: Double,
+                                          _ reduction: Int32, _ out: TensorOut?) -> Int32 {
+    guard let reduction = LossReduction(rawValue: reduction) else { return invalidConstant(LossReduction.self, reduction, "hinge_embedding_loss", "reduction") }
+    return newTensor(out) {
+        try Functional.hingeEmbeddingLoss(tensorArgument(input, "input"), tensorArgument(target, "target"), margin: margin,
+                                          reduction: reduction)
+    }
+}
+
+@_cdecl("cajal_nn_multi_margin_loss")
+public func cajal_nn_multi_margin_loss(_ input: OpaquePointer?, _ target: OpaquePointer?, _ p: Int64, _ margin: Double,
+                                       _ weight: OpaquePointer?, _ reduction: Int32, _ out: TensorOut?) -> Int32 {
+    guard let reduction = LossReduction(rawValue: reduction) else { return invalidConstant(LossReduction.self, reduction, "multi_margin_loss", "reduction") }
+    return newTensor(out) {
+        try Functional.multiMarginLoss(tensorArgument(input, "input"), tensorArgument(target, "target"), p: Int(clamping: p),
+                                       margin: margin, weight: optionalTensor(weight, "weight"), reduction: reduction)
+    }
+}
+
+@_cdecl("cajal_nn_multilabel_margin_loss")
+public func cajal_nn_multilabel_margin_loss(_ input: OpaquePointer?, _ target: OpaquePointer?, _ reduction: Int32,
+                                            _ out: TensorOut?) -> Int32 {
+    guard let reduction = LossReduction(rawValue: reduction) else { return invalidConstant(LossReduction.self, reduction, "multilabel_margin_loss", "reduction") }
+    return newTensor(out) {
+        try Functional.multilabelMarginLoss(tensorArgument(input, "input"), tensorArgument(target, "target"),
+                                            reduction: reduction)
+    }
+}
+
+@_cdecl("cajal_nn_ctc_loss")
+public func cajal_nn_ctc_loss(_ log_probs: OpaquePointer?, _ targets: OpaquePointer?,
+                              _ input_lengths: UnsafePointer<Int64>?, _ ninput: Int,
+                              _ target_lengths: UnsafePointer<Int64>?, _ ntarget: Int, _ blank: Int64,
+                              _ reduction: Int32, _ zero_infinity: Int32, _ out: TensorOut?) -> Int32 {
+    guard let reduction = LossReduction(rawValue: reduction) else { return invalidConstant(LossReduction.self, reduction, "ctc_loss", "reduction") }
+    return newTensor(out) {
+        try Functional.ctcLoss(tensorArgument(log_probs, "log_probs"), targets: tensorArgument(targets, "targets"),
+                               inputLengths: ints(input_lengths, ninput, "input_lengths", limit: maxListCount),
+                               targetLengths: ints(target_lengths, ntarget, "target_lengths", limit: maxListCount), blank: Int(clamping: blank),
+                               reduction: reduction, zeroInfinity: zero_infinity != 0)
+    }
+}
+
+@_cdecl("cajal_nn_tanhshrink")
+public func cajal_nn_tanhshrink(_ x: OpaquePointer?, _ out: TensorOut?) -> Int32 {
+    newTensor(out) { try Functional.tanhshrink(tensorArgument(x)) }
+}
+
+@_cdecl("cajal_nn_local_response_norm")
+public func cajal_nn_local_response_norm(_ x: OpaquePointer?, _ size: Int64, _ alpha: Double, _ beta: Double,
+                                         _ k: Double, _ out: TensorOut?) -> Int32 {
+    newTensor(out) {
+        try Functional.localResponseNorm(tensorArgument(x), size: Int(clamping: size), alpha: alpha, beta: beta, k: k)
+    }
+}
+
+@_cdecl("cajal_nn_lp_pool")
+public func cajal_nn_lp_pool(_ x: OpaquePointer?, _ norm_type: Double, _ kernel_size: UnsafePointer<Int64>?,
+                             _ nkernel: Int, _ stride: UnsafePointer<Int64>?, _ nstride: Int, _ ceil_mode: Int32,
+                             _ spatial_dims: Int64, _ out: TensorOut?) -> Int32 {
+    newTensor(out) {
+        try Functional.lpPool(tensorArgument(x), normType: norm_type, kernelSize: ints(kernel_size, nkernel, "kernel_size"),
+                              stride: ints(stride, nstride, "stride"), ceilMode: ceil_mode != 0, spatialDims: Int(clamping: spatial_dims))
+    }
+}
+
+@_cdecl("cajal_nn_multilabel_soft_margin_loss")
+public func cajal_nn_multilabel_soft_margin_loss(_ input: OpaquePointer?, _ target: OpaquePointer?,
+                                                 _ weight: OpaquePointer?, _ reduction: Int32, _ out: TensorOut?) -> Int32 {
+    guard let reduction = LossReduction(rawValue: reduction) else { return invalidConstant(LossReduction.self, reduction, "multilabel_soft_margin_loss", "reduction") }
+    return newTensor(out) {
+        try Functional.multilabelSoftMarginLoss(tensorArgument(input, "input"), tensorArgument(target, "target"),
+                                                weight: optionalTensor(weight, "weight"), reduction: reduction)
+    }
+}

@@ -21,11 +21,29 @@ package enum RandomFill {
         }
     }
 
-    /// Where bernoulli_(p) with a number p draws: torch's CPU build takes MKL's
-    /// stream on Intel CPUs and the generator's own draws elsewhere; cajal
-    /// does the same (cajal_set_bernoulli_stream picks the other one, to
-    /// reproduce a run made on the other kind of CPU).
-    package static let bernoulliStream = Mutex<BernoulliStream>(cajal_cpu_is_intel() != 0 ? .mkl : .mt19937)
+    /// torch's rrelu noise in training: per element of a contiguous float32 or
+    /// float64 input, in order, a slope drawn uniform in [lower, upper) (one
+    /// 53-bit draw, torch's uniform_real_distribution<double>) where the
+    /// element is <= 0, else 1.
+    package static func rreluNoise(input: Tensor, out: UnsafeMutableRawPointer, lower: Double, upper: Double,
+                                   generator: Generator) {
+        func fill<T: BinaryFloatingPoint>(_ x: UnsafePointer<T>, _ o: UnsafeMutablePointer<T>) {
+            for i in 0..<input.count { o[i] = x[i] <= 0 ? T(generator.uniformDouble() * (upper - lower) + lower) : 1 }
+        }
+        generator.withLock {
+            switch input.dtype {
+            case .float32: fill(input.typedPointer(Float.self), out.assumingMemoryBound(to: Float.self))
+            case .float64: fill(input.typedPointer(Double.self), out.assumingMemoryBound(to: Double.self))
+            default: break  // drawn in the kernel type
+            }
+        }
+    }
+
+    /// Where bernoulli_(p) with a number p draws: the generator's own draws,
+    /// as torch 2.x takes them on every CPU (measured on an Intel Xeon with
+    /// torch 2.15 and MKL present). Older torch builds took MKL's stream on
+    /// Intel CPUs; cajal_set_bernoulli_stream picks it to reproduce such a run.
+    package static let bernoulliStream = Mutex<BernoulliStream>(.mt19937)
 
     /// torch's bernoulli_(p) for a number p, as 0 or 1 in `dtype`. mt19937:
     /// one 53-bit uniform per element, 1 where it is below p. mkl: one

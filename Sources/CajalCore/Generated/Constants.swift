@@ -251,9 +251,9 @@ public enum ScatterReduction: Int32, CaseIterable, Sendable, CustomStringConvert
 
 /// Where bernoulli_(p) with a number p (and so dropout) draws, as torch's CPU build does. C: cajal_bernoulli_stream.
 public enum BernoulliStream: Int32, CaseIterable, Sendable, CustomStringConvertible {
-    /// one 53-bit uniform per element from the generator (torch on AMD and other CPUs)
+    /// one 53-bit uniform per element from the generator (torch 2.x on every CPU)
     case mt19937 = 0
-    /// one 32-bit draw seeds MKL's MCG31m1 stream, u < p per element (torch on Intel CPUs)
+    /// one 32-bit draw seeds MKL's MCG31m1 stream, u < p per element (older torch builds on Intel CPUs)
     case mkl = 1
 
     /// torch's name for it.

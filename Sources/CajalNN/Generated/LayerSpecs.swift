@@ -60,6 +60,14 @@ enum LayerSpec {
         ]
     }
 
+    /// torch.nn.RMSNorm: weight 1 over the normalized shape (no bias).
+    static func rmsNorm(normalizedShape: [Int], elementwiseAffine: Bool) -> [LayerTensor] {
+        [
+            LayerTensor(name: "weight", shape: normalizedShape,
+                        initializer: .ones, present: elementwiseAffine),
+        ]
+    }
+
     /// torch.nn.GroupNorm and InstanceNorm2d: weight 1 and bias 0 per channel.
     static func channelNorm(numChannels: Int, affine: Bool, bias: Bool) -> [LayerTensor] {
         [

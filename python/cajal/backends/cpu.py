@@ -31,9 +31,8 @@ def empty_cache():
 
 
 def get_bernoulli_stream():
-    """Where bernoulli_(p) and dropout draw: "mkl" on Intel CPUs, "mt19937"
-    elsewhere, as torch's CPU build chooses (its Intel path seeds MKL's
-    MCG31 stream from one draw of the generator)."""
+    """Where bernoulli_(p) and dropout draw: "mt19937" (the generator's own
+    draws, as torch 2.x on every CPU) unless set to "mkl"."""
     from .._constants import BernoulliStream
 
     return BernoulliStream(lib.cajal_get_bernoulli_stream()).name.lower()
@@ -41,7 +40,8 @@ def get_bernoulli_stream():
 
 def set_bernoulli_stream(stream):
     """Draws bernoulli_(p) and dropout from "mkl" or "mt19937" from now on:
-    to reproduce a torch run made on the other kind of CPU."""
+    "mkl" reproduces older torch builds on Intel CPUs, which seeded MKL's
+    MCG31 stream from one draw of the generator."""
     from .._constants import BernoulliStream
     from .._ffi import check
 

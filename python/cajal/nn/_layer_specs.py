@@ -53,6 +53,13 @@ def layer_norm(normalized_shape, elementwise_affine, bias):
     ]
 
 
+def rms_norm(normalized_shape, elementwise_affine):
+    """torch.nn.RMSNorm: weight 1 over the normalized shape (no bias)."""
+    return [
+        LayerTensor("weight", (*normalized_shape,), ("ones",), bool(elementwise_affine), False, None),
+    ]
+
+
 def channel_norm(num_channels, affine, bias):
     """torch.nn.GroupNorm and InstanceNorm2d: weight 1 and bias 0 per channel."""
     return [

@@ -502,9 +502,16 @@ def adaptive_max_pool3d(input, output_size, return_indices=False):  # noqa: A002
 
 def scaled_dot_product_attention(query, key, value, attn_mask=None, dropout_p=0.0, is_causal=False, scale=None,
                                  enable_gqa=False):
-    """softmax(q kᵀ · scale + mask) v; a bool attn_mask marks what may attend (True), a float one is added."""
-    if enable_gqa:
-        raise NotImplementedError("scaled_dot_product_attention(enable_gqa=True) is not supported by cajal")
+    """softmax(q kᵀ · scale + mask) v; a bool attn_mask marks what may attend (True), a float one is added.
+    enable_gqa: grouped-query attention, each key/value head shared by query.size(-3) / key.size(-3) query heads."""
+    if enable_gqa and query.dim() >= 3 and key.dim() >= 3:
+        query_heads, key_heads, value_heads = query.size(-3), key.size(-3), value.size(-3)
+        if key_heads != value_heads or query_heads % key_heads != 0:
+            raise RuntimeError(f"scaled_dot_product_attention: with enable_gqa, the number of query heads "
+                               f"({query_heads}) must be a multiple of the number of key/value heads "
+                               f"({key_heads}, {value_heads})")
+        key = key.repeat_interleave(query_heads // key_heads, -3)
+        value = value.repeat_interleave(query_heads // value_heads, -3)
     return _call(lib.cajal_nn_scaled_dot_product_attention, query, key, value, _optional(attn_mask), float(dropout_p),
                  1 if is_causal else 0, 0 if scale is None else 1, 0.0 if scale is None else float(scale))
 
@@ -532,3 +539,240 @@ def multi_head_attention_forward(query, key, value, embed_dim_to_check, num_head
                                             1 if average_attn_weights else 0, 1 if is_causal else 0,
                                             float(dropout_p), 1 if training else 0, byref(output), byref(weights)))
     return _wrap(output.value), (_wrap(weights.value) if weights.value else None)
+
+
+# ------------------------------------------------------------------ patches, shuffles, unpooling
+
+def unfold(input, kernel_size, dilation=1, padding=0, stride=1):  # noqa: A002
+    """The sliding blocks of (N, C, H, W) as columns: (N, C·kH·kW, L) (im2col)."""
+    return _call(lib.cajal_nn_unfold, input, *_ints(kernel_size), *_ints(dilation), *_ints(padding), *_ints(stride))
+
+
+def fold(input, output_size, kernel_size, dilation=1, padding=0, stride=1):  # noqa: A002
+    """unfold's adjoint: columns (N, C·kH·kW, L) summed back into (N, C, *output_size) (col2im)."""
+    return _call(lib.cajal_nn_fold, input, *_ints(output_size), *_ints(kernel_size), *_ints(dilation), *_ints(padding),
+                 *_ints(stride))
+
+
+def pixel_unshuffle(input, downscale_factor):  # noqa: A002
+    return _call(lib.cajal_nn_pixel_unshuffle, input, int(downscale_factor))
+
+
+def channel_shuffle(input, groups):  # noqa: A002
+    return _call(lib.cajal_nn_channel_shuffle, input, int(groups))
+
+
+native_channel_shuffle = channel_shuffle
+
+
+def _tuple(value, n):
+    return (int(value),) * n if isinstance(value, int) else tuple(int(v) for v in value)
+
+
+def _unpool_output_size(input, kernel_size, stride, padding, output_size):  # noqa: A002
+    """torch's rule: the size max_pool came from, or output_size within a stride of it."""
+    k = len(kernel_size)
+    default_size = [(input.size()[-k + d] - 1) * stride[d] + kernel_size[d] - 2 * padding[d] for d in range(k)]
+    if output_size is None:
+        return default_size
+    output_size = list(output_size)
+    if len(output_size) == k + 2:
+        output_size = output_size[2:]
+    if len(output_size) != k:
+        raise ValueError(f"output_size should be a sequence containing {k} or {k + 2} elements, but it has a length of "
+                         f"'{len(output_size)}'")
+    for d in range(k):
+        min_size, max_size = default_size[d] - stride[d], default_size[d] + stride[d]
+        if not (min_size < output_size[d] < max_size):
+            raise ValueError(f'invalid output_size "{output_size}" (dim {d} must be between {min_size} and {max_size})')
+    return output_size
+
+
+def _max_unpool(input, indices, kernel_size, stride, padding, output_size, k):  # noqa: A002
+    kernel_size = _tuple(kernel_size, k)
+    stride = _tuple(stride, k) if stride is not None else kernel_size
+    padding = _tuple(padding, k)
+    size = _unpool_output_size(input, kernel_size, stride, padding, output_size)
+    return _call(lib.cajal_nn_max_unpool, input, indices, *_ints(size))
+
+
+def max_unpool1d(input, indices, kernel_size, stride=None, padding=0, output_size=None):  # noqa: A002
+    return _max_unpool(input, indices, kernel_size, stride, padding, output_size, 1)
+
+
+def max_unpool2d(input, indices, kernel_size, stride=None, padding=0, output_size=None):  # noqa: A002
+    return _max_unpool(input, indices, kernel_size, stride, padding, output_size, 2)
+
+
+def max_unpool3d(input, indices, kernel_size, stride=None, padding=0, output_size=None):  # noqa: A002
+    return _max_unpool(input, indices, kernel_size, stride, padding, output_size, 3)
+
+
+def _lp_pool(input, norm_type, kernel_size, stride, ceil_mode, k):  # noqa: A002
+    stride = (int64_array([]), 0) if stride is None else _ints(stride)
+    return _call(lib.cajal_nn_lp_pool, input, float(norm_type), *_ints(kernel_size), *stride, 1 if ceil_mode else 0, k)
+
+
+def lp_pool1d(input, norm_type, kernel_size, stride=None, ceil_mode=False):  # noqa: A002
+    return _lp_pool(input, norm_type, kernel_size, stride, ceil_mode, 1)
+
+
+def lp_pool2d(input, norm_type, kernel_size, stride=None, ceil_mode=False):  # noqa: A002
+    return _lp_pool(input, norm_type, kernel_size, stride, ceil_mode, 2)
+
+
+def lp_pool3d(input, norm_type, kernel_size, stride=None, ceil_mode=False):  # noqa: A002
+    return _lp_pool(input, norm_type, kernel_size, stride, ceil_mode, 3)
+
+
+# ------------------------------------------------------------------ distances
+
+def normalize(input, p=2.0, dim=1, eps=1e-12, out=None):  # noqa: A002
+    if out is not None:
+        raise NotImplementedError("normalize(out=) is not supported by cajal")
+    return _call(lib.cajal_nn_normalize, input, float(p), int(dim), float(eps))
+
+
+def cosine_similarity(x1, x2, dim=1, eps=1e-8):
+    return _call(lib.cajal_nn_cosine_similarity, as_tensor_operand(x1), as_tensor_operand(x2), int(dim), float(eps))
+
+
+def pairwise_distance(x1, x2, p=2.0, eps=1e-6, keepdim=False):
+    return _call(lib.cajal_nn_pairwise_distance, as_tensor_operand(x1), as_tensor_operand(x2), float(p), float(eps),
+                 1 if keepdim else 0)
+
+
+def pdist(input, p=2):  # noqa: A002
+    return _call(lib.cajal_nn_pdist, input, float(p))
+
+
+# ------------------------------------------------------------------ more activations
+
+def glu(input, dim=-1):  # noqa: A002
+    return _call(lib.cajal_nn_glu, input, int(dim))
+
+
+def hardshrink(input, lambd=0.5):  # noqa: A002
+    return _call(lib.cajal_nn_hardshrink, input, float(lambd))
+
+
+def softshrink(input, lambd=0.5):  # noqa: A002
+    return _call(lib.cajal_nn_softshrink, input, float(lambd))
+
+
+def tanhshrink(input):  # noqa: A002
+    return _call(lib.cajal_nn_tanhshrink, input)
+
+
+def rrelu(input, lower=1.0 / 8, upper=1.0 / 3, training=False, inplace=False):  # noqa: A002
+    out = _call(lib.cajal_nn_rrelu, input, float(lower), float(upper), 1 if training else 0)
+    return input.copy_(out) if inplace else out
+
+
+def rrelu_(input, lower=1.0 / 8, upper=1.0 / 3, training=False):  # noqa: A002
+    return rrelu(input, lower, upper, training, inplace=True)
+
+
+def alpha_dropout(input, p=0.5, training=False, inplace=False):  # noqa: A002
+    """Dropout for SELU networks: dropped elements take SELU's negative saturation, then an affine correction."""
+    out = _call(lib.cajal_nn_alpha_dropout, input, float(p), 1 if training else 0, 0)
+    if not training or p == 0:
+        return input
+    return input.copy_(out) if inplace else out
+
+
+def feature_alpha_dropout(input, p=0.5, training=False, inplace=False):  # noqa: A002
+    out = _call(lib.cajal_nn_alpha_dropout, input, float(p), 1 if training else 0, 1)
+    if not training or p == 0:
+        return input
+    return input.copy_(out) if inplace else out
+
+
+def rms_norm(input, normalized_shape, weight=None, eps=None):  # noqa: A002
+    shape = (normalized_shape,) if isinstance(normalized_shape, int) else tuple(normalized_shape)
+    return _call(lib.cajal_nn_rms_norm, input, *_ints(shape), _optional(weight), 0 if eps is None else 1,
+                 0.0 if eps is None else float(eps))
+
+
+def local_response_norm(input, size, alpha=1e-4, beta=0.75, k=1.0):  # noqa: A002
+    return _call(lib.cajal_nn_local_response_norm, input, int(size), float(alpha), float(beta), float(k))
+
+
+def gumbel_softmax(logits, tau=1.0, hard=False, eps=1e-10, dim=-1):
+    """Softmax of (logits + Gumbel noise) / tau; with hard, one-hot in the forward and the soft gradient.
+    The noise is -log(E), E ~ Exp(1) from the default generator (not torch's stream of draws)."""
+    from .. import empty_like
+    uniform = empty_like(logits).uniform_(1e-20, 1.0)
+    gumbels = -(-(-uniform).log1p()).log()
+    y_soft = ((logits + gumbels) / tau).softmax(dim)
+    if not hard:
+        return y_soft
+    index = y_soft.max(dim, keepdim=True)[1]
+    y_hard = logits.new_zeros(logits.shape).scatter_(dim, index, 1.0)
+    return y_hard - y_soft.detach() + y_soft
+
+
+# ------------------------------------------------------------------ more losses, continued
+
+def soft_margin_loss(input, target, size_average=None, reduce=None, reduction="mean"):  # noqa: A002
+    return _call(lib.cajal_nn_soft_margin_loss, input, as_tensor_operand(target), _reduction(reduction, size_average, reduce))
+
+
+def hinge_embedding_loss(input, target, margin=1.0, size_average=None, reduce=None, reduction="mean"):  # noqa: A002
+    return _call(lib.cajal_nn_hinge_embedding_loss, input, as_tensor_operand(target), float(margin),
+                 _reduction(reduction, size_average, reduce))
+
+
+def multi_margin_loss(input, target, p=1, margin=1.0, weight=None, size_average=None, reduce=None,  # noqa: A002
+                      reduction="mean"):
+    if p not in (1, 2):
+        raise ValueError("only p == 1 and p == 2 supported")
+    return _call(lib.cajal_nn_multi_margin_loss, input, as_tensor_operand(target), int(p), float(margin), _optional(weight),
+                 _reduction(reduction, size_average, reduce))
+
+
+def multilabel_margin_loss(input, target, size_average=None, reduce=None, reduction="mean"):  # noqa: A002
+    return _call(lib.cajal_nn_multilabel_margin_loss, input, as_tensor_operand(target),
+                 _reduction(reduction, size_average, reduce))
+
+
+def multilabel_soft_margin_loss(input, target, weight=None, size_average=None, reduce=None,  # noqa: A002
+                                reduction="mean"):
+    return _call(lib.cajal_nn_multilabel_soft_margin_loss, input, as_tensor_operand(target), _optional(weight),
+                 _reduction(reduction, size_average, reduce))
+
+
+def triplet_margin_with_distance_loss(anchor, positive, negative, *, distance_function=None, margin=1.0, swap=False,
+                                      reduction="mean"):
+    """torch's composition: max(d(a, p) - d(a, n) + margin, 0) with any distance function (pairwise_distance by default)."""
+    if margin <= 0:
+        raise ValueError(f"TripletMarginWithDistanceLoss: expected margin to be greater than 0, got {margin} instead")
+    if reduction not in ("none", "mean", "sum"):
+        raise ValueError(f"{reduction} is not a valid value for reduction")
+    if not (anchor.dim() == positive.dim() == negative.dim()) or anchor.dim() not in (1, 2):
+        raise RuntimeError(f"The anchor, positive, and negative tensors are expected to have the same number of "
+                           f"dimensions (1 or 2), but got: anchor {anchor.dim()}D, positive {positive.dim()}D, and "
+                           f"negative {negative.dim()}D inputs")
+    distance = distance_function if distance_function is not None else pairwise_distance
+    dist_pos, dist_neg = distance(anchor, positive), distance(anchor, negative)
+    if swap:
+        from .. import minimum
+        dist_neg = minimum(dist_neg, distance(positive, negative))
+    loss = (margin + dist_pos - dist_neg).clamp_min(0.0)
+    return loss.mean() if reduction == "mean" else loss.sum() if reduction == "sum" else loss
+
+
+def _lengths(values, name):
+    if hasattr(values, "tolist"):
+        values = values.tolist()
+    values = [values] if isinstance(values, int) else list(values)
+    if not all(isinstance(v, int) for v in values):
+        raise TypeError(f"ctc_loss: {name} must be integers, got {values}")
+    return int64_array(values), len(values)
+
+
+def ctc_loss(log_probs, targets, input_lengths, target_lengths, blank=0, reduction="mean", zero_infinity=False):
+    """Connectionist temporal classification: log_probs (T, N, C) from log_softmax, targets (N, S) padded or
+    concatenated (1-D), one input and one target length per sample."""
+    return _call(lib.cajal_nn_ctc_loss, log_probs, as_tensor_operand(targets), *_lengths(input_lengths, "input_lengths"),
+                 *_lengths(target_lengths, "target_lengths"), int(blank), _reduction(reduction), 1 if zero_infinity else 0)
