@@ -64,6 +64,18 @@ constants("cajal_pad_mode", swift="PadMode", doc="How F.pad fills the border (it
     ("CIRCULAR", "circular", "the input wrapped around"),
 ])
 
+constants("cajal_embedding_bag_mode", swift="EmbeddingBagMode", doc="How EmbeddingBag reduces each bag (its mode=).", values=[
+    ("SUM", "sum", "the sum of the bag's rows (times per_sample_weights when given)"),
+    ("MEAN", "mean", "their mean"),
+    ("MAX", "max", "their elementwise maximum"),
+])
+
+constants("cajal_dice_activation", swift="DiceActivation", doc="What dice_loss applies to its input first.", values=[
+    ("NONE", "none", "nothing: the input holds probabilities"),
+    ("SIGMOID", "sigmoid", "sigmoid: one binary mask per channel"),
+    ("SOFTMAX", "softmax", "softmax over the channels (dim 1): one class per pixel"),
+])
+
 constants("cajal_rnn_mode", swift="RecurrentKind", module="CajalRuntime",
           doc="The recurrent layers, with torch's mode names and gate order.", values=[
     ("TANH", "RNN_TANH", "nn.RNN with tanh", "rnnTanh"),

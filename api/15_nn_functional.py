@@ -247,10 +247,22 @@ loss("triplet_margin_loss", "max(d(a, p) - d(a, n) + margin, 0) with the p-norm 
      tensors=("anchor", "positive", "negative"), params="double margin, double p, double eps, int32_t swap, cajal_reduction reduction")
 
 fn("int cajal_nn_dice_loss(cajal_tensor input, cajal_tensor target, double smooth, cajal_reduction reduction, cajal_tensor *out)",
-   "cajal's soft Dice: 1 - (2 sum(p t) + smooth) / (sum p + sum t + smooth) per sample (all dims but 0), reduced.",
+   "Deprecated since API version 3, removed in 4: cajal_nn_dice_loss_v2 with its defaults (per sample, no activation).",
    swift='''newTensor(out) {
     try Functional.diceLoss(tensorArgument(input, "input"), tensorArgument(target, "target"), smooth: smooth,
                             reduction: reduction)
+}''')
+
+fn("int cajal_nn_dice_loss_v2(cajal_tensor input, cajal_tensor target, double smooth, cajal_reduction reduction, cajal_dice_activation activation, int32_t include_background, cajal_tensor weight, int32_t per_class, cajal_tensor *out)",
+   """cajal's soft Dice: 1 - (2 sum(p t) + smooth) / (sum p + sum t + smooth), p = activation(input), reduced over the batch.
+per_class 0: per sample over all dims but 0; 1: per sample and channel (N, C, ...) over the spatial dims, averaged over
+the channels (weighted by weight, one per channel; may be NULL; channel 0 left out without include_background);
+-1: per class when activation is SOFTMAX, target holds integer classes (N, ...) (made one-hot), include_background is 0
+or weight is given.""",
+   swift='''newTensor(out) {
+    try Functional.diceLoss(tensorArgument(input, "input"), tensorArgument(target, "target"), smooth: smooth,
+                            reduction: reduction, activation: activation, includeBackground: include_background != 0,
+                            weight: optionalTensor(weight, "weight"), perClass: per_class < 0 ? nil : per_class != 0)
 }''')
 
 fn("int cajal_nn_pad(cajal_tensor x, const int64_t *pads, size_t npads, double value, cajal_tensor *out)",
@@ -389,25 +401,33 @@ has_scale 0 uses 1/sqrt(E).""",
                                              isCausal: is_causal != 0, scale: has_scale != 0 ? scale : nil)
 }''')
 
-fn("int cajal_nn_multi_head_attention(cajal_tensor query, cajal_tensor key, cajal_tensor value, int64_t num_heads, cajal_tensor in_proj_weight, cajal_tensor q_proj_weight, cajal_tensor k_proj_weight, cajal_tensor v_proj_weight, cajal_tensor in_proj_bias, cajal_tensor out_proj_weight, cajal_tensor out_proj_bias, cajal_tensor key_padding_mask, cajal_tensor attn_mask, int32_t need_weights, int32_t average_attn_weights, int32_t is_causal, double dropout_p, int32_t training, cajal_tensor *output, cajal_tensor *weights)",
-   """MultiheadAttention's forward, time-major (L, N, E): in_proj_weight, or q/k/v_proj_weight when the sizes differ; masks
-(bool: true is blocked; float: added) and biases may be NULL. weights receives NULL unless need_weights.""",
-   swift='''status {
-    guard let output, let weights else { throw CajalError(.nullArgument, "output pointer is NULL") }
-    let optional = { (p: OpaquePointer?, name: String) in try p.map { try tensorArgument($0, name) } }
+for suffix, extra, doc in (
+        ("_v2", "cajal_tensor bias_k, cajal_tensor bias_v, int32_t add_zero_attn, ",
+         """MultiheadAttention's forward, time-major (L, N, E): in_proj_weight, or q/k/v_proj_weight when the sizes differ; masks
+(bool: true is blocked; float: added) and biases may be NULL. bias_k and bias_v (1, 1, E; add_bias_kv, both or neither)
+and add_zero_attn each append a source position every query may attend. weights receives NULL unless need_weights."""),
+        ("", "", """Deprecated since API version 3, removed in 4: cajal_nn_multi_head_attention_v2 without bias_k, bias_v and
+add_zero_attn.""")):
+    biases = ',\n        keyBias: try optional(bias_k, "bias_k"), valueBias: try optional(bias_v, "bias_v")' if suffix else ""
+    zero_attn = ", addZeroAttn: add_zero_attn != 0" if suffix else ""
+    fn(f"int cajal_nn_multi_head_attention{suffix}(cajal_tensor query, cajal_tensor key, cajal_tensor value, int64_t num_heads, cajal_tensor in_proj_weight, cajal_tensor q_proj_weight, cajal_tensor k_proj_weight, cajal_tensor v_proj_weight, cajal_tensor in_proj_bias, cajal_tensor out_proj_weight, cajal_tensor out_proj_bias, {extra}cajal_tensor key_padding_mask, cajal_tensor attn_mask, int32_t need_weights, int32_t average_attn_weights, int32_t is_causal, double dropout_p, int32_t training, cajal_tensor *output, cajal_tensor *weights)",
+       doc,
+       swift=f'''status {{
+    guard let output, let weights else {{ throw CajalError(.nullArgument, "output pointer is NULL") }}
+    let optional = {{ (p: OpaquePointer?, name: String) in try p.map {{ try tensorArgument($0, name) }} }}
     let projections = MultiheadAttentionWeights(
         inProjection: try optional(in_proj_weight, "in_proj_weight"), queryProjection: try optional(q_proj_weight, "q_proj_weight"),
         keyProjection: try optional(k_proj_weight, "k_proj_weight"), valueProjection: try optional(v_proj_weight, "v_proj_weight"),
         inProjectionBias: try optional(in_proj_bias, "in_proj_bias"), outProjection: try tensorArgument(out_proj_weight, "out_proj_weight"),
-        outProjectionBias: try optional(out_proj_bias, "out_proj_bias"))
+        outProjectionBias: try optional(out_proj_bias, "out_proj_bias"){biases})
     let result = try Functional.multiHeadAttention(
         query: tensorArgument(query, "query"), key: tensorArgument(key, "key"), value: tensorArgument(value, "value"), numHeads: Int(num_heads),
         weights: projections, keyPaddingMask: optional(key_padding_mask, "key_padding_mask"), attnMask: optional(attn_mask, "attn_mask"),
         needWeights: need_weights != 0, averageAttnWeights: average_attn_weights != 0, isCausal: is_causal != 0, dropoutP: dropout_p,
-        training: training != 0)
+        training: training != 0{zero_attn})
     output.pointee = handle(result.output)
     weights.pointee = result.weights.map(handle)
-}''')
+}}''')
 
 note("""Optimizer steps over one parameter group. Every array holds `count` handles, one per parameter, in the same order;
 parameters, state tensors and the float32 0-dim step counters are updated in place. Formulas are torch.optim's.""")
@@ -708,4 +728,17 @@ fn("int cajal_nn_multilabel_soft_margin_loss(cajal_tensor input, cajal_tensor ta
    swift='''newTensor(out) {
     try Functional.multilabelSoftMarginLoss(tensorArgument(input, "input"), tensorArgument(target, "target"),
                                             weight: optionalTensor(weight, "weight"), reduction: reduction)
+}''')
+
+fn("int cajal_nn_embedding_bag(cajal_tensor input, cajal_tensor weight, cajal_tensor offsets, cajal_embedding_bag_mode mode, cajal_tensor per_sample_weights, int32_t include_last_offset, int32_t has_padding, int64_t padding_idx, cajal_tensor *out)",
+   """F.embedding_bag: weight's rows at the int64 indices reduced per bag by mode. input (B, L) is B bags (offsets NULL);
+1-D input takes offsets, the start of each bag (one more, the end, with include_last_offset). Entries equal to
+padding_idx (with has_padding) are left out; empty bags give zeros. per_sample_weights (shaped as input, SUM only) may
+be NULL.""",
+   swift='''newTensor(out) {
+    try Functional.embeddingBag(tensorArgument(input, "input"), weight: tensorArgument(weight, "weight"),
+                                offsets: optionalTensor(offsets, "offsets"), mode: mode,
+                                perSampleWeights: optionalTensor(per_sample_weights, "per_sample_weights"),
+                                includeLastOffset: include_last_offset != 0,
+                                paddingIndex: has_padding != 0 ? Int(padding_idx) : nil)
 }''')

@@ -127,6 +127,18 @@ typedef int32_t cajal_pad_mode;
 #define CAJAL_PAD_MODE_REPLICATE 2 /* the edge value repeated */
 #define CAJAL_PAD_MODE_CIRCULAR  3 /* the input wrapped around */
 
+/* How EmbeddingBag reduces each bag (its mode=). */
+typedef int32_t cajal_embedding_bag_mode;
+#define CAJAL_EMBEDDING_BAG_MODE_SUM  0 /* the sum of the bag's rows (times per_sample_weights when given) */
+#define CAJAL_EMBEDDING_BAG_MODE_MEAN 1 /* their mean */
+#define CAJAL_EMBEDDING_BAG_MODE_MAX  2 /* their elementwise maximum */
+
+/* What dice_loss applies to its input first. */
+typedef int32_t cajal_dice_activation;
+#define CAJAL_DICE_ACTIVATION_NONE    0 /* nothing: the input holds probabilities */
+#define CAJAL_DICE_ACTIVATION_SIGMOID 1 /* sigmoid: one binary mask per channel */
+#define CAJAL_DICE_ACTIVATION_SOFTMAX 2 /* softmax over the channels (dim 1): one class per pixel */
+
 /* The recurrent layers, with torch's mode names and gate order. */
 typedef int32_t cajal_rnn_mode;
 #define CAJAL_RNN_TANH 0 /* nn.RNN with tanh */
@@ -1286,9 +1298,18 @@ int cajal_nn_margin_ranking_loss(cajal_tensor input1, cajal_tensor input2, cajal
 int cajal_nn_triplet_margin_loss(cajal_tensor anchor, cajal_tensor positive, cajal_tensor negative, double margin,
                                  double p, double eps, int32_t swap, cajal_reduction reduction, cajal_tensor *out);
 
-/* cajal's soft Dice: 1 - (2 sum(p t) + smooth) / (sum p + sum t + smooth) per sample (all dims but 0), reduced. */
+/* Deprecated since API version 3, removed in 4: cajal_nn_dice_loss_v2 with its defaults (per sample, no activation). */
 int cajal_nn_dice_loss(cajal_tensor input, cajal_tensor target, double smooth, cajal_reduction reduction,
                        cajal_tensor *out);
+
+/* cajal's soft Dice: 1 - (2 sum(p t) + smooth) / (sum p + sum t + smooth), p = activation(input), reduced over the batch.
+ * per_class 0: per sample over all dims but 0; 1: per sample and channel (N, C, ...) over the spatial dims, averaged over
+ * the channels (weighted by weight, one per channel; may be NULL; channel 0 left out without include_background);
+ * -1: per class when activation is SOFTMAX, target holds integer classes (N, ...) (made one-hot), include_background is 0
+ * or weight is given. */
+int cajal_nn_dice_loss_v2(cajal_tensor input, cajal_tensor target, double smooth, cajal_reduction reduction,
+                          cajal_dice_activation activation, int32_t include_background, cajal_tensor weight,
+                          int32_t per_class, cajal_tensor *out);
 
 /* Constant padding: (before, after) pairs for the last dims, last dim first; negative values crop. */
 int cajal_nn_pad(cajal_tensor x, const int64_t *pads, size_t npads, double value, cajal_tensor *out);
@@ -1377,7 +1398,19 @@ int cajal_nn_scaled_dot_product_attention(cajal_tensor query, cajal_tensor key, 
                                           int32_t has_scale, double scale, cajal_tensor *out);
 
 /* MultiheadAttention's forward, time-major (L, N, E): in_proj_weight, or q/k/v_proj_weight when the sizes differ; masks
- * (bool: true is blocked; float: added) and biases may be NULL. weights receives NULL unless need_weights. */
+ * (bool: true is blocked; float: added) and biases may be NULL. bias_k and bias_v (1, 1, E; add_bias_kv, both or neither)
+ * and add_zero_attn each append a source position every query may attend. weights receives NULL unless need_weights. */
+int cajal_nn_multi_head_attention_v2(cajal_tensor query, cajal_tensor key, cajal_tensor value, int64_t num_heads,
+                                     cajal_tensor in_proj_weight, cajal_tensor q_proj_weight,
+                                     cajal_tensor k_proj_weight, cajal_tensor v_proj_weight, cajal_tensor in_proj_bias,
+                                     cajal_tensor out_proj_weight, cajal_tensor out_proj_bias, cajal_tensor bias_k,
+                                     cajal_tensor bias_v, int32_t add_zero_attn, cajal_tensor key_padding_mask,
+                                     cajal_tensor attn_mask, int32_t need_weights, int32_t average_attn_weights,
+                                     int32_t is_causal, double dropout_p, int32_t training, cajal_tensor *output,
+                                     cajal_tensor *weights);
+
+/* Deprecated since API version 3, removed in 4: cajal_nn_multi_head_attention_v2 without bias_k, bias_v and
+ * add_zero_attn. */
 int cajal_nn_multi_head_attention(cajal_tensor query, cajal_tensor key, cajal_tensor value, int64_t num_heads,
                                   cajal_tensor in_proj_weight, cajal_tensor q_proj_weight, cajal_tensor k_proj_weight,
                                   cajal_tensor v_proj_weight, cajal_tensor in_proj_bias, cajal_tensor out_proj_weight,
@@ -1565,6 +1598,14 @@ int cajal_nn_lp_pool(cajal_tensor x, double norm_type, const int64_t *kernel_siz
 /* The mean over classes (last dim) of -(t log sigmoid(x) + (1 - t) log sigmoid(-x)), times weight (may be NULL); reduced. */
 int cajal_nn_multilabel_soft_margin_loss(cajal_tensor input, cajal_tensor target, cajal_tensor weight,
                                          cajal_reduction reduction, cajal_tensor *out);
+
+/* F.embedding_bag: weight's rows at the int64 indices reduced per bag by mode. input (B, L) is B bags (offsets NULL);
+ * 1-D input takes offsets, the start of each bag (one more, the end, with include_last_offset). Entries equal to
+ * padding_idx (with has_padding) are left out; empty bags give zeros. per_sample_weights (shaped as input, SUM only) may
+ * be NULL. */
+int cajal_nn_embedding_bag(cajal_tensor input, cajal_tensor weight, cajal_tensor offsets, cajal_embedding_bag_mode mode,
+                           cajal_tensor per_sample_weights, int32_t include_last_offset, int32_t has_padding,
+                           int64_t padding_idx, cajal_tensor *out);
 
 /* ---------------------------------- complex numbers and Fourier transforms */
 

@@ -12,12 +12,16 @@ public struct MultiheadAttentionWeights {
     public var inProjectionBias: Tensor?
     public var outProjection: Tensor
     public var outProjectionBias: Tensor?
+    /// add_bias_kv: (1, 1, E) rows appended to the projected keys and values, or nil.
+    public var keyBias: Tensor?, valueBias: Tensor?
 
     public init(inProjection: Tensor?, queryProjection: Tensor? = nil, keyProjection: Tensor? = nil, valueProjection: Tensor? = nil,
-                inProjectionBias: Tensor?, outProjection: Tensor, outProjectionBias: Tensor?) {
+                inProjectionBias: Tensor?, outProjection: Tensor, outProjectionBias: Tensor?, keyBias: Tensor? = nil,
+                valueBias: Tensor? = nil) {
         (self.inProjection, self.queryProjection, self.keyProjection, self.valueProjection) =
             (inProjection, queryProjection, keyProjection, valueProjection)
         (self.inProjectionBias, self.outProjection, self.outProjectionBias) = (inProjectionBias, outProjection, outProjectionBias)
+        (self.keyBias, self.valueBias) = (keyBias, valueBias)
     }
 }
 
@@ -78,12 +82,15 @@ extension Functional {
     /// keyPaddingMask (N, S) (or (S)) and attnMask (L, S) or (N·heads, L, S):
     /// bool masks mark what may NOT be attended, float masks are added.
     /// isCausal is only a hint, as in torch: attnMask must hold the causal mask.
-    /// Returns the output (L, N, E) and, with needWeights, the attention
-    /// weights (N, L, S) averaged over heads, or (N, heads, L, S).
+    /// The key/value biases of weights (add_bias_kv) and addZeroAttn each
+    /// append one source position (a learned one, a zero one) that every
+    /// query may attend. Returns the output (L, N, E) and, with needWeights,
+    /// the attention weights (N, L, S') averaged over heads, or (N, heads, L, S'),
+    /// S' counting the appended positions.
     public static func multiHeadAttention(query: Tensor, key: Tensor, value: Tensor, numHeads: Int, weights: MultiheadAttentionWeights,
                                           keyPaddingMask: Tensor? = nil, attnMask: Tensor? = nil, needWeights: Bool = true,
                                           averageAttnWeights: Bool = true, isCausal: Bool = false, dropoutP: Double = 0,
-                                          training: Bool = false) throws -> (output: Tensor, weights: Tensor?) {
+                                          training: Bool = false, addZeroAttn: Bool = false) throws -> (output: Tensor, weights: Tensor?) {
         let op = "multi_head_attention_forward"
         guard query.rank == 3 || query.rank == 2 else {
             throw CajalError.runtime("[\(op)] query should be unbatched 2D or batched 3D tensor but received \(query.rank)-D query tensor")
@@ -97,7 +104,7 @@ extension Functional {
                 query: query.unsqueeze(dim: 1), key: key.unsqueeze(dim: 1), value: value.unsqueeze(dim: 1), numHeads: numHeads,
                 weights: weights, keyPaddingMask: keyPaddingMask.map { try $0.unsqueeze(dim: 0) },
                 attnMask: attnMask, needWeights: needWeights, averageAttnWeights: averageAttnWeights,
-                isCausal: isCausal, dropoutP: dropoutP, training: training)
+                isCausal: isCausal, dropoutP: dropoutP, training: training, addZeroAttn: addZeroAttn)
             return (try result.output.squeeze(dim: 1), try result.weights?.squeeze(dim: 0))
         }
         let (targetLength, batch, embed) = (query.shape[0], query.shape[1], query.shape[2])
@@ -136,11 +143,29 @@ extension Functional {
             k = try linear(key, weight: kw, bias: biases?[1])
             v = try linear(value, weight: vw, bias: biases?[2])
         }
-        // (L, N, E) -> (N * heads, L, headDim)
-        func heads(_ x: Tensor, _ length: Int) throws -> Tensor {
-            try x.reshape([length, batch * numHeads, headDim]).transpose(0, 1)
+        // add_bias_kv: one learned key and value appended to every sequence of the batch.
+        var (keys, values) = (k, v)
+        if weights.keyBias != nil || weights.valueBias != nil {
+            guard let keyBias = weights.keyBias, let valueBias = weights.valueBias,
+                  keyBias.shape == [1, 1, embed], valueBias.shape == [1, 1, embed] else {
+                throw CajalError.runtime("[\(op)] bias_k and bias_v must both be given, of shape \(shapeString([1, 1, embed]))")
+            }
+            keys = try Tensor.cat([k, keyBias.expand([1, batch, embed])], dim: 0)
+            values = try Tensor.cat([v, valueBias.expand([1, batch, embed])], dim: 0)
         }
-        let qh = try heads(q, targetLength), kh = try heads(k, sourceLength), vh = try heads(v, sourceLength)
+        // (L, N, E) -> (N * heads, L, headDim)
+        func heads(_ x: Tensor) throws -> Tensor {
+            try x.reshape([x.shape[0], batch * numHeads, headDim]).transpose(0, 1)
+        }
+        let qh = try heads(q)
+        var kh = try heads(keys), vh = try heads(values)
+        if addZeroAttn {
+            let zeros = try Tensor.zeros([batch * numHeads, 1, headDim], dtype: kh.dtype)
+            kh = try Tensor.cat([kh, zeros], dim: 1)
+            vh = try Tensor.cat([vh, zeros], dim: 1)
+        }
+        // The appended positions are never masked (torch pads the masks with zeros / false).
+        let appended = kh.shape[1] - sourceLength
 
         // One float mask (N * heads or 1, L, S) from the attention and key padding masks.
         var mask: Tensor?
@@ -183,6 +208,10 @@ extension Functional {
             mask = try mask.map { try $0.add(padding) } ?? padding
         }
 
+        if appended > 0, let current = mask {
+            mask = try pad(current, [0, appended])
+        }
+
         // softmax(q kᵀ / √d + mask) v, per head.
         var scores = try qh.mul(.scalar(1 / Double(headDim).squareRoot())).matmul(kh.transpose(1, 2))
         if let mask { scores = try scores.add(mask) }
@@ -192,7 +221,7 @@ extension Functional {
         let output = try linear(context, weight: weights.outProjection, bias: weights.outProjectionBias)
             .reshape([targetLength, batch, embed])
         guard needWeights else { return (output, nil) }
-        var averaged = try attention.reshape([batch, numHeads, targetLength, sourceLength])
+        var averaged = try attention.reshape([batch, numHeads, targetLength, sourceLength + appended])
         if averageAttnWeights { averaged = try averaged.mean(dim: 1) }
         return (output, averaged)
     }

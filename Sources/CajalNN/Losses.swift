@@ -225,17 +225,71 @@ extension Functional {
     }
 
     /// cajal's soft Dice loss for segmentation (torch has none):
-    ///     1 - (2 Σ p·t + smooth) / (Σ p + Σ t + smooth),
-    /// summed over every dim but the batch (dim 0), one value per sample, then
-    /// reduced. `input` holds probabilities (sigmoid or softmax outputs),
-    /// `target` the masks in [0, 1], shaped alike.
-    public static func diceLoss(_ input: Tensor, _ target: Tensor, smooth: Double = 1,
-                                reduction: LossReduction = .mean) throws -> Tensor {
-        try checkSameShape(input, target, op: "dice_loss")
-        let dims = input.rank <= 1 ? Array(0..<input.rank) : Array(1..<input.rank)
-        let overlap = try input.mul(target).sum(dims: dims)
-        let total = try input.sum(dims: dims).add(target.sum(dims: dims))
-        let dice = try overlap.mul(.scalar(2.0)).add(.scalar(smooth)).div(total.add(.scalar(smooth)))
-        return try reduction.apply(Tensor.scalar(1.0).sub(dice))
+    ///     1 - (2 Σ p·t + smooth) / (Σ p + Σ t + smooth).
+    /// By default the sums run over every dim but the batch (dim 0), one value
+    /// per sample, for probabilities and masks in [0, 1] shaped alike.
+    ///
+    /// Per class (input (N, C, ...)): the Dice of each sample and channel
+    /// over the spatial dims, averaged over the channels (weighted by
+    /// `weight`, one per channel), then reduced over the batch. It is chosen
+    /// by perClass, or implied by softmax, integer class targets (N, ...)
+    /// turned one-hot, includeBackground false (channel 0 left out) or a weight.
+    /// `activation` turns logits into probabilities first.
+    public static func diceLoss(_ input: Tensor, _ target: Tensor, smooth: Double = 1, reduction: LossReduction = .mean,
+                                activation: DiceActivation = .none, includeBackground: Bool = true, weight: Tensor? = nil,
+                                perClass: Bool? = nil) throws -> Tensor {
+        let op = "dice_loss"
+        let classTargets = !target.dtype.isFloatingPoint && target.dtype != .bool
+        let byClass = perClass ?? (activation == .softmax || classTargets || !includeBackground || weight != nil)
+        guard !byClass || input.rank >= 2 else {
+            throw CajalError.runtime("[\(op)] per-class Dice needs an input with a channel dim (N, C, ...), got \(input.shape)")
+        }
+        var probabilities = input
+        switch activation {
+        case .none: break
+        case .sigmoid: probabilities = try input.sigmoid()
+        case .softmax:
+            guard input.rank >= 2 else { throw CajalError.runtime("[\(op)] softmax needs a channel dim (N, C, ...), got \(input.shape)") }
+            probabilities = try softmax(input, dim: 1)
+        }
+        var masks = target
+        if classTargets {
+            // Class indices (N, ...) or (N, 1, ...) as one-hot channels (N, C, ...).
+            let classes = input.shape[1]
+            var labels = try target.to(.int64)
+            if labels.rank == input.rank && labels.shape[1] == 1 { labels = try labels.squeeze(dim: 1) }
+            guard labels.rank == input.rank - 1, Array(labels.shape.dropFirst()) == Array(input.shape.dropFirst(2)),
+                  labels.shape.first == input.shape.first else {
+                throw CajalError.runtime("[\(op)] class targets must be shaped (N, ...) or (N, 1, ...) for an input \(input.shape), got \(target.shape)")
+            }
+            if labels.count > 0, try labels.lt(.scalar(Int64(0))).logicalOr(labels.ge(.scalar(Int64(classes)))).any().item() != 0 {
+                throw CajalError.index("[\(op)] class targets must lie in [0, \(classes))")
+            }
+            masks = try Tensor.oneHot(labels, numClasses: classes).movedim([-1], [1]).to(probabilities.dtype)
+        }
+        try checkSameShape(probabilities, masks, op: op)
+        guard byClass else {
+            let dims = input.rank <= 1 ? Array(0..<input.rank) : Array(1..<input.rank)
+            let overlap = try probabilities.mul(masks).sum(dims: dims)
+            let total = try probabilities.sum(dims: dims).add(masks.sum(dims: dims))
+            let dice = try overlap.mul(.scalar(2.0)).add(.scalar(smooth)).div(total.add(.scalar(smooth)))
+            return try reduction.apply(Tensor.scalar(1.0).sub(dice))
+        }
+        let classes = input.shape[1], spatial = Array(2..<input.rank)
+        let overlap = try probabilities.mul(masks).sum(dims: spatial)
+        let total = try probabilities.sum(dims: spatial).add(masks.sum(dims: spatial))
+        var losses = try Tensor.scalar(1.0).sub(overlap.mul(.scalar(2.0)).add(.scalar(smooth)).div(total.add(.scalar(smooth))))
+        var weights = weight
+        if let weight, weight.shape != [classes] {
+            throw CajalError.runtime("[\(op)] weight must hold one value per channel (\(classes)), got \(weight.shape)")
+        }
+        if !includeBackground {
+            guard classes > 1 else { throw CajalError.runtime("[\(op)] include_background=False needs more than one channel") }
+            losses = try losses.narrow(dim: 1, start: 1, length: classes - 1)
+            weights = try weights.map { try $0.narrow(dim: 0, start: 1, length: classes - 1) }
+        }
+        let perSample = try weights.map { try losses.mul($0.to(losses.dtype)).sum(dims: [1]).div($0.to(losses.dtype).sum()) }
+            ?? losses.mean(dims: [1])
+        return try reduction.apply(perSample)
     }
 }

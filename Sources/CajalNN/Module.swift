@@ -251,6 +251,22 @@ public final class LayerNorm: Module {
     }
 }
 
+/// Root-mean-square normalisation over the trailing normalized shape
+/// (weight 1 to start, no bias): torch.nn.RMSNorm.
+public final class RMSNorm: Module {
+    public let normalizedShape: [Int], eps: Double?
+
+    public init(_ normalizedShape: [Int], eps: Double? = nil, elementwiseAffine: Bool = true, dtype: DType = .float32) throws {
+        (self.normalizedShape, self.eps) = (normalizedShape, eps)
+        super.init()
+        try register(LayerSpec.rmsNorm(normalizedShape: normalizedShape, elementwiseAffine: elementwiseAffine), dtype: dtype)
+    }
+
+    public override func forward(_ input: Tensor) throws -> Tensor {
+        try Functional.rmsNorm(input, normalizedShape: normalizedShape, weight: parameter("weight"), eps: eps)
+    }
+}
+
 /// Group normalisation over channel groups (weight 1, bias 0 to start).
 public final class GroupNorm: Module {
     public let groups: Int, eps: Double

@@ -122,24 +122,32 @@ public final class RecurrentCellLayer: Module {
 /// torch.nn.MultiheadAttention: in_proj_weight (3E, E) and in_proj_bias, or
 /// q/k/v_proj_weight when kdim or vdim differ; out_proj a Linear(E, E).
 public final class MultiheadAttention: Module {
-    public let embedDim: Int, numHeads: Int, dropout: Double, batchFirst: Bool, kdim: Int, vdim: Int
+    public let embedDim: Int, numHeads: Int, dropout: Double, batchFirst: Bool, kdim: Int, vdim: Int, addZeroAttn: Bool
 
-    public init(embedDim: Int, numHeads: Int, dropout: Double = 0, bias: Bool = true, kdim: Int? = nil, vdim: Int? = nil,
-                batchFirst: Bool = false, dtype: DType = .float32) throws {
+    /// addBiasKV: learned bias_k and bias_v (1, 1, E), one more key and value
+    /// every query may attend; addZeroAttn: a zero key and value likewise.
+    public init(embedDim: Int, numHeads: Int, dropout: Double = 0, bias: Bool = true, addBiasKV: Bool = false,
+                addZeroAttn: Bool = false, kdim: Int? = nil, vdim: Int? = nil, batchFirst: Bool = false,
+                dtype: DType = .float32) throws {
         guard try Arguments("MultiheadAttention").size(embedDim, "embed_dim") > 0, numHeads > 0 else {
             throw CajalError.value("[MultiheadAttention] embed_dim and num_heads must be greater than 0, got embed_dim=\(embedDim) and num_heads=\(numHeads) instead")
         }
         guard embedDim % numHeads == 0 else { throw CajalError.value("[MultiheadAttention] embed_dim must be divisible by num_heads") }
         (self.embedDim, self.numHeads, self.dropout, self.batchFirst) = (embedDim, numHeads, dropout, batchFirst)
-        (self.kdim, self.vdim) = (kdim ?? embedDim, vdim ?? embedDim)
+        (self.kdim, self.vdim, self.addZeroAttn) = (kdim ?? embedDim, vdim ?? embedDim, addZeroAttn)
         super.init()
         let tensors = LayerSpec.multiheadAttention(embedDim: embedDim, kdim: self.kdim, vdim: self.vdim, bias: bias)
         try register(tensors, dtype: dtype)
+        let kvBiases = addBiasKV ? try ["bias_k", "bias_v"].map { name in
+            try registerParameter(name, Tensor.zeros([1, 1, embedDim], dtype: dtype))
+        } : []
         let outProj = try Linear(embedDim, embedDim, bias: bias, dtype: dtype)
         try registerChildren(LayerSpec.multiheadAttentionChildren, ["out_proj": outProj])
         // torch's order: out_proj's default draw (above), then Xavier on the projections, biases to 0.
         try initialize(tensors)
         if bias { try GradMode.withDisabled { try outProj.bias?.zeroInPlace() } }
+        // Then xavier_normal_ on bias_k and bias_v: fans E and E, so std = sqrt(1 / E).
+        for kvBias in kvBiases { try kvBias?.normalInPlace(mean: 0, std: (1 / Double(embedDim)).squareRoot()) }
     }
 
     public override func forward(_ input: Tensor) throws -> Tensor { try callAsFunction(query: input, key: input, value: input).output }
@@ -157,11 +165,12 @@ public final class MultiheadAttention: Module {
             inProjection: parameter("in_proj_weight"), queryProjection: parameter("q_proj_weight"),
             keyProjection: parameter("k_proj_weight"), valueProjection: parameter("v_proj_weight"),
             inProjectionBias: parameter("in_proj_bias"), outProjection: outProj,
-            outProjectionBias: children.first(where: { $0.name == "out_proj" })?.module.parameter("bias"))
+            outProjectionBias: children.first(where: { $0.name == "out_proj" })?.module.parameter("bias"),
+            keyBias: parameter("bias_k"), valueBias: parameter("bias_v"))
         let result = try Functional.multiHeadAttention(
             query: swap(query), key: swap(key), value: swap(value), numHeads: numHeads, weights: weights,
             keyPaddingMask: keyPaddingMask, attnMask: attnMask, needWeights: needWeights, averageAttnWeights: averageAttnWeights,
-            isCausal: isCausal, dropoutP: dropout, training: isTraining)
+            isCausal: isCausal, dropoutP: dropout, training: isTraining, addZeroAttn: addZeroAttn)
         return (try swap(result.output), result.weights)
     }
 }

@@ -33,6 +33,8 @@ final class LayerSpecTests: XCTestCase {
         case "nn.BatchNorm2d(3)": return try BatchNorm(3)
         case "nn.LayerNorm([2, 3])": return try LayerNorm([2, 3])
         case "nn.LayerNorm(4, elementwise_affine=False)": return try LayerNorm([4], elementwiseAffine: false)
+        case "nn.RMSNorm([3, 4])": return try RMSNorm([3, 4])
+        case "nn.RMSNorm(5, elementwise_affine=False)": return try RMSNorm([5], elementwiseAffine: false)
         case "nn.GroupNorm(2, 4)": return try GroupNorm(2, 4)
         case "nn.GroupNorm(2, 4, affine=False)": return try GroupNorm(2, 4, affine: false)
         case "nn.Embedding(6, 3, padding_idx=2)": return try Embedding(6, 3, paddingIndex: 2)

@@ -263,7 +263,9 @@ struct ReferenceTests {
             let (query, key, value) = (rest.removeFirst(), rest.removeFirst(), rest.removeFirst())
             let (padding, mask) = (take("has_key_padding_mask"), take("has_attn_mask"))
             let attention = try MultiheadAttention(embedDim: attrs["embed_dim"]?.int ?? 0, numHeads: attrs["num_heads"]?.int ?? 0,
-                                                   bias: attrs["bias"]?.bool ?? true, kdim: attrs["kdim"]?.int, vdim: attrs["vdim"]?.int,
+                                                   bias: attrs["bias"]?.bool ?? true, addBiasKV: attrs["add_bias_kv"]?.bool ?? false,
+                                                   addZeroAttn: attrs["add_zero_attn"]?.bool ?? false, kdim: attrs["kdim"]?.int,
+                                                   vdim: attrs["vdim"]?.int,
                                                    batchFirst: attrs["batch_first"]?.bool ?? false)
             try assign(attention)
             attention.eval()
@@ -457,6 +459,12 @@ struct ReferenceTests {
             case "sum": return try loss.sum()
             default: return try loss.mean()
             }
+        case "embedding_bag":
+            let mode: EmbeddingBagMode = attrs["mode"]?.string == "sum" ? .sum : attrs["mode"]?.string == "max" ? .max : .mean
+            return try Functional.embeddingBag(a[1], weight: a[0], offsets: a[1].rank == 1 ? a[2] : nil, mode: mode,
+                                               perSampleWeights: attrs["weighted"]?.bool == true ? a[3] : nil,
+                                               includeLastOffset: attrs["include_last_offset"]?.bool ?? false,
+                                               paddingIndex: attrs["padding_idx"]?.int)
         case "ctc_loss":
             let logits = attrs["logits"]?.bool ?? true
             let logProbs = logits ? try Functional.logSoftmax(a[0], dim: a[0].rank - 1) : a[0]

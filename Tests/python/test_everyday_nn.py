@@ -280,3 +280,99 @@ def test_transformer_layers_take_a_callable_activation():
         layer.load_state_dict(named.state_dict())
         x = cajal.randn(3, 2, 8)
         assert cajal.allclose(layer(x), named(x), atol=1e-6)
+
+
+def _dice_per_class(p, t, smooth):
+    """numpy: 1 - Dice per (sample, channel) over the spatial dims."""
+    import numpy as np
+    axes = tuple(range(2, p.ndim))
+    return 1 - (2 * (p * t).sum(axes) + smooth) / (p.sum(axes) + t.sum(axes) + smooth)
+
+
+def test_dice_loss_multi_class_options_follow_their_formula():
+    import numpy as np
+    rng = np.random.default_rng(11)
+    logits = rng.normal(size=(2, 3, 4, 5)).astype(np.float32)
+    classes = rng.integers(0, 3, size=(2, 4, 5))
+    probabilities = np.exp(logits) / np.exp(logits).sum(1, keepdims=True)
+    one_hot = np.eye(3, dtype=np.float32)[classes].transpose(0, 3, 1, 2)
+    per_class = _dice_per_class(probabilities, one_hot, 1.0)
+    x, y = cajal.tensor(logits), cajal.tensor(classes)
+    # softmax + class targets: the mean over channels, then over the batch.
+    assert abs(F.dice_loss(x, y, softmax=True).item() - per_class.mean()) < 1e-6
+    # without the background channel, and weighted.
+    assert abs(nn.DiceLoss(softmax=True, include_background=False)(x, y).item() - per_class[:, 1:].mean()) < 1e-6
+    w = np.array([0.2, 1.0, 3.0], dtype=np.float32)
+    weighted = (per_class * w).sum(1) / w.sum()
+    got = F.dice_loss(x, cajal.tensor(one_hot), softmax=True, weight=cajal.tensor(w), reduction="none")
+    np.testing.assert_allclose(got.numpy(), weighted, rtol=1e-5)
+    # sigmoid per channel on one-hot float masks, chosen explicitly.
+    sig = 1 / (1 + np.exp(-logits))
+    got = F.dice_loss(x, cajal.tensor(one_hot), sigmoid=True, per_class=True, smooth=0.5)
+    assert abs(got.item() - _dice_per_class(sig, one_hot, 0.5).mean()) < 1e-6
+    # The default is unchanged: per sample over every dim but the batch.
+    flat = 1 - (2 * (sig * one_hot).sum((1, 2, 3)) + 1) / (sig.sum((1, 2, 3)) + one_hot.sum((1, 2, 3)) + 1)
+    assert abs(F.dice_loss(x.sigmoid(), cajal.tensor(one_hot)).item() - flat.mean()) < 1e-6
+    # The gradient flows to the logits.
+    z = x.clone().requires_grad_(True)
+    F.dice_loss(z, y, softmax=True).backward()
+    assert z.grad.abs().sum().item() > 0
+
+
+def test_multihead_attention_with_bias_kv_and_zero_attention_registers_torchs_names():
+    cajal.manual_seed(12)
+    attention = nn.MultiheadAttention(8, 2, add_bias_kv=True, add_zero_attn=True)
+    assert list(attention.state_dict()) == ["in_proj_weight", "in_proj_bias", "bias_k", "bias_v", "out_proj.weight",
+                                            "out_proj.bias"]
+    q, kv = cajal.randn(4, 3, 8), cajal.randn(6, 3, 8)
+    out, weights = attention(q, kv, kv)
+    assert out.shape == (4, 3, 8) and weights.shape == (3, 4, 8)  # 6 keys + bias_k + the zero key
+    assert cajal.allclose(weights.sum(-1), cajal.ones(3, 4), atol=1e-6)
+    out.sum().backward()
+    assert attention.bias_k.grad is not None and attention.bias_v.grad is not None
+
+
+def test_embedding_bag_module():
+    cajal.manual_seed(13)
+    bag = nn.EmbeddingBag(10, 3, mode="sum", padding_idx=0)
+    assert bag.weight[0].tolist() == [0.0, 0.0, 0.0]
+    out = bag(cajal.tensor([1, 2, 0, 3]), cajal.tensor([0, 2]))
+    assert cajal.allclose(out[0], bag.weight[1] + bag.weight[2]) and cajal.allclose(out[1], bag.weight[3])
+    pretrained = nn.EmbeddingBag.from_pretrained(cajal.eye(4), mode="max")
+    assert pretrained(cajal.tensor([[0, 2], [1, 1]])).tolist() == [[1, 0, 1, 0], [0, 1, 0, 0]]
+
+
+MORE_BAD_CALLS = [
+    ("embedding_bag", lambda: F.embedding_bag(cajal.tensor([1, 2]), cajal.randn(4, 2)), r"offsets has to be a 1D Tensor"),
+    ("embedding_bag", lambda: F.embedding_bag(cajal.tensor([[1, 2]]), cajal.randn(4, 2), cajal.tensor([0])),
+     r"if input is 2D, then offsets has to be None"),
+    ("embedding_bag", lambda: F.embedding_bag(cajal.tensor([1, 2]), cajal.randn(4, 2), cajal.tensor([1])),
+     r"offsets\[0\] has to be 0"),
+    ("embedding_bag", lambda: F.embedding_bag(cajal.tensor([1, 2]), cajal.randn(4, 2), cajal.tensor([0, 5])),
+     r"offsets\[-1\] can not be greater than input's length"),
+    ("embedding_bag", lambda: F.embedding_bag(cajal.tensor([1, 2, 3]), cajal.randn(4, 2), cajal.tensor([0, 2, 1])),
+     r"offsets must be non-decreasing"),
+    ("embedding_bag", lambda: F.embedding_bag(cajal.tensor([1, 7]), cajal.randn(4, 2), cajal.tensor([0])),
+     r"\[embedding_bag\] index out of range"),
+    ("embedding_bag", lambda: F.embedding_bag(cajal.tensor([1, 2]), cajal.randn(4, 2), cajal.tensor([0]), mode="mean",
+                                              per_sample_weights=cajal.ones(2)), r"only supported for mode='sum'"),
+    ("embedding_bag", lambda: F.embedding_bag(cajal.tensor([1, 2]), cajal.randn(4, 2), cajal.tensor([0]), mode="sum",
+                                              per_sample_weights=cajal.ones(3)), r"must have the same shape as the input"),
+    ("dice_loss", lambda: F.dice_loss(cajal.randn(2, 3, 4), cajal.tensor([[0, 1, 5, 0], [0, 0, 0, 0]]), softmax=True),
+     r"\[dice_loss\] class targets must lie in \[0, 3\)"),
+    ("dice_loss", lambda: F.dice_loss(cajal.randn(2, 3, 4), cajal.randn(2, 3, 4), weight=cajal.ones(2)),
+     r"\[dice_loss\] weight must hold one value per channel"),
+    ("dice_loss", lambda: F.dice_loss(cajal.randn(2, 1, 4), cajal.rand(2, 1, 4), include_background=False),
+     r"include_background=False needs more than one channel"),
+    ("dice_loss", lambda: F.dice_loss(cajal.randn(2, 3), cajal.rand(2, 3), sigmoid=True, softmax=True), r"not compatible"),
+    ("multi_head_attention_forward", lambda: F.multi_head_attention_forward(
+        cajal.randn(2, 1, 4), cajal.randn(2, 1, 4), cajal.randn(2, 1, 4), 4, 2, cajal.randn(12, 4), None,
+        cajal.randn(1, 1, 4), None, False, 0.0, cajal.randn(4, 4), None), r"bias_k and bias_v must both be given"),
+]
+
+
+@pytest.mark.parametrize("op, call, message", MORE_BAD_CALLS, ids=[f"{op}-{i}" for i, (op, _, _) in enumerate(MORE_BAD_CALLS)])
+def test_more_bad_arguments_raise_and_the_process_lives(op, call, message):
+    with pytest.raises((RuntimeError, ValueError, IndexError, NotImplementedError), match=message):
+        call()
+    assert F.embedding_bag(cajal.tensor([[0]]), cajal.ones(1, 1)).item() == 1.0

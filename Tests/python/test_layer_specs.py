@@ -40,7 +40,7 @@ def test_every_declared_layer_has_a_torch_case():
                 if inspect.isfunction(value) and value.__module__ == _layer_specs.__name__}
     declared |= set(_layer_specs.CHILDREN)
     covered = {"linear": "Linear(", "conv": "Conv2d(", "conv_transpose": "ConvTranspose2d(", "batch_norm": "BatchNorm",
-               "layer_norm": "LayerNorm(", "channel_norm": "GroupNorm(", "embedding": "Embedding(",
+               "layer_norm": "LayerNorm(", "rms_norm": "RMSNorm(", "channel_norm": "GroupNorm(", "embedding": "Embedding(",
                "recurrent": "LSTM(", "multihead_attention": "MultiheadAttention(",
                "transformer_encoder_layer": "TransformerEncoderLayer(", "transformer_decoder_layer": "TransformerDecoderLayer("}
     assert declared == set(covered), "a new layer in api/layers.py needs a case in Tests/reference/generate.py"

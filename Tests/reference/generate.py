@@ -1301,6 +1301,31 @@ def everyday_cases():
          input_lengths=[8, 7], target_lengths=[2, 1], blank=0, reduction="sum", zero_infinity=False, logits=False)
     case("ctc_loss/empty_target", "ctc_loss", [x(5, 2, 3), labels([[1, 2], [0, 0]])], accumulated=5,
          input_lengths=[5, 4], target_lengths=[2, 0], blank=0, reduction="mean", zero_infinity=False, logits=True)
+    # MultiheadAttention's extra source positions: learned (add_bias_kv) and zero (add_zero_attn), with masks.
+    padding = given([[False] * 6, [False] * 4 + [True] * 2, [False] * 5 + [True]], "bool")
+    for name, kv, zero, masks in (("mha/add_bias_kv", True, False, True), ("mha/add_zero_attn", False, True, True),
+                                  ("mha/bias_kv_and_zero_attn_per_head", True, True, False)):
+        module = torch.nn.MultiheadAttention(8, 2, add_bias_kv=kv, add_zero_attn=zero)
+        weights, names = layer_inputs(module)
+        mask_inputs = [inp(padding), inp(values([4, 6], low=-1.0, high=0.0), grad=False)] if masks else []
+        attrs = {"embed_dim": 8, "num_heads": 2, "names": names, "has_key_padding_mask": masks, "has_attn_mask": masks,
+                 "need_weights": True, "average_attn_weights": "per_head" not in name, "batch_first": False,
+                 "kdim": None, "vdim": None, "bias": True, "add_bias_kv": kv, "add_zero_attn": zero}
+        cases.append(make_case(name, "multihead_attention",
+                               [inp(values([4, 3, 8])), inp(values([6, 3, 8])), inp(values([6, 3, 8]))] + mask_inputs + weights,
+                               attrs, accumulated=32))
+    # EmbeddingBag: bags cut by offsets (an empty one), fixed-length bags, padding, per-sample weights.
+    table = lambda: inp(values([10, 4]))  # noqa: E731
+    indices = labels([1, 2, 4, 5, 4, 3, 2, 9, 0, 0])
+    for mode in ("sum", "mean", "max"):
+        case(f"embedding_bag/offsets_{mode}", "embedding_bag", [table(), indices, labels([0, 3, 3, 7])], accumulated=4,
+             mode=mode, padding_idx=None, include_last_offset=False, weighted=False)
+        case(f"embedding_bag/padding_last_offset_{mode}", "embedding_bag", [table(), indices, labels([0, 3, 3, 7, 10])],
+             accumulated=4, mode=mode, padding_idx=4, include_last_offset=True, weighted=False)
+    case("embedding_bag/fixed_length_mean", "embedding_bag", [table(), labels([[1, 2, 3], [4, 4, 9]])], accumulated=3,
+         mode="mean", padding_idx=None, include_last_offset=False, weighted=False)
+    case("embedding_bag/per_sample_weights", "embedding_bag", [table(), indices, labels([0, 3, 3, 7]), x(10)],
+         accumulated=4, mode="sum", padding_idx=None, include_last_offset=False, weighted=True)
     rng = shared
     return cases
 
@@ -1590,6 +1615,7 @@ LAYER_CASES = [
     "nn.ConvTranspose2d(4, 6, 2, groups=2)",
     "nn.BatchNorm2d(3)", "nn.BatchNorm1d(4, affine=False)",
     "nn.LayerNorm([2, 3])", "nn.LayerNorm(4, elementwise_affine=False)",
+    "nn.RMSNorm([3, 4])", "nn.RMSNorm(5, elementwise_affine=False)",
     "nn.GroupNorm(2, 4)", "nn.GroupNorm(2, 4, affine=False)",
     "nn.Embedding(6, 3, padding_idx=2)",
     "nn.RNN(3, 4, num_layers=2, bidirectional=True)", "nn.LSTM(3, 4, bias=False)", "nn.GRU(3, 4, num_layers=2)",
@@ -1880,6 +1906,14 @@ if __name__ == "__main__":
         write_programs(sys.argv[2])
     elif sys.argv[1:] == ["--only", "random_programs"]:
         write_random_programs()
+    elif sys.argv[1:] == ["--only", "layers"]:
+        # Each case seeds its own generator: the file alone.
+        path = os.path.join(OUT, "python", "layers.json")
+        with open(path, "w") as f:
+            json.dump({"generator": "Tests/reference/generate.py", "torch": torch.__version__, "layers": layer_cases()}, f,
+                      separators=(",", ":"))
+            f.write("\n")
+        print(f"{path}: layer cases")
     elif sys.argv[1:2] == ["--only"] and sys.argv[2] in ("declared_unary", "real_functions", "volumes", "everyday"):
         # One case file alone (each draws from an RNG of its own).
         cases = {"declared_unary": declared_unary_cases, "real_functions": real_function_cases,

@@ -334,6 +334,9 @@ def make_ops(lib):
         "triplet_margin_with_distance_loss": lambda a, p, n, attrs: lib.nn.functional.triplet_margin_with_distance_loss(
             a, p, n, distance_function=(lambda x, y: 1.0 - lib.nn.functional.cosine_similarity(x, y))
             if attrs["cosine"] else None, margin=attrs["margin"], swap=attrs["swap"], reduction=attrs["reduction"]),
+        "embedding_bag": lambda *a: lib.nn.functional.embedding_bag(
+            a[1], a[0], a[2] if a[1].dim() == 1 else None, mode=a[-1]["mode"], padding_idx=a[-1]["padding_idx"],
+            include_last_offset=a[-1]["include_last_offset"], per_sample_weights=a[3] if a[-1]["weighted"] else None),
         "ctc_loss": lambda x, targets, attrs: lib.nn.functional.ctc_loss(
             x.log_softmax(2 if x.dim() == 3 else 1) if attrs["logits"] else x, targets, attrs["input_lengths"],
             attrs["target_lengths"], blank=attrs["blank"], reduction=attrs["reduction"],
@@ -589,7 +592,9 @@ def _multihead_attention(lib, *args):
     query, key, value = args[:3]
     (padding, mask), weights = _take(args[3:-1], ["has_key_padding_mask", "has_attn_mask"], attrs)
     module = lib.nn.MultiheadAttention(attrs["embed_dim"], attrs["num_heads"], bias=attrs["bias"], kdim=attrs["kdim"],
-                                       vdim=attrs["vdim"], batch_first=attrs["batch_first"])
+                                       vdim=attrs["vdim"], batch_first=attrs["batch_first"],
+                                       add_bias_kv=attrs.get("add_bias_kv", False),
+                                       add_zero_attn=attrs.get("add_zero_attn", False))
     module = _with_parameters(module, attrs["names"], weights).eval()
     out, attention = module(query, key, value, key_padding_mask=padding, attn_mask=mask,
                             need_weights=attrs["need_weights"], average_attn_weights=attrs["average_attn_weights"])

@@ -126,6 +126,36 @@ PAD_MODE_BY_NAME = {  # torch's name -> member
 }
 
 
+class EmbeddingBagMode(enum.IntEnum):
+    """How EmbeddingBag reduces each bag (its mode=). C: cajal_embedding_bag_mode."""
+
+    SUM = 0  # the sum of the bag's rows (times per_sample_weights when given)
+    MEAN = 1  # their mean
+    MAX = 2  # their elementwise maximum
+
+
+EMBEDDING_BAG_MODE_BY_NAME = {  # torch's name -> member
+    "sum": EmbeddingBagMode.SUM,
+    "mean": EmbeddingBagMode.MEAN,
+    "max": EmbeddingBagMode.MAX,
+}
+
+
+class DiceActivation(enum.IntEnum):
+    """What dice_loss applies to its input first. C: cajal_dice_activation."""
+
+    NONE = 0  # nothing: the input holds probabilities
+    SIGMOID = 1  # sigmoid: one binary mask per channel
+    SOFTMAX = 2  # softmax over the channels (dim 1): one class per pixel
+
+
+DICE_ACTIVATION_BY_NAME = {  # torch's name -> member
+    "none": DiceActivation.NONE,
+    "sigmoid": DiceActivation.SIGMOID,
+    "softmax": DiceActivation.SOFTMAX,
+}
+
+
 class RecurrentKind(enum.IntEnum):
     """The recurrent layers, with torch's mode names and gate order. C: cajal_rnn_mode."""
 

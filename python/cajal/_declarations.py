@@ -341,6 +341,7 @@ DECLARATIONS = {
     "cajal_nn_margin_ranking_loss": (c_int, [T, T, T, c_double, c_int32, T_OUT]),
     "cajal_nn_triplet_margin_loss": (c_int, [T, T, T, c_double, c_double, c_double, c_int32, c_int32, T_OUT]),
     "cajal_nn_dice_loss": (c_int, [T, T, c_double, c_int32, T_OUT]),
+    "cajal_nn_dice_loss_v2": (c_int, [T, T, c_double, c_int32, c_int32, c_int32, T, c_int32, T_OUT]),
     "cajal_nn_pad": (c_int, [T, SHAPE, c_size_t, c_double, T_OUT]),
     "cajal_nn_pad_v2": (c_int, [T, SHAPE, c_size_t, c_int32, c_double, T_OUT]),
     "cajal_nn_pixel_shuffle": (c_int, [T, c_int64, T_OUT]),
@@ -358,6 +359,7 @@ DECLARATIONS = {
     "cajal_nn_pad_packed_sequence": (c_int, [T, T, T, c_int32, c_double, c_int64, T_OUT, T_OUT]),
     "cajal_nn_pad_sequence": (c_int, [T_ARRAY, c_size_t, c_int32, c_double, T_OUT]),
     "cajal_nn_scaled_dot_product_attention": (c_int, [T, T, T, T, c_double, c_int32, c_int32, c_double, T_OUT]),
+    "cajal_nn_multi_head_attention_v2": (c_int, [T, T, T, c_int64, T, T, T, T, T, T, T, T, T, c_int32, T, T, c_int32, c_int32, c_int32, c_double, c_int32, T_OUT, T_OUT]),
     "cajal_nn_multi_head_attention": (c_int, [T, T, T, c_int64, T, T, T, T, T, T, T, T, T, c_int32, c_int32, c_int32, c_double, c_int32, T_OUT, T_OUT]),
     "cajal_optim_check_options": (c_int, [POINTER(c_char_p), POINTER(c_double), POINTER(c_int32), c_size_t]),
     "cajal_optim_sgd_step": (c_int, [T_ARRAY, T_ARRAY, T_ARRAY, c_size_t, c_double, c_double, c_double, c_double, c_int32, c_int32, T_OUT]),
@@ -399,6 +401,7 @@ DECLARATIONS = {
     "cajal_nn_local_response_norm": (c_int, [T, c_int64, c_double, c_double, c_double, T_OUT]),
     "cajal_nn_lp_pool": (c_int, [T, c_double, SHAPE, c_size_t, SHAPE, c_size_t, c_int32, c_int64, T_OUT]),
     "cajal_nn_multilabel_soft_margin_loss": (c_int, [T, T, T, c_int32, T_OUT]),
+    "cajal_nn_embedding_bag": (c_int, [T, T, T, c_int32, T, c_int32, c_int32, c_int64, T_OUT]),
     # complex numbers and Fourier transforms
     "cajal_tensor_scalar_complex": (c_int, [c_double, c_double, T_OUT]),
     "cajal_tensor_view_as_real": (c_int, [T, T_OUT]),

@@ -461,6 +461,19 @@ public func cajal_nn_dice_loss(_ input: OpaquePointer?, _ target: OpaquePointer?
     }
 }
 
+@_cdecl("cajal_nn_dice_loss_v2")
+public func cajal_nn_dice_loss_v2(_ input: OpaquePointer?, _ target: OpaquePointer?, _ smooth: Double,
+                                  _ reduction: Int32, _ activation: Int32, _ include_background: Int32,
+                                  _ weight: OpaquePointer?, _ per_class: Int32, _ out: TensorOut?) -> Int32 {
+    guard let reduction = LossReduction(rawValue: reduction) else { return invalidConstant(LossReduction.self, reduction, "dice_loss", "reduction") }
+    guard let activation = DiceActivation(rawValue: activation) else { return invalidConstant(DiceActivation.self, activation, "dice_loss", "activation") }
+    return newTensor(out) {
+        try Functional.diceLoss(tensorArgument(input, "input"), tensorArgument(target, "target"), smooth: smooth,
+                                reduction: reduction, activation: activation, includeBackground: include_background != 0,
+                                weight: optionalTensor(weight, "weight"), perClass: per_class < 0 ? nil : per_class != 0)
+    }
+}
+
 @_cdecl("cajal_nn_pad")
 public func cajal_nn_pad(_ x: OpaquePointer?, _ pads: UnsafePointer<Int64>?, _ npads: Int, _ value: Double,
                          _ out: TensorOut?) -> Int32 {
@@ -659,6 +672,36 @@ public func cajal_nn_scaled_dot_product_attention(_ query: OpaquePointer?, _ key
         try Functional.scaledDotProductAttention(tensorArgument(query, "query"), tensorArgument(key, "key"), tensorArgument(value, "value"),
                                                  attnMask: attn_mask.map { try tensorArgument($0, "attn_mask") }, dropoutP: dropout_p,
                                                  isCausal: is_causal != 0, scale: has_scale != 0 ? scale : nil)
+    }
+}
+
+@_cdecl("cajal_nn_multi_head_attention_v2")
+public func cajal_nn_multi_head_attention_v2(_ query: OpaquePointer?, _ key: OpaquePointer?, _ value: OpaquePointer?,
+                                             _ num_heads: Int64, _ in_proj_weight: OpaquePointer?,
+                                             _ q_proj_weight: OpaquePointer?, _ k_proj_weight: OpaquePointer?,
+                                             _ v_proj_weight: OpaquePointer?, _ in_proj_bias: OpaquePointer?,
+                                             _ out_proj_weight: OpaquePointer?, _ out_proj_bias: OpaquePointer?,
+                                             _ bias_k: OpaquePointer?, _ bias_v: OpaquePointer?, _ add_zero_attn: Int32,
+                                             _ key_padding_mask: OpaquePointer?, _ attn_mask: OpaquePointer?,
+                                             _ need_weights: Int32, _ average_attn_weights: Int32, _ is_causal: Int32,
+                                             _ dropout_p: Double, _ training: Int32, _ output: TensorOut?,
+                                             _ weights: TensorOut?) -> Int32 {
+    status {
+        guard let output, let weights else { throw CajalError(.nullArgument, "output pointer is NULL") }
+        let optional = { (p: OpaquePointer?, name: String) in try p.map { try tensorArgument($0, name) } }
+        let projections = MultiheadAttentionWeights(
+            inProjection: try optional(in_proj_weight, "in_proj_weight"), queryProjection: try optional(q_proj_weight, "q_proj_weight"),
+            keyProjection: try optional(k_proj_weight, "k_proj_weight"), valueProjection: try optional(v_proj_weight, "v_proj_weight"),
+            inProjectionBias: try optional(in_proj_bias, "in_proj_bias"), outProjection: try tensorArgument(out_proj_weight, "out_proj_weight"),
+            outProjectionBias: try optional(out_proj_bias, "out_proj_bias"),
+            keyBias: try optional(bias_k, "bias_k"), valueBias: try optional(bias_v, "bias_v"))
+        let result = try Functional.multiHeadAttention(
+            query: tensorArgument(query, "query"), key: tensorArgument(key, "key"), value: tensorArgument(value, "value"), numHeads: Int(num_heads),
+            weights: projections, keyPaddingMask: optional(key_padding_mask, "key_padding_mask"), attnMask: optional(attn_mask, "attn_mask"),
+            needWeights: need_weights != 0, averageAttnWeights: average_attn_weights != 0, isCausal: is_causal != 0, dropoutP: dropout_p,
+            training: training != 0, addZeroAttn: add_zero_attn != 0)
+        output.pointee = handle(result.output)
+        weights.pointee = result.weights.map(handle)
     }
 }
 
@@ -1085,5 +1128,19 @@ public func cajal_nn_multilabel_soft_margin_loss(_ input: OpaquePointer?, _ targ
     return newTensor(out) {
         try Functional.multilabelSoftMarginLoss(tensorArgument(input, "input"), tensorArgument(target, "target"),
                                                 weight: optionalTensor(weight, "weight"), reduction: reduction)
+    }
+}
+
+@_cdecl("cajal_nn_embedding_bag")
+public func cajal_nn_embedding_bag(_ input: OpaquePointer?, _ weight: OpaquePointer?, _ offsets: OpaquePointer?,
+                                   _ mode: Int32, _ per_sample_weights: OpaquePointer?, _ include_last_offset: Int32,
+                                   _ has_padding: Int32, _ padding_idx: Int64, _ out: TensorOut?) -> Int32 {
+    guard let mode = EmbeddingBagMode(rawValue: mode) else { return invalidConstant(EmbeddingBagMode.self, mode, "embedding_bag", "mode") }
+    return newTensor(out) {
+        try Functional.embeddingBag(tensorArgument(input, "input"), weight: tensorArgument(weight, "weight"),
+                                    offsets: optionalTensor(offsets, "offsets"), mode: mode,
+                                    perSampleWeights: optionalTensor(per_sample_weights, "per_sample_weights"),
+                                    includeLastOffset: include_last_offset != 0,
+                                    paddingIndex: has_padding != 0 ? Int(padding_idx) : nil)
     }
 }

@@ -216,6 +216,60 @@ public enum PadMode: Int32, CaseIterable, Sendable, CustomStringConvertible {
     }
 }
 
+/// How EmbeddingBag reduces each bag (its mode=). C: cajal_embedding_bag_mode.
+public enum EmbeddingBagMode: Int32, CaseIterable, Sendable, CustomStringConvertible {
+    /// the sum of the bag's rows (times per_sample_weights when given)
+    case sum = 0
+    /// their mean
+    case mean = 1
+    /// their elementwise maximum
+    case max = 2
+
+    /// torch's name for it.
+    public var name: String {
+        switch self {
+        case .sum: return "sum"
+        case .mean: return "mean"
+        case .max: return "max"
+        }
+    }
+
+    public var description: String { name }
+
+    /// The case torch calls `name`.
+    public init?(name: String) {
+        guard let match = Self.allCases.first(where: { $0.name == name }) else { return nil }
+        self = match
+    }
+}
+
+/// What dice_loss applies to its input first. C: cajal_dice_activation.
+public enum DiceActivation: Int32, CaseIterable, Sendable, CustomStringConvertible {
+    /// nothing: the input holds probabilities
+    case none = 0
+    /// sigmoid: one binary mask per channel
+    case sigmoid = 1
+    /// softmax over the channels (dim 1): one class per pixel
+    case softmax = 2
+
+    /// torch's name for it.
+    public var name: String {
+        switch self {
+        case .none: return "none"
+        case .sigmoid: return "sigmoid"
+        case .softmax: return "softmax"
+        }
+    }
+
+    public var description: String { name }
+
+    /// The case torch calls `name`.
+    public init?(name: String) {
+        guard let match = Self.allCases.first(where: { $0.name == name }) else { return nil }
+        self = match
+    }
+}
+
 /// How scatter_reduce combines the values sent to one position (its reduce=). C: cajal_scatter_reduction.
 public enum ScatterReduction: Int32, CaseIterable, Sendable, CustomStringConvertible {
     /// their sum

@@ -3,7 +3,8 @@
 import builtins
 from ctypes import byref, c_void_p
 
-from .._constants import (CONVOLUTION_PADDING_MODE_BY_NAME, GRID_PADDING_BY_NAME, GRID_SAMPLE_MODE_BY_NAME,
+from .._constants import (CONVOLUTION_PADDING_MODE_BY_NAME, DICE_ACTIVATION_BY_NAME, EMBEDDING_BAG_MODE_BY_NAME,
+                          GRID_PADDING_BY_NAME, GRID_SAMPLE_MODE_BY_NAME,
                           LOSS_REDUCTION_BY_NAME, PAD_MODE_BY_NAME, ConvolutionPaddingMode, InterpolationMode)
 from .._ffi import check, int64_array, lib
 from .._tensor import _call, _wrap, as_tensor_operand
@@ -331,6 +332,18 @@ def embedding(input, weight, padding_idx=None, max_norm=None, norm_type=2.0, sca
     return _call(lib.cajal_nn_embedding, input, weight, 0 if padding_idx is None else 1, int(padding_idx or 0))
 
 
+def embedding_bag(input, weight, offsets=None, max_norm=None, norm_type=2, scale_grad_by_freq=False,  # noqa: A002
+                  mode="mean", sparse=False, per_sample_weights=None, include_last_offset=False, padding_idx=None):
+    """The rows of weight at input, summed / averaged / maxed per bag: (B, L) input is B bags; 1-D input is cut by offsets."""
+    if max_norm is not None or scale_grad_by_freq or sparse:
+        raise NotImplementedError("embedding_bag: max_norm, scale_grad_by_freq and sparse are not supported")
+    if mode not in EMBEDDING_BAG_MODE_BY_NAME:
+        raise ValueError(f"mode has to be one of sum, mean or max, got {mode}")
+    return _call(lib.cajal_nn_embedding_bag, input, weight, _optional(offsets), EMBEDDING_BAG_MODE_BY_NAME[mode],
+                 _optional(per_sample_weights), 1 if include_last_offset else 0, 0 if padding_idx is None else 1,
+                 int(padding_idx or 0))
+
+
 # ------------------------------------------------------------------ more losses
 
 def smooth_l1_loss(input, target, size_average=None, reduce=None, reduction="mean", beta=1.0):  # noqa: A002
@@ -374,10 +387,22 @@ def triplet_margin_loss(anchor, positive, negative, margin=1.0, p=2, eps=1e-6, s
                  1 if swap else 0, _reduction(reduction, size_average, reduce))
 
 
-def dice_loss(input, target, smooth=1.0, reduction="mean"):  # noqa: A002
-    """cajal's soft Dice loss (torch has none): per sample,
-    1 - (2 Σ p·t + smooth) / (Σ p + Σ t + smooth) over all dims but the batch."""
-    return _call(lib.cajal_nn_dice_loss, input, as_tensor_operand(target), float(smooth), _reduction(reduction))
+def dice_loss(input, target, smooth=1.0, reduction="mean", *, sigmoid=False, softmax=False,  # noqa: A002
+              include_background=True, weight=None, per_class=None):
+    """cajal's soft Dice loss (torch has none): 1 - (2 Σ p·t + smooth) / (Σ p + Σ t + smooth).
+
+    By default per sample, the sums over all dims but the batch, for
+    probabilities and masks shaped alike. sigmoid / softmax (over dim 1) turn
+    logits into probabilities first. Per class (input (N, C, ...)): each
+    sample's Dice per channel over the spatial dims, averaged over channels
+    (weighted by `weight`, one per channel); chosen by per_class=True, or
+    implied by softmax, integer class targets (N, ...) (made one-hot),
+    include_background=False (channel 0 left out) or a weight."""
+    if sigmoid and softmax:
+        raise ValueError("dice_loss: sigmoid=True and softmax=True are not compatible")
+    activation = DICE_ACTIVATION_BY_NAME["sigmoid" if sigmoid else "softmax" if softmax else "none"]
+    return _call(lib.cajal_nn_dice_loss_v2, input, as_tensor_operand(target), float(smooth), _reduction(reduction), activation,
+                 1 if include_background else 0, _optional(weight), -1 if per_class is None else int(bool(per_class)))
 
 
 # ------------------------------------------------------------------ resampling
@@ -524,17 +549,17 @@ def multi_head_attention_forward(query, key, value, embed_dim_to_check, num_head
                                  is_causal=False):
     """torch.nn.functional.multi_head_attention_forward, time-major (L, N, E): (output, weights or None).
     Bool masks mark what may NOT be attended (True); float masks are added."""
-    if bias_k is not None or bias_v is not None or add_zero_attn or static_k is not None or static_v is not None:
-        raise NotImplementedError("multi_head_attention_forward: add_bias_kv, add_zero_attn and static_k/static_v "
-                                  "are not supported by cajal")
+    if static_k is not None or static_v is not None:
+        raise NotImplementedError("multi_head_attention_forward: static_k/static_v are not supported by cajal")
     if query.shape[-1] != embed_dim_to_check:
         raise AssertionError(f"was expecting embedding dimension of {embed_dim_to_check}, but got {query.shape[-1]}")
     separate = (q_proj_weight, k_proj_weight, v_proj_weight) if use_separate_proj_weight else (None, None, None)
     output, weights = c_void_p(), c_void_p()
-    check(lib.cajal_nn_multi_head_attention(query, key, value, num_heads,
+    check(lib.cajal_nn_multi_head_attention_v2(query, key, value, num_heads,
                                             None if use_separate_proj_weight else _optional(in_proj_weight),
                                             *[_optional(w) for w in separate], _optional(in_proj_bias),
-                                            out_proj_weight, _optional(out_proj_bias), _optional(key_padding_mask),
+                                            out_proj_weight, _optional(out_proj_bias), _optional(bias_k), _optional(bias_v),
+                                            1 if add_zero_attn else 0, _optional(key_padding_mask),
                                             _optional(attn_mask), 1 if need_weights else 0,
                                             1 if average_attn_weights else 0, 1 if is_causal else 0,
                                             float(dropout_p), 1 if training else 0, byref(output), byref(weights)))

@@ -22,7 +22,7 @@ from .rnn import GRU, LSTM, RNN, GRUCell, LSTMCell, RNNBase, RNNCell, RNNCellBas
 from .transformer import (MultiheadAttention, Transformer, TransformerDecoder, TransformerDecoderLayer,
                           TransformerEncoder, TransformerEncoderLayer)
 from .normalization import (BatchNorm1d, BatchNorm2d, BatchNorm3d, Embedding, GroupNorm, InstanceNorm1d, InstanceNorm2d,
-                            InstanceNorm3d, LayerNorm, RMSNorm, LocalResponseNorm)
+                            InstanceNorm3d, LayerNorm, RMSNorm, LocalResponseNorm, EmbeddingBag)
 
 __all__ = ["Module", "Sequential", "ModuleList", "ModuleDict", "Identity", "Linear", "Flatten", "Unflatten", "Conv1d",
            "Conv2d", "MaxPool1d", "MaxPool2d", "AvgPool1d", "AvgPool2d", "Dropout", "ReLU", "ReLU6", "LeakyReLU", "ELU",
@@ -48,4 +48,5 @@ __all__ = ["Module", "Sequential", "ModuleList", "ModuleDict", "Identity", "Line
            "AlphaDropout", "FeatureAlphaDropout", "Unfold", "Fold", "PixelUnshuffle", "ChannelShuffle", "MaxUnpool1d",
            "MaxUnpool2d", "MaxUnpool3d", "LPPool1d", "LPPool2d", "LPPool3d", "RMSNorm", "LocalResponseNorm",
            "SoftMarginLoss", "MultiLabelSoftMarginLoss", "MultiLabelMarginLoss", "MultiMarginLoss", "HingeEmbeddingLoss",
-           "TripletMarginWithDistanceLoss", "CTCLoss", "ParameterList", "ParameterDict"]
+           "TripletMarginWithDistanceLoss", "CTCLoss", "ParameterList", "ParameterDict",
+           "EmbeddingBag"]

@@ -148,18 +148,29 @@ class TripletMarginLoss(_Loss):
 class DiceLoss(_Loss):
     """cajal's soft Dice loss for segmentation (torch has none):
 
-        loss_n = 1 - (2 Σ p·t + smooth) / (Σ p + Σ t + smooth)
+        loss = 1 - (2 Σ p·t + smooth) / (Σ p + Σ t + smooth)
 
-    with the sums over every dim but the batch (dim 0), p the predicted
-    probabilities (apply sigmoid or softmax first) and t the target masks in
-    [0, 1]; then reduced over the batch ('mean', 'sum' or 'none')."""
+    By default per sample, the sums over every dim but the batch, p the
+    probabilities and t the masks in [0, 1]. For multi-class segmentation:
+    sigmoid / softmax apply to logits first; per class, each channel's Dice
+    over the spatial dims is averaged over the channels (weighted by
+    `weight`), chosen by per_class=True or implied by softmax, integer class
+    targets (N, ...) (made one-hot), include_background=False (channel 0 left
+    out) or a weight. Then reduced over the batch ('mean', 'sum' or 'none')."""
 
-    def __init__(self, smooth=1.0, reduction="mean"):
+    def __init__(self, smooth=1.0, reduction="mean", *, sigmoid=False, softmax=False, include_background=True,
+                 weight=None, per_class=None):
         super().__init__(reduction=reduction)
-        self.smooth = smooth
+        if sigmoid and softmax:
+            raise ValueError("DiceLoss: sigmoid=True and softmax=True are not compatible")
+        self.smooth, self.sigmoid, self.softmax = smooth, sigmoid, softmax
+        self.include_background, self.per_class = include_background, per_class
+        self.register_buffer("weight", weight)
 
     def forward(self, input, target):  # noqa: A002
-        return F.dice_loss(input, target, smooth=self.smooth, reduction=self.reduction)
+        return F.dice_loss(input, target, smooth=self.smooth, reduction=self.reduction, sigmoid=self.sigmoid,
+                           softmax=self.softmax, include_background=self.include_background, weight=self.weight,
+                           per_class=self.per_class)
 
 
 class SoftMarginLoss(_Loss):

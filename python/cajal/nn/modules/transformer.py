@@ -5,6 +5,7 @@ with torch's submodule names, parameter layout, initialisation and masks."""
 import copy
 import operator
 
+from ... import _creation
 from ..._ffi import reserve
 from .. import _layer_build, _layer_specs
 from .. import functional as F
@@ -13,6 +14,7 @@ from .container import ModuleList
 from .layers import Dropout, Linear
 from .module import Module
 from .normalization import LayerNorm
+from ..parameter import Parameter
 
 
 class MultiheadAttention(Module):
@@ -26,8 +28,6 @@ class MultiheadAttention(Module):
         if embed_dim <= 0 or num_heads <= 0:
             raise ValueError(f"embed_dim and num_heads must be greater than 0, got embed_dim={embed_dim} and "
                              f"num_heads={num_heads} instead")
-        if add_bias_kv or add_zero_attn:
-            raise NotImplementedError("MultiheadAttention(add_bias_kv=True / add_zero_attn=True) is not supported by cajal")
         self.embed_dim, self.num_heads, self.dropout, self.batch_first = embed_dim, num_heads, dropout, batch_first
         self.kdim = kdim if kdim is not None else embed_dim
         self.vdim = vdim if vdim is not None else embed_dim
@@ -39,8 +39,12 @@ class MultiheadAttention(Module):
         _layer_build.register(self, self._tensors, dtype)
         _layer_build.make_children(self, "multihead_attention",
                                    {"out_proj": lambda: Linear(embed_dim, embed_dim, bias=bias, dtype=dtype)})
-        self.bias_k = self.bias_v = None
-        self.add_zero_attn = False
+        if add_bias_kv:
+            self.bias_k = Parameter(_creation.empty(1, 1, embed_dim, dtype=dtype))
+            self.bias_v = Parameter(_creation.empty(1, 1, embed_dim, dtype=dtype))
+        else:
+            self.bias_k = self.bias_v = None
+        self.add_zero_attn = add_zero_attn
         self._reset_parameters()
 
     def _reset_parameters(self):
@@ -49,6 +53,9 @@ class MultiheadAttention(Module):
         _layer_build.initialize(self, self._tensors)
         if self.in_proj_bias is not None:
             init.constant_(self.out_proj.bias, 0.0)
+        if self.bias_k is not None:
+            init.xavier_normal_(self.bias_k)
+            init.xavier_normal_(self.bias_v)
 
     def forward(self, query, key, value, key_padding_mask=None, need_weights=True, attn_mask=None,
                 average_attn_weights=True, is_causal=False):
@@ -56,7 +63,8 @@ class MultiheadAttention(Module):
         if self.batch_first and batched:
             query, key, value = (x.transpose(1, 0) for x in (query, key, value))
         output, weights = F.multi_head_attention_forward(
-            query, key, value, self.embed_dim, self.num_heads, self.in_proj_weight, self.in_proj_bias, None, None, False,
+            query, key, value, self.embed_dim, self.num_heads, self.in_proj_weight, self.in_proj_bias, self.bias_k,
+            self.bias_v, self.add_zero_attn,
             self.dropout, self.out_proj.weight, self.out_proj.bias, training=self.training,
             key_padding_mask=key_padding_mask, need_weights=need_weights, attn_mask=attn_mask,
             use_separate_proj_weight=not self._qkv_same_embed_dim, q_proj_weight=self.q_proj_weight,
