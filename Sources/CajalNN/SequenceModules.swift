@@ -147,7 +147,9 @@ public final class MultiheadAttention: Module {
         try initialize(tensors)
         if bias { try GradMode.withDisabled { try outProj.bias?.zeroInPlace() } }
         // Then xavier_normal_ on bias_k and bias_v: fans E and E, so std = sqrt(1 / E).
-        for kvBias in kvBiases { try kvBias?.normalInPlace(mean: 0, std: (1 / Double(embedDim)).squareRoot()) }
+        try GradMode.withDisabled {
+            for kvBias in kvBiases { try kvBias?.normalInPlace(mean: 0, std: (1 / Double(embedDim)).squareRoot()) }
+        }
     }
 
     public override func forward(_ input: Tensor) throws -> Tensor { try callAsFunction(query: input, key: input, value: input).output }
