@@ -162,6 +162,88 @@ def test_masked_token_pretraining_learns_the_motifs():
     assert motif >= 0.33 and motif > background + 0.08, out  # background bases are random: 0.25 at best
 
 
+def test_unet3d_segments_organ_and_lesions_in_volumes(tmp_path):
+    out, losses = run_quick("unet3d/ct_unet3d.py", "--out", str(tmp_path))
+    organ, lesion, organ_threshold, lesion_threshold = (float(v) for v in re.search(
+        r"held-out Dice organ (\d+\.\d+), lesion (\d+\.\d+) \(intensity thresholds: organ (\d+\.\d+), lesion (\d+\.\d+)\)",
+        out).groups())
+    assert losses[-1] < losses[0] / 2, out
+    assert organ >= 0.5 and organ > organ_threshold + 0.2, out
+    assert lesion >= 0.5 and lesion > lesion_threshold + 0.1, out
+
+
+def test_registration_aligns_volumes():
+    out, losses = run_quick("registration/voxelmorph_3d.py")
+    before, after, dice_before, dice_after = (float(v) for v in re.search(
+        r"MSE\) (\d+\.\d+) before, (\d+\.\d+) after registration; mask Dice (\d+\.\d+) before, (\d+\.\d+) after", out).groups())
+    assert losses[-1] < losses[0] / 2, out
+    assert after < before / 2 and dice_after > dice_before + 0.04, out
+
+
+def test_attention_unet_segments_cells_and_attends_to_them():
+    out, losses = run_quick("unet/attention_unet.py")
+    plain, gated, inside, outside = (float(v) for v in re.search(
+        r"U-Net (\d+\.\d+), Attention U-Net (\d+\.\d+); attention inside cells (\d+\.\d+), outside (\d+\.\d+)", out).groups())
+    assert losses[-1] < losses[len(losses) // 2] / 1.5, out  # the attention U-Net's own run fell too
+    assert plain >= 0.9 and gated >= 0.9, out
+    assert inside > outside, out
+
+
+def test_ddpm_draws_digits_the_classifier_can_read(tmp_path):
+    out, losses = run_quick("diffusion/ddpm_digits.py", "--out", str(tmp_path))
+    real, generated, noise = (float(v) for v in re.search(
+        r"real held-out digits (\d+\.\d+), generated (\d+\.\d+), noise images (\d+\.\d+)", out).groups())
+    present = int(re.search(r"\((\d+) of 10 with at least", out).group(1))
+    assert losses[-1] < losses[0] * 0.8, out
+    assert generated > noise + 0.05 and present >= 8, out
+
+
+def test_contrastive_features_beat_raw_pixels_with_few_labels():
+    out, losses = run_quick("contrastive/simclr_digits.py")
+    learned, raw = (float(v) for v in re.search(r"accuracy (\d+\.\d+) on the contrastive features, (\d+\.\d+) on the raw",
+                                                out).groups())
+    assert losses[-1] < losses[0] - 0.3, out
+    assert learned > raw + 0.04, out
+
+
+def test_dqn_learns_to_balance_the_pole():
+    out, _ = run_quick("rl/cartpole_dqn.py")
+    before, after = (float(v) for v in re.search(r"mean return (\d+) before, (\d+) after", out).groups())
+    assert before < 50 and after >= 150, out
+
+
+def test_ppo_learns_to_balance_the_pole():
+    out, _ = run_quick("rl/cartpole_ppo.py")
+    before, after = (float(v) for v in re.search(r"mean return (\d+) before, (\d+) after", out).groups())
+    assert before < 50 and after >= before + 50, out
+
+
+def test_ctc_base_caller_reads_the_traces():
+    out, losses = run_quick("ctc/nanopore_ctc.py")
+    learned, baseline = (float(v) for v in re.search(r"read identity (\d+\.\d+) \(nearest true level per sample: (-?\d+\.\d+)\)",
+                                                     out).groups())
+    assert losses[-1] < losses[0] / 2, out
+    assert learned >= 0.5 and learned > baseline + 0.5, out
+
+
+def test_vision_transformer_reads_digits():
+    out, losses = run_quick("transformer/vit_digits.py")
+    accuracy = float(re.search(r"held-out accuracy (\d+\.\d+) \(logistic", out).group(1))
+    assert losses[-1] < losses[0] / 2, out
+    assert accuracy >= 0.9, out
+
+
+def test_gradcam_and_saliency_point_at_the_digit():
+    out, losses = run_quick("cnn/gradcam_digits.py")
+    accuracy, cam, salient, random_ink = (float(v) for v in re.search(
+        r"held-out accuracy (\d+\.\d+); .* Grad-CAM (\d+\.\d+), saliency (\d+\.\d+), random ink (\d+\.\d+)", out).groups())
+    ink, cam_share, salient_share = (float(v) for v in re.search(
+        r"on the ink \((\d+\.\d+) of the pixels\): Grad-CAM (\d+\.\d+), saliency (\d+\.\d+)", out).groups())
+    assert losses[-1] < losses[0] / 5 and accuracy >= 0.9, out
+    assert salient < random_ink - 0.2 and cam <= random_ink + 0.02, out
+    assert salient_share > ink + 0.05 and cam_share > ink, out
+
+
 def sklearn_data(name):
     import sklearn
 

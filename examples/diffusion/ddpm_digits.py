@@ -152,11 +152,11 @@ def main(argv=None):
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--steps", type=int, default=6000)
     parser.add_argument("--quick", action="store_true",
-                        help="a half-width network, 500 steps of 64 digits, 100 samples (for CI)")
+                        help="a half-width network, 400 steps of 64 digits, 100 samples (for CI)")
     parser.add_argument("--seed", type=int, default=0)
     parser.add_argument("--out", default="example_output")
     args = parser.parse_args(argv)
-    steps, batch, width, count = (500, 64, 16, 100) if args.quick else (args.steps, 128, 32, 500)
+    steps, batch, width, count = (400, 64, 16, 100) if args.quick else (args.steps, 128, 32, 500)
 
     digits = load_digits()
     pixels = (digits.data / 8.0 - 1.0).astype(np.float32)
