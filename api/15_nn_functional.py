@@ -335,27 +335,34 @@ fn("int cajal_nn_adaptive_max_pool(cajal_tensor x, const int64_t *output_size, s
     indices.pointee = handle(result.indices)
 }''')
 
-fn("int cajal_nn_rnn(cajal_rnn_mode mode, cajal_tensor input, cajal_tensor batch_sizes, cajal_tensor hx, cajal_tensor cx, const cajal_tensor *weights, size_t nweights, int32_t has_bias, int64_t num_layers, int32_t bidirectional, double dropout, int32_t training, int32_t batch_first, cajal_tensor *output, cajal_tensor *hidden, cajal_tensor *cell)",
-   """Recurrent layers (by mode) over a padded (T, B, I) / batch_first / unbatched input,
+for suffix, extra, doc in (
+        ("_v2", "int32_t has_projection, ",
+         """Recurrent layers (by mode) over a padded (T, B, I) / batch_first / unbatched input,
 or over packed rows when batch_sizes (1-D int64) is given. weights: torch's flat list per layer and direction,
-w_ih, w_hh (, b_ih, b_hh). hx, cx may be NULL (zeros); cell receives c_n for LSTM only (may be NULL otherwise).""",
-   swift=r'''status {
-    guard let output, let hidden else { throw CajalError(.nullArgument, "output pointer is NULL") }
+w_ih, w_hh (, b_ih, b_hh) (, w_hr with has_projection: an LSTM's proj_size, h = W_hr (o * tanh(c))). hx, cx may be
+NULL (zeros); cell receives c_n for LSTM only (may be NULL otherwise)."""),
+        ("", "", "Deprecated since API version 3, removed in 4: cajal_nn_rnn_v2 without projections.")):
+    projection = "has_projection != 0" if suffix else "false"
+    fn(f"int cajal_nn_rnn{suffix}(cajal_rnn_mode mode, cajal_tensor input, cajal_tensor batch_sizes, cajal_tensor hx, cajal_tensor cx, const cajal_tensor *weights, size_t nweights, int32_t has_bias, {extra}int64_t num_layers, int32_t bidirectional, double dropout, int32_t training, int32_t batch_first, cajal_tensor *output, cajal_tensor *hidden, cajal_tensor *cell)",
+       doc,
+       swift=rf'''status {{
+    guard let output, let hidden else {{ throw CajalError(.nullArgument, "output pointer is NULL") }}
     let kind = mode
     let flat = try tensorList(weights, nweights, "weights")
-    let stride = has_bias != 0 ? 4 : 2
-    guard flat.count % stride == 0 else {
+    let projected = {projection}
+    let stride = (has_bias != 0 ? 4 : 2) + (projected ? 1 : 0)
+    guard flat.count % stride == 0 else {{
         throw CajalError.value("[\(kind.opName)] expected \(stride) weights per layer and direction, got \(flat.count) in all")
-    }
-    let grouped = groupWeights(flat, stride)
+    }}
+    let grouped = groupWeights(flat, bias: has_bias != 0, projection: projected)
     let result = try Functional.recurrent(kind, input: tensorArgument(input, "input"), batchSizes: intList(batch_sizes, "batch_sizes"),
-                                          hidden: hx.map { try tensorArgument($0, "hx") }, cell: cx.map { try tensorArgument($0, "cx") },
+                                          hidden: hx.map {{ try tensorArgument($0, "hx") }}, cell: cx.map {{ try tensorArgument($0, "cx") }},
                                           weights: grouped, numLayers: Int(num_layers), bidirectional: bidirectional != 0,
                                           dropout: dropout, training: training != 0, batchFirst: batch_first != 0)
     output.pointee = handle(result.output)
     hidden.pointee = handle(result.hidden)
-    if let c = result.cell { cell?.pointee = handle(c) }
-}''')
+    if let c = result.cell {{ cell?.pointee = handle(c) }}
+}}''')
 
 fn("int cajal_nn_pack_padded_sequence(cajal_tensor input, cajal_tensor lengths, int32_t batch_first, int32_t enforce_sorted, cajal_tensor *data, cajal_tensor *batch_sizes, cajal_tensor *sorted_indices, cajal_tensor *unsorted_indices)",
    "pack_padded_sequence with int64 lengths; sorted_indices / unsorted_indices are NULL when enforce_sorted.",

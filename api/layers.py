@@ -65,12 +65,15 @@ layer("embedding", "torch.nn.Embedding: rows ~ N(0, 1) (the padding row is then 
       tensors=[tensor("weight", ["num_embeddings", "embedding_dim"], "normal")])
 
 layer("recurrent", "torch.nn.RNN/LSTM/GRU, one layer and direction (the names get _l{k} and _reverse), "
-      "and the cells as they are: gates stacked as torch's (i, f, g, o for LSTM; r, z, n for GRU).",
-      args=["gates: int", "input_size: int", "hidden_size: int", "bias: bool"],
+      "and the cells as they are: gates stacked as torch's (i, f, g, o for LSTM; r, z, n for GRU). state_size is "
+      "the size of h: hidden_size, or an LSTM's proj_size, which adds the projection weight_hr.",
+      args=["gates: int", "input_size: int", "hidden_size: int", "bias: bool", "state_size: int"],
       tensors=[tensor("weight_ih", ["gates * hidden_size", "input_size"], "inverse_sqrt_uniform(hidden_size)"),
-               tensor("weight_hh", ["gates * hidden_size", "hidden_size"], "inverse_sqrt_uniform(hidden_size)"),
+               tensor("weight_hh", ["gates * hidden_size", "state_size"], "inverse_sqrt_uniform(hidden_size)"),
                tensor("bias_ih", ["gates * hidden_size"], "inverse_sqrt_uniform(hidden_size)", when="bias"),
-               tensor("bias_hh", ["gates * hidden_size"], "inverse_sqrt_uniform(hidden_size)", when="bias")])
+               tensor("bias_hh", ["gates * hidden_size"], "inverse_sqrt_uniform(hidden_size)", when="bias"),
+               tensor("weight_hr", ["state_size", "hidden_size"], "inverse_sqrt_uniform(hidden_size)",
+                      when="state_size != hidden_size")])
 
 layer("multihead_attention", "torch.nn.MultiheadAttention: one packed input projection, or three when kdim or vdim "
       "differ; out_proj is a Linear made before the projections are drawn, its bias then zeroed.",

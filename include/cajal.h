@@ -1371,7 +1371,14 @@ int cajal_nn_adaptive_max_pool(cajal_tensor x, const int64_t *output_size, size_
 
 /* Recurrent layers (by mode) over a padded (T, B, I) / batch_first / unbatched input,
  * or over packed rows when batch_sizes (1-D int64) is given. weights: torch's flat list per layer and direction,
- * w_ih, w_hh (, b_ih, b_hh). hx, cx may be NULL (zeros); cell receives c_n for LSTM only (may be NULL otherwise). */
+ * w_ih, w_hh (, b_ih, b_hh) (, w_hr with has_projection: an LSTM's proj_size, h = W_hr (o * tanh(c))). hx, cx may be
+ * NULL (zeros); cell receives c_n for LSTM only (may be NULL otherwise). */
+int cajal_nn_rnn_v2(cajal_rnn_mode mode, cajal_tensor input, cajal_tensor batch_sizes, cajal_tensor hx, cajal_tensor cx,
+                    const cajal_tensor *weights, size_t nweights, int32_t has_bias, int32_t has_projection,
+                    int64_t num_layers, int32_t bidirectional, double dropout, int32_t training, int32_t batch_first,
+                    cajal_tensor *output, cajal_tensor *hidden, cajal_tensor *cell);
+
+/* Deprecated since API version 3, removed in 4: cajal_nn_rnn_v2 without projections. */
 int cajal_nn_rnn(cajal_rnn_mode mode, cajal_tensor input, cajal_tensor batch_sizes, cajal_tensor hx, cajal_tensor cx,
                  const cajal_tensor *weights, size_t nweights, int32_t has_bias, int64_t num_layers,
                  int32_t bidirectional, double dropout, int32_t training, int32_t batch_first, cajal_tensor *output,

@@ -145,10 +145,11 @@ func intTensor(_ values: [Int]?) throws -> OpaquePointer? {
     return handle(try Tensor(values.map { Int64($0) }))
 }
 
-func groupWeights(_ flat: [Tensor], _ stride: Int) -> [RecurrentWeights] {
-    Swift.stride(from: 0, to: flat.count, by: stride).map { i in
-        RecurrentWeights(inputWeight: flat[i], hiddenWeight: flat[i + 1], inputBias: stride == 4 ? flat[i + 2] : nil,
-                         hiddenBias: stride == 4 ? flat[i + 3] : nil)
+func groupWeights(_ flat: [Tensor], bias: Bool, projection: Bool) -> [RecurrentWeights] {
+    let stride = (bias ? 4 : 2) + (projection ? 1 : 0)
+    return Swift.stride(from: 0, to: flat.count, by: stride).map { i in
+        RecurrentWeights(inputWeight: flat[i], hiddenWeight: flat[i + 1], inputBias: bias ? flat[i + 2] : nil,
+                         hiddenBias: bias ? flat[i + 3] : nil, projectionWeight: projection ? flat[i + stride - 1] : nil)
     }
 }
 

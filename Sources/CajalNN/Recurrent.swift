@@ -36,9 +36,12 @@ public struct RecurrentOutput {
 public struct RecurrentWeights {
     public let inputWeight: Tensor, hiddenWeight: Tensor
     public let inputBias: Tensor?, hiddenBias: Tensor?
+    /// An LSTM's weight_hr (proj_size, hidden_size): h = W_hr (o * tanh(c)); nil for none.
+    public let projectionWeight: Tensor?
 
-    public init(inputWeight: Tensor, hiddenWeight: Tensor, inputBias: Tensor?, hiddenBias: Tensor?) {
+    public init(inputWeight: Tensor, hiddenWeight: Tensor, inputBias: Tensor?, hiddenBias: Tensor?, projectionWeight: Tensor? = nil) {
         (self.inputWeight, self.hiddenWeight, self.inputBias, self.hiddenBias) = (inputWeight, hiddenWeight, inputBias, hiddenBias)
+        self.projectionWeight = projectionWeight
     }
 }
 
@@ -60,8 +63,17 @@ extension Functional {
         guard (0...1).contains(dropout) else {
             throw CajalError.value("[\(op)] dropout should be a number in range [0, 1] representing the probability of an element being zeroed, got \(dropout)")
         }
+        // h's size (an LSTM's proj_size with projections) and c's.
         let hiddenSize = weights[0].hiddenWeight.rank == 2 ? weights[0].hiddenWeight.shape[1] : 0
         let inputSize = weights[0].inputWeight.rank == 2 ? weights[0].inputWeight.shape[1] : 0
+        let projected = weights[0].projectionWeight != nil
+        guard weights.allSatisfy({ ($0.projectionWeight != nil) == projected }) else {
+            throw CajalError.value("[\(op)] every layer and direction needs weight_hr, or none")
+        }
+        guard !projected || kind == .lstm else {
+            throw CajalError.value("[\(op)] proj_size argument is only supported for LSTM, not RNN or GRU")
+        }
+        let cellSize = weights[0].projectionWeight.map { $0.rank == 2 ? $0.shape[1] : 0 } ?? hiddenSize
 
         // Everything below runs on packed rows: (N, I) with the batch sizes per step.
         var steps: [Int], rows: Tensor
@@ -92,19 +104,19 @@ extension Functional {
             throw CajalError.runtime("[\(op)] input.size(-1) must be equal to input_size. Expected \(inputSize), got \(rows.shape[1])")
         }
 
-        // Initial states: (layers * directions, B, H).
-        let stateShape = [numLayers * directions, batch, hiddenSize]
-        func initialState(_ given: Tensor?, _ name: String) throws -> Tensor {
+        // Initial states: (layers * directions, B, H), c of the cell size.
+        func initialState(_ given: Tensor?, _ name: String, size: Int) throws -> Tensor {
+            let stateShape = [numLayers * directions, batch, size]
             guard let given else { return try Tensor.zeros(stateShape, dtype: rows.dtype) }
             let batched = unbatched ? try given.unsqueeze(dim: 1) : given
             guard batched.shape == stateShape, !(unbatched && given.rank != 2) else {
-                let expected = unbatched ? [numLayers * directions, hiddenSize] : stateShape
+                let expected = unbatched ? [numLayers * directions, size] : stateShape
                 throw CajalError.runtime("[\(op)] Expected \(name) size (\(expected.map(String.init).joined(separator: ", "))), got \(given.shape)")
             }
             return batched
         }
-        let h0 = try initialState(hidden, "hidden")
-        let c0 = kind == .lstm ? try initialState(cell, "cell") : nil
+        let h0 = try initialState(hidden, "hidden", size: hiddenSize)
+        let c0 = kind == .lstm ? try initialState(cell, "cell", size: cellSize) : nil
 
         var layerInput = rows
         var finalHidden: [Tensor] = [], finalCell: [Tensor] = []
@@ -115,10 +127,10 @@ extension Functional {
             var outputs: [Tensor] = []
             for direction in 0..<directions {
                 let index = layer * directions + direction
-                let result = try recurrentLayer(kind, input: layerInput, batchSizes: steps,
-                                                hidden: h0.select(dim: 0, index: index),
-                                                cell: c0.map { try $0.select(dim: 0, index: index) },
-                                                weights: weights[index], reverse: direction == 1, layer: index)
+                let layerStep = projected ? projectedLSTMLayer : recurrentLayer
+                let result = try layerStep(kind, layerInput, steps,
+                                           h0.select(dim: 0, index: index), c0.map { try $0.select(dim: 0, index: index) },
+                                           weights[index], direction == 1, index)
                 outputs.append(result.output)
                 finalHidden.append(result.hidden)
                 if let c = result.cell { finalCell.append(c) }
@@ -170,8 +182,8 @@ extension Functional {
     /// One direction of one layer over packed rows (N, I), from states (B, H).
     /// The result is one tensor (N + B [+ B], H) — the output rows, h_n, then
     /// c_n — so one recorded op covers all three; they are returned as views.
-    static func recurrentLayer(_ kind: RecurrentKind, input: Tensor, batchSizes: [Int], hidden h0: Tensor, cell c0: Tensor?,
-                               weights: RecurrentWeights, reverse: Bool, layer: Int) throws -> RecurrentOutput {
+    static func recurrentLayer(_ kind: RecurrentKind, _ input: Tensor, _ batchSizes: [Int], _ h0: Tensor, _ c0: Tensor?,
+                               _ weights: RecurrentWeights, _ reverse: Bool, _ layer: Int) throws -> RecurrentOutput {
         let op = kind.opName, gates = kind.gateCount
         let batch = batchSizes[0], hiddenSize = h0.shape[1], inputSize = input.shape[1], rowCount = input.shape[0]
         let suffix = "_l\(layer)"
@@ -352,6 +364,58 @@ extension Functional {
         return RecurrentOutput(output: try recorded.narrow(dim: 0, start: 0, length: rowCount),
                                hidden: try recorded.narrow(dim: 0, start: rowCount, length: batch),
                                cell: kind == .lstm ? try recorded.narrow(dim: 0, start: rowCount + batch, length: batch) : nil)
+    }
+}
+
+extension Functional {
+    /// One direction of one LSTM layer with projections (proj_size), over
+    /// packed rows (N, I) from h0 (B, P) and c0 (B, H): torch's
+    /// h = W_hr (o * tanh(c)). Composed of engine ops step by step (the fused
+    /// kernel keeps h and c the same size), so its gradient is theirs.
+    static func projectedLSTMLayer(_ kind: RecurrentKind, _ input: Tensor, _ batchSizes: [Int], _ h0: Tensor, _ c0: Tensor?,
+                                   _ weights: RecurrentWeights, _ reverse: Bool, _ layer: Int) throws -> RecurrentOutput {
+        let op = kind.opName, suffix = "_l\(layer)"
+        guard let c0, let wHR = weights.projectionWeight else {
+            throw CajalError.runtime("[\(op)] projections need an LSTM's cell state and weight_hr")
+        }
+        let (projection, cellSize, inputSize, batch) = (h0.shape[1], c0.shape[1], input.shape[1], batchSizes[0])
+        let (wIH, wHH) = (weights.inputWeight, weights.hiddenWeight)
+        for (tensor, shape, name) in [(wIH, [4 * cellSize, inputSize], "weight_ih"), (wHH, [4 * cellSize, projection], "weight_hh"),
+                                      (wHR, [projection, cellSize], "weight_hr")] where tensor.shape != shape {
+            throw CajalError.runtime("[\(op)] \(name)\(suffix) must have shape \(shapeString(shape)), got \(shapeString(tensor.shape))")
+        }
+        for (bias, name) in [(weights.inputBias, "bias_ih"), (weights.hiddenBias, "bias_hh")] {
+            if let bias, bias.shape != [4 * cellSize] {
+                throw CajalError.runtime("[\(op)] \(name)\(suffix) must have shape \(shapeString([4 * cellSize])), got \(shapeString(bias.shape))")
+            }
+        }
+        let bias: Tensor? = switch (weights.inputBias, weights.hiddenBias) {
+        case let (a?, b?): try a.add(b)
+        case let (a?, nil): a
+        case let (nil, b?): b
+        case (nil, nil): nil
+        }
+        // The input's share of every step's gates at once.
+        let preactivations = try linear(input, weight: wIH, bias: bias)
+        var offsets = [Int](repeating: 0, count: batchSizes.count)
+        for t in 1..<batchSizes.count { offsets[t] = offsets[t - 1] + batchSizes[t - 1] }
+        // The states of all B sequences: the first batchSizes[t] take step t;
+        // the others keep theirs (finished, or not started when reversed).
+        var (h, c) = (h0, c0)
+        var outputs = [Tensor?](repeating: nil, count: batchSizes.count)
+        for t in reverse ? Array((0..<batchSizes.count).reversed()) : Array(0..<batchSizes.count) {
+            let rows = batchSizes[t]
+            let gates = try preactivations.narrow(dim: 0, start: offsets[t], length: rows)
+                .add(h.narrow(dim: 0, start: 0, length: rows).matmul(wHH.transpose(0, 1))).chunk(4, dim: 1)
+            let cell = try gates[1].sigmoid().mul(c.narrow(dim: 0, start: 0, length: rows))
+                .add(gates[0].sigmoid().mul(gates[2].tanh()))
+            let hidden = try gates[3].sigmoid().mul(cell.tanh()).matmul(wHR.transpose(0, 1))
+            outputs[t] = hidden
+            (h, c) = rows == batch ? (hidden, cell)
+                : (try Tensor.cat([hidden, h.narrow(dim: 0, start: rows, length: batch - rows)], dim: 0),
+                   try Tensor.cat([cell, c.narrow(dim: 0, start: rows, length: batch - rows)], dim: 0))
+        }
+        return RecurrentOutput(output: try Tensor.cat(outputs.compactMap { $0 }, dim: 0), hidden: h, cell: c)
     }
 }
 

@@ -6,33 +6,42 @@ import CajalRuntime
 
 /// torch.nn.RNN / LSTM / GRU: weight_ih_l{k}, weight_hh_l{k}, bias_ih_l{k},
 /// bias_hh_l{k} (suffix _reverse for the backward direction), all
-/// U(-1/√hidden, 1/√hidden) from the default generator in torch's order.
+/// U(-1/√hidden, 1/√hidden) from the default generator in torch's order. An
+/// LSTM with projSize > 0 adds weight_hr_l{k} (h = W_hr (o * tanh(c))).
 public final class RecurrentLayer: Module {
     public let kind: RecurrentKind
-    public let inputSize: Int, hiddenSize: Int, numLayers: Int
+    public let inputSize: Int, hiddenSize: Int, numLayers: Int, projSize: Int
     public let hasBias: Bool, batchFirst: Bool, dropout: Double, bidirectional: Bool
     private var weightNames: [String] = []
 
     public init(_ kind: RecurrentKind, inputSize: Int, hiddenSize: Int, numLayers: Int = 1, bias: Bool = true,
-                batchFirst: Bool = false, dropout: Double = 0, bidirectional: Bool = false, dtype: DType = .float32) throws {
+                batchFirst: Bool = false, dropout: Double = 0, bidirectional: Bool = false, projSize: Int = 0,
+                dtype: DType = .float32) throws {
         let name = kind.opName.uppercased()
         let check = Arguments(name)
         guard try check.size(hiddenSize, "hidden_size") > 0 else { throw CajalError.value("[\(name)] hidden_size must be greater than zero") }
+        guard projSize >= 0, projSize < hiddenSize else {
+            throw CajalError.value("[\(name)] proj_size has to be a non-negative integer smaller than hidden_size")
+        }
+        guard projSize == 0 || kind == .lstm else {
+            throw CajalError.value("[\(name)] proj_size argument is only supported for LSTM, not RNN or GRU")
+        }
         guard try check.bounded(numLayers, "num_layers") > 0 else { throw CajalError.value("[\(name)] num_layers must be greater than zero") }
         guard inputSize >= 0 else { throw CajalError.value("[\(name)] input_size must be non-negative, got \(inputSize)") }
         guard (0...1).contains(dropout) else {
             throw CajalError.value("[\(name)] dropout should be a number in range [0, 1] representing the probability of an element being zeroed")
         }
-        (self.kind, self.inputSize, self.hiddenSize, self.numLayers) = (kind, inputSize, hiddenSize, numLayers)
+        (self.kind, self.inputSize, self.hiddenSize, self.numLayers, self.projSize) = (kind, inputSize, hiddenSize, numLayers, projSize)
         (self.hasBias, self.batchFirst, self.dropout, self.bidirectional) = (bias, batchFirst, dropout, bidirectional)
         super.init()
         // hidden_size is at most 2^51: four gates' rows and two directions' columns fit.
-        let directions = bidirectional ? 2 : 1
+        let directions = bidirectional ? 2 : 1, stateSize = projSize > 0 ? projSize : hiddenSize
         for layer in 0..<numLayers {
-            let layerInput = layer == 0 ? inputSize : hiddenSize * directions
+            let layerInput = layer == 0 ? inputSize : stateSize * directions
             for direction in 0..<directions {
                 let suffix = "_l\(layer)" + (direction == 1 ? "_reverse" : "")
-                let tensors = LayerSpec.recurrent(gates: kind.gateCount, inputSize: layerInput, hiddenSize: hiddenSize, bias: bias)
+                let tensors = LayerSpec.recurrent(gates: kind.gateCount, inputSize: layerInput, hiddenSize: hiddenSize, bias: bias,
+                                                  stateSize: stateSize)
                 try register(tensors, dtype: dtype, suffix: suffix, skipAbsent: true)  // torch: no bias names
                 try initialize(tensors, suffix: suffix)
                 weightNames += tensors.filter(\.present).map { $0.name + suffix }
@@ -43,14 +52,14 @@ public final class RecurrentLayer: Module {
     /// The weights per layer and direction, in the engine's order.
     var weights: [RecurrentWeights] {
         get throws {
-            let per = hasBias ? 4 : 2
+            let per = (hasBias ? 4 : 2) + (projSize > 0 ? 1 : 0)
             let flat = try weightNames.map { name -> Tensor in
                 guard let t = parameter(name) else { throw CajalError.runtime("[\(kind.opName)] the parameter \(name) was removed") }
                 return t
             }
             return stride(from: 0, to: flat.count, by: per).map {
                 RecurrentWeights(inputWeight: flat[$0], hiddenWeight: flat[$0 + 1], inputBias: hasBias ? flat[$0 + 2] : nil,
-                                 hiddenBias: hasBias ? flat[$0 + 3] : nil)
+                                 hiddenBias: hasBias ? flat[$0 + 3] : nil, projectionWeight: projSize > 0 ? flat[$0 + per - 1] : nil)
             }
         }
     }
@@ -92,7 +101,9 @@ public final class RecurrentCellLayer: Module {
         }
         (self.kind, self.inputSize, self.hiddenSize, self.hasBias) = (kind, inputSize, hiddenSize, bias)
         super.init()
-        let tensors = LayerSpec.recurrent(gates: kind.gateCount, inputSize: inputSize, hiddenSize: hiddenSize, bias: bias)
+        // A cell has no projection: not even an empty weight_hr, as torch's.
+        let tensors = LayerSpec.recurrent(gates: kind.gateCount, inputSize: inputSize, hiddenSize: hiddenSize, bias: bias,
+                                          stateSize: hiddenSize).filter { $0.name != "weight_hr" }
         try register(tensors, dtype: dtype)
         try initialize(tensors)
     }

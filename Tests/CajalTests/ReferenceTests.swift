@@ -236,7 +236,8 @@ struct ReferenceTests {
             let batchFirst = attrs["batch_first"]?.bool ?? false
             let layer = try RecurrentLayer(kind, inputSize: attrs["input_size"]?.int ?? 0, hiddenSize: attrs["hidden_size"]?.int ?? 0,
                                            numLayers: attrs["num_layers"]?.int ?? 1, bias: attrs["bias"]?.bool ?? true,
-                                           batchFirst: batchFirst, bidirectional: attrs["bidirectional"]?.bool ?? false)
+                                           batchFirst: batchFirst, bidirectional: attrs["bidirectional"]?.bool ?? false,
+                                           projSize: attrs["proj_size"]?.int ?? 0)
             try assign(layer)
             if let lengths = attrs["lengths"]?.ints {
                 let packed = try Functional.packPaddedSequence(x, lengths: lengths, batchFirst: batchFirst,

@@ -376,3 +376,17 @@ def test_more_bad_arguments_raise_and_the_process_lives(op, call, message):
     with pytest.raises((RuntimeError, ValueError, IndexError, NotImplementedError), match=message):
         call()
     assert F.embedding_bag(cajal.tensor([[0]]), cajal.ones(1, 1)).item() == 1.0
+
+
+def test_lstm_projections_shape_the_states():
+    cajal.manual_seed(14)
+    lstm = nn.LSTM(3, 6, num_layers=2, proj_size=2, bidirectional=True)
+    assert [n for n, _ in lstm.named_parameters()][:5] == ["weight_ih_l0", "weight_hh_l0", "bias_ih_l0", "bias_hh_l0",
+                                                           "weight_hr_l0"]
+    assert lstm.weight_hh_l0.shape == (24, 2) and lstm.weight_ih_l1.shape == (24, 4) and lstm.weight_hr_l0.shape == (2, 6)
+    output, (h, c) = lstm(cajal.randn(5, 4, 3))
+    assert output.shape == (5, 4, 4) and h.shape == (4, 4, 2) and c.shape == (4, 4, 6)
+    with pytest.raises(ValueError, match="proj_size has to be smaller than hidden_size"):
+        nn.LSTM(3, 4, proj_size=4)
+    with pytest.raises(RuntimeError, match=r"Expected hidden size \(2, 4, 2\)|Expected hidden"):
+        lstm(cajal.randn(5, 4, 3), (cajal.zeros(4, 4, 6), cajal.zeros(4, 4, 6)))

@@ -1326,6 +1326,12 @@ def everyday_cases():
          mode="mean", padding_idx=None, include_last_offset=False, weighted=False)
     case("embedding_bag/per_sample_weights", "embedding_bag", [table(), indices, labels([0, 3, 3, 7]), x(10)],
          accumulated=4, mode="sum", padding_idx=None, include_last_offset=False, weighted=True)
+    # LSTM with projections (proj_size): padded, packed, several layers, both directions.
+    cases.append(recurrent_case("lstm/proj_size", "LSTM", 3, 6, [5, 4, 3], proj_size=2))
+    cases.append(recurrent_case("lstm/proj_size_2layer_bidirectional_packed", "LSTM", 3, 6, [5, 4, 3], num_layers=2,
+                                bidirectional=True, proj_size=4, lengths=[5, 2, 4, 1], enforce_sorted=False))
+    cases.append(recurrent_case("lstm/proj_size_no_bias_batch_first", "LSTM", 3, 5, [2, 4, 3], bias=False,
+                                batch_first=True, proj_size=3, hx=False))
     rng = shared
     return cases
 
@@ -1337,17 +1343,20 @@ def layer_inputs(module):
 
 
 def recurrent_case(name, mode, input_size, hidden_size, x_shape, num_layers=1, bias=True, batch_first=False,
-                   bidirectional=False, hx=True, lengths=None, enforce_sorted=True):
+                   bidirectional=False, hx=True, lengths=None, enforce_sorted=True, proj_size=0):
     options = dict(num_layers=num_layers, bias=bias, batch_first=batch_first, bidirectional=bidirectional)
     cls = {"LSTM": torch.nn.LSTM, "GRU": torch.nn.GRU}.get(mode, torch.nn.RNN)
-    module = cls(input_size, hidden_size, **options)
+    module = cls(input_size, hidden_size, **options, **({"proj_size": proj_size} if proj_size else {}))
     weights, names = layer_inputs(module)
     batch = x_shape[0] if batch_first else x_shape[1]
     state = [num_layers * (2 if bidirectional else 1), batch, hidden_size]
     states = [inp(values(state, low=-1.0, high=1.0))] * (2 if mode == "LSTM" else 1) if hx else []
+    if proj_size and hx:  # h is proj_size wide, c hidden_size
+        projected = [num_layers * (2 if bidirectional else 1), batch, proj_size]
+        states = [inp(values(projected, low=-1.0, high=1.0)), inp(values(state, low=-1.0, high=1.0))]
     attrs = {"mode": mode, "input_size": input_size, "hidden_size": hidden_size, "names": names,
              "has_hx": hx, "has_cx": hx and mode == "LSTM", "lengths": lengths, "enforce_sorted": enforce_sorted,
-             **options}
+             **options, **({"proj_size": proj_size} if proj_size else {})}
     return make_case(name, "recurrent", [inp(values(x_shape))] + states + weights, attrs, accumulated=64)
 
 

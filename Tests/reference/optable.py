@@ -560,7 +560,7 @@ def _recurrent(lib, *args):
     options = dict(num_layers=attrs["num_layers"], bias=attrs["bias"], batch_first=attrs["batch_first"],
                    bidirectional=attrs["bidirectional"])
     if attrs["mode"] == "LSTM":
-        module = lib.nn.LSTM(attrs["input_size"], attrs["hidden_size"], **options)
+        module = lib.nn.LSTM(attrs["input_size"], attrs["hidden_size"], proj_size=attrs.get("proj_size", 0), **options)
     elif attrs["mode"] == "GRU":
         module = lib.nn.GRU(attrs["input_size"], attrs["hidden_size"], **options)
     else:

@@ -354,6 +354,7 @@ DECLARATIONS = {
     "cajal_nn_grid_sample": (c_int, [T, T, c_int32, c_int32, c_int32, T_OUT]),
     "cajal_nn_adaptive_max_pool2d": (c_int, [T, SHAPE, c_size_t, T_OUT, T_OUT]),
     "cajal_nn_adaptive_max_pool": (c_int, [T, SHAPE, c_size_t, T_OUT, T_OUT]),
+    "cajal_nn_rnn_v2": (c_int, [c_int32, T, T, T, T, T_ARRAY, c_size_t, c_int32, c_int32, c_int64, c_int32, c_double, c_int32, c_int32, T_OUT, T_OUT, T_OUT]),
     "cajal_nn_rnn": (c_int, [c_int32, T, T, T, T, T_ARRAY, c_size_t, c_int32, c_int64, c_int32, c_double, c_int32, c_int32, T_OUT, T_OUT, T_OUT]),
     "cajal_nn_pack_padded_sequence": (c_int, [T, T, c_int32, c_int32, T_OUT, T_OUT, T_OUT, T_OUT]),
     "cajal_nn_pad_packed_sequence": (c_int, [T, T, T, c_int32, c_double, c_int64, T_OUT, T_OUT]),

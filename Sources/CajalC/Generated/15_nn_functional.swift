@@ -593,6 +593,33 @@ public func cajal_nn_adaptive_max_pool(_ x: OpaquePointer?, _ output_size: Unsaf
     }
 }
 
+@_cdecl("cajal_nn_rnn_v2")
+public func cajal_nn_rnn_v2(_ mode: Int32, _ input: OpaquePointer?, _ batch_sizes: OpaquePointer?, _ hx: OpaquePointer?,
+                            _ cx: OpaquePointer?, _ weights: UnsafePointer<OpaquePointer?>?, _ nweights: Int,
+                            _ has_bias: Int32, _ has_projection: Int32, _ num_layers: Int64, _ bidirectional: Int32,
+                            _ dropout: Double, _ training: Int32, _ batch_first: Int32, _ output: TensorOut?,
+                            _ hidden: TensorOut?, _ cell: TensorOut?) -> Int32 {
+    guard let mode = RecurrentKind(rawValue: mode) else { return invalidConstant(RecurrentKind.self, mode, "rnn", "mode") }
+    return status {
+        guard let output, let hidden else { throw CajalError(.nullArgument, "output pointer is NULL") }
+        let kind = mode
+        let flat = try tensorList(weights, nweights, "weights")
+        let projected = has_projection != 0
+        let stride = (has_bias != 0 ? 4 : 2) + (projected ? 1 : 0)
+        guard flat.count % stride == 0 else {
+            throw CajalError.value("[\(kind.opName)] expected \(stride) weights per layer and direction, got \(flat.count) in all")
+        }
+        let grouped = groupWeights(flat, bias: has_bias != 0, projection: projected)
+        let result = try Functional.recurrent(kind, input: tensorArgument(input, "input"), batchSizes: intList(batch_sizes, "batch_sizes"),
+                                              hidden: hx.map { try tensorArgument($0, "hx") }, cell: cx.map { try tensorArgument($0, "cx") },
+                                              weights: grouped, numLayers: Int(num_layers), bidirectional: bidirectional != 0,
+                                              dropout: dropout, training: training != 0, batchFirst: batch_first != 0)
+        output.pointee = handle(result.output)
+        hidden.pointee = handle(result.hidden)
+        if let c = result.cell { cell?.pointee = handle(c) }
+    }
+}
+
 @_cdecl("cajal_nn_rnn")
 public func cajal_nn_rnn(_ mode: Int32, _ input: OpaquePointer?, _ batch_sizes: OpaquePointer?, _ hx: OpaquePointer?,
                          _ cx: OpaquePointer?, _ weights: UnsafePointer<OpaquePointer?>?, _ nweights: Int,
@@ -604,11 +631,12 @@ public func cajal_nn_rnn(_ mode: Int32, _ input: OpaquePointer?, _ batch_sizes: 
         guard let output, let hidden else { throw CajalError(.nullArgument, "output pointer is NULL") }
         let kind = mode
         let flat = try tensorList(weights, nweights, "weights")
-        let stride = has_bias != 0 ? 4 : 2
+        let projected = false
+        let stride = (has_bias != 0 ? 4 : 2) + (projected ? 1 : 0)
         guard flat.count % stride == 0 else {
             throw CajalError.value("[\(kind.opName)] expected \(stride) weights per layer and direction, got \(flat.count) in all")
         }
-        let grouped = groupWeights(flat, stride)
+        let grouped = groupWeights(flat, bias: has_bias != 0, projection: projected)
         let result = try Functional.recurrent(kind, input: tensorArgument(input, "input"), batchSizes: intList(batch_sizes, "batch_sizes"),
                                               hidden: hx.map { try tensorArgument($0, "hx") }, cell: cx.map { try tensorArgument($0, "cx") },
                                               weights: grouped, numLayers: Int(num_layers), bidirectional: bidirectional != 0,

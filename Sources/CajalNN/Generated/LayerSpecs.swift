@@ -87,17 +87,20 @@ enum LayerSpec {
     }
 
     /// torch.nn.RNN/LSTM/GRU, one layer and direction (the names get _l{k} and _reverse), and the cells as they
-    /// are: gates stacked as torch's (i, f, g, o for LSTM; r, z, n for GRU).
-    static func recurrent(gates: Int, inputSize: Int, hiddenSize: Int, bias: Bool) -> [LayerTensor] {
+    /// are: gates stacked as torch's (i, f, g, o for LSTM; r, z, n for GRU). state_size is the size of h:
+    /// hidden_size, or an LSTM's proj_size, which adds the projection weight_hr.
+    static func recurrent(gates: Int, inputSize: Int, hiddenSize: Int, bias: Bool, stateSize: Int) -> [LayerTensor] {
         [
             LayerTensor(name: "weight_ih", shape: [gates * hiddenSize, inputSize],
                         initializer: .inverseSqrtUniform(hiddenSize), present: true),
-            LayerTensor(name: "weight_hh", shape: [gates * hiddenSize, hiddenSize],
+            LayerTensor(name: "weight_hh", shape: [gates * hiddenSize, stateSize],
                         initializer: .inverseSqrtUniform(hiddenSize), present: true),
             LayerTensor(name: "bias_ih", shape: [gates * hiddenSize],
                         initializer: .inverseSqrtUniform(hiddenSize), present: bias),
             LayerTensor(name: "bias_hh", shape: [gates * hiddenSize],
                         initializer: .inverseSqrtUniform(hiddenSize), present: bias),
+            LayerTensor(name: "weight_hr", shape: [stateSize, hiddenSize],
+                        initializer: .inverseSqrtUniform(hiddenSize), present: stateSize != hiddenSize),
         ]
     }
 

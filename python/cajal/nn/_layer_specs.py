@@ -75,14 +75,16 @@ def embedding(num_embeddings, embedding_dim):
     ]
 
 
-def recurrent(gates, input_size, hidden_size, bias):
+def recurrent(gates, input_size, hidden_size, bias, state_size):
     """torch.nn.RNN/LSTM/GRU, one layer and direction (the names get _l{k} and _reverse), and the cells as they
-    are: gates stacked as torch's (i, f, g, o for LSTM; r, z, n for GRU)."""
+    are: gates stacked as torch's (i, f, g, o for LSTM; r, z, n for GRU). state_size is the size of h:
+    hidden_size, or an LSTM's proj_size, which adds the projection weight_hr."""
     return [
         LayerTensor("weight_ih", (gates * hidden_size, input_size), ("inverse_sqrt_uniform", hidden_size), True, False, None),
-        LayerTensor("weight_hh", (gates * hidden_size, hidden_size), ("inverse_sqrt_uniform", hidden_size), True, False, None),
+        LayerTensor("weight_hh", (gates * hidden_size, state_size), ("inverse_sqrt_uniform", hidden_size), True, False, None),
         LayerTensor("bias_ih", (gates * hidden_size,), ("inverse_sqrt_uniform", hidden_size), bool(bias), False, None),
         LayerTensor("bias_hh", (gates * hidden_size,), ("inverse_sqrt_uniform", hidden_size), bool(bias), False, None),
+        LayerTensor("weight_hr", (state_size, hidden_size), ("inverse_sqrt_uniform", hidden_size), bool(state_size != hidden_size), False, None),
     ]
 
 

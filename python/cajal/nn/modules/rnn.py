@@ -16,15 +16,16 @@ _GATES = {"RNN_TANH": 1, "RNN_RELU": 1, "LSTM": 4, "GRU": 3}
 
 
 def _run(mode, input, batch_sizes, hx, cx, weights, has_bias, num_layers, bidirectional, dropout, training,  # noqa: A002
-         batch_first):
+         batch_first, has_projection=False):
     """The engine's recurrent layer: (output, h_n, c_n or None)."""
     from ... import _handles
 
     weights, handles = _handles(weights)
     output, hidden, cell = c_void_p(), c_void_p(), c_void_p()
-    check(lib.cajal_nn_rnn(RECURRENT_KIND_BY_NAME[mode], input, batch_sizes, hx, cx, handles, len(weights), 1 if has_bias else 0,
-                           num_layers, 1 if bidirectional else 0, float(dropout), 1 if training else 0,
-                           1 if batch_first else 0, byref(output), byref(hidden), byref(cell)))
+    check(lib.cajal_nn_rnn_v2(RECURRENT_KIND_BY_NAME[mode], input, batch_sizes, hx, cx, handles, len(weights),
+                              1 if has_bias else 0, 1 if has_projection else 0, num_layers, 1 if bidirectional else 0,
+                              float(dropout), 1 if training else 0, 1 if batch_first else 0, byref(output), byref(hidden),
+                              byref(cell)))
     return _wrap(output.value), _wrap(hidden.value), _wrap(cell.value) if cell.value else None
 
 
@@ -49,8 +50,12 @@ class RNNBase(Module):
             raise ValueError("hidden_size must be greater than zero")
         if num_layers <= 0:
             raise ValueError("num_layers must be greater than zero")
-        if proj_size != 0:
-            raise NotImplementedError("LSTM with proj_size is not supported by cajal")
+        if not isinstance(proj_size, int) or isinstance(proj_size, bool) or proj_size < 0:
+            raise ValueError("proj_size should be a positive integer or zero to disable projections")
+        if proj_size >= hidden_size:
+            raise ValueError("proj_size has to be smaller than hidden_size")
+        if proj_size and mode != "LSTM":
+            raise ValueError("proj_size argument is only supported for LSTM, not RNN or GRU")
         self.mode, self.input_size, self.hidden_size, self.num_layers = mode, input_size, hidden_size, num_layers
         self.bias, self.batch_first, self.dropout = bias, batch_first, float(dropout)
         self.bidirectional, self.proj_size = bidirectional, proj_size
@@ -60,11 +65,12 @@ class RNNBase(Module):
         reserve(num_layers * directions * (gate_size * (abs(input_size) + hidden_size * (directions + 1) + 2) * 4 + 4096),
                 "rnn")
         self._flat_weights_names, self._groups = [], []
+        state_size = proj_size or hidden_size
         for layer in range(num_layers):
-            layer_input = input_size if layer == 0 else hidden_size * directions
+            layer_input = input_size if layer == 0 else state_size * directions
             for direction in range(directions):
                 suffix = f"_l{layer}" + ("_reverse" if direction == 1 else "")
-                tensors = _layer_specs.recurrent(_GATES[mode], layer_input, hidden_size, bias)
+                tensors = _layer_specs.recurrent(_GATES[mode], layer_input, hidden_size, bias, state_size)
                 _layer_build.register(self, tensors, dtype, suffix, skip_absent=True)  # torch: no bias names
                 self._groups.append((tensors, suffix))
                 self._flat_weights_names += [t.name + suffix for t in tensors if t.present]
@@ -80,7 +86,7 @@ class RNNBase(Module):
 
     @property
     def all_weights(self):
-        per = 4 if self.bias else 2
+        per = (4 if self.bias else 2) + (1 if self.proj_size else 0)
         flat = self._flat_weights
         return [flat[i:i + per] for i in range(0, len(flat), per)]
 
@@ -96,7 +102,7 @@ class RNNBase(Module):
                 cx = None if cx is None else cx.index_select(1, sorted_indices)
             output, h_n, c_n = _run(self.mode, data, _int64_tensor(batch_sizes, "batch_sizes"), hx, cx,
                                     self._flat_weights, self.bias, self.num_layers, self.bidirectional, self.dropout,
-                                    self.training, False)
+                                    self.training, False, self.proj_size > 0)
             if unsorted_indices is not None:
                 h_n = h_n.index_select(1, unsorted_indices)
                 c_n = None if c_n is None else c_n.index_select(1, unsorted_indices)
@@ -104,7 +110,7 @@ class RNNBase(Module):
         if not isinstance(input, Tensor):
             raise TypeError(f"{type(self).__name__}: input must be a Tensor or a PackedSequence, got {type(input).__name__}")
         return _run(self.mode, input, None, hx, cx, self._flat_weights, self.bias, self.num_layers, self.bidirectional,
-                    self.dropout, self.training, self.batch_first)
+                    self.dropout, self.training, self.batch_first, self.proj_size > 0)
 
     def extra_repr(self):
         text = f"{self.input_size}, {self.hidden_size}"
@@ -176,7 +182,9 @@ class RNNCellBase(Module):
         if hidden_size <= 0:
             raise ValueError("hidden_size must be greater than zero")
         self.mode, self.input_size, self.hidden_size, self.bias = mode, input_size, hidden_size, bias
-        self._tensors = _layer_specs.recurrent(_GATES[mode], input_size, hidden_size, bias)
+        # A cell has no projection: not even an empty weight_hr, as torch's.
+        self._tensors = [t for t in _layer_specs.recurrent(_GATES[mode], input_size, hidden_size, bias, hidden_size)
+                         if t.name != "weight_hr"]
         _layer_build.register(self, self._tensors, dtype)
         self.reset_parameters()
 
