@@ -255,6 +255,9 @@ extension Functional {
         var masks = target
         if classTargets {
             // Class indices (N, ...) or (N, 1, ...) as one-hot channels (N, C, ...).
+            guard input.rank >= 2 else {
+                throw CajalError.runtime("[\(op)] class targets need an input with a channel dim (N, C, ...), got \(input.shape)")
+            }
             let classes = input.shape[1]
             var labels = try target.to(.int64)
             if labels.rank == input.rank && labels.shape[1] == 1 { labels = try labels.squeeze(dim: 1) }

@@ -390,3 +390,17 @@ def test_lstm_projections_shape_the_states():
         nn.LSTM(3, 4, proj_size=4)
     with pytest.raises(RuntimeError, match=r"Expected hidden size \(2, 4, 2\)|Expected hidden"):
         lstm(cajal.randn(5, 4, 3), (cajal.zeros(4, 4, 6), cajal.zeros(4, 4, 6)))
+
+
+def test_empty_views_with_huge_dims_raise_instead_of_trapping():
+    # Found by the C fuzzer (other seeds than CI's): an as_strided view whose
+    # zero dim sat beside huge ones overflowed later stride arithmetic.
+    x = cajal.zeros(4)
+    with pytest.raises((ValueError, MemoryError, RuntimeError), match=r"as_strided"):
+        x.as_strided([0, 7, 2**31 - 1, 2**31 - 1], [3, 2, 0, 3])
+    with pytest.raises((ValueError, MemoryError, RuntimeError), match=r"as_strided"):
+        x.as_strided([2**40, 2**40], [0, 0])
+    assert F.silu(x.as_strided([0, 7, 3], [3, 2, 0])).shape == (0, 7, 3)
+    # dice_loss with integer targets needs a channel dim.
+    with pytest.raises(RuntimeError, match=r"\[dice_loss\] class targets need an input with a channel dim"):
+        F.dice_loss(cajal.tensor(True), cajal.tensor(1), per_class=False)

@@ -20,7 +20,10 @@ public struct Layout: Equatable, Sendable {
 
     public var rank: Int { shape.count }
 
-    public var numel: Int { shape.reduce(1, *) }
+    /// Wrapping: a shape with a zero dim has 0 elements whatever the other dims
+    /// (a wrapped product through 0 stays 0), and every other shape was checked
+    /// against Limits.maxElements where it was made.
+    public var numel: Int { shape.reduce(1, &*) }
 
     public static func contiguousStrides(_ shape: [Int]) -> [Int] {
         var strides = [Int](repeating: 1, count: shape.count)

@@ -11,7 +11,8 @@ func elementwiseOutputStrides(_ shape: [Int], _ operands: [[Int]]) -> [Int] {
     var running = 1
     for d in StridedLoop.memoryOrder(shape: shape, strides: operands) {
         strides[d] = running
-        running *= Swift.max(shape[d], 1)
+        // Wraps only for an empty tensor (a zero dim beside huge ones), whose strides are never used.
+        running &*= Swift.max(shape[d], 1)
     }
     return strides
 }

@@ -374,14 +374,18 @@ extension Tensor {
         let offset = try check.bounded(storageOffset ?? layout.offset, "storage_offset")
         guard offset >= 0 else { throw CajalError.runtime("[\(op)] Tensor: invalid storage offset \(offset)") }
         let available = storage.byteCount / dtype.itemSize
+        // As for every tensor, the sizes' product (zeros read as ones) must be a
+        // tensor's count, and the farthest element must be reachable without
+        // overflow, even when a zero dim leaves the view empty.
+        _ = try checkedNumel(size, op: op)
+        var last = offset
+        for (s, st) in zip(size, strides) where s > 0 {
+            let (reach, overflow) = (s - 1).multipliedReportingOverflow(by: st)
+            let (sum, overflow2) = last.addingReportingOverflow(reach)
+            guard !overflow, !overflow2 else { throw CajalError.value("[\(op)] size \(size) with strides \(strides) reaches too far") }
+            last = sum
+        }
         if !size.contains(0) {
-            var last = offset
-            for (s, st) in zip(size, strides) {
-                let (reach, overflow) = (s - 1).multipliedReportingOverflow(by: st)
-                let (sum, overflow2) = last.addingReportingOverflow(reach)
-                guard !overflow, !overflow2 else { throw CajalError.value("[\(op)] size \(size) with strides \(strides) reaches too far") }
-                last = sum
-            }
             guard last < available else {
                 throw CajalError.runtime("[\(op)] setStorage: sizes \(size), strides \(strides), storage offset \(offset), and itemsize \(dtype.itemSize) requiring a storage size of \((last + 1) * dtype.itemSize) are out of bounds for storage of size \(available * dtype.itemSize)")
             }
