@@ -788,11 +788,16 @@ def triplet_margin_with_distance_loss(anchor, positive, negative, *, distance_fu
 
 
 def _lengths(values, name):
+    """CTC's lengths: a tensor, an array or a sequence of integers."""
+    import operator
+
     if hasattr(values, "tolist"):
         values = values.tolist()
     values = [values] if isinstance(values, int) else list(values)
-    if not all(isinstance(v, int) for v in values):
-        raise TypeError(f"ctc_loss: {name} must be integers, got {values}")
+    try:
+        values = [operator.index(v) for v in values]
+    except TypeError:
+        raise TypeError(f"ctc_loss: {name} must be integers, got {values}") from None
     return int64_array(values), len(values)
 
 
