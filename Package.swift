@@ -1,6 +1,16 @@
 // swift-tools-version:6.0
 import PackageDescription
 
+// Two ways this package is built. In cajal's own checkout (make, CI, pip
+// install) the engine gets the unsafeFlags below: per-ISA kernels,
+// -Ounchecked kernels, a libcajal.so with the Swift runtime inside. A package
+// that depends on cajal by version builds it from SwiftPM's checkouts folder,
+// and SwiftPM refuses unsafeFlags there: that build ("portable") uses none,
+// with every kernel copy compiled for baseline x86-64 (README: what it costs).
+// CAJAL_PORTABLE=1 asks for the portable build anywhere (to measure it).
+let portable = Context.environment["CAJAL_PORTABLE"] == "1"
+    || Context.packageDirectory.split(separator: "/").contains("checkouts")
+
 // Release builds drop only exclusivity checks here: Swift's overflow and bounds
 // checks stay on in the engine, so a validation ever missed stops with a trap
 // instead of corrupting memory. None should be reachable: every integer a user
@@ -8,7 +18,7 @@ import PackageDescription
 // from them use checked arithmetic, allocations are checked against memory
 // first (Core/MemoryBudget.swift), and C counts and handles are validated
 // (CajalC/Support.swift). `make fuzz` and `make sanitize` test that.
-let engineFlags: [SwiftSetting] = [
+let engineFlags: [SwiftSetting] = portable ? [.swiftLanguageMode(.v5)] : [
     .swiftLanguageMode(.v5),
     .unsafeFlags(["-enforce-exclusivity=unchecked"], .when(configuration: .release)),
 ]
@@ -20,6 +30,7 @@ let engineFlags: [SwiftSetting] = [
 // CPU lacks. They only see sizes, strides and indices the ops validated, so
 // release builds compile them -Ounchecked.
 func kernelFlags(targetCPU: String?, define: String?) -> [SwiftSetting] {
+    if portable { return [.swiftLanguageMode(.v5)] }
     var flags: [SwiftSetting] = [
         .swiftLanguageMode(.v5),
         .unsafeFlags(["-Ounchecked", "-enforce-exclusivity=unchecked"], .when(configuration: .release)),
@@ -62,7 +73,15 @@ let package = Package(
         .target(name: "CajalIO", dependencies: ["CajalCore", "CajalRuntime"], swiftSettings: engineFlags),
         // `import Cajal`: all of the above.
         .target(name: "Cajal", dependencies: ["CajalCore", "CajalNN", "CajalOptim", "CajalIO"], swiftSettings: engineFlags),
-        .target(name: "CajalC", dependencies: ["Cajal"], swiftSettings: engineFlags),
+        // libcajal.so carries the Swift runtime inside (-static-stdlib), so a
+        // Python wheel or an installed copy needs no Swift toolchain, and has
+        // the SONAME of its ABI (make install adds the versioned file names).
+        // CAJAL_SWIFT_RUNTIME=shared links the toolchain's runtime instead
+        // (the sanitizer builds).
+        .target(name: "CajalC", dependencies: ["Cajal"], swiftSettings: engineFlags,
+                linkerSettings: portable ? [] : [.unsafeFlags(
+                    (Context.environment["CAJAL_SWIFT_RUNTIME"] == "shared" ? [] : ["-static-stdlib"])
+                        + ["-Xlinker", "-soname=libcajal.so.0"])]),
         // The Swift examples (examples/swift): the same engine from a Swift program.
         .executableTarget(name: "BreastCancerMLP", dependencies: ["Cajal"], path: "examples/swift/BreastCancerMLP",
                           swiftSettings: [.swiftLanguageMode(.v5)]),

@@ -1,6 +1,7 @@
 #define _GNU_SOURCE
 #include <dlfcn.h>
 #include <pthread.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
@@ -99,6 +100,41 @@ static const char *chosen_coretype(void) {
     return cpu_runs_avx512() ? "SkylakeX" : NULL;
 }
 
+/* Where OpenBLAS is looked for, in order: CAJAL_BLAS_LIBRARY (a path: the
+ * user's explicit choice), the system's (Debian's libopenblas0), then
+ * CAJAL_BLAS_FALLBACK_LIBRARY, which the Python package points at the
+ * scipy-openblas32 wheel when that is installed. The wheel's build prefixes
+ * every symbol with "scipy_" so that it never clashes with another BLAS in
+ * the process; the prefix is found from cblas_sgemm. */
+enum { LIBRARY_CANDIDATES = 4 };
+
+static void *open_openblas(int candidate, const char **prefix) {
+    const char *path = NULL;
+    switch (candidate) {
+    case 0: path = getenv("CAJAL_BLAS_LIBRARY"); break;
+    case 1: path = "libopenblas.so.0"; break;
+    case 2: path = "libopenblas.so"; break;
+    default: path = getenv("CAJAL_BLAS_FALLBACK_LIBRARY"); break;
+    }
+    if (!path || !*path) return NULL;
+    void *lib = dlopen(path, RTLD_NOW | RTLD_LOCAL);
+    if (!lib) return NULL;
+    if (dlsym(lib, "cblas_sgemm")) *prefix = "";
+    else if (dlsym(lib, "scipy_cblas_sgemm")) *prefix = "scipy_";
+    else {
+        dlclose(lib);
+        return NULL;
+    }
+    return lib;
+}
+
+static void *find_symbol(void *lib, const char *prefix, const char *name) {
+    char full[64];
+    int written = snprintf(full, sizeof full, "%s%s", prefix, name);
+    if (written < 0 || (size_t)written >= sizeof full) return NULL;
+    return dlsym(lib, full);
+}
+
 static void load(void) {
     /* OpenBLAS reads OPENBLAS_CORETYPE while it loads and trusts it without
      * checking the CPU. An inherited value (some machines set Haswell for
@@ -110,36 +146,43 @@ static void load(void) {
     const char *coretype = chosen_coretype();
     if (coretype) setenv("OPENBLAS_CORETYPE", coretype, 1);
     else unsetenv("OPENBLAS_CORETYPE");
-    void *lib = dlopen("libopenblas.so.0", RTLD_NOW | RTLD_LOCAL);
-    if (!lib) lib = dlopen("libopenblas.so", RTLD_NOW | RTLD_LOCAL);
+    void *lib = NULL;
+    const char *prefix = "";
+    for (int i = 0; i < LIBRARY_CANDIDATES && !lib; i++) lib = open_openblas(i, &prefix);
     if (saved) setenv("OPENBLAS_CORETYPE", saved, 1);
     else unsetenv("OPENBLAS_CORETYPE");
     free(saved);
-    if (!lib) return;
-    sgemm_fn sgemm = (sgemm_fn)dlsym(lib, "cblas_sgemm");
-    dgemm_fn dgemm = (dgemm_fn)dlsym(lib, "cblas_dgemm");
+    if (!lib) {
+        fprintf(stderr, "cajal: OpenBLAS not found (apt-get install libopenblas0, or pip install scipy-openblas32); "
+                        "matrix products use cajal's own slower kernels and linalg is unavailable\n");
+        return;
+    }
+#define FIND(name) find_symbol(lib, prefix, name)
+    sgemm_fn sgemm = (sgemm_fn)FIND("cblas_sgemm");
+    dgemm_fn dgemm = (dgemm_fn)FIND("cblas_dgemm");
     if (!sgemm || !dgemm) return;
-    blas.sgetrf = (getrf_fn)dlsym(lib, "sgetrf_");
-    blas.dgetrf = (getrf_fn)dlsym(lib, "dgetrf_");
-    blas.sgetri = (getri_fn)dlsym(lib, "sgetri_");
-    blas.dgetri = (getri_fn)dlsym(lib, "dgetri_");
-    blas.sgesv = (gesv_fn)dlsym(lib, "sgesv_");
-    blas.dgesv = (gesv_fn)dlsym(lib, "dgesv_");
-    blas.spotrf = (potrf_fn)dlsym(lib, "spotrf_");
-    blas.dpotrf = (potrf_fn)dlsym(lib, "dpotrf_");
-    blas.strtrs = (trtrs_fn)dlsym(lib, "strtrs_");
-    blas.dtrtrs = (trtrs_fn)dlsym(lib, "dtrtrs_");
-    blas.ssyevd = (syevd_fn)dlsym(lib, "ssyevd_");
-    blas.dsyevd = (syevd_fn)dlsym(lib, "dsyevd_");
-    blas.sgesdd = (gesdd_fn)dlsym(lib, "sgesdd_");
-    blas.dgesdd = (gesdd_fn)dlsym(lib, "dgesdd_");
-    blas.sgeqrf = (geqrf_fn)dlsym(lib, "sgeqrf_");
-    blas.dgeqrf = (geqrf_fn)dlsym(lib, "dgeqrf_");
-    blas.sorgqr = (orgqr_fn)dlsym(lib, "sorgqr_");
-    blas.dorgqr = (orgqr_fn)dlsym(lib, "dorgqr_");
-    blas.sgeev = (geev_fn)dlsym(lib, "sgeev_");
-    blas.dgeev = (geev_fn)dlsym(lib, "dgeev_");
-    corename_fn corename = (corename_fn)dlsym(lib, "openblas_get_corename");
+    blas.sgetrf = (getrf_fn)FIND("sgetrf_");
+    blas.dgetrf = (getrf_fn)FIND("dgetrf_");
+    blas.sgetri = (getri_fn)FIND("sgetri_");
+    blas.dgetri = (getri_fn)FIND("dgetri_");
+    blas.sgesv = (gesv_fn)FIND("sgesv_");
+    blas.dgesv = (gesv_fn)FIND("dgesv_");
+    blas.spotrf = (potrf_fn)FIND("spotrf_");
+    blas.dpotrf = (potrf_fn)FIND("dpotrf_");
+    blas.strtrs = (trtrs_fn)FIND("strtrs_");
+    blas.dtrtrs = (trtrs_fn)FIND("dtrtrs_");
+    blas.ssyevd = (syevd_fn)FIND("ssyevd_");
+    blas.dsyevd = (syevd_fn)FIND("dsyevd_");
+    blas.sgesdd = (gesdd_fn)FIND("sgesdd_");
+    blas.dgesdd = (gesdd_fn)FIND("dgesdd_");
+    blas.sgeqrf = (geqrf_fn)FIND("sgeqrf_");
+    blas.dgeqrf = (geqrf_fn)FIND("dgeqrf_");
+    blas.sorgqr = (orgqr_fn)FIND("sorgqr_");
+    blas.dorgqr = (orgqr_fn)FIND("dorgqr_");
+    blas.sgeev = (geev_fn)FIND("sgeev_");
+    blas.dgeev = (geev_fn)FIND("dgeev_");
+    corename_fn corename = (corename_fn)FIND("openblas_get_corename");
+#undef FIND
     blas.core = corename ? corename() : "OpenBLAS";
     blas.dgemm = dgemm;
     blas.sgemm = sgemm; /* last: it marks the load complete */

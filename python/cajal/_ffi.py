@@ -122,6 +122,23 @@ def _raising_overflow(function):
     return call
 
 
+def _offer_wheel_openblas():
+    """Points the engine at the scipy-openblas32 wheel's OpenBLAS, which it
+    tries after the system's (see Sources/CCajalPlatform/blas.c), when that
+    wheel is installed. Found without importing it."""
+    import importlib.util
+
+    spec = importlib.util.find_spec("scipy_openblas32")
+    if spec is None or not spec.submodule_search_locations:
+        return
+    for folder in spec.submodule_search_locations:
+        path = os.path.join(folder, "lib", "libscipy_openblas.so")
+        if os.path.exists(path):
+            os.environ.setdefault("CAJAL_BLAS_FALLBACK_LIBRARY", path)
+            return
+
+
+_offer_wheel_openblas()
 lib, library_path = _load()
 for _name, (_restype, _argtypes) in DECLARATIONS.items():
     _function = getattr(lib, _name)
