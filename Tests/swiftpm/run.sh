@@ -18,7 +18,7 @@ cp -R "$here/Consumer/Sources" "$work/consumer/"
 sed -e "s|@CAJAL_URL@|file://$work/cajal|" -e "s|@CAJAL_VERSION@|$version|" \
     "$here/Consumer/Package.swift.in" > "$work/consumer/Package.swift"
 cd "$work/consumer"
-env -u CAJAL_PORTABLE swift build -c "$configuration" 2>&1 | grep -E "error|warning: .*unsafe|Compiling Consumer|Build complete" || true
+env -u CAJAL_PORTABLE swift build -c "$configuration" > build.log 2>&1 || { cat build.log; exit 1; }
 output=$(".build/$configuration/Consumer")
 echo "$output"
 grep -q "cajal.*$version" Package.resolved || { echo "FAIL: Package.resolved does not pin cajal $version"; exit 1; }

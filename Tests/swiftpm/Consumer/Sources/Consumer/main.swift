@@ -18,7 +18,7 @@ do {
         loss = try error.item()
     }
     let parameters = try model.parameters.map { try $0.toArray(Float.self) }
-    print("weight \(parameters[0][0]) bias \(parameters[1][0]) loss \(loss) kernels \(cpuCapability)")
+    print("weight \(parameters[0][0]) bias \(parameters[1][0]) loss \(loss) kernels \(kernelInstructionSet)")
 } catch {
     print("error: \(error)")
 }
