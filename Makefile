@@ -10,7 +10,7 @@ SWIFT_BUILD = swift build -c release --product cajal
 LIB = .build/release/libcajal.so
 REFERENCE_VENV ?= $(HOME)/.cache/cajal-reference
 
-.PHONY: all deps build lib wheel install uninstall package-test swiftpm-test test swift-test c-test py-test demo examples examples-c examples-swift bench bench-quick bench-ops bench-train fixtures interop-check generate fuzz sanitize clean
+.PHONY: all deps build lib wheel install uninstall swiftpm-test test swift-test c-test py-test demo examples examples-c examples-swift bench bench-quick bench-portable bench-ops bench-train fixtures interop-check generate fuzz sanitize clean
 
 all: build
 
@@ -37,10 +37,15 @@ lib:
 # swift test compiles every module again with testing enabled; it runs last so
 # that the C and Python tests (and the Swift example they build) reuse the
 # release build instead of compiling the engine a third time.
-test: build c-test py-test swift-test
+test: build c-test py-test swift-test swiftpm-test
 
 swift-test:
 	swift test -c release
+
+# A Swift package depending on cajal by version (file:// URL of a tagged clone
+# of HEAD): resolves, builds the portable engine in debug, trains (30 s).
+swiftpm-test:
+	Tests/swiftpm/run.sh debug
 
 c-test: build
 	@mkdir -p .build/c-tests
@@ -83,15 +88,15 @@ fuzz: build $(C_FUZZER)
 # build folder (not part of make test): Tests/sanitize.sh.
 sanitize: deps
 	@echo "== swift build -c release --sanitize=address"
-	@swift build -c release --product cajal --sanitize=address --scratch-path .build-address >/dev/null
+	@CAJAL_SWIFT_RUNTIME=shared swift build -c release --product cajal --sanitize=address --scratch-path .build-address >/dev/null
 	@# Swift on Linux has no -sanitize=undefined: the undefined-behaviour build is a
 	@# debug build (Swift's overflow and bounds checks on everywhere, the -Ounchecked
 	@# kernels included) with the C targets under -fsanitize=undefined.
 	@echo "== swift build -c debug -Xcc -fsanitize=undefined"
-	@swift build -c debug --product cajal --scratch-path .build-undefined \
+	@CAJAL_SWIFT_RUNTIME=shared swift build -c debug --product cajal --scratch-path .build-undefined \
 		-Xcc -fsanitize=undefined -Xcc -fno-sanitize-recover=all >/dev/null
 	@echo "== swift build -c release --sanitize=thread"
-	@swift build -c release --product cajal --sanitize=thread --scratch-path .build-thread >/dev/null
+	@CAJAL_SWIFT_RUNTIME=shared swift build -c release --product cajal --sanitize=thread --scratch-path .build-thread >/dev/null
 	@mkdir -p .build/sanitize
 	$(PYTHON) Tests/fuzz/gen_c_calls.py include/cajal.h .build/sanitize/c_calls.inc
 	Tests/sanitize.sh
@@ -143,6 +148,18 @@ bench: build
 bench-quick: build
 	@PY=$(PYTHON); [ -x $(REFERENCE_VENV)/bin/python ] && PY=$(REFERENCE_VENV)/bin/python; \
 		PYTHONPATH=python $$PY benchmarks/compare.py --quick
+
+# The portable build (a package depending on cajal by version: no unsafe
+# flags) against the native one, bench-quick twice each; writes benchmarks/PORTABLE.md.
+bench-portable: build
+	CAJAL_PORTABLE=1 swift build -c release --product cajal --scratch-path .build-portable
+	@rm -rf .build/bench-portable && mkdir -p .build/bench-portable
+	@for run in 1 2; do \
+		$(MAKE) -s --no-print-directory bench-quick > .build/bench-portable/native$$run.log || exit 1; \
+		CAJAL_LIBRARY_PATH=$(CURDIR)/.build-portable/release/libcajal.so \
+			$(MAKE) -s --no-print-directory bench-quick > .build/bench-portable/portable$$run.log || exit 1; \
+	done
+	$(PYTHON) benchmarks/compare_builds.py .build/bench-portable benchmarks/PORTABLE.md
 
 # 41 ops on 1M-element tensors against torch (needs the reference venv); writes benchmarks/OPS.md.
 bench-ops: build
@@ -200,4 +217,4 @@ uninstall:
 	@if [ -z "$(DESTDIR)" ] && [ -w /etc/ld.so.cache ]; then ldconfig; fi
 
 clean:
-	rm -rf dist .build .build-address .build-undefined .build-thread
+	rm -rf dist .build .build-portable .build-address .build-undefined .build-thread

@@ -30,7 +30,7 @@ let engineFlags: [SwiftSetting] = portable ? [.swiftLanguageMode(.v5)] : [
 // CPU lacks. They only see sizes, strides and indices the ops validated, so
 // release builds compile them -Ounchecked.
 func kernelFlags(targetCPU: String?, define: String?) -> [SwiftSetting] {
-    if portable { return [.swiftLanguageMode(.v5)] }
+    if portable { return [.swiftLanguageMode(.v5), .define("CAJAL_PORTABLE")] }
     var flags: [SwiftSetting] = [
         .swiftLanguageMode(.v5),
         .unsafeFlags(["-Ounchecked", "-enforce-exclusivity=unchecked"], .when(configuration: .release)),

@@ -15,6 +15,7 @@ mkdir -p "$out"
 # runtime (the same clang as the Swift toolchain's) and linked to that build.
 build_c() {  # kind configuration flags...
     kind=$1; lib=$(pwd)/.build-$kind/$2; shift 2
+    ln -sf libcajal.so "$lib/libcajal.so.0"  # its SONAME, as `make lib` links it
     for name in train_linear adam_checkpoint threads bad_input; do
         clang -std=c11 -D_DEFAULT_SOURCE -O1 -g -fno-omit-frame-pointer -fuse-ld=lld "$@" -Iinclude Tests/c/$name.c -L"$lib" -lcajal \
             -Wl,-rpath,"$lib" -lm -lpthread -o "$out/$name-$kind"

@@ -13,12 +13,24 @@ typealias Vector16 = SIMD16<Float>
 
 /// a * b + c, fused: one instruction and one rounding on the AVX kernel
 /// sets. The baseline set computes the same fused result in software, so
-/// every kernel set gives bit-identical values.
+/// every kernel set gives bit-identical values. The portable build
+/// (Package.swift: a package depending on cajal by version, where every kernel
+/// set is compiled for baseline x86-64) rounds twice instead: the software
+/// fma would make exp, tanh and sigmoid 10-20 times slower there, and the
+/// results stay within the functions' 1-2 ulp.
+#if CAJAL_PORTABLE
+@inline(__always)
+private func muladd(_ a: Vector16, _ b: Vector16, _ c: Vector16) -> Vector16 { a * b + c }
+
+@inline(__always)
+private func muladd(_ a: Vector16, _ b: Vector16, _ c: Float) -> Vector16 { a * b + c }
+#else
 @inline(__always)
 private func muladd(_ a: Vector16, _ b: Vector16, _ c: Vector16) -> Vector16 { c.addingProduct(a, b) }
 
 @inline(__always)
 private func muladd(_ a: Vector16, _ b: Vector16, _ c: Float) -> Vector16 { Vector16(repeating: c).addingProduct(a, b) }
+#endif
 
 @inline(__always)
 private func bits(_ v: Vector16) -> SIMD16<Int32> { unsafeBitCast(v, to: SIMD16<Int32>.self) }
