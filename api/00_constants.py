@@ -110,3 +110,11 @@ constants("cajal_fft_norm", swift="FFTNorm", doc="How a Fourier transform scales
     ("FORWARD", "forward", "the forward transform by 1/n, the inverse unscaled"),
     ("ORTHO", "ortho", "both by 1/sqrt(n)"),
 ])
+
+constants("cajal_reduce_op", swift="ReduceOperation", doc="How a collective combines the ranks' values (torch.distributed.ReduceOp).", values=[
+    ("SUM", "sum", "their sum"),
+    ("AVG", "avg", "their mean: the sum divided by the world size (floating tensors only)", "average"),
+    ("PRODUCT", "product", "their product"),
+    ("MIN", "min", "their minimum"),
+    ("MAX", "max", "their maximum"),
+], prefix="CAJAL_REDUCE_")

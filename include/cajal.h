@@ -171,6 +171,14 @@ typedef int32_t cajal_fft_norm;
 #define CAJAL_FFT_NORM_FORWARD  1 /* the forward transform by 1/n, the inverse unscaled */
 #define CAJAL_FFT_NORM_ORTHO    2 /* both by 1/sqrt(n) */
 
+/* How a collective combines the ranks' values (torch.distributed.ReduceOp). */
+typedef int32_t cajal_reduce_op;
+#define CAJAL_REDUCE_SUM     0 /* their sum */
+#define CAJAL_REDUCE_AVG     1 /* their mean: the sum divided by the world size (floating tensors only) */
+#define CAJAL_REDUCE_PRODUCT 2 /* their product */
+#define CAJAL_REDUCE_MIN     3 /* their minimum */
+#define CAJAL_REDUCE_MAX     4 /* their maximum */
+
 /* ----------------------------------------------------------------- library */
 
 /* The API version the library was built with (CAJAL_API_VERSION). */
@@ -1653,6 +1661,52 @@ int cajal_fft_rfft(cajal_tensor x, int64_t n, int64_t dim, cajal_fft_norm norm, 
 
 /* torch.fft.irfft: n real points (n -1: 2 (bins - 1)) from the first n / 2 + 1 bins of a Hermitian spectrum. */
 int cajal_fft_irfft(cajal_tensor x, int64_t n, int64_t dim, cajal_fft_norm norm, cajal_tensor *out);
+
+/* ------------------------------------------------------------- distributed */
+
+/* Joins the job's process group (MPI_Init_thread); a second call does nothing.
+ * Fails with CAJAL_ERR_RUNTIME when MPI cannot be loaded. */
+int cajal_dist_init(void);
+
+/* 1 between cajal_dist_init and cajal_dist_finalize, else 0. */
+int32_t cajal_dist_is_initialized(void);
+
+/* 1 when MPI can be loaded on this machine (loading it), else 0. */
+int32_t cajal_dist_is_available(void);
+
+/* Leaves the process group (MPI_Finalize); it cannot be joined again in this process. */
+int cajal_dist_finalize(void);
+
+/* This process's rank, from 0. */
+int cajal_dist_rank(int32_t *out);
+
+/* The number of ranks. */
+int cajal_dist_world_size(int32_t *out);
+
+/* Returns once every rank has called it. */
+int cajal_dist_barrier(void);
+
+/* Reduces the tensor over the ranks, in place on each (float32, float64,
+ * int32 or int64; CAJAL_REDUCE_AVG floating only). */
+int cajal_dist_all_reduce(cajal_tensor tensor, cajal_reduce_op op);
+
+/* Copies rank src's tensor into every rank's, in place (any dtype). */
+int cajal_dist_broadcast(cajal_tensor tensor, int32_t src);
+
+/* Every rank's tensor, in rank order, as new tensors on every rank: outs has
+ * room for capacity handles (at least the world size); *count gets how many were written. */
+int cajal_dist_all_gather(cajal_tensor tensor, cajal_tensor *outs, size_t capacity, size_t *count);
+
+/* Reduces the ranks' inputs (count = the world size, each of the output's
+ * shape and dtype) element-wise; inputs[r] reduced lands in rank r's output. */
+int cajal_dist_reduce_scatter(cajal_tensor output, const cajal_tensor *inputs, size_t count, cajal_reduce_op op);
+
+/* Sends the tensor to rank dst (tag 0-32767), blocking until MPI has taken it. */
+int cajal_dist_send(cajal_tensor tensor, int32_t dst, int32_t tag);
+
+/* Receives into the tensor (its size and dtype must match what was sent) from
+ * rank src, or from any rank when src is -1; *sender gets the rank it came from. */
+int cajal_dist_recv(cajal_tensor tensor, int32_t src, int32_t tag, int32_t *sender);
 
 #ifdef __cplusplus
 }

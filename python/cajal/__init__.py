@@ -9,7 +9,7 @@ library (libcajal.so) reached through ctypes; this package holds no math.
 import builtins as _builtins
 import ctypes as _ctypes
 
-from . import _ffi, _methods, autograd, backends, cuda, fft, hub, linalg, nn, optim, testing, utils
+from . import _ffi, _methods, autograd, backends, cuda, distributed, fft, hub, linalg, nn, optim, testing, utils
 from ._creation import (
     Generator,
     arange,

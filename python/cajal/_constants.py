@@ -233,3 +233,22 @@ FFT_NORM_BY_NAME = {  # torch's name -> member
     "forward": FFTNorm.FORWARD,
     "ortho": FFTNorm.ORTHO,
 }
+
+
+class ReduceOperation(enum.IntEnum):
+    """How a collective combines the ranks' values (torch.distributed.ReduceOp). C: cajal_reduce_op."""
+
+    SUM = 0  # their sum
+    AVG = 1  # their mean: the sum divided by the world size (floating tensors only)
+    PRODUCT = 2  # their product
+    MIN = 3  # their minimum
+    MAX = 4  # their maximum
+
+
+REDUCE_OPERATION_BY_NAME = {  # torch's name -> member
+    "sum": ReduceOperation.SUM,
+    "avg": ReduceOperation.AVG,
+    "product": ReduceOperation.PRODUCT,
+    "min": ReduceOperation.MIN,
+    "max": ReduceOperation.MAX,
+}

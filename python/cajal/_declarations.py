@@ -415,4 +415,18 @@ DECLARATIONS = {
     "cajal_fft_fft": (c_int, [T, c_int64, c_int64, c_int32, c_int32, T_OUT]),
     "cajal_fft_rfft": (c_int, [T, c_int64, c_int64, c_int32, T_OUT]),
     "cajal_fft_irfft": (c_int, [T, c_int64, c_int64, c_int32, T_OUT]),
+    # distributed
+    "cajal_dist_init": (c_int, []),
+    "cajal_dist_is_initialized": (c_int32, []),
+    "cajal_dist_is_available": (c_int32, []),
+    "cajal_dist_finalize": (c_int, []),
+    "cajal_dist_rank": (c_int, [POINTER(c_int32)]),
+    "cajal_dist_world_size": (c_int, [POINTER(c_int32)]),
+    "cajal_dist_barrier": (c_int, []),
+    "cajal_dist_all_reduce": (c_int, [T, c_int32]),
+    "cajal_dist_broadcast": (c_int, [T, c_int32]),
+    "cajal_dist_all_gather": (c_int, [T, T_OUT, c_size_t, POINTER(c_size_t)]),
+    "cajal_dist_reduce_scatter": (c_int, [T, T_ARRAY, c_size_t, c_int32]),
+    "cajal_dist_send": (c_int, [T, c_int32, c_int32]),
+    "cajal_dist_recv": (c_int, [T, c_int32, c_int32, POINTER(c_int32)]),
 }

@@ -380,3 +380,36 @@ public enum FFTNorm: Int32, CaseIterable, Sendable, CustomStringConvertible {
         self = match
     }
 }
+
+/// How a collective combines the ranks' values (torch.distributed.ReduceOp). C: cajal_reduce_op.
+public enum ReduceOperation: Int32, CaseIterable, Sendable, CustomStringConvertible {
+    /// their sum
+    case sum = 0
+    /// their mean: the sum divided by the world size (floating tensors only)
+    case average = 1
+    /// their product
+    case product = 2
+    /// their minimum
+    case min = 3
+    /// their maximum
+    case max = 4
+
+    /// torch's name for it.
+    public var name: String {
+        switch self {
+        case .sum: return "sum"
+        case .average: return "avg"
+        case .product: return "product"
+        case .min: return "min"
+        case .max: return "max"
+        }
+    }
+
+    public var description: String { name }
+
+    /// The case torch calls `name`.
+    public init?(name: String) {
+        guard let match = Self.allCases.first(where: { $0.name == name }) else { return nil }
+        self = match
+    }
+}
