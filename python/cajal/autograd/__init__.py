@@ -2,6 +2,7 @@
 (no_grad, enable_grad, set_grad_enabled; per thread, as in torch)."""
 
 import functools
+import threading
 from ctypes import c_void_p
 
 from .._ffi import check, lib
@@ -73,10 +74,32 @@ def backward(tensors, grad_tensors=None, retain_graph=None, create_graph=False, 
         if not inputs:
             raise RuntimeError("'inputs' argument to backward() cannot be empty.")
     inputs = inputs or ()
-    with _function.raising_callback_errors():
-        check(lib.cajal_autograd_backward_ex(_handles(tensors), len(tensors), _handles(grad_tensors),
-                                             1 if retain_graph else 0, 1 if create_graph else 0,
-                                             _handles(inputs), len(inputs)))
+    _queued_callbacks.list = []
+    try:
+        with _function.raising_callback_errors():
+            check(lib.cajal_autograd_backward_ex(_handles(tensors), len(tensors), _handles(grad_tensors),
+                                                 1 if retain_graph else 0, 1 if create_graph else 0,
+                                                 _handles(inputs), len(inputs)))
+        callbacks = _queued_callbacks.list
+    finally:
+        _queued_callbacks.list = None
+    for callback in callbacks:
+        callback()
+
+
+# Callbacks a hook queued during this thread's backward, run when it has
+# finished (Variable._execution_engine.queue_callback: how DDP reduces the
+# gradients once they are all accumulated).
+_queued_callbacks = threading.local()
+
+
+class _ExecutionEngine:
+    @staticmethod
+    def queue_callback(callback):
+        queued = getattr(_queued_callbacks, "list", None)
+        if queued is None:
+            raise RuntimeError("Final callbacks can only be installed during backward pass.")
+        queued.append(callback)
 
 
 def is_grad_enabled():
@@ -147,6 +170,9 @@ def Variable(data, requires_grad=False, volatile=False):
 
     value = data.detach() if isinstance(data, Tensor) else _tensor(data)
     return value.requires_grad_(True) if requires_grad else value
+
+
+Variable._execution_engine = _ExecutionEngine()
 
 
 class set_grad_enabled(_GradModeContext):

@@ -202,10 +202,10 @@ def all_gather(tensor_list, tensor, group=None, async_op=False):
 def all_gather_into_tensor(output_tensor, input_tensor, group=None, async_op=False):
     """The ranks' inputs concatenated along dim 0 (or stacked, for an output of world_size x input's shape)."""
     _require(group)
-    from .._creation import cat, stack
+    import cajal
 
     pieces = _gather(input_tensor)
-    joined = stack(pieces) if output_tensor.dim() == input_tensor.dim() + 1 else cat(pieces)
+    joined = cajal.stack(pieces) if output_tensor.dim() == input_tensor.dim() + 1 else cajal.cat(pieces)
     if tuple(joined.shape) != tuple(output_tensor.shape):
         raise ValueError(f"all_gather_into_tensor: output_tensor has shape {tuple(output_tensor.shape)}, "
                          f"expected {tuple(joined.shape)}")

@@ -8,3 +8,7 @@ from .sampler import (BatchSampler, RandomSampler, Sampler, SequentialSampler, S
 __all__ = ["BatchSampler", "ChainDataset", "ConcatDataset", "DataLoader", "Dataset", "IterableDataset",
            "RandomSampler", "Sampler", "SequentialSampler", "Subset", "SubsetRandomSampler", "TensorDataset",
            "WeightedRandomSampler", "default_collate", "default_convert", "get_worker_info", "random_split"]
+from . import distributed  # noqa: E402  (torch.utils.data.distributed)
+from .distributed import DistributedSampler  # noqa: E402
+
+__all__ += ["DistributedSampler"]
