@@ -10,7 +10,7 @@ SWIFT_BUILD = swift build -c release --product cajal
 LIB = .build/release/libcajal.so
 REFERENCE_VENV ?= $(HOME)/.cache/cajal-reference
 
-.PHONY: all deps build lib wheel install uninstall swiftpm-test test swift-test c-test py-test demo examples examples-c examples-swift bench bench-quick bench-portable bench-ops bench-train fixtures interop-check generate fuzz sanitize clean
+.PHONY: all deps build lib wheel install uninstall swiftpm-test test swift-test c-test py-test demo examples examples-c examples-swift bench bench-quick bench-portable bench-dist bench-ops bench-train fixtures interop-check generate fuzz sanitize clean
 
 all: build
 
@@ -119,10 +119,13 @@ demo: build
 EXAMPLES = $(sort $(wildcard examples/*/*.py))
 SKLEARN_DATA = $(shell $(PYTHON) -c "import os, sklearn; print(os.path.join(os.path.dirname(sklearn.__file__), 'datasets', 'data'))")
 examples: build
-	@for script in $(EXAMPLES); do \
+	@for script in $(filter-out examples/distributed/%,$(EXAMPLES)); do \
 		echo "== $$script --quick"; \
 		PYTHONPATH=python $(PYTHON) $$script --quick || exit 1; \
 	done
+	@echo "== mpirun -np 2 examples/distributed/ddp_digits.py --quick"
+	@OMPI_ALLOW_RUN_AS_ROOT=1 OMPI_ALLOW_RUN_AS_ROOT_CONFIRM=1 PYTHONPATH=python \
+		mpirun --oversubscribe -np 2 $(PYTHON) examples/distributed/ddp_digits.py --quick
 	@$(MAKE) --no-print-directory examples-c examples-swift
 
 .build/examples/digits.csv:
@@ -166,6 +169,11 @@ bench-portable: build
 			$(MAKE) -s --no-print-directory bench-quick > .build/bench-portable/portable$$run.log || exit 1; \
 	done
 	$(PYTHON) benchmarks/compare_builds.py .build/bench-portable benchmarks/PORTABLE.md
+
+# DDP scaling (1 vs 2 ranks) and all-reduce against mpi4py; writes benchmarks/DISTRIBUTED.md.
+bench-dist: build
+	@$(PYTHON) -c "import mpi4py" 2>/dev/null || $(PYTHON) -m pip install --quiet --disable-pip-version-check mpi4py
+	$(PYTHON) benchmarks/bench_distributed.py
 
 # 41 ops on 1M-element tensors against torch (needs the reference venv); writes benchmarks/OPS.md.
 bench-ops: build

@@ -46,6 +46,9 @@ static struct {
 static char load_error[512] = "";
 static pthread_once_t load_once = PTHREAD_ONCE_INIT;
 static int loaded = 0;
+/* Whether cajal_mpi_init has run: MPI may also have been initialised by
+ * someone else in the process (mpi4py), which is not joining cajal's group. */
+static int joined = 0;
 /* Calls are serialised here: MPI is initialised with MPI_THREAD_SERIALIZED. */
 static pthread_mutex_t call_lock = PTHREAD_MUTEX_INITIALIZER;
 
@@ -159,8 +162,9 @@ int cajal_mpi_is_initialized(void) {
     pthread_mutex_lock(&call_lock);
     mpi.initialized(&initialized);
     mpi.finalized(&finalized);
+    int result = joined && initialized && !finalized;
     pthread_mutex_unlock(&call_lock);
-    return initialized && !finalized;
+    return result;
 }
 
 static int init_locked(void) {
@@ -172,12 +176,19 @@ static int init_locked(void) {
         int code = mpi.init_thread(NULL, NULL, MPI_THREAD_SERIALIZED, &provided);
         if (code != 0) return code;
     }
-    return mpi.comm_set_errhandler(mpi.world, mpi.errors_return);
+    int code = mpi.comm_set_errhandler(mpi.world, mpi.errors_return);
+    if (code == 0) joined = 1;
+    return code;
 }
 
 int cajal_mpi_init(void) { CALL(init_locked()); }
 
-int cajal_mpi_finalize(void) { CALL(mpi.finalize()); }
+static int finalize_locked(void) {
+    joined = 0;
+    return mpi.finalize();
+}
+
+int cajal_mpi_finalize(void) { CALL(finalize_locked()); }
 
 int cajal_mpi_rank(int *rank) { CALL(mpi.comm_rank(mpi.world, rank)); }
 

@@ -290,3 +290,18 @@ def test_c_and_swift_examples_learn_and_agree(tmp_path, digits_csv):
         first, last, accuracy = runs[("c", name)]
         assert last < first / 4 and accuracy >= bar, runs
         assert runs[("swift", name)] == runs[("c", name)], runs
+
+
+@pytest.mark.skipif(__import__("shutil").which("mpirun") is None, reason="Open MPI not installed")
+def test_ddp_digits_on_two_ranks_learns_and_keeps_the_ranks_identical():
+    env = dict(os.environ, PYTHONPATH=os.path.join(ROOT, "python"), OMPI_ALLOW_RUN_AS_ROOT="1",
+               OMPI_ALLOW_RUN_AS_ROOT_CONFIRM="1")
+    result = subprocess.run(["mpirun", "--oversubscribe", "-np", "2", sys.executable,
+                             os.path.join(ROOT, "examples", "distributed", "ddp_digits.py"), "--quick"],
+                            capture_output=True, text=True, env=env, timeout=300)
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "2 rank(s)" in result.stdout and result.stdout.count("epoch ") == 15  # rank 0 reports, once per epoch
+    losses = [float(v) for v in re.findall(r"loss (\d+\.\d+)", result.stdout)]
+    accuracy = float(re.search(r"held-out accuracy (\d+\.\d+) after", result.stdout).group(1))
+    assert losses[-1] < losses[0] / 10 and accuracy >= 0.95, result.stdout
+    assert "parameters identical on every rank: True" in result.stdout

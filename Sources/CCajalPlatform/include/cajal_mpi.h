@@ -30,7 +30,8 @@ CAJAL_MPI_INTERNAL void cajal_mpi_error_string(int code, char *buffer, size_t si
 
 /* MPI_Init_thread (MPI_THREAD_SERIALIZED) unless MPI is initialised already. */
 CAJAL_MPI_INTERNAL int cajal_mpi_init(void);
-/* 1 between init and finalize. */
+/* 1 between cajal_mpi_init and cajal_mpi_finalize (MPI initialised by another
+ * library in the process does not count). */
 CAJAL_MPI_INTERNAL int cajal_mpi_is_initialized(void);
 CAJAL_MPI_INTERNAL int cajal_mpi_finalize(void);
 CAJAL_MPI_INTERNAL int cajal_mpi_rank(int *rank);

@@ -1,5 +1,6 @@
 import CCajalPlatform
 import CajalRuntime
+import Glibc
 
 /// Collectives across the processes of an MPI job (`mpirun -np N`, `srun`),
 /// torch.distributed's "mpi" backend. MPI is loaded at the first call
@@ -14,8 +15,20 @@ import CajalRuntime
 /// MPI's undefined behaviour or a hang.
 public enum Distributed {
     /// Joins the job's process group (MPI_Init_thread), once per process.
+    /// Unless CAJAL_NUM_THREADS says otherwise, the ranks on one machine then
+    /// share its cores: each runs cores / local ranks kernel threads (the
+    /// launcher's OMPI_COMM_WORLD_LOCAL_SIZE, or Slurm's SLURM_NTASKS_PER_NODE),
+    /// as torchrun lowers each process's threads; oversubscribed spinning
+    /// workers would make N ranks slower than one.
     public static func initialize() throws {
         try check(cajal_mpi_init(), "init_process_group")
+        guard getenv("CAJAL_NUM_THREADS") == nil else { return }
+        for variable in ["OMPI_COMM_WORLD_LOCAL_SIZE", "SLURM_NTASKS_PER_NODE"] {
+            if let text = getenv(variable), let ranks = Int(String(cString: text)), ranks > 1 {
+                threadCount = Swift.max(1, Parallel.coreCount / ranks)
+                return
+            }
+        }
     }
 
     /// Whether the process group is up (initialised and not yet finalised).
