@@ -232,3 +232,21 @@ def test_variable_and_inference_mode():
         return t * 2
 
     assert predict(x).grad_fn is None and torch.is_grad_enabled()
+
+
+def test_a_leaf_used_twice_passes_its_hook_once_with_the_summed_gradient():
+    # torch sums every gradient reaching a leaf before its hooks and the
+    # accumulation (what DDP's per-parameter hooks rely on).
+    import cajal as torch
+
+    w = torch.ones(3, requires_grad=True)
+    calls = []
+    w.register_hook(lambda g: calls.append(g.tolist()))
+    ((w * 2).sum() + (w * 3).sum() + (w ** 2).sum()).backward()
+    assert calls == [[7.0, 7.0, 7.0]]
+    assert w.grad.tolist() == [7.0, 7.0, 7.0]
+    # A hook's replacement applies to the sum.
+    v = torch.ones(2, requires_grad=True)
+    v.register_hook(lambda g: g * 10)
+    ((v * 2).sum() + (v * 3).sum()).backward()
+    assert v.grad.tolist() == [50.0, 50.0]

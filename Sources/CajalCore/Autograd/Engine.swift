@@ -196,16 +196,38 @@ enum Autograd {
 
         // Count, for each reachable node, how many edges point at it, and
         // order the nodes so that every node comes after all that point at it.
+        // Leaves are counted too: as in torch, a leaf reached by several edges
+        // gets the sum of their gradients, through its hooks once.
         var dependencies: [ObjectIdentifier: Int] = [:]
+        var leafEdges: [ObjectIdentifier: Int] = [:]
         var stack = rootNodes
         var visited = Set(rootNodes.map(ObjectIdentifier.init))
         while let node = stack.popLast() {
             for edge in node.edges {
+                if case .leaf(let leaf) = edge.target { leafEdges[ObjectIdentifier(leaf), default: 0] += 1 }
                 guard case .node(let next) = edge.target else { continue }
                 let id = ObjectIdentifier(next)
                 dependencies[id, default: 0] += 1
                 if visited.insert(id).inserted { stack.append(next) }
             }
+        }
+        // A leaf's gradient so far, delivered when its last edge has been
+        // passed; those whose remaining edges never run are delivered at the
+        // end, in the order their first gradient came.
+        var leafGrads: [ObjectIdentifier: (leaf: Tensor, grad: Tensor)] = [:]
+        var leafOrder: [ObjectIdentifier] = []
+        func pass(leaf: Tensor, _ grad: Tensor?) throws {
+            let id = ObjectIdentifier(leaf)
+            if let grad {
+                if let pending = leafGrads[id] {
+                    leafGrads[id] = (leaf, try pending.grad.add(grad))
+                } else {
+                    leafGrads[id] = (leaf, grad)
+                    leafOrder.append(id)
+                }
+            }
+            leafEdges[id, default: 1] -= 1
+            if leafEdges[id] == 0, let done = leafGrads.removeValue(forKey: id) { try arrive(at: done.leaf, done.grad) }
         }
         var remaining = dependencies
         var order: [Node] = []
@@ -252,13 +274,16 @@ enum Autograd {
             guard let grad = incoming else { continue }
             let inputGrads = try node.apply(grad, release: !retainGraph, createGraph: createGraph)
             for (index, edge) in node.edges.enumerated() {
-                guard index < inputGrads.count, let grad = inputGrads[index] else { continue }
+                guard index < inputGrads.count, let grad = inputGrads[index] else {
+                    if case .leaf(let leaf) = edge.target { try pass(leaf: leaf, nil) }
+                    continue
+                }
                 switch edge.target {
                 case .none:
                     continue
                 case .leaf(let leaf):
                     if inputs == nil || leafSlots[ObjectIdentifier(leaf)] != nil {
-                        try arrive(at: leaf, try fitted(grad, to: edge, in: node))
+                        try pass(leaf: leaf, try fitted(grad, to: edge, in: node))
                     }
                 case .node(let next):
                     let nextID = ObjectIdentifier(next)
@@ -266,6 +291,9 @@ enum Autograd {
                     pendingGrads[nextID] = try pendingGrads[nextID].map { try $0.add(fit) } ?? fit
                 }
             }
+        }
+        for id in leafOrder {
+            if let done = leafGrads.removeValue(forKey: id) { try arrive(at: done.leaf, done.grad) }
         }
         return captured
     }
