@@ -66,3 +66,27 @@ fn("int cajal_dist_recv(cajal_tensor tensor, int32_t src, int32_t tag, int32_t *
    """Receives into the tensor (its size and dtype must match what was sent) from
 rank src, or from any rank when src is -1; *sender gets the rank it came from.""",
    swift='writeResult(sender) { Int32(try Distributed.receive(tensorArgument(tensor), source: src < 0 ? nil : Int(src), tag: Int(tag))) }')
+
+fn("int cajal_dist_all_reduce_start(cajal_tensor tensor, cajal_reduce_op op, int64_t *work)",
+   """Starts reducing the tensor over the ranks and returns at once with a work
+number for cajal_dist_work_wait / cajal_dist_work_test; the result is in the
+tensor once done. Keep the tensor unchanged meanwhile. Every started reduction
+must be waited for (or tested until done), in the same order on every rank
+relative to the other collectives.""",
+   swift='writeResult(work) { PendingWorks.add(try Distributed.startAllReduce(tensorArgument(tensor), op: op)) }')
+
+fn("int cajal_dist_work_wait(int64_t work)",
+   "Blocks until the started reduction has finished; the work number is then spent.",
+   swift='''status {
+    try PendingWorks.find(work, "work_wait").wait()
+    PendingWorks.remove(work)
+}''')
+
+fn("int cajal_dist_work_test(int64_t work, int32_t *done)",
+   """*done gets 1 when the started reduction has finished (the number is then
+spent), 0 otherwise; each call lets MPI progress.""",
+   swift='''writeResult(done) {
+    let finished = try PendingWorks.find(work, "work_test").test()
+    if finished { PendingWorks.remove(work) }
+    return finished ? 1 : 0
+}''')

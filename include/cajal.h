@@ -1708,6 +1708,20 @@ int cajal_dist_send(cajal_tensor tensor, int32_t dst, int32_t tag);
  * rank src, or from any rank when src is -1; *sender gets the rank it came from. */
 int cajal_dist_recv(cajal_tensor tensor, int32_t src, int32_t tag, int32_t *sender);
 
+/* Starts reducing the tensor over the ranks and returns at once with a work
+ * number for cajal_dist_work_wait / cajal_dist_work_test; the result is in the
+ * tensor once done. Keep the tensor unchanged meanwhile. Every started reduction
+ * must be waited for (or tested until done), in the same order on every rank
+ * relative to the other collectives. */
+int cajal_dist_all_reduce_start(cajal_tensor tensor, cajal_reduce_op op, int64_t *work);
+
+/* Blocks until the started reduction has finished; the work number is then spent. */
+int cajal_dist_work_wait(int64_t work);
+
+/* *done gets 1 when the started reduction has finished (the number is then
+ * spent), 0 otherwise; each call lets MPI progress. */
+int cajal_dist_work_test(int64_t work, int32_t *done);
+
 #ifdef __cplusplus
 }
 #endif

@@ -37,6 +37,22 @@ static int run(void) {
     CHECK(cajal_tensor_copy_to(y, big, sizeof big));
     EXPECT(big[0] == (int64_t)1 << 60 && big[1] == ((int64_t)1 << 60) + 1, "int64 max");
 
+    /* Started in the background, finished by wait: [r, 2r] summed is [1, 2]. */
+    float pair[2] = {(float)rank, 2.0f * rank};
+    const int64_t pair_shape[1] = {2};
+    cajal_tensor z;
+    int64_t work = 0;
+    int32_t done = 0;
+    CHECK(cajal_tensor_from_data(pair, sizeof pair, pair_shape, 1, CAJAL_FLOAT32, &z));
+    CHECK(cajal_dist_all_reduce_start(z, CAJAL_REDUCE_SUM, &work));
+    CHECK(cajal_dist_work_test(work, &done));
+    if (!done) CHECK(cajal_dist_work_wait(work));
+    CHECK(cajal_tensor_copy_to(z, pair, sizeof pair));
+    EXPECT(pair[0] == 1.0f && pair[1] == 2.0f, "the started all-reduce");
+    EXPECT(cajal_dist_work_wait(work) == CAJAL_ERR_VALUE, "a spent work number");
+    EXPECT(cajal_dist_work_test(12345, &done) == CAJAL_ERR_VALUE, "a work number never given");
+    cajal_tensor_free(z);
+
     /* Broadcast from rank 1, then all-gather the ranks. */
     cajal_tensor b, g[2];
     CHECK(cajal_tensor_full(shape, 1, 10.0 + rank, CAJAL_FLOAT32, &b));

@@ -173,6 +173,32 @@ def no_sync(rank, world):
         assert _same_on_every_rank(p.grad)
 
 
+def overlap(rank, world):
+    """With small buckets, each bucket's all-reduce starts inside the backward,
+    before it ends; the averages are the same as reducing afterwards."""
+    data = _data()
+    x, y = data[list(range(rank * 16, rank * 16 + 16))]
+    model, reference = _model(), _model()
+    wrapped = DDP(model, bucket_cap_mb=0.0002)  # 210 bytes: each of the 4 parameters its own bucket
+    assert len(wrapped._ddp_buckets) == 4
+    nn.functional.cross_entropy(wrapped(x), y).backward()
+    events = wrapped._ddp_events
+    assert events[-1] == ("finish",) and sorted(e[1] for e in events[:-1]) == list(range(len(wrapped._ddp_buckets))), events
+    assert [e[1] for e in events[:-1]] == list(range(len(wrapped._ddp_buckets)))  # in the backward's order
+    nn.functional.cross_entropy(reference(x), y).backward()
+    for p, q in zip(model.parameters(), reference.parameters()):
+        expected = q.grad / world
+        dist.all_reduce(expected)
+        assert torch.equal(p.grad, expected), (p.grad - expected).abs().max()
+    # Under no_sync nothing starts; the synchronising backward adds to earlier
+    # gradients, so it reduces the totals after the backward.
+    with wrapped.no_sync():
+        nn.functional.cross_entropy(wrapped(x), y).backward()
+    assert wrapped._ddp_events == events  # no_sync: the hooks do nothing
+    nn.functional.cross_entropy(wrapped(x), y).backward()
+    assert wrapped._ddp_events == [("finish",)], wrapped._ddp_events
+
+
 class _nothing:
     def __enter__(self):
         return self

@@ -29,7 +29,7 @@ def _mpirun(*args, timeout=240):
 
 
 @needs_mpi
-@pytest.mark.parametrize("scenario", ["collectives", "ddp", "no_sync", "unused", "buffers"])
+@pytest.mark.parametrize("scenario", ["collectives", "ddp", "no_sync", "unused", "buffers", "overlap"])
 def test_scenario_on_two_ranks(scenario):
     run = _mpirun(scenario)
     assert run.returncode == 0, run.stdout + run.stderr

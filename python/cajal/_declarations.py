@@ -429,4 +429,7 @@ DECLARATIONS = {
     "cajal_dist_reduce_scatter": (c_int, [T, T_ARRAY, c_size_t, c_int32]),
     "cajal_dist_send": (c_int, [T, c_int32, c_int32]),
     "cajal_dist_recv": (c_int, [T, c_int32, c_int32, POINTER(c_int32)]),
+    "cajal_dist_all_reduce_start": (c_int, [T, c_int32, POINTER(c_int64)]),
+    "cajal_dist_work_wait": (c_int, [c_int64]),
+    "cajal_dist_work_test": (c_int, [c_int64, POINTER(c_int32)]),
 }

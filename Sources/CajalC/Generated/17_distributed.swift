@@ -71,3 +71,26 @@ public func cajal_dist_send(_ tensor: OpaquePointer?, _ dst: Int32, _ tag: Int32
 public func cajal_dist_recv(_ tensor: OpaquePointer?, _ src: Int32, _ tag: Int32, _ sender: UnsafeMutablePointer<Int32>?) -> Int32 {
     writeResult(sender) { Int32(try Distributed.receive(tensorArgument(tensor), source: src < 0 ? nil : Int(src), tag: Int(tag))) }
 }
+
+@_cdecl("cajal_dist_all_reduce_start")
+public func cajal_dist_all_reduce_start(_ tensor: OpaquePointer?, _ op: Int32, _ work: UnsafeMutablePointer<Int64>?) -> Int32 {
+    guard let op = ReduceOperation(rawValue: op) else { return invalidConstant(ReduceOperation.self, op, "dist_all_reduce_start", "op") }
+    return writeResult(work) { PendingWorks.add(try Distributed.startAllReduce(tensorArgument(tensor), op: op)) }
+}
+
+@_cdecl("cajal_dist_work_wait")
+public func cajal_dist_work_wait(_ work: Int64) -> Int32 {
+    status {
+        try PendingWorks.find(work, "work_wait").wait()
+        PendingWorks.remove(work)
+    }
+}
+
+@_cdecl("cajal_dist_work_test")
+public func cajal_dist_work_test(_ work: Int64, _ done: UnsafeMutablePointer<Int32>?) -> Int32 {
+    writeResult(done) {
+        let finished = try PendingWorks.find(work, "work_test").test()
+        if finished { PendingWorks.remove(work) }
+        return finished ? 1 : 0
+    }
+}

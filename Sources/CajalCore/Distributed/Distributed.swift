@@ -80,6 +80,26 @@ public enum Distributed {
         }
     }
 
+    /// Starts an all-reduce of `tensor` and returns at once; the result is in
+    /// `tensor` after `wait()` (or a `test()` that says done). MPI moves the
+    /// data while the caller computes, as far as its progress allows (each
+    /// test() drives it). DDP starts one per bucket during the backward.
+    public static func startAllReduce(_ tensor: Tensor, op: ReduceOperation = .sum) throws -> PendingReduction {
+        let name = "all_reduce"
+        try requireInitialized(name)
+        let code = try reductionType(tensor.dtype, op: op, name)
+        try checkWritable(tensor, name)
+        guard tensor.count <= Int(Int32.max) else {
+            throw CajalError.value("[\(name)] an asynchronous all-reduce takes at most \(Int32.max) elements, got \(tensor.count)")
+        }
+        try agree(count: tensor.count, dtype: tensor.dtype, name)
+        let buffer = try tensor.isContiguous ? tensor : tensor.materialized()
+        var request: UnsafeMutableRawPointer? = nil
+        try check(cajal_mpi_iallreduce(buffer.dataPointer, Int32(tensor.count), code, mpiOperation(op), &request), name)
+        return PendingReduction(tensor: tensor, buffer: buffer, request: request, average: op == .average,
+                                worldSize: try worldSize())
+    }
+
     /// Copies rank `source`'s tensor into every other rank's, in place.
     public static func broadcast(_ tensor: Tensor, source: Int) throws {
         let name = "broadcast"
@@ -185,6 +205,8 @@ public enum Distributed {
 
     // MARK: - checks and plumbing
 
+    fileprivate static func checkStatus(_ code: Int32, _ name: String) throws { try check(code, name) }
+
     private static func requireInitialized(_ name: String) throws {
         guard isInitialized else {
             if !isAvailable { throw CajalError.runtime("[\(name)] \(String(cString: cajal_mpi_load_error()))") }
@@ -280,5 +302,52 @@ public enum Distributed {
             try body(start * itemSize, Int32(count))
             start += count
         } while start < total
+    }
+}
+
+/// An all-reduce under way (Distributed.startAllReduce). Keeps its tensor
+/// alive until done; every rank must complete its reductions in the order it
+/// started them relative to its other collectives.
+public final class PendingReduction {
+    private let tensor: Tensor
+    private let buffer: Tensor
+    private var request: UnsafeMutableRawPointer?
+    private let average: Bool
+    private let worldSize: Int
+
+    init(tensor: Tensor, buffer: Tensor, request: UnsafeMutableRawPointer?, average: Bool, worldSize: Int) {
+        (self.tensor, self.buffer, self.request, self.average, self.worldSize) = (tensor, buffer, request, average, worldSize)
+    }
+
+    public var isCompleted: Bool { request == nil }
+
+    /// Whether the reduction has finished (finishing it if so); drives MPI's progress.
+    public func test() throws -> Bool {
+        guard request != nil else { return true }
+        var done: Int32 = 0
+        try Distributed.checkStatus(cajal_mpi_test(&request, &done), "work.is_completed")
+        if done != 0 { try finish() }
+        return done != 0
+    }
+
+    /// Blocks until the reduction has finished; the result is then in the tensor.
+    public func wait() throws {
+        guard request != nil else { return }
+        try Distributed.checkStatus(cajal_mpi_wait(&request), "work.wait")
+        try finish()
+    }
+
+    private func finish() throws {
+        request = nil
+        try GradMode.withDisabled {
+            if average { try buffer.divInPlace(Tensor.full([], value: Double(worldSize), dtype: buffer.dtype)) }
+            if buffer !== tensor { try tensor.copyElements(from: buffer) }
+        }
+        tensor.storage.bumpVersion()
+    }
+
+    deinit {
+        // A reduction dropped unfinished still owns its buffer inside MPI: wait for it.
+        if request != nil { _ = cajal_mpi_wait(&request) }
     }
 }

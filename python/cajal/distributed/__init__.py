@@ -6,10 +6,11 @@ so init_method, store, rank and world_size are not needed (given, they must
 agree with it). The engine loads Open MPI at run time (Sources/CCajalPlatform/
 mpi.c); a program that never calls init_process_group needs no MPI. One
 process group, the world: `group=` accepts None (or WORLD) only. Collectives
-run synchronously; `async_op=True` returns a Work that is already complete.
+run synchronously, except all_reduce(async_op=True), whose Work runs in the
+background until wait(); the others' Work is already complete.
 """
 
-from ctypes import byref, c_int32, c_size_t, c_void_p
+from ctypes import byref, c_int32, c_int64, c_size_t, c_void_p
 
 from .._constants import ReduceOperation
 from .._ffi import check, lib
@@ -59,7 +60,8 @@ group = GroupMember
 
 
 class Work:
-    """What an async_op=True collective returns: already complete here."""
+    """What an async_op=True collective returns: all_reduce's runs in the
+    background until wait(); the other collectives' are already complete."""
 
     def wait(self, timeout=None):
         return True
@@ -69,6 +71,32 @@ class Work:
 
     def is_success(self):
         return True
+
+
+class _PendingAllReduce(Work):
+    def __init__(self, number):
+        self._number = number
+
+    def wait(self, timeout=None):
+        if self._number is not None:
+            number, self._number = self._number, None
+            check(lib.cajal_dist_work_wait(number))
+        return True
+
+    def is_completed(self):
+        if self._number is None:
+            return True
+        done = c_int32()
+        check(lib.cajal_dist_work_test(self._number, byref(done)))
+        if done.value:
+            self._number = None
+        return bool(done.value)
+
+    def __del__(self):
+        try:
+            self.wait()
+        except Exception:  # noqa: BLE001 (MPI finalised: nothing left to wait for)
+            pass
 
 
 _NOT_INITIALIZED = "Default process group has not been initialized, please make sure to call init_process_group."
@@ -161,8 +189,11 @@ def barrier(group=None, async_op=False, device_ids=None):
 def all_reduce(tensor, op=ReduceOp.SUM, group=None, async_op=False):
     """Reduces the tensor over every rank, in place on each."""
     _require(group)
+    if async_op:
+        number = c_int64()
+        check(lib.cajal_dist_all_reduce_start(tensor._handle, int(op), byref(number)))
+        return _PendingAllReduce(number.value)
     check(lib.cajal_dist_all_reduce(tensor._handle, int(op)))
-    return _done(async_op)
 
 
 def broadcast(tensor, src=None, group=None, async_op=False, group_src=None):

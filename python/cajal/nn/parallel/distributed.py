@@ -3,17 +3,22 @@
 At wrap time rank 0's parameters and buffers are broadcast to every rank.
 Each backward, the gradients are averaged across the ranks in buckets of
 about bucket_cap_mb (torch's 25 MB; parameters in reverse order, as the
-backward produces them): a parameter hook notes that a backward is running
-and queues the reduction for the moment the engine has accumulated every
-gradient (autograd's queue_callback, as torch's DDP does), so gradients
-accumulated under no_sync() are averaged with the synchronising step's.
-Each bucket is one flat all-reduce; every rank gets the same bits.
+backward produces them), one flat all-reduce per bucket, so every rank gets
+the same bits. Each parameter's hook sees its whole gradient (the engine sums
+a leaf's gradients before its hooks, as torch's does); when the last one of a
+bucket arrives, that bucket's all-reduce starts in the background while the
+backward goes on, and later hooks drive MPI's progress. A callback queued on
+the engine (autograd's queue_callback, as torch's DDP does) waits for them
+once the backward is over and writes the averages into .grad. A bucket whose
+parameters already held gradients (accumulated under no_sync(), or not
+zeroed) is reduced there instead, from the accumulated totals.
 
-What torch does that this does not yet: start a bucket's all-reduce while the
-rest of the backward runs (here the reductions follow the backward), several
-process groups, and devices. A parameter without a gradient on some rank is
-an error naming it, unless find_unused_parameters=True (then it counts as
-zeros there; one left without a gradient on every rank stays None).
+A parameter without a gradient on some rank is an error naming it, unless
+find_unused_parameters=True (then every bucket is reduced after the backward,
+the missing gradient counting as zeros; one left without a gradient on every
+rank stays None). A model whose ranks leave different parameters unused
+without find_unused_parameters=True may hang, as in torch. Not here: several
+process groups, devices, comm hooks.
 """
 
 import contextlib
@@ -48,7 +53,9 @@ class DistributedDataParallel(Module):
         with no_grad():
             for tensor in list(module.parameters()) + list(module.buffers()):
                 dist.broadcast(tensor.data if tensor.requires_grad else tensor, src=0)
-        self._ddp_gradient_hooks = [p.register_hook(self._on_gradient) for _, p in named]
+        self._ddp_bucket_of = {id(p): b for b, bucket in enumerate(self._ddp_buckets) for p in bucket}
+        self._ddp_events = []  # ("start", bucket) in hooks, ("finish",) after the backward: for the tests
+        self._ddp_gradient_hooks = [p.register_hook(self._hook_for(p)) for _, p in named]
 
     def _make_buckets(self, parameters):
         """Parameters in reverse order, grouped up to the byte cap (one dtype per bucket)."""
@@ -84,15 +91,58 @@ class DistributedDataParallel(Module):
         finally:
             self.require_backward_grad_sync = previous
 
-    def _on_gradient(self, grad):
-        if self.require_backward_grad_sync and not self._ddp_reduction_queued:
+    def _hook_for(self, parameter):
+        return lambda grad: self._on_gradient(parameter, grad)
+
+    def _on_gradient(self, parameter, grad):
+        if not self.require_backward_grad_sync:
+            return None
+        if not self._ddp_reduction_queued:
             self._ddp_reduction_queued = True
             Variable._execution_engine.queue_callback(self._reduce_gradients)
+            count = len(self._ddp_buckets)
+            self._ddp_arrived = [{} for _ in range(count)]
+            self._ddp_fresh = [True] * count
+            self._ddp_started = [None] * count
+            self._ddp_events = []
+        b = self._ddp_bucket_of[id(parameter)]
+        if parameter.grad is not None:
+            self._ddp_fresh[b] = False  # adds to an earlier gradient: reduce the total after the backward
+        self._ddp_arrived[b][id(parameter)] = grad
+        bucket = self._ddp_buckets[b]
+        if len(self._ddp_arrived[b]) == len(bucket) and self._ddp_fresh[b] and not self.find_unused_parameters:
+            # The bucket's gradients are what .grad will hold: reduce them now.
+            with no_grad():
+                flat = _cajal().cat([self._ddp_arrived[b][id(p)].reshape(-1) for p in bucket])
+                flat.div_(dist.get_world_size())  # before the sum, as torch's default hook does
+            self._ddp_started[b] = (flat, dist.all_reduce(flat, async_op=True))
+            self._ddp_arrived[b] = {}
+            self._ddp_events.append(("start", b))
+        for started in self._ddp_started:
+            if started is not None and started[1].is_completed() is False:
+                break  # one test per hook keeps MPI moving; the oldest first
         return None
 
     def _reduce_gradients(self):
         self._ddp_reduction_queued = False
-        parameters = [p for bucket in self._ddp_buckets for p in bucket]
+        self._ddp_events.append(("finish",))
+        # The buckets started during the backward, in their order.
+        with no_grad():
+            for b, started in enumerate(self._ddp_started):
+                if started is None:
+                    continue
+                flat, work = started
+                work.wait()
+                self._write(self._ddp_buckets[b], flat)
+        pending = [bucket for b, bucket in enumerate(self._ddp_buckets) if self._ddp_started[b] is None]
+        self._ddp_started = [None] * len(self._ddp_buckets)
+        self._ddp_arrived = [{} for _ in self._ddp_buckets]
+        if pending:
+            self._reduce_after_backward(pending)
+
+    def _reduce_after_backward(self, buckets):
+        """The buckets not reduced during the backward, from the accumulated .grad."""
+        parameters = [p for bucket in buckets for p in bucket]
         # Which parameters got a gradient on any rank: every rank takes the same decision.
         has_grad = zeros(len(parameters), dtype=_int64())
         for i, p in enumerate(parameters):
@@ -111,24 +161,27 @@ class DistributedDataParallel(Module):
         used = {id(p) for i, p in enumerate(parameters) if has_grad[i] == 1}
         world = dist.get_world_size()
         with no_grad():
-            for bucket in self._ddp_buckets:
+            for bucket in buckets:
                 members = [p for p in bucket if id(p) in used]
                 if not members:
                     continue
                 flat = _cajal().cat([(p.grad if p.grad is not None else zeros(p.shape, dtype=p.dtype)).reshape(-1)
-                            for p in members])
+                                     for p in members])
                 flat.div_(world)  # before the sum, as torch's default hook does
                 dist.all_reduce(flat)
-                offset = 0
-                for p in members:
-                    n = p.numel()
-                    averaged = flat[offset:offset + n].view(p.shape)
-                    if p.grad is None:
-                        p.grad = averaged.clone()
-                    else:
-                        p.grad.copy_(averaged)
-                    offset += n
+                self._write(members, flat)
 
+    @staticmethod
+    def _write(parameters, flat):
+        offset = 0
+        for p in parameters:
+            n = p.numel()
+            averaged = flat[offset:offset + n].view(p.shape)
+            if p.grad is None:
+                p.grad = averaged.clone()
+            else:
+                p.grad.copy_(averaged)
+            offset += n
 
 
 def _cajal():
