@@ -9,6 +9,16 @@ struct ErrorTests {
         expectError(.shape, ["[add_]", "(3)"]) { try Tensor.ones([3]).addInPlace(Tensor.ones([2, 3])) }
     }
 
+    /// Collectives before the process group exists are errors, not MPI aborts
+    /// (the collectives themselves run on 2 ranks in Tests/python/test_distributed.py).
+    @Test func distributedCallsBeforeInitialize() {
+        #expect(!Distributed.isInitialized)
+        expectError(.runtime, ["[get_rank]", "init_process_group"]) { _ = try Distributed.rank() }
+        expectError(.runtime, ["[all_reduce]"]) { try Distributed.allReduce(Tensor.ones([3])) }
+        expectError(.runtime, ["[broadcast]"]) { try Distributed.broadcast(Tensor.ones([3]), source: 0) }
+        expectError(.runtime, ["[all_reduce]"]) { _ = try Distributed.startAllReduce(Tensor.ones([3])) }
+    }
+
     @Test func shapeMismatchInMatmul() {
         expectError(.shape, ["[matmul]", "(2x3)", "(4x5)"]) { _ = try Tensor.ones([2, 3]).matmul(Tensor.ones([4, 5])) }
         expectError(.shape, ["[matmul]", "(3)", "(4)"]) { _ = try Tensor.ones([3]).matmul(Tensor.ones([4])) }

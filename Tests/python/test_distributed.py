@@ -106,3 +106,25 @@ def test_distributed_sampler_rejects_a_rank_outside_the_replicas():
         DistributedSampler(list(range(4)), num_replicas=3, rank=3)
     with pytest.raises(RuntimeError, match="Requires distributed package"):
         DistributedSampler(list(range(4)))
+
+
+def test_without_mpi_installed_init_says_how_to_get_it(tmp_path):
+    from test_packaging import _can_hide, _run_hidden
+
+    if not _can_hide():
+        pytest.skip("needs unshare -m (root) to hide libmpi")
+    import re as _re
+
+    listing = subprocess.run(["ldconfig", "-p"], capture_output=True, text=True).stdout
+    files = sorted({os.path.realpath(p) for p in _re.findall(r"libmpi\.so\S* \(.*?\) => (\S+)", listing)})
+    if not files:
+        pytest.skip("no system libmpi to hide")
+    program = ("import cajal.distributed as dist\n"
+               "print(dist.is_mpi_available())\n"
+               "try:\n    dist.init_process_group('mpi')\nexcept RuntimeError as e:\n    print('error', e)\n")
+    env = {**os.environ, "PYTHONPATH": os.path.join(ROOT, "python")}
+    env.pop("CAJAL_MPI_LIBRARY", None)
+    run = _run_hidden([sys.executable, "-c", program], hide_files=files, env=env, cwd=str(tmp_path))
+    assert run.returncode == 0, run.stderr
+    lines = run.stdout.splitlines()
+    assert lines[0] == "False" and "MPI is not installed" in lines[1] and "openmpi" in lines[1], run.stdout
