@@ -146,12 +146,16 @@ void cajal_mpi_error_string(int code, char *buffer, size_t size) {
 static int valid_dtype(int dtype) { return dtype >= 0 && dtype < 5; }
 static int valid_op(int op) { return op >= 0 && op < 4; }
 
-/* Runs one MPI call under the lock, or returns -1 when MPI is not loaded. */
+/* Runs one MPI call under the lock; -1 when MPI is not loaded, -2 once it is
+ * finalized (Open MPI aborts the process on any call after MPI_Finalize: a
+ * Work waited for too late must be an error instead). */
 #define CALL(expression)                                \
     do {                                                \
         if (!cajal_mpi_available()) return -1;          \
         pthread_mutex_lock(&call_lock);                 \
-        int code_ = (expression);                       \
+        int finalized_ = 0;                             \
+        mpi.finalized(&finalized_);                     \
+        int code_ = finalized_ ? -2 : (expression);     \
         pthread_mutex_unlock(&call_lock);               \
         return code_;                                   \
     } while (0)

@@ -58,11 +58,15 @@ def test_one_process_without_a_launcher_is_a_world_of_one():
                "dist.init_process_group('mpi')\n"
                "x = torch.arange(3.0); dist.all_reduce(x)\n"
                "print(dist.get_rank(), dist.get_world_size(), x.tolist())\n"
-               "dist.destroy_process_group(); print(dist.is_initialized())\n")
+               "work = dist.all_reduce(x, async_op=True)\n"
+               "dist.destroy_process_group(); print(dist.is_initialized())\n"
+               "try:\n    work.wait()\nexcept RuntimeError as e:\n    print('late wait:', e)\n")
     run = subprocess.run([sys.executable, "-c", program], capture_output=True, text=True, timeout=120,
                          env={**os.environ, "PYTHONPATH": os.path.join(ROOT, "python")})
     assert run.returncode == 0, run.stderr
-    assert run.stdout.split("\n")[:2] == ["0 1 [0.0, 1.0, 2.0]", "False"]
+    lines = run.stdout.split("\n")
+    assert lines[:2] == ["0 1 [0.0, 1.0, 2.0]", "False"]
+    assert lines[2].startswith("late wait:") and "finalized" in lines[2], run.stdout  # an error, not Open MPI's abort
 
 
 def test_calls_before_init_process_group_raise_torch_s_error():

@@ -347,7 +347,8 @@ public final class PendingReduction {
     }
 
     deinit {
-        // A reduction dropped unfinished still owns its buffer inside MPI: wait for it.
+        // A reduction dropped unfinished still owns its buffer inside MPI: wait
+        // for it (after MPI_Finalize this returns an error instead).
         if request != nil { _ = cajal_mpi_wait(&request) }
     }
 }
