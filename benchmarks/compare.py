@@ -359,6 +359,64 @@ def bench_training(suite):
         models(transformer), (tokens, motif.astype(np.int64)), 32, lambda lib: lib.nn.CrossEntropyLoss()), 15)
 
 
+# ---------------------------------------------------------------- course-style models
+
+def inference(built, batch):
+    """make(name, lib) for one eval-mode forward under no_grad."""
+    def make(name, lib):
+        model = built[name].eval()
+        x = lib.from_numpy(batch)
+
+        def step():
+            with lib.no_grad():
+                model(x)
+        return step
+    return make
+
+
+def bench_course(suite):
+    """Models as students write them (benchmarks/course_models.py): attention by
+    hand and through TransformerEncoderLayer with a padding mask, a small
+    U-Net; training steps and eval-mode inference."""
+    import course_models as cm
+    from sklearn.datasets import load_breast_cancer, load_digits
+
+    rng = np.random.default_rng(5)
+    tokens, labels = cm.dna_data(rng)
+    images, masks = cm.segmentation_data(rng)
+    ce = lambda lib: lib.nn.CrossEntropyLoss()  # noqa: E731
+    hand = models(lambda lib: (lib.manual_seed(0), cm.hand_attention(lib))[1])
+    suite.time("course", "hand-written attention DNA classifier d32 4 heads 2 layers, seq 30, batch 64: train",
+               training_step(hand, (tokens, labels), 64, ce), 20, inner=2)
+    encoder = models(lambda lib: (lib.manual_seed(0), cm.encoder_classifier(lib))[1])
+    suite.time("course", "TransformerEncoderLayer DNA classifier d32 ff64 2 layers, padding mask, batch 64: train",
+               training_step(encoder, (tokens, labels), 64, ce), 20, inner=2)
+    unet = models(lambda lib: (lib.manual_seed(0), cm.small_unet(lib))[1])
+    suite.time("course", "U-Net 16-32-64 on 1x32x32, BatchNorm, batch 32: train",
+               training_step(unet, (images, masks), 32, lambda lib: lib.nn.BCEWithLogitsLoss()), 10)
+
+    suite.time("course", "hand-written attention: eval forward, batch 64", inference(hand, tokens[:64]), 30, inner=3)
+    suite.time("course", "TransformerEncoderLayer classifier: eval forward, batch 64", inference(encoder, tokens[:64]),
+               30, inner=3)
+    suite.time("course", "U-Net: eval forward, batch 8", inference(unet, images[:8]), 20, inner=2)
+
+    cancer = load_breast_cancer()
+    x = ((cancer.data - cancer.data.mean(0)) / cancer.data.std(0)).astype(np.float32)
+    mlp = models(lambda lib: (lib.manual_seed(0), lib.nn.Sequential(
+        lib.nn.Linear(30, 64), lib.nn.ReLU(), lib.nn.Linear(64, 32), lib.nn.ReLU(), lib.nn.Linear(32, 1)))[1])
+    suite.time("course", "tumour MLP: eval forward, batch 16", inference(mlp, x[:16]), 40, inner=50)
+    digits = load_digits()
+    pictures = np.pad(np.kron(digits.images / 16.0, np.ones((3, 3))), ((0, 0), (2, 2), (2, 2)))[:16, None]
+
+    def lenet(lib):
+        nn = lib.nn
+        return nn.Sequential(nn.Conv2d(1, 6, 5, padding=2), nn.ReLU(), nn.MaxPool2d(2), nn.Conv2d(6, 16, 5),
+                             nn.ReLU(), nn.MaxPool2d(2), nn.Flatten(), nn.Linear(400, 120), nn.ReLU(),
+                             nn.Linear(120, 84), nn.ReLU(), nn.Linear(84, 10))
+    suite.time("course", "LeNet-5: eval forward, batch 16", inference(models(lenet), pictures.astype(np.float32)),
+               40, inner=10)
+
+
 # ---------------------------------------------------------------- startup
 
 def bench_volumes(suite):
@@ -422,7 +480,8 @@ def bench_startup(suite):
 
 
 SECTIONS = {"overhead": bench_overhead, "elementwise": bench_elementwise, "matmul": bench_matmul,
-            "layers": bench_layers, "volumes": bench_volumes, "training": bench_training, "startup": bench_startup}
+            "layers": bench_layers, "volumes": bench_volumes, "training": bench_training, "course": bench_course,
+            "startup": bench_startup}
 
 
 # ---------------------------------------------------------------- report

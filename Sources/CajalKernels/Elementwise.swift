@@ -28,6 +28,15 @@ extension VectorFunctor {
     }
 }
 
+/// A vector function applied through memory (see VectorFunctor), for
+/// kernels that hold their operand in a register.
+@inline(__always)
+func throughMemory<F: VectorFunctor>(_ x: Vector16, _: F.Type) -> Vector16 {
+    var input = x, output = Vector16()
+    withUnsafePointer(to: &input) { i in withUnsafeMutablePointer(to: &output) { o in F.apply(i, o) } }
+    return output
+}
+
 protocol BinaryFunctor {
     associatedtype In: TensorElement
     associatedtype Out: TensorElement

@@ -33,7 +33,11 @@ public let kernelSet = KernelSet(
     boxMuller: boxMullerKernel,
     sequence: sequenceKernel,
     ctcForward: ctcForwardKernel,
-    ctcBackward: ctcBackwardKernel
+    ctcBackward: ctcBackwardKernel,
+    softmax: softmaxKernel,
+    softmaxBackward: softmaxBackwardKernel,
+    attentionForward: attentionForwardKernel,
+    attentionBackward: attentionBackwardKernel
 )
 
 /// Which instruction set this copy was compiled for, from the compiler's own flags.

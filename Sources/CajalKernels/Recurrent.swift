@@ -48,13 +48,6 @@ extension SIMD16: GateLanes where Scalar == Float {
     }
 }
 
-@inline(__always)
-private func throughMemory<F: VectorFunctor>(_ x: Vector16, _: F.Type) -> Vector16 {
-    var input = x, output = Vector16()
-    withUnsafePointer(to: &input) { i in withUnsafeMutablePointer(to: &output) { o in F.apply(i, o) } }
-    return output
-}
-
 extension Double: GateLanes {  // one and tanh come from FloatElement
     static var width: Int { 1 }
     @inline(__always) static func load(_ p: UnsafeRawPointer, _ index: Int, _ count: Int) -> Double {

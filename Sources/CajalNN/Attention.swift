@@ -49,6 +49,10 @@ extension Functional {
             throw CajalError.runtime("[\(op)] _scaled_dot_product_attention: Explicit attn_mask should not be set when is_causal=True")
         }
         let factor = scale ?? 1 / Double(embed).squareRoot()
+        if dropoutP == 0, let fused = try fusedScaledDotProductAttention(query, key, value, attnMask: attnMask, isCausal: isCausal,
+                                                                         scale: factor) {
+            return fused
+        }
         var scores = try query.matmul(key.transpose(-2, -1)).mul(.scalar(factor))
         let (targetLength, sourceLength) = (query.shape[query.rank - 2], key.shape[key.rank - 2])
         if isCausal {
@@ -60,6 +64,43 @@ extension Functional {
         var weights = try softmax(scores, dim: -1)
         weights = try dropout(weights, probability: dropoutP, training: dropoutP > 0)
         return try weights.matmul(value)
+    }
+
+    /// The fused op (Tensor.fusedAttention) when the operands allow it: the
+    /// same leading dims on query, key and value, float32; else nil.
+    private static func fusedScaledDotProductAttention(_ query: Tensor, _ key: Tensor, _ value: Tensor, attnMask: Tensor?,
+                                                       isCausal: Bool, scale: Double) throws -> Tensor? {
+        let lead = Array(query.shape.dropLast(2))
+        guard query.dtype == .float32, Array(key.shape.dropLast(2)) == lead, Array(value.shape.dropLast(2)) == lead else { return nil }
+        let (targetLength, sourceLength) = (query.shape[query.rank - 2], key.shape[key.rank - 2])
+        let batch = lead.reduce(1, *)
+        func flat(_ x: Tensor) throws -> Tensor { try x.reshape([batch, x.shape[x.rank - 2], x.shape[x.rank - 1]]) }
+        var mask: Tensor?
+        if let attnMask {
+            let scoresShape = lead + [targetLength, sourceLength]
+            guard (try? broadcastShapes(scoresShape, attnMask.shape, op: "scaled_dot_product_attention")) == scoresShape else {
+                throw CajalError.runtime("[scaled_dot_product_attention] the mask of size \(attnMask.shape) does not broadcast to the attention scores of size \(scoresShape)")
+            }
+            var additive: Tensor
+            if attnMask.dtype == .bool {
+                additive = try Tensor.zeros(attnMask.shape, dtype: .float32).maskedFill(attnMask.logicalNot(), value: .scalar(-Double.infinity))
+            } else {
+                guard attnMask.dtype == query.dtype else { return nil }  // the composite reports it
+                additive = attnMask
+            }
+            // A mask shared by every batch and head stays one (1, L, S) plane.
+            let planeDims = Array(additive.shape.suffix(2))
+            if additive.shape.dropLast(2).allSatisfy({ $0 == 1 }) {
+                additive = try additive.reshape([1] + planeDims)
+            } else {
+                additive = try additive.expand(scoresShape).reshape([batch, targetLength, sourceLength])
+            }
+            mask = additive
+        }
+        let (q, k, v) = (try flat(query), try flat(key), try flat(value))
+        guard Tensor.canFuseAttention(query: q, key: k, value: v, mask: mask) else { return nil }
+        let output = try Tensor.fusedAttention(query: q, key: k, value: v, mask: mask, causal: isCausal, scale: scale).output
+        return try output.reshape(lead + [targetLength, value.shape[value.rank - 1]])
     }
 
     /// scores masked by a bool mask (true = may attend, or true = blocked when
@@ -212,7 +253,21 @@ extension Functional {
             mask = try pad(current, [0, appended])
         }
 
-        // softmax(q kᵀ / √d + mask) v, per head.
+        // softmax(q kᵀ / √d + mask) v, per head: fused unless dropout is on or the
+        // weights are wanted with their gradient.
+        let wantsWeightGradient = needWeights && GradMode.isEnabled
+        if !(training && dropoutP > 0) && !wantsWeightGradient
+            && Tensor.canFuseAttention(query: qh, key: kh, value: vh, mask: mask) {
+            let fused = try Tensor.fusedAttention(query: qh, key: kh, value: vh, mask: mask, causal: false,
+                                                  scale: 1 / Double(headDim).squareRoot())
+            let context = try fused.output.transpose(0, 1).reshape([targetLength * batch, embed])
+            let output = try linear(context, weight: weights.outProjection, bias: weights.outProjectionBias)
+                .reshape([targetLength, batch, embed])
+            guard needWeights else { return (output, nil) }
+            var averaged = try fused.weights.reshape([batch, numHeads, targetLength, sourceLength + appended])
+            if averageAttnWeights { averaged = try averaged.mean(dim: 1) }
+            return (output, averaged)
+        }
         var scores = try qh.mul(.scalar(1 / Double(headDim).squareRoot())).matmul(kh.transpose(1, 2))
         if let mask { scores = try scores.add(mask) }
         var attention = try softmax(scores, dim: -1)

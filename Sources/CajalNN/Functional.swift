@@ -100,18 +100,10 @@ extension Functional {
 
     // MARK: activations
 
-    /// log(softmax(x)) along `dim`, as x - logsumexp(x): never the log of 0.
-    public static func logSoftmax(_ input: Tensor, dim: Int) throws -> Tensor {
-        // torch's kernels for the composite functions compute the half types in float32 and round once.
-        if let out = try Tensor.inKernelType(input.dtype, { widen in try logSoftmax(widen(input), dim: dim) }) { return out }
-        if input.rank == 0 { return try input.sub(input) }
-        return try input.sub(input.logsumexp(dims: [dim], keepDim: true))
-    }
+    /// log(softmax(x)) along `dim` (one kernel; see Tensor.logSoftmax).
+    public static func logSoftmax(_ input: Tensor, dim: Int) throws -> Tensor { try input.logSoftmax(dim: dim) }
 
-    public static func softmax(_ input: Tensor, dim: Int) throws -> Tensor {
-        if let out = try Tensor.inKernelType(input.dtype, { widen in try softmax(widen(input), dim: dim) }) { return out }
-        return try logSoftmax(input, dim: dim).exp()
-    }
+    public static func softmax(_ input: Tensor, dim: Int) throws -> Tensor { try input.softmax(dim: dim) }
 
     /// x where x > 0, else slope * x.
     public static func leakyRelu(_ input: Tensor, negativeSlope: Double = 0.01) throws -> Tensor {

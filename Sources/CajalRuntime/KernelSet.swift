@@ -90,6 +90,20 @@ public struct KernelSet: Sendable {
     /// gradient: (kind, problems, logAlpha, nll, gradOut (batch), zeroInfinity, grad (time, batch, classes)).
     public let ctcBackward: @Sendable (DType, CTCProblems, UnsafeRawPointer, UnsafeRawPointer, UnsafeRawPointer, Bool,
                                        UnsafeMutableRawPointer) -> Void
+    /// softmax / log_softmax / logsumexp along a dim (float types): (mode, kind,
+    /// x, xStep, out, outStep, count, loop (out, x)); logsumexp writes one value per position.
+    public let softmax: @Sendable (SoftmaxMode, DType, UnsafeRawPointer, Int, UnsafeMutableRawPointer, Int, Int, StridedLoop) -> Void
+    /// Their gradients from the output y: (mode, kind, dx, dxStep, g, gStep, y, yStep, count, loop (dx, g, y)).
+    public let softmaxBackward: @Sendable (SoftmaxMode, DType, UnsafeMutableRawPointer, Int, UnsafeRawPointer, Int, UnsafeRawPointer, Int,
+                                           Int, StridedLoop) -> Void
+    /// Scaled dot-product attention over (batch · head) problems (float32):
+    /// (kind, problem, q, k, v, weights (batch, L, S), out (batch, L, Dv)).
+    public let attentionForward: @Sendable (DType, AttentionProblem, UnsafeRawPointer, UnsafeRawPointer, UnsafeRawPointer,
+                                            UnsafeMutableRawPointer, UnsafeMutableRawPointer) -> Void
+    /// Its gradients from the saved weights: (kind, problem, q, k, v, weights, gradOut, dq, dk, dv).
+    public let attentionBackward: @Sendable (DType, AttentionProblem, UnsafeRawPointer, UnsafeRawPointer, UnsafeRawPointer,
+                                             UnsafeRawPointer, UnsafeRawPointer, UnsafeMutableRawPointer, UnsafeMutableRawPointer,
+                                             UnsafeMutableRawPointer) -> Void
     public init(name: String,
                 binary: @escaping @Sendable (BinaryOp, DType, UnsafeMutableRawPointer, UnsafeRawPointer, UnsafeRawPointer, StridedLoop) -> Void,
                 unary: @escaping @Sendable (UnaryOp, DType, UnsafeMutableRawPointer, UnsafeRawPointer, StridedLoop) -> Void,
@@ -121,7 +135,15 @@ public struct KernelSet: Sendable {
                 sequence: @escaping @Sendable (SequenceRule, DType, UnsafeMutableRawPointer, Int) -> Void,
                 ctcForward: @escaping @Sendable (DType, CTCProblems, UnsafeMutableRawPointer, UnsafeMutableRawPointer) -> Void,
                 ctcBackward: @escaping @Sendable (DType, CTCProblems, UnsafeRawPointer, UnsafeRawPointer, UnsafeRawPointer, Bool,
-                                                  UnsafeMutableRawPointer) -> Void) {
+                                                  UnsafeMutableRawPointer) -> Void,
+                softmax: @escaping @Sendable (SoftmaxMode, DType, UnsafeRawPointer, Int, UnsafeMutableRawPointer, Int, Int, StridedLoop) -> Void,
+                softmaxBackward: @escaping @Sendable (SoftmaxMode, DType, UnsafeMutableRawPointer, Int, UnsafeRawPointer, Int,
+                                                      UnsafeRawPointer, Int, Int, StridedLoop) -> Void,
+                attentionForward: @escaping @Sendable (DType, AttentionProblem, UnsafeRawPointer, UnsafeRawPointer, UnsafeRawPointer,
+                                                       UnsafeMutableRawPointer, UnsafeMutableRawPointer) -> Void,
+                attentionBackward: @escaping @Sendable (DType, AttentionProblem, UnsafeRawPointer, UnsafeRawPointer, UnsafeRawPointer,
+                                                        UnsafeRawPointer, UnsafeRawPointer, UnsafeMutableRawPointer,
+                                                        UnsafeMutableRawPointer, UnsafeMutableRawPointer) -> Void) {
         self.name = name
         self.binary = binary
         self.unary = unary
@@ -153,5 +175,9 @@ public struct KernelSet: Sendable {
         self.sequence = sequence
         self.ctcForward = ctcForward
         self.ctcBackward = ctcBackward
+        self.softmax = softmax
+        self.softmaxBackward = softmaxBackward
+        self.attentionForward = attentionForward
+        self.attentionBackward = attentionBackward
     }
 }

@@ -258,3 +258,27 @@ public struct CTCProblems: @unchecked Sendable {
         (self.inputLengths, self.targetLengths, self.blank, self.positions) = (inputLengths, targetLengths, blank, positions)
     }
 }
+
+/// The softmax family along one dim: softmax, log_softmax, and logsumexp
+/// (one value per position).
+public enum SoftmaxMode: Int32, Sendable {
+    case softmax, logSoftmax, logSumExp
+}
+
+/// One batched attention problem (float32, contiguous): query (batch, L, D),
+/// key (batch, S, D), value (batch, S, Dv), an optional additive mask read at
+/// mask[b * maskStrides.0 + i * maskStrides.1 + j * maskStrides.2] (stride 0
+/// where it broadcasts), and a causal flag (key j may follow query i when j <= i).
+public struct AttentionProblem: @unchecked Sendable {
+    public let batch: Int, targetLength: Int, sourceLength: Int, headDim: Int, valueDim: Int
+    public let scale: Float
+    public let causal: Bool
+    public let mask: UnsafeRawPointer?
+    public let maskStrides: (Int, Int, Int)
+
+    public init(batch: Int, targetLength: Int, sourceLength: Int, headDim: Int, valueDim: Int, scale: Float, causal: Bool,
+                mask: UnsafeRawPointer?, maskStrides: (Int, Int, Int)) {
+        (self.batch, self.targetLength, self.sourceLength, self.headDim, self.valueDim) = (batch, targetLength, sourceLength, headDim, valueDim)
+        (self.scale, self.causal, self.mask, self.maskStrides) = (scale, causal, mask, maskStrides)
+    }
+}

@@ -16,7 +16,8 @@ cajal.manual_seed(3)
 x = cajal.randn(1003, 37) * 30
 y = cajal.rand(37) + 0.5
 parts = [x + y, x * y, x / y, x.exp(), (x * x + 1e-3).log(), x.tanh(), x.sigmoid(), x.relu(), x.sqrt(),
-         x.t().exp(), x.sum(0), x.sum(1), x.mean(), (x > 0), x ** 2, x.t().contiguous()]
+         x.t().exp(), x.sum(0), x.sum(1), x.mean(), (x > 0), x ** 2, x.t().contiguous(),
+         x.softmax(1), x.log_softmax(0), x.logsumexp(1), x[:, :5].softmax(1)]
 digest = hashlib.sha256()
 for p in parts:
     digest.update(p.contiguous().numpy().tobytes())

@@ -1516,6 +1516,38 @@ def log10_cases():
     return cases
 
 
+def softmax_path_cases():
+    """softmax, log_softmax and logsumexp through each path of their kernel:
+    rows of 16, 37 (a tail overlapping the last vector) and 5 (shorter than a
+    vector); a dim with 20 contiguous neighbours (16 lanes + 4); 7 neighbours
+    (a gathered row); a transposed input; attention-style rows with -inf
+    entries; float64. An RNG of its own."""
+    global rng
+    shared, rng = rng, np.random.default_rng(2323)
+    masked = values([3, 37], low=-4.0, high=4.0)
+    masked["data"] = [v if (i % 37) % 5 else float("-inf") for i, v in enumerate(masked["data"])]
+    cases = []
+    for fn in ("softmax", "log_softmax"):
+        for label, shape, dim, view in (("row16", [3, 16], -1, None), ("row37", [2, 3, 37], -1, None),
+                                        ("row5", [6, 5], 1, None), ("lanes20", [2, 9, 20], 1, None),
+                                        ("gathered7", [5, 3, 7], 1, None), ("transposed", [33, 4], 0, T01)):
+            cases.append(make_case(f"{fn}/{label}", fn, [inp(values(shape, low=-4.0, high=4.0), view=view)],
+                                   {"dim": dim}, accumulated=shape[dim]))
+        cases.append(make_case(f"{fn}/masked", fn, [inp(masked)], {"dim": 1}, accumulated=37))
+        cases.append(make_case(f"{fn}/float64_row37", fn, [inp(values([3, 37], "float64"))], {"dim": 1}))
+    cases += [
+        make_case("logsumexp/row37_keepdim", "logsumexp", [inp(values([4, 37], low=-5.0, high=5.0))],
+                  {"dim": 1, "keepdim": True}, accumulated=37),
+        make_case("logsumexp/lanes20", "logsumexp", [inp(values([3, 6, 20], low=-5.0, high=5.0))],
+                  {"dim": 1, "keepdim": False}, accumulated=6),
+        make_case("logsumexp/infinities", "logsumexp",
+                  [inp(given([[float("-inf")] * 3, [float("inf"), 0.0, 1.0], [1.0, 2.0, float("-inf")]]), grad=False)],
+                  {"dim": 1, "keepdim": False}),
+    ]
+    rng = shared
+    return cases
+
+
 def declared_unary_cases():
     """The standard cases of every unary op declared with standard_cases=True
     in api/ (declared_ops.STANDARD_CASES): a matrix, a transposed view, a 0-dim
@@ -1875,6 +1907,7 @@ def main():
         "real_functions": real_function_cases(),
         "volumes": volume_cases(),
         "everyday": everyday_cases(),
+        "softmax_paths": softmax_path_cases(),
     }
     for group, cases in groups.items():
         path = os.path.join(OUT, f"{group}.json")
@@ -1923,10 +1956,12 @@ if __name__ == "__main__":
                       separators=(",", ":"))
             f.write("\n")
         print(f"{path}: layer cases")
-    elif sys.argv[1:2] == ["--only"] and sys.argv[2] in ("declared_unary", "real_functions", "volumes", "everyday"):
+    elif sys.argv[1:2] == ["--only"] and sys.argv[2] in ("declared_unary", "real_functions", "volumes", "everyday",
+                                                         "softmax_paths"):
         # One case file alone (each draws from an RNG of its own).
         cases = {"declared_unary": declared_unary_cases, "real_functions": real_function_cases,
-                 "volumes": volume_cases, "everyday": everyday_cases}[sys.argv[2]]()
+                 "volumes": volume_cases, "everyday": everyday_cases,
+                 "softmax_paths": softmax_path_cases}[sys.argv[2]]()
         with open(os.path.join(OUT, f"{sys.argv[2]}.json"), "w") as f:
             json.dump({"generator": "Tests/reference/generate.py", "torch": torch.__version__, "cases": cases}, f,
                       separators=(",", ":"))

@@ -136,7 +136,7 @@ def main(argv=None):
     parser.add_argument("--seed", type=int, default=0)
     parser.add_argument("--out", default="example_output")
     args = parser.parse_args(argv)
-    size, train_count, epochs = (16, 48, 12) if args.quick else (24, 160, args.epochs)
+    size, train_count, epochs = (16, 48, 16) if args.quick else (24, 160, args.epochs)
 
     rng = np.random.default_rng(args.seed)
     x_train, y_train = synthetic_ct(train_count, size, rng)

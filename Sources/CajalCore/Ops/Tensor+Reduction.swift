@@ -331,6 +331,11 @@ extension Tensor {
         let dimList = (0..<x.rank).filter { reduced[$0] }
         let total = try GradMode.withDisabled { () throws -> Tensor in
             if x.count == 0 { return try x.exp().sum(dims: dimList, keepDim: true).log() }
+            if dimList.count == 1 && (x.dtype == .float32 || x.dtype == .float64) {
+                var kept = x.shape
+                kept[dimList[0]] = 1
+                return try x.logsumexpAlong(dimList[0], keptShape: kept)
+            }
             // Shift by the max; an infinite max shifts by 0.
             let m = try x.amax(dims: dimList, keepDim: true)
             let peak = try Tensor.selectKernel(m.isfinite(), m, .scalar(0.0), name: "logsumexp")
