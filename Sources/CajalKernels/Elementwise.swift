@@ -81,6 +81,9 @@ struct CosF<T: FloatElement>: UnaryFunctor { @inline(__always) static func apply
 struct TanhF<T: FloatElement>: UnaryFunctor { @inline(__always) static func apply(_ x: T) -> T { T.tanh(x) } }
 struct SigmoidF<T: FloatElement>: UnaryFunctor { @inline(__always) static func apply(_ x: T) -> T { 1 / (1 + T.exp(-x)) } }
 struct ErfF<T: FloatElement>: UnaryFunctor { @inline(__always) static func apply(_ x: T) -> T { T.erf(x) } }
+struct GeluF<T: FloatElement>: UnaryFunctor {
+    @inline(__always) static func apply(_ x: T) -> T { x * T(double: 0.5) * (1 + T.erf(x * T(double: 0.707_106_781_186_547_6))) }
+}
 struct ErfinvF<T: FloatElement>: UnaryFunctor { @inline(__always) static func apply(_ x: T) -> T { T.erfinv(x) } }
 struct LgammaF<T: FloatElement>: UnaryFunctor { @inline(__always) static func apply(_ x: T) -> T { T.lgamma(x) } }
 struct DigammaF<T: FloatElement>: UnaryFunctor { @inline(__always) static func apply(_ x: T) -> T { T.digamma(x) } }
@@ -112,6 +115,14 @@ struct LogV: VectorFunctor { static func apply(_ x: UnsafeRawPointer, _ out: Uns
 struct TanhV: VectorFunctor { static func apply(_ x: UnsafeRawPointer, _ out: UnsafeMutableRawPointer) { map(x, out, vectorTanh) } }
 struct SigmoidV: VectorFunctor { static func apply(_ x: UnsafeRawPointer, _ out: UnsafeMutableRawPointer) { map(x, out, vectorSigmoid) } }
 struct ErfV: VectorFunctor { static func apply(_ x: UnsafeRawPointer, _ out: UnsafeMutableRawPointer) { map(x, out, vectorErf) } }
+/// torch's order: x · 0.5 · (1 + erf(x · (1/√2))).
+struct GeluV: VectorFunctor {
+    static func apply(_ x: UnsafeRawPointer, _ out: UnsafeMutableRawPointer) {
+        // No closure: one left out of line would take its Vector16 in quarters.
+        let v = x.loadUnaligned(as: Vector16.self)
+        out.storeBytes(of: v * 0.5 * (1 + vectorErf(v * 0.707_106_781_186_547_6)), as: Vector16.self)
+    }
+}
 
 // MARK: binary functors
 
@@ -484,6 +495,7 @@ private func arithmeticBinary<T: ArithmeticElement>(_ op: BinaryOp, _: T.Type, _
         case .tanh: runVector(TanhV.self, out, x, loop)
         case .sigmoid: runVector(SigmoidV.self, out, x, loop)
         case .erf: runVector(ErfV.self, out, x, loop)
+        case .gelu: runVector(GeluV.self, out, x, loop)
         default: floatUnary(op, Float.self, out, x, loop)
         }
     case .float64: floatUnary(op, Double.self, out, x, loop)
@@ -522,6 +534,7 @@ private func floatUnary<T: FloatElement>(_ op: UnaryOp, _: T.Type, _ out: Unsafe
     case .tanh: runUnary(TanhF<T>.self, out, x, loop, cost: cost)
     case .sigmoid: runUnary(SigmoidF<T>.self, out, x, loop, cost: cost)
     case .erf: runUnary(ErfF<T>.self, out, x, loop, cost: cost)
+    case .gelu: runUnary(GeluF<T>.self, out, x, loop, cost: cost)
     case .erfinv: runUnary(ErfinvF<T>.self, out, x, loop, cost: cost)
     case .lgamma: runUnary(LgammaF<T>.self, out, x, loop, cost: cost)
     case .digamma: runUnary(DigammaF<T>.self, out, x, loop, cost: cost)

@@ -84,7 +84,11 @@ private func expReduced(_ x: Vector16) -> (er: Vector16, k: SIMD16<Int32>) {
 /// e^x = 2^k e^r. 2^k is applied as two factors 2^(k/2) and 2^(k - k/2),
 /// each a normal float, so the whole range is covered without a special
 /// path: results near overflow stay finite, and denormal results round correctly.
-@inline(__always)
+///
+/// Transparent, so always inlined: the optimizer declined to inline it into
+/// erf, GELU and softmax (a plain @inline(__always) is only a hint), and the
+/// out-of-line call passed its Vector16 as four 128-bit pieces.
+@_transparent
 func vectorExp(_ x0: Vector16) -> Vector16 {
     let high: Float = 88.72283, low: Float = -104
     let x = x0.replacing(with: low, where: x0 .< low).replacing(with: high, where: x0 .> high)
@@ -97,7 +101,7 @@ func vectorExp(_ x0: Vector16) -> Vector16 {
 }
 
 /// ln x: x = m 2^e with m in [sqrt(1/2), sqrt(2)), ln x = e ln2 + ln(1 + (m - 1)).
-@inline(__always)
+@_transparent  // always inlined, as vectorExp
 func vectorLog(_ x: Vector16) -> Vector16 {
     let b = bits(x)
     var e = ((b &>> 23) & 0xff) &- 126
@@ -128,7 +132,7 @@ func vectorLog(_ x: Vector16) -> Vector16 {
 }
 
 /// tanh: an odd polynomial below 0.625, 1 - 2 / (e^2|x| + 1) above.
-@inline(__always)
+@_transparent  // always inlined, as vectorExp
 func vectorTanh(_ x: Vector16) -> Vector16 {
     let ax = magnitude(x)
     let z = x * x
@@ -144,7 +148,7 @@ func vectorTanh(_ x: Vector16) -> Vector16 {
 }
 
 /// 1 / (1 + e^-x).
-@inline(__always)
+@_transparent  // always inlined, as vectorExp
 func vectorSigmoid(_ x: Vector16) -> Vector16 {
     // e^-x = 2y 2^(k-1) with -x clamped to [-86, 89]: 2^(k-1) is then one
     // normal float, and 2y 2^(k-1) overflows to infinity just where e^-x
@@ -157,7 +161,7 @@ func vectorSigmoid(_ x: Vector16) -> Vector16 {
 
 /// erf: an odd polynomial below 1 (Cephes), Abramowitz & Stegun 7.1.26 above
 /// (absolute error under 1.5e-7 there).
-@inline(__always)
+@_transparent  // always inlined, as vectorExp
 func vectorErf(_ x: Vector16) -> Vector16 {
     let ax = magnitude(x)
     let z = x * x

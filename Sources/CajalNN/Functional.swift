@@ -125,7 +125,7 @@ extension Functional {
             let inner = try input.add(input.mul(input).mul(input).mul(.scalar(0.044715))).mul(.scalar(0.7978845608028654))
             return try input.mul(inner.tanh().add(.scalar(1.0))).mul(.scalar(0.5))
         }
-        return try input.mul(input.mul(.scalar(0.7071067811865476)).erf().add(.scalar(1.0))).mul(.scalar(0.5))
+        return try input.gelu()
     }
 
     /// x sigmoid(x) (SiLU, swish).

@@ -29,6 +29,8 @@ public enum UnaryOp: Int32, Sendable {
     case log10, atan
     case sinh, cosh, asinh, asin, acos, atanh, acosh
     case erfinv, lgamma, digamma, trigamma
+    /// GELU, exact: x · 0.5 · (1 + erf(x / √2)).
+    case gelu
 
     public var writesBool: Bool {
         switch self {

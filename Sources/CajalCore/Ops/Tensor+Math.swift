@@ -157,6 +157,16 @@ extension Tensor {
         }
     }
 
+    /// GELU, exact, in one pass: x Φ(x), Φ the normal CDF. The gradient
+    /// Φ(x) + x φ(x) is composed from ops, so it differentiates again.
+    public func gelu() throws -> Tensor {
+        try unary(.gelu, "gelu", backward: "GeluBackward0", saves: .input) { g, x in
+            let cdf = try x.mul(.scalar(0.7071067811865476)).erf().add(.scalar(1.0)).mul(.scalar(0.5))
+            let density = try x.mul(x).mul(.scalar(-0.5)).exp().mul(.scalar(0.3989422804014327))
+            return try g.mul(cdf.add(x.mul(density)))
+        }
+    }
+
     public func floor() throws -> Tensor {
         try unary(.floor, "floor", float: false, backward: "FloorBackward0", saves: .nothing) { g, _ in try g.zerosLike() }
     }
