@@ -37,7 +37,9 @@ public let kernelSet = KernelSet(
     softmax: softmaxKernel,
     softmaxBackward: softmaxBackwardKernel,
     attentionForward: attentionForwardKernel,
-    attentionBackward: attentionBackwardKernel
+    attentionBackward: attentionBackwardKernel,
+    layerNormForward: layerNormForwardKernel,
+    layerNormBackward: layerNormBackwardKernel
 )
 
 /// Which instruction set this copy was compiled for, from the compiler's own flags.

@@ -230,6 +230,8 @@ extension Functional {
             }
         }
         let dims = Array((input.rank - k)..<input.rank)
+        let rowLength = normalizedShape.reduce(1, *)  // the input holds that many elements, so this cannot overflow
+        if let fused = try Tensor.fusedLayerNorm(input, rowLength: rowLength, weight: weight, bias: bias, eps: eps) { return fused }
         return try affine(normalize(input, dims: dims, eps: eps), weight: weight, bias: bias)
     }
 

@@ -104,6 +104,12 @@ public struct KernelSet: Sendable {
     public let attentionBackward: @Sendable (DType, AttentionProblem, UnsafeRawPointer, UnsafeRawPointer, UnsafeRawPointer,
                                              UnsafeRawPointer, UnsafeRawPointer, UnsafeMutableRawPointer, UnsafeMutableRawPointer,
                                              UnsafeMutableRawPointer) -> Void
+    /// Layer norm over contiguous rows (float types): (kind, rows, n, x, weight?, bias?, eps, out, mean, rstd).
+    public let layerNormForward: @Sendable (DType, Int, Int, UnsafeRawPointer, UnsafeRawPointer?, UnsafeRawPointer?, Double,
+                                            UnsafeMutableRawPointer, UnsafeMutableRawPointer, UnsafeMutableRawPointer) -> Void
+    /// Its input gradient: (kind, rows, n, x, weight?, g, mean, rstd, dx).
+    public let layerNormBackward: @Sendable (DType, Int, Int, UnsafeRawPointer, UnsafeRawPointer?, UnsafeRawPointer, UnsafeRawPointer,
+                                             UnsafeRawPointer, UnsafeMutableRawPointer) -> Void
     public init(name: String,
                 binary: @escaping @Sendable (BinaryOp, DType, UnsafeMutableRawPointer, UnsafeRawPointer, UnsafeRawPointer, StridedLoop) -> Void,
                 unary: @escaping @Sendable (UnaryOp, DType, UnsafeMutableRawPointer, UnsafeRawPointer, StridedLoop) -> Void,
@@ -143,7 +149,11 @@ public struct KernelSet: Sendable {
                                                        UnsafeMutableRawPointer, UnsafeMutableRawPointer) -> Void,
                 attentionBackward: @escaping @Sendable (DType, AttentionProblem, UnsafeRawPointer, UnsafeRawPointer, UnsafeRawPointer,
                                                         UnsafeRawPointer, UnsafeRawPointer, UnsafeMutableRawPointer,
-                                                        UnsafeMutableRawPointer, UnsafeMutableRawPointer) -> Void) {
+                                                        UnsafeMutableRawPointer, UnsafeMutableRawPointer) -> Void,
+                layerNormForward: @escaping @Sendable (DType, Int, Int, UnsafeRawPointer, UnsafeRawPointer?, UnsafeRawPointer?, Double,
+                                                       UnsafeMutableRawPointer, UnsafeMutableRawPointer, UnsafeMutableRawPointer) -> Void,
+                layerNormBackward: @escaping @Sendable (DType, Int, Int, UnsafeRawPointer, UnsafeRawPointer?, UnsafeRawPointer,
+                                                        UnsafeRawPointer, UnsafeRawPointer, UnsafeMutableRawPointer) -> Void) {
         self.name = name
         self.binary = binary
         self.unary = unary
@@ -179,5 +189,7 @@ public struct KernelSet: Sendable {
         self.softmaxBackward = softmaxBackward
         self.attentionForward = attentionForward
         self.attentionBackward = attentionBackward
+        self.layerNormForward = layerNormForward
+        self.layerNormBackward = layerNormBackward
     }
 }

@@ -1,0 +1,1 @@
+../CajalKernels/Normalization.swift
