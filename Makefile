@@ -10,7 +10,7 @@ SWIFT_BUILD = swift build -c release --product cajal
 LIB = .build/release/libcajal.so
 REFERENCE_VENV ?= $(HOME)/.cache/cajal-reference
 
-.PHONY: all deps build lib wheel install uninstall swiftpm-test test swift-test c-test py-test demo examples examples-c examples-swift bench bench-quick bench-portable bench-dist bench-ops bench-train fixtures interop-check generate fuzz sanitize clean
+.PHONY: all deps build lib wheel install uninstall swiftpm-test test swift-test c-test py-test demo examples examples-c examples-swift bench bench-quick bench-course bench-portable bench-dist bench-ops bench-train fixtures interop-check generate fuzz sanitize clean
 
 all: build
 
@@ -157,6 +157,13 @@ bench: build
 bench-quick: build
 	@PY=$(PYTHON); [ -x $(REFERENCE_VENV)/bin/python ] && PY=$(REFERENCE_VENV)/bin/python; \
 		PYTHONPATH=python $$PY benchmarks/compare.py --quick
+
+# The course-style models of issue 23 (attention by hand and through
+# TransformerEncoderLayer, a small U-Net; training and eval inference), three
+# rounds, the spread of the ratios: writes benchmarks/COURSE.md.
+bench-course: build
+	@PY=$(PYTHON); [ -x $(REFERENCE_VENV)/bin/python ] && PY=$(REFERENCE_VENV)/bin/python; \
+		PYTHONPATH=python $$PY benchmarks/course_spread.py
 
 # The portable build (a package depending on cajal by version: no unsafe
 # flags) against the native one, bench-quick twice each; writes benchmarks/PORTABLE.md.
