@@ -162,3 +162,93 @@ private func weightedSum(_ weights: UnsafePointer<Float>, _ step: Int, _ rows: U
         c += 1
     }
 }
+
+// MARK: streaming (long sequences)
+
+// For long sequences the weights (L x S per head) are not kept: the forward
+// saves each query row's logsumexp, and the backward recomputes one score row
+// at a time from it (P = exp(s - lse)), as flash attention does, so memory
+// stays linear in the sequence length (a few rows of S per thread).
+
+/// Forward without weights (float32): (kind, problem, q, k, v, lse (batch, L), out (batch, L, Dv)).
+@Sendable func attentionStreamingForwardKernel(_ kind: DType, _ p: AttentionProblem, _ qRaw: UnsafeRawPointer,
+                                               _ kRaw: UnsafeRawPointer, _ vRaw: UnsafeRawPointer,
+                                               _ lseRaw: UnsafeMutableRawPointer, _ outRaw: UnsafeMutableRawPointer) {
+    guard kind == .float32 else { return }
+    let q = qRaw.assumingMemoryBound(to: Float.self), k = kRaw.assumingMemoryBound(to: Float.self)
+    let v = vRaw.assumingMemoryBound(to: Float.self), lse = lseRaw.assumingMemoryBound(to: Float.self)
+    let out = outRaw.assumingMemoryBound(to: Float.self)
+    let (L, S, D, Dv) = (p.targetLength, p.sourceLength, p.headDim, p.valueDim)
+    let padded = paddedLength(S)
+    Parallel.forEachChunk(p.batch &* L, costPerItem: S &* (D &+ Dv &+ 12)) { rows in
+        withUnsafeTemporaryAllocation(of: Float.self, capacity: (D + 1) * padded) { scratch in
+            guard let keysT = scratch.baseAddress else { return }
+            let row = keysT + D * padded
+            var head = -1
+            for index in rows {
+                let (b, i) = index.quotientAndRemainder(dividingBy: L)
+                if b != head {
+                    transposePadded(k + b * S * D, rows: S, columns: D, stride: padded, into: keysT)
+                    head = b
+                }
+                scoreRow(q + (b * L + i) * D, keysT, D, padded, p.scale, row)
+                maskRow(p, b, i, row)
+                softmaxRow(.logSumExp, row, lse + index, S)
+                softmaxRow(.softmax, row, row, S)
+                weightedSum(row, 1, v + b * S * Dv, S, Dv, out + index * Dv)
+            }
+        }
+    }
+}
+
+/// Its backward (float32): (kind, problem, q, k, v, lse, gradOut, dq, dk, dv),
+/// the score rows recomputed from q, k, the mask and lse. Heads run in parallel.
+@Sendable func attentionStreamingBackwardKernel(_ kind: DType, _ p: AttentionProblem, _ qRaw: UnsafeRawPointer,
+                                                _ kRaw: UnsafeRawPointer, _ vRaw: UnsafeRawPointer, _ lseRaw: UnsafeRawPointer,
+                                                _ gRaw: UnsafeRawPointer, _ dqRaw: UnsafeMutableRawPointer,
+                                                _ dkRaw: UnsafeMutableRawPointer, _ dvRaw: UnsafeMutableRawPointer) {
+    guard kind == .float32 else { return }
+    let q = qRaw.assumingMemoryBound(to: Float.self), k = kRaw.assumingMemoryBound(to: Float.self)
+    let v = vRaw.assumingMemoryBound(to: Float.self), lse = lseRaw.assumingMemoryBound(to: Float.self)
+    let g = gRaw.assumingMemoryBound(to: Float.self)
+    let dq = dqRaw.assumingMemoryBound(to: Float.self), dk = dkRaw.assumingMemoryBound(to: Float.self)
+    let dv = dvRaw.assumingMemoryBound(to: Float.self)
+    let (L, S, D, Dv) = (p.targetLength, p.sourceLength, p.headDim, p.valueDim)
+    let padded = paddedLength(S)
+    Parallel.forEachChunk(p.batch, costPerItem: L &* S &* (2 &* D &+ 2 &* Dv &+ 12)) { heads in
+        withUnsafeTemporaryAllocation(of: Float.self, capacity: (D + Dv + 2) * padded) { scratch in
+            guard let keysT = scratch.baseAddress else { return }
+            let valuesT = keysT + D * padded, probabilities = valuesT + Dv * padded, dScores = probabilities + padded
+            for b in heads {
+                let qb = q + b * L * D, kb = k + b * S * D, vb = v + b * S * Dv, gb = g + b * L * Dv
+                let dqb = dq + b * L * D, dkb = dk + b * S * D, dvb = dv + b * S * Dv
+                dkb.update(repeating: 0, count: S * D)
+                dvb.update(repeating: 0, count: S * Dv)
+                transposePadded(kb, rows: S, columns: D, stride: padded, into: keysT)
+                transposePadded(vb, rows: S, columns: Dv, stride: padded, into: valuesT)
+                for i in 0..<L {
+                    let gRow = gb + i * Dv, qRow = qb + i * D
+                    // P[i] = exp(s[i] - lse[i]), the forward's weights again.
+                    scoreRow(qRow, keysT, D, padded, p.scale, probabilities)
+                    maskRow(p, b, i, probabilities)
+                    let shift = lse[b * L + i]
+                    for j in 0..<S { probabilities[j] -= shift }
+                    exponentiateRow(probabilities, padded)
+                    // dV[j] += P[i, j] dO[i]; dP[i] = dO[i] vᵀ; dS = P (dP - Σ P dP) · scale.
+                    for j in 0..<S { axpy(probabilities[j], gRow, dvb + j * Dv, Dv) }
+                    scoreRow(gRow, valuesT, Dv, padded, 1, dScores)
+                    softmaxGradientRow(probabilities, dScores, S, p.scale, dScores)
+                    // dQ[i] = Σ_j dS[i, j] k[j]; dK[j] += dS[i, j] q[i].
+                    weightedSum(dScores, 1, kb, S, D, dqb + i * D)
+                    for j in 0..<S { axpy(dScores[j], qRow, dkb + j * D, D) }
+                }
+            }
+        }
+    }
+}
+
+/// y += a x over n contiguous elements.
+@inline(never)
+private func axpy(_ a: Float, _ x: UnsafePointer<Float>, _ y: UnsafeMutablePointer<Float>, _ n: Int) {
+    for d in 0..<n { y[d] += a * x[d] }
+}

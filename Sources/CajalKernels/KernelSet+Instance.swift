@@ -39,7 +39,9 @@ public let kernelSet = KernelSet(
     attentionForward: attentionForwardKernel,
     attentionBackward: attentionBackwardKernel,
     layerNormForward: layerNormForwardKernel,
-    layerNormBackward: layerNormBackwardKernel
+    layerNormBackward: layerNormBackwardKernel,
+    attentionStreamingForward: attentionStreamingForwardKernel,
+    attentionStreamingBackward: attentionStreamingBackwardKernel
 )
 
 /// Which instruction set this copy was compiled for, from the compiler's own flags.

@@ -180,6 +180,16 @@ private func sumOfShiftedExp<Exp: VectorFunctor>(_: Exp.Type, _ x: UnsafePointer
     return horizontalSum(sums)
 }
 
+/// p[i] = exp(p[i]) for a row padded to whole vectors (count a multiple of
+/// 16), tiny results flushed to 0 as in the softmax.
+func exponentiateRow(_ p: UnsafeMutablePointer<Float>, _ count: Int) {
+    var i = 0
+    while i < count {
+        SoftmaxExpV.apply(UnsafeRawPointer(p + i), UnsafeMutableRawPointer(p + i))
+        i += 16
+    }
+}
+
 /// dx[i] = g[i] - exp(y[i]) * total over the first `full` elements: log_softmax's gradient.
 @inline(never)
 private func logSoftmaxGradient<Exp: VectorFunctor>(_: Exp.Type, _ dx: UnsafeMutablePointer<Float>, _ g: UnsafePointer<Float>, _ y: UnsafePointer<Float>,

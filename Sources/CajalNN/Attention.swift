@@ -256,15 +256,16 @@ extension Functional {
         // softmax(q kᵀ / √d + mask) v, per head: fused unless dropout is on or the
         // weights are wanted with their gradient.
         let wantsWeightGradient = needWeights && GradMode.isEnabled
-        if !(training && dropoutP > 0) && !wantsWeightGradient
+        let weightsKept = Tensor.attentionKeepsWeights(batch: qh.shape[0], targetLength: qh.shape[1], sourceLength: kh.shape[1])
+        if !(training && dropoutP > 0) && !wantsWeightGradient && (weightsKept || !needWeights)
             && Tensor.canFuseAttention(query: qh, key: kh, value: vh, mask: mask) {
             let fused = try Tensor.fusedAttention(query: qh, key: kh, value: vh, mask: mask, causal: false,
                                                   scale: 1 / Double(headDim).squareRoot())
             let context = try fused.output.transpose(0, 1).reshape([targetLength * batch, embed])
             let output = try linear(context, weight: weights.outProjection, bias: weights.outProjectionBias)
                 .reshape([targetLength, batch, embed])
-            guard needWeights else { return (output, nil) }
-            var averaged = try fused.weights.reshape([batch, numHeads, targetLength, sourceLength + appended])
+            guard needWeights, let kept = fused.weights else { return (output, nil) }
+            var averaged = try kept.reshape([batch, numHeads, targetLength, sourceLength + appended])
             if averageAttnWeights { averaged = try averaged.mean(dim: 1) }
             return (output, averaged)
         }

@@ -110,6 +110,14 @@ public struct KernelSet: Sendable {
     /// Its input gradient: (kind, rows, n, x, weight?, g, mean, rstd, dx).
     public let layerNormBackward: @Sendable (DType, Int, Int, UnsafeRawPointer, UnsafeRawPointer?, UnsafeRawPointer, UnsafeRawPointer,
                                              UnsafeRawPointer, UnsafeMutableRawPointer) -> Void
+    /// Attention for long sequences, keeping each query row's logsumexp
+    /// instead of the weights (float32): (kind, problem, q, k, v, lse (batch, L), out).
+    public let attentionStreamingForward: @Sendable (DType, AttentionProblem, UnsafeRawPointer, UnsafeRawPointer, UnsafeRawPointer,
+                                                     UnsafeMutableRawPointer, UnsafeMutableRawPointer) -> Void
+    /// Its gradients, the weights recomputed row by row: (kind, problem, q, k, v, lse, gradOut, dq, dk, dv).
+    public let attentionStreamingBackward: @Sendable (DType, AttentionProblem, UnsafeRawPointer, UnsafeRawPointer, UnsafeRawPointer,
+                                                      UnsafeRawPointer, UnsafeRawPointer, UnsafeMutableRawPointer,
+                                                      UnsafeMutableRawPointer, UnsafeMutableRawPointer) -> Void
     public init(name: String,
                 binary: @escaping @Sendable (BinaryOp, DType, UnsafeMutableRawPointer, UnsafeRawPointer, UnsafeRawPointer, StridedLoop) -> Void,
                 unary: @escaping @Sendable (UnaryOp, DType, UnsafeMutableRawPointer, UnsafeRawPointer, StridedLoop) -> Void,
@@ -153,7 +161,13 @@ public struct KernelSet: Sendable {
                 layerNormForward: @escaping @Sendable (DType, Int, Int, UnsafeRawPointer, UnsafeRawPointer?, UnsafeRawPointer?, Double,
                                                        UnsafeMutableRawPointer, UnsafeMutableRawPointer, UnsafeMutableRawPointer) -> Void,
                 layerNormBackward: @escaping @Sendable (DType, Int, Int, UnsafeRawPointer, UnsafeRawPointer?, UnsafeRawPointer,
-                                                        UnsafeRawPointer, UnsafeRawPointer, UnsafeMutableRawPointer) -> Void) {
+                                                        UnsafeRawPointer, UnsafeRawPointer, UnsafeMutableRawPointer) -> Void,
+                attentionStreamingForward: @escaping @Sendable (DType, AttentionProblem, UnsafeRawPointer, UnsafeRawPointer,
+                                                                UnsafeRawPointer, UnsafeMutableRawPointer, UnsafeMutableRawPointer) -> Void,
+                attentionStreamingBackward: @escaping @Sendable (DType, AttentionProblem, UnsafeRawPointer, UnsafeRawPointer,
+                                                                 UnsafeRawPointer, UnsafeRawPointer, UnsafeRawPointer,
+                                                                 UnsafeMutableRawPointer, UnsafeMutableRawPointer,
+                                                                 UnsafeMutableRawPointer) -> Void) {
         self.name = name
         self.binary = binary
         self.unary = unary
@@ -191,5 +205,7 @@ public struct KernelSet: Sendable {
         self.attentionBackward = attentionBackward
         self.layerNormForward = layerNormForward
         self.layerNormBackward = layerNormBackward
+        self.attentionStreamingForward = attentionStreamingForward
+        self.attentionStreamingBackward = attentionStreamingBackward
     }
 }

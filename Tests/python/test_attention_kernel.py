@@ -112,3 +112,31 @@ def test_empty_and_mismatched_inputs():
     with pytest.raises(RuntimeError, match="mask"):
         F.scaled_dot_product_attention(cajal.zeros(2, 3, 4), cajal.zeros(2, 3, 4), cajal.zeros(2, 3, 4),
                                        attn_mask=cajal.ones(4, 4, dtype=cajal.bool))
+
+
+def test_long_sequences_recompute_the_weights_row_by_row():
+    # L · S above 1M entries per head: the op keeps each row's logsumexp instead
+    # of the weights, and the backward recomputes them (memory linear in the length).
+    L, S, D = 1100, 1000, 8
+    q, k = rng.standard_normal((1, L, D)), rng.standard_normal((1, S, D))
+    v, g = rng.standard_normal((1, S, D)), rng.standard_normal((1, L, D))
+    allowed = rng.random((L, S)) > 0.2
+    allowed[:, 0] = True
+    additive = np.where(allowed, 0.0, -np.inf)
+    want = reference(q, k, v, g, 1 / np.sqrt(D), additive=additive)
+    for got, w in zip(run(q, k, v, g, attn_mask=cajal.tensor(allowed)), want):
+        np.testing.assert_allclose(got, w, rtol=1e-4, atol=1e-5)
+    want = reference(q[:, :1000], k, v, g[:, :1000], 1 / np.sqrt(D), causal=True)
+    for got, w in zip(run(q[:, :1000], k, v, g[:, :1000], is_causal=True), want):
+        np.testing.assert_allclose(got, w, rtol=1e-4, atol=1e-5)
+
+
+def test_long_sequences_with_need_weights_stay_exact():
+    m = cajal.nn.MultiheadAttention(8, 1)
+    x = cajal.randn(1100, 1, 8)
+    with cajal.no_grad():
+        out, weights = m(x, x, x, need_weights=True)
+        plain, none = m(x, x, x, need_weights=False)
+    assert weights.shape == (1, 1100, 1100) and none is None
+    np.testing.assert_allclose(weights.sum(-1).numpy(), 1, rtol=1e-5)
+    np.testing.assert_allclose(out.numpy(), plain.numpy(), rtol=1e-4, atol=1e-6)
