@@ -50,6 +50,7 @@ static struct {
     orgqr_fn sorgqr, dorgqr;
     geev_fn sgeev, dgeev;
     const char *core;
+    int sequential; /* the library runs each call on the calling thread only */
 } blas = {.core = "unavailable"};
 
 static pthread_once_t load_once = PTHREAD_ONCE_INIT;
@@ -100,6 +101,46 @@ static const char *chosen_coretype(void) {
     return cpu_runs_avx512() ? "SkylakeX" : NULL;
 }
 
+/* Whether the CPU is Intel's: MKL is preferred there only. On other CPUs
+ * MKL's dispatcher has taken slower paths, and OpenBLAS is the safe choice. */
+static int cpu_is_intel(void) {
+#if defined(__x86_64__)
+    unsigned eax, ebx, ecx, edx;
+    if (!__get_cpuid(0, &eax, &ebx, &ecx, &edx)) return 0;
+    return ebx == 0x756e6547 && edx == 0x49656e69 && ecx == 0x6c65746e; /* "GenuineIntel" */
+#else
+    return 0;
+#endif
+}
+
+/* MKL's threading layers (mkl_service.h): sequential runs every call on the
+ * calling thread. */
+enum { MKL_THREADING_SEQUENTIAL = 1 };
+typedef int (*mkl_threading_layer_fn)(int);
+typedef void (*mkl_version_fn)(char *, int);
+
+/* MKL (the `mkl` wheel's libmkl_rt, found by the Python package and passed in
+ * CAJAL_MKL_LIBRARY, or the system's libmkl_rt) on an Intel CPU, in its
+ * sequential layer: cajal splits products across its own cores, so no
+ * OpenMP pool spins beside its workers. CAJAL_BLAS=openblas skips it. */
+static void *open_mkl(void) {
+    const char *choice = getenv("CAJAL_BLAS");
+    if ((choice && !strcasecmp(choice, "openblas")) || !cpu_is_intel()) return NULL;
+    const char *paths[] = {getenv("CAJAL_MKL_LIBRARY"), "libmkl_rt.so.2", "libmkl_rt.so"};
+    for (size_t i = 0; i < sizeof paths / sizeof *paths; i++) {
+        if (!paths[i] || !*paths[i]) continue;
+        void *lib = dlopen(paths[i], RTLD_NOW | RTLD_LOCAL);
+        if (!lib) continue;
+        mkl_threading_layer_fn layer = (mkl_threading_layer_fn)dlsym(lib, "MKL_Set_Threading_Layer");
+        if (!layer || !dlsym(lib, "cblas_sgemm") || layer(MKL_THREADING_SEQUENTIAL) < 0) {
+            dlclose(lib);
+            continue;
+        }
+        return lib;
+    }
+    return NULL;
+}
+
 /* Where OpenBLAS is looked for, in order: CAJAL_BLAS_LIBRARY (a path: the
  * user's explicit choice), the system's (Debian's libopenblas0), then
  * CAJAL_BLAS_FALLBACK_LIBRARY, which the Python package points at the
@@ -148,7 +189,12 @@ static void load(void) {
     else unsetenv("OPENBLAS_CORETYPE");
     void *lib = NULL;
     const char *prefix = "";
-    for (int i = 0; i < LIBRARY_CANDIDATES && !lib; i++) lib = open_openblas(i, &prefix);
+    /* An explicit CAJAL_BLAS_LIBRARY first, then MKL where it is the better
+     * choice, then OpenBLAS. */
+    lib = open_openblas(0, &prefix);
+    int mkl = 0;
+    if (!lib && (lib = open_mkl())) mkl = 1;
+    for (int i = 1; i < LIBRARY_CANDIDATES && !lib; i++) lib = open_openblas(i, &prefix);
     if (saved) setenv("OPENBLAS_CORETYPE", saved, 1);
     else unsetenv("OPENBLAS_CORETYPE");
     free(saved);
@@ -182,8 +228,21 @@ static void load(void) {
     blas.sgeev = (geev_fn)FIND("sgeev_");
     blas.dgeev = (geev_fn)FIND("dgeev_");
     corename_fn corename = (corename_fn)FIND("openblas_get_corename");
+    mkl_version_fn mkl_version = (mkl_version_fn)FIND("MKL_Get_Version_String");
 #undef FIND
     blas.core = corename ? corename() : "OpenBLAS";
+    if (mkl || mkl_version) {
+        static char name[96];
+        char version[256] = "";
+        if (mkl_version) mkl_version(version, (int)sizeof version - 1);
+        /* "Intel(R) oneAPI Math Kernel Library Version 2026.2.1-Product Build ..." -> "MKL 2026.2.1" */
+        const char *at = strstr(version, "Version ");
+        char number[24] = "";
+        if (at) sscanf(at + 8, "%23[0-9.]", number);
+        snprintf(name, sizeof name, "MKL%s%s%s", *number ? " " : "", number, mkl ? " (sequential)" : "");
+        blas.core = name;
+        blas.sequential = mkl;
+    }
     blas.dgemm = dgemm;
     blas.sgemm = sgemm; /* last: it marks the load complete */
 }
@@ -191,6 +250,11 @@ static void load(void) {
 int cajal_blas_available(void) {
     pthread_once(&load_once, load);
     return blas.sgemm != NULL;
+}
+
+int cajal_blas_is_sequential(void) {
+    pthread_once(&load_once, load);
+    return blas.sequential;
 }
 
 const char *cajal_blas_core_name(void) {

@@ -67,3 +67,56 @@ def test_convolutions_split_by_images_with_products_in_pieces(channels, side):
         assert cajal.allclose(one.grad, batch_grads[0][i:i + 1], rtol=1e-10, atol=1e-10)
     assert cajal.allclose(conv.weight.grad, batch_grads[1], rtol=1e-10, atol=1e-10)
     assert cajal.allclose(conv.bias.grad, batch_grads[2], rtol=1e-10, atol=1e-10)
+
+
+def _mkl_library():
+    import glob
+    import os
+    import sys
+    candidates = [os.environ.get("CAJAL_MKL_LIBRARY", "")]
+    for prefix in (sys.prefix, os.path.expanduser("~/.cache/cajal-reference")):
+        candidates += sorted(glob.glob(os.path.join(prefix, "lib", "libmkl_rt.so.*")))
+    return next((c for c in candidates if c and os.path.exists(c)), None)
+
+
+def _intel():
+    try:
+        with open("/proc/cpuinfo") as f:
+            return "GenuineIntel" in f.read(4096)
+    except OSError:
+        return False
+
+
+MKL_PROGRAM = r"""
+import numpy as np, cajal
+core = cajal.backends.cpu.get_blas_core()
+assert core.startswith("MKL") and core.endswith("(sequential)"), core
+rng = np.random.default_rng(0)
+for m, k, n in ((1920, 32, 32), (300, 700, 900), (7, 3, 5), (1024, 1024, 1024)):
+    a, b = rng.standard_normal((m, k)).astype(np.float32), rng.standard_normal((k, n)).astype(np.float32)
+    got = (cajal.tensor(a) @ cajal.tensor(b)).numpy()
+    want = a.astype(np.float64) @ b.astype(np.float64)
+    assert np.abs(got - want).max() < 1e-3 * np.sqrt(k), (m, k, n)
+x = cajal.randn(64, 64, dtype=cajal.float64)
+assert float((cajal.linalg.inv(x) @ x - cajal.eye(64, dtype=cajal.float64)).abs().max()) < 1e-9
+assert abs(float(cajal.linalg.det(cajal.eye(3) * 2)) - 8) < 1e-5
+print("ok")
+"""
+
+
+@pytest.mark.skipif(_mkl_library() is None or not _intel(), reason="MKL (the `mkl` wheel) and an Intel CPU are needed")
+def test_mkl_is_chosen_on_intel_in_its_sequential_layer():
+    import os
+    import subprocess
+    import sys
+    root = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+    env = dict(os.environ, CAJAL_MKL_LIBRARY=_mkl_library(), PYTHONPATH=os.path.join(root, "python"))
+    env.pop("CAJAL_BLAS_LIBRARY", None)
+    env.pop("CAJAL_BLAS", None)
+    result = subprocess.run([sys.executable, "-c", MKL_PROGRAM], capture_output=True, text=True, env=env, timeout=300)
+    assert result.returncode == 0 and "ok" in result.stdout, result.stderr
+    # CAJAL_BLAS=openblas keeps OpenBLAS.
+    env["CAJAL_BLAS"] = "openblas"
+    core = subprocess.run([sys.executable, "-c", "import cajal; print(cajal.backends.cpu.get_blas_core())"],
+                          capture_output=True, text=True, env=env, timeout=120).stdout.strip()
+    assert not core.startswith("MKL"), core

@@ -10,6 +10,7 @@ error code.
 
 import ctypes
 import os
+import sys
 import threading
 from ctypes import ArgumentError
 from ctypes import c_int32, c_int64
@@ -122,6 +123,19 @@ def _raising_overflow(function):
     return call
 
 
+def _offer_wheel_mkl():
+    """Points the engine at the `mkl` wheel's libmkl_rt when it is installed
+    (pip puts it in the environment's lib folder): on an Intel CPU the engine
+    prefers it to OpenBLAS (Sources/CCajalPlatform/blas.c)."""
+    import glob
+
+    for folder in {sys.prefix, sys.base_prefix}:
+        found = sorted(glob.glob(os.path.join(folder, "lib", "libmkl_rt.so.*")))
+        if found:
+            os.environ.setdefault("CAJAL_MKL_LIBRARY", found[-1])
+            return
+
+
 def _offer_wheel_openblas():
     """Points the engine at the scipy-openblas32 wheel's OpenBLAS, which it
     tries after the system's (see Sources/CCajalPlatform/blas.c), when that
@@ -138,6 +152,7 @@ def _offer_wheel_openblas():
             return
 
 
+_offer_wheel_mkl()
 _offer_wheel_openblas()
 lib, library_path = _load()
 for _name, (_restype, _argtypes) in DECLARATIONS.items():

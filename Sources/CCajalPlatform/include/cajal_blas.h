@@ -22,6 +22,9 @@ CAJAL_BLAS_INTERNAL int cajal_blas_available(void);
 /* OpenBLAS's name for the kernels in use ("SkylakeX", "Haswell", ...), or
  * "unavailable". */
 CAJAL_BLAS_INTERNAL const char *cajal_blas_core_name(void);
+/* 1 when the library runs every call on the calling thread (MKL's sequential
+ * layer): cajal then splits large products across its own cores. */
+CAJAL_BLAS_INTERNAL int cajal_blas_is_sequential(void);
 
 /* cblas_sgemm / cblas_dgemm, row-major; transposes are 0 (no) or 1 (yes). */
 CAJAL_BLAS_INTERNAL int cajal_blas_sgemm(int trans_a, int trans_b, int m, int n, int k, float alpha,

@@ -1,8 +1,9 @@
 import CCajalPlatform
 import CajalRuntime
 
-/// OpenBLAS's name for its kernels in use ("SkylakeX", "Haswell", ...), or
-/// "unavailable" when it could not be loaded (loading it if not yet done).
+/// The BLAS in use: OpenBLAS's name for its kernels ("SkylakeX", "Haswell",
+/// ...), "MKL <version> (sequential)", or "unavailable" when none could be
+/// loaded (loading it if not yet done).
 public var blasCore: String { String(cString: cajal_blas_core_name()) }
 
 package enum Gemm {
@@ -27,7 +28,17 @@ package enum Gemm {
         if m == 0 || n == 0 { return }
         let ta: Int32 = a.transposed ? 1 : 0, tb: Int32 = b.transposed ? 1 : 0
         let work = Double(m) * Double(n) * Double(k)
-        if work > singleThreadWork && Parallel.isRunningJob {
+        if blasIsSequential {
+            // MKL's sequential layer: a product inside a parallel job runs as
+            // it is; a large one outside is split across our own cores.
+            if work > singleThreadWork && !Parallel.isRunningJob && dtype != .int64 {
+                let parts = Swift.min(Parallel.threadCount, Int((work / singleThreadWork).rounded(.up)))
+                if parts > 1 && Swift.max(m, n) >= parts {
+                    splitMultiply(parts: parts, dtype: dtype, m: m, n: n, k: k, a: a, b: b, c: c, ldc: ldc, beta: beta)
+                    return
+                }
+            }
+        } else if work > singleThreadWork && Parallel.isRunningJob {
             // Inside a parallel job (a slice of images or of a batch): the
             // cores are busy, so the product goes in one-thread pieces here
             // rather than to OpenBLAS's threads, which would fight our own.
@@ -69,6 +80,9 @@ package enum Gemm {
             break  // bool is rejected, storage types multiply in their kernel type, before here
         }
     }
+
+    /// Whether the BLAS in use runs each call on the calling thread only (MKL, sequential).
+    static let blasIsSequential = cajal_blas_is_sequential() != 0
 
     /// The largest product (m·n·k) OpenBLAS computes on one thread: its
     /// GEMM_MULTITHREAD_THRESHOLD (4) x 65536.
