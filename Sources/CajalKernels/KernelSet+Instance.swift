@@ -41,7 +41,8 @@ public let kernelSet = KernelSet(
     layerNormForward: layerNormForwardKernel,
     layerNormBackward: layerNormBackwardKernel,
     attentionStreamingForward: attentionStreamingForwardKernel,
-    attentionStreamingBackward: attentionStreamingBackwardKernel
+    attentionStreamingBackward: attentionStreamingBackwardKernel,
+    bilinear: bilinearKernel
 )
 
 /// Which instruction set this copy was compiled for, from the compiler's own flags.

@@ -205,6 +205,14 @@ extension Functional {
         }
         // The index and weight tables below are Swift arrays of the output size.
         try MemoryBudget.reserve(count: size.max() ?? 0, of: 3 * MemoryLayout<Int64>.stride, op: "interpolate")
+        if mode == .linear && spatial == 2 && (input.dtype == .float32 || input.dtype == .float64)
+            && input.shape[2] > 0 && input.shape[3] > 0 {
+            let tables = (0..<2).map { d in
+                linearTable(inSize: input.shape[2 + d], outSize: size[d], alignCorners: alignCorners,
+                            given: d < scales.count && scales[d] > 0 ? scales[d] : 0)
+            }
+            return try Tensor.bilinearResize(input, rows: tables[0], columns: tables[1])
+        }
         var result = input
         for d in 0..<spatial {
             let dim = 2 + d, inSize = input.shape[dim], outSize = size[d]
@@ -216,29 +224,36 @@ extension Functional {
                 let index = (0..<outSize).map { Int64(Swift.min((Double($0) * scale).rounded(.down), Double(inSize - 1))) }
                 result = try result.indexSelect(dim: dim, index: Tensor(index))
             case .linear:
-                var low: [Int64] = [], high: [Int64] = [], weight: [Double] = []
-                for o in 0..<outSize {
-                    var source: Double
-                    if alignCorners {
-                        source = outSize > 1 ? Double(o) * Double(inSize - 1) / Double(outSize - 1) : 0
-                    } else {
-                        let scale = given > 0 ? given : Double(inSize) / Double(outSize)
-                        source = Swift.max((Double(o) + 0.5) * scale - 0.5, 0)
-                    }
-                    let i0 = Int(Swift.min(source.rounded(.down), Double(inSize - 1)))
-                    low.append(Int64(i0))
-                    high.append(Int64(Swift.min(i0 + 1, inSize - 1)))
-                    weight.append(source - Double(i0))
-                }
+                let table = linearTable(inSize: inSize, outSize: outSize, alignCorners: alignCorners, given: given)
                 var shape = [Int](repeating: 1, count: input.rank)
                 shape[dim] = outSize
-                let lambda = try Tensor(weight).to(input.dtype).reshape(shape)
-                let a = try result.indexSelect(dim: dim, index: Tensor(low))
-                let b = try result.indexSelect(dim: dim, index: Tensor(high))
+                let lambda = try Tensor(table.weight).to(input.dtype).reshape(shape)
+                let a = try result.indexSelect(dim: dim, index: Tensor(table.low.map(Int64.init)))
+                let b = try result.indexSelect(dim: dim, index: Tensor(table.high.map(Int64.init)))
                 result = try a.add(b.sub(a).mul(lambda))
             }
         }
         return result
+    }
+
+    /// Where output index o of a linear resize reads (torch's source index
+    /// rules): the two input positions and the second one's weight.
+    private static func linearTable(inSize: Int, outSize: Int, alignCorners: Bool, given: Double) -> InterpolationTable {
+        var low: [Int] = [], high: [Int] = [], weight: [Double] = []
+        for o in 0..<outSize {
+            var source: Double
+            if alignCorners {
+                source = outSize > 1 ? Double(o) * Double(inSize - 1) / Double(outSize - 1) : 0
+            } else {
+                let scale = given > 0 ? given : Double(inSize) / Double(outSize)
+                source = Swift.max((Double(o) + 0.5) * scale - 0.5, 0)
+            }
+            let i0 = Int(Swift.min(source.rounded(.down), Double(inSize - 1)))
+            low.append(i0)
+            high.append(Swift.min(i0 + 1, inSize - 1))
+            weight.append(source - Double(i0))
+        }
+        return InterpolationTable(low: low, high: high, weight: weight)
     }
 
     /// Adaptive average pooling of the last `size.count` dims: output i

@@ -118,6 +118,10 @@ public struct KernelSet: Sendable {
     public let attentionStreamingBackward: @Sendable (DType, AttentionProblem, UnsafeRawPointer, UnsafeRawPointer, UnsafeRawPointer,
                                                       UnsafeRawPointer, UnsafeRawPointer, UnsafeMutableRawPointer,
                                                       UnsafeMutableRawPointer, UnsafeMutableRawPointer) -> Void
+    /// Bilinear resize of (planes, H, W) images, or its adjoint added into a
+    /// zeroed input (float types): (kind, adjoint, source, planes, inHeight, inWidth, rows, columns, target).
+    public let bilinear: @Sendable (DType, Bool, UnsafeRawPointer, Int, Int, Int, InterpolationTable, InterpolationTable,
+                                    UnsafeMutableRawPointer) -> Void
     public init(name: String,
                 binary: @escaping @Sendable (BinaryOp, DType, UnsafeMutableRawPointer, UnsafeRawPointer, UnsafeRawPointer, StridedLoop) -> Void,
                 unary: @escaping @Sendable (UnaryOp, DType, UnsafeMutableRawPointer, UnsafeRawPointer, StridedLoop) -> Void,
@@ -167,7 +171,9 @@ public struct KernelSet: Sendable {
                 attentionStreamingBackward: @escaping @Sendable (DType, AttentionProblem, UnsafeRawPointer, UnsafeRawPointer,
                                                                  UnsafeRawPointer, UnsafeRawPointer, UnsafeRawPointer,
                                                                  UnsafeMutableRawPointer, UnsafeMutableRawPointer,
-                                                                 UnsafeMutableRawPointer) -> Void) {
+                                                                 UnsafeMutableRawPointer) -> Void,
+                bilinear: @escaping @Sendable (DType, Bool, UnsafeRawPointer, Int, Int, Int, InterpolationTable, InterpolationTable,
+                                               UnsafeMutableRawPointer) -> Void) {
         self.name = name
         self.binary = binary
         self.unary = unary
@@ -207,5 +213,6 @@ public struct KernelSet: Sendable {
         self.layerNormBackward = layerNormBackward
         self.attentionStreamingForward = attentionStreamingForward
         self.attentionStreamingBackward = attentionStreamingBackward
+        self.bilinear = bilinear
     }
 }

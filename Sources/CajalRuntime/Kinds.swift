@@ -284,3 +284,10 @@ public struct AttentionProblem: @unchecked Sendable {
         (self.scale, self.causal, self.mask, self.maskStrides) = (scale, causal, mask, maskStrides)
     }
 }
+
+/// Where each output row (or column) of a linear resize reads: the two input
+/// positions and the weight of the second (torch's h1lambda), per output index.
+public struct InterpolationTable: Sendable {
+    public let low: [Int], high: [Int], weight: [Double]
+    public init(low: [Int], high: [Int], weight: [Double]) { (self.low, self.high, self.weight) = (low, high, weight) }
+}

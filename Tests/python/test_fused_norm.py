@@ -85,3 +85,28 @@ def test_gelu_matches_the_normal_cdf():
     np.testing.assert_allclose(y.detach().numpy(), x32 * cdf, rtol=2e-6, atol=3e-7)
     density = np.exp(-x32 ** 2 / 2) / math.sqrt(2 * math.pi)
     np.testing.assert_allclose(xt.grad.numpy(), cdf + x32 * density, rtol=1e-5, atol=1e-6)
+
+
+def test_bilinear_resize_is_exact_on_planes_and_its_gradient_is_the_adjoint():
+    # Bilinear interpolation reproduces a function a·y + b·x + c exactly
+    # (align_corners: output pixel i sits at input position i·(in-1)/(out-1)).
+    H, W, OH, OW = 5, 7, 9, 13
+    yy, xx = np.mgrid[:H, :W].astype(np.float64)
+    plane = 0.5 * yy - 0.25 * xx + 2
+    x = cajal.tensor(np.stack([plane, 2 * plane])[None])  # (1, 2, H, W), float64
+    y = F.interpolate(x, size=(OH, OW), mode="bilinear", align_corners=True).numpy()
+    oy, ox = np.mgrid[:OH, :OW] * np.array([(H - 1) / (OH - 1), (W - 1) / (OW - 1)])[:, None, None]
+    want = 0.5 * oy - 0.25 * ox + 2
+    np.testing.assert_allclose(y[0, 0], want, atol=1e-12)
+    np.testing.assert_allclose(y[0, 1], 2 * want, atol=1e-12)
+    # <resize(x), g> = <x, resize'(g)> for any x and g: the backward is the adjoint.
+    for kwargs in (dict(scale_factor=2), dict(size=(3, 11)), dict(size=(8, 8), align_corners=True)):
+        xs = cajal.tensor(rng.standard_normal((2, 3, 6, 5)), requires_grad=True)
+        out = F.interpolate(xs, mode="bilinear", **kwargs)
+        g = cajal.tensor(rng.standard_normal(tuple(out.shape)), requires_grad=True)
+        (dx,) = cajal.autograd.grad((out * g).sum(), [xs], create_graph=True)
+        np.testing.assert_allclose((out * g).sum().item(), (xs * dx).sum().item(), rtol=1e-12)
+        # dx = resize'(g) is linear in g, and its gradient is the resize again.
+        v = cajal.tensor(rng.standard_normal((2, 3, 6, 5)))
+        (dg,) = cajal.autograd.grad((dx * v).sum(), [g])
+        np.testing.assert_allclose(dg.numpy(), F.interpolate(v, mode="bilinear", **kwargs).numpy(), rtol=1e-12, atol=1e-12)

@@ -1,0 +1,1 @@
+../CajalKernels/Resampling.swift
