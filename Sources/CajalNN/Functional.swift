@@ -269,7 +269,13 @@ extension Functional {
                 }
             }
         } else if let runningMean, let runningVar {
-            normalized = try input.sub(runningMean.reshape(statShape)).mul(runningVar.reshape(statShape).add(.scalar(eps)).rsqrt())
+            // torch's arithmetic in evaluation: y = x · α + β with α = w / √(var + ε)
+            // and β = b - mean · α per channel: two passes over the input, not four.
+            var alpha = try runningVar.add(.scalar(eps)).rsqrt()
+            if let weight { alpha = try alpha.mul(weight.reshape([channels])) }
+            var beta = try runningMean.mul(alpha).neg()
+            if let bias { beta = try beta.add(bias.reshape([channels])) }
+            return try input.mul(alpha.reshape(statShape)).add(beta.reshape(statShape))
         } else {
             normalized = input
         }
