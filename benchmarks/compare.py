@@ -496,7 +496,7 @@ def machine():
     lines = [f"- machine: {model}, {os.cpu_count()} cores, {platform.system()} {platform.machine()}, "
              f"Python {platform.python_version()}",
              f"- cajal {cajal.__version__}: kernels {cajal.backends.cpu.get_cpu_capability()}, "
-             f"OpenBLAS {cajal.backends.cpu.get_blas_core()}, {cajal.get_num_threads()} threads"]
+             f"BLAS {cajal.backends.cpu.get_blas_core()}, {cajal.get_num_threads()} threads"]
     if torch:
         lines.append(f"- torch {torch.__version__}, {torch.get_num_threads()} threads")
     else:
