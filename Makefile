@@ -158,7 +158,7 @@ bench-quick: build
 	@PY=$(PYTHON); [ -x $(REFERENCE_VENV)/bin/python ] && PY=$(REFERENCE_VENV)/bin/python; \
 		PYTHONPATH=python $$PY benchmarks/compare.py --quick
 
-# The course-style models of issue 23 (attention by hand and through
+# Course-style models (attention by hand and through
 # TransformerEncoderLayer, a small U-Net; training and eval inference), three
 # rounds, the spread of the ratios: writes benchmarks/COURSE.md.
 bench-course: build

@@ -1,4 +1,4 @@
-"""The course-style models of issue 23, written as a student would, for
+"""Course-style models (biomedical teaching notebooks), written as a student would, for
 compare.py's "course" section: the same class builds with cajal or torch."""
 
 import numpy as np
