@@ -73,7 +73,7 @@ extension Functional {
         let lead = Array(query.shape.dropLast(2))
         guard query.dtype == .float32, Array(key.shape.dropLast(2)) == lead, Array(value.shape.dropLast(2)) == lead else { return nil }
         let (targetLength, sourceLength) = (query.shape[query.rank - 2], key.shape[key.rank - 2])
-        let batch = lead.reduce(1, *)
+        let batch = lead.reduce(1) { Parallel.cost($0, $1) }  // saturating: dims of an existing tensor, but one may be 0
         func flat(_ x: Tensor) throws -> Tensor { try x.reshape([batch, x.shape[x.rank - 2], x.shape[x.rank - 1]]) }
         var mask: Tensor?
         if let attnMask {

@@ -10,7 +10,7 @@ extension Tensor {
     package static func bilinearResize(_ input: Tensor, rows: InterpolationTable, columns: InterpolationTable) throws -> Tensor {
         let x = try input.contiguous()
         let (height, width) = (x.shape[x.rank - 2], x.shape[x.rank - 1])
-        let lead = Array(x.shape.dropLast(2)), planes = lead.reduce(1, *)
+        let lead = Array(x.shape.dropLast(2)), planes = lead.reduce(1) { Parallel.cost($0, $1) }
         let out = try Tensor(uninitializedShape: lead + [rows.low.count, columns.low.count], dtype: x.dtype, op: "interpolate")
         if out.count > 0 {
             kernels.bilinear(x.dtype, false, x.dataPointer, planes, height, width, rows, columns, out.dataPointer)
@@ -26,7 +26,7 @@ extension Tensor {
                                 columns: InterpolationTable) throws -> Tensor {
         let g = try grad.contiguous()
         let (height, width) = (inputShape[inputShape.count - 2], inputShape[inputShape.count - 1])
-        let planes = inputShape.dropLast(2).reduce(1, *)
+        let planes = inputShape.dropLast(2).reduce(1) { Parallel.cost($0, $1) }
         let dx = try Tensor.zeros(inputShape, dtype: g.dtype)
         if g.count > 0 {
             kernels.bilinear(g.dtype, true, g.dataPointer, planes, height, width, rows, columns, dx.dataPointer)
