@@ -66,15 +66,25 @@ extension Tensor {
                                             Array(a.broadcastStrides(to: batch + [m, k]).dropLast(2)),
                                             Array(b.broadcastStrides(to: batch + [k, n]).dropLast(2)))
                 let inner = batchLoop.innerStrides
-                batchLoop.forEachRow(0..<batchLoop.rowCount) { offsets in
-                    for i in 0..<batchLoop.innerCount {
-                        Gemm.multiply(
-                            dtype: type, m: m, n: n, k: k,
-                            a: MatrixOperand(pointer: a.dataPointer + (offsets[1] + i * inner[1]) * itemSize,
-                                             transposed: aLayout.transposed, leadingDimension: aLayout.ld),
-                            b: MatrixOperand(pointer: b.dataPointer + (offsets[2] + i * inner[2]) * itemSize,
-                                             transposed: bLayout.transposed, leadingDimension: bLayout.ld),
-                            c: out.dataPointer + (offsets[0] + i * inner[0]) * itemSize, ldc: Swift.max(n, 1))
+                func product(_ offsets: SIMD4<Int>, _ i: Int) {
+                    Gemm.multiply(
+                        dtype: type, m: m, n: n, k: k,
+                        a: MatrixOperand(pointer: a.dataPointer + (offsets[1] + i * inner[1]) * itemSize,
+                                         transposed: aLayout.transposed, leadingDimension: aLayout.ld),
+                        b: MatrixOperand(pointer: b.dataPointer + (offsets[2] + i * inner[2]) * itemSize,
+                                         transposed: bLayout.transposed, leadingDimension: bLayout.ld),
+                        c: out.dataPointer + (offsets[0] + i * inner[0]) * itemSize, ldc: Swift.max(n, 1))
+                }
+                let work = Parallel.cost(Parallel.cost(m, n), k)
+                if Double(work) <= Gemm.singleThreadWork && type != .int64 {
+                    // Many small products (attention's per-head q kᵀ): the
+                    // cores take batch elements, each product on one thread.
+                    batchLoop.run(costPerElement: Swift.max(work, 1)) { offsets, start, length in
+                        for i in start..<(start + length) { product(offsets, i) }
+                    }
+                } else {
+                    batchLoop.forEachRow(0..<batchLoop.rowCount) { offsets in
+                        for i in 0..<batchLoop.innerCount { product(offsets, i) }
                     }
                 }
             }
