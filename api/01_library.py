@@ -20,7 +20,7 @@ on the same thread.""",
 fn("void cajal_manual_seed(uint64_t seed)",
    """Seeds the default random generator (torch.manual_seed). Given the same
 seed, cajal_tensor_rand and cajal_tensor_randn produce torch's values.""",
-   swift='manualSeed(seed)')
+   swift='manualSeed(seed)', capture="record")
 
 fn("int32_t cajal_grad_enabled(void)",
    "Whether ops on this thread record the autograd graph: 1 or 0.",
@@ -28,7 +28,7 @@ fn("int32_t cajal_grad_enabled(void)",
 
 fn("void cajal_set_grad_enabled(int32_t enabled)",
    "Turns graph recording on (non-zero) or off (0) for this thread (no_grad).",
-   swift='GradMode.isEnabled = enabled != 0')
+   swift='GradMode.isEnabled = enabled != 0', capture="record")
 
 fn("size_t cajal_cached_memory_bytes(void)",
    """Bytes of freed tensor buffers kept for reuse (at most 512 MiB): a training
@@ -68,7 +68,7 @@ fn("int cajal_set_num_threads(int32_t n)",
    swift=r'''status {
     guard n >= 1 else { throw CajalError.value("[set_num_threads] the number of threads must be at least 1, got \(n)") }
     threadCount = Int(n)
-}''')
+}''', capture="never")
 
 fn("size_t cajal_live_tensor_count(void)",
    "The number of tensor objects alive in the library (for leak checks).",

@@ -27,7 +27,7 @@ fn("int cajal_generator_manual_seed(cajal_generator generator, uint64_t seed)",
 
 fn("int cajal_generator_initial_seed(cajal_generator generator, uint64_t *out)",
    "The seed a generator was last seeded with.",
-   swift='writeResult(out) { try generatorOrDefault(generator).initialSeed }')
+   swift='writeResult(out) { try generatorOrDefault(generator).initialSeed }', capture="query")
 
 fn("int cajal_generator_get_state(cajal_generator generator, cajal_tensor *out)",
    "A generator's whole state as an int64 tensor of 628 values.",
@@ -45,7 +45,7 @@ CAJAL_BERNOULLI_STREAM_MT19937 unless set otherwise, as torch 2.x draws on every
 fn("int cajal_set_bernoulli_stream(cajal_bernoulli_stream stream)",
    """Makes bernoulli_(p) and dropout draw from `stream` from now on (process-wide): to
 reproduce a run of an older torch build on an Intel CPU (CAJAL_BERNOULLI_STREAM_MKL).""",
-   swift='status { RandomFill.bernoulliStream.withLock { $0 = stream } }')
+   swift='status { RandomFill.bernoulliStream.withLock { $0 = stream } }', capture="record")
 
 fn("int cajal_tensor_bernoulli_inplace(cajal_tensor tensor, double p, cajal_generator generator)",
    """bernoulli_(p): each element becomes 1 with probability p (in [0, 1]), else 0, drawn

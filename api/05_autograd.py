@@ -9,7 +9,7 @@ section("autograd")
 
 fn("int cajal_tensor_requires_grad(cajal_tensor tensor, int32_t *out)",
    "Whether the tensor requires grad: 1 or 0.",
-   swift='writeResult(out) { try tensorArgument(tensor).requiresGrad ? 1 : 0 }')
+   swift='writeResult(out) { try tensorArgument(tensor).requiresGrad ? 1 : 0 }', capture="query")
 
 fn("int cajal_tensor_set_requires_grad(cajal_tensor tensor, int32_t requires_grad)",
    """Sets requires_grad on a leaf tensor (requires_grad_). Only floating-point
@@ -18,7 +18,7 @@ tensors can require grad; a computed tensor cannot be set to 0.""",
 
 fn("int cajal_tensor_is_leaf(cajal_tensor tensor, int32_t *out)",
    "Whether the tensor is a leaf of the graph (not computed by a recorded op): 1 or 0.",
-   swift='writeResult(out) { try tensorArgument(tensor).isLeaf ? 1 : 0 }')
+   swift='writeResult(out) { try tensorArgument(tensor).isLeaf ? 1 : 0 }', capture="query")
 
 fn("int cajal_tensor_grad(cajal_tensor tensor, cajal_tensor *out)",
    "The accumulated gradient as a new handle, or *out = NULL when there is none.",
@@ -32,7 +32,7 @@ the tensor's shape and dtype.""",
 fn("int cajal_tensor_grad_fn_name(cajal_tensor tensor, const char **out)",
    """The name of the op that made the tensor, e.g. "AddBackward0", or *out = NULL
 for a leaf. The string is owned by the library and lives as long as the process.""",
-   swift='writeResult(out) { try tensorArgument(tensor).gradFn.flatMap { interned($0.name) } }')
+   swift='writeResult(out) { try tensorArgument(tensor).gradFn.flatMap { interned($0.name) } }', capture="query")
 
 fn("int cajal_tensor_retain_grad(cajal_tensor tensor)",
    "Keeps .grad for a non-leaf tensor after backward (retain_grad).",
@@ -66,7 +66,7 @@ error, or a NULL result when allow_unused is nonzero. On error no result is writ
                                      gradOutputs: optionalTensorList(grad_outputs, noutputs, "grad_outputs"),
                                      retainGraph: retain_graph != 0, allowUnused: allow_unused != 0)
     for (i, grad) in grads.enumerated() { results[i] = grad.map(handle) }
-}''')
+}''', lengths={"results": "ninputs"})
 
 fn("int cajal_autograd_backward_ex(const cajal_tensor *outputs, size_t count, const cajal_tensor *gradients, int32_t retain_graph, int32_t create_graph, const cajal_tensor *inputs, size_t ninputs)",
    """cajal_autograd_backward with torch's other two options. With create_graph, the
@@ -90,7 +90,7 @@ Hessian-vector products). grad_outputs may then require grad themselves.""",
                                      gradOutputs: optionalTensorList(grad_outputs, noutputs, "grad_outputs"),
                                      retainGraph: retain_graph != 0, createGraph: create_graph != 0, allowUnused: allow_unused != 0)
     for (i, grad) in grads.enumerated() { results[i] = grad.map(handle) }
-}''')
+}''', lengths={"results": "ninputs"})
 
 fn("int cajal_tensor_register_hook(cajal_tensor tensor, cajal_gradient_fn hook, void *context, cajal_release_fn release, int64_t *id)",
    """Tensor.register_hook: hook(context, grad, results) runs each time a gradient for

@@ -100,11 +100,11 @@ fn("int cajal_tensor_isclose(cajal_tensor a, cajal_tensor b, double rtol, double
 
 fn("int cajal_tensor_allclose(cajal_tensor a, cajal_tensor b, double rtol, double atol, int32_t equal_nan, int32_t *out)",
    "Whether isclose holds everywhere: 1 or 0.",
-   swift='writeResult(out) { try tensorArgument(a, "a").allclose(tensorArgument(b, "b"), rtol: rtol, atol: atol, equalNaN: equal_nan != 0) ? 1 : 0 }')
+   swift='writeResult(out) { try tensorArgument(a, "a").allclose(tensorArgument(b, "b"), rtol: rtol, atol: atol, equalNaN: equal_nan != 0) ? 1 : 0 }', capture="data")
 
 fn("int cajal_tensor_equal(cajal_tensor a, cajal_tensor b, int32_t *out)",
    "Whether a and b have the same shape and values: 1 or 0.",
-   swift='writeResult(out) { try tensorArgument(a, "a").equal(tensorArgument(b, "b")) ? 1 : 0 }')
+   swift='writeResult(out) { try tensorArgument(a, "a").equal(tensorArgument(b, "b")) ? 1 : 0 }', capture="data")
 
 unary("erfinv", "the inverse error function; NaN outside [-1, 1]", grad='unit', standard_cases=True)
 

@@ -12,16 +12,16 @@ fn("int cajal_tensor_getitem(cajal_tensor x, const int64_t *items, size_t nitems
   kind 0 an integer a;  1 a slice a:b:c (INT64_MIN for an open end);  2 None;  3 ...;
   4 the index tensor tensors[a] (int64 positions or a bool mask);  5 True or False (a);  6 a whole dim (:).
 Integers, slices, None and ... give a view; index tensors give a copy.""",
-   swift='newTensor(out) { try tensorArgument(x).getItem(indexItems(items, nitems, tensors, ntensors)) }')
+   swift='newTensor(out) { try tensorArgument(x).getItem(indexItems(items, nitems, tensors, ntensors)) }', lengths={"items": ("nitems", 4)}, capture_check="tape.refuseMasks(tensors, ntensors)")
 
 fn("int cajal_tensor_setitem(cajal_tensor x, const int64_t *items, size_t nitems, const cajal_tensor *tensors, size_t ntensors, cajal_tensor value)",
    "x[items] = value (broadcast), in place; items as in cajal_tensor_getitem.",
-   swift='status { try tensorArgument(x, "self").setItem(indexItems(items, nitems, tensors, ntensors), value: tensorArgument(value, "value")) }')
+   swift='status { try tensorArgument(x, "self").setItem(indexItems(items, nitems, tensors, ntensors), value: tensorArgument(value, "value")) }', lengths={"items": ("nitems", 4)})
 
 fn("int cajal_tensor_index(cajal_tensor x, const cajal_tensor *indices, size_t count, cajal_tensor *out)",
    """x[indices] with index tensors (advanced indexing): indices[i] indexes dim i, or is
 NULL for the whole dim; int64 indices broadcast together, bool masks select.""",
-   swift='newTensor(out) { try tensorArgument(x).index(optionalTensors(indices, count)) }')
+   swift='newTensor(out) { try tensorArgument(x).index(optionalTensors(indices, count)) }', capture_check="tape.refuseMasks(indices, count)")
 
 fn("int cajal_tensor_index_put_inplace(cajal_tensor x, const cajal_tensor *indices, size_t count, cajal_tensor values, int32_t accumulate)",
    "x[indices] = values (broadcast), in place; with accumulate, repeated indices add up.",
@@ -75,11 +75,11 @@ fn("int cajal_tensor_masked_fill(cajal_tensor x, cajal_tensor mask, cajal_tensor
 
 fn("int cajal_tensor_masked_select(cajal_tensor x, cajal_tensor mask, cajal_tensor *out)",
    "The elements where the bool mask (broadcast with x) is true, as a vector.",
-   swift='newTensor(out) { try tensorArgument(x).maskedSelect(tensorArgument(mask, "mask")) }')
+   swift='newTensor(out) { try tensorArgument(x).maskedSelect(tensorArgument(mask, "mask")) }', capture="data")
 
 fn("int cajal_tensor_nonzero(cajal_tensor x, cajal_tensor *out)",
    "The coordinates of the nonzero elements: an int64 (count x ndim) tensor.",
-   swift='newTensor(out) { try tensorArgument(x).nonzero() }')
+   swift='newTensor(out) { try tensorArgument(x).nonzero() }', capture="data")
 
 fn("int cajal_tensor_one_hot(cajal_tensor x, int64_t num_classes, cajal_tensor *out)",
    "int64 class indices as one-hot rows in a new last dim; num_classes -1 infers max + 1.",

@@ -35,7 +35,7 @@ dropout3d, drawn as cajal_nn_dropout2d draws.""",
 
 fn("int cajal_nn_check_dropout_probability(double p)",
    "CAJAL_OK when p is a dropout probability (in [0, 1]); the check nn.Dropout makes when it is built.",
-   swift='status { try Functional.checkDropoutProbability(p) }')
+   swift='status { try Functional.checkDropoutProbability(p) }', capture="query")
 
 fn("int cajal_nn_dropout(cajal_tensor x, double p, cajal_tensor *out)",
    "Deprecated since API version 3, removed in 4: cajal_nn_dropout_v2 in training.",
@@ -377,7 +377,7 @@ fn("int cajal_nn_pack_padded_sequence(cajal_tensor input, cajal_tensor lengths, 
     let unsorted = try intTensor(packed.unsortedIndices)
     data.pointee = handle(packed.data)
     (batch_sizes.pointee, sorted_indices.pointee, unsorted_indices.pointee) = (sizes, sorted, unsorted)
-}''')
+}''', capture="data")
 
 fn("int cajal_nn_pad_packed_sequence(cajal_tensor data, cajal_tensor batch_sizes, cajal_tensor sorted_indices, int32_t batch_first, double padding_value, int64_t total_length, cajal_tensor *padded, cajal_tensor *lengths)",
    "pad_packed_sequence: the padded batch in the original order and the int64 lengths; total_length < 0 for none.",
@@ -466,7 +466,7 @@ created_buffers[i] (a new handle), other entries of created_buffers are left unt
     for i in 0..<count where before[i] {
         if let b = buffers[i] { created_buffers?[i] = handle(b) }
     }
-}''')
+}''', lengths={"created_buffers": "count"})
 
 fn("int cajal_optim_adam_step(const cajal_tensor *params, const cajal_tensor *grads, const cajal_tensor *steps, const cajal_tensor *exp_avgs, const cajal_tensor *exp_avg_sqs, const cajal_tensor *max_exp_avg_sqs, size_t count, double lr, double beta1, double beta2, double eps, double weight_decay, int32_t amsgrad, int32_t maximize, int32_t decoupled_weight_decay)",
    "Adam (AdamW with decoupled_weight_decay); max_exp_avg_sqs is read only with amsgrad and may be NULL otherwise.",

@@ -13,27 +13,27 @@ section("distributed")
 fn("int cajal_dist_init(void)",
    """Joins the job's process group (MPI_Init_thread); a second call does nothing.
 Fails with CAJAL_ERR_RUNTIME when MPI cannot be loaded.""",
-   swift='status { try Distributed.initialize() }')
+   swift='status { try Distributed.initialize() }', capture="never")
 
 fn("int32_t cajal_dist_is_initialized(void)",
    "1 between cajal_dist_init and cajal_dist_finalize, else 0.",
-   swift='Distributed.isInitialized ? 1 : 0')
+   swift='Distributed.isInitialized ? 1 : 0', capture="query")
 
 fn("int32_t cajal_dist_is_available(void)",
    "1 when MPI can be loaded on this machine (loading it), else 0.",
-   swift='Distributed.isAvailable ? 1 : 0')
+   swift='Distributed.isAvailable ? 1 : 0', capture="query")
 
 fn("int cajal_dist_finalize(void)",
    "Leaves the process group (MPI_Finalize); it cannot be joined again in this process.",
-   swift='status { try Distributed.finalize() }')
+   swift='status { try Distributed.finalize() }', capture="never")
 
 fn("int cajal_dist_rank(int32_t *out)",
    "This process's rank, from 0.",
-   swift='writeResult(out) { Int32(try Distributed.rank()) }')
+   swift='writeResult(out) { Int32(try Distributed.rank()) }', capture="query")
 
 fn("int cajal_dist_world_size(int32_t *out)",
    "The number of ranks.",
-   swift='writeResult(out) { Int32(try Distributed.worldSize()) }')
+   swift='writeResult(out) { Int32(try Distributed.worldSize()) }', capture="query")
 
 fn("int cajal_dist_barrier(void)",
    "Returns once every rank has called it.",
@@ -65,7 +65,7 @@ fn("int cajal_dist_send(cajal_tensor tensor, int32_t dst, int32_t tag)",
 fn("int cajal_dist_recv(cajal_tensor tensor, int32_t src, int32_t tag, int32_t *sender)",
    """Receives into the tensor (its size and dtype must match what was sent) from
 rank src, or from any rank when src is -1; *sender gets the rank it came from.""",
-   swift='writeResult(sender) { Int32(try Distributed.receive(tensorArgument(tensor), source: src < 0 ? nil : Int(src), tag: Int(tag))) }')
+   swift='writeResult(sender) { Int32(try Distributed.receive(tensorArgument(tensor), source: src < 0 ? nil : Int(src), tag: Int(tag))) }', capture="never")
 
 fn("int cajal_dist_all_reduce_start(cajal_tensor tensor, cajal_reduce_op op, int64_t *work)",
    """Starts reducing the tensor over the ranks and returns at once with a work
@@ -73,14 +73,14 @@ number for cajal_dist_work_wait / cajal_dist_work_test; the result is in the
 tensor once done. Keep the tensor unchanged meanwhile. Every started reduction
 must be waited for (or tested until done), in the same order on every rank
 relative to the other collectives.""",
-   swift='writeResult(work) { PendingWorks.add(try Distributed.startAllReduce(tensorArgument(tensor), op: op)) }')
+   swift='writeResult(work) { PendingWorks.add(try Distributed.startAllReduce(tensorArgument(tensor), op: op)) }', capture="never")
 
 fn("int cajal_dist_work_wait(int64_t work)",
    "Blocks until the started reduction has finished; the work number is then spent.",
    swift='''status {
     try PendingWorks.find(work, "work_wait").wait()
     PendingWorks.remove(work)
-}''')
+}''', capture="never")
 
 fn("int cajal_dist_work_test(int64_t work, int32_t *done)",
    """*done gets 1 when the started reduction has finished (the number is then
@@ -89,4 +89,4 @@ spent), 0 otherwise; each call lets MPI progress.""",
     let finished = try PendingWorks.find(work, "work_test").test()
     if finished { PendingWorks.remove(work) }
     return finished ? 1 : 0
-}''')
+}''', capture="never")

@@ -76,3 +76,7 @@ typedef int (*cajal_gradient_fn)(void *context, cajal_tensor grad, cajal_tensor 
 
 /* A loaded safetensors file: its tensors, their names and its metadata. */
 typedef struct cajal_archive_s *cajal_archive;
+
+/* A captured plan: the calls one thread made between cajal_plan_begin and
+   cajal_plan_end, repeated by cajal_plan_run with new inputs. */
+typedef struct cajal_plan_s *cajal_plan;

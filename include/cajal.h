@@ -77,6 +77,10 @@ typedef int (*cajal_gradient_fn)(void *context, cajal_tensor grad, cajal_tensor 
 /* A loaded safetensors file: its tensors, their names and its metadata. */
 typedef struct cajal_archive_s *cajal_archive;
 
+/* A captured plan: the calls one thread made between cajal_plan_begin and
+   cajal_plan_end, repeated by cajal_plan_run with new inputs. */
+typedef struct cajal_plan_s *cajal_plan;
+
 /* --------------------------------------------------------------- constants */
 
 /* How a loss folds its per-element values (torch's reduction=). */
@@ -1721,6 +1725,43 @@ int cajal_dist_work_wait(int64_t work);
 /* *done gets 1 when the started reduction has finished (the number is then
  * spent), 0 otherwise; each call lets MPI progress. */
 int cajal_dist_work_test(int64_t work, int32_t *done);
+
+/* ------------------------------------------------------------------- plans */
+
+/* A plan is a recording of the calls this thread makes between
+ * cajal_plan_begin and cajal_plan_end (ops, backward, optimizer steps, in-place
+ * updates, grad-mode changes), which cajal_plan_run repeats with new inputs in
+ * one call. Tensors from before the capture (parameters, optimizer state) are
+ * used by the plan as they are then; the inputs are replaced. A call that
+ * reads tensor values (cajal_tensor_item, cajal_tensor_copy_to, ...) or takes a
+ * callback makes cajal_plan_end fail with CAJAL_ERR_NOT_IMPLEMENTED and the
+ * reason; the calls themselves still ran, so the caller can go on without a plan.
+ * Tensors a recorded call made must be freed before cajal_plan_end unless they
+ * are outputs: one still held would not be updated by a run, so it fails the capture. */
+
+/* Starts recording this thread's calls. inputs are the tensors a run
+ * replaces; a run checks that its inputs have their shapes, strides, dtypes and
+ * requires_grad. One capture per thread at a time. */
+int cajal_plan_begin(const cajal_tensor *inputs, size_t count);
+
+/* Ends the recording and makes a plan whose runs return handles to these
+ * outputs (each an input, a tensor a recorded call made, or one from before).
+ * Fails, making no plan, if a recorded call could not be captured. */
+int cajal_plan_end(const cajal_tensor *outputs, size_t count, cajal_plan *out);
+
+/* Drops this thread's capture, if any, without making a plan (the captured function failed). */
+void cajal_plan_abort(void);
+
+/* Repeats the plan's calls on new inputs and writes a new handle for each
+ * output. An input whose shape, strides, dtype or requires_grad differs from the
+ * capture's, or a grad mode that differs, fails with CAJAL_ERR_VALUE before any call runs. */
+int cajal_plan_run(cajal_plan plan, const cajal_tensor *inputs, size_t ninputs, cajal_tensor *outputs, size_t noutputs);
+
+/* How many recorded calls a run of the plan makes. */
+int cajal_plan_step_count(cajal_plan plan, size_t *out);
+
+/* Releases a plan and the tensors it holds. NULL is a no-op. */
+void cajal_plan_free(cajal_plan plan);
 
 #ifdef __cplusplus
 }

@@ -45,7 +45,8 @@ HEADER_WIDTH = 120  # a declaration longer than this wraps, aligned after "("
 
 
 class Function:
-    def __init__(self, signature, doc, section, swift, source, python=None):
+    def __init__(self, signature, doc, section, swift, source, python=None, capture=None, lengths=None,
+                 capture_check=None):
         match = re.fullmatch(r"\s*(.+?)\b(cajal_[a-z0-9_]+)\s*\((.*)\)\s*", signature, flags=re.S)
         if not match:
             raise ValueError(f"not a C declaration: {signature!r}")
@@ -68,6 +69,9 @@ class Function:
         self.enums = {}  # parameter name -> Constants, filled in by load_api
         self.reference = None  # unary(): {"name", "method", "grad", "standard_cases"} for the test tables
         self.binary = None  # binary(): {"name", "method", "numbers"}
+        self.capture = capture  # how a captured plan treats the call (see capture_kind)
+        self.lengths = dict(lengths or {})  # array parameter -> the parameter that gives its length
+        self.capture_check = capture_check  # Swift run before recording, which may fail the capture
 
     @property
     def enum_types(self):
@@ -236,8 +240,9 @@ def load_api():
     for path in sorted(glob.glob(os.path.join(ROOT, "api", "[0-9][0-9]_*.py"))):
         source = os.path.splitext(os.path.basename(path))[0]
 
-        def fn(signature, doc, swift, python=None, source=source):
-            items.append(("fn", Function(signature, doc, current[0], swift, source, python)))
+        def fn(signature, doc, swift, python=None, source=source, capture=None, lengths=None, capture_check=None):
+            items.append(("fn", Function(signature, doc, current[0], swift, source, python, capture, lengths,
+                                         capture_check)))
 
         with open(path) as f:
             code = compile(f.read(), path, "exec")
@@ -315,6 +320,7 @@ CTYPES = {
     "cajal_tensor": "T", "cajal_tensor *": "T_OUT", "const cajal_tensor *": "T_ARRAY",
     "cajal_generator": "c_void_p", "cajal_generator *": "POINTER(c_void_p)",
     "cajal_archive": "c_void_p", "cajal_archive *": "POINTER(c_void_p)",
+    "cajal_plan": "c_void_p", "cajal_plan *": "POINTER(c_void_p)",
     "cajal_release_fn": "RELEASE_FN", "cajal_gradient_fn": "GRADIENT_FN", "const int64_t *": "SHAPE", "void **": "POINTER(c_void_p)",
     "int32_t *": "POINTER(c_int32)", "const int32_t *": "POINTER(c_int32)", "int64_t *": "POINTER(c_int64)", "uint64_t *": "POINTER(c_uint64)",
     "size_t *": "POINTER(c_size_t)", "double *": "POINTER(c_double)", "const double *": "POINTER(c_double)",
@@ -370,6 +376,7 @@ SWIFT = {
     "cajal_tensor": "OpaquePointer?", "cajal_tensor *": "TensorOut?", "const cajal_tensor *": "UnsafePointer<OpaquePointer?>?",
     "cajal_generator": "OpaquePointer?", "cajal_generator *": "UnsafeMutablePointer<OpaquePointer?>?",
     "cajal_archive": "OpaquePointer?", "cajal_archive *": "UnsafeMutablePointer<OpaquePointer?>?",
+    "cajal_plan": "OpaquePointer?", "cajal_plan *": "UnsafeMutablePointer<OpaquePointer?>?",
     "cajal_release_fn": "ReleaseFunction?", "cajal_gradient_fn": "GradientFunction?", "const int64_t *": "UnsafePointer<Int64>?",
     "void **": "UnsafeMutablePointer<UnsafeMutableRawPointer?>?",
     "int32_t *": "UnsafeMutablePointer<Int32>?", "const int32_t *": "UnsafePointer<Int32>?", "int64_t *": "UnsafeMutablePointer<Int64>?",
@@ -388,6 +395,129 @@ def swift_of(function, c_type):
     return SWIFT[c_type]
 
 
+# ------------------------------------------------------------ plan capture
+
+# Parameter types that make a call impossible to repeat from a plan: callbacks,
+# raw memory the caller owns, handles the plan cannot follow.
+UNCAPTURABLE_TYPES = {"cajal_release_fn", "cajal_gradient_fn", "void *", "void **", "cajal_archive",
+                      "cajal_archive *", "cajal_generator *", "const char *const *", "const char **",
+                      "cajal_plan", "cajal_plan *"}
+SCALAR_TYPES = {"double", "int32_t", "int64_t", "uint64_t", "size_t"}
+SCALAR_OUT_TYPES = {"int32_t *", "int64_t *", "size_t *", "double *", "uint64_t *"}
+COPIED_TYPES = {"const int64_t *": "Int64", "const double *": "Double", "const int32_t *": "Int32"}
+
+
+def capture_kind(function):
+    """How a captured plan (Sources/CajalC/Plan.swift) treats the call:
+    "record": repeated by the plan (ops, in-place updates, setters);
+    "query": runs and is not recorded (shape, dtype, library settings);
+    "data": reads tensor values, so the capture fails (item, copy_to, and ops
+            whose result's shape depends on values: nonzero, masked_select);
+    "never": cannot be repeated (callbacks, files), so the capture fails.
+    fn(..., capture=) says it where the parameter types do not."""
+    if function.capture:
+        if function.capture not in ("record", "query", "data", "never"):
+            raise ValueError(f"{function.name}: capture={function.capture!r}")
+        return function.capture
+    if any(t in UNCAPTURABLE_TYPES for t, _ in function.params):
+        return "never"
+    if function.result != "int":
+        return "query"
+    counted = {name for (t, name), nxt in zip(function.params, function.params[1:] + [(None, None)])
+               if t == "size_t *" and name == "count"}
+    if any(t in SCALAR_OUT_TYPES and name not in counted for t, name in function.params):
+        raise ValueError(f"{function.name}: returns a value through a pointer; say capture='query' or 'data'")
+    return "record"
+
+
+def array_length(function, index):
+    """The parameter that counts the array at `index` (or (parameter, entries per
+    item)): lengths= when given, else
+    the size_t right after it, else the one right before it, else the next one."""
+    t, name = function.params[index]
+    if name in function.lengths:
+        return function.lengths[name]
+    after = function.params[index + 1] if index + 1 < len(function.params) else (None, None)
+    before = function.params[index - 1] if index > 0 else (None, None)
+    if after[0] == "size_t":
+        return after[1]
+    if before[0] == "size_t":
+        return before[1]
+    for t2, name2 in function.params[index + 1:]:
+        if t2 == "size_t":
+            return name2
+    raise ValueError(f"{function.name}: no length for the array {name} (give lengths=)")
+
+
+def capture_prologue(function):
+    """The lines an export runs first while a capture records this thread."""
+    kind = capture_kind(function)
+    if kind == "query":
+        return []
+    if kind in ("data", "never"):
+        reason = "reads a tensor's values" if kind == "data" else "cannot be repeated by a plan"
+        return [f'    PlanTape.active?.fail("{function.name} {reason}")']
+    setup, outputs, replay, skip = [], [], {}, set()
+    params = function.params
+    for i, (t, name) in enumerate(params):
+        if name in skip:
+            continue
+        if t in function.enum_types or t in SCALAR_TYPES or t == "cajal_generator":
+            replay[name] = name
+        elif t == "cajal_tensor":
+            setup.append(f"let {name}Ref = tape.tensor({name})")
+            replay[name] = f"run[{name}Ref]"
+        elif t == "const cajal_tensor *":
+            setup.append(f"let {name}List = tape.tensors({name}, {array_length(function, i)})")
+            replay[name] = f"run.tensors({name}List)"
+        elif t in COPIED_TYPES or t == "const void *":
+            copy = "copyBytes" if t == "const void *" else "copy"
+            length = array_length(function, i)
+            if isinstance(length, tuple):  # (count, entries per item)
+                length = f"{length[0]}, times: {length[1]}"
+            setup.append(f"let {name}Copy = tape.{copy}({name}, {length})")
+            replay[name] = (f"UnsafeRawPointer({name}Copy.pointer)" if t == "const void *"
+                            else f"UnsafePointer({name}Copy.pointer)")
+        elif t == "const char *":
+            setup.append(f"let {name}Copy = tape.string({name})")
+            replay[name] = f"UnsafePointer({name}Copy.pointer)"
+        elif t == "cajal_tensor *":
+            k = len(outputs)
+            following = [p[1] for p in params[i + 1:i + 3]]
+            if following == ["capacity", "count"]:
+                outputs.append(f".counted({name}, count)")
+                replay.update({name: f"run.output({k})", "capacity": f"run.outputCapacity({k})",
+                               "count": f"run.outputCount({k})"})
+                skip.update(("capacity", "count"))
+            elif name in function.lengths:
+                outputs.append(f".fixed({name}, {function.lengths[name]})")
+                replay[name] = f"run.output({k})"
+            else:
+                outputs.append(f".single({name})")
+                replay[name] = f"run.output({k})"
+        else:
+            raise ValueError(f"{function.name}: a captured plan cannot record a {t!r} parameter ({name})")
+    original = ", ".join(name for _, name in params)
+    repeated = ", ".join(replay[name] for _, name in params)
+    call, again = f"{function.name}({original})", f"{function.name}({repeated})"
+    if function.result != "int":  # a void setter: the plan's steps return a status
+        call, again = call + "; return 0", again + "; return 0"
+    lines = ["    if let tape = PlanTape.active {"]
+    if function.capture_check:
+        lines.append(f"        {function.capture_check}")
+    lines += [f"        {line}" for line in setup]
+    head = "return" if function.result == "int" else "_ ="
+    lines += [f'        {head} tape.record("{function.name}", outputs: [{", ".join(outputs)}]) {{',
+              f"            {call}",
+              "        } replay: { run in",
+              f"            {again}",
+              "        }"]
+    if function.result != "int":
+        lines.append("        return")
+    lines.append("    }")
+    return lines
+
+
 def swift_export(function):
     params = [f"_ {name}: {swift_of(function, t)}" for t, name in function.params]
     result = swift_of(function, function.result)
@@ -401,12 +531,14 @@ def swift_export(function):
             line = " " * len(head)
         line += piece
     lines.append(line + ")" + tail)
+    prologue = capture_prologue(function)
+    lines += prologue
     # A constants parameter is shadowed by its Swift enum case before the body runs.
     for name, constants in function.enums.items():
         lines.append(f"    guard let {name} = {constants.swift}(rawValue: {name}) else {{ "
                      f'return invalidConstant({constants.swift}.self, {name}, "{op_name(function)}", "{name}") }}')
     # After that guard, the body (one expression) needs its return spelled out.
-    swift = "return " + function.swift if function.enums else function.swift
+    swift = "return " + function.swift if (function.enums or prologue) and function.result != "void" else function.swift
     body = "\n".join(("    " + l).rstrip() for l in swift.split("\n"))
     return f'@_cdecl("{function.name}")\n' + "\n".join(lines) + "\n" + body + "\n}"
 

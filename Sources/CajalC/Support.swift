@@ -71,13 +71,14 @@ func tensorArgument(_ pointer: OpaquePointer?, _ name: String = "tensor") throws
 
 /// The kinds of object a handle stands for.
 enum HandleKind: UInt8 {
-    case tensor = 1, generator, archive
+    case tensor = 1, generator, archive, plan
 
     var typeName: String {
         switch self {
         case .tensor: return "cajal_tensor"
         case .generator: return "cajal_generator"
         case .archive: return "cajal_archive"
+        case .plan: return "cajal_plan"
         }
     }
 }
@@ -168,6 +169,7 @@ enum Handles {
     static func hand<T: AnyObject>(_ object: T, _ kind: HandleKind) -> OpaquePointer {
         let pointer = Unmanaged.passRetained(object).toOpaque()
         let address = UInt(bitPattern: pointer)
+        if PlanTape.recordingThreads != 0 { PlanTape.noteHanded(pointer) }
         withShard(address) { shard in
             if 4 * (shard.pointee.count + 1) > 3 * shard.pointee.capacity { grow(shard) }
             let i = probe(shard, address)
@@ -196,6 +198,14 @@ enum Handles {
             throw CajalError(.nullArgument, "\(name) handle \(String(describing: pointer)) is not a live \(kind.typeName) (freed, or not made by cajal)")
         }
         return object
+    }
+
+    /// How many holds C has on the handle at `address` (0: not a live handle of `kind`).
+    static func holds(_ address: UInt, _ kind: HandleKind) -> Int {
+        withShard(address) { shard in
+            let slot = shard.pointee.slots[probe(shard, address)]
+            return slot.address == address && slot.kind == kind ? slot.holds : 0
+        }
     }
 
     /// Gives back one hold; a pointer that is not a live handle of `kind`

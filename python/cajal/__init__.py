@@ -315,3 +315,6 @@ def angle(input):  # noqa: A002
 
 def is_complex(input):  # noqa: A002
     return _operand(input).is_complex()
+
+
+from ._compile import compile  # noqa: E402, A001 (torch.compile)

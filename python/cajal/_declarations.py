@@ -432,4 +432,11 @@ DECLARATIONS = {
     "cajal_dist_all_reduce_start": (c_int, [T, c_int32, POINTER(c_int64)]),
     "cajal_dist_work_wait": (c_int, [c_int64]),
     "cajal_dist_work_test": (c_int, [c_int64, POINTER(c_int32)]),
+    # plans
+    "cajal_plan_begin": (c_int, [T_ARRAY, c_size_t]),
+    "cajal_plan_end": (c_int, [T_ARRAY, c_size_t, POINTER(c_void_p)]),
+    "cajal_plan_abort": (None, []),
+    "cajal_plan_run": (c_int, [c_void_p, T_ARRAY, c_size_t, T_OUT, c_size_t]),
+    "cajal_plan_step_count": (c_int, [c_void_p, POINTER(c_size_t)]),
+    "cajal_plan_free": (None, [c_void_p]),
 }

@@ -15,6 +15,14 @@ public func cajal_last_error() -> UnsafePointer<CChar>? {
 
 @_cdecl("cajal_manual_seed")
 public func cajal_manual_seed(_ seed: UInt64) {
+    if let tape = PlanTape.active {
+        _ = tape.record("cajal_manual_seed", outputs: []) {
+            cajal_manual_seed(seed); return 0
+        } replay: { run in
+            cajal_manual_seed(seed); return 0
+        }
+        return
+    }
     manualSeed(seed)
 }
 
@@ -25,6 +33,14 @@ public func cajal_grad_enabled() -> Int32 {
 
 @_cdecl("cajal_set_grad_enabled")
 public func cajal_set_grad_enabled(_ enabled: Int32) {
+    if let tape = PlanTape.active {
+        _ = tape.record("cajal_set_grad_enabled", outputs: []) {
+            cajal_set_grad_enabled(enabled); return 0
+        } replay: { run in
+            cajal_set_grad_enabled(enabled); return 0
+        }
+        return
+    }
     GradMode.isEnabled = enabled != 0
 }
 
@@ -60,7 +76,8 @@ public func cajal_get_num_threads() -> Int32 {
 
 @_cdecl("cajal_set_num_threads")
 public func cajal_set_num_threads(_ n: Int32) -> Int32 {
-    status {
+    PlanTape.active?.fail("cajal_set_num_threads cannot be repeated by a plan")
+    return status {
         guard n >= 1 else { throw CajalError.value("[set_num_threads] the number of threads must be at least 1, got \(n)") }
         threadCount = Int(n)
     }
@@ -83,7 +100,14 @@ public func cajal_get_default_dtype() -> Int32 {
 
 @_cdecl("cajal_set_default_dtype")
 public func cajal_set_default_dtype(_ dtype: Int32) -> Int32 {
-    status {
+    if let tape = PlanTape.active {
+        return tape.record("cajal_set_default_dtype", outputs: []) {
+            cajal_set_default_dtype(dtype)
+        } replay: { run in
+            cajal_set_default_dtype(dtype)
+        }
+    }
+    return status {
         let type = try readDType(dtype, "set_default_dtype")
         guard DType.setDefaultFloat(type) else {
             throw CajalError.type("[set_default_dtype] only floating-point types are supported as the default type, got \(type.name)")

@@ -11,14 +11,24 @@ public func cajal_tensor_free(_ tensor: OpaquePointer?) {
 @_cdecl("cajal_tensor_from_data")
 public func cajal_tensor_from_data(_ data: UnsafeRawPointer?, _ nbytes: Int, _ shape: UnsafePointer<Int64>?,
                                    _ ndim: Int, _ dtype: Int32, _ out: TensorOut?) -> Int32 {
-    newTensor(out) { try Tensor.fromBytes(data, byteCount: nbytes, shape: ints(shape, ndim), dtype: readDType(dtype, "from_data")) }
+    if let tape = PlanTape.active {
+        let dataCopy = tape.copyBytes(data, nbytes)
+        let shapeCopy = tape.copy(shape, ndim)
+        return tape.record("cajal_tensor_from_data", outputs: [.single(out)]) {
+            cajal_tensor_from_data(data, nbytes, shape, ndim, dtype, out)
+        } replay: { run in
+            cajal_tensor_from_data(UnsafeRawPointer(dataCopy.pointer), nbytes, UnsafePointer(shapeCopy.pointer), ndim, dtype, run.output(0))
+        }
+    }
+    return newTensor(out) { try Tensor.fromBytes(data, byteCount: nbytes, shape: ints(shape, ndim), dtype: readDType(dtype, "from_data")) }
 }
 
 @_cdecl("cajal_tensor_from_blob")
 public func cajal_tensor_from_blob(_ data: UnsafeMutableRawPointer?, _ shape: UnsafePointer<Int64>?,
                                    _ strides: UnsafePointer<Int64>?, _ ndim: Int, _ dtype: Int32,
                                    _ release: ReleaseFunction?, _ context: UnsafeMutableRawPointer?, _ out: TensorOut?) -> Int32 {
-    newTensor(out) {
+    PlanTape.active?.fail("cajal_tensor_from_blob cannot be repeated by a plan")
+    return newTensor(out) {
         try Tensor.borrowing(data, shape: ints(shape, ndim), strides: ints(strides, ndim, "strides"),
                              dtype: readDType(dtype, "from_blob"), release: { release?(context) })
     }
@@ -26,39 +36,92 @@ public func cajal_tensor_from_blob(_ data: UnsafeMutableRawPointer?, _ shape: Un
 
 @_cdecl("cajal_tensor_scalar")
 public func cajal_tensor_scalar(_ value: Double, _ dtype: Int32, _ out: TensorOut?) -> Int32 {
-    newTensor(out) { try Tensor.scalar(value, dtype: readDType(dtype, "scalar")) }
+    if let tape = PlanTape.active {
+        return tape.record("cajal_tensor_scalar", outputs: [.single(out)]) {
+            cajal_tensor_scalar(value, dtype, out)
+        } replay: { run in
+            cajal_tensor_scalar(value, dtype, run.output(0))
+        }
+    }
+    return newTensor(out) { try Tensor.scalar(value, dtype: readDType(dtype, "scalar")) }
 }
 
 @_cdecl("cajal_tensor_scalar_int64")
 public func cajal_tensor_scalar_int64(_ value: Int64, _ out: TensorOut?) -> Int32 {
-    newTensor(out) { try Tensor.scalar(value) }
+    if let tape = PlanTape.active {
+        return tape.record("cajal_tensor_scalar_int64", outputs: [.single(out)]) {
+            cajal_tensor_scalar_int64(value, out)
+        } replay: { run in
+            cajal_tensor_scalar_int64(value, run.output(0))
+        }
+    }
+    return newTensor(out) { try Tensor.scalar(value) }
 }
 
 @_cdecl("cajal_tensor_full")
 public func cajal_tensor_full(_ shape: UnsafePointer<Int64>?, _ ndim: Int, _ value: Double, _ dtype: Int32,
                               _ out: TensorOut?) -> Int32 {
-    newTensor(out) { try Tensor.full(ints(shape, ndim), value: value, dtype: readDType(dtype, "full")) }
+    if let tape = PlanTape.active {
+        let shapeCopy = tape.copy(shape, ndim)
+        return tape.record("cajal_tensor_full", outputs: [.single(out)]) {
+            cajal_tensor_full(shape, ndim, value, dtype, out)
+        } replay: { run in
+            cajal_tensor_full(UnsafePointer(shapeCopy.pointer), ndim, value, dtype, run.output(0))
+        }
+    }
+    return newTensor(out) { try Tensor.full(ints(shape, ndim), value: value, dtype: readDType(dtype, "full")) }
 }
 
 @_cdecl("cajal_tensor_full_int64")
 public func cajal_tensor_full_int64(_ shape: UnsafePointer<Int64>?, _ ndim: Int, _ value: Int64, _ dtype: Int32,
                                     _ out: TensorOut?) -> Int32 {
-    newTensor(out) { try Tensor.full(ints(shape, ndim), integer: value, dtype: readDType(dtype, "full")) }
+    if let tape = PlanTape.active {
+        let shapeCopy = tape.copy(shape, ndim)
+        return tape.record("cajal_tensor_full_int64", outputs: [.single(out)]) {
+            cajal_tensor_full_int64(shape, ndim, value, dtype, out)
+        } replay: { run in
+            cajal_tensor_full_int64(UnsafePointer(shapeCopy.pointer), ndim, value, dtype, run.output(0))
+        }
+    }
+    return newTensor(out) { try Tensor.full(ints(shape, ndim), integer: value, dtype: readDType(dtype, "full")) }
 }
 
 @_cdecl("cajal_tensor_zeros")
 public func cajal_tensor_zeros(_ shape: UnsafePointer<Int64>?, _ ndim: Int, _ dtype: Int32, _ out: TensorOut?) -> Int32 {
-    newTensor(out) { try Tensor.zeros(ints(shape, ndim), dtype: readDType(dtype, "zeros")) }
+    if let tape = PlanTape.active {
+        let shapeCopy = tape.copy(shape, ndim)
+        return tape.record("cajal_tensor_zeros", outputs: [.single(out)]) {
+            cajal_tensor_zeros(shape, ndim, dtype, out)
+        } replay: { run in
+            cajal_tensor_zeros(UnsafePointer(shapeCopy.pointer), ndim, dtype, run.output(0))
+        }
+    }
+    return newTensor(out) { try Tensor.zeros(ints(shape, ndim), dtype: readDType(dtype, "zeros")) }
 }
 
 @_cdecl("cajal_tensor_ones")
 public func cajal_tensor_ones(_ shape: UnsafePointer<Int64>?, _ ndim: Int, _ dtype: Int32, _ out: TensorOut?) -> Int32 {
-    newTensor(out) { try Tensor.ones(ints(shape, ndim), dtype: readDType(dtype, "ones")) }
+    if let tape = PlanTape.active {
+        let shapeCopy = tape.copy(shape, ndim)
+        return tape.record("cajal_tensor_ones", outputs: [.single(out)]) {
+            cajal_tensor_ones(shape, ndim, dtype, out)
+        } replay: { run in
+            cajal_tensor_ones(UnsafePointer(shapeCopy.pointer), ndim, dtype, run.output(0))
+        }
+    }
+    return newTensor(out) { try Tensor.ones(ints(shape, ndim), dtype: readDType(dtype, "ones")) }
 }
 
 @_cdecl("cajal_tensor_arange")
 public func cajal_tensor_arange(_ start: Double, _ end: Double, _ step: Double, _ dtype: Int32, _ out: TensorOut?) -> Int32 {
-    newTensor(out) {
+    if let tape = PlanTape.active {
+        return tape.record("cajal_tensor_arange", outputs: [.single(out)]) {
+            cajal_tensor_arange(start, end, step, dtype, out)
+        } replay: { run in
+            cajal_tensor_arange(start, end, step, dtype, run.output(0))
+        }
+    }
+    return newTensor(out) {
         try Tensor.arange(start: start, end: end, step: step, dtype: dtype < 0 ? nil : readDType(dtype, "arange"))
     }
 }
@@ -66,19 +129,43 @@ public func cajal_tensor_arange(_ start: Double, _ end: Double, _ step: Double, 
 @_cdecl("cajal_tensor_rand")
 public func cajal_tensor_rand(_ shape: UnsafePointer<Int64>?, _ ndim: Int, _ dtype: Int32, _ generator: OpaquePointer?,
                               _ out: TensorOut?) -> Int32 {
-    newTensor(out) { try Tensor.rand(ints(shape, ndim), dtype: readDType(dtype, "rand"), generator: try generatorOrDefault(generator)) }
+    if let tape = PlanTape.active {
+        let shapeCopy = tape.copy(shape, ndim)
+        return tape.record("cajal_tensor_rand", outputs: [.single(out)]) {
+            cajal_tensor_rand(shape, ndim, dtype, generator, out)
+        } replay: { run in
+            cajal_tensor_rand(UnsafePointer(shapeCopy.pointer), ndim, dtype, generator, run.output(0))
+        }
+    }
+    return newTensor(out) { try Tensor.rand(ints(shape, ndim), dtype: readDType(dtype, "rand"), generator: try generatorOrDefault(generator)) }
 }
 
 @_cdecl("cajal_tensor_randn")
 public func cajal_tensor_randn(_ shape: UnsafePointer<Int64>?, _ ndim: Int, _ dtype: Int32, _ generator: OpaquePointer?,
                                _ out: TensorOut?) -> Int32 {
-    newTensor(out) { try Tensor.randn(ints(shape, ndim), dtype: readDType(dtype, "randn"), generator: try generatorOrDefault(generator)) }
+    if let tape = PlanTape.active {
+        let shapeCopy = tape.copy(shape, ndim)
+        return tape.record("cajal_tensor_randn", outputs: [.single(out)]) {
+            cajal_tensor_randn(shape, ndim, dtype, generator, out)
+        } replay: { run in
+            cajal_tensor_randn(UnsafePointer(shapeCopy.pointer), ndim, dtype, generator, run.output(0))
+        }
+    }
+    return newTensor(out) { try Tensor.randn(ints(shape, ndim), dtype: readDType(dtype, "randn"), generator: try generatorOrDefault(generator)) }
 }
 
 @_cdecl("cajal_tensor_randint")
 public func cajal_tensor_randint(_ low: Int64, _ high: Int64, _ shape: UnsafePointer<Int64>?, _ ndim: Int,
                                  _ dtype: Int32, _ generator: OpaquePointer?, _ out: TensorOut?) -> Int32 {
-    newTensor(out) {
+    if let tape = PlanTape.active {
+        let shapeCopy = tape.copy(shape, ndim)
+        return tape.record("cajal_tensor_randint", outputs: [.single(out)]) {
+            cajal_tensor_randint(low, high, shape, ndim, dtype, generator, out)
+        } replay: { run in
+            cajal_tensor_randint(low, high, UnsafePointer(shapeCopy.pointer), ndim, dtype, generator, run.output(0))
+        }
+    }
+    return newTensor(out) {
         try Tensor.randint(low: low, high: high, ints(shape, ndim), dtype: readDType(dtype, "randint"), generator: try generatorOrDefault(generator))
     }
 }
@@ -86,7 +173,15 @@ public func cajal_tensor_randint(_ low: Int64, _ high: Int64, _ shape: UnsafePoi
 @_cdecl("cajal_tensor_multinomial")
 public func cajal_tensor_multinomial(_ input: OpaquePointer?, _ num_samples: Int64, _ replacement: Int32,
                                      _ generator: OpaquePointer?, _ out: TensorOut?) -> Int32 {
-    newTensor(out) {
+    if let tape = PlanTape.active {
+        let inputRef = tape.tensor(input)
+        return tape.record("cajal_tensor_multinomial", outputs: [.single(out)]) {
+            cajal_tensor_multinomial(input, num_samples, replacement, generator, out)
+        } replay: { run in
+            cajal_tensor_multinomial(run[inputRef], num_samples, replacement, generator, run.output(0))
+        }
+    }
+    return newTensor(out) {
         try tensorArgument(input, "input").multinomial(Int(num_samples), replacement: replacement != 0,
                                                generator: try generatorOrDefault(generator))
     }
@@ -94,15 +189,36 @@ public func cajal_tensor_multinomial(_ input: OpaquePointer?, _ num_samples: Int
 
 @_cdecl("cajal_tensor_randperm")
 public func cajal_tensor_randperm(_ n: Int64, _ dtype: Int32, _ generator: OpaquePointer?, _ out: TensorOut?) -> Int32 {
-    newTensor(out) { try Tensor.randperm(Int(n), dtype: readDType(dtype, "randperm"), generator: try generatorOrDefault(generator)) }
+    if let tape = PlanTape.active {
+        return tape.record("cajal_tensor_randperm", outputs: [.single(out)]) {
+            cajal_tensor_randperm(n, dtype, generator, out)
+        } replay: { run in
+            cajal_tensor_randperm(n, dtype, generator, run.output(0))
+        }
+    }
+    return newTensor(out) { try Tensor.randperm(Int(n), dtype: readDType(dtype, "randperm"), generator: try generatorOrDefault(generator)) }
 }
 
 @_cdecl("cajal_tensor_eye")
 public func cajal_tensor_eye(_ n: Int64, _ m: Int64, _ dtype: Int32, _ out: TensorOut?) -> Int32 {
-    newTensor(out) { try Tensor.eye(Int(n), Int(m), dtype: readDType(dtype, "eye")) }
+    if let tape = PlanTape.active {
+        return tape.record("cajal_tensor_eye", outputs: [.single(out)]) {
+            cajal_tensor_eye(n, m, dtype, out)
+        } replay: { run in
+            cajal_tensor_eye(n, m, dtype, run.output(0))
+        }
+    }
+    return newTensor(out) { try Tensor.eye(Int(n), Int(m), dtype: readDType(dtype, "eye")) }
 }
 
 @_cdecl("cajal_tensor_linspace")
 public func cajal_tensor_linspace(_ start: Double, _ end: Double, _ steps: Int64, _ dtype: Int32, _ out: TensorOut?) -> Int32 {
-    newTensor(out) { try Tensor.linspace(start: start, end: end, steps: Int(steps), dtype: readDType(dtype, "linspace")) }
+    if let tape = PlanTape.active {
+        return tape.record("cajal_tensor_linspace", outputs: [.single(out)]) {
+            cajal_tensor_linspace(start, end, steps, dtype, out)
+        } replay: { run in
+            cajal_tensor_linspace(start, end, steps, dtype, run.output(0))
+        }
+    }
+    return newTensor(out) { try Tensor.linspace(start: start, end: end, steps: Int(steps), dtype: readDType(dtype, "linspace")) }
 }

@@ -5,12 +5,14 @@ import Glibc
 
 @_cdecl("cajal_generator_new")
 public func cajal_generator_new(_ seed: UInt64, _ out: UnsafeMutablePointer<OpaquePointer?>?) -> Int32 {
-    writeResult(out) { Handles.hand(Generator(seed: seed), .generator) }
+    PlanTape.active?.fail("cajal_generator_new cannot be repeated by a plan")
+    return writeResult(out) { Handles.hand(Generator(seed: seed), .generator) }
 }
 
 @_cdecl("cajal_generator_default")
 public func cajal_generator_default(_ out: UnsafeMutablePointer<OpaquePointer?>?) -> Int32 {
-    writeResult(out) { Handles.hand(Generator.default, .generator) }
+    PlanTape.active?.fail("cajal_generator_default cannot be repeated by a plan")
+    return writeResult(out) { Handles.hand(Generator.default, .generator) }
 }
 
 @_cdecl("cajal_generator_free")
@@ -20,7 +22,14 @@ public func cajal_generator_free(_ generator: OpaquePointer?) {
 
 @_cdecl("cajal_generator_manual_seed")
 public func cajal_generator_manual_seed(_ generator: OpaquePointer?, _ seed: UInt64) -> Int32 {
-    status {
+    if let tape = PlanTape.active {
+        return tape.record("cajal_generator_manual_seed", outputs: []) {
+            cajal_generator_manual_seed(generator, seed)
+        } replay: { run in
+            cajal_generator_manual_seed(generator, seed)
+        }
+    }
+    return status {
         try Handles.borrow(generator, .generator, as: Generator.self, "generator").manualSeed(seed)
     }
 }
@@ -32,12 +41,27 @@ public func cajal_generator_initial_seed(_ generator: OpaquePointer?, _ out: Uns
 
 @_cdecl("cajal_generator_get_state")
 public func cajal_generator_get_state(_ generator: OpaquePointer?, _ out: TensorOut?) -> Int32 {
-    newTensor(out) { try Tensor(generatorOrDefault(generator).state) }
+    if let tape = PlanTape.active {
+        return tape.record("cajal_generator_get_state", outputs: [.single(out)]) {
+            cajal_generator_get_state(generator, out)
+        } replay: { run in
+            cajal_generator_get_state(generator, run.output(0))
+        }
+    }
+    return newTensor(out) { try Tensor(generatorOrDefault(generator).state) }
 }
 
 @_cdecl("cajal_generator_set_state")
 public func cajal_generator_set_state(_ generator: OpaquePointer?, _ state: OpaquePointer?) -> Int32 {
-    status { try generatorOrDefault(generator).setState(tensorArgument(state, "state").toArray(Int64.self)) }
+    if let tape = PlanTape.active {
+        let stateRef = tape.tensor(state)
+        return tape.record("cajal_generator_set_state", outputs: []) {
+            cajal_generator_set_state(generator, state)
+        } replay: { run in
+            cajal_generator_set_state(generator, run[stateRef])
+        }
+    }
+    return status { try generatorOrDefault(generator).setState(tensorArgument(state, "state").toArray(Int64.self)) }
 }
 
 @_cdecl("cajal_get_bernoulli_stream")
@@ -47,27 +71,66 @@ public func cajal_get_bernoulli_stream() -> Int32 {
 
 @_cdecl("cajal_set_bernoulli_stream")
 public func cajal_set_bernoulli_stream(_ stream: Int32) -> Int32 {
+    if let tape = PlanTape.active {
+        return tape.record("cajal_set_bernoulli_stream", outputs: []) {
+            cajal_set_bernoulli_stream(stream)
+        } replay: { run in
+            cajal_set_bernoulli_stream(stream)
+        }
+    }
     guard let stream = BernoulliStream(rawValue: stream) else { return invalidConstant(BernoulliStream.self, stream, "set_bernoulli_stream", "stream") }
     return status { RandomFill.bernoulliStream.withLock { $0 = stream } }
 }
 
 @_cdecl("cajal_tensor_bernoulli_inplace")
 public func cajal_tensor_bernoulli_inplace(_ tensor: OpaquePointer?, _ p: Double, _ generator: OpaquePointer?) -> Int32 {
-    status { try tensorArgument(tensor).bernoulliInPlace(probability: p, generator: generatorOrDefault(generator)) }
+    if let tape = PlanTape.active {
+        let tensorRef = tape.tensor(tensor)
+        return tape.record("cajal_tensor_bernoulli_inplace", outputs: []) {
+            cajal_tensor_bernoulli_inplace(tensor, p, generator)
+        } replay: { run in
+            cajal_tensor_bernoulli_inplace(run[tensorRef], p, generator)
+        }
+    }
+    return status { try tensorArgument(tensor).bernoulliInPlace(probability: p, generator: generatorOrDefault(generator)) }
 }
 
 @_cdecl("cajal_tensor_bernoulli")
 public func cajal_tensor_bernoulli(_ probabilities: OpaquePointer?, _ generator: OpaquePointer?, _ out: TensorOut?) -> Int32 {
-    newTensor(out) { try tensorArgument(probabilities, "input").bernoulli(generator: generatorOrDefault(generator)) }
+    if let tape = PlanTape.active {
+        let probabilitiesRef = tape.tensor(probabilities)
+        return tape.record("cajal_tensor_bernoulli", outputs: [.single(out)]) {
+            cajal_tensor_bernoulli(probabilities, generator, out)
+        } replay: { run in
+            cajal_tensor_bernoulli(run[probabilitiesRef], generator, run.output(0))
+        }
+    }
+    return newTensor(out) { try tensorArgument(probabilities, "input").bernoulli(generator: generatorOrDefault(generator)) }
 }
 
 @_cdecl("cajal_tensor_standard_gamma")
 public func cajal_tensor_standard_gamma(_ concentration: OpaquePointer?, _ generator: OpaquePointer?, _ out: TensorOut?) -> Int32 {
-    newTensor(out) { try tensorArgument(concentration, "concentration").standardGamma(generator: generatorOrDefault(generator)) }
+    if let tape = PlanTape.active {
+        let concentrationRef = tape.tensor(concentration)
+        return tape.record("cajal_tensor_standard_gamma", outputs: [.single(out)]) {
+            cajal_tensor_standard_gamma(concentration, generator, out)
+        } replay: { run in
+            cajal_tensor_standard_gamma(run[concentrationRef], generator, run.output(0))
+        }
+    }
+    return newTensor(out) { try tensorArgument(concentration, "concentration").standardGamma(generator: generatorOrDefault(generator)) }
 }
 
 @_cdecl("cajal_tensor_sample_dirichlet")
 public func cajal_tensor_sample_dirichlet(_ concentration: OpaquePointer?, _ generator: OpaquePointer?,
                                           _ out: TensorOut?) -> Int32 {
-    newTensor(out) { try tensorArgument(concentration, "concentration").sampleDirichlet(generator: generatorOrDefault(generator)) }
+    if let tape = PlanTape.active {
+        let concentrationRef = tape.tensor(concentration)
+        return tape.record("cajal_tensor_sample_dirichlet", outputs: [.single(out)]) {
+            cajal_tensor_sample_dirichlet(concentration, generator, out)
+        } replay: { run in
+            cajal_tensor_sample_dirichlet(run[concentrationRef], generator, run.output(0))
+        }
+    }
+    return newTensor(out) { try tensorArgument(concentration, "concentration").sampleDirichlet(generator: generatorOrDefault(generator)) }
 }

@@ -30,7 +30,8 @@ public func cajal_tensor_dtype(_ tensor: OpaquePointer?, _ out: UnsafeMutablePoi
 
 @_cdecl("cajal_tensor_data_ptr")
 public func cajal_tensor_data_ptr(_ tensor: OpaquePointer?, _ out: UnsafeMutablePointer<UnsafeMutableRawPointer?>?) -> Int32 {
-    writeResult(out) { try tensorArgument(tensor).dataPointer }
+    PlanTape.active?.fail("cajal_tensor_data_ptr reads a tensor's values")
+    return writeResult(out) { try tensorArgument(tensor).dataPointer }
 }
 
 @_cdecl("cajal_tensor_is_contiguous")
@@ -40,15 +41,18 @@ public func cajal_tensor_is_contiguous(_ tensor: OpaquePointer?, _ out: UnsafeMu
 
 @_cdecl("cajal_tensor_copy_to")
 public func cajal_tensor_copy_to(_ tensor: OpaquePointer?, _ dst: UnsafeMutableRawPointer?, _ nbytes: Int) -> Int32 {
-    status { try tensorArgument(tensor).copyBytes(to: dst, byteCount: nbytes) }
+    PlanTape.active?.fail("cajal_tensor_copy_to reads a tensor's values")
+    return status { try tensorArgument(tensor).copyBytes(to: dst, byteCount: nbytes) }
 }
 
 @_cdecl("cajal_tensor_item")
 public func cajal_tensor_item(_ tensor: OpaquePointer?, _ out: UnsafeMutablePointer<Double>?) -> Int32 {
-    writeResult(out) { try tensorArgument(tensor).item() }
+    PlanTape.active?.fail("cajal_tensor_item reads a tensor's values")
+    return writeResult(out) { try tensorArgument(tensor).item() }
 }
 
 @_cdecl("cajal_tensor_item_int64")
 public func cajal_tensor_item_int64(_ tensor: OpaquePointer?, _ out: UnsafeMutablePointer<Int64>?) -> Int32 {
-    writeResult(out) { try tensorArgument(tensor).itemInt64() }
+    PlanTape.active?.fail("cajal_tensor_item_int64 reads a tensor's values")
+    return writeResult(out) { try tensorArgument(tensor).itemInt64() }
 }

@@ -10,7 +10,15 @@ public func cajal_tensor_requires_grad(_ tensor: OpaquePointer?, _ out: UnsafeMu
 
 @_cdecl("cajal_tensor_set_requires_grad")
 public func cajal_tensor_set_requires_grad(_ tensor: OpaquePointer?, _ requires_grad: Int32) -> Int32 {
-    status { try tensorArgument(tensor).setRequiresGrad(requires_grad != 0) }
+    if let tape = PlanTape.active {
+        let tensorRef = tape.tensor(tensor)
+        return tape.record("cajal_tensor_set_requires_grad", outputs: []) {
+            cajal_tensor_set_requires_grad(tensor, requires_grad)
+        } replay: { run in
+            cajal_tensor_set_requires_grad(run[tensorRef], requires_grad)
+        }
+    }
+    return status { try tensorArgument(tensor).setRequiresGrad(requires_grad != 0) }
 }
 
 @_cdecl("cajal_tensor_is_leaf")
@@ -20,12 +28,29 @@ public func cajal_tensor_is_leaf(_ tensor: OpaquePointer?, _ out: UnsafeMutableP
 
 @_cdecl("cajal_tensor_grad")
 public func cajal_tensor_grad(_ tensor: OpaquePointer?, _ out: TensorOut?) -> Int32 {
-    writeResult(out) { try tensorArgument(tensor).grad.map(handle) }
+    if let tape = PlanTape.active {
+        let tensorRef = tape.tensor(tensor)
+        return tape.record("cajal_tensor_grad", outputs: [.single(out)]) {
+            cajal_tensor_grad(tensor, out)
+        } replay: { run in
+            cajal_tensor_grad(run[tensorRef], run.output(0))
+        }
+    }
+    return writeResult(out) { try tensorArgument(tensor).grad.map(handle) }
 }
 
 @_cdecl("cajal_tensor_set_grad")
 public func cajal_tensor_set_grad(_ tensor: OpaquePointer?, _ grad: OpaquePointer?) -> Int32 {
-    status { try tensorArgument(tensor).setGrad(grad.map { try tensorArgument($0, "grad") }) }
+    if let tape = PlanTape.active {
+        let tensorRef = tape.tensor(tensor)
+        let gradRef = tape.tensor(grad)
+        return tape.record("cajal_tensor_set_grad", outputs: []) {
+            cajal_tensor_set_grad(tensor, grad)
+        } replay: { run in
+            cajal_tensor_set_grad(run[tensorRef], run[gradRef])
+        }
+    }
+    return status { try tensorArgument(tensor).setGrad(grad.map { try tensorArgument($0, "grad") }) }
 }
 
 @_cdecl("cajal_tensor_grad_fn_name")
@@ -35,12 +60,29 @@ public func cajal_tensor_grad_fn_name(_ tensor: OpaquePointer?, _ out: UnsafeMut
 
 @_cdecl("cajal_tensor_retain_grad")
 public func cajal_tensor_retain_grad(_ tensor: OpaquePointer?) -> Int32 {
-    status { try tensorArgument(tensor).retainGrad() }
+    if let tape = PlanTape.active {
+        let tensorRef = tape.tensor(tensor)
+        return tape.record("cajal_tensor_retain_grad", outputs: []) {
+            cajal_tensor_retain_grad(tensor)
+        } replay: { run in
+            cajal_tensor_retain_grad(run[tensorRef])
+        }
+    }
+    return status { try tensorArgument(tensor).retainGrad() }
 }
 
 @_cdecl("cajal_tensor_backward")
 public func cajal_tensor_backward(_ tensor: OpaquePointer?, _ gradient: OpaquePointer?, _ retain_graph: Int32) -> Int32 {
-    status {
+    if let tape = PlanTape.active {
+        let tensorRef = tape.tensor(tensor)
+        let gradientRef = tape.tensor(gradient)
+        return tape.record("cajal_tensor_backward", outputs: []) {
+            cajal_tensor_backward(tensor, gradient, retain_graph)
+        } replay: { run in
+            cajal_tensor_backward(run[tensorRef], run[gradientRef], retain_graph)
+        }
+    }
+    return status {
         try tensorArgument(tensor).backward(gradient: gradient.map { try tensorArgument($0, "gradient") }, retainGraph: retain_graph != 0)
     }
 }
@@ -48,7 +90,16 @@ public func cajal_tensor_backward(_ tensor: OpaquePointer?, _ gradient: OpaquePo
 @_cdecl("cajal_autograd_backward")
 public func cajal_autograd_backward(_ outputs: UnsafePointer<OpaquePointer?>?, _ count: Int,
                                     _ gradients: UnsafePointer<OpaquePointer?>?, _ retain_graph: Int32) -> Int32 {
-    status {
+    if let tape = PlanTape.active {
+        let outputsList = tape.tensors(outputs, count)
+        let gradientsList = tape.tensors(gradients, count)
+        return tape.record("cajal_autograd_backward", outputs: []) {
+            cajal_autograd_backward(outputs, count, gradients, retain_graph)
+        } replay: { run in
+            cajal_autograd_backward(run.tensors(outputsList), count, run.tensors(gradientsList), retain_graph)
+        }
+    }
+    return status {
         try Tensor.backward(tensorList(outputs, count, "outputs"), gradients: optionalTensorList(gradients, count, "gradients"),
                             retainGraph: retain_graph != 0)
     }
@@ -59,7 +110,17 @@ public func cajal_autograd_grad(_ outputs: UnsafePointer<OpaquePointer?>?, _ nou
                                 _ grad_outputs: UnsafePointer<OpaquePointer?>?,
                                 _ inputs: UnsafePointer<OpaquePointer?>?, _ ninputs: Int, _ retain_graph: Int32,
                                 _ allow_unused: Int32, _ results: TensorOut?) -> Int32 {
-    status {
+    if let tape = PlanTape.active {
+        let outputsList = tape.tensors(outputs, noutputs)
+        let grad_outputsList = tape.tensors(grad_outputs, noutputs)
+        let inputsList = tape.tensors(inputs, ninputs)
+        return tape.record("cajal_autograd_grad", outputs: [.fixed(results, ninputs)]) {
+            cajal_autograd_grad(outputs, noutputs, grad_outputs, inputs, ninputs, retain_graph, allow_unused, results)
+        } replay: { run in
+            cajal_autograd_grad(run.tensors(outputsList), noutputs, run.tensors(grad_outputsList), run.tensors(inputsList), ninputs, retain_graph, allow_unused, run.output(0))
+        }
+    }
+    return status {
         guard let results else { throw CajalError(.nullArgument, "results array is NULL") }
         let grads = try Tensor.gradients(of: tensorList(outputs, noutputs, "outputs"),
                                          withRespectTo: tensorList(inputs, ninputs, "inputs"),
@@ -73,7 +134,17 @@ public func cajal_autograd_grad(_ outputs: UnsafePointer<OpaquePointer?>?, _ nou
 public func cajal_autograd_backward_ex(_ outputs: UnsafePointer<OpaquePointer?>?, _ count: Int,
                                        _ gradients: UnsafePointer<OpaquePointer?>?, _ retain_graph: Int32,
                                        _ create_graph: Int32, _ inputs: UnsafePointer<OpaquePointer?>?, _ ninputs: Int) -> Int32 {
-    status {
+    if let tape = PlanTape.active {
+        let outputsList = tape.tensors(outputs, count)
+        let gradientsList = tape.tensors(gradients, count)
+        let inputsList = tape.tensors(inputs, ninputs)
+        return tape.record("cajal_autograd_backward_ex", outputs: []) {
+            cajal_autograd_backward_ex(outputs, count, gradients, retain_graph, create_graph, inputs, ninputs)
+        } replay: { run in
+            cajal_autograd_backward_ex(run.tensors(outputsList), count, run.tensors(gradientsList), retain_graph, create_graph, run.tensors(inputsList), ninputs)
+        }
+    }
+    return status {
         try Tensor.backward(tensorList(outputs, count, "outputs"), gradients: optionalTensorList(gradients, count, "gradients"),
                             retainGraph: retain_graph != 0, createGraph: create_graph != 0,
                             inputs: ninputs == 0 ? nil : tensorList(inputs, ninputs, "inputs"))
@@ -85,7 +156,17 @@ public func cajal_autograd_grad_ex(_ outputs: UnsafePointer<OpaquePointer?>?, _ 
                                    _ grad_outputs: UnsafePointer<OpaquePointer?>?,
                                    _ inputs: UnsafePointer<OpaquePointer?>?, _ ninputs: Int, _ retain_graph: Int32,
                                    _ create_graph: Int32, _ allow_unused: Int32, _ results: TensorOut?) -> Int32 {
-    status {
+    if let tape = PlanTape.active {
+        let outputsList = tape.tensors(outputs, noutputs)
+        let grad_outputsList = tape.tensors(grad_outputs, noutputs)
+        let inputsList = tape.tensors(inputs, ninputs)
+        return tape.record("cajal_autograd_grad_ex", outputs: [.fixed(results, ninputs)]) {
+            cajal_autograd_grad_ex(outputs, noutputs, grad_outputs, inputs, ninputs, retain_graph, create_graph, allow_unused, results)
+        } replay: { run in
+            cajal_autograd_grad_ex(run.tensors(outputsList), noutputs, run.tensors(grad_outputsList), run.tensors(inputsList), ninputs, retain_graph, create_graph, allow_unused, run.output(0))
+        }
+    }
+    return status {
         guard let results else { throw CajalError(.nullArgument, "results array is NULL") }
         let grads = try Tensor.gradients(of: tensorList(outputs, noutputs, "outputs"),
                                          withRespectTo: tensorList(inputs, ninputs, "inputs"),
@@ -99,7 +180,8 @@ public func cajal_autograd_grad_ex(_ outputs: UnsafePointer<OpaquePointer?>?, _ 
 public func cajal_tensor_register_hook(_ tensor: OpaquePointer?, _ hook: GradientFunction?,
                                        _ context: UnsafeMutableRawPointer?, _ release: ReleaseFunction?,
                                        _ id: UnsafeMutablePointer<Int64>?) -> Int32 {
-    writeResult(id) {
+    PlanTape.active?.fail("cajal_tensor_register_hook cannot be repeated by a plan")
+    return writeResult(id) {
         guard let hook else { throw CajalError(.nullArgument, "[register_hook] hook is NULL") }
         let target = try tensorArgument(tensor)
         guard target.requiresGrad else {
@@ -115,7 +197,15 @@ public func cajal_tensor_register_hook(_ tensor: OpaquePointer?, _ hook: Gradien
 
 @_cdecl("cajal_tensor_remove_hook")
 public func cajal_tensor_remove_hook(_ tensor: OpaquePointer?, _ id: Int64) -> Int32 {
-    status { try tensorArgument(tensor).removeHook(Int(id)) }
+    if let tape = PlanTape.active {
+        let tensorRef = tape.tensor(tensor)
+        return tape.record("cajal_tensor_remove_hook", outputs: []) {
+            cajal_tensor_remove_hook(tensor, id)
+        } replay: { run in
+            cajal_tensor_remove_hook(run[tensorRef], id)
+        }
+    }
+    return status { try tensorArgument(tensor).removeHook(Int(id)) }
 }
 
 @_cdecl("cajal_autograd_function")
@@ -123,7 +213,8 @@ public func cajal_autograd_function(_ output: OpaquePointer?, _ inputs: UnsafePo
                                     _ name: UnsafePointer<CChar>?, _ backward: GradientFunction?,
                                     _ context: UnsafeMutableRawPointer?, _ release: ReleaseFunction?,
                                     _ once_differentiable: Int32, _ out: TensorOut?) -> Int32 {
-    newTensor(out) {
+    PlanTape.active?.fail("cajal_autograd_function cannot be repeated by a plan")
+    return newTensor(out) {
         guard let backward else { throw CajalError(.nullArgument, "[autograd.Function] backward callback is NULL") }
         let (value, sources, label) = (try tensorArgument(output, "output"), try tensorList(inputs, ninputs, "inputs"),
                                        try stringArgument(name, "name"))
@@ -136,10 +227,26 @@ public func cajal_autograd_function(_ output: OpaquePointer?, _ inputs: UnsafePo
 
 @_cdecl("cajal_tensor_share")
 public func cajal_tensor_share(_ tensor: OpaquePointer?, _ out: TensorOut?) -> Int32 {
-    newTensor(out) { try tensorArgument(tensor) }
+    if let tape = PlanTape.active {
+        let tensorRef = tape.tensor(tensor)
+        return tape.record("cajal_tensor_share", outputs: [.single(out)]) {
+            cajal_tensor_share(tensor, out)
+        } replay: { run in
+            cajal_tensor_share(run[tensorRef], run.output(0))
+        }
+    }
+    return newTensor(out) { try tensorArgument(tensor) }
 }
 
 @_cdecl("cajal_tensor_detach")
 public func cajal_tensor_detach(_ tensor: OpaquePointer?, _ out: TensorOut?) -> Int32 {
-    newTensor(out) { try tensorArgument(tensor).detach() }
+    if let tape = PlanTape.active {
+        let tensorRef = tape.tensor(tensor)
+        return tape.record("cajal_tensor_detach", outputs: [.single(out)]) {
+            cajal_tensor_detach(tensor, out)
+        } replay: { run in
+            cajal_tensor_detach(run[tensorRef], run.output(0))
+        }
+    }
+    return newTensor(out) { try tensorArgument(tensor).detach() }
 }

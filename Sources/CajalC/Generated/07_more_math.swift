@@ -5,263 +5,681 @@ import Glibc
 
 @_cdecl("cajal_tensor_abs")
 public func cajal_tensor_abs(_ x: OpaquePointer?, _ out: TensorOut?) -> Int32 {
-    newTensor(out) { try tensorArgument(x).abs() }
+    if let tape = PlanTape.active {
+        let xRef = tape.tensor(x)
+        return tape.record("cajal_tensor_abs", outputs: [.single(out)]) {
+            cajal_tensor_abs(x, out)
+        } replay: { run in
+            cajal_tensor_abs(run[xRef], run.output(0))
+        }
+    }
+    return newTensor(out) { try tensorArgument(x).abs() }
 }
 
 @_cdecl("cajal_tensor_sign")
 public func cajal_tensor_sign(_ x: OpaquePointer?, _ out: TensorOut?) -> Int32 {
-    newTensor(out) { try tensorArgument(x).sign() }
+    if let tape = PlanTape.active {
+        let xRef = tape.tensor(x)
+        return tape.record("cajal_tensor_sign", outputs: [.single(out)]) {
+            cajal_tensor_sign(x, out)
+        } replay: { run in
+            cajal_tensor_sign(run[xRef], run.output(0))
+        }
+    }
+    return newTensor(out) { try tensorArgument(x).sign() }
 }
 
 @_cdecl("cajal_tensor_expm1")
 public func cajal_tensor_expm1(_ x: OpaquePointer?, _ out: TensorOut?) -> Int32 {
-    newTensor(out) { try tensorArgument(x).expm1() }
+    if let tape = PlanTape.active {
+        let xRef = tape.tensor(x)
+        return tape.record("cajal_tensor_expm1", outputs: [.single(out)]) {
+            cajal_tensor_expm1(x, out)
+        } replay: { run in
+            cajal_tensor_expm1(run[xRef], run.output(0))
+        }
+    }
+    return newTensor(out) { try tensorArgument(x).expm1() }
 }
 
 @_cdecl("cajal_tensor_log1p")
 public func cajal_tensor_log1p(_ x: OpaquePointer?, _ out: TensorOut?) -> Int32 {
-    newTensor(out) { try tensorArgument(x).log1p() }
+    if let tape = PlanTape.active {
+        let xRef = tape.tensor(x)
+        return tape.record("cajal_tensor_log1p", outputs: [.single(out)]) {
+            cajal_tensor_log1p(x, out)
+        } replay: { run in
+            cajal_tensor_log1p(run[xRef], run.output(0))
+        }
+    }
+    return newTensor(out) { try tensorArgument(x).log1p() }
 }
 
 @_cdecl("cajal_tensor_log2")
 public func cajal_tensor_log2(_ x: OpaquePointer?, _ out: TensorOut?) -> Int32 {
-    newTensor(out) { try tensorArgument(x).log2() }
+    if let tape = PlanTape.active {
+        let xRef = tape.tensor(x)
+        return tape.record("cajal_tensor_log2", outputs: [.single(out)]) {
+            cajal_tensor_log2(x, out)
+        } replay: { run in
+            cajal_tensor_log2(run[xRef], run.output(0))
+        }
+    }
+    return newTensor(out) { try tensorArgument(x).log2() }
 }
 
 @_cdecl("cajal_tensor_log10")
 public func cajal_tensor_log10(_ x: OpaquePointer?, _ out: TensorOut?) -> Int32 {
-    newTensor(out) { try tensorArgument(x).log10() }
+    if let tape = PlanTape.active {
+        let xRef = tape.tensor(x)
+        return tape.record("cajal_tensor_log10", outputs: [.single(out)]) {
+            cajal_tensor_log10(x, out)
+        } replay: { run in
+            cajal_tensor_log10(run[xRef], run.output(0))
+        }
+    }
+    return newTensor(out) { try tensorArgument(x).log10() }
 }
 
 @_cdecl("cajal_tensor_rsqrt")
 public func cajal_tensor_rsqrt(_ x: OpaquePointer?, _ out: TensorOut?) -> Int32 {
-    newTensor(out) { try tensorArgument(x).rsqrt() }
+    if let tape = PlanTape.active {
+        let xRef = tape.tensor(x)
+        return tape.record("cajal_tensor_rsqrt", outputs: [.single(out)]) {
+            cajal_tensor_rsqrt(x, out)
+        } replay: { run in
+            cajal_tensor_rsqrt(run[xRef], run.output(0))
+        }
+    }
+    return newTensor(out) { try tensorArgument(x).rsqrt() }
 }
 
 @_cdecl("cajal_tensor_atan")
 public func cajal_tensor_atan(_ x: OpaquePointer?, _ out: TensorOut?) -> Int32 {
-    newTensor(out) { try tensorArgument(x).atan() }
+    if let tape = PlanTape.active {
+        let xRef = tape.tensor(x)
+        return tape.record("cajal_tensor_atan", outputs: [.single(out)]) {
+            cajal_tensor_atan(x, out)
+        } replay: { run in
+            cajal_tensor_atan(run[xRef], run.output(0))
+        }
+    }
+    return newTensor(out) { try tensorArgument(x).atan() }
 }
 
 @_cdecl("cajal_tensor_sinh")
 public func cajal_tensor_sinh(_ x: OpaquePointer?, _ out: TensorOut?) -> Int32 {
-    newTensor(out) { try tensorArgument(x).sinh() }
+    if let tape = PlanTape.active {
+        let xRef = tape.tensor(x)
+        return tape.record("cajal_tensor_sinh", outputs: [.single(out)]) {
+            cajal_tensor_sinh(x, out)
+        } replay: { run in
+            cajal_tensor_sinh(run[xRef], run.output(0))
+        }
+    }
+    return newTensor(out) { try tensorArgument(x).sinh() }
 }
 
 @_cdecl("cajal_tensor_cosh")
 public func cajal_tensor_cosh(_ x: OpaquePointer?, _ out: TensorOut?) -> Int32 {
-    newTensor(out) { try tensorArgument(x).cosh() }
+    if let tape = PlanTape.active {
+        let xRef = tape.tensor(x)
+        return tape.record("cajal_tensor_cosh", outputs: [.single(out)]) {
+            cajal_tensor_cosh(x, out)
+        } replay: { run in
+            cajal_tensor_cosh(run[xRef], run.output(0))
+        }
+    }
+    return newTensor(out) { try tensorArgument(x).cosh() }
 }
 
 @_cdecl("cajal_tensor_asinh")
 public func cajal_tensor_asinh(_ x: OpaquePointer?, _ out: TensorOut?) -> Int32 {
-    newTensor(out) { try tensorArgument(x).asinh() }
+    if let tape = PlanTape.active {
+        let xRef = tape.tensor(x)
+        return tape.record("cajal_tensor_asinh", outputs: [.single(out)]) {
+            cajal_tensor_asinh(x, out)
+        } replay: { run in
+            cajal_tensor_asinh(run[xRef], run.output(0))
+        }
+    }
+    return newTensor(out) { try tensorArgument(x).asinh() }
 }
 
 @_cdecl("cajal_tensor_asin")
 public func cajal_tensor_asin(_ x: OpaquePointer?, _ out: TensorOut?) -> Int32 {
-    newTensor(out) { try tensorArgument(x).asin() }
+    if let tape = PlanTape.active {
+        let xRef = tape.tensor(x)
+        return tape.record("cajal_tensor_asin", outputs: [.single(out)]) {
+            cajal_tensor_asin(x, out)
+        } replay: { run in
+            cajal_tensor_asin(run[xRef], run.output(0))
+        }
+    }
+    return newTensor(out) { try tensorArgument(x).asin() }
 }
 
 @_cdecl("cajal_tensor_acos")
 public func cajal_tensor_acos(_ x: OpaquePointer?, _ out: TensorOut?) -> Int32 {
-    newTensor(out) { try tensorArgument(x).acos() }
+    if let tape = PlanTape.active {
+        let xRef = tape.tensor(x)
+        return tape.record("cajal_tensor_acos", outputs: [.single(out)]) {
+            cajal_tensor_acos(x, out)
+        } replay: { run in
+            cajal_tensor_acos(run[xRef], run.output(0))
+        }
+    }
+    return newTensor(out) { try tensorArgument(x).acos() }
 }
 
 @_cdecl("cajal_tensor_atanh")
 public func cajal_tensor_atanh(_ x: OpaquePointer?, _ out: TensorOut?) -> Int32 {
-    newTensor(out) { try tensorArgument(x).atanh() }
+    if let tape = PlanTape.active {
+        let xRef = tape.tensor(x)
+        return tape.record("cajal_tensor_atanh", outputs: [.single(out)]) {
+            cajal_tensor_atanh(x, out)
+        } replay: { run in
+            cajal_tensor_atanh(run[xRef], run.output(0))
+        }
+    }
+    return newTensor(out) { try tensorArgument(x).atanh() }
 }
 
 @_cdecl("cajal_tensor_acosh")
 public func cajal_tensor_acosh(_ x: OpaquePointer?, _ out: TensorOut?) -> Int32 {
-    newTensor(out) { try tensorArgument(x).acosh() }
+    if let tape = PlanTape.active {
+        let xRef = tape.tensor(x)
+        return tape.record("cajal_tensor_acosh", outputs: [.single(out)]) {
+            cajal_tensor_acosh(x, out)
+        } replay: { run in
+            cajal_tensor_acosh(run[xRef], run.output(0))
+        }
+    }
+    return newTensor(out) { try tensorArgument(x).acosh() }
 }
 
 @_cdecl("cajal_tensor_sin")
 public func cajal_tensor_sin(_ x: OpaquePointer?, _ out: TensorOut?) -> Int32 {
-    newTensor(out) { try tensorArgument(x).sin() }
+    if let tape = PlanTape.active {
+        let xRef = tape.tensor(x)
+        return tape.record("cajal_tensor_sin", outputs: [.single(out)]) {
+            cajal_tensor_sin(x, out)
+        } replay: { run in
+            cajal_tensor_sin(run[xRef], run.output(0))
+        }
+    }
+    return newTensor(out) { try tensorArgument(x).sin() }
 }
 
 @_cdecl("cajal_tensor_cos")
 public func cajal_tensor_cos(_ x: OpaquePointer?, _ out: TensorOut?) -> Int32 {
-    newTensor(out) { try tensorArgument(x).cos() }
+    if let tape = PlanTape.active {
+        let xRef = tape.tensor(x)
+        return tape.record("cajal_tensor_cos", outputs: [.single(out)]) {
+            cajal_tensor_cos(x, out)
+        } replay: { run in
+            cajal_tensor_cos(run[xRef], run.output(0))
+        }
+    }
+    return newTensor(out) { try tensorArgument(x).cos() }
 }
 
 @_cdecl("cajal_tensor_erf")
 public func cajal_tensor_erf(_ x: OpaquePointer?, _ out: TensorOut?) -> Int32 {
-    newTensor(out) { try tensorArgument(x).erf() }
+    if let tape = PlanTape.active {
+        let xRef = tape.tensor(x)
+        return tape.record("cajal_tensor_erf", outputs: [.single(out)]) {
+            cajal_tensor_erf(x, out)
+        } replay: { run in
+            cajal_tensor_erf(run[xRef], run.output(0))
+        }
+    }
+    return newTensor(out) { try tensorArgument(x).erf() }
 }
 
 @_cdecl("cajal_tensor_floor")
 public func cajal_tensor_floor(_ x: OpaquePointer?, _ out: TensorOut?) -> Int32 {
-    newTensor(out) { try tensorArgument(x).floor() }
+    if let tape = PlanTape.active {
+        let xRef = tape.tensor(x)
+        return tape.record("cajal_tensor_floor", outputs: [.single(out)]) {
+            cajal_tensor_floor(x, out)
+        } replay: { run in
+            cajal_tensor_floor(run[xRef], run.output(0))
+        }
+    }
+    return newTensor(out) { try tensorArgument(x).floor() }
 }
 
 @_cdecl("cajal_tensor_ceil")
 public func cajal_tensor_ceil(_ x: OpaquePointer?, _ out: TensorOut?) -> Int32 {
-    newTensor(out) { try tensorArgument(x).ceil() }
+    if let tape = PlanTape.active {
+        let xRef = tape.tensor(x)
+        return tape.record("cajal_tensor_ceil", outputs: [.single(out)]) {
+            cajal_tensor_ceil(x, out)
+        } replay: { run in
+            cajal_tensor_ceil(run[xRef], run.output(0))
+        }
+    }
+    return newTensor(out) { try tensorArgument(x).ceil() }
 }
 
 @_cdecl("cajal_tensor_round")
 public func cajal_tensor_round(_ x: OpaquePointer?, _ out: TensorOut?) -> Int32 {
-    newTensor(out) { try tensorArgument(x).round() }
+    if let tape = PlanTape.active {
+        let xRef = tape.tensor(x)
+        return tape.record("cajal_tensor_round", outputs: [.single(out)]) {
+            cajal_tensor_round(x, out)
+        } replay: { run in
+            cajal_tensor_round(run[xRef], run.output(0))
+        }
+    }
+    return newTensor(out) { try tensorArgument(x).round() }
 }
 
 @_cdecl("cajal_tensor_round_decimals")
 public func cajal_tensor_round_decimals(_ x: OpaquePointer?, _ decimals: Int64, _ out: TensorOut?) -> Int32 {
-    newTensor(out) { try tensorArgument(x).round(decimals: Int(decimals)) }
+    if let tape = PlanTape.active {
+        let xRef = tape.tensor(x)
+        return tape.record("cajal_tensor_round_decimals", outputs: [.single(out)]) {
+            cajal_tensor_round_decimals(x, decimals, out)
+        } replay: { run in
+            cajal_tensor_round_decimals(run[xRef], decimals, run.output(0))
+        }
+    }
+    return newTensor(out) { try tensorArgument(x).round(decimals: Int(decimals)) }
 }
 
 @_cdecl("cajal_tensor_trunc")
 public func cajal_tensor_trunc(_ x: OpaquePointer?, _ out: TensorOut?) -> Int32 {
-    newTensor(out) { try tensorArgument(x).trunc() }
+    if let tape = PlanTape.active {
+        let xRef = tape.tensor(x)
+        return tape.record("cajal_tensor_trunc", outputs: [.single(out)]) {
+            cajal_tensor_trunc(x, out)
+        } replay: { run in
+            cajal_tensor_trunc(run[xRef], run.output(0))
+        }
+    }
+    return newTensor(out) { try tensorArgument(x).trunc() }
 }
 
 @_cdecl("cajal_tensor_reciprocal")
 public func cajal_tensor_reciprocal(_ x: OpaquePointer?, _ out: TensorOut?) -> Int32 {
-    newTensor(out) { try tensorArgument(x).reciprocal() }
+    if let tape = PlanTape.active {
+        let xRef = tape.tensor(x)
+        return tape.record("cajal_tensor_reciprocal", outputs: [.single(out)]) {
+            cajal_tensor_reciprocal(x, out)
+        } replay: { run in
+            cajal_tensor_reciprocal(run[xRef], run.output(0))
+        }
+    }
+    return newTensor(out) { try tensorArgument(x).reciprocal() }
 }
 
 @_cdecl("cajal_tensor_isnan")
 public func cajal_tensor_isnan(_ x: OpaquePointer?, _ out: TensorOut?) -> Int32 {
-    newTensor(out) { try tensorArgument(x).isnan() }
+    if let tape = PlanTape.active {
+        let xRef = tape.tensor(x)
+        return tape.record("cajal_tensor_isnan", outputs: [.single(out)]) {
+            cajal_tensor_isnan(x, out)
+        } replay: { run in
+            cajal_tensor_isnan(run[xRef], run.output(0))
+        }
+    }
+    return newTensor(out) { try tensorArgument(x).isnan() }
 }
 
 @_cdecl("cajal_tensor_isinf")
 public func cajal_tensor_isinf(_ x: OpaquePointer?, _ out: TensorOut?) -> Int32 {
-    newTensor(out) { try tensorArgument(x).isinf() }
+    if let tape = PlanTape.active {
+        let xRef = tape.tensor(x)
+        return tape.record("cajal_tensor_isinf", outputs: [.single(out)]) {
+            cajal_tensor_isinf(x, out)
+        } replay: { run in
+            cajal_tensor_isinf(run[xRef], run.output(0))
+        }
+    }
+    return newTensor(out) { try tensorArgument(x).isinf() }
 }
 
 @_cdecl("cajal_tensor_isfinite")
 public func cajal_tensor_isfinite(_ x: OpaquePointer?, _ out: TensorOut?) -> Int32 {
-    newTensor(out) { try tensorArgument(x).isfinite() }
+    if let tape = PlanTape.active {
+        let xRef = tape.tensor(x)
+        return tape.record("cajal_tensor_isfinite", outputs: [.single(out)]) {
+            cajal_tensor_isfinite(x, out)
+        } replay: { run in
+            cajal_tensor_isfinite(run[xRef], run.output(0))
+        }
+    }
+    return newTensor(out) { try tensorArgument(x).isfinite() }
 }
 
 @_cdecl("cajal_tensor_logical_not")
 public func cajal_tensor_logical_not(_ x: OpaquePointer?, _ out: TensorOut?) -> Int32 {
-    newTensor(out) { try tensorArgument(x).logicalNot() }
+    if let tape = PlanTape.active {
+        let xRef = tape.tensor(x)
+        return tape.record("cajal_tensor_logical_not", outputs: [.single(out)]) {
+            cajal_tensor_logical_not(x, out)
+        } replay: { run in
+            cajal_tensor_logical_not(run[xRef], run.output(0))
+        }
+    }
+    return newTensor(out) { try tensorArgument(x).logicalNot() }
 }
 
 @_cdecl("cajal_tensor_maximum")
 public func cajal_tensor_maximum(_ a: OpaquePointer?, _ b: OpaquePointer?, _ out: TensorOut?) -> Int32 {
-    newTensor(out) { try tensorArgument(a, "a").maximum(tensorArgument(b, "b")) }
+    if let tape = PlanTape.active {
+        let aRef = tape.tensor(a)
+        let bRef = tape.tensor(b)
+        return tape.record("cajal_tensor_maximum", outputs: [.single(out)]) {
+            cajal_tensor_maximum(a, b, out)
+        } replay: { run in
+            cajal_tensor_maximum(run[aRef], run[bRef], run.output(0))
+        }
+    }
+    return newTensor(out) { try tensorArgument(a, "a").maximum(tensorArgument(b, "b")) }
 }
 
 @_cdecl("cajal_tensor_minimum")
 public func cajal_tensor_minimum(_ a: OpaquePointer?, _ b: OpaquePointer?, _ out: TensorOut?) -> Int32 {
-    newTensor(out) { try tensorArgument(a, "a").minimum(tensorArgument(b, "b")) }
+    if let tape = PlanTape.active {
+        let aRef = tape.tensor(a)
+        let bRef = tape.tensor(b)
+        return tape.record("cajal_tensor_minimum", outputs: [.single(out)]) {
+            cajal_tensor_minimum(a, b, out)
+        } replay: { run in
+            cajal_tensor_minimum(run[aRef], run[bRef], run.output(0))
+        }
+    }
+    return newTensor(out) { try tensorArgument(a, "a").minimum(tensorArgument(b, "b")) }
 }
 
 @_cdecl("cajal_tensor_fmod")
 public func cajal_tensor_fmod(_ a: OpaquePointer?, _ b: OpaquePointer?, _ out: TensorOut?) -> Int32 {
-    newTensor(out) { try tensorArgument(a, "a").fmod(tensorArgument(b, "b")) }
+    if let tape = PlanTape.active {
+        let aRef = tape.tensor(a)
+        let bRef = tape.tensor(b)
+        return tape.record("cajal_tensor_fmod", outputs: [.single(out)]) {
+            cajal_tensor_fmod(a, b, out)
+        } replay: { run in
+            cajal_tensor_fmod(run[aRef], run[bRef], run.output(0))
+        }
+    }
+    return newTensor(out) { try tensorArgument(a, "a").fmod(tensorArgument(b, "b")) }
 }
 
 @_cdecl("cajal_tensor_remainder")
 public func cajal_tensor_remainder(_ a: OpaquePointer?, _ b: OpaquePointer?, _ out: TensorOut?) -> Int32 {
-    newTensor(out) { try tensorArgument(a, "a").remainder(tensorArgument(b, "b")) }
+    if let tape = PlanTape.active {
+        let aRef = tape.tensor(a)
+        let bRef = tape.tensor(b)
+        return tape.record("cajal_tensor_remainder", outputs: [.single(out)]) {
+            cajal_tensor_remainder(a, b, out)
+        } replay: { run in
+            cajal_tensor_remainder(run[aRef], run[bRef], run.output(0))
+        }
+    }
+    return newTensor(out) { try tensorArgument(a, "a").remainder(tensorArgument(b, "b")) }
 }
 
 @_cdecl("cajal_tensor_logical_and")
 public func cajal_tensor_logical_and(_ a: OpaquePointer?, _ b: OpaquePointer?, _ out: TensorOut?) -> Int32 {
-    newTensor(out) { try tensorArgument(a, "a").logicalAnd(tensorArgument(b, "b")) }
+    if let tape = PlanTape.active {
+        let aRef = tape.tensor(a)
+        let bRef = tape.tensor(b)
+        return tape.record("cajal_tensor_logical_and", outputs: [.single(out)]) {
+            cajal_tensor_logical_and(a, b, out)
+        } replay: { run in
+            cajal_tensor_logical_and(run[aRef], run[bRef], run.output(0))
+        }
+    }
+    return newTensor(out) { try tensorArgument(a, "a").logicalAnd(tensorArgument(b, "b")) }
 }
 
 @_cdecl("cajal_tensor_logical_or")
 public func cajal_tensor_logical_or(_ a: OpaquePointer?, _ b: OpaquePointer?, _ out: TensorOut?) -> Int32 {
-    newTensor(out) { try tensorArgument(a, "a").logicalOr(tensorArgument(b, "b")) }
+    if let tape = PlanTape.active {
+        let aRef = tape.tensor(a)
+        let bRef = tape.tensor(b)
+        return tape.record("cajal_tensor_logical_or", outputs: [.single(out)]) {
+            cajal_tensor_logical_or(a, b, out)
+        } replay: { run in
+            cajal_tensor_logical_or(run[aRef], run[bRef], run.output(0))
+        }
+    }
+    return newTensor(out) { try tensorArgument(a, "a").logicalOr(tensorArgument(b, "b")) }
 }
 
 @_cdecl("cajal_tensor_logical_xor")
 public func cajal_tensor_logical_xor(_ a: OpaquePointer?, _ b: OpaquePointer?, _ out: TensorOut?) -> Int32 {
-    newTensor(out) { try tensorArgument(a, "a").logicalXor(tensorArgument(b, "b")) }
+    if let tape = PlanTape.active {
+        let aRef = tape.tensor(a)
+        let bRef = tape.tensor(b)
+        return tape.record("cajal_tensor_logical_xor", outputs: [.single(out)]) {
+            cajal_tensor_logical_xor(a, b, out)
+        } replay: { run in
+            cajal_tensor_logical_xor(run[aRef], run[bRef], run.output(0))
+        }
+    }
+    return newTensor(out) { try tensorArgument(a, "a").logicalXor(tensorArgument(b, "b")) }
 }
 
 @_cdecl("cajal_tensor_div_rounding")
 public func cajal_tensor_div_rounding(_ a: OpaquePointer?, _ b: OpaquePointer?, _ mode: Int32, _ out: TensorOut?) -> Int32 {
+    if let tape = PlanTape.active {
+        let aRef = tape.tensor(a)
+        let bRef = tape.tensor(b)
+        return tape.record("cajal_tensor_div_rounding", outputs: [.single(out)]) {
+            cajal_tensor_div_rounding(a, b, mode, out)
+        } replay: { run in
+            cajal_tensor_div_rounding(run[aRef], run[bRef], mode, run.output(0))
+        }
+    }
     guard let mode = RoundingMode(rawValue: mode) else { return invalidConstant(RoundingMode.self, mode, "div_rounding", "mode") }
     return newTensor(out) { try tensorArgument(a, "a").div(tensorArgument(b, "b"), rounding: mode) }
 }
 
 @_cdecl("cajal_tensor_clamp")
 public func cajal_tensor_clamp(_ x: OpaquePointer?, _ low: OpaquePointer?, _ high: OpaquePointer?, _ out: TensorOut?) -> Int32 {
-    newTensor(out) { try tensorArgument(x).clamp(min: low.map { try tensorArgument($0, "min") }, max: high.map { try tensorArgument($0, "max") }) }
+    if let tape = PlanTape.active {
+        let xRef = tape.tensor(x)
+        let lowRef = tape.tensor(low)
+        let highRef = tape.tensor(high)
+        return tape.record("cajal_tensor_clamp", outputs: [.single(out)]) {
+            cajal_tensor_clamp(x, low, high, out)
+        } replay: { run in
+            cajal_tensor_clamp(run[xRef], run[lowRef], run[highRef], run.output(0))
+        }
+    }
+    return newTensor(out) { try tensorArgument(x).clamp(min: low.map { try tensorArgument($0, "min") }, max: high.map { try tensorArgument($0, "max") }) }
 }
 
 @_cdecl("cajal_tensor_isclose")
 public func cajal_tensor_isclose(_ a: OpaquePointer?, _ b: OpaquePointer?, _ rtol: Double, _ atol: Double,
                                  _ equal_nan: Int32, _ out: TensorOut?) -> Int32 {
-    newTensor(out) { try tensorArgument(a, "a").isclose(tensorArgument(b, "b"), rtol: rtol, atol: atol, equalNaN: equal_nan != 0) }
+    if let tape = PlanTape.active {
+        let aRef = tape.tensor(a)
+        let bRef = tape.tensor(b)
+        return tape.record("cajal_tensor_isclose", outputs: [.single(out)]) {
+            cajal_tensor_isclose(a, b, rtol, atol, equal_nan, out)
+        } replay: { run in
+            cajal_tensor_isclose(run[aRef], run[bRef], rtol, atol, equal_nan, run.output(0))
+        }
+    }
+    return newTensor(out) { try tensorArgument(a, "a").isclose(tensorArgument(b, "b"), rtol: rtol, atol: atol, equalNaN: equal_nan != 0) }
 }
 
 @_cdecl("cajal_tensor_allclose")
 public func cajal_tensor_allclose(_ a: OpaquePointer?, _ b: OpaquePointer?, _ rtol: Double, _ atol: Double,
                                   _ equal_nan: Int32, _ out: UnsafeMutablePointer<Int32>?) -> Int32 {
-    writeResult(out) { try tensorArgument(a, "a").allclose(tensorArgument(b, "b"), rtol: rtol, atol: atol, equalNaN: equal_nan != 0) ? 1 : 0 }
+    PlanTape.active?.fail("cajal_tensor_allclose reads a tensor's values")
+    return writeResult(out) { try tensorArgument(a, "a").allclose(tensorArgument(b, "b"), rtol: rtol, atol: atol, equalNaN: equal_nan != 0) ? 1 : 0 }
 }
 
 @_cdecl("cajal_tensor_equal")
 public func cajal_tensor_equal(_ a: OpaquePointer?, _ b: OpaquePointer?, _ out: UnsafeMutablePointer<Int32>?) -> Int32 {
-    writeResult(out) { try tensorArgument(a, "a").equal(tensorArgument(b, "b")) ? 1 : 0 }
+    PlanTape.active?.fail("cajal_tensor_equal reads a tensor's values")
+    return writeResult(out) { try tensorArgument(a, "a").equal(tensorArgument(b, "b")) ? 1 : 0 }
 }
 
 @_cdecl("cajal_tensor_erfinv")
 public func cajal_tensor_erfinv(_ x: OpaquePointer?, _ out: TensorOut?) -> Int32 {
-    newTensor(out) { try tensorArgument(x).erfinv() }
+    if let tape = PlanTape.active {
+        let xRef = tape.tensor(x)
+        return tape.record("cajal_tensor_erfinv", outputs: [.single(out)]) {
+            cajal_tensor_erfinv(x, out)
+        } replay: { run in
+            cajal_tensor_erfinv(run[xRef], run.output(0))
+        }
+    }
+    return newTensor(out) { try tensorArgument(x).erfinv() }
 }
 
 @_cdecl("cajal_tensor_lgamma")
 public func cajal_tensor_lgamma(_ x: OpaquePointer?, _ out: TensorOut?) -> Int32 {
-    newTensor(out) { try tensorArgument(x).lgamma() }
+    if let tape = PlanTape.active {
+        let xRef = tape.tensor(x)
+        return tape.record("cajal_tensor_lgamma", outputs: [.single(out)]) {
+            cajal_tensor_lgamma(x, out)
+        } replay: { run in
+            cajal_tensor_lgamma(run[xRef], run.output(0))
+        }
+    }
+    return newTensor(out) { try tensorArgument(x).lgamma() }
 }
 
 @_cdecl("cajal_tensor_digamma")
 public func cajal_tensor_digamma(_ x: OpaquePointer?, _ out: TensorOut?) -> Int32 {
-    newTensor(out) { try tensorArgument(x).digamma() }
+    if let tape = PlanTape.active {
+        let xRef = tape.tensor(x)
+        return tape.record("cajal_tensor_digamma", outputs: [.single(out)]) {
+            cajal_tensor_digamma(x, out)
+        } replay: { run in
+            cajal_tensor_digamma(run[xRef], run.output(0))
+        }
+    }
+    return newTensor(out) { try tensorArgument(x).digamma() }
 }
 
 @_cdecl("cajal_tensor_deg2rad")
 public func cajal_tensor_deg2rad(_ x: OpaquePointer?, _ out: TensorOut?) -> Int32 {
-    newTensor(out) { try tensorArgument(x).deg2rad() }
+    if let tape = PlanTape.active {
+        let xRef = tape.tensor(x)
+        return tape.record("cajal_tensor_deg2rad", outputs: [.single(out)]) {
+            cajal_tensor_deg2rad(x, out)
+        } replay: { run in
+            cajal_tensor_deg2rad(run[xRef], run.output(0))
+        }
+    }
+    return newTensor(out) { try tensorArgument(x).deg2rad() }
 }
 
 @_cdecl("cajal_tensor_rad2deg")
 public func cajal_tensor_rad2deg(_ x: OpaquePointer?, _ out: TensorOut?) -> Int32 {
-    newTensor(out) { try tensorArgument(x).rad2deg() }
+    if let tape = PlanTape.active {
+        let xRef = tape.tensor(x)
+        return tape.record("cajal_tensor_rad2deg", outputs: [.single(out)]) {
+            cajal_tensor_rad2deg(x, out)
+        } replay: { run in
+            cajal_tensor_rad2deg(run[xRef], run.output(0))
+        }
+    }
+    return newTensor(out) { try tensorArgument(x).rad2deg() }
 }
 
 @_cdecl("cajal_tensor_frac")
 public func cajal_tensor_frac(_ x: OpaquePointer?, _ out: TensorOut?) -> Int32 {
-    newTensor(out) { try tensorArgument(x).frac() }
+    if let tape = PlanTape.active {
+        let xRef = tape.tensor(x)
+        return tape.record("cajal_tensor_frac", outputs: [.single(out)]) {
+            cajal_tensor_frac(x, out)
+        } replay: { run in
+            cajal_tensor_frac(run[xRef], run.output(0))
+        }
+    }
+    return newTensor(out) { try tensorArgument(x).frac() }
 }
 
 @_cdecl("cajal_tensor_sgn")
 public func cajal_tensor_sgn(_ x: OpaquePointer?, _ out: TensorOut?) -> Int32 {
-    newTensor(out) { try tensorArgument(x).sgn() }
+    if let tape = PlanTape.active {
+        let xRef = tape.tensor(x)
+        return tape.record("cajal_tensor_sgn", outputs: [.single(out)]) {
+            cajal_tensor_sgn(x, out)
+        } replay: { run in
+            cajal_tensor_sgn(run[xRef], run.output(0))
+        }
+    }
+    return newTensor(out) { try tensorArgument(x).sgn() }
 }
 
 @_cdecl("cajal_tensor_atan2")
 public func cajal_tensor_atan2(_ a: OpaquePointer?, _ b: OpaquePointer?, _ out: TensorOut?) -> Int32 {
-    newTensor(out) { try tensorArgument(a, "a").atan2(tensorArgument(b, "b")) }
+    if let tape = PlanTape.active {
+        let aRef = tape.tensor(a)
+        let bRef = tape.tensor(b)
+        return tape.record("cajal_tensor_atan2", outputs: [.single(out)]) {
+            cajal_tensor_atan2(a, b, out)
+        } replay: { run in
+            cajal_tensor_atan2(run[aRef], run[bRef], run.output(0))
+        }
+    }
+    return newTensor(out) { try tensorArgument(a, "a").atan2(tensorArgument(b, "b")) }
 }
 
 @_cdecl("cajal_tensor_hypot")
 public func cajal_tensor_hypot(_ a: OpaquePointer?, _ b: OpaquePointer?, _ out: TensorOut?) -> Int32 {
-    newTensor(out) { try tensorArgument(a, "a").hypot(tensorArgument(b, "b")) }
+    if let tape = PlanTape.active {
+        let aRef = tape.tensor(a)
+        let bRef = tape.tensor(b)
+        return tape.record("cajal_tensor_hypot", outputs: [.single(out)]) {
+            cajal_tensor_hypot(a, b, out)
+        } replay: { run in
+            cajal_tensor_hypot(run[aRef], run[bRef], run.output(0))
+        }
+    }
+    return newTensor(out) { try tensorArgument(a, "a").hypot(tensorArgument(b, "b")) }
 }
 
 @_cdecl("cajal_tensor_logaddexp")
 public func cajal_tensor_logaddexp(_ a: OpaquePointer?, _ b: OpaquePointer?, _ out: TensorOut?) -> Int32 {
-    newTensor(out) { try tensorArgument(a, "a").logaddexp(tensorArgument(b, "b")) }
+    if let tape = PlanTape.active {
+        let aRef = tape.tensor(a)
+        let bRef = tape.tensor(b)
+        return tape.record("cajal_tensor_logaddexp", outputs: [.single(out)]) {
+            cajal_tensor_logaddexp(a, b, out)
+        } replay: { run in
+            cajal_tensor_logaddexp(run[aRef], run[bRef], run.output(0))
+        }
+    }
+    return newTensor(out) { try tensorArgument(a, "a").logaddexp(tensorArgument(b, "b")) }
 }
 
 @_cdecl("cajal_tensor_xlogy")
 public func cajal_tensor_xlogy(_ a: OpaquePointer?, _ b: OpaquePointer?, _ out: TensorOut?) -> Int32 {
-    newTensor(out) { try tensorArgument(a, "a").xlogy(tensorArgument(b, "b")) }
+    if let tape = PlanTape.active {
+        let aRef = tape.tensor(a)
+        let bRef = tape.tensor(b)
+        return tape.record("cajal_tensor_xlogy", outputs: [.single(out)]) {
+            cajal_tensor_xlogy(a, b, out)
+        } replay: { run in
+            cajal_tensor_xlogy(run[aRef], run[bRef], run.output(0))
+        }
+    }
+    return newTensor(out) { try tensorArgument(a, "a").xlogy(tensorArgument(b, "b")) }
 }
 
 @_cdecl("cajal_tensor_float_power")
 public func cajal_tensor_float_power(_ a: OpaquePointer?, _ b: OpaquePointer?, _ out: TensorOut?) -> Int32 {
-    newTensor(out) { try tensorArgument(a, "a").floatPower(tensorArgument(b, "b")) }
+    if let tape = PlanTape.active {
+        let aRef = tape.tensor(a)
+        let bRef = tape.tensor(b)
+        return tape.record("cajal_tensor_float_power", outputs: [.single(out)]) {
+            cajal_tensor_float_power(a, b, out)
+        } replay: { run in
+            cajal_tensor_float_power(run[aRef], run[bRef], run.output(0))
+        }
+    }
+    return newTensor(out) { try tensorArgument(a, "a").floatPower(tensorArgument(b, "b")) }
 }

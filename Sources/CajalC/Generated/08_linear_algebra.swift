@@ -5,38 +5,101 @@ import Glibc
 
 @_cdecl("cajal_tensor_matmul")
 public func cajal_tensor_matmul(_ a: OpaquePointer?, _ b: OpaquePointer?, _ out: TensorOut?) -> Int32 {
-    newTensor(out) { try tensorArgument(a, "a").matmul(tensorArgument(b, "b")) }
+    if let tape = PlanTape.active {
+        let aRef = tape.tensor(a)
+        let bRef = tape.tensor(b)
+        return tape.record("cajal_tensor_matmul", outputs: [.single(out)]) {
+            cajal_tensor_matmul(a, b, out)
+        } replay: { run in
+            cajal_tensor_matmul(run[aRef], run[bRef], run.output(0))
+        }
+    }
+    return newTensor(out) { try tensorArgument(a, "a").matmul(tensorArgument(b, "b")) }
 }
 
 @_cdecl("cajal_tensor_mm")
 public func cajal_tensor_mm(_ a: OpaquePointer?, _ b: OpaquePointer?, _ out: TensorOut?) -> Int32 {
-    newTensor(out) { try tensorArgument(a, "a").mm(tensorArgument(b, "b")) }
+    if let tape = PlanTape.active {
+        let aRef = tape.tensor(a)
+        let bRef = tape.tensor(b)
+        return tape.record("cajal_tensor_mm", outputs: [.single(out)]) {
+            cajal_tensor_mm(a, b, out)
+        } replay: { run in
+            cajal_tensor_mm(run[aRef], run[bRef], run.output(0))
+        }
+    }
+    return newTensor(out) { try tensorArgument(a, "a").mm(tensorArgument(b, "b")) }
 }
 
 @_cdecl("cajal_tensor_bmm")
 public func cajal_tensor_bmm(_ a: OpaquePointer?, _ b: OpaquePointer?, _ out: TensorOut?) -> Int32 {
-    newTensor(out) { try tensorArgument(a, "a").bmm(tensorArgument(b, "b")) }
+    if let tape = PlanTape.active {
+        let aRef = tape.tensor(a)
+        let bRef = tape.tensor(b)
+        return tape.record("cajal_tensor_bmm", outputs: [.single(out)]) {
+            cajal_tensor_bmm(a, b, out)
+        } replay: { run in
+            cajal_tensor_bmm(run[aRef], run[bRef], run.output(0))
+        }
+    }
+    return newTensor(out) { try tensorArgument(a, "a").bmm(tensorArgument(b, "b")) }
 }
 
 @_cdecl("cajal_tensor_mv")
 public func cajal_tensor_mv(_ a: OpaquePointer?, _ b: OpaquePointer?, _ out: TensorOut?) -> Int32 {
-    newTensor(out) { try tensorArgument(a, "a").mv(tensorArgument(b, "b")) }
+    if let tape = PlanTape.active {
+        let aRef = tape.tensor(a)
+        let bRef = tape.tensor(b)
+        return tape.record("cajal_tensor_mv", outputs: [.single(out)]) {
+            cajal_tensor_mv(a, b, out)
+        } replay: { run in
+            cajal_tensor_mv(run[aRef], run[bRef], run.output(0))
+        }
+    }
+    return newTensor(out) { try tensorArgument(a, "a").mv(tensorArgument(b, "b")) }
 }
 
 @_cdecl("cajal_tensor_dot")
 public func cajal_tensor_dot(_ a: OpaquePointer?, _ b: OpaquePointer?, _ out: TensorOut?) -> Int32 {
-    newTensor(out) { try tensorArgument(a, "a").dot(tensorArgument(b, "b")) }
+    if let tape = PlanTape.active {
+        let aRef = tape.tensor(a)
+        let bRef = tape.tensor(b)
+        return tape.record("cajal_tensor_dot", outputs: [.single(out)]) {
+            cajal_tensor_dot(a, b, out)
+        } replay: { run in
+            cajal_tensor_dot(run[aRef], run[bRef], run.output(0))
+        }
+    }
+    return newTensor(out) { try tensorArgument(a, "a").dot(tensorArgument(b, "b")) }
 }
 
 @_cdecl("cajal_tensor_outer")
 public func cajal_tensor_outer(_ a: OpaquePointer?, _ b: OpaquePointer?, _ out: TensorOut?) -> Int32 {
-    newTensor(out) { try tensorArgument(a, "a").outer(tensorArgument(b, "b")) }
+    if let tape = PlanTape.active {
+        let aRef = tape.tensor(a)
+        let bRef = tape.tensor(b)
+        return tape.record("cajal_tensor_outer", outputs: [.single(out)]) {
+            cajal_tensor_outer(a, b, out)
+        } replay: { run in
+            cajal_tensor_outer(run[aRef], run[bRef], run.output(0))
+        }
+    }
+    return newTensor(out) { try tensorArgument(a, "a").outer(tensorArgument(b, "b")) }
 }
 
 @_cdecl("cajal_einsum")
 public func cajal_einsum(_ equation: UnsafePointer<CChar>?, _ operands: UnsafePointer<OpaquePointer?>?, _ count: Int,
                          _ out: TensorOut?) -> Int32 {
-    newTensor(out) {
+    if let tape = PlanTape.active {
+        let equationCopy = tape.string(equation)
+        let operandsList = tape.tensors(operands, count)
+        return tape.record("cajal_einsum", outputs: [.single(out)]) {
+            cajal_einsum(equation, operands, count, out)
+        } replay: { run in
+            cajal_einsum(UnsafePointer(equationCopy.pointer), run.tensors(operandsList), count, run.output(0))
+        }
+    }
+    return newTensor(out) {
         guard let equation else { throw CajalError(.nullArgument, "[einsum] equation is NULL") }
         guard let text = String(validatingCString: equation) else { throw CajalError.value("[einsum] the equation is not valid UTF-8") }
         return try Tensor.einsum(text, tensorList(operands, count, "operands"))
@@ -45,22 +108,56 @@ public func cajal_einsum(_ equation: UnsafePointer<CChar>?, _ operands: UnsafePo
 
 @_cdecl("cajal_linalg_inv")
 public func cajal_linalg_inv(_ a: OpaquePointer?, _ out: TensorOut?) -> Int32 {
-    newTensor(out) { try tensorArgument(a, "A").inv() }
+    if let tape = PlanTape.active {
+        let aRef = tape.tensor(a)
+        return tape.record("cajal_linalg_inv", outputs: [.single(out)]) {
+            cajal_linalg_inv(a, out)
+        } replay: { run in
+            cajal_linalg_inv(run[aRef], run.output(0))
+        }
+    }
+    return newTensor(out) { try tensorArgument(a, "A").inv() }
 }
 
 @_cdecl("cajal_linalg_det")
 public func cajal_linalg_det(_ a: OpaquePointer?, _ out: TensorOut?) -> Int32 {
-    newTensor(out) { try tensorArgument(a, "A").det() }
+    if let tape = PlanTape.active {
+        let aRef = tape.tensor(a)
+        return tape.record("cajal_linalg_det", outputs: [.single(out)]) {
+            cajal_linalg_det(a, out)
+        } replay: { run in
+            cajal_linalg_det(run[aRef], run.output(0))
+        }
+    }
+    return newTensor(out) { try tensorArgument(a, "A").det() }
 }
 
 @_cdecl("cajal_linalg_solve")
 public func cajal_linalg_solve(_ a: OpaquePointer?, _ b: OpaquePointer?, _ out: TensorOut?) -> Int32 {
-    newTensor(out) { try Tensor.solve(tensorArgument(a, "A"), tensorArgument(b, "B")) }
+    if let tape = PlanTape.active {
+        let aRef = tape.tensor(a)
+        let bRef = tape.tensor(b)
+        return tape.record("cajal_linalg_solve", outputs: [.single(out)]) {
+            cajal_linalg_solve(a, b, out)
+        } replay: { run in
+            cajal_linalg_solve(run[aRef], run[bRef], run.output(0))
+        }
+    }
+    return newTensor(out) { try Tensor.solve(tensorArgument(a, "A"), tensorArgument(b, "B")) }
 }
 
 @_cdecl("cajal_linalg_norm")
 public func cajal_linalg_norm(_ x: OpaquePointer?, _ ord_kind: Int32, _ p: Double, _ dims: UnsafePointer<Int64>?,
                               _ ndims: Int, _ keepdim: Int32, _ out: TensorOut?) -> Int32 {
+    if let tape = PlanTape.active {
+        let xRef = tape.tensor(x)
+        let dimsCopy = tape.copy(dims, ndims)
+        return tape.record("cajal_linalg_norm", outputs: [.single(out)]) {
+            cajal_linalg_norm(x, ord_kind, p, dims, ndims, keepdim, out)
+        } replay: { run in
+            cajal_linalg_norm(run[xRef], ord_kind, p, UnsafePointer(dimsCopy.pointer), ndims, keepdim, run.output(0))
+        }
+    }
     guard let ord_kind = NormKind(rawValue: ord_kind) else { return invalidConstant(NormKind.self, ord_kind, "linalg.norm", "ord_kind") }
     return newTensor(out) {
         try tensorArgument(x).linalgNorm(ord: Tensor.NormOrder(ord_kind, p: p), dims: ndims == 0 ? nil : ints(dims, ndims, "dims"), keepDim: keepdim != 0)
@@ -69,13 +166,30 @@ public func cajal_linalg_norm(_ x: OpaquePointer?, _ ord_kind: Int32, _ p: Doubl
 
 @_cdecl("cajal_linalg_cholesky")
 public func cajal_linalg_cholesky(_ a: OpaquePointer?, _ upper: Int32, _ out: TensorOut?) -> Int32 {
-    newTensor(out) { try tensorArgument(a, "A").cholesky(upper: upper != 0) }
+    if let tape = PlanTape.active {
+        let aRef = tape.tensor(a)
+        return tape.record("cajal_linalg_cholesky", outputs: [.single(out)]) {
+            cajal_linalg_cholesky(a, upper, out)
+        } replay: { run in
+            cajal_linalg_cholesky(run[aRef], upper, run.output(0))
+        }
+    }
+    return newTensor(out) { try tensorArgument(a, "A").cholesky(upper: upper != 0) }
 }
 
 @_cdecl("cajal_linalg_solve_triangular")
 public func cajal_linalg_solve_triangular(_ a: OpaquePointer?, _ b: OpaquePointer?, _ upper: Int32, _ left: Int32,
                                           _ unitriangular: Int32, _ out: TensorOut?) -> Int32 {
-    newTensor(out) {
+    if let tape = PlanTape.active {
+        let aRef = tape.tensor(a)
+        let bRef = tape.tensor(b)
+        return tape.record("cajal_linalg_solve_triangular", outputs: [.single(out)]) {
+            cajal_linalg_solve_triangular(a, b, upper, left, unitriangular, out)
+        } replay: { run in
+            cajal_linalg_solve_triangular(run[aRef], run[bRef], upper, left, unitriangular, run.output(0))
+        }
+    }
+    return newTensor(out) {
         try Tensor.solveTriangular(tensorArgument(a, "A"), tensorArgument(b, "B"), upper: upper != 0, left: left != 0,
                                    unitriangular: unitriangular != 0)
     }
@@ -83,7 +197,15 @@ public func cajal_linalg_solve_triangular(_ a: OpaquePointer?, _ b: OpaquePointe
 
 @_cdecl("cajal_linalg_eigh")
 public func cajal_linalg_eigh(_ a: OpaquePointer?, _ upper: Int32, _ values: TensorOut?, _ vectors: TensorOut?) -> Int32 {
-    status {
+    if let tape = PlanTape.active {
+        let aRef = tape.tensor(a)
+        return tape.record("cajal_linalg_eigh", outputs: [.single(values), .single(vectors)]) {
+            cajal_linalg_eigh(a, upper, values, vectors)
+        } replay: { run in
+            cajal_linalg_eigh(run[aRef], upper, run.output(0), run.output(1))
+        }
+    }
+    return status {
         guard let values, let vectors else { throw CajalError(.nullArgument, "output pointer is NULL") }
         let (w, v) = try tensorArgument(a, "A").eigh(upper: upper != 0)
         values.pointee = handle(w)
@@ -93,13 +215,29 @@ public func cajal_linalg_eigh(_ a: OpaquePointer?, _ upper: Int32, _ values: Ten
 
 @_cdecl("cajal_linalg_eigvalsh")
 public func cajal_linalg_eigvalsh(_ a: OpaquePointer?, _ upper: Int32, _ out: TensorOut?) -> Int32 {
-    newTensor(out) { try tensorArgument(a, "A").eigvalsh(upper: upper != 0) }
+    if let tape = PlanTape.active {
+        let aRef = tape.tensor(a)
+        return tape.record("cajal_linalg_eigvalsh", outputs: [.single(out)]) {
+            cajal_linalg_eigvalsh(a, upper, out)
+        } replay: { run in
+            cajal_linalg_eigvalsh(run[aRef], upper, run.output(0))
+        }
+    }
+    return newTensor(out) { try tensorArgument(a, "A").eigvalsh(upper: upper != 0) }
 }
 
 @_cdecl("cajal_linalg_svd")
 public func cajal_linalg_svd(_ a: OpaquePointer?, _ full_matrices: Int32, _ u: TensorOut?, _ s: TensorOut?,
                              _ vh: TensorOut?) -> Int32 {
-    status {
+    if let tape = PlanTape.active {
+        let aRef = tape.tensor(a)
+        return tape.record("cajal_linalg_svd", outputs: [.single(u), .single(s), .single(vh)]) {
+            cajal_linalg_svd(a, full_matrices, u, s, vh)
+        } replay: { run in
+            cajal_linalg_svd(run[aRef], full_matrices, run.output(0), run.output(1), run.output(2))
+        }
+    }
+    return status {
         guard let u, let s, let vh else { throw CajalError(.nullArgument, "output pointer is NULL") }
         let (left, values, right) = try tensorArgument(a, "A").svd(fullMatrices: full_matrices != 0)
         (u.pointee, s.pointee, vh.pointee) = (handle(left), handle(values), handle(right))
@@ -108,6 +246,14 @@ public func cajal_linalg_svd(_ a: OpaquePointer?, _ full_matrices: Int32, _ u: T
 
 @_cdecl("cajal_linalg_qr")
 public func cajal_linalg_qr(_ a: OpaquePointer?, _ mode: Int32, _ q: TensorOut?, _ r: TensorOut?) -> Int32 {
+    if let tape = PlanTape.active {
+        let aRef = tape.tensor(a)
+        return tape.record("cajal_linalg_qr", outputs: [.single(q), .single(r)]) {
+            cajal_linalg_qr(a, mode, q, r)
+        } replay: { run in
+            cajal_linalg_qr(run[aRef], mode, run.output(0), run.output(1))
+        }
+    }
     guard let mode = QRMode(rawValue: mode) else { return invalidConstant(QRMode.self, mode, "linalg.qr", "mode") }
     return status {
         guard let q, let r else { throw CajalError(.nullArgument, "output pointer is NULL") }
@@ -118,7 +264,15 @@ public func cajal_linalg_qr(_ a: OpaquePointer?, _ mode: Int32, _ q: TensorOut?,
 
 @_cdecl("cajal_linalg_eig")
 public func cajal_linalg_eig(_ a: OpaquePointer?, _ values: TensorOut?, _ vectors: TensorOut?) -> Int32 {
-    status {
+    if let tape = PlanTape.active {
+        let aRef = tape.tensor(a)
+        return tape.record("cajal_linalg_eig", outputs: [.single(values), .single(vectors)]) {
+            cajal_linalg_eig(a, values, vectors)
+        } replay: { run in
+            cajal_linalg_eig(run[aRef], run.output(0), run.output(1))
+        }
+    }
+    return status {
         guard let values, let vectors else { throw CajalError(.nullArgument, "output pointer is NULL") }
         let (lambda, v) = try tensorArgument(a, "A").eig()
         (values.pointee, vectors.pointee) = (handle(lambda), handle(v))
@@ -127,17 +281,41 @@ public func cajal_linalg_eig(_ a: OpaquePointer?, _ values: TensorOut?, _ vector
 
 @_cdecl("cajal_linalg_eigvals")
 public func cajal_linalg_eigvals(_ a: OpaquePointer?, _ out: TensorOut?) -> Int32 {
-    newTensor(out) { try tensorArgument(a, "A").eigvals() }
+    if let tape = PlanTape.active {
+        let aRef = tape.tensor(a)
+        return tape.record("cajal_linalg_eigvals", outputs: [.single(out)]) {
+            cajal_linalg_eigvals(a, out)
+        } replay: { run in
+            cajal_linalg_eigvals(run[aRef], run.output(0))
+        }
+    }
+    return newTensor(out) { try tensorArgument(a, "A").eigvals() }
 }
 
 @_cdecl("cajal_linalg_svdvals")
 public func cajal_linalg_svdvals(_ a: OpaquePointer?, _ out: TensorOut?) -> Int32 {
-    newTensor(out) { try tensorArgument(a, "A").svdvals() }
+    if let tape = PlanTape.active {
+        let aRef = tape.tensor(a)
+        return tape.record("cajal_linalg_svdvals", outputs: [.single(out)]) {
+            cajal_linalg_svdvals(a, out)
+        } replay: { run in
+            cajal_linalg_svdvals(run[aRef], run.output(0))
+        }
+    }
+    return newTensor(out) { try tensorArgument(a, "A").svdvals() }
 }
 
 @_cdecl("cajal_linalg_slogdet")
 public func cajal_linalg_slogdet(_ a: OpaquePointer?, _ sign: TensorOut?, _ logabsdet: TensorOut?) -> Int32 {
-    status {
+    if let tape = PlanTape.active {
+        let aRef = tape.tensor(a)
+        return tape.record("cajal_linalg_slogdet", outputs: [.single(sign), .single(logabsdet)]) {
+            cajal_linalg_slogdet(a, sign, logabsdet)
+        } replay: { run in
+            cajal_linalg_slogdet(run[aRef], run.output(0), run.output(1))
+        }
+    }
+    return status {
         guard let sign, let logabsdet else { throw CajalError(.nullArgument, "output pointer is NULL") }
         let (s, l) = try tensorArgument(a, "A").slogdet()
         (sign.pointee, logabsdet.pointee) = (handle(s), handle(l))

@@ -5,22 +5,56 @@ import Glibc
 
 @_cdecl("cajal_tensor_sum_all")
 public func cajal_tensor_sum_all(_ x: OpaquePointer?, _ out: TensorOut?) -> Int32 {
-    newTensor(out) { try tensorArgument(x).sum() }
+    if let tape = PlanTape.active {
+        let xRef = tape.tensor(x)
+        return tape.record("cajal_tensor_sum_all", outputs: [.single(out)]) {
+            cajal_tensor_sum_all(x, out)
+        } replay: { run in
+            cajal_tensor_sum_all(run[xRef], run.output(0))
+        }
+    }
+    return newTensor(out) { try tensorArgument(x).sum() }
 }
 
 @_cdecl("cajal_tensor_sum")
 public func cajal_tensor_sum(_ x: OpaquePointer?, _ dims: UnsafePointer<Int64>?, _ ndims: Int, _ keepdim: Int32,
                              _ out: TensorOut?) -> Int32 {
-    newTensor(out) { try tensorArgument(x).sum(dims: ints(dims, ndims, "dims"), keepDim: keepdim != 0) }
+    if let tape = PlanTape.active {
+        let xRef = tape.tensor(x)
+        let dimsCopy = tape.copy(dims, ndims)
+        return tape.record("cajal_tensor_sum", outputs: [.single(out)]) {
+            cajal_tensor_sum(x, dims, ndims, keepdim, out)
+        } replay: { run in
+            cajal_tensor_sum(run[xRef], UnsafePointer(dimsCopy.pointer), ndims, keepdim, run.output(0))
+        }
+    }
+    return newTensor(out) { try tensorArgument(x).sum(dims: ints(dims, ndims, "dims"), keepDim: keepdim != 0) }
 }
 
 @_cdecl("cajal_tensor_mean_all")
 public func cajal_tensor_mean_all(_ x: OpaquePointer?, _ out: TensorOut?) -> Int32 {
-    newTensor(out) { try tensorArgument(x).mean() }
+    if let tape = PlanTape.active {
+        let xRef = tape.tensor(x)
+        return tape.record("cajal_tensor_mean_all", outputs: [.single(out)]) {
+            cajal_tensor_mean_all(x, out)
+        } replay: { run in
+            cajal_tensor_mean_all(run[xRef], run.output(0))
+        }
+    }
+    return newTensor(out) { try tensorArgument(x).mean() }
 }
 
 @_cdecl("cajal_tensor_mean")
 public func cajal_tensor_mean(_ x: OpaquePointer?, _ dims: UnsafePointer<Int64>?, _ ndims: Int, _ keepdim: Int32,
                               _ out: TensorOut?) -> Int32 {
-    newTensor(out) { try tensorArgument(x).mean(dims: ints(dims, ndims, "dims"), keepDim: keepdim != 0) }
+    if let tape = PlanTape.active {
+        let xRef = tape.tensor(x)
+        let dimsCopy = tape.copy(dims, ndims)
+        return tape.record("cajal_tensor_mean", outputs: [.single(out)]) {
+            cajal_tensor_mean(x, dims, ndims, keepdim, out)
+        } replay: { run in
+            cajal_tensor_mean(run[xRef], UnsafePointer(dimsCopy.pointer), ndims, keepdim, run.output(0))
+        }
+    }
+    return newTensor(out) { try tensorArgument(x).mean(dims: ints(dims, ndims, "dims"), keepDim: keepdim != 0) }
 }

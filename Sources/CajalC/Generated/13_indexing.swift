@@ -6,59 +6,158 @@ import Glibc
 @_cdecl("cajal_tensor_getitem")
 public func cajal_tensor_getitem(_ x: OpaquePointer?, _ items: UnsafePointer<Int64>?, _ nitems: Int,
                                  _ tensors: UnsafePointer<OpaquePointer?>?, _ ntensors: Int, _ out: TensorOut?) -> Int32 {
-    newTensor(out) { try tensorArgument(x).getItem(indexItems(items, nitems, tensors, ntensors)) }
+    if let tape = PlanTape.active {
+        tape.refuseMasks(tensors, ntensors)
+        let xRef = tape.tensor(x)
+        let itemsCopy = tape.copy(items, nitems, times: 4)
+        let tensorsList = tape.tensors(tensors, ntensors)
+        return tape.record("cajal_tensor_getitem", outputs: [.single(out)]) {
+            cajal_tensor_getitem(x, items, nitems, tensors, ntensors, out)
+        } replay: { run in
+            cajal_tensor_getitem(run[xRef], UnsafePointer(itemsCopy.pointer), nitems, run.tensors(tensorsList), ntensors, run.output(0))
+        }
+    }
+    return newTensor(out) { try tensorArgument(x).getItem(indexItems(items, nitems, tensors, ntensors)) }
 }
 
 @_cdecl("cajal_tensor_setitem")
 public func cajal_tensor_setitem(_ x: OpaquePointer?, _ items: UnsafePointer<Int64>?, _ nitems: Int,
                                  _ tensors: UnsafePointer<OpaquePointer?>?, _ ntensors: Int, _ value: OpaquePointer?) -> Int32 {
-    status { try tensorArgument(x, "self").setItem(indexItems(items, nitems, tensors, ntensors), value: tensorArgument(value, "value")) }
+    if let tape = PlanTape.active {
+        let xRef = tape.tensor(x)
+        let itemsCopy = tape.copy(items, nitems, times: 4)
+        let tensorsList = tape.tensors(tensors, ntensors)
+        let valueRef = tape.tensor(value)
+        return tape.record("cajal_tensor_setitem", outputs: []) {
+            cajal_tensor_setitem(x, items, nitems, tensors, ntensors, value)
+        } replay: { run in
+            cajal_tensor_setitem(run[xRef], UnsafePointer(itemsCopy.pointer), nitems, run.tensors(tensorsList), ntensors, run[valueRef])
+        }
+    }
+    return status { try tensorArgument(x, "self").setItem(indexItems(items, nitems, tensors, ntensors), value: tensorArgument(value, "value")) }
 }
 
 @_cdecl("cajal_tensor_index")
 public func cajal_tensor_index(_ x: OpaquePointer?, _ indices: UnsafePointer<OpaquePointer?>?, _ count: Int,
                                _ out: TensorOut?) -> Int32 {
-    newTensor(out) { try tensorArgument(x).index(optionalTensors(indices, count)) }
+    if let tape = PlanTape.active {
+        tape.refuseMasks(indices, count)
+        let xRef = tape.tensor(x)
+        let indicesList = tape.tensors(indices, count)
+        return tape.record("cajal_tensor_index", outputs: [.single(out)]) {
+            cajal_tensor_index(x, indices, count, out)
+        } replay: { run in
+            cajal_tensor_index(run[xRef], run.tensors(indicesList), count, run.output(0))
+        }
+    }
+    return newTensor(out) { try tensorArgument(x).index(optionalTensors(indices, count)) }
 }
 
 @_cdecl("cajal_tensor_index_put_inplace")
 public func cajal_tensor_index_put_inplace(_ x: OpaquePointer?, _ indices: UnsafePointer<OpaquePointer?>?, _ count: Int,
                                            _ values: OpaquePointer?, _ accumulate: Int32) -> Int32 {
-    status { try tensorArgument(x, "self").indexPutInPlace(optionalTensors(indices, count), values: tensorArgument(values, "values"), accumulate: accumulate != 0) }
+    if let tape = PlanTape.active {
+        let xRef = tape.tensor(x)
+        let indicesList = tape.tensors(indices, count)
+        let valuesRef = tape.tensor(values)
+        return tape.record("cajal_tensor_index_put_inplace", outputs: []) {
+            cajal_tensor_index_put_inplace(x, indices, count, values, accumulate)
+        } replay: { run in
+            cajal_tensor_index_put_inplace(run[xRef], run.tensors(indicesList), count, run[valuesRef], accumulate)
+        }
+    }
+    return status { try tensorArgument(x, "self").indexPutInPlace(optionalTensors(indices, count), values: tensorArgument(values, "values"), accumulate: accumulate != 0) }
 }
 
 @_cdecl("cajal_tensor_index_select")
 public func cajal_tensor_index_select(_ x: OpaquePointer?, _ dim: Int64, _ index: OpaquePointer?, _ out: TensorOut?) -> Int32 {
-    newTensor(out) { try tensorArgument(x).indexSelect(dim: Int(dim), index: tensorArgument(index, "index")) }
+    if let tape = PlanTape.active {
+        let xRef = tape.tensor(x)
+        let indexRef = tape.tensor(index)
+        return tape.record("cajal_tensor_index_select", outputs: [.single(out)]) {
+            cajal_tensor_index_select(x, dim, index, out)
+        } replay: { run in
+            cajal_tensor_index_select(run[xRef], dim, run[indexRef], run.output(0))
+        }
+    }
+    return newTensor(out) { try tensorArgument(x).indexSelect(dim: Int(dim), index: tensorArgument(index, "index")) }
 }
 
 @_cdecl("cajal_tensor_gather")
 public func cajal_tensor_gather(_ x: OpaquePointer?, _ dim: Int64, _ index: OpaquePointer?, _ out: TensorOut?) -> Int32 {
-    newTensor(out) { try tensorArgument(x).gather(dim: Int(dim), index: tensorArgument(index, "index")) }
+    if let tape = PlanTape.active {
+        let xRef = tape.tensor(x)
+        let indexRef = tape.tensor(index)
+        return tape.record("cajal_tensor_gather", outputs: [.single(out)]) {
+            cajal_tensor_gather(x, dim, index, out)
+        } replay: { run in
+            cajal_tensor_gather(run[xRef], dim, run[indexRef], run.output(0))
+        }
+    }
+    return newTensor(out) { try tensorArgument(x).gather(dim: Int(dim), index: tensorArgument(index, "index")) }
 }
 
 @_cdecl("cajal_tensor_scatter")
 public func cajal_tensor_scatter(_ x: OpaquePointer?, _ dim: Int64, _ index: OpaquePointer?, _ src: OpaquePointer?,
                                  _ out: TensorOut?) -> Int32 {
-    newTensor(out) { try tensorArgument(x).scatter(dim: Int(dim), index: tensorArgument(index, "index"), source: tensorArgument(src, "src")) }
+    if let tape = PlanTape.active {
+        let xRef = tape.tensor(x)
+        let indexRef = tape.tensor(index)
+        let srcRef = tape.tensor(src)
+        return tape.record("cajal_tensor_scatter", outputs: [.single(out)]) {
+            cajal_tensor_scatter(x, dim, index, src, out)
+        } replay: { run in
+            cajal_tensor_scatter(run[xRef], dim, run[indexRef], run[srcRef], run.output(0))
+        }
+    }
+    return newTensor(out) { try tensorArgument(x).scatter(dim: Int(dim), index: tensorArgument(index, "index"), source: tensorArgument(src, "src")) }
 }
 
 @_cdecl("cajal_tensor_scatter_value")
 public func cajal_tensor_scatter_value(_ x: OpaquePointer?, _ dim: Int64, _ index: OpaquePointer?, _ value: Double,
                                        _ out: TensorOut?) -> Int32 {
-    newTensor(out) { try tensorArgument(x).scatter(dim: Int(dim), index: tensorArgument(index, "index"), value: value) }
+    if let tape = PlanTape.active {
+        let xRef = tape.tensor(x)
+        let indexRef = tape.tensor(index)
+        return tape.record("cajal_tensor_scatter_value", outputs: [.single(out)]) {
+            cajal_tensor_scatter_value(x, dim, index, value, out)
+        } replay: { run in
+            cajal_tensor_scatter_value(run[xRef], dim, run[indexRef], value, run.output(0))
+        }
+    }
+    return newTensor(out) { try tensorArgument(x).scatter(dim: Int(dim), index: tensorArgument(index, "index"), value: value) }
 }
 
 @_cdecl("cajal_tensor_scatter_add")
 public func cajal_tensor_scatter_add(_ x: OpaquePointer?, _ dim: Int64, _ index: OpaquePointer?, _ src: OpaquePointer?,
                                      _ out: TensorOut?) -> Int32 {
-    newTensor(out) { try tensorArgument(x).scatterAdd(dim: Int(dim), index: tensorArgument(index, "index"), source: tensorArgument(src, "src")) }
+    if let tape = PlanTape.active {
+        let xRef = tape.tensor(x)
+        let indexRef = tape.tensor(index)
+        let srcRef = tape.tensor(src)
+        return tape.record("cajal_tensor_scatter_add", outputs: [.single(out)]) {
+            cajal_tensor_scatter_add(x, dim, index, src, out)
+        } replay: { run in
+            cajal_tensor_scatter_add(run[xRef], dim, run[indexRef], run[srcRef], run.output(0))
+        }
+    }
+    return newTensor(out) { try tensorArgument(x).scatterAdd(dim: Int(dim), index: tensorArgument(index, "index"), source: tensorArgument(src, "src")) }
 }
 
 @_cdecl("cajal_tensor_scatter_reduce_v2")
 public func cajal_tensor_scatter_reduce_v2(_ x: OpaquePointer?, _ dim: Int64, _ index: OpaquePointer?,
                                            _ src: OpaquePointer?, _ reduce: Int32, _ include_self: Int32,
                                            _ out: TensorOut?) -> Int32 {
+    if let tape = PlanTape.active {
+        let xRef = tape.tensor(x)
+        let indexRef = tape.tensor(index)
+        let srcRef = tape.tensor(src)
+        return tape.record("cajal_tensor_scatter_reduce_v2", outputs: [.single(out)]) {
+            cajal_tensor_scatter_reduce_v2(x, dim, index, src, reduce, include_self, out)
+        } replay: { run in
+            cajal_tensor_scatter_reduce_v2(run[xRef], dim, run[indexRef], run[srcRef], reduce, include_self, run.output(0))
+        }
+    }
     guard let reduce = ScatterReduction(rawValue: reduce) else { return invalidConstant(ScatterReduction.self, reduce, "scatter_reduce", "reduce") }
     return newTensor(out) {
         try tensorArgument(x).scatterReduce(dim: Int(dim), index: tensorArgument(index, "index"), source: tensorArgument(src, "src"),
@@ -70,7 +169,18 @@ public func cajal_tensor_scatter_reduce_v2(_ x: OpaquePointer?, _ dim: Int64, _ 
 public func cajal_tensor_scatter_reduce(_ x: OpaquePointer?, _ dim: Int64, _ index: OpaquePointer?,
                                         _ src: OpaquePointer?, _ reduce: UnsafePointer<CChar>?, _ include_self: Int32,
                                         _ out: TensorOut?) -> Int32 {
-    newTensor(out) {
+    if let tape = PlanTape.active {
+        let xRef = tape.tensor(x)
+        let indexRef = tape.tensor(index)
+        let srcRef = tape.tensor(src)
+        let reduceCopy = tape.string(reduce)
+        return tape.record("cajal_tensor_scatter_reduce", outputs: [.single(out)]) {
+            cajal_tensor_scatter_reduce(x, dim, index, src, reduce, include_self, out)
+        } replay: { run in
+            cajal_tensor_scatter_reduce(run[xRef], dim, run[indexRef], run[srcRef], UnsafePointer(reduceCopy.pointer), include_self, run.output(0))
+        }
+    }
+    return newTensor(out) {
         guard let reduce else { throw CajalError(.nullArgument, "reduce is NULL") }
         return try tensorArgument(x).scatterReduce(dim: Int(dim), index: tensorArgument(index, "index"), source: tensorArgument(src, "src"),
                                            reduce: String(cString: reduce), includeSelf: include_self != 0)
@@ -80,26 +190,56 @@ public func cajal_tensor_scatter_reduce(_ x: OpaquePointer?, _ dim: Int64, _ ind
 @_cdecl("cajal_tensor_index_add")
 public func cajal_tensor_index_add(_ x: OpaquePointer?, _ dim: Int64, _ index: OpaquePointer?, _ source: OpaquePointer?,
                                    _ alpha: Double, _ out: TensorOut?) -> Int32 {
-    newTensor(out) { try tensorArgument(x).indexAdd(dim: Int(dim), index: tensorArgument(index, "index"), source: tensorArgument(source, "source"), alpha: alpha) }
+    if let tape = PlanTape.active {
+        let xRef = tape.tensor(x)
+        let indexRef = tape.tensor(index)
+        let sourceRef = tape.tensor(source)
+        return tape.record("cajal_tensor_index_add", outputs: [.single(out)]) {
+            cajal_tensor_index_add(x, dim, index, source, alpha, out)
+        } replay: { run in
+            cajal_tensor_index_add(run[xRef], dim, run[indexRef], run[sourceRef], alpha, run.output(0))
+        }
+    }
+    return newTensor(out) { try tensorArgument(x).indexAdd(dim: Int(dim), index: tensorArgument(index, "index"), source: tensorArgument(source, "source"), alpha: alpha) }
 }
 
 @_cdecl("cajal_tensor_masked_fill")
 public func cajal_tensor_masked_fill(_ x: OpaquePointer?, _ mask: OpaquePointer?, _ value: OpaquePointer?,
                                      _ out: TensorOut?) -> Int32 {
-    newTensor(out) { try tensorArgument(x).maskedFill(tensorArgument(mask, "mask"), value: tensorArgument(value, "value")) }
+    if let tape = PlanTape.active {
+        let xRef = tape.tensor(x)
+        let maskRef = tape.tensor(mask)
+        let valueRef = tape.tensor(value)
+        return tape.record("cajal_tensor_masked_fill", outputs: [.single(out)]) {
+            cajal_tensor_masked_fill(x, mask, value, out)
+        } replay: { run in
+            cajal_tensor_masked_fill(run[xRef], run[maskRef], run[valueRef], run.output(0))
+        }
+    }
+    return newTensor(out) { try tensorArgument(x).maskedFill(tensorArgument(mask, "mask"), value: tensorArgument(value, "value")) }
 }
 
 @_cdecl("cajal_tensor_masked_select")
 public func cajal_tensor_masked_select(_ x: OpaquePointer?, _ mask: OpaquePointer?, _ out: TensorOut?) -> Int32 {
-    newTensor(out) { try tensorArgument(x).maskedSelect(tensorArgument(mask, "mask")) }
+    PlanTape.active?.fail("cajal_tensor_masked_select reads a tensor's values")
+    return newTensor(out) { try tensorArgument(x).maskedSelect(tensorArgument(mask, "mask")) }
 }
 
 @_cdecl("cajal_tensor_nonzero")
 public func cajal_tensor_nonzero(_ x: OpaquePointer?, _ out: TensorOut?) -> Int32 {
-    newTensor(out) { try tensorArgument(x).nonzero() }
+    PlanTape.active?.fail("cajal_tensor_nonzero reads a tensor's values")
+    return newTensor(out) { try tensorArgument(x).nonzero() }
 }
 
 @_cdecl("cajal_tensor_one_hot")
 public func cajal_tensor_one_hot(_ x: OpaquePointer?, _ num_classes: Int64, _ out: TensorOut?) -> Int32 {
-    newTensor(out) { try Tensor.oneHot(tensorArgument(x), numClasses: Int(num_classes)) }
+    if let tape = PlanTape.active {
+        let xRef = tape.tensor(x)
+        return tape.record("cajal_tensor_one_hot", outputs: [.single(out)]) {
+            cajal_tensor_one_hot(x, num_classes, out)
+        } replay: { run in
+            cajal_tensor_one_hot(run[xRef], num_classes, run.output(0))
+        }
+    }
+    return newTensor(out) { try Tensor.oneHot(tensorArgument(x), numClasses: Int(num_classes)) }
 }

@@ -5,7 +5,8 @@ import Glibc
 
 @_cdecl("cajal_dist_init")
 public func cajal_dist_init() -> Int32 {
-    status { try Distributed.initialize() }
+    PlanTape.active?.fail("cajal_dist_init cannot be repeated by a plan")
+    return status { try Distributed.initialize() }
 }
 
 @_cdecl("cajal_dist_is_initialized")
@@ -20,7 +21,8 @@ public func cajal_dist_is_available() -> Int32 {
 
 @_cdecl("cajal_dist_finalize")
 public func cajal_dist_finalize() -> Int32 {
-    status { try Distributed.finalize() }
+    PlanTape.active?.fail("cajal_dist_finalize cannot be repeated by a plan")
+    return status { try Distributed.finalize() }
 }
 
 @_cdecl("cajal_dist_rank")
@@ -35,52 +37,103 @@ public func cajal_dist_world_size(_ out: UnsafeMutablePointer<Int32>?) -> Int32 
 
 @_cdecl("cajal_dist_barrier")
 public func cajal_dist_barrier() -> Int32 {
-    status { try Distributed.barrier() }
+    if let tape = PlanTape.active {
+        return tape.record("cajal_dist_barrier", outputs: []) {
+            cajal_dist_barrier()
+        } replay: { run in
+            cajal_dist_barrier()
+        }
+    }
+    return status { try Distributed.barrier() }
 }
 
 @_cdecl("cajal_dist_all_reduce")
 public func cajal_dist_all_reduce(_ tensor: OpaquePointer?, _ op: Int32) -> Int32 {
+    if let tape = PlanTape.active {
+        let tensorRef = tape.tensor(tensor)
+        return tape.record("cajal_dist_all_reduce", outputs: []) {
+            cajal_dist_all_reduce(tensor, op)
+        } replay: { run in
+            cajal_dist_all_reduce(run[tensorRef], op)
+        }
+    }
     guard let op = ReduceOperation(rawValue: op) else { return invalidConstant(ReduceOperation.self, op, "dist_all_reduce", "op") }
     return status { try Distributed.allReduce(tensorArgument(tensor), op: op) }
 }
 
 @_cdecl("cajal_dist_broadcast")
 public func cajal_dist_broadcast(_ tensor: OpaquePointer?, _ src: Int32) -> Int32 {
-    status { try Distributed.broadcast(tensorArgument(tensor), source: Int(src)) }
+    if let tape = PlanTape.active {
+        let tensorRef = tape.tensor(tensor)
+        return tape.record("cajal_dist_broadcast", outputs: []) {
+            cajal_dist_broadcast(tensor, src)
+        } replay: { run in
+            cajal_dist_broadcast(run[tensorRef], src)
+        }
+    }
+    return status { try Distributed.broadcast(tensorArgument(tensor), source: Int(src)) }
 }
 
 @_cdecl("cajal_dist_all_gather")
 public func cajal_dist_all_gather(_ tensor: OpaquePointer?, _ outs: TensorOut?, _ capacity: Int,
                                   _ count: UnsafeMutablePointer<Int>?) -> Int32 {
-    status { try writeTensors(Distributed.allGather(tensorArgument(tensor)), outs, capacity, count) }
+    if let tape = PlanTape.active {
+        let tensorRef = tape.tensor(tensor)
+        return tape.record("cajal_dist_all_gather", outputs: [.counted(outs, count)]) {
+            cajal_dist_all_gather(tensor, outs, capacity, count)
+        } replay: { run in
+            cajal_dist_all_gather(run[tensorRef], run.output(0), run.outputCapacity(0), run.outputCount(0))
+        }
+    }
+    return status { try writeTensors(Distributed.allGather(tensorArgument(tensor)), outs, capacity, count) }
 }
 
 @_cdecl("cajal_dist_reduce_scatter")
 public func cajal_dist_reduce_scatter(_ output: OpaquePointer?, _ inputs: UnsafePointer<OpaquePointer?>?, _ count: Int,
                                       _ op: Int32) -> Int32 {
+    if let tape = PlanTape.active {
+        let outputRef = tape.tensor(output)
+        let inputsList = tape.tensors(inputs, count)
+        return tape.record("cajal_dist_reduce_scatter", outputs: []) {
+            cajal_dist_reduce_scatter(output, inputs, count, op)
+        } replay: { run in
+            cajal_dist_reduce_scatter(run[outputRef], run.tensors(inputsList), count, op)
+        }
+    }
     guard let op = ReduceOperation(rawValue: op) else { return invalidConstant(ReduceOperation.self, op, "dist_reduce_scatter", "op") }
     return status { try Distributed.reduceScatter(tensorArgument(output, "output"), inputs: tensorList(inputs, count, "inputs"), op: op) }
 }
 
 @_cdecl("cajal_dist_send")
 public func cajal_dist_send(_ tensor: OpaquePointer?, _ dst: Int32, _ tag: Int32) -> Int32 {
-    status { try Distributed.send(tensorArgument(tensor), destination: Int(dst), tag: Int(tag)) }
+    if let tape = PlanTape.active {
+        let tensorRef = tape.tensor(tensor)
+        return tape.record("cajal_dist_send", outputs: []) {
+            cajal_dist_send(tensor, dst, tag)
+        } replay: { run in
+            cajal_dist_send(run[tensorRef], dst, tag)
+        }
+    }
+    return status { try Distributed.send(tensorArgument(tensor), destination: Int(dst), tag: Int(tag)) }
 }
 
 @_cdecl("cajal_dist_recv")
 public func cajal_dist_recv(_ tensor: OpaquePointer?, _ src: Int32, _ tag: Int32, _ sender: UnsafeMutablePointer<Int32>?) -> Int32 {
-    writeResult(sender) { Int32(try Distributed.receive(tensorArgument(tensor), source: src < 0 ? nil : Int(src), tag: Int(tag))) }
+    PlanTape.active?.fail("cajal_dist_recv cannot be repeated by a plan")
+    return writeResult(sender) { Int32(try Distributed.receive(tensorArgument(tensor), source: src < 0 ? nil : Int(src), tag: Int(tag))) }
 }
 
 @_cdecl("cajal_dist_all_reduce_start")
 public func cajal_dist_all_reduce_start(_ tensor: OpaquePointer?, _ op: Int32, _ work: UnsafeMutablePointer<Int64>?) -> Int32 {
+    PlanTape.active?.fail("cajal_dist_all_reduce_start cannot be repeated by a plan")
     guard let op = ReduceOperation(rawValue: op) else { return invalidConstant(ReduceOperation.self, op, "dist_all_reduce_start", "op") }
     return writeResult(work) { PendingWorks.add(try Distributed.startAllReduce(tensorArgument(tensor), op: op)) }
 }
 
 @_cdecl("cajal_dist_work_wait")
 public func cajal_dist_work_wait(_ work: Int64) -> Int32 {
-    status {
+    PlanTape.active?.fail("cajal_dist_work_wait cannot be repeated by a plan")
+    return status {
         try PendingWorks.find(work, "work_wait").wait()
         PendingWorks.remove(work)
     }
@@ -88,7 +141,8 @@ public func cajal_dist_work_wait(_ work: Int64) -> Int32 {
 
 @_cdecl("cajal_dist_work_test")
 public func cajal_dist_work_test(_ work: Int64, _ done: UnsafeMutablePointer<Int32>?) -> Int32 {
-    writeResult(done) {
+    PlanTape.active?.fail("cajal_dist_work_test cannot be repeated by a plan")
+    return writeResult(done) {
         let finished = try PendingWorks.find(work, "work_test").test()
         if finished { PendingWorks.remove(work) }
         return finished ? 1 : 0

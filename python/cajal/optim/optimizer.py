@@ -11,6 +11,7 @@ from ctypes import c_char_p, c_double, c_int32, c_void_p
 from .. import autograd
 from .._creation import tensor, zeros_like
 from .._ffi import check, lib
+from .. import _compile
 from .._tensor import Tensor
 
 
@@ -143,6 +144,10 @@ class Optimizer:
                 loss = closure()
         with autograd.no_grad():
             for group in self.param_groups:
+                if _compile._guards is not None:  # a cajal.compile trace: its plan holds for these hyperparameters
+                    for name in group:
+                        if name not in ("params", "param_names"):
+                            _compile.guard(group, name)
                 params, grads = [], []
                 for p in group["params"]:
                     grad = p.grad

@@ -3,6 +3,7 @@ sub-modules; state_dict keys and layout match torch's, so weights move both ways
 
 from collections import OrderedDict, namedtuple
 
+from ... import _compile
 from ..._tensor import Tensor
 from ...autograd import no_grad
 from ..parameter import Parameter
@@ -43,6 +44,8 @@ class Module:
         raise NotImplementedError(f'Module [{type(self).__name__}] is missing the required "forward" function')
 
     def __call__(self, *args, **kwargs):
+        if _compile._guards is not None:  # a cajal.compile trace: its plan holds for this training flag
+            _compile.guard(self, "training")
         hooks = self.__dict__.get("_hooks")
         if not hooks:
             return self.forward(*args, **kwargs)
