@@ -67,6 +67,9 @@ c-test: build
 	cc -std=c11 -O2 -Wall -Wextra -Werror -Iinclude Tests/c/autograd_callbacks.c \
 		-L.build/release -lcajal -Wl,-rpath,$(CURDIR)/.build/release -lm -o .build/c-tests/autograd_callbacks
 	.build/c-tests/autograd_callbacks
+	cc -std=c11 -O2 -Wall -Wextra -Werror -Iinclude Tests/c/plan_step.c \
+		-L.build/release -lcajal -Wl,-rpath,$(CURDIR)/.build/release -lm -o .build/c-tests/plan_step
+	.build/c-tests/plan_step
 	cc -std=c11 -O2 -Wall -Wextra -Werror -Iinclude Tests/c/distributed.c \
 		-L.build/release -lcajal -Wl,-rpath,$(CURDIR)/.build/release -lm -o .build/c-tests/distributed
 	OMPI_ALLOW_RUN_AS_ROOT=1 OMPI_ALLOW_RUN_AS_ROOT_CONFIRM=1 mpirun --oversubscribe -np 2 .build/c-tests/distributed

@@ -502,16 +502,17 @@ def capture_prologue(function):
     call, again = f"{function.name}({original})", f"{function.name}({repeated})"
     if function.result != "int":  # a void setter: the plan's steps return a status
         call, again = call + "; return 0", again + "; return 0"
+    # The arguments are read after the call succeeded, so that no count is
+    # trusted before the library checked it.
     lines = ["    if let tape = PlanTape.active {"]
-    if function.capture_check:
-        lines.append(f"        {function.capture_check}")
-    lines += [f"        {line}" for line in setup]
     head = "return" if function.result == "int" else "_ ="
     lines += [f'        {head} tape.record("{function.name}", outputs: [{", ".join(outputs)}]) {{',
               f"            {call}",
-              "        } replay: { run in",
-              f"            {again}",
-              "        }"]
+              "        } replay: {"]
+    if function.capture_check:
+        lines.append(f"            {function.capture_check}")
+    lines += [f"            {line}" for line in setup]
+    lines += [f"            return {{ run in {again} }}", "        }"]
     if function.result != "int":
         lines.append("        return")
     lines.append("    }")

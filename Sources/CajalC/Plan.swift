@@ -120,8 +120,10 @@ final class PlanRun {
         return UnsafePointer(list.buffer)
     }
 
-    /// Where output k of the current step is written.
-    func output(_ k: Int) -> TensorOut { scratch + plan.steps[step].outputOffsets[k] }
+    /// Where output k of the current step is written (NULL where the captured call had NULL).
+    func output(_ k: Int) -> TensorOut? {
+        plan.steps[step].outputOffsets[k] < 0 ? nil : scratch + plan.steps[step].outputOffsets[k]
+    }
 
     /// Where a counted output k writes how many tensors it made.
     func outputCount(_ k: Int) -> UnsafeMutablePointer<Int> { counts + k }
@@ -144,10 +146,11 @@ final class PlanTape {
         return tape
     }
 
-    /// A handle was handed out on this thread: a tensor the capture cannot use
-    /// unless a recorded step made it.
+    /// A handle was handed out on this thread outside a recorded call: a
+    /// tensor the capture cannot use, since no step makes it. (A recorded
+    /// call's own results become slots; its result may be its input itself.)
     static func noteHanded(_ pointer: UnsafeMutableRawPointer) {
-        guard let tape = current.value else { return }
+        guard let tape = current.value, !tape.suspended else { return }
         tape.handed.insert(UInt(bitPattern: pointer))
     }
 
@@ -162,6 +165,7 @@ final class PlanTape {
     var externals: [OpaquePointer] = []
     var preexisting: Set<UInt> = []  // the inputs' and the held tensors' addresses
     var keptAlive: [Tensor] = []  // the capture's own results, so no address is reused while it lasts
+    var maskGuards: [PlanMaskGuard] = []
     var failure: String?
     var suspended = false
     var scratchCount = 0
@@ -208,12 +212,22 @@ final class PlanTape {
         return .external(held)
     }
 
-    /// Indexing with a bool mask makes a result whose shape depends on the
-    /// mask's values, which a plan cannot repeat.
+    /// Indexing with a bool mask makes a result whose shape depends on how
+    /// many entries the mask selects. A mask the plan is given (an input, or a
+    /// tensor from before the capture, such as a GNN's training-node mask) is
+    /// counted before each run, ahead of any step; one a step makes cannot be.
     func refuseMasks(_ pointer: UnsafePointer<OpaquePointer?>?, _ count: Int) {
         guard let pointer, count >= 0, count <= maxListCount else { return }
-        for i in 0..<count where (try? tensorArgument(pointer[i]))?.dtype == .bool {
-            fail("indexing with a bool mask (the result's shape depends on its values)")
+        for i in 0..<count {
+            guard let mask = try? tensorArgument(pointer[i]), mask.dtype == .bool else { continue }
+            let ref = tensor(pointer[i])
+            switch ref {
+            case .input, .external:
+                if let selected = try? PlanMaskGuard.selected(mask) { maskGuards.append(PlanMaskGuard(ref: ref, selected: selected)) }
+                else { fail("a bool mask that could not be counted") }
+            default:
+                fail("indexing with a bool mask computed inside the function (the result's shape depends on its values)")
+            }
         }
     }
 
@@ -244,9 +258,11 @@ final class PlanTape {
         return copy(pointer, strlen(pointer) + 1)
     }
 
-    /// Runs the call as it was made, then records how to repeat it.
+    /// Runs the call as it was made, then records how to repeat it: `replay`
+    /// reads the arguments (after the call accepted them, so no count is read
+    /// before the library checked it) and returns the step.
     func record(_ name: String, outputs: [PlanOutput], call: () -> Int32,
-                replay: @escaping (PlanRun) -> Int32) -> Int32 {
+                replay: () -> (PlanRun) -> Int32) -> Int32 {
         suspended = true
         let status = call()
         suspended = false
@@ -254,19 +270,25 @@ final class PlanTape {
             fail("\(name) failed during the capture")
             return status
         }
-        var step = PlanStep(name: name, replay: replay, outputOffsets: [], outputSlots: [])
+        var step = PlanStep(name: name, replay: replay(), outputOffsets: [], outputSlots: [])
         var offset = 0
         for output in outputs {
             var handles: [OpaquePointer?] = []
+            var isNull = false
             switch output {
-            case .single(let out): handles = [out?.pointee]
+            case .single(let out):
+                if let out { handles = [out.pointee] } else { isNull = true }
             case .fixed(let outs, let length):
-                if let outs, length > 0, length <= maxListCount { handles = (0..<length).map { outs[$0] } }
+                guard length >= 0, length <= maxListCount else {
+                    fail("\(name) returned \(length) tensors")
+                    return status
+                }
+                if let outs { handles = (0..<length).map { outs[$0] } } else { isNull = true }
             case .counted(let outs, let count):
                 if let outs, let count, count.pointee > 0 { handles = (0..<count.pointee).map { outs[$0] } }
             }
             if case .counted = output { step.outputCounted.append(true) } else { step.outputCounted.append(false) }
-            step.outputOffsets.append(offset)
+            step.outputOffsets.append(isNull ? -1 : offset)
             step.outputSlots.append(handles.map(newSlot))
             offset += handles.count
         }
@@ -288,6 +310,16 @@ final class PlanTape {
     }
 
     static let maxCopiedElements = 1 << 30
+}
+
+/// A bool mask a step indexes with, and how many entries it selected when captured.
+struct PlanMaskGuard {
+    let ref: PlanRef
+    let selected: Int
+
+    static func selected(_ mask: Tensor) throws -> Int {
+        try GradMode.withDisabled { Int(try mask.sum().item()) }
+    }
 }
 
 /// What a plan checks of each input before it runs.
@@ -315,6 +347,7 @@ final class Plan {
     let inputSignatures: [TensorSignature]
     let gradMode: Bool
     let outputs: [PlanRef]
+    let maskGuards: [PlanMaskGuard]
     let slotCount: Int
     let scratchCount: Int
     let maxOutputs: Int
@@ -331,6 +364,7 @@ final class Plan {
         inputSignatures = tape.inputSignatures
         gradMode = tape.gradModeAtStart
         self.outputs = outputs
+        maskGuards = tape.maskGuards
         slotCount = tape.slotAddresses.count
         scratchCount = tape.scratchCount
         maxOutputs = tape.maxOutputs
@@ -353,7 +387,7 @@ final class Plan {
             throw CajalError.value("[cajal_plan_run] the plan makes \(outputs.count) outputs, room for \(resultCount)")
         }
         guard GradMode.isEnabled == gradMode else {
-            throw CajalError.value("[cajal_plan_run] captured with grad mode \(gradMode ? "on" : "off"), run with it \(gradMode ? "off" : "on")")
+            throw CajalError.value("[cajal_plan_run] guard: captured with grad mode \(gradMode ? "on" : "off"), run with it \(gradMode ? "off" : "on")")
         }
         if outputs.count > 0, results == nil { throw CajalError(.nullArgument, "[cajal_plan_run] outputs is NULL") }
         let empty = UnsafeMutablePointer<OpaquePointer?>.allocate(capacity: 1)
@@ -364,7 +398,7 @@ final class Plan {
             let tensor = try tensorArgument(inputs[i], "inputs[\(i)]")
             let signature = TensorSignature(tensor)
             guard signature == inputSignatures[i] else {
-                throw CajalError.value("[cajal_plan_run] inputs[\(i)] is \(signature.description) with strides \(signature.strides); "
+                throw CajalError.value("[cajal_plan_run] guard: inputs[\(i)] is \(signature.description) with strides \(signature.strides); "
                                        + "the plan was captured for \(inputSignatures[i].description) with strides \(inputSignatures[i].strides)")
             }
         }
@@ -372,6 +406,12 @@ final class Plan {
         pthread_mutex_lock(&lock)
         defer { pthread_mutex_unlock(&lock) }
         let run = PlanRun(plan: self, inputs: inputs)
+        for check in maskGuards {
+            guard let mask = try? tensorArgument(run[check.ref]), let selected = try? PlanMaskGuard.selected(mask),
+                  selected == check.selected else {
+                throw CajalError.value("[cajal_plan_run] guard: a bool mask no longer selects \(check.selected) entries")
+            }
+        }
         let savedGradMode = GradMode.isEnabled
         defer { GradMode.isEnabled = savedGradMode }  // a failed step may leave a no_grad section open
         for index in steps.indices {
@@ -379,7 +419,7 @@ final class Plan {
             let step = steps[index]
             let status = step.replay(run)
             if status != 0 {
-                for (k, offset) in step.outputOffsets.enumerated() {
+                for (k, offset) in step.outputOffsets.enumerated() where offset >= 0 {
                     for e in 0..<step.outputSlots[k].count { Handles.release(run.scratch[offset + e], .tensor); run.scratch[offset + e] = nil }
                 }
                 let message = lastErrorMessage.value.text.map { String(cString: $0) } ?? ""
@@ -390,7 +430,7 @@ final class Plan {
                 throw CajalError.shape("[cajal_plan_run] step \(index) (\(step.name)) made \(run.counts[k]) tensors; "
                                        + "the capture made \(slots.count)")
             }
-            for (k, offset) in step.outputOffsets.enumerated() {
+            for (k, offset) in step.outputOffsets.enumerated() where offset >= 0 {
                 let slots = step.outputSlots[k]
                 for (e, slot) in slots.enumerated() {
                     let made = run.scratch[offset + e]

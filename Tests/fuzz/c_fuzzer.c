@@ -47,6 +47,8 @@ typedef struct Fuzz {
     int generator_count;
     cajal_archive archives[4], freed_archive;
     int archive_count;
+    cajal_plan plans[4], freed_plan;
+    int plan_count;
     cajal_tensor lists[3][LIST];
     int next_list;
     cajal_tensor slots[4][SLOTS], before[4][LIST];
@@ -57,6 +59,7 @@ typedef struct Fuzz {
     const char *strings[LIST];
     cajal_generator generator_slot;
     cajal_archive archive_slot;
+    cajal_plan plan_slot;
     int64_t int64_out[LIST];
     double double_out[LIST];
     int32_t int32_out[LIST];
@@ -200,6 +203,16 @@ static cajal_archive pick_archive(Fuzz *f) {
     return (cajal_archive)pick_tensor(f);
 }
 
+/* Plans come from captures the fuzzer starts and ends at random (the calls in
+ * between are recorded, and the capture usually fails on a value read). */
+static cajal_plan pick_plan(Fuzz *f) {
+    int r = below(f, 100);
+    if (r < 75 && f->plan_count) return f->plans[below(f, f->plan_count)];
+    if (r < 85) return f->freed_plan;
+    if (r < 92) return NULL;
+    return (cajal_plan)pick_tensor(f);
+}
+
 /* ----------------------------------------------------------------- arrays */
 
 static const cajal_tensor *tensor_list(Fuzz *f) {
@@ -253,6 +266,11 @@ static cajal_generator *generator_out(Fuzz *f) {
 static cajal_archive *archive_out(Fuzz *f) {
     f->archive_slot = NULL;
     return maybe_null(f, &f->archive_slot);
+}
+
+static cajal_plan *plan_out(Fuzz *f) {
+    f->plan_slot = NULL;
+    return maybe_null(f, &f->plan_slot);
 }
 
 static unsigned long long releases;
@@ -346,6 +364,11 @@ static void after_call(Fuzz *f) {
         if (f->archive_count < 4) f->archives[f->archive_count++] = f->archive_slot;
         else { f->freed_archive = f->archive_slot; cajal_archive_free(f->archive_slot); cajal_archive_free(f->archive_slot); }
         f->archive_slot = NULL;
+    }
+    if (f->plan_slot) {
+        if (f->plan_count < 4) f->plans[f->plan_count++] = f->plan_slot;
+        else { f->freed_plan = f->plan_slot; cajal_plan_free(f->plan_slot); cajal_plan_free(f->plan_slot); }
+        f->plan_slot = NULL;
     }
 }
 
@@ -505,12 +528,15 @@ int main(int argc, char **argv) {
         else call_set_num_threads(f);
         if (f->calls % 1000 == 0) sanity(f);
         if (f->calls % 10000 == 0) { printf("progress %llu\n", f->calls); fflush(stdout); } /* for the campaign's hang watch */
-        if (f->calls % 20000 == 0) { /* a fresh pool: graphs and histories stay small */
+        if (f->calls % 20000 == 0) { /* a fresh pool: graphs, histories and captures stay small */
+            cajal_plan_abort();
             while (f->pooled) forget(f, f->pool[--f->pooled]);
             cajal_set_grad_enabled(1);
         }
     }
     f->calls--;
+    cajal_plan_abort();
+    while (f->plan_count) cajal_plan_free(f->plans[--f->plan_count]);
     while (f->pooled) forget(f, f->pool[--f->pooled]); /* what is left at exit is a leak (LeakSanitizer) */
     clock_gettime(CLOCK_MONOTONIC, &end);
     double seconds = (double)(end.tv_sec - start.tv_sec) + 1e-9 * (double)(end.tv_nsec - start.tv_nsec);

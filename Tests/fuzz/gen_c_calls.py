@@ -21,7 +21,7 @@ import sys
 # beyond what the generic fillers know (a borrowed buffer's extent), or they
 # change what the rest of the run depends on.
 MANUAL = {"cajal_tensor_from_blob", "cajal_set_num_threads", "cajal_tensor_free", "cajal_generator_free",
-          "cajal_archive_free"}
+          "cajal_archive_free", "cajal_plan_free"}
 # Never called: they start MPI in the fuzzer's process or wait for another
 # rank forever (Tests/c/distributed.c runs them on 2 ranks). The other
 # cajal_dist_* functions are fuzzed: before init they must fail cleanly.
@@ -35,6 +35,8 @@ FILLERS = {
     "cajal_tensor *": ("cajal_tensor *", "tensor_slots(f)"),
     "cajal_generator *": ("cajal_generator *", "generator_out(f)"),
     "cajal_archive *": ("cajal_archive *", "archive_out(f)"),
+    "cajal_plan": ("cajal_plan", "pick_plan(f)"),
+    "cajal_plan *": ("cajal_plan *", "plan_out(f)"),
     "const int64_t *": ("const int64_t *", "int64_list(f)"),
     "int64_t *": ("int64_t *", "maybe_null(f, f->int64_out)"),
     "const double *": ("const double *", "double_list(f)"),

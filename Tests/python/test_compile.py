@@ -3,6 +3,7 @@ when what a plan assumed changes, and what cannot be captured runs eagerly."""
 
 import importlib.util
 import os
+import sys
 import warnings
 
 import numpy as np
@@ -19,9 +20,14 @@ STEPS = 20
 def example(path):
     """An example script as a module (its main() does not run)."""
     name = "example_" + path.replace("/", "_").removesuffix(".py")
-    spec = importlib.util.spec_from_file_location(name, os.path.join(ROOT, "examples", path))
+    script = os.path.join(ROOT, "examples", path)
+    spec = importlib.util.spec_from_file_location(name, script)
     module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
+    sys.path.insert(0, os.path.dirname(script))  # its sibling modules, as when run as a script
+    try:
+        spec.loader.exec_module(module)
+    finally:
+        sys.path.remove(os.path.dirname(script))
     return module
 
 
@@ -267,9 +273,108 @@ def ctc_case(rng):
     return step, [batch] * STEPS
 
 
+def attention_unet_case(rng):
+    ex = example("unet/attention_unet.py")
+    model = ex.AttentionUNet()
+    optimizer = torch.optim.Adam(model.parameters(), lr=3e-3)
+
+    def step(x, y):
+        logits = model(x)
+        loss = F.binary_cross_entropy_with_logits(logits, y) + ex.dice_loss(logits, y)
+        optimizer.zero_grad()
+        loss.backward()
+        optimizer.step()
+        return loss
+    return step, [(tensor(rng.normal(size=(4, 1, 32, 32)).astype(np.float32)),
+                   tensor((rng.random((4, 1, 32, 32)) < 0.3).astype(np.float32))) for _ in range(STEPS)]
+
+
+def pretraining_case(rng):
+    ex = example("transformer/dna_pretraining.py")
+    model = ex.MaskedDNAModel()
+    optimizer = torch.optim.AdamW(model.parameters(), lr=4e-3, weight_decay=0.01)
+    tokens = rng.integers(0, 4, (64, ex.LENGTH))
+
+    def step(masked, targets):  # masked-token loss with ignore_index
+        logits = model(masked)
+        loss = F.cross_entropy(logits.reshape(-1, 4), targets.reshape(-1), ignore_index=-100)
+        optimizer.zero_grad()
+        loss.backward()
+        optimizer.step()
+        return loss
+    batches = []
+    for _ in range(STEPS):
+        masked, hidden = ex.mask_tokens(tokens, rng)
+        batches.append((tensor(masked), tensor(np.where(hidden, tokens, -100))))
+    return step, batches
+
+
+def forecaster_case(rng):
+    ex = example("rnn/sir_forecaster.py")
+    model = ex.Forecaster()
+    optimizer = torch.optim.Adam(model.parameters(), lr=3e-3)
+    observed = ex.simulate(16 * STEPS, rng)[0].astype(np.float32)
+
+    def step(x, y):  # a two-layer GRU on log-scaled series
+        loss = F.mse_loss(model(ex.scale(x)), ex.scale(y))
+        optimizer.zero_grad()
+        loss.backward()
+        optimizer.step()
+        return loss
+    return step, [(tensor(observed[16 * i:16 * i + 16, :ex.SEEN]), tensor(observed[16 * i:16 * i + 16, ex.SEEN:]))
+                  for i in range(STEPS)]
+
+
+def dqn_case(rng):
+    import copy
+
+    q = nn.Sequential(nn.Linear(4, 64), nn.ReLU(), nn.Linear(64, 64), nn.ReLU(), nn.Linear(64, 2))
+    target = copy.deepcopy(q)
+    optimizer = torch.optim.Adam(q.parameters(), lr=1e-3)
+
+    def step(s, a, r, s2, done):  # examples/rl/cartpole_dqn.py's update: a no_grad target, gather
+        with torch.no_grad():
+            goal = r + 0.99 * (1 - done) * target(s2).max(1)[0]
+        estimate = q(s).gather(1, a[:, None])[:, 0]
+        loss = F.smooth_l1_loss(estimate, goal)
+        optimizer.zero_grad()
+        loss.backward()
+        optimizer.step()
+        return loss
+    return step, [(tensor(rng.normal(size=(64, 4)).astype(np.float32)), tensor(rng.integers(0, 2, 64)),
+                   tensor(np.ones(64, np.float32)), tensor(rng.normal(size=(64, 4)).astype(np.float32)),
+                   tensor((rng.random(64) < 0.1).astype(np.float32))) for _ in range(STEPS)]
+
+
+def masked_gcn_case(rng):
+    # A Cora-style GCN trained on the nodes a bool mask marks (a mask given to
+    # the plan is counted before each run; a changed count traces again).
+    n = 40
+    adjacency = (rng.random((n, n)) < 0.1).astype(np.float32)
+    adjacency = np.maximum(adjacency, adjacency.T) + np.eye(n, dtype=np.float32)
+    degree = adjacency.sum(1)
+    a_hat = tensor((adjacency / np.sqrt(degree[:, None] * degree[None, :])).astype(np.float32))
+    features = tensor(rng.normal(size=(n, 8)).astype(np.float32))
+    labels = tensor(rng.integers(0, 3, n))
+    train_mask = tensor(rng.random(n) < 0.3)
+    layer1, layer2 = nn.Linear(8, 16), nn.Linear(16, 3)
+    optimizer = torch.optim.Adam(list(layer1.parameters()) + list(layer2.parameters()), lr=0.01, weight_decay=5e-4)
+
+    def step(x):
+        optimizer.zero_grad()
+        out = a_hat @ layer2(F.dropout(torch.relu(a_hat @ layer1(x)), 0.5))
+        loss = F.cross_entropy(out[train_mask], labels[train_mask])
+        loss.backward()
+        optimizer.step()
+        return loss
+    return step, [(features,)] * STEPS
+
+
 CASES = {"mlp": mlp_case, "lenet": lenet_case, "vgg": vgg_case, "vae": vae_case, "gan": gan_case, "ecg_lstm": ecg_case,
          "transformer": transformer_case, "unet": unet_case, "molecules": molecules_case, "ddpm": ddpm_case,
-         "registration": registration_case, "vit": vit_case, "simclr": simclr_case}
+         "registration": registration_case, "vit": vit_case, "simclr": simclr_case,
+         "pretraining": pretraining_case, "forecaster": forecaster_case,
+         "dqn": dqn_case, "masked_gcn": masked_gcn_case}
 
 
 def losses(case, compiled):
@@ -296,15 +401,21 @@ def test_captured_training_steps_give_the_eager_losses(name):
     assert np.isfinite(eager).all()
 
 
-def test_a_step_that_reads_lengths_from_tensors_runs_eagerly_with_one_warning():
+@pytest.mark.parametrize("case, reason", [
     # CTCLoss reads the length tensors' values in Python: a plan would bake them in.
-    eager, _ = losses(ctc_case, compiled=False)
+    (ctc_case, "cajal_tensor_copy_to reads a tensor's values"),
+    # The attention gates keep their last map in an attribute, which a plan would not update.
+    (attention_unet_case, "a tensor made by cajal_tensor_detach outlives the capture"),
+])
+def test_steps_a_plan_cannot_repeat_run_eagerly_with_one_warning(case, reason):
+    eager, _ = losses(case, compiled=False)
     torch.manual_seed(0)
-    step, batches = ctc_case(np.random.default_rng(0))
+    step, batches = case(np.random.default_rng(0))
     step = torch.compile(step)
-    with pytest.warns(UserWarning, match="runs eagerly: cajal_tensor_copy_to reads a tensor's values") as caught:
+    with pytest.warns(UserWarning, match="runs eagerly: " + reason) as caught:
         captured = [step(*batch).item() for batch in batches]
     assert len([w for w in caught if "cajal.compile" in str(w.message)]) == 1
+    assert not plans(step)
     np.testing.assert_allclose(captured, eager[:, 0], rtol=1e-6)
 
 
@@ -433,7 +544,7 @@ def test_bool_mask_indexing_and_item_fall_back_to_eager():
     @torch.compile
     def as_float(x):
         return float(x.sum())
-    for function, match in ((positives, "bool mask"), (as_float, "cajal_tensor_item")):
+    for function, match in ((positives, "bool mask computed inside"), (as_float, "cajal_tensor_item")):
         with pytest.warns(UserWarning, match=match):
             for values in ([1.0, -1.0, 2.0], [3.0, 4.0, -5.0], [-1.0, 1.0, 1.0], [1.0, 1.0, 1.0]):
                 result = function(torch.tensor(values))
@@ -508,3 +619,20 @@ def test_c_plan_calls_check_their_arguments():
     lib.cajal_plan_free(plan)
     lib.cajal_plan_free(None)
     lib.cajal_plan_abort()  # nothing to abort: a no-op
+
+
+def test_a_bool_mask_given_to_the_plan_is_counted_before_each_run():
+    mask = torch.tensor([True, False, True, False])
+
+    @torch.compile
+    def selected_sum(x):
+        return x[mask].sum()
+    x = torch.arange(4.0)
+    for _ in range(3):
+        assert selected_sum(x).item() == 2.0
+    mask[1] = True  # now three entries: the plan's guard refuses, a new trace follows
+    for _ in range(3):
+        assert selected_sum(x).item() == 3.0
+    mask[1], mask[2], mask[3] = False, False, True  # two again, other ones: the first plan fits, reads the new mask
+    assert selected_sum(x).item() == 3.0
+    assert len(plans(selected_sum)) == 2

@@ -137,16 +137,19 @@ class CompiledFunction:
         if entry is None:
             entry = self._cache[key] = _Key()
         handles = (c_void_p * max(len(tensors), 1))(*[t._handle for t in tensors])
+        stale = []
         for plan in entry.plans:
-            if _holds(plan.guards):
-                try:
-                    return self._run(plan, handles, len(tensors))
-                except _Mismatch:
-                    continue
+            if not _holds(plan.guards):
+                stale.append(plan)  # Python state it was traced under changed (a flag, a learning rate)
+                continue
+            try:
+                return self._run(plan, handles, len(tensors))
+            except _Mismatch:
+                continue
         signature = tuple(_signature(t) for t in tensors)
-        stale = [p for p in entry.plans if p.inputs == signature]  # a guard on Python state changed
         for plan in stale:
-            entry.plans.remove(plan)
+            if plan.inputs == signature:
+                entry.plans.remove(plan)
         if signature not in entry.seen or signature in entry.eager:
             entry.seen.add(signature)
             return self._fn(*args, **kwargs)
@@ -161,7 +164,7 @@ class CompiledFunction:
         status = lib.cajal_plan_run(plan.handle, handles, count, outputs, plan.outputs[1])
         if status:
             message = last_error()
-            if message.startswith("[cajal_plan_run] inputs[") or message.startswith("[cajal_plan_run] captured with"):
+            if message.startswith("[cajal_plan_run] guard: "):
                 raise _Mismatch(message)
             raise ERRORS.get(status, RuntimeError)(message)
         made = iter([_wrap(outputs[i]) if outputs[i] else None for i in range(plan.outputs[1])])

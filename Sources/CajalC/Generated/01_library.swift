@@ -18,8 +18,8 @@ public func cajal_manual_seed(_ seed: UInt64) {
     if let tape = PlanTape.active {
         _ = tape.record("cajal_manual_seed", outputs: []) {
             cajal_manual_seed(seed); return 0
-        } replay: { run in
-            cajal_manual_seed(seed); return 0
+        } replay: {
+            return { run in cajal_manual_seed(seed); return 0 }
         }
         return
     }
@@ -36,8 +36,8 @@ public func cajal_set_grad_enabled(_ enabled: Int32) {
     if let tape = PlanTape.active {
         _ = tape.record("cajal_set_grad_enabled", outputs: []) {
             cajal_set_grad_enabled(enabled); return 0
-        } replay: { run in
-            cajal_set_grad_enabled(enabled); return 0
+        } replay: {
+            return { run in cajal_set_grad_enabled(enabled); return 0 }
         }
         return
     }
@@ -103,8 +103,8 @@ public func cajal_set_default_dtype(_ dtype: Int32) -> Int32 {
     if let tape = PlanTape.active {
         return tape.record("cajal_set_default_dtype", outputs: []) {
             cajal_set_default_dtype(dtype)
-        } replay: { run in
-            cajal_set_default_dtype(dtype)
+        } replay: {
+            return { run in cajal_set_default_dtype(dtype) }
         }
     }
     return status {

@@ -12,12 +12,12 @@ public func cajal_tensor_free(_ tensor: OpaquePointer?) {
 public func cajal_tensor_from_data(_ data: UnsafeRawPointer?, _ nbytes: Int, _ shape: UnsafePointer<Int64>?,
                                    _ ndim: Int, _ dtype: Int32, _ out: TensorOut?) -> Int32 {
     if let tape = PlanTape.active {
-        let dataCopy = tape.copyBytes(data, nbytes)
-        let shapeCopy = tape.copy(shape, ndim)
         return tape.record("cajal_tensor_from_data", outputs: [.single(out)]) {
             cajal_tensor_from_data(data, nbytes, shape, ndim, dtype, out)
-        } replay: { run in
-            cajal_tensor_from_data(UnsafeRawPointer(dataCopy.pointer), nbytes, UnsafePointer(shapeCopy.pointer), ndim, dtype, run.output(0))
+        } replay: {
+            let dataCopy = tape.copyBytes(data, nbytes)
+            let shapeCopy = tape.copy(shape, ndim)
+            return { run in cajal_tensor_from_data(UnsafeRawPointer(dataCopy.pointer), nbytes, UnsafePointer(shapeCopy.pointer), ndim, dtype, run.output(0)) }
         }
     }
     return newTensor(out) { try Tensor.fromBytes(data, byteCount: nbytes, shape: ints(shape, ndim), dtype: readDType(dtype, "from_data")) }
@@ -39,8 +39,8 @@ public func cajal_tensor_scalar(_ value: Double, _ dtype: Int32, _ out: TensorOu
     if let tape = PlanTape.active {
         return tape.record("cajal_tensor_scalar", outputs: [.single(out)]) {
             cajal_tensor_scalar(value, dtype, out)
-        } replay: { run in
-            cajal_tensor_scalar(value, dtype, run.output(0))
+        } replay: {
+            return { run in cajal_tensor_scalar(value, dtype, run.output(0)) }
         }
     }
     return newTensor(out) { try Tensor.scalar(value, dtype: readDType(dtype, "scalar")) }
@@ -51,8 +51,8 @@ public func cajal_tensor_scalar_int64(_ value: Int64, _ out: TensorOut?) -> Int3
     if let tape = PlanTape.active {
         return tape.record("cajal_tensor_scalar_int64", outputs: [.single(out)]) {
             cajal_tensor_scalar_int64(value, out)
-        } replay: { run in
-            cajal_tensor_scalar_int64(value, run.output(0))
+        } replay: {
+            return { run in cajal_tensor_scalar_int64(value, run.output(0)) }
         }
     }
     return newTensor(out) { try Tensor.scalar(value) }
@@ -62,11 +62,11 @@ public func cajal_tensor_scalar_int64(_ value: Int64, _ out: TensorOut?) -> Int3
 public func cajal_tensor_full(_ shape: UnsafePointer<Int64>?, _ ndim: Int, _ value: Double, _ dtype: Int32,
                               _ out: TensorOut?) -> Int32 {
     if let tape = PlanTape.active {
-        let shapeCopy = tape.copy(shape, ndim)
         return tape.record("cajal_tensor_full", outputs: [.single(out)]) {
             cajal_tensor_full(shape, ndim, value, dtype, out)
-        } replay: { run in
-            cajal_tensor_full(UnsafePointer(shapeCopy.pointer), ndim, value, dtype, run.output(0))
+        } replay: {
+            let shapeCopy = tape.copy(shape, ndim)
+            return { run in cajal_tensor_full(UnsafePointer(shapeCopy.pointer), ndim, value, dtype, run.output(0)) }
         }
     }
     return newTensor(out) { try Tensor.full(ints(shape, ndim), value: value, dtype: readDType(dtype, "full")) }
@@ -76,11 +76,11 @@ public func cajal_tensor_full(_ shape: UnsafePointer<Int64>?, _ ndim: Int, _ val
 public func cajal_tensor_full_int64(_ shape: UnsafePointer<Int64>?, _ ndim: Int, _ value: Int64, _ dtype: Int32,
                                     _ out: TensorOut?) -> Int32 {
     if let tape = PlanTape.active {
-        let shapeCopy = tape.copy(shape, ndim)
         return tape.record("cajal_tensor_full_int64", outputs: [.single(out)]) {
             cajal_tensor_full_int64(shape, ndim, value, dtype, out)
-        } replay: { run in
-            cajal_tensor_full_int64(UnsafePointer(shapeCopy.pointer), ndim, value, dtype, run.output(0))
+        } replay: {
+            let shapeCopy = tape.copy(shape, ndim)
+            return { run in cajal_tensor_full_int64(UnsafePointer(shapeCopy.pointer), ndim, value, dtype, run.output(0)) }
         }
     }
     return newTensor(out) { try Tensor.full(ints(shape, ndim), integer: value, dtype: readDType(dtype, "full")) }
@@ -89,11 +89,11 @@ public func cajal_tensor_full_int64(_ shape: UnsafePointer<Int64>?, _ ndim: Int,
 @_cdecl("cajal_tensor_zeros")
 public func cajal_tensor_zeros(_ shape: UnsafePointer<Int64>?, _ ndim: Int, _ dtype: Int32, _ out: TensorOut?) -> Int32 {
     if let tape = PlanTape.active {
-        let shapeCopy = tape.copy(shape, ndim)
         return tape.record("cajal_tensor_zeros", outputs: [.single(out)]) {
             cajal_tensor_zeros(shape, ndim, dtype, out)
-        } replay: { run in
-            cajal_tensor_zeros(UnsafePointer(shapeCopy.pointer), ndim, dtype, run.output(0))
+        } replay: {
+            let shapeCopy = tape.copy(shape, ndim)
+            return { run in cajal_tensor_zeros(UnsafePointer(shapeCopy.pointer), ndim, dtype, run.output(0)) }
         }
     }
     return newTensor(out) { try Tensor.zeros(ints(shape, ndim), dtype: readDType(dtype, "zeros")) }
@@ -102,11 +102,11 @@ public func cajal_tensor_zeros(_ shape: UnsafePointer<Int64>?, _ ndim: Int, _ dt
 @_cdecl("cajal_tensor_ones")
 public func cajal_tensor_ones(_ shape: UnsafePointer<Int64>?, _ ndim: Int, _ dtype: Int32, _ out: TensorOut?) -> Int32 {
     if let tape = PlanTape.active {
-        let shapeCopy = tape.copy(shape, ndim)
         return tape.record("cajal_tensor_ones", outputs: [.single(out)]) {
             cajal_tensor_ones(shape, ndim, dtype, out)
-        } replay: { run in
-            cajal_tensor_ones(UnsafePointer(shapeCopy.pointer), ndim, dtype, run.output(0))
+        } replay: {
+            let shapeCopy = tape.copy(shape, ndim)
+            return { run in cajal_tensor_ones(UnsafePointer(shapeCopy.pointer), ndim, dtype, run.output(0)) }
         }
     }
     return newTensor(out) { try Tensor.ones(ints(shape, ndim), dtype: readDType(dtype, "ones")) }
@@ -117,8 +117,8 @@ public func cajal_tensor_arange(_ start: Double, _ end: Double, _ step: Double, 
     if let tape = PlanTape.active {
         return tape.record("cajal_tensor_arange", outputs: [.single(out)]) {
             cajal_tensor_arange(start, end, step, dtype, out)
-        } replay: { run in
-            cajal_tensor_arange(start, end, step, dtype, run.output(0))
+        } replay: {
+            return { run in cajal_tensor_arange(start, end, step, dtype, run.output(0)) }
         }
     }
     return newTensor(out) {
@@ -130,11 +130,11 @@ public func cajal_tensor_arange(_ start: Double, _ end: Double, _ step: Double, 
 public func cajal_tensor_rand(_ shape: UnsafePointer<Int64>?, _ ndim: Int, _ dtype: Int32, _ generator: OpaquePointer?,
                               _ out: TensorOut?) -> Int32 {
     if let tape = PlanTape.active {
-        let shapeCopy = tape.copy(shape, ndim)
         return tape.record("cajal_tensor_rand", outputs: [.single(out)]) {
             cajal_tensor_rand(shape, ndim, dtype, generator, out)
-        } replay: { run in
-            cajal_tensor_rand(UnsafePointer(shapeCopy.pointer), ndim, dtype, generator, run.output(0))
+        } replay: {
+            let shapeCopy = tape.copy(shape, ndim)
+            return { run in cajal_tensor_rand(UnsafePointer(shapeCopy.pointer), ndim, dtype, generator, run.output(0)) }
         }
     }
     return newTensor(out) { try Tensor.rand(ints(shape, ndim), dtype: readDType(dtype, "rand"), generator: try generatorOrDefault(generator)) }
@@ -144,11 +144,11 @@ public func cajal_tensor_rand(_ shape: UnsafePointer<Int64>?, _ ndim: Int, _ dty
 public func cajal_tensor_randn(_ shape: UnsafePointer<Int64>?, _ ndim: Int, _ dtype: Int32, _ generator: OpaquePointer?,
                                _ out: TensorOut?) -> Int32 {
     if let tape = PlanTape.active {
-        let shapeCopy = tape.copy(shape, ndim)
         return tape.record("cajal_tensor_randn", outputs: [.single(out)]) {
             cajal_tensor_randn(shape, ndim, dtype, generator, out)
-        } replay: { run in
-            cajal_tensor_randn(UnsafePointer(shapeCopy.pointer), ndim, dtype, generator, run.output(0))
+        } replay: {
+            let shapeCopy = tape.copy(shape, ndim)
+            return { run in cajal_tensor_randn(UnsafePointer(shapeCopy.pointer), ndim, dtype, generator, run.output(0)) }
         }
     }
     return newTensor(out) { try Tensor.randn(ints(shape, ndim), dtype: readDType(dtype, "randn"), generator: try generatorOrDefault(generator)) }
@@ -158,11 +158,11 @@ public func cajal_tensor_randn(_ shape: UnsafePointer<Int64>?, _ ndim: Int, _ dt
 public func cajal_tensor_randint(_ low: Int64, _ high: Int64, _ shape: UnsafePointer<Int64>?, _ ndim: Int,
                                  _ dtype: Int32, _ generator: OpaquePointer?, _ out: TensorOut?) -> Int32 {
     if let tape = PlanTape.active {
-        let shapeCopy = tape.copy(shape, ndim)
         return tape.record("cajal_tensor_randint", outputs: [.single(out)]) {
             cajal_tensor_randint(low, high, shape, ndim, dtype, generator, out)
-        } replay: { run in
-            cajal_tensor_randint(low, high, UnsafePointer(shapeCopy.pointer), ndim, dtype, generator, run.output(0))
+        } replay: {
+            let shapeCopy = tape.copy(shape, ndim)
+            return { run in cajal_tensor_randint(low, high, UnsafePointer(shapeCopy.pointer), ndim, dtype, generator, run.output(0)) }
         }
     }
     return newTensor(out) {
@@ -174,11 +174,11 @@ public func cajal_tensor_randint(_ low: Int64, _ high: Int64, _ shape: UnsafePoi
 public func cajal_tensor_multinomial(_ input: OpaquePointer?, _ num_samples: Int64, _ replacement: Int32,
                                      _ generator: OpaquePointer?, _ out: TensorOut?) -> Int32 {
     if let tape = PlanTape.active {
-        let inputRef = tape.tensor(input)
         return tape.record("cajal_tensor_multinomial", outputs: [.single(out)]) {
             cajal_tensor_multinomial(input, num_samples, replacement, generator, out)
-        } replay: { run in
-            cajal_tensor_multinomial(run[inputRef], num_samples, replacement, generator, run.output(0))
+        } replay: {
+            let inputRef = tape.tensor(input)
+            return { run in cajal_tensor_multinomial(run[inputRef], num_samples, replacement, generator, run.output(0)) }
         }
     }
     return newTensor(out) {
@@ -192,8 +192,8 @@ public func cajal_tensor_randperm(_ n: Int64, _ dtype: Int32, _ generator: Opaqu
     if let tape = PlanTape.active {
         return tape.record("cajal_tensor_randperm", outputs: [.single(out)]) {
             cajal_tensor_randperm(n, dtype, generator, out)
-        } replay: { run in
-            cajal_tensor_randperm(n, dtype, generator, run.output(0))
+        } replay: {
+            return { run in cajal_tensor_randperm(n, dtype, generator, run.output(0)) }
         }
     }
     return newTensor(out) { try Tensor.randperm(Int(n), dtype: readDType(dtype, "randperm"), generator: try generatorOrDefault(generator)) }
@@ -204,8 +204,8 @@ public func cajal_tensor_eye(_ n: Int64, _ m: Int64, _ dtype: Int32, _ out: Tens
     if let tape = PlanTape.active {
         return tape.record("cajal_tensor_eye", outputs: [.single(out)]) {
             cajal_tensor_eye(n, m, dtype, out)
-        } replay: { run in
-            cajal_tensor_eye(n, m, dtype, run.output(0))
+        } replay: {
+            return { run in cajal_tensor_eye(n, m, dtype, run.output(0)) }
         }
     }
     return newTensor(out) { try Tensor.eye(Int(n), Int(m), dtype: readDType(dtype, "eye")) }
@@ -216,8 +216,8 @@ public func cajal_tensor_linspace(_ start: Double, _ end: Double, _ steps: Int64
     if let tape = PlanTape.active {
         return tape.record("cajal_tensor_linspace", outputs: [.single(out)]) {
             cajal_tensor_linspace(start, end, steps, dtype, out)
-        } replay: { run in
-            cajal_tensor_linspace(start, end, steps, dtype, run.output(0))
+        } replay: {
+            return { run in cajal_tensor_linspace(start, end, steps, dtype, run.output(0)) }
         }
     }
     return newTensor(out) { try Tensor.linspace(start: start, end: end, steps: Int(steps), dtype: readDType(dtype, "linspace")) }

@@ -25,8 +25,8 @@ public func cajal_generator_manual_seed(_ generator: OpaquePointer?, _ seed: UIn
     if let tape = PlanTape.active {
         return tape.record("cajal_generator_manual_seed", outputs: []) {
             cajal_generator_manual_seed(generator, seed)
-        } replay: { run in
-            cajal_generator_manual_seed(generator, seed)
+        } replay: {
+            return { run in cajal_generator_manual_seed(generator, seed) }
         }
     }
     return status {
@@ -44,8 +44,8 @@ public func cajal_generator_get_state(_ generator: OpaquePointer?, _ out: Tensor
     if let tape = PlanTape.active {
         return tape.record("cajal_generator_get_state", outputs: [.single(out)]) {
             cajal_generator_get_state(generator, out)
-        } replay: { run in
-            cajal_generator_get_state(generator, run.output(0))
+        } replay: {
+            return { run in cajal_generator_get_state(generator, run.output(0)) }
         }
     }
     return newTensor(out) { try Tensor(generatorOrDefault(generator).state) }
@@ -54,11 +54,11 @@ public func cajal_generator_get_state(_ generator: OpaquePointer?, _ out: Tensor
 @_cdecl("cajal_generator_set_state")
 public func cajal_generator_set_state(_ generator: OpaquePointer?, _ state: OpaquePointer?) -> Int32 {
     if let tape = PlanTape.active {
-        let stateRef = tape.tensor(state)
         return tape.record("cajal_generator_set_state", outputs: []) {
             cajal_generator_set_state(generator, state)
-        } replay: { run in
-            cajal_generator_set_state(generator, run[stateRef])
+        } replay: {
+            let stateRef = tape.tensor(state)
+            return { run in cajal_generator_set_state(generator, run[stateRef]) }
         }
     }
     return status { try generatorOrDefault(generator).setState(tensorArgument(state, "state").toArray(Int64.self)) }
@@ -74,8 +74,8 @@ public func cajal_set_bernoulli_stream(_ stream: Int32) -> Int32 {
     if let tape = PlanTape.active {
         return tape.record("cajal_set_bernoulli_stream", outputs: []) {
             cajal_set_bernoulli_stream(stream)
-        } replay: { run in
-            cajal_set_bernoulli_stream(stream)
+        } replay: {
+            return { run in cajal_set_bernoulli_stream(stream) }
         }
     }
     guard let stream = BernoulliStream(rawValue: stream) else { return invalidConstant(BernoulliStream.self, stream, "set_bernoulli_stream", "stream") }
@@ -85,11 +85,11 @@ public func cajal_set_bernoulli_stream(_ stream: Int32) -> Int32 {
 @_cdecl("cajal_tensor_bernoulli_inplace")
 public func cajal_tensor_bernoulli_inplace(_ tensor: OpaquePointer?, _ p: Double, _ generator: OpaquePointer?) -> Int32 {
     if let tape = PlanTape.active {
-        let tensorRef = tape.tensor(tensor)
         return tape.record("cajal_tensor_bernoulli_inplace", outputs: []) {
             cajal_tensor_bernoulli_inplace(tensor, p, generator)
-        } replay: { run in
-            cajal_tensor_bernoulli_inplace(run[tensorRef], p, generator)
+        } replay: {
+            let tensorRef = tape.tensor(tensor)
+            return { run in cajal_tensor_bernoulli_inplace(run[tensorRef], p, generator) }
         }
     }
     return status { try tensorArgument(tensor).bernoulliInPlace(probability: p, generator: generatorOrDefault(generator)) }
@@ -98,11 +98,11 @@ public func cajal_tensor_bernoulli_inplace(_ tensor: OpaquePointer?, _ p: Double
 @_cdecl("cajal_tensor_bernoulli")
 public func cajal_tensor_bernoulli(_ probabilities: OpaquePointer?, _ generator: OpaquePointer?, _ out: TensorOut?) -> Int32 {
     if let tape = PlanTape.active {
-        let probabilitiesRef = tape.tensor(probabilities)
         return tape.record("cajal_tensor_bernoulli", outputs: [.single(out)]) {
             cajal_tensor_bernoulli(probabilities, generator, out)
-        } replay: { run in
-            cajal_tensor_bernoulli(run[probabilitiesRef], generator, run.output(0))
+        } replay: {
+            let probabilitiesRef = tape.tensor(probabilities)
+            return { run in cajal_tensor_bernoulli(run[probabilitiesRef], generator, run.output(0)) }
         }
     }
     return newTensor(out) { try tensorArgument(probabilities, "input").bernoulli(generator: generatorOrDefault(generator)) }
@@ -111,11 +111,11 @@ public func cajal_tensor_bernoulli(_ probabilities: OpaquePointer?, _ generator:
 @_cdecl("cajal_tensor_standard_gamma")
 public func cajal_tensor_standard_gamma(_ concentration: OpaquePointer?, _ generator: OpaquePointer?, _ out: TensorOut?) -> Int32 {
     if let tape = PlanTape.active {
-        let concentrationRef = tape.tensor(concentration)
         return tape.record("cajal_tensor_standard_gamma", outputs: [.single(out)]) {
             cajal_tensor_standard_gamma(concentration, generator, out)
-        } replay: { run in
-            cajal_tensor_standard_gamma(run[concentrationRef], generator, run.output(0))
+        } replay: {
+            let concentrationRef = tape.tensor(concentration)
+            return { run in cajal_tensor_standard_gamma(run[concentrationRef], generator, run.output(0)) }
         }
     }
     return newTensor(out) { try tensorArgument(concentration, "concentration").standardGamma(generator: generatorOrDefault(generator)) }
@@ -125,11 +125,11 @@ public func cajal_tensor_standard_gamma(_ concentration: OpaquePointer?, _ gener
 public func cajal_tensor_sample_dirichlet(_ concentration: OpaquePointer?, _ generator: OpaquePointer?,
                                           _ out: TensorOut?) -> Int32 {
     if let tape = PlanTape.active {
-        let concentrationRef = tape.tensor(concentration)
         return tape.record("cajal_tensor_sample_dirichlet", outputs: [.single(out)]) {
             cajal_tensor_sample_dirichlet(concentration, generator, out)
-        } replay: { run in
-            cajal_tensor_sample_dirichlet(run[concentrationRef], generator, run.output(0))
+        } replay: {
+            let concentrationRef = tape.tensor(concentration)
+            return { run in cajal_tensor_sample_dirichlet(run[concentrationRef], generator, run.output(0)) }
         }
     }
     return newTensor(out) { try tensorArgument(concentration, "concentration").sampleDirichlet(generator: generatorOrDefault(generator)) }

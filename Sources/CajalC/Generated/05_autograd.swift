@@ -11,11 +11,11 @@ public func cajal_tensor_requires_grad(_ tensor: OpaquePointer?, _ out: UnsafeMu
 @_cdecl("cajal_tensor_set_requires_grad")
 public func cajal_tensor_set_requires_grad(_ tensor: OpaquePointer?, _ requires_grad: Int32) -> Int32 {
     if let tape = PlanTape.active {
-        let tensorRef = tape.tensor(tensor)
         return tape.record("cajal_tensor_set_requires_grad", outputs: []) {
             cajal_tensor_set_requires_grad(tensor, requires_grad)
-        } replay: { run in
-            cajal_tensor_set_requires_grad(run[tensorRef], requires_grad)
+        } replay: {
+            let tensorRef = tape.tensor(tensor)
+            return { run in cajal_tensor_set_requires_grad(run[tensorRef], requires_grad) }
         }
     }
     return status { try tensorArgument(tensor).setRequiresGrad(requires_grad != 0) }
@@ -29,11 +29,11 @@ public func cajal_tensor_is_leaf(_ tensor: OpaquePointer?, _ out: UnsafeMutableP
 @_cdecl("cajal_tensor_grad")
 public func cajal_tensor_grad(_ tensor: OpaquePointer?, _ out: TensorOut?) -> Int32 {
     if let tape = PlanTape.active {
-        let tensorRef = tape.tensor(tensor)
         return tape.record("cajal_tensor_grad", outputs: [.single(out)]) {
             cajal_tensor_grad(tensor, out)
-        } replay: { run in
-            cajal_tensor_grad(run[tensorRef], run.output(0))
+        } replay: {
+            let tensorRef = tape.tensor(tensor)
+            return { run in cajal_tensor_grad(run[tensorRef], run.output(0)) }
         }
     }
     return writeResult(out) { try tensorArgument(tensor).grad.map(handle) }
@@ -42,12 +42,12 @@ public func cajal_tensor_grad(_ tensor: OpaquePointer?, _ out: TensorOut?) -> In
 @_cdecl("cajal_tensor_set_grad")
 public func cajal_tensor_set_grad(_ tensor: OpaquePointer?, _ grad: OpaquePointer?) -> Int32 {
     if let tape = PlanTape.active {
-        let tensorRef = tape.tensor(tensor)
-        let gradRef = tape.tensor(grad)
         return tape.record("cajal_tensor_set_grad", outputs: []) {
             cajal_tensor_set_grad(tensor, grad)
-        } replay: { run in
-            cajal_tensor_set_grad(run[tensorRef], run[gradRef])
+        } replay: {
+            let tensorRef = tape.tensor(tensor)
+            let gradRef = tape.tensor(grad)
+            return { run in cajal_tensor_set_grad(run[tensorRef], run[gradRef]) }
         }
     }
     return status { try tensorArgument(tensor).setGrad(grad.map { try tensorArgument($0, "grad") }) }
@@ -61,11 +61,11 @@ public func cajal_tensor_grad_fn_name(_ tensor: OpaquePointer?, _ out: UnsafeMut
 @_cdecl("cajal_tensor_retain_grad")
 public func cajal_tensor_retain_grad(_ tensor: OpaquePointer?) -> Int32 {
     if let tape = PlanTape.active {
-        let tensorRef = tape.tensor(tensor)
         return tape.record("cajal_tensor_retain_grad", outputs: []) {
             cajal_tensor_retain_grad(tensor)
-        } replay: { run in
-            cajal_tensor_retain_grad(run[tensorRef])
+        } replay: {
+            let tensorRef = tape.tensor(tensor)
+            return { run in cajal_tensor_retain_grad(run[tensorRef]) }
         }
     }
     return status { try tensorArgument(tensor).retainGrad() }
@@ -74,12 +74,12 @@ public func cajal_tensor_retain_grad(_ tensor: OpaquePointer?) -> Int32 {
 @_cdecl("cajal_tensor_backward")
 public func cajal_tensor_backward(_ tensor: OpaquePointer?, _ gradient: OpaquePointer?, _ retain_graph: Int32) -> Int32 {
     if let tape = PlanTape.active {
-        let tensorRef = tape.tensor(tensor)
-        let gradientRef = tape.tensor(gradient)
         return tape.record("cajal_tensor_backward", outputs: []) {
             cajal_tensor_backward(tensor, gradient, retain_graph)
-        } replay: { run in
-            cajal_tensor_backward(run[tensorRef], run[gradientRef], retain_graph)
+        } replay: {
+            let tensorRef = tape.tensor(tensor)
+            let gradientRef = tape.tensor(gradient)
+            return { run in cajal_tensor_backward(run[tensorRef], run[gradientRef], retain_graph) }
         }
     }
     return status {
@@ -91,12 +91,12 @@ public func cajal_tensor_backward(_ tensor: OpaquePointer?, _ gradient: OpaquePo
 public func cajal_autograd_backward(_ outputs: UnsafePointer<OpaquePointer?>?, _ count: Int,
                                     _ gradients: UnsafePointer<OpaquePointer?>?, _ retain_graph: Int32) -> Int32 {
     if let tape = PlanTape.active {
-        let outputsList = tape.tensors(outputs, count)
-        let gradientsList = tape.tensors(gradients, count)
         return tape.record("cajal_autograd_backward", outputs: []) {
             cajal_autograd_backward(outputs, count, gradients, retain_graph)
-        } replay: { run in
-            cajal_autograd_backward(run.tensors(outputsList), count, run.tensors(gradientsList), retain_graph)
+        } replay: {
+            let outputsList = tape.tensors(outputs, count)
+            let gradientsList = tape.tensors(gradients, count)
+            return { run in cajal_autograd_backward(run.tensors(outputsList), count, run.tensors(gradientsList), retain_graph) }
         }
     }
     return status {
@@ -111,13 +111,13 @@ public func cajal_autograd_grad(_ outputs: UnsafePointer<OpaquePointer?>?, _ nou
                                 _ inputs: UnsafePointer<OpaquePointer?>?, _ ninputs: Int, _ retain_graph: Int32,
                                 _ allow_unused: Int32, _ results: TensorOut?) -> Int32 {
     if let tape = PlanTape.active {
-        let outputsList = tape.tensors(outputs, noutputs)
-        let grad_outputsList = tape.tensors(grad_outputs, noutputs)
-        let inputsList = tape.tensors(inputs, ninputs)
         return tape.record("cajal_autograd_grad", outputs: [.fixed(results, ninputs)]) {
             cajal_autograd_grad(outputs, noutputs, grad_outputs, inputs, ninputs, retain_graph, allow_unused, results)
-        } replay: { run in
-            cajal_autograd_grad(run.tensors(outputsList), noutputs, run.tensors(grad_outputsList), run.tensors(inputsList), ninputs, retain_graph, allow_unused, run.output(0))
+        } replay: {
+            let outputsList = tape.tensors(outputs, noutputs)
+            let grad_outputsList = tape.tensors(grad_outputs, noutputs)
+            let inputsList = tape.tensors(inputs, ninputs)
+            return { run in cajal_autograd_grad(run.tensors(outputsList), noutputs, run.tensors(grad_outputsList), run.tensors(inputsList), ninputs, retain_graph, allow_unused, run.output(0)) }
         }
     }
     return status {
@@ -135,13 +135,13 @@ public func cajal_autograd_backward_ex(_ outputs: UnsafePointer<OpaquePointer?>?
                                        _ gradients: UnsafePointer<OpaquePointer?>?, _ retain_graph: Int32,
                                        _ create_graph: Int32, _ inputs: UnsafePointer<OpaquePointer?>?, _ ninputs: Int) -> Int32 {
     if let tape = PlanTape.active {
-        let outputsList = tape.tensors(outputs, count)
-        let gradientsList = tape.tensors(gradients, count)
-        let inputsList = tape.tensors(inputs, ninputs)
         return tape.record("cajal_autograd_backward_ex", outputs: []) {
             cajal_autograd_backward_ex(outputs, count, gradients, retain_graph, create_graph, inputs, ninputs)
-        } replay: { run in
-            cajal_autograd_backward_ex(run.tensors(outputsList), count, run.tensors(gradientsList), retain_graph, create_graph, run.tensors(inputsList), ninputs)
+        } replay: {
+            let outputsList = tape.tensors(outputs, count)
+            let gradientsList = tape.tensors(gradients, count)
+            let inputsList = tape.tensors(inputs, ninputs)
+            return { run in cajal_autograd_backward_ex(run.tensors(outputsList), count, run.tensors(gradientsList), retain_graph, create_graph, run.tensors(inputsList), ninputs) }
         }
     }
     return status {
@@ -157,13 +157,13 @@ public func cajal_autograd_grad_ex(_ outputs: UnsafePointer<OpaquePointer?>?, _ 
                                    _ inputs: UnsafePointer<OpaquePointer?>?, _ ninputs: Int, _ retain_graph: Int32,
                                    _ create_graph: Int32, _ allow_unused: Int32, _ results: TensorOut?) -> Int32 {
     if let tape = PlanTape.active {
-        let outputsList = tape.tensors(outputs, noutputs)
-        let grad_outputsList = tape.tensors(grad_outputs, noutputs)
-        let inputsList = tape.tensors(inputs, ninputs)
         return tape.record("cajal_autograd_grad_ex", outputs: [.fixed(results, ninputs)]) {
             cajal_autograd_grad_ex(outputs, noutputs, grad_outputs, inputs, ninputs, retain_graph, create_graph, allow_unused, results)
-        } replay: { run in
-            cajal_autograd_grad_ex(run.tensors(outputsList), noutputs, run.tensors(grad_outputsList), run.tensors(inputsList), ninputs, retain_graph, create_graph, allow_unused, run.output(0))
+        } replay: {
+            let outputsList = tape.tensors(outputs, noutputs)
+            let grad_outputsList = tape.tensors(grad_outputs, noutputs)
+            let inputsList = tape.tensors(inputs, ninputs)
+            return { run in cajal_autograd_grad_ex(run.tensors(outputsList), noutputs, run.tensors(grad_outputsList), run.tensors(inputsList), ninputs, retain_graph, create_graph, allow_unused, run.output(0)) }
         }
     }
     return status {
@@ -198,11 +198,11 @@ public func cajal_tensor_register_hook(_ tensor: OpaquePointer?, _ hook: Gradien
 @_cdecl("cajal_tensor_remove_hook")
 public func cajal_tensor_remove_hook(_ tensor: OpaquePointer?, _ id: Int64) -> Int32 {
     if let tape = PlanTape.active {
-        let tensorRef = tape.tensor(tensor)
         return tape.record("cajal_tensor_remove_hook", outputs: []) {
             cajal_tensor_remove_hook(tensor, id)
-        } replay: { run in
-            cajal_tensor_remove_hook(run[tensorRef], id)
+        } replay: {
+            let tensorRef = tape.tensor(tensor)
+            return { run in cajal_tensor_remove_hook(run[tensorRef], id) }
         }
     }
     return status { try tensorArgument(tensor).removeHook(Int(id)) }
@@ -228,11 +228,11 @@ public func cajal_autograd_function(_ output: OpaquePointer?, _ inputs: UnsafePo
 @_cdecl("cajal_tensor_share")
 public func cajal_tensor_share(_ tensor: OpaquePointer?, _ out: TensorOut?) -> Int32 {
     if let tape = PlanTape.active {
-        let tensorRef = tape.tensor(tensor)
         return tape.record("cajal_tensor_share", outputs: [.single(out)]) {
             cajal_tensor_share(tensor, out)
-        } replay: { run in
-            cajal_tensor_share(run[tensorRef], run.output(0))
+        } replay: {
+            let tensorRef = tape.tensor(tensor)
+            return { run in cajal_tensor_share(run[tensorRef], run.output(0)) }
         }
     }
     return newTensor(out) { try tensorArgument(tensor) }
@@ -241,11 +241,11 @@ public func cajal_tensor_share(_ tensor: OpaquePointer?, _ out: TensorOut?) -> I
 @_cdecl("cajal_tensor_detach")
 public func cajal_tensor_detach(_ tensor: OpaquePointer?, _ out: TensorOut?) -> Int32 {
     if let tape = PlanTape.active {
-        let tensorRef = tape.tensor(tensor)
         return tape.record("cajal_tensor_detach", outputs: [.single(out)]) {
             cajal_tensor_detach(tensor, out)
-        } replay: { run in
-            cajal_tensor_detach(run[tensorRef], run.output(0))
+        } replay: {
+            let tensorRef = tape.tensor(tensor)
+            return { run in cajal_tensor_detach(run[tensorRef], run.output(0)) }
         }
     }
     return newTensor(out) { try tensorArgument(tensor).detach() }

@@ -6,12 +6,12 @@ import Glibc
 @_cdecl("cajal_tensor_add")
 public func cajal_tensor_add(_ a: OpaquePointer?, _ b: OpaquePointer?, _ out: TensorOut?) -> Int32 {
     if let tape = PlanTape.active {
-        let aRef = tape.tensor(a)
-        let bRef = tape.tensor(b)
         return tape.record("cajal_tensor_add", outputs: [.single(out)]) {
             cajal_tensor_add(a, b, out)
-        } replay: { run in
-            cajal_tensor_add(run[aRef], run[bRef], run.output(0))
+        } replay: {
+            let aRef = tape.tensor(a)
+            let bRef = tape.tensor(b)
+            return { run in cajal_tensor_add(run[aRef], run[bRef], run.output(0)) }
         }
     }
     return newTensor(out) { try tensorArgument(a, "a").add(tensorArgument(b, "b")) }
@@ -20,12 +20,12 @@ public func cajal_tensor_add(_ a: OpaquePointer?, _ b: OpaquePointer?, _ out: Te
 @_cdecl("cajal_tensor_sub")
 public func cajal_tensor_sub(_ a: OpaquePointer?, _ b: OpaquePointer?, _ out: TensorOut?) -> Int32 {
     if let tape = PlanTape.active {
-        let aRef = tape.tensor(a)
-        let bRef = tape.tensor(b)
         return tape.record("cajal_tensor_sub", outputs: [.single(out)]) {
             cajal_tensor_sub(a, b, out)
-        } replay: { run in
-            cajal_tensor_sub(run[aRef], run[bRef], run.output(0))
+        } replay: {
+            let aRef = tape.tensor(a)
+            let bRef = tape.tensor(b)
+            return { run in cajal_tensor_sub(run[aRef], run[bRef], run.output(0)) }
         }
     }
     return newTensor(out) { try tensorArgument(a, "a").sub(tensorArgument(b, "b")) }
@@ -34,12 +34,12 @@ public func cajal_tensor_sub(_ a: OpaquePointer?, _ b: OpaquePointer?, _ out: Te
 @_cdecl("cajal_tensor_add_scaled")
 public func cajal_tensor_add_scaled(_ a: OpaquePointer?, _ b: OpaquePointer?, _ alpha: Double, _ out: TensorOut?) -> Int32 {
     if let tape = PlanTape.active {
-        let aRef = tape.tensor(a)
-        let bRef = tape.tensor(b)
         return tape.record("cajal_tensor_add_scaled", outputs: [.single(out)]) {
             cajal_tensor_add_scaled(a, b, alpha, out)
-        } replay: { run in
-            cajal_tensor_add_scaled(run[aRef], run[bRef], alpha, run.output(0))
+        } replay: {
+            let aRef = tape.tensor(a)
+            let bRef = tape.tensor(b)
+            return { run in cajal_tensor_add_scaled(run[aRef], run[bRef], alpha, run.output(0)) }
         }
     }
     return newTensor(out) { try tensorArgument(a, "a").add(tensorArgument(b, "b"), alpha: alpha) }
@@ -48,12 +48,12 @@ public func cajal_tensor_add_scaled(_ a: OpaquePointer?, _ b: OpaquePointer?, _ 
 @_cdecl("cajal_tensor_sub_scaled")
 public func cajal_tensor_sub_scaled(_ a: OpaquePointer?, _ b: OpaquePointer?, _ alpha: Double, _ out: TensorOut?) -> Int32 {
     if let tape = PlanTape.active {
-        let aRef = tape.tensor(a)
-        let bRef = tape.tensor(b)
         return tape.record("cajal_tensor_sub_scaled", outputs: [.single(out)]) {
             cajal_tensor_sub_scaled(a, b, alpha, out)
-        } replay: { run in
-            cajal_tensor_sub_scaled(run[aRef], run[bRef], alpha, run.output(0))
+        } replay: {
+            let aRef = tape.tensor(a)
+            let bRef = tape.tensor(b)
+            return { run in cajal_tensor_sub_scaled(run[aRef], run[bRef], alpha, run.output(0)) }
         }
     }
     return newTensor(out) { try tensorArgument(a, "a").sub(tensorArgument(b, "b"), alpha: alpha) }
@@ -62,12 +62,12 @@ public func cajal_tensor_sub_scaled(_ a: OpaquePointer?, _ b: OpaquePointer?, _ 
 @_cdecl("cajal_tensor_mul")
 public func cajal_tensor_mul(_ a: OpaquePointer?, _ b: OpaquePointer?, _ out: TensorOut?) -> Int32 {
     if let tape = PlanTape.active {
-        let aRef = tape.tensor(a)
-        let bRef = tape.tensor(b)
         return tape.record("cajal_tensor_mul", outputs: [.single(out)]) {
             cajal_tensor_mul(a, b, out)
-        } replay: { run in
-            cajal_tensor_mul(run[aRef], run[bRef], run.output(0))
+        } replay: {
+            let aRef = tape.tensor(a)
+            let bRef = tape.tensor(b)
+            return { run in cajal_tensor_mul(run[aRef], run[bRef], run.output(0)) }
         }
     }
     return newTensor(out) { try tensorArgument(a, "a").mul(tensorArgument(b, "b")) }
@@ -76,12 +76,12 @@ public func cajal_tensor_mul(_ a: OpaquePointer?, _ b: OpaquePointer?, _ out: Te
 @_cdecl("cajal_tensor_div")
 public func cajal_tensor_div(_ a: OpaquePointer?, _ b: OpaquePointer?, _ out: TensorOut?) -> Int32 {
     if let tape = PlanTape.active {
-        let aRef = tape.tensor(a)
-        let bRef = tape.tensor(b)
         return tape.record("cajal_tensor_div", outputs: [.single(out)]) {
             cajal_tensor_div(a, b, out)
-        } replay: { run in
-            cajal_tensor_div(run[aRef], run[bRef], run.output(0))
+        } replay: {
+            let aRef = tape.tensor(a)
+            let bRef = tape.tensor(b)
+            return { run in cajal_tensor_div(run[aRef], run[bRef], run.output(0)) }
         }
     }
     return newTensor(out) { try tensorArgument(a, "a").div(tensorArgument(b, "b")) }
@@ -90,12 +90,12 @@ public func cajal_tensor_div(_ a: OpaquePointer?, _ b: OpaquePointer?, _ out: Te
 @_cdecl("cajal_tensor_pow")
 public func cajal_tensor_pow(_ a: OpaquePointer?, _ b: OpaquePointer?, _ out: TensorOut?) -> Int32 {
     if let tape = PlanTape.active {
-        let aRef = tape.tensor(a)
-        let bRef = tape.tensor(b)
         return tape.record("cajal_tensor_pow", outputs: [.single(out)]) {
             cajal_tensor_pow(a, b, out)
-        } replay: { run in
-            cajal_tensor_pow(run[aRef], run[bRef], run.output(0))
+        } replay: {
+            let aRef = tape.tensor(a)
+            let bRef = tape.tensor(b)
+            return { run in cajal_tensor_pow(run[aRef], run[bRef], run.output(0)) }
         }
     }
     return newTensor(out) { try tensorArgument(a, "a").pow(tensorArgument(b, "b")) }
@@ -104,11 +104,11 @@ public func cajal_tensor_pow(_ a: OpaquePointer?, _ b: OpaquePointer?, _ out: Te
 @_cdecl("cajal_tensor_neg")
 public func cajal_tensor_neg(_ x: OpaquePointer?, _ out: TensorOut?) -> Int32 {
     if let tape = PlanTape.active {
-        let xRef = tape.tensor(x)
         return tape.record("cajal_tensor_neg", outputs: [.single(out)]) {
             cajal_tensor_neg(x, out)
-        } replay: { run in
-            cajal_tensor_neg(run[xRef], run.output(0))
+        } replay: {
+            let xRef = tape.tensor(x)
+            return { run in cajal_tensor_neg(run[xRef], run.output(0)) }
         }
     }
     return newTensor(out) { try tensorArgument(x).neg() }
@@ -117,11 +117,11 @@ public func cajal_tensor_neg(_ x: OpaquePointer?, _ out: TensorOut?) -> Int32 {
 @_cdecl("cajal_tensor_exp")
 public func cajal_tensor_exp(_ x: OpaquePointer?, _ out: TensorOut?) -> Int32 {
     if let tape = PlanTape.active {
-        let xRef = tape.tensor(x)
         return tape.record("cajal_tensor_exp", outputs: [.single(out)]) {
             cajal_tensor_exp(x, out)
-        } replay: { run in
-            cajal_tensor_exp(run[xRef], run.output(0))
+        } replay: {
+            let xRef = tape.tensor(x)
+            return { run in cajal_tensor_exp(run[xRef], run.output(0)) }
         }
     }
     return newTensor(out) { try tensorArgument(x).exp() }
@@ -130,11 +130,11 @@ public func cajal_tensor_exp(_ x: OpaquePointer?, _ out: TensorOut?) -> Int32 {
 @_cdecl("cajal_tensor_log")
 public func cajal_tensor_log(_ x: OpaquePointer?, _ out: TensorOut?) -> Int32 {
     if let tape = PlanTape.active {
-        let xRef = tape.tensor(x)
         return tape.record("cajal_tensor_log", outputs: [.single(out)]) {
             cajal_tensor_log(x, out)
-        } replay: { run in
-            cajal_tensor_log(run[xRef], run.output(0))
+        } replay: {
+            let xRef = tape.tensor(x)
+            return { run in cajal_tensor_log(run[xRef], run.output(0)) }
         }
     }
     return newTensor(out) { try tensorArgument(x).log() }
@@ -143,11 +143,11 @@ public func cajal_tensor_log(_ x: OpaquePointer?, _ out: TensorOut?) -> Int32 {
 @_cdecl("cajal_tensor_sqrt")
 public func cajal_tensor_sqrt(_ x: OpaquePointer?, _ out: TensorOut?) -> Int32 {
     if let tape = PlanTape.active {
-        let xRef = tape.tensor(x)
         return tape.record("cajal_tensor_sqrt", outputs: [.single(out)]) {
             cajal_tensor_sqrt(x, out)
-        } replay: { run in
-            cajal_tensor_sqrt(run[xRef], run.output(0))
+        } replay: {
+            let xRef = tape.tensor(x)
+            return { run in cajal_tensor_sqrt(run[xRef], run.output(0)) }
         }
     }
     return newTensor(out) { try tensorArgument(x).sqrt() }
@@ -156,11 +156,11 @@ public func cajal_tensor_sqrt(_ x: OpaquePointer?, _ out: TensorOut?) -> Int32 {
 @_cdecl("cajal_tensor_relu")
 public func cajal_tensor_relu(_ x: OpaquePointer?, _ out: TensorOut?) -> Int32 {
     if let tape = PlanTape.active {
-        let xRef = tape.tensor(x)
         return tape.record("cajal_tensor_relu", outputs: [.single(out)]) {
             cajal_tensor_relu(x, out)
-        } replay: { run in
-            cajal_tensor_relu(run[xRef], run.output(0))
+        } replay: {
+            let xRef = tape.tensor(x)
+            return { run in cajal_tensor_relu(run[xRef], run.output(0)) }
         }
     }
     return newTensor(out) { try tensorArgument(x).relu() }
@@ -169,11 +169,11 @@ public func cajal_tensor_relu(_ x: OpaquePointer?, _ out: TensorOut?) -> Int32 {
 @_cdecl("cajal_tensor_sigmoid")
 public func cajal_tensor_sigmoid(_ x: OpaquePointer?, _ out: TensorOut?) -> Int32 {
     if let tape = PlanTape.active {
-        let xRef = tape.tensor(x)
         return tape.record("cajal_tensor_sigmoid", outputs: [.single(out)]) {
             cajal_tensor_sigmoid(x, out)
-        } replay: { run in
-            cajal_tensor_sigmoid(run[xRef], run.output(0))
+        } replay: {
+            let xRef = tape.tensor(x)
+            return { run in cajal_tensor_sigmoid(run[xRef], run.output(0)) }
         }
     }
     return newTensor(out) { try tensorArgument(x).sigmoid() }
@@ -182,11 +182,11 @@ public func cajal_tensor_sigmoid(_ x: OpaquePointer?, _ out: TensorOut?) -> Int3
 @_cdecl("cajal_tensor_tanh")
 public func cajal_tensor_tanh(_ x: OpaquePointer?, _ out: TensorOut?) -> Int32 {
     if let tape = PlanTape.active {
-        let xRef = tape.tensor(x)
         return tape.record("cajal_tensor_tanh", outputs: [.single(out)]) {
             cajal_tensor_tanh(x, out)
-        } replay: { run in
-            cajal_tensor_tanh(run[xRef], run.output(0))
+        } replay: {
+            let xRef = tape.tensor(x)
+            return { run in cajal_tensor_tanh(run[xRef], run.output(0)) }
         }
     }
     return newTensor(out) { try tensorArgument(x).tanh() }
@@ -195,12 +195,12 @@ public func cajal_tensor_tanh(_ x: OpaquePointer?, _ out: TensorOut?) -> Int32 {
 @_cdecl("cajal_tensor_eq")
 public func cajal_tensor_eq(_ a: OpaquePointer?, _ b: OpaquePointer?, _ out: TensorOut?) -> Int32 {
     if let tape = PlanTape.active {
-        let aRef = tape.tensor(a)
-        let bRef = tape.tensor(b)
         return tape.record("cajal_tensor_eq", outputs: [.single(out)]) {
             cajal_tensor_eq(a, b, out)
-        } replay: { run in
-            cajal_tensor_eq(run[aRef], run[bRef], run.output(0))
+        } replay: {
+            let aRef = tape.tensor(a)
+            let bRef = tape.tensor(b)
+            return { run in cajal_tensor_eq(run[aRef], run[bRef], run.output(0)) }
         }
     }
     return newTensor(out) { try tensorArgument(a, "a").eq(tensorArgument(b, "b")) }
@@ -209,12 +209,12 @@ public func cajal_tensor_eq(_ a: OpaquePointer?, _ b: OpaquePointer?, _ out: Ten
 @_cdecl("cajal_tensor_ne")
 public func cajal_tensor_ne(_ a: OpaquePointer?, _ b: OpaquePointer?, _ out: TensorOut?) -> Int32 {
     if let tape = PlanTape.active {
-        let aRef = tape.tensor(a)
-        let bRef = tape.tensor(b)
         return tape.record("cajal_tensor_ne", outputs: [.single(out)]) {
             cajal_tensor_ne(a, b, out)
-        } replay: { run in
-            cajal_tensor_ne(run[aRef], run[bRef], run.output(0))
+        } replay: {
+            let aRef = tape.tensor(a)
+            let bRef = tape.tensor(b)
+            return { run in cajal_tensor_ne(run[aRef], run[bRef], run.output(0)) }
         }
     }
     return newTensor(out) { try tensorArgument(a, "a").ne(tensorArgument(b, "b")) }
@@ -223,12 +223,12 @@ public func cajal_tensor_ne(_ a: OpaquePointer?, _ b: OpaquePointer?, _ out: Ten
 @_cdecl("cajal_tensor_lt")
 public func cajal_tensor_lt(_ a: OpaquePointer?, _ b: OpaquePointer?, _ out: TensorOut?) -> Int32 {
     if let tape = PlanTape.active {
-        let aRef = tape.tensor(a)
-        let bRef = tape.tensor(b)
         return tape.record("cajal_tensor_lt", outputs: [.single(out)]) {
             cajal_tensor_lt(a, b, out)
-        } replay: { run in
-            cajal_tensor_lt(run[aRef], run[bRef], run.output(0))
+        } replay: {
+            let aRef = tape.tensor(a)
+            let bRef = tape.tensor(b)
+            return { run in cajal_tensor_lt(run[aRef], run[bRef], run.output(0)) }
         }
     }
     return newTensor(out) { try tensorArgument(a, "a").lt(tensorArgument(b, "b")) }
@@ -237,12 +237,12 @@ public func cajal_tensor_lt(_ a: OpaquePointer?, _ b: OpaquePointer?, _ out: Ten
 @_cdecl("cajal_tensor_le")
 public func cajal_tensor_le(_ a: OpaquePointer?, _ b: OpaquePointer?, _ out: TensorOut?) -> Int32 {
     if let tape = PlanTape.active {
-        let aRef = tape.tensor(a)
-        let bRef = tape.tensor(b)
         return tape.record("cajal_tensor_le", outputs: [.single(out)]) {
             cajal_tensor_le(a, b, out)
-        } replay: { run in
-            cajal_tensor_le(run[aRef], run[bRef], run.output(0))
+        } replay: {
+            let aRef = tape.tensor(a)
+            let bRef = tape.tensor(b)
+            return { run in cajal_tensor_le(run[aRef], run[bRef], run.output(0)) }
         }
     }
     return newTensor(out) { try tensorArgument(a, "a").le(tensorArgument(b, "b")) }
@@ -251,12 +251,12 @@ public func cajal_tensor_le(_ a: OpaquePointer?, _ b: OpaquePointer?, _ out: Ten
 @_cdecl("cajal_tensor_gt")
 public func cajal_tensor_gt(_ a: OpaquePointer?, _ b: OpaquePointer?, _ out: TensorOut?) -> Int32 {
     if let tape = PlanTape.active {
-        let aRef = tape.tensor(a)
-        let bRef = tape.tensor(b)
         return tape.record("cajal_tensor_gt", outputs: [.single(out)]) {
             cajal_tensor_gt(a, b, out)
-        } replay: { run in
-            cajal_tensor_gt(run[aRef], run[bRef], run.output(0))
+        } replay: {
+            let aRef = tape.tensor(a)
+            let bRef = tape.tensor(b)
+            return { run in cajal_tensor_gt(run[aRef], run[bRef], run.output(0)) }
         }
     }
     return newTensor(out) { try tensorArgument(a, "a").gt(tensorArgument(b, "b")) }
@@ -265,12 +265,12 @@ public func cajal_tensor_gt(_ a: OpaquePointer?, _ b: OpaquePointer?, _ out: Ten
 @_cdecl("cajal_tensor_ge")
 public func cajal_tensor_ge(_ a: OpaquePointer?, _ b: OpaquePointer?, _ out: TensorOut?) -> Int32 {
     if let tape = PlanTape.active {
-        let aRef = tape.tensor(a)
-        let bRef = tape.tensor(b)
         return tape.record("cajal_tensor_ge", outputs: [.single(out)]) {
             cajal_tensor_ge(a, b, out)
-        } replay: { run in
-            cajal_tensor_ge(run[aRef], run[bRef], run.output(0))
+        } replay: {
+            let aRef = tape.tensor(a)
+            let bRef = tape.tensor(b)
+            return { run in cajal_tensor_ge(run[aRef], run[bRef], run.output(0)) }
         }
     }
     return newTensor(out) { try tensorArgument(a, "a").ge(tensorArgument(b, "b")) }
@@ -279,13 +279,13 @@ public func cajal_tensor_ge(_ a: OpaquePointer?, _ b: OpaquePointer?, _ out: Ten
 @_cdecl("cajal_tensor_where")
 public func cajal_tensor_where(_ condition: OpaquePointer?, _ a: OpaquePointer?, _ b: OpaquePointer?, _ out: TensorOut?) -> Int32 {
     if let tape = PlanTape.active {
-        let conditionRef = tape.tensor(condition)
-        let aRef = tape.tensor(a)
-        let bRef = tape.tensor(b)
         return tape.record("cajal_tensor_where", outputs: [.single(out)]) {
             cajal_tensor_where(condition, a, b, out)
-        } replay: { run in
-            cajal_tensor_where(run[conditionRef], run[aRef], run[bRef], run.output(0))
+        } replay: {
+            let conditionRef = tape.tensor(condition)
+            let aRef = tape.tensor(a)
+            let bRef = tape.tensor(b)
+            return { run in cajal_tensor_where(run[conditionRef], run[aRef], run[bRef], run.output(0)) }
         }
     }
     return newTensor(out) { try Tensor.where(tensorArgument(condition, "condition"), tensorArgument(a, "a"), tensorArgument(b, "b")) }

@@ -6,11 +6,11 @@ import Glibc
 @_cdecl("cajal_tensor_abs")
 public func cajal_tensor_abs(_ x: OpaquePointer?, _ out: TensorOut?) -> Int32 {
     if let tape = PlanTape.active {
-        let xRef = tape.tensor(x)
         return tape.record("cajal_tensor_abs", outputs: [.single(out)]) {
             cajal_tensor_abs(x, out)
-        } replay: { run in
-            cajal_tensor_abs(run[xRef], run.output(0))
+        } replay: {
+            let xRef = tape.tensor(x)
+            return { run in cajal_tensor_abs(run[xRef], run.output(0)) }
         }
     }
     return newTensor(out) { try tensorArgument(x).abs() }
@@ -19,11 +19,11 @@ public func cajal_tensor_abs(_ x: OpaquePointer?, _ out: TensorOut?) -> Int32 {
 @_cdecl("cajal_tensor_sign")
 public func cajal_tensor_sign(_ x: OpaquePointer?, _ out: TensorOut?) -> Int32 {
     if let tape = PlanTape.active {
-        let xRef = tape.tensor(x)
         return tape.record("cajal_tensor_sign", outputs: [.single(out)]) {
             cajal_tensor_sign(x, out)
-        } replay: { run in
-            cajal_tensor_sign(run[xRef], run.output(0))
+        } replay: {
+            let xRef = tape.tensor(x)
+            return { run in cajal_tensor_sign(run[xRef], run.output(0)) }
         }
     }
     return newTensor(out) { try tensorArgument(x).sign() }
@@ -32,11 +32,11 @@ public func cajal_tensor_sign(_ x: OpaquePointer?, _ out: TensorOut?) -> Int32 {
 @_cdecl("cajal_tensor_expm1")
 public func cajal_tensor_expm1(_ x: OpaquePointer?, _ out: TensorOut?) -> Int32 {
     if let tape = PlanTape.active {
-        let xRef = tape.tensor(x)
         return tape.record("cajal_tensor_expm1", outputs: [.single(out)]) {
             cajal_tensor_expm1(x, out)
-        } replay: { run in
-            cajal_tensor_expm1(run[xRef], run.output(0))
+        } replay: {
+            let xRef = tape.tensor(x)
+            return { run in cajal_tensor_expm1(run[xRef], run.output(0)) }
         }
     }
     return newTensor(out) { try tensorArgument(x).expm1() }
@@ -45,11 +45,11 @@ public func cajal_tensor_expm1(_ x: OpaquePointer?, _ out: TensorOut?) -> Int32 
 @_cdecl("cajal_tensor_log1p")
 public func cajal_tensor_log1p(_ x: OpaquePointer?, _ out: TensorOut?) -> Int32 {
     if let tape = PlanTape.active {
-        let xRef = tape.tensor(x)
         return tape.record("cajal_tensor_log1p", outputs: [.single(out)]) {
             cajal_tensor_log1p(x, out)
-        } replay: { run in
-            cajal_tensor_log1p(run[xRef], run.output(0))
+        } replay: {
+            let xRef = tape.tensor(x)
+            return { run in cajal_tensor_log1p(run[xRef], run.output(0)) }
         }
     }
     return newTensor(out) { try tensorArgument(x).log1p() }
@@ -58,11 +58,11 @@ public func cajal_tensor_log1p(_ x: OpaquePointer?, _ out: TensorOut?) -> Int32 
 @_cdecl("cajal_tensor_log2")
 public func cajal_tensor_log2(_ x: OpaquePointer?, _ out: TensorOut?) -> Int32 {
     if let tape = PlanTape.active {
-        let xRef = tape.tensor(x)
         return tape.record("cajal_tensor_log2", outputs: [.single(out)]) {
             cajal_tensor_log2(x, out)
-        } replay: { run in
-            cajal_tensor_log2(run[xRef], run.output(0))
+        } replay: {
+            let xRef = tape.tensor(x)
+            return { run in cajal_tensor_log2(run[xRef], run.output(0)) }
         }
     }
     return newTensor(out) { try tensorArgument(x).log2() }
@@ -71,11 +71,11 @@ public func cajal_tensor_log2(_ x: OpaquePointer?, _ out: TensorOut?) -> Int32 {
 @_cdecl("cajal_tensor_log10")
 public func cajal_tensor_log10(_ x: OpaquePointer?, _ out: TensorOut?) -> Int32 {
     if let tape = PlanTape.active {
-        let xRef = tape.tensor(x)
         return tape.record("cajal_tensor_log10", outputs: [.single(out)]) {
             cajal_tensor_log10(x, out)
-        } replay: { run in
-            cajal_tensor_log10(run[xRef], run.output(0))
+        } replay: {
+            let xRef = tape.tensor(x)
+            return { run in cajal_tensor_log10(run[xRef], run.output(0)) }
         }
     }
     return newTensor(out) { try tensorArgument(x).log10() }
@@ -84,11 +84,11 @@ public func cajal_tensor_log10(_ x: OpaquePointer?, _ out: TensorOut?) -> Int32 
 @_cdecl("cajal_tensor_rsqrt")
 public func cajal_tensor_rsqrt(_ x: OpaquePointer?, _ out: TensorOut?) -> Int32 {
     if let tape = PlanTape.active {
-        let xRef = tape.tensor(x)
         return tape.record("cajal_tensor_rsqrt", outputs: [.single(out)]) {
             cajal_tensor_rsqrt(x, out)
-        } replay: { run in
-            cajal_tensor_rsqrt(run[xRef], run.output(0))
+        } replay: {
+            let xRef = tape.tensor(x)
+            return { run in cajal_tensor_rsqrt(run[xRef], run.output(0)) }
         }
     }
     return newTensor(out) { try tensorArgument(x).rsqrt() }
@@ -97,11 +97,11 @@ public func cajal_tensor_rsqrt(_ x: OpaquePointer?, _ out: TensorOut?) -> Int32 
 @_cdecl("cajal_tensor_atan")
 public func cajal_tensor_atan(_ x: OpaquePointer?, _ out: TensorOut?) -> Int32 {
     if let tape = PlanTape.active {
-        let xRef = tape.tensor(x)
         return tape.record("cajal_tensor_atan", outputs: [.single(out)]) {
             cajal_tensor_atan(x, out)
-        } replay: { run in
-            cajal_tensor_atan(run[xRef], run.output(0))
+        } replay: {
+            let xRef = tape.tensor(x)
+            return { run in cajal_tensor_atan(run[xRef], run.output(0)) }
         }
     }
     return newTensor(out) { try tensorArgument(x).atan() }
@@ -110,11 +110,11 @@ public func cajal_tensor_atan(_ x: OpaquePointer?, _ out: TensorOut?) -> Int32 {
 @_cdecl("cajal_tensor_sinh")
 public func cajal_tensor_sinh(_ x: OpaquePointer?, _ out: TensorOut?) -> Int32 {
     if let tape = PlanTape.active {
-        let xRef = tape.tensor(x)
         return tape.record("cajal_tensor_sinh", outputs: [.single(out)]) {
             cajal_tensor_sinh(x, out)
-        } replay: { run in
-            cajal_tensor_sinh(run[xRef], run.output(0))
+        } replay: {
+            let xRef = tape.tensor(x)
+            return { run in cajal_tensor_sinh(run[xRef], run.output(0)) }
         }
     }
     return newTensor(out) { try tensorArgument(x).sinh() }
@@ -123,11 +123,11 @@ public func cajal_tensor_sinh(_ x: OpaquePointer?, _ out: TensorOut?) -> Int32 {
 @_cdecl("cajal_tensor_cosh")
 public func cajal_tensor_cosh(_ x: OpaquePointer?, _ out: TensorOut?) -> Int32 {
     if let tape = PlanTape.active {
-        let xRef = tape.tensor(x)
         return tape.record("cajal_tensor_cosh", outputs: [.single(out)]) {
             cajal_tensor_cosh(x, out)
-        } replay: { run in
-            cajal_tensor_cosh(run[xRef], run.output(0))
+        } replay: {
+            let xRef = tape.tensor(x)
+            return { run in cajal_tensor_cosh(run[xRef], run.output(0)) }
         }
     }
     return newTensor(out) { try tensorArgument(x).cosh() }
@@ -136,11 +136,11 @@ public func cajal_tensor_cosh(_ x: OpaquePointer?, _ out: TensorOut?) -> Int32 {
 @_cdecl("cajal_tensor_asinh")
 public func cajal_tensor_asinh(_ x: OpaquePointer?, _ out: TensorOut?) -> Int32 {
     if let tape = PlanTape.active {
-        let xRef = tape.tensor(x)
         return tape.record("cajal_tensor_asinh", outputs: [.single(out)]) {
             cajal_tensor_asinh(x, out)
-        } replay: { run in
-            cajal_tensor_asinh(run[xRef], run.output(0))
+        } replay: {
+            let xRef = tape.tensor(x)
+            return { run in cajal_tensor_asinh(run[xRef], run.output(0)) }
         }
     }
     return newTensor(out) { try tensorArgument(x).asinh() }
@@ -149,11 +149,11 @@ public func cajal_tensor_asinh(_ x: OpaquePointer?, _ out: TensorOut?) -> Int32 
 @_cdecl("cajal_tensor_asin")
 public func cajal_tensor_asin(_ x: OpaquePointer?, _ out: TensorOut?) -> Int32 {
     if let tape = PlanTape.active {
-        let xRef = tape.tensor(x)
         return tape.record("cajal_tensor_asin", outputs: [.single(out)]) {
             cajal_tensor_asin(x, out)
-        } replay: { run in
-            cajal_tensor_asin(run[xRef], run.output(0))
+        } replay: {
+            let xRef = tape.tensor(x)
+            return { run in cajal_tensor_asin(run[xRef], run.output(0)) }
         }
     }
     return newTensor(out) { try tensorArgument(x).asin() }
@@ -162,11 +162,11 @@ public func cajal_tensor_asin(_ x: OpaquePointer?, _ out: TensorOut?) -> Int32 {
 @_cdecl("cajal_tensor_acos")
 public func cajal_tensor_acos(_ x: OpaquePointer?, _ out: TensorOut?) -> Int32 {
     if let tape = PlanTape.active {
-        let xRef = tape.tensor(x)
         return tape.record("cajal_tensor_acos", outputs: [.single(out)]) {
             cajal_tensor_acos(x, out)
-        } replay: { run in
-            cajal_tensor_acos(run[xRef], run.output(0))
+        } replay: {
+            let xRef = tape.tensor(x)
+            return { run in cajal_tensor_acos(run[xRef], run.output(0)) }
         }
     }
     return newTensor(out) { try tensorArgument(x).acos() }
@@ -175,11 +175,11 @@ public func cajal_tensor_acos(_ x: OpaquePointer?, _ out: TensorOut?) -> Int32 {
 @_cdecl("cajal_tensor_atanh")
 public func cajal_tensor_atanh(_ x: OpaquePointer?, _ out: TensorOut?) -> Int32 {
     if let tape = PlanTape.active {
-        let xRef = tape.tensor(x)
         return tape.record("cajal_tensor_atanh", outputs: [.single(out)]) {
             cajal_tensor_atanh(x, out)
-        } replay: { run in
-            cajal_tensor_atanh(run[xRef], run.output(0))
+        } replay: {
+            let xRef = tape.tensor(x)
+            return { run in cajal_tensor_atanh(run[xRef], run.output(0)) }
         }
     }
     return newTensor(out) { try tensorArgument(x).atanh() }
@@ -188,11 +188,11 @@ public func cajal_tensor_atanh(_ x: OpaquePointer?, _ out: TensorOut?) -> Int32 
 @_cdecl("cajal_tensor_acosh")
 public func cajal_tensor_acosh(_ x: OpaquePointer?, _ out: TensorOut?) -> Int32 {
     if let tape = PlanTape.active {
-        let xRef = tape.tensor(x)
         return tape.record("cajal_tensor_acosh", outputs: [.single(out)]) {
             cajal_tensor_acosh(x, out)
-        } replay: { run in
-            cajal_tensor_acosh(run[xRef], run.output(0))
+        } replay: {
+            let xRef = tape.tensor(x)
+            return { run in cajal_tensor_acosh(run[xRef], run.output(0)) }
         }
     }
     return newTensor(out) { try tensorArgument(x).acosh() }
@@ -201,11 +201,11 @@ public func cajal_tensor_acosh(_ x: OpaquePointer?, _ out: TensorOut?) -> Int32 
 @_cdecl("cajal_tensor_sin")
 public func cajal_tensor_sin(_ x: OpaquePointer?, _ out: TensorOut?) -> Int32 {
     if let tape = PlanTape.active {
-        let xRef = tape.tensor(x)
         return tape.record("cajal_tensor_sin", outputs: [.single(out)]) {
             cajal_tensor_sin(x, out)
-        } replay: { run in
-            cajal_tensor_sin(run[xRef], run.output(0))
+        } replay: {
+            let xRef = tape.tensor(x)
+            return { run in cajal_tensor_sin(run[xRef], run.output(0)) }
         }
     }
     return newTensor(out) { try tensorArgument(x).sin() }
@@ -214,11 +214,11 @@ public func cajal_tensor_sin(_ x: OpaquePointer?, _ out: TensorOut?) -> Int32 {
 @_cdecl("cajal_tensor_cos")
 public func cajal_tensor_cos(_ x: OpaquePointer?, _ out: TensorOut?) -> Int32 {
     if let tape = PlanTape.active {
-        let xRef = tape.tensor(x)
         return tape.record("cajal_tensor_cos", outputs: [.single(out)]) {
             cajal_tensor_cos(x, out)
-        } replay: { run in
-            cajal_tensor_cos(run[xRef], run.output(0))
+        } replay: {
+            let xRef = tape.tensor(x)
+            return { run in cajal_tensor_cos(run[xRef], run.output(0)) }
         }
     }
     return newTensor(out) { try tensorArgument(x).cos() }
@@ -227,11 +227,11 @@ public func cajal_tensor_cos(_ x: OpaquePointer?, _ out: TensorOut?) -> Int32 {
 @_cdecl("cajal_tensor_erf")
 public func cajal_tensor_erf(_ x: OpaquePointer?, _ out: TensorOut?) -> Int32 {
     if let tape = PlanTape.active {
-        let xRef = tape.tensor(x)
         return tape.record("cajal_tensor_erf", outputs: [.single(out)]) {
             cajal_tensor_erf(x, out)
-        } replay: { run in
-            cajal_tensor_erf(run[xRef], run.output(0))
+        } replay: {
+            let xRef = tape.tensor(x)
+            return { run in cajal_tensor_erf(run[xRef], run.output(0)) }
         }
     }
     return newTensor(out) { try tensorArgument(x).erf() }
@@ -240,11 +240,11 @@ public func cajal_tensor_erf(_ x: OpaquePointer?, _ out: TensorOut?) -> Int32 {
 @_cdecl("cajal_tensor_floor")
 public func cajal_tensor_floor(_ x: OpaquePointer?, _ out: TensorOut?) -> Int32 {
     if let tape = PlanTape.active {
-        let xRef = tape.tensor(x)
         return tape.record("cajal_tensor_floor", outputs: [.single(out)]) {
             cajal_tensor_floor(x, out)
-        } replay: { run in
-            cajal_tensor_floor(run[xRef], run.output(0))
+        } replay: {
+            let xRef = tape.tensor(x)
+            return { run in cajal_tensor_floor(run[xRef], run.output(0)) }
         }
     }
     return newTensor(out) { try tensorArgument(x).floor() }
@@ -253,11 +253,11 @@ public func cajal_tensor_floor(_ x: OpaquePointer?, _ out: TensorOut?) -> Int32 
 @_cdecl("cajal_tensor_ceil")
 public func cajal_tensor_ceil(_ x: OpaquePointer?, _ out: TensorOut?) -> Int32 {
     if let tape = PlanTape.active {
-        let xRef = tape.tensor(x)
         return tape.record("cajal_tensor_ceil", outputs: [.single(out)]) {
             cajal_tensor_ceil(x, out)
-        } replay: { run in
-            cajal_tensor_ceil(run[xRef], run.output(0))
+        } replay: {
+            let xRef = tape.tensor(x)
+            return { run in cajal_tensor_ceil(run[xRef], run.output(0)) }
         }
     }
     return newTensor(out) { try tensorArgument(x).ceil() }
@@ -266,11 +266,11 @@ public func cajal_tensor_ceil(_ x: OpaquePointer?, _ out: TensorOut?) -> Int32 {
 @_cdecl("cajal_tensor_round")
 public func cajal_tensor_round(_ x: OpaquePointer?, _ out: TensorOut?) -> Int32 {
     if let tape = PlanTape.active {
-        let xRef = tape.tensor(x)
         return tape.record("cajal_tensor_round", outputs: [.single(out)]) {
             cajal_tensor_round(x, out)
-        } replay: { run in
-            cajal_tensor_round(run[xRef], run.output(0))
+        } replay: {
+            let xRef = tape.tensor(x)
+            return { run in cajal_tensor_round(run[xRef], run.output(0)) }
         }
     }
     return newTensor(out) { try tensorArgument(x).round() }
@@ -279,11 +279,11 @@ public func cajal_tensor_round(_ x: OpaquePointer?, _ out: TensorOut?) -> Int32 
 @_cdecl("cajal_tensor_round_decimals")
 public func cajal_tensor_round_decimals(_ x: OpaquePointer?, _ decimals: Int64, _ out: TensorOut?) -> Int32 {
     if let tape = PlanTape.active {
-        let xRef = tape.tensor(x)
         return tape.record("cajal_tensor_round_decimals", outputs: [.single(out)]) {
             cajal_tensor_round_decimals(x, decimals, out)
-        } replay: { run in
-            cajal_tensor_round_decimals(run[xRef], decimals, run.output(0))
+        } replay: {
+            let xRef = tape.tensor(x)
+            return { run in cajal_tensor_round_decimals(run[xRef], decimals, run.output(0)) }
         }
     }
     return newTensor(out) { try tensorArgument(x).round(decimals: Int(decimals)) }
@@ -292,11 +292,11 @@ public func cajal_tensor_round_decimals(_ x: OpaquePointer?, _ decimals: Int64, 
 @_cdecl("cajal_tensor_trunc")
 public func cajal_tensor_trunc(_ x: OpaquePointer?, _ out: TensorOut?) -> Int32 {
     if let tape = PlanTape.active {
-        let xRef = tape.tensor(x)
         return tape.record("cajal_tensor_trunc", outputs: [.single(out)]) {
             cajal_tensor_trunc(x, out)
-        } replay: { run in
-            cajal_tensor_trunc(run[xRef], run.output(0))
+        } replay: {
+            let xRef = tape.tensor(x)
+            return { run in cajal_tensor_trunc(run[xRef], run.output(0)) }
         }
     }
     return newTensor(out) { try tensorArgument(x).trunc() }
@@ -305,11 +305,11 @@ public func cajal_tensor_trunc(_ x: OpaquePointer?, _ out: TensorOut?) -> Int32 
 @_cdecl("cajal_tensor_reciprocal")
 public func cajal_tensor_reciprocal(_ x: OpaquePointer?, _ out: TensorOut?) -> Int32 {
     if let tape = PlanTape.active {
-        let xRef = tape.tensor(x)
         return tape.record("cajal_tensor_reciprocal", outputs: [.single(out)]) {
             cajal_tensor_reciprocal(x, out)
-        } replay: { run in
-            cajal_tensor_reciprocal(run[xRef], run.output(0))
+        } replay: {
+            let xRef = tape.tensor(x)
+            return { run in cajal_tensor_reciprocal(run[xRef], run.output(0)) }
         }
     }
     return newTensor(out) { try tensorArgument(x).reciprocal() }
@@ -318,11 +318,11 @@ public func cajal_tensor_reciprocal(_ x: OpaquePointer?, _ out: TensorOut?) -> I
 @_cdecl("cajal_tensor_isnan")
 public func cajal_tensor_isnan(_ x: OpaquePointer?, _ out: TensorOut?) -> Int32 {
     if let tape = PlanTape.active {
-        let xRef = tape.tensor(x)
         return tape.record("cajal_tensor_isnan", outputs: [.single(out)]) {
             cajal_tensor_isnan(x, out)
-        } replay: { run in
-            cajal_tensor_isnan(run[xRef], run.output(0))
+        } replay: {
+            let xRef = tape.tensor(x)
+            return { run in cajal_tensor_isnan(run[xRef], run.output(0)) }
         }
     }
     return newTensor(out) { try tensorArgument(x).isnan() }
@@ -331,11 +331,11 @@ public func cajal_tensor_isnan(_ x: OpaquePointer?, _ out: TensorOut?) -> Int32 
 @_cdecl("cajal_tensor_isinf")
 public func cajal_tensor_isinf(_ x: OpaquePointer?, _ out: TensorOut?) -> Int32 {
     if let tape = PlanTape.active {
-        let xRef = tape.tensor(x)
         return tape.record("cajal_tensor_isinf", outputs: [.single(out)]) {
             cajal_tensor_isinf(x, out)
-        } replay: { run in
-            cajal_tensor_isinf(run[xRef], run.output(0))
+        } replay: {
+            let xRef = tape.tensor(x)
+            return { run in cajal_tensor_isinf(run[xRef], run.output(0)) }
         }
     }
     return newTensor(out) { try tensorArgument(x).isinf() }
@@ -344,11 +344,11 @@ public func cajal_tensor_isinf(_ x: OpaquePointer?, _ out: TensorOut?) -> Int32 
 @_cdecl("cajal_tensor_isfinite")
 public func cajal_tensor_isfinite(_ x: OpaquePointer?, _ out: TensorOut?) -> Int32 {
     if let tape = PlanTape.active {
-        let xRef = tape.tensor(x)
         return tape.record("cajal_tensor_isfinite", outputs: [.single(out)]) {
             cajal_tensor_isfinite(x, out)
-        } replay: { run in
-            cajal_tensor_isfinite(run[xRef], run.output(0))
+        } replay: {
+            let xRef = tape.tensor(x)
+            return { run in cajal_tensor_isfinite(run[xRef], run.output(0)) }
         }
     }
     return newTensor(out) { try tensorArgument(x).isfinite() }
@@ -357,11 +357,11 @@ public func cajal_tensor_isfinite(_ x: OpaquePointer?, _ out: TensorOut?) -> Int
 @_cdecl("cajal_tensor_logical_not")
 public func cajal_tensor_logical_not(_ x: OpaquePointer?, _ out: TensorOut?) -> Int32 {
     if let tape = PlanTape.active {
-        let xRef = tape.tensor(x)
         return tape.record("cajal_tensor_logical_not", outputs: [.single(out)]) {
             cajal_tensor_logical_not(x, out)
-        } replay: { run in
-            cajal_tensor_logical_not(run[xRef], run.output(0))
+        } replay: {
+            let xRef = tape.tensor(x)
+            return { run in cajal_tensor_logical_not(run[xRef], run.output(0)) }
         }
     }
     return newTensor(out) { try tensorArgument(x).logicalNot() }
@@ -370,12 +370,12 @@ public func cajal_tensor_logical_not(_ x: OpaquePointer?, _ out: TensorOut?) -> 
 @_cdecl("cajal_tensor_maximum")
 public func cajal_tensor_maximum(_ a: OpaquePointer?, _ b: OpaquePointer?, _ out: TensorOut?) -> Int32 {
     if let tape = PlanTape.active {
-        let aRef = tape.tensor(a)
-        let bRef = tape.tensor(b)
         return tape.record("cajal_tensor_maximum", outputs: [.single(out)]) {
             cajal_tensor_maximum(a, b, out)
-        } replay: { run in
-            cajal_tensor_maximum(run[aRef], run[bRef], run.output(0))
+        } replay: {
+            let aRef = tape.tensor(a)
+            let bRef = tape.tensor(b)
+            return { run in cajal_tensor_maximum(run[aRef], run[bRef], run.output(0)) }
         }
     }
     return newTensor(out) { try tensorArgument(a, "a").maximum(tensorArgument(b, "b")) }
@@ -384,12 +384,12 @@ public func cajal_tensor_maximum(_ a: OpaquePointer?, _ b: OpaquePointer?, _ out
 @_cdecl("cajal_tensor_minimum")
 public func cajal_tensor_minimum(_ a: OpaquePointer?, _ b: OpaquePointer?, _ out: TensorOut?) -> Int32 {
     if let tape = PlanTape.active {
-        let aRef = tape.tensor(a)
-        let bRef = tape.tensor(b)
         return tape.record("cajal_tensor_minimum", outputs: [.single(out)]) {
             cajal_tensor_minimum(a, b, out)
-        } replay: { run in
-            cajal_tensor_minimum(run[aRef], run[bRef], run.output(0))
+        } replay: {
+            let aRef = tape.tensor(a)
+            let bRef = tape.tensor(b)
+            return { run in cajal_tensor_minimum(run[aRef], run[bRef], run.output(0)) }
         }
     }
     return newTensor(out) { try tensorArgument(a, "a").minimum(tensorArgument(b, "b")) }
@@ -398,12 +398,12 @@ public func cajal_tensor_minimum(_ a: OpaquePointer?, _ b: OpaquePointer?, _ out
 @_cdecl("cajal_tensor_fmod")
 public func cajal_tensor_fmod(_ a: OpaquePointer?, _ b: OpaquePointer?, _ out: TensorOut?) -> Int32 {
     if let tape = PlanTape.active {
-        let aRef = tape.tensor(a)
-        let bRef = tape.tensor(b)
         return tape.record("cajal_tensor_fmod", outputs: [.single(out)]) {
             cajal_tensor_fmod(a, b, out)
-        } replay: { run in
-            cajal_tensor_fmod(run[aRef], run[bRef], run.output(0))
+        } replay: {
+            let aRef = tape.tensor(a)
+            let bRef = tape.tensor(b)
+            return { run in cajal_tensor_fmod(run[aRef], run[bRef], run.output(0)) }
         }
     }
     return newTensor(out) { try tensorArgument(a, "a").fmod(tensorArgument(b, "b")) }
@@ -412,12 +412,12 @@ public func cajal_tensor_fmod(_ a: OpaquePointer?, _ b: OpaquePointer?, _ out: T
 @_cdecl("cajal_tensor_remainder")
 public func cajal_tensor_remainder(_ a: OpaquePointer?, _ b: OpaquePointer?, _ out: TensorOut?) -> Int32 {
     if let tape = PlanTape.active {
-        let aRef = tape.tensor(a)
-        let bRef = tape.tensor(b)
         return tape.record("cajal_tensor_remainder", outputs: [.single(out)]) {
             cajal_tensor_remainder(a, b, out)
-        } replay: { run in
-            cajal_tensor_remainder(run[aRef], run[bRef], run.output(0))
+        } replay: {
+            let aRef = tape.tensor(a)
+            let bRef = tape.tensor(b)
+            return { run in cajal_tensor_remainder(run[aRef], run[bRef], run.output(0)) }
         }
     }
     return newTensor(out) { try tensorArgument(a, "a").remainder(tensorArgument(b, "b")) }
@@ -426,12 +426,12 @@ public func cajal_tensor_remainder(_ a: OpaquePointer?, _ b: OpaquePointer?, _ o
 @_cdecl("cajal_tensor_logical_and")
 public func cajal_tensor_logical_and(_ a: OpaquePointer?, _ b: OpaquePointer?, _ out: TensorOut?) -> Int32 {
     if let tape = PlanTape.active {
-        let aRef = tape.tensor(a)
-        let bRef = tape.tensor(b)
         return tape.record("cajal_tensor_logical_and", outputs: [.single(out)]) {
             cajal_tensor_logical_and(a, b, out)
-        } replay: { run in
-            cajal_tensor_logical_and(run[aRef], run[bRef], run.output(0))
+        } replay: {
+            let aRef = tape.tensor(a)
+            let bRef = tape.tensor(b)
+            return { run in cajal_tensor_logical_and(run[aRef], run[bRef], run.output(0)) }
         }
     }
     return newTensor(out) { try tensorArgument(a, "a").logicalAnd(tensorArgument(b, "b")) }
@@ -440,12 +440,12 @@ public func cajal_tensor_logical_and(_ a: OpaquePointer?, _ b: OpaquePointer?, _
 @_cdecl("cajal_tensor_logical_or")
 public func cajal_tensor_logical_or(_ a: OpaquePointer?, _ b: OpaquePointer?, _ out: TensorOut?) -> Int32 {
     if let tape = PlanTape.active {
-        let aRef = tape.tensor(a)
-        let bRef = tape.tensor(b)
         return tape.record("cajal_tensor_logical_or", outputs: [.single(out)]) {
             cajal_tensor_logical_or(a, b, out)
-        } replay: { run in
-            cajal_tensor_logical_or(run[aRef], run[bRef], run.output(0))
+        } replay: {
+            let aRef = tape.tensor(a)
+            let bRef = tape.tensor(b)
+            return { run in cajal_tensor_logical_or(run[aRef], run[bRef], run.output(0)) }
         }
     }
     return newTensor(out) { try tensorArgument(a, "a").logicalOr(tensorArgument(b, "b")) }
@@ -454,12 +454,12 @@ public func cajal_tensor_logical_or(_ a: OpaquePointer?, _ b: OpaquePointer?, _ 
 @_cdecl("cajal_tensor_logical_xor")
 public func cajal_tensor_logical_xor(_ a: OpaquePointer?, _ b: OpaquePointer?, _ out: TensorOut?) -> Int32 {
     if let tape = PlanTape.active {
-        let aRef = tape.tensor(a)
-        let bRef = tape.tensor(b)
         return tape.record("cajal_tensor_logical_xor", outputs: [.single(out)]) {
             cajal_tensor_logical_xor(a, b, out)
-        } replay: { run in
-            cajal_tensor_logical_xor(run[aRef], run[bRef], run.output(0))
+        } replay: {
+            let aRef = tape.tensor(a)
+            let bRef = tape.tensor(b)
+            return { run in cajal_tensor_logical_xor(run[aRef], run[bRef], run.output(0)) }
         }
     }
     return newTensor(out) { try tensorArgument(a, "a").logicalXor(tensorArgument(b, "b")) }
@@ -468,12 +468,12 @@ public func cajal_tensor_logical_xor(_ a: OpaquePointer?, _ b: OpaquePointer?, _
 @_cdecl("cajal_tensor_div_rounding")
 public func cajal_tensor_div_rounding(_ a: OpaquePointer?, _ b: OpaquePointer?, _ mode: Int32, _ out: TensorOut?) -> Int32 {
     if let tape = PlanTape.active {
-        let aRef = tape.tensor(a)
-        let bRef = tape.tensor(b)
         return tape.record("cajal_tensor_div_rounding", outputs: [.single(out)]) {
             cajal_tensor_div_rounding(a, b, mode, out)
-        } replay: { run in
-            cajal_tensor_div_rounding(run[aRef], run[bRef], mode, run.output(0))
+        } replay: {
+            let aRef = tape.tensor(a)
+            let bRef = tape.tensor(b)
+            return { run in cajal_tensor_div_rounding(run[aRef], run[bRef], mode, run.output(0)) }
         }
     }
     guard let mode = RoundingMode(rawValue: mode) else { return invalidConstant(RoundingMode.self, mode, "div_rounding", "mode") }
@@ -483,13 +483,13 @@ public func cajal_tensor_div_rounding(_ a: OpaquePointer?, _ b: OpaquePointer?, 
 @_cdecl("cajal_tensor_clamp")
 public func cajal_tensor_clamp(_ x: OpaquePointer?, _ low: OpaquePointer?, _ high: OpaquePointer?, _ out: TensorOut?) -> Int32 {
     if let tape = PlanTape.active {
-        let xRef = tape.tensor(x)
-        let lowRef = tape.tensor(low)
-        let highRef = tape.tensor(high)
         return tape.record("cajal_tensor_clamp", outputs: [.single(out)]) {
             cajal_tensor_clamp(x, low, high, out)
-        } replay: { run in
-            cajal_tensor_clamp(run[xRef], run[lowRef], run[highRef], run.output(0))
+        } replay: {
+            let xRef = tape.tensor(x)
+            let lowRef = tape.tensor(low)
+            let highRef = tape.tensor(high)
+            return { run in cajal_tensor_clamp(run[xRef], run[lowRef], run[highRef], run.output(0)) }
         }
     }
     return newTensor(out) { try tensorArgument(x).clamp(min: low.map { try tensorArgument($0, "min") }, max: high.map { try tensorArgument($0, "max") }) }
@@ -499,12 +499,12 @@ public func cajal_tensor_clamp(_ x: OpaquePointer?, _ low: OpaquePointer?, _ hig
 public func cajal_tensor_isclose(_ a: OpaquePointer?, _ b: OpaquePointer?, _ rtol: Double, _ atol: Double,
                                  _ equal_nan: Int32, _ out: TensorOut?) -> Int32 {
     if let tape = PlanTape.active {
-        let aRef = tape.tensor(a)
-        let bRef = tape.tensor(b)
         return tape.record("cajal_tensor_isclose", outputs: [.single(out)]) {
             cajal_tensor_isclose(a, b, rtol, atol, equal_nan, out)
-        } replay: { run in
-            cajal_tensor_isclose(run[aRef], run[bRef], rtol, atol, equal_nan, run.output(0))
+        } replay: {
+            let aRef = tape.tensor(a)
+            let bRef = tape.tensor(b)
+            return { run in cajal_tensor_isclose(run[aRef], run[bRef], rtol, atol, equal_nan, run.output(0)) }
         }
     }
     return newTensor(out) { try tensorArgument(a, "a").isclose(tensorArgument(b, "b"), rtol: rtol, atol: atol, equalNaN: equal_nan != 0) }
@@ -526,11 +526,11 @@ public func cajal_tensor_equal(_ a: OpaquePointer?, _ b: OpaquePointer?, _ out: 
 @_cdecl("cajal_tensor_erfinv")
 public func cajal_tensor_erfinv(_ x: OpaquePointer?, _ out: TensorOut?) -> Int32 {
     if let tape = PlanTape.active {
-        let xRef = tape.tensor(x)
         return tape.record("cajal_tensor_erfinv", outputs: [.single(out)]) {
             cajal_tensor_erfinv(x, out)
-        } replay: { run in
-            cajal_tensor_erfinv(run[xRef], run.output(0))
+        } replay: {
+            let xRef = tape.tensor(x)
+            return { run in cajal_tensor_erfinv(run[xRef], run.output(0)) }
         }
     }
     return newTensor(out) { try tensorArgument(x).erfinv() }
@@ -539,11 +539,11 @@ public func cajal_tensor_erfinv(_ x: OpaquePointer?, _ out: TensorOut?) -> Int32
 @_cdecl("cajal_tensor_lgamma")
 public func cajal_tensor_lgamma(_ x: OpaquePointer?, _ out: TensorOut?) -> Int32 {
     if let tape = PlanTape.active {
-        let xRef = tape.tensor(x)
         return tape.record("cajal_tensor_lgamma", outputs: [.single(out)]) {
             cajal_tensor_lgamma(x, out)
-        } replay: { run in
-            cajal_tensor_lgamma(run[xRef], run.output(0))
+        } replay: {
+            let xRef = tape.tensor(x)
+            return { run in cajal_tensor_lgamma(run[xRef], run.output(0)) }
         }
     }
     return newTensor(out) { try tensorArgument(x).lgamma() }
@@ -552,11 +552,11 @@ public func cajal_tensor_lgamma(_ x: OpaquePointer?, _ out: TensorOut?) -> Int32
 @_cdecl("cajal_tensor_digamma")
 public func cajal_tensor_digamma(_ x: OpaquePointer?, _ out: TensorOut?) -> Int32 {
     if let tape = PlanTape.active {
-        let xRef = tape.tensor(x)
         return tape.record("cajal_tensor_digamma", outputs: [.single(out)]) {
             cajal_tensor_digamma(x, out)
-        } replay: { run in
-            cajal_tensor_digamma(run[xRef], run.output(0))
+        } replay: {
+            let xRef = tape.tensor(x)
+            return { run in cajal_tensor_digamma(run[xRef], run.output(0)) }
         }
     }
     return newTensor(out) { try tensorArgument(x).digamma() }
@@ -565,11 +565,11 @@ public func cajal_tensor_digamma(_ x: OpaquePointer?, _ out: TensorOut?) -> Int3
 @_cdecl("cajal_tensor_deg2rad")
 public func cajal_tensor_deg2rad(_ x: OpaquePointer?, _ out: TensorOut?) -> Int32 {
     if let tape = PlanTape.active {
-        let xRef = tape.tensor(x)
         return tape.record("cajal_tensor_deg2rad", outputs: [.single(out)]) {
             cajal_tensor_deg2rad(x, out)
-        } replay: { run in
-            cajal_tensor_deg2rad(run[xRef], run.output(0))
+        } replay: {
+            let xRef = tape.tensor(x)
+            return { run in cajal_tensor_deg2rad(run[xRef], run.output(0)) }
         }
     }
     return newTensor(out) { try tensorArgument(x).deg2rad() }
@@ -578,11 +578,11 @@ public func cajal_tensor_deg2rad(_ x: OpaquePointer?, _ out: TensorOut?) -> Int3
 @_cdecl("cajal_tensor_rad2deg")
 public func cajal_tensor_rad2deg(_ x: OpaquePointer?, _ out: TensorOut?) -> Int32 {
     if let tape = PlanTape.active {
-        let xRef = tape.tensor(x)
         return tape.record("cajal_tensor_rad2deg", outputs: [.single(out)]) {
             cajal_tensor_rad2deg(x, out)
-        } replay: { run in
-            cajal_tensor_rad2deg(run[xRef], run.output(0))
+        } replay: {
+            let xRef = tape.tensor(x)
+            return { run in cajal_tensor_rad2deg(run[xRef], run.output(0)) }
         }
     }
     return newTensor(out) { try tensorArgument(x).rad2deg() }
@@ -591,11 +591,11 @@ public func cajal_tensor_rad2deg(_ x: OpaquePointer?, _ out: TensorOut?) -> Int3
 @_cdecl("cajal_tensor_frac")
 public func cajal_tensor_frac(_ x: OpaquePointer?, _ out: TensorOut?) -> Int32 {
     if let tape = PlanTape.active {
-        let xRef = tape.tensor(x)
         return tape.record("cajal_tensor_frac", outputs: [.single(out)]) {
             cajal_tensor_frac(x, out)
-        } replay: { run in
-            cajal_tensor_frac(run[xRef], run.output(0))
+        } replay: {
+            let xRef = tape.tensor(x)
+            return { run in cajal_tensor_frac(run[xRef], run.output(0)) }
         }
     }
     return newTensor(out) { try tensorArgument(x).frac() }
@@ -604,11 +604,11 @@ public func cajal_tensor_frac(_ x: OpaquePointer?, _ out: TensorOut?) -> Int32 {
 @_cdecl("cajal_tensor_sgn")
 public func cajal_tensor_sgn(_ x: OpaquePointer?, _ out: TensorOut?) -> Int32 {
     if let tape = PlanTape.active {
-        let xRef = tape.tensor(x)
         return tape.record("cajal_tensor_sgn", outputs: [.single(out)]) {
             cajal_tensor_sgn(x, out)
-        } replay: { run in
-            cajal_tensor_sgn(run[xRef], run.output(0))
+        } replay: {
+            let xRef = tape.tensor(x)
+            return { run in cajal_tensor_sgn(run[xRef], run.output(0)) }
         }
     }
     return newTensor(out) { try tensorArgument(x).sgn() }
@@ -617,12 +617,12 @@ public func cajal_tensor_sgn(_ x: OpaquePointer?, _ out: TensorOut?) -> Int32 {
 @_cdecl("cajal_tensor_atan2")
 public func cajal_tensor_atan2(_ a: OpaquePointer?, _ b: OpaquePointer?, _ out: TensorOut?) -> Int32 {
     if let tape = PlanTape.active {
-        let aRef = tape.tensor(a)
-        let bRef = tape.tensor(b)
         return tape.record("cajal_tensor_atan2", outputs: [.single(out)]) {
             cajal_tensor_atan2(a, b, out)
-        } replay: { run in
-            cajal_tensor_atan2(run[aRef], run[bRef], run.output(0))
+        } replay: {
+            let aRef = tape.tensor(a)
+            let bRef = tape.tensor(b)
+            return { run in cajal_tensor_atan2(run[aRef], run[bRef], run.output(0)) }
         }
     }
     return newTensor(out) { try tensorArgument(a, "a").atan2(tensorArgument(b, "b")) }
@@ -631,12 +631,12 @@ public func cajal_tensor_atan2(_ a: OpaquePointer?, _ b: OpaquePointer?, _ out: 
 @_cdecl("cajal_tensor_hypot")
 public func cajal_tensor_hypot(_ a: OpaquePointer?, _ b: OpaquePointer?, _ out: TensorOut?) -> Int32 {
     if let tape = PlanTape.active {
-        let aRef = tape.tensor(a)
-        let bRef = tape.tensor(b)
         return tape.record("cajal_tensor_hypot", outputs: [.single(out)]) {
             cajal_tensor_hypot(a, b, out)
-        } replay: { run in
-            cajal_tensor_hypot(run[aRef], run[bRef], run.output(0))
+        } replay: {
+            let aRef = tape.tensor(a)
+            let bRef = tape.tensor(b)
+            return { run in cajal_tensor_hypot(run[aRef], run[bRef], run.output(0)) }
         }
     }
     return newTensor(out) { try tensorArgument(a, "a").hypot(tensorArgument(b, "b")) }
@@ -645,12 +645,12 @@ public func cajal_tensor_hypot(_ a: OpaquePointer?, _ b: OpaquePointer?, _ out: 
 @_cdecl("cajal_tensor_logaddexp")
 public func cajal_tensor_logaddexp(_ a: OpaquePointer?, _ b: OpaquePointer?, _ out: TensorOut?) -> Int32 {
     if let tape = PlanTape.active {
-        let aRef = tape.tensor(a)
-        let bRef = tape.tensor(b)
         return tape.record("cajal_tensor_logaddexp", outputs: [.single(out)]) {
             cajal_tensor_logaddexp(a, b, out)
-        } replay: { run in
-            cajal_tensor_logaddexp(run[aRef], run[bRef], run.output(0))
+        } replay: {
+            let aRef = tape.tensor(a)
+            let bRef = tape.tensor(b)
+            return { run in cajal_tensor_logaddexp(run[aRef], run[bRef], run.output(0)) }
         }
     }
     return newTensor(out) { try tensorArgument(a, "a").logaddexp(tensorArgument(b, "b")) }
@@ -659,12 +659,12 @@ public func cajal_tensor_logaddexp(_ a: OpaquePointer?, _ b: OpaquePointer?, _ o
 @_cdecl("cajal_tensor_xlogy")
 public func cajal_tensor_xlogy(_ a: OpaquePointer?, _ b: OpaquePointer?, _ out: TensorOut?) -> Int32 {
     if let tape = PlanTape.active {
-        let aRef = tape.tensor(a)
-        let bRef = tape.tensor(b)
         return tape.record("cajal_tensor_xlogy", outputs: [.single(out)]) {
             cajal_tensor_xlogy(a, b, out)
-        } replay: { run in
-            cajal_tensor_xlogy(run[aRef], run[bRef], run.output(0))
+        } replay: {
+            let aRef = tape.tensor(a)
+            let bRef = tape.tensor(b)
+            return { run in cajal_tensor_xlogy(run[aRef], run[bRef], run.output(0)) }
         }
     }
     return newTensor(out) { try tensorArgument(a, "a").xlogy(tensorArgument(b, "b")) }
@@ -673,12 +673,12 @@ public func cajal_tensor_xlogy(_ a: OpaquePointer?, _ b: OpaquePointer?, _ out: 
 @_cdecl("cajal_tensor_float_power")
 public func cajal_tensor_float_power(_ a: OpaquePointer?, _ b: OpaquePointer?, _ out: TensorOut?) -> Int32 {
     if let tape = PlanTape.active {
-        let aRef = tape.tensor(a)
-        let bRef = tape.tensor(b)
         return tape.record("cajal_tensor_float_power", outputs: [.single(out)]) {
             cajal_tensor_float_power(a, b, out)
-        } replay: { run in
-            cajal_tensor_float_power(run[aRef], run[bRef], run.output(0))
+        } replay: {
+            let aRef = tape.tensor(a)
+            let bRef = tape.tensor(b)
+            return { run in cajal_tensor_float_power(run[aRef], run[bRef], run.output(0)) }
         }
     }
     return newTensor(out) { try tensorArgument(a, "a").floatPower(tensorArgument(b, "b")) }

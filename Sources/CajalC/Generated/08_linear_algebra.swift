@@ -6,12 +6,12 @@ import Glibc
 @_cdecl("cajal_tensor_matmul")
 public func cajal_tensor_matmul(_ a: OpaquePointer?, _ b: OpaquePointer?, _ out: TensorOut?) -> Int32 {
     if let tape = PlanTape.active {
-        let aRef = tape.tensor(a)
-        let bRef = tape.tensor(b)
         return tape.record("cajal_tensor_matmul", outputs: [.single(out)]) {
             cajal_tensor_matmul(a, b, out)
-        } replay: { run in
-            cajal_tensor_matmul(run[aRef], run[bRef], run.output(0))
+        } replay: {
+            let aRef = tape.tensor(a)
+            let bRef = tape.tensor(b)
+            return { run in cajal_tensor_matmul(run[aRef], run[bRef], run.output(0)) }
         }
     }
     return newTensor(out) { try tensorArgument(a, "a").matmul(tensorArgument(b, "b")) }
@@ -20,12 +20,12 @@ public func cajal_tensor_matmul(_ a: OpaquePointer?, _ b: OpaquePointer?, _ out:
 @_cdecl("cajal_tensor_mm")
 public func cajal_tensor_mm(_ a: OpaquePointer?, _ b: OpaquePointer?, _ out: TensorOut?) -> Int32 {
     if let tape = PlanTape.active {
-        let aRef = tape.tensor(a)
-        let bRef = tape.tensor(b)
         return tape.record("cajal_tensor_mm", outputs: [.single(out)]) {
             cajal_tensor_mm(a, b, out)
-        } replay: { run in
-            cajal_tensor_mm(run[aRef], run[bRef], run.output(0))
+        } replay: {
+            let aRef = tape.tensor(a)
+            let bRef = tape.tensor(b)
+            return { run in cajal_tensor_mm(run[aRef], run[bRef], run.output(0)) }
         }
     }
     return newTensor(out) { try tensorArgument(a, "a").mm(tensorArgument(b, "b")) }
@@ -34,12 +34,12 @@ public func cajal_tensor_mm(_ a: OpaquePointer?, _ b: OpaquePointer?, _ out: Ten
 @_cdecl("cajal_tensor_bmm")
 public func cajal_tensor_bmm(_ a: OpaquePointer?, _ b: OpaquePointer?, _ out: TensorOut?) -> Int32 {
     if let tape = PlanTape.active {
-        let aRef = tape.tensor(a)
-        let bRef = tape.tensor(b)
         return tape.record("cajal_tensor_bmm", outputs: [.single(out)]) {
             cajal_tensor_bmm(a, b, out)
-        } replay: { run in
-            cajal_tensor_bmm(run[aRef], run[bRef], run.output(0))
+        } replay: {
+            let aRef = tape.tensor(a)
+            let bRef = tape.tensor(b)
+            return { run in cajal_tensor_bmm(run[aRef], run[bRef], run.output(0)) }
         }
     }
     return newTensor(out) { try tensorArgument(a, "a").bmm(tensorArgument(b, "b")) }
@@ -48,12 +48,12 @@ public func cajal_tensor_bmm(_ a: OpaquePointer?, _ b: OpaquePointer?, _ out: Te
 @_cdecl("cajal_tensor_mv")
 public func cajal_tensor_mv(_ a: OpaquePointer?, _ b: OpaquePointer?, _ out: TensorOut?) -> Int32 {
     if let tape = PlanTape.active {
-        let aRef = tape.tensor(a)
-        let bRef = tape.tensor(b)
         return tape.record("cajal_tensor_mv", outputs: [.single(out)]) {
             cajal_tensor_mv(a, b, out)
-        } replay: { run in
-            cajal_tensor_mv(run[aRef], run[bRef], run.output(0))
+        } replay: {
+            let aRef = tape.tensor(a)
+            let bRef = tape.tensor(b)
+            return { run in cajal_tensor_mv(run[aRef], run[bRef], run.output(0)) }
         }
     }
     return newTensor(out) { try tensorArgument(a, "a").mv(tensorArgument(b, "b")) }
@@ -62,12 +62,12 @@ public func cajal_tensor_mv(_ a: OpaquePointer?, _ b: OpaquePointer?, _ out: Ten
 @_cdecl("cajal_tensor_dot")
 public func cajal_tensor_dot(_ a: OpaquePointer?, _ b: OpaquePointer?, _ out: TensorOut?) -> Int32 {
     if let tape = PlanTape.active {
-        let aRef = tape.tensor(a)
-        let bRef = tape.tensor(b)
         return tape.record("cajal_tensor_dot", outputs: [.single(out)]) {
             cajal_tensor_dot(a, b, out)
-        } replay: { run in
-            cajal_tensor_dot(run[aRef], run[bRef], run.output(0))
+        } replay: {
+            let aRef = tape.tensor(a)
+            let bRef = tape.tensor(b)
+            return { run in cajal_tensor_dot(run[aRef], run[bRef], run.output(0)) }
         }
     }
     return newTensor(out) { try tensorArgument(a, "a").dot(tensorArgument(b, "b")) }
@@ -76,12 +76,12 @@ public func cajal_tensor_dot(_ a: OpaquePointer?, _ b: OpaquePointer?, _ out: Te
 @_cdecl("cajal_tensor_outer")
 public func cajal_tensor_outer(_ a: OpaquePointer?, _ b: OpaquePointer?, _ out: TensorOut?) -> Int32 {
     if let tape = PlanTape.active {
-        let aRef = tape.tensor(a)
-        let bRef = tape.tensor(b)
         return tape.record("cajal_tensor_outer", outputs: [.single(out)]) {
             cajal_tensor_outer(a, b, out)
-        } replay: { run in
-            cajal_tensor_outer(run[aRef], run[bRef], run.output(0))
+        } replay: {
+            let aRef = tape.tensor(a)
+            let bRef = tape.tensor(b)
+            return { run in cajal_tensor_outer(run[aRef], run[bRef], run.output(0)) }
         }
     }
     return newTensor(out) { try tensorArgument(a, "a").outer(tensorArgument(b, "b")) }
@@ -91,12 +91,12 @@ public func cajal_tensor_outer(_ a: OpaquePointer?, _ b: OpaquePointer?, _ out: 
 public func cajal_einsum(_ equation: UnsafePointer<CChar>?, _ operands: UnsafePointer<OpaquePointer?>?, _ count: Int,
                          _ out: TensorOut?) -> Int32 {
     if let tape = PlanTape.active {
-        let equationCopy = tape.string(equation)
-        let operandsList = tape.tensors(operands, count)
         return tape.record("cajal_einsum", outputs: [.single(out)]) {
             cajal_einsum(equation, operands, count, out)
-        } replay: { run in
-            cajal_einsum(UnsafePointer(equationCopy.pointer), run.tensors(operandsList), count, run.output(0))
+        } replay: {
+            let equationCopy = tape.string(equation)
+            let operandsList = tape.tensors(operands, count)
+            return { run in cajal_einsum(UnsafePointer(equationCopy.pointer), run.tensors(operandsList), count, run.output(0)) }
         }
     }
     return newTensor(out) {
@@ -109,11 +109,11 @@ public func cajal_einsum(_ equation: UnsafePointer<CChar>?, _ operands: UnsafePo
 @_cdecl("cajal_linalg_inv")
 public func cajal_linalg_inv(_ a: OpaquePointer?, _ out: TensorOut?) -> Int32 {
     if let tape = PlanTape.active {
-        let aRef = tape.tensor(a)
         return tape.record("cajal_linalg_inv", outputs: [.single(out)]) {
             cajal_linalg_inv(a, out)
-        } replay: { run in
-            cajal_linalg_inv(run[aRef], run.output(0))
+        } replay: {
+            let aRef = tape.tensor(a)
+            return { run in cajal_linalg_inv(run[aRef], run.output(0)) }
         }
     }
     return newTensor(out) { try tensorArgument(a, "A").inv() }
@@ -122,11 +122,11 @@ public func cajal_linalg_inv(_ a: OpaquePointer?, _ out: TensorOut?) -> Int32 {
 @_cdecl("cajal_linalg_det")
 public func cajal_linalg_det(_ a: OpaquePointer?, _ out: TensorOut?) -> Int32 {
     if let tape = PlanTape.active {
-        let aRef = tape.tensor(a)
         return tape.record("cajal_linalg_det", outputs: [.single(out)]) {
             cajal_linalg_det(a, out)
-        } replay: { run in
-            cajal_linalg_det(run[aRef], run.output(0))
+        } replay: {
+            let aRef = tape.tensor(a)
+            return { run in cajal_linalg_det(run[aRef], run.output(0)) }
         }
     }
     return newTensor(out) { try tensorArgument(a, "A").det() }
@@ -135,12 +135,12 @@ public func cajal_linalg_det(_ a: OpaquePointer?, _ out: TensorOut?) -> Int32 {
 @_cdecl("cajal_linalg_solve")
 public func cajal_linalg_solve(_ a: OpaquePointer?, _ b: OpaquePointer?, _ out: TensorOut?) -> Int32 {
     if let tape = PlanTape.active {
-        let aRef = tape.tensor(a)
-        let bRef = tape.tensor(b)
         return tape.record("cajal_linalg_solve", outputs: [.single(out)]) {
             cajal_linalg_solve(a, b, out)
-        } replay: { run in
-            cajal_linalg_solve(run[aRef], run[bRef], run.output(0))
+        } replay: {
+            let aRef = tape.tensor(a)
+            let bRef = tape.tensor(b)
+            return { run in cajal_linalg_solve(run[aRef], run[bRef], run.output(0)) }
         }
     }
     return newTensor(out) { try Tensor.solve(tensorArgument(a, "A"), tensorArgument(b, "B")) }
@@ -150,12 +150,12 @@ public func cajal_linalg_solve(_ a: OpaquePointer?, _ b: OpaquePointer?, _ out: 
 public func cajal_linalg_norm(_ x: OpaquePointer?, _ ord_kind: Int32, _ p: Double, _ dims: UnsafePointer<Int64>?,
                               _ ndims: Int, _ keepdim: Int32, _ out: TensorOut?) -> Int32 {
     if let tape = PlanTape.active {
-        let xRef = tape.tensor(x)
-        let dimsCopy = tape.copy(dims, ndims)
         return tape.record("cajal_linalg_norm", outputs: [.single(out)]) {
             cajal_linalg_norm(x, ord_kind, p, dims, ndims, keepdim, out)
-        } replay: { run in
-            cajal_linalg_norm(run[xRef], ord_kind, p, UnsafePointer(dimsCopy.pointer), ndims, keepdim, run.output(0))
+        } replay: {
+            let xRef = tape.tensor(x)
+            let dimsCopy = tape.copy(dims, ndims)
+            return { run in cajal_linalg_norm(run[xRef], ord_kind, p, UnsafePointer(dimsCopy.pointer), ndims, keepdim, run.output(0)) }
         }
     }
     guard let ord_kind = NormKind(rawValue: ord_kind) else { return invalidConstant(NormKind.self, ord_kind, "linalg.norm", "ord_kind") }
@@ -167,11 +167,11 @@ public func cajal_linalg_norm(_ x: OpaquePointer?, _ ord_kind: Int32, _ p: Doubl
 @_cdecl("cajal_linalg_cholesky")
 public func cajal_linalg_cholesky(_ a: OpaquePointer?, _ upper: Int32, _ out: TensorOut?) -> Int32 {
     if let tape = PlanTape.active {
-        let aRef = tape.tensor(a)
         return tape.record("cajal_linalg_cholesky", outputs: [.single(out)]) {
             cajal_linalg_cholesky(a, upper, out)
-        } replay: { run in
-            cajal_linalg_cholesky(run[aRef], upper, run.output(0))
+        } replay: {
+            let aRef = tape.tensor(a)
+            return { run in cajal_linalg_cholesky(run[aRef], upper, run.output(0)) }
         }
     }
     return newTensor(out) { try tensorArgument(a, "A").cholesky(upper: upper != 0) }
@@ -181,12 +181,12 @@ public func cajal_linalg_cholesky(_ a: OpaquePointer?, _ upper: Int32, _ out: Te
 public func cajal_linalg_solve_triangular(_ a: OpaquePointer?, _ b: OpaquePointer?, _ upper: Int32, _ left: Int32,
                                           _ unitriangular: Int32, _ out: TensorOut?) -> Int32 {
     if let tape = PlanTape.active {
-        let aRef = tape.tensor(a)
-        let bRef = tape.tensor(b)
         return tape.record("cajal_linalg_solve_triangular", outputs: [.single(out)]) {
             cajal_linalg_solve_triangular(a, b, upper, left, unitriangular, out)
-        } replay: { run in
-            cajal_linalg_solve_triangular(run[aRef], run[bRef], upper, left, unitriangular, run.output(0))
+        } replay: {
+            let aRef = tape.tensor(a)
+            let bRef = tape.tensor(b)
+            return { run in cajal_linalg_solve_triangular(run[aRef], run[bRef], upper, left, unitriangular, run.output(0)) }
         }
     }
     return newTensor(out) {
@@ -198,11 +198,11 @@ public func cajal_linalg_solve_triangular(_ a: OpaquePointer?, _ b: OpaquePointe
 @_cdecl("cajal_linalg_eigh")
 public func cajal_linalg_eigh(_ a: OpaquePointer?, _ upper: Int32, _ values: TensorOut?, _ vectors: TensorOut?) -> Int32 {
     if let tape = PlanTape.active {
-        let aRef = tape.tensor(a)
         return tape.record("cajal_linalg_eigh", outputs: [.single(values), .single(vectors)]) {
             cajal_linalg_eigh(a, upper, values, vectors)
-        } replay: { run in
-            cajal_linalg_eigh(run[aRef], upper, run.output(0), run.output(1))
+        } replay: {
+            let aRef = tape.tensor(a)
+            return { run in cajal_linalg_eigh(run[aRef], upper, run.output(0), run.output(1)) }
         }
     }
     return status {
@@ -216,11 +216,11 @@ public func cajal_linalg_eigh(_ a: OpaquePointer?, _ upper: Int32, _ values: Ten
 @_cdecl("cajal_linalg_eigvalsh")
 public func cajal_linalg_eigvalsh(_ a: OpaquePointer?, _ upper: Int32, _ out: TensorOut?) -> Int32 {
     if let tape = PlanTape.active {
-        let aRef = tape.tensor(a)
         return tape.record("cajal_linalg_eigvalsh", outputs: [.single(out)]) {
             cajal_linalg_eigvalsh(a, upper, out)
-        } replay: { run in
-            cajal_linalg_eigvalsh(run[aRef], upper, run.output(0))
+        } replay: {
+            let aRef = tape.tensor(a)
+            return { run in cajal_linalg_eigvalsh(run[aRef], upper, run.output(0)) }
         }
     }
     return newTensor(out) { try tensorArgument(a, "A").eigvalsh(upper: upper != 0) }
@@ -230,11 +230,11 @@ public func cajal_linalg_eigvalsh(_ a: OpaquePointer?, _ upper: Int32, _ out: Te
 public func cajal_linalg_svd(_ a: OpaquePointer?, _ full_matrices: Int32, _ u: TensorOut?, _ s: TensorOut?,
                              _ vh: TensorOut?) -> Int32 {
     if let tape = PlanTape.active {
-        let aRef = tape.tensor(a)
         return tape.record("cajal_linalg_svd", outputs: [.single(u), .single(s), .single(vh)]) {
             cajal_linalg_svd(a, full_matrices, u, s, vh)
-        } replay: { run in
-            cajal_linalg_svd(run[aRef], full_matrices, run.output(0), run.output(1), run.output(2))
+        } replay: {
+            let aRef = tape.tensor(a)
+            return { run in cajal_linalg_svd(run[aRef], full_matrices, run.output(0), run.output(1), run.output(2)) }
         }
     }
     return status {
@@ -247,11 +247,11 @@ public func cajal_linalg_svd(_ a: OpaquePointer?, _ full_matrices: Int32, _ u: T
 @_cdecl("cajal_linalg_qr")
 public func cajal_linalg_qr(_ a: OpaquePointer?, _ mode: Int32, _ q: TensorOut?, _ r: TensorOut?) -> Int32 {
     if let tape = PlanTape.active {
-        let aRef = tape.tensor(a)
         return tape.record("cajal_linalg_qr", outputs: [.single(q), .single(r)]) {
             cajal_linalg_qr(a, mode, q, r)
-        } replay: { run in
-            cajal_linalg_qr(run[aRef], mode, run.output(0), run.output(1))
+        } replay: {
+            let aRef = tape.tensor(a)
+            return { run in cajal_linalg_qr(run[aRef], mode, run.output(0), run.output(1)) }
         }
     }
     guard let mode = QRMode(rawValue: mode) else { return invalidConstant(QRMode.self, mode, "linalg.qr", "mode") }
@@ -265,11 +265,11 @@ public func cajal_linalg_qr(_ a: OpaquePointer?, _ mode: Int32, _ q: TensorOut?,
 @_cdecl("cajal_linalg_eig")
 public func cajal_linalg_eig(_ a: OpaquePointer?, _ values: TensorOut?, _ vectors: TensorOut?) -> Int32 {
     if let tape = PlanTape.active {
-        let aRef = tape.tensor(a)
         return tape.record("cajal_linalg_eig", outputs: [.single(values), .single(vectors)]) {
             cajal_linalg_eig(a, values, vectors)
-        } replay: { run in
-            cajal_linalg_eig(run[aRef], run.output(0), run.output(1))
+        } replay: {
+            let aRef = tape.tensor(a)
+            return { run in cajal_linalg_eig(run[aRef], run.output(0), run.output(1)) }
         }
     }
     return status {
@@ -282,11 +282,11 @@ public func cajal_linalg_eig(_ a: OpaquePointer?, _ values: TensorOut?, _ vector
 @_cdecl("cajal_linalg_eigvals")
 public func cajal_linalg_eigvals(_ a: OpaquePointer?, _ out: TensorOut?) -> Int32 {
     if let tape = PlanTape.active {
-        let aRef = tape.tensor(a)
         return tape.record("cajal_linalg_eigvals", outputs: [.single(out)]) {
             cajal_linalg_eigvals(a, out)
-        } replay: { run in
-            cajal_linalg_eigvals(run[aRef], run.output(0))
+        } replay: {
+            let aRef = tape.tensor(a)
+            return { run in cajal_linalg_eigvals(run[aRef], run.output(0)) }
         }
     }
     return newTensor(out) { try tensorArgument(a, "A").eigvals() }
@@ -295,11 +295,11 @@ public func cajal_linalg_eigvals(_ a: OpaquePointer?, _ out: TensorOut?) -> Int3
 @_cdecl("cajal_linalg_svdvals")
 public func cajal_linalg_svdvals(_ a: OpaquePointer?, _ out: TensorOut?) -> Int32 {
     if let tape = PlanTape.active {
-        let aRef = tape.tensor(a)
         return tape.record("cajal_linalg_svdvals", outputs: [.single(out)]) {
             cajal_linalg_svdvals(a, out)
-        } replay: { run in
-            cajal_linalg_svdvals(run[aRef], run.output(0))
+        } replay: {
+            let aRef = tape.tensor(a)
+            return { run in cajal_linalg_svdvals(run[aRef], run.output(0)) }
         }
     }
     return newTensor(out) { try tensorArgument(a, "A").svdvals() }
@@ -308,11 +308,11 @@ public func cajal_linalg_svdvals(_ a: OpaquePointer?, _ out: TensorOut?) -> Int3
 @_cdecl("cajal_linalg_slogdet")
 public func cajal_linalg_slogdet(_ a: OpaquePointer?, _ sign: TensorOut?, _ logabsdet: TensorOut?) -> Int32 {
     if let tape = PlanTape.active {
-        let aRef = tape.tensor(a)
         return tape.record("cajal_linalg_slogdet", outputs: [.single(sign), .single(logabsdet)]) {
             cajal_linalg_slogdet(a, sign, logabsdet)
-        } replay: { run in
-            cajal_linalg_slogdet(run[aRef], run.output(0), run.output(1))
+        } replay: {
+            let aRef = tape.tensor(a)
+            return { run in cajal_linalg_slogdet(run[aRef], run.output(0), run.output(1)) }
         }
     }
     return status {

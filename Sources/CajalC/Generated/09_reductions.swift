@@ -6,11 +6,11 @@ import Glibc
 @_cdecl("cajal_tensor_sum_all")
 public func cajal_tensor_sum_all(_ x: OpaquePointer?, _ out: TensorOut?) -> Int32 {
     if let tape = PlanTape.active {
-        let xRef = tape.tensor(x)
         return tape.record("cajal_tensor_sum_all", outputs: [.single(out)]) {
             cajal_tensor_sum_all(x, out)
-        } replay: { run in
-            cajal_tensor_sum_all(run[xRef], run.output(0))
+        } replay: {
+            let xRef = tape.tensor(x)
+            return { run in cajal_tensor_sum_all(run[xRef], run.output(0)) }
         }
     }
     return newTensor(out) { try tensorArgument(x).sum() }
@@ -20,12 +20,12 @@ public func cajal_tensor_sum_all(_ x: OpaquePointer?, _ out: TensorOut?) -> Int3
 public func cajal_tensor_sum(_ x: OpaquePointer?, _ dims: UnsafePointer<Int64>?, _ ndims: Int, _ keepdim: Int32,
                              _ out: TensorOut?) -> Int32 {
     if let tape = PlanTape.active {
-        let xRef = tape.tensor(x)
-        let dimsCopy = tape.copy(dims, ndims)
         return tape.record("cajal_tensor_sum", outputs: [.single(out)]) {
             cajal_tensor_sum(x, dims, ndims, keepdim, out)
-        } replay: { run in
-            cajal_tensor_sum(run[xRef], UnsafePointer(dimsCopy.pointer), ndims, keepdim, run.output(0))
+        } replay: {
+            let xRef = tape.tensor(x)
+            let dimsCopy = tape.copy(dims, ndims)
+            return { run in cajal_tensor_sum(run[xRef], UnsafePointer(dimsCopy.pointer), ndims, keepdim, run.output(0)) }
         }
     }
     return newTensor(out) { try tensorArgument(x).sum(dims: ints(dims, ndims, "dims"), keepDim: keepdim != 0) }
@@ -34,11 +34,11 @@ public func cajal_tensor_sum(_ x: OpaquePointer?, _ dims: UnsafePointer<Int64>?,
 @_cdecl("cajal_tensor_mean_all")
 public func cajal_tensor_mean_all(_ x: OpaquePointer?, _ out: TensorOut?) -> Int32 {
     if let tape = PlanTape.active {
-        let xRef = tape.tensor(x)
         return tape.record("cajal_tensor_mean_all", outputs: [.single(out)]) {
             cajal_tensor_mean_all(x, out)
-        } replay: { run in
-            cajal_tensor_mean_all(run[xRef], run.output(0))
+        } replay: {
+            let xRef = tape.tensor(x)
+            return { run in cajal_tensor_mean_all(run[xRef], run.output(0)) }
         }
     }
     return newTensor(out) { try tensorArgument(x).mean() }
@@ -48,12 +48,12 @@ public func cajal_tensor_mean_all(_ x: OpaquePointer?, _ out: TensorOut?) -> Int
 public func cajal_tensor_mean(_ x: OpaquePointer?, _ dims: UnsafePointer<Int64>?, _ ndims: Int, _ keepdim: Int32,
                               _ out: TensorOut?) -> Int32 {
     if let tape = PlanTape.active {
-        let xRef = tape.tensor(x)
-        let dimsCopy = tape.copy(dims, ndims)
         return tape.record("cajal_tensor_mean", outputs: [.single(out)]) {
             cajal_tensor_mean(x, dims, ndims, keepdim, out)
-        } replay: { run in
-            cajal_tensor_mean(run[xRef], UnsafePointer(dimsCopy.pointer), ndims, keepdim, run.output(0))
+        } replay: {
+            let xRef = tape.tensor(x)
+            let dimsCopy = tape.copy(dims, ndims)
+            return { run in cajal_tensor_mean(run[xRef], UnsafePointer(dimsCopy.pointer), ndims, keepdim, run.output(0)) }
         }
     }
     return newTensor(out) { try tensorArgument(x).mean(dims: ints(dims, ndims, "dims"), keepDim: keepdim != 0) }

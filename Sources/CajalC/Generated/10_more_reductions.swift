@@ -6,11 +6,11 @@ import Glibc
 @_cdecl("cajal_tensor_prod_all")
 public func cajal_tensor_prod_all(_ x: OpaquePointer?, _ out: TensorOut?) -> Int32 {
     if let tape = PlanTape.active {
-        let xRef = tape.tensor(x)
         return tape.record("cajal_tensor_prod_all", outputs: [.single(out)]) {
             cajal_tensor_prod_all(x, out)
-        } replay: { run in
-            cajal_tensor_prod_all(run[xRef], run.output(0))
+        } replay: {
+            let xRef = tape.tensor(x)
+            return { run in cajal_tensor_prod_all(run[xRef], run.output(0)) }
         }
     }
     return newTensor(out) { try tensorArgument(x).prod() }
@@ -19,11 +19,11 @@ public func cajal_tensor_prod_all(_ x: OpaquePointer?, _ out: TensorOut?) -> Int
 @_cdecl("cajal_tensor_prod")
 public func cajal_tensor_prod(_ x: OpaquePointer?, _ dim: Int64, _ keepdim: Int32, _ out: TensorOut?) -> Int32 {
     if let tape = PlanTape.active {
-        let xRef = tape.tensor(x)
         return tape.record("cajal_tensor_prod", outputs: [.single(out)]) {
             cajal_tensor_prod(x, dim, keepdim, out)
-        } replay: { run in
-            cajal_tensor_prod(run[xRef], dim, keepdim, run.output(0))
+        } replay: {
+            let xRef = tape.tensor(x)
+            return { run in cajal_tensor_prod(run[xRef], dim, keepdim, run.output(0)) }
         }
     }
     return newTensor(out) { try tensorArgument(x).prod(dim: Int(dim), keepDim: keepdim != 0) }
@@ -32,11 +32,11 @@ public func cajal_tensor_prod(_ x: OpaquePointer?, _ dim: Int64, _ keepdim: Int3
 @_cdecl("cajal_tensor_max_all")
 public func cajal_tensor_max_all(_ x: OpaquePointer?, _ out: TensorOut?) -> Int32 {
     if let tape = PlanTape.active {
-        let xRef = tape.tensor(x)
         return tape.record("cajal_tensor_max_all", outputs: [.single(out)]) {
             cajal_tensor_max_all(x, out)
-        } replay: { run in
-            cajal_tensor_max_all(run[xRef], run.output(0))
+        } replay: {
+            let xRef = tape.tensor(x)
+            return { run in cajal_tensor_max_all(run[xRef], run.output(0)) }
         }
     }
     return newTensor(out) { try tensorArgument(x).max() }
@@ -45,11 +45,11 @@ public func cajal_tensor_max_all(_ x: OpaquePointer?, _ out: TensorOut?) -> Int3
 @_cdecl("cajal_tensor_min_all")
 public func cajal_tensor_min_all(_ x: OpaquePointer?, _ out: TensorOut?) -> Int32 {
     if let tape = PlanTape.active {
-        let xRef = tape.tensor(x)
         return tape.record("cajal_tensor_min_all", outputs: [.single(out)]) {
             cajal_tensor_min_all(x, out)
-        } replay: { run in
-            cajal_tensor_min_all(run[xRef], run.output(0))
+        } replay: {
+            let xRef = tape.tensor(x)
+            return { run in cajal_tensor_min_all(run[xRef], run.output(0)) }
         }
     }
     return newTensor(out) { try tensorArgument(x).min() }
@@ -59,11 +59,11 @@ public func cajal_tensor_min_all(_ x: OpaquePointer?, _ out: TensorOut?) -> Int3
 public func cajal_tensor_max_dim(_ x: OpaquePointer?, _ dim: Int64, _ keepdim: Int32, _ values: TensorOut?,
                                  _ indices: TensorOut?) -> Int32 {
     if let tape = PlanTape.active {
-        let xRef = tape.tensor(x)
         return tape.record("cajal_tensor_max_dim", outputs: [.single(values), .single(indices)]) {
             cajal_tensor_max_dim(x, dim, keepdim, values, indices)
-        } replay: { run in
-            cajal_tensor_max_dim(run[xRef], dim, keepdim, run.output(0), run.output(1))
+        } replay: {
+            let xRef = tape.tensor(x)
+            return { run in cajal_tensor_max_dim(run[xRef], dim, keepdim, run.output(0), run.output(1)) }
         }
     }
     return pair(values, indices) { try tensorArgument(x).max(dim: Int(dim), keepDim: keepdim != 0) }
@@ -73,11 +73,11 @@ public func cajal_tensor_max_dim(_ x: OpaquePointer?, _ dim: Int64, _ keepdim: I
 public func cajal_tensor_min_dim(_ x: OpaquePointer?, _ dim: Int64, _ keepdim: Int32, _ values: TensorOut?,
                                  _ indices: TensorOut?) -> Int32 {
     if let tape = PlanTape.active {
-        let xRef = tape.tensor(x)
         return tape.record("cajal_tensor_min_dim", outputs: [.single(values), .single(indices)]) {
             cajal_tensor_min_dim(x, dim, keepdim, values, indices)
-        } replay: { run in
-            cajal_tensor_min_dim(run[xRef], dim, keepdim, run.output(0), run.output(1))
+        } replay: {
+            let xRef = tape.tensor(x)
+            return { run in cajal_tensor_min_dim(run[xRef], dim, keepdim, run.output(0), run.output(1)) }
         }
     }
     return pair(values, indices) { try tensorArgument(x).min(dim: Int(dim), keepDim: keepdim != 0) }
@@ -86,11 +86,11 @@ public func cajal_tensor_min_dim(_ x: OpaquePointer?, _ dim: Int64, _ keepdim: I
 @_cdecl("cajal_tensor_argmax")
 public func cajal_tensor_argmax(_ x: OpaquePointer?, _ dim: Int64, _ flatten: Int32, _ keepdim: Int32, _ out: TensorOut?) -> Int32 {
     if let tape = PlanTape.active {
-        let xRef = tape.tensor(x)
         return tape.record("cajal_tensor_argmax", outputs: [.single(out)]) {
             cajal_tensor_argmax(x, dim, flatten, keepdim, out)
-        } replay: { run in
-            cajal_tensor_argmax(run[xRef], dim, flatten, keepdim, run.output(0))
+        } replay: {
+            let xRef = tape.tensor(x)
+            return { run in cajal_tensor_argmax(run[xRef], dim, flatten, keepdim, run.output(0)) }
         }
     }
     return newTensor(out) { try tensorArgument(x).argmax(dim: flatten != 0 ? nil : Int(dim), keepDim: keepdim != 0) }
@@ -99,11 +99,11 @@ public func cajal_tensor_argmax(_ x: OpaquePointer?, _ dim: Int64, _ flatten: In
 @_cdecl("cajal_tensor_argmin")
 public func cajal_tensor_argmin(_ x: OpaquePointer?, _ dim: Int64, _ flatten: Int32, _ keepdim: Int32, _ out: TensorOut?) -> Int32 {
     if let tape = PlanTape.active {
-        let xRef = tape.tensor(x)
         return tape.record("cajal_tensor_argmin", outputs: [.single(out)]) {
             cajal_tensor_argmin(x, dim, flatten, keepdim, out)
-        } replay: { run in
-            cajal_tensor_argmin(run[xRef], dim, flatten, keepdim, run.output(0))
+        } replay: {
+            let xRef = tape.tensor(x)
+            return { run in cajal_tensor_argmin(run[xRef], dim, flatten, keepdim, run.output(0)) }
         }
     }
     return newTensor(out) { try tensorArgument(x).argmin(dim: flatten != 0 ? nil : Int(dim), keepDim: keepdim != 0) }
@@ -113,12 +113,12 @@ public func cajal_tensor_argmin(_ x: OpaquePointer?, _ dim: Int64, _ flatten: In
 public func cajal_tensor_amax(_ x: OpaquePointer?, _ dims: UnsafePointer<Int64>?, _ ndims: Int, _ keepdim: Int32,
                               _ out: TensorOut?) -> Int32 {
     if let tape = PlanTape.active {
-        let xRef = tape.tensor(x)
-        let dimsCopy = tape.copy(dims, ndims)
         return tape.record("cajal_tensor_amax", outputs: [.single(out)]) {
             cajal_tensor_amax(x, dims, ndims, keepdim, out)
-        } replay: { run in
-            cajal_tensor_amax(run[xRef], UnsafePointer(dimsCopy.pointer), ndims, keepdim, run.output(0))
+        } replay: {
+            let xRef = tape.tensor(x)
+            let dimsCopy = tape.copy(dims, ndims)
+            return { run in cajal_tensor_amax(run[xRef], UnsafePointer(dimsCopy.pointer), ndims, keepdim, run.output(0)) }
         }
     }
     return newTensor(out) { try tensorArgument(x).amax(dims: ints(dims, ndims, "dims"), keepDim: keepdim != 0) }
@@ -128,12 +128,12 @@ public func cajal_tensor_amax(_ x: OpaquePointer?, _ dims: UnsafePointer<Int64>?
 public func cajal_tensor_amin(_ x: OpaquePointer?, _ dims: UnsafePointer<Int64>?, _ ndims: Int, _ keepdim: Int32,
                               _ out: TensorOut?) -> Int32 {
     if let tape = PlanTape.active {
-        let xRef = tape.tensor(x)
-        let dimsCopy = tape.copy(dims, ndims)
         return tape.record("cajal_tensor_amin", outputs: [.single(out)]) {
             cajal_tensor_amin(x, dims, ndims, keepdim, out)
-        } replay: { run in
-            cajal_tensor_amin(run[xRef], UnsafePointer(dimsCopy.pointer), ndims, keepdim, run.output(0))
+        } replay: {
+            let xRef = tape.tensor(x)
+            let dimsCopy = tape.copy(dims, ndims)
+            return { run in cajal_tensor_amin(run[xRef], UnsafePointer(dimsCopy.pointer), ndims, keepdim, run.output(0)) }
         }
     }
     return newTensor(out) { try tensorArgument(x).amin(dims: ints(dims, ndims, "dims"), keepDim: keepdim != 0) }
@@ -143,12 +143,12 @@ public func cajal_tensor_amin(_ x: OpaquePointer?, _ dims: UnsafePointer<Int64>?
 public func cajal_tensor_all(_ x: OpaquePointer?, _ dims: UnsafePointer<Int64>?, _ ndims: Int, _ keepdim: Int32,
                              _ out: TensorOut?) -> Int32 {
     if let tape = PlanTape.active {
-        let xRef = tape.tensor(x)
-        let dimsCopy = tape.copy(dims, ndims)
         return tape.record("cajal_tensor_all", outputs: [.single(out)]) {
             cajal_tensor_all(x, dims, ndims, keepdim, out)
-        } replay: { run in
-            cajal_tensor_all(run[xRef], UnsafePointer(dimsCopy.pointer), ndims, keepdim, run.output(0))
+        } replay: {
+            let xRef = tape.tensor(x)
+            let dimsCopy = tape.copy(dims, ndims)
+            return { run in cajal_tensor_all(run[xRef], UnsafePointer(dimsCopy.pointer), ndims, keepdim, run.output(0)) }
         }
     }
     return newTensor(out) { try tensorArgument(x).all(dims: ints(dims, ndims, "dims"), keepDim: keepdim != 0) }
@@ -158,12 +158,12 @@ public func cajal_tensor_all(_ x: OpaquePointer?, _ dims: UnsafePointer<Int64>?,
 public func cajal_tensor_any(_ x: OpaquePointer?, _ dims: UnsafePointer<Int64>?, _ ndims: Int, _ keepdim: Int32,
                              _ out: TensorOut?) -> Int32 {
     if let tape = PlanTape.active {
-        let xRef = tape.tensor(x)
-        let dimsCopy = tape.copy(dims, ndims)
         return tape.record("cajal_tensor_any", outputs: [.single(out)]) {
             cajal_tensor_any(x, dims, ndims, keepdim, out)
-        } replay: { run in
-            cajal_tensor_any(run[xRef], UnsafePointer(dimsCopy.pointer), ndims, keepdim, run.output(0))
+        } replay: {
+            let xRef = tape.tensor(x)
+            let dimsCopy = tape.copy(dims, ndims)
+            return { run in cajal_tensor_any(run[xRef], UnsafePointer(dimsCopy.pointer), ndims, keepdim, run.output(0)) }
         }
     }
     return newTensor(out) { try tensorArgument(x).any(dims: ints(dims, ndims, "dims"), keepDim: keepdim != 0) }
@@ -173,12 +173,12 @@ public func cajal_tensor_any(_ x: OpaquePointer?, _ dims: UnsafePointer<Int64>?,
 public func cajal_tensor_var(_ x: OpaquePointer?, _ dims: UnsafePointer<Int64>?, _ ndims: Int, _ correction: Double,
                              _ keepdim: Int32, _ out: TensorOut?) -> Int32 {
     if let tape = PlanTape.active {
-        let xRef = tape.tensor(x)
-        let dimsCopy = tape.copy(dims, ndims)
         return tape.record("cajal_tensor_var", outputs: [.single(out)]) {
             cajal_tensor_var(x, dims, ndims, correction, keepdim, out)
-        } replay: { run in
-            cajal_tensor_var(run[xRef], UnsafePointer(dimsCopy.pointer), ndims, correction, keepdim, run.output(0))
+        } replay: {
+            let xRef = tape.tensor(x)
+            let dimsCopy = tape.copy(dims, ndims)
+            return { run in cajal_tensor_var(run[xRef], UnsafePointer(dimsCopy.pointer), ndims, correction, keepdim, run.output(0)) }
         }
     }
     return newTensor(out) { try tensorArgument(x).variance(dims: ints(dims, ndims, "dims"), correction: correction, keepDim: keepdim != 0) }
@@ -188,12 +188,12 @@ public func cajal_tensor_var(_ x: OpaquePointer?, _ dims: UnsafePointer<Int64>?,
 public func cajal_tensor_std(_ x: OpaquePointer?, _ dims: UnsafePointer<Int64>?, _ ndims: Int, _ correction: Double,
                              _ keepdim: Int32, _ out: TensorOut?) -> Int32 {
     if let tape = PlanTape.active {
-        let xRef = tape.tensor(x)
-        let dimsCopy = tape.copy(dims, ndims)
         return tape.record("cajal_tensor_std", outputs: [.single(out)]) {
             cajal_tensor_std(x, dims, ndims, correction, keepdim, out)
-        } replay: { run in
-            cajal_tensor_std(run[xRef], UnsafePointer(dimsCopy.pointer), ndims, correction, keepdim, run.output(0))
+        } replay: {
+            let xRef = tape.tensor(x)
+            let dimsCopy = tape.copy(dims, ndims)
+            return { run in cajal_tensor_std(run[xRef], UnsafePointer(dimsCopy.pointer), ndims, correction, keepdim, run.output(0)) }
         }
     }
     return newTensor(out) { try tensorArgument(x).std(dims: ints(dims, ndims, "dims"), correction: correction, keepDim: keepdim != 0) }
@@ -203,12 +203,12 @@ public func cajal_tensor_std(_ x: OpaquePointer?, _ dims: UnsafePointer<Int64>?,
 public func cajal_tensor_norm(_ x: OpaquePointer?, _ p: Double, _ dims: UnsafePointer<Int64>?, _ ndims: Int,
                               _ keepdim: Int32, _ out: TensorOut?) -> Int32 {
     if let tape = PlanTape.active {
-        let xRef = tape.tensor(x)
-        let dimsCopy = tape.copy(dims, ndims)
         return tape.record("cajal_tensor_norm", outputs: [.single(out)]) {
             cajal_tensor_norm(x, p, dims, ndims, keepdim, out)
-        } replay: { run in
-            cajal_tensor_norm(run[xRef], p, UnsafePointer(dimsCopy.pointer), ndims, keepdim, run.output(0))
+        } replay: {
+            let xRef = tape.tensor(x)
+            let dimsCopy = tape.copy(dims, ndims)
+            return { run in cajal_tensor_norm(run[xRef], p, UnsafePointer(dimsCopy.pointer), ndims, keepdim, run.output(0)) }
         }
     }
     return newTensor(out) { try tensorArgument(x).norm(p: p, dims: ints(dims, ndims, "dims"), keepDim: keepdim != 0) }
@@ -218,12 +218,12 @@ public func cajal_tensor_norm(_ x: OpaquePointer?, _ p: Double, _ dims: UnsafePo
 public func cajal_tensor_logsumexp(_ x: OpaquePointer?, _ dims: UnsafePointer<Int64>?, _ ndims: Int, _ keepdim: Int32,
                                    _ out: TensorOut?) -> Int32 {
     if let tape = PlanTape.active {
-        let xRef = tape.tensor(x)
-        let dimsCopy = tape.copy(dims, ndims)
         return tape.record("cajal_tensor_logsumexp", outputs: [.single(out)]) {
             cajal_tensor_logsumexp(x, dims, ndims, keepdim, out)
-        } replay: { run in
-            cajal_tensor_logsumexp(run[xRef], UnsafePointer(dimsCopy.pointer), ndims, keepdim, run.output(0))
+        } replay: {
+            let xRef = tape.tensor(x)
+            let dimsCopy = tape.copy(dims, ndims)
+            return { run in cajal_tensor_logsumexp(run[xRef], UnsafePointer(dimsCopy.pointer), ndims, keepdim, run.output(0)) }
         }
     }
     return newTensor(out) { try tensorArgument(x).logsumexp(dims: ints(dims, ndims, "dims"), keepDim: keepdim != 0) }
@@ -232,11 +232,11 @@ public func cajal_tensor_logsumexp(_ x: OpaquePointer?, _ dims: UnsafePointer<In
 @_cdecl("cajal_tensor_cumsum")
 public func cajal_tensor_cumsum(_ x: OpaquePointer?, _ dim: Int64, _ out: TensorOut?) -> Int32 {
     if let tape = PlanTape.active {
-        let xRef = tape.tensor(x)
         return tape.record("cajal_tensor_cumsum", outputs: [.single(out)]) {
             cajal_tensor_cumsum(x, dim, out)
-        } replay: { run in
-            cajal_tensor_cumsum(run[xRef], dim, run.output(0))
+        } replay: {
+            let xRef = tape.tensor(x)
+            return { run in cajal_tensor_cumsum(run[xRef], dim, run.output(0)) }
         }
     }
     return newTensor(out) { try tensorArgument(x).cumsum(dim: Int(dim)) }
@@ -245,11 +245,11 @@ public func cajal_tensor_cumsum(_ x: OpaquePointer?, _ dim: Int64, _ out: Tensor
 @_cdecl("cajal_tensor_cumprod")
 public func cajal_tensor_cumprod(_ x: OpaquePointer?, _ dim: Int64, _ out: TensorOut?) -> Int32 {
     if let tape = PlanTape.active {
-        let xRef = tape.tensor(x)
         return tape.record("cajal_tensor_cumprod", outputs: [.single(out)]) {
             cajal_tensor_cumprod(x, dim, out)
-        } replay: { run in
-            cajal_tensor_cumprod(run[xRef], dim, run.output(0))
+        } replay: {
+            let xRef = tape.tensor(x)
+            return { run in cajal_tensor_cumprod(run[xRef], dim, run.output(0)) }
         }
     }
     return newTensor(out) { try tensorArgument(x).cumprod(dim: Int(dim)) }
@@ -259,11 +259,11 @@ public func cajal_tensor_cumprod(_ x: OpaquePointer?, _ dim: Int64, _ out: Tenso
 public func cajal_tensor_sort(_ x: OpaquePointer?, _ dim: Int64, _ descending: Int32, _ values: TensorOut?,
                               _ indices: TensorOut?) -> Int32 {
     if let tape = PlanTape.active {
-        let xRef = tape.tensor(x)
         return tape.record("cajal_tensor_sort", outputs: [.single(values), .single(indices)]) {
             cajal_tensor_sort(x, dim, descending, values, indices)
-        } replay: { run in
-            cajal_tensor_sort(run[xRef], dim, descending, run.output(0), run.output(1))
+        } replay: {
+            let xRef = tape.tensor(x)
+            return { run in cajal_tensor_sort(run[xRef], dim, descending, run.output(0), run.output(1)) }
         }
     }
     return pair(values, indices) { try tensorArgument(x).sort(dim: Int(dim), descending: descending != 0) }
@@ -272,11 +272,11 @@ public func cajal_tensor_sort(_ x: OpaquePointer?, _ dim: Int64, _ descending: I
 @_cdecl("cajal_tensor_argsort")
 public func cajal_tensor_argsort(_ x: OpaquePointer?, _ dim: Int64, _ descending: Int32, _ out: TensorOut?) -> Int32 {
     if let tape = PlanTape.active {
-        let xRef = tape.tensor(x)
         return tape.record("cajal_tensor_argsort", outputs: [.single(out)]) {
             cajal_tensor_argsort(x, dim, descending, out)
-        } replay: { run in
-            cajal_tensor_argsort(run[xRef], dim, descending, run.output(0))
+        } replay: {
+            let xRef = tape.tensor(x)
+            return { run in cajal_tensor_argsort(run[xRef], dim, descending, run.output(0)) }
         }
     }
     return newTensor(out) { try tensorArgument(x).argsort(dim: Int(dim), descending: descending != 0) }
@@ -286,11 +286,11 @@ public func cajal_tensor_argsort(_ x: OpaquePointer?, _ dim: Int64, _ descending
 public func cajal_tensor_topk(_ x: OpaquePointer?, _ k: Int64, _ dim: Int64, _ largest: Int32, _ values: TensorOut?,
                               _ indices: TensorOut?) -> Int32 {
     if let tape = PlanTape.active {
-        let xRef = tape.tensor(x)
         return tape.record("cajal_tensor_topk", outputs: [.single(values), .single(indices)]) {
             cajal_tensor_topk(x, k, dim, largest, values, indices)
-        } replay: { run in
-            cajal_tensor_topk(run[xRef], k, dim, largest, run.output(0), run.output(1))
+        } replay: {
+            let xRef = tape.tensor(x)
+            return { run in cajal_tensor_topk(run[xRef], k, dim, largest, run.output(0), run.output(1)) }
         }
     }
     return pair(values, indices) { try tensorArgument(x).topk(Int(k), dim: Int(dim), largest: largest != 0) }

@@ -6,12 +6,12 @@ import Glibc
 @_cdecl("cajal_tensor_reshape")
 public func cajal_tensor_reshape(_ x: OpaquePointer?, _ shape: UnsafePointer<Int64>?, _ ndim: Int, _ out: TensorOut?) -> Int32 {
     if let tape = PlanTape.active {
-        let xRef = tape.tensor(x)
-        let shapeCopy = tape.copy(shape, ndim)
         return tape.record("cajal_tensor_reshape", outputs: [.single(out)]) {
             cajal_tensor_reshape(x, shape, ndim, out)
-        } replay: { run in
-            cajal_tensor_reshape(run[xRef], UnsafePointer(shapeCopy.pointer), ndim, run.output(0))
+        } replay: {
+            let xRef = tape.tensor(x)
+            let shapeCopy = tape.copy(shape, ndim)
+            return { run in cajal_tensor_reshape(run[xRef], UnsafePointer(shapeCopy.pointer), ndim, run.output(0)) }
         }
     }
     return newTensor(out) { try tensorArgument(x).reshape(ints(shape, ndim)) }
@@ -20,12 +20,12 @@ public func cajal_tensor_reshape(_ x: OpaquePointer?, _ shape: UnsafePointer<Int
 @_cdecl("cajal_tensor_view")
 public func cajal_tensor_view(_ x: OpaquePointer?, _ shape: UnsafePointer<Int64>?, _ ndim: Int, _ out: TensorOut?) -> Int32 {
     if let tape = PlanTape.active {
-        let xRef = tape.tensor(x)
-        let shapeCopy = tape.copy(shape, ndim)
         return tape.record("cajal_tensor_view", outputs: [.single(out)]) {
             cajal_tensor_view(x, shape, ndim, out)
-        } replay: { run in
-            cajal_tensor_view(run[xRef], UnsafePointer(shapeCopy.pointer), ndim, run.output(0))
+        } replay: {
+            let xRef = tape.tensor(x)
+            let shapeCopy = tape.copy(shape, ndim)
+            return { run in cajal_tensor_view(run[xRef], UnsafePointer(shapeCopy.pointer), ndim, run.output(0)) }
         }
     }
     return newTensor(out) { try tensorArgument(x).view(ints(shape, ndim)) }
@@ -34,11 +34,11 @@ public func cajal_tensor_view(_ x: OpaquePointer?, _ shape: UnsafePointer<Int64>
 @_cdecl("cajal_tensor_transpose")
 public func cajal_tensor_transpose(_ x: OpaquePointer?, _ dim0: Int64, _ dim1: Int64, _ out: TensorOut?) -> Int32 {
     if let tape = PlanTape.active {
-        let xRef = tape.tensor(x)
         return tape.record("cajal_tensor_transpose", outputs: [.single(out)]) {
             cajal_tensor_transpose(x, dim0, dim1, out)
-        } replay: { run in
-            cajal_tensor_transpose(run[xRef], dim0, dim1, run.output(0))
+        } replay: {
+            let xRef = tape.tensor(x)
+            return { run in cajal_tensor_transpose(run[xRef], dim0, dim1, run.output(0)) }
         }
     }
     return newTensor(out) { try tensorArgument(x).transpose(Int(dim0), Int(dim1)) }
@@ -47,11 +47,11 @@ public func cajal_tensor_transpose(_ x: OpaquePointer?, _ dim0: Int64, _ dim1: I
 @_cdecl("cajal_tensor_t")
 public func cajal_tensor_t(_ x: OpaquePointer?, _ out: TensorOut?) -> Int32 {
     if let tape = PlanTape.active {
-        let xRef = tape.tensor(x)
         return tape.record("cajal_tensor_t", outputs: [.single(out)]) {
             cajal_tensor_t(x, out)
-        } replay: { run in
-            cajal_tensor_t(run[xRef], run.output(0))
+        } replay: {
+            let xRef = tape.tensor(x)
+            return { run in cajal_tensor_t(run[xRef], run.output(0)) }
         }
     }
     return newTensor(out) { try tensorArgument(x).t() }
@@ -60,12 +60,12 @@ public func cajal_tensor_t(_ x: OpaquePointer?, _ out: TensorOut?) -> Int32 {
 @_cdecl("cajal_tensor_permute")
 public func cajal_tensor_permute(_ x: OpaquePointer?, _ dims: UnsafePointer<Int64>?, _ ndims: Int, _ out: TensorOut?) -> Int32 {
     if let tape = PlanTape.active {
-        let xRef = tape.tensor(x)
-        let dimsCopy = tape.copy(dims, ndims)
         return tape.record("cajal_tensor_permute", outputs: [.single(out)]) {
             cajal_tensor_permute(x, dims, ndims, out)
-        } replay: { run in
-            cajal_tensor_permute(run[xRef], UnsafePointer(dimsCopy.pointer), ndims, run.output(0))
+        } replay: {
+            let xRef = tape.tensor(x)
+            let dimsCopy = tape.copy(dims, ndims)
+            return { run in cajal_tensor_permute(run[xRef], UnsafePointer(dimsCopy.pointer), ndims, run.output(0)) }
         }
     }
     return newTensor(out) { try tensorArgument(x).permute(ints(dims, ndims, "dims")) }
@@ -74,12 +74,12 @@ public func cajal_tensor_permute(_ x: OpaquePointer?, _ dims: UnsafePointer<Int6
 @_cdecl("cajal_tensor_expand")
 public func cajal_tensor_expand(_ x: OpaquePointer?, _ shape: UnsafePointer<Int64>?, _ ndim: Int, _ out: TensorOut?) -> Int32 {
     if let tape = PlanTape.active {
-        let xRef = tape.tensor(x)
-        let shapeCopy = tape.copy(shape, ndim)
         return tape.record("cajal_tensor_expand", outputs: [.single(out)]) {
             cajal_tensor_expand(x, shape, ndim, out)
-        } replay: { run in
-            cajal_tensor_expand(run[xRef], UnsafePointer(shapeCopy.pointer), ndim, run.output(0))
+        } replay: {
+            let xRef = tape.tensor(x)
+            let shapeCopy = tape.copy(shape, ndim)
+            return { run in cajal_tensor_expand(run[xRef], UnsafePointer(shapeCopy.pointer), ndim, run.output(0)) }
         }
     }
     return newTensor(out) { try tensorArgument(x).expand(ints(shape, ndim)) }
@@ -89,13 +89,13 @@ public func cajal_tensor_expand(_ x: OpaquePointer?, _ shape: UnsafePointer<Int6
 public func cajal_tensor_as_strided(_ x: OpaquePointer?, _ size: UnsafePointer<Int64>?, _ stride: UnsafePointer<Int64>?,
                                     _ ndim: Int, _ storage_offset: Int64, _ out: TensorOut?) -> Int32 {
     if let tape = PlanTape.active {
-        let xRef = tape.tensor(x)
-        let sizeCopy = tape.copy(size, ndim)
-        let strideCopy = tape.copy(stride, ndim)
         return tape.record("cajal_tensor_as_strided", outputs: [.single(out)]) {
             cajal_tensor_as_strided(x, size, stride, ndim, storage_offset, out)
-        } replay: { run in
-            cajal_tensor_as_strided(run[xRef], UnsafePointer(sizeCopy.pointer), UnsafePointer(strideCopy.pointer), ndim, storage_offset, run.output(0))
+        } replay: {
+            let xRef = tape.tensor(x)
+            let sizeCopy = tape.copy(size, ndim)
+            let strideCopy = tape.copy(stride, ndim)
+            return { run in cajal_tensor_as_strided(run[xRef], UnsafePointer(sizeCopy.pointer), UnsafePointer(strideCopy.pointer), ndim, storage_offset, run.output(0)) }
         }
     }
     return newTensor(out) { try tensorArgument(x).asStrided(size: ints(size, ndim, "size"), strides: ints(stride, ndim, "stride"), storageOffset: storage_offset < 0 ? nil : Int(storage_offset)) }
@@ -104,11 +104,11 @@ public func cajal_tensor_as_strided(_ x: OpaquePointer?, _ size: UnsafePointer<I
 @_cdecl("cajal_tensor_squeeze")
 public func cajal_tensor_squeeze(_ x: OpaquePointer?, _ out: TensorOut?) -> Int32 {
     if let tape = PlanTape.active {
-        let xRef = tape.tensor(x)
         return tape.record("cajal_tensor_squeeze", outputs: [.single(out)]) {
             cajal_tensor_squeeze(x, out)
-        } replay: { run in
-            cajal_tensor_squeeze(run[xRef], run.output(0))
+        } replay: {
+            let xRef = tape.tensor(x)
+            return { run in cajal_tensor_squeeze(run[xRef], run.output(0)) }
         }
     }
     return newTensor(out) { try tensorArgument(x).squeeze() }
@@ -117,11 +117,11 @@ public func cajal_tensor_squeeze(_ x: OpaquePointer?, _ out: TensorOut?) -> Int3
 @_cdecl("cajal_tensor_squeeze_dim")
 public func cajal_tensor_squeeze_dim(_ x: OpaquePointer?, _ dim: Int64, _ out: TensorOut?) -> Int32 {
     if let tape = PlanTape.active {
-        let xRef = tape.tensor(x)
         return tape.record("cajal_tensor_squeeze_dim", outputs: [.single(out)]) {
             cajal_tensor_squeeze_dim(x, dim, out)
-        } replay: { run in
-            cajal_tensor_squeeze_dim(run[xRef], dim, run.output(0))
+        } replay: {
+            let xRef = tape.tensor(x)
+            return { run in cajal_tensor_squeeze_dim(run[xRef], dim, run.output(0)) }
         }
     }
     return newTensor(out) { try tensorArgument(x).squeeze(dim: Int(dim)) }
@@ -130,11 +130,11 @@ public func cajal_tensor_squeeze_dim(_ x: OpaquePointer?, _ dim: Int64, _ out: T
 @_cdecl("cajal_tensor_unsqueeze")
 public func cajal_tensor_unsqueeze(_ x: OpaquePointer?, _ dim: Int64, _ out: TensorOut?) -> Int32 {
     if let tape = PlanTape.active {
-        let xRef = tape.tensor(x)
         return tape.record("cajal_tensor_unsqueeze", outputs: [.single(out)]) {
             cajal_tensor_unsqueeze(x, dim, out)
-        } replay: { run in
-            cajal_tensor_unsqueeze(run[xRef], dim, run.output(0))
+        } replay: {
+            let xRef = tape.tensor(x)
+            return { run in cajal_tensor_unsqueeze(run[xRef], dim, run.output(0)) }
         }
     }
     return newTensor(out) { try tensorArgument(x).unsqueeze(dim: Int(dim)) }
@@ -143,11 +143,11 @@ public func cajal_tensor_unsqueeze(_ x: OpaquePointer?, _ dim: Int64, _ out: Ten
 @_cdecl("cajal_tensor_contiguous")
 public func cajal_tensor_contiguous(_ x: OpaquePointer?, _ out: TensorOut?) -> Int32 {
     if let tape = PlanTape.active {
-        let xRef = tape.tensor(x)
         return tape.record("cajal_tensor_contiguous", outputs: [.single(out)]) {
             cajal_tensor_contiguous(x, out)
-        } replay: { run in
-            cajal_tensor_contiguous(run[xRef], run.output(0))
+        } replay: {
+            let xRef = tape.tensor(x)
+            return { run in cajal_tensor_contiguous(run[xRef], run.output(0)) }
         }
     }
     return newTensor(out) { try tensorArgument(x).contiguous() }
@@ -156,11 +156,11 @@ public func cajal_tensor_contiguous(_ x: OpaquePointer?, _ out: TensorOut?) -> I
 @_cdecl("cajal_tensor_clone")
 public func cajal_tensor_clone(_ x: OpaquePointer?, _ out: TensorOut?) -> Int32 {
     if let tape = PlanTape.active {
-        let xRef = tape.tensor(x)
         return tape.record("cajal_tensor_clone", outputs: [.single(out)]) {
             cajal_tensor_clone(x, out)
-        } replay: { run in
-            cajal_tensor_clone(run[xRef], run.output(0))
+        } replay: {
+            let xRef = tape.tensor(x)
+            return { run in cajal_tensor_clone(run[xRef], run.output(0)) }
         }
     }
     return newTensor(out) { try tensorArgument(x).clone() }
@@ -169,11 +169,11 @@ public func cajal_tensor_clone(_ x: OpaquePointer?, _ out: TensorOut?) -> Int32 
 @_cdecl("cajal_tensor_to_dtype")
 public func cajal_tensor_to_dtype(_ x: OpaquePointer?, _ dtype: Int32, _ out: TensorOut?) -> Int32 {
     if let tape = PlanTape.active {
-        let xRef = tape.tensor(x)
         return tape.record("cajal_tensor_to_dtype", outputs: [.single(out)]) {
             cajal_tensor_to_dtype(x, dtype, out)
-        } replay: { run in
-            cajal_tensor_to_dtype(run[xRef], dtype, run.output(0))
+        } replay: {
+            let xRef = tape.tensor(x)
+            return { run in cajal_tensor_to_dtype(run[xRef], dtype, run.output(0)) }
         }
     }
     return newTensor(out) { try tensorArgument(x).to(readDType(dtype, "to")) }

@@ -7,11 +7,11 @@ import Glibc
 public func cajal_tensor_slice(_ x: OpaquePointer?, _ dim: Int64, _ start: Int64, _ end: Int64, _ step: Int64,
                                _ out: TensorOut?) -> Int32 {
     if let tape = PlanTape.active {
-        let xRef = tape.tensor(x)
         return tape.record("cajal_tensor_slice", outputs: [.single(out)]) {
             cajal_tensor_slice(x, dim, start, end, step, out)
-        } replay: { run in
-            cajal_tensor_slice(run[xRef], dim, start, end, step, run.output(0))
+        } replay: {
+            let xRef = tape.tensor(x)
+            return { run in cajal_tensor_slice(run[xRef], dim, start, end, step, run.output(0)) }
         }
     }
     return newTensor(out) { try tensorArgument(x).slice(dim: Int(dim), start: Int(start), end: Int(end), step: Int(step)) }
@@ -20,11 +20,11 @@ public func cajal_tensor_slice(_ x: OpaquePointer?, _ dim: Int64, _ start: Int64
 @_cdecl("cajal_tensor_select")
 public func cajal_tensor_select(_ x: OpaquePointer?, _ dim: Int64, _ index: Int64, _ out: TensorOut?) -> Int32 {
     if let tape = PlanTape.active {
-        let xRef = tape.tensor(x)
         return tape.record("cajal_tensor_select", outputs: [.single(out)]) {
             cajal_tensor_select(x, dim, index, out)
-        } replay: { run in
-            cajal_tensor_select(run[xRef], dim, index, run.output(0))
+        } replay: {
+            let xRef = tape.tensor(x)
+            return { run in cajal_tensor_select(run[xRef], dim, index, run.output(0)) }
         }
     }
     return newTensor(out) { try tensorArgument(x).select(dim: Int(dim), index: Int(index)) }
@@ -33,11 +33,11 @@ public func cajal_tensor_select(_ x: OpaquePointer?, _ dim: Int64, _ index: Int6
 @_cdecl("cajal_tensor_narrow")
 public func cajal_tensor_narrow(_ x: OpaquePointer?, _ dim: Int64, _ start: Int64, _ length: Int64, _ out: TensorOut?) -> Int32 {
     if let tape = PlanTape.active {
-        let xRef = tape.tensor(x)
         return tape.record("cajal_tensor_narrow", outputs: [.single(out)]) {
             cajal_tensor_narrow(x, dim, start, length, out)
-        } replay: { run in
-            cajal_tensor_narrow(run[xRef], dim, start, length, run.output(0))
+        } replay: {
+            let xRef = tape.tensor(x)
+            return { run in cajal_tensor_narrow(run[xRef], dim, start, length, run.output(0)) }
         }
     }
     return newTensor(out) { try tensorArgument(x).narrow(dim: Int(dim), start: Int(start), length: Int(length)) }
@@ -46,11 +46,11 @@ public func cajal_tensor_narrow(_ x: OpaquePointer?, _ dim: Int64, _ start: Int6
 @_cdecl("cajal_tensor_diagonal")
 public func cajal_tensor_diagonal(_ x: OpaquePointer?, _ offset: Int64, _ dim1: Int64, _ dim2: Int64, _ out: TensorOut?) -> Int32 {
     if let tape = PlanTape.active {
-        let xRef = tape.tensor(x)
         return tape.record("cajal_tensor_diagonal", outputs: [.single(out)]) {
             cajal_tensor_diagonal(x, offset, dim1, dim2, out)
-        } replay: { run in
-            cajal_tensor_diagonal(run[xRef], offset, dim1, dim2, run.output(0))
+        } replay: {
+            let xRef = tape.tensor(x)
+            return { run in cajal_tensor_diagonal(run[xRef], offset, dim1, dim2, run.output(0)) }
         }
     }
     return newTensor(out) { try tensorArgument(x).diagonal(offset: Int(offset), dim1: Int(dim1), dim2: Int(dim2)) }
@@ -60,11 +60,11 @@ public func cajal_tensor_diagonal(_ x: OpaquePointer?, _ offset: Int64, _ dim1: 
 public func cajal_tensor_unbind(_ x: OpaquePointer?, _ dim: Int64, _ outs: TensorOut?, _ capacity: Int,
                                 _ count: UnsafeMutablePointer<Int>?) -> Int32 {
     if let tape = PlanTape.active {
-        let xRef = tape.tensor(x)
         return tape.record("cajal_tensor_unbind", outputs: [.counted(outs, count)]) {
             cajal_tensor_unbind(x, dim, outs, capacity, count)
-        } replay: { run in
-            cajal_tensor_unbind(run[xRef], dim, run.output(0), run.outputCapacity(0), run.outputCount(0))
+        } replay: {
+            let xRef = tape.tensor(x)
+            return { run in cajal_tensor_unbind(run[xRef], dim, run.output(0), run.outputCapacity(0), run.outputCount(0)) }
         }
     }
     return status { try writeTensors(tensorArgument(x).unbind(dim: Int(dim)), outs, capacity, count) }
@@ -74,11 +74,11 @@ public func cajal_tensor_unbind(_ x: OpaquePointer?, _ dim: Int64, _ outs: Tenso
 public func cajal_tensor_split(_ x: OpaquePointer?, _ size: Int64, _ dim: Int64, _ outs: TensorOut?, _ capacity: Int,
                                _ count: UnsafeMutablePointer<Int>?) -> Int32 {
     if let tape = PlanTape.active {
-        let xRef = tape.tensor(x)
         return tape.record("cajal_tensor_split", outputs: [.counted(outs, count)]) {
             cajal_tensor_split(x, size, dim, outs, capacity, count)
-        } replay: { run in
-            cajal_tensor_split(run[xRef], size, dim, run.output(0), run.outputCapacity(0), run.outputCount(0))
+        } replay: {
+            let xRef = tape.tensor(x)
+            return { run in cajal_tensor_split(run[xRef], size, dim, run.output(0), run.outputCapacity(0), run.outputCount(0)) }
         }
     }
     return status { try writeTensors(tensorArgument(x).split(size: Int(size), dim: Int(dim)), outs, capacity, count) }
@@ -88,12 +88,12 @@ public func cajal_tensor_split(_ x: OpaquePointer?, _ size: Int64, _ dim: Int64,
 public func cajal_tensor_split_sizes(_ x: OpaquePointer?, _ sizes: UnsafePointer<Int64>?, _ nsizes: Int, _ dim: Int64,
                                      _ outs: TensorOut?, _ capacity: Int, _ count: UnsafeMutablePointer<Int>?) -> Int32 {
     if let tape = PlanTape.active {
-        let xRef = tape.tensor(x)
-        let sizesCopy = tape.copy(sizes, nsizes)
         return tape.record("cajal_tensor_split_sizes", outputs: [.counted(outs, count)]) {
             cajal_tensor_split_sizes(x, sizes, nsizes, dim, outs, capacity, count)
-        } replay: { run in
-            cajal_tensor_split_sizes(run[xRef], UnsafePointer(sizesCopy.pointer), nsizes, dim, run.output(0), run.outputCapacity(0), run.outputCount(0))
+        } replay: {
+            let xRef = tape.tensor(x)
+            let sizesCopy = tape.copy(sizes, nsizes)
+            return { run in cajal_tensor_split_sizes(run[xRef], UnsafePointer(sizesCopy.pointer), nsizes, dim, run.output(0), run.outputCapacity(0), run.outputCount(0)) }
         }
     }
     return status { try writeTensors(tensorArgument(x).split(sizes: ints(sizes, nsizes, "sizes"), dim: Int(dim)), outs, capacity, count) }
@@ -103,11 +103,11 @@ public func cajal_tensor_split_sizes(_ x: OpaquePointer?, _ sizes: UnsafePointer
 public func cajal_tensor_chunk(_ x: OpaquePointer?, _ chunks: Int64, _ dim: Int64, _ outs: TensorOut?, _ capacity: Int,
                                _ count: UnsafeMutablePointer<Int>?) -> Int32 {
     if let tape = PlanTape.active {
-        let xRef = tape.tensor(x)
         return tape.record("cajal_tensor_chunk", outputs: [.counted(outs, count)]) {
             cajal_tensor_chunk(x, chunks, dim, outs, capacity, count)
-        } replay: { run in
-            cajal_tensor_chunk(run[xRef], chunks, dim, run.output(0), run.outputCapacity(0), run.outputCount(0))
+        } replay: {
+            let xRef = tape.tensor(x)
+            return { run in cajal_tensor_chunk(run[xRef], chunks, dim, run.output(0), run.outputCapacity(0), run.outputCount(0)) }
         }
     }
     return status { try writeTensors(tensorArgument(x).chunk(Int(chunks), dim: Int(dim)), outs, capacity, count) }
@@ -116,11 +116,11 @@ public func cajal_tensor_chunk(_ x: OpaquePointer?, _ chunks: Int64, _ dim: Int6
 @_cdecl("cajal_tensor_cat")
 public func cajal_tensor_cat(_ tensors: UnsafePointer<OpaquePointer?>?, _ count: Int, _ dim: Int64, _ out: TensorOut?) -> Int32 {
     if let tape = PlanTape.active {
-        let tensorsList = tape.tensors(tensors, count)
         return tape.record("cajal_tensor_cat", outputs: [.single(out)]) {
             cajal_tensor_cat(tensors, count, dim, out)
-        } replay: { run in
-            cajal_tensor_cat(run.tensors(tensorsList), count, dim, run.output(0))
+        } replay: {
+            let tensorsList = tape.tensors(tensors, count)
+            return { run in cajal_tensor_cat(run.tensors(tensorsList), count, dim, run.output(0)) }
         }
     }
     return newTensor(out) { try Tensor.cat(tensorList(tensors, count), dim: Int(dim)) }
@@ -129,11 +129,11 @@ public func cajal_tensor_cat(_ tensors: UnsafePointer<OpaquePointer?>?, _ count:
 @_cdecl("cajal_tensor_stack")
 public func cajal_tensor_stack(_ tensors: UnsafePointer<OpaquePointer?>?, _ count: Int, _ dim: Int64, _ out: TensorOut?) -> Int32 {
     if let tape = PlanTape.active {
-        let tensorsList = tape.tensors(tensors, count)
         return tape.record("cajal_tensor_stack", outputs: [.single(out)]) {
             cajal_tensor_stack(tensors, count, dim, out)
-        } replay: { run in
-            cajal_tensor_stack(run.tensors(tensorsList), count, dim, run.output(0))
+        } replay: {
+            let tensorsList = tape.tensors(tensors, count)
+            return { run in cajal_tensor_stack(run.tensors(tensorsList), count, dim, run.output(0)) }
         }
     }
     return newTensor(out) { try Tensor.stack(tensorList(tensors, count), dim: Int(dim)) }
@@ -142,12 +142,12 @@ public func cajal_tensor_stack(_ tensors: UnsafePointer<OpaquePointer?>?, _ coun
 @_cdecl("cajal_tensor_flip")
 public func cajal_tensor_flip(_ x: OpaquePointer?, _ dims: UnsafePointer<Int64>?, _ ndims: Int, _ out: TensorOut?) -> Int32 {
     if let tape = PlanTape.active {
-        let xRef = tape.tensor(x)
-        let dimsCopy = tape.copy(dims, ndims)
         return tape.record("cajal_tensor_flip", outputs: [.single(out)]) {
             cajal_tensor_flip(x, dims, ndims, out)
-        } replay: { run in
-            cajal_tensor_flip(run[xRef], UnsafePointer(dimsCopy.pointer), ndims, run.output(0))
+        } replay: {
+            let xRef = tape.tensor(x)
+            let dimsCopy = tape.copy(dims, ndims)
+            return { run in cajal_tensor_flip(run[xRef], UnsafePointer(dimsCopy.pointer), ndims, run.output(0)) }
         }
     }
     return newTensor(out) { try tensorArgument(x).flip(ints(dims, ndims, "dims")) }
@@ -157,13 +157,13 @@ public func cajal_tensor_flip(_ x: OpaquePointer?, _ dims: UnsafePointer<Int64>?
 public func cajal_tensor_roll(_ x: OpaquePointer?, _ shifts: UnsafePointer<Int64>?, _ nshifts: Int,
                               _ dims: UnsafePointer<Int64>?, _ ndims: Int, _ out: TensorOut?) -> Int32 {
     if let tape = PlanTape.active {
-        let xRef = tape.tensor(x)
-        let shiftsCopy = tape.copy(shifts, nshifts)
-        let dimsCopy = tape.copy(dims, ndims)
         return tape.record("cajal_tensor_roll", outputs: [.single(out)]) {
             cajal_tensor_roll(x, shifts, nshifts, dims, ndims, out)
-        } replay: { run in
-            cajal_tensor_roll(run[xRef], UnsafePointer(shiftsCopy.pointer), nshifts, UnsafePointer(dimsCopy.pointer), ndims, run.output(0))
+        } replay: {
+            let xRef = tape.tensor(x)
+            let shiftsCopy = tape.copy(shifts, nshifts)
+            let dimsCopy = tape.copy(dims, ndims)
+            return { run in cajal_tensor_roll(run[xRef], UnsafePointer(shiftsCopy.pointer), nshifts, UnsafePointer(dimsCopy.pointer), ndims, run.output(0)) }
         }
     }
     return newTensor(out) { try tensorArgument(x).roll(shifts: ints(shifts, nshifts, "shifts"), dims: ints(dims, ndims, "dims")) }
@@ -173,13 +173,13 @@ public func cajal_tensor_roll(_ x: OpaquePointer?, _ shifts: UnsafePointer<Int64
 public func cajal_tensor_movedim(_ x: OpaquePointer?, _ source: UnsafePointer<Int64>?, _ nsource: Int,
                                  _ destination: UnsafePointer<Int64>?, _ ndestination: Int, _ out: TensorOut?) -> Int32 {
     if let tape = PlanTape.active {
-        let xRef = tape.tensor(x)
-        let sourceCopy = tape.copy(source, nsource)
-        let destinationCopy = tape.copy(destination, ndestination)
         return tape.record("cajal_tensor_movedim", outputs: [.single(out)]) {
             cajal_tensor_movedim(x, source, nsource, destination, ndestination, out)
-        } replay: { run in
-            cajal_tensor_movedim(run[xRef], UnsafePointer(sourceCopy.pointer), nsource, UnsafePointer(destinationCopy.pointer), ndestination, run.output(0))
+        } replay: {
+            let xRef = tape.tensor(x)
+            let sourceCopy = tape.copy(source, nsource)
+            let destinationCopy = tape.copy(destination, ndestination)
+            return { run in cajal_tensor_movedim(run[xRef], UnsafePointer(sourceCopy.pointer), nsource, UnsafePointer(destinationCopy.pointer), ndestination, run.output(0)) }
         }
     }
     return newTensor(out) { try tensorArgument(x).movedim(ints(source, nsource, "source"), ints(destination, ndestination, "destination")) }
@@ -188,11 +188,11 @@ public func cajal_tensor_movedim(_ x: OpaquePointer?, _ source: UnsafePointer<In
 @_cdecl("cajal_tensor_flatten")
 public func cajal_tensor_flatten(_ x: OpaquePointer?, _ start_dim: Int64, _ end_dim: Int64, _ out: TensorOut?) -> Int32 {
     if let tape = PlanTape.active {
-        let xRef = tape.tensor(x)
         return tape.record("cajal_tensor_flatten", outputs: [.single(out)]) {
             cajal_tensor_flatten(x, start_dim, end_dim, out)
-        } replay: { run in
-            cajal_tensor_flatten(run[xRef], start_dim, end_dim, run.output(0))
+        } replay: {
+            let xRef = tape.tensor(x)
+            return { run in cajal_tensor_flatten(run[xRef], start_dim, end_dim, run.output(0)) }
         }
     }
     return newTensor(out) { try tensorArgument(x).flatten(startDim: Int(start_dim), endDim: Int(end_dim)) }
@@ -202,12 +202,12 @@ public func cajal_tensor_flatten(_ x: OpaquePointer?, _ start_dim: Int64, _ end_
 public func cajal_tensor_unflatten(_ x: OpaquePointer?, _ dim: Int64, _ sizes: UnsafePointer<Int64>?, _ nsizes: Int,
                                    _ out: TensorOut?) -> Int32 {
     if let tape = PlanTape.active {
-        let xRef = tape.tensor(x)
-        let sizesCopy = tape.copy(sizes, nsizes)
         return tape.record("cajal_tensor_unflatten", outputs: [.single(out)]) {
             cajal_tensor_unflatten(x, dim, sizes, nsizes, out)
-        } replay: { run in
-            cajal_tensor_unflatten(run[xRef], dim, UnsafePointer(sizesCopy.pointer), nsizes, run.output(0))
+        } replay: {
+            let xRef = tape.tensor(x)
+            let sizesCopy = tape.copy(sizes, nsizes)
+            return { run in cajal_tensor_unflatten(run[xRef], dim, UnsafePointer(sizesCopy.pointer), nsizes, run.output(0)) }
         }
     }
     return newTensor(out) { try tensorArgument(x).unflatten(dim: Int(dim), sizes: ints(sizes, nsizes, "sizes")) }
@@ -217,12 +217,12 @@ public func cajal_tensor_unflatten(_ x: OpaquePointer?, _ dim: Int64, _ sizes: U
 public func cajal_tensor_repeat(_ x: OpaquePointer?, _ repeats: UnsafePointer<Int64>?, _ nrepeats: Int,
                                 _ out: TensorOut?) -> Int32 {
     if let tape = PlanTape.active {
-        let xRef = tape.tensor(x)
-        let repeatsCopy = tape.copy(repeats, nrepeats)
         return tape.record("cajal_tensor_repeat", outputs: [.single(out)]) {
             cajal_tensor_repeat(x, repeats, nrepeats, out)
-        } replay: { run in
-            cajal_tensor_repeat(run[xRef], UnsafePointer(repeatsCopy.pointer), nrepeats, run.output(0))
+        } replay: {
+            let xRef = tape.tensor(x)
+            let repeatsCopy = tape.copy(repeats, nrepeats)
+            return { run in cajal_tensor_repeat(run[xRef], UnsafePointer(repeatsCopy.pointer), nrepeats, run.output(0)) }
         }
     }
     return newTensor(out) { try tensorArgument(x).repeat(ints(repeats, nrepeats, "repeats")) }
@@ -231,11 +231,11 @@ public func cajal_tensor_repeat(_ x: OpaquePointer?, _ repeats: UnsafePointer<In
 @_cdecl("cajal_tensor_tril")
 public func cajal_tensor_tril(_ x: OpaquePointer?, _ k: Int64, _ out: TensorOut?) -> Int32 {
     if let tape = PlanTape.active {
-        let xRef = tape.tensor(x)
         return tape.record("cajal_tensor_tril", outputs: [.single(out)]) {
             cajal_tensor_tril(x, k, out)
-        } replay: { run in
-            cajal_tensor_tril(run[xRef], k, run.output(0))
+        } replay: {
+            let xRef = tape.tensor(x)
+            return { run in cajal_tensor_tril(run[xRef], k, run.output(0)) }
         }
     }
     return newTensor(out) { try tensorArgument(x).tril(Int(k)) }
@@ -244,11 +244,11 @@ public func cajal_tensor_tril(_ x: OpaquePointer?, _ k: Int64, _ out: TensorOut?
 @_cdecl("cajal_tensor_triu")
 public func cajal_tensor_triu(_ x: OpaquePointer?, _ k: Int64, _ out: TensorOut?) -> Int32 {
     if let tape = PlanTape.active {
-        let xRef = tape.tensor(x)
         return tape.record("cajal_tensor_triu", outputs: [.single(out)]) {
             cajal_tensor_triu(x, k, out)
-        } replay: { run in
-            cajal_tensor_triu(run[xRef], k, run.output(0))
+        } replay: {
+            let xRef = tape.tensor(x)
+            return { run in cajal_tensor_triu(run[xRef], k, run.output(0)) }
         }
     }
     return newTensor(out) { try tensorArgument(x).triu(Int(k)) }
@@ -257,11 +257,11 @@ public func cajal_tensor_triu(_ x: OpaquePointer?, _ k: Int64, _ out: TensorOut?
 @_cdecl("cajal_tensor_diag")
 public func cajal_tensor_diag(_ x: OpaquePointer?, _ k: Int64, _ out: TensorOut?) -> Int32 {
     if let tape = PlanTape.active {
-        let xRef = tape.tensor(x)
         return tape.record("cajal_tensor_diag", outputs: [.single(out)]) {
             cajal_tensor_diag(x, k, out)
-        } replay: { run in
-            cajal_tensor_diag(run[xRef], k, run.output(0))
+        } replay: {
+            let xRef = tape.tensor(x)
+            return { run in cajal_tensor_diag(run[xRef], k, run.output(0)) }
         }
     }
     return newTensor(out) { try tensorArgument(x).diag(Int(k)) }

@@ -7,14 +7,14 @@ import Glibc
 public func cajal_tensor_getitem(_ x: OpaquePointer?, _ items: UnsafePointer<Int64>?, _ nitems: Int,
                                  _ tensors: UnsafePointer<OpaquePointer?>?, _ ntensors: Int, _ out: TensorOut?) -> Int32 {
     if let tape = PlanTape.active {
-        tape.refuseMasks(tensors, ntensors)
-        let xRef = tape.tensor(x)
-        let itemsCopy = tape.copy(items, nitems, times: 4)
-        let tensorsList = tape.tensors(tensors, ntensors)
         return tape.record("cajal_tensor_getitem", outputs: [.single(out)]) {
             cajal_tensor_getitem(x, items, nitems, tensors, ntensors, out)
-        } replay: { run in
-            cajal_tensor_getitem(run[xRef], UnsafePointer(itemsCopy.pointer), nitems, run.tensors(tensorsList), ntensors, run.output(0))
+        } replay: {
+            tape.refuseMasks(tensors, ntensors)
+            let xRef = tape.tensor(x)
+            let itemsCopy = tape.copy(items, nitems, times: 4)
+            let tensorsList = tape.tensors(tensors, ntensors)
+            return { run in cajal_tensor_getitem(run[xRef], UnsafePointer(itemsCopy.pointer), nitems, run.tensors(tensorsList), ntensors, run.output(0)) }
         }
     }
     return newTensor(out) { try tensorArgument(x).getItem(indexItems(items, nitems, tensors, ntensors)) }
@@ -24,14 +24,14 @@ public func cajal_tensor_getitem(_ x: OpaquePointer?, _ items: UnsafePointer<Int
 public func cajal_tensor_setitem(_ x: OpaquePointer?, _ items: UnsafePointer<Int64>?, _ nitems: Int,
                                  _ tensors: UnsafePointer<OpaquePointer?>?, _ ntensors: Int, _ value: OpaquePointer?) -> Int32 {
     if let tape = PlanTape.active {
-        let xRef = tape.tensor(x)
-        let itemsCopy = tape.copy(items, nitems, times: 4)
-        let tensorsList = tape.tensors(tensors, ntensors)
-        let valueRef = tape.tensor(value)
         return tape.record("cajal_tensor_setitem", outputs: []) {
             cajal_tensor_setitem(x, items, nitems, tensors, ntensors, value)
-        } replay: { run in
-            cajal_tensor_setitem(run[xRef], UnsafePointer(itemsCopy.pointer), nitems, run.tensors(tensorsList), ntensors, run[valueRef])
+        } replay: {
+            let xRef = tape.tensor(x)
+            let itemsCopy = tape.copy(items, nitems, times: 4)
+            let tensorsList = tape.tensors(tensors, ntensors)
+            let valueRef = tape.tensor(value)
+            return { run in cajal_tensor_setitem(run[xRef], UnsafePointer(itemsCopy.pointer), nitems, run.tensors(tensorsList), ntensors, run[valueRef]) }
         }
     }
     return status { try tensorArgument(x, "self").setItem(indexItems(items, nitems, tensors, ntensors), value: tensorArgument(value, "value")) }
@@ -41,13 +41,13 @@ public func cajal_tensor_setitem(_ x: OpaquePointer?, _ items: UnsafePointer<Int
 public func cajal_tensor_index(_ x: OpaquePointer?, _ indices: UnsafePointer<OpaquePointer?>?, _ count: Int,
                                _ out: TensorOut?) -> Int32 {
     if let tape = PlanTape.active {
-        tape.refuseMasks(indices, count)
-        let xRef = tape.tensor(x)
-        let indicesList = tape.tensors(indices, count)
         return tape.record("cajal_tensor_index", outputs: [.single(out)]) {
             cajal_tensor_index(x, indices, count, out)
-        } replay: { run in
-            cajal_tensor_index(run[xRef], run.tensors(indicesList), count, run.output(0))
+        } replay: {
+            tape.refuseMasks(indices, count)
+            let xRef = tape.tensor(x)
+            let indicesList = tape.tensors(indices, count)
+            return { run in cajal_tensor_index(run[xRef], run.tensors(indicesList), count, run.output(0)) }
         }
     }
     return newTensor(out) { try tensorArgument(x).index(optionalTensors(indices, count)) }
@@ -57,13 +57,13 @@ public func cajal_tensor_index(_ x: OpaquePointer?, _ indices: UnsafePointer<Opa
 public func cajal_tensor_index_put_inplace(_ x: OpaquePointer?, _ indices: UnsafePointer<OpaquePointer?>?, _ count: Int,
                                            _ values: OpaquePointer?, _ accumulate: Int32) -> Int32 {
     if let tape = PlanTape.active {
-        let xRef = tape.tensor(x)
-        let indicesList = tape.tensors(indices, count)
-        let valuesRef = tape.tensor(values)
         return tape.record("cajal_tensor_index_put_inplace", outputs: []) {
             cajal_tensor_index_put_inplace(x, indices, count, values, accumulate)
-        } replay: { run in
-            cajal_tensor_index_put_inplace(run[xRef], run.tensors(indicesList), count, run[valuesRef], accumulate)
+        } replay: {
+            let xRef = tape.tensor(x)
+            let indicesList = tape.tensors(indices, count)
+            let valuesRef = tape.tensor(values)
+            return { run in cajal_tensor_index_put_inplace(run[xRef], run.tensors(indicesList), count, run[valuesRef], accumulate) }
         }
     }
     return status { try tensorArgument(x, "self").indexPutInPlace(optionalTensors(indices, count), values: tensorArgument(values, "values"), accumulate: accumulate != 0) }
@@ -72,12 +72,12 @@ public func cajal_tensor_index_put_inplace(_ x: OpaquePointer?, _ indices: Unsaf
 @_cdecl("cajal_tensor_index_select")
 public func cajal_tensor_index_select(_ x: OpaquePointer?, _ dim: Int64, _ index: OpaquePointer?, _ out: TensorOut?) -> Int32 {
     if let tape = PlanTape.active {
-        let xRef = tape.tensor(x)
-        let indexRef = tape.tensor(index)
         return tape.record("cajal_tensor_index_select", outputs: [.single(out)]) {
             cajal_tensor_index_select(x, dim, index, out)
-        } replay: { run in
-            cajal_tensor_index_select(run[xRef], dim, run[indexRef], run.output(0))
+        } replay: {
+            let xRef = tape.tensor(x)
+            let indexRef = tape.tensor(index)
+            return { run in cajal_tensor_index_select(run[xRef], dim, run[indexRef], run.output(0)) }
         }
     }
     return newTensor(out) { try tensorArgument(x).indexSelect(dim: Int(dim), index: tensorArgument(index, "index")) }
@@ -86,12 +86,12 @@ public func cajal_tensor_index_select(_ x: OpaquePointer?, _ dim: Int64, _ index
 @_cdecl("cajal_tensor_gather")
 public func cajal_tensor_gather(_ x: OpaquePointer?, _ dim: Int64, _ index: OpaquePointer?, _ out: TensorOut?) -> Int32 {
     if let tape = PlanTape.active {
-        let xRef = tape.tensor(x)
-        let indexRef = tape.tensor(index)
         return tape.record("cajal_tensor_gather", outputs: [.single(out)]) {
             cajal_tensor_gather(x, dim, index, out)
-        } replay: { run in
-            cajal_tensor_gather(run[xRef], dim, run[indexRef], run.output(0))
+        } replay: {
+            let xRef = tape.tensor(x)
+            let indexRef = tape.tensor(index)
+            return { run in cajal_tensor_gather(run[xRef], dim, run[indexRef], run.output(0)) }
         }
     }
     return newTensor(out) { try tensorArgument(x).gather(dim: Int(dim), index: tensorArgument(index, "index")) }
@@ -101,13 +101,13 @@ public func cajal_tensor_gather(_ x: OpaquePointer?, _ dim: Int64, _ index: Opaq
 public func cajal_tensor_scatter(_ x: OpaquePointer?, _ dim: Int64, _ index: OpaquePointer?, _ src: OpaquePointer?,
                                  _ out: TensorOut?) -> Int32 {
     if let tape = PlanTape.active {
-        let xRef = tape.tensor(x)
-        let indexRef = tape.tensor(index)
-        let srcRef = tape.tensor(src)
         return tape.record("cajal_tensor_scatter", outputs: [.single(out)]) {
             cajal_tensor_scatter(x, dim, index, src, out)
-        } replay: { run in
-            cajal_tensor_scatter(run[xRef], dim, run[indexRef], run[srcRef], run.output(0))
+        } replay: {
+            let xRef = tape.tensor(x)
+            let indexRef = tape.tensor(index)
+            let srcRef = tape.tensor(src)
+            return { run in cajal_tensor_scatter(run[xRef], dim, run[indexRef], run[srcRef], run.output(0)) }
         }
     }
     return newTensor(out) { try tensorArgument(x).scatter(dim: Int(dim), index: tensorArgument(index, "index"), source: tensorArgument(src, "src")) }
@@ -117,12 +117,12 @@ public func cajal_tensor_scatter(_ x: OpaquePointer?, _ dim: Int64, _ index: Opa
 public func cajal_tensor_scatter_value(_ x: OpaquePointer?, _ dim: Int64, _ index: OpaquePointer?, _ value: Double,
                                        _ out: TensorOut?) -> Int32 {
     if let tape = PlanTape.active {
-        let xRef = tape.tensor(x)
-        let indexRef = tape.tensor(index)
         return tape.record("cajal_tensor_scatter_value", outputs: [.single(out)]) {
             cajal_tensor_scatter_value(x, dim, index, value, out)
-        } replay: { run in
-            cajal_tensor_scatter_value(run[xRef], dim, run[indexRef], value, run.output(0))
+        } replay: {
+            let xRef = tape.tensor(x)
+            let indexRef = tape.tensor(index)
+            return { run in cajal_tensor_scatter_value(run[xRef], dim, run[indexRef], value, run.output(0)) }
         }
     }
     return newTensor(out) { try tensorArgument(x).scatter(dim: Int(dim), index: tensorArgument(index, "index"), value: value) }
@@ -132,13 +132,13 @@ public func cajal_tensor_scatter_value(_ x: OpaquePointer?, _ dim: Int64, _ inde
 public func cajal_tensor_scatter_add(_ x: OpaquePointer?, _ dim: Int64, _ index: OpaquePointer?, _ src: OpaquePointer?,
                                      _ out: TensorOut?) -> Int32 {
     if let tape = PlanTape.active {
-        let xRef = tape.tensor(x)
-        let indexRef = tape.tensor(index)
-        let srcRef = tape.tensor(src)
         return tape.record("cajal_tensor_scatter_add", outputs: [.single(out)]) {
             cajal_tensor_scatter_add(x, dim, index, src, out)
-        } replay: { run in
-            cajal_tensor_scatter_add(run[xRef], dim, run[indexRef], run[srcRef], run.output(0))
+        } replay: {
+            let xRef = tape.tensor(x)
+            let indexRef = tape.tensor(index)
+            let srcRef = tape.tensor(src)
+            return { run in cajal_tensor_scatter_add(run[xRef], dim, run[indexRef], run[srcRef], run.output(0)) }
         }
     }
     return newTensor(out) { try tensorArgument(x).scatterAdd(dim: Int(dim), index: tensorArgument(index, "index"), source: tensorArgument(src, "src")) }
@@ -149,13 +149,13 @@ public func cajal_tensor_scatter_reduce_v2(_ x: OpaquePointer?, _ dim: Int64, _ 
                                            _ src: OpaquePointer?, _ reduce: Int32, _ include_self: Int32,
                                            _ out: TensorOut?) -> Int32 {
     if let tape = PlanTape.active {
-        let xRef = tape.tensor(x)
-        let indexRef = tape.tensor(index)
-        let srcRef = tape.tensor(src)
         return tape.record("cajal_tensor_scatter_reduce_v2", outputs: [.single(out)]) {
             cajal_tensor_scatter_reduce_v2(x, dim, index, src, reduce, include_self, out)
-        } replay: { run in
-            cajal_tensor_scatter_reduce_v2(run[xRef], dim, run[indexRef], run[srcRef], reduce, include_self, run.output(0))
+        } replay: {
+            let xRef = tape.tensor(x)
+            let indexRef = tape.tensor(index)
+            let srcRef = tape.tensor(src)
+            return { run in cajal_tensor_scatter_reduce_v2(run[xRef], dim, run[indexRef], run[srcRef], reduce, include_self, run.output(0)) }
         }
     }
     guard let reduce = ScatterReduction(rawValue: reduce) else { return invalidConstant(ScatterReduction.self, reduce, "scatter_reduce", "reduce") }
@@ -170,14 +170,14 @@ public func cajal_tensor_scatter_reduce(_ x: OpaquePointer?, _ dim: Int64, _ ind
                                         _ src: OpaquePointer?, _ reduce: UnsafePointer<CChar>?, _ include_self: Int32,
                                         _ out: TensorOut?) -> Int32 {
     if let tape = PlanTape.active {
-        let xRef = tape.tensor(x)
-        let indexRef = tape.tensor(index)
-        let srcRef = tape.tensor(src)
-        let reduceCopy = tape.string(reduce)
         return tape.record("cajal_tensor_scatter_reduce", outputs: [.single(out)]) {
             cajal_tensor_scatter_reduce(x, dim, index, src, reduce, include_self, out)
-        } replay: { run in
-            cajal_tensor_scatter_reduce(run[xRef], dim, run[indexRef], run[srcRef], UnsafePointer(reduceCopy.pointer), include_self, run.output(0))
+        } replay: {
+            let xRef = tape.tensor(x)
+            let indexRef = tape.tensor(index)
+            let srcRef = tape.tensor(src)
+            let reduceCopy = tape.string(reduce)
+            return { run in cajal_tensor_scatter_reduce(run[xRef], dim, run[indexRef], run[srcRef], UnsafePointer(reduceCopy.pointer), include_self, run.output(0)) }
         }
     }
     return newTensor(out) {
@@ -191,13 +191,13 @@ public func cajal_tensor_scatter_reduce(_ x: OpaquePointer?, _ dim: Int64, _ ind
 public func cajal_tensor_index_add(_ x: OpaquePointer?, _ dim: Int64, _ index: OpaquePointer?, _ source: OpaquePointer?,
                                    _ alpha: Double, _ out: TensorOut?) -> Int32 {
     if let tape = PlanTape.active {
-        let xRef = tape.tensor(x)
-        let indexRef = tape.tensor(index)
-        let sourceRef = tape.tensor(source)
         return tape.record("cajal_tensor_index_add", outputs: [.single(out)]) {
             cajal_tensor_index_add(x, dim, index, source, alpha, out)
-        } replay: { run in
-            cajal_tensor_index_add(run[xRef], dim, run[indexRef], run[sourceRef], alpha, run.output(0))
+        } replay: {
+            let xRef = tape.tensor(x)
+            let indexRef = tape.tensor(index)
+            let sourceRef = tape.tensor(source)
+            return { run in cajal_tensor_index_add(run[xRef], dim, run[indexRef], run[sourceRef], alpha, run.output(0)) }
         }
     }
     return newTensor(out) { try tensorArgument(x).indexAdd(dim: Int(dim), index: tensorArgument(index, "index"), source: tensorArgument(source, "source"), alpha: alpha) }
@@ -207,13 +207,13 @@ public func cajal_tensor_index_add(_ x: OpaquePointer?, _ dim: Int64, _ index: O
 public func cajal_tensor_masked_fill(_ x: OpaquePointer?, _ mask: OpaquePointer?, _ value: OpaquePointer?,
                                      _ out: TensorOut?) -> Int32 {
     if let tape = PlanTape.active {
-        let xRef = tape.tensor(x)
-        let maskRef = tape.tensor(mask)
-        let valueRef = tape.tensor(value)
         return tape.record("cajal_tensor_masked_fill", outputs: [.single(out)]) {
             cajal_tensor_masked_fill(x, mask, value, out)
-        } replay: { run in
-            cajal_tensor_masked_fill(run[xRef], run[maskRef], run[valueRef], run.output(0))
+        } replay: {
+            let xRef = tape.tensor(x)
+            let maskRef = tape.tensor(mask)
+            let valueRef = tape.tensor(value)
+            return { run in cajal_tensor_masked_fill(run[xRef], run[maskRef], run[valueRef], run.output(0)) }
         }
     }
     return newTensor(out) { try tensorArgument(x).maskedFill(tensorArgument(mask, "mask"), value: tensorArgument(value, "value")) }
@@ -234,11 +234,11 @@ public func cajal_tensor_nonzero(_ x: OpaquePointer?, _ out: TensorOut?) -> Int3
 @_cdecl("cajal_tensor_one_hot")
 public func cajal_tensor_one_hot(_ x: OpaquePointer?, _ num_classes: Int64, _ out: TensorOut?) -> Int32 {
     if let tape = PlanTape.active {
-        let xRef = tape.tensor(x)
         return tape.record("cajal_tensor_one_hot", outputs: [.single(out)]) {
             cajal_tensor_one_hot(x, num_classes, out)
-        } replay: { run in
-            cajal_tensor_one_hot(run[xRef], num_classes, run.output(0))
+        } replay: {
+            let xRef = tape.tensor(x)
+            return { run in cajal_tensor_one_hot(run[xRef], num_classes, run.output(0)) }
         }
     }
     return newTensor(out) { try Tensor.oneHot(tensorArgument(x), numClasses: Int(num_classes)) }

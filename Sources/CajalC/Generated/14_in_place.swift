@@ -6,12 +6,12 @@ import Glibc
 @_cdecl("cajal_tensor_add_inplace")
 public func cajal_tensor_add_inplace(_ tensor: OpaquePointer?, _ other: OpaquePointer?) -> Int32 {
     if let tape = PlanTape.active {
-        let tensorRef = tape.tensor(tensor)
-        let otherRef = tape.tensor(other)
         return tape.record("cajal_tensor_add_inplace", outputs: []) {
             cajal_tensor_add_inplace(tensor, other)
-        } replay: { run in
-            cajal_tensor_add_inplace(run[tensorRef], run[otherRef])
+        } replay: {
+            let tensorRef = tape.tensor(tensor)
+            let otherRef = tape.tensor(other)
+            return { run in cajal_tensor_add_inplace(run[tensorRef], run[otherRef]) }
         }
     }
     return status { try tensorArgument(tensor, "self").addInPlace(tensorArgument(other, "other")) }
@@ -20,12 +20,12 @@ public func cajal_tensor_add_inplace(_ tensor: OpaquePointer?, _ other: OpaquePo
 @_cdecl("cajal_tensor_sub_inplace")
 public func cajal_tensor_sub_inplace(_ tensor: OpaquePointer?, _ other: OpaquePointer?) -> Int32 {
     if let tape = PlanTape.active {
-        let tensorRef = tape.tensor(tensor)
-        let otherRef = tape.tensor(other)
         return tape.record("cajal_tensor_sub_inplace", outputs: []) {
             cajal_tensor_sub_inplace(tensor, other)
-        } replay: { run in
-            cajal_tensor_sub_inplace(run[tensorRef], run[otherRef])
+        } replay: {
+            let tensorRef = tape.tensor(tensor)
+            let otherRef = tape.tensor(other)
+            return { run in cajal_tensor_sub_inplace(run[tensorRef], run[otherRef]) }
         }
     }
     return status { try tensorArgument(tensor, "self").subInPlace(tensorArgument(other, "other")) }
@@ -34,12 +34,12 @@ public func cajal_tensor_sub_inplace(_ tensor: OpaquePointer?, _ other: OpaquePo
 @_cdecl("cajal_tensor_add_scaled_inplace")
 public func cajal_tensor_add_scaled_inplace(_ tensor: OpaquePointer?, _ other: OpaquePointer?, _ alpha: Double) -> Int32 {
     if let tape = PlanTape.active {
-        let tensorRef = tape.tensor(tensor)
-        let otherRef = tape.tensor(other)
         return tape.record("cajal_tensor_add_scaled_inplace", outputs: []) {
             cajal_tensor_add_scaled_inplace(tensor, other, alpha)
-        } replay: { run in
-            cajal_tensor_add_scaled_inplace(run[tensorRef], run[otherRef], alpha)
+        } replay: {
+            let tensorRef = tape.tensor(tensor)
+            let otherRef = tape.tensor(other)
+            return { run in cajal_tensor_add_scaled_inplace(run[tensorRef], run[otherRef], alpha) }
         }
     }
     return status { try tensorArgument(tensor, "self").addInPlace(tensorArgument(other, "other"), alpha: alpha) }
@@ -48,12 +48,12 @@ public func cajal_tensor_add_scaled_inplace(_ tensor: OpaquePointer?, _ other: O
 @_cdecl("cajal_tensor_sub_scaled_inplace")
 public func cajal_tensor_sub_scaled_inplace(_ tensor: OpaquePointer?, _ other: OpaquePointer?, _ alpha: Double) -> Int32 {
     if let tape = PlanTape.active {
-        let tensorRef = tape.tensor(tensor)
-        let otherRef = tape.tensor(other)
         return tape.record("cajal_tensor_sub_scaled_inplace", outputs: []) {
             cajal_tensor_sub_scaled_inplace(tensor, other, alpha)
-        } replay: { run in
-            cajal_tensor_sub_scaled_inplace(run[tensorRef], run[otherRef], alpha)
+        } replay: {
+            let tensorRef = tape.tensor(tensor)
+            let otherRef = tape.tensor(other)
+            return { run in cajal_tensor_sub_scaled_inplace(run[tensorRef], run[otherRef], alpha) }
         }
     }
     return status { try tensorArgument(tensor, "self").subInPlace(tensorArgument(other, "other"), alpha: alpha) }
@@ -62,12 +62,12 @@ public func cajal_tensor_sub_scaled_inplace(_ tensor: OpaquePointer?, _ other: O
 @_cdecl("cajal_tensor_mul_inplace")
 public func cajal_tensor_mul_inplace(_ tensor: OpaquePointer?, _ other: OpaquePointer?) -> Int32 {
     if let tape = PlanTape.active {
-        let tensorRef = tape.tensor(tensor)
-        let otherRef = tape.tensor(other)
         return tape.record("cajal_tensor_mul_inplace", outputs: []) {
             cajal_tensor_mul_inplace(tensor, other)
-        } replay: { run in
-            cajal_tensor_mul_inplace(run[tensorRef], run[otherRef])
+        } replay: {
+            let tensorRef = tape.tensor(tensor)
+            let otherRef = tape.tensor(other)
+            return { run in cajal_tensor_mul_inplace(run[tensorRef], run[otherRef]) }
         }
     }
     return status { try tensorArgument(tensor, "self").mulInPlace(tensorArgument(other, "other")) }
@@ -76,12 +76,12 @@ public func cajal_tensor_mul_inplace(_ tensor: OpaquePointer?, _ other: OpaquePo
 @_cdecl("cajal_tensor_div_inplace")
 public func cajal_tensor_div_inplace(_ tensor: OpaquePointer?, _ other: OpaquePointer?) -> Int32 {
     if let tape = PlanTape.active {
-        let tensorRef = tape.tensor(tensor)
-        let otherRef = tape.tensor(other)
         return tape.record("cajal_tensor_div_inplace", outputs: []) {
             cajal_tensor_div_inplace(tensor, other)
-        } replay: { run in
-            cajal_tensor_div_inplace(run[tensorRef], run[otherRef])
+        } replay: {
+            let tensorRef = tape.tensor(tensor)
+            let otherRef = tape.tensor(other)
+            return { run in cajal_tensor_div_inplace(run[tensorRef], run[otherRef]) }
         }
     }
     return status { try tensorArgument(tensor, "self").divInPlace(tensorArgument(other, "other")) }
@@ -90,12 +90,12 @@ public func cajal_tensor_div_inplace(_ tensor: OpaquePointer?, _ other: OpaquePo
 @_cdecl("cajal_tensor_copy_inplace")
 public func cajal_tensor_copy_inplace(_ tensor: OpaquePointer?, _ src: OpaquePointer?) -> Int32 {
     if let tape = PlanTape.active {
-        let tensorRef = tape.tensor(tensor)
-        let srcRef = tape.tensor(src)
         return tape.record("cajal_tensor_copy_inplace", outputs: []) {
             cajal_tensor_copy_inplace(tensor, src)
-        } replay: { run in
-            cajal_tensor_copy_inplace(run[tensorRef], run[srcRef])
+        } replay: {
+            let tensorRef = tape.tensor(tensor)
+            let srcRef = tape.tensor(src)
+            return { run in cajal_tensor_copy_inplace(run[tensorRef], run[srcRef]) }
         }
     }
     return status { try tensorArgument(tensor, "self").copyInPlace(tensorArgument(src, "src")) }
@@ -104,13 +104,13 @@ public func cajal_tensor_copy_inplace(_ tensor: OpaquePointer?, _ src: OpaquePoi
 @_cdecl("cajal_tensor_clamp_inplace")
 public func cajal_tensor_clamp_inplace(_ tensor: OpaquePointer?, _ low: OpaquePointer?, _ high: OpaquePointer?) -> Int32 {
     if let tape = PlanTape.active {
-        let tensorRef = tape.tensor(tensor)
-        let lowRef = tape.tensor(low)
-        let highRef = tape.tensor(high)
         return tape.record("cajal_tensor_clamp_inplace", outputs: []) {
             cajal_tensor_clamp_inplace(tensor, low, high)
-        } replay: { run in
-            cajal_tensor_clamp_inplace(run[tensorRef], run[lowRef], run[highRef])
+        } replay: {
+            let tensorRef = tape.tensor(tensor)
+            let lowRef = tape.tensor(low)
+            let highRef = tape.tensor(high)
+            return { run in cajal_tensor_clamp_inplace(run[tensorRef], run[lowRef], run[highRef]) }
         }
     }
     return status { try tensorArgument(tensor, "self").clampInPlace(min: low.map { try tensorArgument($0, "min") }, max: high.map { try tensorArgument($0, "max") }) }
@@ -119,13 +119,13 @@ public func cajal_tensor_clamp_inplace(_ tensor: OpaquePointer?, _ low: OpaquePo
 @_cdecl("cajal_tensor_masked_fill_inplace")
 public func cajal_tensor_masked_fill_inplace(_ tensor: OpaquePointer?, _ mask: OpaquePointer?, _ value: OpaquePointer?) -> Int32 {
     if let tape = PlanTape.active {
-        let tensorRef = tape.tensor(tensor)
-        let maskRef = tape.tensor(mask)
-        let valueRef = tape.tensor(value)
         return tape.record("cajal_tensor_masked_fill_inplace", outputs: []) {
             cajal_tensor_masked_fill_inplace(tensor, mask, value)
-        } replay: { run in
-            cajal_tensor_masked_fill_inplace(run[tensorRef], run[maskRef], run[valueRef])
+        } replay: {
+            let tensorRef = tape.tensor(tensor)
+            let maskRef = tape.tensor(mask)
+            let valueRef = tape.tensor(value)
+            return { run in cajal_tensor_masked_fill_inplace(run[tensorRef], run[maskRef], run[valueRef]) }
         }
     }
     return status { try tensorArgument(tensor, "self").maskedFillInPlace(tensorArgument(mask, "mask"), value: tensorArgument(value, "value")) }
@@ -135,11 +135,11 @@ public func cajal_tensor_masked_fill_inplace(_ tensor: OpaquePointer?, _ mask: O
 public func cajal_tensor_normal_inplace(_ tensor: OpaquePointer?, _ mean: Double, _ std: Double,
                                         _ generator: OpaquePointer?) -> Int32 {
     if let tape = PlanTape.active {
-        let tensorRef = tape.tensor(tensor)
         return tape.record("cajal_tensor_normal_inplace", outputs: []) {
             cajal_tensor_normal_inplace(tensor, mean, std, generator)
-        } replay: { run in
-            cajal_tensor_normal_inplace(run[tensorRef], mean, std, generator)
+        } replay: {
+            let tensorRef = tape.tensor(tensor)
+            return { run in cajal_tensor_normal_inplace(run[tensorRef], mean, std, generator) }
         }
     }
     return status { try tensorArgument(tensor, "self").normalInPlace(mean: mean, std: std, generator: generatorOrDefault(generator)) }
@@ -149,11 +149,11 @@ public func cajal_tensor_normal_inplace(_ tensor: OpaquePointer?, _ mean: Double
 public func cajal_tensor_uniform_inplace(_ tensor: OpaquePointer?, _ low: Double, _ high: Double,
                                          _ generator: OpaquePointer?) -> Int32 {
     if let tape = PlanTape.active {
-        let tensorRef = tape.tensor(tensor)
         return tape.record("cajal_tensor_uniform_inplace", outputs: []) {
             cajal_tensor_uniform_inplace(tensor, low, high, generator)
-        } replay: { run in
-            cajal_tensor_uniform_inplace(run[tensorRef], low, high, generator)
+        } replay: {
+            let tensorRef = tape.tensor(tensor)
+            return { run in cajal_tensor_uniform_inplace(run[tensorRef], low, high, generator) }
         }
     }
     return status { try tensorArgument(tensor, "self").uniformInPlace(low: low, high: high, generator: generatorOrDefault(generator)) }
@@ -162,11 +162,11 @@ public func cajal_tensor_uniform_inplace(_ tensor: OpaquePointer?, _ low: Double
 @_cdecl("cajal_tensor_fill_inplace")
 public func cajal_tensor_fill_inplace(_ tensor: OpaquePointer?, _ value: Double) -> Int32 {
     if let tape = PlanTape.active {
-        let tensorRef = tape.tensor(tensor)
         return tape.record("cajal_tensor_fill_inplace", outputs: []) {
             cajal_tensor_fill_inplace(tensor, value)
-        } replay: { run in
-            cajal_tensor_fill_inplace(run[tensorRef], value)
+        } replay: {
+            let tensorRef = tape.tensor(tensor)
+            return { run in cajal_tensor_fill_inplace(run[tensorRef], value) }
         }
     }
     return status { try tensorArgument(tensor, "self").fillInPlace(value) }
@@ -176,13 +176,13 @@ public func cajal_tensor_fill_inplace(_ tensor: OpaquePointer?, _ value: Double)
 public func cajal_tensor_scatter_add_inplace(_ tensor: OpaquePointer?, _ dim: Int64, _ index: OpaquePointer?,
                                              _ src: OpaquePointer?) -> Int32 {
     if let tape = PlanTape.active {
-        let tensorRef = tape.tensor(tensor)
-        let indexRef = tape.tensor(index)
-        let srcRef = tape.tensor(src)
         return tape.record("cajal_tensor_scatter_add_inplace", outputs: []) {
             cajal_tensor_scatter_add_inplace(tensor, dim, index, src)
-        } replay: { run in
-            cajal_tensor_scatter_add_inplace(run[tensorRef], dim, run[indexRef], run[srcRef])
+        } replay: {
+            let tensorRef = tape.tensor(tensor)
+            let indexRef = tape.tensor(index)
+            let srcRef = tape.tensor(src)
+            return { run in cajal_tensor_scatter_add_inplace(run[tensorRef], dim, run[indexRef], run[srcRef]) }
         }
     }
     return status {
@@ -195,13 +195,13 @@ public func cajal_tensor_scatter_add_inplace(_ tensor: OpaquePointer?, _ dim: In
 public func cajal_tensor_scatter_reduce_inplace(_ tensor: OpaquePointer?, _ dim: Int64, _ index: OpaquePointer?,
                                                 _ src: OpaquePointer?, _ reduce: Int32, _ include_self: Int32) -> Int32 {
     if let tape = PlanTape.active {
-        let tensorRef = tape.tensor(tensor)
-        let indexRef = tape.tensor(index)
-        let srcRef = tape.tensor(src)
         return tape.record("cajal_tensor_scatter_reduce_inplace", outputs: []) {
             cajal_tensor_scatter_reduce_inplace(tensor, dim, index, src, reduce, include_self)
-        } replay: { run in
-            cajal_tensor_scatter_reduce_inplace(run[tensorRef], dim, run[indexRef], run[srcRef], reduce, include_self)
+        } replay: {
+            let tensorRef = tape.tensor(tensor)
+            let indexRef = tape.tensor(index)
+            let srcRef = tape.tensor(src)
+            return { run in cajal_tensor_scatter_reduce_inplace(run[tensorRef], dim, run[indexRef], run[srcRef], reduce, include_self) }
         }
     }
     guard let reduce = ScatterReduction(rawValue: reduce) else { return invalidConstant(ScatterReduction.self, reduce, "scatter_reduce_inplace", "reduce") }
@@ -215,13 +215,13 @@ public func cajal_tensor_scatter_reduce_inplace(_ tensor: OpaquePointer?, _ dim:
 public func cajal_tensor_index_add_inplace(_ tensor: OpaquePointer?, _ dim: Int64, _ index: OpaquePointer?,
                                            _ source: OpaquePointer?, _ alpha: Double) -> Int32 {
     if let tape = PlanTape.active {
-        let tensorRef = tape.tensor(tensor)
-        let indexRef = tape.tensor(index)
-        let sourceRef = tape.tensor(source)
         return tape.record("cajal_tensor_index_add_inplace", outputs: []) {
             cajal_tensor_index_add_inplace(tensor, dim, index, source, alpha)
-        } replay: { run in
-            cajal_tensor_index_add_inplace(run[tensorRef], dim, run[indexRef], run[sourceRef], alpha)
+        } replay: {
+            let tensorRef = tape.tensor(tensor)
+            let indexRef = tape.tensor(index)
+            let sourceRef = tape.tensor(source)
+            return { run in cajal_tensor_index_add_inplace(run[tensorRef], dim, run[indexRef], run[sourceRef], alpha) }
         }
     }
     return status {
@@ -233,13 +233,13 @@ public func cajal_tensor_index_add_inplace(_ tensor: OpaquePointer?, _ dim: Int6
 @_cdecl("cajal_tensor_assign_inplace")
 public func cajal_tensor_assign_inplace(_ tensor: OpaquePointer?, _ result: OpaquePointer?, _ op: UnsafePointer<CChar>?) -> Int32 {
     if let tape = PlanTape.active {
-        let tensorRef = tape.tensor(tensor)
-        let resultRef = tape.tensor(result)
-        let opCopy = tape.string(op)
         return tape.record("cajal_tensor_assign_inplace", outputs: []) {
             cajal_tensor_assign_inplace(tensor, result, op)
-        } replay: { run in
-            cajal_tensor_assign_inplace(run[tensorRef], run[resultRef], UnsafePointer(opCopy.pointer))
+        } replay: {
+            let tensorRef = tape.tensor(tensor)
+            let resultRef = tape.tensor(result)
+            let opCopy = tape.string(op)
+            return { run in cajal_tensor_assign_inplace(run[tensorRef], run[resultRef], UnsafePointer(opCopy.pointer)) }
         }
     }
     return status { try tensorArgument(tensor, "self").assignResultInPlace(tensorArgument(result, "result"), op: stringArgument(op, "op")) }

@@ -6,13 +6,13 @@ import Glibc
 @_cdecl("cajal_nn_linear")
 public func cajal_nn_linear(_ x: OpaquePointer?, _ weight: OpaquePointer?, _ bias: OpaquePointer?, _ out: TensorOut?) -> Int32 {
     if let tape = PlanTape.active {
-        let xRef = tape.tensor(x)
-        let weightRef = tape.tensor(weight)
-        let biasRef = tape.tensor(bias)
         return tape.record("cajal_nn_linear", outputs: [.single(out)]) {
             cajal_nn_linear(x, weight, bias, out)
-        } replay: { run in
-            cajal_nn_linear(run[xRef], run[weightRef], run[biasRef], run.output(0))
+        } replay: {
+            let xRef = tape.tensor(x)
+            let weightRef = tape.tensor(weight)
+            let biasRef = tape.tensor(bias)
+            return { run in cajal_nn_linear(run[xRef], run[weightRef], run[biasRef], run.output(0)) }
         }
     }
     return newTensor(out) { try Functional.linear(tensorArgument(x, "input"), weight: tensorArgument(weight, "weight"), bias: optionalTensor(bias, "bias")) }
@@ -21,11 +21,11 @@ public func cajal_nn_linear(_ x: OpaquePointer?, _ weight: OpaquePointer?, _ bia
 @_cdecl("cajal_nn_dropout_v2")
 public func cajal_nn_dropout_v2(_ x: OpaquePointer?, _ p: Double, _ training: Int32, _ out: TensorOut?) -> Int32 {
     if let tape = PlanTape.active {
-        let xRef = tape.tensor(x)
         return tape.record("cajal_nn_dropout_v2", outputs: [.single(out)]) {
             cajal_nn_dropout_v2(x, p, training, out)
-        } replay: { run in
-            cajal_nn_dropout_v2(run[xRef], p, training, run.output(0))
+        } replay: {
+            let xRef = tape.tensor(x)
+            return { run in cajal_nn_dropout_v2(run[xRef], p, training, run.output(0)) }
         }
     }
     return newTensor(out) { try Functional.dropout(tensorArgument(x, "input"), probability: p, training: training != 0) }
@@ -34,11 +34,11 @@ public func cajal_nn_dropout_v2(_ x: OpaquePointer?, _ p: Double, _ training: In
 @_cdecl("cajal_nn_dropout2d")
 public func cajal_nn_dropout2d(_ x: OpaquePointer?, _ p: Double, _ training: Int32, _ out: TensorOut?) -> Int32 {
     if let tape = PlanTape.active {
-        let xRef = tape.tensor(x)
         return tape.record("cajal_nn_dropout2d", outputs: [.single(out)]) {
             cajal_nn_dropout2d(x, p, training, out)
-        } replay: { run in
-            cajal_nn_dropout2d(run[xRef], p, training, run.output(0))
+        } replay: {
+            let xRef = tape.tensor(x)
+            return { run in cajal_nn_dropout2d(run[xRef], p, training, run.output(0)) }
         }
     }
     return newTensor(out) { try Functional.dropout2d(tensorArgument(x, "input"), probability: p, training: training != 0) }
@@ -48,11 +48,11 @@ public func cajal_nn_dropout2d(_ x: OpaquePointer?, _ p: Double, _ training: Int
 public func cajal_nn_feature_dropout(_ x: OpaquePointer?, _ p: Double, _ training: Int32, _ spatial_dims: Int64,
                                      _ out: TensorOut?) -> Int32 {
     if let tape = PlanTape.active {
-        let xRef = tape.tensor(x)
         return tape.record("cajal_nn_feature_dropout", outputs: [.single(out)]) {
             cajal_nn_feature_dropout(x, p, training, spatial_dims, out)
-        } replay: { run in
-            cajal_nn_feature_dropout(run[xRef], p, training, spatial_dims, run.output(0))
+        } replay: {
+            let xRef = tape.tensor(x)
+            return { run in cajal_nn_feature_dropout(run[xRef], p, training, spatial_dims, run.output(0)) }
         }
     }
     return newTensor(out) { try Functional.featureDropout(tensorArgument(x, "input"), probability: p, training: training != 0, spatialDims: Int(spatial_dims)) }
@@ -66,11 +66,11 @@ public func cajal_nn_check_dropout_probability(_ p: Double) -> Int32 {
 @_cdecl("cajal_nn_dropout")
 public func cajal_nn_dropout(_ x: OpaquePointer?, _ p: Double, _ out: TensorOut?) -> Int32 {
     if let tape = PlanTape.active {
-        let xRef = tape.tensor(x)
         return tape.record("cajal_nn_dropout", outputs: [.single(out)]) {
             cajal_nn_dropout(x, p, out)
-        } replay: { run in
-            cajal_nn_dropout(run[xRef], p, run.output(0))
+        } replay: {
+            let xRef = tape.tensor(x)
+            return { run in cajal_nn_dropout(run[xRef], p, run.output(0)) }
         }
     }
     return newTensor(out) { try Functional.dropout(tensorArgument(x, "input"), probability: p, training: true) }
@@ -82,16 +82,16 @@ public func cajal_nn_conv2d(_ x: OpaquePointer?, _ weight: OpaquePointer?, _ bia
                             _ padding: UnsafePointer<Int64>?, _ npadding: Int, _ dilation: UnsafePointer<Int64>?,
                             _ ndilation: Int, _ groups: Int64, _ out: TensorOut?) -> Int32 {
     if let tape = PlanTape.active {
-        let xRef = tape.tensor(x)
-        let weightRef = tape.tensor(weight)
-        let biasRef = tape.tensor(bias)
-        let strideCopy = tape.copy(stride, nstride)
-        let paddingCopy = tape.copy(padding, npadding)
-        let dilationCopy = tape.copy(dilation, ndilation)
         return tape.record("cajal_nn_conv2d", outputs: [.single(out)]) {
             cajal_nn_conv2d(x, weight, bias, stride, nstride, padding_mode, padding, npadding, dilation, ndilation, groups, out)
-        } replay: { run in
-            cajal_nn_conv2d(run[xRef], run[weightRef], run[biasRef], UnsafePointer(strideCopy.pointer), nstride, padding_mode, UnsafePointer(paddingCopy.pointer), npadding, UnsafePointer(dilationCopy.pointer), ndilation, groups, run.output(0))
+        } replay: {
+            let xRef = tape.tensor(x)
+            let weightRef = tape.tensor(weight)
+            let biasRef = tape.tensor(bias)
+            let strideCopy = tape.copy(stride, nstride)
+            let paddingCopy = tape.copy(padding, npadding)
+            let dilationCopy = tape.copy(dilation, ndilation)
+            return { run in cajal_nn_conv2d(run[xRef], run[weightRef], run[biasRef], UnsafePointer(strideCopy.pointer), nstride, padding_mode, UnsafePointer(paddingCopy.pointer), npadding, UnsafePointer(dilationCopy.pointer), ndilation, groups, run.output(0)) }
         }
     }
     guard let padding_mode = ConvolutionPaddingMode(rawValue: padding_mode) else { return invalidConstant(ConvolutionPaddingMode.self, padding_mode, "conv2d", "padding_mode") }
@@ -109,16 +109,16 @@ public func cajal_nn_conv1d(_ x: OpaquePointer?, _ weight: OpaquePointer?, _ bia
                             _ padding: UnsafePointer<Int64>?, _ npadding: Int, _ dilation: UnsafePointer<Int64>?,
                             _ ndilation: Int, _ groups: Int64, _ out: TensorOut?) -> Int32 {
     if let tape = PlanTape.active {
-        let xRef = tape.tensor(x)
-        let weightRef = tape.tensor(weight)
-        let biasRef = tape.tensor(bias)
-        let strideCopy = tape.copy(stride, nstride)
-        let paddingCopy = tape.copy(padding, npadding)
-        let dilationCopy = tape.copy(dilation, ndilation)
         return tape.record("cajal_nn_conv1d", outputs: [.single(out)]) {
             cajal_nn_conv1d(x, weight, bias, stride, nstride, padding_mode, padding, npadding, dilation, ndilation, groups, out)
-        } replay: { run in
-            cajal_nn_conv1d(run[xRef], run[weightRef], run[biasRef], UnsafePointer(strideCopy.pointer), nstride, padding_mode, UnsafePointer(paddingCopy.pointer), npadding, UnsafePointer(dilationCopy.pointer), ndilation, groups, run.output(0))
+        } replay: {
+            let xRef = tape.tensor(x)
+            let weightRef = tape.tensor(weight)
+            let biasRef = tape.tensor(bias)
+            let strideCopy = tape.copy(stride, nstride)
+            let paddingCopy = tape.copy(padding, npadding)
+            let dilationCopy = tape.copy(dilation, ndilation)
+            return { run in cajal_nn_conv1d(run[xRef], run[weightRef], run[biasRef], UnsafePointer(strideCopy.pointer), nstride, padding_mode, UnsafePointer(paddingCopy.pointer), npadding, UnsafePointer(dilationCopy.pointer), ndilation, groups, run.output(0)) }
         }
     }
     guard let padding_mode = ConvolutionPaddingMode(rawValue: padding_mode) else { return invalidConstant(ConvolutionPaddingMode.self, padding_mode, "conv1d", "padding_mode") }
@@ -136,16 +136,16 @@ public func cajal_nn_conv3d(_ x: OpaquePointer?, _ weight: OpaquePointer?, _ bia
                             _ padding: UnsafePointer<Int64>?, _ npadding: Int, _ dilation: UnsafePointer<Int64>?,
                             _ ndilation: Int, _ groups: Int64, _ out: TensorOut?) -> Int32 {
     if let tape = PlanTape.active {
-        let xRef = tape.tensor(x)
-        let weightRef = tape.tensor(weight)
-        let biasRef = tape.tensor(bias)
-        let strideCopy = tape.copy(stride, nstride)
-        let paddingCopy = tape.copy(padding, npadding)
-        let dilationCopy = tape.copy(dilation, ndilation)
         return tape.record("cajal_nn_conv3d", outputs: [.single(out)]) {
             cajal_nn_conv3d(x, weight, bias, stride, nstride, padding_mode, padding, npadding, dilation, ndilation, groups, out)
-        } replay: { run in
-            cajal_nn_conv3d(run[xRef], run[weightRef], run[biasRef], UnsafePointer(strideCopy.pointer), nstride, padding_mode, UnsafePointer(paddingCopy.pointer), npadding, UnsafePointer(dilationCopy.pointer), ndilation, groups, run.output(0))
+        } replay: {
+            let xRef = tape.tensor(x)
+            let weightRef = tape.tensor(weight)
+            let biasRef = tape.tensor(bias)
+            let strideCopy = tape.copy(stride, nstride)
+            let paddingCopy = tape.copy(padding, npadding)
+            let dilationCopy = tape.copy(dilation, ndilation)
+            return { run in cajal_nn_conv3d(run[xRef], run[weightRef], run[biasRef], UnsafePointer(strideCopy.pointer), nstride, padding_mode, UnsafePointer(paddingCopy.pointer), npadding, UnsafePointer(dilationCopy.pointer), ndilation, groups, run.output(0)) }
         }
     }
     guard let padding_mode = ConvolutionPaddingMode(rawValue: padding_mode) else { return invalidConstant(ConvolutionPaddingMode.self, padding_mode, "conv3d", "padding_mode") }
@@ -163,15 +163,15 @@ public func cajal_nn_max_pool2d(_ x: OpaquePointer?, _ kernel_size: UnsafePointe
                                 _ npadding: Int, _ dilation: UnsafePointer<Int64>?, _ ndilation: Int,
                                 _ ceil_mode: Int32, _ values: TensorOut?, _ indices: TensorOut?) -> Int32 {
     if let tape = PlanTape.active {
-        let xRef = tape.tensor(x)
-        let kernel_sizeCopy = tape.copy(kernel_size, nkernel)
-        let strideCopy = tape.copy(stride, nstride)
-        let paddingCopy = tape.copy(padding, npadding)
-        let dilationCopy = tape.copy(dilation, ndilation)
         return tape.record("cajal_nn_max_pool2d", outputs: [.single(values), .single(indices)]) {
             cajal_nn_max_pool2d(x, kernel_size, nkernel, stride, nstride, padding, npadding, dilation, ndilation, ceil_mode, values, indices)
-        } replay: { run in
-            cajal_nn_max_pool2d(run[xRef], UnsafePointer(kernel_sizeCopy.pointer), nkernel, UnsafePointer(strideCopy.pointer), nstride, UnsafePointer(paddingCopy.pointer), npadding, UnsafePointer(dilationCopy.pointer), ndilation, ceil_mode, run.output(0), run.output(1))
+        } replay: {
+            let xRef = tape.tensor(x)
+            let kernel_sizeCopy = tape.copy(kernel_size, nkernel)
+            let strideCopy = tape.copy(stride, nstride)
+            let paddingCopy = tape.copy(padding, npadding)
+            let dilationCopy = tape.copy(dilation, ndilation)
+            return { run in cajal_nn_max_pool2d(run[xRef], UnsafePointer(kernel_sizeCopy.pointer), nkernel, UnsafePointer(strideCopy.pointer), nstride, UnsafePointer(paddingCopy.pointer), npadding, UnsafePointer(dilationCopy.pointer), ndilation, ceil_mode, run.output(0), run.output(1)) }
         }
     }
     return status {
@@ -190,15 +190,15 @@ public func cajal_nn_max_pool1d(_ x: OpaquePointer?, _ kernel_size: UnsafePointe
                                 _ npadding: Int, _ dilation: UnsafePointer<Int64>?, _ ndilation: Int,
                                 _ ceil_mode: Int32, _ values: TensorOut?, _ indices: TensorOut?) -> Int32 {
     if let tape = PlanTape.active {
-        let xRef = tape.tensor(x)
-        let kernel_sizeCopy = tape.copy(kernel_size, nkernel)
-        let strideCopy = tape.copy(stride, nstride)
-        let paddingCopy = tape.copy(padding, npadding)
-        let dilationCopy = tape.copy(dilation, ndilation)
         return tape.record("cajal_nn_max_pool1d", outputs: [.single(values), .single(indices)]) {
             cajal_nn_max_pool1d(x, kernel_size, nkernel, stride, nstride, padding, npadding, dilation, ndilation, ceil_mode, values, indices)
-        } replay: { run in
-            cajal_nn_max_pool1d(run[xRef], UnsafePointer(kernel_sizeCopy.pointer), nkernel, UnsafePointer(strideCopy.pointer), nstride, UnsafePointer(paddingCopy.pointer), npadding, UnsafePointer(dilationCopy.pointer), ndilation, ceil_mode, run.output(0), run.output(1))
+        } replay: {
+            let xRef = tape.tensor(x)
+            let kernel_sizeCopy = tape.copy(kernel_size, nkernel)
+            let strideCopy = tape.copy(stride, nstride)
+            let paddingCopy = tape.copy(padding, npadding)
+            let dilationCopy = tape.copy(dilation, ndilation)
+            return { run in cajal_nn_max_pool1d(run[xRef], UnsafePointer(kernel_sizeCopy.pointer), nkernel, UnsafePointer(strideCopy.pointer), nstride, UnsafePointer(paddingCopy.pointer), npadding, UnsafePointer(dilationCopy.pointer), ndilation, ceil_mode, run.output(0), run.output(1)) }
         }
     }
     return status {
@@ -217,14 +217,14 @@ public func cajal_nn_avg_pool2d(_ x: OpaquePointer?, _ kernel_size: UnsafePointe
                                 _ npadding: Int, _ ceil_mode: Int32, _ count_include_pad: Int32,
                                 _ divisor_override: Int64, _ out: TensorOut?) -> Int32 {
     if let tape = PlanTape.active {
-        let xRef = tape.tensor(x)
-        let kernel_sizeCopy = tape.copy(kernel_size, nkernel)
-        let strideCopy = tape.copy(stride, nstride)
-        let paddingCopy = tape.copy(padding, npadding)
         return tape.record("cajal_nn_avg_pool2d", outputs: [.single(out)]) {
             cajal_nn_avg_pool2d(x, kernel_size, nkernel, stride, nstride, padding, npadding, ceil_mode, count_include_pad, divisor_override, out)
-        } replay: { run in
-            cajal_nn_avg_pool2d(run[xRef], UnsafePointer(kernel_sizeCopy.pointer), nkernel, UnsafePointer(strideCopy.pointer), nstride, UnsafePointer(paddingCopy.pointer), npadding, ceil_mode, count_include_pad, divisor_override, run.output(0))
+        } replay: {
+            let xRef = tape.tensor(x)
+            let kernel_sizeCopy = tape.copy(kernel_size, nkernel)
+            let strideCopy = tape.copy(stride, nstride)
+            let paddingCopy = tape.copy(padding, npadding)
+            return { run in cajal_nn_avg_pool2d(run[xRef], UnsafePointer(kernel_sizeCopy.pointer), nkernel, UnsafePointer(strideCopy.pointer), nstride, UnsafePointer(paddingCopy.pointer), npadding, ceil_mode, count_include_pad, divisor_override, run.output(0)) }
         }
     }
     return newTensor(out) {
@@ -239,14 +239,14 @@ public func cajal_nn_avg_pool1d(_ x: OpaquePointer?, _ kernel_size: UnsafePointe
                                 _ stride: UnsafePointer<Int64>?, _ nstride: Int, _ padding: UnsafePointer<Int64>?,
                                 _ npadding: Int, _ ceil_mode: Int32, _ count_include_pad: Int32, _ out: TensorOut?) -> Int32 {
     if let tape = PlanTape.active {
-        let xRef = tape.tensor(x)
-        let kernel_sizeCopy = tape.copy(kernel_size, nkernel)
-        let strideCopy = tape.copy(stride, nstride)
-        let paddingCopy = tape.copy(padding, npadding)
         return tape.record("cajal_nn_avg_pool1d", outputs: [.single(out)]) {
             cajal_nn_avg_pool1d(x, kernel_size, nkernel, stride, nstride, padding, npadding, ceil_mode, count_include_pad, out)
-        } replay: { run in
-            cajal_nn_avg_pool1d(run[xRef], UnsafePointer(kernel_sizeCopy.pointer), nkernel, UnsafePointer(strideCopy.pointer), nstride, UnsafePointer(paddingCopy.pointer), npadding, ceil_mode, count_include_pad, run.output(0))
+        } replay: {
+            let xRef = tape.tensor(x)
+            let kernel_sizeCopy = tape.copy(kernel_size, nkernel)
+            let strideCopy = tape.copy(stride, nstride)
+            let paddingCopy = tape.copy(padding, npadding)
+            return { run in cajal_nn_avg_pool1d(run[xRef], UnsafePointer(kernel_sizeCopy.pointer), nkernel, UnsafePointer(strideCopy.pointer), nstride, UnsafePointer(paddingCopy.pointer), npadding, ceil_mode, count_include_pad, run.output(0)) }
         }
     }
     return newTensor(out) {
@@ -262,15 +262,15 @@ public func cajal_nn_max_pool3d(_ x: OpaquePointer?, _ kernel_size: UnsafePointe
                                 _ npadding: Int, _ dilation: UnsafePointer<Int64>?, _ ndilation: Int,
                                 _ ceil_mode: Int32, _ values: TensorOut?, _ indices: TensorOut?) -> Int32 {
     if let tape = PlanTape.active {
-        let xRef = tape.tensor(x)
-        let kernel_sizeCopy = tape.copy(kernel_size, nkernel)
-        let strideCopy = tape.copy(stride, nstride)
-        let paddingCopy = tape.copy(padding, npadding)
-        let dilationCopy = tape.copy(dilation, ndilation)
         return tape.record("cajal_nn_max_pool3d", outputs: [.single(values), .single(indices)]) {
             cajal_nn_max_pool3d(x, kernel_size, nkernel, stride, nstride, padding, npadding, dilation, ndilation, ceil_mode, values, indices)
-        } replay: { run in
-            cajal_nn_max_pool3d(run[xRef], UnsafePointer(kernel_sizeCopy.pointer), nkernel, UnsafePointer(strideCopy.pointer), nstride, UnsafePointer(paddingCopy.pointer), npadding, UnsafePointer(dilationCopy.pointer), ndilation, ceil_mode, run.output(0), run.output(1))
+        } replay: {
+            let xRef = tape.tensor(x)
+            let kernel_sizeCopy = tape.copy(kernel_size, nkernel)
+            let strideCopy = tape.copy(stride, nstride)
+            let paddingCopy = tape.copy(padding, npadding)
+            let dilationCopy = tape.copy(dilation, ndilation)
+            return { run in cajal_nn_max_pool3d(run[xRef], UnsafePointer(kernel_sizeCopy.pointer), nkernel, UnsafePointer(strideCopy.pointer), nstride, UnsafePointer(paddingCopy.pointer), npadding, UnsafePointer(dilationCopy.pointer), ndilation, ceil_mode, run.output(0), run.output(1)) }
         }
     }
     return status {
@@ -289,14 +289,14 @@ public func cajal_nn_avg_pool3d(_ x: OpaquePointer?, _ kernel_size: UnsafePointe
                                 _ npadding: Int, _ ceil_mode: Int32, _ count_include_pad: Int32,
                                 _ divisor_override: Int64, _ out: TensorOut?) -> Int32 {
     if let tape = PlanTape.active {
-        let xRef = tape.tensor(x)
-        let kernel_sizeCopy = tape.copy(kernel_size, nkernel)
-        let strideCopy = tape.copy(stride, nstride)
-        let paddingCopy = tape.copy(padding, npadding)
         return tape.record("cajal_nn_avg_pool3d", outputs: [.single(out)]) {
             cajal_nn_avg_pool3d(x, kernel_size, nkernel, stride, nstride, padding, npadding, ceil_mode, count_include_pad, divisor_override, out)
-        } replay: { run in
-            cajal_nn_avg_pool3d(run[xRef], UnsafePointer(kernel_sizeCopy.pointer), nkernel, UnsafePointer(strideCopy.pointer), nstride, UnsafePointer(paddingCopy.pointer), npadding, ceil_mode, count_include_pad, divisor_override, run.output(0))
+        } replay: {
+            let xRef = tape.tensor(x)
+            let kernel_sizeCopy = tape.copy(kernel_size, nkernel)
+            let strideCopy = tape.copy(stride, nstride)
+            let paddingCopy = tape.copy(padding, npadding)
+            return { run in cajal_nn_avg_pool3d(run[xRef], UnsafePointer(kernel_sizeCopy.pointer), nkernel, UnsafePointer(strideCopy.pointer), nstride, UnsafePointer(paddingCopy.pointer), npadding, ceil_mode, count_include_pad, divisor_override, run.output(0)) }
         }
     }
     return newTensor(out) {
@@ -309,11 +309,11 @@ public func cajal_nn_avg_pool3d(_ x: OpaquePointer?, _ kernel_size: UnsafePointe
 @_cdecl("cajal_nn_softmax")
 public func cajal_nn_softmax(_ x: OpaquePointer?, _ dim: Int64, _ out: TensorOut?) -> Int32 {
     if let tape = PlanTape.active {
-        let xRef = tape.tensor(x)
         return tape.record("cajal_nn_softmax", outputs: [.single(out)]) {
             cajal_nn_softmax(x, dim, out)
-        } replay: { run in
-            cajal_nn_softmax(run[xRef], dim, run.output(0))
+        } replay: {
+            let xRef = tape.tensor(x)
+            return { run in cajal_nn_softmax(run[xRef], dim, run.output(0)) }
         }
     }
     return newTensor(out) { try Functional.softmax(tensorArgument(x), dim: Int(dim)) }
@@ -322,11 +322,11 @@ public func cajal_nn_softmax(_ x: OpaquePointer?, _ dim: Int64, _ out: TensorOut
 @_cdecl("cajal_nn_log_softmax")
 public func cajal_nn_log_softmax(_ x: OpaquePointer?, _ dim: Int64, _ out: TensorOut?) -> Int32 {
     if let tape = PlanTape.active {
-        let xRef = tape.tensor(x)
         return tape.record("cajal_nn_log_softmax", outputs: [.single(out)]) {
             cajal_nn_log_softmax(x, dim, out)
-        } replay: { run in
-            cajal_nn_log_softmax(run[xRef], dim, run.output(0))
+        } replay: {
+            let xRef = tape.tensor(x)
+            return { run in cajal_nn_log_softmax(run[xRef], dim, run.output(0)) }
         }
     }
     return newTensor(out) { try Functional.logSoftmax(tensorArgument(x), dim: Int(dim)) }
@@ -335,11 +335,11 @@ public func cajal_nn_log_softmax(_ x: OpaquePointer?, _ dim: Int64, _ out: Tenso
 @_cdecl("cajal_nn_leaky_relu")
 public func cajal_nn_leaky_relu(_ x: OpaquePointer?, _ negative_slope: Double, _ out: TensorOut?) -> Int32 {
     if let tape = PlanTape.active {
-        let xRef = tape.tensor(x)
         return tape.record("cajal_nn_leaky_relu", outputs: [.single(out)]) {
             cajal_nn_leaky_relu(x, negative_slope, out)
-        } replay: { run in
-            cajal_nn_leaky_relu(run[xRef], negative_slope, run.output(0))
+        } replay: {
+            let xRef = tape.tensor(x)
+            return { run in cajal_nn_leaky_relu(run[xRef], negative_slope, run.output(0)) }
         }
     }
     return newTensor(out) { try Functional.leakyRelu(tensorArgument(x), negativeSlope: negative_slope) }
@@ -348,11 +348,11 @@ public func cajal_nn_leaky_relu(_ x: OpaquePointer?, _ negative_slope: Double, _
 @_cdecl("cajal_nn_elu")
 public func cajal_nn_elu(_ x: OpaquePointer?, _ alpha: Double, _ out: TensorOut?) -> Int32 {
     if let tape = PlanTape.active {
-        let xRef = tape.tensor(x)
         return tape.record("cajal_nn_elu", outputs: [.single(out)]) {
             cajal_nn_elu(x, alpha, out)
-        } replay: { run in
-            cajal_nn_elu(run[xRef], alpha, run.output(0))
+        } replay: {
+            let xRef = tape.tensor(x)
+            return { run in cajal_nn_elu(run[xRef], alpha, run.output(0)) }
         }
     }
     return newTensor(out) { try Functional.elu(tensorArgument(x), alpha: alpha) }
@@ -361,11 +361,11 @@ public func cajal_nn_elu(_ x: OpaquePointer?, _ alpha: Double, _ out: TensorOut?
 @_cdecl("cajal_nn_gelu")
 public func cajal_nn_gelu(_ x: OpaquePointer?, _ tanh_approximation: Int32, _ out: TensorOut?) -> Int32 {
     if let tape = PlanTape.active {
-        let xRef = tape.tensor(x)
         return tape.record("cajal_nn_gelu", outputs: [.single(out)]) {
             cajal_nn_gelu(x, tanh_approximation, out)
-        } replay: { run in
-            cajal_nn_gelu(run[xRef], tanh_approximation, run.output(0))
+        } replay: {
+            let xRef = tape.tensor(x)
+            return { run in cajal_nn_gelu(run[xRef], tanh_approximation, run.output(0)) }
         }
     }
     return newTensor(out) { try Functional.gelu(tensorArgument(x), tanhApproximation: tanh_approximation != 0) }
@@ -374,11 +374,11 @@ public func cajal_nn_gelu(_ x: OpaquePointer?, _ tanh_approximation: Int32, _ ou
 @_cdecl("cajal_nn_silu")
 public func cajal_nn_silu(_ x: OpaquePointer?, _ out: TensorOut?) -> Int32 {
     if let tape = PlanTape.active {
-        let xRef = tape.tensor(x)
         return tape.record("cajal_nn_silu", outputs: [.single(out)]) {
             cajal_nn_silu(x, out)
-        } replay: { run in
-            cajal_nn_silu(run[xRef], run.output(0))
+        } replay: {
+            let xRef = tape.tensor(x)
+            return { run in cajal_nn_silu(run[xRef], run.output(0)) }
         }
     }
     return newTensor(out) { try Functional.silu(tensorArgument(x)) }
@@ -387,11 +387,11 @@ public func cajal_nn_silu(_ x: OpaquePointer?, _ out: TensorOut?) -> Int32 {
 @_cdecl("cajal_nn_softplus")
 public func cajal_nn_softplus(_ x: OpaquePointer?, _ beta: Double, _ threshold: Double, _ out: TensorOut?) -> Int32 {
     if let tape = PlanTape.active {
-        let xRef = tape.tensor(x)
         return tape.record("cajal_nn_softplus", outputs: [.single(out)]) {
             cajal_nn_softplus(x, beta, threshold, out)
-        } replay: { run in
-            cajal_nn_softplus(run[xRef], beta, threshold, run.output(0))
+        } replay: {
+            let xRef = tape.tensor(x)
+            return { run in cajal_nn_softplus(run[xRef], beta, threshold, run.output(0)) }
         }
     }
     return newTensor(out) { try Functional.softplus(tensorArgument(x), beta: beta, threshold: threshold) }
@@ -400,11 +400,11 @@ public func cajal_nn_softplus(_ x: OpaquePointer?, _ beta: Double, _ threshold: 
 @_cdecl("cajal_nn_hardtanh")
 public func cajal_nn_hardtanh(_ x: OpaquePointer?, _ min: Double, _ max: Double, _ out: TensorOut?) -> Int32 {
     if let tape = PlanTape.active {
-        let xRef = tape.tensor(x)
         return tape.record("cajal_nn_hardtanh", outputs: [.single(out)]) {
             cajal_nn_hardtanh(x, min, max, out)
-        } replay: { run in
-            cajal_nn_hardtanh(run[xRef], min, max, run.output(0))
+        } replay: {
+            let xRef = tape.tensor(x)
+            return { run in cajal_nn_hardtanh(run[xRef], min, max, run.output(0)) }
         }
     }
     return newTensor(out) { try Functional.hardtanh(tensorArgument(x), min: min, max: max) }
@@ -413,12 +413,12 @@ public func cajal_nn_hardtanh(_ x: OpaquePointer?, _ min: Double, _ max: Double,
 @_cdecl("cajal_nn_mse_loss")
 public func cajal_nn_mse_loss(_ input: OpaquePointer?, _ target: OpaquePointer?, _ reduction: Int32, _ out: TensorOut?) -> Int32 {
     if let tape = PlanTape.active {
-        let inputRef = tape.tensor(input)
-        let targetRef = tape.tensor(target)
         return tape.record("cajal_nn_mse_loss", outputs: [.single(out)]) {
             cajal_nn_mse_loss(input, target, reduction, out)
-        } replay: { run in
-            cajal_nn_mse_loss(run[inputRef], run[targetRef], reduction, run.output(0))
+        } replay: {
+            let inputRef = tape.tensor(input)
+            let targetRef = tape.tensor(target)
+            return { run in cajal_nn_mse_loss(run[inputRef], run[targetRef], reduction, run.output(0)) }
         }
     }
     guard let reduction = LossReduction(rawValue: reduction) else { return invalidConstant(LossReduction.self, reduction, "mse_loss", "reduction") }
@@ -430,12 +430,12 @@ public func cajal_nn_mse_loss(_ input: OpaquePointer?, _ target: OpaquePointer?,
 @_cdecl("cajal_nn_l1_loss")
 public func cajal_nn_l1_loss(_ input: OpaquePointer?, _ target: OpaquePointer?, _ reduction: Int32, _ out: TensorOut?) -> Int32 {
     if let tape = PlanTape.active {
-        let inputRef = tape.tensor(input)
-        let targetRef = tape.tensor(target)
         return tape.record("cajal_nn_l1_loss", outputs: [.single(out)]) {
             cajal_nn_l1_loss(input, target, reduction, out)
-        } replay: { run in
-            cajal_nn_l1_loss(run[inputRef], run[targetRef], reduction, run.output(0))
+        } replay: {
+            let inputRef = tape.tensor(input)
+            let targetRef = tape.tensor(target)
+            return { run in cajal_nn_l1_loss(run[inputRef], run[targetRef], reduction, run.output(0)) }
         }
     }
     guard let reduction = LossReduction(rawValue: reduction) else { return invalidConstant(LossReduction.self, reduction, "l1_loss", "reduction") }
@@ -448,13 +448,13 @@ public func cajal_nn_l1_loss(_ input: OpaquePointer?, _ target: OpaquePointer?, 
 public func cajal_nn_binary_cross_entropy(_ input: OpaquePointer?, _ target: OpaquePointer?, _ weight: OpaquePointer?,
                                           _ reduction: Int32, _ out: TensorOut?) -> Int32 {
     if let tape = PlanTape.active {
-        let inputRef = tape.tensor(input)
-        let targetRef = tape.tensor(target)
-        let weightRef = tape.tensor(weight)
         return tape.record("cajal_nn_binary_cross_entropy", outputs: [.single(out)]) {
             cajal_nn_binary_cross_entropy(input, target, weight, reduction, out)
-        } replay: { run in
-            cajal_nn_binary_cross_entropy(run[inputRef], run[targetRef], run[weightRef], reduction, run.output(0))
+        } replay: {
+            let inputRef = tape.tensor(input)
+            let targetRef = tape.tensor(target)
+            let weightRef = tape.tensor(weight)
+            return { run in cajal_nn_binary_cross_entropy(run[inputRef], run[targetRef], run[weightRef], reduction, run.output(0)) }
         }
     }
     guard let reduction = LossReduction(rawValue: reduction) else { return invalidConstant(LossReduction.self, reduction, "binary_cross_entropy", "reduction") }
@@ -469,14 +469,14 @@ public func cajal_nn_binary_cross_entropy_with_logits(_ input: OpaquePointer?, _
                                                       _ weight: OpaquePointer?, _ pos_weight: OpaquePointer?,
                                                       _ reduction: Int32, _ out: TensorOut?) -> Int32 {
     if let tape = PlanTape.active {
-        let inputRef = tape.tensor(input)
-        let targetRef = tape.tensor(target)
-        let weightRef = tape.tensor(weight)
-        let pos_weightRef = tape.tensor(pos_weight)
         return tape.record("cajal_nn_binary_cross_entropy_with_logits", outputs: [.single(out)]) {
             cajal_nn_binary_cross_entropy_with_logits(input, target, weight, pos_weight, reduction, out)
-        } replay: { run in
-            cajal_nn_binary_cross_entropy_with_logits(run[inputRef], run[targetRef], run[weightRef], run[pos_weightRef], reduction, run.output(0))
+        } replay: {
+            let inputRef = tape.tensor(input)
+            let targetRef = tape.tensor(target)
+            let weightRef = tape.tensor(weight)
+            let pos_weightRef = tape.tensor(pos_weight)
+            return { run in cajal_nn_binary_cross_entropy_with_logits(run[inputRef], run[targetRef], run[weightRef], run[pos_weightRef], reduction, run.output(0)) }
         }
     }
     guard let reduction = LossReduction(rawValue: reduction) else { return invalidConstant(LossReduction.self, reduction, "binary_cross_entropy_with_logits", "reduction") }
@@ -492,13 +492,13 @@ public func cajal_nn_binary_cross_entropy_with_logits(_ input: OpaquePointer?, _
 public func cajal_nn_nll_loss(_ input: OpaquePointer?, _ target: OpaquePointer?, _ weight: OpaquePointer?,
                               _ ignore_index: Int64, _ reduction: Int32, _ out: TensorOut?) -> Int32 {
     if let tape = PlanTape.active {
-        let inputRef = tape.tensor(input)
-        let targetRef = tape.tensor(target)
-        let weightRef = tape.tensor(weight)
         return tape.record("cajal_nn_nll_loss", outputs: [.single(out)]) {
             cajal_nn_nll_loss(input, target, weight, ignore_index, reduction, out)
-        } replay: { run in
-            cajal_nn_nll_loss(run[inputRef], run[targetRef], run[weightRef], ignore_index, reduction, run.output(0))
+        } replay: {
+            let inputRef = tape.tensor(input)
+            let targetRef = tape.tensor(target)
+            let weightRef = tape.tensor(weight)
+            return { run in cajal_nn_nll_loss(run[inputRef], run[targetRef], run[weightRef], ignore_index, reduction, run.output(0)) }
         }
     }
     guard let reduction = LossReduction(rawValue: reduction) else { return invalidConstant(LossReduction.self, reduction, "nll_loss", "reduction") }
@@ -513,13 +513,13 @@ public func cajal_nn_cross_entropy(_ input: OpaquePointer?, _ target: OpaquePoin
                                    _ ignore_index: Int64, _ reduction: Int32, _ label_smoothing: Double,
                                    _ out: TensorOut?) -> Int32 {
     if let tape = PlanTape.active {
-        let inputRef = tape.tensor(input)
-        let targetRef = tape.tensor(target)
-        let weightRef = tape.tensor(weight)
         return tape.record("cajal_nn_cross_entropy", outputs: [.single(out)]) {
             cajal_nn_cross_entropy(input, target, weight, ignore_index, reduction, label_smoothing, out)
-        } replay: { run in
-            cajal_nn_cross_entropy(run[inputRef], run[targetRef], run[weightRef], ignore_index, reduction, label_smoothing, run.output(0))
+        } replay: {
+            let inputRef = tape.tensor(input)
+            let targetRef = tape.tensor(target)
+            let weightRef = tape.tensor(weight)
+            return { run in cajal_nn_cross_entropy(run[inputRef], run[targetRef], run[weightRef], ignore_index, reduction, label_smoothing, run.output(0)) }
         }
     }
     guard let reduction = LossReduction(rawValue: reduction) else { return invalidConstant(LossReduction.self, reduction, "cross_entropy", "reduction") }
@@ -533,11 +533,11 @@ public func cajal_nn_cross_entropy(_ input: OpaquePointer?, _ target: OpaquePoin
 @_cdecl("cajal_nn_selu")
 public func cajal_nn_selu(_ x: OpaquePointer?, _ out: TensorOut?) -> Int32 {
     if let tape = PlanTape.active {
-        let xRef = tape.tensor(x)
         return tape.record("cajal_nn_selu", outputs: [.single(out)]) {
             cajal_nn_selu(x, out)
-        } replay: { run in
-            cajal_nn_selu(run[xRef], run.output(0))
+        } replay: {
+            let xRef = tape.tensor(x)
+            return { run in cajal_nn_selu(run[xRef], run.output(0)) }
         }
     }
     return newTensor(out) { try Functional.selu(tensorArgument(x)) }
@@ -546,11 +546,11 @@ public func cajal_nn_selu(_ x: OpaquePointer?, _ out: TensorOut?) -> Int32 {
 @_cdecl("cajal_nn_celu")
 public func cajal_nn_celu(_ x: OpaquePointer?, _ alpha: Double, _ out: TensorOut?) -> Int32 {
     if let tape = PlanTape.active {
-        let xRef = tape.tensor(x)
         return tape.record("cajal_nn_celu", outputs: [.single(out)]) {
             cajal_nn_celu(x, alpha, out)
-        } replay: { run in
-            cajal_nn_celu(run[xRef], alpha, run.output(0))
+        } replay: {
+            let xRef = tape.tensor(x)
+            return { run in cajal_nn_celu(run[xRef], alpha, run.output(0)) }
         }
     }
     return newTensor(out) { try Functional.celu(tensorArgument(x), alpha: alpha) }
@@ -559,11 +559,11 @@ public func cajal_nn_celu(_ x: OpaquePointer?, _ alpha: Double, _ out: TensorOut
 @_cdecl("cajal_nn_mish")
 public func cajal_nn_mish(_ x: OpaquePointer?, _ out: TensorOut?) -> Int32 {
     if let tape = PlanTape.active {
-        let xRef = tape.tensor(x)
         return tape.record("cajal_nn_mish", outputs: [.single(out)]) {
             cajal_nn_mish(x, out)
-        } replay: { run in
-            cajal_nn_mish(run[xRef], run.output(0))
+        } replay: {
+            let xRef = tape.tensor(x)
+            return { run in cajal_nn_mish(run[xRef], run.output(0)) }
         }
     }
     return newTensor(out) { try Functional.mish(tensorArgument(x)) }
@@ -572,11 +572,11 @@ public func cajal_nn_mish(_ x: OpaquePointer?, _ out: TensorOut?) -> Int32 {
 @_cdecl("cajal_nn_softsign")
 public func cajal_nn_softsign(_ x: OpaquePointer?, _ out: TensorOut?) -> Int32 {
     if let tape = PlanTape.active {
-        let xRef = tape.tensor(x)
         return tape.record("cajal_nn_softsign", outputs: [.single(out)]) {
             cajal_nn_softsign(x, out)
-        } replay: { run in
-            cajal_nn_softsign(run[xRef], run.output(0))
+        } replay: {
+            let xRef = tape.tensor(x)
+            return { run in cajal_nn_softsign(run[xRef], run.output(0)) }
         }
     }
     return newTensor(out) { try Functional.softsign(tensorArgument(x)) }
@@ -585,11 +585,11 @@ public func cajal_nn_softsign(_ x: OpaquePointer?, _ out: TensorOut?) -> Int32 {
 @_cdecl("cajal_nn_hardsigmoid")
 public func cajal_nn_hardsigmoid(_ x: OpaquePointer?, _ out: TensorOut?) -> Int32 {
     if let tape = PlanTape.active {
-        let xRef = tape.tensor(x)
         return tape.record("cajal_nn_hardsigmoid", outputs: [.single(out)]) {
             cajal_nn_hardsigmoid(x, out)
-        } replay: { run in
-            cajal_nn_hardsigmoid(run[xRef], run.output(0))
+        } replay: {
+            let xRef = tape.tensor(x)
+            return { run in cajal_nn_hardsigmoid(run[xRef], run.output(0)) }
         }
     }
     return newTensor(out) { try Functional.hardsigmoid(tensorArgument(x)) }
@@ -598,11 +598,11 @@ public func cajal_nn_hardsigmoid(_ x: OpaquePointer?, _ out: TensorOut?) -> Int3
 @_cdecl("cajal_nn_hardswish")
 public func cajal_nn_hardswish(_ x: OpaquePointer?, _ out: TensorOut?) -> Int32 {
     if let tape = PlanTape.active {
-        let xRef = tape.tensor(x)
         return tape.record("cajal_nn_hardswish", outputs: [.single(out)]) {
             cajal_nn_hardswish(x, out)
-        } replay: { run in
-            cajal_nn_hardswish(run[xRef], run.output(0))
+        } replay: {
+            let xRef = tape.tensor(x)
+            return { run in cajal_nn_hardswish(run[xRef], run.output(0)) }
         }
     }
     return newTensor(out) { try Functional.hardswish(tensorArgument(x)) }
@@ -611,11 +611,11 @@ public func cajal_nn_hardswish(_ x: OpaquePointer?, _ out: TensorOut?) -> Int32 
 @_cdecl("cajal_nn_log_sigmoid")
 public func cajal_nn_log_sigmoid(_ x: OpaquePointer?, _ out: TensorOut?) -> Int32 {
     if let tape = PlanTape.active {
-        let xRef = tape.tensor(x)
         return tape.record("cajal_nn_log_sigmoid", outputs: [.single(out)]) {
             cajal_nn_log_sigmoid(x, out)
-        } replay: { run in
-            cajal_nn_log_sigmoid(run[xRef], run.output(0))
+        } replay: {
+            let xRef = tape.tensor(x)
+            return { run in cajal_nn_log_sigmoid(run[xRef], run.output(0)) }
         }
     }
     return newTensor(out) { try Functional.logSigmoid(tensorArgument(x)) }
@@ -624,11 +624,11 @@ public func cajal_nn_log_sigmoid(_ x: OpaquePointer?, _ out: TensorOut?) -> Int3
 @_cdecl("cajal_nn_threshold")
 public func cajal_nn_threshold(_ x: OpaquePointer?, _ threshold: Double, _ value: Double, _ out: TensorOut?) -> Int32 {
     if let tape = PlanTape.active {
-        let xRef = tape.tensor(x)
         return tape.record("cajal_nn_threshold", outputs: [.single(out)]) {
             cajal_nn_threshold(x, threshold, value, out)
-        } replay: { run in
-            cajal_nn_threshold(run[xRef], threshold, value, run.output(0))
+        } replay: {
+            let xRef = tape.tensor(x)
+            return { run in cajal_nn_threshold(run[xRef], threshold, value, run.output(0)) }
         }
     }
     return newTensor(out) { try Functional.threshold(tensorArgument(x), threshold: threshold, value: value) }
@@ -637,12 +637,12 @@ public func cajal_nn_threshold(_ x: OpaquePointer?, _ threshold: Double, _ value
 @_cdecl("cajal_nn_prelu")
 public func cajal_nn_prelu(_ x: OpaquePointer?, _ weight: OpaquePointer?, _ out: TensorOut?) -> Int32 {
     if let tape = PlanTape.active {
-        let xRef = tape.tensor(x)
-        let weightRef = tape.tensor(weight)
         return tape.record("cajal_nn_prelu", outputs: [.single(out)]) {
             cajal_nn_prelu(x, weight, out)
-        } replay: { run in
-            cajal_nn_prelu(run[xRef], run[weightRef], run.output(0))
+        } replay: {
+            let xRef = tape.tensor(x)
+            let weightRef = tape.tensor(weight)
+            return { run in cajal_nn_prelu(run[xRef], run[weightRef], run.output(0)) }
         }
     }
     return newTensor(out) { try Functional.prelu(tensorArgument(x), weight: tensorArgument(weight, "weight")) }
@@ -652,14 +652,14 @@ public func cajal_nn_prelu(_ x: OpaquePointer?, _ weight: OpaquePointer?, _ out:
 public func cajal_nn_layer_norm(_ x: OpaquePointer?, _ normalized_shape: UnsafePointer<Int64>?, _ ndims: Int,
                                 _ weight: OpaquePointer?, _ bias: OpaquePointer?, _ eps: Double, _ out: TensorOut?) -> Int32 {
     if let tape = PlanTape.active {
-        let xRef = tape.tensor(x)
-        let normalized_shapeCopy = tape.copy(normalized_shape, ndims)
-        let weightRef = tape.tensor(weight)
-        let biasRef = tape.tensor(bias)
         return tape.record("cajal_nn_layer_norm", outputs: [.single(out)]) {
             cajal_nn_layer_norm(x, normalized_shape, ndims, weight, bias, eps, out)
-        } replay: { run in
-            cajal_nn_layer_norm(run[xRef], UnsafePointer(normalized_shapeCopy.pointer), ndims, run[weightRef], run[biasRef], eps, run.output(0))
+        } replay: {
+            let xRef = tape.tensor(x)
+            let normalized_shapeCopy = tape.copy(normalized_shape, ndims)
+            let weightRef = tape.tensor(weight)
+            let biasRef = tape.tensor(bias)
+            return { run in cajal_nn_layer_norm(run[xRef], UnsafePointer(normalized_shapeCopy.pointer), ndims, run[weightRef], run[biasRef], eps, run.output(0)) }
         }
     }
     return newTensor(out) {
@@ -673,15 +673,15 @@ public func cajal_nn_batch_norm(_ x: OpaquePointer?, _ running_mean: OpaquePoint
                                 _ weight: OpaquePointer?, _ bias: OpaquePointer?, _ training: Int32, _ momentum: Double,
                                 _ eps: Double, _ out: TensorOut?) -> Int32 {
     if let tape = PlanTape.active {
-        let xRef = tape.tensor(x)
-        let running_meanRef = tape.tensor(running_mean)
-        let running_varRef = tape.tensor(running_var)
-        let weightRef = tape.tensor(weight)
-        let biasRef = tape.tensor(bias)
         return tape.record("cajal_nn_batch_norm", outputs: [.single(out)]) {
             cajal_nn_batch_norm(x, running_mean, running_var, weight, bias, training, momentum, eps, out)
-        } replay: { run in
-            cajal_nn_batch_norm(run[xRef], run[running_meanRef], run[running_varRef], run[weightRef], run[biasRef], training, momentum, eps, run.output(0))
+        } replay: {
+            let xRef = tape.tensor(x)
+            let running_meanRef = tape.tensor(running_mean)
+            let running_varRef = tape.tensor(running_var)
+            let weightRef = tape.tensor(weight)
+            let biasRef = tape.tensor(bias)
+            return { run in cajal_nn_batch_norm(run[xRef], run[running_meanRef], run[running_varRef], run[weightRef], run[biasRef], training, momentum, eps, run.output(0)) }
         }
     }
     return newTensor(out) {
@@ -695,13 +695,13 @@ public func cajal_nn_batch_norm(_ x: OpaquePointer?, _ running_mean: OpaquePoint
 public func cajal_nn_group_norm(_ x: OpaquePointer?, _ num_groups: Int64, _ weight: OpaquePointer?,
                                 _ bias: OpaquePointer?, _ eps: Double, _ out: TensorOut?) -> Int32 {
     if let tape = PlanTape.active {
-        let xRef = tape.tensor(x)
-        let weightRef = tape.tensor(weight)
-        let biasRef = tape.tensor(bias)
         return tape.record("cajal_nn_group_norm", outputs: [.single(out)]) {
             cajal_nn_group_norm(x, num_groups, weight, bias, eps, out)
-        } replay: { run in
-            cajal_nn_group_norm(run[xRef], num_groups, run[weightRef], run[biasRef], eps, run.output(0))
+        } replay: {
+            let xRef = tape.tensor(x)
+            let weightRef = tape.tensor(weight)
+            let biasRef = tape.tensor(bias)
+            return { run in cajal_nn_group_norm(run[xRef], num_groups, run[weightRef], run[biasRef], eps, run.output(0)) }
         }
     }
     return newTensor(out) {
@@ -714,13 +714,13 @@ public func cajal_nn_group_norm(_ x: OpaquePointer?, _ num_groups: Int64, _ weig
 public func cajal_nn_instance_norm(_ x: OpaquePointer?, _ weight: OpaquePointer?, _ bias: OpaquePointer?, _ eps: Double,
                                    _ out: TensorOut?) -> Int32 {
     if let tape = PlanTape.active {
-        let xRef = tape.tensor(x)
-        let weightRef = tape.tensor(weight)
-        let biasRef = tape.tensor(bias)
         return tape.record("cajal_nn_instance_norm", outputs: [.single(out)]) {
             cajal_nn_instance_norm(x, weight, bias, eps, out)
-        } replay: { run in
-            cajal_nn_instance_norm(run[xRef], run[weightRef], run[biasRef], eps, run.output(0))
+        } replay: {
+            let xRef = tape.tensor(x)
+            let weightRef = tape.tensor(weight)
+            let biasRef = tape.tensor(bias)
+            return { run in cajal_nn_instance_norm(run[xRef], run[weightRef], run[biasRef], eps, run.output(0)) }
         }
     }
     return newTensor(out) {
@@ -733,15 +733,15 @@ public func cajal_nn_instance_norm_v2(_ x: OpaquePointer?, _ running_mean: Opaqu
                                       _ running_var: OpaquePointer?, _ weight: OpaquePointer?, _ bias: OpaquePointer?,
                                       _ use_input_stats: Int32, _ momentum: Double, _ eps: Double, _ out: TensorOut?) -> Int32 {
     if let tape = PlanTape.active {
-        let xRef = tape.tensor(x)
-        let running_meanRef = tape.tensor(running_mean)
-        let running_varRef = tape.tensor(running_var)
-        let weightRef = tape.tensor(weight)
-        let biasRef = tape.tensor(bias)
         return tape.record("cajal_nn_instance_norm_v2", outputs: [.single(out)]) {
             cajal_nn_instance_norm_v2(x, running_mean, running_var, weight, bias, use_input_stats, momentum, eps, out)
-        } replay: { run in
-            cajal_nn_instance_norm_v2(run[xRef], run[running_meanRef], run[running_varRef], run[weightRef], run[biasRef], use_input_stats, momentum, eps, run.output(0))
+        } replay: {
+            let xRef = tape.tensor(x)
+            let running_meanRef = tape.tensor(running_mean)
+            let running_varRef = tape.tensor(running_var)
+            let weightRef = tape.tensor(weight)
+            let biasRef = tape.tensor(bias)
+            return { run in cajal_nn_instance_norm_v2(run[xRef], run[running_meanRef], run[running_varRef], run[weightRef], run[biasRef], use_input_stats, momentum, eps, run.output(0)) }
         }
     }
     return newTensor(out) {
@@ -755,12 +755,12 @@ public func cajal_nn_instance_norm_v2(_ x: OpaquePointer?, _ running_mean: Opaqu
 public func cajal_nn_embedding(_ input: OpaquePointer?, _ weight: OpaquePointer?, _ has_padding: Int32,
                                _ padding_idx: Int64, _ out: TensorOut?) -> Int32 {
     if let tape = PlanTape.active {
-        let inputRef = tape.tensor(input)
-        let weightRef = tape.tensor(weight)
         return tape.record("cajal_nn_embedding", outputs: [.single(out)]) {
             cajal_nn_embedding(input, weight, has_padding, padding_idx, out)
-        } replay: { run in
-            cajal_nn_embedding(run[inputRef], run[weightRef], has_padding, padding_idx, run.output(0))
+        } replay: {
+            let inputRef = tape.tensor(input)
+            let weightRef = tape.tensor(weight)
+            return { run in cajal_nn_embedding(run[inputRef], run[weightRef], has_padding, padding_idx, run.output(0)) }
         }
     }
     return newTensor(out) {
@@ -773,12 +773,12 @@ public func cajal_nn_embedding(_ input: OpaquePointer?, _ weight: OpaquePointer?
 public func cajal_nn_smooth_l1_loss(_ input: OpaquePointer?, _ target: OpaquePointer?, _ reduction: Int32,
                                     _ beta: Double, _ out: TensorOut?) -> Int32 {
     if let tape = PlanTape.active {
-        let inputRef = tape.tensor(input)
-        let targetRef = tape.tensor(target)
         return tape.record("cajal_nn_smooth_l1_loss", outputs: [.single(out)]) {
             cajal_nn_smooth_l1_loss(input, target, reduction, beta, out)
-        } replay: { run in
-            cajal_nn_smooth_l1_loss(run[inputRef], run[targetRef], reduction, beta, run.output(0))
+        } replay: {
+            let inputRef = tape.tensor(input)
+            let targetRef = tape.tensor(target)
+            return { run in cajal_nn_smooth_l1_loss(run[inputRef], run[targetRef], reduction, beta, run.output(0)) }
         }
     }
     guard let reduction = LossReduction(rawValue: reduction) else { return invalidConstant(LossReduction.self, reduction, "smooth_l1_loss", "reduction") }
@@ -792,12 +792,12 @@ public func cajal_nn_smooth_l1_loss(_ input: OpaquePointer?, _ target: OpaquePoi
 public func cajal_nn_huber_loss(_ input: OpaquePointer?, _ target: OpaquePointer?, _ reduction: Int32, _ delta: Double,
                                 _ out: TensorOut?) -> Int32 {
     if let tape = PlanTape.active {
-        let inputRef = tape.tensor(input)
-        let targetRef = tape.tensor(target)
         return tape.record("cajal_nn_huber_loss", outputs: [.single(out)]) {
             cajal_nn_huber_loss(input, target, reduction, delta, out)
-        } replay: { run in
-            cajal_nn_huber_loss(run[inputRef], run[targetRef], reduction, delta, run.output(0))
+        } replay: {
+            let inputRef = tape.tensor(input)
+            let targetRef = tape.tensor(target)
+            return { run in cajal_nn_huber_loss(run[inputRef], run[targetRef], reduction, delta, run.output(0)) }
         }
     }
     guard let reduction = LossReduction(rawValue: reduction) else { return invalidConstant(LossReduction.self, reduction, "huber_loss", "reduction") }
@@ -811,12 +811,12 @@ public func cajal_nn_huber_loss(_ input: OpaquePointer?, _ target: OpaquePointer
 public func cajal_nn_kl_div_v2(_ input: OpaquePointer?, _ target: OpaquePointer?, _ reduction: Int32,
                                _ log_target: Int32, _ out: TensorOut?) -> Int32 {
     if let tape = PlanTape.active {
-        let inputRef = tape.tensor(input)
-        let targetRef = tape.tensor(target)
         return tape.record("cajal_nn_kl_div_v2", outputs: [.single(out)]) {
             cajal_nn_kl_div_v2(input, target, reduction, log_target, out)
-        } replay: { run in
-            cajal_nn_kl_div_v2(run[inputRef], run[targetRef], reduction, log_target, run.output(0))
+        } replay: {
+            let inputRef = tape.tensor(input)
+            let targetRef = tape.tensor(target)
+            return { run in cajal_nn_kl_div_v2(run[inputRef], run[targetRef], reduction, log_target, run.output(0)) }
         }
     }
     guard let reduction = LossReduction(rawValue: reduction) else { return invalidConstant(LossReduction.self, reduction, "kl_div", "reduction") }
@@ -830,13 +830,13 @@ public func cajal_nn_kl_div_v2(_ input: OpaquePointer?, _ target: OpaquePointer?
 public func cajal_nn_kl_div(_ input: OpaquePointer?, _ target: OpaquePointer?, _ reduction: UnsafePointer<CChar>?,
                             _ log_target: Int32, _ out: TensorOut?) -> Int32 {
     if let tape = PlanTape.active {
-        let inputRef = tape.tensor(input)
-        let targetRef = tape.tensor(target)
-        let reductionCopy = tape.string(reduction)
         return tape.record("cajal_nn_kl_div", outputs: [.single(out)]) {
             cajal_nn_kl_div(input, target, reduction, log_target, out)
-        } replay: { run in
-            cajal_nn_kl_div(run[inputRef], run[targetRef], UnsafePointer(reductionCopy.pointer), log_target, run.output(0))
+        } replay: {
+            let inputRef = tape.tensor(input)
+            let targetRef = tape.tensor(target)
+            let reductionCopy = tape.string(reduction)
+            return { run in cajal_nn_kl_div(run[inputRef], run[targetRef], UnsafePointer(reductionCopy.pointer), log_target, run.output(0)) }
         }
     }
     return newTensor(out) {
@@ -850,13 +850,13 @@ public func cajal_nn_kl_div(_ input: OpaquePointer?, _ target: OpaquePointer?, _
 public func cajal_nn_gaussian_nll_loss(_ input: OpaquePointer?, _ target: OpaquePointer?, _ variance: OpaquePointer?,
                                        _ full: Int32, _ eps: Double, _ reduction: Int32, _ out: TensorOut?) -> Int32 {
     if let tape = PlanTape.active {
-        let inputRef = tape.tensor(input)
-        let targetRef = tape.tensor(target)
-        let varianceRef = tape.tensor(variance)
         return tape.record("cajal_nn_gaussian_nll_loss", outputs: [.single(out)]) {
             cajal_nn_gaussian_nll_loss(input, target, variance, full, eps, reduction, out)
-        } replay: { run in
-            cajal_nn_gaussian_nll_loss(run[inputRef], run[targetRef], run[varianceRef], full, eps, reduction, run.output(0))
+        } replay: {
+            let inputRef = tape.tensor(input)
+            let targetRef = tape.tensor(target)
+            let varianceRef = tape.tensor(variance)
+            return { run in cajal_nn_gaussian_nll_loss(run[inputRef], run[targetRef], run[varianceRef], full, eps, reduction, run.output(0)) }
         }
     }
     guard let reduction = LossReduction(rawValue: reduction) else { return invalidConstant(LossReduction.self, reduction, "gaussian_nll_loss", "reduction") }
@@ -870,12 +870,12 @@ public func cajal_nn_gaussian_nll_loss(_ input: OpaquePointer?, _ target: Opaque
 public func cajal_nn_poisson_nll_loss(_ input: OpaquePointer?, _ target: OpaquePointer?, _ log_input: Int32,
                                       _ full: Int32, _ eps: Double, _ reduction: Int32, _ out: TensorOut?) -> Int32 {
     if let tape = PlanTape.active {
-        let inputRef = tape.tensor(input)
-        let targetRef = tape.tensor(target)
         return tape.record("cajal_nn_poisson_nll_loss", outputs: [.single(out)]) {
             cajal_nn_poisson_nll_loss(input, target, log_input, full, eps, reduction, out)
-        } replay: { run in
-            cajal_nn_poisson_nll_loss(run[inputRef], run[targetRef], log_input, full, eps, reduction, run.output(0))
+        } replay: {
+            let inputRef = tape.tensor(input)
+            let targetRef = tape.tensor(target)
+            return { run in cajal_nn_poisson_nll_loss(run[inputRef], run[targetRef], log_input, full, eps, reduction, run.output(0)) }
         }
     }
     guard let reduction = LossReduction(rawValue: reduction) else { return invalidConstant(LossReduction.self, reduction, "poisson_nll_loss", "reduction") }
@@ -889,13 +889,13 @@ public func cajal_nn_poisson_nll_loss(_ input: OpaquePointer?, _ target: OpaqueP
 public func cajal_nn_cosine_embedding_loss(_ input1: OpaquePointer?, _ input2: OpaquePointer?, _ target: OpaquePointer?,
                                            _ margin: Double, _ reduction: Int32, _ out: TensorOut?) -> Int32 {
     if let tape = PlanTape.active {
-        let input1Ref = tape.tensor(input1)
-        let input2Ref = tape.tensor(input2)
-        let targetRef = tape.tensor(target)
         return tape.record("cajal_nn_cosine_embedding_loss", outputs: [.single(out)]) {
             cajal_nn_cosine_embedding_loss(input1, input2, target, margin, reduction, out)
-        } replay: { run in
-            cajal_nn_cosine_embedding_loss(run[input1Ref], run[input2Ref], run[targetRef], margin, reduction, run.output(0))
+        } replay: {
+            let input1Ref = tape.tensor(input1)
+            let input2Ref = tape.tensor(input2)
+            let targetRef = tape.tensor(target)
+            return { run in cajal_nn_cosine_embedding_loss(run[input1Ref], run[input2Ref], run[targetRef], margin, reduction, run.output(0)) }
         }
     }
     guard let reduction = LossReduction(rawValue: reduction) else { return invalidConstant(LossReduction.self, reduction, "cosine_embedding_loss", "reduction") }
@@ -909,13 +909,13 @@ public func cajal_nn_cosine_embedding_loss(_ input1: OpaquePointer?, _ input2: O
 public func cajal_nn_margin_ranking_loss(_ input1: OpaquePointer?, _ input2: OpaquePointer?, _ target: OpaquePointer?,
                                          _ margin: Double, _ reduction: Int32, _ out: TensorOut?) -> Int32 {
     if let tape = PlanTape.active {
-        let input1Ref = tape.tensor(input1)
-        let input2Ref = tape.tensor(input2)
-        let targetRef = tape.tensor(target)
         return tape.record("cajal_nn_margin_ranking_loss", outputs: [.single(out)]) {
             cajal_nn_margin_ranking_loss(input1, input2, target, margin, reduction, out)
-        } replay: { run in
-            cajal_nn_margin_ranking_loss(run[input1Ref], run[input2Ref], run[targetRef], margin, reduction, run.output(0))
+        } replay: {
+            let input1Ref = tape.tensor(input1)
+            let input2Ref = tape.tensor(input2)
+            let targetRef = tape.tensor(target)
+            return { run in cajal_nn_margin_ranking_loss(run[input1Ref], run[input2Ref], run[targetRef], margin, reduction, run.output(0)) }
         }
     }
     guard let reduction = LossReduction(rawValue: reduction) else { return invalidConstant(LossReduction.self, reduction, "margin_ranking_loss", "reduction") }
@@ -930,13 +930,13 @@ public func cajal_nn_triplet_margin_loss(_ anchor: OpaquePointer?, _ positive: O
                                          _ negative: OpaquePointer?, _ margin: Double, _ p: Double, _ eps: Double,
                                          _ swap: Int32, _ reduction: Int32, _ out: TensorOut?) -> Int32 {
     if let tape = PlanTape.active {
-        let anchorRef = tape.tensor(anchor)
-        let positiveRef = tape.tensor(positive)
-        let negativeRef = tape.tensor(negative)
         return tape.record("cajal_nn_triplet_margin_loss", outputs: [.single(out)]) {
             cajal_nn_triplet_margin_loss(anchor, positive, negative, margin, p, eps, swap, reduction, out)
-        } replay: { run in
-            cajal_nn_triplet_margin_loss(run[anchorRef], run[positiveRef], run[negativeRef], margin, p, eps, swap, reduction, run.output(0))
+        } replay: {
+            let anchorRef = tape.tensor(anchor)
+            let positiveRef = tape.tensor(positive)
+            let negativeRef = tape.tensor(negative)
+            return { run in cajal_nn_triplet_margin_loss(run[anchorRef], run[positiveRef], run[negativeRef], margin, p, eps, swap, reduction, run.output(0)) }
         }
     }
     guard let reduction = LossReduction(rawValue: reduction) else { return invalidConstant(LossReduction.self, reduction, "triplet_margin_loss", "reduction") }
@@ -951,12 +951,12 @@ public func cajal_nn_triplet_margin_loss(_ anchor: OpaquePointer?, _ positive: O
 public func cajal_nn_dice_loss(_ input: OpaquePointer?, _ target: OpaquePointer?, _ smooth: Double, _ reduction: Int32,
                                _ out: TensorOut?) -> Int32 {
     if let tape = PlanTape.active {
-        let inputRef = tape.tensor(input)
-        let targetRef = tape.tensor(target)
         return tape.record("cajal_nn_dice_loss", outputs: [.single(out)]) {
             cajal_nn_dice_loss(input, target, smooth, reduction, out)
-        } replay: { run in
-            cajal_nn_dice_loss(run[inputRef], run[targetRef], smooth, reduction, run.output(0))
+        } replay: {
+            let inputRef = tape.tensor(input)
+            let targetRef = tape.tensor(target)
+            return { run in cajal_nn_dice_loss(run[inputRef], run[targetRef], smooth, reduction, run.output(0)) }
         }
     }
     guard let reduction = LossReduction(rawValue: reduction) else { return invalidConstant(LossReduction.self, reduction, "dice_loss", "reduction") }
@@ -971,13 +971,13 @@ public func cajal_nn_dice_loss_v2(_ input: OpaquePointer?, _ target: OpaquePoint
                                   _ reduction: Int32, _ activation: Int32, _ include_background: Int32,
                                   _ weight: OpaquePointer?, _ per_class: Int32, _ out: TensorOut?) -> Int32 {
     if let tape = PlanTape.active {
-        let inputRef = tape.tensor(input)
-        let targetRef = tape.tensor(target)
-        let weightRef = tape.tensor(weight)
         return tape.record("cajal_nn_dice_loss_v2", outputs: [.single(out)]) {
             cajal_nn_dice_loss_v2(input, target, smooth, reduction, activation, include_background, weight, per_class, out)
-        } replay: { run in
-            cajal_nn_dice_loss_v2(run[inputRef], run[targetRef], smooth, reduction, activation, include_background, run[weightRef], per_class, run.output(0))
+        } replay: {
+            let inputRef = tape.tensor(input)
+            let targetRef = tape.tensor(target)
+            let weightRef = tape.tensor(weight)
+            return { run in cajal_nn_dice_loss_v2(run[inputRef], run[targetRef], smooth, reduction, activation, include_background, run[weightRef], per_class, run.output(0)) }
         }
     }
     guard let reduction = LossReduction(rawValue: reduction) else { return invalidConstant(LossReduction.self, reduction, "dice_loss", "reduction") }
@@ -993,12 +993,12 @@ public func cajal_nn_dice_loss_v2(_ input: OpaquePointer?, _ target: OpaquePoint
 public func cajal_nn_pad(_ x: OpaquePointer?, _ pads: UnsafePointer<Int64>?, _ npads: Int, _ value: Double,
                          _ out: TensorOut?) -> Int32 {
     if let tape = PlanTape.active {
-        let xRef = tape.tensor(x)
-        let padsCopy = tape.copy(pads, npads)
         return tape.record("cajal_nn_pad", outputs: [.single(out)]) {
             cajal_nn_pad(x, pads, npads, value, out)
-        } replay: { run in
-            cajal_nn_pad(run[xRef], UnsafePointer(padsCopy.pointer), npads, value, run.output(0))
+        } replay: {
+            let xRef = tape.tensor(x)
+            let padsCopy = tape.copy(pads, npads)
+            return { run in cajal_nn_pad(run[xRef], UnsafePointer(padsCopy.pointer), npads, value, run.output(0)) }
         }
     }
     return newTensor(out) { try Functional.pad(tensorArgument(x), ints(pads, npads, "pad"), value: value) }
@@ -1008,12 +1008,12 @@ public func cajal_nn_pad(_ x: OpaquePointer?, _ pads: UnsafePointer<Int64>?, _ n
 public func cajal_nn_pad_v2(_ x: OpaquePointer?, _ pads: UnsafePointer<Int64>?, _ npads: Int, _ mode: Int32,
                             _ value: Double, _ out: TensorOut?) -> Int32 {
     if let tape = PlanTape.active {
-        let xRef = tape.tensor(x)
-        let padsCopy = tape.copy(pads, npads)
         return tape.record("cajal_nn_pad_v2", outputs: [.single(out)]) {
             cajal_nn_pad_v2(x, pads, npads, mode, value, out)
-        } replay: { run in
-            cajal_nn_pad_v2(run[xRef], UnsafePointer(padsCopy.pointer), npads, mode, value, run.output(0))
+        } replay: {
+            let xRef = tape.tensor(x)
+            let padsCopy = tape.copy(pads, npads)
+            return { run in cajal_nn_pad_v2(run[xRef], UnsafePointer(padsCopy.pointer), npads, mode, value, run.output(0)) }
         }
     }
     guard let mode = PadMode(rawValue: mode) else { return invalidConstant(PadMode.self, mode, "pad", "mode") }
@@ -1023,11 +1023,11 @@ public func cajal_nn_pad_v2(_ x: OpaquePointer?, _ pads: UnsafePointer<Int64>?, 
 @_cdecl("cajal_nn_pixel_shuffle")
 public func cajal_nn_pixel_shuffle(_ x: OpaquePointer?, _ upscale_factor: Int64, _ out: TensorOut?) -> Int32 {
     if let tape = PlanTape.active {
-        let xRef = tape.tensor(x)
         return tape.record("cajal_nn_pixel_shuffle", outputs: [.single(out)]) {
             cajal_nn_pixel_shuffle(x, upscale_factor, out)
-        } replay: { run in
-            cajal_nn_pixel_shuffle(run[xRef], upscale_factor, run.output(0))
+        } replay: {
+            let xRef = tape.tensor(x)
+            return { run in cajal_nn_pixel_shuffle(run[xRef], upscale_factor, run.output(0)) }
         }
     }
     return newTensor(out) { try Functional.pixelShuffle(tensorArgument(x), upscaleFactor: Int(upscale_factor)) }
@@ -1038,13 +1038,13 @@ public func cajal_nn_interpolate(_ x: OpaquePointer?, _ size: UnsafePointer<Int6
                                  _ scales: UnsafePointer<Double>?, _ nscales: Int, _ mode: Int32,
                                  _ align_corners: Int32, _ out: TensorOut?) -> Int32 {
     if let tape = PlanTape.active {
-        let xRef = tape.tensor(x)
-        let sizeCopy = tape.copy(size, nsize)
-        let scalesCopy = tape.copy(scales, nscales)
         return tape.record("cajal_nn_interpolate", outputs: [.single(out)]) {
             cajal_nn_interpolate(x, size, nsize, scales, nscales, mode, align_corners, out)
-        } replay: { run in
-            cajal_nn_interpolate(run[xRef], UnsafePointer(sizeCopy.pointer), nsize, UnsafePointer(scalesCopy.pointer), nscales, mode, align_corners, run.output(0))
+        } replay: {
+            let xRef = tape.tensor(x)
+            let sizeCopy = tape.copy(size, nsize)
+            let scalesCopy = tape.copy(scales, nscales)
+            return { run in cajal_nn_interpolate(run[xRef], UnsafePointer(sizeCopy.pointer), nsize, UnsafePointer(scalesCopy.pointer), nscales, mode, align_corners, run.output(0)) }
         }
     }
     guard let mode = InterpolationMode(rawValue: mode) else { return invalidConstant(InterpolationMode.self, mode, "interpolate", "mode") }
@@ -1061,12 +1061,12 @@ public func cajal_nn_interpolate(_ x: OpaquePointer?, _ size: UnsafePointer<Int6
 public func cajal_nn_adaptive_avg_pool(_ x: OpaquePointer?, _ output_size: UnsafePointer<Int64>?, _ nsize: Int,
                                        _ out: TensorOut?) -> Int32 {
     if let tape = PlanTape.active {
-        let xRef = tape.tensor(x)
-        let output_sizeCopy = tape.copy(output_size, nsize)
         return tape.record("cajal_nn_adaptive_avg_pool", outputs: [.single(out)]) {
             cajal_nn_adaptive_avg_pool(x, output_size, nsize, out)
-        } replay: { run in
-            cajal_nn_adaptive_avg_pool(run[xRef], UnsafePointer(output_sizeCopy.pointer), nsize, run.output(0))
+        } replay: {
+            let xRef = tape.tensor(x)
+            let output_sizeCopy = tape.copy(output_size, nsize)
+            return { run in cajal_nn_adaptive_avg_pool(run[xRef], UnsafePointer(output_sizeCopy.pointer), nsize, run.output(0)) }
         }
     }
     return newTensor(out) { try Functional.adaptiveAvgPool(tensorArgument(x), outputSize: ints(output_size, nsize, "output_size")) }
@@ -1079,17 +1079,17 @@ public func cajal_nn_conv_transpose2d(_ x: OpaquePointer?, _ weight: OpaquePoint
                                       _ groups: Int64, _ dilation: UnsafePointer<Int64>?, _ ndilation: Int,
                                       _ out: TensorOut?) -> Int32 {
     if let tape = PlanTape.active {
-        let xRef = tape.tensor(x)
-        let weightRef = tape.tensor(weight)
-        let biasRef = tape.tensor(bias)
-        let strideCopy = tape.copy(stride, nstride)
-        let paddingCopy = tape.copy(padding, npadding)
-        let output_paddingCopy = tape.copy(output_padding, noutput_padding)
-        let dilationCopy = tape.copy(dilation, ndilation)
         return tape.record("cajal_nn_conv_transpose2d", outputs: [.single(out)]) {
             cajal_nn_conv_transpose2d(x, weight, bias, stride, nstride, padding, npadding, output_padding, noutput_padding, groups, dilation, ndilation, out)
-        } replay: { run in
-            cajal_nn_conv_transpose2d(run[xRef], run[weightRef], run[biasRef], UnsafePointer(strideCopy.pointer), nstride, UnsafePointer(paddingCopy.pointer), npadding, UnsafePointer(output_paddingCopy.pointer), noutput_padding, groups, UnsafePointer(dilationCopy.pointer), ndilation, run.output(0))
+        } replay: {
+            let xRef = tape.tensor(x)
+            let weightRef = tape.tensor(weight)
+            let biasRef = tape.tensor(bias)
+            let strideCopy = tape.copy(stride, nstride)
+            let paddingCopy = tape.copy(padding, npadding)
+            let output_paddingCopy = tape.copy(output_padding, noutput_padding)
+            let dilationCopy = tape.copy(dilation, ndilation)
+            return { run in cajal_nn_conv_transpose2d(run[xRef], run[weightRef], run[biasRef], UnsafePointer(strideCopy.pointer), nstride, UnsafePointer(paddingCopy.pointer), npadding, UnsafePointer(output_paddingCopy.pointer), noutput_padding, groups, UnsafePointer(dilationCopy.pointer), ndilation, run.output(0)) }
         }
     }
     return newTensor(out) {
@@ -1107,17 +1107,17 @@ public func cajal_nn_conv_transpose1d(_ x: OpaquePointer?, _ weight: OpaquePoint
                                       _ groups: Int64, _ dilation: UnsafePointer<Int64>?, _ ndilation: Int,
                                       _ out: TensorOut?) -> Int32 {
     if let tape = PlanTape.active {
-        let xRef = tape.tensor(x)
-        let weightRef = tape.tensor(weight)
-        let biasRef = tape.tensor(bias)
-        let strideCopy = tape.copy(stride, nstride)
-        let paddingCopy = tape.copy(padding, npadding)
-        let output_paddingCopy = tape.copy(output_padding, noutput_padding)
-        let dilationCopy = tape.copy(dilation, ndilation)
         return tape.record("cajal_nn_conv_transpose1d", outputs: [.single(out)]) {
             cajal_nn_conv_transpose1d(x, weight, bias, stride, nstride, padding, npadding, output_padding, noutput_padding, groups, dilation, ndilation, out)
-        } replay: { run in
-            cajal_nn_conv_transpose1d(run[xRef], run[weightRef], run[biasRef], UnsafePointer(strideCopy.pointer), nstride, UnsafePointer(paddingCopy.pointer), npadding, UnsafePointer(output_paddingCopy.pointer), noutput_padding, groups, UnsafePointer(dilationCopy.pointer), ndilation, run.output(0))
+        } replay: {
+            let xRef = tape.tensor(x)
+            let weightRef = tape.tensor(weight)
+            let biasRef = tape.tensor(bias)
+            let strideCopy = tape.copy(stride, nstride)
+            let paddingCopy = tape.copy(padding, npadding)
+            let output_paddingCopy = tape.copy(output_padding, noutput_padding)
+            let dilationCopy = tape.copy(dilation, ndilation)
+            return { run in cajal_nn_conv_transpose1d(run[xRef], run[weightRef], run[biasRef], UnsafePointer(strideCopy.pointer), nstride, UnsafePointer(paddingCopy.pointer), npadding, UnsafePointer(output_paddingCopy.pointer), noutput_padding, groups, UnsafePointer(dilationCopy.pointer), ndilation, run.output(0)) }
         }
     }
     return newTensor(out) {
@@ -1135,17 +1135,17 @@ public func cajal_nn_conv_transpose3d(_ x: OpaquePointer?, _ weight: OpaquePoint
                                       _ groups: Int64, _ dilation: UnsafePointer<Int64>?, _ ndilation: Int,
                                       _ out: TensorOut?) -> Int32 {
     if let tape = PlanTape.active {
-        let xRef = tape.tensor(x)
-        let weightRef = tape.tensor(weight)
-        let biasRef = tape.tensor(bias)
-        let strideCopy = tape.copy(stride, nstride)
-        let paddingCopy = tape.copy(padding, npadding)
-        let output_paddingCopy = tape.copy(output_padding, noutput_padding)
-        let dilationCopy = tape.copy(dilation, ndilation)
         return tape.record("cajal_nn_conv_transpose3d", outputs: [.single(out)]) {
             cajal_nn_conv_transpose3d(x, weight, bias, stride, nstride, padding, npadding, output_padding, noutput_padding, groups, dilation, ndilation, out)
-        } replay: { run in
-            cajal_nn_conv_transpose3d(run[xRef], run[weightRef], run[biasRef], UnsafePointer(strideCopy.pointer), nstride, UnsafePointer(paddingCopy.pointer), npadding, UnsafePointer(output_paddingCopy.pointer), noutput_padding, groups, UnsafePointer(dilationCopy.pointer), ndilation, run.output(0))
+        } replay: {
+            let xRef = tape.tensor(x)
+            let weightRef = tape.tensor(weight)
+            let biasRef = tape.tensor(bias)
+            let strideCopy = tape.copy(stride, nstride)
+            let paddingCopy = tape.copy(padding, npadding)
+            let output_paddingCopy = tape.copy(output_padding, noutput_padding)
+            let dilationCopy = tape.copy(dilation, ndilation)
+            return { run in cajal_nn_conv_transpose3d(run[xRef], run[weightRef], run[biasRef], UnsafePointer(strideCopy.pointer), nstride, UnsafePointer(paddingCopy.pointer), npadding, UnsafePointer(output_paddingCopy.pointer), noutput_padding, groups, UnsafePointer(dilationCopy.pointer), ndilation, run.output(0)) }
         }
     }
     return newTensor(out) {
@@ -1160,12 +1160,12 @@ public func cajal_nn_conv_transpose3d(_ x: OpaquePointer?, _ weight: OpaquePoint
 public func cajal_nn_affine_grid(_ theta: OpaquePointer?, _ size: UnsafePointer<Int64>?, _ nsize: Int,
                                  _ align_corners: Int32, _ out: TensorOut?) -> Int32 {
     if let tape = PlanTape.active {
-        let thetaRef = tape.tensor(theta)
-        let sizeCopy = tape.copy(size, nsize)
         return tape.record("cajal_nn_affine_grid", outputs: [.single(out)]) {
             cajal_nn_affine_grid(theta, size, nsize, align_corners, out)
-        } replay: { run in
-            cajal_nn_affine_grid(run[thetaRef], UnsafePointer(sizeCopy.pointer), nsize, align_corners, run.output(0))
+        } replay: {
+            let thetaRef = tape.tensor(theta)
+            let sizeCopy = tape.copy(size, nsize)
+            return { run in cajal_nn_affine_grid(run[thetaRef], UnsafePointer(sizeCopy.pointer), nsize, align_corners, run.output(0)) }
         }
     }
     return newTensor(out) { try Functional.affineGrid(tensorArgument(theta, "theta"), size: ints(size, nsize, "size"), alignCorners: align_corners != 0) }
@@ -1175,12 +1175,12 @@ public func cajal_nn_affine_grid(_ theta: OpaquePointer?, _ size: UnsafePointer<
 public func cajal_nn_grid_sample(_ x: OpaquePointer?, _ grid: OpaquePointer?, _ mode: Int32, _ padding_mode: Int32,
                                  _ align_corners: Int32, _ out: TensorOut?) -> Int32 {
     if let tape = PlanTape.active {
-        let xRef = tape.tensor(x)
-        let gridRef = tape.tensor(grid)
         return tape.record("cajal_nn_grid_sample", outputs: [.single(out)]) {
             cajal_nn_grid_sample(x, grid, mode, padding_mode, align_corners, out)
-        } replay: { run in
-            cajal_nn_grid_sample(run[xRef], run[gridRef], mode, padding_mode, align_corners, run.output(0))
+        } replay: {
+            let xRef = tape.tensor(x)
+            let gridRef = tape.tensor(grid)
+            return { run in cajal_nn_grid_sample(run[xRef], run[gridRef], mode, padding_mode, align_corners, run.output(0)) }
         }
     }
     guard let mode = GridSampleMode(rawValue: mode) else { return invalidConstant(GridSampleMode.self, mode, "grid_sample", "mode") }
@@ -1195,12 +1195,12 @@ public func cajal_nn_grid_sample(_ x: OpaquePointer?, _ grid: OpaquePointer?, _ 
 public func cajal_nn_adaptive_max_pool2d(_ x: OpaquePointer?, _ output_size: UnsafePointer<Int64>?, _ nsize: Int,
                                          _ values: TensorOut?, _ indices: TensorOut?) -> Int32 {
     if let tape = PlanTape.active {
-        let xRef = tape.tensor(x)
-        let output_sizeCopy = tape.copy(output_size, nsize)
         return tape.record("cajal_nn_adaptive_max_pool2d", outputs: [.single(values), .single(indices)]) {
             cajal_nn_adaptive_max_pool2d(x, output_size, nsize, values, indices)
-        } replay: { run in
-            cajal_nn_adaptive_max_pool2d(run[xRef], UnsafePointer(output_sizeCopy.pointer), nsize, run.output(0), run.output(1))
+        } replay: {
+            let xRef = tape.tensor(x)
+            let output_sizeCopy = tape.copy(output_size, nsize)
+            return { run in cajal_nn_adaptive_max_pool2d(run[xRef], UnsafePointer(output_sizeCopy.pointer), nsize, run.output(0), run.output(1)) }
         }
     }
     return status {
@@ -1215,12 +1215,12 @@ public func cajal_nn_adaptive_max_pool2d(_ x: OpaquePointer?, _ output_size: Uns
 public func cajal_nn_adaptive_max_pool(_ x: OpaquePointer?, _ output_size: UnsafePointer<Int64>?, _ nsize: Int,
                                        _ values: TensorOut?, _ indices: TensorOut?) -> Int32 {
     if let tape = PlanTape.active {
-        let xRef = tape.tensor(x)
-        let output_sizeCopy = tape.copy(output_size, nsize)
         return tape.record("cajal_nn_adaptive_max_pool", outputs: [.single(values), .single(indices)]) {
             cajal_nn_adaptive_max_pool(x, output_size, nsize, values, indices)
-        } replay: { run in
-            cajal_nn_adaptive_max_pool(run[xRef], UnsafePointer(output_sizeCopy.pointer), nsize, run.output(0), run.output(1))
+        } replay: {
+            let xRef = tape.tensor(x)
+            let output_sizeCopy = tape.copy(output_size, nsize)
+            return { run in cajal_nn_adaptive_max_pool(run[xRef], UnsafePointer(output_sizeCopy.pointer), nsize, run.output(0), run.output(1)) }
         }
     }
     return status {
@@ -1238,15 +1238,15 @@ public func cajal_nn_rnn_v2(_ mode: Int32, _ input: OpaquePointer?, _ batch_size
                             _ dropout: Double, _ training: Int32, _ batch_first: Int32, _ output: TensorOut?,
                             _ hidden: TensorOut?, _ cell: TensorOut?) -> Int32 {
     if let tape = PlanTape.active {
-        let inputRef = tape.tensor(input)
-        let batch_sizesRef = tape.tensor(batch_sizes)
-        let hxRef = tape.tensor(hx)
-        let cxRef = tape.tensor(cx)
-        let weightsList = tape.tensors(weights, nweights)
         return tape.record("cajal_nn_rnn_v2", outputs: [.single(output), .single(hidden), .single(cell)]) {
             cajal_nn_rnn_v2(mode, input, batch_sizes, hx, cx, weights, nweights, has_bias, has_projection, num_layers, bidirectional, dropout, training, batch_first, output, hidden, cell)
-        } replay: { run in
-            cajal_nn_rnn_v2(mode, run[inputRef], run[batch_sizesRef], run[hxRef], run[cxRef], run.tensors(weightsList), nweights, has_bias, has_projection, num_layers, bidirectional, dropout, training, batch_first, run.output(0), run.output(1), run.output(2))
+        } replay: {
+            let inputRef = tape.tensor(input)
+            let batch_sizesRef = tape.tensor(batch_sizes)
+            let hxRef = tape.tensor(hx)
+            let cxRef = tape.tensor(cx)
+            let weightsList = tape.tensors(weights, nweights)
+            return { run in cajal_nn_rnn_v2(mode, run[inputRef], run[batch_sizesRef], run[hxRef], run[cxRef], run.tensors(weightsList), nweights, has_bias, has_projection, num_layers, bidirectional, dropout, training, batch_first, run.output(0), run.output(1), run.output(2)) }
         }
     }
     guard let mode = RecurrentKind(rawValue: mode) else { return invalidConstant(RecurrentKind.self, mode, "rnn", "mode") }
@@ -1277,15 +1277,15 @@ public func cajal_nn_rnn(_ mode: Int32, _ input: OpaquePointer?, _ batch_sizes: 
                          _ training: Int32, _ batch_first: Int32, _ output: TensorOut?, _ hidden: TensorOut?,
                          _ cell: TensorOut?) -> Int32 {
     if let tape = PlanTape.active {
-        let inputRef = tape.tensor(input)
-        let batch_sizesRef = tape.tensor(batch_sizes)
-        let hxRef = tape.tensor(hx)
-        let cxRef = tape.tensor(cx)
-        let weightsList = tape.tensors(weights, nweights)
         return tape.record("cajal_nn_rnn", outputs: [.single(output), .single(hidden), .single(cell)]) {
             cajal_nn_rnn(mode, input, batch_sizes, hx, cx, weights, nweights, has_bias, num_layers, bidirectional, dropout, training, batch_first, output, hidden, cell)
-        } replay: { run in
-            cajal_nn_rnn(mode, run[inputRef], run[batch_sizesRef], run[hxRef], run[cxRef], run.tensors(weightsList), nweights, has_bias, num_layers, bidirectional, dropout, training, batch_first, run.output(0), run.output(1), run.output(2))
+        } replay: {
+            let inputRef = tape.tensor(input)
+            let batch_sizesRef = tape.tensor(batch_sizes)
+            let hxRef = tape.tensor(hx)
+            let cxRef = tape.tensor(cx)
+            let weightsList = tape.tensors(weights, nweights)
+            return { run in cajal_nn_rnn(mode, run[inputRef], run[batch_sizesRef], run[hxRef], run[cxRef], run.tensors(weightsList), nweights, has_bias, num_layers, bidirectional, dropout, training, batch_first, run.output(0), run.output(1), run.output(2)) }
         }
     }
     guard let mode = RecurrentKind(rawValue: mode) else { return invalidConstant(RecurrentKind.self, mode, "rnn", "mode") }
@@ -1334,13 +1334,13 @@ public func cajal_nn_pad_packed_sequence(_ data: OpaquePointer?, _ batch_sizes: 
                                          _ padding_value: Double, _ total_length: Int64, _ padded: TensorOut?,
                                          _ lengths: TensorOut?) -> Int32 {
     if let tape = PlanTape.active {
-        let dataRef = tape.tensor(data)
-        let batch_sizesRef = tape.tensor(batch_sizes)
-        let sorted_indicesRef = tape.tensor(sorted_indices)
         return tape.record("cajal_nn_pad_packed_sequence", outputs: [.single(padded), .single(lengths)]) {
             cajal_nn_pad_packed_sequence(data, batch_sizes, sorted_indices, batch_first, padding_value, total_length, padded, lengths)
-        } replay: { run in
-            cajal_nn_pad_packed_sequence(run[dataRef], run[batch_sizesRef], run[sorted_indicesRef], batch_first, padding_value, total_length, run.output(0), run.output(1))
+        } replay: {
+            let dataRef = tape.tensor(data)
+            let batch_sizesRef = tape.tensor(batch_sizes)
+            let sorted_indicesRef = tape.tensor(sorted_indices)
+            return { run in cajal_nn_pad_packed_sequence(run[dataRef], run[batch_sizesRef], run[sorted_indicesRef], batch_first, padding_value, total_length, run.output(0), run.output(1)) }
         }
     }
     return status {
@@ -1360,11 +1360,11 @@ public func cajal_nn_pad_packed_sequence(_ data: OpaquePointer?, _ batch_sizes: 
 public func cajal_nn_pad_sequence(_ sequences: UnsafePointer<OpaquePointer?>?, _ count: Int, _ batch_first: Int32,
                                   _ padding_value: Double, _ out: TensorOut?) -> Int32 {
     if let tape = PlanTape.active {
-        let sequencesList = tape.tensors(sequences, count)
         return tape.record("cajal_nn_pad_sequence", outputs: [.single(out)]) {
             cajal_nn_pad_sequence(sequences, count, batch_first, padding_value, out)
-        } replay: { run in
-            cajal_nn_pad_sequence(run.tensors(sequencesList), count, batch_first, padding_value, run.output(0))
+        } replay: {
+            let sequencesList = tape.tensors(sequences, count)
+            return { run in cajal_nn_pad_sequence(run.tensors(sequencesList), count, batch_first, padding_value, run.output(0)) }
         }
     }
     return newTensor(out) {
@@ -1378,14 +1378,14 @@ public func cajal_nn_scaled_dot_product_attention(_ query: OpaquePointer?, _ key
                                                   _ dropout_p: Double, _ is_causal: Int32, _ has_scale: Int32,
                                                   _ scale: Double, _ out: TensorOut?) -> Int32 {
     if let tape = PlanTape.active {
-        let queryRef = tape.tensor(query)
-        let keyRef = tape.tensor(key)
-        let valueRef = tape.tensor(value)
-        let attn_maskRef = tape.tensor(attn_mask)
         return tape.record("cajal_nn_scaled_dot_product_attention", outputs: [.single(out)]) {
             cajal_nn_scaled_dot_product_attention(query, key, value, attn_mask, dropout_p, is_causal, has_scale, scale, out)
-        } replay: { run in
-            cajal_nn_scaled_dot_product_attention(run[queryRef], run[keyRef], run[valueRef], run[attn_maskRef], dropout_p, is_causal, has_scale, scale, run.output(0))
+        } replay: {
+            let queryRef = tape.tensor(query)
+            let keyRef = tape.tensor(key)
+            let valueRef = tape.tensor(value)
+            let attn_maskRef = tape.tensor(attn_mask)
+            return { run in cajal_nn_scaled_dot_product_attention(run[queryRef], run[keyRef], run[valueRef], run[attn_maskRef], dropout_p, is_causal, has_scale, scale, run.output(0)) }
         }
     }
     return newTensor(out) {
@@ -1407,24 +1407,24 @@ public func cajal_nn_multi_head_attention_v2(_ query: OpaquePointer?, _ key: Opa
                                              _ dropout_p: Double, _ training: Int32, _ output: TensorOut?,
                                              _ weights: TensorOut?) -> Int32 {
     if let tape = PlanTape.active {
-        let queryRef = tape.tensor(query)
-        let keyRef = tape.tensor(key)
-        let valueRef = tape.tensor(value)
-        let in_proj_weightRef = tape.tensor(in_proj_weight)
-        let q_proj_weightRef = tape.tensor(q_proj_weight)
-        let k_proj_weightRef = tape.tensor(k_proj_weight)
-        let v_proj_weightRef = tape.tensor(v_proj_weight)
-        let in_proj_biasRef = tape.tensor(in_proj_bias)
-        let out_proj_weightRef = tape.tensor(out_proj_weight)
-        let out_proj_biasRef = tape.tensor(out_proj_bias)
-        let bias_kRef = tape.tensor(bias_k)
-        let bias_vRef = tape.tensor(bias_v)
-        let key_padding_maskRef = tape.tensor(key_padding_mask)
-        let attn_maskRef = tape.tensor(attn_mask)
         return tape.record("cajal_nn_multi_head_attention_v2", outputs: [.single(output), .single(weights)]) {
             cajal_nn_multi_head_attention_v2(query, key, value, num_heads, in_proj_weight, q_proj_weight, k_proj_weight, v_proj_weight, in_proj_bias, out_proj_weight, out_proj_bias, bias_k, bias_v, add_zero_attn, key_padding_mask, attn_mask, need_weights, average_attn_weights, is_causal, dropout_p, training, output, weights)
-        } replay: { run in
-            cajal_nn_multi_head_attention_v2(run[queryRef], run[keyRef], run[valueRef], num_heads, run[in_proj_weightRef], run[q_proj_weightRef], run[k_proj_weightRef], run[v_proj_weightRef], run[in_proj_biasRef], run[out_proj_weightRef], run[out_proj_biasRef], run[bias_kRef], run[bias_vRef], add_zero_attn, run[key_padding_maskRef], run[attn_maskRef], need_weights, average_attn_weights, is_causal, dropout_p, training, run.output(0), run.output(1))
+        } replay: {
+            let queryRef = tape.tensor(query)
+            let keyRef = tape.tensor(key)
+            let valueRef = tape.tensor(value)
+            let in_proj_weightRef = tape.tensor(in_proj_weight)
+            let q_proj_weightRef = tape.tensor(q_proj_weight)
+            let k_proj_weightRef = tape.tensor(k_proj_weight)
+            let v_proj_weightRef = tape.tensor(v_proj_weight)
+            let in_proj_biasRef = tape.tensor(in_proj_bias)
+            let out_proj_weightRef = tape.tensor(out_proj_weight)
+            let out_proj_biasRef = tape.tensor(out_proj_bias)
+            let bias_kRef = tape.tensor(bias_k)
+            let bias_vRef = tape.tensor(bias_v)
+            let key_padding_maskRef = tape.tensor(key_padding_mask)
+            let attn_maskRef = tape.tensor(attn_mask)
+            return { run in cajal_nn_multi_head_attention_v2(run[queryRef], run[keyRef], run[valueRef], num_heads, run[in_proj_weightRef], run[q_proj_weightRef], run[k_proj_weightRef], run[v_proj_weightRef], run[in_proj_biasRef], run[out_proj_weightRef], run[out_proj_biasRef], run[bias_kRef], run[bias_vRef], add_zero_attn, run[key_padding_maskRef], run[attn_maskRef], need_weights, average_attn_weights, is_causal, dropout_p, training, run.output(0), run.output(1)) }
         }
     }
     return status {
@@ -1457,22 +1457,22 @@ public func cajal_nn_multi_head_attention(_ query: OpaquePointer?, _ key: Opaque
                                           _ dropout_p: Double, _ training: Int32, _ output: TensorOut?,
                                           _ weights: TensorOut?) -> Int32 {
     if let tape = PlanTape.active {
-        let queryRef = tape.tensor(query)
-        let keyRef = tape.tensor(key)
-        let valueRef = tape.tensor(value)
-        let in_proj_weightRef = tape.tensor(in_proj_weight)
-        let q_proj_weightRef = tape.tensor(q_proj_weight)
-        let k_proj_weightRef = tape.tensor(k_proj_weight)
-        let v_proj_weightRef = tape.tensor(v_proj_weight)
-        let in_proj_biasRef = tape.tensor(in_proj_bias)
-        let out_proj_weightRef = tape.tensor(out_proj_weight)
-        let out_proj_biasRef = tape.tensor(out_proj_bias)
-        let key_padding_maskRef = tape.tensor(key_padding_mask)
-        let attn_maskRef = tape.tensor(attn_mask)
         return tape.record("cajal_nn_multi_head_attention", outputs: [.single(output), .single(weights)]) {
             cajal_nn_multi_head_attention(query, key, value, num_heads, in_proj_weight, q_proj_weight, k_proj_weight, v_proj_weight, in_proj_bias, out_proj_weight, out_proj_bias, key_padding_mask, attn_mask, need_weights, average_attn_weights, is_causal, dropout_p, training, output, weights)
-        } replay: { run in
-            cajal_nn_multi_head_attention(run[queryRef], run[keyRef], run[valueRef], num_heads, run[in_proj_weightRef], run[q_proj_weightRef], run[k_proj_weightRef], run[v_proj_weightRef], run[in_proj_biasRef], run[out_proj_weightRef], run[out_proj_biasRef], run[key_padding_maskRef], run[attn_maskRef], need_weights, average_attn_weights, is_causal, dropout_p, training, run.output(0), run.output(1))
+        } replay: {
+            let queryRef = tape.tensor(query)
+            let keyRef = tape.tensor(key)
+            let valueRef = tape.tensor(value)
+            let in_proj_weightRef = tape.tensor(in_proj_weight)
+            let q_proj_weightRef = tape.tensor(q_proj_weight)
+            let k_proj_weightRef = tape.tensor(k_proj_weight)
+            let v_proj_weightRef = tape.tensor(v_proj_weight)
+            let in_proj_biasRef = tape.tensor(in_proj_bias)
+            let out_proj_weightRef = tape.tensor(out_proj_weight)
+            let out_proj_biasRef = tape.tensor(out_proj_bias)
+            let key_padding_maskRef = tape.tensor(key_padding_mask)
+            let attn_maskRef = tape.tensor(attn_mask)
+            return { run in cajal_nn_multi_head_attention(run[queryRef], run[keyRef], run[valueRef], num_heads, run[in_proj_weightRef], run[q_proj_weightRef], run[k_proj_weightRef], run[v_proj_weightRef], run[in_proj_biasRef], run[out_proj_weightRef], run[out_proj_biasRef], run[key_padding_maskRef], run[attn_maskRef], need_weights, average_attn_weights, is_causal, dropout_p, training, run.output(0), run.output(1)) }
         }
     }
     return status {
@@ -1514,13 +1514,13 @@ public func cajal_optim_sgd_step(_ params: UnsafePointer<OpaquePointer?>?, _ gra
                                  _ momentum: Double, _ dampening: Double, _ weight_decay: Double, _ nesterov: Int32,
                                  _ maximize: Int32, _ created_buffers: TensorOut?) -> Int32 {
     if let tape = PlanTape.active {
-        let paramsList = tape.tensors(params, count)
-        let gradsList = tape.tensors(grads, count)
-        let momentum_buffersList = tape.tensors(momentum_buffers, count)
         return tape.record("cajal_optim_sgd_step", outputs: [.fixed(created_buffers, count)]) {
             cajal_optim_sgd_step(params, grads, momentum_buffers, count, lr, momentum, dampening, weight_decay, nesterov, maximize, created_buffers)
-        } replay: { run in
-            cajal_optim_sgd_step(run.tensors(paramsList), run.tensors(gradsList), run.tensors(momentum_buffersList), count, lr, momentum, dampening, weight_decay, nesterov, maximize, run.output(0))
+        } replay: {
+            let paramsList = tape.tensors(params, count)
+            let gradsList = tape.tensors(grads, count)
+            let momentum_buffersList = tape.tensors(momentum_buffers, count)
+            return { run in cajal_optim_sgd_step(run.tensors(paramsList), run.tensors(gradsList), run.tensors(momentum_buffersList), count, lr, momentum, dampening, weight_decay, nesterov, maximize, run.output(0)) }
         }
     }
     return status {
@@ -1543,16 +1543,16 @@ public func cajal_optim_adam_step(_ params: UnsafePointer<OpaquePointer?>?, _ gr
                                   _ beta1: Double, _ beta2: Double, _ eps: Double, _ weight_decay: Double,
                                   _ amsgrad: Int32, _ maximize: Int32, _ decoupled_weight_decay: Int32) -> Int32 {
     if let tape = PlanTape.active {
-        let paramsList = tape.tensors(params, count)
-        let gradsList = tape.tensors(grads, count)
-        let stepsList = tape.tensors(steps, count)
-        let exp_avgsList = tape.tensors(exp_avgs, count)
-        let exp_avg_sqsList = tape.tensors(exp_avg_sqs, count)
-        let max_exp_avg_sqsList = tape.tensors(max_exp_avg_sqs, count)
         return tape.record("cajal_optim_adam_step", outputs: []) {
             cajal_optim_adam_step(params, grads, steps, exp_avgs, exp_avg_sqs, max_exp_avg_sqs, count, lr, beta1, beta2, eps, weight_decay, amsgrad, maximize, decoupled_weight_decay)
-        } replay: { run in
-            cajal_optim_adam_step(run.tensors(paramsList), run.tensors(gradsList), run.tensors(stepsList), run.tensors(exp_avgsList), run.tensors(exp_avg_sqsList), run.tensors(max_exp_avg_sqsList), count, lr, beta1, beta2, eps, weight_decay, amsgrad, maximize, decoupled_weight_decay)
+        } replay: {
+            let paramsList = tape.tensors(params, count)
+            let gradsList = tape.tensors(grads, count)
+            let stepsList = tape.tensors(steps, count)
+            let exp_avgsList = tape.tensors(exp_avgs, count)
+            let exp_avg_sqsList = tape.tensors(exp_avg_sqs, count)
+            let max_exp_avg_sqsList = tape.tensors(max_exp_avg_sqs, count)
+            return { run in cajal_optim_adam_step(run.tensors(paramsList), run.tensors(gradsList), run.tensors(stepsList), run.tensors(exp_avgsList), run.tensors(exp_avg_sqsList), run.tensors(max_exp_avg_sqsList), count, lr, beta1, beta2, eps, weight_decay, amsgrad, maximize, decoupled_weight_decay) }
         }
     }
     return status {
@@ -1574,16 +1574,16 @@ public func cajal_optim_rmsprop_step(_ params: UnsafePointer<OpaquePointer?>?, _
                                      _ alpha: Double, _ eps: Double, _ weight_decay: Double, _ momentum: Double,
                                      _ centered: Int32, _ maximize: Int32) -> Int32 {
     if let tape = PlanTape.active {
-        let paramsList = tape.tensors(params, count)
-        let gradsList = tape.tensors(grads, count)
-        let stepsList = tape.tensors(steps, count)
-        let square_avgsList = tape.tensors(square_avgs, count)
-        let grad_avgsList = tape.tensors(grad_avgs, count)
-        let momentum_buffersList = tape.tensors(momentum_buffers, count)
         return tape.record("cajal_optim_rmsprop_step", outputs: []) {
             cajal_optim_rmsprop_step(params, grads, steps, square_avgs, grad_avgs, momentum_buffers, count, lr, alpha, eps, weight_decay, momentum, centered, maximize)
-        } replay: { run in
-            cajal_optim_rmsprop_step(run.tensors(paramsList), run.tensors(gradsList), run.tensors(stepsList), run.tensors(square_avgsList), run.tensors(grad_avgsList), run.tensors(momentum_buffersList), count, lr, alpha, eps, weight_decay, momentum, centered, maximize)
+        } replay: {
+            let paramsList = tape.tensors(params, count)
+            let gradsList = tape.tensors(grads, count)
+            let stepsList = tape.tensors(steps, count)
+            let square_avgsList = tape.tensors(square_avgs, count)
+            let grad_avgsList = tape.tensors(grad_avgs, count)
+            let momentum_buffersList = tape.tensors(momentum_buffers, count)
+            return { run in cajal_optim_rmsprop_step(run.tensors(paramsList), run.tensors(gradsList), run.tensors(stepsList), run.tensors(square_avgsList), run.tensors(grad_avgsList), run.tensors(momentum_buffersList), count, lr, alpha, eps, weight_decay, momentum, centered, maximize) }
         }
     }
     return status {
@@ -1602,14 +1602,14 @@ public func cajal_optim_adagrad_step(_ params: UnsafePointer<OpaquePointer?>?, _
                                      _ count: Int, _ lr: Double, _ lr_decay: Double, _ weight_decay: Double,
                                      _ eps: Double, _ maximize: Int32) -> Int32 {
     if let tape = PlanTape.active {
-        let paramsList = tape.tensors(params, count)
-        let gradsList = tape.tensors(grads, count)
-        let stepsList = tape.tensors(steps, count)
-        let sumsList = tape.tensors(sums, count)
         return tape.record("cajal_optim_adagrad_step", outputs: []) {
             cajal_optim_adagrad_step(params, grads, steps, sums, count, lr, lr_decay, weight_decay, eps, maximize)
-        } replay: { run in
-            cajal_optim_adagrad_step(run.tensors(paramsList), run.tensors(gradsList), run.tensors(stepsList), run.tensors(sumsList), count, lr, lr_decay, weight_decay, eps, maximize)
+        } replay: {
+            let paramsList = tape.tensors(params, count)
+            let gradsList = tape.tensors(grads, count)
+            let stepsList = tape.tensors(steps, count)
+            let sumsList = tape.tensors(sums, count)
+            return { run in cajal_optim_adagrad_step(run.tensors(paramsList), run.tensors(gradsList), run.tensors(stepsList), run.tensors(sumsList), count, lr, lr_decay, weight_decay, eps, maximize) }
         }
     }
     return status {
@@ -1626,15 +1626,15 @@ public func cajal_optim_adadelta_step(_ params: UnsafePointer<OpaquePointer?>?, 
                                       _ acc_deltas: UnsafePointer<OpaquePointer?>?, _ count: Int, _ lr: Double,
                                       _ rho: Double, _ eps: Double, _ weight_decay: Double, _ maximize: Int32) -> Int32 {
     if let tape = PlanTape.active {
-        let paramsList = tape.tensors(params, count)
-        let gradsList = tape.tensors(grads, count)
-        let stepsList = tape.tensors(steps, count)
-        let square_avgsList = tape.tensors(square_avgs, count)
-        let acc_deltasList = tape.tensors(acc_deltas, count)
         return tape.record("cajal_optim_adadelta_step", outputs: []) {
             cajal_optim_adadelta_step(params, grads, steps, square_avgs, acc_deltas, count, lr, rho, eps, weight_decay, maximize)
-        } replay: { run in
-            cajal_optim_adadelta_step(run.tensors(paramsList), run.tensors(gradsList), run.tensors(stepsList), run.tensors(square_avgsList), run.tensors(acc_deltasList), count, lr, rho, eps, weight_decay, maximize)
+        } replay: {
+            let paramsList = tape.tensors(params, count)
+            let gradsList = tape.tensors(grads, count)
+            let stepsList = tape.tensors(steps, count)
+            let square_avgsList = tape.tensors(square_avgs, count)
+            let acc_deltasList = tape.tensors(acc_deltas, count)
+            return { run in cajal_optim_adadelta_step(run.tensors(paramsList), run.tensors(gradsList), run.tensors(stepsList), run.tensors(square_avgsList), run.tensors(acc_deltasList), count, lr, rho, eps, weight_decay, maximize) }
         }
     }
     return status {
@@ -1654,16 +1654,16 @@ public func cajal_optim_nadam_step(_ params: UnsafePointer<OpaquePointer?>?, _ g
                                    _ beta1: Double, _ beta2: Double, _ eps: Double, _ weight_decay: Double,
                                    _ momentum_decay: Double, _ decoupled_weight_decay: Int32, _ maximize: Int32) -> Int32 {
     if let tape = PlanTape.active {
-        let paramsList = tape.tensors(params, count)
-        let gradsList = tape.tensors(grads, count)
-        let stepsList = tape.tensors(steps, count)
-        let mu_productsList = tape.tensors(mu_products, count)
-        let exp_avgsList = tape.tensors(exp_avgs, count)
-        let exp_avg_sqsList = tape.tensors(exp_avg_sqs, count)
         return tape.record("cajal_optim_nadam_step", outputs: []) {
             cajal_optim_nadam_step(params, grads, steps, mu_products, exp_avgs, exp_avg_sqs, count, lr, beta1, beta2, eps, weight_decay, momentum_decay, decoupled_weight_decay, maximize)
-        } replay: { run in
-            cajal_optim_nadam_step(run.tensors(paramsList), run.tensors(gradsList), run.tensors(stepsList), run.tensors(mu_productsList), run.tensors(exp_avgsList), run.tensors(exp_avg_sqsList), count, lr, beta1, beta2, eps, weight_decay, momentum_decay, decoupled_weight_decay, maximize)
+        } replay: {
+            let paramsList = tape.tensors(params, count)
+            let gradsList = tape.tensors(grads, count)
+            let stepsList = tape.tensors(steps, count)
+            let mu_productsList = tape.tensors(mu_products, count)
+            let exp_avgsList = tape.tensors(exp_avgs, count)
+            let exp_avg_sqsList = tape.tensors(exp_avg_sqs, count)
+            return { run in cajal_optim_nadam_step(run.tensors(paramsList), run.tensors(gradsList), run.tensors(stepsList), run.tensors(mu_productsList), run.tensors(exp_avgsList), run.tensors(exp_avg_sqsList), count, lr, beta1, beta2, eps, weight_decay, momentum_decay, decoupled_weight_decay, maximize) }
         }
     }
     return status {
@@ -1683,15 +1683,15 @@ public func cajal_optim_radam_step(_ params: UnsafePointer<OpaquePointer?>?, _ g
                                    _ beta1: Double, _ beta2: Double, _ eps: Double, _ weight_decay: Double,
                                    _ decoupled_weight_decay: Int32, _ maximize: Int32) -> Int32 {
     if let tape = PlanTape.active {
-        let paramsList = tape.tensors(params, count)
-        let gradsList = tape.tensors(grads, count)
-        let stepsList = tape.tensors(steps, count)
-        let exp_avgsList = tape.tensors(exp_avgs, count)
-        let exp_avg_sqsList = tape.tensors(exp_avg_sqs, count)
         return tape.record("cajal_optim_radam_step", outputs: []) {
             cajal_optim_radam_step(params, grads, steps, exp_avgs, exp_avg_sqs, count, lr, beta1, beta2, eps, weight_decay, decoupled_weight_decay, maximize)
-        } replay: { run in
-            cajal_optim_radam_step(run.tensors(paramsList), run.tensors(gradsList), run.tensors(stepsList), run.tensors(exp_avgsList), run.tensors(exp_avg_sqsList), count, lr, beta1, beta2, eps, weight_decay, decoupled_weight_decay, maximize)
+        } replay: {
+            let paramsList = tape.tensors(params, count)
+            let gradsList = tape.tensors(grads, count)
+            let stepsList = tape.tensors(steps, count)
+            let exp_avgsList = tape.tensors(exp_avgs, count)
+            let exp_avg_sqsList = tape.tensors(exp_avg_sqs, count)
+            return { run in cajal_optim_radam_step(run.tensors(paramsList), run.tensors(gradsList), run.tensors(stepsList), run.tensors(exp_avgsList), run.tensors(exp_avg_sqsList), count, lr, beta1, beta2, eps, weight_decay, decoupled_weight_decay, maximize) }
         }
     }
     return status {
@@ -1707,11 +1707,11 @@ public func cajal_optim_radam_step(_ params: UnsafePointer<OpaquePointer?>?, _ g
 public func cajal_optim_clip_grad_norm(_ grads: UnsafePointer<OpaquePointer?>?, _ count: Int, _ max_norm: Double,
                                        _ norm_type: Double, _ error_if_nonfinite: Int32, _ out: TensorOut?) -> Int32 {
     if let tape = PlanTape.active {
-        let gradsList = tape.tensors(grads, count)
         return tape.record("cajal_optim_clip_grad_norm", outputs: [.single(out)]) {
             cajal_optim_clip_grad_norm(grads, count, max_norm, norm_type, error_if_nonfinite, out)
-        } replay: { run in
-            cajal_optim_clip_grad_norm(run.tensors(gradsList), count, max_norm, norm_type, error_if_nonfinite, run.output(0))
+        } replay: {
+            let gradsList = tape.tensors(grads, count)
+            return { run in cajal_optim_clip_grad_norm(run.tensors(gradsList), count, max_norm, norm_type, error_if_nonfinite, run.output(0)) }
         }
     }
     return newTensor(out) {
@@ -1723,11 +1723,11 @@ public func cajal_optim_clip_grad_norm(_ grads: UnsafePointer<OpaquePointer?>?, 
 @_cdecl("cajal_optim_clip_grad_value")
 public func cajal_optim_clip_grad_value(_ grads: UnsafePointer<OpaquePointer?>?, _ count: Int, _ clip_value: Double) -> Int32 {
     if let tape = PlanTape.active {
-        let gradsList = tape.tensors(grads, count)
         return tape.record("cajal_optim_clip_grad_value", outputs: []) {
             cajal_optim_clip_grad_value(grads, count, clip_value)
-        } replay: { run in
-            cajal_optim_clip_grad_value(run.tensors(gradsList), count, clip_value)
+        } replay: {
+            let gradsList = tape.tensors(grads, count)
+            return { run in cajal_optim_clip_grad_value(run.tensors(gradsList), count, clip_value) }
         }
     }
     return status { try GradientClipping.clipValue(tensorList(grads, count, "grads"), clipValue: clip_value) }
@@ -1813,15 +1813,15 @@ public func cajal_nn_unfold(_ x: OpaquePointer?, _ kernel_size: UnsafePointer<In
                             _ dilation: UnsafePointer<Int64>?, _ ndilation: Int, _ padding: UnsafePointer<Int64>?,
                             _ npadding: Int, _ stride: UnsafePointer<Int64>?, _ nstride: Int, _ out: TensorOut?) -> Int32 {
     if let tape = PlanTape.active {
-        let xRef = tape.tensor(x)
-        let kernel_sizeCopy = tape.copy(kernel_size, nkernel)
-        let dilationCopy = tape.copy(dilation, ndilation)
-        let paddingCopy = tape.copy(padding, npadding)
-        let strideCopy = tape.copy(stride, nstride)
         return tape.record("cajal_nn_unfold", outputs: [.single(out)]) {
             cajal_nn_unfold(x, kernel_size, nkernel, dilation, ndilation, padding, npadding, stride, nstride, out)
-        } replay: { run in
-            cajal_nn_unfold(run[xRef], UnsafePointer(kernel_sizeCopy.pointer), nkernel, UnsafePointer(dilationCopy.pointer), ndilation, UnsafePointer(paddingCopy.pointer), npadding, UnsafePointer(strideCopy.pointer), nstride, run.output(0))
+        } replay: {
+            let xRef = tape.tensor(x)
+            let kernel_sizeCopy = tape.copy(kernel_size, nkernel)
+            let dilationCopy = tape.copy(dilation, ndilation)
+            let paddingCopy = tape.copy(padding, npadding)
+            let strideCopy = tape.copy(stride, nstride)
+            return { run in cajal_nn_unfold(run[xRef], UnsafePointer(kernel_sizeCopy.pointer), nkernel, UnsafePointer(dilationCopy.pointer), ndilation, UnsafePointer(paddingCopy.pointer), npadding, UnsafePointer(strideCopy.pointer), nstride, run.output(0)) }
         }
     }
     return newTensor(out) {
@@ -1837,16 +1837,16 @@ public func cajal_nn_fold(_ x: OpaquePointer?, _ output_size: UnsafePointer<Int6
                           _ ndilation: Int, _ padding: UnsafePointer<Int64>?, _ npadding: Int,
                           _ stride: UnsafePointer<Int64>?, _ nstride: Int, _ out: TensorOut?) -> Int32 {
     if let tape = PlanTape.active {
-        let xRef = tape.tensor(x)
-        let output_sizeCopy = tape.copy(output_size, nsize)
-        let kernel_sizeCopy = tape.copy(kernel_size, nkernel)
-        let dilationCopy = tape.copy(dilation, ndilation)
-        let paddingCopy = tape.copy(padding, npadding)
-        let strideCopy = tape.copy(stride, nstride)
         return tape.record("cajal_nn_fold", outputs: [.single(out)]) {
             cajal_nn_fold(x, output_size, nsize, kernel_size, nkernel, dilation, ndilation, padding, npadding, stride, nstride, out)
-        } replay: { run in
-            cajal_nn_fold(run[xRef], UnsafePointer(output_sizeCopy.pointer), nsize, UnsafePointer(kernel_sizeCopy.pointer), nkernel, UnsafePointer(dilationCopy.pointer), ndilation, UnsafePointer(paddingCopy.pointer), npadding, UnsafePointer(strideCopy.pointer), nstride, run.output(0))
+        } replay: {
+            let xRef = tape.tensor(x)
+            let output_sizeCopy = tape.copy(output_size, nsize)
+            let kernel_sizeCopy = tape.copy(kernel_size, nkernel)
+            let dilationCopy = tape.copy(dilation, ndilation)
+            let paddingCopy = tape.copy(padding, npadding)
+            let strideCopy = tape.copy(stride, nstride)
+            return { run in cajal_nn_fold(run[xRef], UnsafePointer(output_sizeCopy.pointer), nsize, UnsafePointer(kernel_sizeCopy.pointer), nkernel, UnsafePointer(dilationCopy.pointer), ndilation, UnsafePointer(paddingCopy.pointer), npadding, UnsafePointer(strideCopy.pointer), nstride, run.output(0)) }
         }
     }
     return newTensor(out) {
@@ -1859,11 +1859,11 @@ public func cajal_nn_fold(_ x: OpaquePointer?, _ output_size: UnsafePointer<Int6
 @_cdecl("cajal_nn_pixel_unshuffle")
 public func cajal_nn_pixel_unshuffle(_ x: OpaquePointer?, _ downscale_factor: Int64, _ out: TensorOut?) -> Int32 {
     if let tape = PlanTape.active {
-        let xRef = tape.tensor(x)
         return tape.record("cajal_nn_pixel_unshuffle", outputs: [.single(out)]) {
             cajal_nn_pixel_unshuffle(x, downscale_factor, out)
-        } replay: { run in
-            cajal_nn_pixel_unshuffle(run[xRef], downscale_factor, run.output(0))
+        } replay: {
+            let xRef = tape.tensor(x)
+            return { run in cajal_nn_pixel_unshuffle(run[xRef], downscale_factor, run.output(0)) }
         }
     }
     return newTensor(out) { try Functional.pixelUnshuffle(tensorArgument(x), downscaleFactor: Int(downscale_factor)) }
@@ -1872,11 +1872,11 @@ public func cajal_nn_pixel_unshuffle(_ x: OpaquePointer?, _ downscale_factor: In
 @_cdecl("cajal_nn_channel_shuffle")
 public func cajal_nn_channel_shuffle(_ x: OpaquePointer?, _ groups: Int64, _ out: TensorOut?) -> Int32 {
     if let tape = PlanTape.active {
-        let xRef = tape.tensor(x)
         return tape.record("cajal_nn_channel_shuffle", outputs: [.single(out)]) {
             cajal_nn_channel_shuffle(x, groups, out)
-        } replay: { run in
-            cajal_nn_channel_shuffle(run[xRef], groups, run.output(0))
+        } replay: {
+            let xRef = tape.tensor(x)
+            return { run in cajal_nn_channel_shuffle(run[xRef], groups, run.output(0)) }
         }
     }
     return newTensor(out) { try Functional.channelShuffle(tensorArgument(x), groups: Int(groups)) }
@@ -1886,13 +1886,13 @@ public func cajal_nn_channel_shuffle(_ x: OpaquePointer?, _ groups: Int64, _ out
 public func cajal_nn_max_unpool(_ x: OpaquePointer?, _ indices: OpaquePointer?, _ output_size: UnsafePointer<Int64>?,
                                 _ nsize: Int, _ out: TensorOut?) -> Int32 {
     if let tape = PlanTape.active {
-        let xRef = tape.tensor(x)
-        let indicesRef = tape.tensor(indices)
-        let output_sizeCopy = tape.copy(output_size, nsize)
         return tape.record("cajal_nn_max_unpool", outputs: [.single(out)]) {
             cajal_nn_max_unpool(x, indices, output_size, nsize, out)
-        } replay: { run in
-            cajal_nn_max_unpool(run[xRef], run[indicesRef], UnsafePointer(output_sizeCopy.pointer), nsize, run.output(0))
+        } replay: {
+            let xRef = tape.tensor(x)
+            let indicesRef = tape.tensor(indices)
+            let output_sizeCopy = tape.copy(output_size, nsize)
+            return { run in cajal_nn_max_unpool(run[xRef], run[indicesRef], UnsafePointer(output_sizeCopy.pointer), nsize, run.output(0)) }
         }
     }
     return newTensor(out) {
@@ -1904,11 +1904,11 @@ public func cajal_nn_max_unpool(_ x: OpaquePointer?, _ indices: OpaquePointer?, 
 @_cdecl("cajal_nn_normalize")
 public func cajal_nn_normalize(_ x: OpaquePointer?, _ p: Double, _ dim: Int64, _ eps: Double, _ out: TensorOut?) -> Int32 {
     if let tape = PlanTape.active {
-        let xRef = tape.tensor(x)
         return tape.record("cajal_nn_normalize", outputs: [.single(out)]) {
             cajal_nn_normalize(x, p, dim, eps, out)
-        } replay: { run in
-            cajal_nn_normalize(run[xRef], p, dim, eps, run.output(0))
+        } replay: {
+            let xRef = tape.tensor(x)
+            return { run in cajal_nn_normalize(run[xRef], p, dim, eps, run.output(0)) }
         }
     }
     return newTensor(out) { try Functional.normalize(tensorArgument(x), p: p, dim: Int(dim), eps: eps) }
@@ -1918,12 +1918,12 @@ public func cajal_nn_normalize(_ x: OpaquePointer?, _ p: Double, _ dim: Int64, _
 public func cajal_nn_cosine_similarity(_ x1: OpaquePointer?, _ x2: OpaquePointer?, _ dim: Int64, _ eps: Double,
                                        _ out: TensorOut?) -> Int32 {
     if let tape = PlanTape.active {
-        let x1Ref = tape.tensor(x1)
-        let x2Ref = tape.tensor(x2)
         return tape.record("cajal_nn_cosine_similarity", outputs: [.single(out)]) {
             cajal_nn_cosine_similarity(x1, x2, dim, eps, out)
-        } replay: { run in
-            cajal_nn_cosine_similarity(run[x1Ref], run[x2Ref], dim, eps, run.output(0))
+        } replay: {
+            let x1Ref = tape.tensor(x1)
+            let x2Ref = tape.tensor(x2)
+            return { run in cajal_nn_cosine_similarity(run[x1Ref], run[x2Ref], dim, eps, run.output(0)) }
         }
     }
     return newTensor(out) { try Functional.cosineSimilarity(tensorArgument(x1, "x1"), tensorArgument(x2, "x2"), dim: Int(dim), eps: eps) }
@@ -1933,12 +1933,12 @@ public func cajal_nn_cosine_similarity(_ x1: OpaquePointer?, _ x2: OpaquePointer
 public func cajal_nn_pairwise_distance(_ x1: OpaquePointer?, _ x2: OpaquePointer?, _ p: Double, _ eps: Double,
                                        _ keepdim: Int32, _ out: TensorOut?) -> Int32 {
     if let tape = PlanTape.active {
-        let x1Ref = tape.tensor(x1)
-        let x2Ref = tape.tensor(x2)
         return tape.record("cajal_nn_pairwise_distance", outputs: [.single(out)]) {
             cajal_nn_pairwise_distance(x1, x2, p, eps, keepdim, out)
-        } replay: { run in
-            cajal_nn_pairwise_distance(run[x1Ref], run[x2Ref], p, eps, keepdim, run.output(0))
+        } replay: {
+            let x1Ref = tape.tensor(x1)
+            let x2Ref = tape.tensor(x2)
+            return { run in cajal_nn_pairwise_distance(run[x1Ref], run[x2Ref], p, eps, keepdim, run.output(0)) }
         }
     }
     return newTensor(out) {
@@ -1949,11 +1949,11 @@ public func cajal_nn_pairwise_distance(_ x1: OpaquePointer?, _ x2: OpaquePointer
 @_cdecl("cajal_nn_pdist")
 public func cajal_nn_pdist(_ x: OpaquePointer?, _ p: Double, _ out: TensorOut?) -> Int32 {
     if let tape = PlanTape.active {
-        let xRef = tape.tensor(x)
         return tape.record("cajal_nn_pdist", outputs: [.single(out)]) {
             cajal_nn_pdist(x, p, out)
-        } replay: { run in
-            cajal_nn_pdist(run[xRef], p, run.output(0))
+        } replay: {
+            let xRef = tape.tensor(x)
+            return { run in cajal_nn_pdist(run[xRef], p, run.output(0)) }
         }
     }
     return newTensor(out) { try Functional.pdist(tensorArgument(x), p: p) }
@@ -1962,11 +1962,11 @@ public func cajal_nn_pdist(_ x: OpaquePointer?, _ p: Double, _ out: TensorOut?) 
 @_cdecl("cajal_nn_glu")
 public func cajal_nn_glu(_ x: OpaquePointer?, _ dim: Int64, _ out: TensorOut?) -> Int32 {
     if let tape = PlanTape.active {
-        let xRef = tape.tensor(x)
         return tape.record("cajal_nn_glu", outputs: [.single(out)]) {
             cajal_nn_glu(x, dim, out)
-        } replay: { run in
-            cajal_nn_glu(run[xRef], dim, run.output(0))
+        } replay: {
+            let xRef = tape.tensor(x)
+            return { run in cajal_nn_glu(run[xRef], dim, run.output(0)) }
         }
     }
     return newTensor(out) { try Functional.glu(tensorArgument(x), dim: Int(dim)) }
@@ -1975,11 +1975,11 @@ public func cajal_nn_glu(_ x: OpaquePointer?, _ dim: Int64, _ out: TensorOut?) -
 @_cdecl("cajal_nn_hardshrink")
 public func cajal_nn_hardshrink(_ x: OpaquePointer?, _ lambda: Double, _ out: TensorOut?) -> Int32 {
     if let tape = PlanTape.active {
-        let xRef = tape.tensor(x)
         return tape.record("cajal_nn_hardshrink", outputs: [.single(out)]) {
             cajal_nn_hardshrink(x, lambda, out)
-        } replay: { run in
-            cajal_nn_hardshrink(run[xRef], lambda, run.output(0))
+        } replay: {
+            let xRef = tape.tensor(x)
+            return { run in cajal_nn_hardshrink(run[xRef], lambda, run.output(0)) }
         }
     }
     return newTensor(out) { try Functional.hardshrink(tensorArgument(x), lambda: lambda) }
@@ -1988,11 +1988,11 @@ public func cajal_nn_hardshrink(_ x: OpaquePointer?, _ lambda: Double, _ out: Te
 @_cdecl("cajal_nn_softshrink")
 public func cajal_nn_softshrink(_ x: OpaquePointer?, _ lambda: Double, _ out: TensorOut?) -> Int32 {
     if let tape = PlanTape.active {
-        let xRef = tape.tensor(x)
         return tape.record("cajal_nn_softshrink", outputs: [.single(out)]) {
             cajal_nn_softshrink(x, lambda, out)
-        } replay: { run in
-            cajal_nn_softshrink(run[xRef], lambda, run.output(0))
+        } replay: {
+            let xRef = tape.tensor(x)
+            return { run in cajal_nn_softshrink(run[xRef], lambda, run.output(0)) }
         }
     }
     return newTensor(out) { try Functional.softshrink(tensorArgument(x), lambda: lambda) }
@@ -2001,11 +2001,11 @@ public func cajal_nn_softshrink(_ x: OpaquePointer?, _ lambda: Double, _ out: Te
 @_cdecl("cajal_nn_rrelu")
 public func cajal_nn_rrelu(_ x: OpaquePointer?, _ lower: Double, _ upper: Double, _ training: Int32, _ out: TensorOut?) -> Int32 {
     if let tape = PlanTape.active {
-        let xRef = tape.tensor(x)
         return tape.record("cajal_nn_rrelu", outputs: [.single(out)]) {
             cajal_nn_rrelu(x, lower, upper, training, out)
-        } replay: { run in
-            cajal_nn_rrelu(run[xRef], lower, upper, training, run.output(0))
+        } replay: {
+            let xRef = tape.tensor(x)
+            return { run in cajal_nn_rrelu(run[xRef], lower, upper, training, run.output(0)) }
         }
     }
     return newTensor(out) { try Functional.rrelu(tensorArgument(x), lower: lower, upper: upper, training: training != 0) }
@@ -2015,11 +2015,11 @@ public func cajal_nn_rrelu(_ x: OpaquePointer?, _ lower: Double, _ upper: Double
 public func cajal_nn_alpha_dropout(_ x: OpaquePointer?, _ p: Double, _ training: Int32, _ feature: Int32,
                                    _ out: TensorOut?) -> Int32 {
     if let tape = PlanTape.active {
-        let xRef = tape.tensor(x)
         return tape.record("cajal_nn_alpha_dropout", outputs: [.single(out)]) {
             cajal_nn_alpha_dropout(x, p, training, feature, out)
-        } replay: { run in
-            cajal_nn_alpha_dropout(run[xRef], p, training, feature, run.output(0))
+        } replay: {
+            let xRef = tape.tensor(x)
+            return { run in cajal_nn_alpha_dropout(run[xRef], p, training, feature, run.output(0)) }
         }
     }
     return newTensor(out) {
@@ -2031,13 +2031,13 @@ public func cajal_nn_alpha_dropout(_ x: OpaquePointer?, _ p: Double, _ training:
 public func cajal_nn_rms_norm(_ x: OpaquePointer?, _ normalized_shape: UnsafePointer<Int64>?, _ nshape: Int,
                               _ weight: OpaquePointer?, _ has_eps: Int32, _ eps: Double, _ out: TensorOut?) -> Int32 {
     if let tape = PlanTape.active {
-        let xRef = tape.tensor(x)
-        let normalized_shapeCopy = tape.copy(normalized_shape, nshape)
-        let weightRef = tape.tensor(weight)
         return tape.record("cajal_nn_rms_norm", outputs: [.single(out)]) {
             cajal_nn_rms_norm(x, normalized_shape, nshape, weight, has_eps, eps, out)
-        } replay: { run in
-            cajal_nn_rms_norm(run[xRef], UnsafePointer(normalized_shapeCopy.pointer), nshape, run[weightRef], has_eps, eps, run.output(0))
+        } replay: {
+            let xRef = tape.tensor(x)
+            let normalized_shapeCopy = tape.copy(normalized_shape, nshape)
+            let weightRef = tape.tensor(weight)
+            return { run in cajal_nn_rms_norm(run[xRef], UnsafePointer(normalized_shapeCopy.pointer), nshape, run[weightRef], has_eps, eps, run.output(0)) }
         }
     }
     return newTensor(out) {
@@ -2050,12 +2050,12 @@ public func cajal_nn_rms_norm(_ x: OpaquePointer?, _ normalized_shape: UnsafePoi
 public func cajal_nn_soft_margin_loss(_ input: OpaquePointer?, _ target: OpaquePointer?, _ reduction: Int32,
                                       _ out: TensorOut?) -> Int32 {
     if let tape = PlanTape.active {
-        let inputRef = tape.tensor(input)
-        let targetRef = tape.tensor(target)
         return tape.record("cajal_nn_soft_margin_loss", outputs: [.single(out)]) {
             cajal_nn_soft_margin_loss(input, target, reduction, out)
-        } replay: { run in
-            cajal_nn_soft_margin_loss(run[inputRef], run[targetRef], reduction, run.output(0))
+        } replay: {
+            let inputRef = tape.tensor(input)
+            let targetRef = tape.tensor(target)
+            return { run in cajal_nn_soft_margin_loss(run[inputRef], run[targetRef], reduction, run.output(0)) }
         }
     }
     guard let reduction = LossReduction(rawValue: reduction) else { return invalidConstant(LossReduction.self, reduction, "soft_margin_loss", "reduction") }
@@ -2069,12 +2069,12 @@ public func cajal_nn_soft_margin_loss(_ input: OpaquePointer?, _ target: OpaqueP
 public func cajal_nn_hinge_embedding_loss(_ input: OpaquePointer?, _ target: OpaquePointer?, _ margin: Double,
                                           _ reduction: Int32, _ out: TensorOut?) -> Int32 {
     if let tape = PlanTape.active {
-        let inputRef = tape.tensor(input)
-        let targetRef = tape.tensor(target)
         return tape.record("cajal_nn_hinge_embedding_loss", outputs: [.single(out)]) {
             cajal_nn_hinge_embedding_loss(input, target, margin, reduction, out)
-        } replay: { run in
-            cajal_nn_hinge_embedding_loss(run[inputRef], run[targetRef], margin, reduction, run.output(0))
+        } replay: {
+            let inputRef = tape.tensor(input)
+            let targetRef = tape.tensor(target)
+            return { run in cajal_nn_hinge_embedding_loss(run[inputRef], run[targetRef], margin, reduction, run.output(0)) }
         }
     }
     guard let reduction = LossReduction(rawValue: reduction) else { return invalidConstant(LossReduction.self, reduction, "hinge_embedding_loss", "reduction") }
@@ -2088,13 +2088,13 @@ public func cajal_nn_hinge_embedding_loss(_ input: OpaquePointer?, _ target: Opa
 public func cajal_nn_multi_margin_loss(_ input: OpaquePointer?, _ target: OpaquePointer?, _ p: Int64, _ margin: Double,
                                        _ weight: OpaquePointer?, _ reduction: Int32, _ out: TensorOut?) -> Int32 {
     if let tape = PlanTape.active {
-        let inputRef = tape.tensor(input)
-        let targetRef = tape.tensor(target)
-        let weightRef = tape.tensor(weight)
         return tape.record("cajal_nn_multi_margin_loss", outputs: [.single(out)]) {
             cajal_nn_multi_margin_loss(input, target, p, margin, weight, reduction, out)
-        } replay: { run in
-            cajal_nn_multi_margin_loss(run[inputRef], run[targetRef], p, margin, run[weightRef], reduction, run.output(0))
+        } replay: {
+            let inputRef = tape.tensor(input)
+            let targetRef = tape.tensor(target)
+            let weightRef = tape.tensor(weight)
+            return { run in cajal_nn_multi_margin_loss(run[inputRef], run[targetRef], p, margin, run[weightRef], reduction, run.output(0)) }
         }
     }
     guard let reduction = LossReduction(rawValue: reduction) else { return invalidConstant(LossReduction.self, reduction, "multi_margin_loss", "reduction") }
@@ -2108,12 +2108,12 @@ public func cajal_nn_multi_margin_loss(_ input: OpaquePointer?, _ target: Opaque
 public func cajal_nn_multilabel_margin_loss(_ input: OpaquePointer?, _ target: OpaquePointer?, _ reduction: Int32,
                                             _ out: TensorOut?) -> Int32 {
     if let tape = PlanTape.active {
-        let inputRef = tape.tensor(input)
-        let targetRef = tape.tensor(target)
         return tape.record("cajal_nn_multilabel_margin_loss", outputs: [.single(out)]) {
             cajal_nn_multilabel_margin_loss(input, target, reduction, out)
-        } replay: { run in
-            cajal_nn_multilabel_margin_loss(run[inputRef], run[targetRef], reduction, run.output(0))
+        } replay: {
+            let inputRef = tape.tensor(input)
+            let targetRef = tape.tensor(target)
+            return { run in cajal_nn_multilabel_margin_loss(run[inputRef], run[targetRef], reduction, run.output(0)) }
         }
     }
     guard let reduction = LossReduction(rawValue: reduction) else { return invalidConstant(LossReduction.self, reduction, "multilabel_margin_loss", "reduction") }
@@ -2129,14 +2129,14 @@ public func cajal_nn_ctc_loss(_ log_probs: OpaquePointer?, _ targets: OpaquePoin
                               _ target_lengths: UnsafePointer<Int64>?, _ ntarget: Int, _ blank: Int64,
                               _ reduction: Int32, _ zero_infinity: Int32, _ out: TensorOut?) -> Int32 {
     if let tape = PlanTape.active {
-        let log_probsRef = tape.tensor(log_probs)
-        let targetsRef = tape.tensor(targets)
-        let input_lengthsCopy = tape.copy(input_lengths, ninput)
-        let target_lengthsCopy = tape.copy(target_lengths, ntarget)
         return tape.record("cajal_nn_ctc_loss", outputs: [.single(out)]) {
             cajal_nn_ctc_loss(log_probs, targets, input_lengths, ninput, target_lengths, ntarget, blank, reduction, zero_infinity, out)
-        } replay: { run in
-            cajal_nn_ctc_loss(run[log_probsRef], run[targetsRef], UnsafePointer(input_lengthsCopy.pointer), ninput, UnsafePointer(target_lengthsCopy.pointer), ntarget, blank, reduction, zero_infinity, run.output(0))
+        } replay: {
+            let log_probsRef = tape.tensor(log_probs)
+            let targetsRef = tape.tensor(targets)
+            let input_lengthsCopy = tape.copy(input_lengths, ninput)
+            let target_lengthsCopy = tape.copy(target_lengths, ntarget)
+            return { run in cajal_nn_ctc_loss(run[log_probsRef], run[targetsRef], UnsafePointer(input_lengthsCopy.pointer), ninput, UnsafePointer(target_lengthsCopy.pointer), ntarget, blank, reduction, zero_infinity, run.output(0)) }
         }
     }
     guard let reduction = LossReduction(rawValue: reduction) else { return invalidConstant(LossReduction.self, reduction, "ctc_loss", "reduction") }
@@ -2151,11 +2151,11 @@ public func cajal_nn_ctc_loss(_ log_probs: OpaquePointer?, _ targets: OpaquePoin
 @_cdecl("cajal_nn_tanhshrink")
 public func cajal_nn_tanhshrink(_ x: OpaquePointer?, _ out: TensorOut?) -> Int32 {
     if let tape = PlanTape.active {
-        let xRef = tape.tensor(x)
         return tape.record("cajal_nn_tanhshrink", outputs: [.single(out)]) {
             cajal_nn_tanhshrink(x, out)
-        } replay: { run in
-            cajal_nn_tanhshrink(run[xRef], run.output(0))
+        } replay: {
+            let xRef = tape.tensor(x)
+            return { run in cajal_nn_tanhshrink(run[xRef], run.output(0)) }
         }
     }
     return newTensor(out) { try Functional.tanhshrink(tensorArgument(x)) }
@@ -2165,11 +2165,11 @@ public func cajal_nn_tanhshrink(_ x: OpaquePointer?, _ out: TensorOut?) -> Int32
 public func cajal_nn_local_response_norm(_ x: OpaquePointer?, _ size: Int64, _ alpha: Double, _ beta: Double,
                                          _ k: Double, _ out: TensorOut?) -> Int32 {
     if let tape = PlanTape.active {
-        let xRef = tape.tensor(x)
         return tape.record("cajal_nn_local_response_norm", outputs: [.single(out)]) {
             cajal_nn_local_response_norm(x, size, alpha, beta, k, out)
-        } replay: { run in
-            cajal_nn_local_response_norm(run[xRef], size, alpha, beta, k, run.output(0))
+        } replay: {
+            let xRef = tape.tensor(x)
+            return { run in cajal_nn_local_response_norm(run[xRef], size, alpha, beta, k, run.output(0)) }
         }
     }
     return newTensor(out) {
@@ -2182,13 +2182,13 @@ public func cajal_nn_lp_pool(_ x: OpaquePointer?, _ norm_type: Double, _ kernel_
                              _ nkernel: Int, _ stride: UnsafePointer<Int64>?, _ nstride: Int, _ ceil_mode: Int32,
                              _ spatial_dims: Int64, _ out: TensorOut?) -> Int32 {
     if let tape = PlanTape.active {
-        let xRef = tape.tensor(x)
-        let kernel_sizeCopy = tape.copy(kernel_size, nkernel)
-        let strideCopy = tape.copy(stride, nstride)
         return tape.record("cajal_nn_lp_pool", outputs: [.single(out)]) {
             cajal_nn_lp_pool(x, norm_type, kernel_size, nkernel, stride, nstride, ceil_mode, spatial_dims, out)
-        } replay: { run in
-            cajal_nn_lp_pool(run[xRef], norm_type, UnsafePointer(kernel_sizeCopy.pointer), nkernel, UnsafePointer(strideCopy.pointer), nstride, ceil_mode, spatial_dims, run.output(0))
+        } replay: {
+            let xRef = tape.tensor(x)
+            let kernel_sizeCopy = tape.copy(kernel_size, nkernel)
+            let strideCopy = tape.copy(stride, nstride)
+            return { run in cajal_nn_lp_pool(run[xRef], norm_type, UnsafePointer(kernel_sizeCopy.pointer), nkernel, UnsafePointer(strideCopy.pointer), nstride, ceil_mode, spatial_dims, run.output(0)) }
         }
     }
     return newTensor(out) {
@@ -2201,13 +2201,13 @@ public func cajal_nn_lp_pool(_ x: OpaquePointer?, _ norm_type: Double, _ kernel_
 public func cajal_nn_multilabel_soft_margin_loss(_ input: OpaquePointer?, _ target: OpaquePointer?,
                                                  _ weight: OpaquePointer?, _ reduction: Int32, _ out: TensorOut?) -> Int32 {
     if let tape = PlanTape.active {
-        let inputRef = tape.tensor(input)
-        let targetRef = tape.tensor(target)
-        let weightRef = tape.tensor(weight)
         return tape.record("cajal_nn_multilabel_soft_margin_loss", outputs: [.single(out)]) {
             cajal_nn_multilabel_soft_margin_loss(input, target, weight, reduction, out)
-        } replay: { run in
-            cajal_nn_multilabel_soft_margin_loss(run[inputRef], run[targetRef], run[weightRef], reduction, run.output(0))
+        } replay: {
+            let inputRef = tape.tensor(input)
+            let targetRef = tape.tensor(target)
+            let weightRef = tape.tensor(weight)
+            return { run in cajal_nn_multilabel_soft_margin_loss(run[inputRef], run[targetRef], run[weightRef], reduction, run.output(0)) }
         }
     }
     guard let reduction = LossReduction(rawValue: reduction) else { return invalidConstant(LossReduction.self, reduction, "multilabel_soft_margin_loss", "reduction") }
@@ -2222,14 +2222,14 @@ public func cajal_nn_embedding_bag(_ input: OpaquePointer?, _ weight: OpaquePoin
                                    _ mode: Int32, _ per_sample_weights: OpaquePointer?, _ include_last_offset: Int32,
                                    _ has_padding: Int32, _ padding_idx: Int64, _ out: TensorOut?) -> Int32 {
     if let tape = PlanTape.active {
-        let inputRef = tape.tensor(input)
-        let weightRef = tape.tensor(weight)
-        let offsetsRef = tape.tensor(offsets)
-        let per_sample_weightsRef = tape.tensor(per_sample_weights)
         return tape.record("cajal_nn_embedding_bag", outputs: [.single(out)]) {
             cajal_nn_embedding_bag(input, weight, offsets, mode, per_sample_weights, include_last_offset, has_padding, padding_idx, out)
-        } replay: { run in
-            cajal_nn_embedding_bag(run[inputRef], run[weightRef], run[offsetsRef], mode, run[per_sample_weightsRef], include_last_offset, has_padding, padding_idx, run.output(0))
+        } replay: {
+            let inputRef = tape.tensor(input)
+            let weightRef = tape.tensor(weight)
+            let offsetsRef = tape.tensor(offsets)
+            let per_sample_weightsRef = tape.tensor(per_sample_weights)
+            return { run in cajal_nn_embedding_bag(run[inputRef], run[weightRef], run[offsetsRef], mode, run[per_sample_weightsRef], include_last_offset, has_padding, padding_idx, run.output(0)) }
         }
     }
     guard let mode = EmbeddingBagMode(rawValue: mode) else { return invalidConstant(EmbeddingBagMode.self, mode, "embedding_bag", "mode") }

@@ -8,8 +8,8 @@ public func cajal_tensor_scalar_complex(_ re: Double, _ im: Double, _ out: Tenso
     if let tape = PlanTape.active {
         return tape.record("cajal_tensor_scalar_complex", outputs: [.single(out)]) {
             cajal_tensor_scalar_complex(re, im, out)
-        } replay: { run in
-            cajal_tensor_scalar_complex(re, im, run.output(0))
+        } replay: {
+            return { run in cajal_tensor_scalar_complex(re, im, run.output(0)) }
         }
     }
     return newTensor(out) { try Tensor.scalar(real: re, imaginary: im) }
@@ -18,11 +18,11 @@ public func cajal_tensor_scalar_complex(_ re: Double, _ im: Double, _ out: Tenso
 @_cdecl("cajal_tensor_view_as_real")
 public func cajal_tensor_view_as_real(_ x: OpaquePointer?, _ out: TensorOut?) -> Int32 {
     if let tape = PlanTape.active {
-        let xRef = tape.tensor(x)
         return tape.record("cajal_tensor_view_as_real", outputs: [.single(out)]) {
             cajal_tensor_view_as_real(x, out)
-        } replay: { run in
-            cajal_tensor_view_as_real(run[xRef], run.output(0))
+        } replay: {
+            let xRef = tape.tensor(x)
+            return { run in cajal_tensor_view_as_real(run[xRef], run.output(0)) }
         }
     }
     return newTensor(out) { try tensorArgument(x).viewAsReal() }
@@ -31,11 +31,11 @@ public func cajal_tensor_view_as_real(_ x: OpaquePointer?, _ out: TensorOut?) ->
 @_cdecl("cajal_tensor_view_as_complex")
 public func cajal_tensor_view_as_complex(_ x: OpaquePointer?, _ out: TensorOut?) -> Int32 {
     if let tape = PlanTape.active {
-        let xRef = tape.tensor(x)
         return tape.record("cajal_tensor_view_as_complex", outputs: [.single(out)]) {
             cajal_tensor_view_as_complex(x, out)
-        } replay: { run in
-            cajal_tensor_view_as_complex(run[xRef], run.output(0))
+        } replay: {
+            let xRef = tape.tensor(x)
+            return { run in cajal_tensor_view_as_complex(run[xRef], run.output(0)) }
         }
     }
     return newTensor(out) { try tensorArgument(x).viewAsComplex() }
@@ -44,12 +44,12 @@ public func cajal_tensor_view_as_complex(_ x: OpaquePointer?, _ out: TensorOut?)
 @_cdecl("cajal_complex")
 public func cajal_complex(_ real: OpaquePointer?, _ imag: OpaquePointer?, _ out: TensorOut?) -> Int32 {
     if let tape = PlanTape.active {
-        let realRef = tape.tensor(real)
-        let imagRef = tape.tensor(imag)
         return tape.record("cajal_complex", outputs: [.single(out)]) {
             cajal_complex(real, imag, out)
-        } replay: { run in
-            cajal_complex(run[realRef], run[imagRef], run.output(0))
+        } replay: {
+            let realRef = tape.tensor(real)
+            let imagRef = tape.tensor(imag)
+            return { run in cajal_complex(run[realRef], run[imagRef], run.output(0)) }
         }
     }
     return newTensor(out) { try Tensor.complex(real: tensorArgument(real, "real"), imaginary: tensorArgument(imag, "imag")) }
@@ -58,11 +58,11 @@ public func cajal_complex(_ real: OpaquePointer?, _ imag: OpaquePointer?, _ out:
 @_cdecl("cajal_tensor_real")
 public func cajal_tensor_real(_ x: OpaquePointer?, _ out: TensorOut?) -> Int32 {
     if let tape = PlanTape.active {
-        let xRef = tape.tensor(x)
         return tape.record("cajal_tensor_real", outputs: [.single(out)]) {
             cajal_tensor_real(x, out)
-        } replay: { run in
-            cajal_tensor_real(run[xRef], run.output(0))
+        } replay: {
+            let xRef = tape.tensor(x)
+            return { run in cajal_tensor_real(run[xRef], run.output(0)) }
         }
     }
     return newTensor(out) { try tensorArgument(x).realPart() }
@@ -71,11 +71,11 @@ public func cajal_tensor_real(_ x: OpaquePointer?, _ out: TensorOut?) -> Int32 {
 @_cdecl("cajal_tensor_imag")
 public func cajal_tensor_imag(_ x: OpaquePointer?, _ out: TensorOut?) -> Int32 {
     if let tape = PlanTape.active {
-        let xRef = tape.tensor(x)
         return tape.record("cajal_tensor_imag", outputs: [.single(out)]) {
             cajal_tensor_imag(x, out)
-        } replay: { run in
-            cajal_tensor_imag(run[xRef], run.output(0))
+        } replay: {
+            let xRef = tape.tensor(x)
+            return { run in cajal_tensor_imag(run[xRef], run.output(0)) }
         }
     }
     return newTensor(out) { try tensorArgument(x).imaginaryPart() }
@@ -84,11 +84,11 @@ public func cajal_tensor_imag(_ x: OpaquePointer?, _ out: TensorOut?) -> Int32 {
 @_cdecl("cajal_tensor_conj")
 public func cajal_tensor_conj(_ x: OpaquePointer?, _ out: TensorOut?) -> Int32 {
     if let tape = PlanTape.active {
-        let xRef = tape.tensor(x)
         return tape.record("cajal_tensor_conj", outputs: [.single(out)]) {
             cajal_tensor_conj(x, out)
-        } replay: { run in
-            cajal_tensor_conj(run[xRef], run.output(0))
+        } replay: {
+            let xRef = tape.tensor(x)
+            return { run in cajal_tensor_conj(run[xRef], run.output(0)) }
         }
     }
     return newTensor(out) { try tensorArgument(x).conj() }
@@ -97,11 +97,11 @@ public func cajal_tensor_conj(_ x: OpaquePointer?, _ out: TensorOut?) -> Int32 {
 @_cdecl("cajal_tensor_angle")
 public func cajal_tensor_angle(_ x: OpaquePointer?, _ out: TensorOut?) -> Int32 {
     if let tape = PlanTape.active {
-        let xRef = tape.tensor(x)
         return tape.record("cajal_tensor_angle", outputs: [.single(out)]) {
             cajal_tensor_angle(x, out)
-        } replay: { run in
-            cajal_tensor_angle(run[xRef], run.output(0))
+        } replay: {
+            let xRef = tape.tensor(x)
+            return { run in cajal_tensor_angle(run[xRef], run.output(0)) }
         }
     }
     return newTensor(out) { try tensorArgument(x).angle() }
@@ -111,11 +111,11 @@ public func cajal_tensor_angle(_ x: OpaquePointer?, _ out: TensorOut?) -> Int32 
 public func cajal_fft_fft(_ x: OpaquePointer?, _ n: Int64, _ dim: Int64, _ norm: Int32, _ inverse: Int32,
                           _ out: TensorOut?) -> Int32 {
     if let tape = PlanTape.active {
-        let xRef = tape.tensor(x)
         return tape.record("cajal_fft_fft", outputs: [.single(out)]) {
             cajal_fft_fft(x, n, dim, norm, inverse, out)
-        } replay: { run in
-            cajal_fft_fft(run[xRef], n, dim, norm, inverse, run.output(0))
+        } replay: {
+            let xRef = tape.tensor(x)
+            return { run in cajal_fft_fft(run[xRef], n, dim, norm, inverse, run.output(0)) }
         }
     }
     guard let norm = FFTNorm(rawValue: norm) else { return invalidConstant(FFTNorm.self, norm, "fft_fft", "norm") }
@@ -125,11 +125,11 @@ public func cajal_fft_fft(_ x: OpaquePointer?, _ n: Int64, _ dim: Int64, _ norm:
 @_cdecl("cajal_fft_rfft")
 public func cajal_fft_rfft(_ x: OpaquePointer?, _ n: Int64, _ dim: Int64, _ norm: Int32, _ out: TensorOut?) -> Int32 {
     if let tape = PlanTape.active {
-        let xRef = tape.tensor(x)
         return tape.record("cajal_fft_rfft", outputs: [.single(out)]) {
             cajal_fft_rfft(x, n, dim, norm, out)
-        } replay: { run in
-            cajal_fft_rfft(run[xRef], n, dim, norm, run.output(0))
+        } replay: {
+            let xRef = tape.tensor(x)
+            return { run in cajal_fft_rfft(run[xRef], n, dim, norm, run.output(0)) }
         }
     }
     guard let norm = FFTNorm(rawValue: norm) else { return invalidConstant(FFTNorm.self, norm, "fft_rfft", "norm") }
@@ -139,11 +139,11 @@ public func cajal_fft_rfft(_ x: OpaquePointer?, _ n: Int64, _ dim: Int64, _ norm
 @_cdecl("cajal_fft_irfft")
 public func cajal_fft_irfft(_ x: OpaquePointer?, _ n: Int64, _ dim: Int64, _ norm: Int32, _ out: TensorOut?) -> Int32 {
     if let tape = PlanTape.active {
-        let xRef = tape.tensor(x)
         return tape.record("cajal_fft_irfft", outputs: [.single(out)]) {
             cajal_fft_irfft(x, n, dim, norm, out)
-        } replay: { run in
-            cajal_fft_irfft(run[xRef], n, dim, norm, run.output(0))
+        } replay: {
+            let xRef = tape.tensor(x)
+            return { run in cajal_fft_irfft(run[xRef], n, dim, norm, run.output(0)) }
         }
     }
     guard let norm = FFTNorm(rawValue: norm) else { return invalidConstant(FFTNorm.self, norm, "fft_irfft", "norm") }

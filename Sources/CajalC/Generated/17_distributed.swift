@@ -40,8 +40,8 @@ public func cajal_dist_barrier() -> Int32 {
     if let tape = PlanTape.active {
         return tape.record("cajal_dist_barrier", outputs: []) {
             cajal_dist_barrier()
-        } replay: { run in
-            cajal_dist_barrier()
+        } replay: {
+            return { run in cajal_dist_barrier() }
         }
     }
     return status { try Distributed.barrier() }
@@ -50,11 +50,11 @@ public func cajal_dist_barrier() -> Int32 {
 @_cdecl("cajal_dist_all_reduce")
 public func cajal_dist_all_reduce(_ tensor: OpaquePointer?, _ op: Int32) -> Int32 {
     if let tape = PlanTape.active {
-        let tensorRef = tape.tensor(tensor)
         return tape.record("cajal_dist_all_reduce", outputs: []) {
             cajal_dist_all_reduce(tensor, op)
-        } replay: { run in
-            cajal_dist_all_reduce(run[tensorRef], op)
+        } replay: {
+            let tensorRef = tape.tensor(tensor)
+            return { run in cajal_dist_all_reduce(run[tensorRef], op) }
         }
     }
     guard let op = ReduceOperation(rawValue: op) else { return invalidConstant(ReduceOperation.self, op, "dist_all_reduce", "op") }
@@ -64,11 +64,11 @@ public func cajal_dist_all_reduce(_ tensor: OpaquePointer?, _ op: Int32) -> Int3
 @_cdecl("cajal_dist_broadcast")
 public func cajal_dist_broadcast(_ tensor: OpaquePointer?, _ src: Int32) -> Int32 {
     if let tape = PlanTape.active {
-        let tensorRef = tape.tensor(tensor)
         return tape.record("cajal_dist_broadcast", outputs: []) {
             cajal_dist_broadcast(tensor, src)
-        } replay: { run in
-            cajal_dist_broadcast(run[tensorRef], src)
+        } replay: {
+            let tensorRef = tape.tensor(tensor)
+            return { run in cajal_dist_broadcast(run[tensorRef], src) }
         }
     }
     return status { try Distributed.broadcast(tensorArgument(tensor), source: Int(src)) }
@@ -78,11 +78,11 @@ public func cajal_dist_broadcast(_ tensor: OpaquePointer?, _ src: Int32) -> Int3
 public func cajal_dist_all_gather(_ tensor: OpaquePointer?, _ outs: TensorOut?, _ capacity: Int,
                                   _ count: UnsafeMutablePointer<Int>?) -> Int32 {
     if let tape = PlanTape.active {
-        let tensorRef = tape.tensor(tensor)
         return tape.record("cajal_dist_all_gather", outputs: [.counted(outs, count)]) {
             cajal_dist_all_gather(tensor, outs, capacity, count)
-        } replay: { run in
-            cajal_dist_all_gather(run[tensorRef], run.output(0), run.outputCapacity(0), run.outputCount(0))
+        } replay: {
+            let tensorRef = tape.tensor(tensor)
+            return { run in cajal_dist_all_gather(run[tensorRef], run.output(0), run.outputCapacity(0), run.outputCount(0)) }
         }
     }
     return status { try writeTensors(Distributed.allGather(tensorArgument(tensor)), outs, capacity, count) }
@@ -92,12 +92,12 @@ public func cajal_dist_all_gather(_ tensor: OpaquePointer?, _ outs: TensorOut?, 
 public func cajal_dist_reduce_scatter(_ output: OpaquePointer?, _ inputs: UnsafePointer<OpaquePointer?>?, _ count: Int,
                                       _ op: Int32) -> Int32 {
     if let tape = PlanTape.active {
-        let outputRef = tape.tensor(output)
-        let inputsList = tape.tensors(inputs, count)
         return tape.record("cajal_dist_reduce_scatter", outputs: []) {
             cajal_dist_reduce_scatter(output, inputs, count, op)
-        } replay: { run in
-            cajal_dist_reduce_scatter(run[outputRef], run.tensors(inputsList), count, op)
+        } replay: {
+            let outputRef = tape.tensor(output)
+            let inputsList = tape.tensors(inputs, count)
+            return { run in cajal_dist_reduce_scatter(run[outputRef], run.tensors(inputsList), count, op) }
         }
     }
     guard let op = ReduceOperation(rawValue: op) else { return invalidConstant(ReduceOperation.self, op, "dist_reduce_scatter", "op") }
@@ -107,11 +107,11 @@ public func cajal_dist_reduce_scatter(_ output: OpaquePointer?, _ inputs: Unsafe
 @_cdecl("cajal_dist_send")
 public func cajal_dist_send(_ tensor: OpaquePointer?, _ dst: Int32, _ tag: Int32) -> Int32 {
     if let tape = PlanTape.active {
-        let tensorRef = tape.tensor(tensor)
         return tape.record("cajal_dist_send", outputs: []) {
             cajal_dist_send(tensor, dst, tag)
-        } replay: { run in
-            cajal_dist_send(run[tensorRef], dst, tag)
+        } replay: {
+            let tensorRef = tape.tensor(tensor)
+            return { run in cajal_dist_send(run[tensorRef], dst, tag) }
         }
     }
     return status { try Distributed.send(tensorArgument(tensor), destination: Int(dst), tag: Int(tag)) }
