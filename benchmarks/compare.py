@@ -14,9 +14,11 @@ import argparse
 import ctypes
 import os
 import platform
+import itertools
 import statistics
 import subprocess
 import sys
+import time
 
 import numpy as np
 
@@ -417,6 +419,86 @@ def bench_course(suite):
                40, inner=10)
 
 
+# ---------------------------------------------------------------- captured steps
+
+def captured_steps(build, batches, loss_fn):
+    """Four contenders for one training step (forward, loss, backward, Adam) on
+    batches prepared in advance: each library eager, and each compiled
+    (cajal.compile, torch.compile), with the seconds the first three compiled
+    calls took (cajal: an eager warm-up, then the trace; torch: its compile)."""
+    contenders, compile_seconds = {}, {}
+    for name, lib in LIBS.items():
+        for compiled in (False, True):
+            lib.manual_seed(0)
+            model = build(lib)
+            optimizer = lib.optim.Adam(model.parameters(), lr=1e-3)
+            criterion = loss_fn(lib)
+            data = [tuple(lib.from_numpy(a) for a in batch) for batch in batches]
+
+            def step(x, y, model=model, optimizer=optimizer, criterion=criterion):
+                optimizer.zero_grad()
+                loss = criterion(model(x), y)
+                loss.backward()
+                optimizer.step()
+                return loss
+            key = name
+            if compiled:
+                key = "cajal" if name == "cajal" else "torch.compile"
+                try:
+                    step = lib.compile(step)
+                    start = time.perf_counter()
+                    for i in range(3):
+                        step(*data[i % len(data)])
+                    compile_seconds[key] = time.perf_counter() - start
+                except Exception as error:  # torch.compile needs a working inductor toolchain
+                    print(f"[compiled] {name}.compile failed: {type(error).__name__}: {error}", flush=True)
+                    continue
+            else:
+                key = "cajal eager" if name == "cajal" else "torch"
+            contenders[key] = (lambda step, data: (lambda: step(*data[next(counter) % len(data)])))(step, data)
+    return contenders, compile_seconds
+
+
+counter = itertools.count()
+
+
+def bench_compiled(suite):
+    """cajal.compile against eager torch (the ratio) and torch.compile."""
+    import course_models as cm
+    from sklearn.datasets import load_breast_cancer, load_digits
+
+    rng = np.random.default_rng(7)
+    cancer = load_breast_cancer()
+    x = ((cancer.data - cancer.data.mean(0)) / cancer.data.std(0)).astype(np.float32)
+    y = cancer.target.astype(np.float32)[:, None]
+    picks = [rng.choice(len(x), 64, replace=False) for _ in range(8)]
+    workloads = [("tumour MLP 30-64-32-1, batch 64, Adam",
+                  lambda lib: lib.nn.Sequential(lib.nn.Linear(30, 64), lib.nn.ReLU(), lib.nn.Linear(64, 32),
+                                                lib.nn.ReLU(), lib.nn.Linear(32, 1)),
+                  [(x[p], y[p]) for p in picks], lambda lib: lib.nn.BCEWithLogitsLoss(), 300)]
+    digits = load_digits()
+    images = np.pad(np.kron(digits.images / 16.0, np.ones((3, 3))), ((0, 0), (2, 2), (2, 2)))[:, None]
+    images = images.astype(np.float32)
+
+    def lenet(lib):
+        nn = lib.nn
+        return nn.Sequential(nn.Conv2d(1, 6, 5, padding=2), nn.ReLU(), nn.MaxPool2d(2), nn.Conv2d(6, 16, 5),
+                             nn.ReLU(), nn.MaxPool2d(2), nn.Flatten(), nn.Linear(400, 120), nn.ReLU(),
+                             nn.Linear(120, 84), nn.ReLU(), nn.Linear(84, 10))
+    workloads.append(("LeNet-5 on digits 1x28x28, batch 64, Adam", lenet,
+                      [(images[p], digits.target[p].astype(np.int64)) for p in picks],
+                      lambda lib: lib.nn.CrossEntropyLoss(), 60))
+    tokens, labels = cm.dna_data(rng)
+    workloads.append(("TransformerEncoderLayer DNA classifier d32 ff64 2 layers, padding mask, batch 64",
+                      cm.encoder_classifier, [(tokens[64 * i:64 * i + 64], labels[64 * i:64 * i + 64]) for i in range(8)],
+                      lambda lib: lib.nn.CrossEntropyLoss(), 30))
+    for label, build, batches, loss_fn, repeats in workloads:
+        contenders, compile_seconds = captured_steps(build, batches, loss_fn)
+        repeats = max(2, repeats // 4) if suite.quick else repeats
+        times = compare(contenders, repeats, 1, rounds=1 if suite.quick else 2)
+        suite.add("compiled", label, times, compile_seconds=compile_seconds)
+
+
 # ---------------------------------------------------------------- startup
 
 def bench_volumes(suite):
@@ -481,6 +563,7 @@ def bench_startup(suite):
 
 SECTIONS = {"overhead": bench_overhead, "elementwise": bench_elementwise, "matmul": bench_matmul,
             "layers": bench_layers, "volumes": bench_volumes, "training": bench_training, "course": bench_course,
+            "compiled": bench_compiled,
             "startup": bench_startup}
 
 
@@ -533,6 +616,16 @@ def report(suite, command):
                              f"{cell(times.get('torch'), 1e3, '.0f')} | {ratio(times)} |")
                 lines.append(f"| RSS after import, MB | {mb['cajal']:.0f} | {cell(mb.get('torch'), 1, '.0f')} | "
                              f"{ratio(mb)} |")
+        elif section == "compiled":
+            lines += ["| training step | cajal.compile ms | cajal eager ms | torch eager ms | torch.compile ms | "
+                      "ratio (cajal.compile / torch eager) | first 3 calls: cajal.compile s | torch.compile s |",
+                      "|---|---|---|---|---|---|---|---|"]
+            for label, times, extra in rows:
+                first = extra["compile_seconds"]
+                lines.append(f"| {label} | {times['cajal'] * 1e3:.3f} | {cell(times.get('cajal eager'), 1e3, '.3f')} | "
+                             f"{cell(times.get('torch'), 1e3, '.3f')} | {cell(times.get('torch.compile'), 1e3, '.3f')} | "
+                             f"{ratio(times)} | {cell(first.get('cajal'), 1, '.2f')} | "
+                             f"{cell(first.get('torch.compile'), 1, '.1f')} |")
         elif section == "volumes":
             lines += ["| workload | cajal | torch | ratio |", "|---|---|---|---|"]
             for label, times, extra in rows:

@@ -36,6 +36,14 @@ private enum OptimizerUpdate {
             }
 
         case let .adam(moments, stepSize, bias2Sqrt, eps, amsgrad):
+            if T.self == Float.self, !amsgrad {
+                adamFloat(Moments<Float>(moments), Float(-stepSize), Float(bias2Sqrt), Float(eps), n,
+                          UnsafeMutableRawPointer(p).assumingMemoryBound(to: Float.self),
+                          UnsafeRawPointer(g).assumingMemoryBound(to: Float.self),
+                          UnsafeMutableRawPointer(s[0]).assumingMemoryBound(to: Float.self),
+                          UnsafeMutableRawPointer(s[1]).assumingMemoryBound(to: Float.self))
+                return
+            }
             let k = Moments<T>(moments), m = s[0], v = s[1], vmax = amsgrad ? s[2] : nil
             let b2s = T(bias2Sqrt), e = T(eps), size = T(-stepSize)
             for j in 0..<n {
@@ -116,6 +124,40 @@ private enum OptimizerUpdate {
                     p[j] -= corrected * rate
                 }
             }
+        }
+    }
+
+    /// Adam without amsgrad on float32, 16 elements per step: the scalar
+    /// loop's operations in the same order (IEEE per lane), so the same bits.
+    static func adamFloat(_ k: Moments<Float>, _ size: Float, _ b2s: Float, _ e: Float, _ n: Int,
+                          _ p: UnsafeMutablePointer<Float>, _ g: UnsafePointer<Float>,
+                          _ m: UnsafeMutablePointer<Float>, _ v: UnsafeMutablePointer<Float>) {
+        typealias V = SIMD16<Float>
+        let w1 = V(repeating: k.w1), b2 = V(repeating: k.b2), w2 = V(repeating: k.w2), l2 = V(repeating: k.l2)
+        let decay = V(repeating: k.decay), vb2s = V(repeating: b2s), ve = V(repeating: e), vsize = V(repeating: size)
+        let oneMinusW1 = V(repeating: 1 - k.w1), nearStart = k.w1 < 0.5
+        var j = 0
+        while j + 16 <= n {
+            var pj = UnsafeRawPointer(p + j).loadUnaligned(as: V.self)
+            var d = UnsafeRawPointer(g + j).loadUnaligned(as: V.self)
+            var mj = UnsafeRawPointer(m + j).loadUnaligned(as: V.self)
+            var vj = UnsafeRawPointer(v + j).loadUnaligned(as: V.self)
+            if k.maximize { d = -d }
+            if k.decays {
+                if k.decoupled { pj = pj * decay } else { d = d + l2 * pj }
+            }
+            mj = nearStart ? mj + w1 * (d - mj) : d - (d - mj) * oneMinusW1
+            vj = vj * b2 + w2 * d * d
+            pj = pj + vsize * (mj / (vj.squareRoot() / vb2s + ve))
+            UnsafeMutableRawPointer(p + j).storeBytes(of: pj, as: V.self)
+            UnsafeMutableRawPointer(m + j).storeBytes(of: mj, as: V.self)
+            UnsafeMutableRawPointer(v + j).storeBytes(of: vj, as: V.self)
+            j += 16
+        }
+        while j < n {
+            k.update(&p[j], g[j], &m[j], &v[j])
+            p[j] += size * (m[j] / (v[j].squareRoot() / b2s + e))
+            j += 1
         }
     }
 

@@ -61,7 +61,7 @@ def test_status_codes_agree():
 # ptr<...>. ctypes cannot tell some of these apart (c_size_t is c_uint64; a
 # handle is a c_void_p), so the comparison with Python folds them first.
 
-HANDLES = {"cajal_tensor", "cajal_generator", "cajal_archive"}
+HANDLES = {"cajal_tensor", "cajal_generator", "cajal_archive", "cajal_plan"}
 C_SCALARS = {"int": "i32", "int32_t": "i32", "int64_t": "i64", "uint64_t": "u64", "size_t": "size",
              "double": "f64", "char": "char", "void": "void", "cajal_release_fn": "fn(ptr<void>)->void",
              "cajal_gradient_fn": "fn(ptr<void>,handle,ptr<handle>)->i32"}

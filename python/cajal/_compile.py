@@ -22,6 +22,7 @@ does not repeat Python side effects (appending to a list, printing).
 """
 
 import functools
+import operator
 import warnings
 from ctypes import byref, c_size_t, c_void_p
 
@@ -47,7 +48,10 @@ def _read(owner, name):
 
 
 def _holds(guards):
-    return all(_read(owner, name) == value for owner, name, value in guards)
+    for owner, read, value in guards:
+        if read(owner) != value:
+            return False
+    return True
 
 
 def _flatten(value, leaves):
@@ -128,11 +132,15 @@ class CompiledFunction:
         return self if instance is None else functools.partial(self, instance)
 
     def __call__(self, *args, **kwargs):
-        leaves = []
-        spec = _flatten((args, kwargs), leaves)
-        tensors = [leaf for leaf in leaves if isinstance(leaf, Tensor)]
-        key = (spec, tuple(None if isinstance(leaf, Tensor) else _constant_key(leaf) for leaf in leaves),
-               bool(lib.cajal_grad_enabled()), lib.cajal_get_default_dtype())
+        if not kwargs and all(type(a) is Tensor for a in args):  # the common call: tensors only
+            tensors = args
+            key = (len(args), lib.cajal_grad_enabled(), lib.cajal_get_default_dtype())
+        else:
+            leaves = []
+            spec = _flatten((args, kwargs), leaves)
+            tensors = [leaf for leaf in leaves if isinstance(leaf, Tensor)]
+            key = (spec, tuple(None if isinstance(leaf, Tensor) else _constant_key(leaf) for leaf in leaves),
+                   lib.cajal_grad_enabled(), lib.cajal_get_default_dtype())
         entry = self._cache.get(key)
         if entry is None:
             entry = self._cache[key] = _Key()
@@ -167,9 +175,12 @@ class CompiledFunction:
             if message.startswith("[cajal_plan_run] guard: "):
                 raise _Mismatch(message)
             raise ERRORS.get(status, RuntimeError)(message)
-        made = iter([_wrap(outputs[i]) if outputs[i] else None for i in range(plan.outputs[1])])
+        spec, count = plan.outputs
+        if spec is None and count == 1:  # one tensor returned
+            return _wrap(outputs[0]) if outputs[0] else None
+        made = iter([_wrap(outputs[i]) if outputs[i] else None for i in range(count)])
         constants = iter(plan.constants)
-        return _rebuild(plan.outputs[0], (next(made) if c is _TENSOR else c for c in constants))
+        return _rebuild(spec, (next(made) if c is _TENSOR else c for c in constants))
 
     def _trace(self, entry, signature, handles, count, args, kwargs):
         global _guards
@@ -189,18 +200,20 @@ class CompiledFunction:
         out_handles = (c_void_p * max(len(outputs), 1))(*[t._handle for t in outputs])
         handle = c_void_p()
         if lib.cajal_plan_end(out_handles, len(outputs), byref(handle)):
-            self._fallback(entry, signature, last_error().removeprefix("[cajal_plan_end] cannot capture: "))
+            self._fallback(entry, signature, last_error().removeprefix("[cajal_plan_end] cannot capture: "), 4)
             return result
         constants = [_TENSOR if isinstance(leaf, Tensor) else leaf for leaf in leaves]
-        entry.plans.insert(0, _Plan(handle.value, list(guards.values()), (spec, len(outputs)), constants, signature))
+        checks = [(owner, operator.itemgetter(name) if isinstance(owner, dict) else operator.attrgetter(name), value)
+                  for owner, name, value in guards.values()]
+        entry.plans.insert(0, _Plan(handle.value, checks, (spec, len(outputs)), constants, signature))
         return result
 
-    def _fallback(self, entry, signature, reason):
+    def _fallback(self, entry, signature, reason, stacklevel=3):
         entry.eager.add(signature)
         if not self._warned:
             self._warned = True
             name = getattr(self._fn, "__qualname__", repr(self._fn))
-            warnings.warn(f"cajal.compile: {name} runs eagerly: {reason}", stacklevel=3)
+            warnings.warn(f"cajal.compile: {name} runs eagerly: {reason}", stacklevel=stacklevel)
 
 
 _TENSOR = object()  # marks where a plan output goes in the returned structure
