@@ -84,12 +84,14 @@ final class PlanRun {
     let slots: UnsafeMutablePointer<OpaquePointer?>
     let scratch: UnsafeMutablePointer<OpaquePointer?>
     let counts: UnsafeMutablePointer<Int>
-    var step: Int = 0
+    /// The current step's outputs: (scratch offset or -1, length) pairs from here.
+    var outputTable: UnsafePointer<Int>
     unowned let plan: Plan
 
     init(plan: Plan, inputs: UnsafePointer<OpaquePointer?>) {
         self.plan = plan
         self.inputs = inputs
+        outputTable = UnsafePointer(plan.outputTable)
         slots = .allocate(capacity: max(plan.slotCount, 1))
         slots.initialize(repeating: nil, count: max(plan.slotCount, 1))
         scratch = .allocate(capacity: max(plan.scratchCount, 1))
@@ -122,14 +124,14 @@ final class PlanRun {
 
     /// Where output k of the current step is written (NULL where the captured call had NULL).
     func output(_ k: Int) -> TensorOut? {
-        plan.steps[step].outputOffsets[k] < 0 ? nil : scratch + plan.steps[step].outputOffsets[k]
+        outputTable[2 &* k] < 0 ? nil : scratch + outputTable[2 &* k]
     }
 
     /// Where a counted output k writes how many tensors it made.
     func outputCount(_ k: Int) -> UnsafeMutablePointer<Int> { counts + k }
 
     /// The room a counted output k has: as many tensors as it made when captured.
-    func outputCapacity(_ k: Int) -> Int { plan.steps[step].outputSlots[k].count }
+    func outputCapacity(_ k: Int) -> Int { outputTable[2 &* k &+ 1] }
 }
 
 /// One capture in progress on this thread.
@@ -351,6 +353,9 @@ final class Plan {
     let slotCount: Int
     let scratchCount: Int
     let maxOutputs: Int
+    /// Each step's outputs as (scratch offset or -1, length) pairs, from outputStart[step].
+    let outputTable: UnsafeMutablePointer<Int>
+    let outputStart: [Int]
     private let externals: [OpaquePointer]
     private var lock = pthread_mutex_t()
 
@@ -369,10 +374,20 @@ final class Plan {
         scratchCount = tape.scratchCount
         maxOutputs = tape.maxOutputs
         externals = tape.externals
+        var table: [Int] = [], starts: [Int] = []
+        for step in steps {
+            starts.append(table.count)
+            for (offset, slots) in zip(step.outputOffsets, step.outputSlots) { table += [offset, slots.count] }
+        }
+        outputTable = .allocate(capacity: max(table.count, 1))
+        outputTable.initialize(repeating: 0, count: max(table.count, 1))
+        for (i, value) in table.enumerated() { outputTable[i] = value }
+        outputStart = starts
         pthread_mutex_init(&lock, nil)
     }
 
     deinit {
+        outputTable.deallocate()
         for pointer in externals { Handles.release(pointer, .tensor) }
         pthread_mutex_destroy(&lock)
     }
@@ -415,7 +430,7 @@ final class Plan {
         let savedGradMode = GradMode.isEnabled
         defer { GradMode.isEnabled = savedGradMode }  // a failed step may leave a no_grad section open
         for index in steps.indices {
-            run.step = index
+            run.outputTable = UnsafePointer(outputTable + outputStart[index])
             let step = steps[index]
             let status = step.replay(run)
             if status != 0 {
