@@ -545,6 +545,32 @@ def bench_volumes(suite):
         peaks[name] = after - before
     suite.add("volumes", "peak RSS growth of one Conv3d fwd+bwd (MB; input 16 MB, output 16 MB)", peaks, unit="MB")
 
+    # A Segment-Anything-style ViT's attention weights: softmax over 12 heads of 4096 x 4096 scores.
+    scores = rng.standard_normal((12, 4096, 4096), dtype=np.float32)
+
+    def softmax(name, lib):
+        xs = lib.from_numpy(scores)
+
+        def step():
+            with lib.no_grad():
+                lib.softmax(xs, dim=-1)
+        return step
+    suite.time("volumes", "softmax over 12x4096x4096 (SAM ViT attention), dim -1", softmax, 3)
+    del scores
+    code = ("import numpy as np, {0} as lib\n"
+            "def hwm():\n"
+            "    return int([l for l in open('/proc/self/status') if l.startswith('VmHWM')][0].split()[1]) / 1024\n"
+            "x = lib.from_numpy(np.random.default_rng(3).standard_normal((12, 4096, 4096), dtype=np.float32))\n"
+            "before = hwm()\n"
+            "y = lib.softmax(x, dim=-1)\n"
+            "print(before, hwm())\n")
+    peaks = {}
+    for name in LIBS:
+        before, after = (float(v) for v in subprocess.run([sys.executable, "-c", code.format(name)], capture_output=True,
+                                                           text=True, env=env, check=True).stdout.split())
+        peaks[name] = after - before
+    suite.add("volumes", "peak RSS growth of that softmax (MB; input 805 MB, output 805 MB)", peaks, unit="MB")
+
 
 def bench_startup(suite):
     """Wall time of `import` and resident memory after it, in fresh interpreters."""
