@@ -253,6 +253,17 @@ def test_eig_refuses_nan_and_inf_as_torch_does():
             torch.linalg.eigvals(torch.tensor([[1.0, bad], [0.0, 2.0]]))
 
 
+def test_svd_refuses_nan_and_inf_as_torch_does():
+    """LAPACK's gesdd can loop forever on a NaN (found by the C fuzzer); torch refuses non-finite input
+    with this message, and eigh (which does not loop) returns NaNs as torch's does."""
+    for bad in (float("nan"), float("inf")):
+        a = torch.tensor([[1.0, bad], [0.0, 2.0]])
+        for svd in (torch.linalg.svd, torch.linalg.svdvals):
+            with pytest.raises(RuntimeError, match="failed to converge because the input matrix contained non-finite"):
+                svd(a)
+    assert torch.linalg.eigh(torch.tensor([[float("nan"), 1.0], [1.0, 2.0]])).eigenvectors.isnan().all()
+
+
 def test_gamma_samplers_end_on_bad_concentrations():
     """torch's Marsaglia-Tsang loop never accepts for a negative or NaN concentration (found by the C
     fuzzer); cajal's ends, at the dtype's smallest normal number as torch clamps its samples."""

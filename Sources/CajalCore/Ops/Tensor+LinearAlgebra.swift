@@ -344,6 +344,10 @@ extension Tensor {
         try checkLapackType(op)
         let m = shape[rank - 2], n = shape[rank - 1], k = Swift.min(m, n), batch = Array(shape.dropLast(2))
         guard Swift.max(m, n) <= Int(Int32.max) / 64 else { throw CajalError.value("[\(op)] matrices of size \(m) x \(n) exceed LAPACK's 32-bit limits") }
+        // gesdd can loop forever on a NaN (found by the C fuzzer); torch refuses them first too.
+        guard try GradMode.withDisabled({ try isfinite().all().itemInt64() }) == 1 else {
+            throw CajalError.runtime("[\(op)] \(op): The algorithm failed to converge because the input matrix contained non-finite values.")
+        }
         let uCols = fullMatrices ? m : k, vRows = fullMatrices ? n : k
         let values = try Tensor.zeros(batch + [k], dtype: dtype)
         // Row-major A is column-major Aᵀ = V S Uᵀ: LAPACK's U and Vᵀ of Aᵀ read row-major as Vh and U.
