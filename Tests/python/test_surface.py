@@ -271,3 +271,6 @@ def test_gamma_samplers_end_on_bad_concentrations():
     assert samples.shape == (4,) and samples[3].item() > 0
     rows = torch._sample_dirichlet(torch.tensor([[-1.0, 1.0], [float("nan"), 2.0]], dtype=torch.float64))
     assert rows.shape == (2, 2)
+    # A generator whose state is all zeros draws 0 forever: the rejection loop gives up (found by the C fuzzer).
+    stuck = torch.Generator().set_state(torch.zeros(628, dtype=torch.int64))
+    assert torch._standard_gamma(torch.tensor([2.0, 0.5]), generator=stuck).shape == (2,)

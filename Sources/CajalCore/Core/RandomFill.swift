@@ -169,16 +169,22 @@ extension RandomFill {
         let d = (alpha - T(double: Double(Float(1) / Float(3)))).doubleValue
         let c = 1 / (9 * d).squareRoot()
         let squeeze = Double(Float(0.0331))
-        while true {
+        // Each try accepts with probability above 0.95, so a thousand
+        // rejections in a row only come from a degenerate generator state
+        // (set_state with all zeros draws 0 forever: found by the C fuzzer).
+        for _ in 0..<1000 {
             var x = 0.0, y = 0.0
+            var draws = 0
             repeat {
                 x = generator.normalDouble()
                 y = 1 + c * x
-            } while y <= 0
+                draws += 1
+            } while y <= 0 && draws < 1000
             let v = y * y * y, u = 1 - generator.uniformDouble(), xx = x * x
             if u < 1 - squeeze * xx * xx { return scale * d * v }
             if Glibc.log(u) < 0.5 * xx + d * (1 - v + Glibc.log(v)) { return scale * d * v }
         }
+        return .nan
     }
 
     /// torch._standard_gamma: one sample per element of the contiguous
