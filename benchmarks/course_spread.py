@@ -1,6 +1,7 @@
-"""The course-model section of compare.py run several times in one process,
-reported as the spread of the ratios (this machine is noisy): min, median and
-max of cajal time / torch time per workload. Writes benchmarks/COURSE.md.
+"""The course-model and captured-step sections of compare.py run several
+times in one process, reported as the spread of the ratios (this machine is
+noisy): min, median and max of cajal time / torch time per workload (for the
+captured steps: cajal.compile against eager torch). Writes benchmarks/COURSE.md.
 
     make bench-course            # 3 rounds
     python benchmarks/course_spread.py [--rounds N]
@@ -22,13 +23,17 @@ def main():
     args = parser.parse_args()
     if not compare.torch:
         sys.exit("course_spread.py compares with torch: run it with the reference venv's python")
-    rounds = []
+    rounds, compiled = [], []
     for _ in range(args.rounds):
         suite = compare.Suite(quick=True)
         compare.bench_course(suite)
         rounds.append(suite.rows)
+        suite = compare.Suite(quick=True)
+        compare.bench_compiled(suite)
+        compiled.append(suite.rows)
     lines = ["# Course-style models: cajal vs PyTorch, spread over rounds", "",
-             f"Command: `make bench-course` ({args.rounds} rounds of `compare.py --quick --only course` in one process)", ""]
+             f"Command: `make bench-course` ({args.rounds} rounds of `compare.py --quick --only course compiled` "
+             "in one process)", ""]
     lines += compare.machine()
     lines += ["- ratio = cajal time / torch time, min / median / max over the rounds; times are the medians", "",
               "| workload | cajal ms | torch ms | ratio min | median | max |", "|---|---|---|---|---|---|"]
@@ -38,6 +43,24 @@ def main():
         ratios = sorted(c / t for c, t in zip(cajal_times, torch_times))
         lines.append(f"| {label} | {statistics.median(cajal_times) * 1e3:.3f} | {statistics.median(torch_times) * 1e3:.3f} | "
                      f"{ratios[0]:.2f} | {statistics.median(ratios):.2f} | {ratios[-1]:.2f} |")
+    lines += ["", "## Captured training steps (`cajal.compile`)", "",
+              "Batches prepared in advance; ratio = cajal.compile time / eager torch time. The first three calls "
+              "(cajal: eager warm-up, then the trace; torch.compile: its compilation) are timed apart.", "",
+              "| training step | cajal.compile ms | cajal eager ms | torch eager ms | torch.compile ms | "
+              "ratio min | median | max | first 3 calls: cajal s | torch.compile s |",
+              "|---|---|---|---|---|---|---|---|---|---|"]
+    for i, (_, label, _, _) in enumerate(compiled[0]):
+        def median(name, rows=[r[i] for r in compiled]):
+            values = [row[2][name] for row in rows if name in row[2]]
+            return f"{statistics.median(values) * 1e3:.3f}" if values else "-"
+
+        def first(name, rows=[r[i] for r in compiled]):
+            values = [row[3]["compile_seconds"][name] for row in rows if name in row[3]["compile_seconds"]]
+            return f"{statistics.median(values):.2f}" if values else "-"
+        ratios = sorted(r[i][2]["cajal"] / r[i][2]["torch"] for r in compiled)
+        lines.append(f"| {label} | {median('cajal')} | {median('cajal eager')} | {median('torch')} | "
+                     f"{median('torch.compile')} | {ratios[0]:.2f} | {statistics.median(ratios):.2f} | {ratios[-1]:.2f} | "
+                     f"{first('cajal')} | {first('torch.compile')} |")
     text = "\n".join(lines) + "\n"
     print(text)
     with open(os.path.join(HERE, "COURSE.md"), "w") as f:
