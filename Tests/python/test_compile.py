@@ -158,9 +158,10 @@ def transformer_case(rng):
     return step, [(tensor(rng.integers(0, 64, (16, 20))), tensor(rng.integers(0, 3, 16))) for _ in range(STEPS)]
 
 
-def unet_case(rng):
-    ex = example("unet/cells_unet.py")
-    model = ex.UNet()
+def segmentation_case(rng, path, model_class):
+    """A U-Net example's step: BCE plus Dice on 32x32 masks."""
+    ex = example(path)
+    model = getattr(ex, model_class)()
     optimizer = torch.optim.Adam(model.parameters(), lr=3e-3)
 
     def step(x, y):
@@ -172,6 +173,10 @@ def unet_case(rng):
         return loss
     return step, [(tensor(rng.normal(size=(4, 1, 32, 32)).astype(np.float32)),
                    tensor((rng.random((4, 1, 32, 32)) < 0.3).astype(np.float32))) for _ in range(STEPS)]
+
+
+def unet_case(rng):
+    return segmentation_case(rng, "unet/cells_unet.py", "UNet")
 
 
 def molecules_case(rng):
@@ -274,19 +279,7 @@ def ctc_case(rng):
 
 
 def attention_unet_case(rng):
-    ex = example("unet/attention_unet.py")
-    model = ex.AttentionUNet()
-    optimizer = torch.optim.Adam(model.parameters(), lr=3e-3)
-
-    def step(x, y):
-        logits = model(x)
-        loss = F.binary_cross_entropy_with_logits(logits, y) + ex.dice_loss(logits, y)
-        optimizer.zero_grad()
-        loss.backward()
-        optimizer.step()
-        return loss
-    return step, [(tensor(rng.normal(size=(4, 1, 32, 32)).astype(np.float32)),
-                   tensor((rng.random((4, 1, 32, 32)) < 0.3).astype(np.float32))) for _ in range(STEPS)]
+    return segmentation_case(rng, "unet/attention_unet.py", "AttentionUNet")
 
 
 def pretraining_case(rng):
