@@ -629,3 +629,26 @@ def test_a_bool_mask_given_to_the_plan_is_counted_before_each_run():
     mask[1], mask[2], mask[3] = False, False, True  # two again, other ones: the first plan fits, reads the new mask
     assert selected_sum(x).item() == 3.0
     assert len(plans(selected_sum)) == 2
+
+
+def test_a_compiled_module_inside_a_compiled_step_is_part_of_its_plan():
+    def train(compiled):
+        torch.manual_seed(0)
+        model = nn.Linear(3, 1)
+        inner = torch.compile(model) if compiled else model
+        optimizer = torch.optim.SGD(model.parameters(), lr=0.1)
+
+        def step(x):
+            optimizer.zero_grad()
+            loss = inner(x).pow(2).mean()
+            loss.backward()
+            optimizer.step()
+            return loss
+        outer = torch.compile(step) if compiled else step
+        losses = [outer(torch.full((4, 3), float(i))).item() for i in range(5)]
+        return losses, model.weight.detach().clone(), outer
+    eager, weight, _ = train(False)
+    captured, captured_weight, step = train(True)
+    assert plans(step)  # the outer plan holds the inner module's calls: its trace ran the module eagerly
+    np.testing.assert_allclose(captured, eager, rtol=1e-6)
+    torch.testing.assert_close(captured_weight, weight)

@@ -132,6 +132,8 @@ class CompiledFunction:
         return self if instance is None else functools.partial(self, instance)
 
     def __call__(self, *args, **kwargs):
+        if _guards is not None:  # inside another function's trace: its plan records these calls
+            return self._fn(*args, **kwargs)
         if not kwargs and all(type(a) is Tensor for a in args):  # the common call: tensors only
             tensors = args
             key = (len(args), lib.cajal_grad_enabled(), lib.cajal_get_default_dtype())
