@@ -92,3 +92,23 @@ real functions, true division of integers and Python floats promote to it.""",
         throw CajalError.type("[set_default_dtype] only floating-point types are supported as the default type, got \\(type.name)")
     }
 }''')
+
+fn("int cajal_set_autocast(int32_t enabled, int32_t dtype)",
+   """torch.autocast("cpu", dtype) for this thread: while enabled, matmul, linear and the
+(transposed) convolutions cast float32 operands to dtype (CAJAL_BFLOAT16 or CAJAL_FLOAT16) and
+return it, and the losses compute in float32; backward runs with it off. 0 switches it off.""",
+   swift='''status {
+    guard enabled != 0 else {
+        Autocast.dtype = nil
+        return
+    }
+    let type = try readDType(dtype, "autocast")
+    guard type == .bfloat16 || type == .float16 else {
+        throw CajalError.value("[autocast] CPU autocast supports bfloat16 and float16, got \\(type.name)")
+    }
+    Autocast.dtype = type
+}''')
+
+fn("int32_t cajal_autocast_dtype(void)",
+   "The dtype autocast runs in on this thread (a CAJAL_* code), or -1 when it is off.",
+   swift='Autocast.dtype?.rawValue ?? -1')

@@ -247,6 +247,14 @@ int32_t cajal_get_default_dtype(void);
  * real functions, true division of integers and Python floats promote to it. */
 int cajal_set_default_dtype(int32_t dtype);
 
+/* torch.autocast("cpu", dtype) for this thread: while enabled, matmul, linear and the
+ * (transposed) convolutions cast float32 operands to dtype (CAJAL_BFLOAT16 or CAJAL_FLOAT16) and
+ * return it, and the losses compute in float32; backward runs with it off. 0 switches it off. */
+int cajal_set_autocast(int32_t enabled, int32_t dtype);
+
+/* The dtype autocast runs in on this thread (a CAJAL_* code), or -1 when it is off. */
+int32_t cajal_autocast_dtype(void);
+
 /* ---------------------------------------------------------------- creation */
 
 /* Releases a tensor handle. NULL is a no-op. */

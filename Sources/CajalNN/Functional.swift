@@ -87,6 +87,10 @@ extension Functional {
 
     /// y = x Wᵀ + b, with weight (out, in) and optional bias (out).
     public static func linear(_ input: Tensor, weight: Tensor, bias: Tensor? = nil) throws -> Tensor {
+        if Autocast.lowers(input, weight, bias) {
+            let (x, w, b) = (try Autocast.lowered(input), try Autocast.lowered(weight), try bias.map(Autocast.lowered))
+            return try Autocast.withDisabled { try linear(x, weight: w, bias: b) }
+        }
         guard weight.rank == 2 || weight.rank == 1 else {
             throw CajalError.runtime("[linear] weight must be 1-D or 2-D, got \(weight.rank)-D of size \(weight.shape)")
         }
@@ -392,6 +396,7 @@ extension Functional {
 
     /// mean/sum/none of (input - target)^2.
     public static func mseLoss(_ input: Tensor, _ target: Tensor, reduction: LossReduction = .mean) throws -> Tensor {
+        let (input, target) = (try Autocast.widened(input), try Autocast.widened(target))  // float32 under autocast
         try checkSameShape(input, target, op: "mse_loss")
         let difference = try input.sub(target)
         return try reduction.apply(difference.mul(difference))
@@ -399,6 +404,7 @@ extension Functional {
 
     /// mean/sum/none of |input - target|.
     public static func l1Loss(_ input: Tensor, _ target: Tensor, reduction: LossReduction = .mean) throws -> Tensor {
+        let (input, target) = (try Autocast.widened(input), try Autocast.widened(target))  // float32 under autocast
         try checkSameShape(input, target, op: "l1_loss")
         return try reduction.apply(input.sub(target).abs())
     }
@@ -406,6 +412,7 @@ extension Functional {
     /// -w (y log x + (1 - y) log(1 - x)) with the logs clamped at -100, as torch.
     public static func binaryCrossEntropy(_ input: Tensor, _ target: Tensor, weight: Tensor? = nil,
                                           reduction: LossReduction = .mean) throws -> Tensor {
+        let (input, target) = (try Autocast.widened(input), try Autocast.widened(target))  // float32 under autocast
         guard input.shape == target.shape else {
             throw CajalError.value("[binary_cross_entropy] Using a target size (\(target.shape)) that is different to the input size (\(input.shape)) is deprecated. Please ensure they have the same size.")
         }
@@ -420,6 +427,7 @@ extension Functional {
     /// (1 - y) x + (1 + (p - 1) y) log(1 + e^-x) with the log-sum-exp trick.
     public static func binaryCrossEntropyWithLogits(_ input: Tensor, _ target: Tensor, weight: Tensor? = nil,
                                                     positiveWeight: Tensor? = nil, reduction: LossReduction = .mean) throws -> Tensor {
+        let (input, target) = (try Autocast.widened(input), try Autocast.widened(target))  // float32 under autocast
         guard input.shape == target.shape else {
             throw CajalError.value("[binary_cross_entropy_with_logits] Target size (\(target.shape)) must be the same as input size (\(input.shape))")
         }
@@ -439,6 +447,7 @@ extension Functional {
     /// (N, C, d1, ...) or (C), target (N) or (N, d1, ...) or () of int64.
     public static func nllLoss(_ input: Tensor, _ target: Tensor, weight: Tensor? = nil, ignoreIndex: Int = -100,
                                reduction: LossReduction = .mean) throws -> Tensor {
+        let (input, target) = (try Autocast.widened(input), try Autocast.widened(target))  // float32 under autocast
         let (picked, weights) = try pickedLogProbabilities(input, target, weight: weight, ignoreIndex: ignoreIndex, op: "nll_loss")
         let loss = try picked.mul(weights).neg()
         switch reduction {
@@ -454,6 +463,7 @@ extension Functional {
     /// entropy against them. Label smoothing mixes in the uniform distribution.
     public static func crossEntropy(_ input: Tensor, _ target: Tensor, weight: Tensor? = nil, ignoreIndex: Int = -100,
                                     reduction: LossReduction = .mean, labelSmoothing: Double = 0) throws -> Tensor {
+        let (input, target) = (try Autocast.widened(input), try Autocast.widened(target))  // float32 under autocast
         let op = "cross_entropy"
         guard (0...1).contains(labelSmoothing) else {
             throw CajalError.runtime("[\(op)] label_smoothing must be between 0.0 and 1.0. Got: \(labelSmoothing)")

@@ -6,6 +6,7 @@ extension Functional {
     /// 0.5 d^2 / beta where |d| < beta, else |d| - 0.5 beta (d = input - target).
     public static func smoothL1Loss(_ input: Tensor, _ target: Tensor, reduction: LossReduction = .mean,
                                     beta: Double = 1) throws -> Tensor {
+        let (input, target) = (try Autocast.widened(input), try Autocast.widened(target))  // float32 under autocast
         try checkSameShape(input, target, op: "smooth_l1_loss")
         guard beta >= 0 else { throw CajalError.runtime("[smooth_l1_loss] smooth_l1_loss does not support negative values for beta.") }
         let difference = try input.sub(target), size = try difference.abs()
@@ -17,6 +18,7 @@ extension Functional {
     /// 0.5 d^2 where |d| < delta, else delta (|d| - 0.5 delta).
     public static func huberLoss(_ input: Tensor, _ target: Tensor, reduction: LossReduction = .mean,
                                  delta: Double = 1) throws -> Tensor {
+        let (input, target) = (try Autocast.widened(input), try Autocast.widened(target))  // float32 under autocast
         try checkSameShape(input, target, op: "huber_loss")
         guard delta > 0 else { throw CajalError.runtime("[huber_loss] huber_loss does not support non-positive values for delta.") }
         let difference = try input.sub(target), size = try difference.abs()
@@ -34,6 +36,7 @@ extension Functional {
 
     public static func klDivLoss(_ input: Tensor, _ target: Tensor, reduction: LossReduction = .mean,
                                  logTarget: Bool = false) throws -> Tensor {
+        let (input, target) = (try Autocast.widened(input), try Autocast.widened(target))  // float32 under autocast
         let pointwise: Tensor
         if logTarget {
             pointwise = try target.exp().mul(target.sub(input))

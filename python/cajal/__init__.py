@@ -318,3 +318,5 @@ def is_complex(input):  # noqa: A002
 
 
 from ._compile import compile  # noqa: E402, A001 (torch.compile)
+from . import amp  # noqa: E402
+from .amp import autocast, get_autocast_dtype, is_autocast_enabled  # noqa: E402 (torch.autocast, ...)

@@ -8,7 +8,7 @@ into a plan; later calls replay the plan in one C call, without running the
 Python function. What decides whether a plan fits a call:
 
 - the engine checks each input tensor's shape, strides, dtype and
-  requires_grad, and the grad mode;
+  requires_grad, and the grad mode; the autocast dtype is part of the key;
 - the non-tensor arguments (numbers, strings, flags) must equal the traced ones;
 - Python state the trace read is guarded: the `training` flag of every module
   called, and the hyperparameters of every optimizer group stepped.
@@ -136,13 +136,13 @@ class CompiledFunction:
             return self._fn(*args, **kwargs)
         if not kwargs and all(type(a) is Tensor for a in args):  # the common call: tensors only
             tensors = args
-            key = (len(args), lib.cajal_grad_enabled(), lib.cajal_get_default_dtype())
+            key = (len(args), lib.cajal_grad_enabled(), lib.cajal_get_default_dtype(), lib.cajal_autocast_dtype())
         else:
             leaves = []
             spec = _flatten((args, kwargs), leaves)
             tensors = [leaf for leaf in leaves if isinstance(leaf, Tensor)]
             key = (spec, tuple(None if isinstance(leaf, Tensor) else _constant_key(leaf) for leaf in leaves),
-                   lib.cajal_grad_enabled(), lib.cajal_get_default_dtype())
+                   lib.cajal_grad_enabled(), lib.cajal_get_default_dtype(), lib.cajal_autocast_dtype())
         entry = self._cache.get(key)
         if entry is None:
             entry = self._cache[key] = _Key()

@@ -33,6 +33,8 @@ DECLARATIONS = {
     "cajal_live_storage_bytes": (c_size_t, []),
     "cajal_get_default_dtype": (c_int32, []),
     "cajal_set_default_dtype": (c_int, [c_int32]),
+    "cajal_set_autocast": (c_int, [c_int32, c_int32]),
+    "cajal_autocast_dtype": (c_int32, []),
     # creation
     "cajal_tensor_free": (None, [T]),
     "cajal_tensor_from_data": (c_int, [c_void_p, c_size_t, SHAPE, c_size_t, c_int32, T_OUT]),

@@ -114,3 +114,30 @@ public func cajal_set_default_dtype(_ dtype: Int32) -> Int32 {
         }
     }
 }
+
+@_cdecl("cajal_set_autocast")
+public func cajal_set_autocast(_ enabled: Int32, _ dtype: Int32) -> Int32 {
+    if let tape = PlanTape.active {
+        return tape.record("cajal_set_autocast", outputs: []) {
+            cajal_set_autocast(enabled, dtype)
+        } replay: {
+            return { run in cajal_set_autocast(enabled, dtype) }
+        }
+    }
+    return status {
+        guard enabled != 0 else {
+            Autocast.dtype = nil
+            return
+        }
+        let type = try readDType(dtype, "autocast")
+        guard type == .bfloat16 || type == .float16 else {
+            throw CajalError.value("[autocast] CPU autocast supports bfloat16 and float16, got \(type.name)")
+        }
+        Autocast.dtype = type
+    }
+}
+
+@_cdecl("cajal_autocast_dtype")
+public func cajal_autocast_dtype() -> Int32 {
+    Autocast.dtype?.rawValue ?? -1
+}

@@ -155,6 +155,12 @@ enum Autograd {
     /// returned (nil where none arrives), and only nodes on a path to an input run.
     static func run(roots: [(output: Tensor, seed: Tensor)], retainGraph: Bool, createGraph: Bool,
                     capturing inputs: [Tensor]?) throws -> [Tensor?] {
+        // Gradient ops take their forward ops' dtypes, not autocast's.
+        try Autocast.withDisabled { try runGraph(roots: roots, retainGraph: retainGraph, createGraph: createGraph, capturing: inputs) }
+    }
+
+    private static func runGraph(roots: [(output: Tensor, seed: Tensor)], retainGraph: Bool, createGraph: Bool,
+                                 capturing inputs: [Tensor]?) throws -> [Tensor?] {
         var captured = [Tensor?](repeating: nil, count: inputs?.count ?? 0)
         // Inputs are found by identity: leaves on leaf edges, others by their grad_fn.
         var leafSlots: [ObjectIdentifier: [Int]] = [:], nodeSlots: [ObjectIdentifier: [Int]] = [:]

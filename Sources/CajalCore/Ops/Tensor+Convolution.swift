@@ -42,6 +42,13 @@ extension Tensor {
 
     private static func convolution(_ input: Tensor, weight: Tensor, bias: Tensor?, stride: [Int], padding: ConvolutionPadding,
                                     dilation: [Int], groups: Int, spatialDims: Int, op: String) throws -> Tensor {
+        if Autocast.lowers(input, weight, bias) {
+            let (x, w, b) = (try Autocast.lowered(input), try Autocast.lowered(weight), try bias.map(Autocast.lowered))
+            return try Autocast.withDisabled {  // a lower type's convolution may widen inside
+                try convolution(x, weight: w, bias: b, stride: stride, padding: padding, dilation: dilation, groups: groups,
+                                spatialDims: spatialDims, op: op)
+            }
+        }
         let batchedRank = spatialDims + 2
         guard input.rank == batchedRank || input.rank == batchedRank - 1 else {
             throw CajalError.runtime("[\(op)] Expected \(batchedRank - 1)D (unbatched) or \(batchedRank)D (batched) input to \(op), but got input of size: \(input.shape)")
@@ -172,6 +179,13 @@ extension Tensor {
 
     private static func convTranspose(_ input: Tensor, weight: Tensor, bias: Tensor?, stride: [Int], padding: [Int],
                                       outputPadding: [Int], groups: Int, dilation: [Int], spatialDims: Int) throws -> Tensor {
+        if Autocast.lowers(input, weight, bias) {
+            let (x, w, b) = (try Autocast.lowered(input), try Autocast.lowered(weight), try bias.map(Autocast.lowered))
+            return try Autocast.withDisabled {
+                try convTranspose(x, weight: w, bias: b, stride: stride, padding: padding, outputPadding: outputPadding,
+                                  groups: groups, dilation: dilation, spatialDims: spatialDims)
+            }
+        }
         let op = "conv_transpose\(spatialDims)d", batchedRank = spatialDims + 2
         guard input.rank == batchedRank || input.rank == batchedRank - 1 else {
             throw CajalError.runtime("[\(op)] Expected \(batchedRank - 1)D (unbatched) or \(batchedRank)D (batched) input to \(op), but got input of size: \(input.shape)")

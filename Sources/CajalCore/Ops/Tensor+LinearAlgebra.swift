@@ -5,6 +5,10 @@ import Glibc
 /// computed by BLAS gemm.
 extension Tensor {
     public func matmul(_ other: Tensor) throws -> Tensor {
+        if Autocast.lowers(self, other) {  // computed with autocast off: a lower type's product may widen inside
+            let (a, b) = (try Autocast.lowered(self), try Autocast.lowered(other))
+            return try Autocast.withDisabled { try a.matmul(b) }
+        }
         guard rank >= 1 && other.rank >= 1 else {
             throw CajalError.runtime("[matmul] both arguments to matmul need to be at least 1D, but they are \(rank)D and \(other.rank)D")
         }
