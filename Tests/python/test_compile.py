@@ -652,3 +652,18 @@ def test_a_compiled_module_inside_a_compiled_step_is_part_of_its_plan():
     assert plans(step)  # the outer plan holds the inner module's calls: its trace ran the module eagerly
     np.testing.assert_allclose(captured, eager, rtol=1e-6)
     torch.testing.assert_close(captured_weight, weight)
+
+
+def test_tensors_left_in_reference_cycles_do_not_count_as_kept():
+    @torch.compile
+    def cyclic(x):
+        y = x * 2
+        holder = {"y": y}
+        holder["self"] = holder  # a cycle that plain reference counting leaves behind
+        return y + 1
+    x = torch.ones(2)
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        for _ in range(4):
+            torch.testing.assert_close(cyclic(x), x * 2 + 1)
+    assert plans(cyclic)

@@ -22,6 +22,7 @@ does not repeat Python side effects (appending to a list, printing).
 """
 
 import functools
+import gc
 import operator
 import warnings
 from ctypes import byref, c_size_t, c_void_p
@@ -196,6 +197,7 @@ class CompiledFunction:
         finally:
             guards, _guards = _guards, outer
         del args, kwargs
+        gc.collect()  # tensors the function left in reference cycles are gone, not "kept"
         leaves = []
         spec = _flatten(result, leaves)
         outputs = [leaf for leaf in leaves if isinstance(leaf, Tensor)]
