@@ -12,7 +12,10 @@ under their camelCase labels). From them this writes:
   include/cajal.h                   api/header_start.h, the declarations, api/header_end.h
   Sources/CajalC/Generated/*.swift  the @_cdecl export of every function: its C signature in
                                     Swift types around its `swift=` body (the helpers those
-                                    bodies call live in Sources/CajalC/*.swift)
+                                    bodies call live in Sources/CajalC/*.swift), preceded by
+                                    the recording a captured plan makes of the call
+                                    (Sources/CajalC/Plan.swift; fn(..., capture=, lengths=,
+                                    capture_check=) where the parameter types do not decide)
   python/cajal/_declarations.py     the ctypes table (restype, argtypes) of every function
   python/cajal/_methods.py          for a declaration with python=[names]: the Tensor method
                                     and torch function under each name, forwarding to it
