@@ -264,6 +264,20 @@ def test_svd_refuses_nan_and_inf_as_torch_does():
     assert torch.linalg.eigh(torch.tensor([[float("nan"), 1.0], [1.0, 2.0]])).eigenvectors.isnan().all()
 
 
+def test_a_huge_batch_of_empty_matrices_is_done_at_once():
+    """2^31 x 7 matrices of size 0 x 0 hold no work; looping over them took hours (found by the C fuzzer)."""
+    empty = torch.empty(0, 0).expand(2147483647, 7, 0, 0)
+    assert torch.linalg.eigvalsh(empty).shape == (2147483647, 7, 0)
+    assert torch.linalg.eigh(empty).eigenvectors.shape == (2147483647, 7, 0, 0)
+    assert torch.linalg.eigvals(empty).shape == (2147483647, 7, 0)
+
+
+def test_adaptive_max_pool_refuses_output_sizes_whose_product_overflows():
+    """An output plane of (2^31 - 1) x 2^51 overflowed Int and trapped (found by the Python fuzzer)."""
+    with pytest.raises(ValueError, match="too large"):
+        torch.nn.functional.adaptive_max_pool3d(torch.ones(1, 2, 3, 4), (2147483648, 2147483647, 2251799813685248))
+
+
 def test_gamma_samplers_end_on_bad_concentrations():
     """torch's Marsaglia-Tsang loop never accepts for a negative or NaN concentration (found by the C
     fuzzer); cajal's ends, at the dtype's smallest normal number as torch clamps its samples."""

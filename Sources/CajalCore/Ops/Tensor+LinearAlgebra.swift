@@ -202,6 +202,8 @@ extension Tensor {
     /// Runs `body` on each n x n matrix of a contiguous batch.
     private func forEachMatrix(_ body: (UnsafeMutableRawPointer, Int) throws -> Void) rethrows {
         let n = shape[rank - 1]
+        // 0 x 0 matrices hold nothing to do, however many (2^31 x 7 of them took hours: found by the fuzzer).
+        if n == 0 { return }
         let matrices = shape.dropLast(2).reduce(1, *)
         for b in 0..<matrices { try body(dataPointer + b * n * n * dtype.itemSize, b) }
     }
@@ -627,7 +629,7 @@ extension Tensor {
         // Q's columns start as the reflectors (a column-major m x qColumns buffer per matrix).
         let qBuffer = try Tensor.zeros(batch + [qColumns, m], dtype: dtype)
         let item = dtype.itemSize, matrices = batch.reduce(1, *)
-        for b in 0..<matrices where k > 0 {
+        for b in 0..<(k > 0 ? matrices : 0) {  // empty matrices: no loop over a batch that may be huge
             let a = factors.dataPointer + b * m * n * item, tau = taus.dataPointer + b * Swift.max(k, 1) * item
             try Lapack.householderQR(dtype: dtype, a, m: m, n: n, tau: tau)
             guard mode != .r else { continue }
@@ -710,7 +712,7 @@ extension Tensor {
         let vectors = try Tensor.zeros(wanted ? batch + [n, n] : [0], dtype: complexType)
         let wr = try Tensor.zeros([Swift.max(n, 1)], dtype: dtype), wi = try Tensor.zeros([Swift.max(n, 1)], dtype: dtype)
         let vr = try Tensor.zeros([Swift.max(n * n, 1)], dtype: dtype)
-        for b in 0..<batch.reduce(1, *) where n > 0 {
+        for b in 0..<(n > 0 ? batch.reduce(1, *) : 0) {  // empty matrices: no loop over a batch that may be huge
             let info = try Lapack.generalEigen(dtype: dtype, work.dataPointer + b * n * n * item, n: n, wr: wr.dataPointer,
                                                wi: wi.dataPointer, vr: wanted ? vr.dataPointer : nil)
             if info > 0 {

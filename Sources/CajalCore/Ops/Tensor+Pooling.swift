@@ -105,7 +105,10 @@ extension Tensor {
             return (try values.reshape(lead + size), try indices.reshape(lead + size))
         }
         // Separable, as max_pool3d: each plane's maxima, then along depth.
-        let (depth, outPlane) = (spatial[0], size[1] * size[2])
+        // The sizes are the user's: their products are checked (2^31 x 2^51 trapped; found by the fuzzer).
+        let depth = spatial[0]
+        let outPlane = try Arguments(op).product(size[1], size[2], "output size \(size[1]) x \(size[2])")
+        _ = try Arguments(op).product([planes, outPlane, Swift.max(size[0], depth)], "the output of \(lead) x \(size)")
         let (planeMax, planeIndex) = try adaptiveMaxPool2d(input.reshape([planes * depth, spatial[1], spatial[2]]),
                                                            outputSize: [size[1], size[2]])
         let alongDepth = try planeMax.reshape([planes, depth, outPlane]).transpose(1, 2).reshape([planes * outPlane, 1, depth])
