@@ -278,6 +278,16 @@ def test_adaptive_max_pool_refuses_output_sizes_whose_product_overflows():
         torch.nn.functional.adaptive_max_pool3d(torch.ones(1, 2, 3, 4), (2147483648, 2147483647, 2251799813685248))
 
 
+def test_triangle_indices_of_huge_matrices_refuse_or_skip_at_once():
+    """tril_indices(2^51, 1) looped over every row in Python (found by the fuzzer): now the result is
+    reserved first, and rows that hold no entries are never visited."""
+    with pytest.raises(torch.OutOfMemoryError, match="tril_indices"):
+        torch.tril_indices(2 ** 51, 1)
+    assert torch.triu_indices(2 ** 40, 5, 100).shape == (2, 0)
+    assert torch.tril_indices(2 ** 40, 5, -(2 ** 41)).shape == (2, 0)
+    assert torch.tril_indices(4, 3, -1).tolist() == [[1, 2, 2, 3, 3, 3], [0, 0, 1, 0, 1, 2]]  # torch's
+
+
 def test_gamma_samplers_end_on_bad_concentrations():
     """torch's Marsaglia-Tsang loop never accepts for a negative or NaN concentration (found by the C
     fuzzer); cajal's ends, at the dtype's smallest normal number as torch clamps its samples."""

@@ -10,6 +10,7 @@ import builtins
 import itertools
 
 from . import _dtype as D
+from ._ffi import reserve
 from ._tensor import Tensor, as_tensor_operand as _operand
 
 
@@ -393,8 +394,14 @@ def _triangle_indices(row, col, offset, lower, dtype):
     for name, value in (("row", row), ("col", col)):
         if value < 0:
             raise RuntimeError(f"{name} must be non-negative, got{value}")
+    # Only rows that hold entries are visited (a 2^51-row request with none
+    # looped for ever: found by the fuzzer), and the result is reserved first.
+    first, last = (builtins.max(0, -offset), row) if lower else (0, builtins.min(row, builtins.max(0, col - offset)))
+    if col == 0:
+        first = last
+    reserve(16 * builtins.max(0, last - first) * col, "tril_indices" if lower else "triu_indices")
     rows, cols = [], []
-    for i in range(row):
+    for i in range(first, last):
         span = range(0, builtins.max(0, builtins.min(col, i + offset + 1))) if lower else range(builtins.max(0, i + offset), col)
         rows.extend([i] * len(span))
         cols.extend(span)
