@@ -202,8 +202,6 @@ extension Tensor {
     /// Runs `body` on each n x n matrix of a contiguous batch.
     private func forEachMatrix(_ body: (UnsafeMutableRawPointer, Int) throws -> Void) rethrows {
         let n = shape[rank - 1]
-        // 0 x 0 matrices hold nothing to do, however many (2^31 x 7 of them took hours: found by the fuzzer).
-        if n == 0 { return }
         let matrices = shape.dropLast(2).reduce(1, *)
         for b in 0..<matrices { try body(dataPointer + b * n * n * dtype.itemSize, b) }
     }
@@ -316,11 +314,14 @@ extension Tensor {
         // Row-major A is column-major Aᵀ: its lower triangle is LAPACK's upper one.
         let buffer = try GradMode.withDisabled { try materialized() }
         let values = try Tensor(uninitializedShape: Array(shape.dropLast(1)), dtype: dtype, op: "linalg.eigh")
-        try buffer.forEachMatrix { matrix, b in
-            let info = try Lapack.symmetricEigen(dtype: dtype, matrix, values.dataPointer + b * n * dtype.itemSize, n: n,
-                                                 vectors: true, upper: !upper)
-            if info > 0 {
-                throw CajalError.runtime("[linalg.eigh] linalg.eigh: \(batchElement(b))The algorithm failed to converge because the input matrix is ill-conditioned or has too many repeated eigenvalues (error code: \(info)).")
+        // 0 x 0 matrices have no eigenvalues, however many (2^31 x 7 of them took hours: found by the fuzzer).
+        if n > 0 {
+            try buffer.forEachMatrix { matrix, b in
+                let info = try Lapack.symmetricEigen(dtype: dtype, matrix, values.dataPointer + b * n * dtype.itemSize, n: n,
+                                                     vectors: true, upper: !upper)
+                if info > 0 {
+                    throw CajalError.runtime("[linalg.eigh] linalg.eigh: \(batchElement(b))The algorithm failed to converge because the input matrix is ill-conditioned or has too many repeated eigenvalues (error code: \(info)).")
+                }
             }
         }
         let vectors = buffer.columnMajorMatrices()
