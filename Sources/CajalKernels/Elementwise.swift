@@ -110,14 +110,14 @@ struct CastF<S: TensorElement, D: TensorElement>: UnaryFunctor {
     }
 }
 
-struct ExpV: VectorFunctor { static func apply(_ x: UnsafeRawPointer, _ out: UnsafeMutableRawPointer) { map(x, out, vectorExp) } }
-struct LogV: VectorFunctor { static func apply(_ x: UnsafeRawPointer, _ out: UnsafeMutableRawPointer) { map(x, out, vectorLog) } }
-struct TanhV: VectorFunctor { static func apply(_ x: UnsafeRawPointer, _ out: UnsafeMutableRawPointer) { map(x, out, vectorTanh) } }
-struct SigmoidV: VectorFunctor { static func apply(_ x: UnsafeRawPointer, _ out: UnsafeMutableRawPointer) { map(x, out, vectorSigmoid) } }
-struct ErfV: VectorFunctor { static func apply(_ x: UnsafeRawPointer, _ out: UnsafeMutableRawPointer) { map(x, out, vectorErf) } }
+struct ExpV: VectorFunctor { @inline(__always) static func apply(_ x: UnsafeRawPointer, _ out: UnsafeMutableRawPointer) { map(x, out, vectorExp) } }
+struct LogV: VectorFunctor { @inline(__always) static func apply(_ x: UnsafeRawPointer, _ out: UnsafeMutableRawPointer) { map(x, out, vectorLog) } }
+struct TanhV: VectorFunctor { @inline(__always) static func apply(_ x: UnsafeRawPointer, _ out: UnsafeMutableRawPointer) { map(x, out, vectorTanh) } }
+struct SigmoidV: VectorFunctor { @inline(__always) static func apply(_ x: UnsafeRawPointer, _ out: UnsafeMutableRawPointer) { map(x, out, vectorSigmoid) } }
+struct ErfV: VectorFunctor { @inline(__always) static func apply(_ x: UnsafeRawPointer, _ out: UnsafeMutableRawPointer) { map(x, out, vectorErf) } }
 /// torch's order: x · 0.5 · (1 + erf(x · (1/√2))).
 struct GeluV: VectorFunctor {
-    static func apply(_ x: UnsafeRawPointer, _ out: UnsafeMutableRawPointer) {
+    @inline(__always) static func apply(_ x: UnsafeRawPointer, _ out: UnsafeMutableRawPointer) {
         // No closure: one left out of line would take its Vector16 in quarters.
         let v = x.loadUnaligned(as: Vector16.self)
         out.storeBytes(of: v * 0.5 * (1 + vectorErf(v * 0.707_106_781_186_547_6)), as: Vector16.self)
@@ -280,6 +280,12 @@ private func vectorRow<F: VectorFunctor>(_: F.Type, _ out: UnsafeMutablePointer<
                                          _ x: UnsafePointer<Float>, _ sx: Int, _ n: Int) {
     var i = 0
     if so == 1 && sx == 1 {
+        // Two blocks per step: independent chains the core overlaps.
+        while i + 32 <= n {
+            F.apply(x + i, out + i)
+            F.apply(x + i + 16, out + i + 16)
+            i += 32
+        }
         while i + 16 <= n {
             F.apply(x + i, out + i)
             i += 16
@@ -354,6 +360,13 @@ private func runUnary<F: UnaryFunctor>(_ f: F.Type, _ out: UnsafeMutableRawPoint
     let xp = x.assumingMemoryBound(to: F.In.self)
     let so = loop.innerStrides[0], sx = loop.innerStrides[1]
     if transposedTiles(f, o, xp, loop, cost: cost) { return }
+    if so == 1 && sx == 1 && loop.disjoint(0, out, MemoryLayout<F.Out>.stride, 1, x, MemoryLayout<F.In>.stride) {
+        loop.run(costPerElement: cost) { (offsets: SIMD4<Int>, start: Int, n: Int) in
+            let rowOut = o + (offsets[0] + start), rowX = xp + (offsets[1] + start)
+            for i in 0..<n { rowOut[i] = F.apply(rowX[i]) }
+        }
+        return
+    }
     loop.run(costPerElement: cost) { (offsets: SIMD4<Int>, start: Int, n: Int) in
         let rowOut = o + (offsets[0] + start * so)
         let rowX = xp + (offsets[1] + start * sx)
@@ -417,6 +430,28 @@ private func runBinary<F: BinaryFunctor>(_ f: F.Type, _ out: UnsafeMutableRawPoi
     let ap = a.assumingMemoryBound(to: F.In.self)
     let bp = b.assumingMemoryBound(to: F.In.self)
     let so = loop.innerStrides[0], sa = loop.innerStrides[1], sb = loop.innerStrides[2]
+    // The common layouts with an output that aliases neither input (a fresh
+    // result): checked once here, so each row is a bare vector loop. Short
+    // rows (a bias over 32 features) spent most of their time in the
+    // per-row aliasing checks of binaryRow.
+    if so == 1 && (sa == 1 || sa == 0) && (sb == 1 || sb == 0) && !(sa == 0 && sb == 0)
+        && loop.disjoint(0, out, MemoryLayout<F.Out>.stride, 1, a, MemoryLayout<F.In>.stride)
+        && loop.disjoint(0, out, MemoryLayout<F.Out>.stride, 2, b, MemoryLayout<F.In>.stride) {
+        loop.run(costPerElement: cost) { (offsets: SIMD4<Int>, start: Int, n: Int) in
+            let rowOut = o + (offsets[0] + start)
+            if sa == 1 && sb == 1 {
+                let rowA = ap + (offsets[1] + start), rowB = bp + (offsets[2] + start)
+                for i in 0..<n { rowOut[i] = F.apply(rowA[i], rowB[i]) }
+            } else if sb == 0 {
+                let rowA = ap + (offsets[1] + start), y = bp[offsets[2]]
+                for i in 0..<n { rowOut[i] = F.apply(rowA[i], y) }
+            } else {
+                let x = ap[offsets[1]], rowB = bp + (offsets[2] + start)
+                for i in 0..<n { rowOut[i] = F.apply(x, rowB[i]) }
+            }
+        }
+        return
+    }
     loop.run(costPerElement: cost) { (offsets: SIMD4<Int>, start: Int, n: Int) in
         let rowOut = o + (offsets[0] + start * so)
         let rowA = ap + (offsets[1] + start * sa)

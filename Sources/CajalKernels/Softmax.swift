@@ -38,7 +38,7 @@ private func store(_ v: Vector16, _ p: UnsafeMutablePointer<Float>) { UnsafeMuta
 /// which the CPU computes through a microcode assist 100 times slower. Such a
 /// term (< 1.2e-38) cannot change a sum that includes the row's max (1).
 struct SoftmaxExpV: VectorFunctor {
-    static func apply(_ x: UnsafeRawPointer, _ out: UnsafeMutableRawPointer) {
+    @inline(__always) static func apply(_ x: UnsafeRawPointer, _ out: UnsafeMutableRawPointer) {
         let v = x.loadUnaligned(as: Vector16.self)
         let tiny = v .< -87
         var e = vectorExp(v.replacing(with: -87, where: tiny))

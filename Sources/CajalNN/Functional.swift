@@ -97,6 +97,7 @@ extension Functional {
         guard input.rank >= 1, input.shape[input.rank - 1] == weight.shape[weight.rank - 1] else {
             throw CajalError.shape("[linear] mat1 and mat2 shapes cannot be multiplied (input \(input.shape) and weight \(weight.shape): the last dims must match)")
         }
+        if let fused = try input.linearProduct(weight: weight, bias: bias) { return fused }
         let product = try input.matmul(weight.rank == 2 ? weight.t() : weight)
         guard let bias else { return product }
         return try product.add(bias)

@@ -34,9 +34,11 @@ public enum Parallel {
     }
 
     /// Work units (elements times per-element cost) worth handing a second
-    /// core. With the spinning pool, measured here (benchmarks/bench_ops.py):
-    /// a second thread speeds up a float32 multiply from about 128K elements.
-    public static let elementwiseGrain = 1 << 17
+    /// core: torch's grain. Measured here with the spinning pool, a float32
+    /// multiply of 70K elements takes 8.5 µs on two cores (torch 11.3); the
+    /// earlier grain of 128K kept attention's 230K-element score tensors on
+    /// one core (a division 59 µs against torch's 31).
+    public static let elementwiseGrain = 1 << 15
 
     /// Relative per-element cost of libm functions against an add.
     public static let transcendentalCost = 8

@@ -141,6 +141,33 @@ public struct StridedLoop {
         return perm
     }
 
+    /// The lowest and highest element offsets operand `op` touches, relative
+    /// to its first element (a negative stride reaches below it). Lets a
+    /// kernel rule out aliasing between operands once rather than per row.
+    public func elementSpan(_ op: Int) -> (low: Int, high: Int) {
+        var low = 0, high = 0
+        func extend(_ size: Int, _ stride: Int) {
+            let reach = (size - 1) &* stride
+            if reach < 0 { low &+= reach } else { high &+= reach }
+        }
+        if rowCount == 0 || innerCount == 0 { return (0, -1) }
+        extend(innerCount, innerStrides[op])
+        let outerRank = outerShape.count
+        for d in 0..<outerRank { extend(outerShape[d], outerStrides[op * outerRank + d]) }
+        return (low, high)
+    }
+
+    /// Whether operands `a` and `b` (at base addresses `pa`, `pb`, elements of
+    /// `sizeA`, `sizeB` bytes) never share a byte over the whole space.
+    public func disjoint(_ a: Int, _ pa: UnsafeRawPointer, _ sizeA: Int,
+                         _ b: Int, _ pb: UnsafeRawPointer, _ sizeB: Int) -> Bool {
+        let (la, ha) = elementSpan(a), (lb, hb) = elementSpan(b)
+        if ha < la || hb < lb { return true }
+        let startA = Int(bitPattern: pa) &+ la &* sizeA, endA = Int(bitPattern: pa) &+ (ha &+ 1) &* sizeA
+        let startB = Int(bitPattern: pb) &+ lb &* sizeB, endB = Int(bitPattern: pb) &+ (hb &+ 1) &* sizeB
+        return endA <= startB || endB <= startA
+    }
+
     /// Calls `body(offsets)` for rows `rows`, where offsets[op] is the element
     /// offset of that row's first element for each operand.
     @inlinable

@@ -23,9 +23,22 @@ extension Tensor {
             return try unsqueeze(dim: 0).matrixProduct(other).squeeze(dim: -2)
         }
         if other.rank == 1 {
-            return try matrixProduct(other.unsqueeze(dim: 1)).squeeze(dim: -1)
+            return try foldedProduct(other.unsqueeze(dim: 1)).squeeze(dim: -1)
         }
-        return try matrixProduct(other)
+        return try foldedProduct(other)
+    }
+
+    /// A stack of matrices times one matrix as one tall product, as torch
+    /// folds it: one GEMM rather than one per stacked matrix, and through the
+    /// views' backward the weight's gradient is one GEMM too, not a batch of
+    /// products summed. Only when the stack's rows are one strided run.
+    private func foldedProduct(_ other: Tensor) throws -> Tensor {
+        guard rank >= 3, other.rank == 2, count > 0, shape[rank - 1] == other.shape[0] else {
+            return try matrixProduct(other)
+        }
+        let k = shape[rank - 1], rows = count / Swift.max(k, 1)
+        guard viewStrides([rows, k]) != nil else { return try matrixProduct(other) }
+        return try view([rows, k]).matrixProduct(other).view(Array(shape.dropLast()) + [other.shape[1]])
     }
 
     /// The product of matrices in the last two dims, broadcasting the batch dims.
@@ -99,6 +112,49 @@ extension Tensor {
             return [ctx.needs(0) ? try ctx.grad.matrixProduct(b.transpose(-1, -2)) : nil,
                     ctx.needs(1) ? try a.transpose(-1, -2).matrixProduct(ctx.grad) : nil]
         }
+    }
+
+    /// x Wᵀ + b as one product, as torch's addmm computes nn.Linear: the
+    /// bias is written into the result's rows first and the GEMM adds the
+    /// product onto them (beta 1), so the bias costs a row copy rather than a
+    /// second pass over a separate product. Leading dims fold into the rows.
+    /// Nil when the operands are not that plain case (other dtypes, a weight
+    /// BLAS cannot read, rows that do not fold): the caller composes matmul
+    /// and add instead.
+    public func linearProduct(weight: Tensor, bias: Tensor?) throws -> Tensor? {
+        let type = dtype
+        guard type == .float32 || type == .float64, weight.dtype == type, rank >= 2, weight.rank == 2,
+              count > 0, weight.count > 0 else { return nil }
+        let k = shape[rank - 1], n = weight.shape[0]
+        guard weight.shape[1] == k, n <= Int(Int32.max), k <= Int(Int32.max) else { return nil }
+        if let bias, bias.dtype != type || bias.rank != 1 || bias.shape[0] != n { return nil }
+        let rows = count / k
+        guard rows <= Int(Int32.max), viewStrides([rows, k]) != nil,
+              let wLayout = Gemm.blasLayout(rows: k, cols: n, rowStride: weight.strides[1], colStride: weight.strides[0]),
+              wLayout.ld <= Int(Int32.max) else { return nil }
+        let x = rank == 2 ? self : try view([rows, k])
+        guard let xLayout = Gemm.blasLayout(rows: rows, cols: k, rowStride: x.strides[0], colStride: x.strides[1]),
+              xLayout.ld <= Int(Int32.max) else { return nil }
+        let out = try Tensor(uninitializedShape: [rows, n], dtype: type, op: "linear")
+        if let bias {
+            kernels.cast(type, type, out.dataPointer, bias.dataPointer,
+                         StridedLoop(shape: [rows, n], strides: out.strides, [0, bias.strides[0]]))
+        }
+        Gemm.multiply(dtype: type, m: rows, n: n, k: k,
+                      a: MatrixOperand(pointer: x.dataPointer, transposed: xLayout.transposed, leadingDimension: xLayout.ld),
+                      b: MatrixOperand(pointer: weight.dataPointer, transposed: wLayout.transposed, leadingDimension: wLayout.ld),
+                      c: out.dataPointer, ldc: n, beta: bias == nil ? 0 : 1)
+        // torch's addmm(bias, mat1, mat2) order: the bias's gradient is
+        // ready first, which DDP's buckets (reverse parameter order) expect.
+        let inputs = bias.map { [$0, x, weight] } ?? [x, weight]
+        let first = inputs.count - 2
+        let product = out.recording("AddmmBackward0", inputs: inputs, saving: [x, weight]) { ctx in
+            let (x, w) = (ctx.saved[0], ctx.saved[1])
+            let products = [ctx.needs(first) ? try ctx.grad.matmul(w) : nil,
+                            ctx.needs(first + 1) ? try ctx.grad.t().matmul(x) : nil]
+            return first == 1 ? [ctx.needs(0) ? try ctx.grad.sum(dim: 0) : nil] + products : products
+        }
+        return rank == 2 ? product : try product.view(Array(shape.dropLast()) + [n])
     }
 
     /// Self, or a contiguous copy when BLAS cannot read its last two dims.
