@@ -21,18 +21,43 @@ import CajalRuntime
     let (L, S, D, Dv) = (p.targetLength, p.sourceLength, p.headDim, p.valueDim)
     let padded = paddedLength(S)
     Parallel.forEachChunk(p.batch, costPerItem: L &* S &* (D &+ Dv &+ 8)) { heads in
-        withUnsafeTemporaryAllocation(of: Float.self, capacity: (D + 1) * padded) { scratch in
+        // Query rows go in blocks, each stage over the whole block: the rows
+        // are independent, so the core overlaps one row's dependent chain
+        // (max, exp, sum, scale) with the next one's. The mask is first laid
+        // out as padded rows (-inf past S), one per head or one per query row,
+        // written element by element once and then read as whole vectors:
+        // adding it element by element after the vector stores of the
+        // scores stalled every row on store forwarding.
+        let block = Swift.min(L, 16)
+        let maskPerRow = p.mask != nil && p.maskStrides.1 != 0
+        let biasRows = maskPerRow ? block : 1
+        withUnsafeTemporaryAllocation(of: Float.self, capacity: (D + block + biasRows) * padded) { scratch in
             guard let keysT = scratch.baseAddress else { return }
-            let row = keysT + D * padded
+            let rows = keysT + D * padded, bias = rows + block * padded
+            if p.mask == nil { paddedMaskRow(p, 0, 0, bias, padded) }
             for b in heads {
                 let qb = q + b * L * D, kb = k + b * S * D, vb = v + b * S * Dv
                 let pb = weights + b * L * S, ob = out + b * L * Dv
                 transposePadded(kb, rows: S, columns: D, stride: padded, into: keysT)
-                for i in 0..<L {
-                    scoreRow(qb + i * D, keysT, D, padded, p.scale, row)
-                    maskRow(p, b, i, row)
-                    softmaxRow(.softmax, row, pb + i * S, S)
-                    weightedSum(pb + i * S, 1, vb, S, Dv, ob + i * Dv)
+                if p.mask != nil && !maskPerRow { paddedMaskRow(p, b, 0, bias, padded) }
+                var first = 0
+                while first < L {
+                    let count = Swift.min(block, L - first)
+                    if maskPerRow {
+                        for r in 0..<count { paddedMaskRow(p, b, first + r, bias + r * padded, padded) }
+                    }
+                    for r in 0..<count {
+                        let i = first + r
+                        maskedScoreRow(qb + i * D, keysT, D, padded, p.scale, bias + (maskPerRow ? r * padded : 0),
+                                       p.causal ? i : Int.max, rows + r * padded)
+                    }
+                    for r in 0..<count { softmaxPaddedRow(rows + r * padded, padded) }
+                    for r in 0..<count {
+                        let i = first + r
+                        (pb + i * S).update(from: rows + r * padded, count: S)
+                        weightedSum(rows + r * padded, 1, vb, S, Dv, ob + i * Dv)
+                    }
+                    first += count
                 }
             }
         }
@@ -107,6 +132,37 @@ private func scoreRow(_ a: UnsafePointer<Float>, _ bT: UnsafePointer<Float>, _ d
     }
 }
 
+/// The additive mask of query row i of head b (zeros without one), then
+/// -inf up to `padded`.
+private func paddedMaskRow(_ p: AttentionProblem, _ b: Int, _ i: Int, _ out: UnsafeMutablePointer<Float>, _ padded: Int) {
+    let S = p.sourceLength
+    if let mask = p.mask?.assumingMemoryBound(to: Float.self) {
+        let base = mask + (b * p.maskStrides.0 + i * p.maskStrides.1), step = p.maskStrides.2
+        for j in 0..<S { out[j] = base[j * step] }
+    } else {
+        out.update(repeating: 0, count: S)
+    }
+    (out + S).update(repeating: -.infinity, count: padded - S)
+}
+
+/// row[j] = scale · Σ_d a[d] bT[d · n + j] + bias[j] for j < n (a multiple
+/// of 16), and -inf for j > lastAllowed (causal attention): the same
+/// arithmetic as scoreRow then maskRow, all in registers.
+@inline(never)
+private func maskedScoreRow(_ a: UnsafePointer<Float>, _ bT: UnsafePointer<Float>, _ depth: Int, _ n: Int, _ scale: Float,
+                            _ bias: UnsafePointer<Float>, _ lastAllowed: Int, _ row: UnsafeMutablePointer<Float>) {
+    let lanes = Vector16(0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15)
+    var j = 0
+    while j < n {
+        var acc = Vector16()
+        for d in 0..<depth { acc += Vector16(repeating: a[d]) * UnsafeRawPointer(bT + d * n + j).loadUnaligned(as: Vector16.self) }
+        var scores = acc * scale + UnsafeRawPointer(bias + j).loadUnaligned(as: Vector16.self)
+        if lastAllowed < j + 15 { scores.replace(with: -.infinity, where: lanes .> Float(lastAllowed - j)) }
+        UnsafeMutableRawPointer(row + j).storeBytes(of: scores, as: Vector16.self)
+        j += 16
+    }
+}
+
 /// Adds the mask, and -inf where causality forbids.
 @inline(__always)
 private func maskRow(_ p: AttentionProblem, _ b: Int, _ i: Int, _ row: UnsafeMutablePointer<Float>) {
@@ -148,11 +204,25 @@ private func weightedSum(_ weights: UnsafePointer<Float>, _ step: Int, _ rows: U
         c += 16
     }
     while c + 8 <= width {
-        var acc = SIMD8<Float>()
-        for j in 0..<count {
-            acc += SIMD8(repeating: weights[j * step]) * UnsafeRawPointer(rows + j * width + c).loadUnaligned(as: SIMD8<Float>.self)
+        // Four partial sums over j: small heads (8 wide) otherwise wait on
+        // one chain of `count` dependent adds.
+        @inline(__always) func term(_ j: Int) -> SIMD8<Float> {
+            SIMD8(repeating: weights[j * step]) * UnsafeRawPointer(rows + j * width + c).loadUnaligned(as: SIMD8<Float>.self)
         }
-        UnsafeMutableRawPointer(out + c).storeBytes(of: acc, as: SIMD8<Float>.self)
+        var acc0 = SIMD8<Float>(), acc1 = SIMD8<Float>(), acc2 = SIMD8<Float>(), acc3 = SIMD8<Float>()
+        var j = 0
+        while j + 4 <= count {
+            acc0 += term(j)
+            acc1 += term(j + 1)
+            acc2 += term(j + 2)
+            acc3 += term(j + 3)
+            j += 4
+        }
+        while j < count {
+            acc0 += term(j)
+            j += 1
+        }
+        UnsafeMutableRawPointer(out + c).storeBytes(of: (acc0 + acc1) + (acc2 + acc3), as: SIMD8<Float>.self)
         c += 8
     }
     while c < width {

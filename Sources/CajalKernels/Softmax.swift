@@ -38,7 +38,7 @@ private func store(_ v: Vector16, _ p: UnsafeMutablePointer<Float>) { UnsafeMuta
 /// which the CPU computes through a microcode assist 100 times slower. Such a
 /// term (< 1.2e-38) cannot change a sum that includes the row's max (1).
 struct SoftmaxExpV: VectorFunctor {
-    @inline(__always) static func apply(_ x: UnsafeRawPointer, _ out: UnsafeMutableRawPointer) {
+    @_transparent static func apply(_ x: UnsafeRawPointer, _ out: UnsafeMutableRawPointer) {
         let v = x.loadUnaligned(as: Vector16.self)
         let tiny = v .< -87
         var e = vectorExp(v.replacing(with: -87, where: tiny))
@@ -199,6 +199,38 @@ private func logSoftmaxGradient<Exp: VectorFunctor>(_: Exp.Type, _ dx: UnsafeMut
     while i < full {
         Exp.apply(UnsafeRawPointer(y + i), UnsafeMutableRawPointer(dx + i))
         store(load(g + i) - load(dx + i) * totals, dx + i)
+        i += 16
+    }
+}
+
+/// Softmax in place over a row padded to `padded` (a multiple of 16)
+/// floats whose padding already holds -inf (exp 0): every step works on
+/// whole vectors, with no partial tail. For short rows (the 30-token
+/// attention of a course model) softmaxRow's tail handling cost as much as
+/// the row. An all -inf row gives NaN, as softmaxRow does.
+@inline(never)
+func softmaxPaddedRow(_ row: UnsafeMutablePointer<Float>, _ padded: Int) {
+    var maxima = Vector16(repeating: -.infinity)
+    var i = 0
+    while i < padded {
+        maxima = laneMax(maxima, load(row + i))
+        i += 16
+    }
+    // Through memory, as exponentiateRow: SoftmaxExpV inlines here, where
+    // sumOfShiftedExp's exp stayed a call per vector.
+    let shift = Vector16(repeating: horizontalMax(maxima))
+    var sums = Vector16()
+    i = 0
+    while i < padded {
+        store(load(row + i) - shift, row + i)
+        SoftmaxExpV.apply(UnsafeRawPointer(row + i), UnsafeMutableRawPointer(row + i))
+        sums += load(row + i)
+        i += 16
+    }
+    let scale = Vector16(repeating: 1 / horizontalSum(sums))
+    i = 0
+    while i < padded {
+        store(load(row + i) * scale, row + i)
         i += 16
     }
 }
