@@ -45,6 +45,58 @@ def test_split_products_accumulate_in_backward():
     np.testing.assert_allclose(x.grad.numpy(), 2 * np.ones((32, 256)) @ b.T, rtol=1e-4, atol=1e-3)
 
 
+LINEAR_CASES = [
+    ("rows", (40, 6), "plain", "plain"),            # 2-D input: one product onto the bias rows
+    ("stacked", (4, 10, 6), "plain", "plain"),      # leading dims fold into the rows
+    ("transposed input", (6, 40), "plain", "plain"),  # x.t(): BLAS reads it transposed
+    ("unfoldable", (10, 4, 6), "plain", "plain"),   # transpose(0, 1) of a stack: matmul and add instead
+    ("transposed weight", (4, 10, 6), "transposed", "plain"),
+    ("strided bias", (4, 10, 6), "plain", "strided"),
+    ("no bias", (4, 10, 6), "plain", None),
+]
+
+
+@pytest.mark.parametrize("case,shape,weight_layout,bias_layout", LINEAR_CASES)
+@pytest.mark.parametrize("dtype", ["float32", "float64"])
+def test_linear_paths_match_numpy(case, shape, weight_layout, bias_layout, dtype):
+    # nn.Linear's product (the bias written first, the GEMM adding onto it;
+    # stacked inputs folded) and its three gradients, against float64 numpy.
+    rng = np.random.default_rng(len(case))
+    kind = getattr(cajal, dtype)
+    x_np = rng.standard_normal(shape).astype(dtype)
+    w_np = rng.standard_normal((5, 6)).astype(dtype)
+    b_np = rng.standard_normal(5).astype(dtype)
+    x = cajal.tensor(x_np, dtype=kind, requires_grad=True)
+    w = (cajal.tensor(w_np.T.copy(), dtype=kind).t() if weight_layout == "transposed"
+         else cajal.tensor(w_np, dtype=kind)).detach().requires_grad_()
+    b = None if bias_layout is None else (
+        cajal.tensor(np.stack([b_np, b_np]).T.copy(), dtype=kind)[:, 0] if bias_layout == "strided"
+        else cajal.tensor(b_np, dtype=kind)).detach().requires_grad_()
+    inp = x.t() if case == "transposed input" else x.transpose(0, 1) if case == "unfoldable" else x
+    xin = x_np.T if case == "transposed input" else x_np.transpose(1, 0, 2) if case == "unfoldable" else x_np
+    y = cajal.nn.functional.linear(inp, w, b)
+    expected = xin.astype(np.float64) @ w_np.T.astype(np.float64) + (0 if b is None else b_np.astype(np.float64))
+    tolerance = 1e-5 if dtype == "float32" else 1e-12
+    np.testing.assert_allclose(y.detach().numpy(), expected, rtol=tolerance, atol=tolerance)
+    g = rng.standard_normal(expected.shape)
+    (y * cajal.tensor(g, dtype=kind)).sum().backward()
+    rows, grads = xin.reshape(-1, 6).astype(np.float64), g.reshape(-1, 5)
+    np.testing.assert_allclose(w.grad.numpy(), grads.T @ rows, rtol=tolerance * 10, atol=tolerance * 10)
+    x_grad = (grads @ w_np.astype(np.float64)).reshape(xin.shape)
+    x_grad = x_grad.T if case == "transposed input" else x_grad.transpose(1, 0, 2) if case == "unfoldable" else x_grad
+    np.testing.assert_allclose(x.grad.numpy(), x_grad, rtol=tolerance * 10, atol=tolerance * 10)
+    if b is not None:
+        np.testing.assert_allclose(b.grad.numpy(), grads.sum(0), rtol=tolerance * 10, atol=tolerance * 10)
+
+
+def test_linear_refuses_bad_shapes_with_torchs_messages():
+    x = cajal.ones(4, 10, 6)
+    with pytest.raises(RuntimeError, match="mat1 and mat2 shapes cannot be multiplied"):
+        cajal.nn.functional.linear(x, cajal.ones(5, 7), cajal.ones(5))
+    with pytest.raises(RuntimeError):
+        cajal.nn.functional.linear(x, cajal.ones(5, 6), cajal.ones(4))  # a bias that does not broadcast
+
+
 @pytest.mark.parametrize("channels,side", [(16, 16), (32, 8), (8, 24)])
 def test_convolutions_split_by_images_with_products_in_pieces(channels, side):
     """Medium per-image products (above OpenBLAS's one-thread size) run with

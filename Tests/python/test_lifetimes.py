@@ -64,3 +64,28 @@ def test_cache_stays_bounded():
         del x
     assert cpu.memory_cached() <= 512 * 1024 * 1024
     cpu.empty_cache()
+
+
+def test_operator_scalars_are_shared_but_never_reach_the_user():
+    # The binary operators wrap a Python number once and reuse it; results are
+    # new tensors, in-place ops change only their target, and the sign of zero
+    # and NaN are never served from the cache.
+    x = torch.tensor([1.0, -2.0, 3.0])
+    for _ in range(3):
+        assert (x * 2.0).tolist() == [2.0, -4.0, 6.0]
+        assert (2 - x).tolist() == [1.0, 4.0, -1.0]
+    y = x.clone()
+    y.mul_(2.0)
+    y.mul_(2.0)
+    assert y.tolist() == [4.0, -8.0, 12.0] and (x * 2.0).tolist() == [2.0, -4.0, 6.0]
+    assert str((x * 0.0)[1].item()) == "-0.0" and str((x * -0.0)[0].item()) == "-0.0"
+    assert str((torch.ones(1) * 0.0).item()) == "0.0"
+    assert (x + float("nan")).isnan().all()
+    # A gradient given as a number becomes the graph's tensor, not a shared one.
+    leaf = torch.tensor(3.0, requires_grad=True)
+    leaf.backward(2.0)
+    leaf.grad.zero_()
+    assert (x * 2.0).tolist() == [2.0, -4.0, 6.0]
+    # More distinct numbers than the cache keeps: it starts over, values stay right.
+    for i in range(600):
+        assert (torch.ones(1) * (i + 0.5)).item() == i + 0.5

@@ -86,13 +86,37 @@ def as_tensor_operand(value):
     raise TypeError(f"unsupported operand type {type(value).__name__} for a cajal tensor operation")
 
 
+_operator_scalars = {}
+
+
+def _operator_scalar(value):
+    """A Python number as an operand of the binary operators, wrapped once:
+    `x * 0.5` in a loop otherwise creates and frees a wrapped scalar per call
+    (two more ctypes calls). Only the operators use it: their result is always
+    a new tensor, so a shared scalar never reaches the user (unlike
+    backward(gradient=2.0), whose tensor may become a .grad). Float zeros
+    (0.0 and -0.0 are one key) and NaN are not kept."""
+    cls = value.__class__
+    if cls is not _float and cls is not _int:
+        return as_tensor_operand(value)
+    key = (cls, value)
+    scalar = _operator_scalars.get(key)
+    if scalar is None:
+        scalar = _scalar(value)
+        if value == value and (value != 0 or cls is _int):
+            if len(_operator_scalars) >= 256:
+                _operator_scalars.clear()
+            _operator_scalars[key] = scalar
+    return scalar
+
+
 def _operator(function, reflected=False):
     """A binary operator method: the hot path of `x + y`, kept to one engine call."""
     new = object.__new__
 
     def operator(self, other):
         if other.__class__ is not Tensor:
-            other = as_tensor_operand(other)
+            other = _operator_scalar(other)
         out = c_void_p()
         if reflected:
             status = function(other._handle, self._handle, byref(out))
@@ -114,7 +138,7 @@ def _binary(function, a, b, tensor_only=None):
     if b.__class__ is not Tensor:
         if tensor_only and not isinstance(b, Tensor):
             raise TypeError(f"{tensor_only}(): argument 'other' (position 1) must be Tensor, not {type(b).__name__}")
-        b = as_tensor_operand(b)
+        b = _operator_scalar(b)
     return _call(function, a._handle, b._handle)
 
 
