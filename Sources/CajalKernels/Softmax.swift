@@ -216,8 +216,8 @@ func softmaxPaddedRow(_ row: UnsafeMutablePointer<Float>, _ padded: Int) {
         maxima = laneMax(maxima, load(row + i))
         i += 16
     }
-    // Through memory, as exponentiateRow: SoftmaxExpV inlines here, where
-    // sumOfShiftedExp's exp stayed a call per vector.
+    // Shift, exp and sum in one pass; SoftmaxExpV is transparent, so its exp
+    // is inlined rather than called once per vector.
     let shift = Vector16(repeating: horizontalMax(maxima))
     var sums = Vector16()
     i = 0
