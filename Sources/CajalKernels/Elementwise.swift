@@ -115,12 +115,13 @@ struct LogV: VectorFunctor { @inline(__always) static func apply(_ x: UnsafeRawP
 struct TanhV: VectorFunctor { @inline(__always) static func apply(_ x: UnsafeRawPointer, _ out: UnsafeMutableRawPointer) { map(x, out, vectorTanh) } }
 struct SigmoidV: VectorFunctor { @inline(__always) static func apply(_ x: UnsafeRawPointer, _ out: UnsafeMutableRawPointer) { map(x, out, vectorSigmoid) } }
 struct ErfV: VectorFunctor { @inline(__always) static func apply(_ x: UnsafeRawPointer, _ out: UnsafeMutableRawPointer) { map(x, out, vectorErf) } }
-/// torch's order: x · 0.5 · (1 + erf(x · (1/√2))).
+/// torch's order and erf formula: x · 0.5 · (1 + erf(x · (1/√2))), erf by
+/// Abramowitz & Stegun 7.1.26 (vectorErfAbsolute), as torch's vector erf.
 struct GeluV: VectorFunctor {
     @inline(__always) static func apply(_ x: UnsafeRawPointer, _ out: UnsafeMutableRawPointer) {
         // No closure: one left out of line would take its Vector16 in quarters.
         let v = x.loadUnaligned(as: Vector16.self)
-        out.storeBytes(of: v * 0.5 * (1 + vectorErf(v * 0.707_106_781_186_547_6)), as: Vector16.self)
+        out.storeBytes(of: v * 0.5 * (1 + vectorErfAbsolute(v * 0.707_106_781_186_547_6)), as: Vector16.self)
     }
 }
 
