@@ -21,6 +21,9 @@ deps:
 	@{ ldconfig -p | grep -q libfftw3f.so.3 && ldconfig -p | grep -q 'libfftw3.so.3 '; } || { \
 		echo "installing FFTW (libfftw3-double3, libfftw3-single3)"; \
 		(apt-get update -qq && apt-get install -y -qq libfftw3-double3 libfftw3-single3) >/dev/null; }
+	@ldconfig -p | grep -q libdnnl.so.2 || { \
+		echo "installing oneDNN (libdnnl2)"; \
+		(apt-get update -qq && apt-get install -y -qq libdnnl2) >/dev/null; }
 	@{ command -v mpirun >/dev/null && ldconfig -p | grep -q libmpi.so.40; } || { \
 		echo "installing Open MPI (openmpi-bin, libopenmpi-dev)"; \
 		(apt-get update -qq && apt-get install -y -qq openmpi-bin libopenmpi-dev) >/dev/null; }

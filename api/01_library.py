@@ -58,6 +58,21 @@ the best kernels the CPU runs (CAJAL_BLAS_CORETYPE=SkylakeX|Haswell|Prescott
 asks for others, if the CPU runs them).""",
    swift='blasCoreName ?? emptyMessage')
 
+fn("const char *cajal_onednn_version(void)",
+   """oneDNN's version ("oneDNN 2.6.3") when its library (Debian's libdnnl2) is
+installed, loading it; "" otherwise. While enabled, float32 convolutions and
+their gradients run on oneDNN's kernels, as torch's do (torch.backends.mkldnn).""",
+   swift='oneDNNVersionName ?? emptyMessage')
+
+fn("int32_t cajal_onednn_enabled(void)",
+   "Whether float32 convolutions may run on oneDNN (torch.backends.mkldnn.enabled): 1 (the default) or 0.",
+   swift='OneDNN.enabled ? 1 : 0')
+
+fn("void cajal_set_onednn_enabled(int32_t enabled)",
+   """Lets float32 convolutions run on oneDNN when installed (non-zero), or keeps
+them on im2col and BLAS (0), process-wide.""",
+   swift='OneDNN.enabled = enabled != 0', capture="record")
+
 fn("int32_t cajal_get_num_threads(void)",
    """How many threads the kernels split large ops across (torch.get_num_threads).
 Starts at the number of online cores, or at CAJAL_NUM_THREADS when set.""",

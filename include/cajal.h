@@ -226,6 +226,18 @@ const char *cajal_kernel_isa(void);
  * asks for others, if the CPU runs them). */
 const char *cajal_blas_core(void);
 
+/* oneDNN's version ("oneDNN 2.6.3") when its library (Debian's libdnnl2) is
+ * installed, loading it; "" otherwise. While enabled, float32 convolutions and
+ * their gradients run on oneDNN's kernels, as torch's do (torch.backends.mkldnn). */
+const char *cajal_onednn_version(void);
+
+/* Whether float32 convolutions may run on oneDNN (torch.backends.mkldnn.enabled): 1 (the default) or 0. */
+int32_t cajal_onednn_enabled(void);
+
+/* Lets float32 convolutions run on oneDNN when installed (non-zero), or keeps
+ * them on im2col and BLAS (0), process-wide. */
+void cajal_set_onednn_enabled(int32_t enabled);
+
 /* How many threads the kernels split large ops across (torch.get_num_threads).
  * Starts at the number of online cores, or at CAJAL_NUM_THREADS when set. */
 int32_t cajal_get_num_threads(void);

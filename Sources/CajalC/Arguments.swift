@@ -46,6 +46,9 @@ let kernelSetName: UnsafePointer<CChar>? = UnsafePointer(strdup(kernelInstructio
 /// Made on the first call (which loads OpenBLAS), then kept for the process.
 let blasCoreName: UnsafePointer<CChar>? = UnsafePointer(strdup(blasCore))
 
+/// Made on the first call (which loads oneDNN), then kept for the process.
+let oneDNNVersionName: UnsafePointer<CChar>? = UnsafePointer(strdup(OneDNN.version))
+
 /// Hands out `tensors` through a caller array of `capacity` handles.
 func writeTensors(_ tensors: [Tensor], _ outs: UnsafeMutablePointer<OpaquePointer?>?, _ capacity: Int,
                           _ count: UnsafeMutablePointer<Int>?) throws {

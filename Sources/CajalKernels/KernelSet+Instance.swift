@@ -23,6 +23,7 @@ public let kernelSet = KernelSet(
     recurrentForward: recurrentForwardKernel,
     recurrentBackward: recurrentBackwardKernel,
     maxPool2x2: maxPool2x2Kernel,
+    maxPoolBackward: maxPoolBackwardKernel,
     maxPool: maxPoolKernel,
     adaptiveMaxPool: adaptiveMaxPoolKernel,
     averagePool: averagePoolKernel,

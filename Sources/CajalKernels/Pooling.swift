@@ -5,7 +5,7 @@ import CajalRuntime
 // time, its branches mispredicted about every other compare; here 16 windows
 // of a row pair go at once, the even and odd columns split by shuffles, and
 // the winner picked by selects. Same rule as the sweep: the first of equal
-// maxima, and the first NaN wins and stays.
+// maxima, and a NaN wins (the last NaN, as torch's `val > max || isnan(val)`).
 
 /// Rows pairs (2oy, 2oy+1) of each plane into out/index (outHeight x outWidth
 /// per plane); each plane's positions must fit in Int32.
@@ -32,28 +32,91 @@ private func maxPool2x2Float(_ x: UnsafePointer<Float>, _ planes: Int, _ height:
                 let row0 = UnsafeRawPointer(x + p * inPlane + top), row1 = row0 + width * 4
                 let target = p * outPlane + oy * outWidth
                 var ox = 0
+                // 16 windows a step, then 8 and 4 (LeNet's rows of 14 and 5), then one at a time.
                 while ox + 16 <= outWidth {
-                    let upper = row0.loadUnaligned(fromByteOffset: 2 * ox * 4, as: SIMD32<Float>.self)
-                    let lower = row1.loadUnaligned(fromByteOffset: 2 * ox * 4, as: SIMD32<Float>.self)
-                    let first = lanes &+ Int32(truncatingIfNeeded: top + 2 * ox)
-                    let below = Int32(truncatingIfNeeded: width)
-                    var best = upper.evenHalf, at = first
-                    @inline(__always) func consider(_ v: SIMD16<Float>, _ position: SIMD16<Int32>) {
-                        let take = .!(v .<= best) .& (best .== best)  // greater, or the first NaN
-                        best.replace(with: v, where: take)
-                        at.replace(with: position, where: take)
-                    }
-                    consider(upper.oddHalf, first &+ 1)
-                    consider(lower.evenHalf, first &+ below)
-                    consider(lower.oddHalf, first &+ below &+ 1)
+                    let upper = row0.loadUnaligned(fromByteOffset: 8 * ox, as: SIMD32<Float>.self)
+                    let lower = row1.loadUnaligned(fromByteOffset: 8 * ox, as: SIMD32<Float>.self)
+                    let (best, at) = windowMax(upper.evenHalf, upper.oddHalf, lower.evenHalf, lower.oddHalf,
+                                               lanes &+ Int32(truncatingIfNeeded: top + 2 * ox), Int32(truncatingIfNeeded: width))
                     UnsafeMutableRawPointer(out + target + ox).storeBytes(of: best, as: SIMD16<Float>.self)
                     UnsafeMutableRawPointer(index + target + ox).storeBytes(of: SIMD16<Int64>(truncatingIfNeeded: at),
                                                                              as: SIMD16<Int64>.self)
                     ox += 16
                 }
+                if ox + 8 <= outWidth {
+                    let upper = row0.loadUnaligned(fromByteOffset: 8 * ox, as: SIMD16<Float>.self)
+                    let lower = row1.loadUnaligned(fromByteOffset: 8 * ox, as: SIMD16<Float>.self)
+                    let (best, at) = windowMax(upper.evenHalf, upper.oddHalf, lower.evenHalf, lower.oddHalf,
+                                               lanes.lowHalf &+ Int32(truncatingIfNeeded: top + 2 * ox), Int32(truncatingIfNeeded: width))
+                    UnsafeMutableRawPointer(out + target + ox).storeBytes(of: best, as: SIMD8<Float>.self)
+                    UnsafeMutableRawPointer(index + target + ox).storeBytes(of: SIMD8<Int64>(truncatingIfNeeded: at),
+                                                                             as: SIMD8<Int64>.self)
+                    ox += 8
+                }
+                if ox + 4 <= outWidth {
+                    let upper = row0.loadUnaligned(fromByteOffset: 8 * ox, as: SIMD8<Float>.self)
+                    let lower = row1.loadUnaligned(fromByteOffset: 8 * ox, as: SIMD8<Float>.self)
+                    let (best, at) = windowMax(upper.evenHalf, upper.oddHalf, lower.evenHalf, lower.oddHalf,
+                                               lanes.lowHalf.lowHalf &+ Int32(truncatingIfNeeded: top + 2 * ox),
+                                               Int32(truncatingIfNeeded: width))
+                    UnsafeMutableRawPointer(out + target + ox).storeBytes(of: best, as: SIMD4<Float>.self)
+                    UnsafeMutableRawPointer(index + target + ox).storeBytes(of: SIMD4<Int64>(truncatingIfNeeded: at),
+                                                                             as: SIMD4<Int64>.self)
+                    ox += 4
+                }
                 for column in ox..<outWidth {
                     pickMax(x + p * inPlane, top + 2 * column, width, &out[target + column], &index[target + column])
                 }
+            }
+        }
+    }
+}
+
+/// Lane by lane, the largest of a window's four values (top left, top right,
+/// bottom left, bottom right) and its position, the top left one at `first`
+/// in rows of `width`.
+@inline(__always)
+private func windowMax<Values: SIMD, Positions: SIMD>(_ topLeft: Values, _ topRight: Values, _ bottomLeft: Values,
+                                                      _ bottomRight: Values, _ first: Positions, _ width: Int32)
+    -> (Values, Positions) where Values.Scalar == Float, Values.MaskStorage == Positions, Positions.Scalar == Int32,
+    Positions.MaskStorage == Positions {
+    var best = topLeft, at = first
+    @inline(__always) func consider(_ v: Values, _ position: Positions) {
+        let take = (v .> best) .| (v .!= v)  // greater, or a NaN
+        best.replace(with: v, where: take)
+        at.replace(with: position, where: take)
+    }
+    consider(topRight, first &+ 1)
+    consider(bottomLeft, first &+ width)
+    consider(bottomRight, first &+ width &+ 1)
+    return (best, at)
+}
+
+/// Max pooling's gradient (float types): each plane of dx (inPlane values)
+/// zeroed, then every window's gradient added at the input position it picked
+/// (index, relative to its plane; overlapping windows can pick one twice).
+/// Positions outside the plane are skipped: they cannot come from the forward.
+@Sendable func maxPoolBackwardKernel(_ kind: DType, _ grad: UnsafeRawPointer, _ index: UnsafePointer<Int64>, _ planes: Int,
+                                     _ outPlane: Int, _ inPlane: Int, _ dx: UnsafeMutableRawPointer) {
+    if kind == .float64 {
+        maxPoolBackward(grad.assumingMemoryBound(to: Double.self), index, planes, outPlane, inPlane,
+                        dx.assumingMemoryBound(to: Double.self))
+    } else {
+        maxPoolBackward(grad.assumingMemoryBound(to: Float.self), index, planes, outPlane, inPlane,
+                        dx.assumingMemoryBound(to: Float.self))
+    }
+}
+
+private func maxPoolBackward<T: BinaryFloatingPoint>(_ grad: UnsafePointer<T>, _ index: UnsafePointer<Int64>, _ planes: Int,
+                                                     _ outPlane: Int, _ inPlane: Int, _ dx: UnsafeMutablePointer<T>) {
+    Parallel.forEachChunk(planes, costPerItem: inPlane + 2 * outPlane) { range in
+        for p in range {
+            let target = dx + p * inPlane, picks = index + p * outPlane, values = grad + p * outPlane
+            target.initialize(repeating: 0, count: inPlane)
+            let limit = UInt64(inPlane)
+            for o in 0..<outPlane {
+                let at = picks[o]
+                if UInt64(bitPattern: at) < limit { target[Int(at)] += values[o] }
             }
         }
     }
@@ -82,7 +145,7 @@ private func pickMax<T: BinaryFloatingPoint>(_ plane: UnsafePointer<T>, _ first:
     var value = plane[first], position = first
     @inline(__always) func consider(_ candidate: Int) {
         let v = plane[candidate]
-        if !(v <= value) && value == value {  // greater, or the first NaN
+        if v > value || v.isNaN {  // greater, or a NaN
             value = v
             position = candidate
         }
@@ -137,10 +200,10 @@ private func pickMax<T: BinaryFloatingPoint>(_ plane: UnsafePointer<T>, _ first:
 
 private enum PoolingSweep {
     /// Whether v takes the place of the window's best so far: the first
-    /// element, a greater one, or the first NaN (which then stays).
+    /// element, a greater one, or a NaN (torch's rule: the last NaN wins).
     @inline(__always)
     private static func replaces<T: BinaryFloatingPoint>(_ v: T, _ best: T, _ at: Int) -> Bool {
-        at < 0 || v > best || (v.isNaN && !best.isNaN)
+        at < 0 || v > best || v.isNaN
     }
 
     /// The kernel taps i in 0..<count whose position start + i * dilation

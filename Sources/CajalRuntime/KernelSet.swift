@@ -56,6 +56,8 @@ public struct KernelSet: Sendable {
     /// Max pooling, 2x2 windows at stride 2 inside the planes (float types):
     /// (kind, x, planes, height, width, outHeight, outWidth, out, index).
     public let maxPool2x2: @Sendable (DType, UnsafeRawPointer, Int, Int, Int, Int, Int, UnsafeMutableRawPointer, UnsafeMutablePointer<Int64>) -> Void
+    /// Max pooling's gradient (float types): (kind, grad, index, planes, outPlane, inPlane, dx), dx written whole.
+    public let maxPoolBackward: @Sendable (DType, UnsafeRawPointer, UnsafePointer<Int64>, Int, Int, Int, UnsafeMutableRawPointer) -> Void
     /// The general max pooling sweep (float types): (kind, x, planes, geometry, out, index).
     public let maxPool: @Sendable (DType, UnsafeRawPointer, Int, WindowGeometry, UnsafeMutableRawPointer, UnsafeMutablePointer<Int64>) -> Void
     /// Adaptive max pooling (float types): (kind, x, planes, height, width, outHeight, outWidth, out, index).
@@ -142,6 +144,7 @@ public struct KernelSet: Sendable {
                 recurrentForward: @escaping @Sendable (RecurrentKind, DType, RecurrentStep) -> Void,
                 recurrentBackward: @escaping @Sendable (RecurrentKind, DType, RecurrentGradientStep) -> Void,
                 maxPool2x2: @escaping @Sendable (DType, UnsafeRawPointer, Int, Int, Int, Int, Int, UnsafeMutableRawPointer, UnsafeMutablePointer<Int64>) -> Void,
+                maxPoolBackward: @escaping @Sendable (DType, UnsafeRawPointer, UnsafePointer<Int64>, Int, Int, Int, UnsafeMutableRawPointer) -> Void,
                 maxPool: @escaping @Sendable (DType, UnsafeRawPointer, Int, WindowGeometry, UnsafeMutableRawPointer, UnsafeMutablePointer<Int64>) -> Void,
                 adaptiveMaxPool: @escaping @Sendable (DType, UnsafeRawPointer, Int, Int, Int, Int, Int, UnsafeMutableRawPointer, UnsafeMutablePointer<Int64>) -> Void,
                 averagePool: @escaping @Sendable (DType, Bool, UnsafeRawPointer, Int, WindowGeometry, AverageDivisor, UnsafeMutableRawPointer) -> Void,
@@ -194,6 +197,7 @@ public struct KernelSet: Sendable {
         self.recurrentForward = recurrentForward
         self.recurrentBackward = recurrentBackward
         self.maxPool2x2 = maxPool2x2
+        self.maxPoolBackward = maxPoolBackward
         self.maxPool = maxPool
         self.adaptiveMaxPool = adaptiveMaxPool
         self.averagePool = averagePool

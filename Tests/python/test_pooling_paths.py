@@ -1,7 +1,8 @@
 """max_pool2d(x, 2) runs a vector kernel (16 windows at once) with a scalar
 tail; other geometries run the general sweep. Both are checked here against
-numpy's max and argmax over each window in row-major order, which give the
-first of equal maxima and the first NaN, as torch does."""
+each window in row-major order with torch's rule (`val > max || isnan(val)`):
+the first of equal maxima, and the last NaN when the window has any (torch
+2.15 gives index 1 for a window [nan, nan, 0.8, 0.9])."""
 
 import numpy as np
 import pytest
@@ -19,7 +20,9 @@ def windows_2x2(x):
 
 def expected(x):
     win = windows_2x2(x)
-    k = np.argmax(win, axis=-1)  # numpy: the first NaN, else the first maximum
+    nan = np.isnan(win)
+    last_nan = win.shape[-1] - 1 - np.argmax(nan[..., ::-1], axis=-1)
+    k = np.where(nan.any(axis=-1), last_nan, np.argmax(win, axis=-1))  # argmax: the first maximum
     values = np.take_along_axis(win, k[..., None], -1)[..., 0]
     oy = np.arange(win.shape[2])[:, None]
     ox = np.arange(win.shape[3])[None, :]

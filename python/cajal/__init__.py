@@ -70,8 +70,11 @@ class __config__:  # noqa: N801 - torch's name
 
     @staticmethod
     def show():
-        from .backends import cpu
-        return (f"cajal (CPU only)\n  - kernels: {cpu.get_cpu_capability()}\n  - BLAS: OpenBLAS ({cpu.get_blas_core()})\n"
+        from .backends import cpu, mkldnn
+        core = cpu.get_blas_core()
+        blas = core if core.startswith("MKL") else f"OpenBLAS ({core})"
+        dnnl = mkldnn.version() or "not installed (convolutions on im2col and BLAS)"
+        return (f"cajal (CPU only)\n  - kernels: {cpu.get_cpu_capability()}\n  - BLAS: {blas}\n  - oneDNN: {dnnl}\n"
                 f"  - threads: {get_num_threads()}\n")
 
     @staticmethod

@@ -69,6 +69,29 @@ public func cajal_blas_core() -> UnsafePointer<CChar>? {
     blasCoreName ?? emptyMessage
 }
 
+@_cdecl("cajal_onednn_version")
+public func cajal_onednn_version() -> UnsafePointer<CChar>? {
+    oneDNNVersionName ?? emptyMessage
+}
+
+@_cdecl("cajal_onednn_enabled")
+public func cajal_onednn_enabled() -> Int32 {
+    OneDNN.enabled ? 1 : 0
+}
+
+@_cdecl("cajal_set_onednn_enabled")
+public func cajal_set_onednn_enabled(_ enabled: Int32) {
+    if let tape = PlanTape.active {
+        _ = tape.record("cajal_set_onednn_enabled", outputs: []) {
+            cajal_set_onednn_enabled(enabled); return 0
+        } replay: {
+            return { run in cajal_set_onednn_enabled(enabled); return 0 }
+        }
+        return
+    }
+    OneDNN.enabled = enabled != 0
+}
+
 @_cdecl("cajal_get_num_threads")
 public func cajal_get_num_threads() -> Int32 {
     Int32(clamping: threadCount)

@@ -364,6 +364,10 @@ extension Tensor {
             return
         }
         let xPointer = x.dataPointer, wPointer = w.dataPointer, outPointer = out.dataPointer
+        if dtype == .float32 && batch > 0
+            && OneDNN.run(.forward, g, batch: batch, groups: groups, outChannels: w.shape[0], xPointer, wPointer, outPointer) {
+            return
+        }
         /// One (image, group, output rows) piece: its columns, then its product.
         func convolve(_ n: Int, _ group: Int, _ outRows: Range<Int>, _ width: Int, _ cols: UnsafeMutableRawPointer) {
             kernels.im2col(dtype, xPointer + ((n * groups + group) * inputVolume) * item, g, cols, width, outRows)
@@ -404,8 +408,15 @@ extension Tensor {
     /// dx[n, group] = col2im(weight[group]ᵀ @ dout[n, group]).
     private static func convolutionInputGradient(_ gradOut: Tensor, _ w: Tensor, _ inputShape: [Int], _ g: ConvolutionGeometry,
                                                  groups: Int) throws -> Tensor {
-        let dx = try Tensor.zeros(inputShape, dtype: w.dtype)
         let batch = inputShape[0], outPerGroup = w.shape[0] / groups
+        if w.dtype == .float32 && batch > 0 && g.columnRows > 0 && outPerGroup > 0 {
+            let dx = try Tensor(uninitializedShape: inputShape, dtype: w.dtype, op: "conv")
+            if OneDNN.run(.inputGradient, g, batch: batch, groups: groups, outChannels: w.shape[0], gradOut.dataPointer,
+                          w.dataPointer, dx.dataPointer) {
+                return dx
+            }
+        }
+        let dx = try Tensor.zeros(inputShape, dtype: w.dtype)
         if g.columnRows == 0 || outPerGroup == 0 { return dx }
         let item = w.dtype.itemSize, rows = g.columnRows, columns = g.columnCount, dtype = w.dtype
         let inputVolume = g.channels * g.depth.depth * g.height * g.width, chunk = rowsPerChunk(g, dtype)
@@ -437,6 +448,13 @@ extension Tensor {
                                                   groups: Int) throws -> Tensor {
         let batch = x.shape[0], outPerGroup = weightShape[0] / groups
         if g.columnRows == 0 || g.columnCount == 0 { return try Tensor.zeros(weightShape, dtype: x.dtype) }
+        if x.dtype == .float32 && batch > 0 {
+            let dw = try Tensor(uninitializedShape: weightShape, dtype: x.dtype, op: "conv")
+            if OneDNN.run(.weightGradient, g, batch: batch, groups: groups, outChannels: weightShape[0], x.dataPointer,
+                          gradOut.dataPointer, dw.dataPointer) {
+                return dw
+            }
+        }
         let item = x.dtype.itemSize, rows = g.columnRows, columns = g.columnCount, dtype = x.dtype
         let inputVolume = g.channels * g.depth.depth * g.height * g.width, chunk = rowsPerChunk(g, dtype)
         let partials = try Tensor.zeros([Swift.max(1, Swift.min(Parallel.threadCount, batch))] + weightShape, dtype: dtype)

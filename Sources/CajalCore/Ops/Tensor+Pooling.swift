@@ -150,10 +150,8 @@ extension Tensor {
                                 indices.typedPointer(Int64.self))
         let inputShape = input.shape, outPlane = size[0] * size[1]
         values.recording("AdaptiveMaxPool2DBackward0", inputs: [input], saving: [indices]) { ctx in
-            let index = try ctx.saved[0].reshape([planes, outPlane])
-            let grad = try ctx.grad.reshape([planes, outPlane])
-            return [try Tensor.zeros([planes, height * width], dtype: ctx.grad.dtype).scatterAdd(dim: 1, index: index, source: grad)
-                .reshape(inputShape)]
+            [try maxPoolGradient(ctx.grad, picks: ctx.saved[0], planes: planes, inPlane: height * width, outPlane: outPlane,
+                                 inputShape: inputShape)]
         }
         return (values, indices)
     }
@@ -225,6 +223,23 @@ extension Tensor {
                             outSpatial: outSpatial, outShape: Array(input.shape[..<(input.rank - spatialDims)]) + outSpatial)
     }
 
+    /// Max pooling's gradient: each window's gradient goes to the element it
+    /// picked (picks: positions within the planes). A scatter_add when it is
+    /// itself differentiated (create_graph), else one kernel.
+    private static func maxPoolGradient(_ grad: Tensor, picks: Tensor, planes: Int, inPlane: Int, outPlane: Int,
+                                        inputShape: [Int]) throws -> Tensor {
+        let index = try picks.reshape([planes, outPlane]), values = try grad.reshape([planes, outPlane])
+        if GradMode.isEnabled || !(grad.dtype == .float32 || grad.dtype == .float64) {
+            return try Tensor.zeros([planes, inPlane], dtype: grad.dtype).scatterAdd(dim: 1, index: index, source: values)
+                .reshape(inputShape)
+        }
+        let (denseIndex, denseValues) = (try index.contiguous(), try values.contiguous())
+        let dx = try Tensor(uninitializedShape: inputShape, dtype: grad.dtype, op: "max_pool_backward")
+        kernels.maxPoolBackward(grad.dtype, denseValues.dataPointer, denseIndex.typedPointer(Int64.self), planes, outPlane,
+                                inPlane, dx.dataPointer)
+        return dx
+    }
+
     private static func maxPool(_ input: Tensor, _ kernelSize: [Int], _ stride: [Int], _ padding: [Int], _ dilation: [Int],
                                 _ ceilMode: Bool, spatialDims: Int, op: String) throws -> (values: Tensor, indices: Tensor) {
         let sweep = try poolingSweep(input, kernelSize, stride, padding, dilation, ceilMode, spatialDims: spatialDims, op: op)
@@ -250,11 +265,8 @@ extension Tensor {
         let inputShape = input.shape, inPlane = g.height * g.width, outPlane = g.outHeight * g.outWidth
         values.recording(spatialDims == 2 ? "MaxPool2DWithIndicesBackward0" : "MaxPool1DWithIndicesBackward0",
                          inputs: [input], saving: [indices]) { ctx in
-            // Each window's gradient goes to the element it picked.
-            let index = try ctx.saved[0].reshape([planes, outPlane])
-            let grad = try ctx.grad.reshape([planes, outPlane])
-            return [try Tensor.zeros([planes, inPlane], dtype: ctx.grad.dtype).scatterAdd(dim: 1, index: index, source: grad)
-                .reshape(inputShape)]
+            [try maxPoolGradient(ctx.grad, picks: ctx.saved[0], planes: planes, inPlane: inPlane, outPlane: outPlane,
+                                 inputShape: inputShape)]
         }
         return (values, indices)
     }
