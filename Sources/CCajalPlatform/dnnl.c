@@ -73,6 +73,12 @@ static pthread_once_t load_once = PTHREAD_ONCE_INIT;
 static int loaded;
 static char version_text[48];
 
+/* A child forked after oneDNN ran cannot use it: libgomp's thread pool is the
+ * parent's, and the child's first parallel region would wait for threads that
+ * do not exist (a data-loader worker would hang). Its convolutions go back to
+ * im2col. */
+static void forget_in_child(void) { loaded = 0; }
+
 static void load(void) {
     void *lib = dlopen("libdnnl.so.2", RTLD_NOW | RTLD_LOCAL);
     if (!lib) return;
@@ -105,6 +111,7 @@ static void load(void) {
     if (!version || version->major != 2) return;
     if (dnnl.engine_create(&dnnl.engine, CPU_ENGINE, 0) != 0) return;
     snprintf(version_text, sizeof version_text, "oneDNN %d.%d.%d", version->major, version->minor, version->patch);
+    if (pthread_atfork(NULL, NULL, forget_in_child) != 0) return;
     loaded = 1;
 }
 

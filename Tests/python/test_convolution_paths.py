@@ -116,3 +116,31 @@ def test_onednn_under_each_thread_count(threads):
         np.testing.assert_allclose(y.numpy(), expected.numpy(), rtol=0, atol=1e-4)
     finally:
         cajal.set_num_threads(previous)
+
+
+FORK_SCRIPT = r"""
+import os, sys
+import cajal
+conv = cajal.nn.Conv2d(6, 16, 5)
+x = cajal.randn(8, 6, 14, 14)
+parent = conv(x)
+pid = os.fork()
+if pid == 0:
+    child = conv(x)  # oneDNN's OpenMP pool belongs to the parent: im2col here
+    os._exit(0 if cajal.allclose(child, parent, atol=1e-5) and not cajal.backends.mkldnn.is_available() else 3)
+_, status = os.waitpid(pid, 0)
+sys.exit(os.waitstatus_to_exitcode(status) or (0 if cajal.equal(conv(x), parent) else 4))
+"""
+
+
+@pytest.mark.skipif(not ONEDNN, reason="oneDNN (libdnnl2) is not installed")
+def test_forked_child_convolves_without_hanging():
+    """A data-loader worker forked after a convolution ran on oneDNN would hang
+    in libgomp's pool; the child falls back to im2col instead."""
+    import os
+    import subprocess
+    import sys
+
+    env = dict(os.environ, PYTHONPATH=os.pathsep.join(sys.path))
+    done = subprocess.run([sys.executable, "-c", FORK_SCRIPT], env=env, timeout=60)
+    assert done.returncode == 0
