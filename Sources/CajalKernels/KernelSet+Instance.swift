@@ -41,6 +41,10 @@ public let kernelSet = KernelSet(
     attentionBackward: attentionBackwardKernel,
     layerNormForward: layerNormForwardKernel,
     layerNormBackward: layerNormBackwardKernel,
+    batchNormStatistics: batchNormStatisticsKernel,
+    channelAffine: channelAffineKernel,
+    batchNormGradientSums: batchNormGradientSumsKernel,
+    batchNormInputGradient: batchNormInputGradientKernel,
     attentionStreamingForward: attentionStreamingForwardKernel,
     attentionStreamingBackward: attentionStreamingBackwardKernel,
     bilinear: bilinearKernel

@@ -99,3 +99,125 @@ private func layerNormBackward<T: FloatElement>(_: T.Type, _ rows: Int, _ n: Int
         }
     }
 }
+
+// Batch normalisation over (batch, channels, spatial) tensors: per-channel
+// statistics in double (torch's accumulate type on CPU) and the output as
+// x · α + β per channel (torch's CPU arithmetic), the gradient in two passes
+// (its sums, then dx). The composite made about ten passes and temporaries.
+
+/// Per channel: the mean, then the biased variance from squared deviations (two passes, torch's order).
+@Sendable func batchNormStatisticsKernel(_ kind: DType, _ blocks: ChannelBlocks, _ x: UnsafeRawPointer,
+                                         _ mean: UnsafeMutablePointer<Double>, _ variance: UnsafeMutablePointer<Double>) {
+    switch kind {
+    case .float32: batchNormStatistics(x.assumingMemoryBound(to: Float.self), blocks, mean, variance)
+    case .float64: batchNormStatistics(x.assumingMemoryBound(to: Double.self), blocks, mean, variance)
+    default: break
+    }
+}
+
+private func batchNormStatistics<T: FloatElement>(_ x: UnsafePointer<T>, _ blocks: ChannelBlocks, _ means: UnsafeMutablePointer<Double>,
+                                                  _ variances: UnsafeMutablePointer<Double>) {
+    let (spatial, plane, count) = (blocks.spatial, blocks.channels * blocks.spatial, Double(blocks.count))
+    Parallel.forEachChunk(blocks.channels, costPerItem: blocks.count &* 2) { chunk in
+        for c in chunk {
+            var sum = 0.0
+            for n in 0..<blocks.batch {
+                let run = x + n * plane + c * spatial
+                sum += laneSum(spatial) { run[$0].doubleValue }
+            }
+            let mean = sum / count
+            var squares = 0.0
+            for n in 0..<blocks.batch {
+                let run = x + n * plane + c * spatial
+                squares += laneSum(spatial) { j in
+                    let d = run[j].doubleValue - mean
+                    return d * d
+                }
+            }
+            means[c] = mean
+            variances[c] = squares / count
+        }
+    }
+}
+
+/// out = x · scale[c] + shift[c] (scale and shift: channels values of the input's type).
+@Sendable func channelAffineKernel(_ kind: DType, _ blocks: ChannelBlocks, _ x: UnsafeRawPointer, _ scale: UnsafeRawPointer,
+                                   _ shift: UnsafeRawPointer, _ out: UnsafeMutableRawPointer) {
+    func run<T: FloatElement>(_: T.Type) {
+        let (x, out) = (x.assumingMemoryBound(to: T.self), out.assumingMemoryBound(to: T.self))
+        let (scale, shift) = (scale.assumingMemoryBound(to: T.self), shift.assumingMemoryBound(to: T.self))
+        forEachChannelRun(blocks) { start, c, length in
+            if length == 1 {  // (batch, channels): the channels of a row side by side
+                for j in 0..<blocks.channels { out[start + j] = x[start + j] * scale[j] + shift[j] }
+                return
+            }
+            let (a, b) = (scale[c], shift[c])
+            for j in start..<(start + length) { out[j] = x[j] * a + b }
+        }
+    }
+    if kind == .float64 { run(Double.self) } else if kind == .float32 { run(Float.self) }
+}
+
+/// Per channel, in double: Σ g and Σ (x - mean[c]) · g.
+@Sendable func batchNormGradientSumsKernel(_ kind: DType, _ blocks: ChannelBlocks, _ x: UnsafeRawPointer, _ g: UnsafeRawPointer,
+                                           _ mean: UnsafePointer<Double>, _ sumG: UnsafeMutablePointer<Double>,
+                                           _ dot: UnsafeMutablePointer<Double>) {
+    func run<T: FloatElement>(_: T.Type) {
+        let (x, g) = (x.assumingMemoryBound(to: T.self), g.assumingMemoryBound(to: T.self))
+        let (spatial, plane) = (blocks.spatial, blocks.channels * blocks.spatial)
+        Parallel.forEachChunk(blocks.channels, costPerItem: blocks.count &* 2) { chunk in
+            for c in chunk {
+                let m = mean[c]
+                var (sum, product) = (0.0, 0.0)
+                for n in 0..<blocks.batch {
+                    let offset = n * plane + c * spatial
+                    let (xs, gs) = (x + offset, g + offset)
+                    sum += laneSum(spatial) { gs[$0].doubleValue }
+                    product += laneSum(spatial) { (xs[$0].doubleValue - m) * gs[$0].doubleValue }
+                }
+                sumG[c] = sum
+                dot[c] = product
+            }
+        }
+    }
+    if kind == .float64 { run(Double.self) } else if kind == .float32 { run(Float.self) }
+}
+
+/// dx = (g - gradMean[c] - (x - mean[c]) · k[c]) · scale[c], torch's training
+/// formula; coefficients holds mean, k, gradMean, scale (channels values
+/// each, of the input's type).
+@Sendable func batchNormInputGradientKernel(_ kind: DType, _ blocks: ChannelBlocks, _ x: UnsafeRawPointer, _ g: UnsafeRawPointer,
+                                            _ coefficients: UnsafeRawPointer, _ dx: UnsafeMutableRawPointer) {
+    func run<T: FloatElement>(_: T.Type) {
+        let (x, g, dx) = (x.assumingMemoryBound(to: T.self), g.assumingMemoryBound(to: T.self), dx.assumingMemoryBound(to: T.self))
+        let channels = blocks.channels, table = coefficients.assumingMemoryBound(to: T.self)
+        let (mean, k, gradMean, scale) = (table, table + channels, table + 2 * channels, table + 3 * channels)
+        forEachChannelRun(blocks) { start, c, length in
+            if length == 1 {
+                for j in 0..<channels {
+                    dx[start + j] = (g[start + j] - gradMean[j] - (x[start + j] - mean[j]) * k[j]) * scale[j]
+                }
+                return
+            }
+            let (m, kc, gm, s) = (mean[c], k[c], gradMean[c], scale[c])
+            for j in start..<(start + length) { dx[j] = (g[j] - gm - (x[j] - m) * kc) * s }
+        }
+    }
+    if kind == .float64 { run(Double.self) } else if kind == .float32 { run(Float.self) }
+}
+
+/// Calls body(first element, channel, length) for each run of one channel's
+/// values: (image, channel) runs of `spatial` values, or, when spatial is 1,
+/// whole rows of `channels` values (channel 0, length 1: the body walks the row).
+@inline(__always)
+private func forEachChannelRun(_ blocks: ChannelBlocks, _ body: (Int, Int, Int) -> Void) {
+    if blocks.spatial == 1 {
+        Parallel.forEachChunk(blocks.batch, costPerItem: blocks.channels) { rows in
+            for n in rows { body(n * blocks.channels, 0, 1) }
+        }
+        return
+    }
+    Parallel.forEachChunk(blocks.batch * blocks.channels, costPerItem: blocks.spatial) { runs in
+        for r in runs { body(r * blocks.spatial, r % blocks.channels, blocks.spatial) }
+    }
+}

@@ -263,6 +263,22 @@ extension Functional {
             guard perChannel > 1 || !training else {
                 throw CajalError.value("[batch_norm] Expected more than 1 value per channel when training, got input size \(input.shape)")
             }
+            if let fused = try Tensor.fusedBatchNorm(input, weight: weight?.reshape([channels]), bias: bias?.reshape([channels]),
+                                                     eps: eps) {
+                if training, let runningMean, let runningVar {
+                    // torch: running = (1 - momentum) · running + momentum · batch, the variance unbiased.
+                    let correction = Double(perChannel) / Double(perChannel - 1)
+                    try GradMode.withDisabled {
+                        let mean = try Tensor(fused.mean, shape: [channels]).to(runningMean.dtype)
+                        let unbiased = try Tensor(fused.variance.map { $0 * correction }, shape: [channels]).to(runningVar.dtype)
+                        try runningMean.copyInPlace(runningMean.mul(.scalar(1 - momentum)).add(mean.reshape(runningMean.shape)
+                            .mul(.scalar(momentum))))
+                        try runningVar.copyInPlace(runningVar.mul(.scalar(1 - momentum)).add(unbiased.reshape(runningVar.shape)
+                            .mul(.scalar(momentum))))
+                    }
+                }
+                return fused.out
+            }
             normalized = try normalize(input, dims: dims, eps: eps)
             if training, let runningMean, let runningVar {
                 try GradMode.withDisabled {
@@ -280,6 +296,10 @@ extension Functional {
             if let weight { alpha = try alpha.mul(weight.reshape([channels])) }
             var beta = try runningMean.mul(alpha).neg()
             if let bias { beta = try beta.add(bias.reshape([channels])) }
+            let recorded = GradMode.isEnabled && [input, runningMean, runningVar, weight, bias].contains { $0?.requiresGrad ?? false }
+            if !recorded, let out = try Tensor.channelAffine(input, scale: alpha.to(input.dtype), shift: beta.to(input.dtype)) {
+                return out  // one pass (inference)
+            }
             return try input.mul(alpha.reshape(statShape)).add(beta.reshape(statShape))
         } else {
             normalized = input

@@ -112,6 +112,15 @@ public struct KernelSet: Sendable {
     /// Its input gradient: (kind, rows, n, x, weight?, g, mean, rstd, dx).
     public let layerNormBackward: @Sendable (DType, Int, Int, UnsafeRawPointer, UnsafeRawPointer?, UnsafeRawPointer, UnsafeRawPointer,
                                              UnsafeRawPointer, UnsafeMutableRawPointer) -> Void
+    /// Batch norm's per-channel mean and biased variance, in double: (kind, blocks, x, mean, variance).
+    public let batchNormStatistics: @Sendable (DType, ChannelBlocks, UnsafeRawPointer, UnsafeMutablePointer<Double>, UnsafeMutablePointer<Double>) -> Void
+    /// x · scale[c] + shift[c] per channel (float types): (kind, blocks, x, scale, shift, out).
+    public let channelAffine: @Sendable (DType, ChannelBlocks, UnsafeRawPointer, UnsafeRawPointer, UnsafeRawPointer, UnsafeMutableRawPointer) -> Void
+    /// Per channel Σ g and Σ (x - mean) g, in double: (kind, blocks, x, g, mean, sumG, dot).
+    public let batchNormGradientSums: @Sendable (DType, ChannelBlocks, UnsafeRawPointer, UnsafeRawPointer, UnsafePointer<Double>, UnsafeMutablePointer<Double>,
+                                                 UnsafeMutablePointer<Double>) -> Void
+    /// Batch norm's input gradient in training: (kind, blocks, x, g, coefficients (mean, k, gradMean, scale), dx).
+    public let batchNormInputGradient: @Sendable (DType, ChannelBlocks, UnsafeRawPointer, UnsafeRawPointer, UnsafeRawPointer, UnsafeMutableRawPointer) -> Void
     /// Attention for long sequences, keeping each query row's logsumexp
     /// instead of the weights (float32): (kind, problem, q, k, v, lse (batch, L), out).
     public let attentionStreamingForward: @Sendable (DType, AttentionProblem, UnsafeRawPointer, UnsafeRawPointer, UnsafeRawPointer,
@@ -169,6 +178,11 @@ public struct KernelSet: Sendable {
                                                        UnsafeMutableRawPointer, UnsafeMutableRawPointer, UnsafeMutableRawPointer) -> Void,
                 layerNormBackward: @escaping @Sendable (DType, Int, Int, UnsafeRawPointer, UnsafeRawPointer?, UnsafeRawPointer,
                                                         UnsafeRawPointer, UnsafeRawPointer, UnsafeMutableRawPointer) -> Void,
+                batchNormStatistics: @escaping @Sendable (DType, ChannelBlocks, UnsafeRawPointer, UnsafeMutablePointer<Double>, UnsafeMutablePointer<Double>) -> Void,
+                channelAffine: @escaping @Sendable (DType, ChannelBlocks, UnsafeRawPointer, UnsafeRawPointer, UnsafeRawPointer, UnsafeMutableRawPointer) -> Void,
+                batchNormGradientSums: @escaping @Sendable (DType, ChannelBlocks, UnsafeRawPointer, UnsafeRawPointer, UnsafePointer<Double>, UnsafeMutablePointer<Double>,
+                                                 UnsafeMutablePointer<Double>) -> Void,
+                batchNormInputGradient: @escaping @Sendable (DType, ChannelBlocks, UnsafeRawPointer, UnsafeRawPointer, UnsafeRawPointer, UnsafeMutableRawPointer) -> Void,
                 attentionStreamingForward: @escaping @Sendable (DType, AttentionProblem, UnsafeRawPointer, UnsafeRawPointer,
                                                                 UnsafeRawPointer, UnsafeMutableRawPointer, UnsafeMutableRawPointer) -> Void,
                 attentionStreamingBackward: @escaping @Sendable (DType, AttentionProblem, UnsafeRawPointer, UnsafeRawPointer,
@@ -215,6 +229,10 @@ public struct KernelSet: Sendable {
         self.attentionBackward = attentionBackward
         self.layerNormForward = layerNormForward
         self.layerNormBackward = layerNormBackward
+        self.batchNormStatistics = batchNormStatistics
+        self.channelAffine = channelAffine
+        self.batchNormGradientSums = batchNormGradientSums
+        self.batchNormInputGradient = batchNormInputGradient
         self.attentionStreamingForward = attentionStreamingForward
         self.attentionStreamingBackward = attentionStreamingBackward
         self.bilinear = bilinear

@@ -291,3 +291,14 @@ public struct InterpolationTable: Sendable {
     public let low: [Int], high: [Int], weight: [Double]
     public init(low: [Int], high: [Int], weight: [Double]) { (self.low, self.high, self.weight) = (low, high, weight) }
 }
+
+/// A contiguous (batch, channels, spatial) tensor seen per channel: batch
+/// normalisation's layout, every channel `batch` runs of `spatial` values.
+public struct ChannelBlocks: Sendable {
+    public let batch: Int, channels: Int, spatial: Int
+
+    public init(batch: Int, channels: Int, spatial: Int) { (self.batch, self.channels, self.spatial) = (batch, channels, spatial) }
+
+    /// Values per channel.
+    public var count: Int { batch * spatial }
+}
