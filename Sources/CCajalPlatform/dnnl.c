@@ -21,15 +21,18 @@ typedef struct { _Alignas(64) unsigned char bytes[16384]; } operation_desc_t;
 typedef struct { int arg; handle_t memory; } exec_arg_t;
 typedef struct { int major, minor, patch; const char *hash; unsigned cpu_runtime, gpu_runtime; } version_t;
 
-enum { F32 = 3, TAG_ANY = 1, CPU_ENGINE = 1, STREAM_IN_ORDER = 1 };
+enum { U8 = 6, F32 = 3, TAG_ANY = 1, CPU_ENGINE = 1, STREAM_IN_ORDER = 1 };
 enum { FORWARD_TRAINING = 64, CONVOLUTION_DIRECT = 1 };
-enum { ARG_SRC = 1, ARG_DST = 17, ARG_WEIGHTS = 33, ARG_DIFF_SRC = 129, ARG_DIFF_DST = 145, ARG_DIFF_WEIGHTS = 161 };
+enum { ARG_SRC = 1, ARG_DST = 17, ARG_WEIGHTS = 33, ARG_SCRATCHPAD = 80, ARG_DIFF_SRC = 129, ARG_DIFF_DST = 145,
+       ARG_DIFF_WEIGHTS = 161 };
+enum { SCRATCHPAD_USER = 1, QUERY_SCRATCHPAD = 136 };
 enum { QUERY_SRC = 129, QUERY_DIFF_SRC = 130, QUERY_WEIGHTS = 131, QUERY_DIFF_WEIGHTS = 132, QUERY_DST = 133,
        QUERY_DIFF_DST = 134 };
 
 /* The plain row-major tags a, ab, abc, ... by number of dims (oneDNN 2.x's dnnl_format_tag_t). */
 static int plain_tag(int ndims) {
     switch (ndims) {
+    case 1: return 2;  /* a: a scratchpad's bytes */
     case 3: return 4;  /* abc: ncw, oiw */
     case 4: return 5;  /* abcd: nchw, oihw, goiw */
     case 5: return 7;  /* abcde: ncdhw, oidhw, goihw */
@@ -65,8 +68,12 @@ static struct {
     status_t (*primitive_create)(handle_t *, handle_t);
     status_t (*primitive_execute)(handle_t, handle_t, int, const exec_arg_t *);
     status_t (*primitive_destroy)(handle_t);
+    status_t (*attr_create)(handle_t *);
+    status_t (*attr_destroy)(handle_t);
+    status_t (*attr_set_scratchpad_mode)(handle_t, int);
     void (*set_threads)(int); /* libgomp's omp_set_num_threads: oneDNN runs on OpenMP */
     handle_t engine;
+    handle_t attributes; /* scratchpads passed by the caller: a call needs no state the library shares between calls */
 } dnnl;
 
 static pthread_once_t load_once = PTHREAD_ONCE_INIT;
@@ -102,6 +109,9 @@ static void load(void) {
     SYMBOL(primitive_create, "dnnl_primitive_create");
     SYMBOL(primitive_execute, "dnnl_primitive_execute");
     SYMBOL(primitive_destroy, "dnnl_primitive_destroy");
+    SYMBOL(attr_create, "dnnl_primitive_attr_create");
+    SYMBOL(attr_destroy, "dnnl_primitive_attr_destroy");
+    SYMBOL(attr_set_scratchpad_mode, "dnnl_primitive_attr_set_scratchpad_mode");
     SYMBOL(set_threads, "omp_set_num_threads");
 #undef SYMBOL
     void **fields = (void **)&dnnl;
@@ -110,6 +120,7 @@ static void load(void) {
     const version_t *version = dnnl.version();
     if (!version || version->major != 2) return;
     if (dnnl.engine_create(&dnnl.engine, CPU_ENGINE, 0) != 0) return;
+    if (dnnl.attr_create(&dnnl.attributes) != 0 || dnnl.attr_set_scratchpad_mode(dnnl.attributes, SCRATCHPAD_USER) != 0) return;
     snprintf(version_text, sizeof version_text, "oneDNN %d.%d.%d", version->major, version->minor, version->patch);
     if (pthread_atfork(NULL, NULL, forget_in_child) != 0) return;
     loaded = 1;
@@ -146,6 +157,7 @@ typedef struct {
     const memory_desc_t *wanted[3];
     handle_t reorder[3];
     size_t bytes[3];
+    size_t scratchpad; /* bytes: the most any of the step's primitives asks for */
     int args[3];
 } step_t;
 
@@ -163,9 +175,18 @@ static void step_destroy(step_t *step) {
     memset(step, 0, sizeof *step);
 }
 
-static handle_t make_reorder(const memory_desc_t *from, const memory_desc_t *to) {
+/* The scratchpad a primitive descriptor asks for, in bytes. */
+static size_t scratchpad_bytes(handle_t descriptor) {
+    const memory_desc_t *md = dnnl.primitive_desc_query_md(descriptor, QUERY_SCRATCHPAD, 0);
+    return md ? dnnl.memory_desc_get_size(md) : 0;
+}
+
+static handle_t make_reorder(const memory_desc_t *from, const memory_desc_t *to, size_t *scratchpad) {
     handle_t descriptor = NULL, primitive = NULL;
-    if (dnnl.reorder_primitive_desc_create(&descriptor, from, dnnl.engine, to, dnnl.engine, NULL) != 0) return NULL;
+    if (dnnl.reorder_primitive_desc_create(&descriptor, from, dnnl.engine, to, dnnl.engine, dnnl.attributes) != 0)
+        return NULL;
+    size_t bytes = scratchpad_bytes(descriptor);
+    if (bytes > *scratchpad) *scratchpad = bytes;
     if (dnnl.primitive_create(&primitive, descriptor) != 0) primitive = NULL;
     dnnl.primitive_desc_destroy(descriptor);
     return primitive;
@@ -212,7 +233,7 @@ static int step_build(const step_key_t *key, step_t *step) {
     if (!forward) return -1;
     int failed = dnnl.forward_desc_init(forward, FORWARD_TRAINING, CONVOLUTION_DIRECT, &asked_src, &asked_weights, NULL,
                                         &asked_dst, strides, dilates, before, after) ||
-                 dnnl.primitive_desc_create(&step->forward_hint, forward, NULL, dnnl.engine, NULL);
+                 dnnl.primitive_desc_create(&step->forward_hint, forward, dnnl.attributes, dnnl.engine, NULL);
     free(forward);
     if (failed) {
         step->forward_hint = NULL;
@@ -241,7 +262,8 @@ static int step_build(const step_key_t *key, step_t *step) {
             queries[0] = QUERY_SRC, queries[1] = QUERY_DIFF_DST, queries[2] = QUERY_DIFF_WEIGHTS;
             step->args[0] = ARG_SRC, step->args[1] = ARG_DIFF_DST, step->args[2] = ARG_DIFF_WEIGHTS;
         }
-        failed = failed || dnnl.primitive_desc_create(&step->descriptor, backward, NULL, dnnl.engine, step->forward_hint);
+        failed = failed ||
+                 dnnl.primitive_desc_create(&step->descriptor, backward, dnnl.attributes, dnnl.engine, step->forward_hint);
         free(backward);
         if (failed) {
             step->descriptor = NULL;
@@ -252,13 +274,14 @@ static int step_build(const step_key_t *key, step_t *step) {
         step->primitive = NULL;
         return step_destroy(step), -1;
     }
+    step->scratchpad = scratchpad_bytes(step->descriptor);
     for (int i = 0; i < 3; i++) {
         step->wanted[i] = dnnl.primitive_desc_query_md(step->descriptor, queries[i], 0);
         if (!step->wanted[i]) return step_destroy(step), -1;
         if (dnnl.memory_desc_equal(step->wanted[i], &step->plain[i])) continue;
         step->bytes[i] = dnnl.memory_desc_get_size(step->wanted[i]);
-        step->reorder[i] = i < 2 ? make_reorder(&step->plain[i], step->wanted[i])
-                                 : make_reorder(step->wanted[i], &step->plain[i]);
+        step->reorder[i] = i < 2 ? make_reorder(&step->plain[i], step->wanted[i], &step->scratchpad)
+                                 : make_reorder(step->wanted[i], &step->plain[i], &step->scratchpad);
         if (!step->reorder[i]) return step_destroy(step), -1;
     }
     return 0;
@@ -272,9 +295,16 @@ static int step_run(const step_t *step, const void *in0, const void *in1, void *
         return -1;
     }
     void *plain_data[3] = {(void *)in0, (void *)in1, out};
-    handle_t plain[3] = {0}, wanted[3] = {0};
-    void *buffers[3] = {0};
+    handle_t plain[3] = {0}, wanted[3] = {0}, scratch = NULL;
+    void *buffers[3] = {0}, *scratch_data = NULL;
     int status = 0;
+    if (step->scratchpad) {
+        memory_desc_t bytes;
+        int64_t size = (int64_t)step->scratchpad;
+        if (posix_memalign(&scratch_data, 64, step->scratchpad) != 0) return -1;
+        status = dnnl.memory_desc_init_by_tag(&bytes, 1, &size, U8, plain_tag(1)) ||
+                 dnnl.memory_create(&scratch, &bytes, dnnl.engine, scratch_data);
+    }
     for (int i = 0; i < 3 && status == 0; i++) {
         if (!step->reorder[i]) {
             status = dnnl.memory_create(&wanted[i], &step->plain[i], dnnl.engine, plain_data[i]);
@@ -290,16 +320,17 @@ static int step_run(const step_t *step, const void *in0, const void *in1, void *
     }
     for (int i = 0; i < 2 && status == 0; i++) {
         if (!step->reorder[i]) continue;
-        exec_arg_t args[2] = {{ARG_SRC, plain[i]}, {ARG_DST, wanted[i]}};
-        status = dnnl.primitive_execute(step->reorder[i], stream, 2, args);
+        exec_arg_t args[3] = {{ARG_SRC, plain[i]}, {ARG_DST, wanted[i]}, {ARG_SCRATCHPAD, scratch}};
+        status = dnnl.primitive_execute(step->reorder[i], stream, scratch ? 3 : 2, args);
     }
     if (status == 0) {
-        exec_arg_t args[3] = {{step->args[0], wanted[0]}, {step->args[1], wanted[1]}, {step->args[2], wanted[2]}};
-        status = dnnl.primitive_execute(step->primitive, stream, 3, args);
+        exec_arg_t args[4] = {{step->args[0], wanted[0]}, {step->args[1], wanted[1]}, {step->args[2], wanted[2]},
+                              {ARG_SCRATCHPAD, scratch}};
+        status = dnnl.primitive_execute(step->primitive, stream, scratch ? 4 : 3, args);
     }
     if (status == 0 && step->reorder[2]) {
-        exec_arg_t args[2] = {{ARG_SRC, wanted[2]}, {ARG_DST, plain[2]}};
-        status = dnnl.primitive_execute(step->reorder[2], stream, 2, args);
+        exec_arg_t args[3] = {{ARG_SRC, wanted[2]}, {ARG_DST, plain[2]}, {ARG_SCRATCHPAD, scratch}};
+        status = dnnl.primitive_execute(step->reorder[2], stream, scratch ? 3 : 2, args);
     }
     if (status == 0) status = dnnl.stream_wait(stream);
     for (int i = 0; i < 3; i++) {
@@ -307,6 +338,8 @@ static int step_run(const step_t *step, const void *in0, const void *in1, void *
         if (wanted[i]) dnnl.memory_destroy(wanted[i]);
         free(buffers[i]);
     }
+    if (scratch) dnnl.memory_destroy(scratch);
+    free(scratch_data);
     return status == 0 ? 0 : -1;
 }
 

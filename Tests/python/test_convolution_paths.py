@@ -144,3 +144,45 @@ def test_forked_child_convolves_without_hanging():
     env = dict(os.environ, PYTHONPATH=os.pathsep.join(sys.path))
     done = subprocess.run([sys.executable, "-c", FORK_SCRIPT], env=env, timeout=60)
     assert done.returncode == 0
+
+
+@pytest.mark.skipif(not ONEDNN, reason="oneDNN (libdnnl2) is not installed")
+def test_python_threads_share_the_built_kernels():
+    """Several Python threads convolving at once (one geometry, so one built
+    kernel run concurrently, each call with its own scratchpad) get the
+    results of a lone call."""
+    import threading
+
+    rng = np.random.default_rng(5)
+    x = cajal.tensor(rng.standard_normal((6, 6, 14, 14)).astype(np.float32))
+    conv = cajal.nn.Conv2d(6, 16, 5)
+
+    def step():
+        xg = x.clone().requires_grad_()
+        conv.zero_grad()
+        conv(xg).square().sum().backward()
+        return xg.grad.numpy().copy(), conv.weight.grad.numpy().copy()
+
+    with cajal.no_grad():
+        expected_out = conv(x).numpy()
+    errors = []
+
+    def worker():
+        try:
+            for _ in range(10):
+                with cajal.no_grad():
+                    if not np.array_equal(conv(x).numpy(), expected_out):
+                        errors.append("forward differs")
+        except Exception as e:  # noqa: BLE001 - reported below
+            errors.append(repr(e))
+
+    threads = [threading.Thread(target=worker) for _ in range(4)]
+    for t in threads:
+        t.start()
+    first = step()
+    for t in threads:
+        t.join()
+    assert errors == []
+    second = step()
+    for a, b in zip(first, second):
+        assert np.array_equal(a, b)

@@ -31,13 +31,77 @@ package enum OneDNN {
         return pointwise || (step == .forward && groups == 1 && g.channels == 1)
     }
 
-    /// Runs one step of a dense float32 convolution on oneDNN: forward
-    /// (first x, second w, out y), inputGradient (dy, w -> dx) or
-    /// weightGradient (x, dy -> dw). False when oneDNN is off, missing or
-    /// declines, and then nothing was written.
+    /// Runs the forward (x, w -> y) or input-gradient (dy, w -> dx) step of a
+    /// dense float32 convolution on oneDNN. False when oneDNN is off, missing
+    /// or declines, and then the caller computes it all again its own way.
+    ///
+    /// A batch is split across our own cores, each part on oneDNN's kernels in
+    /// one thread: handing it oneDNN's OpenMP threads instead left two pools
+    /// spinning on two cores, each delaying the other's next job. A single
+    /// image (or a call from inside a parallel job) runs whole.
     static func run(_ step: Step, _ g: ConvolutionGeometry, batch: Int, groups: Int, outChannels: Int,
                     _ first: UnsafeRawPointer, _ second: UnsafeRawPointer, _ out: UnsafeMutableRawPointer) -> Bool {
-        guard enabled, cajal_dnnl_available() != 0, !prefersProduct(step, g, groups: groups) else { return false }
+        // Floats of one image's input and output: validated tensors' sizes.
+        let (inImage, outImage) = (g.channels * groups * g.depth.depth * g.height * g.width, outChannels * g.columnCount)
+        let (read, write) = step == .forward ? (inImage, outImage) : (outImage, inImage)
+        return split(step, g, batch: batch, groups: groups) { _, images, threads in
+            let offset = images.lowerBound * MemoryLayout<Float>.size
+            return call(step, g, batch: images.count, groups: groups, outChannels: outChannels, first + offset * read, second,
+                        out + offset * write, threads: threads)
+        }
+    }
+
+    /// The weight gradient (x, dy -> dw of weightShape) on oneDNN, or nil as
+    /// `run` returns false. With the batch split, each part writes its own
+    /// partial gradient and the parts are added in order (the same bits every run).
+    static func weightGradient(_ g: ConvolutionGeometry, batch: Int, groups: Int, weightShape: [Int], _ x: UnsafeRawPointer,
+                               _ dy: UnsafeRawPointer) throws -> Tensor? {
+        guard usable(.weightGradient, g, groups: groups) else { return nil }
+        let outChannels = weightShape[0]
+        let (inImage, outImage) = (g.channels * groups * g.depth.depth * g.height * g.width, outChannels * g.columnCount)
+        let weightCount = outChannels * g.columnRows
+        let parts = partCount(batch)
+        let partials = try Tensor(uninitializedShape: [Swift.max(parts, 1)] + weightShape, dtype: .float32, op: "conv")
+        let target = partials.dataPointer
+        let done = split(.weightGradient, g, batch: batch, groups: groups) { part, images, threads in
+            let offset = images.lowerBound * MemoryLayout<Float>.size
+            return call(.weightGradient, g, batch: images.count, groups: groups, outChannels: outChannels, x + offset * inImage,
+                        dy + offset * outImage, target + part * weightCount * MemoryLayout<Float>.size, threads: threads)
+        }
+        guard done else { return nil }
+        return parts <= 1 ? try partials.reshape(weightShape) : try partials.sum(dims: [0], keepDim: false)
+    }
+
+    private static func usable(_ step: Step, _ g: ConvolutionGeometry, groups: Int) -> Bool {
+        enabled && cajal_dnnl_available() != 0 && !prefersProduct(step, g, groups: groups)
+    }
+
+    /// Parts of the batch for our cores: one inside a parallel job or for a single image.
+    private static func partCount(_ batch: Int) -> Int { Parallel.isRunningJob ? 1 : Swift.min(Parallel.threadCount, batch) }
+
+    /// Calls body(part, images, threads) for the parts of the batch, in
+    /// parallel when there are several; false when oneDNN is unusable or any part failed.
+    private static func split(_ step: Step, _ g: ConvolutionGeometry, batch: Int, groups: Int,
+                              _ body: (Int, Range<Int>, Int32) -> Bool) -> Bool {
+        guard usable(step, g, groups: groups) else { return false }
+        let parts = partCount(batch)
+        if parts <= 1 {
+            // oneDNN may use OpenMP's threads here: our spinning workers would hold the cores.
+            if !Parallel.isRunningJob { Parallel.yieldCores() }
+            return body(0, 0..<batch, Int32(clamping: Parallel.isRunningJob ? 1 : Parallel.threadCount))
+        }
+        let failures = Atomic<Int>(0)
+        Parallel.forEachChunk(parts, costPerItem: 1 << 20, grain: 1) { range in
+            for part in range where !body(part, batch * part / parts ..< batch * (part + 1) / parts, 1) {
+                failures.add(1, ordering: .relaxed)
+            }
+        }
+        return failures.load(ordering: .relaxed) == 0
+    }
+
+    private static func call(_ step: Step, _ g: ConvolutionGeometry, batch: Int, groups: Int, outChannels: Int,
+                             _ first: UnsafeRawPointer, _ second: UnsafeRawPointer, _ out: UnsafeMutableRawPointer,
+                             threads: Int32) -> Bool {
         let flat = g.depth.depth == 1 && g.depth.kernelDepth == 1 && g.depth.outDepth == 1 && g.depth.padFront == 0
         var geometry = cajal_dnnl_convolution()
         geometry.spatial = flat ? 2 : 3
@@ -51,9 +115,6 @@ package enum OneDNN {
         geometry.stride = (Int64(g.depth.strideDepth), Int64(g.strideHeight), Int64(g.strideWidth))
         geometry.dilation = (Int64(g.depth.dilationDepth), Int64(g.dilationHeight), Int64(g.dilationWidth))
         geometry.pad_before = (Int64(g.depth.padFront), Int64(g.padTop), Int64(g.padLeft))
-        // oneDNN runs on its own (OpenMP) threads: our spinning workers would hold the cores.
-        Parallel.yieldCores()
-        let threads = Int32(clamping: Parallel.isRunningJob ? 1 : Parallel.threadCount)
         let a = first.assumingMemoryBound(to: Float.self), b = second.assumingMemoryBound(to: Float.self)
         let c = out.assumingMemoryBound(to: Float.self)
         switch step {

@@ -448,12 +448,10 @@ extension Tensor {
                                                   groups: Int) throws -> Tensor {
         let batch = x.shape[0], outPerGroup = weightShape[0] / groups
         if g.columnRows == 0 || g.columnCount == 0 { return try Tensor.zeros(weightShape, dtype: x.dtype) }
-        if x.dtype == .float32 && batch > 0 {
-            let dw = try Tensor(uninitializedShape: weightShape, dtype: x.dtype, op: "conv")
-            if OneDNN.run(.weightGradient, g, batch: batch, groups: groups, outChannels: weightShape[0], x.dataPointer,
-                          gradOut.dataPointer, dw.dataPointer) {
-                return dw
-            }
+        if x.dtype == .float32 && batch > 0,
+           let dw = try OneDNN.weightGradient(g, batch: batch, groups: groups, weightShape: weightShape, x.dataPointer,
+                                              gradOut.dataPointer) {
+            return dw
         }
         let item = x.dtype.itemSize, rows = g.columnRows, columns = g.columnCount, dtype = x.dtype
         let inputVolume = g.channels * g.depth.depth * g.height * g.width, chunk = rowsPerChunk(g, dtype)
