@@ -38,7 +38,9 @@ package enum OneDNN {
     /// A batch is split across our own cores, each part on oneDNN's kernels in
     /// one thread: handing it oneDNN's OpenMP threads instead left two pools
     /// spinning on two cores, each delaying the other's next job. A single
-    /// image (or a call from inside a parallel job) runs whole.
+    /// image runs whole on oneDNN's threads. The parts depend only on the
+    /// batch and the thread count (a call while the cores are busy runs them
+    /// one after another), so a weight gradient's sum has the same bits.
     static func run(_ step: Step, _ g: ConvolutionGeometry, batch: Int, groups: Int, outChannels: Int,
                     _ first: UnsafeRawPointer, _ second: UnsafeRawPointer, _ out: UnsafeMutableRawPointer) -> Bool {
         // Floats of one image's input and output: validated tensors' sizes.
@@ -76,8 +78,8 @@ package enum OneDNN {
         enabled && cajal_dnnl_available() != 0 && !prefersProduct(step, g, groups: groups)
     }
 
-    /// Parts of the batch for our cores: one inside a parallel job or for a single image.
-    private static func partCount(_ batch: Int) -> Int { Parallel.isRunningJob ? 1 : Swift.min(Parallel.threadCount, batch) }
+    /// Parts of the batch for our cores.
+    private static func partCount(_ batch: Int) -> Int { Swift.min(Parallel.threadCount, batch) }
 
     /// Calls body(part, images, threads) for the parts of the batch, in
     /// parallel when there are several; false when oneDNN is unusable or any part failed.
@@ -88,7 +90,7 @@ package enum OneDNN {
         if parts <= 1 {
             // oneDNN may use OpenMP's threads here: our spinning workers would hold the cores.
             if !Parallel.isRunningJob { Parallel.yieldCores() }
-            return body(0, 0..<batch, Int32(clamping: Parallel.isRunningJob ? 1 : Parallel.threadCount))
+            return body(0, 0..<batch, Int32(clamping: Parallel.threadCount))
         }
         let failures = Atomic<Int>(0)
         Parallel.forEachChunk(parts, costPerItem: 1 << 20, grain: 1) { range in
