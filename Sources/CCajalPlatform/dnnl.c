@@ -23,7 +23,7 @@ typedef struct { int major, minor, patch; const char *hash; unsigned cpu_runtime
 
 enum { U8 = 6, F32 = 3, TAG_ANY = 1, CPU_ENGINE = 1, STREAM_IN_ORDER = 1 };
 enum { FORWARD_TRAINING = 64, CONVOLUTION_DIRECT = 1 };
-enum { ARG_SRC = 1, ARG_DST = 17, ARG_WEIGHTS = 33, ARG_SCRATCHPAD = 80, ARG_DIFF_SRC = 129, ARG_DIFF_DST = 145,
+enum { ARG_SRC = 1, ARG_DST = 17, ARG_WEIGHTS = 33, ARG_BIAS = 41, ARG_SCRATCHPAD = 80, ARG_DIFF_SRC = 129, ARG_DIFF_DST = 145,
        ARG_DIFF_WEIGHTS = 161 };
 enum { SCRATCHPAD_USER = 1, QUERY_SCRATCHPAD = 136 };
 enum { QUERY_SRC = 129, QUERY_DIFF_SRC = 130, QUERY_WEIGHTS = 131, QUERY_DIFF_WEIGHTS = 132, QUERY_DST = 133,
@@ -159,11 +159,12 @@ typedef struct {
     size_t bytes[3];
     size_t scratchpad; /* bytes: the most any of the step's primitives asks for */
     int args[3];
+    memory_desc_t bias; /* a forward's bias (Cout values), when it has one */
 } step_t;
 
 typedef struct {
     cajal_dnnl_convolution geometry;
-    int kind, threads;
+    int kind, threads, with_bias;
 } step_key_t;
 
 static void step_destroy(step_t *step) {
@@ -229,10 +230,13 @@ static int step_build(const step_key_t *key, step_t *step) {
         dnnl.memory_desc_init_by_tag(&asked_weights, weight_dims, weights, F32, TAG_ANY) ||
         dnnl.memory_desc_init_by_tag(&asked_dst, src_dims, dst, F32, activations))
         return -1;
+    int64_t bias_size = g->out_channels;
+    int with_bias = key->kind == FORWARD && key->with_bias;
+    if (with_bias && dnnl.memory_desc_init_by_tag(&step->bias, 1, &bias_size, F32, plain_tag(1))) return -1;
     operation_desc_t *forward = malloc(sizeof *forward);
     if (!forward) return -1;
-    int failed = dnnl.forward_desc_init(forward, FORWARD_TRAINING, CONVOLUTION_DIRECT, &asked_src, &asked_weights, NULL,
-                                        &asked_dst, strides, dilates, before, after) ||
+    int failed = dnnl.forward_desc_init(forward, FORWARD_TRAINING, CONVOLUTION_DIRECT, &asked_src, &asked_weights,
+                                        with_bias ? &step->bias : NULL, &asked_dst, strides, dilates, before, after) ||
                  dnnl.primitive_desc_create(&step->forward_hint, forward, dnnl.attributes, dnnl.engine, NULL);
     free(forward);
     if (failed) {
@@ -288,14 +292,14 @@ static int step_build(const step_key_t *key, step_t *step) {
 }
 
 /* Runs a built step on the caller's plain tensors; 0 on success. */
-static int step_run(const step_t *step, const void *in0, const void *in1, void *out) {
+static int step_run(const step_t *step, const void *in0, const void *in1, const void *bias, void *out) {
     static __thread handle_t stream; /* a stream per calling thread: streams are not shared */
     if (!stream && dnnl.stream_create(&stream, dnnl.engine, STREAM_IN_ORDER) != 0) {
         stream = NULL;
         return -1;
     }
     void *plain_data[3] = {(void *)in0, (void *)in1, out};
-    handle_t plain[3] = {0}, wanted[3] = {0}, scratch = NULL;
+    handle_t plain[3] = {0}, wanted[3] = {0}, scratch = NULL, bias_memory = NULL;
     void *buffers[3] = {0}, *scratch_data = NULL;
     int status = 0;
     if (step->scratchpad) {
@@ -323,10 +327,13 @@ static int step_run(const step_t *step, const void *in0, const void *in1, void *
         exec_arg_t args[3] = {{ARG_SRC, plain[i]}, {ARG_DST, wanted[i]}, {ARG_SCRATCHPAD, scratch}};
         status = dnnl.primitive_execute(step->reorder[i], stream, scratch ? 3 : 2, args);
     }
+    if (status == 0 && bias) status = dnnl.memory_create(&bias_memory, &step->bias, dnnl.engine, (void *)bias);
     if (status == 0) {
-        exec_arg_t args[4] = {{step->args[0], wanted[0]}, {step->args[1], wanted[1]}, {step->args[2], wanted[2]},
-                              {ARG_SCRATCHPAD, scratch}};
-        status = dnnl.primitive_execute(step->primitive, stream, scratch ? 4 : 3, args);
+        exec_arg_t args[5] = {{step->args[0], wanted[0]}, {step->args[1], wanted[1]}, {step->args[2], wanted[2]}};
+        int count = 3;
+        if (scratch) args[count++] = (exec_arg_t){ARG_SCRATCHPAD, scratch};
+        if (bias_memory) args[count++] = (exec_arg_t){ARG_BIAS, bias_memory};
+        status = dnnl.primitive_execute(step->primitive, stream, count, args);
     }
     if (status == 0 && step->reorder[2]) {
         exec_arg_t args[3] = {{ARG_SRC, wanted[2]}, {ARG_DST, plain[2]}, {ARG_SCRATCHPAD, scratch}};
@@ -339,6 +346,7 @@ static int step_run(const step_t *step, const void *in0, const void *in1, void *
         free(buffers[i]);
     }
     if (scratch) dnnl.memory_destroy(scratch);
+    if (bias_memory) dnnl.memory_destroy(bias_memory);
     free(scratch_data);
     return status == 0 ? 0 : -1;
 }
@@ -359,7 +367,8 @@ static struct {
 static unsigned long long clock_tick;
 static pthread_mutex_t table_lock = PTHREAD_MUTEX_INITIALIZER;
 
-static int convolve(int kind, const cajal_dnnl_convolution *g, const void *in0, const void *in1, void *out, int threads) {
+static int convolve(int kind, const cajal_dnnl_convolution *g, const void *in0, const void *in1, const void *bias, void *out,
+                    int threads) {
     if (!cajal_dnnl_available()) return -1;
     if (g->spatial != 2 && g->spatial != 3) return -2;
     if (threads < 1) threads = 1;
@@ -373,6 +382,7 @@ static int convolve(int kind, const cajal_dnnl_convolution *g, const void *in0, 
     }
     key.kind = kind;
     key.threads = threads;
+    key.with_bias = bias != NULL;
     dnnl.set_threads(threads);
 
     pthread_mutex_lock(&table_lock);
@@ -415,7 +425,7 @@ static int convolve(int kind, const cajal_dnnl_convolution *g, const void *in0, 
         if (step_build(&key, &transient) != 0) return -2;
         step = &transient;
     }
-    int status = step_run(step, in0, in1, out);
+    int status = step_run(step, in0, in1, bias, out);
     if (slot >= 0) {
         pthread_mutex_lock(&table_lock);
         table[slot].users--;
@@ -426,17 +436,17 @@ static int convolve(int kind, const cajal_dnnl_convolution *g, const void *in0, 
     return status == 0 ? 0 : -2;
 }
 
-int cajal_dnnl_convolution_forward(const cajal_dnnl_convolution *g, const float *x, const float *w, float *y,
-                                   int threads) {
-    return convolve(FORWARD, g, x, w, y, threads);
+int cajal_dnnl_convolution_forward(const cajal_dnnl_convolution *g, const float *x, const float *w, const float *bias,
+                                   float *y, int threads) {
+    return convolve(FORWARD, g, x, w, bias, y, threads);
 }
 
 int cajal_dnnl_convolution_backward_data(const cajal_dnnl_convolution *g, const float *dy, const float *w, float *dx,
                                          int threads) {
-    return convolve(BACKWARD_DATA, g, dy, w, dx, threads);
+    return convolve(BACKWARD_DATA, g, dy, w, NULL, dx, threads);
 }
 
 int cajal_dnnl_convolution_backward_weights(const cajal_dnnl_convolution *g, const float *x, const float *dy,
                                             float *dw, int threads) {
-    return convolve(BACKWARD_WEIGHTS, g, x, dy, dw, threads);
+    return convolve(BACKWARD_WEIGHTS, g, x, dy, NULL, dw, threads);
 }

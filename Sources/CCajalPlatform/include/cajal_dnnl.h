@@ -29,10 +29,10 @@ CAJAL_DNNL_INTERNAL int cajal_dnnl_available(void);
 /* "oneDNN 2.6.3" once loaded, "" otherwise. */
 CAJAL_DNNL_INTERNAL const char *cajal_dnnl_version(void);
 
-/* y = conv(x, w) (no bias), all float32 and dense: x (N, Cin, ...), w
- * (Cout, Cin / groups, k...), y (N, Cout, ...). */
+/* y = conv(x, w) + bias (bias may be NULL), all float32 and dense: x (N,
+ * Cin, ...), w (Cout, Cin / groups, k...), bias (Cout), y (N, Cout, ...). */
 CAJAL_DNNL_INTERNAL int cajal_dnnl_convolution_forward(const cajal_dnnl_convolution *g, const float *x, const float *w,
-                                                       float *y, int threads);
+                                                       const float *bias, float *y, int threads);
 
 /* dx = the input gradient of y = conv(x, w) for dy (written, not added). */
 CAJAL_DNNL_INTERNAL int cajal_dnnl_convolution_backward_data(const cajal_dnnl_convolution *g, const float *dy,

@@ -31,8 +31,8 @@ package enum OneDNN {
         return pointwise || (step == .forward && groups == 1 && g.channels == 1)
     }
 
-    /// Runs the forward (x, w -> y) or input-gradient (dy, w -> dx) step of a
-    /// dense float32 convolution on oneDNN. False when oneDNN is off, missing
+    /// Runs the forward (x, w, bias? -> y) or input-gradient (dy, w -> dx) step
+    /// of a dense float32 convolution on oneDNN. False when oneDNN is off, missing
     /// or declines, and then the caller computes it all again its own way.
     ///
     /// A batch is split across our own cores, each part on oneDNN's kernels in
@@ -42,14 +42,15 @@ package enum OneDNN {
     /// batch and the thread count (a call while the cores are busy runs them
     /// one after another), so a weight gradient's sum has the same bits.
     static func run(_ step: Step, _ g: ConvolutionGeometry, batch: Int, groups: Int, outChannels: Int,
-                    _ first: UnsafeRawPointer, _ second: UnsafeRawPointer, _ out: UnsafeMutableRawPointer) -> Bool {
+                    _ first: UnsafeRawPointer, _ second: UnsafeRawPointer, bias: UnsafeRawPointer? = nil,
+                    _ out: UnsafeMutableRawPointer) -> Bool {
         // Floats of one image's input and output: validated tensors' sizes.
         let (inImage, outImage) = (g.channels * groups * g.depth.depth * g.height * g.width, outChannels * g.columnCount)
         let (read, write) = step == .forward ? (inImage, outImage) : (outImage, inImage)
         return split(step, g, batch: batch, groups: groups) { _, images, threads in
             let offset = images.lowerBound * MemoryLayout<Float>.size
             return call(step, g, batch: images.count, groups: groups, outChannels: outChannels, first + offset * read, second,
-                        out + offset * write, threads: threads)
+                        bias: bias, out + offset * write, threads: threads)
         }
     }
 
@@ -102,8 +103,8 @@ package enum OneDNN {
     }
 
     private static func call(_ step: Step, _ g: ConvolutionGeometry, batch: Int, groups: Int, outChannels: Int,
-                             _ first: UnsafeRawPointer, _ second: UnsafeRawPointer, _ out: UnsafeMutableRawPointer,
-                             threads: Int32) -> Bool {
+                             _ first: UnsafeRawPointer, _ second: UnsafeRawPointer, bias: UnsafeRawPointer? = nil,
+                             _ out: UnsafeMutableRawPointer, threads: Int32) -> Bool {
         let flat = g.depth.depth == 1 && g.depth.kernelDepth == 1 && g.depth.outDepth == 1 && g.depth.padFront == 0
         var geometry = cajal_dnnl_convolution()
         geometry.spatial = flat ? 2 : 3
@@ -120,7 +121,8 @@ package enum OneDNN {
         let a = first.assumingMemoryBound(to: Float.self), b = second.assumingMemoryBound(to: Float.self)
         let c = out.assumingMemoryBound(to: Float.self)
         switch step {
-        case .forward: return cajal_dnnl_convolution_forward(&geometry, a, b, c, threads) == 0
+        case .forward:
+            return cajal_dnnl_convolution_forward(&geometry, a, b, bias?.assumingMemoryBound(to: Float.self), c, threads) == 0
         case .inputGradient: return cajal_dnnl_convolution_backward_data(&geometry, a, b, c, threads) == 0
         case .weightGradient: return cajal_dnnl_convolution_backward_weights(&geometry, a, b, c, threads) == 0
         }

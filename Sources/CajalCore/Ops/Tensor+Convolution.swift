@@ -129,9 +129,7 @@ extension Tensor {
                                       dilations: dilations, outSpatial: outSpatial)
         let products = ConvolutionProducts(geometry: geometry, groups: groups, inputShape: input.shape, weightShape: weight.shape,
                                            outputShape: [input.shape[0], outChannels] + outSpatial)
-        let out = try products.convolve(input, weight, name: "ConvolutionBackward0")
-        guard let bias else { return out }
-        return try out.add(bias.reshape([outChannels] + [Int](repeating: 1, count: spatialDims)))
+        return try products.convolve(input, weight, bias: bias, name: "ConvolutionBackward0")
     }
 
     /// The sweep of 1, 2 or 3 spatial dims as a volume's: missing leading
@@ -270,12 +268,18 @@ extension Tensor {
 
         private func dense(_ tensor: Tensor) throws -> Tensor { try GradMode.withDisabled { try tensor.contiguous() } }
 
-        func convolve(_ x: Tensor, _ w: Tensor, name: String = "ConvolutionBackwardBackward0") throws -> Tensor {
+        /// The convolution, plus a bias per output channel when given (one op,
+        /// as torch's ConvolutionBackward0: the bias's gradient is the
+        /// output gradient summed over all but the channels).
+        func convolve(_ x: Tensor, _ w: Tensor, bias: Tensor? = nil, name: String = "ConvolutionBackwardBackward0") throws -> Tensor {
             let out = try Tensor(uninitializedShape: outputShape, dtype: x.dtype, op: "conv")
-            try Tensor.convolutionForward(dense(x), dense(w), out, geometry, groups: groups)
-            return out.recording(name, inputs: [x, w], saving: [x, w]) { ctx in
+            try Tensor.convolutionForward(dense(x), dense(w), bias: bias.map(dense), out, geometry, groups: groups)
+            let spread = [0] + Array(2..<outputShape.count)
+            return out.recording(name, inputs: bias.map { [x, w, $0] } ?? [x, w], saving: [x, w]) { ctx in
                 let (x, w) = (ctx.saved[0], ctx.saved[1])
-                return [ctx.needs(0) ? try inputGradient(ctx.grad, w) : nil, ctx.needs(1) ? try weightGradient(ctx.grad, x) : nil]
+                var grads = [ctx.needs(0) ? try inputGradient(ctx.grad, w) : nil, ctx.needs(1) ? try weightGradient(ctx.grad, x) : nil]
+                if bias != nil { grads.append(ctx.needs(2) ? try ctx.grad.sum(dims: spread) : nil) }
+                return grads
             }
         }
 
@@ -354,8 +358,24 @@ extension Tensor {
         return first || second ? Int.max : abc
     }
 
-    /// out[n, group] = weight[group] (Og x Cg·kD·kH·kW) @ im2col(x[n, group]), a chunk of output rows at a time.
-    private static func convolutionForward(_ x: Tensor, _ w: Tensor, _ out: Tensor, _ g: ConvolutionGeometry, groups: Int) throws {
+    /// out[n, group] = weight[group] (Og x Cg·kD·kH·kW) @ im2col(x[n, group]) (+ bias[o]), a chunk of output rows at a time.
+    private static func convolutionForward(_ x: Tensor, _ w: Tensor, bias: Tensor?, _ out: Tensor, _ g: ConvolutionGeometry,
+                                           groups: Int) throws {
+        if x.dtype == .float32 && x.shape[0] > 0 && g.columnRows > 0
+            && OneDNN.run(.forward, g, batch: x.shape[0], groups: groups, outChannels: w.shape[0], x.dataPointer, w.dataPointer,
+                          bias: bias.map { UnsafeRawPointer($0.dataPointer) }, out.dataPointer) {
+            return
+        }
+        try convolutionProduct(x, w, out, g, groups: groups)
+        guard let bias else { return }
+        // The bias added in place, one pass: out = out · 1 + bias per channel.
+        let ones = try Tensor.ones([bias.count], dtype: bias.dtype)
+        if try channelAffineInPlace(out, scale: ones, shift: bias) { return }
+        try out.copyInPlace(out.add(bias.reshape([bias.count] + [Int](repeating: 1, count: out.rank - 2))))
+    }
+
+    /// out[n, group] = weight[group] @ im2col(x[n, group]), on im2col and GEMM.
+    private static func convolutionProduct(_ x: Tensor, _ w: Tensor, _ out: Tensor, _ g: ConvolutionGeometry, groups: Int) throws {
         let batch = x.shape[0], outPerGroup = w.shape[0] / groups
         let item = x.dtype.itemSize, rows = g.columnRows, columns = g.columnCount, dtype = x.dtype
         let inputVolume = g.channels * g.depth.depth * g.height * g.width, chunk = rowsPerChunk(g, dtype)
@@ -364,10 +384,6 @@ extension Tensor {
             return
         }
         let xPointer = x.dataPointer, wPointer = w.dataPointer, outPointer = out.dataPointer
-        if dtype == .float32 && batch > 0
-            && OneDNN.run(.forward, g, batch: batch, groups: groups, outChannels: w.shape[0], xPointer, wPointer, outPointer) {
-            return
-        }
         /// One (image, group, output rows) piece: its columns, then its product.
         func convolve(_ n: Int, _ group: Int, _ outRows: Range<Int>, _ width: Int, _ cols: UnsafeMutableRawPointer) {
             kernels.im2col(dtype, xPointer + ((n * groups + group) * inputVolume) * item, g, cols, width, outRows)

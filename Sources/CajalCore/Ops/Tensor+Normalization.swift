@@ -165,6 +165,18 @@ extension Tensor {
         return out
     }
 
+    /// channelAffine writing back into its contiguous input; false for what the kernel does not take.
+    package static func channelAffineInPlace(_ tensor: Tensor, scale: Tensor, shift: Tensor) throws -> Bool {
+        let type = tensor.dtype
+        guard type == .float32 || type == .float64, tensor.rank >= 2, tensor.count > 0, tensor.isContiguous,
+              scale.dtype == type, shift.dtype == type, scale.count == tensor.shape[1], shift.count == tensor.shape[1] else { return false }
+        let channels = tensor.shape[1]
+        let blocks = ChannelBlocks(batch: tensor.shape[0], channels: channels, spatial: tensor.count / (tensor.shape[0] * channels))
+        let (a, b) = (try scale.contiguous(), try shift.contiguous())
+        kernels.channelAffine(type, blocks, tensor.dataPointer, a.dataPointer, b.dataPointer, tensor.dataPointer)
+        return true
+    }
+
     /// A per-channel tensor's values in double.
     private static func doubles(_ t: Tensor) throws -> [Double] {
         let values = try GradMode.withDisabled { try t.to(.float64).contiguous() }
