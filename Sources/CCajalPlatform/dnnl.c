@@ -71,7 +71,8 @@ static struct {
     status_t (*attr_create)(handle_t *);
     status_t (*attr_destroy)(handle_t);
     status_t (*attr_set_scratchpad_mode)(handle_t, int);
-    void (*set_threads)(int); /* libgomp's omp_set_num_threads: oneDNN runs on OpenMP */
+    void (*set_threads)(int); /* libgomp's omp_set_num_threads and omp_get_max_threads: oneDNN runs on OpenMP */
+    int (*get_threads)(void);
     handle_t engine;
     handle_t attributes; /* scratchpads passed by the caller: a call needs no state the library shares between calls */
 } dnnl;
@@ -113,6 +114,7 @@ static void load(void) {
     SYMBOL(attr_destroy, "dnnl_primitive_attr_destroy");
     SYMBOL(attr_set_scratchpad_mode, "dnnl_primitive_attr_set_scratchpad_mode");
     SYMBOL(set_threads, "omp_set_num_threads");
+    SYMBOL(get_threads, "omp_get_max_threads");
 #undef SYMBOL
     void **fields = (void **)&dnnl;
     for (size_t i = 0; i < offsetof(__typeof__(dnnl), engine) / sizeof(void *); i++)
@@ -367,11 +369,10 @@ static struct {
 static unsigned long long clock_tick;
 static pthread_mutex_t table_lock = PTHREAD_MUTEX_INITIALIZER;
 
-static int convolve(int kind, const cajal_dnnl_convolution *g, const void *in0, const void *in1, const void *bias, void *out,
-                    int threads) {
-    if (!cajal_dnnl_available()) return -1;
-    if (g->spatial != 2 && g->spatial != 3) return -2;
-    if (threads < 1) threads = 1;
+/* Builds (or finds) and runs a step, OpenMP set to `threads` (oneDNN sizes
+ * its work by it, building and running). */
+static int convolve_with(int kind, const cajal_dnnl_convolution *g, const void *in0, const void *in1, const void *bias,
+                         void *out, int threads) {
     step_key_t key;
     memset(&key, 0, sizeof key);
     key.geometry = *g;
@@ -383,7 +384,6 @@ static int convolve(int kind, const cajal_dnnl_convolution *g, const void *in0, 
     key.kind = kind;
     key.threads = threads;
     key.with_bias = bias != NULL;
-    dnnl.set_threads(threads);
 
     pthread_mutex_lock(&table_lock);
     int slot = -1, free_slot = -1, oldest = -1;
@@ -434,6 +434,20 @@ static int convolve(int kind, const cajal_dnnl_convolution *g, const void *in0, 
         step_destroy(&transient);
     }
     return status == 0 ? 0 : -2;
+}
+
+static int convolve(int kind, const cajal_dnnl_convolution *g, const void *in0, const void *in1, const void *bias, void *out,
+                    int threads) {
+    if (!cajal_dnnl_available()) return -1;
+    if (g->spatial != 2 && g->spatial != 3) return -2;
+    if (threads < 1) threads = 1;
+    /* OpenMP's thread count is the calling thread's setting for every library
+     * on the same libgomp (torch's, scikit-learn's): set for the call, then restored. */
+    int previous = dnnl.get_threads();
+    if (previous != threads) dnnl.set_threads(threads);
+    int status = convolve_with(kind, g, in0, in1, bias, out, threads);
+    if (previous != threads) dnnl.set_threads(previous);
+    return status;
 }
 
 int cajal_dnnl_convolution_forward(const cajal_dnnl_convolution *g, const float *x, const float *w, const float *bias,

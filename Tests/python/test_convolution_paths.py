@@ -186,3 +186,21 @@ def test_python_threads_share_the_built_kernels():
     second = step()
     for a, b in zip(first, second):
         assert np.array_equal(a, b)
+
+
+@pytest.mark.skipif(not ONEDNN, reason="oneDNN (libdnnl2) is not installed")
+def test_openmp_thread_setting_is_left_as_found():
+    """oneDNN runs on libgomp, whose thread count is per calling thread and
+    shared by every library on it (torch built on the system libgomp read 1
+    after a cajal convolution): cajal sets it for its call and restores it."""
+    import ctypes
+
+    gomp = ctypes.CDLL("libgomp.so.1")  # the instance oneDNN loaded
+    gomp.omp_set_num_threads(3)
+    try:
+        conv = cajal.nn.Conv2d(6, 16, 5)
+        for batch in (8, 1):  # split across cajal's cores (one thread each), and whole
+            conv(cajal.randn(batch, 6, 14, 14, requires_grad=True)).sum().backward()
+            assert gomp.omp_get_max_threads() == 3
+    finally:
+        gomp.omp_set_num_threads(cajal.get_num_threads())
