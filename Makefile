@@ -10,7 +10,7 @@ SWIFT_BUILD = swift build -c release --product cajal
 LIB = .build/release/libcajal.so
 REFERENCE_VENV ?= $(HOME)/.cache/cajal-reference
 
-.PHONY: all deps build lib wheel install uninstall swiftpm-test test swift-test c-test py-test demo examples examples-c examples-swift bench bench-quick bench-course bench-portable bench-dist bench-ops bench-train fixtures interop-check generate fuzz sanitize clean
+.PHONY: all deps build lib wheel install uninstall swiftpm-test test swift-test c-test py-test demo examples examples-c examples-swift bench bench-quick bench-course bench-portable bench-dist bench-ops bench-conv bench-train fixtures interop-check generate fuzz sanitize clean
 
 all: build
 
@@ -191,6 +191,10 @@ bench-dist: build
 # 41 ops on 1M-element tensors against torch (needs the reference venv); writes benchmarks/OPS.md.
 bench-ops: build
 	PYTHONPATH=python $(REFERENCE_VENV)/bin/python benchmarks/bench_ops.py
+
+# The course models' convolution layers: oneDNN, im2col and torch, forward and fwd+bwd; writes benchmarks/CONV.md.
+bench-conv: build
+	PYTHONPATH=python $(REFERENCE_VENV)/bin/python benchmarks/bench_conv.py
 
 # DataLoader, Adam step, MLP epoch and checkpoint save+load against torch (needs the reference venv); writes benchmarks/TRAINING.md.
 bench-train: build

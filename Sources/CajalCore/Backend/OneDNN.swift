@@ -20,7 +20,7 @@ package enum OneDNN {
 
     enum Step { case forward, inputGradient, weightGradient }
 
-    /// Where im2col and GEMM measured faster (benchmarks/OPS.md): a 1x1
+    /// Where im2col and GEMM measured as fast or faster (benchmarks/CONV.md): a 1x1
     /// convolution is a plain product with no columns to make, and a forward
     /// convolution of one input channel has small columns while oneDNN's
     /// kernel writes a blocked output that then has to be reordered.
