@@ -204,3 +204,31 @@ def test_openmp_thread_setting_is_left_as_found():
             assert gomp.omp_get_max_threads() == 3
     finally:
         gomp.omp_set_num_threads(cajal.get_num_threads())
+
+
+LIMITED_SCRIPT = r"""
+import numpy as np
+import cajal
+x = cajal.tensor(np.random.default_rng(0).standard_normal((16, 3, 128, 128)).astype(np.float32))
+conv = cajal.nn.Conv2d(3, 16, 3, padding=1)
+with cajal.no_grad():
+    y = conv(x)  # oneDNN's channel-padded copies (33 MB) do not fit: im2col
+    with cajal.backends.mkldnn.flags(enabled=False):
+        reference = conv(x)
+print(cajal.equal(y, reference))
+"""
+
+
+@pytest.mark.skipif(not ONEDNN, reason="oneDNN (libdnnl2) is not installed")
+def test_convolution_within_a_memory_limit_falls_back_to_im2col():
+    """oneDNN's reordered copies pad channels to 16 (five times a 3-channel
+    batch); when they would not fit in the memory left, im2col runs instead."""
+    import os
+    import subprocess
+    import sys
+
+    env = dict(os.environ, PYTHONPATH=os.pathsep.join(sys.path), CAJAL_MEMORY_LIMIT="40M", DNNL_VERBOSE="1")
+    done = subprocess.run([sys.executable, "-c", LIMITED_SCRIPT], env=env, capture_output=True, text=True, timeout=120)
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.strip().endswith("True")
+    assert "exec,cpu,convolution" not in done.stdout

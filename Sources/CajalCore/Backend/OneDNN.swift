@@ -47,7 +47,7 @@ package enum OneDNN {
         // Floats of one image's input and output: validated tensors' sizes.
         let (inImage, outImage) = (g.channels * groups * g.depth.depth * g.height * g.width, outChannels * g.columnCount)
         let (read, write) = step == .forward ? (inImage, outImage) : (outImage, inImage)
-        return split(step, g, batch: batch, groups: groups) { _, images, threads in
+        return split(step, g, batch: batch, groups: groups, outChannels: outChannels) { _, images, threads in
             let offset = images.lowerBound * MemoryLayout<Float>.size
             return call(step, g, batch: images.count, groups: groups, outChannels: outChannels, first + offset * read, second,
                         bias: bias, out + offset * write, threads: threads)
@@ -66,7 +66,7 @@ package enum OneDNN {
         let parts = partCount(batch)
         let partials = try Tensor(uninitializedShape: [Swift.max(parts, 1)] + weightShape, dtype: .float32, op: "conv")
         let target = partials.dataPointer
-        let done = split(.weightGradient, g, batch: batch, groups: groups) { part, images, threads in
+        let done = split(.weightGradient, g, batch: batch, groups: groups, outChannels: outChannels) { part, images, threads in
             let offset = images.lowerBound * MemoryLayout<Float>.size
             return call(.weightGradient, g, batch: images.count, groups: groups, outChannels: outChannels, x + offset * inImage,
                         dy + offset * outImage, target + part * weightCount * MemoryLayout<Float>.size, threads: threads)
@@ -79,14 +79,29 @@ package enum OneDNN {
         enabled && cajal_dnnl_available() != 0 && !prefersProduct(step, g, groups: groups)
     }
 
+    /// Whether oneDNN's reordered copies fit: the input and the output with
+    /// their channels padded to 16 (the blocked layouts; about five times a
+    /// three-channel image batch). When they do not, im2col (whose column
+    /// buffers are cache-sized chunks) runs instead.
+    private static func fitsInMemory(_ g: ConvolutionGeometry, batch: Int, groups: Int, outChannels: Int) -> Bool {
+        let padded = { (channels: Int) in (channels + 15) / 16 * 16 }
+        let input = Parallel.cost(batch, Parallel.cost(padded(g.channels * groups), g.depth.depth * g.height * g.width))
+        let output = Parallel.cost(batch, Parallel.cost(padded(outChannels), g.columnCount))
+        let (floats, overflow) = input.addingReportingOverflow(output)
+        guard !overflow, floats < Int.max / 4 else { return false }
+        return (try? MemoryBudget.reserve(floats * 4, op: "conv")) != nil
+    }
+
     /// Parts of the batch for our cores.
     private static func partCount(_ batch: Int) -> Int { Swift.min(Parallel.threadCount, batch) }
 
     /// Calls body(part, images, threads) for the parts of the batch, in
     /// parallel when there are several; false when oneDNN is unusable or any part failed.
-    private static func split(_ step: Step, _ g: ConvolutionGeometry, batch: Int, groups: Int,
+    private static func split(_ step: Step, _ g: ConvolutionGeometry, batch: Int, groups: Int, outChannels: Int,
                               _ body: (Int, Range<Int>, Int32) -> Bool) -> Bool {
-        guard usable(step, g, groups: groups) else { return false }
+        guard usable(step, g, groups: groups), fitsInMemory(g, batch: batch, groups: groups, outChannels: outChannels) else {
+            return false
+        }
         let parts = partCount(batch)
         if parts <= 1 {
             // oneDNN may use OpenMP's threads here: our spinning workers would hold the cores.
