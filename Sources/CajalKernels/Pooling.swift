@@ -46,21 +46,22 @@ private func maxPool2x2Float(_ x: UnsafePointer<Float>, _ planes: Int, _ height:
                 if ox + 8 <= outWidth {
                     let upper = row0.loadUnaligned(fromByteOffset: 8 * ox, as: SIMD16<Float>.self)
                     let lower = row1.loadUnaligned(fromByteOffset: 8 * ox, as: SIMD16<Float>.self)
-                    let (best, at) = windowMax(upper.evenHalf, upper.oddHalf, lower.evenHalf, lower.oddHalf,
-                                               lanes.lowHalf &+ Int32(truncatingIfNeeded: top + 2 * ox), Int32(truncatingIfNeeded: width))
-                    UnsafeMutableRawPointer(out + target + ox).storeBytes(of: best, as: SIMD8<Float>.self)
-                    UnsafeMutableRawPointer(index + target + ox).storeBytes(of: SIMD8<Int64>(truncatingIfNeeded: at),
+                    let (best, at) = windowMax(widened(upper.evenHalf), widened(upper.oddHalf), widened(lower.evenHalf),
+                                               widened(lower.oddHalf), lanes &+ Int32(truncatingIfNeeded: top + 2 * ox),
+                                               Int32(truncatingIfNeeded: width))
+                    UnsafeMutableRawPointer(out + target + ox).storeBytes(of: best.lowHalf, as: SIMD8<Float>.self)
+                    UnsafeMutableRawPointer(index + target + ox).storeBytes(of: SIMD8<Int64>(truncatingIfNeeded: at.lowHalf),
                                                                              as: SIMD8<Int64>.self)
                     ox += 8
                 }
                 if ox + 4 <= outWidth {
                     let upper = row0.loadUnaligned(fromByteOffset: 8 * ox, as: SIMD8<Float>.self)
                     let lower = row1.loadUnaligned(fromByteOffset: 8 * ox, as: SIMD8<Float>.self)
-                    let (best, at) = windowMax(upper.evenHalf, upper.oddHalf, lower.evenHalf, lower.oddHalf,
-                                               lanes.lowHalf.lowHalf &+ Int32(truncatingIfNeeded: top + 2 * ox),
+                    let (best, at) = windowMax(widened(upper.evenHalf), widened(upper.oddHalf), widened(lower.evenHalf),
+                                               widened(lower.oddHalf), lanes &+ Int32(truncatingIfNeeded: top + 2 * ox),
                                                Int32(truncatingIfNeeded: width))
-                    UnsafeMutableRawPointer(out + target + ox).storeBytes(of: best, as: SIMD4<Float>.self)
-                    UnsafeMutableRawPointer(index + target + ox).storeBytes(of: SIMD4<Int64>(truncatingIfNeeded: at),
+                    UnsafeMutableRawPointer(out + target + ox).storeBytes(of: best.lowHalf.lowHalf, as: SIMD4<Float>.self)
+                    UnsafeMutableRawPointer(index + target + ox).storeBytes(of: SIMD4<Int64>(truncatingIfNeeded: at.lowHalf.lowHalf),
                                                                              as: SIMD4<Int64>.self)
                     ox += 4
                 }
@@ -74,23 +75,28 @@ private func maxPool2x2Float(_ x: UnsafePointer<Float>, _ planes: Int, _ height:
 
 /// Lane by lane, the largest of a window's four values (top left, top right,
 /// bottom left, bottom right) and its position, the top left one at `first`
-/// in rows of `width`.
-@inline(__always)
-private func windowMax<Values: SIMD, Positions: SIMD>(_ topLeft: Values, _ topRight: Values, _ bottomLeft: Values,
-                                                      _ bottomRight: Values, _ first: Positions, _ width: Int32)
-    -> (Values, Positions) where Values.Scalar == Float, Values.MaskStorage == Positions, Positions.Scalar == Int32,
-    Positions.MaskStorage == Positions {
-    var best = topLeft, at = first
-    @inline(__always) func consider(_ v: Values, _ position: Positions) {
-        let take = (v .> best) .| (v .!= v)  // greater, or a NaN
-        best.replace(with: v, where: take)
-        at.replace(with: position, where: take)
-    }
-    consider(topRight, first &+ 1)
-    consider(bottomLeft, first &+ width)
-    consider(bottomRight, first &+ width &+ 1)
+/// in rows of `width`. One concrete width: the 8- and 4-window steps widen
+/// into it (a generic version was not specialized and took a quarter of a
+/// LeNet step through witness tables).
+@_transparent
+private func windowMax(_ topLeft: SIMD16<Float>, _ topRight: SIMD16<Float>, _ bottomLeft: SIMD16<Float>,
+                       _ bottomRight: SIMD16<Float>, _ first: SIMD16<Int32>, _ width: Int32) -> (SIMD16<Float>, SIMD16<Int32>) {
+    // Each candidate replaces the best so far where it is greater, or a NaN.
+    var take = (topRight .> topLeft) .| (topRight .!= topRight)
+    var best = topLeft.replacing(with: topRight, where: take)
+    var at = first.replacing(with: first &+ 1, where: take)
+    take = (bottomLeft .> best) .| (bottomLeft .!= bottomLeft)
+    best.replace(with: bottomLeft, where: take)
+    at.replace(with: first &+ width, where: take)
+    take = (bottomRight .> best) .| (bottomRight .!= bottomRight)
+    best.replace(with: bottomRight, where: take)
+    at.replace(with: first &+ width &+ 1, where: take)
     return (best, at)
 }
+
+/// 8 or 4 lanes as the low lanes of 16.
+@_transparent private func widened(_ v: SIMD8<Float>) -> SIMD16<Float> { SIMD16(lowHalf: v, highHalf: .zero) }
+@_transparent private func widened(_ v: SIMD4<Float>) -> SIMD16<Float> { widened(SIMD8(lowHalf: v, highHalf: .zero)) }
 
 /// Max pooling's gradient (float types): each plane of dx (inPlane values)
 /// zeroed, then every window's gradient added at the input position it picked
