@@ -20,15 +20,15 @@ package enum OneDNN {
 
     enum Step { case forward, inputGradient, weightGradient }
 
-    /// Where im2col and GEMM measured as fast or faster (benchmarks/CONV.md): a 1x1
-    /// convolution is a plain product with no columns to make, and a forward
-    /// convolution of one input channel has small columns while oneDNN's
-    /// kernel writes a blocked output that then has to be reordered.
-    private static func prefersProduct(_ step: Step, _ g: ConvolutionGeometry, groups: Int) -> Bool {
-        let pointwise = g.kernelHeight == 1 && g.kernelWidth == 1 && g.depth.kernelDepth == 1
+    /// A 1x1 convolution stays a plain product (no columns to make): with one
+    /// output channel (a segmentation head) GEMM took half of oneDNN's time
+    /// with its reorders, and about even otherwise (benchmarks/CONV.md). With
+    /// the batch split, one-channel inputs went to oneDNN too (LeNet's first
+    /// layer forward 306 -> 231-251 µs, a U-Net's 190 -> 143 µs).
+    private static func isPointwise(_ g: ConvolutionGeometry) -> Bool {
+        g.kernelHeight == 1 && g.kernelWidth == 1 && g.depth.kernelDepth == 1
             && g.strideHeight == 1 && g.strideWidth == 1 && g.depth.strideDepth == 1
             && g.padTop == 0 && g.padLeft == 0 && g.depth.padFront == 0
-        return pointwise || (step == .forward && groups == 1 && g.channels == 1)
     }
 
     /// Runs the forward (x, w, bias? -> y) or input-gradient (dy, w -> dx) step
@@ -76,7 +76,7 @@ package enum OneDNN {
     }
 
     private static func usable(_ step: Step, _ g: ConvolutionGeometry, groups: Int) -> Bool {
-        enabled && cajal_dnnl_available() != 0 && !prefersProduct(step, g, groups: groups)
+        enabled && cajal_dnnl_available() != 0 && !isPointwise(g)
     }
 
     /// Whether oneDNN's reordered copies fit: the input and the output with
