@@ -249,9 +249,7 @@ extension Tensor {
         // conv_transpose is that convolution's input gradient.
         let products = ConvolutionProducts(geometry: geometry, groups: groups, inputShape: [input.shape[0], outChannels] + outSpatial,
                                            weightShape: weight.shape, outputShape: input.shape)
-        let out = try products.inputGradient(input, weight, name: "ConvolutionBackward0")
-        guard let bias else { return out }
-        return try out.add(bias.reshape([outChannels] + [Int](repeating: 1, count: spatialDims)))
+        return try products.inputGradient(input, weight, bias: bias, name: "ConvolutionBackward0")
     }
 
     /// The three products of a convolution of one geometry: the convolution
@@ -283,11 +281,22 @@ extension Tensor {
             }
         }
 
-        func inputGradient(_ y: Tensor, _ w: Tensor, name: String = "ConvolutionBackwardBackward0") throws -> Tensor {
+        /// The input gradient (conv_transpose), plus a bias per channel of its
+        /// result when given, added in place (one op, as torch's ConvolutionBackward0).
+        func inputGradient(_ y: Tensor, _ w: Tensor, bias: Tensor? = nil, name: String = "ConvolutionBackwardBackward0") throws -> Tensor {
             let out = try Tensor.convolutionInputGradient(dense(y), dense(w), inputShape, geometry, groups: groups)
-            return out.recording(name, inputs: [y, w], saving: [y, w]) { ctx in
+            if let bias {
+                let shift = try dense(bias)
+                if !(try channelAffineInPlace(out, scale: Tensor.ones([shift.count], dtype: shift.dtype), shift: shift)) {
+                    try out.copyInPlace(out.add(shift.reshape([shift.count] + [Int](repeating: 1, count: out.rank - 2))))
+                }
+            }
+            let spread = [0] + Array(2..<inputShape.count)
+            return out.recording(name, inputs: bias.map { [y, w, $0] } ?? [y, w], saving: [y, w]) { ctx in
                 let (y, w) = (ctx.saved[0], ctx.saved[1])
-                return [ctx.needs(0) ? try convolve(ctx.grad, w) : nil, ctx.needs(1) ? try weightGradient(y, ctx.grad) : nil]
+                var grads = [ctx.needs(0) ? try convolve(ctx.grad, w) : nil, ctx.needs(1) ? try weightGradient(y, ctx.grad) : nil]
+                if bias != nil { grads.append(ctx.needs(2) ? try ctx.grad.sum(dims: spread) : nil) }
+                return grads
             }
         }
 
