@@ -23,8 +23,11 @@ CAJAL_BLAS_INTERNAL int cajal_blas_available(void);
  * "unavailable". */
 CAJAL_BLAS_INTERNAL const char *cajal_blas_core_name(void);
 /* 1 when the library runs every call on the calling thread (MKL's sequential
- * layer): cajal then splits large products across its own cores. */
+ * layer, OpenBLAS set to one thread): cajal then splits large products across
+ * its own cores. */
 CAJAL_BLAS_INTERNAL int cajal_blas_is_sequential(void);
+/* How many threads OpenBLAS's LAPACK routines may use (its GEMMs keep one). */
+CAJAL_BLAS_INTERNAL void cajal_lapack_set_threads(int threads);
 
 /* cblas_sgemm / cblas_dgemm, row-major; transposes are 0 (no) or 1 (yes). */
 CAJAL_BLAS_INTERNAL int cajal_blas_sgemm(int trans_a, int trans_b, int m, int n, int k, float alpha,

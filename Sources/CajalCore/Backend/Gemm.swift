@@ -29,8 +29,9 @@ package enum Gemm {
         let ta: Int32 = a.transposed ? 1 : 0, tb: Int32 = b.transposed ? 1 : 0
         let work = Double(m) * Double(n) * Double(k)
         if blasIsSequential {
-            // MKL's sequential layer: a product inside a parallel job runs as
-            // it is; a large one outside is split across our own cores.
+            // MKL's sequential layer or OpenBLAS on one thread: a product
+            // inside a parallel job runs as it is; a large one outside is
+            // split across our own cores.
             if work > singleThreadWork && !Parallel.isRunningJob && dtype != .int64 {
                 let parts = Swift.min(Parallel.threadCount, Int((work / singleThreadWork).rounded(.up)))
                 if parts > 1 && Swift.max(m, n) >= parts {
@@ -39,6 +40,7 @@ package enum Gemm {
                 }
             }
         } else if work > singleThreadWork && Parallel.isRunningJob {
+            // (An OpenBLAS without openblas_set_num_threads runs on its own threads.)
             // Inside a parallel job (a slice of images or of a batch): the
             // cores are busy, so the product goes in one-thread pieces here
             // rather than to OpenBLAS's threads, which would fight our own.
@@ -81,7 +83,8 @@ package enum Gemm {
         }
     }
 
-    /// Whether the BLAS in use runs each call on the calling thread only (MKL, sequential).
+    /// Whether the BLAS in use runs each call on the calling thread only (MKL
+    /// sequential, or OpenBLAS set to one thread).
     static let blasIsSequential = cajal_blas_is_sequential() != 0
 
     /// The largest product (m·n·k) OpenBLAS computes on one thread: its

@@ -1,11 +1,16 @@
 import CCajalPlatform
+import CajalRuntime
 
 /// LAPACK on one square matrix at a time (column-major, as LAPACK wants).
 /// Each returns LAPACK's `info`: 0 on success, i > 0 when U(i,i) is zero,
 /// and throws when OpenBLAS (which provides LAPACK) cannot be loaded.
 enum Lapack {
-    private static func check(_ status: Int32, _ op: String) throws {
-        if status != 0 {
+    /// Runs one LAPACK call on cajal's thread count, the pool's spinning
+    /// workers parked so OpenBLAS's threads get the cores.
+    private static func check(_ call: @autoclosure () -> Int32, _ op: String) throws {
+        cajal_lapack_set_threads(Int32(clamping: Parallel.threadCount))
+        Parallel.yieldCores()
+        if call() != 0 {
             throw CajalError.runtime("[\(op)] LAPACK is unavailable: libopenblas.so.0 could not be loaded (install libopenblas0)")
         }
     }
