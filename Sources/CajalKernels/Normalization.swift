@@ -64,38 +64,77 @@ private func layerNormForward<T: FloatElement>(_: T.Type, _ rows: Int, _ n: Int,
     }
 }
 
-/// The input's gradient (float types): (kind, rows, n, x, weight?, g, mean, rstd, dx):
-/// dx = rstd (gw - mean(gw) - x̂ mean(gw x̂)), gw = g · weight, x̂ = (x - mean) rstd.
+/// The gradients (float types): (kind, rows, n, x, weight?, g, mean, rstd, dx, dweight?, dbias?):
+/// dx = rstd (gw - mean(gw) - x̂ mean(gw x̂)), gw = g · weight, x̂ = (x - mean) rstd;
+/// dweight = Σ_rows g x̂ and dbias = Σ_rows g when asked for (n values each).
 @Sendable func layerNormBackwardKernel(_ kind: DType, _ rows: Int, _ n: Int, _ x: UnsafeRawPointer, _ weight: UnsafeRawPointer?,
                                        _ g: UnsafeRawPointer, _ mean: UnsafeRawPointer, _ rstd: UnsafeRawPointer,
-                                       _ dx: UnsafeMutableRawPointer) {
+                                       _ dx: UnsafeMutableRawPointer, _ dWeight: UnsafeMutableRawPointer?,
+                                       _ dBias: UnsafeMutableRawPointer?) {
     switch kind {
-    case .float32: layerNormBackward(Float.self, rows, n, x, weight, g, mean, rstd, dx)
-    case .float64: layerNormBackward(Double.self, rows, n, x, weight, g, mean, rstd, dx)
+    case .float32: layerNormBackward(Float.self, rows, n, x, weight, g, mean, rstd, dx, dWeight, dBias)
+    case .float64: layerNormBackward(Double.self, rows, n, x, weight, g, mean, rstd, dx, dWeight, dBias)
     default: break
     }
 }
 
+/// The rows go in a fixed number of parts, each summing its rows' dweight
+/// and dbias terms in double, added part by part at the end: the sums do not
+/// depend on the thread count. (Four ops and three temporaries over the
+/// whole input before, a third of LayerNorm's backward.)
 private func layerNormBackward<T: FloatElement>(_: T.Type, _ rows: Int, _ n: Int, _ xRaw: UnsafeRawPointer, _ weightRaw: UnsafeRawPointer?,
                                                 _ gRaw: UnsafeRawPointer, _ meanRaw: UnsafeRawPointer, _ rstdRaw: UnsafeRawPointer,
-                                                _ dxRaw: UnsafeMutableRawPointer) {
+                                                _ dxRaw: UnsafeMutableRawPointer, _ dWeightRaw: UnsafeMutableRawPointer?,
+                                                _ dBiasRaw: UnsafeMutableRawPointer?) {
     let x = xRaw.assumingMemoryBound(to: T.self), g = gRaw.assumingMemoryBound(to: T.self)
     let weight = weightRaw?.assumingMemoryBound(to: T.self), dx = dxRaw.assumingMemoryBound(to: T.self)
     let means = meanRaw.assumingMemoryBound(to: T.self), rstds = rstdRaw.assumingMemoryBound(to: T.self)
-    Parallel.forEachChunk(rows, costPerItem: n &* 6) { chunk in
-        for r in chunk {
-            let row = x + r * n, grad = g + r * n, target = dx + r * n
-            let mean = means[r].doubleValue, rstd = rstds[r].doubleValue
-            let gw: (Int) -> Double = { j in weight.map { grad[j].doubleValue * $0[j].doubleValue } ?? grad[j].doubleValue }
-            let sumGW = laneSum(n) { gw($0) }
-            let sumGWX = laneSum(n) { j in gw(j) * (row[j].doubleValue - mean) * rstd }
-            let meanGW = T(double: sumGW / Double(n)), meanGWX = T(double: sumGWX / Double(n))
-            let scale = T(double: rstd), centre = T(double: mean)
-            if let weight {
-                for j in 0..<n { target[j] = scale * (grad[j] * weight[j] - meanGW - (row[j] - centre) * scale * meanGWX) }
-            } else {
-                for j in 0..<n { target[j] = scale * (grad[j] - meanGW - (row[j] - centre) * scale * meanGWX) }
+    let dWeight = dWeightRaw?.assumingMemoryBound(to: T.self), dBias = dBiasRaw?.assumingMemoryBound(to: T.self)
+    let parts = Swift.min(64, Swift.max(1, rows / 16))
+    // Per part: n dweight sums, then n dbias sums.
+    let sums = UnsafeMutablePointer<Double>.allocate(capacity: (dWeight != nil || dBias != nil) ? parts * 2 * n : 0)
+    defer { sums.deallocate() }
+    if dWeight != nil || dBias != nil { sums.initialize(repeating: 0, count: parts * 2 * n) }
+    Parallel.forEachChunk(parts, costPerItem: Parallel.cost(rows / parts, n &* 8), grain: Parallel.elementwiseGrain) { chunk in
+        for part in chunk {
+            let weightSums = sums + part * 2 * n, biasSums = weightSums + n
+            for r in (rows * part / parts)..<(rows * (part + 1) / parts) {
+                let row = x + r * n, grad = g + r * n, target = dx + r * n
+                let mean = means[r].doubleValue, rstd = rstds[r].doubleValue
+                let sumGW: Double, sumGWX: Double
+                if let weight {
+                    sumGW = laneSum(n) { grad[$0].doubleValue * weight[$0].doubleValue }
+                    sumGWX = laneSum(n) { j in grad[j].doubleValue * weight[j].doubleValue * (row[j].doubleValue - mean) * rstd }
+                } else {
+                    sumGW = laneSum(n) { grad[$0].doubleValue }
+                    sumGWX = laneSum(n) { j in grad[j].doubleValue * (row[j].doubleValue - mean) * rstd }
+                }
+                let meanGW = T(double: sumGW / Double(n)), meanGWX = T(double: sumGWX / Double(n))
+                let scale = T(double: rstd), centre = T(double: mean)
+                if let weight {
+                    for j in 0..<n { target[j] = scale * (grad[j] * weight[j] - meanGW - (row[j] - centre) * scale * meanGWX) }
+                } else {
+                    for j in 0..<n { target[j] = scale * (grad[j] - meanGW - (row[j] - centre) * scale * meanGWX) }
+                }
+                if dWeight != nil {
+                    for j in 0..<n { weightSums[j] += grad[j].doubleValue * ((row[j].doubleValue - mean) * rstd) }
+                }
+                if dBias != nil {
+                    for j in 0..<n { biasSums[j] += grad[j].doubleValue }
+                }
             }
+        }
+    }
+    for j in 0..<n {
+        if let dWeight {
+            var total = 0.0
+            for part in 0..<parts { total += sums[part * 2 * n + j] }
+            dWeight[j] = T(double: total)
+        }
+        if let dBias {
+            var total = 0.0
+            for part in 0..<parts { total += sums[part * 2 * n + n + j] }
+            dBias[j] = T(double: total)
         }
     }
 }

@@ -109,9 +109,10 @@ public struct KernelSet: Sendable {
     /// Layer norm over contiguous rows (float types): (kind, rows, n, x, weight?, bias?, eps, out, mean, rstd).
     public let layerNormForward: @Sendable (DType, Int, Int, UnsafeRawPointer, UnsafeRawPointer?, UnsafeRawPointer?, Double,
                                             UnsafeMutableRawPointer, UnsafeMutableRawPointer, UnsafeMutableRawPointer) -> Void
-    /// Its input gradient: (kind, rows, n, x, weight?, g, mean, rstd, dx).
+    /// Its gradients: (kind, rows, n, x, weight?, g, mean, rstd, dx, dweight?, dbias?).
     public let layerNormBackward: @Sendable (DType, Int, Int, UnsafeRawPointer, UnsafeRawPointer?, UnsafeRawPointer, UnsafeRawPointer,
-                                             UnsafeRawPointer, UnsafeMutableRawPointer) -> Void
+                                             UnsafeRawPointer, UnsafeMutableRawPointer, UnsafeMutableRawPointer?,
+                                             UnsafeMutableRawPointer?) -> Void
     /// Batch norm's per-channel mean and biased variance, in double: (kind, blocks, x, mean, variance).
     public let batchNormStatistics: @Sendable (DType, ChannelBlocks, UnsafeRawPointer, UnsafeMutablePointer<Double>, UnsafeMutablePointer<Double>) -> Void
     /// x · scale[c] + shift[c] per channel (float types): (kind, blocks, x, scale, shift, out).
@@ -177,7 +178,8 @@ public struct KernelSet: Sendable {
                 layerNormForward: @escaping @Sendable (DType, Int, Int, UnsafeRawPointer, UnsafeRawPointer?, UnsafeRawPointer?, Double,
                                                        UnsafeMutableRawPointer, UnsafeMutableRawPointer, UnsafeMutableRawPointer) -> Void,
                 layerNormBackward: @escaping @Sendable (DType, Int, Int, UnsafeRawPointer, UnsafeRawPointer?, UnsafeRawPointer,
-                                                        UnsafeRawPointer, UnsafeRawPointer, UnsafeMutableRawPointer) -> Void,
+                                                        UnsafeRawPointer, UnsafeRawPointer, UnsafeMutableRawPointer,
+                                                        UnsafeMutableRawPointer?, UnsafeMutableRawPointer?) -> Void,
                 batchNormStatistics: @escaping @Sendable (DType, ChannelBlocks, UnsafeRawPointer, UnsafeMutablePointer<Double>, UnsafeMutablePointer<Double>) -> Void,
                 channelAffine: @escaping @Sendable (DType, ChannelBlocks, UnsafeRawPointer, UnsafeRawPointer, UnsafeRawPointer, UnsafeMutableRawPointer) -> Void,
                 batchNormGradientSums: @escaping @Sendable (DType, ChannelBlocks, UnsafeRawPointer, UnsafeRawPointer, UnsafePointer<Double>, UnsafeMutablePointer<Double>,

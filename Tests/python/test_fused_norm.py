@@ -45,6 +45,35 @@ def test_layer_norm_forward_and_gradients(shape, normalized, affine):
     assert n > 0
 
 
+@pytest.mark.parametrize("with_weight,with_bias", [(True, False), (False, True), (True, True)])
+def test_layer_norm_parameter_gradients_over_many_rows_do_not_depend_on_threads(with_weight, with_bias):
+    """dweight and dbias are summed in fixed parts of the rows (1500 rows: 64
+    parts of 23-24), in double: the float64 sums, and the same bits on one
+    thread as on two."""
+    x = rng.standard_normal((1500, 24)) * 2 - 1
+    g = rng.standard_normal((1500, 24))
+    w = rng.standard_normal(24)
+    b = rng.standard_normal(24)
+    _, xhat, _ = np_layer_norm(x.astype(np.float32).astype(np.float64), (1,), None, None)
+    results = []
+    for threads in (1, 2):
+        previous = cajal.get_num_threads()
+        cajal.set_num_threads(threads)
+        try:
+            wt = cajal.tensor(w.astype(np.float32), requires_grad=True) if with_weight else None
+            bt = cajal.tensor(b.astype(np.float32), requires_grad=True) if with_bias else None
+            F.layer_norm(cajal.tensor(x.astype(np.float32)), (24,), wt, bt).backward(cajal.tensor(g.astype(np.float32)))
+        finally:
+            cajal.set_num_threads(previous)
+        results.append((wt.grad.numpy() if with_weight else None, bt.grad.numpy() if with_bias else None))
+    if with_weight:
+        np.testing.assert_allclose(results[0][0], (g.astype(np.float32) * xhat).sum(0), rtol=1e-4, atol=1e-4)
+        assert np.array_equal(results[0][0], results[1][0])
+    if with_bias:
+        np.testing.assert_allclose(results[0][1], g.astype(np.float32).astype(np.float64).sum(0), rtol=1e-5, atol=1e-5)
+        assert np.array_equal(results[0][1], results[1][1])
+
+
 def test_layer_norm_transposed_input_and_float64():
     x = rng.standard_normal((12, 5))
     xt = cajal.tensor(x).t()  # (5, 12), not contiguous

@@ -49,21 +49,14 @@ extension Tensor {
                 return grads
             }
             let dx = try Tensor(uninitializedShape: x.shape, dtype: x.dtype, op: "layer_norm_backward")
-            if rows > 0 {
-                kernels.layerNormBackward(x.dtype, rows, n, x.dataPointer, w.map { UnsafeRawPointer($0.dataPointer) }, g.dataPointer,
-                                          mean.dataPointer, rstd.dataPointer, dx.dataPointer)
-            }
+            let biasIndex = hasWeight ? 2 : 1
+            let dWeight = hasWeight && ctx.needs(1) ? try Tensor(uninitializedShape: weightShape, dtype: x.dtype, op: "layer_norm_backward") : nil
+            let dBias = hasBias && ctx.needs(biasIndex) ? try Tensor(uninitializedShape: biasShape, dtype: x.dtype, op: "layer_norm_backward") : nil
+            kernels.layerNormBackward(x.dtype, rows, n, x.dataPointer, w.map { UnsafeRawPointer($0.dataPointer) }, g.dataPointer,
+                                      mean.dataPointer, rstd.dataPointer, dx.dataPointer, dWeight?.dataPointer, dBias?.dataPointer)
             grads.append(dx)
-            if hasWeight {
-                grads.append(ctx.needs(1)
-                    ? try flatX.sub(mean.reshape([rows, 1])).mul(rstd.reshape([rows, 1])).mul(flatG).sum(dims: [0])
-                        .reshape(weightShape)
-                    : nil)
-            }
-            if hasBias {
-                let index = hasWeight ? 2 : 1
-                grads.append(ctx.needs(index) ? try flatG.sum(dims: [0]).reshape(biasShape) : nil)
-            }
+            if hasWeight { grads.append(dWeight) }
+            if hasBias { grads.append(dBias) }
             return grads
         }
     }
