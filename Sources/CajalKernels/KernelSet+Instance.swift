@@ -47,6 +47,7 @@ public let kernelSet = KernelSet(
     batchNormInputGradient: batchNormInputGradientKernel,
     attentionStreamingForward: attentionStreamingForwardKernel,
     attentionStreamingBackward: attentionStreamingBackwardKernel,
+    geluBackward: geluBackwardKernel,
     bilinear: bilinearKernel
 )
 

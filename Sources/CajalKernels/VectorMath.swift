@@ -192,12 +192,26 @@ func erfSmallPolynomial(_ z: Vector16) -> Vector16 {
 
 @_transparent
 func erfAbramowitzStegun(_ x: Vector16, _ ax: Vector16, _ z: Vector16) -> Vector16 {
+    erfAbramowitzStegun(x, ax, gaussian: vectorExp(-z.replacing(with: 100, where: z .> 100)))
+}
+
+/// The same with e^(-x²) given (x² capped at 100).
+@_transparent
+func erfAbramowitzStegun(_ x: Vector16, _ ax: Vector16, gaussian: Vector16) -> Vector16 {
     let t = 1 / (1 + 0.327_591_1 * ax)
     var q = Vector16(repeating: 1.061_405_429)
     q = muladd(q, t, -1.453_152_027)
     q = muladd(q, t, 1.421_413_741)
     q = muladd(q, t, -0.284_496_736)
     q = muladd(q, t, 0.254_829_592)
-    let tail = 1 - q * t * vectorExp(-z.replacing(with: 100, where: z .> 100))
-    return copySign(tail, x)
+    return copySign(1 - q * t * gaussian, x)
+}
+
+/// GELU's slope Φ(x) + x φ(x), Φ through vectorErfAbsolute as in GELU's
+/// forward: its e^(-x²/2) is φ's too, so one exp serves both.
+@_transparent
+func vectorGeluSlope(_ x: Vector16) -> Vector16 {
+    let u = x * 0.707_106_781_186_547_6, z = u * u
+    let gaussian = vectorExp(-z.replacing(with: 100, where: z .> 100))
+    return 0.5 * (1 + erfAbramowitzStegun(u, magnitude(u), gaussian: gaussian)) + x * (gaussian * 0.398_942_280_401_432_7)
 }

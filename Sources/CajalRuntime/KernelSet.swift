@@ -132,6 +132,8 @@ public struct KernelSet: Sendable {
                                                       UnsafeMutableRawPointer, UnsafeMutableRawPointer) -> Void
     /// Bilinear resize of (planes, H, W) images, or its adjoint added into a
     /// zeroed input (float types): (kind, adjoint, source, planes, inHeight, inWidth, rows, columns, target).
+    /// GELU's gradient over contiguous elements (float types): (kind, dx, g, x, count).
+    public let geluBackward: @Sendable (DType, UnsafeMutableRawPointer, UnsafeRawPointer, UnsafeRawPointer, Int) -> Void
     public let bilinear: @Sendable (DType, Bool, UnsafeRawPointer, Int, Int, Int, InterpolationTable, InterpolationTable,
                                     UnsafeMutableRawPointer) -> Void
     public init(name: String,
@@ -191,6 +193,7 @@ public struct KernelSet: Sendable {
                                                                  UnsafeRawPointer, UnsafeRawPointer, UnsafeRawPointer,
                                                                  UnsafeMutableRawPointer, UnsafeMutableRawPointer,
                                                                  UnsafeMutableRawPointer) -> Void,
+                geluBackward: @escaping @Sendable (DType, UnsafeMutableRawPointer, UnsafeRawPointer, UnsafeRawPointer, Int) -> Void,
                 bilinear: @escaping @Sendable (DType, Bool, UnsafeRawPointer, Int, Int, Int, InterpolationTable, InterpolationTable,
                                                UnsafeMutableRawPointer) -> Void) {
         self.name = name
@@ -237,6 +240,7 @@ public struct KernelSet: Sendable {
         self.batchNormInputGradient = batchNormInputGradient
         self.attentionStreamingForward = attentionStreamingForward
         self.attentionStreamingBackward = attentionStreamingBackward
+        self.geluBackward = geluBackward
         self.bilinear = bilinear
     }
 }

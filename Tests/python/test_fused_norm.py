@@ -116,6 +116,31 @@ def test_gelu_matches_the_normal_cdf():
     np.testing.assert_allclose(xt.grad.numpy(), cdf + x32 * density, rtol=1e-5, atol=1e-6)
 
 
+@pytest.mark.parametrize("dtype", [np.float32, np.float64])
+def test_gelu_gradient_kernel_against_the_formula_with_a_tail_and_specials(dtype):
+    """GELU's gradient kernel (one pass) against g (Φ(x) + x φ(x)) in float64:
+    1003 elements (a tail after the whole vectors), a non-contiguous
+    gradient, huge values and NaN; under create_graph the gradient from ops
+    agrees with it."""
+    x = np.concatenate([np.linspace(-12, 12, 999), [np.nan, 1e30, -1e30, 0.0]]).astype(dtype)
+    g = rng.standard_normal(1003).astype(dtype)
+    xt = cajal.tensor(x, requires_grad=True)
+    strided = cajal.tensor(np.stack([g, -g], 1))[:, 0]  # every other element: not contiguous
+    assert not strided.is_contiguous()
+    (dx,) = cajal.autograd.grad(F.gelu(xt), [xt], strided)
+    x64 = x.astype(np.float64)
+    with np.errstate(invalid="ignore", over="ignore"):
+        cdf = np.array([0.5 * (1 + math.erf(v / math.sqrt(2))) if np.isfinite(v) else np.nan for v in x64])
+        density = np.exp(-np.minimum(x64 ** 2, 1e4) / 2) / math.sqrt(2 * math.pi)
+        want = g.astype(np.float64) * (cdf + x64 * density)
+    want[-4:-1] = [np.nan, g[-3], 0.0]  # NaN stays NaN; at ±huge the slope is 1 and 0
+    tolerance = dict(rtol=1e-5, atol=2e-6) if dtype == np.float32 else dict(rtol=1e-12, atol=1e-14)
+    np.testing.assert_allclose(dx.numpy(), want, **tolerance)
+    xt2 = cajal.tensor(x[:-4], requires_grad=True)
+    (again,) = cajal.autograd.grad(F.gelu(xt2), [xt2], cajal.tensor(g[:-4].copy()), create_graph=True)
+    np.testing.assert_allclose(again.detach().numpy(), dx.numpy()[:-4], **tolerance)
+
+
 def test_bilinear_resize_is_exact_on_planes_and_its_gradient_is_the_adjoint():
     # Bilinear interpolation reproduces a function a·y + b·x + c exactly
     # (align_corners: output pixel i sits at input position i·(in-1)/(out-1)).

@@ -161,6 +161,13 @@ extension Tensor {
     /// Φ(x) + x φ(x) is composed from ops, so it differentiates again.
     public func gelu() throws -> Tensor {
         try unary(.gelu, "gelu", backward: "GeluBackward0", saves: .input) { g, x in
+            if !GradMode.isEnabled && (x.dtype == .float32 || x.dtype == .float64) && g.dtype == x.dtype && g.shape == x.shape {
+                let (grad, input) = (try g.contiguous(), try x.contiguous())
+                let dx = try Tensor(uninitializedShape: x.shape, dtype: x.dtype, op: "gelu_backward")
+                kernels.geluBackward(x.dtype, dx.dataPointer, grad.dataPointer, input.dataPointer, x.count)
+                return dx
+            }
+            // Under create_graph: from ops, differentiable again.
             let cdf = try x.mul(.scalar(0.7071067811865476)).erf().add(.scalar(1.0)).mul(.scalar(0.5))
             let density = try x.mul(x).mul(.scalar(-0.5)).exp().mul(.scalar(0.3989422804014327))
             return try g.mul(cdf.add(x.mul(density)))
