@@ -34,6 +34,10 @@ func kernelFlags(targetCPU: String?, define: String?) -> [SwiftSetting] {
     var flags: [SwiftSetting] = [
         .swiftLanguageMode(.v5),
         .unsafeFlags(["-Ounchecked", "-enforce-exclusivity=unchecked"], .when(configuration: .release)),
+        // Float.squareRoot() goes through a C shim (__builtin_sqrtf): with
+        // errno it became a libm call per lane, which no loop vectorizes
+        // (Adam's step, torch.sqrt). IEEE sqrt either way: the same bits.
+        .unsafeFlags(["-Xcc", "-fno-math-errno"]),
     ]
     #if arch(x86_64)
     if let targetCPU { flags.append(.unsafeFlags(["-target-cpu", targetCPU])) }
