@@ -158,7 +158,7 @@ examples-swift: build .build/examples/digits.csv
 # benchmarks/RESULTS.md; `make bench-quick` (under 2 minutes) only prints.
 bench: build
 	@PY=$(PYTHON); [ -x $(REFERENCE_VENV)/bin/python ] && PY=$(REFERENCE_VENV)/bin/python; \
-		PYTHONPATH=python $$PY benchmarks/compare.py
+		PYTHONPATH=python $$PY benchmarks/compare.py --rounds 3
 
 bench-quick: build
 	@PY=$(PYTHON); [ -x $(REFERENCE_VENV)/bin/python ] && PY=$(REFERENCE_VENV)/bin/python; \

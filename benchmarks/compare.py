@@ -5,7 +5,7 @@ training steps with data loading, and startup. Both libraries get the same
 data and the same initial weights. Ratio = cajal time / torch time (below 1:
 cajal is faster). Without torch installed, cajal's figures are printed alone.
 
-    make bench          # full run, writes benchmarks/RESULTS.md
+    make bench          # full run, three rounds, writes benchmarks/RESULTS.md
     make bench-quick    # fewer repeats (< 2 min), prints the ratios only
     python benchmarks/compare.py [--quick] [--only SECTION ...]
 """
@@ -615,7 +615,9 @@ def machine():
 
 def report(suite, command):
     lines = ["# cajal vs PyTorch", "", f"Command: `{command}`", ""] + machine()
-    lines += ["- median of repeats, best of rounds; ratio = cajal time / torch time (below 1: cajal is faster)",
+    lines += ["- median of repeats, best of rounds; ratio = cajal time / torch time (below 1: cajal is faster); "
+              "with --rounds (make bench: 3), the round with the median ratio, and in brackets the ratios' "
+              "min-max over the rounds",
               "- matmul: raw cblas_sgemm is called through ctypes here (its small sizes include that call's "
               "overhead); the best-kernel column runs it under each OpenBLAS kernel the CPU supports, "
               "in fresh processes", ""]
@@ -631,7 +633,7 @@ def report(suite, command):
                 g = extra["gflops"]
                 best = g.get("best kernel") or g.get("cblas")
                 lines.append(f"| {label} | {times['cajal'] * 1e3:.3f} | {cell(times.get('torch'), 1e3, '.3f')} | "
-                             f"{ratio(times)} | {g['cajal']:.1f} | {cell(g.get('cblas'))} | "
+                             f"{ratio(times, extra)} | {g['cajal']:.1f} | {cell(g.get('cblas'))} | "
                              f"{cell(g.get('best kernel'))} {('(' + g['kernel'] + ')') if 'kernel' in g else ''} | "
                              f"{g['cajal'] / best:.2f} |" if best else "-")
         elif section == "startup":
@@ -639,7 +641,7 @@ def report(suite, command):
             for label, times, extra in rows:
                 mb = extra["rss_mb"]
                 lines.append(f"| import wall time, ms | {times['cajal'] * 1e3:.0f} | "
-                             f"{cell(times.get('torch'), 1e3, '.0f')} | {ratio(times)} |")
+                             f"{cell(times.get('torch'), 1e3, '.0f')} | {ratio(times, extra)} |")
                 lines.append(f"| RSS after import, MB | {mb['cajal']:.0f} | {cell(mb.get('torch'), 1, '.0f')} | "
                              f"{ratio(mb)} |")
         elif section == "compiled":
@@ -650,14 +652,14 @@ def report(suite, command):
                 first = extra["compile_seconds"]
                 lines.append(f"| {label} | {times['cajal'] * 1e3:.3f} | {cell(times.get('cajal eager'), 1e3, '.3f')} | "
                              f"{cell(times.get('torch'), 1e3, '.3f')} | {cell(times.get('torch.compile'), 1e3, '.3f')} | "
-                             f"{ratio(times)} | {cell(first.get('cajal'), 1, '.2f')} | "
+                             f"{ratio(times, extra)} | {cell(first.get('cajal'), 1, '.2f')} | "
                              f"{cell(first.get('torch.compile'), 1, '.1f')} |")
         elif section == "volumes":
             lines += ["| workload | cajal | torch | ratio |", "|---|---|---|---|"]
             for label, times, extra in rows:
                 scale, spec, unit = (1, ".0f", " MB") if extra.get("unit") == "MB" else (1e3, ".1f", " ms")
                 lines.append(f"| {label} | {times['cajal'] * scale:{spec}}{unit} | "
-                             f"{cell(times.get('torch'), scale, spec)}{unit if times.get('torch') else ''} | {ratio(times)} |")
+                             f"{cell(times.get('torch'), scale, spec)}{unit if times.get('torch') else ''} | {ratio(times, extra)} |")
         else:
             unit = "µs" if section in ("overhead", "elementwise") else "ms"
             scale = 1e6 if unit == "µs" else 1e3
@@ -665,7 +667,7 @@ def report(suite, command):
             for label, times, extra in rows:
                 spec = ".1f" if unit == "µs" else ".2f"
                 lines.append(f"| {label} | {times['cajal'] * scale:{spec}} | {cell(times.get('torch'), scale, spec)} | "
-                             f"{ratio(times)} |")
+                             f"{ratio(times, extra)} |")
         lines.append("")
     return "\n".join(lines)
 
@@ -674,25 +676,55 @@ def cell(value, scale=1, spec=".2f"):
     return "-" if value is None else format(value * scale, spec)
 
 
-def ratio(values):
-    return f"{values['cajal'] / values['torch']:.2f}" if values.get("torch") else "-"
+def ratio(values, extra=None):
+    """cajal / torch, with the spread over rounds (--rounds) when there is one."""
+    if not values.get("torch"):
+        return "-"
+    spread = (extra or {}).get("spread")
+    text = f"{values['cajal'] / values['torch']:.2f}"
+    return f"{text} ({spread[0]:.2f}-{spread[1]:.2f})" if spread else text
+
+
+def merged(suites):
+    """One suite from several rounds of the same sections: per row the round
+    with the median ratio (its times and extra columns), and the ratios' min
+    and max across the rounds as the row's spread."""
+    result = Suite(suites[0].quick)
+    for i, (section, label, _, _) in enumerate(suites[0].rows):
+        rows = [suite.rows[i] for suite in suites]
+        timed = [row for row in rows if row[2].get("torch")]
+        if not timed:
+            result.rows.append(rows[0])
+            continue
+        timed.sort(key=lambda row: row[2]["cajal"] / row[2]["torch"])
+        ratios = [row[2]["cajal"] / row[2]["torch"] for row in timed]
+        chosen = timed[(len(timed) - 1) // 2]
+        result.rows.append((section, label, chosen[2], dict(chosen[3], spread=(ratios[0], ratios[-1]))))
+    return result
 
 
 def main():
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--quick", action="store_true", help="fewer repeats; prints, writes no file")
     parser.add_argument("--only", nargs="+", choices=list(SECTIONS), help="run these sections only")
+    parser.add_argument("--rounds", type=int, default=1,
+                        help="run the sections this many times: each ratio is the median round's, with the min-max")
     args = parser.parse_args()
-    suite = Suite(args.quick)
-    for name, run in SECTIONS.items():
-        if not args.only or name in args.only:
-            run(suite)
+    suites = []
+    for _ in range(max(1, args.rounds)):
+        suite = Suite(args.quick)
+        for name, run in SECTIONS.items():
+            if not args.only or name in args.only:
+                run(suite)
+        suites.append(suite)
+    suite = merged(suites) if len(suites) > 1 else suites[0]
     command = "make bench-quick" if args.quick else "make bench"
-    if args.only:
-        command = "python benchmarks/compare.py" + (" --quick" if args.quick else "") + " --only " + " ".join(args.only)
+    if args.only or (args.rounds != 3 and not args.quick):
+        command = ("python benchmarks/compare.py" + (" --quick" if args.quick else "") + f" --rounds {args.rounds}"
+                   + (" --only " + " ".join(args.only) if args.only else ""))
     text = report(suite, command)
     print("\n" + text)
-    if not args.quick and not args.only:
+    if not args.quick and not args.only and args.rounds >= 3:
         with open(os.path.join(HERE, "RESULTS.md"), "w") as f:
             f.write(text)
 
