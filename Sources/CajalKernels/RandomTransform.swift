@@ -26,3 +26,39 @@ private func boxMuller<T: FloatElement>(_ data: UnsafeMutablePointer<T>, _ count
         block += 16
     }
 }
+
+/// torch's bernoulli_(p) on the mt19937 stream: mt19937's tempering of the
+/// 2 x count raw state words (in place), then per element the uniform double
+/// of its pair (high word first, 53 bits) below p gives 1, written as 0 or 1
+/// in `kind`. In the kernel set, so both steps vectorize (in the engine the
+/// tempering ran a word at a time).
+@Sendable func bernoulliFromWordsKernel(_ kind: DType, _ out: UnsafeMutableRawPointer, _ words: UnsafeMutablePointer<UInt32>,
+                                        _ count: Int, _ p: Double) {
+    for k in 0..<(2 * count) {
+        var y = words[k]
+        y ^= y >> 11
+        y ^= (y << 7) & 0x9d2c_5680
+        y ^= (y << 15) & 0xefc6_0000
+        y ^= y >> 18
+        words[k] = y
+    }
+    @inline(__always) func bit(_ j: Int) -> Bool {
+        let draw = (UInt64(words[2 * j]) << 32) | UInt64(words[2 * j + 1])
+        return Double(draw & 0x1f_ffff_ffff_ffff) * 0x1p-53 < p
+    }
+    switch kind {
+    case .float32:
+        let o = out.assumingMemoryBound(to: Float.self)
+        for j in 0..<count { o[j] = bit(j) ? 1 : 0 }
+    case .float64:
+        let o = out.assumingMemoryBound(to: Double.self)
+        for j in 0..<count { o[j] = bit(j) ? 1 : 0 }
+    case .int64:
+        let o = out.assumingMemoryBound(to: Int64.self)
+        for j in 0..<count { o[j] = bit(j) ? 1 : 0 }
+    case .bool:
+        let o = out.assumingMemoryBound(to: Bool.self)
+        for j in 0..<count { o[j] = bit(j) }
+    default: break  // storage types are drawn in their kernel type
+    }
+}

@@ -81,6 +81,8 @@ public struct KernelSet: Sendable {
     /// Uniforms in [0, 1) to normals in place, 16 at a time as torch's
     /// sampler (float types): (kind, data, count (a multiple of 16), mean, std).
     public let boxMuller: @Sendable (DType, UnsafeMutableRawPointer, Int, Double, Double) -> Void
+    /// bernoulli_(p) from 2 x count raw mt19937 words (tempered in place): (kind, out, words, count, p).
+    public let bernoulliFromWords: @Sendable (DType, UnsafeMutableRawPointer, UnsafeMutablePointer<UInt32>, Int, Double) -> Void
 
     /// arange / linspace values into a contiguous buffer: (rule, kind, out, count).
     public let sequence: @Sendable (SequenceRule, DType, UnsafeMutableRawPointer, Int) -> Void
@@ -165,6 +167,7 @@ public struct KernelSet: Sendable {
                 optimizerUpdate: @escaping @Sendable (OptimizerRule, DType, Int, UnsafeMutableRawPointer, UnsafeRawPointer, [UnsafeMutableRawPointer]) -> Void,
                 plainMatrixMultiply: @escaping @Sendable (DType, Int, Int, Int, MatrixOperand, MatrixOperand, UnsafeMutableRawPointer, Int, Double) -> Void,
                 boxMuller: @escaping @Sendable (DType, UnsafeMutableRawPointer, Int, Double, Double) -> Void,
+                bernoulliFromWords: @escaping @Sendable (DType, UnsafeMutableRawPointer, UnsafeMutablePointer<UInt32>, Int, Double) -> Void,
                 sequence: @escaping @Sendable (SequenceRule, DType, UnsafeMutableRawPointer, Int) -> Void,
                 ctcForward: @escaping @Sendable (DType, CTCProblems, UnsafeMutableRawPointer, UnsafeMutableRawPointer) -> Void,
                 ctcBackward: @escaping @Sendable (DType, CTCProblems, UnsafeRawPointer, UnsafeRawPointer, UnsafeRawPointer, Bool,
@@ -225,6 +228,7 @@ public struct KernelSet: Sendable {
         self.optimizerUpdate = optimizerUpdate
         self.plainMatrixMultiply = plainMatrixMultiply
         self.boxMuller = boxMuller
+        self.bernoulliFromWords = bernoulliFromWords
         self.sequence = sequence
         self.ctcForward = ctcForward
         self.ctcBackward = ctcBackward

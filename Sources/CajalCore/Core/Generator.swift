@@ -122,6 +122,19 @@ public final class Generator {
         }
     }
 
+    /// The next `count` words of the stream untempered, copied into `out` a
+    /// run of the state at a time (the kernels temper them; call inside withLock).
+    func rawWords(_ count: Int, into out: UnsafeMutablePointer<UInt32>) {
+        var done = 0
+        while done < count {
+            if index >= 624 { twist() }
+            let run = Swift.min(624 - index, count - done)
+            (out + done).update(from: state32 + index, count: run)
+            index += run
+            done += run
+        }
+    }
+
     /// uniformFloat()'s transform of one 32-bit draw.
     @inline(__always)
     static func unitFloat(_ draw: UInt32) -> Float { Float(Double(draw & 0xff_ffff) * 0x1p-24) }

@@ -55,7 +55,20 @@ package enum RandomFill {
         generator.withLock {
             switch stream {
             case .mt19937:
-                writeBits(dtype, out, count) { _ in generator.uniformDouble() < p }
+                // uniformDouble() per element, its two words drawn a block
+                // at a time and turned into bits by a kernel (a call and a
+                // state check per draw was most of dropout's time).
+                let block = 1024, item = dtype.itemSize
+                withUnsafeTemporaryAllocation(of: UInt32.self, capacity: 2 * block) { words in
+                    guard let words = words.baseAddress else { return }
+                    var done = 0
+                    while done < count {
+                        let n = Swift.min(block, count - done)
+                        generator.rawWords(2 * n, into: words)
+                        kernels.bernoulliFromWords(dtype, out + done * item, words, n, p)
+                        done += n
+                    }
+                }
             case .mkl:
                 let modulus: UInt64 = 2_147_483_647, multiplier: UInt64 = 1_132_489_760
                 var state = UInt64(generator.next32()) % modulus
