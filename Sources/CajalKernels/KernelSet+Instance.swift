@@ -32,6 +32,7 @@ public let kernelSet = KernelSet(
     optimizerUpdate: optimizerUpdateKernel,
     plainMatrixMultiply: plainMatrixMultiplyKernel,
     boxMuller: boxMullerKernel,
+    temperWords: temperWordsKernel,
     bernoulliFromWords: bernoulliFromWordsKernel,
     sequence: sequenceKernel,
     ctcForward: ctcForwardKernel,

@@ -27,14 +27,10 @@ private func boxMuller<T: FloatElement>(_ data: UnsafeMutablePointer<T>, _ count
     }
 }
 
-/// torch's bernoulli_(p) on the mt19937 stream: mt19937's tempering of the
-/// 2 x count raw state words (in place), then per element the uniform double
-/// of its pair (high word first, 53 bits) below p gives 1, written as 0 or 1
-/// in `kind`. In the kernel set, so both steps vectorize (in the engine the
-/// tempering ran a word at a time).
-@Sendable func bernoulliFromWordsKernel(_ kind: DType, _ out: UnsafeMutableRawPointer, _ words: UnsafeMutablePointer<UInt32>,
-                                        _ count: Int, _ p: Double) {
-    for k in 0..<(2 * count) {
+/// mt19937's tempering of `count` raw state words, in place (vectorized
+/// here; the generator in the engine tempered a word per call).
+@Sendable func temperWordsKernel(_ words: UnsafeMutablePointer<UInt32>, _ count: Int) {
+    for k in 0..<count {
         var y = words[k]
         y ^= y >> 11
         y ^= (y << 7) & 0x9d2c_5680
@@ -42,6 +38,16 @@ private func boxMuller<T: FloatElement>(_ data: UnsafeMutablePointer<T>, _ count
         y ^= y >> 18
         words[k] = y
     }
+}
+
+/// torch's bernoulli_(p) on the mt19937 stream: mt19937's tempering of the
+/// 2 x count raw state words (in place), then per element the uniform double
+/// of its pair (high word first, 53 bits) below p gives 1, written as 0 or 1
+/// in `kind`. In the kernel set, so both steps vectorize (in the engine the
+/// tempering ran a word at a time).
+@Sendable func bernoulliFromWordsKernel(_ kind: DType, _ out: UnsafeMutableRawPointer, _ words: UnsafeMutablePointer<UInt32>,
+                                        _ count: Int, _ p: Double) {
+    temperWordsKernel(words, 2 * count)
     @inline(__always) func bit(_ j: Int) -> Bool {
         let draw = (UInt64(words[2 * j]) << 32) | UInt64(words[2 * j + 1])
         return Double(draw & 0x1f_ffff_ffff_ffff) * 0x1p-53 < p

@@ -81,6 +81,8 @@ public struct KernelSet: Sendable {
     /// Uniforms in [0, 1) to normals in place, 16 at a time as torch's
     /// sampler (float types): (kind, data, count (a multiple of 16), mean, std).
     public let boxMuller: @Sendable (DType, UnsafeMutableRawPointer, Int, Double, Double) -> Void
+    /// mt19937's tempering of raw state words, in place: (words, count).
+    public let temperWords: @Sendable (UnsafeMutablePointer<UInt32>, Int) -> Void
     /// bernoulli_(p) from 2 x count raw mt19937 words (tempered in place): (kind, out, words, count, p).
     public let bernoulliFromWords: @Sendable (DType, UnsafeMutableRawPointer, UnsafeMutablePointer<UInt32>, Int, Double) -> Void
 
@@ -167,6 +169,7 @@ public struct KernelSet: Sendable {
                 optimizerUpdate: @escaping @Sendable (OptimizerRule, DType, Int, UnsafeMutableRawPointer, UnsafeRawPointer, [UnsafeMutableRawPointer]) -> Void,
                 plainMatrixMultiply: @escaping @Sendable (DType, Int, Int, Int, MatrixOperand, MatrixOperand, UnsafeMutableRawPointer, Int, Double) -> Void,
                 boxMuller: @escaping @Sendable (DType, UnsafeMutableRawPointer, Int, Double, Double) -> Void,
+                temperWords: @escaping @Sendable (UnsafeMutablePointer<UInt32>, Int) -> Void,
                 bernoulliFromWords: @escaping @Sendable (DType, UnsafeMutableRawPointer, UnsafeMutablePointer<UInt32>, Int, Double) -> Void,
                 sequence: @escaping @Sendable (SequenceRule, DType, UnsafeMutableRawPointer, Int) -> Void,
                 ctcForward: @escaping @Sendable (DType, CTCProblems, UnsafeMutableRawPointer, UnsafeMutableRawPointer) -> Void,
@@ -228,6 +231,7 @@ public struct KernelSet: Sendable {
         self.optimizerUpdate = optimizerUpdate
         self.plainMatrixMultiply = plainMatrixMultiply
         self.boxMuller = boxMuller
+        self.temperWords = temperWords
         self.bernoulliFromWords = bernoulliFromWords
         self.sequence = sequence
         self.ctcForward = ctcForward

@@ -1,3 +1,4 @@
+import CajalRuntime
 import Glibc
 
 /// A random number generator that reproduces torch's CPU generator bit for bit:
@@ -108,17 +109,20 @@ public final class Generator {
         return y
     }
 
-    /// body(i, the i-th of `count` consecutive next32() draws), a run of the
-    /// state at a time so the loop vectorizes (call inside withLock).
+    /// body(i, the i-th of `count` consecutive next32() draws): the raw words
+    /// a block at a time, tempered by the kernels (call inside withLock).
     @inline(__always)
     func draws32(_ count: Int, _ body: (Int, UInt32) -> Void) {
-        var done = 0
-        while done < count {
-            if index >= 624 { twist() }
-            let run = Swift.min(624 - index, count - done), words = state32 + index
-            for k in 0..<run { body(done + k, Generator.temper(words[k])) }
-            index += run
-            done += run
+        withUnsafeTemporaryAllocation(of: UInt32.self, capacity: 1024) { buffer in
+            guard let words = buffer.baseAddress else { return }
+            var done = 0
+            while done < count {
+                let n = Swift.min(1024, count - done)
+                rawWords(n, into: words)
+                kernels.temperWords(words, n)
+                for k in 0..<n { body(done + k, words[k]) }
+                done += n
+            }
         }
     }
 

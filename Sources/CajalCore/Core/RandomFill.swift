@@ -129,14 +129,18 @@ package enum RandomFill {
             case .float32:
                 let o = out.assumingMemoryBound(to: Float.self)
                 if count >= 16 {
-                    fillBoxMuller(o, count, mean, std) { generator.uniformFloat() }
+                    // uniformFloat() per element, drawn a block at a time.
+                    let uniforms = { (target: UnsafeMutablePointer<Float>, n: Int) in
+                        generator.draws32(n) { i, draw in target[i] = Generator.unitFloat(draw) }
+                    }
+                    fillBoxMuller(o, count, mean, std, uniforms)
                 } else {
                     for i in 0..<count { o[i] = Float(generator.normalDouble() * std + mean) }
                 }
             case .float64:
                 let o = out.assumingMemoryBound(to: Double.self)
                 if count >= 16 {
-                    fillBoxMuller(o, count, mean, std) { generator.uniformDouble() }
+                    fillBoxMuller(o, count, mean, std) { target, n in for i in 0..<n { target[i] = generator.uniformDouble() } }
                 } else {
                     for i in 0..<count { o[i] = generator.normalDouble() * std + mean }
                 }
@@ -150,12 +154,12 @@ package enum RandomFill {
     /// to normals; a tail shorter than 16 redraws the last 16 slots and
     /// transforms them again.
     private static func fillBoxMuller<T: FloatElement>(_ data: UnsafeMutablePointer<T>, _ count: Int, _ mean: Double,
-                                                       _ std: Double, _ uniform: () -> T) {
-        for i in 0..<count { data[i] = uniform() }
+                                                       _ std: Double, _ uniforms: (UnsafeMutablePointer<T>, Int) -> Void) {
+        uniforms(data, count)
         kernels.boxMuller(T.dtype, data, count / 16 * 16, mean, std)
         if count % 16 != 0 {
             let tail = data + count - 16
-            for j in 0..<16 { tail[j] = uniform() }
+            uniforms(tail, 16)
             kernels.boxMuller(T.dtype, tail, 16, mean, std)
         }
     }
