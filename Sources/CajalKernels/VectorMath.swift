@@ -159,6 +159,32 @@ func vectorSigmoid(_ x: Vector16) -> Vector16 {
     return 1 / (1 + (y + y) * float((k &+ 126) &<< 23))
 }
 
+/// sin and cos of an angle in [0, 2π] (Box–Muller's): x - q π/2 for the
+/// nearest quadrant q (π/2 in three parts, Cephes'), then Cephes' sinf and
+/// cosf polynomials on [-π/4, π/4], swapped and signed by q.
+@_transparent
+func vectorSinCos(_ x: Vector16) -> (sin: Vector16, cos: Vector16) {
+    let magic = Vector16(repeating: 12_582_912)
+    let qf = x * 0.636_619_772_367_581_3 + magic
+    let q = qf - magic, quadrant = bits(qf) &- bits(magic)
+    let y = ((x - q * 1.570_312_5) - q * 4.837_512_969_970_703_125e-4) - q * 7.549_789_954_891_882_16e-8
+    let z = y * y
+    var s = Vector16(repeating: -1.951_529_589_1e-4)
+    s = muladd(s, z, 8.332_160_873_6e-3)
+    s = muladd(s, z, -1.666_665_461_1e-1)
+    let sine = muladd(s * z, y, y)
+    var c = Vector16(repeating: 2.443_315_711_809_948e-5)
+    c = muladd(c, z, -1.388_731_625_493_765e-3)
+    c = muladd(c, z, 4.166_664_568_298_827e-2)
+    let cosine = muladd(c * z, z, 1 - 0.5 * z)
+    // Odd quadrants swap the two, by bit masks (an integer lane comparison
+    // compiled to a loop over the lanes).
+    let odd = 0 &- (quadrant & 1)
+    let sinPart = float((bits(sine) & ~odd) | (bits(cosine) & odd))
+    let cosPart = float((bits(cosine) & ~odd) | (bits(sine) & odd))
+    return (float(bits(sinPart) ^ ((quadrant & 2) &<< 30)), float(bits(cosPart) ^ (((quadrant &+ 1) & 2) &<< 30)))
+}
+
 /// erf: an odd polynomial below 1 (Cephes), Abramowitz & Stegun 7.1.26 above
 /// (absolute error under 1.5e-7 there).
 @_transparent  // always inlined, as vectorExp

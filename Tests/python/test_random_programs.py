@@ -8,8 +8,10 @@ against torch, and the MKL MCG31 path of older torch builds on Intel CPUs
 against MKL's own draws."""
 
 import json
+import math
 import os
 
+import numpy as np
 import pytest
 
 import cajal
@@ -96,3 +98,24 @@ def test_bernoulli_bad_inputs():
     assert cajal.empty(5, dtype=cajal.bool).bernoulli_(1.0).tolist() == [True] * 5
     assert cajal.empty(5, dtype=cajal.int64).bernoulli_(0.0).tolist() == [0] * 5
     assert cajal.ones(3, 2).t().bernoulli_(1.0).tolist() == [[1.0] * 3] * 2  # non-contiguous
+
+
+def test_randn_blocks_follow_box_muller_on_the_same_uniforms():
+    """randn (float32, 16 or more) turns each block of 16 uniforms into
+    normals in vector math: radius sqrt(-2 log(1 - u[j])), angle 2π u[j+8],
+    cos to j and sin to j + 8, against the same formula in float64 on the
+    uniforms rand draws from the same seed (angles up to 2π in all quadrants,
+    u near 1 for large radii)."""
+    import math
+    cajal.manual_seed(123)
+    u = cajal.rand(4096).numpy().astype(np.float64).reshape(-1, 16)
+    cajal.manual_seed(123)
+    z = cajal.randn(4096).numpy().astype(np.float64).reshape(-1, 16)
+    radius = np.sqrt(-2 * np.log(1 - u[:, :8]))
+    angle = 2 * math.pi * u[:, 8:]
+    np.testing.assert_allclose(z[:, :8], radius * np.cos(angle), rtol=2e-5, atol=2e-6)
+    np.testing.assert_allclose(z[:, 8:], radius * np.sin(angle), rtol=2e-5, atol=2e-6)
+    cajal.manual_seed(7)
+    shifted = cajal.empty(64).normal_(3.0, 0.5).numpy()
+    cajal.manual_seed(7)
+    np.testing.assert_allclose(shifted, cajal.randn(64).numpy() * 0.5 + 3.0, rtol=1e-6, atol=1e-6)
