@@ -187,6 +187,8 @@ struct MaximumF<T: ArithmeticElement>: BinaryFunctor { @inline(__always) static 
 struct MinimumF<T: ArithmeticElement>: BinaryFunctor { @inline(__always) static func apply(_ a: T, _ b: T) -> T { T.minPropagatingNaN(a, b) } }
 struct FmodF<T: FloatElement>: BinaryFunctor { @inline(__always) static func apply(_ a: T, _ b: T) -> T { T.fmod(a, b) } }
 struct Atan2F<T: FloatElement>: BinaryFunctor { @inline(__always) static func apply(_ a: T, _ b: T) -> T { T.atan2(a, b) } }
+/// torch's threshold_backward(g, y, 0): y <= 0 ? 0 : g.
+struct ReluGradientF<T: FloatElement>: BinaryFunctor { @inline(__always) static func apply(_ g: T, _ y: T) -> T { y <= 0 ? 0 : g } }
 struct HypotF<T: FloatElement>: BinaryFunctor { @inline(__always) static func apply(_ a: T, _ b: T) -> T { T.hypot(a, b) } }
 /// Python's modulo: the result takes the divisor's sign.
 struct RemainderF<T: FloatElement>: BinaryFunctor {
@@ -545,6 +547,7 @@ private func floatBinary<T: FloatElement>(_ op: BinaryOp, _: T.Type, _ out: Unsa
     case .fmod: runBinary(FmodF<T>.self, out, a, b, loop, cost: cost)
     case .atan2: runBinary(Atan2F<T>.self, out, a, b, loop, cost: cost)
     case .hypot: runBinary(HypotF<T>.self, out, a, b, loop, cost: cost)
+    case .reluGradient: runBinary(ReluGradientF<T>.self, out, a, b, loop)
     case .remainder: runBinary(RemainderF<T>.self, out, a, b, loop, cost: cost)
     case .divTrunc: runBinary(FloatDivTruncF<T>.self, out, a, b, loop)
     case .divFloor: runBinary(FloatDivFloorF<T>.self, out, a, b, loop, cost: cost)
@@ -569,7 +572,7 @@ private func arithmeticBinary<T: ArithmeticElement>(_ op: BinaryOp, _: T.Type, _
     case .logicalAnd: runBinary(AndF<T>.self, out, a, b, loop)
     case .logicalOr: runBinary(OrF<T>.self, out, a, b, loop)
     case .logicalXor: runBinary(XorF<T>.self, out, a, b, loop)
-    case .div, .pow, .fmod, .remainder, .divTrunc, .divFloor, .atan2, .hypot: break  // handled by the float and int paths
+    case .div, .pow, .fmod, .remainder, .divTrunc, .divFloor, .atan2, .hypot, .reluGradient: break  // handled by the float and int paths
     }
 }
 

@@ -50,6 +50,8 @@ public let kernelSet = KernelSet(
     attentionStreamingForward: attentionStreamingForwardKernel,
     attentionStreamingBackward: attentionStreamingBackwardKernel,
     geluBackward: geluBackwardKernel,
+    binaryCrossEntropyWithLogits: binaryCrossEntropyWithLogitsKernel,
+    binaryCrossEntropyWithLogitsBackward: binaryCrossEntropyWithLogitsBackwardKernel,
     bilinear: bilinearKernel
 )
 

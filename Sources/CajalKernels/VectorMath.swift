@@ -131,6 +131,14 @@ func vectorLog(_ x: Vector16) -> Vector16 {
     return result
 }
 
+/// ln(1 + z) for finite z >= 0, also where 1 + z rounds to 1: ln(u) z / (u - 1)
+/// with u = 1 + z (u - 1 is exact), which keeps log's accuracy (Goldberg's).
+@_transparent  // always inlined, as vectorExp
+func vectorLogOnePlus(_ z: Vector16) -> Vector16 {
+    let u = 1 + z
+    return (vectorLog(u) * (z / (u - 1))).replacing(with: z, where: u .== 1)
+}
+
 /// tanh: an odd polynomial below 0.625, 1 - 2 / (e^2|x| + 1) above.
 @_transparent  // always inlined, as vectorExp
 func vectorTanh(_ x: Vector16) -> Vector16 {

@@ -452,6 +452,10 @@ extension Functional {
         guard input.shape == target.shape else {
             throw CajalError.value("[binary_cross_entropy_with_logits] Target size (\(target.shape)) must be the same as input size (\(input.shape))")
         }
+        if let fused = try fusedBinaryCrossEntropyWithLogits(input, target, weight: weight, positiveWeight: positiveWeight,
+                                                              reduction: reduction) {
+            return fused
+        }
         let softplusNegative = try logOnePlusExp(input.neg())  // log(1 + e^-x)
         var loss: Tensor
         if let positiveWeight {
@@ -462,6 +466,62 @@ extension Functional {
         }
         if let weight { loss = try loss.mul(weight) }
         return try reduction.apply(loss)
+    }
+
+    /// binary_cross_entropy_with_logits as one kernel each way (one node
+    /// instead of eleven ops and five nodes), where only the input can want a
+    /// gradient: float32/float64 operands of one dtype, target, weight and
+    /// pos_weight constant, weight and pos_weight broadcasting to the input's
+    /// shape. nil otherwise: the composite then differentiates every argument
+    /// and reports torch's errors. Under create_graph the gradient is
+    /// composed from ops, so it differentiates again.
+    private static func fusedBinaryCrossEntropyWithLogits(_ input: Tensor, _ target: Tensor, weight: Tensor?, positiveWeight: Tensor?,
+                                                          reduction: LossReduction) throws -> Tensor? {
+        let dtype = input.dtype
+        func constant(_ value: Tensor?) -> Bool { value.map { $0.dtype == dtype && !$0.requiresGrad } ?? true }
+        guard dtype == .float32 || dtype == .float64, reduction != .batchmean, target.dtype == dtype, constant(target),
+              constant(weight), constant(positiveWeight) else { return nil }
+        func expanded(_ value: Tensor?) -> Tensor?? {
+            guard let value else { return .some(nil) }
+            guard let full = try? value.expand(input.shape).contiguous() else { return nil }
+            return .some(full)
+        }
+        guard case .some(let fullWeight) = expanded(weight), case .some(let fullPositiveWeight) = expanded(positiveWeight) else { return nil }
+        let (x, t) = (try input.contiguous(), try target.contiguous())
+        let elements = try Tensor(uninitializedShape: input.shape, dtype: dtype, op: "binary_cross_entropy_with_logits")
+        kernels.binaryCrossEntropyWithLogits(dtype, elements.dataPointer, x.dataPointer, t.dataPointer, fullWeight?.dataPointer,
+                                             fullPositiveWeight?.dataPointer, input.count)
+        let loss = try GradMode.withDisabled { () throws -> Tensor in
+            switch reduction {
+            case .sum: return try elements.sum()
+            case .mean: return try elements.mean()
+            default: return elements
+            }
+        }
+        let divisor = reduction == .mean ? Double(input.count) : 1
+        return loss.recording("BinaryCrossEntropyWithLogitsBackward0", inputs: [input], saving: [input]) { ctx in
+            let x = try ctx.saved[0].contiguous()
+            if ctx.createsGraph {
+                let sigmoid = try x.sigmoid()
+                var gradient: Tensor
+                if let pw = fullPositiveWeight {
+                    let weighted = try pw.mul(t)
+                    gradient = try weighted.add(.scalar(1.0)).sub(t).mul(sigmoid).sub(weighted)
+                } else {
+                    gradient = try sigmoid.sub(t)
+                }
+                gradient = try gradient.mul(ctx.grad)
+                if let w = fullWeight { gradient = try gradient.mul(w) }
+                return [divisor == 1 ? gradient : try gradient.div(.scalar(divisor))]
+            }
+            let perElement = ctx.grad.count != 1 || reduction == .none
+            let g = try (perElement ? ctx.grad.expand(x.shape) : ctx.grad).to(dtype).contiguous()
+            let dx = try Tensor(uninitializedShape: x.shape, dtype: dtype, op: "binary_cross_entropy_with_logits_backward")
+            kernels.binaryCrossEntropyWithLogitsBackward(dtype, dx.dataPointer, x.dataPointer, t.dataPointer, fullWeight?.dataPointer,
+                                                         fullPositiveWeight?.dataPointer, g.dataPointer, perElement ? 1 : 0,
+                                                         divisor, x.count)
+            return [dx]
+        }
     }
 
     /// The negative log-likelihood of class indices: input (N, C) or

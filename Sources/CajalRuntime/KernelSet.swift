@@ -134,10 +134,18 @@ public struct KernelSet: Sendable {
     public let attentionStreamingBackward: @Sendable (DType, AttentionProblem, UnsafeRawPointer, UnsafeRawPointer, UnsafeRawPointer,
                                                       UnsafeRawPointer, UnsafeRawPointer, UnsafeMutableRawPointer,
                                                       UnsafeMutableRawPointer, UnsafeMutableRawPointer) -> Void
-    /// Bilinear resize of (planes, H, W) images, or its adjoint added into a
-    /// zeroed input (float types): (kind, adjoint, source, planes, inHeight, inWidth, rows, columns, target).
     /// GELU's gradient over contiguous elements (float types): (kind, dx, g, x, count).
     public let geluBackward: @Sendable (DType, UnsafeMutableRawPointer, UnsafeRawPointer, UnsafeRawPointer, Int) -> Void
+    /// binary_cross_entropy_with_logits per element over contiguous operands, weight and
+    /// pos_weight expanded to the input's shape or nil (float types): (kind, loss, x, t, weight, posWeight, count).
+    public let binaryCrossEntropyWithLogits: @Sendable (DType, UnsafeMutableRawPointer, UnsafeRawPointer, UnsafeRawPointer,
+                                                        UnsafeRawPointer?, UnsafeRawPointer?, Int) -> Void
+    /// Its input gradient: (kind, dx, x, t, weight, posWeight, g, gStep (0: one value), divisor (the count for a mean), count).
+    public let binaryCrossEntropyWithLogitsBackward: @Sendable (DType, UnsafeMutableRawPointer, UnsafeRawPointer, UnsafeRawPointer,
+                                                                UnsafeRawPointer?, UnsafeRawPointer?, UnsafeRawPointer, Int,
+                                                                Double, Int) -> Void
+    /// Bilinear resize of (planes, H, W) images, or its adjoint added into a
+    /// zeroed input (float types): (kind, adjoint, source, planes, inHeight, inWidth, rows, columns, target).
     public let bilinear: @Sendable (DType, Bool, UnsafeRawPointer, Int, Int, Int, InterpolationTable, InterpolationTable,
                                     UnsafeMutableRawPointer) -> Void
     public init(name: String,
@@ -200,6 +208,11 @@ public struct KernelSet: Sendable {
                                                                  UnsafeMutableRawPointer, UnsafeMutableRawPointer,
                                                                  UnsafeMutableRawPointer) -> Void,
                 geluBackward: @escaping @Sendable (DType, UnsafeMutableRawPointer, UnsafeRawPointer, UnsafeRawPointer, Int) -> Void,
+                binaryCrossEntropyWithLogits: @escaping @Sendable (DType, UnsafeMutableRawPointer, UnsafeRawPointer, UnsafeRawPointer,
+                                                                   UnsafeRawPointer?, UnsafeRawPointer?, Int) -> Void,
+                binaryCrossEntropyWithLogitsBackward: @escaping @Sendable (DType, UnsafeMutableRawPointer, UnsafeRawPointer,
+                                                                           UnsafeRawPointer, UnsafeRawPointer?, UnsafeRawPointer?,
+                                                                           UnsafeRawPointer, Int, Double, Int) -> Void,
                 bilinear: @escaping @Sendable (DType, Bool, UnsafeRawPointer, Int, Int, Int, InterpolationTable, InterpolationTable,
                                                UnsafeMutableRawPointer) -> Void) {
         self.name = name
@@ -249,6 +262,8 @@ public struct KernelSet: Sendable {
         self.attentionStreamingForward = attentionStreamingForward
         self.attentionStreamingBackward = attentionStreamingBackward
         self.geluBackward = geluBackward
+        self.binaryCrossEntropyWithLogits = binaryCrossEntropyWithLogits
+        self.binaryCrossEntropyWithLogitsBackward = binaryCrossEntropyWithLogitsBackward
         self.bilinear = bilinear
     }
 }

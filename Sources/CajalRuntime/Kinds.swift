@@ -12,6 +12,9 @@ public enum BinaryOp: Int32, Sendable {
     case divTrunc, divFloor
     /// Functions of real numbers: integer inputs compute in the default float dtype.
     case atan2, hypot
+    /// ReLU's gradient, torch's threshold_backward at 0: a where b > 0, else 0
+    /// (NaN in b passes a, as in torch). Floating point only.
+    case reluGradient
 
     public var writesBool: Bool {
         switch self {
@@ -131,8 +134,8 @@ extension BinaryOp {
     public func isComputed(in kind: DType) -> Bool {
         switch kind.kernelType {
         case .float32, .float64: return true
-        case .int64: return ![.div, .atan2, .hypot].contains(self)  // these promote integers to float first
-        case .bool: return ![.div, .pow, .fmod, .remainder, .divTrunc, .divFloor, .atan2, .hypot].contains(self)
+        case .int64: return ![.div, .atan2, .hypot, .reluGradient].contains(self)  // these promote integers to float first
+        case .bool: return ![.div, .pow, .fmod, .remainder, .divTrunc, .divFloor, .atan2, .hypot, .reluGradient].contains(self)
         default: return false  // kernel types are the four above
         }
     }

@@ -1,4 +1,4 @@
-"""The fused layer_norm kernel and GELU against the formulas in float64."""
+"""The fused layer_norm, GELU and binary_cross_entropy_with_logits kernels against the formulas in float64."""
 
 import math
 
@@ -164,3 +164,42 @@ def test_bilinear_resize_is_exact_on_planes_and_its_gradient_is_the_adjoint():
         v = cajal.tensor(rng.standard_normal((2, 3, 6, 5)))
         (dg,) = cajal.autograd.grad((dx * v).sum(), [g])
         np.testing.assert_allclose(dg.numpy(), F.interpolate(v, mode="bilinear", **kwargs).numpy(), rtol=1e-12, atol=1e-12)
+
+
+def test_bce_with_logits_second_derivative_through_the_fused_kernel():
+    # The fused path (constant target) under create_graph: d/dx of the summed
+    # gradient is lw σ(x)(1 - σ(x)) w / N, lw = (pw - 1) t + 1.
+    x = rng.uniform(-6, 6, (4, 9))
+    t = rng.uniform(0, 1, (4, 9))
+    w = rng.uniform(0.5, 2, (9,))
+    pw = rng.uniform(0.5, 3, (9,))
+    xt = cajal.tensor(x, requires_grad=True)
+    loss = F.binary_cross_entropy_with_logits(xt, cajal.tensor(t), weight=cajal.tensor(w), pos_weight=cajal.tensor(pw))
+    assert loss.grad_fn.name() == "BinaryCrossEntropyWithLogitsBackward0"
+    (grad,) = cajal.autograd.grad(loss, xt, create_graph=True)
+    sigmoid = 1 / (1 + np.exp(-x))
+    lw = (pw - 1) * t + 1
+    np.testing.assert_allclose(grad.detach().numpy(), (lw * sigmoid - pw * t) * w / x.size, rtol=1e-12, atol=1e-15)
+    grad.sum().backward()
+    np.testing.assert_allclose(xt.grad.numpy(), lw * sigmoid * (1 - sigmoid) * w / x.size, rtol=1e-10, atol=1e-15)
+
+
+def test_bce_with_logits_keeps_the_composite_where_the_target_wants_a_gradient():
+    x = cajal.tensor(rng.uniform(-3, 3, (3, 5)).astype(np.float32), requires_grad=True)
+    t = cajal.tensor(rng.uniform(0, 1, (3, 5)).astype(np.float32), requires_grad=True)
+    F.binary_cross_entropy_with_logits(x, t).backward()
+    # d/dt of (1 - t) x - log σ(x) is -x, over the mean's 15 elements.
+    np.testing.assert_allclose(t.grad.numpy(), -x.detach().numpy() / 15, rtol=1e-6)
+    with pytest.raises(ValueError, match="binary_cross_entropy_with_logits.*must be the same as input size"):
+        F.binary_cross_entropy_with_logits(x, cajal.zeros(3, 4))
+
+
+@pytest.mark.parametrize("create_graph", [False, True])
+def test_relu_gradient_is_torchs_threshold_backward(create_graph):
+    # y <= 0 ? 0 : g: nothing at the kink, the gradient through NaN (torch's
+    # threshold_backward, as torch 2.x gives [1, 0, 0, 1] here), in the kernel
+    # and in the composite create_graph takes.
+    x = cajal.tensor([float("nan"), -1.0, 0.0, 2.0] * 5, requires_grad=True)
+    g = cajal.tensor(np.arange(1, 21, dtype=np.float32))
+    (grad,) = cajal.autograd.grad(x.relu(), x, g, create_graph=create_graph)
+    np.testing.assert_array_equal(grad.detach().numpy(), np.where(np.arange(20) % 4 % 3 == 0, np.arange(1, 21), 0))

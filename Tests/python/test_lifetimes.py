@@ -47,7 +47,7 @@ def test_freed_buffers_are_reused_and_can_be_given_back():
     filled = torch.empty(1000, 1000).fill_(3.0)
     assert filled.sum().item() == 3_000_000
 
-    small = torch.ones(10)  # below 16 KiB: straight back to malloc
+    small = torch.ones(10)  # below 2 KiB: straight back to malloc
     del small, again, filled
     gc.collect()
     assert cpu.memory_cached() >= 8_000_000

@@ -1045,6 +1045,43 @@ def loss_cases():
     return cases
 
 
+def fused_loss_cases():
+    """binary_cross_entropy_with_logits through its fused kernel (a constant
+    target): 35 elements (two vectors and a tail of 3), with and without
+    weight and pos_weight, float64, a transposed input, and extreme logits.
+    An RNG of its own."""
+    global rng
+    shared, rng = rng, np.random.default_rng(2327)
+    cases = []
+    op = "binary_cross_entropy_with_logits"
+    logits = lambda: inp(values([5, 7], low=-30.0, high=30.0))  # noqa: E731
+    targets = lambda dtype="float32": inp(values([5, 7], dtype, low=0.0, high=1.0), grad=False)  # noqa: E731
+    for reduction in ("none", "mean", "sum"):
+        cases.append(make_case(f"{op}/fused_{reduction}", op, [logits(), targets()],
+                               {"weight": False, "pos_weight": False, "reduction": reduction}))
+        cases.append(make_case(f"{op}/fused_weights_{reduction}", op,
+                               [logits(), targets(), inp(values([5, 1], positive=True), grad=False),
+                                inp(values([7], positive=True), grad=False)],
+                               {"weight": True, "pos_weight": True, "reduction": reduction}))
+        cases.append(make_case(f"{op}/fused_float64_{reduction}", op,
+                               [inp(values([5, 7], "float64", low=-30.0, high=30.0)), targets("float64"),
+                                inp(values([7], "float64", positive=True), grad=False),
+                                inp(values([7], "float64", positive=True), grad=False)],
+                               {"weight": True, "pos_weight": True, "reduction": reduction}))
+    cases.append(make_case(f"{op}/fused_transposed", op,
+                           [inp(values([7, 5], low=-5.0, high=5.0), view=T01), targets()],
+                           {"weight": False, "pos_weight": False, "reduction": "mean"}))
+    extremes = [-200.0, -100.0, -88.5, -20.0, -17.0, -1e-3, -1e-8, 0.0, 1e-8, 1e-3, 17.0, 20.0, 88.5, 100.0, 200.0, 0.5,
+                -0.5, 3.0, -3.0]
+    for target in (0.0, 1.0, 0.25):
+        cases.append(make_case(f"{op}/fused_extremes_target_{target}", op,
+                               [inp(given(extremes)), inp(given([target] * len(extremes)), grad=False),
+                                inp(given([2.5] * len(extremes)), grad=False)],
+                               {"weight": False, "pos_weight": True, "reduction": "none"}))
+    rng = shared
+    return cases
+
+
 def resampling_cases():
     """Padding, pixel shuffle, interpolation and adaptive average pooling."""
     image = lambda: [inp(values([2, 3, 5, 7]))]  # noqa: E731
@@ -1908,6 +1945,7 @@ def main():
         "volumes": volume_cases(),
         "everyday": everyday_cases(),
         "softmax_paths": softmax_path_cases(),
+        "fused_losses": fused_loss_cases(),
     }
     for group, cases in groups.items():
         path = os.path.join(OUT, f"{group}.json")
@@ -1957,11 +1995,11 @@ if __name__ == "__main__":
             f.write("\n")
         print(f"{path}: layer cases")
     elif sys.argv[1:2] == ["--only"] and sys.argv[2] in ("declared_unary", "real_functions", "volumes", "everyday",
-                                                         "softmax_paths"):
+                                                         "softmax_paths", "fused_losses"):
         # One case file alone (each draws from an RNG of its own).
         cases = {"declared_unary": declared_unary_cases, "real_functions": real_function_cases,
                  "volumes": volume_cases, "everyday": everyday_cases,
-                 "softmax_paths": softmax_path_cases}[sys.argv[2]]()
+                 "softmax_paths": softmax_path_cases, "fused_losses": fused_loss_cases}[sys.argv[2]]()
         with open(os.path.join(OUT, f"{sys.argv[2]}.json"), "w") as f:
             json.dump({"generator": "Tests/reference/generate.py", "torch": torch.__version__, "cases": cases}, f,
                       separators=(",", ":"))

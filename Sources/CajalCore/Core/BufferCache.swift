@@ -7,10 +7,12 @@ import Glibc
 ///
 /// Sizes from `smallest` up round to one of four classes per power of two
 /// (at most 25 % slack), so a buffer serves any request of its class. Smaller
-/// ones go straight to malloc, which reuses them well. The cache holds at
+/// ones go straight to malloc, which reuses them well; from 2 KiB the cache is
+/// cheaper than posix_memalign (a 64 x 64 activation; the captured tumour MLP
+/// step 78 -> 75 µs with the cache starting at 2 KiB instead of 16). The cache holds at
 /// most `limit` bytes; beyond that freed buffers go back to the system.
 enum BufferCache {
-    static let smallest = 16 << 10
+    static let smallest = 2 << 10
     static let limit = 512 << 20
 
     private struct State {

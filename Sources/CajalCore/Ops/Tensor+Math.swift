@@ -144,9 +144,14 @@ extension Tensor {
     }
 
     public func relu() throws -> Tensor {
-        // The gradient flows where the output is positive (0 at the kink, as torch).
+        // The gradient flows where the output is not <= 0 (0 at the kink, and
+        // through NaN, as torch's threshold_backward): one kernel, or under
+        // create_graph from ops, which differentiate again.
         try unary(.relu, "relu", float: false, backward: "ReluBackward0", saves: .output) { g, y in
-            try Tensor.where(y.gt(.scalar(0.0)), g, .scalar(0.0))
+            if !GradMode.isEnabled && g.dtype == y.dtype && (g.dtype == .float32 || g.dtype == .float64) {
+                return try Tensor.binaryKernel(.reluGradient, g, y, computeType: g.dtype, name: "threshold_backward")
+            }
+            return try Tensor.where(y.le(.scalar(0.0)), .scalar(0.0), g)
         }
     }
 

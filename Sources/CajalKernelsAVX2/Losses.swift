@@ -1,0 +1,1 @@
+../CajalKernels/Losses.swift
