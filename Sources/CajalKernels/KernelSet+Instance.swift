@@ -52,6 +52,8 @@ public let kernelSet = KernelSet(
     geluBackward: geluBackwardKernel,
     binaryCrossEntropyWithLogits: binaryCrossEntropyWithLogitsKernel,
     binaryCrossEntropyWithLogitsBackward: binaryCrossEntropyWithLogitsBackwardKernel,
+    nllLoss: nllLossKernel,
+    nllLossBackward: nllLossBackwardKernel,
     bilinear: bilinearKernel
 )
 

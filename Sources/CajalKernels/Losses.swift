@@ -174,3 +174,86 @@ private func bceWithLogitsGradientVector(_ out: UnsafeMutablePointer<Float>, _ o
     if divisor != 1 { d = d / divisor }
     store(d, out)
 }
+
+// MARK: nll_loss
+
+/// nll_loss's terms per position (float types): the picked log-probability
+/// negated and weighed, and the weight. Returns the target range (ignored
+/// targets left out) so the caller reports a bad target; nothing is written
+/// then.
+@Sendable func nllLossKernel(_ kind: DType, _ problem: NllProblem, _ input: UnsafeRawPointer, _ target: UnsafeRawPointer,
+                             _ weight: UnsafeRawPointer?, _ loss: UnsafeMutableRawPointer,
+                             _ weights: UnsafeMutableRawPointer) -> (low: Int64, high: Int64)? {
+    let range = targetRange(problem, target.assumingMemoryBound(to: Int64.self))
+    if let range, range.low < 0 || range.high >= Int64(problem.classes) { return range }
+    switch kind {
+    case .float32: pickTerms(Float.self, problem, input, target, weight, loss, weights)
+    case .float64: pickTerms(Double.self, problem, input, target, weight, loss, weights)
+    default: break
+    }
+    return range
+}
+
+/// The lowest and highest target that is not ignored; nil when all are.
+private func targetRange(_ problem: NllProblem, _ target: UnsafePointer<Int64>) -> (low: Int64, high: Int64)? {
+    var low = Int64.max, high = Int64.min
+    for p in 0..<(problem.outer &* problem.inner) where target[p] != problem.ignoreIndex {
+        low = Swift.min(low, target[p])
+        high = Swift.max(high, target[p])
+    }
+    return low > high ? nil : (low, high)
+}
+
+private func pickTerms<T: FloatElement>(_: T.Type, _ problem: NllProblem, _ input: UnsafeRawPointer, _ target: UnsafeRawPointer,
+                                        _ weight: UnsafeRawPointer?, _ loss: UnsafeMutableRawPointer,
+                                        _ weights: UnsafeMutableRawPointer) {
+    let (x, t, w) = (input.assumingMemoryBound(to: T.self), target.assumingMemoryBound(to: Int64.self),
+                     weight?.assumingMemoryBound(to: T.self))
+    let (out, picked) = (loss.assumingMemoryBound(to: T.self), weights.assumingMemoryBound(to: T.self))
+    let (classes, inner) = (problem.classes, problem.inner)
+    Parallel.forEachChunk(problem.outer &* inner, costPerItem: 2) { range in
+        for p in range {
+            guard t[p] != problem.ignoreIndex else {
+                out[p] = 0
+                picked[p] = 0
+                continue
+            }
+            let c = Int(t[p]), n = p / inner, d = p &- n &* inner
+            let factor = w.map { $0[c] } ?? 1
+            out[p] = -x[(n &* classes &+ c) &* inner &+ d] * factor
+            picked[p] = factor
+        }
+    }
+}
+
+/// nll_loss's input gradient (float types; targets already checked).
+@Sendable func nllLossBackwardKernel(_ kind: DType, _ problem: NllProblem, _ target: UnsafeRawPointer, _ weight: UnsafeRawPointer?,
+                                     _ g: UnsafeRawPointer, _ gStep: Int, _ divisor: Double, _ dx: UnsafeMutableRawPointer) {
+    switch kind {
+    case .float32: scatterGradient(Float.self, problem, target, weight, g, gStep, divisor, dx)
+    case .float64: scatterGradient(Double.self, problem, target, weight, g, gStep, divisor, dx)
+    default: break
+    }
+}
+
+/// torch's order: -(g / total weight) for a mean, then times the class weight.
+private func scatterGradient<T: FloatElement>(_: T.Type, _ problem: NllProblem, _ target: UnsafeRawPointer, _ weight: UnsafeRawPointer?,
+                                              _ g: UnsafeRawPointer, _ gStep: Int, _ divisor: Double, _ dx: UnsafeMutableRawPointer) {
+    let (t, w, grad, out) = (target.assumingMemoryBound(to: Int64.self), weight?.assumingMemoryBound(to: T.self),
+                             g.assumingMemoryBound(to: T.self), dx.assumingMemoryBound(to: T.self))
+    let (classes, inner) = (problem.classes, problem.inner)
+    let scale = T(double: divisor)
+    Parallel.forEachChunk(problem.outer, costPerItem: classes &* inner) { range in
+        let rows = range.count &* classes &* inner
+        (out + range.lowerBound &* classes &* inner).initialize(repeating: 0, count: rows)
+        for n in range {
+            for d in 0..<inner {
+                let p = n &* inner &+ d
+                guard t[p] != problem.ignoreIndex else { continue }
+                let c = Int(t[p])
+                let value = -(divisor == 1 ? grad[p &* gStep] : grad[p &* gStep] / scale)
+                out[(n &* classes &+ c) &* inner &+ d] = w.map { $0[c] * value } ?? value
+            }
+        }
+    }
+}

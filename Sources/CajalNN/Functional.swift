@@ -529,6 +529,7 @@ extension Functional {
     public static func nllLoss(_ input: Tensor, _ target: Tensor, weight: Tensor? = nil, ignoreIndex: Int = -100,
                                reduction: LossReduction = .mean) throws -> Tensor {
         let (input, target) = (try Autocast.widened(input), try Autocast.widened(target))  // float32 under autocast
+        if let fused = try fusedNllLoss(input, target, weight: weight, ignoreIndex: ignoreIndex, reduction: reduction) { return fused }
         let (picked, weights) = try pickedLogProbabilities(input, target, weight: weight, ignoreIndex: ignoreIndex, op: "nll_loss")
         let loss = try picked.mul(weights).neg()
         switch reduction {
@@ -536,6 +537,62 @@ extension Functional {
         case .sum: return try loss.sum()
         case .mean: return try loss.sum().div(weights.sum())  // 0/0 = nan when every target is ignored, as torch
         case .batchmean: throw LossReduction.batchmeanOutsideKlDiv
+        }
+    }
+
+    /// nll_loss as one kernel each way (one node, torch's NllLossBackward0,
+    /// instead of a dozen ops): float32/float64 input, int64 target of the
+    /// input's shape without the class dim, a constant weight of one entry per
+    /// class. nil otherwise: the composite then reports torch's errors and
+    /// differentiates a weight that wants a gradient. Under create_graph the
+    /// gradient is composed from ops, so it differentiates again.
+    private static func fusedNllLoss(_ input: Tensor, _ target: Tensor, weight: Tensor?, ignoreIndex: Int,
+                                     reduction: LossReduction) throws -> Tensor? {
+        let dtype = input.dtype
+        guard dtype == .float32 || dtype == .float64, target.dtype == .int64, input.rank >= 1, reduction != .batchmean else { return nil }
+        let classDim = input.rank == 1 ? 0 : 1
+        let classes = input.shape[classDim]
+        var expected = input.shape
+        expected.remove(at: classDim)
+        guard target.shape == expected else { return nil }
+        if let weight, weight.rank != 1 || weight.count != classes || weight.dtype != dtype || weight.requiresGrad { return nil }
+        let problem = NllProblem(outer: input.rank == 1 ? 1 : input.shape[0], classes: classes,
+                                 inner: input.shape.dropFirst(classDim + 1).reduce(1, *), ignoreIndex: Int64(ignoreIndex))
+        let (x, t, w) = (try input.contiguous(), try target.contiguous(), try weight?.contiguous())
+        let losses = try Tensor(uninitializedShape: target.shape, dtype: dtype, op: "nll_loss")
+        let weights = try Tensor(uninitializedShape: target.shape, dtype: dtype, op: "nll_loss")
+        if let (low, high) = kernels.nllLoss(dtype, problem, x.dataPointer, t.dataPointer, w?.dataPointer, losses.dataPointer,
+                                             weights.dataPointer), low < 0 || high >= classes {
+            throw CajalError.index("[nll_loss] Target \(low < 0 ? low : high) is out of bounds (\(classes) classes).")
+        }
+        let totalWeight = try GradMode.withDisabled { try weights.sum() }
+        let loss = try GradMode.withDisabled { () throws -> Tensor in
+            switch reduction {
+            case .sum: return try losses.sum()
+            case .mean: return try losses.sum().div(totalWeight)  // 0/0 = nan when every target is ignored, as torch
+            default: return losses
+            }
+        }
+        return loss.recording("NllLossBackward0", inputs: [input]) { ctx in
+            let divisor = reduction == .mean ? try totalWeight.item() : 1
+            if ctx.createsGraph {
+                // A constant (weight at each position's target), times the gradient: linear in it.
+                let safeTarget = try t.maskedFill(t.eq(.scalar(Int64(ignoreIndex))), value: .scalar(Int64(0)))
+                let picked = try GradMode.withDisabled {
+                    try Tensor.zeros(input.shape, dtype: dtype).scatter(dim: classDim, index: safeTarget.unsqueeze(dim: classDim),
+                                                                        source: weights.unsqueeze(dim: classDim))
+                }
+                var g = try ctx.grad.neg()
+                if reduction == .none { g = try g.unsqueeze(dim: classDim) }
+                if divisor != 1 { g = try g.div(.scalar(divisor)) }
+                return [try picked.mul(g)]
+            }
+            let perPosition = reduction == .none
+            let g = try ctx.grad.to(dtype).contiguous()
+            let dx = try Tensor(uninitializedShape: input.shape, dtype: dtype, op: "nll_loss_backward")
+            kernels.nllLossBackward(dtype, problem, t.dataPointer, w?.dataPointer, g.dataPointer, perPosition ? 1 : 0, divisor,
+                                    dx.dataPointer)
+            return [dx]
         }
     }
 

@@ -144,6 +144,18 @@ public struct KernelSet: Sendable {
     public let binaryCrossEntropyWithLogitsBackward: @Sendable (DType, UnsafeMutableRawPointer, UnsafeRawPointer, UnsafeRawPointer,
                                                                 UnsafeRawPointer?, UnsafeRawPointer?, UnsafeRawPointer, Int,
                                                                 Double, Int) -> Void
+    /// nll_loss's terms (float types): -input[p, target[p]] weight[target[p]] and
+    /// that weight (0 where ignored) per position: (kind, problem, input,
+    /// target, weight, loss, weights). Returns the lowest and highest target
+    /// that is not ignored (nil: none), so the caller can report one out of range
+    /// before reading the results; a target out of range writes nothing.
+    public let nllLoss: @Sendable (DType, NllProblem, UnsafeRawPointer, UnsafeRawPointer, UnsafeRawPointer?,
+                                   UnsafeMutableRawPointer, UnsafeMutableRawPointer) -> (low: Int64, high: Int64)?
+    /// Its input gradient, zeros but at each position's target: -(g / divisor)
+    /// weight[target] (targets checked): (kind, problem, target, weight, g,
+    /// gStep (0: one value), divisor (the total weight for a mean, else 1), dx).
+    public let nllLossBackward: @Sendable (DType, NllProblem, UnsafeRawPointer, UnsafeRawPointer?, UnsafeRawPointer, Int, Double,
+                                           UnsafeMutableRawPointer) -> Void
     /// Bilinear resize of (planes, H, W) images, or its adjoint added into a
     /// zeroed input (float types): (kind, adjoint, source, planes, inHeight, inWidth, rows, columns, target).
     public let bilinear: @Sendable (DType, Bool, UnsafeRawPointer, Int, Int, Int, InterpolationTable, InterpolationTable,
@@ -213,6 +225,10 @@ public struct KernelSet: Sendable {
                 binaryCrossEntropyWithLogitsBackward: @escaping @Sendable (DType, UnsafeMutableRawPointer, UnsafeRawPointer,
                                                                            UnsafeRawPointer, UnsafeRawPointer?, UnsafeRawPointer?,
                                                                            UnsafeRawPointer, Int, Double, Int) -> Void,
+                nllLoss: @escaping @Sendable (DType, NllProblem, UnsafeRawPointer, UnsafeRawPointer, UnsafeRawPointer?,
+                                              UnsafeMutableRawPointer, UnsafeMutableRawPointer) -> (low: Int64, high: Int64)?,
+                nllLossBackward: @escaping @Sendable (DType, NllProblem, UnsafeRawPointer, UnsafeRawPointer?, UnsafeRawPointer, Int,
+                                                      Double, UnsafeMutableRawPointer) -> Void,
                 bilinear: @escaping @Sendable (DType, Bool, UnsafeRawPointer, Int, Int, Int, InterpolationTable, InterpolationTable,
                                                UnsafeMutableRawPointer) -> Void) {
         self.name = name
@@ -264,6 +280,8 @@ public struct KernelSet: Sendable {
         self.geluBackward = geluBackward
         self.binaryCrossEntropyWithLogits = binaryCrossEntropyWithLogits
         self.binaryCrossEntropyWithLogitsBackward = binaryCrossEntropyWithLogitsBackward
+        self.nllLoss = nllLoss
+        self.nllLossBackward = nllLossBackward
         self.bilinear = bilinear
     }
 }

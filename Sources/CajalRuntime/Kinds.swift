@@ -288,6 +288,18 @@ public struct AttentionProblem: @unchecked Sendable {
     }
 }
 
+/// nll_loss over an (outer, classes, inner) input, contiguous: position p =
+/// n inner + d reads class c at n classes inner + c inner + d; its target is
+/// target[p] (int64). A target equal to ignoreIndex weighs nothing.
+public struct NllProblem: Sendable {
+    public let outer: Int, classes: Int, inner: Int
+    public let ignoreIndex: Int64
+
+    public init(outer: Int, classes: Int, inner: Int, ignoreIndex: Int64) {
+        (self.outer, self.classes, self.inner, self.ignoreIndex) = (outer, classes, inner, ignoreIndex)
+    }
+}
+
 /// Where each output row (or column) of a linear resize reads: the two input
 /// positions and the weight of the second (torch's h1lambda), per output index.
 public struct InterpolationTable: Sendable {

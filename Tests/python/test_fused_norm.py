@@ -203,3 +203,52 @@ def test_relu_gradient_is_torchs_threshold_backward(create_graph):
     g = cajal.tensor(np.arange(1, 21, dtype=np.float32))
     (grad,) = cajal.autograd.grad(x.relu(), x, g, create_graph=create_graph)
     np.testing.assert_array_equal(grad.detach().numpy(), np.where(np.arange(20) % 4 % 3 == 0, np.arange(1, 21), 0))
+
+
+def test_cross_entropy_hessian_vector_product_through_the_fused_nll_loss():
+    # nll_loss's kernel under create_graph: d/dx of <grad, v> for the mean
+    # cross entropy is, per row, (diag(p) - p p^T) v w_t / total weight.
+    x = rng.standard_normal((6, 5))
+    t = np.array([0, 4, 2, 2, -100, 1])
+    w = rng.uniform(0.5, 2.0, 5)
+    v = rng.standard_normal((6, 5))
+    xt = cajal.tensor(x, requires_grad=True)
+    loss = F.cross_entropy(xt, cajal.tensor(t), weight=cajal.tensor(w))
+    assert loss.grad_fn.name() == "NllLossBackward0"  # as torch names cross_entropy's
+    (grad,) = cajal.autograd.grad(loss, xt, create_graph=True)
+    (grad * cajal.tensor(v)).sum().backward()
+    kept = t != -100
+    scale = np.where(kept, w[np.where(kept, t, 0)], 0) / w[t[kept]].sum()
+    p = np.exp(x) / np.exp(x).sum(1, keepdims=True)
+    expected_grad = (p - np.eye(5)[np.where(kept, t, 0)]) * scale[:, None]
+    np.testing.assert_allclose(grad.detach().numpy(), expected_grad, rtol=1e-10, atol=1e-14)
+    hvp = (p * v - p * (p * v).sum(1, keepdims=True)) * scale[:, None]
+    np.testing.assert_allclose(xt.grad.numpy(), hvp, rtol=1e-9, atol=1e-14)
+
+
+@pytest.mark.parametrize("reduction", ["none", "sum", "mean"])
+def test_nll_loss_kernel_edges(reduction):
+    # Every target ignored: the mean is 0/0 = nan and the gradient zero, as torch.
+    x = cajal.tensor(rng.standard_normal((3, 4)).astype(np.float32), requires_grad=True)
+    loss = F.nll_loss(x, cajal.tensor([-100, -100, -100]), reduction=reduction)
+    if reduction == "mean":
+        assert math.isnan(loss.item())
+    else:
+        np.testing.assert_array_equal(loss.detach().numpy(), 0)
+    loss.sum().backward()
+    np.testing.assert_array_equal(x.grad.numpy(), 0)
+    with pytest.raises(IndexError, match=r"\[nll_loss\] Target -1 is out of bounds \(4 classes\)"):
+        F.nll_loss(x, cajal.tensor([0, -1, 9]), reduction=reduction)
+    with pytest.raises(IndexError, match=r"Target 9 is out of bounds"):
+        F.nll_loss(x, cajal.tensor([0, 3, 9]), reduction=reduction)
+    # A spatial (N, C, d) input with a per-position gradient: each position's class picked.
+    y = cajal.tensor(rng.standard_normal((2, 3, 4)), requires_grad=True)
+    target = np.array([[0, 2, 1, 1], [2, 2, 0, 1]])
+    out = F.nll_loss(y, cajal.tensor(target), reduction="none")
+    picked = np.take_along_axis(y.detach().numpy(), target[:, None], 1)[:, 0]
+    np.testing.assert_array_equal(out.detach().numpy(), -picked)
+    g = rng.standard_normal((2, 4))
+    out.backward(cajal.tensor(g))
+    expected = np.zeros((2, 3, 4))
+    np.put_along_axis(expected, target[:, None], -g[:, None], 1)
+    np.testing.assert_array_equal(y.grad.numpy(), expected)
