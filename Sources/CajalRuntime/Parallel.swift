@@ -38,7 +38,7 @@ public enum Parallel {
     /// multiply of 70K elements takes 8.5 µs on two cores (torch 11.3); the
     /// earlier grain of 128K kept attention's 230K-element score tensors on
     /// one core (a division 59 µs against torch's 31).
-    public static let elementwiseGrain = 1 << 15
+    public static let elementwiseGrain = 1 << 13
 
     /// Relative per-element cost of libm functions against an add.
     public static let transcendentalCost = 8
