@@ -119,3 +119,15 @@ def test_randn_blocks_follow_box_muller_on_the_same_uniforms():
     shifted = cajal.empty(64).normal_(3.0, 0.5).numpy()
     cajal.manual_seed(7)
     np.testing.assert_allclose(shifted, cajal.randn(64).numpy() * 0.5 + 3.0, rtol=1e-6, atol=1e-6)
+
+
+def test_normal_refuses_what_torch_refuses():
+    with pytest.raises(RuntimeError, match=r"normal expects std >= 0.0, but found std -1.0"):
+        cajal.normal(0.0, -1.0, (3,))
+    with pytest.raises(RuntimeError, match="normal expects all elements of std >= 0.0"):
+        cajal.normal(cajal.zeros(3), cajal.tensor([1.0, -0.5, 2.0]))
+    with pytest.raises(TypeError, match="pass the output's size"):
+        cajal.normal(0.0, 1.0)
+    with pytest.raises(RuntimeError, match="Shape mismatch"):
+        cajal.normal(cajal.zeros(3), cajal.ones(4))
+    assert cajal.normal(1.0, 2.0, (2, 3), requires_grad=True).requires_grad

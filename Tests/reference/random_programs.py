@@ -1,5 +1,5 @@
 """Programs whose numbers depend on torch's random draws beyond rand/randn:
-bernoulli_, torch.bernoulli, dropout (F.dropout, nn.Dropout, Dropout2d, the
+torch.normal, bernoulli_, torch.bernoulli, dropout (F.dropout, nn.Dropout, Dropout2d, the
 dropout between LSTM layers), rrelu and alpha dropout, and
 WeightedRandomSampler without replacement.
 Written once against a `torch` module: generate.py runs them with real
@@ -142,7 +142,30 @@ def weight_normalisation_program(torch):
     return out
 
 
+def normal_program(torch):
+    """torch.normal's four forms: numbers with a size (normal_ in place),
+    a tensor mean (normal_(0, std) + mean), a tensor std (normal_(0, 1) *
+    std + mean), both tensors broadcast; short draws (under 16, one at a time)
+    and long ones, float64, a generator."""
+    out = {}
+    torch.manual_seed(19)
+    out["numbers"] = torch.normal(2.0, 3.0, size=(40,))
+    out["numbers_short"] = torch.normal(-1.0, 0.5, (3, 4))
+    out["numbers_float64"] = torch.normal(0.5, 2.0, (5, 7), dtype=torch.float64)
+    mean = torch.arange(36, dtype=torch.float32).reshape(6, 6)
+    out["tensor_mean"] = torch.normal(mean, 0.25)
+    out["tensor_mean_default_std"] = torch.normal(mean[:2])
+    std = torch.linspace(0.0, 3.0, 20)
+    out["tensor_std"] = torch.normal(1.5, std)
+    out["both"] = torch.normal(torch.zeros(3, 1) + 4.0, torch.ones(1, 18) * 0.1)
+    g = torch.Generator().manual_seed(23)
+    out["generator"] = torch.normal(0.0, 1.0, size=(2, 10), generator=g)
+    out["after"] = torch.rand(4)
+    return out
+
+
 PROGRAMS = {
+    "normal": normal_program,
     "weight_normalisation": weight_normalisation_program,
     "self_normalizing": self_normalizing_program,
     "bernoulli": bernoulli_program,

@@ -21,6 +21,7 @@ from ._creation import (
     randint,
     randint_like,
     multinomial,
+    normal,
     bernoulli,
     empty_like,
     randperm,

@@ -354,6 +354,39 @@ def bernoulli(input, p=None, *, generator=None, out=None):  # noqa: A002
     return input.bernoulli(p, generator=generator)
 
 
+def normal(mean=0.0, std=1.0, size=None, *, generator=None, out=None, dtype=None, layout=None, device=None,
+           pin_memory=False, requires_grad=False):
+    """torch.normal's four forms, drawn in torch's order so the same seed gives
+    the same numbers: numbers mean and std with a size fill empty(size) with
+    normal_(mean, std); a tensor mean with a number std is normal_(0, std) +
+    mean; a tensor std is normal_(0, 1) * std + mean (shaped as mean and std
+    broadcast, in mean's dtype when mean is a tensor, else std's)."""
+    _no_out(out, "normal")
+    D.check_device(device)
+    mean_is_tensor, std_is_tensor = isinstance(mean, Tensor), isinstance(std, Tensor)
+    if not mean_is_tensor and not std_is_tensor:
+        if size is None:
+            raise TypeError("normal() received an invalid combination of arguments - got (float, float): "
+                            "with numbers for mean and std, pass the output's size")
+        if std < 0:
+            raise RuntimeError(f"normal expects std >= 0.0, but found std {std}")
+        return empty(size, dtype=dtype).normal_(mean, std, generator=generator).requires_grad_(requires_grad)
+    if size is not None or dtype is not None or requires_grad:
+        raise TypeError("normal(): size, dtype and requires_grad go with numbers for mean and std, not tensors")
+    if std_is_tensor:
+        if std.numel() and bool((std < 0).any()):
+            raise RuntimeError("normal expects all elements of std >= 0.0")
+    elif std < 0:
+        raise RuntimeError(f"normal expects std >= 0.0, but found std {std}")
+    if not std_is_tensor:
+        return empty(mean.shape, dtype=mean.dtype).normal_(0.0, std, generator=generator).add_(mean)
+    from . import broadcast_shapes  # the package's own, defined after this module loads
+
+    reference = mean if mean_is_tensor else std
+    shape = broadcast_shapes(mean.shape, std.shape) if mean_is_tensor else std.shape
+    return empty(shape, dtype=reference.dtype).normal_(0.0, 1.0, generator=generator).mul_(std).add_(mean)
+
+
 def multinomial(input, num_samples, replacement=False, *, generator=None, out=None):  # noqa: A002
     """Indices drawn from the rows of `input` as probabilities; with replacement, torch's draws."""
     _no_out(out, "multinomial")
