@@ -3,8 +3,12 @@ times in one process, reported as the spread of the ratios (this machine is
 noisy): min, median and max of cajal time / torch time per workload (for the
 captured steps: cajal.compile against eager torch). Writes benchmarks/COURSE.md.
 
-    make bench-course            # 3 rounds
+    make bench-course            # 5 rounds
     python benchmarks/course_spread.py [--rounds N]
+
+Each round times as compare.py's full run does (all repeats, two blocks per
+library, the better block's median): the quick mode's single short block
+swung the ratios by 2x on this noisy machine.
 """
 
 import argparse
@@ -19,20 +23,20 @@ import compare  # noqa: E402
 
 def main():
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--rounds", type=int, default=3)
+    parser.add_argument("--rounds", type=int, default=5)
     args = parser.parse_args()
     if not compare.torch:
         sys.exit("course_spread.py compares with torch: run it with the reference venv's python")
     rounds, compiled = [], []
     for _ in range(args.rounds):
-        suite = compare.Suite(quick=True)
+        suite = compare.Suite(quick=False)
         compare.bench_course(suite)
         rounds.append(suite.rows)
-        suite = compare.Suite(quick=True)
+        suite = compare.Suite(quick=False)
         compare.bench_compiled(suite)
         compiled.append(suite.rows)
     lines = ["# Course-style models: cajal vs PyTorch, spread over rounds", "",
-             f"Command: `make bench-course` ({args.rounds} rounds of `compare.py --quick --only course compiled` "
+             f"Command: `make bench-course` ({args.rounds} rounds of `compare.py --only course compiled` "
              "in one process)", ""]
     lines += compare.machine()
     lines += ["- ratio = cajal time / torch time, min / median / max over the rounds; times are the medians", "",

@@ -85,9 +85,17 @@ enum BufferCache {
     /// Bytes held for reuse right now.
     static var cachedBytes: Int { withLock { $0.bytes } }
 
+    /// From 32 MiB, buffers start on a 2 MiB boundary and ask for huge pages
+    /// (MADV_HUGEPAGE; the kernel's "madvise" mode grants them only so):
+    /// first touching a fresh 805 MB softmax output faulted 196K small pages.
+    static let hugePageThreshold = 32 << 20
+
     private static func systemAllocate(_ size: Int) -> UnsafeMutableRawPointer? {
         var raw: UnsafeMutableRawPointer? = nil
-        return posix_memalign(&raw, 64, size) == 0 ? raw : nil
+        let huge = size >= hugePageThreshold
+        guard posix_memalign(&raw, huge ? 2 << 20 : 64, size) == 0, let raw else { return nil }
+        if huge { _ = madvise(raw, size, MADV_HUGEPAGE) }
+        return raw
     }
 }
 
