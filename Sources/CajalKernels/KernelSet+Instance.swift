@@ -49,6 +49,7 @@ public let kernelSet = KernelSet(
     batchNormInputGradient: batchNormInputGradientKernel,
     attentionStreamingForward: attentionStreamingForwardKernel,
     attentionStreamingBackward: attentionStreamingBackwardKernel,
+    repeatRow: repeatRowKernel,
     geluBackward: geluBackwardKernel,
     binaryCrossEntropyWithLogits: binaryCrossEntropyWithLogitsKernel,
     binaryCrossEntropyWithLogitsBackward: binaryCrossEntropyWithLogitsBackwardKernel,

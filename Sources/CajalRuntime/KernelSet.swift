@@ -134,6 +134,9 @@ public struct KernelSet: Sendable {
     public let attentionStreamingBackward: @Sendable (DType, AttentionProblem, UnsafeRawPointer, UnsafeRawPointer, UnsafeRawPointer,
                                                       UnsafeRawPointer, UnsafeRawPointer, UnsafeMutableRawPointer,
                                                       UnsafeMutableRawPointer, UnsafeMutableRawPointer) -> Void
+    /// One row repeated: `row` (rowBytes) copied to each of `rows` contiguous
+    /// rows at `out` (a linear layer's bias before its product adds in): (out, row, rows, rowBytes).
+    public let repeatRow: @Sendable (UnsafeMutableRawPointer, UnsafeRawPointer, Int, Int) -> Void
     /// GELU's gradient over contiguous elements (float types): (kind, dx, g, x, count).
     public let geluBackward: @Sendable (DType, UnsafeMutableRawPointer, UnsafeRawPointer, UnsafeRawPointer, Int) -> Void
     /// binary_cross_entropy_with_logits per element over contiguous operands, weight and
@@ -219,6 +222,7 @@ public struct KernelSet: Sendable {
                                                                  UnsafeRawPointer, UnsafeRawPointer, UnsafeRawPointer,
                                                                  UnsafeMutableRawPointer, UnsafeMutableRawPointer,
                                                                  UnsafeMutableRawPointer) -> Void,
+                repeatRow: @escaping @Sendable (UnsafeMutableRawPointer, UnsafeRawPointer, Int, Int) -> Void,
                 geluBackward: @escaping @Sendable (DType, UnsafeMutableRawPointer, UnsafeRawPointer, UnsafeRawPointer, Int) -> Void,
                 binaryCrossEntropyWithLogits: @escaping @Sendable (DType, UnsafeMutableRawPointer, UnsafeRawPointer, UnsafeRawPointer,
                                                                    UnsafeRawPointer?, UnsafeRawPointer?, Int) -> Void,
@@ -277,6 +281,7 @@ public struct KernelSet: Sendable {
         self.batchNormInputGradient = batchNormInputGradient
         self.attentionStreamingForward = attentionStreamingForward
         self.attentionStreamingBackward = attentionStreamingBackward
+        self.repeatRow = repeatRow
         self.geluBackward = geluBackward
         self.binaryCrossEntropyWithLogits = binaryCrossEntropyWithLogits
         self.binaryCrossEntropyWithLogitsBackward = binaryCrossEntropyWithLogitsBackward

@@ -137,8 +137,8 @@ extension Tensor {
               xLayout.ld <= Int(Int32.max) else { return nil }
         let out = try Tensor(uninitializedShape: [rows, n], dtype: type, op: "linear")
         if let bias {
-            kernels.cast(type, type, out.dataPointer, bias.dataPointer,
-                         StridedLoop(shape: [rows, n], strides: out.strides, [0, bias.strides[0]]))
+            let row = try bias.contiguous()
+            kernels.repeatRow(out.dataPointer, row.dataPointer, rows, n * type.itemSize)
         }
         Gemm.multiply(dtype: type, m: rows, n: n, k: k,
                       a: MatrixOperand(pointer: x.dataPointer, transposed: xLayout.transposed, leadingDimension: xLayout.ld),
