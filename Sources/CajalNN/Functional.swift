@@ -565,16 +565,16 @@ extension Functional {
                                              weights.dataPointer), low < 0 || high >= classes {
             throw CajalError.index("[nll_loss] Target \(low < 0 ? low : high) is out of bounds (\(classes) classes).")
         }
-        let totalWeight = try GradMode.withDisabled { try weights.sum() }
+        let totalWeight = reduction == .mean ? try GradMode.withDisabled { try weights.sum() } : nil
         let loss = try GradMode.withDisabled { () throws -> Tensor in
             switch reduction {
             case .sum: return try losses.sum()
-            case .mean: return try losses.sum().div(totalWeight)  // 0/0 = nan when every target is ignored, as torch
+            case .mean: return try losses.sum().div(totalWeight ?? .scalar(1.0))  // 0/0 = nan when every target is ignored, as torch
             default: return losses
             }
         }
         return loss.recording("NllLossBackward0", inputs: [input]) { ctx in
-            let divisor = reduction == .mean ? try totalWeight.item() : 1
+            let divisor = try totalWeight?.item() ?? 1
             if ctx.createsGraph {
                 // A constant (weight at each position's target), times the gradient: linear in it.
                 let safeTarget = try t.maskedFill(t.eq(.scalar(Int64(ignoreIndex))), value: .scalar(Int64(0)))
