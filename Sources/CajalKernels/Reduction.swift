@@ -12,6 +12,9 @@ protocol Reducer {
     static func finish(_ acc: Accum, _ scale: Double) -> Output
     /// Folds n elements of one row (a SIMD form where it pays).
     static func row(_ p: UnsafePointer<Input>, _ stride: Int, _ n: Int) -> Accum
+    /// Folds `rows` rows of `width` contiguous elements, `rowStride` apart,
+    /// into acc[0..<width], row by row in order (a SIMD form where it pays).
+    static func columns(_ p: UnsafePointer<Input>, _ rowStride: Int, _ rows: Int, _ width: Int, _ acc: UnsafeMutablePointer<Accum>)
 }
 
 extension Reducer {
@@ -20,6 +23,14 @@ extension Reducer {
         var acc = identity
         for i in 0..<n { acc = step(acc, p[i * stride]) }
         return acc
+    }
+
+    @inline(__always)
+    static func columns(_ p: UnsafePointer<Input>, _ rowStride: Int, _ rows: Int, _ width: Int, _ acc: UnsafeMutablePointer<Accum>) {
+        for j in 0..<rows {
+            let row = p + j &* rowStride
+            for i in 0..<width { acc[i] = step(acc[i], row[i]) }
+        }
     }
 }
 
@@ -58,6 +69,39 @@ struct SumFloat: Reducer {
         var total = halvingSum((lanes0 + lanes1) + (lanes2 + lanes3))
         while i < n { total += Double(p[i]); i += 1 }
         return total
+    }
+
+    /// Column sums (a linear layer's bias gradient: sum(0) of rows x 32) with
+    /// the accumulators in registers, 32 columns per pass over the rows; the
+    /// same order of adds per column as the generic fold, so the same bits.
+    /// It took 16 µs for 1920 x 32 with them in memory (torch 6).
+    static func columns(_ p: UnsafePointer<Float>, _ rowStride: Int, _ rows: Int, _ width: Int, _ acc: UnsafeMutablePointer<Double>) {
+        var start = 0
+        while start + 8 <= width {
+            let blocks = Swift.min((width - start) / 8, 4)  // 1 to 4 blocks of 8 columns
+            let base = UnsafeMutableRawPointer(acc + start)
+            var a0 = base.loadUnaligned(as: SIMD8<Double>.self)
+            var a1 = blocks > 1 ? base.loadUnaligned(fromByteOffset: 64, as: SIMD8<Double>.self) : SIMD8<Double>()
+            var a2 = blocks > 2 ? base.loadUnaligned(fromByteOffset: 128, as: SIMD8<Double>.self) : SIMD8<Double>()
+            var a3 = blocks > 3 ? base.loadUnaligned(fromByteOffset: 192, as: SIMD8<Double>.self) : SIMD8<Double>()
+            for j in 0..<rows {
+                let row = UnsafeRawPointer(p + (j &* rowStride &+ start))
+                a0 += SIMD8<Double>(row.loadUnaligned(as: SIMD8<Float>.self))
+                if blocks > 1 { a1 += SIMD8<Double>(row.loadUnaligned(fromByteOffset: 32, as: SIMD8<Float>.self)) }
+                if blocks > 2 { a2 += SIMD8<Double>(row.loadUnaligned(fromByteOffset: 64, as: SIMD8<Float>.self)) }
+                if blocks > 3 { a3 += SIMD8<Double>(row.loadUnaligned(fromByteOffset: 96, as: SIMD8<Float>.self)) }
+            }
+            base.storeBytes(of: a0, as: SIMD8<Double>.self)
+            if blocks > 1 { base.storeBytes(of: a1, toByteOffset: 64, as: SIMD8<Double>.self) }
+            if blocks > 2 { base.storeBytes(of: a2, toByteOffset: 128, as: SIMD8<Double>.self) }
+            if blocks > 3 { base.storeBytes(of: a3, toByteOffset: 192, as: SIMD8<Double>.self) }
+            start += 8 * blocks
+        }
+        for i in start..<width {
+            var total = acc[i]
+            for j in 0..<rows { total += Double(p[j &* rowStride &+ i]) }
+            acc[i] = total
+        }
     }
 }
 
@@ -321,10 +365,7 @@ private func reduce<R: Reducer>(_: R.Type, _ xRaw: UnsafeRawPointer, _ shape: [I
                 keptLoop.forEachRow(row..<row + 1) { offsets in
                     acc.initialize(repeating: R.identity, count: width)
                     reducedLoop.forEachRow(0..<reducedLoop.rowCount) { r in
-                        for j in 0..<reducedLoop.innerCount {
-                            let xRow = x + (offsets[1] + r[0] + j * rs + start)
-                            for i in 0..<width { acc[i] = R.step(acc[i], xRow[i]) }
-                        }
+                        R.columns(x + (offsets[1] + r[0] + start), rs, reducedLoop.innerCount, width, acc)
                     }
                     let outRow = out + (offsets[0] + start)
                     for i in 0..<width { outRow[i] = R.finish(acc[i], scale) }
