@@ -16,8 +16,8 @@ import Glibc
     case .float32:
         let operands = LossOperands(x, t, w, pw)
         let out = loss.assumingMemoryBound(to: Float.self)
-        inVectors(count, operands) { offset, lanes in
-            bceWithLogitsVector(out + offset, lanes ?? operands.shifted(by: offset))
+        inVectors(count, operands) { offset in
+            bceWithLogitsVector(out + offset, operands.shifted(by: offset))
         } tail: { offset, remaining, lanes in
             bceWithLogitsVector(lanes.out, lanes.operands)
             (out + offset).update(from: lanes.out, count: remaining)
@@ -50,8 +50,8 @@ import Glibc
         let operands = LossOperands(x, t, w, pw, gradient: gStep == 0 ? nil : g)
         let out = dx.assumingMemoryBound(to: Float.self)
         let scalar = g.assumingMemoryBound(to: Float.self).pointee, divisor = Float(divisor)
-        inVectors(count, operands) { offset, lanes in
-            bceWithLogitsGradientVector(out + offset, lanes ?? operands.shifted(by: offset), scalar, divisor)
+        inVectors(count, operands) { offset in
+            bceWithLogitsGradientVector(out + offset, operands.shifted(by: offset), scalar, divisor)
         } tail: { offset, remaining, lanes in
             bceWithLogitsGradientVector(lanes.out, lanes.operands, scalar, divisor)
             (out + offset).update(from: lanes.out, count: remaining)
@@ -118,11 +118,11 @@ private struct PaddedLanes {
 /// Runs `vector` over whole vectors (in parallel chunks), then `tail` once
 /// over the zero-padded remainder.
 @inline(__always)
-private func inVectors(_ count: Int, _ operands: LossOperands, vector: (Int, LossOperands?) -> Void,
+private func inVectors(_ count: Int, _ operands: LossOperands, vector: (Int) -> Void,
                        tail: (Int, Int, PaddedLanes) -> Void) {
     let vectors = count / 16
     Parallel.forEachChunk(vectors, costPerItem: 16 * Parallel.vectorMathCost) { range in
-        for v in range { vector(v &* 16, nil) }
+        for v in range { vector(v &* 16) }
     }
     let done = vectors &* 16, remaining = count &- done
     guard remaining > 0 else { return }
